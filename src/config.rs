@@ -1,0 +1,131 @@
+//! Settings: defaults for the embedded setup, then solex.toml, then SOLEX_* environment variables.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::db::DatabaseUrl;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: String,
+    /// Public address used in mail links; no trailing slash.
+    pub base_url: String,
+    /// `sqlite://data/solex.db` (default), a plain file path, or `postgres://...`.
+    pub database_url: String,
+    pub index_dir: PathBuf,
+    pub static_dir: PathBuf,
+    pub content_dir: PathBuf,
+    /// Where mail is written as .eml files when no SMTP server is configured.
+    pub outbox_dir: PathBuf,
+    /// `smtp://host:port` (plain, for a local relay), `smtp+starttls://...` or `smtps://...`,
+    /// with optional `user:password@`. Unset means the outbox folder.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Secure cookies; defaults to true when base_url is https.
+    pub secure_cookies: Option<bool>,
+    pub session_days: i64,
+    pub pool_size: u32,
+    pub workers: usize,
+    /// Trust X-Forwarded-For for the client address (only behind a proxy you run).
+    pub trust_proxy: bool,
+    /// Sign-in attempts allowed per address and per account in `login_window_secs`.
+    pub login_attempts: usize,
+    pub login_window_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8080".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            database_url: "sqlite://data/solex.db".into(),
+            index_dir: "search-index".into(),
+            static_dir: "static".into(),
+            content_dir: "content".into(),
+            outbox_dir: "outbox".into(),
+            smtp_url: None,
+            mail_from: "solex <noreply@solex.localhost>".into(),
+            secure_cookies: None,
+            session_days: 30,
+            pool_size: 8,
+            workers: 2,
+            trust_proxy: false,
+            login_attempts: 5,
+            login_window_secs: 900,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path` (which must exist if given), else `solex.toml` if present, then the environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, AppError> {
+        let mut config = match path {
+            Some(p) => Self::from_file(p)?,
+            None if Path::new("solex.toml").exists() => Self::from_file(Path::new("solex.toml"))?,
+            None => Config::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> Result<Config, AppError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AppError::Config(format!("cannot read {}: {e}", path.display())))?;
+        toml::from_str(&text).map_err(|e| AppError::Config(format!("{}: {e}", path.display())))
+    }
+
+    /// Environment overrides: SOLEX_<FIELD> for every field; DATABASE_URL is also read.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), AppError> {
+        fn parse<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, AppError> {
+            v.parse().map_err(|_| AppError::Config(format!("{key}: cannot read `{v}`")))
+        }
+        if let Some(v) = get("DATABASE_URL") {
+            self.database_url = v;
+        }
+        let s = |k: &str| get(&format!("SOLEX_{k}"));
+        if let Some(v) = s("DATABASE_URL") { self.database_url = v; }
+        if let Some(v) = s("BIND") { self.bind = v; }
+        if let Some(v) = s("BASE_URL") { self.base_url = v; }
+        if let Some(v) = s("INDEX_DIR") { self.index_dir = v.into(); }
+        if let Some(v) = s("STATIC_DIR") { self.static_dir = v.into(); }
+        if let Some(v) = s("CONTENT_DIR") { self.content_dir = v.into(); }
+        if let Some(v) = s("OUTBOX_DIR") { self.outbox_dir = v.into(); }
+        if let Some(v) = s("SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }
+        if let Some(v) = s("MAIL_FROM") { self.mail_from = v; }
+        if let Some(v) = s("SECURE_COOKIES") { self.secure_cookies = Some(parse("SOLEX_SECURE_COOKIES", &v)?); }
+        if let Some(v) = s("SESSION_DAYS") { self.session_days = parse("SOLEX_SESSION_DAYS", &v)?; }
+        if let Some(v) = s("POOL_SIZE") { self.pool_size = parse("SOLEX_POOL_SIZE", &v)?; }
+        if let Some(v) = s("WORKERS") { self.workers = parse("SOLEX_WORKERS", &v)?; }
+        if let Some(v) = s("TRUST_PROXY") { self.trust_proxy = parse("SOLEX_TRUST_PROXY", &v)?; }
+        if let Some(v) = s("LOGIN_ATTEMPTS") { self.login_attempts = parse("SOLEX_LOGIN_ATTEMPTS", &v)?; }
+        if let Some(v) = s("LOGIN_WINDOW_SECS") { self.login_window_secs = parse("SOLEX_LOGIN_WINDOW_SECS", &v)?; }
+        Ok(())
+    }
+
+    pub fn validate(&mut self) -> Result<(), AppError> {
+        DatabaseUrl::parse(&self.database_url)?;
+        self.base_url = self.base_url.trim_end_matches('/').to_string();
+        url::Url::parse(&self.base_url)
+            .map_err(|e| AppError::Config(format!("base_url `{}`: {e}", self.base_url)))?;
+        self.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| AppError::Config(format!("mail_from `{}`: {e}", self.mail_from)))?;
+        if self.pool_size == 0 || self.workers == 0 {
+            return Err(AppError::Config("pool_size and workers must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    pub fn database(&self) -> Result<DatabaseUrl, AppError> {
+        DatabaseUrl::parse(&self.database_url)
+    }
+
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| self.base_url.starts_with("https://"))
+    }
+}

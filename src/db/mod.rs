@@ -1,0 +1,210 @@
+//! Connections to either backend, the pool, migrations and write transactions.
+//! The URL scheme alone picks the backend; nothing else in the crate needs to know.
+
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Where the data lives, decided from the URL once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://` / `postgresql://` pick PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a bare
+    /// path pick SQLite. Any other scheme is refused so a typo never creates a stray file.
+    pub fn parse(url: &str) -> Result<Self, AppError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(AppError::Config("the database URL is empty".into()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        let path = if let Some(rest) = url.strip_prefix("sqlite://") {
+            rest
+        } else if let Some(rest) = url.strip_prefix("sqlite:") {
+            rest
+        } else if url.contains("://") || looks_like_scheme(url) {
+            let scheme = url.split(':').next().unwrap_or("");
+            return Err(AppError::Config(format!(
+                "unsupported database URL scheme `{scheme}`: use postgres://USER@HOST/DB or sqlite://PATH"
+            )));
+        } else {
+            url
+        };
+        if path.is_empty() || path == ":memory:" {
+            return Err(AppError::Config("an SQLite database needs a file path".into()));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// `mysql:foo` or `postgress:x` look like schemes; `C:\\x` (a drive letter) and `data/x.db` do not.
+fn looks_like_scheme(url: &str) -> bool {
+    match url.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+        }
+        None => false,
+    }
+}
+
+/// Opens one connection and applies the per-connection settings.
+pub fn establish(url: &DatabaseUrl) -> Result<DbConn, AppError> {
+    match url {
+        DatabaseUrl::Postgres(u) => PgConnection::establish(u)
+            .map(DbConn::Pg)
+            .map_err(|e| AppError::Config(format!("cannot connect to PostgreSQL: {e}"))),
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    AppError::Config(format!("cannot create database folder {}: {e}", dir.display()))
+                })?;
+            }
+            let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                .map_err(|e| AppError::Config(format!("cannot open SQLite file {}: {e}", path.display())))?;
+            // WAL lets readers run beside the one writer; busy_timeout makes writers queue
+            // instead of failing; foreign keys are off by default in SQLite.
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+            )?;
+            Ok(DbConn::Sqlite(conn))
+        }
+    }
+}
+
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = AppError;
+
+    fn connect(&self) -> Result<DbConn, AppError> {
+        establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), AppError> {
+        conn.batch_execute("SELECT 1").map_err(AppError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// Builds the pool after checking one connection, so a wrong URL fails at start-up with its
+/// own message instead of a pool time-out.
+pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, AppError> {
+    drop(establish(url)?);
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnectionManager { url: url.clone() })
+        .map_err(|e| AppError::Config(format!("cannot build the connection pool: {e}")))
+}
+
+pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
+    }
+    .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    Ok(applied.iter().map(|v| v.to_string()).collect())
+}
+
+pub fn revert_all_migrations(conn: &mut DbConn) -> Result<(), AppError> {
+    match conn {
+        DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConn::Pg(c) => c.revert_all_migrations(PG_MIGRATIONS).map(|_| ()),
+    }
+    .map_err(|e| AppError::Internal(format!("migration revert failed: {e}")))
+}
+
+/// Names of the migration folders of one backend's tree, sorted.
+pub fn migration_names(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Runs `f` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so the write lock is
+/// taken up front and concurrent writers wait on busy_timeout instead of failing with
+/// SQLITE_BUSY when a read transaction tries to upgrade.
+pub fn write_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if matches!(conn, DbConn::Sqlite(_)) {
+        conn.batch_execute("BEGIN IMMEDIATE")?;
+        let mut guard = RollbackGuard { conn: Some(conn) };
+        let result = f(guard.conn.as_deref_mut().expect("connection present"));
+        let conn = guard.conn.take().expect("connection present");
+        match result {
+            Ok(value) => {
+                if let Err(e) = conn.batch_execute("COMMIT") {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    return Err(e.into());
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                conn.batch_execute("ROLLBACK")?;
+                Err(e)
+            }
+        }
+    } else {
+        conn.transaction(f)
+    }
+}
+
+/// Rolls back if the closure panics, so a pooled connection never keeps an open transaction.
+struct RollbackGuard<'a> {
+    conn: Option<&'a mut DbConn>,
+}
+
+impl Drop for RollbackGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.batch_execute("ROLLBACK");
+        }
+    }
+}

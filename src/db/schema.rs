@@ -1,0 +1,108 @@
+// The one schema for both backends. Only portable column types: BigInt ids,
+// Text (enums as text), Bool, Integer, Timestamp (UTC, without zone).
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        name -> Text,
+        organisation -> Text,
+        state -> Text,
+        district -> Text,
+        role_title -> Text,
+        language -> Text,
+        email_verified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        user_agent -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    communities (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        theme -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    role_grants (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        community_id -> Nullable<BigInt>,
+        state -> Text,
+        granted_by -> Nullable<BigInt>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        subject_user_id -> Nullable<BigInt>,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(role_grants -> communities (community_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    account_tokens,
+    communities,
+    role_grants,
+    audit_log,
+    mail_outbox,
+);

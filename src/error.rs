@@ -1,0 +1,65 @@
+//! The one error type. Services return it; the web layer turns it into an HTML page or JSON.
+
+use std::collections::BTreeMap;
+
+/// Messages for form fields, keyed by field name, shown beside the field.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("the form has expired or did not come from this site")]
+    Csrf,
+    #[error("too many attempts; try again in {0} seconds")]
+    RateLimited(u64),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("gone")]
+    Gone,
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Db(diesel::result::Error::NotFound) => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden | AppError::Csrf => 403,
+            AppError::RateLimited(_) => 429,
+            AppError::BadRequest(_) | AppError::Validation(_) => 400,
+            AppError::Conflict(_) => 409,
+            AppError::Gone => 410,
+            AppError::Config(_) | AppError::Db(_) | AppError::Pool(_) | AppError::Internal(_) => 500,
+        }
+    }
+
+    /// One field error, the common case for services.
+    pub fn field(name: &'static str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.insert(name, message.into());
+        AppError::Validation(errors)
+    }
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Internal(format!("i/o: {e}"))
+    }
+}

@@ -1,0 +1,74 @@
+//! solex: a moderated knowledge-exchange portal for MSME cluster development.
+//! `build_state` and `server` are shared by the binary and the tests, so both run the same app.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod models;
+pub mod services;
+pub mod views;
+pub mod vocab;
+pub mod web;
+
+use std::net::TcpListener;
+
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web as aw, App, HttpServer};
+
+pub use config::Config;
+pub use error::AppError;
+use web::AppState;
+
+/// Opens the database (migrating it), prepares the folders and starts the mail sender.
+pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
+    let url = config.database()?;
+    let pool = db::pool(&url, config.pool_size)?;
+    {
+        let mut conn = pool.get()?;
+        db::run_migrations(&mut conn)?;
+    }
+    std::fs::create_dir_all(&config.index_dir)
+        .map_err(|e| AppError::Config(format!("cannot create {}: {e}", config.index_dir.display())))?;
+    let mailer = mail::Mailer::from_config(&config)?;
+    let from = config
+        .mail_from
+        .parse()
+        .map_err(|e| AppError::Config(format!("mail_from: {e}")))?;
+    tracing::info!("mail is {}", mailer.describe());
+    let mail_wake = mail::spawn_sender(pool.clone(), mailer, from);
+    Ok(aw::Data::new(AppState {
+        backend: url.backend_name(),
+        config,
+        pool,
+        mail_wake,
+        metrics: Default::default(),
+        limiter: Default::default(),
+    }))
+}
+
+/// The HTTP server on an already bound listener (tests bind port 0).
+pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
+    let workers = state.config.workers;
+    let static_dir = state.config.static_dir.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(aw::FormConfig::default().limit(256 * 1024))
+            .wrap(from_fn(web::visit::context))
+            .wrap(Compress::default())
+            .wrap(from_fn(web::observe))
+            .service(
+                actix_files::Files::new("/static", &static_dir)
+                    .prefer_utf8(true)
+                    .use_etag(true)
+                    .use_last_modified(true),
+            )
+            .configure(web::routes)
+            .default_service(aw::to(web::system::not_found))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,111 @@
+//! The mail outbox: rows written in the same transaction as the change that causes the mail,
+//! delivered later by the sender task, at least once, retried with backoff.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::mail_outbox;
+use crate::db::DbConn;
+
+pub const QUEUED: &str = "queued";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mail_outbox)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub message_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = mail_outbox)]
+pub struct NewOutboxMail<'a> {
+    pub message_id: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn enqueue(conn: &mut DbConn, new: &NewOutboxMail) -> QueryResult<i64> {
+    diesel::insert_into(mail_outbox::table).values(new).returning(mail_outbox::id).get_result(conn)
+}
+
+/// Ids of queued mail that is due and not held by another sender.
+pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+    mail_outbox::table
+        .filter(mail_outbox::status.eq(QUEUED))
+        .filter(mail_outbox::next_attempt_at.le(now))
+        .filter(mail_outbox::locked_until.is_null().or(mail_outbox::locked_until.lt(now)))
+        .order(mail_outbox::id.asc())
+        .limit(limit)
+        .select(mail_outbox::id)
+        .load(conn)
+}
+
+/// Takes a row for sending until `until`; false if another sender holds it or it is done.
+pub fn claim(conn: &mut DbConn, id: i64, now: NaiveDateTime, until: NaiveDateTime) -> QueryResult<Option<OutboxMail>> {
+    let n = diesel::update(
+        mail_outbox::table
+            .find(id)
+            .filter(mail_outbox::status.eq(QUEUED))
+            .filter(mail_outbox::locked_until.is_null().or(mail_outbox::locked_until.lt(now))),
+    )
+    .set(mail_outbox::locked_until.eq(Some(until)))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    mail_outbox::table.find(id).select(OutboxMail::as_select()).first(conn).optional()
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::status.eq(SENT),
+            mail_outbox::sent_at.eq(Some(now)),
+            mail_outbox::locked_until.eq(None::<NaiveDateTime>),
+            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+        ))
+        .execute(conn)
+}
+
+pub fn mark_retry(conn: &mut DbConn, id: i64, error: &str, next: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::last_error.eq(error),
+            mail_outbox::next_attempt_at.eq(next),
+            mail_outbox::locked_until.eq(None::<NaiveDateTime>),
+            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+        ))
+        .execute(conn)
+}
+
+pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str) -> QueryResult<usize> {
+    diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::status.eq(FAILED),
+            mail_outbox::last_error.eq(error),
+            mail_outbox::locked_until.eq(None::<NaiveDateTime>),
+            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+        ))
+        .execute(conn)
+}
+
+pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
+    mail_outbox::table.filter(mail_outbox::status.eq(status)).count().get_result(conn)
+}

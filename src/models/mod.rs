@@ -1,0 +1,16 @@
+//! Rows and queries, one file per aggregate. Functions take `&mut DbConn` and return
+//! `QueryResult`; transactions belong to services.
+
+pub mod audit;
+pub mod community;
+pub mod mail_outbox;
+pub mod role;
+pub mod session;
+pub mod token;
+pub mod user;
+
+/// The clock every model uses, truncated to microseconds so both backends store the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

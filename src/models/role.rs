@@ -1,0 +1,166 @@
+//! Role grants. A member holds no grant; every other role is a row: administrator,
+//! moderator of one community, focal point for the nation or for one state.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{communities, role_grants};
+use crate::db::DbConn;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Moderator,
+    FocalPoint,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Moderator => "moderator",
+            Role::FocalPoint => "focal_point",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "moderator" => Some(Role::Moderator),
+            "focal_point" => Some(Role::FocalPoint),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = role_grants)]
+pub struct RoleGrant {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: String,
+    pub community_id: Option<i64>,
+    /// For a focal point: the state, or empty for the national focal point.
+    pub state: String,
+    pub granted_by: Option<i64>,
+    pub granted_at: NaiveDateTime,
+}
+
+impl RoleGrant {
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = role_grants)]
+pub struct NewRoleGrant<'a> {
+    pub user_id: i64,
+    pub role: &'a str,
+    pub community_id: Option<i64>,
+    pub state: &'a str,
+    pub granted_by: Option<i64>,
+    pub granted_at: NaiveDateTime,
+}
+
+/// What one signed-in person may do, decided from their grants.
+#[derive(Debug, Clone, Default)]
+pub struct Roles {
+    pub grants: Vec<RoleGrant>,
+}
+
+impl Roles {
+    fn has(&self, role: Role) -> impl Iterator<Item = &RoleGrant> {
+        self.grants.iter().filter(move |g| g.role() == Some(role))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has(Role::Admin).next().is_some()
+    }
+
+    pub fn moderates(&self, community_id: i64) -> bool {
+        self.has(Role::Moderator).any(|g| g.community_id == Some(community_id))
+    }
+
+    pub fn is_moderator(&self) -> bool {
+        self.has(Role::Moderator).next().is_some()
+    }
+
+    pub fn is_national_focal_point(&self) -> bool {
+        self.has(Role::FocalPoint).any(|g| g.state.is_empty())
+    }
+
+    /// States this person is focal point for (not counting the national role).
+    pub fn focal_point_states(&self) -> Vec<&str> {
+        self.has(Role::FocalPoint).filter(|g| !g.state.is_empty()).map(|g| g.state.as_str()).collect()
+    }
+
+    pub fn is_focal_point(&self) -> bool {
+        self.has(Role::FocalPoint).next().is_some()
+    }
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewRoleGrant) -> QueryResult<i64> {
+    diesel::insert_into(role_grants::table).values(new).returning(role_grants::id).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<RoleGrant> {
+    role_grants::table.find(id).select(RoleGrant::as_select()).first(conn)
+}
+
+pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::delete(role_grants::table.find(id)).execute(conn)
+}
+
+pub fn for_user(conn: &mut DbConn, user_id: i64) -> QueryResult<Roles> {
+    let grants = role_grants::table
+        .filter(role_grants::user_id.eq(user_id))
+        .order(role_grants::id.asc())
+        .select(RoleGrant::as_select())
+        .load(conn)?;
+    Ok(Roles { grants })
+}
+
+/// Grants of one user with the community name for moderator grants, for display.
+pub fn for_user_with_names(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(RoleGrant, Option<String>)>> {
+    role_grants::table
+        .left_join(communities::table)
+        .filter(role_grants::user_id.eq(user_id))
+        .order(role_grants::id.asc())
+        .select((RoleGrant::as_select(), communities::name.nullable()))
+        .load(conn)
+}
+
+/// Grants of many users at once (for the admin list), in one query.
+pub fn for_users(conn: &mut DbConn, user_ids: &[i64]) -> QueryResult<Vec<RoleGrant>> {
+    role_grants::table
+        .filter(role_grants::user_id.eq_any(user_ids))
+        .order(role_grants::id.asc())
+        .select(RoleGrant::as_select())
+        .load(conn)
+}
+
+/// An identical grant, if one exists (so granting twice is refused).
+pub fn find_same(
+    conn: &mut DbConn,
+    user_id: i64,
+    role: Role,
+    community_id: Option<i64>,
+    state: &str,
+) -> QueryResult<Option<i64>> {
+    let mut q = role_grants::table
+        .filter(role_grants::user_id.eq(user_id))
+        .filter(role_grants::role.eq(role.as_str()))
+        .filter(role_grants::state.eq(state))
+        .select(role_grants::id)
+        .into_boxed();
+    q = match community_id {
+        Some(c) => q.filter(role_grants::community_id.eq(c)),
+        None => q.filter(role_grants::community_id.is_null()),
+    };
+    q.first(conn).optional()
+}
+
+pub fn count_role(conn: &mut DbConn, role: Role) -> QueryResult<i64> {
+    role_grants::table.filter(role_grants::role.eq(role.as_str())).count().get_result(conn)
+}

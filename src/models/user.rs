@@ -1,0 +1,97 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::users;
+use crate::db::DbConn;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub name: String,
+    pub organisation: String,
+    pub state: String,
+    pub district: String,
+    pub role_title: String,
+    pub language: String,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub name: &'a str,
+    pub organisation: &'a str,
+    pub state: &'a str,
+    pub district: &'a str,
+    pub role_title: &'a str,
+    pub language: &'a str,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The fields a member edits on the profile page.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct Profile {
+    pub name: String,
+    pub organisation: String,
+    pub state: String,
+    pub district: String,
+    pub role_title: String,
+    pub language: String,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<i64> {
+    diesel::insert_into(users::table).values(new).returning(users::id).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
+    users::table.find(id).select(User::as_select()).first(conn)
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn update_profile(conn: &mut DbConn, id: i64, profile: &Profile) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(profile).execute(conn)
+}
+
+pub fn set_password_hash(conn: &mut DbConn, id: i64, hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::password_hash.eq(hash)).execute(conn)
+}
+
+pub fn mark_verified(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id).filter(users::email_verified_at.is_null()))
+        .set(users::email_verified_at.eq(Some(at)))
+        .execute(conn)
+}
+
+pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::id.asc())
+        .offset(offset)
+        .limit(limit)
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}

@@ -1,0 +1,411 @@
+//! Registration, email verification, sign-in sessions, password reset and profiles.
+
+use chrono::Duration;
+
+use crate::db::{write_tx, DbConn};
+use crate::error::{AppError, FieldErrors};
+use crate::models::{self, audit, role, session, token, user};
+use crate::services::{passwords, tokens};
+use crate::views::mail as mail_views;
+use crate::{mail, vocab};
+
+const VERIFY_TTL_HOURS: i64 = 48;
+const RESET_TTL_HOURS: i64 = 2;
+const SETUP_TTL_HOURS: i64 = 72;
+const MAX_FIELD: usize = 200;
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub role_title: String,
+    #[serde(default)]
+    pub language: String,
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn check_email(email: &str, errors: &mut FieldErrors) {
+    if email.is_empty() {
+        errors.insert("email", "Enter your email address.".into());
+    } else if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
+        errors.insert("email", "Enter a valid email address, like name@example.org.".into());
+    }
+}
+
+/// Checks and tidies the profile fields; the state is stored under its official name.
+pub fn clean_profile(p: &user::Profile, errors: &mut FieldErrors) -> user::Profile {
+    let mut out = user::Profile {
+        name: p.name.trim().to_string(),
+        organisation: p.organisation.trim().to_string(),
+        state: String::new(),
+        district: p.district.trim().to_string(),
+        role_title: p.role_title.trim().to_string(),
+        language: if p.language.is_empty() { "en".into() } else { p.language.clone() },
+    };
+    if out.name.is_empty() {
+        errors.insert("name", "Enter your name.".into());
+    }
+    for (field, value) in [
+        ("name", &out.name),
+        ("organisation", &out.organisation),
+        ("district", &out.district),
+        ("role_title", &out.role_title),
+    ] {
+        if value.chars().count() > MAX_FIELD {
+            errors.insert(field, format!("Use at most {MAX_FIELD} characters."));
+        }
+    }
+    if !p.state.trim().is_empty() {
+        match vocab::canonical_state(&p.state) {
+            Some(s) => out.state = s.to_string(),
+            None => {
+                errors.insert("state", "Choose a state or union territory from the list.".into());
+            }
+        }
+    }
+    if !vocab::is_language(&out.language) {
+        errors.insert("language", "Choose English or Hindi.".into());
+    }
+    out
+}
+
+/// Writes a one-time token for `user_id` and returns the secret to put in the link.
+fn issue_token(conn: &mut DbConn, user_id: i64, purpose: &str, ttl_hours: i64) -> diesel::QueryResult<String> {
+    let now = models::now();
+    token::retire_unused(conn, user_id, purpose, now)?;
+    let secret = tokens::random_token();
+    token::insert(
+        conn,
+        &token::NewAccountToken {
+            user_id,
+            purpose,
+            token_hash: &tokens::hash_token(&secret),
+            created_at: now,
+            expires_at: now + Duration::hours(ttl_hours),
+        },
+    )?;
+    Ok(secret)
+}
+
+fn send_verification(conn: &mut DbConn, base_url: &str, u: &user::User) -> diesel::QueryResult<()> {
+    let secret = issue_token(conn, u.id, token::VERIFY_EMAIL, VERIFY_TTL_HOURS)?;
+    let link = format!("{base_url}/verify?token={secret}");
+    let m = mail_views::verify_email(&u.language, &u.name, &link);
+    mail::enqueue(conn, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+    Ok(())
+}
+
+pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result<i64, AppError> {
+    let email = normalise_email(&reg.email);
+    let mut errors = FieldErrors::new();
+    check_email(&email, &mut errors);
+    let profile = clean_profile(
+        &user::Profile {
+            name: reg.name.clone(),
+            organisation: reg.organisation.clone(),
+            state: reg.state.clone(),
+            district: reg.district.clone(),
+            role_title: reg.role_title.clone(),
+            language: reg.language.clone(),
+        },
+        &mut errors,
+    );
+    if let Some(msg) = passwords::weakness(&reg.password, &email) {
+        errors.insert("password", msg);
+    }
+    if !errors.contains_key("email") && user::find_by_email(conn, &email)?.is_some() {
+        errors.insert(
+            "email",
+            "An account with this email address already exists. Sign in, or reset your password.".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    // Hash outside the transaction: it takes tens of milliseconds and needs no lock.
+    let hash = passwords::hash(&reg.password)?;
+    let result = write_tx(conn, |c| {
+        let id = user::insert(
+            c,
+            &user::NewUser {
+                email: &email,
+                password_hash: &hash,
+                name: &profile.name,
+                organisation: &profile.organisation,
+                state: &profile.state,
+                district: &profile.district,
+                role_title: &profile.role_title,
+                language: &profile.language,
+                email_verified_at: None,
+                created_at: models::now(),
+            },
+        )?;
+        let u = user::find(c, id)?;
+        send_verification(c, base_url, &u)?;
+        Ok::<_, AppError>(id)
+    });
+    match result {
+        // Two sign-ups with one address at once: the unique index decides, the loser is told.
+        Err(AppError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => Err(AppError::field("email", "An account with this email address already exists.")),
+        other => other,
+    }
+}
+
+/// Checks a mailed link: unknown, used and expired links each get their own message.
+fn live_token(conn: &mut DbConn, purpose: &str, secret: &str) -> Result<token::AccountToken, AppError> {
+    let t = token::find(conn, purpose, &tokens::hash_token(secret.trim()))?
+        .ok_or_else(|| AppError::BadRequest("This link is not valid. Check that you copied all of it.".into()))?;
+    if t.used_at.is_some() {
+        return Err(AppError::BadRequest("This link has already been used.".into()));
+    }
+    if t.expires_at <= models::now() {
+        return Err(AppError::BadRequest("This link has expired. Ask for a new one.".into()));
+    }
+    Ok(t)
+}
+
+pub fn verify_email(conn: &mut DbConn, secret: &str) -> Result<i64, AppError> {
+    write_tx(conn, |c| {
+        let t = live_token(c, token::VERIFY_EMAIL, secret)?;
+        if !token::consume(c, t.id, models::now())? {
+            return Err(AppError::BadRequest("This link has already been used.".into()));
+        }
+        user::mark_verified(c, t.user_id, models::now())?;
+        Ok(t.user_id)
+    })
+}
+
+/// A new verification link for an unverified account; silent for anything else.
+pub fn resend_verification(conn: &mut DbConn, base_url: &str, email: &str) -> Result<(), AppError> {
+    let email = normalise_email(email);
+    write_tx(conn, |c| {
+        if let Some(u) = user::find_by_email(c, &email)? {
+            if !u.is_verified() {
+                send_verification(c, base_url, &u)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+pub struct SignedIn {
+    pub token: String,
+    pub user: user::User,
+}
+
+/// Checks the password and opens a new session (a new token, so a planted cookie is useless).
+pub fn sign_in(
+    conn: &mut DbConn,
+    base_url: &str,
+    email: &str,
+    password: &str,
+    user_agent: &str,
+    session_days: i64,
+) -> Result<SignedIn, AppError> {
+    let email = normalise_email(email);
+    let wrong = || AppError::field("password", "The email address or password is not right.");
+    let Some(u) = user::find_by_email(conn, &email)? else {
+        passwords::verify_dummy(password);
+        return Err(wrong());
+    };
+    if !passwords::verify(password, &u.password_hash) {
+        return Err(wrong());
+    }
+    if !u.is_verified() {
+        resend_verification(conn, base_url, &email)?;
+        return Err(AppError::field(
+            "email",
+            "Please confirm your email address first: we have sent you a new link.",
+        ));
+    }
+    let secret = tokens::random_token();
+    let now = models::now();
+    let agent: String = user_agent.chars().take(200).collect();
+    write_tx(conn, |c| {
+        session::delete_expired(c, now)?;
+        session::insert(
+            c,
+            &session::NewSession {
+                token_hash: &tokens::hash_token(&secret),
+                user_id: u.id,
+                user_agent: &agent,
+                created_at: now,
+                last_seen_at: now,
+                expires_at: now + Duration::days(session_days),
+            },
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(SignedIn { token: secret, user: u })
+}
+
+/// The signed-in person behind a session cookie, with their roles.
+pub struct Principal {
+    pub session_id: i64,
+    pub user: user::User,
+    pub roles: role::Roles,
+}
+
+pub fn principal_for_token(conn: &mut DbConn, secret: &str) -> Result<Option<Principal>, AppError> {
+    let now = models::now();
+    let Some((s, u)) = session::find_live(conn, &tokens::hash_token(secret), now)? else {
+        return Ok(None);
+    };
+    // Writing last_seen on every request would serialise readers on SQLite; once a minute is enough.
+    if now - s.last_seen_at > Duration::minutes(1) {
+        session::touch(conn, s.id, now)?;
+    }
+    let roles = role::for_user(conn, u.id)?;
+    Ok(Some(Principal { session_id: s.id, user: u, roles }))
+}
+
+pub fn sign_out(conn: &mut DbConn, secret: &str) -> Result<(), AppError> {
+    session::delete_by_hash(conn, &tokens::hash_token(secret))?;
+    Ok(())
+}
+
+pub fn sign_out_everywhere(conn: &mut DbConn, user_id: i64) -> Result<usize, AppError> {
+    Ok(session::delete_for_user(conn, user_id)?)
+}
+
+/// Always answers the same, so the form does not reveal which addresses have accounts.
+pub fn request_password_reset(conn: &mut DbConn, base_url: &str, email: &str) -> Result<(), AppError> {
+    let email = normalise_email(email);
+    let mut errors = FieldErrors::new();
+    check_email(&email, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    write_tx(conn, |c| {
+        if let Some(u) = user::find_by_email(c, &email)? {
+            let secret = issue_token(c, u.id, token::RESET_PASSWORD, RESET_TTL_HOURS)?;
+            let link = format!("{base_url}/password/reset?token={secret}");
+            let m = mail_views::reset_password(&u.language, &u.name, &link);
+            mail::enqueue(c, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+        }
+        Ok(())
+    })
+}
+
+/// The account a reset link belongs to, if the link is still good.
+pub fn check_reset_link(conn: &mut DbConn, secret: &str) -> Result<user::User, AppError> {
+    let t = live_token(conn, token::RESET_PASSWORD, secret)?;
+    Ok(user::find(conn, t.user_id)?)
+}
+
+/// Sets a new password from a reset link and signs the account out everywhere.
+pub fn reset_password(conn: &mut DbConn, secret: &str, password: &str) -> Result<i64, AppError> {
+    let u = check_reset_link(conn, secret)?;
+    if let Some(msg) = passwords::weakness(password, &u.email) {
+        return Err(AppError::field("password", msg));
+    }
+    let hash = passwords::hash(password)?;
+    write_tx(conn, |c| {
+        let t = live_token(c, token::RESET_PASSWORD, secret)?;
+        if !token::consume(c, t.id, models::now())? {
+            return Err(AppError::BadRequest("This link has already been used.".into()));
+        }
+        user::set_password_hash(c, t.user_id, &hash)?;
+        // The link came to this mailbox (or from the administrator's console), which proves it.
+        user::mark_verified(c, t.user_id, models::now())?;
+        session::delete_for_user(c, t.user_id)?;
+        Ok(t.user_id)
+    })
+}
+
+pub fn update_profile(conn: &mut DbConn, user_id: i64, profile: &user::Profile) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    let clean = clean_profile(profile, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    user::update_profile(conn, user_id, &clean)?;
+    Ok(())
+}
+
+/// Creates (or promotes) an administrator from the command line and returns a one-time link
+/// to set the password. No default password ever exists.
+pub fn add_user_from_console(
+    conn: &mut DbConn,
+    base_url: &str,
+    email: &str,
+    name: Option<&str>,
+    admin: bool,
+) -> Result<String, AppError> {
+    let email = normalise_email(email);
+    let mut errors = FieldErrors::new();
+    check_email(&email, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    write_tx(conn, |c| {
+        let id = match user::find_by_email(c, &email)? {
+            Some(u) => u.id,
+            None => {
+                let fallback = email.split('@').next().unwrap_or("Administrator").to_string();
+                user::insert(
+                    c,
+                    &user::NewUser {
+                        email: &email,
+                        password_hash: "",
+                        name: name.unwrap_or(&fallback),
+                        organisation: "",
+                        state: "",
+                        district: "",
+                        role_title: "",
+                        language: "en",
+                        email_verified_at: None,
+                        created_at: models::now(),
+                    },
+                )?
+            }
+        };
+        if admin && role::find_same(c, id, role::Role::Admin, None, "")?.is_none() {
+            role::insert(
+                c,
+                &role::NewRoleGrant {
+                    user_id: id,
+                    role: role::Role::Admin.as_str(),
+                    community_id: None,
+                    state: "",
+                    granted_by: None,
+                    granted_at: models::now(),
+                },
+            )?;
+            audit::insert(
+                c,
+                &audit::NewAuditEntry {
+                    actor_id: None,
+                    action: "grant",
+                    subject_user_id: Some(id),
+                    detail: "administrator (from the command line)",
+                    created_at: models::now(),
+                },
+            )?;
+        }
+        let secret = issue_token(c, id, token::RESET_PASSWORD, SETUP_TTL_HOURS)?;
+        Ok(format!("{base_url}/password/reset?token={secret}"))
+    })
+}
+
+pub fn has_admin(conn: &mut DbConn) -> Result<bool, AppError> {
+    Ok(role::count_role(conn, role::Role::Admin)? > 0)
+}
+
+pub fn sessions_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<session::Session>, AppError> {
+    Ok(session::list_for_user(conn, user_id, models::now())?)
+}

@@ -1,0 +1,7 @@
+//! Use cases. Each owns its transaction and returns `Result<_, AppError>`.
+
+pub mod accounts;
+pub mod passwords;
+pub mod roles;
+pub mod tokens;
+pub mod system;

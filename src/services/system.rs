@@ -1,0 +1,19 @@
+//! Health and operational figures.
+
+use diesel::connection::SimpleConnection;
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::mail_outbox;
+
+pub fn ping(conn: &mut DbConn) -> Result<(), AppError> {
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}
+
+pub fn mail_outbox_counts(conn: &mut DbConn) -> Result<Vec<(String, i64)>, AppError> {
+    [mail_outbox::QUEUED, mail_outbox::SENT, mail_outbox::FAILED]
+        .iter()
+        .map(|s| Ok((s.to_string(), mail_outbox::count_by_status(conn, s)?)))
+        .collect()
+}

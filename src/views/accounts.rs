@@ -1,0 +1,147 @@
+//! Pages for joining, signing in, confirming email, resetting passwords and the profile.
+
+use maud::{html, Markup};
+
+use super::{csrf_field, error_summary, format_time, input, language_options, layout, notice, select, state_options, Ctx, Field};
+use crate::error::FieldErrors;
+use crate::models::{role::RoleGrant, session::Session, user::{Profile, User}};
+use crate::services::accounts::Registration;
+
+pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let language = if form.language.is_empty() { ctx.lang.code() } else { form.language.as_str() };
+    layout(ctx, t.register_title, html! {
+        h1 { (t.register_title) }
+        p { (t.register_intro) }
+        (error_summary(ctx, errors))
+        form method="post" action="/register" novalidate {
+            (csrf_field(ctx))
+            (input(Field::new("email", t.field_email, &form.email).kind("email").autocomplete("email").required(), errors))
+            (input(Field::new("password", t.field_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
+            (input(Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
+            (profile_fields(ctx, &form.organisation, &form.state, &form.district, &form.role_title, language, errors))
+            button type="submit" { (t.register_button) }
+        }
+        p { a href="/login" { (t.nav_sign_in) } }
+    })
+}
+
+fn profile_fields(ctx: &Ctx, organisation: &str, state: &str, district: &str, role_title: &str, language: &str, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    html! {
+        (input(Field::new("organisation", t.field_organisation, organisation).autocomplete("organization"), errors))
+        (select("state", t.field_state, &state_options(t), state, errors))
+        (input(Field::new("district", t.field_district, district), errors))
+        (input(Field::new("role_title", t.field_role_title, role_title).autocomplete("organization-title"), errors))
+        (select("language", t.field_language, &language_options(), language, errors))
+    }
+}
+
+pub fn message(ctx: &Ctx, title: &str, body: &str, link: Option<(&str, &str)>) -> Markup {
+    layout(ctx, title, html! {
+        h1 { (title) }
+        p { (body) }
+        @if let Some((href, text)) = link { p { a href=(href) { (text) } } }
+    })
+}
+
+pub fn login(ctx: &Ctx, email: &str, next: &str, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.sign_in_title, html! {
+        h1 { (t.sign_in_title) }
+        @if let Some(n) = notice_text { (notice(n)) }
+        (error_summary(ctx, errors))
+        form method="post" action="/login" novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="next" value=(next);
+            (input(Field::new("email", t.field_email, email).kind("email").autocomplete("username").required(), errors))
+            (input(Field::new("password", t.field_password, "").kind("password").autocomplete("current-password").required(), errors))
+            button type="submit" { (t.sign_in_button) }
+        }
+        p { a href="/password/forgot" { (t.forgot_link) } }
+        p { a href="/register" { (t.no_account) } }
+    })
+}
+
+pub fn forgot(ctx: &Ctx, email: &str, errors: &FieldErrors, sent: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.forgot_title, html! {
+        h1 { (t.forgot_title) }
+        @if sent { (notice(t.forgot_sent)) }
+        p { (t.forgot_intro) }
+        (error_summary(ctx, errors))
+        form method="post" action="/password/forgot" novalidate {
+            (csrf_field(ctx))
+            (input(Field::new("email", t.field_email, email).kind("email").autocomplete("email").required(), errors))
+            button type="submit" { (t.forgot_button) }
+        }
+    })
+}
+
+pub fn reset(ctx: &Ctx, token: &str, email: &str, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.reset_title, html! {
+        h1 { (t.reset_title) }
+        (error_summary(ctx, errors))
+        form method="post" action="/password/reset" novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="token" value=(token);
+            // Lets password managers file the new password under the right account.
+            input type="hidden" name="username" value=(email) autocomplete="username";
+            (input(Field::new("password", t.field_new_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
+            button type="submit" { (t.reset_button) }
+        }
+    })
+}
+
+pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, sessions: &[Session], current_session: i64, saved: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.profile_title, html! {
+        h1 { (t.profile_title) }
+        @if saved { (notice(t.saved)) }
+        (error_summary(ctx, errors))
+        form method="post" action="/profile" novalidate {
+            (csrf_field(ctx))
+            p { (t.field_email) ": " strong { (email) } }
+            (input(Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
+            (profile_fields(ctx, &form.organisation, &form.state, &form.district, &form.role_title, &form.language, errors))
+            button type="submit" { (t.save) }
+        }
+        section aria-labelledby="sessions-h" {
+            h2 #sessions-h { (t.sessions_title) }
+            p { (t.sessions_intro) }
+            ul.sessions {
+                @for s in sessions {
+                    li {
+                        strong { (if s.user_agent.is_empty() { "?" } else { s.user_agent.as_str() }) }
+                        @if s.id == current_session { " ✓" }
+                        br;
+                        (t.session_started) ": " (format_time(&s.created_at)) " · "
+                        (t.session_last_seen) ": " (format_time(&s.last_seen_at))
+                    }
+                }
+            }
+            form method="post" action="/logout-everywhere" {
+                (csrf_field(ctx))
+                button.secondary type="submit" { (t.sign_out_everywhere) }
+            }
+        }
+    })
+}
+
+pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)]) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.dashboard_title, html! {
+        h1 { (t.welcome) ", " (user.name) }
+        section aria-labelledby="roles-h" {
+            h2 #roles-h { (t.your_roles) }
+            ul {
+                li { (t.role_member) }
+                @for (g, community) in grants { li { (super::admin::grant_label(ctx, g, community.as_deref())) } }
+            }
+        }
+        @if grants.iter().any(|(g, _)| g.role == "admin") {
+            p { a href="/admin/users" { (t.nav_admin) } }
+        }
+    })
+}

@@ -1,0 +1,131 @@
+//! Administration: people, their roles, and the audit log.
+
+use maud::{html, Markup};
+
+use super::{csrf_field, error_summary, format_time, layout, select, Ctx};
+use crate::error::FieldErrors;
+use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User};
+use crate::services::roles::GrantRequest;
+
+pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String {
+    let t = ctx.t();
+    match g.role() {
+        Some(Role::Admin) => t.role_admin.to_string(),
+        Some(Role::Moderator) => format!("{} {}", t.role_moderator, community.unwrap_or("?")),
+        Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point.to_string(),
+        Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, g.state),
+        None => g.role.clone(),
+    }
+}
+
+pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.admin_users_title, html! {
+        h1 { (t.admin_users_title) }
+        p { a href="/admin/audit" { (t.admin_audit_title) } }
+        div.table-wrap {
+            table {
+                thead { tr { th scope="col" { (t.col_name) } th scope="col" { (t.col_email) } th scope="col" { (t.col_roles) } th scope="col" { (t.col_verified) } } }
+                tbody {
+                    @for (u, grants) in rows {
+                        tr {
+                            td { a href={ "/admin/users/" (u.id) } { (u.name) } }
+                            td { (u.email) }
+                            td { (grants.iter().map(|g| g.role.as_str()).collect::<Vec<_>>().join(", ")) }
+                            td { (if u.is_verified() { t.yes } else { t.no }) }
+                        }
+                    }
+                }
+            }
+        }
+        nav.pager aria-label="pages" {
+            @if page > 1 { a rel="prev" href={ "/admin/users?page=" (page - 1) } { (t.previous) } }
+            @if has_next { a rel="next" href={ "/admin/users?page=" (page + 1) } { (t.next) } }
+        }
+    })
+}
+
+pub fn user(
+    ctx: &Ctx,
+    u: &User,
+    grants: &[(RoleGrant, Option<String>)],
+    communities: &[Community],
+    form: &GrantRequest,
+    errors: &FieldErrors,
+    history: &[AuditEntry],
+) -> Markup {
+    let t = ctx.t();
+    let roles = vec![
+        ("moderator".to_string(), t.role_moderator.trim_end_matches(':').to_string()),
+        ("focal_point".to_string(), t.role_focal_point.trim_end_matches(':').to_string()),
+        ("admin".to_string(), t.role_admin.to_string()),
+    ];
+    let community_options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
+        .chain(communities.iter().map(|c| (c.id.to_string(), c.name.clone())))
+        .collect();
+    let state_options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
+        .chain(std::iter::once(("national".to_string(), t.national.to_string())))
+        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), s.to_string())))
+        .collect();
+    layout(ctx, &u.name, html! {
+        p { a href="/admin/users" { "← " (t.admin_users_title) } }
+        h1 { (u.name) }
+        dl {
+            dt { (t.col_email) } dd { (u.email) }
+            dt { (t.field_organisation) } dd { (u.organisation) }
+            dt { (t.field_state) } dd { (u.state) " " (u.district) }
+            dt { (t.col_verified) } dd { (if u.is_verified() { t.yes } else { t.no }) }
+        }
+        h2 { (t.col_roles) }
+        ul.grants {
+            li { (t.role_member) }
+            @for (g, community) in grants {
+                li {
+                    (grant_label(ctx, g, community.as_deref()))
+                    " "
+                    form.inline method="post" action={ "/admin/grants/" (g.id) "/revoke" } {
+                        (csrf_field(ctx))
+                        button.secondary type="submit" { (t.revoke_button) }
+                    }
+                }
+            }
+        }
+        h2 { (t.grant_role) }
+        (error_summary(ctx, errors))
+        form method="post" action={ "/admin/users/" (u.id) "/grants" } novalidate {
+            (csrf_field(ctx))
+            (select("role", t.field_role, &roles, &form.role, errors))
+            (select("community_id", t.field_community, &community_options, &form.community_id, errors))
+            (select("state", t.field_focal_state, &state_options, &form.state, errors))
+            button type="submit" { (t.grant_button) }
+        }
+        @if !history.is_empty() {
+            h2 { (t.admin_audit_title) }
+            ul { @for e in history { li { (format_time(&e.created_at)) ": " (e.action) " " (e.detail) } } }
+        }
+    })
+}
+
+pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.admin_audit_title, html! {
+        p { a href="/admin/users" { "← " (t.admin_users_title) } }
+        h1 { (t.admin_audit_title) }
+        div.table-wrap {
+            table {
+                thead { tr { th scope="col" { (t.col_when) } th scope="col" { (t.col_who) } th scope="col" { (t.col_action) } th scope="col" { (t.col_name) } th scope="col" { (t.col_detail) } } }
+                tbody {
+                    @for (e, actor, subject) in rows {
+                        tr {
+                            td { (format_time(&e.created_at)) }
+                            td { (actor.as_deref().unwrap_or("console")) }
+                            td { (e.action) }
+                            td { (subject.as_deref().unwrap_or("")) }
+                            td { (e.detail) }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}

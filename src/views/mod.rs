@@ -1,0 +1,198 @@
+//! HTML with maud: the layout, shared form parts, and one module per area. No database access:
+//! handlers pass in everything a page shows.
+
+pub mod accounts;
+pub mod admin;
+pub mod errors;
+pub mod home;
+pub mod i18n;
+pub mod mail;
+
+use maud::{html, Markup, DOCTYPE};
+
+use crate::error::FieldErrors;
+pub use i18n::{Lang, Strings};
+
+/// Who is looking, in which language, and the token their forms must carry.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub csrf: String,
+    /// Path and query of this request, for the language switch to return to.
+    pub path: String,
+    pub viewer: Option<Viewer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub id: i64,
+    pub name: String,
+    pub is_admin: bool,
+}
+
+impl Ctx {
+    pub fn t(&self) -> &'static Strings {
+        self.lang.strings()
+    }
+}
+
+pub fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let t = ctx.t();
+    let other = ctx.lang.other();
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (t.site_name) }
+                link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
+            }
+            body {
+                a.skip href="#main" { (t.skip_link) }
+                header.site {
+                    div.bar {
+                        a.brand href="/" { (t.site_name) span.tagline { (t.tagline) } }
+                        a.lang href={ "/lang/" (other.code()) "?next=" (urlencode(&ctx.path)) }
+                            lang=(other.code()) hreflang=(other.code()) { (t.switch_language) }
+                    }
+                    nav aria-label=(t.nav_label) {
+                        ul {
+                            li { a href="/" { (t.nav_home) } }
+                            @if let Some(v) = &ctx.viewer {
+                                li { a href="/dashboard" { (t.nav_dashboard) } }
+                                li { a href="/profile" { (t.nav_profile) } }
+                                @if v.is_admin { li { a href="/admin/users" { (t.nav_admin) } } }
+                                li {
+                                    form.inline method="post" action="/logout" {
+                                        (csrf_field(ctx))
+                                        button.link type="submit" { (t.nav_sign_out) }
+                                    }
+                                }
+                            } @else {
+                                li { a href="/login" { (t.nav_sign_in) } }
+                                li { a href="/register" { (t.nav_register) } }
+                            }
+                        }
+                    }
+                }
+                main #main tabindex="-1" { (body) }
+                footer.site { p { (t.footer) } }
+            }
+        }
+    }
+}
+
+pub fn csrf_field(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name="csrf" value=(ctx.csrf); }
+}
+
+/// A summary at the top of a form that failed, linking to each field.
+pub fn error_summary(ctx: &Ctx, errors: &FieldErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" tabindex="-1" {
+                p { strong { (ctx.t().form_problem) } }
+                ul { @for (field, msg) in errors { li { a href={ "#" (field) } { (msg) } } } }
+            }
+        }
+    }
+}
+
+pub struct Field<'a> {
+    pub name: &'static str,
+    pub label: &'a str,
+    pub value: &'a str,
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub hint: Option<&'a str>,
+    pub required: bool,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(name: &'static str, label: &'a str, value: &'a str) -> Self {
+        Field { name, label, value, kind: "text", autocomplete: "off", hint: None, required: false }
+    }
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+    pub fn autocomplete(mut self, ac: &'static str) -> Self {
+        self.autocomplete = ac;
+        self
+    }
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+}
+
+pub fn input(f: Field, errors: &FieldErrors) -> Markup {
+    let error = errors.get(f.name);
+    let hint_id = format!("{}-hint", f.name);
+    let error_id = format!("{}-error", f.name);
+    let described = [f.hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(f.name) { (f.label) }
+            @if let Some(h) = f.hint { p.hint id=(hint_id) { (h) } }
+            @if let Some(e) = error { p.error id=(error_id) { (e) } }
+            input id=(f.name) name=(f.name) type=(f.kind) value=(f.value) autocomplete=(f.autocomplete)
+                required[f.required] aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+        }
+    }
+}
+
+pub fn select(
+    name: &'static str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(e) = error { p.error id={ (name) "-error" } { (e) } }
+            select id=(name) name=(name) aria-invalid=[error.map(|_| "true")] {
+                @for (value, text) in options {
+                    option value=(value) selected[value == selected] { (text) }
+                }
+            }
+        }
+    }
+}
+
+pub fn state_options(t: &Strings) -> Vec<(String, String)> {
+    std::iter::once((String::new(), t.choose_state.to_string()))
+        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), s.to_string())))
+        .collect()
+}
+
+pub fn language_options() -> Vec<(String, String)> {
+    crate::vocab::LANGUAGES.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect()
+}
+
+pub fn format_time(t: &chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A message box for a finished action.
+pub fn notice(text: &str) -> Markup {
+    html! { div.notice role="status" { (text) } }
+}

@@ -1,0 +1,320 @@
+//! Joining, confirming email, signing in and out, password reset, profile, dashboard, language.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::error::{AppError, FieldErrors};
+use crate::models::user::Profile;
+use crate::services::accounts::{self, Registration};
+use crate::views::{self, Lang};
+use crate::web::visit::{make_cookie, removal_cookie, CsrfForm, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::web::{safe_next, see_other, AppState};
+use crate::services::{roles, tokens};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/register", web::get().to(register_form))
+        .route("/register", web::post().to(register))
+        .route("/verify", web::get().to(verify))
+        .route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(login))
+        .route("/logout", web::post().to(logout))
+        .route("/logout-everywhere", web::post().to(logout_everywhere))
+        .route("/password/forgot", web::get().to(forgot_form))
+        .route("/password/forgot", web::post().to(forgot))
+        .route("/password/reset", web::get().to(reset_form))
+        .route("/password/reset", web::post().to(reset))
+        .route("/profile", web::get().to(profile_form))
+        .route("/profile", web::post().to(profile))
+        .route("/dashboard", web::get().to(dashboard))
+        .route("/lang/{code}", web::get().to(switch_language));
+}
+
+fn page(status: u16, markup: Markup) -> HttpResponse {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("valid status"))
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// Splits an error into field messages to show on the form, or passes it on.
+fn field_errors(e: AppError) -> Result<FieldErrors, AppError> {
+    match e {
+        AppError::Validation(fields) => Ok(fields),
+        other => Err(other),
+    }
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+async fn register_form(visit: Visit) -> HttpResponse {
+    page(200, views::accounts::register(&visit.ctx, &Registration::default(), &FieldErrors::new()))
+}
+
+async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Registration>) -> Result<HttpResponse, AppError> {
+    let reg = form.0;
+    if let Err(secs) = state.limiter.hit(&format!("register:{}", visit.client_ip), 20, HOUR) {
+        return Err(AppError::RateLimited(secs));
+    }
+    let base = state.config.base_url.clone();
+    let r = reg.clone();
+    match state.db(move |c| accounts::register(c, &base, &r)).await {
+        Ok(_) => {
+            state.wake_mailer();
+            let t = visit.ctx.t();
+            Ok(page(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
+        }
+        Err(e) => Ok(page(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+async fn verify(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
+    let t = visit.ctx.t();
+    let secret = q.into_inner().token;
+    match state.db(move |c| accounts::verify_email(c, &secret)).await {
+        Ok(_) => Ok(page(200, views::accounts::message(&visit.ctx, t.verified_title, t.verified_body, Some(("/login", t.nav_sign_in))))),
+        Err(AppError::BadRequest(msg)) => Ok(page(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/login", t.nav_sign_in))))),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_form(visit: Visit, q: web::Query<NextQuery>) -> HttpResponse {
+    if visit.principal.is_some() {
+        return see_other(&safe_next(&q.next, "/dashboard"));
+    }
+    page(200, views::accounts::login(&visit.ctx, "", &q.next, &FieldErrors::new(), None))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form: CsrfForm<LoginForm>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let window = Duration::from_secs(state.config.login_window_secs);
+    let max = state.config.login_attempts;
+    let email_key = format!("login-email:{}", accounts::normalise_email(&f.email));
+    let ip_key = format!("login-ip:{}", visit.client_ip);
+    // Per account the limit is tight; per address looser, since an office may share one.
+    let limited = state.limiter.check(&email_key, max, window).and(state.limiter.check(&ip_key, max * 4, window));
+    if let Err(secs) = limited {
+        let mut errors = FieldErrors::new();
+        let minutes = secs.div_ceil(60);
+        errors.insert("password", format!("{} {minutes} min.", visit.ctx.t().too_many_attempts));
+        let mut res = page(429, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None));
+        res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        return Ok(res);
+    }
+    let base = state.config.base_url.clone();
+    let agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let days = state.config.session_days;
+    let (email, password) = (f.email.clone(), f.password.clone());
+    match state.db(move |c| accounts::sign_in(c, &base, &email, &password, &agent, days)).await {
+        Ok(signed_in) => {
+            state.limiter.clear(&email_key);
+            state.wake_mailer();
+            let mut res = see_other(&safe_next(&f.next, "/dashboard"));
+            res.add_cookie(&make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            // A fresh CSRF token with the fresh session: nothing planted before sign-in survives it.
+            res.add_cookie(&make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(res)
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            state.limiter.record(&email_key);
+            state.limiter.record(&ip_key);
+            state.wake_mailer();
+            Ok(page(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None)))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    if let Some(c) = req.cookie(&crate::web::visit::cookie_name(&state, SESSION_COOKIE)) {
+        let secret = c.value().to_string();
+        state.db(move |conn| accounts::sign_out(conn, &secret)).await?;
+    }
+    let mut res = see_other("/");
+    res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
+}
+
+async fn logout_everywhere(state: web::Data<AppState>, member: Member, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let user_id = member.principal.user.id;
+    state.db(move |c| accounts::sign_out_everywhere(c, user_id)).await?;
+    let t = member.ctx.t();
+    let mut ctx = member.ctx.clone();
+    ctx.viewer = None;
+    let mut res = page(200, views::accounts::message(&ctx, t.signed_out_everywhere, t.signed_out_everywhere, Some(("/login", t.nav_sign_in))));
+    res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
+}
+
+async fn forgot_form(visit: Visit) -> HttpResponse {
+    page(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), false))
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn forgot(state: web::Data<AppState>, visit: Visit, form: CsrfForm<EmailForm>) -> Result<HttpResponse, AppError> {
+    let email = form.0.email;
+    let key = format!("reset:{}", accounts::normalise_email(&email));
+    // Quietly cap mails per address so the form cannot be used to flood someone's inbox.
+    let allowed = state.limiter.hit(&key, 5, HOUR).is_ok()
+        && state.limiter.hit(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).is_ok();
+    if allowed {
+        let base = state.config.base_url.clone();
+        let e = email.clone();
+        if let Err(err) = state.db(move |c| accounts::request_password_reset(c, &base, &e)).await {
+            return Ok(page(400, views::accounts::forgot(&visit.ctx, &email, &field_errors(err)?, false)));
+        }
+        state.wake_mailer();
+    }
+    Ok(page(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), true)))
+}
+
+async fn reset_form(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
+    let secret = q.into_inner().token;
+    let s = secret.clone();
+    match state.db(move |c| accounts::check_reset_link(c, &s)).await {
+        Ok(u) => Ok(page(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
+        Err(AppError::BadRequest(msg)) => {
+            let t = visit.ctx.t();
+            Ok(page(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link)))))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetForm>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let (secret, password) = (f.token.clone(), f.password.clone());
+    let t = visit.ctx.t();
+    match state.db(move |c| accounts::reset_password(c, &secret, &password)).await {
+        Ok(_) => {
+            let mut ctx = visit.ctx.clone();
+            ctx.viewer = None;
+            let mut res = page(200, views::accounts::message(&ctx, t.reset_title, t.reset_done, Some(("/login", t.nav_sign_in))));
+            res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(res)
+        }
+        Err(AppError::BadRequest(msg)) => Ok(page(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link))))),
+        Err(AppError::Validation(errors)) => {
+            let s = f.token.clone();
+            let email = state.db(move |c| accounts::check_reset_link(c, &s)).await?.email;
+            Ok(page(400, views::accounts::reset(&visit.ctx, &f.token, &email, &errors)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn profile_page(state: &AppState, member: &Member, form: &Profile, errors: &FieldErrors, saved: bool) -> Result<Markup, AppError> {
+    let user_id = member.principal.user.id;
+    let sessions = state.db(move |c| accounts::sessions_of(c, user_id)).await?;
+    Ok(views::accounts::profile(&member.ctx, &member.principal.user.email, form, errors, &sessions, member.principal.session_id, saved))
+}
+
+async fn profile_form(state: web::Data<AppState>, member: Member, q: web::Query<SavedQuery>) -> Result<HttpResponse, AppError> {
+    let u = &member.principal.user;
+    let form = Profile {
+        name: u.name.clone(),
+        organisation: u.organisation.clone(),
+        state: u.state.clone(),
+        district: u.district.clone(),
+        role_title: u.role_title.clone(),
+        language: u.language.clone(),
+    };
+    Ok(page(200, profile_page(&state, &member, &form, &FieldErrors::new(), q.saved.is_some()).await?))
+}
+
+#[derive(Deserialize)]
+struct ProfileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    role_title: String,
+    #[serde(default)]
+    language: String,
+}
+
+async fn profile(state: web::Data<AppState>, member: Member, form: CsrfForm<ProfileForm>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let p = Profile { name: f.name, organisation: f.organisation, state: f.state, district: f.district, role_title: f.role_title, language: f.language };
+    let user_id = member.principal.user.id;
+    let q = p.clone();
+    match state.db(move |c| accounts::update_profile(c, user_id, &q)).await {
+        Ok(()) => {
+            let mut res = see_other("/profile?saved=1");
+            res.add_cookie(&make_cookie(&state, LANG_COOKIE, p.language.clone(), Some(365)))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(res)
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            Ok(page(400, profile_page(&state, &member, &p, &errors, false).await?))
+        }
+    }
+}
+
+async fn dashboard(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {
+    let user_id = member.principal.user.id;
+    let grants = state.db(move |c| roles::grants_of(c, user_id)).await?;
+    Ok(page(200, views::accounts::dashboard(&member.ctx, &member.principal.user, &grants)))
+}
+
+async fn switch_language(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    let lang = Lang::from_code(&path.into_inner()).ok_or(AppError::NotFound)?;
+    let mut res = see_other(&safe_next(&q.next, "/"));
+    res.add_cookie(&make_cookie(&state, LANG_COOKIE, lang.code().to_string(), Some(365)))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
+}

@@ -1,0 +1,73 @@
+//! Administration routes; every handler takes `Admin`, so the role is checked on the server.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::{AppError, FieldErrors};
+use crate::services::roles::{self, GrantRequest};
+use crate::views;
+use crate::web::visit::{Admin, CsrfForm};
+use crate::web::{see_other, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin", web::get().to(|_: Admin| async { see_other("/admin/users") }))
+        .route("/admin/users", web::get().to(users))
+        .route("/admin/users/{id}", web::get().to(user))
+        .route("/admin/users/{id}/grants", web::post().to(grant))
+        .route("/admin/grants/{id}/revoke", web::post().to(revoke))
+        .route("/admin/audit", web::get().to(audit));
+}
+
+fn html(status: u16, markup: maud::Markup) -> HttpResponse {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("valid status"))
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+async fn users(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+    let page = q.page.unwrap_or(1).max(1);
+    let (rows, has_next) = state.db(move |c| roles::users_page(c, page)).await?;
+    Ok(html(200, views::admin::users(&admin.ctx, &rows, page, has_next)))
+}
+
+async fn user_page(state: &AppState, admin: &crate::web::visit::Member, user_id: i64, form: &GrantRequest, errors: &FieldErrors, status: u16) -> Result<HttpResponse, AppError> {
+    let o = state.db(move |c| roles::user_overview(c, user_id)).await?;
+    Ok(html(status, views::admin::user(&admin.ctx, &o.user, &o.grants, &o.communities, form, errors, &o.history)))
+}
+
+async fn user(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    user_page(&state, &admin, path.into_inner(), &GrantRequest::default(), &FieldErrors::new(), 200).await
+}
+
+async fn grant(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, form: CsrfForm<GrantRequest>) -> Result<HttpResponse, AppError> {
+    let user_id = path.into_inner();
+    let actor = admin.principal.user.id;
+    let req = form.0;
+    let r = req.clone();
+    match state.db(move |c| roles::grant(c, actor, user_id, &r)).await {
+        Ok(_) => Ok(see_other(&format!("/admin/users/{user_id}"))),
+        Err(AppError::Validation(errors)) => user_page(&state, &admin, user_id, &req, &errors, 400).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn revoke(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let grant_id = path.into_inner();
+    let actor = admin.principal.user.id;
+    let user_id = state.db(move |c| roles::revoke(c, actor, grant_id)).await?;
+    Ok(see_other(&format!("/admin/users/{user_id}")))
+}
+
+async fn audit(state: web::Data<AppState>, Admin(admin): Admin) -> Result<HttpResponse, AppError> {
+    let rows = state.db(|c| roles::audit_log(c, 500)).await?;
+    Ok(html(200, views::admin::audit(&admin.ctx, &rows)))
+}

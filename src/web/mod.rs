@@ -1,0 +1,102 @@
+//! HTTP: routes per area, the request context (visitor, language, CSRF token), middleware,
+//! and the mapping of errors to pages.
+
+pub mod accounts;
+pub mod admin;
+pub mod metrics;
+pub mod ratelimit;
+pub mod state;
+pub mod system;
+pub mod visit;
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse, ResponseError};
+
+use crate::error::AppError;
+pub use state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    system::routes(cfg);
+    accounts::routes(cfg);
+    admin::routes(cfg);
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::from_u16(AppError::status_code(self))
+            .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// A bare response; `visit::context` middleware replaces it with a page or JSON
+    /// in the visitor's language once it knows who asked.
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(ResponseError::status_code(self)).finish()
+    }
+}
+
+/// Outermost middleware: security headers, the access log and metrics.
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    // The path only: query strings can carry one-time tokens, which must not reach logs.
+    let path = req.path().to_string();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let elapsed = started.elapsed();
+    let status = res.status().as_u16();
+    let route = res.request().match_pattern().unwrap_or_else(|| "<unmatched>".into());
+    if let Some(state) = state {
+        state.metrics.observe(&method, &route, status, elapsed.as_secs_f64());
+        let headers = res.headers_mut();
+        let secure = state.config.cookies_secure();
+        set_security_headers(headers, secure);
+    }
+    if status >= 500 {
+        tracing::error!(%method, %path, status, ms = elapsed.as_millis() as u64, "request failed");
+    } else {
+        tracing::info!(%method, %path, status, us = elapsed.as_micros() as u64, "request");
+    }
+    Ok(res)
+}
+
+fn set_security_headers(headers: &mut actix_web::http::header::HeaderMap, secure: bool) {
+    let set = |h: &mut actix_web::http::header::HeaderMap, name: header::HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    // No inline script or style anywhere, so the policy needs no 'unsafe-inline'.
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    if secure {
+        set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+    }
+}
+
+/// Only paths on this site may be redirect targets after sign-in or a language switch.
+pub fn safe_next(next: &str, fallback: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control());
+    if ok { next.to_string() } else { fallback.to_string() }
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}

@@ -1,0 +1,43 @@
+//! The home page, health, metrics, static files and the 404 fallback.
+
+use actix_web::{web, HttpResponse};
+
+use crate::error::AppError;
+use crate::services::system;
+use crate::views;
+use crate::web::visit::Visit;
+use crate::web::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/healthz", web::get().to(healthz))
+        .route("/metrics", web::get().to(metrics));
+}
+
+async fn home(visit: Visit) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(views::home::home(&visit.ctx).into_string())
+}
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let backend = state.backend;
+    match state.db(|c| system::ping(c)).await {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "ok", "backend": backend })),
+        Err(e) => {
+            tracing::error!("health check: {e}");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({ "status": "unavailable", "database": "unreachable", "backend": backend }))
+        }
+    }
+}
+
+async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let outbox = state.db(|c| system::mail_outbox_counts(c)).await?;
+    let body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox)]);
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
+}
+
+pub async fn not_found(_: Visit) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,288 @@
+//! The request context: who is visiting (from the session cookie), in which language, and the
+//! CSRF token their forms carry. The `context` middleware builds it once per request; the
+//! extractors below hand it to handlers and enforce roles and CSRF on the server.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::services::{accounts, tokens};
+use crate::views::{self, Ctx, Lang, Viewer};
+use crate::web::AppState;
+
+pub const SESSION_COOKIE: &str = "solex_session";
+pub const CSRF_COOKIE: &str = "solex_csrf";
+pub const LANG_COOKIE: &str = "solex_lang";
+
+/// Secure cookies get the `__Host-` prefix: the browser then refuses them from subdomains
+/// or over plain HTTP.
+pub fn cookie_name(state: &AppState, base: &'static str) -> String {
+    if state.config.cookies_secure() { format!("__Host-{base}") } else { base.to_string() }
+}
+
+pub fn make_cookie(state: &AppState, base: &'static str, value: String, max_age_days: Option<i64>) -> Cookie<'static> {
+    let mut c = Cookie::build(cookie_name(state, base), value)
+        .path("/")
+        .http_only(true)
+        .secure(state.config.cookies_secure())
+        .same_site(SameSite::Lax)
+        .finish();
+    if let Some(days) = max_age_days {
+        c.set_max_age(time::Duration::days(days));
+    }
+    c
+}
+
+pub fn removal_cookie(state: &AppState, base: &'static str) -> Cookie<'static> {
+    let mut c = make_cookie(state, base, String::new(), None);
+    c.make_removal();
+    c
+}
+
+/// What the middleware learned about this request.
+#[derive(Clone)]
+pub struct Visit {
+    pub ctx: Ctx,
+    pub principal: Option<Arc<accounts::Principal>>,
+    pub client_ip: String,
+}
+
+fn skip_context(path: &str) -> bool {
+    path.starts_with("/static/") || path == "/healthz" || path == "/metrics"
+}
+
+pub async fn context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if skip_context(req.path()) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let state = req.app_data::<web::Data<AppState>>().cloned().expect("AppState registered");
+    let csrf_existing = req
+        .cookie(&cookie_name(&state, CSRF_COOKIE))
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let csrf_is_new = csrf_existing.is_none();
+    let csrf = csrf_existing.unwrap_or_else(tokens::random_token);
+
+    let session_secret = req.cookie(&cookie_name(&state, SESSION_COOKIE)).map(|c| c.value().to_string());
+    let principal = match session_secret.clone() {
+        Some(secret) if !secret.is_empty() => state.db(move |c| accounts::principal_for_token(c, &secret)).await?,
+        _ => None,
+    };
+    let stale_session = session_secret.is_some() && principal.is_none();
+
+    let lang = req
+        .cookie(&cookie_name(&state, LANG_COOKIE))
+        .and_then(|c| Lang::from_code(c.value()))
+        .or_else(|| principal.as_ref().and_then(|p| Lang::from_code(&p.user.language)))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::En);
+    let path = match req.query_string() {
+        "" => req.path().to_string(),
+        q => format!("{}?{}", req.path(), q),
+    };
+    let client_ip = if state.config.trust_proxy {
+        req.connection_info().realip_remote_addr().unwrap_or("unknown").to_string()
+    } else {
+        req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    };
+    let principal = principal.map(Arc::new);
+    let visit = Visit {
+        ctx: Ctx {
+            lang,
+            csrf: csrf.clone(),
+            path,
+            viewer: principal.as_ref().map(|p| Viewer {
+                id: p.user.id,
+                name: p.user.name.clone(),
+                is_admin: p.roles.is_admin(),
+            }),
+        },
+        principal,
+        client_ip,
+    };
+    req.extensions_mut().insert(visit.clone());
+    let wants_json = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+
+    let res = next.call(req).await?;
+    let (http_req, response) = res.into_parts();
+    let mut response = match response.error().and_then(|e| e.as_error::<AppError>()) {
+        Some(err) => render_error(&visit.ctx, err, wants_json),
+        None => response.map_into_boxed_body(),
+    };
+    if csrf_is_new {
+        let _ = response.add_cookie(&make_cookie(&state, CSRF_COOKIE, csrf, None));
+    }
+    if stale_session {
+        let _ = response.add_cookie(&removal_cookie(&state, SESSION_COOKIE));
+    }
+    Ok(ServiceResponse::new(http_req, response))
+}
+
+fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<BoxBody> {
+    let status = err.status_code();
+    let code = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    if status >= 500 {
+        // The detail goes to the log only; the visitor gets a calm page.
+        tracing::error!("{err}");
+    }
+    let detail: Option<String> = match err {
+        AppError::BadRequest(m) | AppError::Conflict(m) => Some(m.clone()),
+        AppError::Csrf => Some(ctx.t().error_csrf_body.to_string()),
+        AppError::RateLimited(secs) => Some(format!("{} {} s.", ctx.t().too_many_attempts, secs)),
+        AppError::Validation(fields) => Some(fields.values().cloned().collect::<Vec<_>>().join(" ")),
+        _ => None,
+    };
+    if wants_json {
+        let body = serde_json::json!({
+            "error": match status { 401 => "unauthorized", 403 => "forbidden", 404 => "not_found", 410 => "gone", 429 => "rate_limited", 400 => "bad_request", 409 => "conflict", _ => "internal" },
+            "status": status,
+            "message": detail.clone().unwrap_or_else(|| if status >= 500 { "internal error".into() } else { err.to_string() }),
+        });
+        return HttpResponse::build(code).json(body);
+    }
+    if status == 401 {
+        let next = views::urlencode(&ctx.path);
+        return HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login?next={next}"))).finish();
+    }
+    let mut builder = HttpResponse::build(code);
+    if let AppError::RateLimited(secs) = err {
+        builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+    }
+    builder
+        .content_type("text/html; charset=utf-8")
+        .body(views::errors::page(ctx, status, detail.as_deref()).into_string())
+}
+
+fn visit_of(req: &HttpRequest) -> Result<Visit, AppError> {
+    req.extensions()
+        .get::<Visit>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("request context missing".into()))
+}
+
+impl FromRequest for Visit {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(visit_of(req))
+    }
+}
+
+/// A signed-in member; anonymous visitors are sent to sign in.
+pub struct Member {
+    pub ctx: Ctx,
+    pub principal: Arc<accounts::Principal>,
+}
+
+impl FromRequest for Member {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(visit_of(req).and_then(|v| match v.principal {
+            Some(principal) => Ok(Member { ctx: v.ctx, principal }),
+            None => Err(AppError::Unauthorized),
+        }))
+    }
+}
+
+/// An administrator; others get 403, anonymous visitors are sent to sign in.
+pub struct Admin(pub Member);
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        std::future::ready(match Member::from_request(req, payload).into_inner() {
+            Ok(m) if m.principal.roles.is_admin() => Ok(Admin(m)),
+            Ok(_) => Err(AppError::Forbidden),
+            Err(e) => Err(e),
+        })
+    }
+}
+
+/// A url-encoded form whose `csrf` field must match the visitor's CSRF cookie, sent from a page
+/// of this site. Every state-changing handler takes its input through this type.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+const FORM_LIMIT: usize = 256 * 1024;
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let bytes = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let visit = visit_of(&req)?;
+            if !same_origin(&req) {
+                return Err(AppError::Csrf);
+            }
+            let body = bytes.await.map_err(|e| AppError::BadRequest(format!("cannot read the form: {e}")))?;
+            if body.len() > FORM_LIMIT {
+                return Err(AppError::BadRequest("The form is too large.".into()));
+            }
+            let field: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or(CsrfField { csrf: String::new() });
+            let cookie = req
+                .app_data::<web::Data<AppState>>()
+                .and_then(|s| req.cookie(&cookie_name(s, CSRF_COOKIE)))
+                .map(|c| c.value().to_string());
+            // The cookie must have come with the request: a token minted for this response proves nothing.
+            match cookie {
+                Some(c) if !field.csrf.is_empty() && tokens::constant_time_eq(&c, &field.csrf) && c == visit.ctx.csrf => {}
+                _ => return Err(AppError::Csrf),
+            }
+            serde_urlencoded::from_bytes(&body)
+                .map(CsrfForm)
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
+        })
+    }
+}
+
+/// Browsers send Origin on form posts; when present it must name this host.
+fn same_origin(req: &HttpRequest) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    if origin == "null" {
+        return false;
+    }
+    let host = req.connection_info().host().to_string();
+    match url::Url::parse(origin) {
+        Ok(u) => {
+            let origin_host = match u.port() {
+                Some(p) => format!("{}:{p}", u.host_str().unwrap_or("")),
+                None => u.host_str().unwrap_or("").to_string(),
+            };
+            origin_host.eq_ignore_ascii_case(&host)
+        }
+        Err(_) => false,
+    }
+}
