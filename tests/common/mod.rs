@@ -1,0 +1,351 @@
+//! Test harness: every test gets its own portal on a free port, its own database (a temp SQLite
+//! file, or a fresh PostgreSQL database when SOLEX_TEST_PG is set), its own outbox folder.
+#![allow(dead_code)]
+
+pub mod webdriver;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use solex::db::{self, DatabaseUrl, DbConn};
+use solex::Config;
+
+pub struct TestApp {
+    pub base: String,
+    pub config: Config,
+    pub pool: db::Pool,
+    pub outbox: PathBuf,
+    pub dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+/// The PostgreSQL server to use, if the suite runs on PostgreSQL.
+pub fn pg_server() -> Option<String> {
+    std::env::var("SOLEX_TEST_PG").ok().filter(|s| !s.is_empty()).map(|s| s.trim_end_matches('/').to_string())
+}
+
+/// A fresh, empty database URL for this test (the database is created on PostgreSQL).
+pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+    match pg_server() {
+        Some(server) => {
+            let name = format!("solex_t_{}", &solex::services::tokens::random_token()[..16]);
+            let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))).expect("connect to PostgreSQL");
+            admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+            (format!("{server}/{name}"), Some((server, name)))
+        }
+        None => (format!("sqlite://{}", dir.join("solex.db").display()), None),
+    }
+}
+
+pub fn drop_database(pg: &Option<(String, String)>) {
+    if let Some((server, name)) = pg {
+        if let Ok(mut admin) = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+impl TestApp {
+    pub fn start() -> TestApp {
+        Self::start_with(|_| {})
+    }
+
+    pub fn start_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (database_url, pg) = fresh_database(dir.path());
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().unwrap().port();
+        let mut config = Config {
+            bind: format!("127.0.0.1:{port}"),
+            base_url: format!("http://127.0.0.1:{port}"),
+            database_url,
+            index_dir: dir.path().join("search-index"),
+            outbox_dir: dir.path().join("outbox"),
+            static_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static"),
+            content_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"),
+            workers: 2,
+            pool_size: 4,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        config.validate().expect("valid test config");
+        let state = solex::build_state(config.clone()).expect("build state");
+        let pool = state.pool.clone();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                solex::server(state, listener).expect("server").await.expect("server ran");
+            })
+        });
+        let app = TestApp {
+            base: config.base_url.clone(),
+            outbox: config.outbox_dir.clone(),
+            config,
+            pool,
+            dir,
+            pg,
+        };
+        app.wait_ready();
+        app
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if ureq::get(&format!("{}/healthz", self.base)).call().is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("portal did not start");
+    }
+
+    pub fn conn(&self) -> r2d2::PooledConnection<db::ConnectionManager> {
+        self.pool.get().expect("connection")
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// All mail written to the outbox folder so far, parsed.
+    pub fn mails(&self) -> Vec<Mail> {
+        let Ok(entries) = std::fs::read_dir(&self.outbox) else { return vec![] };
+        let mut mails: Vec<(std::time::SystemTime, Mail)> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| {
+                let raw = std::fs::read(e.path()).unwrap();
+                let modified = e.metadata().and_then(|m| m.modified()).unwrap();
+                (modified, Mail::parse(&raw))
+            })
+            .collect();
+        mails.sort_by_key(|(t, _)| *t);
+        mails.into_iter().map(|(_, m)| m).collect()
+    }
+
+    /// Waits for the n-th mail to `to` (1-based) and returns it.
+    pub fn wait_for_mail(&self, to: &str, n: usize) -> Mail {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let mine: Vec<Mail> = self.mails().into_iter().filter(|m| m.to == to).collect();
+            if mine.len() >= n {
+                return mine.into_iter().nth(n - 1).unwrap();
+            }
+            if Instant::now() > deadline {
+                panic!("no mail #{n} for {to}; outbox has {} messages", self.mails().len());
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    pub fn mail_count(&self, to: &str) -> usize {
+        self.mails().into_iter().filter(|m| m.to == to).count()
+    }
+
+    /// Registers through the web form and follows the mailed link: a verified member.
+    pub fn member(&self, email: &str, password: &str, name: &str) -> Client {
+        let c = self.client();
+        let r = c.submit("/register", "/register", &[("email", email), ("password", password), ("name", name)]);
+        assert_eq!(r.status, 200, "register: {}", r.body);
+        let mail = self.wait_for_mail(email, 1);
+        let link = mail.link("/verify?token=");
+        let r = c.get(&link);
+        assert_eq!(r.status, 200, "verify: {}", r.body);
+        let r = c.sign_in(email, password);
+        assert_eq!(r.status, 303, "sign in: {}", r.body);
+        c
+    }
+
+    /// An administrator made the way a newcomer would: the console command's setup link.
+    pub fn admin(&self, email: &str, password: &str) -> Client {
+        let link = {
+            let mut conn = self.conn();
+            solex::services::accounts::add_user_from_console(&mut conn, &self.base, email, Some("Asha Admin"), true).unwrap()
+        };
+        let c = self.client();
+        let path = link.strip_prefix(&self.base).unwrap().to_string();
+        let token = path.split("token=").nth(1).unwrap().to_string();
+        let r = c.submit(&path, "/password/reset", &[("token", &token), ("password", password)]);
+        assert_eq!(r.status, 200, "set password: {}", r.body);
+        let r = c.sign_in(email, password);
+        assert_eq!(r.status, 303, "admin sign in: {}", r.body);
+        c
+    }
+
+    pub fn user_id(&self, email: &str) -> i64 {
+        let mut conn = self.conn();
+        solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap().id
+    }
+
+    pub fn db(&self) -> DbConnGuard {
+        DbConnGuard(self.conn())
+    }
+}
+
+pub struct DbConnGuard(pub r2d2::PooledConnection<db::ConnectionManager>);
+impl std::ops::Deref for DbConnGuard {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.0
+    }
+}
+impl std::ops::DerefMut for DbConnGuard {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.0
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop_database(&self.pg);
+    }
+}
+
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub message_id: String,
+}
+
+impl Mail {
+    pub fn parse(raw: &[u8]) -> Mail {
+        let m = mail_parser::MessageParser::default().parse(raw).expect("parseable mail");
+        Mail {
+            to: m.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_string(),
+            subject: m.subject().unwrap_or("").to_string(),
+            text: m.body_text(0).map(|s| s.into_owned()).unwrap_or_default(),
+            html: m.body_html(0).map(|s| s.into_owned()).unwrap_or_default(),
+            message_id: m.message_id().unwrap_or("").to_string(),
+        }
+    }
+
+    /// The path and query of the first link in the text part containing `marker`.
+    pub fn link(&self, marker: &str) -> String {
+        let line = self
+            .text
+            .split_whitespace()
+            .find(|w| w.contains(marker))
+            .unwrap_or_else(|| panic!("no link with {marker} in:\n{}", self.text));
+        let url = url::Url::parse(line).expect("absolute link");
+        format!("{}?{}", url.path(), url.query().unwrap_or(""))
+    }
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        self.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub struct Client {
+    pub agent: ureq::Agent,
+    pub base: String,
+    host: String,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        let agent = ureq::AgentBuilder::new().redirects(0).timeout(Duration::from_secs(30)).build();
+        let host = url::Url::parse(base).unwrap().host_str().unwrap().to_string();
+        Client { agent, base: base.to_string(), host }
+    }
+
+    fn finish(r: Result<ureq::Response, ureq::Error>) -> Resp {
+        let resp = match r {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("transport error: {e}"),
+        };
+        let status = resp.status();
+        let headers = resp
+            .headers_names()
+            .into_iter()
+            .flat_map(|n| resp.all(&n).into_iter().map(|v| (n.clone(), v.to_string())).collect::<Vec<_>>())
+            .collect();
+        let location = resp.header("location").map(str::to_string);
+        let body = resp.into_string().unwrap_or_default();
+        Resp { status, body, location, headers }
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        Self::finish(self.agent.get(&format!("{}{}", self.base, path)).call())
+    }
+
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = self.agent.get(&format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        Self::finish(req.call())
+    }
+
+    /// Posts exactly these fields (no CSRF token added).
+    pub fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        Self::finish(self.agent.post(&format!("{}{}", self.base, path)).send_form(fields))
+    }
+
+    pub fn post_with_headers(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Resp {
+        let mut req = self.agent.post(&format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        Self::finish(req.send_form(fields))
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.agent.cookie_store().get(&self.host, "/", name).map(|c| c.value().to_string())
+    }
+
+    pub fn csrf(&self) -> String {
+        if self.cookie("solex_csrf").is_none() {
+            self.get("/");
+        }
+        self.cookie("solex_csrf").expect("csrf cookie")
+    }
+
+    /// Posts the fields with this visitor's CSRF token, as the page's form would.
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let token = self.csrf();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all)
+    }
+
+    /// Opens the page first (as a person would), then posts its form.
+    pub fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
+        let p = self.get(page);
+        assert!(p.status < 400, "GET {page}: {} {}", p.status, p.body);
+        let token = hidden_value(&p.body, "csrf").expect("page has a CSRF field");
+        assert_eq!(Some(token.clone()), self.cookie("solex_csrf"), "form token matches cookie");
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(action, &all)
+    }
+
+    pub fn sign_in(&self, email: &str, password: &str) -> Resp {
+        self.submit("/login", "/login", &[("email", email), ("password", password)])
+    }
+}
+
+/// The value of the first hidden input with this name.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = html.find(&needle)? + needle.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
