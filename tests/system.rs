@@ -1,0 +1,169 @@
+//! Health, metrics, error pages, languages, security headers, static files, config and CLI.
+
+mod common;
+
+use std::process::Command;
+
+use common::TestApp;
+use solex::db::DatabaseUrl;
+
+#[test]
+fn health_and_metrics() {
+    let app = TestApp::start();
+    let c = app.client();
+    let r = c.get("/healthz");
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["backend"], if common::pg_server().is_some() { "postgres" } else { "sqlite" });
+    c.get("/");
+    c.get("/");
+    c.get("/no-such-page");
+    let m = c.get("/metrics");
+    assert_eq!(m.status, 200);
+    assert!(m.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+    assert!(m.body.contains("solex_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"), "{}", m.body);
+    assert!(m.body.contains("route=\"<unmatched>\",status=\"404\"} 1"));
+    assert!(m.body.contains("# TYPE solex_http_request_duration_seconds histogram"));
+    assert!(m.body.contains("solex_http_request_duration_seconds_count{route=\"/\"} 2"));
+    assert!(m.body.contains("solex_mail_outbox{status=\"queued\"}"));
+}
+
+#[test]
+fn error_pages_in_html_and_json() {
+    let app = TestApp::start();
+    let c = app.client();
+    let r = c.get("/no-such-page");
+    assert_eq!(r.status, 404);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.body.contains("Page not found") && r.body.contains("<main id=\"main\""));
+    let r = c.get_with("/no-such-page", &[("Accept", "application/json")]);
+    assert_eq!(r.status, 404);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["error"], "not_found");
+    let r = c.get_with("/no-such-page", &[("Accept-Language", "hi-IN,hi;q=0.9,en;q=0.5")]);
+    assert!(r.body.contains("पृष्ठ नहीं मिला"));
+    let member = app.member("m@example.org", "clusters of Tirupur", "M");
+    let r = member.get("/admin/users");
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("Not allowed"));
+}
+
+#[test]
+fn language_switch_and_layout_landmarks() {
+    let app = TestApp::start();
+    let c = app.client();
+    let home = c.get("/");
+    for landmark in ["<a class=\"skip\" href=\"#main\">", "<header", "<nav aria-label=", "<main id=\"main\"", "<footer", "lang=\"en\""] {
+        assert!(home.body.contains(landmark), "{landmark}");
+    }
+    assert!(!home.body.contains("<script"), "no JavaScript needed");
+    assert!(!home.body.contains("style=\""), "no inline styles, so the CSP needs no unsafe-inline");
+    let r = c.get("/lang/hi?next=/register");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location.as_deref(), Some("/register"));
+    let page = c.get("/register").body;
+    assert!(page.contains("lang=\"hi\"") && page.contains("solex से जुड़ें"));
+    // Every label has its input.
+    assert!(page.contains("<label for=\"email\">") && page.contains("id=\"email\""));
+    let r = c.get("/lang/fr");
+    assert_eq!(r.status, 404);
+    let r = c.get("/lang/en?next=https://evil.example/");
+    assert_eq!(r.location.as_deref(), Some("/"));
+}
+
+#[test]
+fn security_headers_and_static_files() {
+    let app = TestApp::start();
+    let c = app.client();
+    let r = c.get("/");
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.header("strict-transport-security").is_none(), "no HSTS over plain http");
+    let css = c.get("/static/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert_eq!(c.get("/static/../Cargo.toml").status, 404);
+
+    let secure = TestApp::start_with(|c| c.secure_cookies = Some(true));
+    let r = secure.client().get("/login");
+    assert!(r.header("strict-transport-security").unwrap().contains("max-age="));
+    let cookie = r.headers_named("set-cookie").join("\n");
+    assert!(cookie.contains("__Host-solex_csrf=") && cookie.contains("Secure"), "{cookie}");
+}
+
+#[test]
+fn database_urls_pick_the_backend_or_fail_clearly() {
+    assert_eq!(DatabaseUrl::parse("postgres://u@h/db").unwrap(), DatabaseUrl::Postgres("postgres://u@h/db".into()));
+    assert_eq!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend_name(), "postgres");
+    assert_eq!(DatabaseUrl::parse("sqlite://data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+    assert_eq!(DatabaseUrl::parse("sqlite:data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+    assert_eq!(DatabaseUrl::parse("data/x.db").unwrap(), DatabaseUrl::Sqlite("data/x.db".into()));
+    for bad in ["mysql://root@localhost/db", "postgress://u@h/db", "", "sqlite://", "sqlite::memory:", "http:x"] {
+        let err = DatabaseUrl::parse(bad).unwrap_err().to_string();
+        assert!(!err.is_empty(), "{bad}");
+    }
+    let err = DatabaseUrl::parse("mysql://root@localhost/db").unwrap_err().to_string();
+    assert!(err.contains("unsupported database URL scheme `mysql`"), "{err}");
+}
+
+fn solex_cmd(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_solex"));
+    cmd.current_dir(dir).env_remove("DATABASE_URL").env("RUST_LOG", "error");
+    cmd
+}
+
+#[test]
+fn the_binary_refuses_a_wrong_url_without_leaving_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = solex_cmd(dir.path()).arg("migrate").env("DATABASE_URL", "postgress://postgres@127.0.0.1/x").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unsupported database URL scheme"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no stray SQLite file");
+    let out = solex_cmd(dir.path()).arg("migrate").env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot connect to PostgreSQL"));
+    std::fs::write(dir.path().join("bad.toml"), "bind = \"127.0.0.1:1\"\ntypo_field = 1\n").unwrap();
+    let out = solex_cmd(dir.path()).args(["--config", "bad.toml", "migrate"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `typo_field`"));
+}
+
+#[test]
+fn help_documents_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = solex_cmd(dir.path()).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["serve", "migrate", "user"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+    let out = solex_cmd(dir.path()).args(["user", "add", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--admin"));
+}
+
+#[test]
+fn user_add_admin_prints_a_working_one_time_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let out = solex_cmd(dir.path())
+        .args(["user", "add", "--admin", "--name", "First Admin", "root@example.org"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
+    let link = stdout.split_whitespace().find(|w| w.contains("/password/reset?token=")).expect("link printed").to_string();
+    let token = link.split("token=").nth(1).unwrap();
+    let mut conn = solex::db::establish(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+    let user = solex::models::user::find_by_email(&mut conn, "root@example.org").unwrap().unwrap();
+    assert_eq!(user.password_hash, "", "no default password");
+    assert!(solex::models::role::for_user(&mut conn, user.id).unwrap().is_admin());
+    solex::services::accounts::reset_password(&mut conn, token, "a long admin passphrase").unwrap();
+    assert!(solex::services::accounts::reset_password(&mut conn, token, "a long admin passphrase").is_err(), "once only");
+    let signed = solex::services::accounts::sign_in(&mut conn, "http://x", "root@example.org", "a long admin passphrase", "test", 1);
+    assert!(signed.is_ok());
+    drop(conn);
+    common::drop_database(&pg);
+}
