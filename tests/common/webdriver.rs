@@ -13,7 +13,7 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f405c7bd45e";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn find_binary(candidates: &[&str]) -> Option<String> {
     candidates.iter().find(|p| std::path::Path::new(p).exists()).map(|p| p.to_string())
@@ -67,7 +67,7 @@ impl Browser {
         Browser { driver, base, session, _profile: profile }
     }
 
-    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    fn try_cmd(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = format!("{}/session/{}{}", self.base, self.session, path);
         let req = ureq::request(method, &url);
         let r = match body {
@@ -75,10 +75,48 @@ impl Browser {
             None => req.call(),
         };
         match r {
-            Ok(resp) => resp.into_json::<Value>().unwrap()["value"].clone(),
-            Err(ureq::Error::Status(code, resp)) => panic!("webdriver {method} {path}: {code} {}", resp.into_string().unwrap_or_default()),
-            Err(e) => panic!("webdriver {method} {path}: {e}"),
+            Ok(resp) => Ok(resp.into_json::<Value>().unwrap()["value"].clone()),
+            Err(ureq::Error::Status(code, resp)) => Err(format!("webdriver {method} {path}: {code} {}", resp.into_string().unwrap_or_default())),
+            Err(e) => Err(format!("webdriver {method} {path}: {e}")),
         }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_cmd(method, path, body).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Retries `f` until it succeeds: clicks do not wait for the next page to load.
+    fn eventually<T>(&self, what: &str, f: impl Fn() -> Result<T, String>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match f() {
+                Ok(v) => return v,
+                Err(e) if Instant::now() > deadline => panic!("{what}: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+
+    fn try_find(&self, css: &str) -> Result<String, String> {
+        let v = self.try_cmd("POST", "/element", Some(json!({ "using": "css selector", "value": css })))?;
+        v[ELEMENT_KEY].as_str().map(str::to_string).ok_or_else(|| format!("no element {css}: {v}"))
+    }
+
+    /// Waits until the element exists and its text satisfies `pred`, then returns the text.
+    pub fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.eventually(css, || {
+            let el = self.try_find(css)?;
+            let t = self.try_cmd("GET", &format!("/element/{el}/text"), None)?;
+            let t = t.as_str().unwrap_or("").to_string();
+            if pred(&t) { Ok(t) } else { Err(format!("text of {css} is {t:?}")) }
+        })
+    }
+
+    pub fn wait_url(&self, pred: impl Fn(&str) -> bool) -> String {
+        self.eventually("url", || {
+            let u = self.url();
+            if pred(&u) { Ok(u) } else { Err(format!("url is {u}")) }
+        })
     }
 
     pub fn goto(&self, url: &str) {
@@ -94,8 +132,7 @@ impl Browser {
     }
 
     pub fn find(&self, css: &str) -> String {
-        let v = self.cmd("POST", "/element", Some(json!({ "using": "css selector", "value": css })));
-        v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()
+        self.eventually(css, || self.try_find(css))
     }
 
     pub fn fill(&self, css: &str, text: &str) {
@@ -110,8 +147,7 @@ impl Browser {
     }
 
     pub fn text(&self, css: &str) -> String {
-        let el = self.find(css);
-        self.cmd("GET", &format!("/element/{el}/text"), None).as_str().unwrap_or("").to_string()
+        self.wait_text(css, |_| true)
     }
 
     pub fn screenshot(&self, path: &std::path::Path) {
