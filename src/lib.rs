@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod markdown;
 pub mod models;
 pub mod services;
 pub mod views;

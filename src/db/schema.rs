@@ -49,6 +49,93 @@ diesel::table! {
         description -> Text,
         theme -> Text,
         created_at -> Timestamp,
+        join_policy -> Text,
+        public_threads -> Bool,
+        premoderation -> Text,
+        trusted_after -> Integer,
+        hold_rules -> Text,
+        canned_reasons -> Text,
+        response_days -> Integer,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        thread_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        title -> Text,
+        body_md -> Text,
+        body_html -> Text,
+        themes -> Text,
+        state -> Text,
+        district -> Text,
+        sector -> Text,
+        status -> Text,
+        held_reason -> Text,
+        moderator_note -> Text,
+        original_title -> Nullable<Text>,
+        original_body_md -> Nullable<Text>,
+        claimed_by -> Nullable<BigInt>,
+        claimed_until -> Nullable<Timestamp>,
+        version -> Integer,
+        is_public -> Bool,
+        response_due_at -> Nullable<Timestamp>,
+        consolidated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        original_name -> Text,
+        stored_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    flags (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        outcome -> Text,
     }
 }
 
@@ -96,6 +183,10 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(role_grants -> communities (community_id));
+diesel::joinable!(memberships -> communities (community_id));
+diesel::joinable!(posts -> communities (community_id));
+diesel::joinable!(attachments -> posts (post_id));
+diesel::joinable!(flags -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -105,4 +196,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_grants,
     audit_log,
     mail_outbox,
+    memberships,
+    posts,
+    attachments,
+    moderation_log,
+    flags,
 );

@@ -1,10 +1,15 @@
-//! Thematic communities. This file holds what roles need; the community feature extends it.
+//! Thematic communities and their moderation settings.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::communities;
 use crate::db::DbConn;
+
+pub const JOIN_REQUEST: &str = "request";
+pub const JOIN_INVITE: &str = "invite";
+pub const PREMODERATE_ALL: &str = "all";
+pub const PREMODERATE_NEW: &str = "new_members";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = communities)]
@@ -15,6 +20,21 @@ pub struct Community {
     pub description: String,
     pub theme: String,
     pub created_at: NaiveDateTime,
+    pub join_policy: String,
+    pub public_threads: bool,
+    pub premoderation: String,
+    pub trusted_after: i32,
+    /// One rule a line: a word or phrase, or /regex/.
+    pub hold_rules: String,
+    /// One reason a line, offered when rejecting.
+    pub canned_reasons: String,
+    pub response_days: i32,
+}
+
+impl Community {
+    pub fn canned_reasons(&self) -> Vec<&str> {
+        self.canned_reasons.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -27,6 +47,22 @@ pub struct NewCommunity<'a> {
     pub created_at: NaiveDateTime,
 }
 
+/// What moderators and administrators change on the settings page.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = communities)]
+pub struct Settings {
+    pub name: String,
+    pub description: String,
+    pub theme: String,
+    pub join_policy: String,
+    pub public_threads: bool,
+    pub premoderation: String,
+    pub trusted_after: i32,
+    pub hold_rules: String,
+    pub canned_reasons: String,
+    pub response_days: i32,
+}
+
 pub fn insert(conn: &mut DbConn, new: &NewCommunity) -> QueryResult<i64> {
     diesel::insert_into(communities::table).values(new).returning(communities::id).get_result(conn)
 }
@@ -37,4 +73,16 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Community>> {
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Community> {
     communities::table.find(id).select(Community::as_select()).first(conn)
+}
+
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Community> {
+    communities::table.filter(communities::slug.eq(slug)).select(Community::as_select()).first(conn)
+}
+
+pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
+    communities::table.filter(communities::slug.eq(slug)).count().get_result::<i64>(conn).map(|n| n > 0)
+}
+
+pub fn update_settings(conn: &mut DbConn, id: i64, settings: &Settings) -> QueryResult<usize> {
+    diesel::update(communities::table.find(id)).set(settings).execute(conn)
 }

@@ -1,9 +1,13 @@
 //! Rows and queries, one file per aggregate. Functions take `&mut DbConn` and return
 //! `QueryResult`; transactions belong to services.
 
+pub mod attachment;
 pub mod audit;
 pub mod community;
 pub mod mail_outbox;
+pub mod membership;
+pub mod moderation;
+pub mod post;
 pub mod role;
 pub mod session;
 pub mod token;

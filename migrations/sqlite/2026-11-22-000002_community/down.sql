@@ -1,0 +1,12 @@
+DROP TABLE flags;
+DROP TABLE moderation_log;
+DROP TABLE attachments;
+DROP TABLE posts;
+DROP TABLE memberships;
+ALTER TABLE communities DROP COLUMN response_days;
+ALTER TABLE communities DROP COLUMN canned_reasons;
+ALTER TABLE communities DROP COLUMN hold_rules;
+ALTER TABLE communities DROP COLUMN trusted_after;
+ALTER TABLE communities DROP COLUMN premoderation;
+ALTER TABLE communities DROP COLUMN public_threads;
+ALTER TABLE communities DROP COLUMN join_policy;

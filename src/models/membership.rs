@@ -1,0 +1,86 @@
+//! Who belongs to which community: requested, invited, active.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{communities, memberships, users};
+use crate::db::DbConn;
+use crate::models::community::Community;
+use crate::models::user::User;
+
+pub const REQUESTED: &str = "requested";
+pub const INVITED: &str = "invited";
+pub const ACTIVE: &str = "active";
+pub const DECLINED: &str = "declined";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = memberships)]
+pub struct Membership {
+    pub id: i64,
+    pub community_id: i64,
+    pub user_id: i64,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = memberships)]
+pub struct NewMembership<'a> {
+    pub community_id: i64,
+    pub user_id: i64,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewMembership) -> QueryResult<i64> {
+    diesel::insert_into(memberships::table).values(new).returning(memberships::id).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, community_id: i64, user_id: i64) -> QueryResult<Option<Membership>> {
+    memberships::table
+        .filter(memberships::community_id.eq(community_id))
+        .filter(memberships::user_id.eq(user_id))
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_status(conn: &mut DbConn, id: i64, status: &str, by: Option<i64>, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(memberships::table.find(id))
+        .set((memberships::status.eq(status), memberships::decided_by.eq(by), memberships::decided_at.eq(Some(at))))
+        .execute(conn)
+}
+
+/// Members of one community in a status, with their accounts, oldest first.
+pub fn list(conn: &mut DbConn, community_id: i64, status: &str) -> QueryResult<Vec<(Membership, User)>> {
+    memberships::table
+        .inner_join(users::table.on(users::id.eq(memberships::user_id)))
+        .filter(memberships::community_id.eq(community_id))
+        .filter(memberships::status.eq(status))
+        .order(memberships::id.asc())
+        .select((Membership::as_select(), User::as_select()))
+        .load(conn)
+}
+
+/// Communities a person is an active member of.
+pub fn communities_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Community>> {
+    memberships::table
+        .inner_join(communities::table)
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::status.eq(ACTIVE))
+        .order(communities::name.asc())
+        .select(Community::as_select())
+        .load(conn)
+}
+
+pub fn count_active(conn: &mut DbConn, community_id: i64) -> QueryResult<i64> {
+    memberships::table
+        .filter(memberships::community_id.eq(community_id))
+        .filter(memberships::status.eq(ACTIVE))
+        .count()
+        .get_result(conn)
+}

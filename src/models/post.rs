@@ -1,0 +1,243 @@
+//! Posts: a query opens a thread (thread_id NULL); replies point to the query.
+//! Every change of status goes through `decide`, guarded by the row's version, so two
+//! moderators acting at once cannot both succeed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{posts, users};
+use crate::db::DbConn;
+
+pub const PENDING: &str = "pending";
+pub const HELD: &str = "held";
+pub const CHANGES_REQUESTED: &str = "changes_requested";
+pub const APPROVED: &str = "approved";
+pub const REJECTED: &str = "rejected";
+pub const REMOVED: &str = "removed";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub struct Post {
+    pub id: i64,
+    pub community_id: i64,
+    pub thread_id: Option<i64>,
+    pub author_id: i64,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub themes: String,
+    pub state: String,
+    pub district: String,
+    pub sector: String,
+    pub status: String,
+    pub held_reason: String,
+    pub moderator_note: String,
+    pub original_title: Option<String>,
+    pub original_body_md: Option<String>,
+    pub claimed_by: Option<i64>,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub version: i32,
+    pub is_public: bool,
+    pub response_due_at: Option<NaiveDateTime>,
+    pub consolidated_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub approved_at: Option<NaiveDateTime>,
+    pub approved_by: Option<i64>,
+}
+
+impl Post {
+    pub fn is_query(&self) -> bool {
+        self.thread_id.is_none()
+    }
+    /// The thread this post belongs to (its own id for a query).
+    pub fn root_id(&self) -> i64 {
+        self.thread_id.unwrap_or(self.id)
+    }
+    pub fn theme_list(&self) -> Vec<&str> {
+        self.themes.split(',').filter(|t| !t.is_empty()).collect()
+    }
+    /// Waiting for a moderator (shown in the queue).
+    pub fn in_queue(&self) -> bool {
+        self.status == PENDING || self.status == HELD
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = posts)]
+pub struct NewPost<'a> {
+    pub community_id: i64,
+    pub thread_id: Option<i64>,
+    pub author_id: i64,
+    pub title: &'a str,
+    pub body_md: &'a str,
+    pub body_html: &'a str,
+    pub themes: &'a str,
+    pub state: &'a str,
+    pub district: &'a str,
+    pub sector: &'a str,
+    pub status: &'a str,
+    pub held_reason: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub approved_at: Option<NaiveDateTime>,
+    pub response_due_at: Option<NaiveDateTime>,
+}
+
+/// A change of a post's state; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = posts)]
+pub struct Decision {
+    pub status: Option<String>,
+    pub version: Option<i32>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub moderator_note: Option<String>,
+    pub held_reason: Option<String>,
+    pub title: Option<String>,
+    pub body_md: Option<String>,
+    pub body_html: Option<String>,
+    pub themes: Option<String>,
+    pub state: Option<String>,
+    pub district: Option<String>,
+    pub sector: Option<String>,
+    pub original_title: Option<Option<String>>,
+    pub original_body_md: Option<Option<String>>,
+    pub claimed_by: Option<Option<i64>>,
+    pub claimed_until: Option<Option<NaiveDateTime>>,
+    pub approved_at: Option<Option<NaiveDateTime>>,
+    pub approved_by: Option<Option<i64>>,
+    pub response_due_at: Option<Option<NaiveDateTime>>,
+    pub is_public: Option<bool>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewPost) -> QueryResult<i64> {
+    diesel::insert_into(posts::table).values(new).returning(posts::id).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Post> {
+    posts::table.find(id).select(Post::as_select()).first(conn)
+}
+
+/// Applies `d` if the post is still at `expected_version`; returns false if someone got there first.
+pub fn decide(conn: &mut DbConn, id: i64, expected_version: i32, mut d: Decision) -> QueryResult<bool> {
+    d.version = Some(expected_version + 1);
+    let n = diesel::update(posts::table.find(id).filter(posts::version.eq(expected_version)))
+        .set(&d)
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Claims an item for `by` until `until`, unless another moderator holds a live claim.
+pub fn claim(conn: &mut DbConn, id: i64, by: i64, now: NaiveDateTime, until: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        posts::table.find(id).filter(
+            posts::claimed_by
+                .is_null()
+                .or(posts::claimed_by.eq(by))
+                .or(posts::claimed_until.lt(now)),
+        ),
+    )
+    .set((posts::claimed_by.eq(Some(by)), posts::claimed_until.eq(Some(until))))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub type WithAuthor = (Post, String);
+
+/// Approved queries of a community, newest activity first.
+pub fn threads(conn: &mut DbConn, community_id: i64, public_only: bool, limit: i64, offset: i64) -> QueryResult<Vec<WithAuthor>> {
+    let mut q = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::thread_id.is_null())
+        .filter(posts::status.eq(APPROVED))
+        .into_boxed();
+    if public_only {
+        q = q.filter(posts::is_public.eq(true));
+    }
+    q.order(posts::approved_at.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((Post::as_select(), users::name))
+        .load(conn)
+}
+
+/// Number of approved replies per thread.
+pub fn reply_counts(conn: &mut DbConn, thread_ids: &[i64]) -> QueryResult<Vec<(Option<i64>, i64)>> {
+    posts::table
+        .filter(posts::thread_id.eq_any(thread_ids))
+        .filter(posts::status.eq(APPROVED))
+        .group_by(posts::thread_id)
+        .select((posts::thread_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// The replies of a thread that `viewer` may see: approved ones, plus the viewer's own in any
+/// state (or every one, for a moderator).
+pub fn replies(conn: &mut DbConn, root_id: i64, viewer: Option<i64>, moderator: bool) -> QueryResult<Vec<WithAuthor>> {
+    let mut q = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::thread_id.eq(root_id))
+        .into_boxed();
+    if !moderator {
+        q = match viewer {
+            Some(v) => q.filter(posts::status.eq(APPROVED).or(posts::author_id.eq(v))),
+            None => q.filter(posts::status.eq(APPROVED)),
+        };
+    }
+    q.order(posts::id.asc()).select((Post::as_select(), users::name)).load(conn)
+}
+
+/// The moderator queue: items in these statuses, oldest first.
+pub fn queue(conn: &mut DbConn, community_id: i64, statuses: &[&str], kind: Option<bool>, limit: i64) -> QueryResult<Vec<WithAuthor>> {
+    let mut q = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::status.eq_any(statuses))
+        .into_boxed();
+    match kind {
+        Some(true) => q = q.filter(posts::thread_id.is_null()),
+        Some(false) => q = q.filter(posts::thread_id.is_not_null()),
+        None => {}
+    }
+    q.order(posts::created_at.asc()).limit(limit).select((Post::as_select(), users::name)).load(conn)
+}
+
+pub fn count_in_status(conn: &mut DbConn, community_id: i64, status: &str) -> QueryResult<i64> {
+    posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::status.eq(status))
+        .count()
+        .get_result(conn)
+}
+
+pub fn by_author(conn: &mut DbConn, author_id: i64) -> QueryResult<Vec<Post>> {
+    posts::table
+        .filter(posts::author_id.eq(author_id))
+        .order(posts::id.desc())
+        .limit(200)
+        .select(Post::as_select())
+        .load(conn)
+}
+
+pub fn approved_count(conn: &mut DbConn, community_id: i64, author_id: i64) -> QueryResult<i64> {
+    posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::author_id.eq(author_id))
+        .filter(posts::status.eq(APPROVED))
+        .count()
+        .get_result(conn)
+}
+
+/// Approved queries still waiting for a consolidated reply, soonest due first.
+pub fn awaiting_consolidation(conn: &mut DbConn, community_id: i64) -> QueryResult<Vec<WithAuthor>> {
+    posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::thread_id.is_null())
+        .filter(posts::status.eq(APPROVED))
+        .filter(posts::consolidated_at.is_null())
+        .order(posts::response_due_at.asc())
+        .select((Post::as_select(), users::name))
+        .load(conn)
+}
