@@ -21,6 +21,8 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// Where mail is written as .eml files when no SMTP server is configured.
     pub outbox_dir: PathBuf,
+    /// Files attached to posts, stored under random names.
+    pub attachments_dir: PathBuf,
     /// `smtp://host:port` (plain, for a local relay), `smtp+starttls://...` or `smtps://...`,
     /// with optional `user:password@`. Unset means the outbox folder.
     pub smtp_url: Option<String>,
@@ -47,6 +49,7 @@ impl Default for Config {
             static_dir: "static".into(),
             content_dir: "content".into(),
             outbox_dir: "outbox".into(),
+            attachments_dir: "data/attachments".into(),
             smtp_url: None,
             mail_from: "solex <noreply@solex.localhost>".into(),
             secure_cookies: None,
@@ -95,6 +98,7 @@ impl Config {
         if let Some(v) = s("STATIC_DIR") { self.static_dir = v.into(); }
         if let Some(v) = s("CONTENT_DIR") { self.content_dir = v.into(); }
         if let Some(v) = s("OUTBOX_DIR") { self.outbox_dir = v.into(); }
+        if let Some(v) = s("ATTACHMENTS_DIR") { self.attachments_dir = v.into(); }
         if let Some(v) = s("SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = s("MAIL_FROM") { self.mail_from = v; }
         if let Some(v) = s("SECURE_COOKIES") { self.secure_cookies = Some(parse("SOLEX_SECURE_COOKIES", &v)?); }

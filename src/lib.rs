@@ -29,8 +29,9 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         let mut conn = pool.get()?;
         db::run_migrations(&mut conn)?;
     }
-    std::fs::create_dir_all(&config.index_dir)
-        .map_err(|e| AppError::Config(format!("cannot create {}: {e}", config.index_dir.display())))?;
+    for dir in [&config.index_dir, &config.attachments_dir] {
+        std::fs::create_dir_all(dir).map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
+    }
     let mailer = mail::Mailer::from_config(&config)?;
     let from = config
         .mail_from

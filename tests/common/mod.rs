@@ -63,6 +63,7 @@ impl TestApp {
             database_url,
             index_dir: dir.path().join("search-index"),
             outbox_dir: dir.path().join("outbox"),
+            attachments_dir: dir.path().join("attachments"),
             static_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static"),
             content_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"),
             workers: 2,

@@ -1,0 +1,130 @@
+//! Files attached to posts: checked by their bytes, not their names, and stored under random
+//! names so nothing a member uploads can choose a path or be served as something else.
+
+use std::path::{Path, PathBuf};
+
+use crate::services::tokens;
+
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_FILES: usize = 5;
+
+/// A file as it arrived in the form.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file that passed the checks.
+#[derive(Debug, Clone)]
+pub struct CheckedFile {
+    pub original_name: String,
+    pub extension: &'static str,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Container {
+    Pdf,
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+    /// ZIP: docx, xlsx, pptx, odt, ods, odp.
+    Zip,
+    /// OLE compound file: doc, xls, ppt.
+    Ole,
+}
+
+/// Allowed extensions, the container their bytes must be, and the type they are served as.
+const ALLOWED: &[(&str, Container, &str)] = &[
+    ("pdf", Container::Pdf, "application/pdf"),
+    ("png", Container::Png, "image/png"),
+    ("jpg", Container::Jpeg, "image/jpeg"),
+    ("jpeg", Container::Jpeg, "image/jpeg"),
+    ("gif", Container::Gif, "image/gif"),
+    ("webp", Container::Webp, "image/webp"),
+    ("docx", Container::Zip, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("xlsx", Container::Zip, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("pptx", Container::Zip, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ("odt", Container::Zip, "application/vnd.oasis.opendocument.text"),
+    ("ods", Container::Zip, "application/vnd.oasis.opendocument.spreadsheet"),
+    ("odp", Container::Zip, "application/vnd.oasis.opendocument.presentation"),
+    ("doc", Container::Ole, "application/msword"),
+    ("xls", Container::Ole, "application/vnd.ms-excel"),
+    ("ppt", Container::Ole, "application/vnd.ms-powerpoint"),
+];
+
+fn sniff(bytes: &[u8]) -> Option<Container> {
+    let starts = |sig: &[u8]| bytes.starts_with(sig);
+    if starts(b"%PDF-") {
+        Some(Container::Pdf)
+    } else if starts(b"\x89PNG\r\n\x1a\n") {
+        Some(Container::Png)
+    } else if starts(&[0xFF, 0xD8, 0xFF]) {
+        Some(Container::Jpeg)
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some(Container::Gif)
+    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(Container::Webp)
+    } else if starts(b"PK\x03\x04") {
+        Some(Container::Zip)
+    } else if starts(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some(Container::Ole)
+    } else {
+        None
+    }
+}
+
+/// Keeps a readable, harmless display name: no folders, no control or markup characters.
+pub fn safe_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '(' | ')'))
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').to_string();
+    let mut out: String = trimmed.chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect();
+    if out.is_empty() {
+        out = "file".into();
+    }
+    out
+}
+
+pub fn check(upload: &Upload) -> Result<CheckedFile, String> {
+    let name = safe_name(&upload.filename);
+    if upload.bytes.is_empty() {
+        return Err(format!("{name}: the file is empty."));
+    }
+    if upload.bytes.len() > MAX_FILE_BYTES {
+        return Err(format!("{name}: files can be at most {} MB.", MAX_FILE_BYTES / (1024 * 1024)));
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let Some((extension, container, content_type)) = ALLOWED.iter().find(|(e, _, _)| *e == ext) else {
+        return Err(format!("{name}: only PDF, images (PNG, JPEG, GIF, WebP) and office documents can be attached."));
+    };
+    if sniff(&upload.bytes) != Some(*container) {
+        return Err(format!("{name}: the file's content does not match its type (.{extension})."));
+    }
+    Ok(CheckedFile { original_name: name, extension, content_type, bytes: upload.bytes.clone() })
+}
+
+/// Writes a checked file under a fresh random name and returns that name.
+pub fn store(dir: &Path, file: &CheckedFile) -> std::io::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let stored = format!("{}.{}", &tokens::random_token()[..32], file.extension);
+    let tmp = dir.join(format!(".{stored}.part"));
+    std::fs::write(&tmp, &file.bytes)?;
+    std::fs::rename(&tmp, dir.join(&stored))?;
+    Ok(stored)
+}
+
+pub fn path_of(dir: &Path, stored_name: &str) -> PathBuf {
+    dir.join(stored_name)
+}
+
+/// Images open in the browser; everything else downloads.
+pub fn inline(content_type: &str) -> bool {
+    content_type.starts_with("image/")
+}

@@ -1,0 +1,341 @@
+//! The moderator queue. Each action is a versioned update of the post plus a log entry in one
+//! transaction: when two moderators act on one item, the second finds the version moved and is
+//! told so; a live claim by another moderator refuses the action outright.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::{write_tx, DbConn};
+use crate::error::AppError;
+use crate::markdown;
+use crate::models::{self, attachment, moderation, post, user};
+use crate::services::communities::Access;
+use crate::services::posting::{MAX_BODY, MAX_TITLE};
+
+const CLAIM_MINUTES: i64 = 15;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    Waiting,
+    Held,
+    Flags,
+    Sent,
+}
+
+impl Filter {
+    pub fn parse(s: &str) -> Filter {
+        match s {
+            "held" => Filter::Held,
+            "flags" => Filter::Flags,
+            "sent" => Filter::Sent,
+            _ => Filter::Waiting,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Filter::Waiting => "waiting",
+            Filter::Held => "held",
+            Filter::Flags => "flags",
+            Filter::Sent => "sent",
+        }
+    }
+}
+
+pub struct QueueItem {
+    pub post: post::Post,
+    pub author: String,
+    pub claimed_by_name: Option<String>,
+    pub attachments: Vec<attachment::Attachment>,
+    pub flags: Vec<moderation::Flag>,
+}
+
+pub struct Queue {
+    pub items: Vec<QueueItem>,
+    pub counts: [(Filter, i64); 4],
+}
+
+/// `kind`: Some(true) queries only, Some(false) replies only.
+pub fn queue(conn: &mut DbConn, access: &Access, filter: Filter, kind: Option<bool>) -> Result<Queue, AppError> {
+    access.require_moderator()?;
+    let cid = access.community.id;
+    let rows: Vec<(post::Post, String, Vec<moderation::Flag>)> = match filter {
+        Filter::Flags => {
+            let mut by_post: Vec<(post::Post, Vec<moderation::Flag>)> = Vec::new();
+            for (f, p) in moderation::open_flags(conn, cid)? {
+                match by_post.iter_mut().find(|(q, _)| q.id == p.id) {
+                    Some((_, flags)) => flags.push(f),
+                    None => by_post.push((p, vec![f])),
+                }
+            }
+            let mut out = Vec::new();
+            for (p, flags) in by_post {
+                if kind.is_none_or(|q| q == p.is_query()) {
+                    let author = user::find(conn, p.author_id)?.name;
+                    out.push((p, author, flags));
+                }
+            }
+            out
+        }
+        _ => {
+            let statuses: &[&str] = match filter {
+                Filter::Held => &[post::HELD],
+                Filter::Sent => &[post::CHANGES_REQUESTED],
+                _ => &[post::PENDING],
+            };
+            post::queue(conn, cid, statuses, kind, 500)?.into_iter().map(|(p, a)| (p, a, vec![])).collect()
+        }
+    };
+    let ids: Vec<i64> = rows.iter().map(|(p, _, _)| p.id).collect();
+    let files = attachment::for_posts(conn, &ids)?;
+    let now = models::now();
+    let mut items = Vec::with_capacity(rows.len());
+    for (p, author, flags) in rows {
+        let claimed_by_name = match (p.claimed_by, p.claimed_until) {
+            (Some(by), Some(until)) if until > now => Some(user::find(conn, by)?.name),
+            _ => None,
+        };
+        let attachments = files.iter().filter(|a| a.post_id == p.id).cloned().collect();
+        items.push(QueueItem { post: p, author, claimed_by_name, attachments, flags });
+    }
+    let flagged = {
+        let mut ids: Vec<i64> = moderation::open_flags(conn, cid)?.into_iter().map(|(_, p)| p.id).collect();
+        ids.dedup();
+        ids.len() as i64
+    };
+    let counts = [
+        (Filter::Waiting, post::count_in_status(conn, cid, post::PENDING)?),
+        (Filter::Held, post::count_in_status(conn, cid, post::HELD)?),
+        (Filter::Flags, flagged),
+        (Filter::Sent, post::count_in_status(conn, cid, post::CHANGES_REQUESTED)?),
+    ];
+    Ok(Queue { items, counts })
+}
+
+pub struct Review {
+    pub post: post::Post,
+    pub author: String,
+    pub thread_title: String,
+    pub claimed_by_name: Option<String>,
+    pub attachments: Vec<attachment::Attachment>,
+    pub flags: Vec<moderation::Flag>,
+    pub history: Vec<(moderation::LogEntry, Option<String>)>,
+}
+
+fn post_in(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<post::Post, AppError> {
+    access.require_moderator()?;
+    let p = post::find(conn, post_id)?;
+    if p.community_id != access.community.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(p)
+}
+
+pub fn review(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<Review, AppError> {
+    let p = post_in(conn, access, post_id)?;
+    let author = user::find(conn, p.author_id)?.name;
+    let thread_title = if p.is_query() { p.title.clone() } else { post::find(conn, p.root_id())?.title };
+    let claimed_by_name = match (p.claimed_by, p.claimed_until) {
+        (Some(by), Some(until)) if until > models::now() => Some(user::find(conn, by)?.name),
+        _ => None,
+    };
+    Ok(Review {
+        attachments: attachment::for_posts(conn, &[p.id])?,
+        flags: moderation::open_flags_for_post(conn, p.id)?,
+        history: moderation::log_for_post(conn, p.id)?,
+        post: p,
+        author,
+        thread_title,
+        claimed_by_name,
+    })
+}
+
+/// Claims an item so other moderators see it is being handled.
+pub fn claim(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64) -> Result<(), AppError> {
+    let p = post_in(conn, access, post_id)?;
+    let now = models::now();
+    write_tx(conn, |tx| {
+        if !post::claim(tx, p.id, actor, now, now + Duration::minutes(CLAIM_MINUTES))? {
+            let who = p.claimed_by.map(|id| user::find(tx, id).map(|u| u.name)).transpose()?.unwrap_or_default();
+            return Err(AppError::Conflict(format!("{who} is already reviewing this item.")));
+        }
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action: "claimed", reason: "", created_at: now })?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub version: i32,
+    /// A canned reason chosen from the list.
+    #[serde(default)]
+    pub canned: String,
+    /// A written reason or message to the author.
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+fn stale() -> AppError {
+    AppError::Conflict("Another moderator acted on this item first. Reload the queue to see its new state.".into())
+}
+
+fn claimed_by_other(conn: &mut DbConn, p: &post::Post, actor: i64, now: NaiveDateTime) -> Result<(), AppError> {
+    if let (Some(by), Some(until)) = (p.claimed_by, p.claimed_until) {
+        if by != actor && until > now {
+            let who = user::find(conn, by)?.name;
+            return Err(AppError::Conflict(format!("{who} is reviewing this item; wait until they finish or their claim expires.")));
+        }
+    }
+    Ok(())
+}
+
+/// Applies one moderator decision; returns the action logged.
+pub fn decide(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, form: &DecisionForm) -> Result<&'static str, AppError> {
+    let c = access.community.clone();
+    let p = post_in(conn, access, post_id)?;
+    let reason = if form.message.trim().is_empty() { form.canned.trim().to_string() } else { form.message.trim().to_string() };
+    write_tx(conn, |tx| {
+        let now = models::now();
+        let current = post::find(tx, p.id)?;
+        if current.version != form.version {
+            return Err(stale());
+        }
+        claimed_by_other(tx, &current, actor, now)?;
+        if !current.in_queue() {
+            return Err(stale());
+        }
+        let approve = |mut d: post::Decision| {
+            d.status = Some(post::APPROVED.into());
+            d.approved_at = Some(Some(now));
+            d.approved_by = Some(Some(actor));
+            if current.is_query() {
+                d.response_due_at = Some(Some(now + Duration::days(i64::from(c.response_days))));
+            }
+            d
+        };
+        let base = post::Decision { updated_at: Some(now), claimed_by: Some(None), claimed_until: Some(None), ..Default::default() };
+        let (action, decision) = match form.action.as_str() {
+            "approve" => ("approved", approve(base)),
+            "edit_approve" => {
+                let title = form.title.trim().to_string();
+                let body = form.body.trim().replace("\r\n", "\n");
+                if body.is_empty() || body.chars().count() > MAX_BODY {
+                    return Err(AppError::field("body", format!("The edited text must have 1 to {MAX_BODY} characters.")));
+                }
+                if current.is_query() && (title.is_empty() || title.chars().count() > MAX_TITLE) {
+                    return Err(AppError::field("title", format!("The title must have 1 to {MAX_TITLE} characters.")));
+                }
+                let mut d = approve(base);
+                // Keep the author's own words the first time, so they can see what changed.
+                d.original_title = Some(Some(current.original_title.clone().unwrap_or_else(|| current.title.clone())));
+                d.original_body_md = Some(Some(current.original_body_md.clone().unwrap_or_else(|| current.body_md.clone())));
+                d.body_html = Some(markdown::to_safe_html(&body));
+                d.body_md = Some(body);
+                if current.is_query() {
+                    d.title = Some(title);
+                }
+                d.moderator_note = Some(reason.clone());
+                ("edited and approved", d)
+            }
+            "changes" => {
+                if reason.is_empty() {
+                    return Err(AppError::field("message", "Tell the author what to change."));
+                }
+                ("changes requested", post::Decision { status: Some(post::CHANGES_REQUESTED.into()), moderator_note: Some(reason.clone()), ..base })
+            }
+            "reject" => {
+                if reason.is_empty() {
+                    return Err(AppError::field("message", "Choose or write a reason for the author."));
+                }
+                ("rejected", post::Decision { status: Some(post::REJECTED.into()), moderator_note: Some(reason.clone()), ..base })
+            }
+            "hold" => ("held", post::Decision { status: Some(post::HELD.into()), moderator_note: Some(reason.clone()), ..base }),
+            _ => return Err(AppError::field("action", "Choose what to do with this item.")),
+        };
+        if !post::decide(tx, current.id, current.version, decision)? {
+            return Err(stale());
+        }
+        moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(current.id), actor_id: Some(actor), action, reason: &reason, created_at: now })?;
+        Ok(action)
+    })
+}
+
+/// Approves or rejects many items at once. Items another moderator holds or has already
+/// decided are skipped and counted.
+pub fn bulk(conn: &mut DbConn, access: &Access, actor: i64, ids: &[i64], action: &str, reason: &str) -> Result<(usize, usize), AppError> {
+    access.require_moderator()?;
+    if action == "reject" && reason.trim().is_empty() {
+        return Err(AppError::field("message", "Choose or write a reason for rejecting."));
+    }
+    if action != "approve" && action != "reject" {
+        return Err(AppError::field("action", "Choose approve or reject."));
+    }
+    let mut done = 0;
+    let mut skipped = 0;
+    for &id in ids.iter().take(500) {
+        let p = match post::find(conn, id) {
+            Ok(p) if p.community_id == access.community.id => p,
+            _ => {
+                skipped += 1;
+                continue;
+            }
+        };
+        let form = DecisionForm { action: action.into(), version: p.version, message: reason.into(), ..Default::default() };
+        match decide(conn, access, actor, id, &form) {
+            Ok(_) => done += 1,
+            Err(AppError::Conflict(_)) => skipped += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((done, skipped))
+}
+
+/// Closes the flags on a post: keep it, or remove it from the thread.
+pub fn resolve_flags(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, remove: bool, reason: &str) -> Result<(), AppError> {
+    let p = post_in(conn, access, post_id)?;
+    write_tx(conn, |tx| {
+        let now = models::now();
+        let outcome = if remove { "removed" } else { "kept" };
+        if remove {
+            let current = post::find(tx, p.id)?;
+            let d = post::Decision { status: Some(post::REMOVED.into()), updated_at: Some(now), moderator_note: Some(reason.trim().into()), ..Default::default() };
+            if !post::decide(tx, current.id, current.version, d)? {
+                return Err(stale());
+            }
+        }
+        if moderation::resolve_flags(tx, p.id, actor, outcome, now)? == 0 {
+            return Err(stale());
+        }
+        let action = if remove { "removed after flags" } else { "flags dismissed" };
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action, reason: reason.trim(), created_at: now })?;
+        Ok(())
+    })
+}
+
+/// Makes one approved thread readable by everyone, or members only again.
+pub fn set_public(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, public: bool) -> Result<(), AppError> {
+    let p = post_in(conn, access, post_id)?;
+    if !p.is_query() {
+        return Err(AppError::BadRequest("Only a whole thread can be made public.".into()));
+    }
+    write_tx(conn, |tx| {
+        let now = models::now();
+        if !post::decide(tx, p.id, p.version, post::Decision { is_public: Some(public), updated_at: Some(now), ..Default::default() })? {
+            return Err(stale());
+        }
+        let action = if public { "thread made public" } else { "thread made members-only" };
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action, reason: "", created_at: now })?;
+        Ok(())
+    })
+}
+
+/// Approved queries still without a consolidated reply, soonest due first.
+pub fn due(conn: &mut DbConn, access: &Access) -> Result<Vec<(post::Post, String)>, AppError> {
+    access.require_moderator()?;
+    Ok(post::awaiting_consolidation(conn, access.community.id)?)
+}

@@ -1,0 +1,333 @@
+//! Members posting queries and replies, resubmitting after a moderator asked for changes,
+//! and flagging approved posts. Every post starts in the moderator queue unless the
+//! community trusts the author; hold rules send a post to the queue whoever wrote it.
+
+use std::path::Path;
+
+use regex::Regex;
+
+use crate::db::{write_tx, DbConn};
+use crate::error::{AppError, FieldErrors};
+use crate::markdown;
+use crate::models::{self, attachment, community, moderation, post};
+use crate::services::attachments::{self, CheckedFile, Upload};
+use crate::services::communities::Access;
+use crate::vocab;
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_BODY: usize = 20_000;
+
+/// Words, phrases or /regular expressions/ that always send a post to the queue.
+pub struct HoldRules(Vec<(String, Regex)>);
+
+impl HoldRules {
+    pub fn parse(text: &str) -> Result<HoldRules, String> {
+        let mut rules = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let pattern = match line.strip_prefix('/').and_then(|l| l.strip_suffix('/')) {
+                Some(re) if !re.is_empty() => format!("(?i){re}"),
+                _ => format!(r"(?i)\b{}\b", regex::escape(line)),
+            };
+            let re = regex::RegexBuilder::new(&pattern)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| format!("Line {}: `{line}` is not a valid rule: {e}", n + 1))?;
+            rules.push((line.to_string(), re));
+        }
+        Ok(HoldRules(rules))
+    }
+
+    /// The first rule the text matches.
+    pub fn first_match(&self, text: &str) -> Option<&str> {
+        self.0.iter().find(|(_, re)| re.is_match(text)).map(|(line, _)| line.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PostInput {
+    pub title: String,
+    pub body: String,
+    pub themes: Vec<String>,
+    pub state: String,
+    pub district: String,
+    pub sector: String,
+}
+
+struct Clean {
+    title: String,
+    body: String,
+    html: String,
+    themes: String,
+    state: String,
+    district: String,
+    sector: String,
+}
+
+fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
+    let title = input.title.trim().to_string();
+    let body = input.body.trim().replace("\r\n", "\n");
+    if is_query {
+        if title.is_empty() {
+            errors.insert("title", "Give your question a title.".into());
+        } else if title.chars().count() > MAX_TITLE {
+            errors.insert("title", format!("Use at most {MAX_TITLE} characters."));
+        }
+    }
+    if body.is_empty() {
+        errors.insert("body", "Write your message.".into());
+    } else if body.chars().count() > MAX_BODY {
+        errors.insert("body", format!("Use at most {MAX_BODY} characters (this has {}).", body.chars().count()));
+    }
+    let mut themes: Vec<&str> = Vec::new();
+    for t in &input.themes {
+        if vocab::is_theme(t) {
+            if !themes.contains(&t.as_str()) {
+                themes.push(t);
+            }
+        } else {
+            errors.insert("themes", "Choose themes from the list.".into());
+        }
+    }
+    let state = if input.state.trim().is_empty() {
+        String::new()
+    } else {
+        vocab::canonical_state(&input.state).map(str::to_string).unwrap_or_else(|| {
+            errors.insert("state", "Choose a state or union territory from the list.".into());
+            String::new()
+        })
+    };
+    let sector = if input.sector.trim().is_empty() {
+        String::new()
+    } else {
+        vocab::canonical_sector(&input.sector).map(str::to_string).unwrap_or_else(|| {
+            errors.insert("sector", "Choose a sector from the list.".into());
+            String::new()
+        })
+    };
+    let district = input.district.trim().chars().take(100).collect();
+    let html = markdown::to_safe_html(&body);
+    Clean { title: if is_query { title } else { String::new() }, body, html, themes: themes.join(","), state, district, sector }
+}
+
+fn check_files(uploads: &[Upload], errors: &mut FieldErrors) -> Vec<CheckedFile> {
+    let uploads: Vec<&Upload> = uploads.iter().filter(|u| !(u.filename.is_empty() && u.bytes.is_empty())).collect();
+    if uploads.len() > attachments::MAX_FILES {
+        errors.insert("files", format!("Attach at most {} files.", attachments::MAX_FILES));
+        return vec![];
+    }
+    let mut ok = Vec::new();
+    let mut problems = Vec::new();
+    for u in uploads {
+        match attachments::check(u) {
+            Ok(f) => ok.push(f),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        errors.insert("files", problems.join(" "));
+    }
+    ok
+}
+
+/// Where a new post goes: the queue, unless the community trusts this author; hold rules win.
+fn initial_status(conn: &mut DbConn, c: &community::Community, author: i64, text: &str) -> Result<(&'static str, String), AppError> {
+    let rules = HoldRules::parse(&c.hold_rules).map_err(AppError::Internal)?;
+    if let Some(rule) = rules.first_match(text) {
+        return Ok((post::PENDING, format!("matched hold rule: {rule}")));
+    }
+    if c.premoderation == community::PREMODERATE_NEW && post::approved_count(conn, c.id, author)? >= i64::from(c.trusted_after) {
+        return Ok((post::APPROVED, String::new()));
+    }
+    Ok((post::PENDING, String::new()))
+}
+
+pub struct Submitted {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub status: &'static str,
+}
+
+/// A new query (`reply_to` None) or a reply. Files are written first; if the database write
+/// fails they are removed again, so nothing half-written remains.
+pub fn submit(
+    conn: &mut DbConn,
+    files_dir: &Path,
+    access: &Access,
+    author: i64,
+    reply_to: Option<i64>,
+    input: &PostInput,
+    uploads: &[Upload],
+) -> Result<Submitted, AppError> {
+    if !access.is_member() {
+        return Err(AppError::Forbidden);
+    }
+    let c = &access.community;
+    let root = match reply_to {
+        Some(id) => {
+            let root = post::find(conn, id)?;
+            if root.community_id != c.id || !root.is_query() || root.status != post::APPROVED {
+                return Err(AppError::NotFound);
+            }
+            Some(root)
+        }
+        None => None,
+    };
+    let mut errors = FieldErrors::new();
+    let clean = clean(input, root.is_none(), &mut errors);
+    let files = check_files(uploads, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut stored = Vec::new();
+    for f in &files {
+        match attachments::store(files_dir, f) {
+            Ok(name) => stored.push(name),
+            Err(e) => {
+                remove_files(files_dir, &stored);
+                return Err(AppError::Internal(format!("cannot store attachment: {e}")));
+            }
+        }
+    }
+    let result = write_tx(conn, |tx| {
+        let now = models::now();
+        let (status, held_reason) = initial_status(tx, c, author, &format!("{}\n{}", clean.title, clean.body))?;
+        let approved = status == post::APPROVED;
+        let id = post::insert(
+            tx,
+            &post::NewPost {
+                community_id: c.id,
+                thread_id: root.as_ref().map(|r| r.id),
+                author_id: author,
+                title: &clean.title,
+                body_md: &clean.body,
+                body_html: &clean.html,
+                themes: &clean.themes,
+                state: &clean.state,
+                district: &clean.district,
+                sector: &clean.sector,
+                status,
+                held_reason: &held_reason,
+                created_at: now,
+                updated_at: now,
+                approved_at: approved.then_some(now),
+                response_due_at: (approved && root.is_none()).then(|| now + chrono::Duration::days(i64::from(c.response_days))),
+            },
+        )?;
+        for (f, name) in files.iter().zip(&stored) {
+            attachment::insert(
+                tx,
+                &attachment::NewAttachment { post_id: id, original_name: &f.original_name, stored_name: name, content_type: f.content_type, size_bytes: f.bytes.len() as i64, created_at: now },
+            )?;
+        }
+        let action = if approved { "approved automatically (trusted member)" } else { "submitted" };
+        moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(id), actor_id: Some(author), action, reason: &held_reason, created_at: now })?;
+        Ok::<_, AppError>(Submitted { post_id: id, thread_id: root.as_ref().map(|r| r.id).unwrap_or(id), status })
+    });
+    if result.is_err() {
+        remove_files(files_dir, &stored);
+    }
+    result
+}
+
+fn remove_files(dir: &Path, names: &[String]) {
+    for n in names {
+        let _ = std::fs::remove_file(attachments::path_of(dir, n));
+    }
+}
+
+/// The author edits a post a moderator sent back and puts it in the queue again.
+pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, version: i32, input: &PostInput) -> Result<(), AppError> {
+    let p = post::find(conn, post_id)?;
+    if p.author_id != author || p.community_id != access.community.id {
+        return Err(AppError::NotFound);
+    }
+    if p.status != post::CHANGES_REQUESTED {
+        return Err(AppError::Conflict("This post is not waiting for your changes.".into()));
+    }
+    let mut errors = FieldErrors::new();
+    let clean = clean(input, p.is_query(), &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let rules = HoldRules::parse(&access.community.hold_rules).map_err(AppError::Internal)?;
+    let held = rules.first_match(&format!("{}\n{}", clean.title, clean.body)).map(|r| format!("matched hold rule: {r}")).unwrap_or_default();
+    write_tx(conn, |tx| {
+        let now = models::now();
+        let ok = post::decide(tx, p.id, version, post::Decision {
+            status: Some(post::PENDING.into()),
+            updated_at: Some(now),
+            held_reason: Some(held.clone()),
+            title: Some(clean.title.clone()),
+            body_md: Some(clean.body.clone()),
+            body_html: Some(clean.html.clone()),
+            themes: Some(clean.themes.clone()),
+            state: Some(clean.state.clone()),
+            district: Some(clean.district.clone()),
+            sector: Some(clean.sector.clone()),
+            original_title: Some(None),
+            original_body_md: Some(None),
+            claimed_by: Some(None),
+            claimed_until: Some(None),
+            ..Default::default()
+        })?;
+        if !ok {
+            return Err(AppError::Conflict("This post changed while you were editing it; reload and try again.".into()));
+        }
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(author), action: "resubmitted", reason: "", created_at: now })?;
+        Ok(())
+    })
+}
+
+/// A member flags an approved post they can read; the flag goes to the moderators' queue.
+pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reason: &str) -> Result<(), AppError> {
+    let p = post::find(conn, post_id)?;
+    let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
+    if p.community_id != access.community.id || !access.may_read(&p, &root) || p.status != post::APPROVED {
+        return Err(AppError::NotFound);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::field("reason", "Say briefly what is wrong with this post (at most 1000 characters)."));
+    }
+    write_tx(conn, |tx| {
+        if moderation::has_open_flag_by(tx, p.id, user_id)? {
+            return Err(AppError::field("reason", "You have already flagged this post; a moderator will look at it."));
+        }
+        let now = models::now();
+        moderation::flag(tx, &moderation::NewFlag { post_id: p.id, user_id, reason, created_at: now })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(user_id), action: "flagged", reason: "", created_at: now })?;
+        Ok(())
+    })
+}
+
+/// Everything a member wrote, in every state, with the community it went to.
+pub fn my_posts(conn: &mut DbConn, author: i64) -> Result<Vec<(post::Post, community::Community)>, AppError> {
+    let posts = post::by_author(conn, author)?;
+    let mut out = Vec::with_capacity(posts.len());
+    let mut cache: Vec<community::Community> = Vec::new();
+    for p in posts {
+        let c = match cache.iter().find(|c| c.id == p.community_id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = community::find(conn, p.community_id)?;
+                cache.push(c.clone());
+                c
+            }
+        };
+        out.push((p, c));
+    }
+    Ok(out)
+}
+
+/// One of the author's own posts, for the edit form.
+pub fn own_post(conn: &mut DbConn, access: &Access, author: i64, post_id: i64) -> Result<post::Post, AppError> {
+    let p = post::find(conn, post_id)?;
+    if p.author_id != author || p.community_id != access.community.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(p)
+}
