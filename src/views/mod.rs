@@ -3,6 +3,9 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod communities;
+pub mod diff;
+pub mod moderation;
 pub mod errors;
 pub mod home;
 pub mod i18n;
@@ -60,8 +63,10 @@ pub fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     nav aria-label=(t.nav_label) {
                         ul {
                             li { a href="/" { (t.nav_home) } }
+                            li { a href="/communities" { (t.nav_communities) } }
                             @if let Some(v) = &ctx.viewer {
                                 li { a href="/dashboard" { (t.nav_dashboard) } }
+                                li { a href="/my/posts" { (t.nav_my_posts) } }
                                 li { a href="/profile" { (t.nav_profile) } }
                                 @if v.is_admin { li { a href="/admin/users" { (t.nav_admin) } } }
                                 li {

@@ -3,6 +3,9 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod communities;
+pub mod moderation;
+pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
 pub mod state;
@@ -24,6 +27,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     system::routes(cfg);
     accounts::routes(cfg);
     admin::routes(cfg);
+    communities::routes(cfg);
+    moderation::routes(cfg);
 }
 
 impl ResponseError for AppError {

@@ -223,7 +223,16 @@ impl FromRequest for Admin {
 
 /// A url-encoded form whose `csrf` field must match the visitor's CSRF cookie, sent from a page
 /// of this site. Every state-changing handler takes its input through this type.
-pub struct CsrfForm<T>(pub T);
+pub struct CsrfForm<T>(pub T, pub RawForm);
+
+/// Every name-value pair of a form, for fields that repeat (checkbox lists).
+pub struct RawForm(pub Vec<(String, String)>);
+
+impl RawForm {
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}
 
 #[derive(serde::Deserialize)]
 struct CsrfField {
@@ -242,27 +251,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let visit = visit_of(&req)?;
-            if !same_origin(&req) {
-                return Err(AppError::Csrf);
-            }
             let body = bytes.await.map_err(|e| AppError::BadRequest(format!("cannot read the form: {e}")))?;
             if body.len() > FORM_LIMIT {
                 return Err(AppError::BadRequest("The form is too large.".into()));
             }
             let field: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or(CsrfField { csrf: String::new() });
-            let cookie = req
-                .app_data::<web::Data<AppState>>()
-                .and_then(|s| req.cookie(&cookie_name(s, CSRF_COOKIE)))
-                .map(|c| c.value().to_string());
-            // The cookie must have come with the request: a token minted for this response proves nothing.
-            match cookie {
-                Some(c) if !field.csrf.is_empty() && tokens::constant_time_eq(&c, &field.csrf) && c == visit.ctx.csrf => {}
-                _ => return Err(AppError::Csrf),
-            }
+            check_origin_and_token(&req, &visit, &field.csrf)?;
+            let raw = RawForm(serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default());
             serde_urlencoded::from_bytes(&body)
-                .map(CsrfForm)
+                .map(|value| CsrfForm(value, raw))
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
         })
+    }
+}
+
+/// The form's token must equal the CSRF cookie that came with this request (a token minted for
+/// this response proves nothing), and the post must come from a page of this site.
+pub fn check_origin_and_token(req: &HttpRequest, visit: &Visit, token: &str) -> Result<(), AppError> {
+    if !same_origin(req) {
+        return Err(AppError::Csrf);
+    }
+    let cookie = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|s| req.cookie(&cookie_name(s, CSRF_COOKIE)))
+        .map(|c| c.value().to_string());
+    match cookie {
+        Some(c) if !token.is_empty() && tokens::constant_time_eq(&c, token) && c == visit.ctx.csrf => Ok(()),
+        _ => Err(AppError::Csrf),
     }
 }
 

@@ -338,6 +338,46 @@ impl Client {
         self.post_raw(action, &all)
     }
 
+    /// Posts multipart/form-data with this visitor's CSRF token: text fields and (name, filename, bytes) files.
+    pub fn post_multipart(&self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Resp {
+        let token = self.csrf();
+        let boundary = "solexTestBoundary7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let mut part = |headers: String, data: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        };
+        part("Content-Disposition: form-data; name=\"csrf\"".into(), token.as_bytes());
+        for (k, v) in fields {
+            part(format!("Content-Disposition: form-data; name=\"{k}\""), v.as_bytes());
+        }
+        for (k, name, data) in files {
+            part(format!("Content-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream"), data);
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Self::finish(
+            self.agent
+                .post(&format!("{}{}", self.base, path))
+                .set("Content-Type", &format!("multipart/form-data; boundary={boundary}"))
+                .send_bytes(&body),
+        )
+    }
+
+    pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>, Option<String>, Option<String>) {
+        let r = match self.agent.get(&format!("{}{}", self.base, path)).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let status = r.status();
+        let ct = r.header("content-type").map(str::to_string);
+        let cd = r.header("content-disposition").map(str::to_string);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+        (status, bytes, ct, cd)
+    }
+
     pub fn sign_in(&self, email: &str, password: &str) -> Resp {
         self.submit("/login", "/login", &[("email", email), ("password", password)])
     }

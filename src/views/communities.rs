@@ -1,0 +1,331 @@
+//! Community pages for members: the list, a community, a thread, posting, one's own posts.
+
+use maud::{html, Markup, PreEscaped};
+
+use super::{csrf_field, error_summary, format_time, input, layout, notice, select, state_options, Ctx, Field, Strings};
+use crate::error::FieldErrors;
+use crate::models::attachment::Attachment;
+use crate::models::community::Community;
+use crate::models::post::{self, Post};
+use crate::services::communities::{Access, CommunityPage, Listing, ThreadView};
+use crate::services::posting::PostInput;
+use crate::vocab;
+
+pub fn status_label(t: &Strings, status: &str) -> &'static str {
+    match status {
+        post::PENDING => t.status_pending,
+        post::HELD => t.status_held,
+        post::CHANGES_REQUESTED => t.status_changes_requested,
+        post::APPROVED => t.status_approved,
+        post::REJECTED => t.status_rejected,
+        _ => t.status_removed,
+    }
+}
+
+pub fn theme_names(ctx: &Ctx, themes: &[&str]) -> String {
+    themes.iter().map(|s| vocab::theme_label(s, ctx.lang == super::Lang::Hi)).collect::<Vec<_>>().join(", ")
+}
+
+pub fn list(ctx: &Ctx, rows: &[Listing], signed_in: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.communities_title, html! {
+        h1 { (t.communities_title) }
+        p { (t.communities_intro) }
+        @if rows.is_empty() { p { (t.no_communities) } }
+        ul.cards {
+            @for r in rows {
+                li.card {
+                    h2 { a href={ "/c/" (r.community.slug) } { (r.community.name) } }
+                    p.meta { (theme_names(ctx, &[r.community.theme.as_str()])) " · " (r.members) " " (t.members_count)
+                        @if r.community.join_policy == "invite" { " · " (t.invite_only) } }
+                    @if !r.community.description.is_empty() { p { (r.community.description) } }
+                    (membership_action(ctx, &r.community, r.membership.as_deref(), signed_in))
+                }
+            }
+        }
+    })
+}
+
+fn membership_action(ctx: &Ctx, c: &Community, membership: Option<&str>, signed_in: bool) -> Markup {
+    let t = ctx.t();
+    html! {
+        @match membership {
+            Some("active") => p.badge { (t.member_badge) },
+            Some("requested") => p.badge { (t.join_requested) },
+            Some("invited") => form method="post" action={ "/c/" (c.slug) "/join" } { (csrf_field(ctx)) button type="submit" { (t.invited_accept) } },
+            _ if !signed_in => p { a href={ "/login?next=/c/" (c.slug) } { (t.join_to_post) } },
+            _ if c.join_policy == "invite" => p.meta { (t.invite_only) },
+            _ => form method="post" action={ "/c/" (c.slug) "/join" } { (csrf_field(ctx)) button type="submit" { (t.join_button) } },
+        }
+    }
+}
+
+pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, notice_text: Option<&str>) -> Markup {
+    let t = ctx.t();
+    let c = &a.community;
+    let base = format!("/c/{}", c.slug);
+    layout(ctx, &c.name, html! {
+        p.crumbs { a href="/communities" { (t.communities_title) } }
+        h1 { (c.name) }
+        @if let Some(n) = notice_text { (notice(n)) }
+        p.meta { (theme_names(ctx, &[c.theme.as_str()])) @if c.public_threads { " · " (t.public_label) } }
+        @if !c.description.is_empty() { p { (c.description) } }
+        nav.tools aria-label=(c.name) {
+            @if a.is_member() { a.button href={ (base) "/new" } { (t.new_query) } }
+            @if a.moderator {
+                a href={ (base) "/queue" } { (t.queue_link) " (" (page.queue_size) ")" }
+                a href={ (base) "/due" } { (t.due_link) }
+                a href={ (base) "/members" } { (t.members_link) }
+            }
+            @if a.moderator || a.admin { a href={ (base) "/settings" } { (t.settings_link) } }
+            @if a.is_member() || a.admin { a href={ (base) "/log" } { (t.log_link) } }
+        }
+        @if !a.is_member() { (membership_action(ctx, c, a.membership.as_deref(), a.viewer_id.is_some())) }
+        @if a.is_member() && !a.moderator {
+            form.inline method="post" action={ (base) "/leave" } { (csrf_field(ctx)) button.link type="submit" { (t.leave_button) } }
+        }
+        h2 { (t.threads_heading) }
+        @if !a.reads_all_threads() { p.meta { (t.members_only_notice) } }
+        @if page.threads.is_empty() { p { (t.no_threads) } }
+        ul.threads {
+            @for th in &page.threads {
+                li {
+                    a href={ (base) "/t/" (th.root.id) } { (th.root.title) }
+                    p.meta { (th.author) " · " (th.root.approved_at.as_ref().map(format_time).unwrap_or_default()) " · " (th.replies) " " (t.replies)
+                        @if th.root.is_public { " · " (t.public_label) } }
+                }
+            }
+        }
+        nav.pager aria-label="pages" {
+            @if page_no > 1 { a rel="prev" href={ (base) "?page=" (page_no - 1) } { (t.previous) } }
+            @if page.has_next { a rel="next" href={ (base) "?page=" (page_no + 1) } { (t.next) } }
+        }
+    })
+}
+
+fn theme_checkboxes(ctx: &Ctx, chosen: &[String], errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let hindi = ctx.lang == super::Lang::Hi;
+    html! {
+        fieldset.field.has-error[errors.contains_key("themes")] #themes {
+            legend { (t.field_themes) " (" (t.optional) ")" }
+            @if let Some(e) = errors.get("themes") { p.error { (e) } }
+            @for (slug, en, hi) in vocab::THEMES {
+                label.check { input type="checkbox" name="themes" value=(slug) checked[chosen.iter().any(|c| c == slug)]; " " (if hindi { *hi } else { *en }) }
+            }
+        }
+    }
+}
+
+fn sector_options(t: &Strings) -> Vec<(String, String)> {
+    std::iter::once((String::new(), t.choose_state.to_string()))
+        .chain(vocab::SECTORS.iter().map(|s| (s.to_string(), s.to_string())))
+        .collect()
+}
+
+fn textarea(name: &'static str, label: &str, value: &str, hint: Option<&str>, rows: u32, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(h) = hint { p.hint id={ (name) "-hint" } { (h) } }
+            @if let Some(e) = error { p.error id={ (name) "-error" } { (e) } }
+            textarea id=(name) name=(name) rows=(rows) aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[hint.map(|_| format!("{name}-hint"))] { (value) }
+        }
+    }
+}
+
+fn files_field(ctx: &Ctx, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let error = errors.get("files");
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for="files" { (t.field_files) " (" (t.optional) ")" }
+            p.hint id="files-hint" { (t.field_files_hint) }
+            @if let Some(e) = error { p.error { (e) } }
+            @if !errors.is_empty() { p.hint { (t.files_reattach) } }
+            input id="files" name="files" type="file" multiple aria-describedby="files-hint"
+                accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp";
+        }
+    }
+}
+
+/// Fields of a query (title, body, themes, place, sector), for the new-query and edit forms.
+pub fn query_fields(ctx: &Ctx, input_: &PostInput, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    html! {
+        (input(Field::new("title", t.field_title, &input_.title).required(), errors))
+        (textarea("body", t.field_body, &input_.body, Some(t.field_body_hint), 12, errors))
+        (theme_checkboxes(ctx, &input_.themes, errors))
+        (select("state", t.field_state, &state_options(t), &input_.state, errors))
+        (input(Field::new("district", t.field_district, &input_.district), errors))
+        (select("sector", t.field_sector, &sector_options(t), &input_.sector, errors))
+    }
+}
+
+pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.new_query, html! {
+        p.crumbs { a href={ "/c/" (c.slug) } { (c.name) } }
+        h1 { (t.new_query) }
+        (error_summary(ctx, errors))
+        form method="post" action={ "/c/" (c.slug) "/posts" } enctype="multipart/form-data" novalidate {
+            (csrf_field(ctx))
+            (query_fields(ctx, input_, errors))
+            (files_field(ctx, errors))
+            button type="submit" { (t.submit_post) }
+        }
+    })
+}
+
+fn attachment_list(ctx: &Ctx, files: &[&Attachment]) -> Markup {
+    html! {
+        @if !files.is_empty() {
+            ul.files aria-label=(ctx.t().attachments_heading) {
+                @for f in files {
+                    li { a href={ "/files/" (f.id) "/" (super::urlencode(&f.original_name)) } { (f.original_name) } " (" ((f.size_bytes + 1023) / 1024) " KB)" }
+                }
+            }
+        }
+    }
+}
+
+fn post_body(ctx: &Ctx, p: &Post, author: &str, files: &[&Attachment]) -> Markup {
+    let t = ctx.t();
+    html! {
+        p.meta { (author) " · " (format_time(p.approved_at.as_ref().unwrap_or(&p.created_at)))
+            @if p.status != post::APPROVED { " · " strong.status { (status_label(t, &p.status)) } }
+            @if p.original_body_md.is_some() { " · " (t.edited_by_moderator) } }
+        div.body { (PreEscaped(&p.body_html)) }
+        (attachment_list(ctx, files))
+    }
+}
+
+fn flag_form(ctx: &Ctx, slug: &str, p: &Post) -> Markup {
+    let t = ctx.t();
+    html! {
+        details.flag {
+            summary { (t.flag_button) }
+            form method="post" action={ "/c/" (slug) "/posts/" (p.id) "/flag" } {
+                (csrf_field(ctx))
+                label for={ "reason-" (p.id) } { (t.flag_reason) }
+                input id={ "reason-" (p.id) } name="reason" type="text" required;
+                button.secondary type="submit" { (t.flag_button) }
+            }
+        }
+    }
+}
+
+pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
+    let t = ctx.t();
+    let slug = &a.community.slug;
+    let files_of = |id: i64| v.attachments.iter().filter(|f| f.post_id == id).collect::<Vec<_>>();
+    let can_flag = a.is_member() && a.viewer_id.is_some();
+    layout(ctx, &v.root.title, html! {
+        p.crumbs { a href={ "/c/" (slug) } { (a.community.name) } }
+        @if let Some(n) = notice_text { (notice(n)) }
+        article.post #{ "post-" (v.root.id) } {
+            h1 { (v.root.title) }
+            @if !v.root.themes.is_empty() { p.meta { (theme_names(ctx, &v.root.theme_list())) } }
+            @if !v.root.state.is_empty() || !v.root.sector.is_empty() {
+                p.meta { (v.root.sector) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (v.root.state) }
+            }
+            (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
+            @if can_flag && v.root.status == post::APPROVED { (flag_form(ctx, slug, &v.root)) }
+        }
+        @if a.moderator && v.root.status == post::APPROVED {
+            form.inline method="post" action={ "/c/" (slug) "/t/" (v.root.id) "/visibility" } {
+                (csrf_field(ctx))
+                input type="hidden" name="public" value=(if v.root.is_public { "0" } else { "1" });
+                button.secondary type="submit" { (if v.root.is_public { t.make_private } else { t.make_public }) }
+            }
+        }
+        section aria-labelledby="replies-h" {
+            h2 #replies-h { (v.replies.iter().filter(|(p, _)| p.status == post::APPROVED).count()) " " (t.replies) }
+            @for (p, author) in &v.replies {
+                article.post.reply #{ "post-" (p.id) } {
+                    (post_body(ctx, p, author, &files_of(p.id)))
+                    @if can_flag && p.status == post::APPROVED { (flag_form(ctx, slug, p)) }
+                }
+            }
+        }
+        @if a.is_member() && v.root.status == post::APPROVED {
+            section aria-labelledby="reply-h" {
+                h2 #reply-h { (t.reply_heading) }
+                (error_summary(ctx, errors))
+                form method="post" action={ "/c/" (slug) "/t/" (v.root.id) "/reply" } enctype="multipart/form-data" novalidate {
+                    (csrf_field(ctx))
+                    (textarea("body", t.field_body, &reply.body, Some(t.field_body_hint), 8, errors))
+                    (files_field(ctx, errors))
+                    button type="submit" { (t.reply_button) }
+                }
+            }
+        }
+    })
+}
+
+pub fn my_posts(ctx: &Ctx, rows: &[(Post, Community)]) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.my_posts_title, html! {
+        h1 { (t.my_posts_title) }
+        @if rows.is_empty() { p { (t.no_posts) } }
+        @for (p, c) in rows {
+            article.post.mine #{ "post-" (p.id) } {
+                h2 {
+                    @if p.status == post::APPROVED { a href={ "/c/" (c.slug) "/t/" (p.root_id()) "#post-" (p.id) } { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } }
+                    @else { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) }
+                }
+                p.meta { (c.name) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) } }
+                @if !p.moderator_note.is_empty() {
+                    div.note { strong { (t.moderator_message) ": " } (p.moderator_note) }
+                }
+                @if let Some(original) = &p.original_body_md {
+                    details.diff open[p.status == post::APPROVED] {
+                        summary { (t.what_changed) }
+                        (diff_view(original, &p.body_md))
+                    }
+                }
+                @if p.status == post::CHANGES_REQUESTED {
+                    p { a.button href={ "/c/" (c.slug) "/posts/" (p.id) "/edit" } { (t.edit_resubmit) } }
+                }
+                @if p.status == post::REJECTED || p.status == post::CHANGES_REQUESTED {
+                    details { summary { (t.your_text) } pre.source { (p.body_md) } }
+                }
+            }
+        }
+    })
+}
+
+/// The author's text against the published one, line by line.
+pub fn diff_view(before: &str, after: &str) -> Markup {
+    let ops = crate::views::diff::lines(before, after);
+    html! {
+        pre.diff {
+            @for (op, line) in ops {
+                @match op {
+                    '-' => del { "- " (line) "\n" },
+                    '+' => ins { "+ " (line) "\n" },
+                    _ => span { "  " (line) "\n" },
+                }
+            }
+        }
+    }
+}
+
+pub fn edit_post(ctx: &Ctx, c: &Community, p: &Post, input_: &PostInput, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.edit_resubmit, html! {
+        p.crumbs { a href="/my/posts" { (t.my_posts_title) } }
+        h1 { (t.edit_resubmit) }
+        @if !p.moderator_note.is_empty() { div.note { strong { (t.moderator_message) ": " } (p.moderator_note) } }
+        (error_summary(ctx, errors))
+        form method="post" action={ "/c/" (c.slug) "/posts/" (p.id) "/edit" } novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="version" value=(p.version);
+            @if p.is_query() { (query_fields(ctx, input_, errors)) }
+            @else { (textarea("body", t.field_body, &input_.body, Some(t.field_body_hint), 10, errors)) }
+            button type="submit" { (t.submit_post) }
+        }
+    })
+}

@@ -1,0 +1,301 @@
+//! Moderator pages: the queue, one item's review, members, settings, the log, due queries,
+//! and the administrators' community list.
+
+use maud::{html, Markup, PreEscaped};
+
+use super::communities::{diff_view, status_label, theme_names};
+use super::{csrf_field, error_summary, format_time, input, layout, notice, select, Ctx, Field};
+use crate::error::FieldErrors;
+use crate::models::community::Community;
+use crate::models::moderation::LogEntry;
+use crate::models::post::Post;
+use crate::services::communities::{Access, CommunityForm, Listing, MembersView, SettingsForm};
+use crate::services::moderate::{DecisionForm, Filter, Queue, Review};
+use crate::vocab;
+
+fn crumbs(a: &Access) -> Markup {
+    html! { p.crumbs { a href={ "/c/" (a.community.slug) } { (a.community.name) } } }
+}
+
+pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notice_text: Option<&str>, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let base = format!("/c/{}/queue", a.community.slug);
+    let label = |f: Filter| match f {
+        Filter::Waiting => t.filter_waiting,
+        Filter::Held => t.filter_held,
+        Filter::Flags => t.filter_flags,
+        Filter::Sent => t.filter_sent,
+    };
+    layout(ctx, t.queue_title, html! {
+        (crumbs(a))
+        h1 { (t.queue_title) }
+        @if let Some(n) = notice_text { (notice(n)) }
+        (error_summary(ctx, errors))
+        nav.tabs aria-label=(t.queue_title) {
+            @for (f, n) in &q.counts {
+                a href={ (base) "?show=" (f.as_str()) "&kind=" (kind) } aria-current=[(*f == filter).then_some("page")] { (label(*f)) " (" (n) ")" }
+            }
+        }
+        nav.tabs aria-label="kind" {
+            @for (k, text) in [("all", t.kind_all), ("queries", t.kind_queries), ("replies", t.kind_replies)] {
+                a href={ (base) "?show=" (filter.as_str()) "&kind=" (k) } aria-current=[(k == kind).then_some("page")] { (text) }
+            }
+        }
+        @if q.items.is_empty() { p { (t.queue_empty) } }
+        @else {
+            form method="post" action={ (base) "/bulk" } {
+                (csrf_field(ctx))
+                ol.queue {
+                    @for item in &q.items {
+                        li.item {
+                            @if filter == Filter::Waiting || filter == Filter::Held {
+                                label.check { input type="checkbox" name="ids" value=(item.post.id); " " (t.select_item) }
+                            }
+                            h2 { a href={ (base) "/" (item.post.id) } { (if item.post.title.is_empty() { t.reply_heading } else { item.post.title.as_str() }) } }
+                            p.meta { (item.author) " · " (format_time(&item.post.created_at)) " · " (status_label(t, &item.post.status))
+                                @if let Some(who) = &item.claimed_by_name { " · " (t.claimed_by) " " (who) } }
+                            @if !item.post.held_reason.is_empty() { p.note { (t.held_because) ": " (item.post.held_reason) } }
+                            @for f in &item.flags { p.note { (t.flags_heading) ": " (f.reason) } }
+                            div.body.excerpt { (PreEscaped(&item.post.body_html)) }
+                            @if !item.attachments.is_empty() { p.meta { (item.attachments.len()) " " (t.attachments_heading) } }
+                        }
+                    }
+                }
+                @if filter == Filter::Waiting || filter == Filter::Held {
+                    fieldset {
+                        legend { (t.bulk_heading) }
+                        (reason_select(ctx, &a.community, ""))
+                        div.field { label for="message" { (t.message_to_author) } input #message name="message" type="text"; }
+                        button type="submit" name="action" value="approve" { (t.bulk_approve) } " "
+                        button.secondary type="submit" name="action" value="reject" { (t.bulk_reject) }
+                    }
+                }
+            }
+        }
+    })
+}
+
+fn reason_select(ctx: &Ctx, c: &Community, chosen: &str) -> Markup {
+    let t = ctx.t();
+    let options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
+        .chain(c.canned_reasons().into_iter().map(|r| (r.to_string(), r.to_string())))
+        .collect();
+    select("canned", t.canned_reason, &options, chosen, &FieldErrors::new())
+}
+
+pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let p = &r.post;
+    let base = format!("/c/{}/queue/{}", a.community.slug, p.id);
+    let title = if form.title.is_empty() { p.title.clone() } else { form.title.clone() };
+    let body = if form.body.is_empty() { p.body_md.clone() } else { form.body.clone() };
+    layout(ctx, t.review_title, html! {
+        p.crumbs { a href={ "/c/" (a.community.slug) "/queue" } { (t.queue_title) } }
+        h1 { (if p.title.is_empty() { format!("{}: {}", t.reply_heading, r.thread_title) } else { p.title.clone() }) }
+        p.meta { (r.author) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) }
+            @if !p.themes.is_empty() { " · " (theme_names(ctx, &p.theme_list())) } }
+        @if !p.held_reason.is_empty() { p.note { (t.held_because) ": " (p.held_reason) } }
+        @if let Some(who) = &r.claimed_by_name { p.note { (t.claimed_by) " " (who) } }
+        div.body { (PreEscaped(&p.body_html)) }
+        @if !r.attachments.is_empty() {
+            ul.files { @for f in &r.attachments { li { a href={ "/files/" (f.id) "/" (super::urlencode(&f.original_name)) } { (f.original_name) } " · " (f.content_type) } } }
+        }
+        @if let Some(original) = &p.original_body_md { details { summary { (t.what_changed) } (diff_view(original, &p.body_md)) } }
+        @if !r.flags.is_empty() {
+            section {
+                h2 { (t.flags_heading) }
+                ul { @for f in &r.flags { li { (format_time(&f.created_at)) ": " (f.reason) } } }
+                form method="post" action={ (base) "/flags" } {
+                    (csrf_field(ctx))
+                    div.field { label for="flag-message" { (t.message_to_author) } input #flag-message name="message" type="text"; }
+                    button type="submit" name="outcome" value="keep" { (t.keep_post) } " "
+                    button.secondary type="submit" name="outcome" value="remove" { (t.remove_post) }
+                }
+            }
+        }
+        @if p.in_queue() {
+            form.inline method="post" action={ (base) "/claim" } { (csrf_field(ctx)) button.secondary type="submit" { (t.claim_button) } }
+            h2 { (t.decide_heading) }
+            (error_summary(ctx, errors))
+            form method="post" action={ (base) "/decide" } novalidate {
+                (csrf_field(ctx))
+                input type="hidden" name="version" value=(p.version);
+                fieldset.field #action {
+                    legend { (t.decide_heading) }
+                    @for (value, text) in [("approve", t.action_approve), ("edit_approve", t.action_edit_approve), ("changes", t.action_changes), ("reject", t.action_reject), ("hold", t.action_hold)] {
+                        label.check { input type="radio" name="action" value=(value) checked[form.action == value || (form.action.is_empty() && value == "approve")]; " " (text) }
+                    }
+                }
+                (reason_select(ctx, &a.community, &form.canned))
+                div.field.has-error[errors.contains_key("message")] {
+                    label for="message" { (t.message_to_author) }
+                    @if let Some(e) = errors.get("message") { p.error { (e) } }
+                    textarea #message name="message" rows="3" { (form.message) }
+                }
+                details open[form.action == "edit_approve"] {
+                    summary { (t.action_edit_approve) }
+                    @if p.is_query() { (input(Field::new("title", t.field_title, &title), errors)) }
+                    div.field.has-error[errors.contains_key("body")] {
+                        label for="body" { (t.field_body) }
+                        @if let Some(e) = errors.get("body") { p.error { (e) } }
+                        textarea #body name="body" rows="12" { (body) }
+                    }
+                }
+                button type="submit" { (t.decide_button) }
+            }
+        }
+        h2 { (t.history) }
+        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (e.action) @if !e.reason.is_empty() { ": " (e.reason) } } } }
+    })
+}
+
+pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(String, String, Option<i64>)>)]) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.log_title, html! {
+        (crumbs(a))
+        h1 { (t.log_title) }
+        div.table-wrap {
+            table {
+                thead { tr { th scope="col" { (t.col_when) } th scope="col" { (t.col_who) } th scope="col" { (t.col_action) } th scope="col" { (t.col_detail) } } }
+                tbody {
+                    @for (e, who, post) in rows {
+                        tr {
+                            td { (format_time(&e.created_at)) }
+                            td { (who.as_deref().unwrap_or("solex")) }
+                            td { (e.action) }
+                            td {
+                                // Only published posts are named; the rest stays between author and moderators.
+                                @if let (Some((title, status, thread)), Some(pid)) = (post, e.post_id) {
+                                    @if status == "approved" {
+                                        a href={ "/c/" (a.community.slug) "/t/" (thread.unwrap_or(pid)) "#post-" (pid) } { (if title.is_empty() { t.reply_heading } else { title.as_str() }) }
+                                    } @else { "#" (pid) }
+                                }
+                                @if !e.reason.is_empty() && (a.moderator || !e.action.starts_with("submitted")) { " " (e.reason) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub fn due(ctx: &Ctx, a: &Access, rows: &[(Post, String)], now: chrono::NaiveDateTime) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.due_title, html! {
+        (crumbs(a))
+        h1 { (t.due_title) }
+        @if rows.is_empty() { p { (t.queue_empty) } }
+        ol.threads {
+            @for (p, author) in rows {
+                li {
+                    a href={ "/c/" (a.community.slug) "/t/" (p.id) } { (p.title) }
+                    p.meta { (author) " · " (t.due_by) " " (p.response_due_at.as_ref().map(format_time).unwrap_or_default())
+                        @if p.response_due_at.is_some_and(|d| d <= now) { " · " strong.status { (t.overdue) } } }
+                }
+            }
+        }
+    })
+}
+
+pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
+    let t = ctx.t();
+    let base = format!("/c/{}/members", a.community.slug);
+    layout(ctx, t.members_link, html! {
+        (crumbs(a))
+        h1 { (t.members_link) }
+        @if let Some(n) = notice_text { (notice(n)) }
+        h2 { (t.requests_heading) " (" (m.requests.len()) ")" }
+        ul {
+            @for (_, u) in &m.requests {
+                li {
+                    (u.name) " · " (u.organisation) " · " (u.state) " "
+                    form.inline method="post" action={ (base) "/" (u.id) } {
+                        (csrf_field(ctx))
+                        button type="submit" name="decision" value="approve" { (t.approve) } " "
+                        button.secondary type="submit" name="decision" value="decline" { (t.decline) }
+                    }
+                }
+            }
+        }
+        h2 { (t.invite_heading) }
+        (error_summary(ctx, errors))
+        form method="post" action={ "/c/" (a.community.slug) "/invite" } novalidate {
+            (csrf_field(ctx))
+            (input(Field::new("email", t.field_email, email).kind("email"), errors))
+            button type="submit" { (t.invite_button) }
+        }
+        @if !m.invited.is_empty() { h2 { (t.invited_heading) } ul { @for (_, u) in &m.invited { li { (u.name) } } } }
+        h2 { (t.active_heading) " (" (m.active.len()) ")" }
+        ul { @for (_, u) in &m.active { li { (u.name) @if !u.organisation.is_empty() { " · " (u.organisation) } } } }
+    })
+}
+
+fn theme_options(ctx: &Ctx) -> Vec<(String, String)> {
+    std::iter::once((String::new(), ctx.t().choose_state.to_string()))
+        .chain(vocab::THEMES.iter().map(|(s, en, hi)| (s.to_string(), if ctx.lang == super::Lang::Hi { hi.to_string() } else { en.to_string() })))
+        .collect()
+}
+
+fn area(name: &'static str, label: &str, value: &str, hint: Option<&str>, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(h) = hint { p.hint { (h) } }
+            @if let Some(e) = error { p.error { (e) } }
+            textarea id=(name) name=(name) rows="5" { (value) }
+        }
+    }
+}
+
+fn policy_options(ctx: &Ctx) -> Vec<(String, String)> {
+    let t = ctx.t();
+    vec![("request".into(), t.policy_request.into()), ("invite".into(), t.policy_invite.into())]
+}
+
+pub fn settings(ctx: &Ctx, a: &Access, f: &SettingsForm, errors: &FieldErrors, saved: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.settings_link, html! {
+        (crumbs(a))
+        h1 { (t.settings_link) }
+        @if saved { (notice(t.saved)) }
+        (error_summary(ctx, errors))
+        form method="post" action={ "/c/" (a.community.slug) "/settings" } novalidate {
+            (csrf_field(ctx))
+            (input(Field::new("name", t.col_name, &f.name).required(), errors))
+            (area("description", t.field_description, &f.description, None, errors))
+            (select("theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
+            (select("join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
+            div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
+            (select("premoderation", t.field_premoderation, &[("all".into(), t.premod_all.into()), ("new_members".into(), t.premod_new.into())], &f.premoderation, errors))
+            (input(Field::new("trusted_after", t.field_trusted_after, &f.trusted_after).kind("number"), errors))
+            (area("hold_rules", t.field_hold_rules, &f.hold_rules, Some(t.hold_rules_hint), errors))
+            (area("canned_reasons", t.field_canned, &f.canned_reasons, None, errors))
+            (input(Field::new("response_days", t.field_response_days, &f.response_days).kind("number"), errors))
+            button type="submit" { (t.save) }
+        }
+    })
+}
+
+pub fn admin_communities(ctx: &Ctx, rows: &[Listing], f: &CommunityForm, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.communities_title, html! {
+        p.crumbs { a href="/admin/users" { (t.nav_admin) } }
+        h1 { (t.communities_title) }
+        ul { @for r in rows { li { a href={ "/c/" (r.community.slug) } { (r.community.name) } " · " (r.members) " " (t.members_count) } } }
+        h2 { (t.create_community) }
+        (error_summary(ctx, errors))
+        form method="post" action="/admin/communities" novalidate {
+            (csrf_field(ctx))
+            (input(Field::new("name", t.col_name, &f.name).required(), errors))
+            (input(Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors))
+            (area("description", t.field_description, &f.description, None, errors))
+            (select("theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
+            (select("join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
+            div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
+            (area("moderators", t.field_moderators, &f.moderators, None, errors))
+            button type="submit" { (t.create_community) }
+        }
+    })
+}

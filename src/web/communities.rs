@@ -1,0 +1,296 @@
+//! Member-facing community routes: browse, join, post, reply, flag, resubmit, files, log.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::{AppError, FieldErrors};
+use crate::services::communities::{self, Access};
+use crate::services::posting::{self, PostInput};
+use crate::services::attachments;
+use crate::views;
+use crate::web::upload::MultipartForm;
+use crate::web::visit::{CsrfForm, Member, Visit};
+use crate::web::{see_other, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/communities", web::get().to(list))
+        .route("/my/posts", web::get().to(my_posts))
+        .route("/files/{id}/{name}", web::get().to(file))
+        .route("/c/{slug}", web::get().to(community))
+        .route("/c/{slug}/join", web::post().to(join))
+        .route("/c/{slug}/leave", web::post().to(leave))
+        .route("/c/{slug}/new", web::get().to(new_query_form))
+        .route("/c/{slug}/posts", web::post().to(new_query))
+        .route("/c/{slug}/t/{id}", web::get().to(thread))
+        .route("/c/{slug}/t/{id}/reply", web::post().to(reply))
+        .route("/c/{slug}/posts/{id}/flag", web::post().to(flag))
+        .route("/c/{slug}/posts/{id}/edit", web::get().to(edit_form))
+        .route("/c/{slug}/posts/{id}/edit", web::post().to(edit))
+        .route("/c/{slug}/log", web::get().to(log));
+}
+
+pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("valid status"))
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// The viewer's standing in the community named in the path.
+pub async fn access_for(state: &AppState, slug: String, visit: &Visit) -> Result<Access, AppError> {
+    let principal = visit.principal.clone();
+    state.db(move |c| communities::access(c, &slug, principal.as_deref())).await
+}
+
+/// A short confirmation carried across a redirect as a key, never as free text.
+#[derive(Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    pub done: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+pub fn done_text(t: &views::Strings, key: &str) -> Option<&'static str> {
+    match key {
+        "submitted" => Some(t.post_submitted),
+        "published" => Some(t.post_published),
+        "flagged" => Some(t.flag_thanks),
+        "requested" => Some(t.join_requested),
+        "joined" => Some(t.member_badge),
+        "ok" => Some(t.action_done),
+        _ => None,
+    }
+}
+
+async fn list(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {
+    let principal = visit.principal.clone();
+    let rows = state.db(move |c| communities::list(c, principal.as_deref())).await?;
+    Ok(html(200, views::communities::list(&visit.ctx, &rows, visit.principal.is_some())))
+}
+
+async fn community(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
+    let a = access_for(&state, path.into_inner(), &visit).await?;
+    let page_no = q.page.unwrap_or(1).max(1);
+    let acc = a.clone();
+    let page = state.db(move |c| communities::community_page(c, &acc, page_no)).await?;
+    Ok(html(200, views::communities::community(&visit.ctx, &a, &page, page_no, done_text(visit.ctx.t(), &q.done))))
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn join(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let a = access_for(&state, slug.clone(), &visit).await?;
+    let uid = member.principal.user.id;
+    let status = state.db(move |c| communities::join(c, &a, uid)).await?;
+    let key = if status == "active" { "joined" } else { "requested" };
+    Ok(see_other(&format!("/c/{slug}?done={key}")))
+}
+
+async fn leave(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let a = access_for(&state, slug.clone(), &visit).await?;
+    let uid = member.principal.user.id;
+    state.db(move |c| communities::leave(c, &a, uid)).await?;
+    Ok(see_other(&format!("/c/{slug}?done=ok")))
+}
+
+async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let a = access_for(&state, path.into_inner(), &visit).await?;
+    if !a.is_member() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &FieldErrors::new())))
+}
+
+fn input_from(form: &MultipartForm) -> PostInput {
+    PostInput {
+        title: form.get("title"),
+        body: form.get("body"),
+        themes: form.all("themes"),
+        state: form.get("state"),
+        district: form.get("district"),
+        sector: form.get("sector"),
+    }
+}
+
+/// Members may post a few times a minute and a few dozen times an hour; a form sent back
+/// with errors does not count.
+fn posting_allowed(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    state.limiter.check(&format!("post:{user_id}:m"), 5, Duration::from_secs(60)).map_err(AppError::RateLimited)?;
+    state.limiter.check(&format!("post:{user_id}:h"), 40, Duration::from_secs(3600)).map_err(AppError::RateLimited)
+}
+
+fn count_post(state: &AppState, user_id: i64) {
+    state.limiter.record(&format!("post:{user_id}:m"));
+    state.limiter.record(&format!("post:{user_id}:h"));
+}
+
+async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: MultipartForm) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let a = access_for(&state, slug.clone(), &visit).await?;
+    if !a.is_member() {
+        return Err(AppError::Forbidden);
+    }
+    posting_allowed(&state, member.principal.user.id)?;
+    let input = input_from(&form);
+    let (acc, inp, files, uid, dir) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone());
+    match state.db(move |c| posting::submit(c, &dir, &acc, uid, None, &inp, &files)).await {
+        Ok(s) => {
+            count_post(&state, member.principal.user.id);
+            let key = if s.status == "approved" { "published" } else { "submitted" };
+            Ok(see_other(&format!("/c/{slug}/t/{}?done={key}", s.thread_id)))
+        }
+        Err(AppError::Validation(errors)) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &errors))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn thread_page(state: &AppState, visit: &Visit, a: &Access, id: i64, reply: &PostInput, errors: &FieldErrors, done: &str, status: u16) -> Result<HttpResponse, AppError> {
+    let acc = a.clone();
+    let view = state.db(move |c| communities::thread(c, &acc, id)).await?;
+    Ok(html(status, views::communities::thread(&visit.ctx, a, &view, reply, errors, done_text(visit.ctx.t(), done))))
+}
+
+async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, i64)>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let a = access_for(&state, slug, &visit).await?;
+    thread_page(&state, &visit, &a, id, &PostInput::default(), &FieldErrors::new(), &q.done, 200).await
+}
+
+async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: MultipartForm) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let a = access_for(&state, slug.clone(), &visit).await?;
+    if !a.is_member() {
+        return Err(AppError::Forbidden);
+    }
+    posting_allowed(&state, member.principal.user.id)?;
+    let input = input_from(&form);
+    let (acc, inp, files, uid, dir) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone());
+    match state.db(move |c| posting::submit(c, &dir, &acc, uid, Some(id), &inp, &files)).await {
+        Ok(s) => {
+            count_post(&state, member.principal.user.id);
+            let key = if s.status == "approved" { "published" } else { "submitted" };
+            Ok(see_other(&format!("/c/{slug}/t/{id}?done={key}#post-{}", s.post_id)))
+        }
+        Err(AppError::Validation(errors)) => thread_page(&state, &visit, &a, id, &input, &errors, "", 400).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct FlagForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn flag(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<FlagForm>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let a = access_for(&state, slug.clone(), &visit).await?;
+    if !a.is_member() {
+        return Err(AppError::Forbidden);
+    }
+    let uid = member.principal.user.id;
+    let acc = a.clone();
+    let reason = form.0.reason;
+    let root = state.db(move |c| {
+        posting::flag(c, &acc, uid, id, &reason)?;
+        Ok(crate::models::post::find(c, id)?.root_id())
+    });
+    match root.await {
+        Ok(root) => Ok(see_other(&format!("/c/{slug}/t/{root}?done=flagged#post-{id}"))),
+        Err(AppError::Validation(errors)) => Err(AppError::BadRequest(errors.into_values().collect::<Vec<_>>().join(" "))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn my_posts(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {
+    let uid = member.principal.user.id;
+    let rows = state.db(move |c| posting::my_posts(c, uid)).await?;
+    Ok(html(200, views::communities::my_posts(&member.ctx, &rows)))
+}
+
+fn input_of(p: &crate::models::post::Post) -> PostInput {
+    PostInput {
+        title: p.title.clone(),
+        body: p.body_md.clone(),
+        themes: p.theme_list().into_iter().map(str::to_string).collect(),
+        state: p.state.clone(),
+        district: p.district.clone(),
+        sector: p.sector.clone(),
+    }
+}
+
+async fn edit_form(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let a = access_for(&state, slug, &visit).await?;
+    let (acc, uid) = (a.clone(), member.principal.user.id);
+    let p = state.db(move |c| posting::own_post(c, &acc, uid, id)).await?;
+    if p.status != crate::models::post::CHANGES_REQUESTED {
+        return Err(AppError::Conflict("This post is not waiting for your changes.".into()));
+    }
+    Ok(html(200, views::communities::edit_post(&visit.ctx, &a.community, &p, &input_of(&p), &FieldErrors::new())))
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    version: i32,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    sector: String,
+}
+
+async fn edit(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<EditForm>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let a = access_for(&state, slug, &visit).await?;
+    // Checkbox lists repeat the field name, so they come from the raw pairs.
+    let themes = form.1.all("themes");
+    let f = form.0;
+    let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector };
+    let (acc, inp, uid, version) = (a.clone(), input.clone(), member.principal.user.id, f.version);
+    match state.db(move |c| posting::resubmit(c, &acc, uid, id, version, &inp)).await {
+        Ok(()) => Ok(see_other("/my/posts")),
+        Err(AppError::Validation(errors)) => {
+            let (acc, uid) = (a.clone(), member.principal.user.id);
+            let p = state.db(move |c| posting::own_post(c, &acc, uid, id)).await?;
+            Ok(html(400, views::communities::edit_post(&visit.ctx, &a.community, &p, &input, &errors)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn log(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let a = access_for(&state, path.into_inner(), &visit).await?;
+    let acc = a.clone();
+    let rows = state.db(move |c| communities::moderation_log(c, &acc)).await?;
+    Ok(html(200, views::moderation::log(&visit.ctx, &a, &rows)))
+}
+
+async fn file(state: web::Data<AppState>, visit: Visit, path: web::Path<(i64, String)>) -> Result<HttpResponse, AppError> {
+    let (id, _name) = path.into_inner();
+    let principal = visit.principal.clone();
+    let a = state.db(move |c| communities::attachment_for(c, principal.as_deref(), id)).await?;
+    let path = attachments::path_of(&state.config.attachments_dir, &a.stored_name);
+    let bytes = web::block(move || std::fs::read(path)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(|_| AppError::NotFound)?;
+    let disposition = if attachments::inline(&a.content_type) { "inline" } else { "attachment" };
+    let ascii_name: String = a.original_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    Ok(HttpResponse::Ok()
+        .content_type(a.content_type.as_str())
+        .insert_header((header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{}", views::urlencode(&a.original_name))))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
+        // A file must never run as a page of this site.
+        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .body(bytes))
+}
