@@ -50,3 +50,64 @@ fn a_newcomer_joins_confirms_and_reaches_the_dashboard() {
     b.goto(&format!("{}/dashboard", app.base));
     b.wait_url(|u| u.contains("/login?next=%2Fdashboard"));
 }
+
+#[test]
+fn a_query_goes_from_a_member_through_the_queue_to_another_member() {
+    let app = TestApp::start();
+    let pw = "divided blast cupola";
+    let admin = app.admin("admin@example.org", pw);
+    let moderator = app.member("mod@example.org", pw, "Meena Moderator");
+    let author = app.member("ravi@example.org", pw, "Ravi Kumar");
+    let reader = app.member("sita@example.org", pw, "Sita Devi");
+    let r = admin.submit("/admin/communities", "/admin/communities", &[("name", "Energy efficiency in foundries"), ("slug", "foundry-energy"), ("theme", "energy-efficiency"), ("moderators", "mod@example.org")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    for (c, email) in [(&author, "ravi@example.org"), (&reader, "sita@example.org")] {
+        assert_eq!(c.post("/c/foundry-energy/join", &[]).status, 303);
+        let uid = app.user_id(email);
+        let r = moderator.submit("/c/foundry-energy/members", &format!("/c/foundry-energy/members/{uid}"), &[("decision", "approve")]);
+        assert_eq!(r.status, 303);
+    }
+
+    let sign_in = |b: &Browser, email: &str| {
+        b.goto(&format!("{}/login", app.base));
+        b.fill("#email", email);
+        b.fill("#password", pw);
+        b.click("form[action='/login'] button[type=submit]");
+        b.wait_url(|u| u.ends_with("/dashboard"));
+    };
+
+    // The member asks.
+    let b = Browser::start();
+    sign_in(&b, "ravi@example.org");
+    b.goto(&format!("{}/c/foundry-energy", app.base));
+    b.click("a.button[href='/c/foundry-energy/new']");
+    b.fill("#title", "Coke savings from a divided-blast cupola?");
+    b.fill("#body", "We melt 12 tonnes a day in Howrah. What did Samalkha units save?");
+    b.click("input[value='energy-efficiency']");
+    b.click("form[action='/c/foundry-energy/posts'] button[type=submit]");
+    b.wait_text(".notice", |t| t.contains("waiting for a moderator"));
+    drop(b);
+
+    // The moderator edits and approves.
+    let b = Browser::start();
+    sign_in(&b, "mod@example.org");
+    b.goto(&format!("{}/c/foundry-energy/queue", app.base));
+    b.click("ol.queue h2 a");
+    b.wait_text("h1", |t| t.contains("divided-blast"));
+    b.click("input[value='edit_approve']");
+    b.click("details summary");
+    b.fill("#title", "Coke savings from a divided-blast cupola in Howrah");
+    b.fill("#message", "Named the cluster in the title");
+    b.click("form[action$='/decide'] button[type=submit]");
+    b.wait_text(".notice", |t| t == "Done.");
+    drop(b);
+
+    // Another member reads it.
+    let b = Browser::start();
+    sign_in(&b, "sita@example.org");
+    b.goto(&format!("{}/c/foundry-energy", app.base));
+    b.click("ul.threads a");
+    b.wait_text("h1", |t| t == "Coke savings from a divided-blast cupola in Howrah");
+    assert!(b.source().contains("What did Samalkha units save?"));
+    b.find("form[action$='/reply'] textarea#body");
+}

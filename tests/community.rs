@@ -199,6 +199,9 @@ fn reject_and_ask_for_changes_tell_the_author_and_keep_the_text() {
     assert_eq!(decide(&w, &w.moderator, id, &[("action", "changes"), ("message", "Say which furnace you run")]).status, 303);
     let mine = w.alice.get("/my/posts");
     assert!(mine.body.contains("Changes requested") && mine.body.contains("Say which furnace you run"));
+    let dash = w.alice.get("/dashboard").body;
+    assert!(dash.contains("Changes requested") && dash.contains("Lining question"), "the dashboard points to it");
+    assert!(w.moderator.get("/dashboard").body.contains("Moderator queue (0)"));
     let edit = format!("/c/{}/posts/{id}/edit", w.slug);
     let v = version_of(&w, id).to_string();
     let r = w.alice.submit(&edit, &edit, &[("version", &v), ("title", ""), ("body", "Which lining for an induction furnace?")]);

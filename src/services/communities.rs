@@ -469,3 +469,32 @@ pub fn moderation_log(
     }
     Ok(moderation::log_for_community(conn, access.community.id, 300)?)
 }
+
+/// What the dashboard shows a signed-in person: their communities (with the queue size where
+/// they moderate) and their posts a moderator sent back.
+pub struct Dashboard {
+    pub communities: Vec<(community::Community, Option<i64>)>,
+    pub sent_back: Vec<post::Post>,
+}
+
+pub fn dashboard(conn: &mut DbConn, p: &Principal) -> Result<Dashboard, AppError> {
+    let mut list: Vec<community::Community> = membership::communities_of(conn, p.user.id)?;
+    for g in &p.roles.grants {
+        if let Some(cid) = g.community_id {
+            if !list.iter().any(|c| c.id == cid) {
+                list.push(community::find(conn, cid)?);
+            }
+        }
+    }
+    let mut communities = Vec::with_capacity(list.len());
+    for c in list {
+        let queue = if p.roles.moderates(c.id) {
+            Some(post::count_in_status(conn, c.id, post::PENDING)? + post::count_in_status(conn, c.id, post::HELD)?)
+        } else {
+            None
+        };
+        communities.push((c, queue));
+    }
+    let sent_back = post::by_author(conn, p.user.id)?.into_iter().filter(|x| x.status == post::CHANGES_REQUESTED).collect();
+    Ok(Dashboard { communities, sent_back })
+}

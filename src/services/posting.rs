@@ -283,7 +283,8 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
 }
 
 /// A member flags an approved post they can read; the flag goes to the moderators' queue.
-pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reason: &str) -> Result<(), AppError> {
+/// Returns the thread the post belongs to.
+pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reason: &str) -> Result<i64, AppError> {
     let p = post::find(conn, post_id)?;
     let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
     if p.community_id != access.community.id || !access.may_read(&p, &root) || p.status != post::APPROVED {
@@ -300,7 +301,7 @@ pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reas
         let now = models::now();
         moderation::flag(tx, &moderation::NewFlag { post_id: p.id, user_id, reason, created_at: now })?;
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(user_id), action: "flagged", reason: "", created_at: now })?;
-        Ok(())
+        Ok(p.root_id())
     })
 }
 

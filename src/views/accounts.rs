@@ -6,6 +6,7 @@ use super::{csrf_field, error_summary, format_time, input, language_options, lay
 use crate::error::FieldErrors;
 use crate::models::{role::RoleGrant, session::Session, user::{Profile, User}};
 use crate::services::accounts::Registration;
+use crate::services::communities::Dashboard;
 
 pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
@@ -129,10 +130,28 @@ pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, ses
     })
 }
 
-pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)]) -> Markup {
+pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)], board: &Dashboard) -> Markup {
     let t = ctx.t();
     layout(ctx, t.dashboard_title, html! {
         h1 { (t.welcome) ", " (user.name) }
+        @if !board.sent_back.is_empty() {
+            div.note {
+                strong { (t.status_changes_requested) ": " }
+                @for p in &board.sent_back { a href={ "/my/posts#post-" (p.id) } { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } " " }
+            }
+        }
+        section aria-labelledby="communities-h" {
+            h2 #communities-h { (t.communities_title) }
+            @if board.communities.is_empty() { p { a href="/communities" { (t.communities_intro) } } }
+            ul {
+                @for (c, queue) in &board.communities {
+                    li {
+                        a href={ "/c/" (c.slug) } { (c.name) }
+                        @if let Some(n) = queue { " · " a href={ "/c/" (c.slug) "/queue" } { (t.queue_link) " (" (n) ")" } }
+                    }
+                }
+            }
+        }
         section aria-labelledby="roles-h" {
             h2 #roles-h { (t.your_roles) }
             ul {

@@ -307,8 +307,11 @@ async fn profile(state: web::Data<AppState>, member: Member, form: CsrfForm<Prof
 
 async fn dashboard(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {
     let user_id = member.principal.user.id;
-    let grants = state.db(move |c| roles::grants_of(c, user_id)).await?;
-    Ok(page(200, views::accounts::dashboard(&member.ctx, &member.principal.user, &grants)))
+    let principal = member.principal.clone();
+    let (grants, board) = state
+        .db(move |c| Ok((roles::grants_of(c, user_id)?, crate::services::communities::dashboard(c, &principal)?)))
+        .await?;
+    Ok(page(200, views::accounts::dashboard(&member.ctx, &member.principal.user, &grants, &board)))
 }
 
 async fn switch_language(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {

@@ -197,11 +197,7 @@ async fn flag(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let uid = member.principal.user.id;
     let acc = a.clone();
     let reason = form.0.reason;
-    let root = state.db(move |c| {
-        posting::flag(c, &acc, uid, id, &reason)?;
-        Ok(crate::models::post::find(c, id)?.root_id())
-    });
-    match root.await {
+    match state.db(move |c| posting::flag(c, &acc, uid, id, &reason)).await {
         Ok(root) => Ok(see_other(&format!("/c/{slug}/t/{root}?done=flagged#post-{id}"))),
         Err(AppError::Validation(errors)) => Err(AppError::BadRequest(errors.into_values().collect::<Vec<_>>().join(" "))),
         Err(e) => Err(e),
