@@ -116,10 +116,11 @@ impl TestApp {
         let mut mails: Vec<(std::time::SystemTime, Mail)> = entries
             .filter_map(|e| e.ok())
             .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-            .map(|e| {
-                let raw = std::fs::read(e.path()).unwrap();
-                let modified = e.metadata().and_then(|m| m.modified()).unwrap();
-                (modified, Mail::parse(&raw))
+            // The sender may be halfway through writing a file; it is read again on the next poll.
+            .filter_map(|e| {
+                let raw = std::fs::read(e.path()).ok()?;
+                let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+                Some((modified, Mail::try_parse(&raw)?))
             })
             .collect();
         mails.sort_by_key(|(t, _)| *t);
@@ -213,15 +214,19 @@ pub struct Mail {
 }
 
 impl Mail {
-    pub fn parse(raw: &[u8]) -> Mail {
-        let m = mail_parser::MessageParser::default().parse(raw).expect("parseable mail");
-        Mail {
+    pub fn try_parse(raw: &[u8]) -> Option<Mail> {
+        // Every message is multipart: it is complete once its closing boundary is written.
+        if !raw.trim_ascii_end().ends_with(b"--") {
+            return None;
+        }
+        let m = mail_parser::MessageParser::default().parse(raw)?;
+        Some(Mail {
             to: m.to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap_or("").to_string(),
             subject: m.subject().unwrap_or("").to_string(),
             text: m.body_text(0).map(|s| s.into_owned()).unwrap_or_default(),
             html: m.body_html(0).map(|s| s.into_owned()).unwrap_or_default(),
             message_id: m.message_id().unwrap_or("").to_string(),
-        }
+        })
     }
 
     /// The path and query of the first link in the text part containing `marker`.
