@@ -27,6 +27,16 @@ pub struct Config {
     /// with optional `user:password@`. Unset means the outbox folder.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Domain of the portal's own addresses: reply+, post+, unsubscribe+ and bounce+.
+    pub mail_domain: String,
+    /// Parallel SMTP connections of the sender.
+    pub smtp_workers: usize,
+    /// Hard bounces after which an address stops receiving mail.
+    pub bounce_threshold: i32,
+    /// Bearer token a relay must send to POST /mail/inbound; unset disables the endpoint.
+    pub inbound_token: Option<String>,
+    /// Largest inbound message accepted, in bytes.
+    pub inbound_max_bytes: usize,
     /// Secure cookies; defaults to true when base_url is https.
     pub secure_cookies: Option<bool>,
     pub session_days: i64,
@@ -52,6 +62,11 @@ impl Default for Config {
             attachments_dir: "data/attachments".into(),
             smtp_url: None,
             mail_from: "solex <noreply@solex.localhost>".into(),
+            mail_domain: "solex.localhost".into(),
+            smtp_workers: 8,
+            bounce_threshold: 3,
+            inbound_token: None,
+            inbound_max_bytes: 10 * 1024 * 1024,
             secure_cookies: None,
             session_days: 30,
             pool_size: 8,
@@ -101,6 +116,11 @@ impl Config {
         if let Some(v) = s("ATTACHMENTS_DIR") { self.attachments_dir = v.into(); }
         if let Some(v) = s("SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = s("MAIL_FROM") { self.mail_from = v; }
+        if let Some(v) = s("MAIL_DOMAIN") { self.mail_domain = v; }
+        if let Some(v) = s("SMTP_WORKERS") { self.smtp_workers = parse("SOLEX_SMTP_WORKERS", &v)?; }
+        if let Some(v) = s("BOUNCE_THRESHOLD") { self.bounce_threshold = parse("SOLEX_BOUNCE_THRESHOLD", &v)?; }
+        if let Some(v) = s("INBOUND_TOKEN") { self.inbound_token = Some(v).filter(|v| !v.is_empty()); }
+        if let Some(v) = s("INBOUND_MAX_BYTES") { self.inbound_max_bytes = parse("SOLEX_INBOUND_MAX_BYTES", &v)?; }
         if let Some(v) = s("SECURE_COOKIES") { self.secure_cookies = Some(parse("SOLEX_SECURE_COOKIES", &v)?); }
         if let Some(v) = s("SESSION_DAYS") { self.session_days = parse("SOLEX_SESSION_DAYS", &v)?; }
         if let Some(v) = s("POOL_SIZE") { self.pool_size = parse("SOLEX_POOL_SIZE", &v)?; }
@@ -119,9 +139,12 @@ impl Config {
         self.mail_from
             .parse::<lettre::message::Mailbox>()
             .map_err(|e| AppError::Config(format!("mail_from `{}`: {e}", self.mail_from)))?;
-        if self.pool_size == 0 || self.workers == 0 {
-            return Err(AppError::Config("pool_size and workers must be at least 1".into()));
+        if self.pool_size == 0 || self.workers == 0 || self.smtp_workers == 0 {
+            return Err(AppError::Config("pool_size, workers and smtp_workers must be at least 1".into()));
         }
+        format!("bounce@{}", self.mail_domain)
+            .parse::<lettre::Address>()
+            .map_err(|e| AppError::Config(format!("mail_domain `{}`: {e}", self.mail_domain)))?;
         Ok(())
     }
 

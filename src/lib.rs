@@ -33,12 +33,10 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         std::fs::create_dir_all(dir).map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mailer = mail::Mailer::from_config(&config)?;
-    let from = config
-        .mail_from
-        .parse()
-        .map_err(|e| AppError::Config(format!("mail_from: {e}")))?;
+    let identity = mail::Identity::from_config(&config)?;
     tracing::info!("mail is {}", mailer.describe());
-    let mail_wake = mail::spawn_sender(pool.clone(), mailer, from);
+    let mail_wake = mail::spawn_sender(pool.clone(), mailer, identity.clone(), config.smtp_workers);
+    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), mail_wake.clone());
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
         config,

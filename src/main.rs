@@ -27,6 +27,30 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Inbound mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Digests.
+    #[command(subcommand)]
+    Digest(DigestCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Read one RFC 5322 message on standard input (as an MTA pipe) and file it: a reply goes to
+    /// the moderator queue, a bounce is counted, anything else is refused with a logged reason.
+    /// Exits 75 (temporary failure) only when the database cannot be reached, so the MTA retries.
+    Ingest {
+        /// The envelope recipient (for example $ORIGINAL_RECIPIENT in Postfix).
+        #[arg(long, env = "ORIGINAL_RECIPIENT")]
+        recipient: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// Send scheduled digests that are due and automatic digests, once (the server does this every minute).
+    Tick,
 }
 
 #[derive(Subcommand)]
@@ -52,11 +76,51 @@ fn main() -> ExitCode {
         .with_target(false)
         .init();
     let cli = Cli::parse();
+    if let Some(Command::Mail(MailCommand::Ingest { recipient })) = &cli.command {
+        return match Config::load(cli.config.as_deref()) {
+            Ok(config) => ingest_from_stdin(&config, recipient.clone()),
+            Err(e) => {
+                eprintln!("solex: {e}");
+                ExitCode::from(EX_TEMPFAIL)
+            }
+        };
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("solex: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+const EX_TEMPFAIL: u8 = 75;
+
+fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    let limit = config.inbound_max_bytes as u64 * 2;
+    if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut raw) {
+        eprintln!("solex: cannot read the message: {e}");
+        return ExitCode::from(EX_TEMPFAIL);
+    }
+    let result = (|| -> Result<solex::mail::ingest::Outcome, solex::AppError> {
+        let mut conn = db::establish(&config.database()?)?;
+        let identity = solex::mail::Identity::from_config(config)?;
+        solex::mail::ingest::ingest(&mut conn, &identity, &config.attachments_dir, &raw, recipient.as_deref(), config.inbound_max_bytes)
+    })();
+    match result {
+        Ok(outcome) => {
+            println!("{}", match &outcome {
+                solex::mail::ingest::Outcome::Refused(r) => format!("refused: {r}"),
+                solex::mail::ingest::Outcome::Posted { post_id } => format!("accepted: post {post_id} is in the moderator queue"),
+                other => other.label().to_string(),
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("solex: {e}");
+            ExitCode::from(EX_TEMPFAIL)
         }
     }
 }
@@ -74,6 +138,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             for name in applied {
                 println!("applied {name}");
             }
+            Ok(())
+        }
+        Command::Mail(MailCommand::Ingest { .. }) => unreachable!("handled before"),
+        Command::Digest(DigestCommand::Tick) => {
+            let mut conn = db::establish(&config.database()?)?;
+            db::run_migrations(&mut conn)?;
+            let n = services::digests::scheduler_tick(&mut conn, &config.mail_domain, solex::models::now())?;
+            println!("{n} digests sent to the outbox; the server's sender delivers them.");
             Ok(())
         }
         Command::User(UserCommand::Add { admin, name, email }) => {

@@ -167,7 +167,7 @@ fn the_user_list_pages_through_everyone() {
                 &mut conn,
                 &solex::models::user::NewUser {
                     email: &email, password_hash: "", name: &format!("Bulk {i:02}"), organisation: "", state: "", district: "",
-                    role_title: "", language: "en", email_verified_at: None, created_at: solex::models::now(),
+                    role_title: "", language: "en", email_verified_at: None, created_at: solex::models::now(), mail_token: None,
                 },
             )
             .unwrap();

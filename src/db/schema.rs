@@ -14,6 +14,9 @@ diesel::table! {
         language -> Text,
         email_verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        mail_token -> Nullable<Text>,
+        bounce_count -> Integer,
+        mail_stopped_at -> Nullable<Timestamp>,
     }
 }
 
@@ -56,6 +59,7 @@ diesel::table! {
         hold_rules -> Text,
         canned_reasons -> Text,
         response_days -> Integer,
+        auto_digest -> Bool,
     }
 }
 
@@ -68,6 +72,7 @@ diesel::table! {
         created_at -> Timestamp,
         decided_by -> Nullable<BigInt>,
         decided_at -> Nullable<Timestamp>,
+        delivery -> Text,
     }
 }
 
@@ -177,6 +182,49 @@ diesel::table! {
         last_error -> Text,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        kind -> Text,
+        ref_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        lock_token -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    digests (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        audience -> Text,
+        status -> Text,
+        editorial -> Text,
+        period_key -> Nullable<Text>,
+        scheduled_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        recipients -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    digest_items (id) {
+        id -> BigInt,
+        digest_id -> BigInt,
+        post_id -> BigInt,
+        position -> Integer,
+        included -> Bool,
+    }
+}
+
+diesel::table! {
+    inbound_mail (id) {
+        id -> BigInt,
+        received_at -> Timestamp,
+        sender -> Text,
+        recipient -> Text,
+        message_id -> Text,
+        outcome -> Text,
+        reason -> Text,
+        post_id -> Nullable<BigInt>,
     }
 }
 
@@ -187,6 +235,9 @@ diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(posts -> communities (community_id));
 diesel::joinable!(attachments -> posts (post_id));
 diesel::joinable!(flags -> posts (post_id));
+diesel::joinable!(digests -> communities (community_id));
+diesel::joinable!(digest_items -> digests (digest_id));
+diesel::joinable!(digest_items -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -201,4 +252,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     moderation_log,
     flags,
+    digests,
+    digest_items,
+    inbound_mail,
 );

@@ -1,18 +1,25 @@
-//! Outgoing mail: the transport (SMTP or an outbox folder of .eml files) and the sender task
-//! that drains the mail_outbox table.
+//! Outgoing mail. Changes write lightweight rows to mail_outbox in their own transaction; the
+//! sender renders each row for its recipient when it is sent (a digest to 100,000 members is
+//! 100,000 small rows, not 100,000 copies of the digest), delivers over a pool of SMTP
+//! connections or into the outbox folder, retries temporary failures with backoff, and marks
+//! permanent ones (which count as hard bounces).
+
+pub mod address;
+pub mod ingest;
+pub mod render;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::Mailbox;
+use lettre::transport::smtp::PoolConfig;
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::AppError;
-use crate::models::{self, mail_outbox};
+use crate::models::{self, mail_outbox, user};
 
 pub enum Mailer {
     /// The embedded default: every message becomes an .eml file in a folder.
@@ -24,7 +31,30 @@ pub enum Mailer {
 #[derive(Debug)]
 pub enum SendError {
     Temporary(String),
+    /// Cannot be sent (nothing left to send, or the message cannot be built).
     Permanent(String),
+    /// The receiving server refused the recipient for good: a hard bounce.
+    Rejected(String),
+}
+
+/// What every message needs to know about the portal.
+#[derive(Clone)]
+pub struct Identity {
+    pub base_url: String,
+    pub domain: String,
+    pub from: Mailbox,
+    pub bounce_threshold: i32,
+}
+
+impl Identity {
+    pub fn from_config(config: &Config) -> Result<Identity, AppError> {
+        Ok(Identity {
+            base_url: config.base_url.clone(),
+            domain: config.mail_domain.clone(),
+            from: config.mail_from.parse().map_err(|e| AppError::Config(format!("mail_from: {e}")))?,
+            bounce_threshold: config.bounce_threshold,
+        })
+    }
 }
 
 impl Mailer {
@@ -34,6 +64,7 @@ impl Mailer {
                 let transport = SmtpTransport::from_url(url)
                     .map_err(|e| AppError::Config(format!("smtp_url: {e}")))?
                     .timeout(Some(Duration::from_secs(30)))
+                    .pool_config(PoolConfig::new().max_size(config.smtp_workers as u32))
                     .build();
                 Ok(Mailer::Smtp(Box::new(transport)))
             }
@@ -53,26 +84,15 @@ impl Mailer {
         }
     }
 
-    pub fn send(&self, from: &Mailbox, mail: &mail_outbox::OutboxMail) -> Result<(), SendError> {
-        let to: Mailbox = mail
-            .recipient
-            .parse()
-            .map_err(|e| SendError::Permanent(format!("bad recipient address: {e}")))?;
-        let message = Message::builder()
-            .from(from.clone())
-            .to(to)
-            .subject(mail.subject.as_str())
-            .message_id(Some(mail.message_id.clone()))
-            .multipart(MultiPart::alternative_plain_html(mail.body_text.clone(), mail.body_html.clone()))
-            .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
+    pub fn send(&self, message: &Message) -> Result<(), SendError> {
         match self {
             Mailer::File(dir) => FileTransport::new(dir)
-                .send(&message)
+                .send(message)
                 .map(|_| ())
                 .map_err(|e| SendError::Temporary(format!("outbox folder: {e}"))),
-            Mailer::Smtp(transport) => transport.send(&message).map(|_| ()).map_err(|e| {
+            Mailer::Smtp(transport) => transport.send(message).map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
-                    SendError::Permanent(e.to_string())
+                    SendError::Rejected(e.to_string())
                 } else {
                     SendError::Temporary(e.to_string())
                 }
@@ -81,36 +101,76 @@ impl Mailer {
     }
 }
 
-/// A fresh Message-ID for the portal's host.
-pub fn new_message_id(base_url: &str) -> String {
-    let host = url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "solex.localhost".into());
-    format!("<{}@{}>", crate::services::tokens::random_token(), host)
+/// A fresh Message-ID for one-off mail.
+pub fn new_message_id(domain: &str) -> String {
+    format!("<{}@{}>", crate::services::tokens::random_token(), domain)
 }
 
-/// Queues one message in the caller's transaction.
-pub fn enqueue(
-    conn: &mut DbConn,
-    base_url: &str,
-    recipient: &str,
-    subject: &str,
-    body_text: &str,
-    body_html: &str,
-) -> diesel::QueryResult<i64> {
+/// Queues one message whose bodies are already written (account mail), in the caller's
+/// transaction. Its Message-ID names the portal's web host.
+pub fn enqueue(conn: &mut DbConn, base_url: &str, recipient: &str, subject: &str, body_text: &str, body_html: &str) -> diesel::QueryResult<i64> {
+    let domain = url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "solex.localhost".into());
+    let domain = domain.as_str();
     let now = models::now();
-    let message_id = new_message_id(base_url);
     mail_outbox::enqueue(
         conn,
         &mail_outbox::NewOutboxMail {
-            message_id: &message_id,
+            message_id: &new_message_id(domain),
             recipient,
             subject,
             body_text,
             body_html,
             next_attempt_at: now,
             created_at: now,
+            kind: render::RAW,
+            ref_id: None,
+            user_id: None,
+        },
+    )
+}
+
+/// Queues a message rendered at send time, unless this Message-ID is already queued
+/// (so approving twice, or a retried transaction, never mails anyone twice).
+pub fn enqueue_rendered(conn: &mut DbConn, message_id: &str, recipient: &str, kind: &str, ref_id: i64, user_id: i64) -> diesel::QueryResult<bool> {
+    if mail_outbox::exists(conn, message_id)? {
+        return Ok(false);
+    }
+    let now = models::now();
+    mail_outbox::enqueue(
+        conn,
+        &mail_outbox::NewOutboxMail {
+            message_id,
+            recipient,
+            subject: "",
+            body_text: "",
+            body_html: "",
+            next_attempt_at: now,
+            created_at: now,
+            kind,
+            ref_id: Some(ref_id),
+            user_id: Some(user_id),
+        },
+    )?;
+    Ok(true)
+}
+
+/// Queues a rendered message whose Message-ID cannot exist yet (a digest being sent for the
+/// first time, guarded by its status); skips the lookup that 100,000 recipients would cost.
+pub fn enqueue_rendered_unchecked(conn: &mut DbConn, message_id: &str, recipient: &str, kind: &str, ref_id: i64, user_id: i64) -> diesel::QueryResult<i64> {
+    let now = models::now();
+    mail_outbox::enqueue(
+        conn,
+        &mail_outbox::NewOutboxMail {
+            message_id,
+            recipient,
+            subject: "",
+            body_text: "",
+            body_html: "",
+            next_attempt_at: now,
+            created_at: now,
+            kind,
+            ref_id: Some(ref_id),
+            user_id: Some(user_id),
         },
     )
 }
@@ -121,26 +181,74 @@ fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds(secs.min(3600))
 }
 
-/// Delivers every due message once; returns how many were sent.
-pub fn deliver_due(pool: &Pool, mailer: &Mailer, from: &Mailbox) -> Result<usize, AppError> {
+const BATCH: i64 = 2000;
+
+/// Delivers every due message; returns how many were sent. Work is split over
+/// `workers` threads, each with its own database connection and SMTP connection.
+pub fn deliver_due(pool: &Pool, mailer: &Mailer, identity: &Identity, workers: usize) -> Result<usize, AppError> {
+    let mut total = 0;
+    loop {
+        let now = models::now();
+        let token = crate::services::tokens::mail_token();
+        let claimed = {
+            let mut conn = pool.get()?;
+            let ids = mail_outbox::due_ids(&mut conn, now, BATCH)?;
+            if ids.is_empty() {
+                return Ok(total);
+            }
+            let mut rows = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                rows.extend(mail_outbox::claim_batch(&mut conn, chunk, &token, now, now + chrono::Duration::minutes(10))?);
+            }
+            rows
+        };
+        if claimed.is_empty() {
+            return Ok(total);
+        }
+        let per_worker = claimed.len().div_ceil(workers.max(1));
+        let results: Vec<Result<usize, AppError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = claimed
+                .chunks(per_worker.max(1))
+                .map(|chunk| s.spawn(move || send_chunk(pool, mailer, identity, chunk)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(AppError::Internal("mail worker panicked".into())))).collect()
+        });
+        for r in results {
+            total += r?;
+        }
+    }
+}
+
+fn send_chunk(pool: &Pool, mailer: &Mailer, identity: &Identity, rows: &[mail_outbox::OutboxMail]) -> Result<usize, AppError> {
     let mut conn = pool.get()?;
-    let now = models::now();
+    let mut cache = render::Cache::default();
     let mut sent = 0;
-    for id in mail_outbox::due_ids(&mut conn, now, 200)? {
-        let lock_until: NaiveDateTime = now + chrono::Duration::minutes(5);
-        let Some(mail) = mail_outbox::claim(&mut conn, id, now, lock_until)? else { continue };
-        match mailer.send(from, &mail) {
+    for row in rows {
+        let outcome = match render::message(&mut conn, identity, row, &mut cache) {
+            Ok(Some(message)) => mailer.send(&message),
+            // The post or digest is gone, or the member left: nothing to send.
+            Ok(None) => Err(SendError::Permanent("nothing to send any more".into())),
+            Err(e) => Err(SendError::Temporary(format!("rendering: {e}"))),
+        };
+        match outcome {
             Ok(()) => {
-                mail_outbox::mark_sent(&mut conn, id, models::now())?;
+                mail_outbox::mark_sent(&mut conn, row.id, models::now())?;
                 sent += 1;
             }
             Err(SendError::Temporary(e)) => {
-                tracing::warn!(mail_id = id, attempts = mail.attempts + 1, "mail delivery deferred: {e}");
-                mail_outbox::mark_retry(&mut conn, id, &e, models::now() + backoff(mail.attempts))?;
+                tracing::warn!(mail_id = row.id, attempts = row.attempts + 1, "mail delivery deferred: {e}");
+                mail_outbox::mark_retry(&mut conn, row.id, &e, models::now() + backoff(row.attempts))?;
             }
             Err(SendError::Permanent(e)) => {
-                tracing::warn!(mail_id = id, "mail delivery failed for good: {e}");
-                mail_outbox::mark_failed(&mut conn, id, &e)?;
+                tracing::info!(mail_id = row.id, "mail dropped: {e}");
+                mail_outbox::mark_failed(&mut conn, row.id, &e)?;
+            }
+            Err(SendError::Rejected(e)) => {
+                tracing::warn!(mail_id = row.id, "mail refused by the receiving server: {e}");
+                mail_outbox::mark_failed(&mut conn, row.id, &e)?;
+                if let Some(uid) = row.user_id {
+                    user::record_bounce(&mut conn, uid, identity.bounce_threshold, models::now())?;
+                }
             }
         }
     }
@@ -149,18 +257,16 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, from: &Mailbox) -> Result<usize
 
 /// Starts the sender thread. A message on the returned channel wakes it at once; otherwise it
 /// looks for due mail every few seconds, which also picks up retries.
-pub fn spawn_sender(pool: Pool, mailer: Mailer, from: Mailbox) -> mpsc::Sender<()> {
+pub fn spawn_sender(pool: Pool, mailer: Mailer, identity: Identity, workers: usize) -> mpsc::Sender<()> {
     let (tx, rx) = mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("mail-sender".into())
         .spawn(move || loop {
-            if let Err(e) = deliver_due(&pool, &mailer, &from) {
+            if let Err(e) = deliver_due(&pool, &mailer, &identity, workers) {
                 tracing::error!("mail sender: {e}");
             }
-            match rx.recv_timeout(Duration::from_secs(5)) {
-                Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {
-                    while rx.try_recv().is_ok() {}
-                }
+            match rx.recv_timeout(Duration::from_secs(2)) {
+                Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => while rx.try_recv().is_ok() {},
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         })

@@ -39,6 +39,21 @@ pub fn to_plain_text(source: &str) -> String {
     out.trim().to_string()
 }
 
+/// Plain text of already-sanitised HTML (tags dropped, common entities decoded).
+pub fn html_to_plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&").trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,8 @@ pub struct Community {
     /// One reason a line, offered when rejecting.
     pub canned_reasons: String,
     pub response_days: i32,
+    /// Send daily and weekly digests on schedule when no moderator composes one.
+    pub auto_digest: bool,
 }
 
 impl Community {
@@ -61,6 +63,7 @@ pub struct Settings {
     pub hold_rules: String,
     pub canned_reasons: String,
     pub response_days: i32,
+    pub auto_digest: bool,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewCommunity) -> QueryResult<i64> {
@@ -85,4 +88,8 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
 
 pub fn update_settings(conn: &mut DbConn, id: i64, settings: &Settings) -> QueryResult<usize> {
     diesel::update(communities::table.find(id)).set(settings).execute(conn)
+}
+
+pub fn with_auto_digest(conn: &mut DbConn) -> QueryResult<Vec<Community>> {
+    communities::table.filter(communities::auto_digest.eq(true)).select(Community::as_select()).load(conn)
 }

@@ -27,6 +27,11 @@ pub struct OutboxMail {
     pub last_error: String,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// raw (bodies stored here), post, digest, summary or notice (rendered when sent).
+    pub kind: String,
+    pub ref_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub lock_token: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -39,6 +44,9 @@ pub struct NewOutboxMail<'a> {
     pub body_html: &'a str,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub kind: &'a str,
+    pub ref_id: Option<i64>,
+    pub user_id: Option<i64>,
 }
 
 pub fn enqueue(conn: &mut DbConn, new: &NewOutboxMail) -> QueryResult<i64> {
@@ -57,20 +65,29 @@ pub fn due_ids(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult
         .load(conn)
 }
 
-/// Takes a row for sending until `until`; false if another sender holds it or it is done.
-pub fn claim(conn: &mut DbConn, id: i64, now: NaiveDateTime, until: NaiveDateTime) -> QueryResult<Option<OutboxMail>> {
-    let n = diesel::update(
+/// Takes up to `ids` for sending until `until`, marked with `token`; rows another sender holds
+/// or that are done are left alone. Returns the rows taken.
+pub fn claim_batch(conn: &mut DbConn, ids: &[i64], token: &str, now: NaiveDateTime, until: NaiveDateTime) -> QueryResult<Vec<OutboxMail>> {
+    diesel::update(
         mail_outbox::table
-            .find(id)
+            .filter(mail_outbox::id.eq_any(ids))
             .filter(mail_outbox::status.eq(QUEUED))
             .filter(mail_outbox::locked_until.is_null().or(mail_outbox::locked_until.lt(now))),
     )
-    .set(mail_outbox::locked_until.eq(Some(until)))
+    .set((mail_outbox::locked_until.eq(Some(until)), mail_outbox::lock_token.eq(Some(token))))
     .execute(conn)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    mail_outbox::table.find(id).select(OutboxMail::as_select()).first(conn).optional()
+    mail_outbox::table
+        .filter(mail_outbox::id.eq_any(ids))
+        .filter(mail_outbox::lock_token.eq(token))
+        .filter(mail_outbox::status.eq(QUEUED))
+        .order(mail_outbox::id.asc())
+        .select(OutboxMail::as_select())
+        .load(conn)
+}
+
+/// Whether a message with this id was already queued (delivery is idempotent per message id).
+pub fn exists(conn: &mut DbConn, message_id: &str) -> QueryResult<bool> {
+    mail_outbox::table.filter(mail_outbox::message_id.eq(message_id)).count().get_result::<i64>(conn).map(|n| n > 0)
 }
 
 pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {

@@ -23,7 +23,11 @@ pub struct Membership {
     pub created_at: NaiveDateTime,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
+    /// each, daily, weekly, summary or web.
+    pub delivery: String,
 }
+
+pub const DELIVERY_MODES: &[&str] = &["each", "daily", "weekly", "summary", "web"];
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = memberships)]
@@ -83,4 +87,34 @@ pub fn count_active(conn: &mut DbConn, community_id: i64) -> QueryResult<i64> {
         .filter(memberships::status.eq(ACTIVE))
         .count()
         .get_result(conn)
+}
+
+pub fn set_delivery(conn: &mut DbConn, id: i64, delivery: &str) -> QueryResult<usize> {
+    diesel::update(memberships::table.find(id)).set(memberships::delivery.eq(delivery)).execute(conn)
+}
+
+/// Active, confirmed members of a community who get mail in this mode and whose mail has not
+/// stopped, with their addresses.
+pub fn recipients(conn: &mut DbConn, community_id: i64, delivery: &str) -> QueryResult<Vec<(i64, String)>> {
+    memberships::table
+        .inner_join(users::table.on(users::id.eq(memberships::user_id)))
+        .filter(memberships::community_id.eq(community_id))
+        .filter(memberships::status.eq(ACTIVE))
+        .filter(memberships::delivery.eq(delivery))
+        .filter(users::mail_stopped_at.is_null())
+        .filter(users::email_verified_at.is_not_null())
+        .order(users::id.asc())
+        .select((users::id, users::email))
+        .load(conn)
+}
+
+/// A person's active memberships with their communities, for the delivery settings.
+pub fn of_user(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(Membership, Community)>> {
+    memberships::table
+        .inner_join(communities::table)
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::status.eq(ACTIVE))
+        .order(communities::name.asc())
+        .select((Membership::as_select(), Community::as_select()))
+        .load(conn)
 }

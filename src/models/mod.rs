@@ -4,6 +4,8 @@
 pub mod attachment;
 pub mod audit;
 pub mod community;
+pub mod digest;
+pub mod inbound;
 pub mod mail_outbox;
 pub mod membership;
 pub mod moderation;

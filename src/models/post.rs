@@ -241,3 +241,15 @@ pub fn awaiting_consolidation(conn: &mut DbConn, community_id: i64) -> QueryResu
         .select((Post::as_select(), users::name))
         .load(conn)
 }
+
+/// Posts approved in a community after `since` (all of them when None), oldest first.
+pub fn approved_since(conn: &mut DbConn, community_id: i64, since: Option<NaiveDateTime>, limit: i64) -> QueryResult<Vec<Post>> {
+    let mut q = posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::status.eq(APPROVED))
+        .into_boxed();
+    if let Some(s) = since {
+        q = q.filter(posts::approved_at.gt(s));
+    }
+    q.order(posts::approved_at.asc()).limit(limit).select(Post::as_select()).load(conn)
+}

@@ -18,6 +18,11 @@ pub struct User {
     pub language: String,
     pub email_verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// Secret in this person's unsubscribe, reply and bounce addresses.
+    pub mail_token: Option<String>,
+    pub bounce_count: i32,
+    /// Set when mail stopped after repeated hard bounces.
+    pub mail_stopped_at: Option<NaiveDateTime>,
 }
 
 impl User {
@@ -39,6 +44,7 @@ pub struct NewUser<'a> {
     pub language: &'a str,
     pub email_verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    pub mail_token: Option<&'a str>,
 }
 
 /// The fields a member edits on the profile page.
@@ -94,4 +100,38 @@ pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<Vec<User>
 
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     users::table.count().get_result(conn)
+}
+
+pub fn find_by_mail_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::mail_token.eq(token))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Gives an older account its mail token.
+pub fn set_mail_token(conn: &mut DbConn, id: i64, token: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id).filter(users::mail_token.is_null()))
+        .set(users::mail_token.eq(token))
+        .execute(conn)
+}
+
+/// Counts a hard bounce; stops mail once `threshold` is reached. Returns the new count.
+pub fn record_bounce(conn: &mut DbConn, id: i64, threshold: i32, now: NaiveDateTime) -> QueryResult<i32> {
+    diesel::update(users::table.find(id)).set(users::bounce_count.eq(users::bounce_count + 1)).execute(conn)?;
+    let count: i32 = users::table.find(id).select(users::bounce_count).first(conn)?;
+    if count >= threshold {
+        diesel::update(users::table.find(id).filter(users::mail_stopped_at.is_null()))
+            .set(users::mail_stopped_at.eq(Some(now)))
+            .execute(conn)?;
+    }
+    Ok(count)
+}
+
+/// The member asks for mail again after fixing their mailbox.
+pub fn resume_mail(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::bounce_count.eq(0), users::mail_stopped_at.eq(None::<NaiveDateTime>)))
+        .execute(conn)
 }

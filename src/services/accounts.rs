@@ -149,6 +149,7 @@ pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result
                 language: &profile.language,
                 email_verified_at: None,
                 created_at: models::now(),
+                mail_token: Some(&tokens::mail_token()),
             },
         )?;
         let u = user::find(c, id)?;
@@ -370,6 +371,7 @@ pub fn add_user_from_console(
                         language: "en",
                         email_verified_at: None,
                         created_at: models::now(),
+                        mail_token: Some(&tokens::mail_token()),
                     },
                 )?
             }

@@ -179,6 +179,7 @@ pub fn settings_of(c: &community::Community) -> community::Settings {
         hold_rules: c.hold_rules.clone(),
         canned_reasons: c.canned_reasons.clone(),
         response_days: c.response_days,
+        auto_digest: c.auto_digest,
     }
 }
 
@@ -204,6 +205,8 @@ pub struct SettingsForm {
     pub canned_reasons: String,
     #[serde(default)]
     pub response_days: String,
+    #[serde(default)]
+    pub auto_digest: Option<String>,
 }
 
 impl SettingsForm {
@@ -219,6 +222,7 @@ impl SettingsForm {
             hold_rules: s.hold_rules.clone(),
             canned_reasons: s.canned_reasons.clone(),
             response_days: s.response_days.to_string(),
+            auto_digest: s.auto_digest.then(|| "on".into()),
         }
     }
 }
@@ -263,6 +267,7 @@ pub fn update_settings(conn: &mut DbConn, access: &Access, actor: i64, form: &Se
         hold_rules: form.hold_rules.trim().into(),
         canned_reasons: form.canned_reasons.trim().into(),
         response_days,
+        auto_digest: form.auto_digest.is_some(),
     };
     write_tx(conn, |c| {
         community::update_settings(c, access.community.id, &settings)?;
@@ -497,4 +502,59 @@ pub fn dashboard(conn: &mut DbConn, p: &Principal) -> Result<Dashboard, AppError
     }
     let sent_back = post::by_author(conn, p.user.id)?.into_iter().filter(|x| x.status == post::CHANGES_REQUESTED).collect();
     Ok(Dashboard { communities, sent_back })
+}
+
+/// A person's communities with how each sends them mail.
+pub fn deliveries(conn: &mut DbConn, user_id: i64) -> Result<Vec<(membership::Membership, community::Community)>, AppError> {
+    Ok(membership::of_user(conn, user_id)?)
+}
+
+fn check_mode(mode: &str) -> Result<(), AppError> {
+    if membership::DELIVERY_MODES.contains(&mode) {
+        Ok(())
+    } else {
+        Err(AppError::field("delivery", "Choose how you want to receive mail."))
+    }
+}
+
+/// Changes delivery for the member's own memberships: (membership id, mode) pairs.
+pub fn set_deliveries(conn: &mut DbConn, user_id: i64, changes: &[(i64, String)]) -> Result<(), AppError> {
+    for (_, mode) in changes {
+        check_mode(mode)?;
+    }
+    write_tx(conn, |tx| {
+        let mine = membership::of_user(tx, user_id)?;
+        for (id, mode) in changes {
+            if mine.iter().any(|(m, _)| m.id == *id) {
+                membership::set_delivery(tx, *id, mode)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The membership an unsubscribe link names; the link's token is the only credential.
+pub fn by_mail_token(conn: &mut DbConn, token: &str, slug: &str) -> Result<(user::User, community::Community, membership::Membership), AppError> {
+    let u = user::find_by_mail_token(conn, token)?.ok_or(AppError::NotFound)?;
+    let c = community::find_by_slug(conn, slug)?;
+    let m = membership::find(conn, c.id, u.id)?.ok_or(AppError::NotFound)?;
+    Ok((u, c, m))
+}
+
+/// One-click unsubscribe (RFC 8058) and the delivery choice on the unsubscribe page.
+pub fn set_delivery_by_token(conn: &mut DbConn, token: &str, slug: &str, mode: &str) -> Result<community::Community, AppError> {
+    check_mode(mode)?;
+    let (u, c, m) = by_mail_token(conn, token, slug)?;
+    write_tx(conn, |tx| {
+        membership::set_delivery(tx, m.id, mode)?;
+        let action = if mode == "web" { "unsubscribed from mail" } else { "changed mail delivery" };
+        log(tx, c.id, None, Some(u.id), action, "")?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(c)
+}
+
+pub fn resume_mail(conn: &mut DbConn, user_id: i64) -> Result<(), AppError> {
+    user::resume_mail(conn, user_id)?;
+    Ok(())
 }

@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod attachments;
 pub mod communities;
+pub mod deliver;
+pub mod digests;
 pub mod moderate;
 pub mod posting;
 pub mod passwords;

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::markdown;
 use crate::models::{self, attachment, moderation, post, user};
 use crate::services::communities::Access;
+use crate::services::deliver;
 use crate::services::posting::{MAX_BODY, MAX_TITLE};
 
 const CLAIM_MINUTES: i64 = 15;
@@ -195,7 +196,7 @@ fn claimed_by_other(conn: &mut DbConn, p: &post::Post, actor: i64, now: NaiveDat
 }
 
 /// Applies one moderator decision; returns the action logged.
-pub fn decide(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, form: &DecisionForm) -> Result<&'static str, AppError> {
+pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post_id: i64, form: &DecisionForm) -> Result<&'static str, AppError> {
     let c = access.community.clone();
     let p = post_in(conn, access, post_id)?;
     let reason = if form.message.trim().is_empty() { form.canned.trim().to_string() } else { form.message.trim().to_string() };
@@ -261,13 +262,20 @@ pub fn decide(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, form
             return Err(stale());
         }
         moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(current.id), actor_id: Some(actor), action, reason: &reason, created_at: now })?;
+        let decided = post::find(tx, current.id)?;
+        if decided.status == post::APPROVED {
+            deliver::post_approved(tx, domain, &decided)?;
+        }
+        if action != "approved" && action != "held" {
+            deliver::notify_author(tx, domain, &decided)?;
+        }
         Ok(action)
     })
 }
 
 /// Approves or rejects many items at once. Items another moderator holds or has already
 /// decided are skipped and counted.
-pub fn bulk(conn: &mut DbConn, access: &Access, actor: i64, ids: &[i64], action: &str, reason: &str) -> Result<(usize, usize), AppError> {
+pub fn bulk(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, ids: &[i64], action: &str, reason: &str) -> Result<(usize, usize), AppError> {
     access.require_moderator()?;
     if action == "reject" && reason.trim().is_empty() {
         return Err(AppError::field("message", "Choose or write a reason for rejecting."));
@@ -286,7 +294,7 @@ pub fn bulk(conn: &mut DbConn, access: &Access, actor: i64, ids: &[i64], action:
             }
         };
         let form = DecisionForm { action: action.into(), version: p.version, message: reason.into(), ..Default::default() };
-        match decide(conn, access, actor, id, &form) {
+        match decide(conn, domain, access, actor, id, &form) {
             Ok(_) => done += 1,
             Err(AppError::Conflict(_)) => skipped += 1,
             Err(e) => return Err(e),
@@ -296,7 +304,7 @@ pub fn bulk(conn: &mut DbConn, access: &Access, actor: i64, ids: &[i64], action:
 }
 
 /// Closes the flags on a post: keep it, or remove it from the thread.
-pub fn resolve_flags(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, remove: bool, reason: &str) -> Result<(), AppError> {
+pub fn resolve_flags(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post_id: i64, remove: bool, reason: &str) -> Result<(), AppError> {
     let p = post_in(conn, access, post_id)?;
     write_tx(conn, |tx| {
         let now = models::now();
@@ -307,6 +315,8 @@ pub fn resolve_flags(conn: &mut DbConn, access: &Access, actor: i64, post_id: i6
             if !post::decide(tx, current.id, current.version, d)? {
                 return Err(stale());
             }
+            let removed = post::find(tx, current.id)?;
+            deliver::notify_author(tx, domain, &removed)?;
         }
         if moderation::resolve_flags(tx, p.id, actor, outcome, now)? == 0 {
             return Err(stale());

@@ -155,6 +155,7 @@ pub struct Submitted {
 /// fails they are removed again, so nothing half-written remains.
 pub fn submit(
     conn: &mut DbConn,
+    domain: &str,
     files_dir: &Path,
     access: &Access,
     author: i64,
@@ -225,6 +226,10 @@ pub fn submit(
         }
         let action = if approved { "approved automatically (trusted member)" } else { "submitted" };
         moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(id), actor_id: Some(author), action, reason: &held_reason, created_at: now })?;
+        if approved {
+            let published = post::find(tx, id)?;
+            crate::services::deliver::post_approved(tx, domain, &published)?;
+        }
         Ok::<_, AppError>(Submitted { post_id: id, thread_id: root.as_ref().map(|r| r.id).unwrap_or(id), status })
     });
     if result.is_err() {

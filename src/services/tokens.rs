@@ -11,6 +11,11 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// 128 random bits, short enough for the local part of a mail address (64 characters at most).
+pub fn mail_token() -> String {
+    random_token()[..32].to_string()
+}
+
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -95,7 +95,8 @@ pub fn reset(ctx: &Ctx, token: &str, email: &str, errors: &FieldErrors) -> Marku
     })
 }
 
-pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, sessions: &[Session], current_session: i64, saved: bool) -> Markup {
+#[allow(clippy::too_many_arguments)]
+pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, sessions: &[Session], current_session: i64, saved: bool, delivery: &Markup) -> Markup {
     let t = ctx.t();
     layout(ctx, t.profile_title, html! {
         h1 { (t.profile_title) }
@@ -108,6 +109,7 @@ pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, ses
             (profile_fields(ctx, &form.organisation, &form.state, &form.district, &form.role_title, &form.language, errors))
             button type="submit" { (t.save) }
         }
+        (delivery)
         section aria-labelledby="sessions-h" {
             h2 #sessions-h { (t.sessions_title) }
             p { (t.sessions_intro) }

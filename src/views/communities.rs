@@ -75,6 +75,7 @@ pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, noti
             @if a.moderator {
                 a href={ (base) "/queue" } { (t.queue_link) " (" (page.queue_size) ")" }
                 a href={ (base) "/due" } { (t.due_link) }
+                a href={ (base) "/digests" } { (t.digests_link) }
                 a href={ (base) "/members" } { (t.members_link) }
             }
             @if a.moderator || a.admin { a href={ (base) "/settings" } { (t.settings_link) } }

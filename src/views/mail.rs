@@ -1,6 +1,6 @@
 //! Bodies of the account mails, plain text and HTML, in the member's language.
 
-use maud::{html, DOCTYPE};
+use maud::{html, PreEscaped, DOCTYPE};
 
 pub struct MailBody {
     pub subject: String,
@@ -79,4 +79,116 @@ pub fn reset_password(lang: &str, name: &str, link: &str) -> MailBody {
             "solex — knowledge exchange for MSME cluster development",
         )
     }
+}
+
+/// The chrome of list mail: the body, then how to reply, change delivery or unsubscribe.
+pub struct ListFooter<'a> {
+    pub lang: &'a str,
+    pub community: &'a str,
+    pub web_url: &'a str,
+    pub settings_url: &'a str,
+    pub unsubscribe_url: &'a str,
+    pub reply_by_mail: bool,
+}
+
+fn footer_lines(f: &ListFooter) -> (String, String) {
+    let t = crate::views::Lang::from_code(f.lang).unwrap_or(crate::views::Lang::En).strings();
+    let mut text = String::from("\n-- \n");
+    if f.reply_by_mail {
+        text.push_str(t.mail_reply_hint);
+        text.push('\n');
+    }
+    text.push_str(&format!("{}: {}\n{}: {}\n{}: {}\n", t.mail_on_the_web, f.web_url, t.mail_delivery, f.settings_url, t.mail_unsubscribe, f.unsubscribe_url));
+    let html = html! {
+        hr;
+        p style="color:#555;font-size:0.9em" {
+            @if f.reply_by_mail { (t.mail_reply_hint) br; }
+            a href=(f.web_url) { (t.mail_on_the_web) } " · "
+            a href=(f.settings_url) { (t.mail_delivery) } " · "
+            a href=(f.unsubscribe_url) { (t.mail_unsubscribe) }
+            br; (f.community) " · solex"
+        }
+    }
+    .into_string();
+    (text, html)
+}
+
+/// Wraps a body (text and trusted HTML fragment) with the list footer.
+pub fn list_mail(subject: String, text_core: &str, html_core: &str, footer: &ListFooter) -> MailBody {
+    let (ftext, fhtml) = footer_lines(footer);
+    let text = format!("{text_core}\n{ftext}");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:sans-serif;line-height:1.5;max-width:40em\">{html_core}{fhtml}</body></html>",
+        if footer.lang == "hi" { "hi" } else { "en" },
+        html! { (subject) }.into_string(),
+    );
+    MailBody { subject, text, html }
+}
+
+/// One post as mail: who wrote it, the text, the link to the thread.
+pub fn post_core(lang: &str, author: &str, body_plain: &str, body_html: &str, thread_url: &str) -> (String, String) {
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let text = format!("{author}:\n\n{body_plain}\n\n{}: {thread_url}\n", t.mail_thread);
+    let html = html! {
+        p style="color:#555" { strong { (author) } }
+        div { (PreEscaped(body_html)) }
+        p { a href=(thread_url) { (t.mail_thread) } }
+    }
+    .into_string();
+    (text, html)
+}
+
+pub struct DigestEntry {
+    pub title: String,
+    pub author: String,
+    pub url: String,
+    pub plain: String,
+    pub html: String,
+    pub is_reply: bool,
+}
+
+/// The shared part of a digest (or summary): the editorial note and the chosen items.
+pub fn digest_core(lang: &str, community: &str, editorial_html: &str, entries: &[DigestEntry], summary: bool) -> (String, String) {
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let heading = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
+    let mut text = format!("{heading}: {community}\n\n");
+    if !editorial_html.is_empty() {
+        text.push_str(&crate::markdown::html_to_plain(editorial_html));
+        text.push_str("\n\n");
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let lead = if summary { first_lines(&e.plain, 2) } else { e.plain.clone() };
+        text.push_str(&format!("{}. {}{} ({})\n{}\n{}\n\n", i + 1, if e.is_reply { "Re: " } else { "" }, e.title, e.author, lead, e.url));
+    }
+    let html = html! {
+        h1 style="font-size:1.3em" { (heading) ": " (community) }
+        @if !editorial_html.is_empty() { div style="border-left:4px solid #0b5d6b;padding-left:.75em" { (PreEscaped(editorial_html)) } }
+        ol {
+            @for e in entries {
+                li style="margin-bottom:1em" {
+                    a href=(e.url) { @if e.is_reply { "Re: " } (e.title) } " · " span style="color:#555" { (e.author) }
+                    @if summary { p { (first_lines(&e.plain, 2)) } } @else { div { (PreEscaped(&e.html)) } }
+                }
+            }
+        }
+    }
+    .into_string();
+    (text, html)
+}
+
+fn first_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(n).collect();
+    let joined = lines.join(" ");
+    if joined.chars().count() > 240 { format!("{}…", joined.chars().take(240).collect::<String>()) } else { joined }
+}
+
+/// Tells an author what a moderator decided about their post.
+pub fn notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str, url: &str) -> MailBody {
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let subject = format!("solex: {title} · {status_text}");
+    let greeting = format!("{} {name},", if lang == "hi" { "नमस्ते" } else { "Hello" });
+    let line = format!("{}: {status_text}", t.mail_notice_line);
+    let note_line = if note.is_empty() { String::new() } else { format!("{}: {note}", t.moderator_message) };
+    let lines: Vec<&str> = [line.as_str(), note_line.as_str()].into_iter().filter(|l| !l.is_empty()).collect();
+    build(&subject, &greeting, &lines, url, t.my_posts_title, t.footer)
 }

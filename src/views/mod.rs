@@ -10,6 +10,7 @@ pub mod errors;
 pub mod home;
 pub mod i18n;
 pub mod mail;
+pub mod mail_pages;
 
 use maud::{html, Markup, DOCTYPE};
 

@@ -273,6 +273,7 @@ pub fn settings(ctx: &Ctx, a: &Access, f: &SettingsForm, errors: &FieldErrors, s
             (area("hold_rules", t.field_hold_rules, &f.hold_rules, Some(t.hold_rules_hint), errors))
             (area("canned_reasons", t.field_canned, &f.canned_reasons, None, errors))
             (input(Field::new("response_days", t.field_response_days, &f.response_days).kind("number"), errors))
+            div.field { label.check { input type="checkbox" name="auto_digest" value="on" checked[f.auto_digest.is_some()]; " " (t.field_auto_digest) } }
             button type="submit" { (t.save) }
         }
     })

@@ -253,8 +253,11 @@ struct SavedQuery {
 
 async fn profile_page(state: &AppState, member: &Member, form: &Profile, errors: &FieldErrors, saved: bool) -> Result<Markup, AppError> {
     let user_id = member.principal.user.id;
-    let sessions = state.db(move |c| accounts::sessions_of(c, user_id)).await?;
-    Ok(views::accounts::profile(&member.ctx, &member.principal.user.email, form, errors, &sessions, member.principal.session_id, saved))
+    let (sessions, deliveries) = state
+        .db(move |c| Ok((accounts::sessions_of(c, user_id)?, crate::services::communities::deliveries(c, user_id)?)))
+        .await?;
+    let delivery = views::mail_pages::delivery_settings(&member.ctx, &deliveries, member.principal.user.mail_stopped_at.is_some());
+    Ok(views::accounts::profile(&member.ctx, &member.principal.user.email, form, errors, &sessions, member.principal.session_id, saved, &delivery))
 }
 
 async fn profile_form(state: web::Data<AppState>, member: Member, q: web::Query<SavedQuery>) -> Result<HttpResponse, AppError> {

@@ -138,9 +138,10 @@ async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, pat
     }
     posting_allowed(&state, member.principal.user.id)?;
     let input = input_from(&form);
-    let (acc, inp, files, uid, dir) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone());
-    match state.db(move |c| posting::submit(c, &dir, &acc, uid, None, &inp, &files)).await {
+    let (acc, inp, files, uid, dir, domain) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone(), state.config.mail_domain.clone());
+    match state.db(move |c| posting::submit(c, &domain, &dir, &acc, uid, None, &inp, &files)).await {
         Ok(s) => {
+            state.wake_mailer();
             count_post(&state, member.principal.user.id);
             let key = if s.status == "approved" { "published" } else { "submitted" };
             Ok(see_other(&format!("/c/{slug}/t/{}?done={key}", s.thread_id)))
@@ -170,9 +171,10 @@ async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: w
     }
     posting_allowed(&state, member.principal.user.id)?;
     let input = input_from(&form);
-    let (acc, inp, files, uid, dir) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone());
-    match state.db(move |c| posting::submit(c, &dir, &acc, uid, Some(id), &inp, &files)).await {
+    let (acc, inp, files, uid, dir, domain) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone(), state.config.mail_domain.clone());
+    match state.db(move |c| posting::submit(c, &domain, &dir, &acc, uid, Some(id), &inp, &files)).await {
         Ok(s) => {
+            state.wake_mailer();
             count_post(&state, member.principal.user.id);
             let key = if s.status == "approved" { "published" } else { "submitted" };
             Ok(see_other(&format!("/c/{slug}/t/{id}?done={key}#post-{}", s.post_id)))

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod communities;
+pub mod mail;
 pub mod moderation;
 pub mod upload;
 pub mod metrics;
@@ -29,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     admin::routes(cfg);
     communities::routes(cfg);
     moderation::routes(cfg);
+    mail::routes(cfg);
 }
 
 impl ResponseError for AppError {

@@ -80,8 +80,10 @@ async fn bulk(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let ids: Vec<i64> = form.1.all("ids").iter().filter_map(|s| s.parse().ok()).collect();
     let f = form.0;
     let reason = if f.message.trim().is_empty() { f.canned.clone() } else { f.message.clone() };
-    let (acc, uid, action) = (a.clone(), member.principal.user.id, f.action.clone());
-    match state.db(move |c| moderate::bulk(c, &acc, uid, &ids, &action, &reason)).await {
+    let (acc, uid, action, domain) = (a.clone(), member.principal.user.id, f.action.clone(), state.config.mail_domain.clone());
+    let result = state.db(move |c| moderate::bulk(c, &domain, &acc, uid, &ids, &action, &reason)).await;
+    state.wake_mailer();
+    match result {
         Ok((done, skipped)) => {
             let text = format!("{done} ✓ · {skipped} ↷");
             queue_page(&state, &visit, slug, &QueueQuery::default(), Some(text), &FieldErrors::new(), 200).await
@@ -118,9 +120,12 @@ async fn decide(state: web::Data<AppState>, member: Member, visit: Visit, path: 
     let (slug, id) = path.into_inner();
     let a = access_for(&state, slug.clone(), &visit).await?;
     let f = form.0;
-    let (acc, uid, ff) = (a.clone(), member.principal.user.id, f.clone());
-    match state.db(move |c| moderate::decide(c, &acc, uid, id, &ff)).await {
-        Ok(_) => Ok(see_other(&format!("/c/{slug}/queue?done=ok"))),
+    let (acc, uid, ff, domain) = (a.clone(), member.principal.user.id, f.clone(), state.config.mail_domain.clone());
+    match state.db(move |c| moderate::decide(c, &domain, &acc, uid, id, &ff)).await {
+        Ok(_) => {
+            state.wake_mailer();
+            Ok(see_other(&format!("/c/{slug}/queue?done=ok")))
+        }
         Err(AppError::Validation(errors)) => review_page(&state, &visit, slug, id, &f, &errors, 400).await,
         Err(e) => Err(e),
     }
@@ -138,8 +143,9 @@ async fn flags(state: web::Data<AppState>, member: Member, visit: Visit, path: w
     let (slug, id) = path.into_inner();
     let a = access_for(&state, slug.clone(), &visit).await?;
     let f = form.0;
-    let uid = member.principal.user.id;
-    state.db(move |c| moderate::resolve_flags(c, &a, uid, id, f.outcome == "remove", &f.message)).await?;
+    let (uid, domain) = (member.principal.user.id, state.config.mail_domain.clone());
+    state.db(move |c| moderate::resolve_flags(c, &domain, &a, uid, id, f.outcome == "remove", &f.message)).await?;
+    state.wake_mailer();
     Ok(see_other(&format!("/c/{slug}/queue?show=flags&done=ok")))
 }
 

@@ -1,0 +1,14 @@
+DROP TABLE inbound_mail;
+DROP TABLE digest_items;
+DROP TABLE digests;
+DROP INDEX mail_outbox_lock;
+ALTER TABLE mail_outbox DROP COLUMN lock_token;
+ALTER TABLE mail_outbox DROP COLUMN user_id;
+ALTER TABLE mail_outbox DROP COLUMN ref_id;
+ALTER TABLE mail_outbox DROP COLUMN kind;
+ALTER TABLE communities DROP COLUMN auto_digest;
+ALTER TABLE memberships DROP COLUMN delivery;
+DROP INDEX users_mail_token;
+ALTER TABLE users DROP COLUMN mail_stopped_at;
+ALTER TABLE users DROP COLUMN bounce_count;
+ALTER TABLE users DROP COLUMN mail_token;

@@ -1,0 +1,202 @@
+//! Turns an outbox row into the message its recipient gets, at send time.
+
+use std::collections::HashMap;
+
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MessageBuilder, MultiPart};
+use lettre::Message;
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::markdown;
+use crate::mail::{address, Identity};
+use crate::models::{community, digest, mail_outbox::OutboxMail, membership, post, user};
+use crate::views::mail as bodies;
+
+pub const RAW: &str = "raw";
+pub const POST: &str = "post";
+pub const DIGEST: &str = "digest";
+pub const NOTICE: &str = "notice";
+
+/// The part of a digest every recipient shares, rendered once per sending thread.
+#[derive(Clone)]
+pub struct Shared {
+    community: community::Community,
+    audience: String,
+    text: String,
+    html: String,
+    subject: String,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    digests: HashMap<(i64, String), Shared>,
+}
+
+fn header(builder: MessageBuilder, name: &'static str, value: String) -> MessageBuilder {
+    builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value))
+}
+
+fn mailbox(addr: &str) -> Result<Mailbox, AppError> {
+    addr.parse().map_err(|e| AppError::BadRequest(format!("bad address {addr}: {e}")))
+}
+
+/// List headers (RFC 2369, RFC 8058 one-click unsubscribe) for one recipient.
+fn list_headers(b: MessageBuilder, id: &Identity, c: &community::Community, token: &str) -> MessageBuilder {
+    let unsubscribe_url = format!("{}/unsubscribe/{token}/{}", id.base_url, c.slug);
+    let b = header(b, "List-Id", format!("\"{}\" <{}.{}>", c.name.replace('"', "'"), c.slug, id.domain));
+    let b = header(b, "List-Unsubscribe", format!("<mailto:{}?subject=unsubscribe>, <{unsubscribe_url}>", address::unsubscribe(&id.domain, token, c.id)));
+    let b = header(b, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into());
+    let b = header(b, "List-Post", format!("<mailto:{}>", address::post(&id.domain, token, c.id)));
+    let b = header(b, "List-Archive", format!("<{}/c/{}>", id.base_url, c.slug));
+    header(b, "Precedence", "list".into())
+}
+
+fn footer<'a>(id: &'a Identity, c: &'a community::Community, u: &'a user::User, token: &'a str, web_url: &'a str, urls: &'a mut (String, String)) -> bodies::ListFooter<'a> {
+    urls.0 = format!("{}/profile#delivery", id.base_url);
+    urls.1 = format!("{}/unsubscribe/{token}/{}", id.base_url, c.slug);
+    bodies::ListFooter {
+        lang: &u.language,
+        community: &c.name,
+        web_url,
+        settings_url: &urls.0,
+        unsubscribe_url: &urls.1,
+        reply_by_mail: true,
+    }
+}
+
+fn finish(b: MessageBuilder, body: bodies::MailBody) -> Result<Message, AppError> {
+    b.subject(body.subject)
+        .multipart(MultiPart::alternative_plain_html(body.text, body.html))
+        .map_err(|e| AppError::Internal(format!("cannot build message: {e}")))
+}
+
+/// The recipient, if they are still an active member wanting this kind of mail.
+fn member_wanting(conn: &mut DbConn, community_id: i64, user_id: i64, delivery: &str) -> Result<Option<(user::User, String)>, AppError> {
+    let u = user::find(conn, user_id)?;
+    if u.mail_stopped_at.is_some() {
+        return Ok(None);
+    }
+    let Some(m) = membership::find(conn, community_id, user_id)? else { return Ok(None) };
+    if m.status != membership::ACTIVE || m.delivery != delivery {
+        return Ok(None);
+    }
+    let token = u.mail_token.clone().ok_or_else(|| AppError::Internal("member without a mail token".into()))?;
+    Ok(Some((u, token)))
+}
+
+/// Builds the message for one outbox row; None when there is nothing to send any more.
+pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut Cache) -> Result<Option<Message>, AppError> {
+    let base = Message::builder().from(id.from.clone()).message_id(Some(row.message_id.clone()));
+    match row.kind.as_str() {
+        RAW => {
+            let b = base.to(mailbox(&row.recipient)?);
+            let body = bodies::MailBody { subject: row.subject.clone(), text: row.body_text.clone(), html: row.body_html.clone() };
+            Ok(Some(finish(b, body)?))
+        }
+        POST => {
+            let (Some(post_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
+            let Ok(p) = post::find(conn, post_id) else { return Ok(None) };
+            if p.status != post::APPROVED {
+                return Ok(None);
+            }
+            let Some((u, token)) = member_wanting(conn, p.community_id, user_id, "each")? else { return Ok(None) };
+            let c = community::find(conn, p.community_id)?;
+            let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
+            let author = user::find(conn, p.author_id)?.name;
+            let thread_url = format!("{}/c/{}/t/{}#post-{}", id.base_url, c.slug, root.id, p.id);
+            let subject = if p.is_query() { format!("[{}] {}", c.name, p.title) } else { format!("Re: [{}] {}", c.name, root.title) };
+            let (text, html) = bodies::post_core(&u.language, &author, &markdown::html_to_plain(&p.body_html), &p.body_html, &thread_url);
+            let mut urls = (String::new(), String::new());
+            let body = bodies::list_mail(subject, &text, &html, &footer(id, &c, &u, &token, &thread_url, &mut urls));
+            let mut b = list_headers(base.to(mailbox(&u.email)?), id, &c, &token);
+            b = b.reply_to(mailbox(&address::reply(&id.domain, &token, root.id))?);
+            if !p.is_query() {
+                let parent = address::post_message_id(&id.domain, root.id, u.id);
+                b = b.in_reply_to(parent.clone()).references(parent);
+            }
+            b = b.envelope(envelope(&id.domain, &token, &u.email)?);
+            Ok(Some(finish(b, body)?))
+        }
+        DIGEST => {
+            let (Some(digest_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
+            let u = user::find(conn, user_id)?;
+            let key = (digest_id, u.language.clone());
+            let shared = match cache.digests.get(&key) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = shared_digest(conn, id, digest_id, &u.language)?;
+                    cache.digests.insert(key, s.clone());
+                    s
+                }
+            };
+            let Some((u, token)) = member_wanting(conn, shared.community.id, user_id, &shared.audience)? else { return Ok(None) };
+            let c = &shared.community;
+            let web_url = format!("{}/c/{}", id.base_url, c.slug);
+            let mut urls = (String::new(), String::new());
+            let body = bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer(id, c, &u, &token, &web_url, &mut urls));
+            let b = list_headers(base.to(mailbox(&u.email)?), id, c, &token).envelope(envelope(&id.domain, &token, &u.email)?);
+            Ok(Some(finish(b, body)?))
+        }
+        NOTICE => {
+            let (Some(post_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
+            let Ok(p) = post::find(conn, post_id) else { return Ok(None) };
+            let u = user::find(conn, user_id)?;
+            if u.mail_stopped_at.is_some() {
+                return Ok(None);
+            }
+            let t = crate::views::Lang::from_code(&u.language).unwrap_or(crate::views::Lang::En).strings();
+            let title = if p.title.is_empty() { t.reply_heading.to_string() } else { p.title.clone() };
+            let status = crate::views::communities::status_label(t, &p.status);
+            let body = bodies::notice(&u.language, &u.name, &title, status, &p.moderator_note, &format!("{}/my/posts#post-{}", id.base_url, p.id));
+            let mut b = base.to(mailbox(&u.email)?);
+            if let Some(token) = &u.mail_token {
+                b = b.envelope(envelope(&id.domain, token, &u.email)?);
+            }
+            Ok(Some(finish(header(b, "Auto-Submitted", "auto-generated".into()), body)?))
+        }
+        other => Err(AppError::Internal(format!("unknown mail kind {other}"))),
+    }
+}
+
+/// Bounces come back to a per-recipient address (VERP), so each one names its member.
+fn envelope(domain: &str, token: &str, to: &str) -> Result<lettre::address::Envelope, AppError> {
+    let from: lettre::Address = address::bounce(domain, token).parse().map_err(|e| AppError::Internal(format!("bounce address: {e}")))?;
+    let to: lettre::Address = to.parse().map_err(|e| AppError::BadRequest(format!("bad address {to}: {e}")))?;
+    lettre::address::Envelope::new(Some(from), vec![to]).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -> Result<Shared, AppError> {
+    let d = digest::find(conn, digest_id)?;
+    let c = community::find(conn, d.community_id)?;
+    let mut entries = Vec::new();
+    for (item, p, author) in digest::items(conn, d.id)? {
+        if !item.included || p.status != post::APPROVED {
+            continue;
+        }
+        let root_title = if p.is_query() { p.title.clone() } else { post::find(conn, p.root_id())?.title };
+        entries.push(bodies::DigestEntry {
+            title: root_title,
+            author,
+            url: format!("{}/c/{}/t/{}#post-{}", id.base_url, c.slug, p.root_id(), p.id),
+            plain: markdown::html_to_plain(&p.body_html),
+            html: p.body_html.clone(),
+            is_reply: !p.is_query(),
+        });
+    }
+    let summary = d.audience == "summary";
+    let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_safe_html(&d.editorial), &entries, summary);
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let kind = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
+    let date = d.sent_at.unwrap_or(d.created_at).format("%Y-%m-%d");
+    Ok(Shared { subject: format!("[{}] {kind} {date}", c.name), community: c, audience: d.audience, text, html })
+}
+
+/// A digest as a given reader would see it, without personal links (for the moderator's preview).
+pub fn preview_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -> Result<bodies::MailBody, AppError> {
+    let shared = shared_digest(conn, id, digest_id, lang)?;
+    let web_url = format!("{}/c/{}", id.base_url, shared.community.slug);
+    let settings = format!("{}/profile#delivery", id.base_url);
+    let footer = bodies::ListFooter { lang, community: &shared.community.name, web_url: &web_url, settings_url: &settings, unsubscribe_url: &settings, reply_by_mail: true };
+    Ok(bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer))
+}

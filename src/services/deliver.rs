@@ -1,0 +1,32 @@
+//! Who gets mail when something happens. Called inside the transaction of the change, so the
+//! mail rows commit (or roll back) with it.
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::mail::{self, address, render};
+use crate::models::{membership, post, user};
+
+/// An approved post goes to every member who takes each message, except its author.
+pub fn post_approved(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<usize, AppError> {
+    let mut queued = 0;
+    for (uid, email) in membership::recipients(conn, p.community_id, "each")? {
+        if uid == p.author_id {
+            continue;
+        }
+        let message_id = address::post_message_id(domain, p.id, uid);
+        if mail::enqueue_rendered(conn, &message_id, &email, render::POST, p.id, uid)? {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// Tells the author what a moderator decided (sent back, rejected, edited, removed).
+pub fn notify_author(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<(), AppError> {
+    let u = user::find(conn, p.author_id)?;
+    if u.email_verified_at.is_none() {
+        return Ok(());
+    }
+    mail::enqueue_rendered(conn, &mail::new_message_id(domain), &u.email, render::NOTICE, p.id, u.id)?;
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! Digests: the portal drafts one from what was approved since the last one; the moderator
+//! picks, orders, adds an editorial note, previews and sends now or later. Communities may also
+//! send them on schedule by themselves. Sending writes one small outbox row per recipient in
+//! the same transaction that marks the digest sent.
+
+use chrono::{Datelike, NaiveDateTime};
+
+use crate::db::{write_tx, DbConn};
+use crate::error::AppError;
+use crate::mail::{self, address, render};
+use crate::models::{self, community, digest, membership, moderation, post};
+use crate::services::communities::Access;
+
+const MAX_ITEMS: i64 = 200;
+
+fn check_audience(audience: &str) -> Result<(), AppError> {
+    if digest::AUDIENCES.contains(&audience) {
+        Ok(())
+    } else {
+        Err(AppError::field("audience", "Choose daily, weekly or summary."))
+    }
+}
+
+/// Creates a draft holding every post approved since the last digest for this audience.
+fn create(conn: &mut DbConn, community_id: i64, audience: &str, actor: Option<i64>, period_key: Option<&str>) -> Result<Option<i64>, AppError> {
+    let since = digest::last_sent(conn, community_id, audience)?;
+    let posts = post::approved_since(conn, community_id, since, MAX_ITEMS)?;
+    if posts.is_empty() && actor.is_none() {
+        return Ok(None);
+    }
+    let id = digest::insert(
+        conn,
+        &digest::NewDigest { community_id, audience, status: digest::DRAFT, editorial: "", period_key, created_by: actor, created_at: models::now() },
+    )?;
+    for (i, p) in posts.iter().enumerate() {
+        digest::add_item(conn, id, p.id, i as i32 + 1)?;
+    }
+    Ok(Some(id))
+}
+
+pub fn draft(conn: &mut DbConn, access: &Access, actor: i64, audience: &str) -> Result<i64, AppError> {
+    access.require_moderator()?;
+    check_audience(audience)?;
+    let cid = access.community.id;
+    write_tx(conn, |tx| Ok(create(tx, cid, audience, Some(actor), None)?.expect("a moderator's draft is always created")))
+}
+
+pub struct DigestView {
+    pub digest: digest::Digest,
+    pub items: Vec<(digest::DigestItem, post::Post, String)>,
+    pub recipients: usize,
+}
+
+fn in_community(conn: &mut DbConn, access: &Access, id: i64) -> Result<digest::Digest, AppError> {
+    access.require_moderator()?;
+    let d = digest::find(conn, id)?;
+    if d.community_id != access.community.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(d)
+}
+
+pub fn view(conn: &mut DbConn, access: &Access, id: i64) -> Result<DigestView, AppError> {
+    let d = in_community(conn, access, id)?;
+    let recipients = membership::recipients(conn, d.community_id, &d.audience)?.len();
+    Ok(DigestView { items: digest::items(conn, d.id)?, digest: d, recipients })
+}
+
+pub fn list(conn: &mut DbConn, access: &Access) -> Result<Vec<digest::Digest>, AppError> {
+    access.require_moderator()?;
+    Ok(digest::for_community(conn, access.community.id)?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DigestEdit {
+    pub editorial: String,
+    /// (item id, position, included)
+    pub items: Vec<(i64, i32, bool)>,
+    /// "YYYY-MM-DDTHH:MM" in UTC, for "send later".
+    pub send_at: String,
+    pub action: String,
+}
+
+/// Saves the moderator's choices; then sends now, schedules, or leaves a draft.
+/// Returns the number of recipients when sent now.
+pub fn edit(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, id: i64, e: &DigestEdit) -> Result<Option<usize>, AppError> {
+    let d = in_community(conn, access, id)?;
+    if d.status == digest::SENT || d.status == digest::SENDING {
+        return Err(AppError::Conflict("This digest has already been sent.".into()));
+    }
+    if e.editorial.chars().count() > crate::services::posting::MAX_BODY {
+        return Err(AppError::field("editorial", "The editorial note is too long."));
+    }
+    let (status, at) = match e.action.as_str() {
+        "schedule" => {
+            let at = NaiveDateTime::parse_from_str(e.send_at.trim(), "%Y-%m-%dT%H:%M")
+                .map_err(|_| AppError::field("send_at", "Give the date and time to send, like 2026-12-01T06:00 (UTC)."))?;
+            if at <= models::now() {
+                return Err(AppError::field("send_at", "Choose a time in the future."));
+            }
+            (digest::SCHEDULED, Some(at))
+        }
+        _ => (digest::DRAFT, None),
+    };
+    write_tx(conn, |tx| {
+        digest::set_editorial(tx, d.id, e.editorial.trim(), at, status)?;
+        for (item, position, included) in &e.items {
+            digest::set_item(tx, *item, d.id, *position, *included)?;
+        }
+        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: Some(actor), action: if status == digest::SCHEDULED { "digest scheduled" } else { "digest saved" }, reason: "", created_at: models::now() })?;
+        Ok::<_, AppError>(())
+    })?;
+    if e.action == "send" {
+        return send(conn, domain, d.id, Some(actor)).map(Some);
+    }
+    Ok(None)
+}
+
+/// Sends a draft or scheduled digest once: the status moves to `sending` first, so two
+/// moderators (or two portal processes) cannot both send it.
+pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Result<usize, AppError> {
+    write_tx(conn, |tx| {
+        let d = digest::find(tx, id)?;
+        if !(digest::transition(tx, id, digest::DRAFT, digest::SENDING)? || digest::transition(tx, id, digest::SCHEDULED, digest::SENDING)?) {
+            return Err(AppError::Conflict("This digest has already been sent.".into()));
+        }
+        if !digest::items(tx, id)?.iter().any(|(i, p, _)| i.included && p.status == post::APPROVED) {
+            return Err(AppError::field("items", "Include at least one message."));
+        }
+        let recipients = membership::recipients(tx, d.community_id, &d.audience)?;
+        for (uid, email) in &recipients {
+            mail::enqueue_rendered_unchecked(tx, &address::digest_message_id(domain, id, *uid), email, render::DIGEST, id, *uid)?;
+        }
+        digest::mark_sent(tx, id, recipients.len() as i32, models::now())?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: "digest sent", reason: &format!("{} recipients", recipients.len()), created_at: models::now() })?;
+        Ok(recipients.len())
+    })
+}
+
+/// The digest as one recipient (the moderator) would get it.
+pub fn preview(conn: &mut DbConn, identity: &mail::Identity, access: &Access, id: i64, viewer_lang: &str) -> Result<crate::views::mail::MailBody, AppError> {
+    let d = in_community(conn, access, id)?;
+    render::preview_digest(conn, identity, d.id, viewer_lang)
+}
+
+fn period_key(audience: &str, now: NaiveDateTime) -> String {
+    match audience {
+        "weekly" => {
+            let w = now.date().iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        _ => now.date().format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// One pass of the scheduler: scheduled digests that are due, then automatic digests and
+/// daily summaries for communities that ask for them. Returns how many digests went out.
+pub fn scheduler_tick(conn: &mut DbConn, domain: &str, now: NaiveDateTime) -> Result<usize, AppError> {
+    let mut sent = 0;
+    for d in digest::due(conn, now)? {
+        match send(conn, domain, d.id, None) {
+            Ok(_) => sent += 1,
+            Err(AppError::Conflict(_)) | Err(AppError::Validation(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    for c in community::with_auto_digest(conn)? {
+        for audience in digest::AUDIENCES {
+            let due = match *audience {
+                "weekly" => digest::last_sent(conn, c.id, audience)?.is_none_or(|t| now - t >= chrono::Duration::days(7)),
+                _ => digest::last_sent(conn, c.id, audience)?.is_none_or(|t| now - t >= chrono::Duration::hours(23)),
+            };
+            if !due || membership::recipients(conn, c.id, audience)?.is_empty() {
+                continue;
+            }
+            let key = period_key(audience, now);
+            if digest::exists_for_period(conn, c.id, audience, &key)? {
+                continue;
+            }
+            // The unique (community, audience, period) index decides if two processes race here.
+            let created = write_tx(conn, |tx| create(tx, c.id, audience, None, Some(&key)));
+            match created {
+                Ok(Some(id)) => {
+                    send(conn, domain, id, None)?;
+                    sent += 1;
+                }
+                Ok(None) => {}
+                Err(AppError::Db(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs the scheduler once a minute in the background.
+pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, wake_mailer: std::sync::mpsc::Sender<()>) {
+    std::thread::Builder::new()
+        .name("digest-scheduler".into())
+        .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            let result = pool.get().map_err(AppError::from).and_then(|mut c| scheduler_tick(&mut c, &domain, models::now()));
+            match result {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!("scheduler sent {n} digests");
+                    let _ = wake_mailer.send(());
+                }
+                Err(e) => tracing::error!("digest scheduler: {e}"),
+            }
+        })
+        .expect("spawn digest scheduler");
+}

@@ -1,0 +1,160 @@
+//! Pages about mail: unsubscribe, the digest list and the digest composer.
+
+use maud::{html, Markup, PreEscaped};
+
+use super::{csrf_field, error_summary, format_time, layout, notice, Ctx};
+use crate::error::FieldErrors;
+use crate::models::community::Community;
+use crate::models::digest::Digest;
+use crate::models::membership::{Membership, DELIVERY_MODES};
+use crate::services::communities::Access;
+use crate::services::digests::{DigestEdit, DigestView};
+
+pub fn delivery_label(t: &super::Strings, mode: &str) -> &'static str {
+    match mode {
+        "each" => t.delivery_each,
+        "daily" => t.delivery_daily,
+        "weekly" => t.delivery_weekly,
+        "summary" => t.delivery_summary,
+        _ => t.delivery_web,
+    }
+}
+
+fn mode_select(ctx: &Ctx, name: &str, id: &str, current: &str) -> Markup {
+    let t = ctx.t();
+    html! {
+        select name=(name) id=(id) {
+            @for m in DELIVERY_MODES { option value=(m) selected[*m == current] { (delivery_label(t, m)) } }
+        }
+    }
+}
+
+/// The delivery section of the profile page.
+pub fn delivery_settings(ctx: &Ctx, rows: &[(Membership, Community)], stopped: bool) -> Markup {
+    let t = ctx.t();
+    html! {
+        section #delivery aria-labelledby="delivery-h" {
+            h2 #delivery-h { (t.mail_delivery) }
+            @if stopped {
+                div.note role="alert" {
+                    p { (t.mail_stopped) }
+                    form method="post" action="/profile/resume-mail" { (csrf_field(ctx)) button.secondary type="submit" { (t.resume_mail) } }
+                }
+            }
+            @if rows.is_empty() { p { a href="/communities" { (t.communities_intro) } } }
+            @else {
+                form method="post" action="/profile/delivery" {
+                    (csrf_field(ctx))
+                    @for (m, c) in rows {
+                        div.field {
+                            label for={ "d-" (m.id) } { (c.name) }
+                            (mode_select(ctx, &format!("d-{}", m.id), &format!("d-{}", m.id), &m.delivery))
+                        }
+                    }
+                    button type="submit" { (t.save) }
+                }
+            }
+        }
+    }
+}
+
+pub fn unsubscribe(ctx: &Ctx, token: &str, c: &Community, current: &str, changed: bool) -> Markup {
+    let t = ctx.t();
+    let base = format!("/unsubscribe/{token}/{}", c.slug);
+    layout(ctx, t.mail_unsubscribe, html! {
+        h1 { (c.name) }
+        @if changed { (notice(&format!("{}: {}", t.mail_delivery, delivery_label(t, current)))) }
+        p { (t.mail_delivery) ": " strong { (delivery_label(t, current)) } }
+        @if current != "web" {
+            form method="post" action=(base) {
+                input type="hidden" name="List-Unsubscribe" value="One-Click";
+                button type="submit" { (t.unsubscribe_button) }
+            }
+        }
+        form method="post" action={ (base) "/mode" } {
+            div.field { label for="delivery" { (t.delivery_choose) } (mode_select(ctx, "delivery", "delivery", current)) }
+            button.secondary type="submit" { (t.save) }
+        }
+    })
+}
+
+pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
+    let t = ctx.t();
+    let base = format!("/c/{}/digests", a.community.slug);
+    layout(ctx, t.digests_title, html! {
+        p.crumbs { a href={ "/c/" (a.community.slug) } { (a.community.name) } }
+        h1 { (t.digests_title) }
+        form method="post" action=(base) {
+            (csrf_field(ctx))
+            div.field {
+                label for="audience" { (t.digest_audience) }
+                select #audience name="audience" {
+                    option value="daily" { (t.delivery_daily) }
+                    option value="weekly" { (t.delivery_weekly) }
+                    option value="summary" { (t.delivery_summary) }
+                }
+            }
+            button type="submit" { (t.digest_new) }
+        }
+        ol.threads {
+            @for d in list {
+                li {
+                    a href={ (base) "/" (d.id) } { (delivery_label(t, &d.audience)) " · " (format_time(&d.created_at)) }
+                    p.meta { (d.status) @if let Some(s) = d.sent_at { " · " (format_time(&s)) " · " (d.recipients) } @if let Some(s) = d.scheduled_at { " · " (format_time(&s)) } }
+                }
+            }
+        }
+    })
+}
+
+pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
+    let t = ctx.t();
+    let d = &v.digest;
+    let base = format!("/c/{}/digests/{}", a.community.slug, d.id);
+    let editable = d.status == "draft" || d.status == "scheduled";
+    let editorial = edit.map(|e| e.editorial.as_str()).unwrap_or(&d.editorial);
+    let send_at = edit.map(|e| e.send_at.clone()).unwrap_or_else(|| d.scheduled_at.map(|s| s.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
+    layout(ctx, t.digests_title, html! {
+        p.crumbs { a href={ "/c/" (a.community.slug) "/digests" } { (t.digests_title) } }
+        h1 { (delivery_label(t, &d.audience)) ": " (a.community.name) }
+        @if let Some(n) = notice_text { (notice(n)) }
+        p.meta { (d.status) " · " (v.recipients) " " (t.digest_recipients)
+            " · " a href={ (base) "/preview?format=html" } { (t.digest_preview) " (HTML)" }
+            " · " a href={ (base) "/preview?format=text" } { (t.digest_preview) " (text)" } }
+        (error_summary(ctx, errors))
+        form method="post" action=(base) novalidate {
+            (csrf_field(ctx))
+            div.field.has-error[errors.contains_key("editorial")] {
+                label for="editorial" { (t.digest_editorial) }
+                @if let Some(e) = errors.get("editorial") { p.error { (e) } }
+                textarea #editorial name="editorial" rows="5" disabled[!editable] { (editorial) }
+            }
+            fieldset #items {
+                legend { (t.digest_items) }
+                @if let Some(e) = errors.get("items") { p.error { (e) } }
+                ol.queue {
+                    @for (item, p, author) in &v.items {
+                        li.item {
+                            label.check {
+                                input type="checkbox" name="include" value=(item.id) checked[item.included] disabled[!editable];
+                                " " strong { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } " · " (author)
+                            }
+                            label { (t.digest_position) " " input.position type="number" name={ "pos-" (item.id) } value=(item.position) min="1" disabled[!editable]; }
+                            div.body.excerpt { (PreEscaped(&p.body_html)) }
+                        }
+                    }
+                }
+            }
+            @if editable {
+                div.field.has-error[errors.contains_key("send_at")] {
+                    label for="send_at" { (t.digest_send_at) }
+                    @if let Some(e) = errors.get("send_at") { p.error { (e) } }
+                    input #send_at name="send_at" type="datetime-local" value=(send_at);
+                }
+                button type="submit" name="action" value="save" { (t.save) } " "
+                button type="submit" name="action" value="schedule" { (t.digest_schedule) } " "
+                button type="submit" name="action" value="send" { (t.digest_send_now) }
+            }
+        }
+    })
+}

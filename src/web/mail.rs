@@ -1,0 +1,204 @@
+//! Mail-facing routes: delivery settings, one-click unsubscribe, digests, inbound relay.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::{AppError, FieldErrors};
+use crate::mail::{self, ingest};
+use crate::services::communities;
+use crate::services::digests::{self, DigestEdit};
+use crate::views;
+use crate::web::communities::{access_for, html};
+use crate::web::visit::{CsrfForm, Member, Visit};
+use crate::web::{see_other, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/profile/delivery", web::post().to(set_delivery))
+        .route("/profile/resume-mail", web::post().to(resume_mail))
+        .route("/unsubscribe/{token}/{slug}", web::get().to(unsubscribe_page))
+        .route("/unsubscribe/{token}/{slug}", web::post().to(unsubscribe))
+        .route("/unsubscribe/{token}/{slug}/mode", web::post().to(unsubscribe_mode))
+        .route("/c/{slug}/digests", web::get().to(digest_list))
+        .route("/c/{slug}/digests", web::post().to(digest_new))
+        .route("/c/{slug}/digests/{id}", web::get().to(digest_page))
+        .route("/c/{slug}/digests/{id}", web::post().to(digest_edit))
+        .route("/c/{slug}/digests/{id}/preview", web::get().to(digest_preview))
+        .service(
+            // Room for twice the message limit, so an oversized message is refused and logged
+            // by the ingester rather than cut off by the framework.
+            web::resource("/mail/inbound")
+                .app_data(web::PayloadConfig::new(20 * 1024 * 1024))
+                .route(web::post().to(inbound)),
+        );
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    // Fields are named d-MEMBERSHIP_ID with the chosen mode.
+    let changes: Vec<(i64, String)> = form
+        .1
+         .0
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("d-").and_then(|id| id.parse().ok()).map(|id| (id, v.clone())))
+        .collect();
+    let uid = member.principal.user.id;
+    state.db(move |c| communities::set_deliveries(c, uid, &changes)).await?;
+    Ok(see_other("/profile?saved=1#delivery"))
+}
+
+async fn resume_mail(state: web::Data<AppState>, member: Member, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let uid = member.principal.user.id;
+    state.db(move |c| communities::resume_mail(c, uid)).await?;
+    Ok(see_other("/profile?saved=1#delivery"))
+}
+
+async fn unsubscribe_page(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (token, slug) = path.into_inner();
+    let (t2, s2) = (token.clone(), slug.clone());
+    let (_, c, m) = state.db(move |conn| communities::by_mail_token(conn, &t2, &s2)).await?;
+    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, &m.delivery, false)))
+}
+
+/// RFC 8058: mail clients POST `List-Unsubscribe=One-Click` without cookies; the token in the
+/// address is the credential, so this form needs no CSRF token.
+async fn unsubscribe(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (token, slug) = path.into_inner();
+    let (t2, s2) = (token.clone(), slug.clone());
+    let c = state.db(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, "web")).await?;
+    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, "web", true)))
+}
+
+#[derive(Deserialize)]
+struct ModeForm {
+    #[serde(default)]
+    delivery: String,
+}
+
+async fn unsubscribe_mode(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>, form: web::Form<ModeForm>) -> Result<HttpResponse, AppError> {
+    let (token, slug) = path.into_inner();
+    let mode = form.into_inner().delivery;
+    let (t2, s2, m2) = (token.clone(), slug.clone(), mode.clone());
+    let c = state.db(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, &m2)).await?;
+    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, &mode, true)))
+}
+
+async fn digest_list(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let a = access_for(&state, path.into_inner(), &visit).await?;
+    let acc = a.clone();
+    let list = state.db(move |c| digests::list(c, &acc)).await?;
+    Ok(html(200, views::mail_pages::digests(&visit.ctx, &a, &list)))
+}
+
+#[derive(Deserialize)]
+struct NewDigestForm {
+    #[serde(default)]
+    audience: String,
+}
+
+async fn digest_new(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: CsrfForm<NewDigestForm>) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let a = access_for(&state, slug.clone(), &visit).await?;
+    let (uid, audience) = (member.principal.user.id, form.0.audience);
+    let id = state.db(move |c| digests::draft(c, &a, uid, &audience)).await?;
+    Ok(see_other(&format!("/c/{slug}/digests/{id}")))
+}
+
+async fn digest_view(state: &AppState, visit: &Visit, slug: String, id: i64, edit: Option<&DigestEdit>, errors: &FieldErrors, notice: Option<String>, status: u16) -> Result<HttpResponse, AppError> {
+    let a = access_for(state, slug, visit).await?;
+    let acc = a.clone();
+    let v = state.db(move |c| digests::view(c, &acc, id)).await?;
+    Ok(html(status, views::mail_pages::digest(&visit.ctx, &a, &v, edit, errors, notice.as_deref())))
+}
+
+async fn digest_page(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    digest_view(&state, &visit, slug, id, None, &FieldErrors::new(), None, 200).await
+}
+
+#[derive(Deserialize)]
+struct DigestForm {
+    #[serde(default)]
+    editorial: String,
+    #[serde(default)]
+    send_at: String,
+    #[serde(default)]
+    action: String,
+}
+
+async fn digest_edit(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<DigestForm>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let a = access_for(&state, slug.clone(), &visit).await?;
+    let included: Vec<i64> = form.1.all("include").iter().filter_map(|v| v.parse().ok()).collect();
+    // Every item has a position field pos-ITEM; unchecked items are kept but left out.
+    let items: Vec<(i64, i32, bool)> = form
+        .1
+         .0
+        .iter()
+        .filter_map(|(k, v)| {
+            let item: i64 = k.strip_prefix("pos-")?.parse().ok()?;
+            Some((item, v.trim().parse().unwrap_or(999), included.contains(&item)))
+        })
+        .collect();
+    let f = form.0;
+    let edit = DigestEdit { editorial: f.editorial, items, send_at: f.send_at, action: f.action };
+    let (acc, uid, e, domain) = (a.clone(), member.principal.user.id, edit.clone(), state.config.mail_domain.clone());
+    match state.db(move |c| digests::edit(c, &domain, &acc, uid, id, &e)).await {
+        Ok(Some(n)) => {
+            state.wake_mailer();
+            let notice = format!("{} {n}", visit.ctx.t().digest_sent_to);
+            digest_view(&state, &visit, slug, id, None, &FieldErrors::new(), Some(notice), 200).await
+        }
+        Ok(None) => digest_view(&state, &visit, slug, id, None, &FieldErrors::new(), Some(visit.ctx.t().saved_short.to_string()), 200).await,
+        Err(AppError::Validation(errors)) => digest_view(&state, &visit, slug, id, Some(&edit), &errors, None, 400).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct PreviewQuery {
+    #[serde(default)]
+    format: String,
+}
+
+async fn digest_preview(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<(String, i64)>, q: web::Query<PreviewQuery>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let a = access_for(&state, slug, &visit).await?;
+    let identity = mail::Identity::from_config(&state.config)?;
+    let lang = visit.ctx.lang.code().to_string();
+    let body = state.db(move |c| digests::preview(c, &identity, &a, id, &lang)).await?;
+    Ok(if q.format == "text" {
+        HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(format!("Subject: {}\n\n{}", body.subject, body.text))
+    } else {
+        // The preview is the mail's own HTML; it carries inline styles, so it gets a policy of its own.
+        HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"))
+            .body(body.html)
+    })
+}
+
+/// For relays that deliver by HTTP: the raw RFC 5322 message as the body, the envelope
+/// recipient in X-Original-To, and the shared token as a bearer token.
+async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let Some(expected) = state.config.inbound_token.clone() else { return Err(AppError::NotFound) };
+    let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    if !crate::services::tokens::constant_time_eq(given, &expected) {
+        return Err(AppError::Forbidden);
+    }
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.limiter.hit(&format!("inbound:{ip}"), 600, std::time::Duration::from_secs(60)).map_err(AppError::RateLimited)?;
+    let recipient = req.headers().get("X-Original-To").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let identity = mail::Identity::from_config(&state.config)?;
+    let (dir, max) = (state.config.attachments_dir.clone(), state.config.inbound_max_bytes);
+    let outcome = state.db(move |c| ingest::ingest(c, &identity, &dir, &body, recipient.as_deref(), max)).await?;
+    state.wake_mailer();
+    let (label, reason, post_id) = match &outcome {
+        ingest::Outcome::Posted { post_id } => (outcome.label(), String::new(), Some(*post_id)),
+        ingest::Outcome::Refused(r) => (outcome.label(), r.clone(), None),
+        _ => (outcome.label(), String::new(), None),
+    };
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "outcome": label, "reason": reason, "post_id": post_id })))
+}
