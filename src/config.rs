@@ -31,6 +31,8 @@ pub struct Config {
     pub mail_domain: String,
     /// Parallel SMTP connections of the sender.
     pub smtp_workers: usize,
+    /// First retry delay after a temporary delivery failure; it doubles up to an hour.
+    pub mail_retry_secs: i64,
     /// Hard bounces after which an address stops receiving mail.
     pub bounce_threshold: i32,
     /// Bearer token a relay must send to POST /mail/inbound; unset disables the endpoint.
@@ -65,6 +67,7 @@ impl Default for Config {
             mail_domain: "solex.localhost".into(),
             smtp_workers: 8,
             bounce_threshold: 3,
+            mail_retry_secs: 30,
             inbound_token: None,
             inbound_max_bytes: 10 * 1024 * 1024,
             secure_cookies: None,
@@ -118,6 +121,7 @@ impl Config {
         if let Some(v) = s("MAIL_FROM") { self.mail_from = v; }
         if let Some(v) = s("MAIL_DOMAIN") { self.mail_domain = v; }
         if let Some(v) = s("SMTP_WORKERS") { self.smtp_workers = parse("SOLEX_SMTP_WORKERS", &v)?; }
+        if let Some(v) = s("MAIL_RETRY_SECS") { self.mail_retry_secs = parse("SOLEX_MAIL_RETRY_SECS", &v)?; }
         if let Some(v) = s("BOUNCE_THRESHOLD") { self.bounce_threshold = parse("SOLEX_BOUNCE_THRESHOLD", &v)?; }
         if let Some(v) = s("INBOUND_TOKEN") { self.inbound_token = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = s("INBOUND_MAX_BYTES") { self.inbound_max_bytes = parse("SOLEX_INBOUND_MAX_BYTES", &v)?; }

@@ -44,6 +44,7 @@ pub struct Identity {
     pub domain: String,
     pub from: Mailbox,
     pub bounce_threshold: i32,
+    pub retry_secs: i64,
 }
 
 impl Identity {
@@ -53,6 +54,7 @@ impl Identity {
             domain: config.mail_domain.clone(),
             from: config.mail_from.parse().map_err(|e| AppError::Config(format!("mail_from: {e}")))?,
             bounce_threshold: config.bounce_threshold,
+            retry_secs: config.mail_retry_secs.max(1),
         })
     }
 }
@@ -175,9 +177,9 @@ pub fn enqueue_rendered_unchecked(conn: &mut DbConn, message_id: &str, recipient
     )
 }
 
-/// Backoff after the n-th failed attempt: 30 s doubling, capped at one hour.
-fn backoff(attempts: i32) -> chrono::Duration {
-    let secs = 30i64.saturating_mul(1i64 << attempts.clamp(0, 7));
+/// Backoff after the n-th failed attempt: `base` seconds doubling, capped at one hour.
+fn backoff(base: i64, attempts: i32) -> chrono::Duration {
+    let secs = base.saturating_mul(1i64 << attempts.clamp(0, 7));
     chrono::Duration::seconds(secs.min(3600))
 }
 
@@ -237,7 +239,7 @@ fn send_chunk(pool: &Pool, mailer: &Mailer, identity: &Identity, rows: &[mail_ou
             }
             Err(SendError::Temporary(e)) => {
                 tracing::warn!(mail_id = row.id, attempts = row.attempts + 1, "mail delivery deferred: {e}");
-                mail_outbox::mark_retry(&mut conn, row.id, &e, models::now() + backoff(row.attempts))?;
+                mail_outbox::mark_retry(&mut conn, row.id, &e, models::now() + backoff(identity.retry_secs, row.attempts))?;
             }
             Err(SendError::Permanent(e)) => {
                 tracing::info!(mail_id = row.id, "mail dropped: {e}");

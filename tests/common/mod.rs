@@ -2,7 +2,9 @@
 //! file, or a fresh PostgreSQL database when SOLEX_TEST_PG is set), its own outbox folder.
 #![allow(dead_code)]
 
+pub mod smtp;
 pub mod webdriver;
+pub mod world;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -19,6 +21,8 @@ pub struct TestApp {
     pub outbox: PathBuf,
     pub dir: tempfile::TempDir,
     pg: Option<(String, String)>,
+    /// Where mail arrives when the portal sends by SMTP to a test server.
+    pub maildir: Option<PathBuf>,
 }
 
 /// The PostgreSQL server to use, if the suite runs on PostgreSQL.
@@ -86,8 +90,20 @@ impl TestApp {
             pool,
             dir,
             pg,
+            maildir: None,
         };
         app.wait_ready();
+        app
+    }
+
+    /// A portal that sends its mail by SMTP to `smtp`; `mails()` then reads what arrived there.
+    pub fn with_smtp(smtp: &smtp::SmtpServer, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let url = smtp.url();
+        let mut app = Self::start_with(move |c| {
+            c.smtp_url = Some(url);
+            adjust(c);
+        });
+        app.maildir = Some(smtp.maildir.join("new"));
         app
     }
 
@@ -112,10 +128,12 @@ impl TestApp {
 
     /// All mail written to the outbox folder so far, parsed.
     pub fn mails(&self) -> Vec<Mail> {
-        let Ok(entries) = std::fs::read_dir(&self.outbox) else { return vec![] };
+        let dir = self.maildir.as_ref().unwrap_or(&self.outbox);
+        let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+        let from_smtp = self.maildir.is_some();
         let mut mails: Vec<(std::time::SystemTime, Mail)> = entries
             .filter_map(|e| e.ok())
-            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .filter(|e| from_smtp || e.path().extension().is_some_and(|x| x == "eml"))
             // The sender may be halfway through writing a file; it is read again on the next poll.
             .filter_map(|e| {
                 let raw = std::fs::read(e.path()).ok()?;

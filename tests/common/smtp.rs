@@ -1,0 +1,102 @@
+//! A real SMTP server for tests: aiosmtpd (from PyPI) on 127.0.0.1, storing what it accepts
+//! in a Maildir, which the tests read back with a mail parser. It can be stopped and started
+//! again on the same port to play an outage.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct SmtpServer {
+    pub port: u16,
+    pub maildir: PathBuf,
+    child: Option<Child>,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    pub fn start() -> SmtpServer {
+        let dir = tempfile::tempdir().unwrap();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut s = SmtpServer { port, maildir: dir.path().join("maildir"), child: None, _dir: dir };
+        s.resume();
+        s
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts (again) on the same port.
+    pub fn resume(&mut self) {
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&self.maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Raw messages received so far.
+    pub fn raw_messages(&self) -> Vec<Vec<u8>> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return vec![] };
+        let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        files.sort();
+        files.into_iter().filter_map(|p| std::fs::read(p).ok()).collect()
+    }
+
+    /// Waits until `n` list messages (community mail, with List-Id) to `to` have arrived and
+    /// returns all of them.
+    pub fn wait_for(&self, to: &str, n: usize) -> Vec<Vec<u8>> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let mine = self.list_messages_to(to);
+            if mine.len() >= n {
+                return mine;
+            }
+            assert!(Instant::now() < deadline, "expected {n} messages to {to}, have {}", mine.len());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Community mail only: account mail (confirmation links) has no List-Id.
+    pub fn list_messages_to(&self, to: &str) -> Vec<Vec<u8>> {
+        self.messages_to(to).into_iter().filter(|raw| header(raw, "List-Id").is_some()).collect()
+    }
+
+    pub fn messages_to(&self, to: &str) -> Vec<Vec<u8>> {
+        self.raw_messages()
+            .into_iter()
+            .filter(|raw| {
+                let m = mail_parser::MessageParser::default().parse(raw);
+                m.and_then(|m| m.to().and_then(|a| a.first()).and_then(|a| a.address()).map(|a| a == to)).unwrap_or(false)
+            })
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// One header of a raw message, as text.
+pub fn header(raw: &[u8], name: &str) -> Option<String> {
+    let m = mail_parser::MessageParser::default().parse(raw)?;
+    m.header_raw(name).map(|v| v.trim().to_string())
+}

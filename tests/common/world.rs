@@ -1,0 +1,83 @@
+//! A populated portal for community and mail tests.
+#![allow(dead_code)]
+
+use super::{Client, Resp, TestApp};
+
+pub const PW: &str = "samalkha foundry cupola";
+
+pub struct World {
+    pub app: TestApp,
+    pub admin: Client,
+    pub moderator: Client,
+    pub alice: Client,
+    pub bob: Client,
+    pub outsider: Client,
+    pub other_moderator: Client,
+    pub slug: String,
+}
+
+pub fn create_community(admin: &Client, name: &str, slug: &str, moderators: &str, extra: &[(&str, &str)]) -> Resp {
+    let mut fields = vec![("name", name), ("slug", slug), ("description", "Cutting coke use in cupolas"), ("theme", "energy-efficiency"), ("moderators", moderators)];
+    fields.extend_from_slice(extra);
+    admin.submit("/admin/communities", "/admin/communities", &fields)
+}
+
+pub fn join_and_approve(app: &TestApp, slug: &str, member: &Client, email: &str, moderator: &Client) {
+    let r = member.post(&format!("/c/{slug}/join"), &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let uid = app.user_id(email);
+    let r = moderator.submit(&format!("/c/{slug}/members"), &format!("/c/{slug}/members/{uid}"), &[("decision", "approve")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+pub fn world() -> World {
+    world_with(&[])
+}
+
+pub fn world_with(extra: &[(&str, &str)]) -> World {
+    world_on(TestApp::start(), extra)
+}
+
+/// Two communities (foundry-energy moderated by mod@, child-labour by othermod@), with
+/// alice and bob as approved members of foundry-energy.
+pub fn world_on(app: TestApp, extra: &[(&str, &str)]) -> World {
+    let admin = app.admin("admin@example.org", PW);
+    let moderator = app.member("mod@example.org", PW, "Meena Moderator");
+    let alice = app.member("alice@example.org", PW, "Alice Ahuja");
+    let bob = app.member("bob@example.org", PW, "Bob Bhatt");
+    let outsider = app.member("out@example.org", PW, "Olga Outsider");
+    let other_moderator = app.member("othermod@example.org", PW, "Omar Other");
+    let r = create_community(&admin, "Energy efficiency in foundries", "foundry-energy", "mod@example.org", extra);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(create_community(&admin, "Child labour and working conditions", "child-labour", "othermod@example.org", &[]).status, 303);
+    let slug = "foundry-energy".to_string();
+    join_and_approve(&app, &slug, &alice, "alice@example.org", &moderator);
+    join_and_approve(&app, &slug, &bob, "bob@example.org", &moderator);
+    World { app, admin, moderator, alice, bob, outsider, other_moderator, slug }
+}
+
+/// Posts a query and returns its id.
+pub fn ask(w: &World, who: &Client, title: &str, body: &str) -> i64 {
+    let r = who.post_multipart(&format!("/c/{}/posts", w.slug), &[("title", title), ("body", body), ("themes", "energy-efficiency")], &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    id_from(&r)
+}
+
+pub fn id_from(r: &Resp) -> i64 {
+    let loc = r.location.as_deref().unwrap();
+    let tail = loc.split("/t/").nth(1).unwrap();
+    tail.split(['?', '#']).next().unwrap().parse().unwrap()
+}
+
+pub fn version_of(w: &World, id: i64) -> i32 {
+    let mut conn = w.app.db();
+    solex::models::post::find(&mut conn, id).unwrap().version
+}
+
+pub fn decide(w: &World, who: &Client, id: i64, fields: &[(&str, &str)]) -> Resp {
+    let v = version_of(w, id).to_string();
+    let mut all = vec![("version", v.as_str())];
+    all.extend_from_slice(fields);
+    who.post(&format!("/c/{}/queue/{id}/decide", w.slug), &all)
+}
+

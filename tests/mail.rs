@@ -1,0 +1,356 @@
+//! Mail through a real SMTP server (aiosmtpd over TCP): each-message delivery with list
+//! headers, one-click unsubscribe, digests, replies by email, bounces, and an outage.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::smtp::{header, SmtpServer};
+use common::world::*;
+use common::TestApp;
+use mail_parser::MessageParser;
+
+fn world_with_smtp(smtp: &SmtpServer) -> World {
+    let app = TestApp::with_smtp(smtp, |c| {
+        c.mail_retry_secs = 1;
+        c.inbound_token = Some("relay-secret".into());
+    });
+    world_on(app, &[])
+}
+
+fn mail_token(w: &World, email: &str) -> String {
+    let mut conn = w.app.db();
+    solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap().mail_token.unwrap()
+}
+
+fn text_of(raw: &[u8]) -> String {
+    MessageParser::default().parse(raw).unwrap().body_text(0).unwrap().into_owned()
+}
+
+/// Changes the member's delivery mode through the profile form, as they would.
+fn set_delivery(who: &common::Client, mode: &str) {
+    let page = who.get("/profile").body;
+    let id = page
+        .split("name=\"d-")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a delivery field on the profile")
+        .to_string();
+    let r = who.post("/profile/delivery", &[(&format!("d-{id}"), mode)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+#[test]
+fn approved_posts_reach_members_with_list_headers_and_threading() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let id = ask(&w, &w.alice, "Coke savings in Samalkha", "How much did **divided-blast** cupolas save?");
+    assert!(smtp.list_messages_to("bob@example.org").is_empty(), "nothing before approval");
+    assert_eq!(decide(&w, &w.moderator, id, &[("action", "approve")]).status, 303);
+
+    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    let bob = w.app.user_id("bob@example.org");
+    let token = mail_token(&w, "bob@example.org");
+    assert_eq!(header(&raw, "Subject").unwrap(), "[Energy efficiency in foundries] Coke savings in Samalkha");
+    assert_eq!(header(&raw, "Message-ID").unwrap(), format!("<p{id}.u{bob}@solex.localhost>"));
+    assert_eq!(header(&raw, "List-Id").unwrap(), "\"Energy efficiency in foundries\" <foundry-energy.solex.localhost>");
+    let unsubscribe = header(&raw, "List-Unsubscribe").unwrap();
+    assert!(unsubscribe.contains(&format!("<mailto:unsubscribe+{token}-")) && unsubscribe.contains(&format!("{}/unsubscribe/{token}/foundry-energy>", w.app.base)), "{unsubscribe}");
+    assert_eq!(header(&raw, "List-Unsubscribe-Post").unwrap(), "List-Unsubscribe=One-Click");
+    assert!(header(&raw, "List-Post").unwrap().contains(&format!("mailto:post+{token}-")));
+    assert!(header(&raw, "Reply-To").unwrap().contains(&format!("reply+{token}-{id}@solex.localhost")));
+    assert_eq!(header(&raw, "X-MailFrom").unwrap(), format!("bounce+{token}@solex.localhost"), "VERP envelope sender");
+    let m = MessageParser::default().parse(&raw).unwrap();
+    assert!(m.body_text(0).unwrap().contains("How much did divided-blast cupolas save?"));
+    assert!(m.body_html(0).unwrap().contains("<strong>divided-blast</strong>"));
+    assert!(m.body_text(0).unwrap().contains("/unsubscribe/"));
+    assert!(smtp.list_messages_to("alice@example.org").is_empty(), "the author is not sent her own post");
+
+    // A reply threads under the query in the member's mail client.
+    let r = w.bob.post_multipart(&format!("/c/{}/t/{id}/reply", w.slug), &[("body", "About a fifth.")], &[]);
+    assert_eq!(r.status, 303);
+    let reply_id = {
+        let mut conn = w.app.db();
+        solex::models::post::queue(&mut conn, 1, &["pending"], Some(false), 10).unwrap()[0].0.id
+    };
+    assert_eq!(decide(&w, &w.moderator, reply_id, &[("action", "approve")]).status, 303);
+    let alice = w.app.user_id("alice@example.org");
+    let replies = smtp.wait_for("alice@example.org", 1);
+    let raw = replies.iter().find(|r| header(r, "Subject").unwrap().starts_with("Re: [")).expect("reply mail");
+    assert_eq!(header(raw, "In-Reply-To").unwrap(), format!("<p{id}.u{alice}@solex.localhost>"));
+    assert_eq!(header(raw, "References").unwrap(), format!("<p{id}.u{alice}@solex.localhost>"));
+}
+
+#[test]
+fn one_click_unsubscribe_works_without_signing_in_and_at_once() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let id = ask(&w, &w.alice, "First", "one");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    let list = header(&raw, "List-Unsubscribe").unwrap();
+    let url = list.split('<').filter_map(|p| p.split('>').next()).find(|u| u.starts_with("http")).unwrap().to_string();
+    let path = url.strip_prefix(&w.app.base).unwrap().to_string();
+    // What a mail client does: a cookieless POST with the RFC 8058 body.
+    let r = w.app.client().post_raw(&path, &[("List-Unsubscribe", "One-Click")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id2 = ask(&w, &w.alice, "Second", "two");
+    decide(&w, &w.moderator, id2, &[("action", "approve")]);
+    // Bob posts a third: once Alice has it, the second (sent before it) has been handled too.
+    let id3 = ask(&w, &w.bob, "Third from bob", "three");
+    decide(&w, &w.moderator, id3, &[("action", "approve")]);
+    smtp.wait_for("alice@example.org", 1);
+    assert_eq!(smtp.list_messages_to("bob@example.org").len(), 1, "no mail after unsubscribing");
+    assert!(w.bob.get("/profile").body.contains("<option value=\"web\" selected>"));
+    // The page linked from the footer shows the state and offers other modes; a bad token is 404.
+    assert!(w.app.client().get(&path).body.contains("Web only"));
+    assert_eq!(w.app.client().get("/unsubscribe/00000000000000000000000000000000/foundry-energy").status, 404);
+}
+
+#[test]
+fn moderators_compose_preview_and_send_digests() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    set_delivery(&w.bob, "daily");
+    let a = ask(&w, &w.alice, "Cupola lining", "Which refractory?");
+    let b = ask(&w, &w.alice, "Off-topic chatter", "Lunch plans");
+    let c = ask(&w, &w.alice, "Blower sizing", "What blower for a 3 tonne cupola?");
+    for id in [a, b, c] {
+        decide(&w, &w.moderator, id, &[("action", "approve")]);
+    }
+    let r = w.moderator.post(&format!("/c/{}/digests", w.slug), &[("audience", "daily")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page_path = r.location.unwrap();
+    let page = w.moderator.get(&page_path).body;
+    assert!(page.contains("Cupola lining") && page.contains("Off-topic chatter") && page.contains("1 recipients"), "{page}");
+    assert_eq!(w.bob.get(&page_path).status, 403, "members do not compose digests");
+
+    let items = {
+        let mut conn = w.app.db();
+        let did: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
+        solex::models::digest::items(&mut conn, did).unwrap()
+    };
+    let pos = |post: i64| items.iter().find(|(_, p, _)| p.id == post).unwrap().0.id.to_string();
+    let (ia, ib, ic) = (pos(a), pos(b), pos(c));
+    let token = common::hidden_value(&page, "csrf").unwrap();
+    let fields = |action: &'static str| {
+        vec![
+            ("csrf", token.clone()), ("editorial", "This week: **cupolas**.".to_string()),
+            ("include", ia.clone()), ("include", ic.clone()),
+            (Box::leak(format!("pos-{ia}").into_boxed_str()) as &str, "2".to_string()),
+            (Box::leak(format!("pos-{ib}").into_boxed_str()) as &str, "3".to_string()),
+            (Box::leak(format!("pos-{ic}").into_boxed_str()) as &str, "1".to_string()),
+            ("send_at", "2001-01-01T00:00".to_string()), ("action", action.to_string()),
+        ]
+    };
+    let post = |action: &'static str| {
+        let f = fields(action);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.moderator.post_raw(&page_path, &refs)
+    };
+    let r = post("schedule");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Choose a time in the future"));
+    assert_eq!(post("save").status, 200);
+    let preview = w.moderator.get(&format!("{page_path}/preview?format=text")).body;
+    assert!(preview.contains("This week: cupolas."), "{preview}");
+    let (blower, lining) = (preview.find("Blower sizing").unwrap(), preview.find("Cupola lining").unwrap());
+    assert!(blower < lining, "the moderator's order");
+    assert!(!preview.contains("Off-topic chatter"), "left-out items stay out");
+    assert!(w.moderator.get(&format!("{page_path}/preview?format=html")).body.contains("<strong>cupolas</strong>"));
+
+    let r = post("send");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Digest sent; recipients: 1"));
+    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    assert!(header(&raw, "Subject").unwrap().starts_with("[Energy efficiency in foundries] Digest"));
+    assert!(header(&raw, "List-Unsubscribe-Post").is_some());
+    let text = text_of(&raw);
+    assert!(text.contains("This week: cupolas.") && text.contains("Blower sizing") && !text.contains("Off-topic"));
+    assert_eq!(post("send").status, 409, "a digest goes out once");
+    assert!(smtp.list_messages_to("bob@example.org").len() == 1);
+}
+
+#[test]
+fn automatic_digests_and_summaries_on_schedule() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    set_delivery(&w.bob, "summary");
+    let settings = format!("/c/{}/settings", w.slug);
+    let r = w.moderator.submit(&settings, &settings, &[("name", "Energy efficiency in foundries"), ("theme", "energy-efficiency"), ("join_policy", "request"), ("premoderation", "all"), ("trusted_after", "3"), ("hold_rules", ""), ("canned_reasons", "Off topic"), ("response_days", "10"), ("auto_digest", "on")]);
+    assert_eq!(r.status, 303);
+    let id = ask(&w, &w.alice, "Slag handling", "Where does your slag go?\nSecond line.\nThird line is long and not shown.");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let sent = {
+        let mut conn = w.app.db();
+        let n = solex::services::digests::scheduler_tick(&mut conn, "solex.localhost", solex::models::now()).unwrap();
+        let again = solex::services::digests::scheduler_tick(&mut conn, "solex.localhost", solex::models::now()).unwrap();
+        (n, again)
+    };
+    assert_eq!(sent, (1, 0), "one summary, and not twice in a day");
+    // Wake the sender: any request that queues mail does; a reset link is simplest.
+    w.app.client().submit("/password/forgot", "/password/forgot", &[("email", "alice@example.org")]);
+    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    assert!(header(&raw, "Subject").unwrap().contains("Summary"));
+    let text = text_of(&raw);
+    assert!(text.contains("Slag handling") && text.contains("Where does your slag go? Second line.") && !text.contains("Third line"), "{text}");
+}
+
+fn reply_mail(from: &str, to: &str, body: &str, extra: &str) -> String {
+    format!("From: Bob Bhatt <{from}>\r\nTo: <{to}>\r\nSubject: Re: [Energy efficiency in foundries] Coke\r\nMessage-ID: <r{}@example.org>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n", body.len())
+}
+
+fn ingest_cli(w: &World, raw: &str, recipient: Option<&str>) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_solex"));
+    cmd.args(["mail", "ingest"]).env("DATABASE_URL", &w.app.config.database_url).env("SOLEX_ATTACHMENTS_DIR", &w.app.config.attachments_dir).env("RUST_LOG", "error").env_remove("ORIGINAL_RECIPIENT");
+    if let Some(r) = recipient {
+        cmd.args(["--recipient", r]);
+    }
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn replies_by_email_enter_the_queue_and_bad_mail_is_refused_with_a_reason() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let id = ask(&w, &w.alice, "Coke", "How much coke per tonne?");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let token = mail_token(&w, "bob@example.org");
+    let to = format!("reply+{token}-{id}@solex.localhost");
+
+    let body = "About 110 kg per tonne after the change.\r\n\r\nOn Mon, 1 Dec 2026, solex wrote:\r\n> How much coke per tonne?\r\n\r\n-- \r\nBob Bhatt, Howrah";
+    let (ok, out) = ingest_cli(&w, &reply_mail("bob@example.org", &to, body, ""), Some(&to));
+    assert!(ok && out.contains("accepted"), "{out}");
+    let pending = {
+        let mut conn = w.app.db();
+        solex::models::post::queue(&mut conn, 1, &["pending"], Some(false), 10).unwrap()
+    };
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].0.body_md, "About 110 kg per tonne after the change.", "quote and signature trimmed");
+    assert_eq!(pending[0].0.thread_id, Some(id));
+    assert_eq!(pending[0].1, "Bob Bhatt");
+
+    // The HTTP relay endpoint does the same, behind its bearer token.
+    let raw = reply_mail("BOB@example.org", &to, "Also check the blower.", "");
+    let agent = ureq::AgentBuilder::new().build();
+    let call = |token: &str, raw: &str| match agent.post(&format!("{}/mail/inbound", w.app.base)).set("Authorization", &format!("Bearer {token}")).set("X-Original-To", &to).send_string(raw) {
+        Ok(r) => (r.status(), r.into_string().unwrap()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(call("wrong", &raw).0, 403);
+    let (status, body) = call("relay-secret", &raw);
+    assert_eq!(status, 200);
+    assert!(body.contains("\"outcome\":\"accepted\""), "{body}");
+
+    // Matching by References when the client replied to the From address instead.
+    let bob = w.app.user_id("bob@example.org");
+    let refs = format!("In-Reply-To: <p{id}.u{bob}@solex.localhost>\r\nReferences: <p{id}.u{bob}@solex.localhost>\r\n");
+    let (ok, out) = ingest_cli(&w, &reply_mail("bob@example.org", "noreply@solex.localhost", "Threaded by references.", &refs), None);
+    assert!(ok && out.contains("accepted"), "{out}");
+
+    // Refusals, each with its reason, none of them a crash.
+    let cases: Vec<(String, &str)> = vec![
+        (reply_mail("mallory@example.org", &to, "spoof", ""), "not the member"),
+        (reply_mail("bob@example.org", &to, "away", "Auto-Submitted: auto-replied\r\n"), "automatic message"),
+        (reply_mail("bob@example.org", &to, "list", "Precedence: bulk\r\n"), "automatic message"),
+        (reply_mail("stranger@example.org", "someone@elsewhere.example", "hello", ""), "not addressed"),
+        ("this is not a mail at all".to_string(), "malformed"),
+        (reply_mail("bob@example.org", &to, "", ""), "Write your message"),
+        (reply_mail("bob@example.org", &to, &"x".repeat(11 * 1024 * 1024), ""), "over the"),
+    ];
+    for (raw, reason) in cases {
+        let (ok, out) = ingest_cli(&w, &raw, None);
+        assert!(ok, "a refusal is not an error for the MTA: {out}");
+        assert!(out.contains("refused") && out.contains(reason), "{reason}: {out}");
+    }
+    let log = {
+        let mut conn = w.app.db();
+        solex::models::inbound::recent(&mut conn, 50).unwrap()
+    };
+    assert_eq!(log.iter().filter(|l| l.outcome == "accepted").count(), 3);
+    assert_eq!(log.iter().filter(|l| l.outcome == "refused").count(), 7);
+    assert!(log.iter().all(|l| l.outcome != "refused" || !l.reason.is_empty()));
+
+    // A new query by mail to the List-Post address.
+    let post_to = format!("post+{token}-1@solex.localhost");
+    let (ok, out) = ingest_cli(&w, &format!("From: <bob@example.org>\r\nTo: <{post_to}>\r\nSubject: Induction furnace power factor\r\nMessage-ID: <q1@example.org>\r\n\r\nWhat capacitor bank do you use?\r\n"), Some(&post_to));
+    assert!(ok && out.contains("accepted"), "{out}");
+    assert!(w.moderator.get(&format!("/c/{}/queue", w.slug)).body.contains("Induction furnace power factor"));
+}
+
+#[test]
+fn hard_bounces_stop_mail_and_the_member_is_told() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let token = mail_token(&w, "bob@example.org");
+    let dsn = |status: &str| {
+        format!("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: <bounce+{token}@solex.localhost>\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; bob@example.org\r\nAction: failed\r\nStatus: {status}\r\n--b--\r\n")
+    };
+    let (ok, out) = ingest_cli(&w, &dsn("4.2.2"), None);
+    assert!(ok && out.contains("soft bounce"), "{out}");
+    for _ in 0..3 {
+        let (ok, out) = ingest_cli(&w, &dsn("5.1.1"), None);
+        assert!(ok && out.contains("hard bounce"), "{out}");
+    }
+    let profile = w.bob.get("/profile").body;
+    assert!(profile.contains("kept bouncing"), "the member is told on the web");
+    let id = ask(&w, &w.alice, "After the bounces", "text");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let for_bob = {
+        use diesel::prelude::*;
+        use solex::db::schema::mail_outbox::dsl;
+        let mut conn = w.app.db();
+        dsl::mail_outbox.filter(dsl::recipient.eq("bob@example.org")).filter(dsl::kind.ne("raw")).count().get_result::<i64>(&mut *conn).unwrap()
+    };
+    assert_eq!(for_bob, 0, "no mail is queued for a stopped address");
+    assert_eq!(w.bob.post("/profile/resume-mail", &[]).status, 303);
+    assert!(!w.bob.get("/profile").body.contains("kept bouncing"));
+    let id = ask(&w, &w.alice, "After resuming", "text");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    smtp.wait_for("bob@example.org", 1);
+}
+
+#[test]
+fn an_smtp_outage_delays_mail_and_loses_none() {
+    let mut smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    smtp.stop();
+    let ids: Vec<i64> = (0..3).map(|i| ask(&w, &w.alice, &format!("During the outage {i}"), "text")).collect();
+    for id in &ids {
+        assert_eq!(decide(&w, &w.moderator, *id, &[("action", "approve")]).status, 303, "approving never waits for mail");
+    }
+    // The sender tries, fails and keeps the rows queued with the error.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut conn = w.app.db();
+        let rows = solex::models::mail_outbox::due_ids(&mut conn, solex::models::now() + chrono::Duration::hours(2), 100).unwrap();
+        let tried = rows.iter().filter(|id| {
+            let r: solex::models::mail_outbox::OutboxMail = {
+                use diesel::prelude::*;
+                use solex::db::schema::mail_outbox::dsl;
+                dsl::mail_outbox.find(**id).select(solex::models::mail_outbox::OutboxMail::as_select()).first(&mut *conn).unwrap()
+            };
+            r.attempts > 0 && !r.last_error.is_empty()
+        }).count();
+        if tried >= 3 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the sender should have tried");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(smtp.list_messages_to("bob@example.org").is_empty());
+    smtp.resume();
+    let got = smtp.wait_for("bob@example.org", 3);
+    // Give any duplicate a chance to show up, then count exactly.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let got_after = smtp.list_messages_to("bob@example.org");
+    assert_eq!(got.len(), 3);
+    assert_eq!(got_after.len(), 3, "each message exactly once");
+    let mut conn = w.app.db();
+    assert_eq!(solex::models::mail_outbox::count_by_status(&mut conn, "queued").unwrap(), 0);
+}
