@@ -208,12 +208,25 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, identity: &Identity, workers: u
             return Ok(total);
         }
         let per_worker = claimed.len().div_ceil(workers.max(1));
+        let (tx, rx) = mpsc::channel::<(i64, i64, Option<i64>, Result<(), SendError>)>();
         let results: Vec<Result<usize, AppError>> = std::thread::scope(|s| {
+            // One thread records outcomes in small transactions, so the sending threads never
+            // queue for SQLite's single write lock.
+            let recorder = s.spawn(move || record_outcomes(pool, identity, rx));
             let handles: Vec<_> = claimed
                 .chunks(per_worker.max(1))
-                .map(|chunk| s.spawn(move || send_chunk(pool, mailer, identity, chunk)))
+                .map(|chunk| {
+                    let tx = tx.clone();
+                    s.spawn(move || send_chunk(pool, mailer, identity, chunk, tx))
+                })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(AppError::Internal("mail worker panicked".into())))).collect()
+            drop(tx);
+            let mut out: Vec<Result<usize, AppError>> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(AppError::Internal("mail worker panicked".into()))))
+                .collect();
+            out.push(recorder.join().unwrap_or_else(|_| Err(AppError::Internal("mail recorder panicked".into()))));
+            out
         });
         for r in results {
             total += r?;
@@ -221,10 +234,12 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, identity: &Identity, workers: u
     }
 }
 
-fn send_chunk(pool: &Pool, mailer: &Mailer, identity: &Identity, rows: &[mail_outbox::OutboxMail]) -> Result<usize, AppError> {
+type Sent = (i64, i64, Option<i64>, Result<(), SendError>);
+
+/// Renders and sends; outcomes go to the recorder. Returns nothing counted itself.
+fn send_chunk(pool: &Pool, mailer: &Mailer, identity: &Identity, rows: &[mail_outbox::OutboxMail], out: mpsc::Sender<Sent>) -> Result<usize, AppError> {
     let mut conn = pool.get()?;
     let mut cache = render::Cache::default();
-    let mut sent = 0;
     for row in rows {
         let outcome = match render::message(&mut conn, identity, row, &mut cache) {
             Ok(Some(message)) => mailer.send(&message),
@@ -232,29 +247,64 @@ fn send_chunk(pool: &Pool, mailer: &Mailer, identity: &Identity, rows: &[mail_ou
             Ok(None) => Err(SendError::Permanent("nothing to send any more".into())),
             Err(e) => Err(SendError::Temporary(format!("rendering: {e}"))),
         };
+        if out.send((row.id, i64::from(row.attempts), row.user_id, outcome)).is_err() {
+            break;
+        }
+    }
+    Ok(0)
+}
+
+/// Writes delivery outcomes: sent rows in batches, failures one by one. Returns how many were sent.
+fn record_outcomes(pool: &Pool, identity: &Identity, rx: mpsc::Receiver<Sent>) -> Result<usize, AppError> {
+    let mut conn = pool.get()?;
+    let mut sent_total = 0;
+    let mut batch: Vec<i64> = Vec::with_capacity(256);
+    let flush = |conn: &mut DbConn, batch: &mut Vec<i64>| -> Result<usize, AppError> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let n = batch.len();
+        crate::db::write_tx(conn, |c| mail_outbox::mark_sent_many(c, batch, models::now()))?;
+        batch.clear();
+        Ok(n)
+    };
+    loop {
+        // Flush when the batch is full or the senders pause, so a crash re-sends little.
+        let item = match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(item) => Some(item),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let Some((id, attempts, user_id, outcome)) = item else {
+            sent_total += flush(&mut conn, &mut batch)?;
+            continue;
+        };
         match outcome {
             Ok(()) => {
-                mail_outbox::mark_sent(&mut conn, row.id, models::now())?;
-                sent += 1;
+                batch.push(id);
+                if batch.len() >= 200 {
+                    sent_total += flush(&mut conn, &mut batch)?;
+                }
             }
             Err(SendError::Temporary(e)) => {
-                tracing::warn!(mail_id = row.id, attempts = row.attempts + 1, "mail delivery deferred: {e}");
-                mail_outbox::mark_retry(&mut conn, row.id, &e, models::now() + backoff(identity.retry_secs, row.attempts))?;
+                tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {e}");
+                mail_outbox::mark_retry(&mut conn, id, &e, models::now() + backoff(identity.retry_secs, attempts as i32))?;
             }
             Err(SendError::Permanent(e)) => {
-                tracing::info!(mail_id = row.id, "mail dropped: {e}");
-                mail_outbox::mark_failed(&mut conn, row.id, &e)?;
+                tracing::info!(mail_id = id, "mail dropped: {e}");
+                mail_outbox::mark_failed(&mut conn, id, &e)?;
             }
             Err(SendError::Rejected(e)) => {
-                tracing::warn!(mail_id = row.id, "mail refused by the receiving server: {e}");
-                mail_outbox::mark_failed(&mut conn, row.id, &e)?;
-                if let Some(uid) = row.user_id {
+                tracing::warn!(mail_id = id, "mail refused by the receiving server: {e}");
+                mail_outbox::mark_failed(&mut conn, id, &e)?;
+                if let Some(uid) = user_id {
                     user::record_bounce(&mut conn, uid, identity.bounce_threshold, models::now())?;
                 }
             }
         }
     }
-    Ok(sent)
+    sent_total += flush(&mut conn, &mut batch)?;
+    Ok(sent_total)
 }
 
 /// Starts the sender thread. A message on the returned channel wakes it at once; otherwise it

@@ -90,8 +90,9 @@ pub fn exists(conn: &mut DbConn, message_id: &str) -> QueryResult<bool> {
     mail_outbox::table.filter(mail_outbox::message_id.eq(message_id)).count().get_result::<i64>(conn).map(|n| n > 0)
 }
 
-pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(mail_outbox::table.find(id))
+/// Marks many rows sent in one statement.
+pub fn mark_sent_many(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(ids)))
         .set((
             mail_outbox::status.eq(SENT),
             mail_outbox::sent_at.eq(Some(now)),
