@@ -2,6 +2,7 @@
 //! `build_state` and `server` are shared by the binary and the tests, so both run the same app.
 
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod error;
 pub mod mail;
@@ -31,6 +32,14 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     }
     for dir in [&config.index_dir, &config.attachments_dir] {
         std::fs::create_dir_all(dir).map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    if config.content_dir.is_dir() {
+        let mut conn = pool.get()?;
+        let report = content::import_dir(&mut conn, &config.content_dir)?;
+        tracing::info!(created = report.created, updated = report.updated, unchanged = report.unchanged, "content/ imported");
+        for (file, error) in &report.errors {
+            tracing::warn!("content/{file}: {error}");
+        }
     }
     let mailer = mail::Mailer::from_config(&config)?;
     let identity = mail::Identity::from_config(&config)?;

@@ -33,6 +33,18 @@ enum Command {
     /// Digests.
     #[command(subcommand)]
     Digest(DigestCommand),
+    /// Knowledge pages as Markdown files with TOML front matter.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Create or revise pages from DIR/*.md (default: the content_dir setting). Bad files are
+    /// reported with their line and skipped.
+    Import { dir: Option<PathBuf> },
+    /// Write every page to DIR/SLUG.md.
+    Export { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -141,6 +153,24 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Mail(MailCommand::Ingest { .. }) => unreachable!("handled before"),
+        Command::Content(ContentCommand::Import { dir }) => {
+            let mut conn = db::establish(&config.database()?)?;
+            db::run_migrations(&mut conn)?;
+            let dir = dir.unwrap_or_else(|| config.content_dir.clone());
+            let r = solex::content::import_dir(&mut conn, &dir)?;
+            println!("{} created, {} updated, {} unchanged, {} with errors", r.created, r.updated, r.unchanged, r.errors.len());
+            for (file, e) in &r.errors {
+                println!("{}: {e}", dir.join(file).display());
+            }
+            if r.errors.is_empty() { Ok(()) } else { Err("some files were not imported".into()) }
+        }
+        Command::Content(ContentCommand::Export { dir }) => {
+            let mut conn = db::establish(&config.database()?)?;
+            db::run_migrations(&mut conn)?;
+            let n = solex::content::export_dir(&mut conn, &dir)?;
+            println!("{n} pages written to {}", dir.display());
+            Ok(())
+        }
         Command::Digest(DigestCommand::Tick) => {
             let mut conn = db::establish(&config.database()?)?;
             db::run_migrations(&mut conn)?;

@@ -17,6 +17,7 @@ diesel::table! {
         mail_token -> Nullable<Text>,
         bounce_count -> Integer,
         mail_stopped_at -> Nullable<Timestamp>,
+        credit_consent -> Bool,
     }
 }
 
@@ -228,7 +229,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pages (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        problem_md -> Text,
+        solution_md -> Text,
+        body_html -> Text,
+        themes -> Text,
+        sector -> Text,
+        state -> Text,
+        district -> Text,
+        language -> Text,
+        translation_slug -> Text,
+        contributors -> Text,
+        sources -> Text,
+        source_threads -> Text,
+        status -> Text,
+        withdrawn_note -> Text,
+        revision -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    page_revisions (id) {
+        id -> BigInt,
+        page_id -> BigInt,
+        revision -> Integer,
+        snapshot -> Text,
+        edited_by -> Nullable<BigInt>,
+        edited_at -> Timestamp,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    page_links (id) {
+        id -> BigInt,
+        from_page -> BigInt,
+        to_slug -> Text,
+    }
+}
+
+diesel::table! {
+    page_redirects (id) {
+        id -> BigInt,
+        old_slug -> Text,
+        page_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    theme_looks (id) {
+        id -> BigInt,
+        theme -> Text,
+        layout -> Text,
+        accent -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(page_revisions -> pages (page_id));
+diesel::joinable!(page_links -> pages (from_page));
+diesel::joinable!(page_redirects -> pages (page_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(role_grants -> communities (community_id));
 diesel::joinable!(memberships -> communities (community_id));
@@ -255,4 +323,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     digests,
     digest_items,
     inbound_mail,
+    pages,
+    page_revisions,
+    page_links,
+    page_redirects,
+    theme_looks,
 );

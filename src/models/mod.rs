@@ -9,6 +9,7 @@ pub mod inbound;
 pub mod mail_outbox;
 pub mod membership;
 pub mod moderation;
+pub mod page;
 pub mod post;
 pub mod role;
 pub mod session;

@@ -253,3 +253,10 @@ pub fn approved_since(conn: &mut DbConn, community_id: i64, since: Option<NaiveD
     }
     q.order(posts::approved_at.asc()).limit(limit).select(Post::as_select()).load(conn)
 }
+
+/// Records that a query has its consolidated reply (a published knowledge page).
+pub fn mark_consolidated(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(posts::table.find(id).filter(posts::consolidated_at.is_null()))
+        .set(posts::consolidated_at.eq(Some(at)))
+        .execute(conn)
+}

@@ -23,6 +23,8 @@ pub struct User {
     pub bounce_count: i32,
     /// Set when mail stopped after repeated hard bounces.
     pub mail_stopped_at: Option<NaiveDateTime>,
+    /// May be named as a contributor on knowledge pages.
+    pub credit_consent: bool,
 }
 
 impl User {
@@ -57,6 +59,7 @@ pub struct Profile {
     pub district: String,
     pub role_title: String,
     pub language: String,
+    pub credit_consent: bool,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<i64> {

@@ -52,6 +52,7 @@ pub fn clean_profile(p: &user::Profile, errors: &mut FieldErrors) -> user::Profi
         district: p.district.trim().to_string(),
         role_title: p.role_title.trim().to_string(),
         language: if p.language.is_empty() { "en".into() } else { p.language.clone() },
+        credit_consent: p.credit_consent,
     };
     if out.name.is_empty() {
         errors.insert("name", "Enter your name.".into());
@@ -118,6 +119,7 @@ pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result
             district: reg.district.clone(),
             role_title: reg.role_title.clone(),
             language: reg.language.clone(),
+            credit_consent: true,
         },
         &mut errors,
     );

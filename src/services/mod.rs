@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod communities;
 pub mod deliver;
 pub mod digests;
+pub mod knowledge;
 pub mod moderate;
 pub mod posting;
 pub mod passwords;

@@ -107,6 +107,7 @@ pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, ses
             p { (t.field_email) ": " strong { (email) } }
             (input(Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
             (profile_fields(ctx, &form.organisation, &form.state, &form.district, &form.role_title, &form.language, errors))
+            div.field { label.check { input type="checkbox" name="credit_consent" value="on" checked[form.credit_consent]; " " (t.field_credit_consent) } }
             button type="submit" { (t.save) }
         }
         (delivery)

@@ -236,6 +236,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             @if can_flag && v.root.status == post::APPROVED { (flag_form(ctx, slug, &v.root)) }
         }
         @if a.moderator && v.root.status == post::APPROVED {
+            p.tools { a.button href={ "/kb/new?thread=" (v.root.id) } { (t.kb_distil) } }
             form.inline method="post" action={ "/c/" (slug) "/t/" (v.root.id) "/visibility" } {
                 (csrf_field(ctx))
                 input type="hidden" name="public" value=(if v.root.is_public { "0" } else { "1" });

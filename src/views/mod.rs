@@ -9,6 +9,7 @@ pub mod moderation;
 pub mod errors;
 pub mod home;
 pub mod i18n;
+pub mod knowledge;
 pub mod mail;
 pub mod mail_pages;
 
@@ -41,6 +42,11 @@ impl Ctx {
 }
 
 pub fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    layout_with_head(ctx, title, html! {}, body)
+}
+
+/// The layout with extra elements in <head> (page looks, feeds).
+pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> Markup {
     let t = ctx.t();
     let other = ctx.lang.other();
     html! {
@@ -52,6 +58,8 @@ pub fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 title { (title) " · " (t.site_name) }
                 link rel="stylesheet" href="/static/style.css";
                 link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
+                link rel="alternate" type="application/atom+xml" title="solex" href="/kb/feed.atom";
+                (head)
             }
             body {
                 a.skip href="#main" { (t.skip_link) }
@@ -64,6 +72,7 @@ pub fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     nav aria-label=(t.nav_label) {
                         ul {
                             li { a href="/" { (t.nav_home) } }
+                            li { a href="/kb" { (t.nav_knowledge) } }
                             li { a href="/communities" { (t.nav_communities) } }
                             @if let Some(v) = &ctx.viewer {
                                 li { a href="/dashboard" { (t.nav_dashboard) } }

@@ -269,6 +269,7 @@ async fn profile_form(state: web::Data<AppState>, member: Member, q: web::Query<
         district: u.district.clone(),
         role_title: u.role_title.clone(),
         language: u.language.clone(),
+        credit_consent: u.credit_consent,
     };
     Ok(page(200, profile_page(&state, &member, &form, &FieldErrors::new(), q.saved.is_some()).await?))
 }
@@ -287,11 +288,13 @@ struct ProfileForm {
     role_title: String,
     #[serde(default)]
     language: String,
+    #[serde(default)]
+    credit_consent: Option<String>,
 }
 
 async fn profile(state: web::Data<AppState>, member: Member, form: CsrfForm<ProfileForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
-    let p = Profile { name: f.name, organisation: f.organisation, state: f.state, district: f.district, role_title: f.role_title, language: f.language };
+    let p = Profile { name: f.name, organisation: f.organisation, state: f.state, district: f.district, role_title: f.role_title, language: f.language, credit_consent: f.credit_consent.is_some() };
     let user_id = member.principal.user.id;
     let q = p.clone();
     match state.db(move |c| accounts::update_profile(c, user_id, &q)).await {

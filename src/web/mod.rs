@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod communities;
+pub mod knowledge;
 pub mod mail;
 pub mod moderation;
 pub mod upload;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     communities::routes(cfg);
     moderation::routes(cfg);
     mail::routes(cfg);
+    knowledge::routes(cfg);
 }
 
 impl ResponseError for AppError {

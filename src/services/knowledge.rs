@@ -1,0 +1,525 @@
+//! The knowledge base (Figure 2.5): moderators distil approved threads into
+//! subject-problem-solution pages; pages keep every revision, know their links and
+//! backlinks, can be withdrawn (410) or renamed (redirect), and theme hubs follow them.
+
+use crate::db::{write_tx, DbConn};
+use crate::error::{AppError, FieldErrors};
+use crate::markdown;
+use crate::models::{self, page, post, user};
+use crate::services::accounts::Principal;
+use crate::vocab;
+
+pub const MAX_SECTION: usize = 40_000;
+
+pub fn may_edit(p: &Principal) -> bool {
+    p.roles.is_admin() || p.roles.is_moderator()
+}
+
+fn require_editor(p: &Principal) -> Result<(), AppError> {
+    if may_edit(p) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PageForm {
+    pub slug: String,
+    pub title: String,
+    pub problem: String,
+    pub solution: String,
+    pub themes: Vec<String>,
+    pub sector: String,
+    pub state: String,
+    pub district: String,
+    pub language: String,
+    pub translation_slug: String,
+    pub contributors: String,
+    pub sources: String,
+    pub source_threads: String,
+    pub revision: i32,
+    pub note: String,
+}
+
+impl PageForm {
+    pub fn of(p: &page::Page) -> PageForm {
+        PageForm {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            problem: p.problem_md.clone(),
+            solution: p.solution_md.clone(),
+            themes: p.theme_list().into_iter().map(str::to_string).collect(),
+            sector: p.sector.clone(),
+            state: p.state.clone(),
+            district: p.district.clone(),
+            language: p.language.clone(),
+            translation_slug: p.translation_slug.clone(),
+            contributors: p.contributors.clone(),
+            sources: p.sources.clone(),
+            source_threads: p.source_threads.clone(),
+            revision: p.revision,
+            note: String::new(),
+        }
+    }
+}
+
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(80).collect()
+}
+
+/// Paths under /kb/ that are not pages.
+const RESERVED: &[&str] = &["new", "pages", "themes", "feed-atom"];
+
+fn valid_slug(s: &str) -> bool {
+    !RESERVED.contains(&s)
+        && !s.is_empty() && s.len() <= 80 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-')
+}
+
+/// Slugs of other knowledge pages a text links to (`/kb/SLUG` links).
+pub fn internal_links(markdown_text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut out = Vec::new();
+    for ev in Parser::new(markdown_text) {
+        if let Event::Start(Tag::Link { dest_url, .. }) = ev {
+            let dest = dest_url.to_string();
+            let path = dest.split(['?', '#']).next().unwrap_or("");
+            if let Some(slug) = path.strip_prefix("/kb/") {
+                let slug = slug.trim_end_matches('/');
+                if valid_slug(slug) && !out.iter().any(|s: &String| s == slug) {
+                    out.push(slug.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The page body: both sections under headings in the page's language, sanitised.
+pub fn render_body(language: &str, problem: &str, solution: &str) -> String {
+    let (p, s) = if language == "hi" { ("समस्या", "समाधान") } else { ("Problem", "Solution") };
+    format!(
+        "<section class=\"problem\"><h2>{p}</h2>{}</section><section class=\"solution\"><h2>{s}</h2>{}</section>",
+        markdown::to_safe_html(problem),
+        markdown::to_safe_html(solution)
+    )
+}
+
+fn lines_clean(text: &str, max_lines: usize) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).take(max_lines).map(|l| l.chars().take(300).collect::<String>()).collect::<Vec<_>>().join("\n")
+}
+
+/// Checks a page form and turns it into stored content.
+pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
+    let title = form.title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.insert("title", "Give the subject in at most 200 characters.".into());
+    }
+    for (field, text, label) in [("problem", &form.problem, "problem"), ("solution", &form.solution, "solution")] {
+        if text.trim().is_empty() {
+            errors.insert(field, format!("Describe the {label}."));
+        } else if text.chars().count() > MAX_SECTION {
+            errors.insert(field, format!("Use at most {MAX_SECTION} characters."));
+        }
+    }
+    let mut themes: Vec<&str> = Vec::new();
+    for t in &form.themes {
+        if vocab::is_theme(t) {
+            if !themes.contains(&t.as_str()) {
+                themes.push(t);
+            }
+        } else {
+            errors.insert("themes", "Choose themes from the list.".into());
+        }
+    }
+    if themes.is_empty() && !errors.contains_key("themes") {
+        errors.insert("themes", "Choose at least one theme, so the page appears in its hub.".into());
+    }
+    let language = if form.language == "hi" { "hi" } else { "en" };
+    let state = if form.state.trim().is_empty() {
+        String::new()
+    } else {
+        vocab::canonical_state(&form.state).map(str::to_string).unwrap_or_else(|| {
+            errors.insert("state", "Choose a state or union territory from the list.".into());
+            String::new()
+        })
+    };
+    let sector = if form.sector.trim().is_empty() {
+        String::new()
+    } else {
+        vocab::canonical_sector(&form.sector).map(str::to_string).unwrap_or_else(|| {
+            errors.insert("sector", "Choose a sector from the list.".into());
+            String::new()
+        })
+    };
+    let translation_slug = form.translation_slug.trim().to_string();
+    if !translation_slug.is_empty() && !valid_slug(&translation_slug) {
+        errors.insert("translation_slug", "Give the web name of the page in the other language.".into());
+    }
+    let threads: Vec<String> = form.source_threads.split([',', ' ']).filter(|t| !t.is_empty()).map(str::to_string).collect();
+    if threads.iter().any(|t| t.parse::<i64>().is_err()) {
+        errors.insert("source_threads", "List thread numbers separated by commas.".into());
+    }
+    let problem = form.problem.trim().replace("\r\n", "\n");
+    let solution = form.solution.trim().replace("\r\n", "\n");
+    page::Content {
+        body_html: render_body(language, &problem, &solution),
+        title,
+        problem_md: problem,
+        solution_md: solution,
+        themes: themes.join(","),
+        sector,
+        state,
+        district: form.district.trim().chars().take(100).collect(),
+        language: language.into(),
+        translation_slug,
+        contributors: lines_clean(&form.contributors, 50),
+        sources: lines_clean(&form.sources, 50),
+        source_threads: threads.join(","),
+    }
+}
+
+/// Internal links that point nowhere, reported after saving.
+fn broken_links(conn: &mut DbConn, c: &page::Content) -> Result<Vec<String>, AppError> {
+    let mut broken = Vec::new();
+    for slug in internal_links(&format!("{}\n{}", c.problem_md, c.solution_md)) {
+        if !page::slug_exists(conn, &slug)? {
+            broken.push(slug);
+        }
+    }
+    Ok(broken)
+}
+
+fn snapshot(c: &page::Content) -> String {
+    serde_json::to_string(c).unwrap_or_default()
+}
+
+fn store_links(conn: &mut DbConn, page_id: i64, c: &page::Content) -> diesel::QueryResult<()> {
+    page::set_links(conn, page_id, &internal_links(&format!("{}\n{}", c.problem_md, c.solution_md)))
+}
+
+pub struct Saved {
+    pub slug: String,
+    pub broken_links: Vec<String>,
+}
+
+/// Creates a draft (status `draft`, revision 1). `status` may be `published` for imports.
+pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str, published_at: Option<chrono::NaiveDateTime>) -> Result<Saved, AppError> {
+    let mut errors = FieldErrors::new();
+    let content = clean(form, &mut errors);
+    let slug = if form.slug.trim().is_empty() { slugify(&content.title) } else { form.slug.trim().to_string() };
+    if !valid_slug(&slug) {
+        errors.insert("slug", "Give a web name of lowercase letters, digits and hyphens.".into());
+    } else if page::slug_exists(conn, &slug)? {
+        errors.insert("slug", format!("The web name {slug} is already used."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let broken = broken_links(conn, &content)?;
+    write_tx(conn, |tx| {
+        let now = models::now();
+        let id = page::insert(tx, &page::NewPage { slug: &slug, status, created_by: by, created_at: now, updated_at: now, published_at }, &content)?;
+        page::add_revision(tx, id, 1, &snapshot(&content), by, if form.note.is_empty() { "created" } else { &form.note }, now)?;
+        store_links(tx, id, &content)?;
+        if status == page::PUBLISHED {
+            let created = page::find(tx, id)?;
+            mark_threads_consolidated(tx, &created)?;
+        }
+        Ok::<_, AppError>(())
+    })?;
+    Ok(Saved { slug, broken_links: broken })
+}
+
+pub fn create_draft(conn: &mut DbConn, who: &Principal, form: &PageForm) -> Result<Saved, AppError> {
+    require_editor(who)?;
+    create(conn, Some(who.user.id), form, page::DRAFT, None)
+}
+
+fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page) -> diesel::QueryResult<()> {
+    for id in p.thread_ids() {
+        if let Ok(root) = post::find(conn, id) {
+            if root.consolidated_at.is_none() {
+                post::mark_consolidated(conn, root.id, models::now())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Saves new content as the next revision.
+pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
+    let mut errors = FieldErrors::new();
+    let content = clean(form, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let broken = broken_links(conn, &content)?;
+    write_tx(conn, |tx| {
+        let now = models::now();
+        if !page::update_content(tx, page_id, form.revision, &content, now)? {
+            return Err(AppError::Conflict("Someone saved this page while you were editing it. Reload it and apply your changes again.".into()));
+        }
+        page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, if form.note.is_empty() { "edited" } else { &form.note }, now)?;
+        store_links(tx, page_id, &content)?;
+        Ok(())
+    })?;
+    Ok(broken)
+}
+
+pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
+    require_editor(who)?;
+    save(conn, Some(who.user.id), page_id, form)
+}
+
+pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), AppError> {
+    require_editor(who)?;
+    write_tx(conn, |tx| {
+        let p = page::find(tx, page_id)?;
+        let now = models::now();
+        page::set_status(tx, p.id, page::PUBLISHED, "", Some(p.published_at.unwrap_or(now)), now)?;
+        mark_threads_consolidated(tx, &p)?;
+        Ok(())
+    })
+}
+
+pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) -> Result<(), AppError> {
+    require_editor(who)?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::field("note", "Say why the page is withdrawn; visitors will read it."));
+    }
+    let p = page::find(conn, page_id)?;
+    page::set_status(conn, p.id, page::WITHDRAWN, note, p.published_at, models::now())?;
+    Ok(())
+}
+
+/// Gives a page a new web name; the old one redirects and links follow.
+pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) -> Result<String, AppError> {
+    require_editor(who)?;
+    let new_slug = new_slug.trim().to_string();
+    if !valid_slug(&new_slug) {
+        return Err(AppError::field("new_slug", "Give a web name of lowercase letters, digits and hyphens."));
+    }
+    write_tx(conn, |tx| {
+        let p = page::find(tx, page_id)?;
+        if new_slug == p.slug {
+            return Ok(new_slug.clone());
+        }
+        if page::find_by_slug(tx, &new_slug)?.is_some() {
+            return Err(AppError::field("new_slug", format!("The web name {new_slug} is already used.")));
+        }
+        let now = models::now();
+        page::rename(tx, p.id, &new_slug, now)?;
+        page::add_redirect(tx, &p.slug, p.id)?;
+        page::retarget_links(tx, &p.slug, &new_slug)?;
+        Ok(new_slug.clone())
+    })
+}
+
+pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i32) -> Result<(), AppError> {
+    require_editor(who)?;
+    let p = page::find(conn, page_id)?;
+    let snap = page::revisions(conn, page_id)?.into_iter().find(|r| r.0 == to_revision).ok_or(AppError::NotFound)?;
+    let content: page::Content = serde_json::from_str(&snap.1).map_err(|e| AppError::Internal(format!("revision snapshot: {e}")))?;
+    let form = PageForm {
+        revision: p.revision,
+        note: format!("rolled back to revision {to_revision}"),
+        themes: content.themes.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+        title: content.title,
+        problem: content.problem_md,
+        solution: content.solution_md,
+        sector: content.sector,
+        state: content.state,
+        district: content.district,
+        language: content.language,
+        translation_slug: content.translation_slug,
+        contributors: content.contributors,
+        sources: content.sources,
+        source_threads: content.source_threads,
+        slug: p.slug.clone(),
+    };
+    save(conn, Some(who.user.id), page_id, &form).map(|_| ())
+}
+
+pub struct Revision {
+    pub number: i32,
+    pub content: page::Content,
+    pub editor: Option<String>,
+    pub at: chrono::NaiveDateTime,
+    pub note: String,
+}
+
+pub fn revisions(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(page::Page, Vec<Revision>), AppError> {
+    require_editor(who)?;
+    let p = page::find(conn, page_id)?;
+    let mut out = Vec::new();
+    for (number, snap, by, at, note) in page::revisions(conn, page_id)? {
+        let content = serde_json::from_str(&snap).map_err(|e| AppError::Internal(format!("revision snapshot: {e}")))?;
+        let editor = match by {
+            Some(id) => Some(user::find(conn, id)?.name),
+            None => None,
+        };
+        out.push(Revision { number, content, editor, at, note });
+    }
+    Ok((p, out))
+}
+
+pub enum Lookup {
+    Found(Box<PageView>),
+    Moved(String),
+    Gone { title: String, note: String },
+}
+
+pub struct PageView {
+    pub page: page::Page,
+    pub backlinks: Vec<page::Page>,
+    pub related: Vec<page::Page>,
+    pub translation: Option<page::Page>,
+    pub look: (String, String),
+    pub threads: Vec<(i64, String, String)>,
+}
+
+pub const LAYOUTS: &[&str] = &["classic", "wide", "card"];
+pub const DEFAULT_LOOK: (&str, &str) = ("classic", "#0b5d6b");
+
+/// A page as the public (or an editor, for drafts) sees it.
+pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Result<Lookup, AppError> {
+    let editor = viewer.is_some_and(may_edit);
+    let Some(p) = page::find_by_slug(conn, slug)? else {
+        return match page::redirect_target(conn, slug)? {
+            Some(to) => Ok(Lookup::Moved(to)),
+            None => Err(AppError::NotFound),
+        };
+    };
+    if p.status == page::WITHDRAWN && !editor {
+        return Ok(Lookup::Gone { title: p.title, note: p.withdrawn_note });
+    }
+    if p.status == page::DRAFT && !editor {
+        return Err(AppError::NotFound);
+    }
+    let backlinks = page::backlinks(conn, &p.slug)?.into_iter().filter(|b| b.id != p.id).collect();
+    let first_theme = p.theme_list().first().map(|s| s.to_string()).unwrap_or_default();
+    let related = page::published_with_theme(conn, &first_theme)?.into_iter().filter(|r| r.id != p.id && r.language == p.language).take(5).collect();
+    let translation = if p.translation_slug.is_empty() { None } else { page::find_by_slug(conn, &p.translation_slug)?.filter(|t| t.status == page::PUBLISHED) };
+    let look = page::look(conn, &first_theme)?.unwrap_or((DEFAULT_LOOK.0.into(), DEFAULT_LOOK.1.into()));
+    // Source threads are linked only where they are public.
+    let mut threads = Vec::new();
+    for id in p.thread_ids() {
+        if let Ok(root) = post::find(conn, id) {
+            let c = crate::models::community::find(conn, root.community_id)?;
+            if root.status == post::APPROVED && (root.is_public || c.public_threads) {
+                threads.push((root.id, c.slug.clone(), root.title.clone()));
+            }
+        }
+    }
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads })))
+}
+
+pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {
+    if !vocab::is_theme(theme) {
+        return Err(AppError::NotFound);
+    }
+    let pages = page::published_with_theme(conn, theme)?;
+    // Themes that share pages with this one, with how many: the hub's neighbours.
+    let mut near: Vec<(String, usize)> = Vec::new();
+    for p in &pages {
+        for t in p.theme_list() {
+            if t != theme {
+                match near.iter_mut().find(|(n, _)| n == t) {
+                    Some((_, c)) => *c += 1,
+                    None => near.push((t.to_string(), 1)),
+                }
+            }
+        }
+    }
+    near.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok((pages, near))
+}
+
+/// Theme hubs with their page counts, and the newest pages.
+pub fn home(conn: &mut DbConn) -> Result<(Vec<(&'static str, usize)>, Vec<page::Page>), AppError> {
+    let all = page::published(conn, 10_000)?;
+    let counts = vocab::THEMES.iter().map(|(slug, _, _)| (*slug, all.iter().filter(|p| p.theme_list().contains(slug)).count())).collect();
+    Ok((counts, all.into_iter().take(20).collect()))
+}
+
+/// Everything the consolidated-reply builder shows: the approved posts of the chosen threads
+/// (each checked against the moderator's rights) and a contributor list from their authors.
+pub struct Builder {
+    pub posts: Vec<(post::Post, String, String)>,
+    pub contributors: String,
+    pub thread_ids: String,
+    pub title: String,
+    pub themes: Vec<String>,
+    pub state: String,
+    pub sector: String,
+}
+
+pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Builder, AppError> {
+    require_editor(who)?;
+    let mut posts = Vec::new();
+    let mut contributors: Vec<String> = Vec::new();
+    let mut first: Option<post::Post> = None;
+    for &id in threads.iter().take(10) {
+        let root = post::find(conn, id)?;
+        if !root.is_query() || root.status != post::APPROVED || !(who.roles.moderates(root.community_id) || who.roles.is_admin()) {
+            return Err(AppError::Forbidden);
+        }
+        let mut thread = vec![(root.clone(), user::find(conn, root.author_id)?)];
+        for (r, _) in post::replies(conn, root.id, None, false)? {
+            let author = user::find(conn, r.author_id)?;
+            thread.push((r, author));
+        }
+        for (p, u) in thread {
+            let credit = if u.credit_consent {
+                if u.organisation.is_empty() { u.name.clone() } else { format!("{} | {}", u.name, u.organisation) }
+            } else {
+                "A community member".to_string()
+            };
+            if !contributors.contains(&credit) {
+                contributors.push(credit.clone());
+            }
+            posts.push((p, u.name.clone(), credit));
+        }
+        first.get_or_insert(root);
+    }
+    let first = first.ok_or_else(|| AppError::BadRequest("Choose at least one thread.".into()))?;
+    Ok(Builder {
+        posts,
+        contributors: contributors.join("\n"),
+        thread_ids: threads.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","),
+        title: first.title.clone(),
+        themes: first.theme_list().into_iter().map(str::to_string).collect(),
+        state: first.state.clone(),
+        sector: first.sector.clone(),
+    })
+}
+
+/// Pages for the editors' list: every status.
+pub fn all_pages(conn: &mut DbConn, who: &Principal) -> Result<Vec<page::Page>, AppError> {
+    require_editor(who)?;
+    Ok(page::all(conn)?)
+}
+
+pub fn set_look(conn: &mut DbConn, who: &Principal, theme: &str, layout: &str, accent: &str) -> Result<(), AppError> {
+    if !who.roles.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    if !vocab::is_theme(theme) {
+        return Err(AppError::field("theme", "Choose a theme."));
+    }
+    if !LAYOUTS.contains(&layout) {
+        return Err(AppError::field("layout", "Choose a layout."));
+    }
+    let ok = accent.len() == 7 && accent.starts_with('#') && accent[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    if !ok {
+        return Err(AppError::field("accent", "Give a colour like #0b5d6b."));
+    }
+    page::set_look(conn, theme, layout, accent)?;
+    Ok(())
+}

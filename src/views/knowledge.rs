@@ -1,0 +1,285 @@
+//! Knowledge pages, theme hubs, the consolidated-reply builder and the page editor.
+
+use maud::{html, Markup, PreEscaped};
+
+use super::communities::theme_names;
+use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, Ctx, Field, Strings};
+use crate::error::FieldErrors;
+use crate::models::page::Page;
+use crate::services::knowledge::{Builder, PageForm, PageView, Revision, LAYOUTS};
+use crate::vocab;
+
+fn page_link(p: &Page) -> Markup {
+    html! { a href={ "/kb/" (p.slug) } lang=(p.language) { (p.title) } }
+}
+
+fn theme_label(ctx: &Ctx, slug: &str) -> String {
+    theme_names(ctx, &[slug])
+}
+
+pub fn home(ctx: &Ctx, counts: &[(&str, usize)], recent: &[Page]) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.kb_title, html! {
+        h1 { (t.kb_title) }
+        p.lead { (t.kb_intro) }
+        h2 { (t.kb_themes) }
+        ul.hubs {
+            @for (slug, n) in counts {
+                li { a href={ "/kb/themes/" (slug) } { (theme_label(ctx, slug)) } " (" (n) ")" }
+            }
+        }
+        h2 { (t.kb_recent) }
+        @if recent.is_empty() { p { (t.no_threads) } }
+        ul.threads {
+            @for p in recent {
+                li { (page_link(p)) p.meta { (theme_names(ctx, &p.theme_list())) @if !p.state.is_empty() { " · " (p.state) } } }
+            }
+        }
+        p { a href="/kb/feed.atom" { "Atom" } }
+    })
+}
+
+pub fn hub(ctx: &Ctx, theme: &str, pages: &[Page], near: &[(String, usize)]) -> Markup {
+    let t = ctx.t();
+    let name = theme_label(ctx, theme);
+    let head = html! { link rel="alternate" type="application/atom+xml" title=(name) href={ "/kb/themes/" (theme) "/feed.atom" }; };
+    layout_with_head(ctx, &name, head, html! {
+        p.crumbs { a href="/kb" { (t.kb_title) } }
+        h1 { (name) }
+        @if pages.is_empty() { p { (t.no_threads) } }
+        ul.threads {
+            @for p in pages {
+                li { (page_link(p)) p.meta { (p.language) @if !p.sector.is_empty() { " · " (p.sector) } @if !p.state.is_empty() { " · " (p.state) } } }
+            }
+        }
+        @if !near.is_empty() {
+            h2 { (t.kb_near) }
+            ul { @for (n, c) in near { li { a href={ "/kb/themes/" (n) } { (theme_label(ctx, n)) } " (" (c) ")" } } }
+        }
+        p { a href={ "/kb/themes/" (theme) "/feed.atom" } { "Atom" } }
+    })
+}
+
+pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
+    let t = ctx.t();
+    let p = &v.page;
+    let first_theme = p.theme_list().first().map(|s| s.to_string()).unwrap_or_default();
+    let head = html! {
+        link rel="stylesheet" href={ "/static/themes/" (v.look.0) ".css" };
+        link rel="stylesheet" href={ "/looks/" (first_theme) ".css" };
+        @if let Some(tr) = &v.translation { link rel="alternate" hreflang=(tr.language) href={ "/kb/" (tr.slug) }; }
+    };
+    layout_with_head(ctx, &p.title, head, html! {
+        p.crumbs { a href="/kb" { (t.kb_title) } @for th in p.theme_list() { " · " a href={ "/kb/themes/" (th) } { (theme_label(ctx, th)) } } }
+        article.kb.{ "layout-" (v.look.0) } lang=(p.language) {
+            @if p.status != "published" { p.note { (p.status) } }
+            h1 { (p.title) }
+            p.meta {
+                @if !p.sector.is_empty() { (p.sector) " · " }
+                @if !p.district.is_empty() { (p.district) ", " }
+                @if !p.state.is_empty() { (p.state) " · " }
+                @if let Some(d) = p.published_at { (d.format("%Y-%m-%d")) }
+            }
+            @if let Some(tr) = &v.translation { p { a href={ "/kb/" (tr.slug) } hreflang=(tr.language) lang=(tr.language) { (if tr.language == "hi" { "हिन्दी में पढ़ें" } else { "Read in English" }) } } }
+            div.body { (PreEscaped(&p.body_html)) }
+            @if !p.contributors.is_empty() {
+                h2 { (t.kb_contributors) }
+                ul { @for c in p.contributors.lines() { li { (c.replace(" | ", ", ")) } } }
+            }
+            @if !p.sources.is_empty() {
+                h2 { (t.kb_sources) }
+                ul { @for s in p.sources.lines() { li { (s) } } }
+            }
+            @if !v.threads.is_empty() {
+                h2 { (t.kb_threads) }
+                ul { @for (id, slug, title) in &v.threads { li { a href={ "/c/" (slug) "/t/" (id) } { (title) } } } }
+            }
+        }
+        @if !v.backlinks.is_empty() {
+            aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(b)) } } } }
+        }
+        @if !v.related.is_empty() {
+            aside aria-labelledby="related-h" { h2 #related-h { (t.kb_related) } ul { @for r in &v.related { li { (page_link(r)) } } } }
+        }
+        @if editor { p.tools { a href={ "/kb/" (p.slug) "/edit" } { (t.kb_edit) } " · " a href={ "/kb/" (p.slug) "/revisions" } { (t.history) } } }
+    })
+}
+
+pub fn gone(ctx: &Ctx, title: &str, note: &str) -> Markup {
+    let t = ctx.t();
+    layout(ctx, title, html! {
+        h1 { (title) }
+        p { (t.error_410_body) }
+        @if !note.is_empty() { p.note { (note) } }
+        p { a href="/kb" { (t.kb_title) } }
+    })
+}
+
+fn area(name: &'static str, label: &str, value: &str, hint: Option<&str>, rows: u32, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(h) = hint { p.hint { (h) } }
+            @if let Some(e) = error { p.error { (e) } }
+            textarea id=(name) name=(name) rows=(rows) { (value) }
+        }
+    }
+}
+
+fn sector_options(t: &Strings) -> Vec<(String, String)> {
+    std::iter::once((String::new(), t.choose_state.to_string())).chain(vocab::SECTORS.iter().map(|s| (s.to_string(), s.to_string()))).collect()
+}
+
+pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: bool) -> Markup {
+    let t = ctx.t();
+    let hindi = ctx.lang == super::Lang::Hi;
+    html! {
+        (input(Field::new("title", t.kb_subject, &f.title).required(), errors))
+        @if with_slug { (input(Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors)) }
+        (area("problem", t.kb_problem, &f.problem, Some(t.field_body_hint), 8, errors))
+        (area("solution", t.kb_solution, &f.solution, Some(t.kb_link_hint), 12, errors))
+        fieldset.field.has-error[errors.contains_key("themes")] #themes {
+            legend { (t.field_themes) }
+            @if let Some(e) = errors.get("themes") { p.error { (e) } }
+            @for (slug, en, hi) in vocab::THEMES {
+                label.check { input type="checkbox" name="themes" value=(slug) checked[f.themes.iter().any(|c| c == slug)]; " " (if hindi { *hi } else { *en }) }
+            }
+        }
+        (select("sector", t.field_sector, &sector_options(t), &f.sector, errors))
+        (select("state", t.field_state, &state_options(t), &f.state, errors))
+        (input(Field::new("district", t.field_district, &f.district), errors))
+        (select("language", t.field_language, &super::language_options(), &f.language, errors))
+        (input(Field::new("translation_slug", t.kb_translation, &f.translation_slug), errors))
+        (area("contributors", t.kb_contributors, &f.contributors, Some(t.kb_contributors_hint), 4, errors))
+        (area("sources", t.kb_sources, &f.sources, None, 3, errors))
+        (input(Field::new("source_threads", t.kb_threads, &f.source_threads), errors))
+    }
+}
+
+pub fn builder(ctx: &Ctx, b: &Builder, f: &PageForm, picked: &[i64], errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let threads_q: String = b.thread_ids.split(',').map(|id| format!("thread={id}")).collect::<Vec<_>>().join("&");
+    layout(ctx, t.kb_builder, html! {
+        h1 { (t.kb_builder) }
+        p { (t.kb_builder_intro) }
+        form method="get" action="/kb/new" {
+            @for id in b.thread_ids.split(',') { input type="hidden" name="thread" value=(id); }
+            ol.queue {
+                @for (p, author, _) in &b.posts {
+                    li.item {
+                        label.check { input type="checkbox" name="pick" value=(p.id) checked[picked.contains(&p.id)]; " " strong { (author) } @if !p.title.is_empty() { ": " (p.title) } }
+                        div.body.excerpt { (PreEscaped(&p.body_html)) }
+                    }
+                }
+            }
+            button.secondary type="submit" { (t.kb_use_excerpts) }
+        }
+        h2 { (t.kb_new_page) }
+        (error_summary(ctx, errors))
+        form method="post" action={ "/kb/new?" (threads_q) } novalidate {
+            (csrf_field(ctx))
+            (page_fields(ctx, f, errors, true))
+            button type="submit" { (t.kb_save_draft) }
+        }
+    })
+}
+
+pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &[String], notice_text: Option<&str>) -> Markup {
+    let t = ctx.t();
+    let base = format!("/kb/{}", p.slug);
+    layout(ctx, t.kb_edit, html! {
+        p.crumbs { a href="/kb/pages" { (t.kb_pages) } " · " a href=(base) { (p.title) } }
+        h1 { (t.kb_edit) ": " (p.title) }
+        p.meta { (p.status) " · r" (p.revision) }
+        @if let Some(n) = notice_text { (notice(n)) }
+        @if !broken.is_empty() { div.note role="alert" { (t.kb_broken_links) ": " @for b in broken { code { "/kb/" (b) } " " } } }
+        (error_summary(ctx, errors))
+        form method="post" action={ (base) "/edit" } novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="revision" value=(f.revision);
+            (page_fields(ctx, f, errors, false))
+            (input(Field::new("note", t.kb_change_note, &f.note), errors))
+            button type="submit" name="action" value="save" { (t.save) } " "
+            @if p.status != "published" { button type="submit" name="action" value="publish" { (t.kb_publish) } }
+        }
+        h2 { (t.kb_rename) }
+        form method="post" action={ (base) "/rename" } {
+            (csrf_field(ctx))
+            (input(Field::new("new_slug", t.field_slug, &p.slug), errors))
+            button.secondary type="submit" { (t.kb_rename) }
+        }
+        @if p.status == "published" {
+            h2 { (t.kb_withdraw) }
+            form method="post" action={ (base) "/withdraw" } {
+                (csrf_field(ctx))
+                (input(Field::new("note", t.kb_withdraw_note, ""), errors))
+                button.secondary type="submit" { (t.kb_withdraw) }
+            }
+        }
+    })
+}
+
+pub fn pages(ctx: &Ctx, pages: &[Page]) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.kb_pages, html! {
+        h1 { (t.kb_pages) }
+        div.table-wrap { table {
+            thead { tr { th { (t.kb_subject) } th { (t.col_action) } th { (t.col_when) } } }
+            tbody { @for p in pages { tr {
+                td { a href={ "/kb/" (p.slug) "/edit" } lang=(p.language) { (p.title) } }
+                td { (p.status) " · r" (p.revision) }
+                td { (format_time(&p.updated_at)) }
+            } } }
+        } }
+    })
+}
+
+pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision]) -> Markup {
+    let t = ctx.t();
+    let base = format!("/kb/{}", p.slug);
+    layout(ctx, t.history, html! {
+        p.crumbs { a href={ (base) "/edit" } { (p.title) } }
+        h1 { (t.history) }
+        ol.log reversed {
+            @for r in revs {
+                li {
+                    "r" (r.number) " · " (format_time(&r.at)) " · " (r.editor.as_deref().unwrap_or("content/")) " · " (r.note) " · "
+                    a href={ (base) "/revisions/" (r.number) } { (t.what_changed) }
+                    @if r.number != p.revision {
+                        form.inline method="post" action={ (base) "/revisions/" (r.number) "/restore" } {
+                            (csrf_field(ctx)) " " button.link type="submit" { (t.kb_restore) }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub fn revision_diff(ctx: &Ctx, p: &Page, number: i32, before: &str, after: &str) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.what_changed, html! {
+        p.crumbs { a href={ "/kb/" (p.slug) "/revisions" } { (t.history) } }
+        h1 { (p.title) " · r" (number) }
+        (super::communities::diff_view(before, after))
+    })
+}
+
+pub fn looks(ctx: &Ctx, rows: &[(String, String, String)], errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let theme_opts: Vec<(String, String)> = vocab::THEMES.iter().map(|(s, en, _)| (s.to_string(), en.to_string())).collect();
+    let layout_opts: Vec<(String, String)> = LAYOUTS.iter().map(|l| (l.to_string(), l.to_string())).collect();
+    layout(ctx, t.kb_looks, html! {
+        h1 { (t.kb_looks) }
+        ul { @for (th, l, a) in rows { li { (theme_label(ctx, th)) ": " (l) " · " code { (a) } } } }
+        (error_summary(ctx, errors))
+        form method="post" action="/admin/looks" novalidate {
+            (csrf_field(ctx))
+            (select("theme", t.field_theme, &theme_opts, "", errors))
+            (select("layout", t.kb_layout, &layout_opts, "classic", errors))
+            (input(Field::new("accent", t.kb_accent, "#0b5d6b").kind("color"), errors))
+            button type="submit" { (t.save) }
+        }
+    })
+}

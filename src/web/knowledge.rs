@@ -1,0 +1,328 @@
+//! Knowledge-base routes: public pages, hubs, feeds and sitemap; the builder and editor for
+//! moderators and administrators (checked by the service); page looks for administrators.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::{AppError, FieldErrors};
+use crate::models::page::{self, Page};
+use crate::services::knowledge::{self, Lookup, PageForm};
+use crate::views;
+use crate::web::communities::html;
+use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
+use crate::web::{see_other, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/kb", web::get().to(home))
+        .route("/kb/feed.atom", web::get().to(feed))
+        .route("/kb/new", web::get().to(builder))
+        .route("/kb/new", web::post().to(create))
+        .route("/kb/pages", web::get().to(pages))
+        .route("/kb/themes/{theme}", web::get().to(hub))
+        .route("/kb/themes/{theme}/feed.atom", web::get().to(theme_feed))
+        .route("/kb/{slug}", web::get().to(show))
+        .route("/kb/{slug}/edit", web::get().to(edit_form))
+        .route("/kb/{slug}/edit", web::post().to(edit))
+        .route("/kb/{slug}/rename", web::post().to(rename))
+        .route("/kb/{slug}/withdraw", web::post().to(withdraw))
+        .route("/kb/{slug}/revisions", web::get().to(revisions))
+        .route("/kb/{slug}/revisions/{n}", web::get().to(revision))
+        .route("/kb/{slug}/revisions/{n}/restore", web::post().to(restore))
+        .route("/looks/{theme}.css", web::get().to(look_css))
+        .route("/admin/looks", web::get().to(looks))
+        .route("/admin/looks", web::post().to(set_look))
+        .route("/sitemap.xml", web::get().to(sitemap));
+}
+
+async fn home(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {
+    let (counts, recent) = state.db(knowledge::home).await?;
+    Ok(html(200, views::knowledge::home(&visit.ctx, &counts, &recent)))
+}
+
+async fn hub(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let theme = path.into_inner();
+    let t2 = theme.clone();
+    let (pages, near) = state.db(move |c| knowledge::hub(c, &t2)).await?;
+    Ok(html(200, views::knowledge::hub(&visit.ctx, &theme, &pages, &near)))
+}
+
+async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let principal = visit.principal.clone();
+    match state.db(move |c| knowledge::lookup(c, principal.as_deref(), &slug)).await? {
+        Lookup::Found(v) => {
+            let editor = visit.principal.as_deref().is_some_and(knowledge::may_edit);
+            Ok(html(200, views::knowledge::page(&visit.ctx, &v, editor)))
+        }
+        Lookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header((header::LOCATION, format!("/kb/{to}"))).finish()),
+        Lookup::Gone { title, note } => Ok(html(410, views::knowledge::gone(&visit.ctx, &title, &note))),
+    }
+}
+
+fn form_from(raw: &RawForm) -> PageForm {
+    let get = |k: &str| raw.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    PageForm {
+        slug: get("slug"),
+        title: get("title"),
+        problem: get("problem"),
+        solution: get("solution"),
+        themes: raw.all("themes"),
+        sector: get("sector"),
+        state: get("state"),
+        district: get("district"),
+        language: get("language"),
+        translation_slug: get("translation_slug"),
+        contributors: get("contributors"),
+        sources: get("sources"),
+        source_threads: get("source_threads"),
+        revision: get("revision").parse().unwrap_or(0),
+        note: get("note"),
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+fn ids(q: &str, name: &str) -> Vec<i64> {
+    url::form_urlencoded::parse(q.as_bytes()).filter(|(k, _)| k == name).filter_map(|(_, v)| v.parse().ok()).collect()
+}
+
+async fn builder(state: web::Data<AppState>, member: Member, req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
+    let threads = ids(req.query_string(), "thread");
+    let picked = ids(req.query_string(), "pick");
+    let principal = member.principal.clone();
+    let b = state.db(move |c| knowledge::builder(c, &principal, &threads)).await?;
+    // Picked replies are quoted into the solution, each with its author.
+    let mut solution = String::new();
+    for (p, author, _) in b.posts.iter().filter(|(p, _, _)| picked.contains(&p.id)) {
+        let quoted: String = p.body_md.lines().map(|l| format!("> {l}\n")).collect();
+        solution.push_str(&format!("{quoted}>\n> — {author}\n\n"));
+    }
+    let form = PageForm {
+        title: b.title.clone(),
+        themes: b.themes.clone(),
+        state: b.state.clone(),
+        sector: b.sector.clone(),
+        contributors: b.contributors.clone(),
+        source_threads: b.thread_ids.clone(),
+        solution,
+        language: member.ctx.lang.code().into(),
+        ..Default::default()
+    };
+    Ok(html(200, views::knowledge::builder(&member.ctx, &b, &form, &picked, &FieldErrors::new())))
+}
+
+async fn create(state: web::Data<AppState>, member: Member, req: actix_web::HttpRequest, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let f = form_from(&form.1);
+    let (principal, ff) = (member.principal.clone(), f.clone());
+    match state.db(move |c| knowledge::create_draft(c, &principal, &ff)).await {
+        Ok(saved) => Ok(see_other(&format!("/kb/{}/edit?created=1", saved.slug))),
+        Err(AppError::Validation(errors)) => {
+            let threads = ids(req.query_string(), "thread");
+            let principal = member.principal.clone();
+            let b = state.db(move |c| knowledge::builder(c, &principal, &threads)).await?;
+            Ok(html(400, views::knowledge::builder(&member.ctx, &b, &f, &[], &errors)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn pages(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {
+    let principal = member.principal.clone();
+    let list = state.db(move |c| knowledge::all_pages(c, &principal)).await?;
+    Ok(html(200, views::knowledge::pages(&member.ctx, &list)))
+}
+
+async fn editable(state: &AppState, member: &Member, slug: String) -> Result<Page, AppError> {
+    if !knowledge::may_edit(&member.principal) {
+        return Err(AppError::Forbidden);
+    }
+    state.db(move |c| page::find_by_slug(c, &slug)?.ok_or(AppError::NotFound)).await
+}
+
+#[derive(Deserialize)]
+struct CreatedQuery {
+    #[serde(default)]
+    created: Option<String>,
+}
+
+async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<String>, q: web::Query<CreatedQuery>) -> Result<HttpResponse, AppError> {
+    let p = editable(&state, &member, path.into_inner()).await?;
+    let notice = q.created.as_ref().map(|_| member.ctx.t().saved_short);
+    Ok(html(200, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &FieldErrors::new(), &[], notice)))
+}
+
+async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let p = editable(&state, &member, path.into_inner()).await?;
+    let f = form_from(&form.1);
+    let publish = form.1.all("action").iter().any(|a| a == "publish");
+    let (principal, ff, id) = (member.principal.clone(), f.clone(), p.id);
+    match state.db(move |c| knowledge::edit(c, &principal, id, &ff)).await {
+        Ok(broken) => {
+            if publish {
+                let principal = member.principal.clone();
+                state.db(move |c| knowledge::publish(c, &principal, id)).await?;
+            }
+            let p2 = state.db(move |c| Ok(page::find(c, id)?)).await?;
+            Ok(html(200, views::knowledge::editor(&member.ctx, &p2, &PageForm::of(&p2), &FieldErrors::new(), &broken, Some(member.ctx.t().saved_short))))
+        }
+        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &f, &errors, &[], None))),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct RenameForm {
+    #[serde(default)]
+    new_slug: String,
+}
+
+async fn rename(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<RenameForm>) -> Result<HttpResponse, AppError> {
+    let p = editable(&state, &member, path.into_inner()).await?;
+    let (principal, new, id) = (member.principal.clone(), form.0.new_slug, p.id);
+    match state.db(move |c| knowledge::rename(c, &principal, id, &new)).await {
+        Ok(slug) => Ok(see_other(&format!("/kb/{slug}/edit"))),
+        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct WithdrawForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<WithdrawForm>) -> Result<HttpResponse, AppError> {
+    let p = editable(&state, &member, path.into_inner()).await?;
+    let (principal, note, id) = (member.principal.clone(), form.0.note, p.id);
+    match state.db(move |c| knowledge::withdraw(c, &principal, id, &note)).await {
+        Ok(()) => Ok(see_other(&format!("/kb/{}/edit", p.slug))),
+        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn revisions(state: web::Data<AppState>, member: Member, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let p = editable(&state, &member, path.into_inner()).await?;
+    let (principal, id) = (member.principal.clone(), p.id);
+    let (p, revs) = state.db(move |c| knowledge::revisions(c, &principal, id)).await?;
+    Ok(html(200, views::knowledge::revisions(&member.ctx, &p, &revs)))
+}
+
+fn as_text(c: &page::Content) -> String {
+    format!("# {}\n\n{}\n\n{}\n\n---\n{}\n{}\n{}", c.title, c.problem_md, c.solution_md, c.themes, c.contributors, c.sources)
+}
+
+async fn revision(state: web::Data<AppState>, member: Member, path: web::Path<(String, i32)>) -> Result<HttpResponse, AppError> {
+    let (slug, n) = path.into_inner();
+    let p = editable(&state, &member, slug).await?;
+    let (principal, id) = (member.principal.clone(), p.id);
+    let (p, revs) = state.db(move |c| knowledge::revisions(c, &principal, id)).await?;
+    let this = revs.iter().find(|r| r.number == n).ok_or(AppError::NotFound)?;
+    let before = revs.iter().find(|r| r.number == n - 1).map(|r| as_text(&r.content)).unwrap_or_default();
+    Ok(html(200, views::knowledge::revision_diff(&member.ctx, &p, n, &before, &as_text(&this.content))))
+}
+
+async fn restore(state: web::Data<AppState>, member: Member, path: web::Path<(String, i32)>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (slug, n) = path.into_inner();
+    let p = editable(&state, &member, slug).await?;
+    let (principal, id) = (member.principal.clone(), p.id);
+    state.db(move |c| knowledge::rollback(c, &principal, id, n)).await?;
+    Ok(see_other(&format!("/kb/{}/revisions", p.slug)))
+}
+
+/// The accent colour of a theme's pages, as CSS, so looks change without recompiling.
+async fn look_css(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let theme = path.into_inner();
+    let look = state.db(move |c| Ok(page::look(c, &theme)?)).await?;
+    let accent = look.map(|(_, a)| a).unwrap_or_else(|| knowledge::DEFAULT_LOOK.1.to_string());
+    // The colour was checked as #rrggbb when saved; check again before writing CSS.
+    let accent = if accent.len() == 7 && accent[1..].bytes().all(|b| b.is_ascii_hexdigit()) { accent } else { knowledge::DEFAULT_LOOK.1.to_string() };
+    Ok(HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(format!("article.kb {{ --accent: {accent}; }}\narticle.kb h1, article.kb h2 {{ color: var(--accent); }}\n")))
+}
+
+async fn looks(state: web::Data<AppState>, Admin(admin): Admin) -> Result<HttpResponse, AppError> {
+    let rows = state.db(|c| Ok(page::looks(c)?)).await?;
+    Ok(html(200, views::knowledge::looks(&admin.ctx, &rows, &FieldErrors::new())))
+}
+
+#[derive(Deserialize)]
+struct LookForm {
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    layout: String,
+    #[serde(default)]
+    accent: String,
+}
+
+async fn set_look(state: web::Data<AppState>, Admin(admin): Admin, form: CsrfForm<LookForm>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let principal = admin.principal.clone();
+    match state.db(move |c| knowledge::set_look(c, &principal, &f.theme, &f.layout, &f.accent)).await {
+        Ok(()) => Ok(see_other("/admin/looks")),
+        Err(AppError::Validation(errors)) => {
+            let rows = state.db(|c| Ok(page::looks(c)?)).await?;
+            Ok(html(400, views::knowledge::looks(&admin.ctx, &rows, &errors)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn atom(base: &str, title: &str, self_path: &str, pages: &[Page]) -> String {
+    let updated = pages.iter().filter_map(|p| p.published_at).max().unwrap_or_else(crate::models::now);
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>{}</title>\n<id>{base}{self_path}</id>\n<link rel=\"self\" href=\"{base}{self_path}\"/>\n<link href=\"{base}/kb\"/>\n<updated>{}Z</updated>\n",
+        xml_escape(title),
+        updated.format("%Y-%m-%dT%H:%M:%S")
+    );
+    for p in pages.iter().take(50) {
+        let when = p.published_at.unwrap_or(p.updated_at).format("%Y-%m-%dT%H:%M:%S");
+        out.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{base}/kb/{}</id>\n<link href=\"{base}/kb/{}\"/>\n<updated>{when}Z</updated>\n<author><name>solex</name></author>\n<summary>{}</summary>\n</entry>\n",
+            xml_escape(&p.title),
+            p.slug,
+            p.slug,
+            xml_escape(&crate::markdown::to_plain_text(&p.problem_md).chars().take(300).collect::<String>())
+        ));
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pages = state.db(|c| Ok(page::published(c, 50)?)).await?;
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, "solex knowledge base", "/kb/feed.atom", &pages)))
+}
+
+async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let theme = path.into_inner();
+    let t2 = theme.clone();
+    let (pages, _) = state.db(move |c| knowledge::hub(c, &t2)).await?;
+    let title = format!("solex: {}", crate::vocab::theme_label(&theme, false));
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, &title, &format!("/kb/themes/{theme}/feed.atom"), &pages)))
+}
+
+async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pages = state.db(|c| Ok(page::published(c, 50_000)?)).await?;
+    let base = &state.config.base_url;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    out.push_str(&format!("<url><loc>{base}/kb</loc></url>\n"));
+    for (slug, _, _) in crate::vocab::THEMES {
+        out.push_str(&format!("<url><loc>{base}/kb/themes/{slug}</loc></url>\n"));
+    }
+    for p in &pages {
+        out.push_str(&format!("<url><loc>{base}/kb/{}</loc><lastmod>{}</lastmod></url>\n", p.slug, p.updated_at.format("%Y-%m-%d")));
+    }
+    out.push_str("</urlset>\n");
+    Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(out))
+}
