@@ -111,3 +111,37 @@ fn a_query_goes_from_a_member_through_the_queue_to_another_member() {
     assert!(b.source().contains("What did Samalkha units save?"));
     b.find("form[action$='/reply'] textarea#body");
 }
+
+#[test]
+fn a_moderator_turns_a_thread_into_a_page_that_a_visitor_reads() {
+    use common::world::*;
+    let w = world();
+    let id = ask(&w, &w.alice, "Reusing foundry sand", "Where does your used sand go?");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+
+    let b = Browser::start();
+    b.goto(&format!("{}/login", w.app.base));
+    b.fill("#email", "mod@example.org");
+    b.fill("#password", PW);
+    b.click("form[action='/login'] button[type=submit]");
+    b.wait_url(|u| u.ends_with("/dashboard"));
+    b.goto(&format!("{}/c/{}/t/{id}", w.app.base, w.slug));
+    b.click(&format!("a[href='/kb/new?thread={id}']"));
+    b.wait_text("h1", |t| t == "Consolidated reply");
+    b.fill("#slug", "reusing-foundry-sand");
+    b.fill("#problem", "Used moulding sand is dumped by the roadside.");
+    b.fill("#solution", "Reclaim it mechanically; sell the rest to brick kilns.");
+    b.click("input[name='themes'][value='solid-waste']");
+    b.click("form[method='post'][action^='/kb/new'] button[type=submit]");
+    b.wait_url(|u| u.contains("/kb/reusing-foundry-sand/edit"));
+    b.click("button[value='publish']");
+    b.wait_text(".notice", |t| t == "Saved.");
+    drop(b);
+
+    let visitor = Browser::start();
+    visitor.goto(&format!("{}/kb/themes/solid-waste", w.app.base));
+    visitor.click("a[href='/kb/reusing-foundry-sand']");
+    visitor.wait_text("article.kb h1", |t| t == "Reusing foundry sand");
+    assert!(visitor.source().contains("sell the rest to brick kilns"));
+    assert!(!visitor.source().contains("/edit"), "no editing links for visitors");
+}
