@@ -137,22 +137,7 @@ pub fn enqueue_rendered(conn: &mut DbConn, message_id: &str, recipient: &str, ki
     if mail_outbox::exists(conn, message_id)? {
         return Ok(false);
     }
-    let now = models::now();
-    mail_outbox::enqueue(
-        conn,
-        &mail_outbox::NewOutboxMail {
-            message_id,
-            recipient,
-            subject: "",
-            body_text: "",
-            body_html: "",
-            next_attempt_at: now,
-            created_at: now,
-            kind,
-            ref_id: Some(ref_id),
-            user_id: Some(user_id),
-        },
-    )?;
+    enqueue_rendered_unchecked(conn, message_id, recipient, kind, ref_id, user_id)?;
     Ok(true)
 }
 

@@ -85,18 +85,6 @@ pub struct CommunityForm {
     pub moderators: String,
 }
 
-fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.trim().to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(60).collect()
-}
-
 pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Result<String, AppError> {
     if !actor.roles.is_admin() {
         return Err(AppError::Forbidden);
@@ -106,7 +94,7 @@ pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Res
     if name.is_empty() || name.chars().count() > 120 {
         errors.insert("name", "Give the community a name of at most 120 characters.".into());
     }
-    let slug = if form.slug.trim().is_empty() { slugify(name) } else { slugify(&form.slug) };
+    let slug = if form.slug.trim().is_empty() { super::slugify(name, 60) } else { super::slugify(&form.slug, 60) };
     if slug.is_empty() {
         errors.insert("slug", "Choose a short web name of letters, digits and hyphens.".into());
     } else if community::slug_taken(conn, &slug)? {

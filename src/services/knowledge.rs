@@ -60,18 +60,6 @@ impl PageForm {
     }
 }
 
-pub fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.trim().to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(80).collect()
-}
-
 /// Paths under /kb/ that are not pages.
 const RESERVED: &[&str] = &["new", "pages", "themes", "feed-atom"];
 
@@ -211,7 +199,7 @@ pub struct Saved {
 pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str, published_at: Option<chrono::NaiveDateTime>) -> Result<Saved, AppError> {
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
-    let slug = if form.slug.trim().is_empty() { slugify(&content.title) } else { form.slug.trim().to_string() };
+    let slug = if form.slug.trim().is_empty() { super::slugify(&content.title, 80) } else { form.slug.trim().to_string() };
     if !valid_slug(&slug) {
         errors.insert("slug", "Give a web name of lowercase letters, digits and hyphens.".into());
     } else if page::slug_exists(conn, &slug)? {
