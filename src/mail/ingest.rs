@@ -228,7 +228,7 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
                     Ok(u) => u,
                     Err(reason) => return Ok(Outcome::Refused(reason)),
                 };
-                let c = community::find(conn, community_id)?;
+                let Ok(c) = community::find(conn, community_id) else { return Ok(Outcome::Refused("no such community".into())) };
                 let who = principal(conn, u)?;
                 let access = communities::access(conn, &c.slug, Some(&who))?;
                 if !access.is_member() {

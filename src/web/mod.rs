@@ -55,13 +55,16 @@ pub async fn observe(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().to_string();
-    // The path only: query strings can carry one-time tokens, which must not reach logs.
-    let path = req.path().to_string();
+    // Query strings and some paths (unsubscribe links) carry secrets: the log names the route
+    // pattern, and the raw path only for requests that matched no route.
+    let raw_path: String = req.path().chars().take(200).collect();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let mut res = next.call(req).await?.map_into_boxed_body();
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
-    let route = res.request().match_pattern().unwrap_or_else(|| "<unmatched>".into());
+    let matched = res.request().match_pattern();
+    let route = matched.clone().unwrap_or_else(|| "<unmatched>".into());
+    let path = matched.unwrap_or(raw_path);
     if let Some(state) = state {
         state.metrics.observe(&method, &route, status, elapsed.as_secs_f64());
         let headers = res.headers_mut();
