@@ -14,10 +14,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(metrics));
 }
 
-async fn home(visit: Visit) -> HttpResponse {
-    HttpResponse::Ok()
+async fn home(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {
+    let (_, recent) = state.db(crate::services::knowledge::home).await?;
+    Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(views::home::home(&visit.ctx).into_string())
+        .body(views::home::home(&visit.ctx, &recent[..recent.len().min(6)]).into_string()))
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
