@@ -8,6 +8,7 @@ pub mod error;
 pub mod mail;
 pub mod markdown;
 pub mod models;
+pub mod search;
 pub mod services;
 pub mod views;
 pub mod vocab;
@@ -30,7 +31,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         let mut conn = pool.get()?;
         db::run_migrations(&mut conn)?;
     }
-    for dir in [&config.index_dir, &config.attachments_dir] {
+    for dir in [&config.attachments_dir] {
         std::fs::create_dir_all(dir).map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
     }
     if config.content_dir.is_dir() {
@@ -41,6 +42,11 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
             tracing::warn!("content/{file}: {error}");
         }
     }
+    let search = {
+        let mut conn = pool.get()?;
+        search::SearchIndex::open(&config.index_dir, &mut conn)?
+    };
+    let search_wake = search::spawn_indexer(search.clone(), pool.clone());
     let mailer = mail::Mailer::from_config(&config)?;
     let identity = mail::Identity::from_config(&config)?;
     tracing::info!("mail is {}", mailer.describe());
@@ -53,6 +59,8 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         mail_wake,
         metrics: Default::default(),
         limiter: Default::default(),
+        search,
+        search_wake,
     }))
 }
 

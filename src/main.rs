@@ -33,6 +33,8 @@ enum Command {
     /// Digests.
     #[command(subcommand)]
     Digest(DigestCommand),
+    /// Rebuild the search index from the database (in a temporary folder, then swapped in).
+    Reindex,
     /// Knowledge pages as Markdown files with TOML front matter.
     #[command(subcommand)]
     Content(ContentCommand),
@@ -153,6 +155,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Mail(MailCommand::Ingest { .. }) => unreachable!("handled before"),
+        Command::Reindex => {
+            let mut conn = db::establish(&config.database()?)?;
+            db::run_migrations(&mut conn)?;
+            let dir = solex::search::current_dir(&config.index_dir);
+            let n = solex::search::rebuild_into(&dir, &mut conn)?;
+            println!("{n} documents indexed in {}", dir.display());
+            Ok(())
+        }
         Command::Content(ContentCommand::Import { dir }) => {
             let mut conn = db::establish(&config.database()?)?;
             db::run_migrations(&mut conn)?;

@@ -184,6 +184,7 @@ fn import_one(conn: &mut DbConn, parsed: &ParsedPage) -> Result<&'static str, St
                 knowledge::save(conn, None, existing.id, &form_of(parsed, existing.revision)).map_err(describe)?;
             }
             page::set_status(conn, existing.id, status, &existing.withdrawn_note, published, crate::models::now()).map_err(|e| e.to_string())?;
+            crate::models::search_outbox::push(conn, crate::models::search_outbox::PAGE, existing.id).map_err(|e| e.to_string())?;
             Ok("updated")
         }
     }

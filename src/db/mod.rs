@@ -93,9 +93,10 @@ pub fn establish(url: &DatabaseUrl) -> Result<DbConn, AppError> {
                 .map_err(|e| AppError::Config(format!("cannot open SQLite file {}: {e}", path.display())))?;
             // WAL lets readers run beside the one writer; busy_timeout makes writers queue
             // instead of failing; foreign keys are off by default in SQLite.
+            // busy_timeout first: switching to WAL needs a lock another connection may hold.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )?;
             Ok(DbConn::Sqlite(conn))
         }

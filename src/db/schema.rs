@@ -293,6 +293,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    search_outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        ref_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(page_revisions -> pages (page_id));
 diesel::joinable!(page_links -> pages (from_page));
@@ -328,4 +337,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     page_links,
     page_redirects,
     theme_looks,
+    search_outbox,
 );

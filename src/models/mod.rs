@@ -11,6 +11,7 @@ pub mod membership;
 pub mod moderation;
 pub mod page;
 pub mod post;
+pub mod search_outbox;
 pub mod role;
 pub mod session;
 pub mod token;

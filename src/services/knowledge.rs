@@ -5,7 +5,7 @@
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
 use crate::markdown;
-use crate::models::{self, page, post, user};
+use crate::models::{self, page, post, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::vocab;
 
@@ -214,6 +214,7 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str,
         let id = page::insert(tx, &page::NewPage { slug: &slug, status, created_by: by, created_at: now, updated_at: now, published_at }, &content)?;
         page::add_revision(tx, id, 1, &snapshot(&content), by, if form.note.is_empty() { "created" } else { &form.note }, now)?;
         store_links(tx, id, &content)?;
+        search_outbox::push(tx, search_outbox::PAGE, id)?;
         if status == page::PUBLISHED {
             let created = page::find(tx, id)?;
             mark_threads_consolidated(tx, &created)?;
@@ -254,6 +255,7 @@ pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -
         }
         page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, if form.note.is_empty() { "edited" } else { &form.note }, now)?;
         store_links(tx, page_id, &content)?;
+        search_outbox::push(tx, search_outbox::PAGE, page_id)?;
         Ok(())
     })?;
     Ok(broken)
@@ -270,6 +272,7 @@ pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), A
         let p = page::find(tx, page_id)?;
         let now = models::now();
         page::set_status(tx, p.id, page::PUBLISHED, "", Some(p.published_at.unwrap_or(now)), now)?;
+        search_outbox::push(tx, search_outbox::PAGE, p.id)?;
         mark_threads_consolidated(tx, &p)?;
         Ok(())
     })
@@ -281,9 +284,12 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) ->
     if note.is_empty() {
         return Err(AppError::field("note", "Say why the page is withdrawn; visitors will read it."));
     }
-    let p = page::find(conn, page_id)?;
-    page::set_status(conn, p.id, page::WITHDRAWN, note, p.published_at, models::now())?;
-    Ok(())
+    write_tx(conn, |tx| {
+        let p = page::find(tx, page_id)?;
+        page::set_status(tx, p.id, page::WITHDRAWN, note, p.published_at, models::now())?;
+        search_outbox::push(tx, search_outbox::PAGE, p.id)?;
+        Ok(())
+    })
 }
 
 /// Gives a page a new web name; the old one redirects and links follow.
@@ -305,6 +311,7 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
         page::rename(tx, p.id, &new_slug, now)?;
         page::add_redirect(tx, &p.slug, p.id)?;
         page::retarget_links(tx, &p.slug, &new_slug)?;
+        search_outbox::push(tx, search_outbox::PAGE, p.id)?;
         Ok(new_slug.clone())
     })
 }

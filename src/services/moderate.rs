@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
 use crate::markdown;
-use crate::models::{self, attachment, moderation, post, user};
+use crate::models::{self, attachment, moderation, post, search_outbox, user};
 use crate::services::communities::Access;
 use crate::services::deliver;
 use crate::services::posting::{MAX_BODY, MAX_TITLE};
@@ -265,6 +265,7 @@ pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post
         let decided = post::find(tx, current.id)?;
         if decided.status == post::APPROVED {
             deliver::post_approved(tx, domain, &decided)?;
+            search_outbox::push(tx, search_outbox::THREAD, decided.root_id())?;
         }
         if action != "approved" && action != "held" {
             deliver::notify_author(tx, domain, &decided)?;
@@ -317,6 +318,7 @@ pub fn resolve_flags(conn: &mut DbConn, domain: &str, access: &Access, actor: i6
             }
             let removed = post::find(tx, current.id)?;
             deliver::notify_author(tx, domain, &removed)?;
+            search_outbox::push(tx, search_outbox::THREAD, removed.root_id())?;
         }
         if moderation::resolve_flags(tx, p.id, actor, outcome, now)? == 0 {
             return Err(stale());
@@ -338,6 +340,7 @@ pub fn set_public(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, 
         if !post::decide(tx, p.id, p.version, post::Decision { is_public: Some(public), updated_at: Some(now), ..Default::default() })? {
             return Err(stale());
         }
+        search_outbox::push(tx, search_outbox::THREAD, p.id)?;
         let action = if public { "thread made public" } else { "thread made members-only" };
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action, reason: "", created_at: now })?;
         Ok(())

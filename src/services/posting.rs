@@ -229,6 +229,7 @@ pub fn submit(
         if approved {
             let published = post::find(tx, id)?;
             crate::services::deliver::post_approved(tx, domain, &published)?;
+            crate::models::search_outbox::push(tx, crate::models::search_outbox::THREAD, published.root_id())?;
         }
         Ok::<_, AppError>(Submitted { post_id: id, thread_id: root.as_ref().map(|r| r.id).unwrap_or(id), status })
     });

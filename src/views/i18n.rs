@@ -342,6 +342,15 @@ pub struct Strings {
     pub kb_layout: &'static str,
     pub kb_accent: &'static str,
     pub kb_distil: &'static str,
+    pub search_title: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub search_results: &'static str,
+    pub search_try_theme: &'static str,
+    pub search_narrow: &'static str,
+    pub search_facet_kind: &'static str,
+    pub search_kind_page: &'static str,
+    pub search_kind_thread: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -631,6 +640,15 @@ pub static EN: Strings = Strings {
     kb_layout: "Layout",
     kb_accent: "Accent colour",
     kb_distil: "Distil into a knowledge page",
+    search_title: "Search",
+    search_label: "Search pages and discussions",
+    search_button: "Search",
+    search_results: "results",
+    search_try_theme: "Nothing found. Try the theme",
+    search_narrow: "Narrow the results",
+    search_facet_kind: "Kind",
+    search_kind_page: "Knowledge page",
+    search_kind_thread: "Discussion",
 };
 
 pub static HI: Strings = Strings {
@@ -920,4 +938,13 @@ pub static HI: Strings = Strings {
     kb_layout: "लेआउट",
     kb_accent: "मुख्य रंग",
     kb_distil: "ज्ञान-पृष्ठ में बदलें",
+    search_title: "खोज",
+    search_label: "पृष्ठ और चर्चाएँ खोजें",
+    search_button: "खोजें",
+    search_results: "परिणाम",
+    search_try_theme: "कुछ नहीं मिला। यह विषय देखें:",
+    search_narrow: "परिणाम सीमित करें",
+    search_facet_kind: "प्रकार",
+    search_kind_page: "ज्ञान-पृष्ठ",
+    search_kind_thread: "चर्चा",
 };

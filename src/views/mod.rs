@@ -6,6 +6,7 @@ pub mod admin;
 pub mod communities;
 pub mod diff;
 pub mod moderation;
+pub mod search;
 pub mod errors;
 pub mod home;
 pub mod i18n;
@@ -68,6 +69,11 @@ pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> M
                         a.brand href="/" { (t.site_name) span.tagline { (t.tagline) } }
                         a.lang href={ "/lang/" (other.code()) "?next=" (urlencode(&ctx.path)) }
                             lang=(other.code()) hreflang=(other.code()) { (t.switch_language) }
+                    }
+                    form.site-search method="get" action="/search" role="search" {
+                        label.visually-hidden for="q" { (t.search_label) }
+                        input #q type="search" name="q" placeholder=(t.search_label);
+                        button type="submit" { (t.search_button) }
                     }
                     nav aria-label=(t.nav_label) {
                         ul {

@@ -10,6 +10,7 @@ pub mod moderation;
 pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
+pub mod search;
 pub mod state;
 pub mod system;
 pub mod visit;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     moderation::routes(cfg);
     mail::routes(cfg);
     knowledge::routes(cfg);
+    search::routes(cfg);
 }
 
 impl ResponseError for AppError {

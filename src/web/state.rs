@@ -14,6 +14,9 @@ pub struct AppState {
     pub mail_wake: mpsc::Sender<()>,
     pub metrics: Metrics,
     pub limiter: RateLimiter,
+    pub search: std::sync::Arc<crate::search::SearchIndex>,
+    /// Wakes the indexer; while this sender lives, the indexer thread runs.
+    pub search_wake: mpsc::Sender<()>,
 }
 
 impl AppState {
@@ -32,8 +35,10 @@ impl AppState {
         .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
     }
 
-    /// Tells the mail sender that new rows are waiting.
+    /// Tells the mail sender (and the indexer) that new rows are waiting: the changes that
+    /// send mail are the ones that change what search shows.
     pub fn wake_mailer(&self) {
         let _ = self.mail_wake.send(());
+        let _ = self.search_wake.send(());
     }
 }

@@ -35,9 +35,11 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
     match pg_server() {
         Some(server) => {
             let name = format!("solex_t_{}", &solex::services::tokens::random_token()[..16]);
-            let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))).expect("connect to PostgreSQL");
+            let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable"))).expect("connect to PostgreSQL");
             admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-            (format!("{server}/{name}"), Some((server, name)))
+            // No TLS on loopback: libpq's OpenSSL clean-up at process exit can race a background
+            // thread still inside libpq and crash the test process after the test has passed.
+            (format!("{server}/{name}?sslmode=disable"), Some((server, name)))
         }
         None => (format!("sqlite://{}", dir.join("solex.db").display()), None),
     }
@@ -45,7 +47,7 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
 
 pub fn drop_database(pg: &Option<(String, String)>) {
     if let Some((server, name)) = pg {
-        if let Ok(mut admin) = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))) {
+        if let Ok(mut admin) = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable"))) {
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
@@ -57,6 +59,8 @@ impl TestApp {
     }
 
     pub fn start_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        // Warnings and errors of the portal show in a failing test's output.
+        let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg) = fresh_database(dir.path());
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

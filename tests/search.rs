@@ -1,0 +1,95 @@
+//! Search: shipped pages by English and Hindi words, typos, phrases, exclusion, field filters,
+//! facets, snippets; public threads searchable within a second; rebuild after corruption.
+
+mod common;
+
+use common::world::*;
+use common::TestApp;
+
+fn api(c: &common::Client, q: &str) -> serde_json::Value {
+    let r = c.get(&format!("/api/search?{}", url::form_urlencoded::Serializer::new(String::new()).append_pair("q", q).finish()));
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+fn titles(v: &serde_json::Value) -> Vec<String> {
+    v["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn shipped_pages_are_found_in_english_and_hindi_with_typos_and_operators() {
+    let app = TestApp::start();
+    let c = app.client();
+    let v = api(&c, "coke");
+    assert!(titles(&v)[0].contains("Cutting coke use"), "title matches rank first: {:?}", titles(&v));
+    assert!(titles(&api(&c, "cupolas")).iter().any(|t| t.contains("Samalkha")), "stemming: cupolas ~ cupola");
+    assert!(titles(&api(&c, "cupla")).iter().any(|t| t.contains("Samalkha")), "a typo still finds it");
+    assert!(titles(&api(&c, "बाल श्रम")).iter().any(|t| t.contains("जालंधर")), "Hindi words find the Hindi page");
+    assert!(titles(&api(&c, "क्लस्टर")).iter().any(|t| t.contains("जालंधर")), "a conjunct stays one word");
+    let phrase = titles(&api(&c, "\"effluent treatment plant\""));
+    assert_eq!(phrase.len(), 1, "{phrase:?}");
+    let excluded = titles(&api(&c, "child labour -myrada"));
+    assert!(excluded.iter().any(|t| t.contains("Jalandhar")) && !excluded.iter().any(|t| t.contains("Kollegal")), "{excluded:?}");
+    let filtered = titles(&api(&c, "बाल theme:child-labour language:hi"));
+    assert!(filtered.iter().all(|t| t.contains("जालंधर")) && !filtered.is_empty(), "{filtered:?}");
+
+    let v = api(&c, "labour");
+    let facets = v["facets"].as_array().unwrap();
+    assert!(facets.iter().any(|f| f[0] == "theme" && f[1] == "child-labour"));
+    assert!(facets.iter().any(|f| f[0] == "state" && f[1] == "Punjab"));
+    let snippet = v["hits"][0]["snippet_html"].as_str().unwrap();
+    assert!(snippet.contains("<b>"), "highlighted snippet: {snippet}");
+
+    let page = c.get("/search?q=labour&state=Karnataka");
+    assert!(page.body.contains("Kollegal") && !page.body.contains("Jalandhar sports goods cluster</a>"), "facet filter narrows");
+    let none = c.get("/search?q=xyzzyq%20weaving");
+    assert!(none.body.contains("0 results"));
+    assert!(c.get("/").body.contains("role=\"search\""), "a search box on every page");
+    assert!(!c.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E").body.contains("<script>alert"));
+}
+
+#[test]
+fn public_threads_become_searchable_within_a_second_and_pending_ones_never() {
+    let w = world_with(&[("public_threads", "on")]);
+    let id = ask(&w, &w.alice, "Induction furnace harmonics", "Our capacitor bank keeps failing.");
+    let anon = w.app.client();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    assert!(titles(&api(&anon, "harmonics")).is_empty(), "pending posts are not searchable");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let start = std::time::Instant::now();
+    loop {
+        if titles(&api(&anon, "harmonics")).iter().any(|t| t.contains("Induction furnace")) {
+            break;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(3) {
+            let mut conn = w.app.db();
+            let rows = solex::models::search_outbox::after(&mut conn, 0, 100).unwrap();
+            let p = solex::models::post::find(&mut conn, id).unwrap();
+            let c = solex::models::community::find(&mut conn, p.community_id).unwrap();
+            let all = api(&anon, "capacitor");
+            let w2 = api(&anon, "induction");
+            panic!("not searchable in time: outbox {rows:?}; post {} public {} community public {}; {all} {w2}", p.status, p.is_public, c.public_threads);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    println!("searchable after {:?}", start.elapsed());
+    // A withdrawn page leaves the index.
+    w.moderator.post("/kb/treating-rice-mill-waste-water/withdraw", &[("note", "Outdated.")]);
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    assert!(!titles(&api(&anon, "par-boiling")).iter().any(|t| t.contains("Kalady")));
+}
+
+#[test]
+fn a_corrupt_index_is_rebuilt_at_start_up() {
+    let app = TestApp::start();
+    let dir = app.config.index_dir.clone();
+    let pool = app.pool.clone();
+    drop(app.client());
+    // Damage the live index, then open it again as a restarting process would.
+    let current = solex::search::current_dir(&dir);
+    std::fs::write(current.join("meta.json"), b"{ not json").unwrap();
+    let mut conn = pool.get().unwrap();
+    let index = solex::search::SearchIndex::open(&dir, &mut conn).unwrap();
+    let r = index.search("coke", &Default::default(), 10);
+    assert!(r.total > 0, "rebuilt from the database");
+}
