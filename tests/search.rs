@@ -93,3 +93,88 @@ fn a_corrupt_index_is_rebuilt_at_start_up() {
     let r = index.search("coke", &Default::default(), 10);
     assert!(r.total > 0, "rebuilt from the database");
 }
+
+#[test]
+fn two_processes_on_one_database_each_keep_their_own_index() {
+    let w = world_with(&[("public_threads", "on")]);
+    let other = w.app.second_process();
+    assert_ne!(w.app.config.index_dir, other.config.index_dir);
+    let id = ask(&w, &w.alice, "Cupola blower sizing", "What blower for a three tonne cupola?");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let c = other.client();
+    let start = std::time::Instant::now();
+    while !titles(&api(&c, "blower")).iter().any(|t| t.contains("Cupola blower")) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "the second process never saw the thread");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(titles(&api(&w.app.client(), "blower")).iter().any(|t| t.contains("Cupola blower")));
+}
+
+#[test]
+fn openapi_and_opensearch_descriptions() {
+    let app = TestApp::start();
+    let c = app.client();
+    let spec: serde_json::Value = serde_json::from_str(&c.get("/api/openapi.json").body).unwrap();
+    assert_eq!(spec["openapi"], "3.0.3");
+    assert_eq!(spec["servers"][0]["url"], app.base.as_str());
+    assert!(spec["paths"]["/api/search"]["get"].is_object());
+    let os = c.get("/opensearch.xml");
+    assert!(os.header("content-type").unwrap().starts_with("application/opensearchdescription+xml"));
+    assert!(os.body.contains(&format!("{}/search?q={{searchTerms}}", app.base)));
+    assert!(c.get("/").body.contains("rel=\"search\""));
+    let long = "x".repeat(600);
+    assert_eq!(c.get(&format!("/api/search?q={long}")).status, 400);
+}
+
+#[test]
+fn a_change_committed_while_the_portal_was_down_is_searchable_after_restart() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_solex"))
+            .current_dir(dir.path())
+            .env("DATABASE_URL", &url)
+            .env("SOLEX_BIND", format!("127.0.0.1:{port}"))
+            .env("SOLEX_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("SOLEX_CONTENT_DIR", dir.path().join("none"))
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let wait = || {
+        let t = std::time::Instant::now();
+        while ureq::get(&format!("{base}/healthz")).call().is_err() {
+            assert!(t.elapsed() < std::time::Duration::from_secs(20));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let find = |q: &str| -> usize {
+        let v: serde_json::Value = ureq::get(&format!("{base}/api/search?q={q}")).call().unwrap().into_json().unwrap();
+        v["total"].as_u64().unwrap() as usize
+    };
+    let mut portal = start();
+    wait();
+    assert_eq!(find("cupola"), 0);
+    // The process dies without warning; then a page is committed to the database (with its
+    // search outbox row) while no indexer runs, as when a crash falls between the two commits.
+    portal.kill().unwrap();
+    portal.wait().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_solex"))
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &url)
+        .args(["content", "import", concat!(env!("CARGO_MANIFEST_DIR"), "/content")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut portal = start();
+    wait();
+    assert!(find("cupola") >= 1, "the restarted indexer applied what the outbox held");
+    portal.kill().unwrap();
+    portal.wait().unwrap();
+    common::drop_database(&pg);
+}

@@ -60,6 +60,7 @@ pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> M
                 link rel="stylesheet" href="/static/style.css";
                 link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
                 link rel="alternate" type="application/atom+xml" title="solex" href="/kb/feed.atom";
+                link rel="search" type="application/opensearchdescription+xml" title="solex" href="/opensearch.xml";
                 (head)
             }
             body {

@@ -11,7 +11,10 @@ use crate::web::visit::Visit;
 use crate::web::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/search", web::get().to(page)).route("/api/search", web::get().to(api));
+    cfg.route("/search", web::get().to(page))
+        .route("/api/search", web::get().to(api))
+        .route("/api/openapi.json", web::get().to(openapi))
+        .route("/opensearch.xml", web::get().to(opensearch));
 }
 
 #[derive(Deserialize, Default)]
@@ -59,4 +62,20 @@ async fn api(state: web::Data<AppState>, q: web::Query<SearchQuery>) -> Result<H
     let q = q.into_inner();
     let results = web::block(move || run(&st, &q)).await.map_err(|e| AppError::Internal(e.to_string()))??;
     Ok(HttpResponse::Ok().json(results))
+}
+
+async fn openapi(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let path = state.config.static_dir.join("api/openapi.json");
+    let body = web::block(move || std::fs::read_to_string(path)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let mut spec: serde_json::Value = serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("openapi.json: {e}")))?;
+    spec["servers"] = serde_json::json!([{ "url": state.config.base_url }]);
+    Ok(HttpResponse::Ok().json(spec))
+}
+
+/// Lets browsers add the portal as a search engine.
+async fn opensearch(state: web::Data<AppState>) -> HttpResponse {
+    let base = &state.config.base_url;
+    HttpResponse::Ok().content_type("application/opensearchdescription+xml; charset=utf-8").body(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OpenSearchDescription xmlns=\"http://a9.com/-/spec/opensearch/1.1/\">\n<ShortName>solex</ShortName>\n<Description>Knowledge exchange for MSME cluster development</Description>\n<InputEncoding>UTF-8</InputEncoding>\n<Url type=\"text/html\" template=\"{base}/search?q={{searchTerms}}\"/>\n<Url type=\"application/json\" template=\"{base}/api/search?q={{searchTerms}}\"/>\n</OpenSearchDescription>\n"
+    ))
 }

@@ -59,10 +59,20 @@ impl TestApp {
     }
 
     pub fn start_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-        // Warnings and errors of the portal show in a failing test's output.
-        let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg) = fresh_database(dir.path());
+        Self::start_on(dir, database_url, pg, adjust)
+    }
+
+    /// Another portal process on this one's database, with its own index and outbox folder.
+    pub fn second_process(&self) -> TestApp {
+        let url = self.config.database_url.clone();
+        Self::start_on(tempfile::tempdir().expect("temp dir"), url, None, |_| {})
+    }
+
+    fn start_on(dir: tempfile::TempDir, database_url: String, pg: Option<(String, String)>, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        // Warnings and errors of the portal show in a failing test's output.
+        let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().unwrap().port();
         let mut config = Config {
