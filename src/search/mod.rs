@@ -19,6 +19,9 @@ use crate::db::{DbConn, Pool};
 use crate::error::AppError;
 use crate::models::{community, page, post, search_outbox, user};
 
+/// Facet counts are taken over this many best results (the total counts all).
+const FACET_DEPTH: usize = 200;
+
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 1;
 const TOKENIZER: &str = "solex";
@@ -325,13 +328,30 @@ impl SearchIndex {
             }
             parser.parse_query_lenient(q).0
         };
-        let mut query = parse(false);
-        let mut top = searcher.search(&query, &TopDocs::with_limit(1000).order_by_score()).unwrap_or_default();
+        // Filters become required terms of the query, so only matching documents are ranked.
+        let with_filters = |q: Box<dyn tantivy::query::Query>| -> Box<dyn tantivy::query::Query> {
+            use tantivy::query::{BooleanQuery, Occur, TermQuery};
+            use tantivy::schema::IndexRecordOption;
+            let mut parts: Vec<(Occur, Box<dyn tantivy::query::Query>)> = vec![(Occur::Must, q)];
+            for (field, value) in [(f.kind, &filters.kind), (f.theme, &filters.theme), (f.state, &filters.state), (f.sector, &filters.sector), (f.language, &filters.language)] {
+                if !value.is_empty() {
+                    parts.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))));
+                }
+            }
+            if parts.len() == 1 { parts.pop().expect("one part").1 } else { Box::new(BooleanQuery::new(parts)) }
+        };
+        let run = |query: &dyn tantivy::query::Query| {
+            searcher
+                .search(query, &(TopDocs::with_limit(FACET_DEPTH).order_by_score(), tantivy::collector::Count))
+                .unwrap_or_default()
+        };
+        let mut query = with_filters(parse(false));
+        let (mut top, mut total) = run(query.as_ref());
         if top.is_empty() && !q.contains('"') {
-            query = parse(true);
-            top = searcher.search(&query, &TopDocs::with_limit(1000).order_by_score()).unwrap_or_default();
+            query = with_filters(parse(true));
+            (top, total) = run(query.as_ref());
         }
-        let mut all: Vec<(f32, TantivyDocument)> = top.into_iter().filter_map(|(s, a)| searcher.doc(a).ok().map(|d| (s, d))).collect();
+        let all: Vec<(f32, TantivyDocument)> = top.into_iter().filter_map(|(s, a)| searcher.doc(a).ok().map(|d| (s, d))).collect();
         let mut facets: Vec<(String, String, usize)> = Vec::new();
         let mut count = |facet: &str, value: &str| {
             if value.is_empty() {
@@ -342,15 +362,6 @@ impl SearchIndex {
                 None => facets.push((facet.into(), value.into(), 1)),
             }
         };
-        let keep = |d: &TantivyDocument| {
-            let themes: Vec<String> = d.get_all(f.theme).filter_map(|v| v.as_str().map(str::to_string)).collect();
-            (filters.kind.is_empty() || stored(d, f.kind) == filters.kind)
-                && (filters.theme.is_empty() || themes.contains(&filters.theme))
-                && (filters.state.is_empty() || stored(d, f.state) == filters.state)
-                && (filters.sector.is_empty() || stored(d, f.sector) == filters.sector)
-                && (filters.language.is_empty() || stored(d, f.language) == filters.language)
-        };
-        all.retain(|(_, d)| keep(d));
         for (_, d) in &all {
             count("kind", &stored(d, f.kind));
             for t in d.get_all(f.theme).filter_map(|v| v.as_str()) {
@@ -361,8 +372,7 @@ impl SearchIndex {
             count("language", &stored(d, f.language));
         }
         facets.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
-        let snippets = SnippetGenerator::create(&searcher, &query, f.body).ok();
-        let total = all.len();
+        let snippets = SnippetGenerator::create(&searcher, query.as_ref(), f.body).ok();
         let hits = all
             .into_iter()
             .take(limit)
@@ -379,6 +389,24 @@ impl SearchIndex {
             .collect();
         let suggestion = if total == 0 { nearest_theme(q) } else { None };
         Results { total, hits, facets, suggestion }
+    }
+}
+
+impl SearchIndex {
+    /// Only the best `limit` document keys, without facets or snippets (the cheapest query,
+    /// used to compare engines like for like).
+    pub fn ranked_keys(&self, q: &str, limit: usize) -> Vec<String> {
+        let searcher = self.reader.searcher();
+        let mut parser = QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(self.fields.title, 3.0);
+        let (query, _) = parser.parse_query_lenient(q);
+        searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, a)| searcher.doc::<TantivyDocument>(a).ok().map(|d| stored(&d, self.fields.key)))
+            .collect()
     }
 }
 

@@ -1,0 +1,132 @@
+//! Search speed on generated pages (default 100,000, made from the shipped content/ pages):
+//! full rebuild rate, in-process query latency (p50, p99), and SQLite FTS5 on the same pages
+//! in the same run. Run: `cargo bench --bench search` (N from SOLEX_BENCH_PAGES).
+
+use std::time::Instant;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use solex::db::{self, DatabaseUrl};
+use solex::models::{self, page};
+use solex::search::{self, SearchIndex};
+
+const WORDS: &[&str] = &[
+    "cupola", "coke", "foundry", "weavers", "savings", "tailors", "training", "child", "labour", "silk", "reeling",
+    "effluent", "paddy", "biogas", "polio", "vaccination", "brassware", "insurance", "slag", "sand", "charging",
+    "ventilation", "exporters", "schools", "monitoring", "handloom", "ikat", "garment", "energy", "furnace",
+    "blower", "lining", "kiln", "boiler", "dyeing", "tannery", "cluster", "consortium", "subsidy", "scheme",
+    "बाल", "श्रम", "कोक", "भट्टी", "बचत", "क्लस्टर", "प्रशिक्षण", "सिलाई", "ऊर्जा", "महिला",
+];
+
+#[derive(QueryableByName)]
+struct RowId {
+    #[diesel(sql_type = BigInt)]
+    rowid: i64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let n: usize = std::env::var("SOLEX_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("bench.db");
+    let url = DatabaseUrl::Sqlite(db_path.clone());
+    let mut conn = db::establish(&url).unwrap();
+    db::run_migrations(&mut conn).unwrap();
+
+    // Generate pages from the shipped ones, each with its own title words and body tail.
+    let shipped: Vec<solex::content::ParsedPage> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| solex::content::parse(&std::fs::read_to_string(e.path()).ok()?).ok())
+        .collect();
+    let t = Instant::now();
+    db::write_tx(&mut conn, |c| {
+        let now = models::now();
+        for i in 0..n {
+            let src = &shipped[i % shipped.len()];
+            let (w1, w2) = (WORDS[i % WORDS.len()], WORDS[(i * 7 + 3) % WORDS.len()]);
+            let title = format!("{} ({w1} {w2} {i})", src.front.title);
+            let solution = format!("{}\n\nNotes from cluster {i}: {w1}, {w2}.", src.solution);
+            let content = page::Content {
+                body_html: solex::services::knowledge::render_body(&src.front.language, &src.problem, &solution),
+                title,
+                problem_md: src.problem.clone(),
+                solution_md: solution,
+                themes: src.front.themes.join(","),
+                sector: src.front.sector.clone(),
+                state: src.front.state.clone(),
+                district: src.front.district.clone(),
+                language: src.front.language.clone(),
+                ..Default::default()
+            };
+            let slug = format!("{}-{i}", src.front.slug);
+            page::insert(c, &page::NewPage { slug: &slug, status: page::PUBLISHED, created_by: None, created_at: now, updated_at: now, published_at: Some(now) }, &content)?;
+        }
+        Ok::<_, solex::AppError>(())
+    })
+    .unwrap();
+    println!("generated {n} pages in {:.1} s", t.elapsed().as_secs_f64());
+
+    let index_base = dir.path().join("index");
+    let t = Instant::now();
+    let docs = search::rebuild_into(&search::current_dir(&index_base), &mut conn).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!("rebuild: {docs} documents in {secs:.1} s = {:.0} docs/s", docs as f64 / secs);
+
+    let index = SearchIndex::open(&index_base, &mut conn).unwrap();
+    let queries: Vec<String> = (0..1000)
+        .map(|i| match i % 4 {
+            0 => WORDS[i % WORDS.len()].to_string(),
+            1 => format!("{} {}", WORDS[i % WORDS.len()], WORDS[(i * 3) % WORDS.len()]),
+            2 => "\"child labour\"".to_string(),
+            _ => format!("{} theme:child-labour", WORDS[(i * 5) % WORDS.len()]),
+        })
+        .collect();
+    let mut lat = Vec::with_capacity(queries.len());
+    for q in &queries {
+        let t = Instant::now();
+        let r = index.search(q, &Default::default(), 20);
+        std::hint::black_box(r.total);
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let (t50, t99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
+    println!("tantivy, full search (top 20, facets over the best 200, snippets): p50 {t50:.2} ms, p99 {t99:.2} ms");
+    let mut lat = Vec::with_capacity(queries.len());
+    for q in &queries {
+        let fq: String = q.split_whitespace().filter(|w| !w.contains(':')).collect::<Vec<_>>().join(" ");
+        let t = Instant::now();
+        std::hint::black_box(index.ranked_keys(&fq, 20));
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let (t50, t99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
+    println!("tantivy, top 20 keys only: p50 {t50:.2} ms, p99 {t99:.2} ms");
+
+    // SQLite FTS5 on the same pages, ranked by bm25, top 20 ids.
+    conn.batch_execute(
+        "CREATE VIRTUAL TABLE pages_fts USING fts5(title, body, tokenize = 'porter unicode61'); \
+         INSERT INTO pages_fts(rowid, title, body) SELECT id, title, problem_md || ' ' || solution_md FROM pages;",
+    )
+    .unwrap();
+    let mut lat = Vec::with_capacity(queries.len());
+    for q in &queries {
+        // FTS5 has no field filters: drop them so both engines search words and phrases.
+        let fq: String = q.split_whitespace().filter(|w| !w.contains(':')).collect::<Vec<_>>().join(" ");
+        let t = Instant::now();
+        let rows: Vec<RowId> = diesel::sql_query("SELECT rowid FROM pages_fts WHERE pages_fts MATCH $1 ORDER BY bm25(pages_fts, 3.0, 1.0) LIMIT 20")
+            .bind::<Text, _>(&fq)
+            .load(&mut conn)
+            .unwrap_or_default();
+        std::hint::black_box(rows.iter().map(|r| r.rowid).sum::<i64>());
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let (f50, f99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
+    println!("SQLite FTS5 (top 20 ids only): p50 {f50:.2} ms, p99 {f99:.2} ms");
+    println!("FTS5 time / tantivy time (top 20 only): p50 {:.1}x, p99 {:.1}x", f50 / t50, f99 / t99);
+}
