@@ -190,7 +190,7 @@ pub fn rebuild_into(dir: &Path, conn: &mut DbConn) -> Result<usize, AppError> {
     let last = search_outbox::last_id(conn)?;
     let mut n = 0;
     for p in page::published(conn, i64::MAX)? {
-        if let Some(d) = document(conn, &fields, search_outbox::PAGE, p.id)? {
+        if let Some(d) = page_document(&fields, &p) {
             writer.add_document(d).map_err(err)?;
             n += 1;
         }
@@ -217,28 +217,33 @@ fn is_hindi(text: &str) -> bool {
     text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
 }
 
+/// A published page's document.
+fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocument> {
+    if p.status != page::PUBLISHED {
+        return None;
+    }
+    let mut d = doc!(
+        f.key => format!("page:{}", p.id),
+        f.kind => "page",
+        f.title => p.title.clone(),
+        f.body => format!("{}\n{}", crate::markdown::to_plain_text(&p.problem_md), crate::markdown::to_plain_text(&p.solution_md)),
+        f.url => format!("/kb/{}", p.slug),
+        f.state => p.state.clone(),
+        f.sector => p.sector.clone(),
+        f.language => p.language.clone(),
+    );
+    for t in p.theme_list() {
+        d.add_text(f.theme, t);
+    }
+    Some(d)
+}
+
 /// The document for one item, or None when it is not public (then it is only deleted).
 fn document(conn: &mut DbConn, f: &Fields, kind: &str, id: i64) -> Result<Option<TantivyDocument>, AppError> {
     match kind {
         search_outbox::PAGE => {
             let Ok(p) = page::find(conn, id) else { return Ok(None) };
-            if p.status != page::PUBLISHED {
-                return Ok(None);
-            }
-            let mut d = doc!(
-                f.key => format!("page:{}", p.id),
-                f.kind => "page",
-                f.title => p.title.clone(),
-                f.body => format!("{}\n{}", crate::markdown::to_plain_text(&p.problem_md), crate::markdown::to_plain_text(&p.solution_md)),
-                f.url => format!("/kb/{}", p.slug),
-                f.state => p.state.clone(),
-                f.sector => p.sector.clone(),
-                f.language => p.language.clone(),
-            );
-            for t in p.theme_list() {
-                d.add_text(f.theme, t);
-            }
-            Ok(Some(d))
+            Ok(page_document(f, &p))
         }
         search_outbox::THREAD => {
             let Ok(root) = post::find(conn, id) else { return Ok(None) };
