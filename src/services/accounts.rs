@@ -67,14 +67,7 @@ pub fn clean_profile(p: &user::Profile, errors: &mut FieldErrors) -> user::Profi
             errors.insert(field, format!("Use at most {MAX_FIELD} characters."));
         }
     }
-    if !p.state.trim().is_empty() {
-        match vocab::canonical_state(&p.state) {
-            Some(s) => out.state = s.to_string(),
-            None => {
-                errors.insert("state", "Choose a state or union territory from the list.".into());
-            }
-        }
-    }
+    out.state = super::clean_state(&p.state, errors);
     if !vocab::is_language(&out.language) {
         errors.insert("language", "Choose English or Hindi.".into());
     }

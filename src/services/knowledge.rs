@@ -114,36 +114,13 @@ pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
             errors.insert(field, format!("Use at most {MAX_SECTION} characters."));
         }
     }
-    let mut themes: Vec<&str> = Vec::new();
-    for t in &form.themes {
-        if vocab::is_theme(t) {
-            if !themes.contains(&t.as_str()) {
-                themes.push(t);
-            }
-        } else {
-            errors.insert("themes", "Choose themes from the list.".into());
-        }
-    }
+    let themes = super::clean_themes(&form.themes, errors);
     if themes.is_empty() && !errors.contains_key("themes") {
         errors.insert("themes", "Choose at least one theme, so the page appears in its hub.".into());
     }
     let language = if form.language == "hi" { "hi" } else { "en" };
-    let state = if form.state.trim().is_empty() {
-        String::new()
-    } else {
-        vocab::canonical_state(&form.state).map(str::to_string).unwrap_or_else(|| {
-            errors.insert("state", "Choose a state or union territory from the list.".into());
-            String::new()
-        })
-    };
-    let sector = if form.sector.trim().is_empty() {
-        String::new()
-    } else {
-        vocab::canonical_sector(&form.sector).map(str::to_string).unwrap_or_else(|| {
-            errors.insert("sector", "Choose a sector from the list.".into());
-            String::new()
-        })
-    };
+    let state = super::clean_state(&form.state, errors);
+    let sector = super::clean_sector(&form.sector, errors);
     let translation_slug = form.translation_slug.trim().to_string();
     if !translation_slug.is_empty() && !valid_slug(&translation_slug) {
         errors.insert("translation_slug", "Give the web name of the page in the other language.".into());

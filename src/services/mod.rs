@@ -26,3 +26,38 @@ pub fn slugify(s: &str, max: usize) -> String {
     }
     out.trim_end_matches('-').chars().take(max).collect::<String>().trim_end_matches('-').to_string()
 }
+
+/// Themes from the vocabulary, each once; anything else is a field error.
+pub fn clean_themes(input: &[String], errors: &mut crate::error::FieldErrors) -> Vec<String> {
+    let mut themes: Vec<String> = Vec::new();
+    for t in input {
+        if !crate::vocab::is_theme(t) {
+            errors.insert("themes", "Choose themes from the list.".into());
+        } else if !themes.contains(t) {
+            themes.push(t.clone());
+        }
+    }
+    themes
+}
+
+/// An optional state, stored under its official name (old spellings accepted).
+pub fn clean_state(input: &str, errors: &mut crate::error::FieldErrors) -> String {
+    if input.trim().is_empty() {
+        return String::new();
+    }
+    crate::vocab::canonical_state(input).map(str::to_string).unwrap_or_else(|| {
+        errors.insert("state", "Choose a state or union territory from the list.".into());
+        String::new()
+    })
+}
+
+/// An optional sector from the list.
+pub fn clean_sector(input: &str, errors: &mut crate::error::FieldErrors) -> String {
+    if input.trim().is_empty() {
+        return String::new();
+    }
+    crate::vocab::canonical_sector(input).map(str::to_string).unwrap_or_else(|| {
+        errors.insert("sector", "Choose a sector from the list.".into());
+        String::new()
+    })
+}

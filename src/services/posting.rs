@@ -12,7 +12,6 @@ use crate::markdown;
 use crate::models::{self, attachment, community, moderation, post};
 use crate::services::attachments::{self, CheckedFile, Upload};
 use crate::services::communities::Access;
-use crate::vocab;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_BODY: usize = 20_000;
@@ -82,32 +81,9 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
     } else if body.chars().count() > MAX_BODY {
         errors.insert("body", format!("Use at most {MAX_BODY} characters (this has {}).", body.chars().count()));
     }
-    let mut themes: Vec<&str> = Vec::new();
-    for t in &input.themes {
-        if vocab::is_theme(t) {
-            if !themes.contains(&t.as_str()) {
-                themes.push(t);
-            }
-        } else {
-            errors.insert("themes", "Choose themes from the list.".into());
-        }
-    }
-    let state = if input.state.trim().is_empty() {
-        String::new()
-    } else {
-        vocab::canonical_state(&input.state).map(str::to_string).unwrap_or_else(|| {
-            errors.insert("state", "Choose a state or union territory from the list.".into());
-            String::new()
-        })
-    };
-    let sector = if input.sector.trim().is_empty() {
-        String::new()
-    } else {
-        vocab::canonical_sector(&input.sector).map(str::to_string).unwrap_or_else(|| {
-            errors.insert("sector", "Choose a sector from the list.".into());
-            String::new()
-        })
-    };
+    let themes = super::clean_themes(&input.themes, errors);
+    let state = super::clean_state(&input.state, errors);
+    let sector = super::clean_sector(&input.sector, errors);
     let district = input.district.trim().chars().take(100).collect();
     let html = markdown::to_safe_html(&body);
     Clean { title: if is_query { title } else { String::new() }, body, html, themes: themes.join(","), state, district, sector }

@@ -2,7 +2,7 @@
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{csrf_field, error_summary, format_time, input, layout, notice, select, state_options, Ctx, Field, Strings};
+use super::{csrf_field, error_summary, format_time, input, layout, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::attachment::Attachment;
 use crate::models::community::Community;
@@ -122,19 +122,6 @@ fn sector_options(t: &Strings) -> Vec<(String, String)> {
     std::iter::once((String::new(), t.choose_state.to_string()))
         .chain(vocab::SECTORS.iter().map(|s| (s.to_string(), s.to_string())))
         .collect()
-}
-
-fn textarea(name: &'static str, label: &str, value: &str, hint: Option<&str>, rows: u32, errors: &FieldErrors) -> Markup {
-    let error = errors.get(name);
-    html! {
-        div.field.has-error[error.is_some()] {
-            label for=(name) { (label) }
-            @if let Some(h) = hint { p.hint id={ (name) "-hint" } { (h) } }
-            @if let Some(e) = error { p.error id={ (name) "-error" } { (e) } }
-            textarea id=(name) name=(name) rows=(rows) aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[hint.map(|_| format!("{name}-hint"))] { (value) }
-        }
-    }
 }
 
 fn files_field(ctx: &Ctx, errors: &FieldErrors) -> Markup {

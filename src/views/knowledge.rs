@@ -3,7 +3,7 @@
 use maud::{html, Markup, PreEscaped};
 
 use super::communities::theme_names;
-use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, Ctx, Field, Strings};
+use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::page::Page;
 use crate::services::knowledge::{Builder, PageForm, PageView, Revision, LAYOUTS};
@@ -115,17 +115,6 @@ pub fn gone(ctx: &Ctx, title: &str, note: &str) -> Markup {
     })
 }
 
-fn area(name: &'static str, label: &str, value: &str, hint: Option<&str>, rows: u32, errors: &FieldErrors) -> Markup {
-    let error = errors.get(name);
-    html! {
-        div.field.has-error[error.is_some()] {
-            label for=(name) { (label) }
-            @if let Some(h) = hint { p.hint { (h) } }
-            @if let Some(e) = error { p.error { (e) } }
-            textarea id=(name) name=(name) rows=(rows) { (value) }
-        }
-    }
-}
 
 fn sector_options(t: &Strings) -> Vec<(String, String)> {
     std::iter::once((String::new(), t.choose_state.to_string())).chain(vocab::SECTORS.iter().map(|s| (s.to_string(), s.to_string()))).collect()
@@ -137,8 +126,8 @@ pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: boo
     html! {
         (input(Field::new("title", t.kb_subject, &f.title).required(), errors))
         @if with_slug { (input(Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors)) }
-        (area("problem", t.kb_problem, &f.problem, Some(t.field_body_hint), 8, errors))
-        (area("solution", t.kb_solution, &f.solution, Some(t.kb_link_hint), 12, errors))
+        (textarea("problem", t.kb_problem, &f.problem, Some(t.field_body_hint), 8, errors))
+        (textarea("solution", t.kb_solution, &f.solution, Some(t.kb_link_hint), 12, errors))
         fieldset.field.has-error[errors.contains_key("themes")] #themes {
             legend { (t.field_themes) }
             @if let Some(e) = errors.get("themes") { p.error { (e) } }
@@ -151,8 +140,8 @@ pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: boo
         (input(Field::new("district", t.field_district, &f.district), errors))
         (select("language", t.field_language, &super::language_options(), &f.language, errors))
         (input(Field::new("translation_slug", t.kb_translation, &f.translation_slug), errors))
-        (area("contributors", t.kb_contributors, &f.contributors, Some(t.kb_contributors_hint), 4, errors))
-        (area("sources", t.kb_sources, &f.sources, None, 3, errors))
+        (textarea("contributors", t.kb_contributors, &f.contributors, Some(t.kb_contributors_hint), 4, errors))
+        (textarea("sources", t.kb_sources, &f.sources, None, 3, errors))
         (input(Field::new("source_threads", t.kb_threads, &f.source_threads), errors))
     }
 }

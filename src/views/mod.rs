@@ -175,6 +175,20 @@ pub fn input(f: Field, errors: &FieldErrors) -> Markup {
     }
 }
 
+/// A labelled text area with its hint and error.
+pub fn textarea(name: &'static str, label: &str, value: &str, hint: Option<&str>, rows: u32, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(h) = hint { p.hint id={ (name) "-hint" } { (h) } }
+            @if let Some(e) = error { p.error id={ (name) "-error" } { (e) } }
+            textarea id=(name) name=(name) rows=(rows) aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[hint.map(|_| format!("{name}-hint"))] { (value) }
+        }
+    }
+}
+
 pub fn select(
     name: &'static str,
     label: &str,

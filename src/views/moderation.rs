@@ -4,7 +4,7 @@
 use maud::{html, Markup, PreEscaped};
 
 use super::communities::{diff_view, status_label, theme_names};
-use super::{csrf_field, error_summary, format_time, input, layout, notice, select, Ctx, Field};
+use super::{csrf_field, error_summary, format_time, input, layout, notice, select, textarea, Ctx, Field};
 use crate::error::FieldErrors;
 use crate::models::community::Community;
 use crate::models::moderation::LogEntry;
@@ -237,17 +237,6 @@ fn theme_options(ctx: &Ctx) -> Vec<(String, String)> {
         .collect()
 }
 
-fn area(name: &'static str, label: &str, value: &str, hint: Option<&str>, errors: &FieldErrors) -> Markup {
-    let error = errors.get(name);
-    html! {
-        div.field.has-error[error.is_some()] {
-            label for=(name) { (label) }
-            @if let Some(h) = hint { p.hint { (h) } }
-            @if let Some(e) = error { p.error { (e) } }
-            textarea id=(name) name=(name) rows="5" { (value) }
-        }
-    }
-}
 
 fn policy_options(ctx: &Ctx) -> Vec<(String, String)> {
     let t = ctx.t();
@@ -264,14 +253,14 @@ pub fn settings(ctx: &Ctx, a: &Access, f: &SettingsForm, errors: &FieldErrors, s
         form method="post" action={ "/c/" (a.community.slug) "/settings" } novalidate {
             (csrf_field(ctx))
             (input(Field::new("name", t.col_name, &f.name).required(), errors))
-            (area("description", t.field_description, &f.description, None, errors))
+            (textarea("description", t.field_description, &f.description, None, 5, errors))
             (select("theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
             (select("join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
             div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
             (select("premoderation", t.field_premoderation, &[("all".into(), t.premod_all.into()), ("new_members".into(), t.premod_new.into())], &f.premoderation, errors))
             (input(Field::new("trusted_after", t.field_trusted_after, &f.trusted_after).kind("number"), errors))
-            (area("hold_rules", t.field_hold_rules, &f.hold_rules, Some(t.hold_rules_hint), errors))
-            (area("canned_reasons", t.field_canned, &f.canned_reasons, None, errors))
+            (textarea("hold_rules", t.field_hold_rules, &f.hold_rules, Some(t.hold_rules_hint), 5, errors))
+            (textarea("canned_reasons", t.field_canned, &f.canned_reasons, None, 5, errors))
             (input(Field::new("response_days", t.field_response_days, &f.response_days).kind("number"), errors))
             div.field { label.check { input type="checkbox" name="auto_digest" value="on" checked[f.auto_digest.is_some()]; " " (t.field_auto_digest) } }
             button type="submit" { (t.save) }
@@ -291,11 +280,11 @@ pub fn admin_communities(ctx: &Ctx, rows: &[Listing], f: &CommunityForm, errors:
             (csrf_field(ctx))
             (input(Field::new("name", t.col_name, &f.name).required(), errors))
             (input(Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors))
-            (area("description", t.field_description, &f.description, None, errors))
+            (textarea("description", t.field_description, &f.description, None, 5, errors))
             (select("theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
             (select("join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
             div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
-            (area("moderators", t.field_moderators, &f.moderators, None, errors))
+            (textarea("moderators", t.field_moderators, &f.moderators, None, 5, errors))
             button type="submit" { (t.create_community) }
         }
     })
