@@ -8,16 +8,9 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use solex::db::{self, DatabaseUrl};
-use solex::models::{self, page};
+use solex::content::generated_word;
 use solex::search::{self, SearchIndex};
 
-const WORDS: &[&str] = &[
-    "cupola", "coke", "foundry", "weavers", "savings", "tailors", "training", "child", "labour", "silk", "reeling",
-    "effluent", "paddy", "biogas", "polio", "vaccination", "brassware", "insurance", "slag", "sand", "charging",
-    "ventilation", "exporters", "schools", "monitoring", "handloom", "ikat", "garment", "energy", "furnace",
-    "blower", "lining", "kiln", "boiler", "dyeing", "tannery", "cluster", "consortium", "subsidy", "scheme",
-    "बाल", "श्रम", "कोक", "भट्टी", "बचत", "क्लस्टर", "प्रशिक्षण", "सिलाई", "ऊर्जा", "महिला",
-];
 
 #[derive(QueryableByName)]
 struct RowId {
@@ -37,38 +30,8 @@ fn main() {
     let mut conn = db::establish(&url).unwrap();
     db::run_migrations(&mut conn).unwrap();
 
-    // Generate pages from the shipped ones, each with its own title words and body tail.
-    let shipped: Vec<solex::content::ParsedPage> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| solex::content::parse(&std::fs::read_to_string(e.path()).ok()?).ok())
-        .collect();
     let t = Instant::now();
-    db::write_tx(&mut conn, |c| {
-        let now = models::now();
-        for i in 0..n {
-            let src = &shipped[i % shipped.len()];
-            let (w1, w2) = (WORDS[i % WORDS.len()], WORDS[(i * 7 + 3) % WORDS.len()]);
-            let title = format!("{} ({w1} {w2} {i})", src.front.title);
-            let solution = format!("{}\n\nNotes from cluster {i}: {w1}, {w2}.", src.solution);
-            let content = page::Content {
-                body_html: solex::services::knowledge::render_body(&src.front.language, &src.problem, &solution),
-                title,
-                problem_md: src.problem.clone(),
-                solution_md: solution,
-                themes: src.front.themes.join(","),
-                sector: src.front.sector.clone(),
-                state: src.front.state.clone(),
-                district: src.front.district.clone(),
-                language: src.front.language.clone(),
-                ..Default::default()
-            };
-            let slug = format!("{}-{i}", src.front.slug);
-            page::insert(c, &page::NewPage { slug: &slug, status: page::PUBLISHED, created_by: None, created_at: now, updated_at: now, published_at: Some(now) }, &content)?;
-        }
-        Ok::<_, solex::AppError>(())
-    })
-    .unwrap();
+    solex::content::generate(&mut conn, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")), n).unwrap();
     println!("generated {n} pages in {:.1} s", t.elapsed().as_secs_f64());
 
     let index_base = dir.path().join("index");
@@ -80,10 +43,10 @@ fn main() {
     let index = SearchIndex::open(&index_base, &mut conn).unwrap();
     let queries: Vec<String> = (0..1000)
         .map(|i| match i % 4 {
-            0 => WORDS[i % WORDS.len()].to_string(),
-            1 => format!("{} {}", WORDS[i % WORDS.len()], WORDS[(i * 3) % WORDS.len()]),
+            0 => generated_word(i).to_string(),
+            1 => format!("{} {}", generated_word(i), generated_word(i * 3)),
             2 => "\"child labour\"".to_string(),
-            _ => format!("{} theme:child-labour", WORDS[(i * 5) % WORDS.len()]),
+            _ => format!("{} theme:child-labour", generated_word(i * 5)),
         })
         .collect();
     let mut lat = Vec::with_capacity(queries.len());

@@ -47,6 +47,9 @@ enum ContentCommand {
     Import { dir: Option<PathBuf> },
     /// Write every page to DIR/SLUG.md.
     Export { dir: PathBuf },
+    /// Add N published pages made from DIR/*.md (default: content_dir), for load tests and
+    /// benchmarks; run `solex reindex` afterwards.
+    Generate { n: usize, dir: Option<PathBuf> },
 }
 
 #[derive(Subcommand)]
@@ -173,6 +176,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("{}: {e}", dir.join(file).display());
             }
             if r.errors.is_empty() { Ok(()) } else { Err("some files were not imported".into()) }
+        }
+        Command::Content(ContentCommand::Generate { n, dir }) => {
+            let mut conn = db::establish(&config.database()?)?;
+            db::run_migrations(&mut conn)?;
+            let dir = dir.unwrap_or_else(|| config.content_dir.clone());
+            solex::content::generate(&mut conn, &dir, n)?;
+            println!("{n} pages generated from {}; run `solex reindex` next", dir.display());
+            Ok(())
         }
         Command::Content(ContentCommand::Export { dir }) => {
             let mut conn = db::establish(&config.database()?)?;

@@ -228,3 +228,55 @@ pub fn export_dir(conn: &mut DbConn, dir: &Path) -> Result<usize, AppError> {
     }
     Ok(pages.len())
 }
+
+/// Words mixed into generated pages so each differs from its model.
+const GENERATED_WORDS: &[&str] = &[
+    "cupola", "coke", "foundry", "weavers", "savings", "tailors", "training", "child", "labour", "silk", "reeling",
+    "effluent", "paddy", "biogas", "polio", "vaccination", "brassware", "insurance", "slag", "sand", "charging",
+    "ventilation", "exporters", "schools", "monitoring", "handloom", "ikat", "garment", "energy", "furnace",
+    "blower", "lining", "kiln", "boiler", "dyeing", "tannery", "cluster", "consortium", "subsidy", "scheme",
+    "बाल", "श्रम", "कोक", "भट्टी", "बचत", "क्लस्टर", "प्रशिक्षण", "सिलाई", "ऊर्जा", "महिला",
+];
+
+pub fn generated_word(i: usize) -> &'static str {
+    GENERATED_WORDS[i % GENERATED_WORDS.len()]
+}
+
+/// Adds `n` published pages made from the files in `dir` (for load tests and benchmarks),
+/// in one transaction, without revisions or search outbox rows: run `solex reindex` after.
+pub fn generate(conn: &mut DbConn, dir: &Path, n: usize) -> Result<usize, AppError> {
+    let mut models: Vec<ParsedPage> = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
+    files.sort();
+    for f in files {
+        if let Ok(p) = parse(&std::fs::read_to_string(f)?) {
+            models.push(p);
+        }
+    }
+    if models.is_empty() {
+        return Err(AppError::BadRequest(format!("no pages in {}", dir.display())));
+    }
+    crate::db::write_tx(conn, |c| {
+        let now = crate::models::now();
+        for i in 0..n {
+            let src = &models[i % models.len()];
+            let (w1, w2) = (generated_word(i), generated_word(i * 7 + 3));
+            let solution = format!("{}\n\nNotes from cluster {i}: {w1}, {w2}.", src.solution);
+            let content = page::Content {
+                body_html: knowledge::render_body(&src.front.language, &src.problem, &solution),
+                title: format!("{} ({w1} {w2} {i})", src.front.title),
+                problem_md: src.problem.clone(),
+                solution_md: solution,
+                themes: src.front.themes.join(","),
+                sector: src.front.sector.clone(),
+                state: src.front.state.clone(),
+                district: src.front.district.clone(),
+                language: src.front.language.clone(),
+                ..Default::default()
+            };
+            let slug = format!("{}-g{i}", src.front.slug);
+            page::insert(c, &page::NewPage { slug: &slug, status: page::PUBLISHED, created_by: None, created_at: now, updated_at: now, published_at: Some(now) }, &content)?;
+        }
+        Ok::<_, AppError>(n)
+    })
+}
