@@ -108,6 +108,19 @@ fn two_processes_on_one_database_each_keep_their_own_index() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert!(titles(&api(&w.app.client(), "blower")).iter().any(|t| t.contains("Cupola blower")));
+
+    // A page published through the first process appears in the second one's index too.
+    let path = format!("/kb/new?thread={id}");
+    let r = w.moderator.submit(&path, &path, &[("title", "Sizing cupola blowers"), ("slug", "sizing-cupola-blowers"), ("problem", "Undersized blowers."), ("solution", "Match air to the melt rate."), ("themes", "energy-efficiency"), ("language", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let rev = common::hidden_value(&w.moderator.get("/kb/sizing-cupola-blowers/edit").body, "revision").unwrap();
+    let r = w.moderator.post("/kb/sizing-cupola-blowers/edit", &[("revision", &rev), ("action", "publish"), ("title", "Sizing cupola blowers"), ("problem", "Undersized blowers."), ("solution", "Match air to the melt rate."), ("themes", "energy-efficiency"), ("language", "en")]);
+    assert_eq!(r.status, 200);
+    let start = std::time::Instant::now();
+    while !titles(&api(&c, "melt rate")).iter().any(|t| t == "Sizing cupola blowers") {
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "the second process never saw the page");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 #[test]

@@ -154,10 +154,26 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Page>> {
     pages::table.order(pages::slug.asc()).select(Page::as_select()).load(conn)
 }
 
-/// Published pages carrying a theme. Themes are stored as a comma list, matched exactly
-/// in Rust so no backend-specific text search is needed.
-pub fn published_with_theme(conn: &mut DbConn, theme: &str) -> QueryResult<Vec<Page>> {
-    Ok(published(conn, 10_000)?.into_iter().filter(|p| p.theme_list().contains(&theme)).collect())
+/// Published pages carrying a theme, newest first. Themes are stored as a comma list: LIKE
+/// (portable, and fine for lowercase slugs) narrows the rows, the exact match happens here.
+pub fn published_with_theme(conn: &mut DbConn, theme: &str, limit: i64) -> QueryResult<Vec<Page>> {
+    let rows: Vec<Page> = pages::table
+        .filter(pages::status.eq(PUBLISHED))
+        .filter(pages::themes.like(format!("%{theme}%")))
+        .order(pages::published_at.desc())
+        .limit(limit.saturating_mul(2))
+        .select(Page::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().filter(|p| p.theme_list().contains(&theme)).take(limit as usize).collect())
+}
+
+/// How many published pages carry a theme (LIKE narrows; slugs do not contain each other).
+pub fn count_with_theme(conn: &mut DbConn, theme: &str) -> QueryResult<i64> {
+    pages::table
+        .filter(pages::status.eq(PUBLISHED))
+        .filter(pages::themes.like(format!("%{theme}%")))
+        .count()
+        .get_result(conn)
 }
 
 pub fn add_revision(conn: &mut DbConn, page_id: i64, revision: i32, snapshot: &str, by: Option<i64>, note: &str, at: NaiveDateTime) -> QueryResult<usize> {

@@ -376,7 +376,7 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
     }
     let backlinks = page::backlinks(conn, &p.slug)?.into_iter().filter(|b| b.id != p.id).collect();
     let first_theme = p.theme_list().first().map(|s| s.to_string()).unwrap_or_default();
-    let related = page::published_with_theme(conn, &first_theme)?.into_iter().filter(|r| r.id != p.id && r.language == p.language).take(5).collect();
+    let related = page::published_with_theme(conn, &first_theme, 12)?.into_iter().filter(|r| r.id != p.id && r.language == p.language).take(5).collect();
     let translation = if p.translation_slug.is_empty() { None } else { page::find_by_slug(conn, &p.translation_slug)?.filter(|t| t.status == page::PUBLISHED) };
     let look = page::look(conn, &first_theme)?.unwrap_or((DEFAULT_LOOK.0.into(), DEFAULT_LOOK.1.into()));
     // Source threads are linked only where they are public.
@@ -396,7 +396,7 @@ pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(Stri
     if !vocab::is_theme(theme) {
         return Err(AppError::NotFound);
     }
-    let pages = page::published_with_theme(conn, theme)?;
+    let pages = page::published_with_theme(conn, theme, HUB_PAGES)?;
     // Themes that share pages with this one, with how many: the hub's neighbours.
     let mut near: Vec<(String, usize)> = Vec::new();
     for p in &pages {
@@ -413,11 +413,16 @@ pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(Stri
     Ok((pages, near))
 }
 
+/// How many pages a hub lists, newest first (search reaches the rest).
+pub const HUB_PAGES: i64 = 300;
+
 /// Theme hubs with their page counts, and the newest pages.
 pub fn home(conn: &mut DbConn) -> Result<(Vec<(&'static str, usize)>, Vec<page::Page>), AppError> {
-    let all = page::published(conn, 10_000)?;
-    let counts = vocab::THEMES.iter().map(|(slug, _, _)| (*slug, all.iter().filter(|p| p.theme_list().contains(slug)).count())).collect();
-    Ok((counts, all.into_iter().take(20).collect()))
+    let mut counts = Vec::with_capacity(vocab::THEMES.len());
+    for (slug, _, _) in vocab::THEMES {
+        counts.push((*slug, page::count_with_theme(conn, slug)? as usize));
+    }
+    Ok((counts, page::published(conn, 20)?))
 }
 
 /// Everything the consolidated-reply builder shows: the approved posts of the chosen threads
