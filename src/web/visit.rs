@@ -234,12 +234,6 @@ impl RawForm {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct CsrfField {
-    #[serde(default)]
-    csrf: String,
-}
-
 const FORM_LIMIT: usize = 256 * 1024;
 
 impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
@@ -255,9 +249,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if body.len() > FORM_LIMIT {
                 return Err(AppError::BadRequest("The form is too large.".into()));
             }
-            let field: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or(CsrfField { csrf: String::new() });
-            check_origin_and_token(&req, &visit, &field.csrf)?;
             let raw = RawForm(serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default());
+            let token = raw.0.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+            check_origin_and_token(&req, &visit, token)?;
             serde_urlencoded::from_bytes(&body)
                 .map(|value| CsrfForm(value, raw))
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
