@@ -12,7 +12,7 @@ use crate::models::user::Profile;
 use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
 use crate::web::visit::{make_cookie, removal_cookie, CsrfForm, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
-use crate::web::{safe_next, see_other, AppState};
+use crate::web::{html, safe_next, see_other, AppState};
 use crate::services::{roles, tokens};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -33,11 +33,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lang/{code}", web::get().to(switch_language));
 }
 
-fn page(status: u16, markup: Markup) -> HttpResponse {
-    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("valid status"))
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 /// Splits an error into field messages to show on the form, or passes it on.
 fn field_errors(e: AppError) -> Result<FieldErrors, AppError> {
@@ -50,7 +45,7 @@ fn field_errors(e: AppError) -> Result<FieldErrors, AppError> {
 const HOUR: Duration = Duration::from_secs(3600);
 
 async fn register_form(visit: Visit) -> HttpResponse {
-    page(200, views::accounts::register(&visit.ctx, &Registration::default(), &FieldErrors::new()))
+    html(200, views::accounts::register(&visit.ctx, &Registration::default(), &FieldErrors::new()))
 }
 
 async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Registration>) -> Result<HttpResponse, AppError> {
@@ -64,9 +59,9 @@ async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Regis
         Ok(_) => {
             state.wake_mailer();
             let t = visit.ctx.t();
-            Ok(page(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
+            Ok(html(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
         }
-        Err(e) => Ok(page(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
+        Err(e) => Ok(html(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
     }
 }
 
@@ -80,8 +75,8 @@ async fn verify(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQue
     let t = visit.ctx.t();
     let secret = q.into_inner().token;
     match state.db(move |c| accounts::verify_email(c, &secret)).await {
-        Ok(_) => Ok(page(200, views::accounts::message(&visit.ctx, t.verified_title, t.verified_body, Some(("/login", t.nav_sign_in))))),
-        Err(AppError::BadRequest(msg)) => Ok(page(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/login", t.nav_sign_in))))),
+        Ok(_) => Ok(html(200, views::accounts::message(&visit.ctx, t.verified_title, t.verified_body, Some(("/login", t.nav_sign_in))))),
+        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/login", t.nav_sign_in))))),
         Err(e) => Err(e),
     }
 }
@@ -96,7 +91,7 @@ async fn login_form(visit: Visit, q: web::Query<NextQuery>) -> HttpResponse {
     if visit.principal.is_some() {
         return see_other(&safe_next(&q.next, "/dashboard"));
     }
-    page(200, views::accounts::login(&visit.ctx, "", &q.next, &FieldErrors::new(), None))
+    html(200, views::accounts::login(&visit.ctx, "", &q.next, &FieldErrors::new(), None))
 }
 
 #[derive(Deserialize)]
@@ -121,7 +116,7 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
         let mut errors = FieldErrors::new();
         let minutes = secs.div_ceil(60);
         errors.insert("password", format!("{} {minutes} min.", visit.ctx.t().too_many_attempts));
-        let mut res = page(429, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None));
+        let mut res = html(429, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None));
         res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         return Ok(res);
     }
@@ -146,7 +141,7 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
             state.limiter.record(&email_key);
             state.limiter.record(&ip_key);
             state.wake_mailer();
-            Ok(page(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None)))
+            Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None)))
         }
     }
 }
@@ -170,13 +165,13 @@ async fn logout_everywhere(state: web::Data<AppState>, member: Member, _form: Cs
     let t = member.ctx.t();
     let mut ctx = member.ctx.clone();
     ctx.viewer = None;
-    let mut res = page(200, views::accounts::message(&ctx, t.signed_out_everywhere, t.signed_out_everywhere, Some(("/login", t.nav_sign_in))));
+    let mut res = html(200, views::accounts::message(&ctx, t.signed_out_everywhere, t.signed_out_everywhere, Some(("/login", t.nav_sign_in))));
     res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(res)
 }
 
 async fn forgot_form(visit: Visit) -> HttpResponse {
-    page(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), false))
+    html(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), false))
 }
 
 #[derive(Deserialize)]
@@ -195,21 +190,21 @@ async fn forgot(state: web::Data<AppState>, visit: Visit, form: CsrfForm<EmailFo
         let base = state.config.base_url.clone();
         let e = email.clone();
         if let Err(err) = state.db(move |c| accounts::request_password_reset(c, &base, &e)).await {
-            return Ok(page(400, views::accounts::forgot(&visit.ctx, &email, &field_errors(err)?, false)));
+            return Ok(html(400, views::accounts::forgot(&visit.ctx, &email, &field_errors(err)?, false)));
         }
         state.wake_mailer();
     }
-    Ok(page(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), true)))
+    Ok(html(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), true)))
 }
 
 async fn reset_form(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
     let secret = q.into_inner().token;
     let s = secret.clone();
     match state.db(move |c| accounts::check_reset_link(c, &s)).await {
-        Ok(u) => Ok(page(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
+        Ok(u) => Ok(html(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
         Err(AppError::BadRequest(msg)) => {
             let t = visit.ctx.t();
-            Ok(page(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link)))))
+            Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link)))))
         }
         Err(e) => Err(e),
     }
@@ -231,15 +226,15 @@ async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetFor
         Ok(_) => {
             let mut ctx = visit.ctx.clone();
             ctx.viewer = None;
-            let mut res = page(200, views::accounts::message(&ctx, t.reset_title, t.reset_done, Some(("/login", t.nav_sign_in))));
+            let mut res = html(200, views::accounts::message(&ctx, t.reset_title, t.reset_done, Some(("/login", t.nav_sign_in))));
             res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(res)
         }
-        Err(AppError::BadRequest(msg)) => Ok(page(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link))))),
+        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link))))),
         Err(AppError::Validation(errors)) => {
             let s = f.token.clone();
             let email = state.db(move |c| accounts::check_reset_link(c, &s)).await?.email;
-            Ok(page(400, views::accounts::reset(&visit.ctx, &f.token, &email, &errors)))
+            Ok(html(400, views::accounts::reset(&visit.ctx, &f.token, &email, &errors)))
         }
         Err(e) => Err(e),
     }
@@ -271,7 +266,7 @@ async fn profile_form(state: web::Data<AppState>, member: Member, q: web::Query<
         language: u.language.clone(),
         credit_consent: u.credit_consent,
     };
-    Ok(page(200, profile_page(&state, &member, &form, &FieldErrors::new(), q.saved.is_some()).await?))
+    Ok(html(200, profile_page(&state, &member, &form, &FieldErrors::new(), q.saved.is_some()).await?))
 }
 
 #[derive(Deserialize)]
@@ -306,7 +301,7 @@ async fn profile(state: web::Data<AppState>, member: Member, form: CsrfForm<Prof
         }
         Err(e) => {
             let errors = field_errors(e)?;
-            Ok(page(400, profile_page(&state, &member, &p, &errors, false).await?))
+            Ok(html(400, profile_page(&state, &member, &p, &errors, false).await?))
         }
     }
 }
@@ -317,7 +312,7 @@ async fn dashboard(state: web::Data<AppState>, member: Member) -> Result<HttpRes
     let (grants, board) = state
         .db(move |c| Ok((roles::grants_of(c, user_id)?, crate::services::communities::dashboard(c, &principal)?)))
         .await?;
-    Ok(page(200, views::accounts::dashboard(&member.ctx, &member.principal.user, &grants, &board)))
+    Ok(html(200, views::accounts::dashboard(&member.ctx, &member.principal.user, &grants, &board)))
 }
 
 async fn switch_language(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {

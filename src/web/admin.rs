@@ -7,7 +7,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::services::roles::{self, GrantRequest};
 use crate::views;
 use crate::web::visit::{Admin, CsrfForm};
-use crate::web::{see_other, AppState};
+use crate::web::{html, see_other, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(|_: Admin| async { see_other("/admin/users") }))
@@ -18,11 +18,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/audit", web::get().to(audit));
 }
 
-fn html(status: u16, markup: maud::Markup) -> HttpResponse {
-    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("valid status"))
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 #[derive(Deserialize)]
 struct PageQuery {

@@ -13,7 +13,7 @@ use crate::services::attachments;
 use crate::views;
 use crate::web::upload::MultipartForm;
 use crate::web::visit::{CsrfForm, Member, Visit};
-use crate::web::{see_other, AppState};
+use crate::web::{html, see_other, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/communities", web::get().to(list))
@@ -32,11 +32,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/log", web::get().to(log));
 }
 
-pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
-    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("valid status"))
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
 
 /// The viewer's standing in the community named in the path.
 pub async fn access_for(state: &AppState, slug: String, visit: &Visit) -> Result<Access, AppError> {

@@ -9,9 +9,8 @@ use crate::error::{AppError, FieldErrors};
 use crate::models::page::{self, Page};
 use crate::services::knowledge::{self, Lookup, PageForm};
 use crate::views;
-use crate::web::communities::html;
 use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
-use crate::web::{see_other, AppState};
+use crate::web::{html, see_other, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/kb", web::get().to(home))

@@ -9,9 +9,9 @@ use crate::mail::{self, ingest};
 use crate::services::communities;
 use crate::services::digests::{self, DigestEdit};
 use crate::views;
-use crate::web::communities::{access_for, html};
+use crate::web::communities::access_for;
 use crate::web::visit::{CsrfForm, Member, Visit};
-use crate::web::{see_other, AppState};
+use crate::web::{html, see_other, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/profile/delivery", web::post().to(set_delivery))

@@ -111,6 +111,13 @@ pub fn safe_next(next: &str, fallback: &str) -> String {
     if ok { next.to_string() } else { fallback.to_string() }
 }
 
+/// An HTML page with a status (forms that come back with errors use 400).
+pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("valid status"))
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }

@@ -9,9 +9,9 @@ use crate::models;
 use crate::services::communities::{self, CommunityForm, SettingsForm};
 use crate::services::moderate::{self, DecisionForm, Filter};
 use crate::views;
-use crate::web::communities::{access_for, done_text, html, Done};
+use crate::web::communities::{access_for, done_text, Done};
 use crate::web::visit::{Admin, CsrfForm, Member, Visit};
-use crate::web::{see_other, AppState};
+use crate::web::{html, see_other, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/queue", web::get().to(queue))

@@ -6,9 +6,8 @@ use serde::Deserialize;
 use crate::error::AppError;
 use crate::search::Filters;
 use crate::views;
-use crate::web::communities::html;
 use crate::web::visit::Visit;
-use crate::web::AppState;
+use crate::web::{html, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/search", web::get().to(page))
