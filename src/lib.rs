@@ -42,6 +42,21 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
             tracing::warn!("content/{file}: {error}");
         }
     }
+    {
+        let mut conn = pool.get()?;
+        services::registry::seed_vocabularies(&mut conn)?;
+        let seed = config.content_dir.join("registry");
+        if seed.is_dir() {
+            for (file, report) in services::registry_csv::import_seed_dir(&mut conn, &seed)? {
+                if !report.created.is_empty() {
+                    tracing::info!(created = report.created.len(), "{file} imported into the registry");
+                }
+                for p in &report.problems {
+                    tracing::warn!("{file}:{}:{}: {}", p.line, p.column, p.message);
+                }
+            }
+        }
+    }
     let search = {
         let mut conn = pool.get()?;
         search::SearchIndex::open(&config.index_dir, &mut conn)?

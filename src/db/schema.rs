@@ -302,6 +302,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vocab_terms (id) {
+        id -> BigInt,
+        vocab -> Text,
+        code -> Text,
+        label -> Text,
+        label_hi -> Text,
+        grp -> Text,
+        position -> Integer,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    registry_records (id) {
+        id -> BigInt,
+        kind -> Text,
+        slug -> Text,
+        title -> Text,
+        state -> Text,
+        district -> Text,
+        sector -> Text,
+        stage -> Text,
+        start_year -> Nullable<Integer>,
+        end_year -> Nullable<Integer>,
+        published_version -> Nullable<Integer>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        verified_by -> Nullable<BigInt>,
+        verified_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    registry_versions (id) {
+        id -> BigInt,
+        record_id -> BigInt,
+        number -> Integer,
+        fields -> Text,
+        state -> Text,
+        status -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        comments -> Text,
+        lock_version -> Integer,
+    }
+}
+
+diesel::table! {
+    registry_tags (id) {
+        id -> BigInt,
+        record_id -> BigInt,
+        vocab -> Text,
+        code -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(page_revisions -> pages (page_id));
 diesel::joinable!(page_links -> pages (from_page));
@@ -315,6 +378,8 @@ diesel::joinable!(flags -> posts (post_id));
 diesel::joinable!(digests -> communities (community_id));
 diesel::joinable!(digest_items -> digests (digest_id));
 diesel::joinable!(digest_items -> posts (post_id));
+diesel::joinable!(registry_versions -> registry_records (record_id));
+diesel::joinable!(registry_tags -> registry_records (record_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -338,4 +403,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     page_redirects,
     theme_looks,
     search_outbox,
+    vocab_terms,
+    registry_records,
+    registry_versions,
+    registry_tags,
 );

@@ -11,11 +11,13 @@ pub mod membership;
 pub mod moderation;
 pub mod page;
 pub mod post;
+pub mod registry;
 pub mod search_outbox;
 pub mod role;
 pub mod session;
 pub mod token;
 pub mod user;
+pub mod vocabulary;
 
 /// The clock every model uses, truncated to microseconds so both backends store the same value.
 pub fn now() -> chrono::NaiveDateTime {

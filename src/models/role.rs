@@ -164,3 +164,8 @@ pub fn find_same(
 pub fn count_role(conn: &mut DbConn, role: Role) -> QueryResult<i64> {
     role_grants::table.filter(role_grants::role.eq(role.as_str())).count().get_result(conn)
 }
+
+/// Every focal-point grant (state "" is national).
+pub fn focal_points(conn: &mut DbConn) -> QueryResult<Vec<RoleGrant>> {
+    role_grants::table.filter(role_grants::role.eq(Role::FocalPoint.as_str())).select(RoleGrant::as_select()).load(conn)
+}

@@ -7,6 +7,8 @@ use crate::db::DbConn;
 
 pub const PAGE: &str = "page";
 pub const THREAD: &str = "thread";
+/// A registry record (any kind); ref_id is the record id.
+pub const RECORD: &str = "record";
 
 pub fn push(conn: &mut DbConn, kind: &str, ref_id: i64) -> QueryResult<usize> {
     diesel::insert_into(search_outbox::table)

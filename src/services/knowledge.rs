@@ -68,7 +68,8 @@ fn valid_slug(s: &str) -> bool {
         && !s.is_empty() && s.len() <= 80 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-')
 }
 
-/// Slugs of other knowledge pages a text links to (`/kb/SLUG` links).
+/// Slugs of other knowledge pages a text links to (`/kb/SLUG` links), and the registry
+/// records it links to (`/registry/KIND/SLUG`, kept as `registry/KIND/SLUG`).
 pub fn internal_links(markdown_text: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut out = Vec::new();
@@ -80,6 +81,12 @@ pub fn internal_links(markdown_text: &str) -> Vec<String> {
                 let slug = slug.trim_end_matches('/');
                 if valid_slug(slug) && !out.iter().any(|s: &String| s == slug) {
                     out.push(slug.to_string());
+                }
+            } else if let Some(rest) = path.strip_prefix("/registry/") {
+                // Registry records are kept as "registry/KIND/SLUG", which no page slug can be.
+                let target = format!("registry/{}", rest.trim_end_matches('/'));
+                if target.split('/').count() == 3 && !out.contains(&target) {
+                    out.push(target);
                 }
             }
         }
@@ -152,7 +159,8 @@ pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
 fn broken_links(conn: &mut DbConn, c: &page::Content) -> Result<Vec<String>, AppError> {
     let mut broken = Vec::new();
     for slug in internal_links(&format!("{}\n{}", c.problem_md, c.solution_md)) {
-        if !page::slug_exists(conn, &slug)? {
+        let exists = if slug.starts_with("registry/") { super::registry::link_target_exists(conn, &slug)? } else { page::slug_exists(conn, &slug)? };
+        if !exists {
             broken.push(slug);
         }
     }
@@ -354,6 +362,8 @@ pub struct PageView {
     pub translation: Option<page::Page>,
     pub look: (String, String),
     pub threads: Vec<(i64, String, String)>,
+    /// Published registry records naming this page or linked from it.
+    pub registry: Vec<crate::models::registry::Record>,
 }
 
 pub const LAYOUTS: &[&str] = &["classic", "wide", "card"];
@@ -389,7 +399,8 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
             }
         }
     }
-    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads })))
+    let registry = super::registry::for_page(conn, p.id, &p.slug)?;
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry })))
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {

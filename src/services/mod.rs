@@ -8,6 +8,8 @@ pub mod digests;
 pub mod knowledge;
 pub mod moderate;
 pub mod posting;
+pub mod registry;
+pub mod registry_csv;
 pub mod passwords;
 pub mod roles;
 pub mod tokens;

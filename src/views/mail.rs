@@ -192,3 +192,14 @@ pub fn notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str
     let lines: Vec<&str> = [line.as_str(), note_line.as_str()].into_iter().filter(|l| !l.is_empty()).collect();
     build(&subject, &greeting, &lines, url, t.my_posts_title, t.footer)
 }
+
+/// A registry record's news for its focal point: published, returned, or due for checking.
+pub fn registry_notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str, url: &str) -> MailBody {
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let hindi = lang == "hi";
+    let subject = format!("solex registry: {title} · {status_text}");
+    let greeting = format!("{} {name},", if hindi { "नमस्ते" } else { "Hello" });
+    let line = format!("{}: {title} · {status_text}", if hindi { "रजिस्टर प्रविष्टि" } else { "Registry record" });
+    let lines: Vec<&str> = [line.as_str(), note].into_iter().filter(|l| !l.is_empty()).collect();
+    build(&subject, &greeting, &lines, url, if hindi { "प्रविष्टि खोलें" } else { "Open the record" }, t.footer)
+}

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod communities;
 pub mod diff;
 pub mod moderation;
+pub mod registry;
 pub mod search;
 pub mod errors;
 pub mod home;
@@ -81,6 +82,7 @@ pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> M
                             li { a href="/" { (t.nav_home) } }
                             li { a href="/kb" { (t.nav_knowledge) } }
                             li { a href="/communities" { (t.nav_communities) } }
+                            li { a href="/registry" { (t.nav_registry) } }
                             @if let Some(v) = &ctx.viewer {
                                 li { a href="/dashboard" { (t.nav_dashboard) } }
                                 li { a href="/my/posts" { (t.nav_my_posts) } }

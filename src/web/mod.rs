@@ -10,6 +10,7 @@ pub mod moderation;
 pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
+pub mod registry;
 pub mod search;
 pub mod state;
 pub mod system;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);
+    registry::routes(cfg);
 }
 
 impl ResponseError for AppError {

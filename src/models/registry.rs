@@ -1,0 +1,345 @@
+//! Registry records and their versions. A record is a cluster, initiative, best practice or
+//! implementing agency; its content lives in versions (JSON field maps) that move through
+//! draft -> submitted -> (returned -> submitted)* -> published -> superseded. The record row
+//! mirrors the published version's filterable columns, and registry_tags its multi-valued ones.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{page_links, pages, registry_records, registry_tags, registry_versions};
+use crate::db::DbConn;
+
+pub const DRAFT: &str = "draft";
+pub const SUBMITTED: &str = "submitted";
+pub const RETURNED: &str = "returned";
+pub const PUBLISHED: &str = "published";
+pub const SUPERSEDED: &str = "superseded";
+
+/// Statuses of the one version a record may have open for work.
+pub const OPEN: &[&str] = &[DRAFT, SUBMITTED, RETURNED];
+
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq)]
+#[diesel(table_name = registry_records)]
+pub struct Record {
+    pub id: i64,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub state: String,
+    pub district: String,
+    pub sector: String,
+    pub stage: String,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub published_version: Option<i32>,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub verified_by: Option<i64>,
+    pub verified_at: Option<NaiveDateTime>,
+    pub reminded_at: Option<NaiveDateTime>,
+}
+
+impl Record {
+    pub fn is_published(&self) -> bool {
+        self.published_version.is_some()
+    }
+}
+
+/// The filterable columns of a record, taken from a version.
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
+#[diesel(table_name = registry_records, treat_none_as_null = true)]
+pub struct Columns {
+    pub title: String,
+    pub state: String,
+    pub district: String,
+    pub sector: String,
+    pub stage: String,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq)]
+#[diesel(table_name = registry_versions)]
+pub struct Version {
+    pub id: i64,
+    pub record_id: i64,
+    pub number: i32,
+    pub fields: String,
+    pub state: String,
+    pub status: String,
+    pub author_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub comments: String,
+    pub lock_version: i32,
+}
+
+pub fn insert_record(conn: &mut DbConn, kind: &str, slug: &str, cols: &Columns, by: Option<i64>, now: NaiveDateTime) -> QueryResult<i64> {
+    diesel::insert_into(registry_records::table)
+        .values((
+            registry_records::kind.eq(kind),
+            registry_records::slug.eq(slug),
+            registry_records::title.eq(&cols.title),
+            registry_records::state.eq(&cols.state),
+            registry_records::district.eq(&cols.district),
+            registry_records::sector.eq(&cols.sector),
+            registry_records::stage.eq(&cols.stage),
+            registry_records::start_year.eq(cols.start_year),
+            registry_records::end_year.eq(cols.end_year),
+            registry_records::created_by.eq(by),
+            registry_records::created_at.eq(now),
+            registry_records::updated_at.eq(now),
+        ))
+        .returning(registry_records::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Record> {
+    registry_records::table.find(id).select(Record::as_select()).first(conn)
+}
+
+pub fn find_by_slug(conn: &mut DbConn, kind: &str, slug: &str) -> QueryResult<Option<Record>> {
+    registry_records::table
+        .filter(registry_records::kind.eq(kind))
+        .filter(registry_records::slug.eq(slug))
+        .select(Record::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_columns(conn: &mut DbConn, id: i64, cols: &Columns, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(registry_records::table.find(id)).set((cols, registry_records::updated_at.eq(now))).execute(conn)
+}
+
+pub fn mark_published(conn: &mut DbConn, id: i64, version: i32, by: Option<i64>, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(registry_records::table.find(id))
+        .set((
+            registry_records::published_version.eq(Some(version)),
+            registry_records::verified_by.eq(by),
+            registry_records::verified_at.eq(Some(at)),
+            registry_records::reminded_at.eq(None::<NaiveDateTime>),
+            registry_records::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+pub fn mark_reminded(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(registry_records::table.find(id)).set(registry_records::reminded_at.eq(Some(at))).execute(conn)
+}
+
+/// Published records of one kind, by title.
+pub fn published(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<Record>> {
+    registry_records::table
+        .filter(registry_records::kind.eq(kind))
+        .filter(registry_records::published_version.is_not_null())
+        .order(registry_records::title.asc())
+        .select(Record::as_select())
+        .load(conn)
+}
+
+pub fn all_published(conn: &mut DbConn) -> QueryResult<Vec<Record>> {
+    registry_records::table
+        .filter(registry_records::published_version.is_not_null())
+        .order((registry_records::kind.asc(), registry_records::title.asc()))
+        .select(Record::as_select())
+        .load(conn)
+}
+
+pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
+    registry_records::table.count().get_result(conn)
+}
+
+/// Published records last verified before `before` and not reminded since `reminded_before`.
+pub fn overdue(conn: &mut DbConn, before: NaiveDateTime, reminded_before: NaiveDateTime) -> QueryResult<Vec<Record>> {
+    registry_records::table
+        .filter(registry_records::published_version.is_not_null())
+        .filter(registry_records::verified_at.lt(before))
+        .filter(registry_records::reminded_at.is_null().or(registry_records::reminded_at.lt(reminded_before)))
+        .order(registry_records::id.asc())
+        .select(Record::as_select())
+        .load(conn)
+}
+
+/// Records (any status) in the given states, or in every state when `states` is None.
+pub fn in_states(conn: &mut DbConn, states: Option<&[String]>) -> QueryResult<Vec<Record>> {
+    let mut q = registry_records::table.select(Record::as_select()).order((registry_records::kind.asc(), registry_records::title.asc())).into_boxed();
+    if let Some(s) = states {
+        q = q.filter(registry_records::state.eq_any(s.to_vec()));
+    }
+    q.load(conn)
+}
+
+pub fn insert_version(conn: &mut DbConn, record_id: i64, number: i32, fields: &str, state: &str, status: &str, author: Option<i64>, now: NaiveDateTime) -> QueryResult<i64> {
+    diesel::insert_into(registry_versions::table)
+        .values((
+            registry_versions::record_id.eq(record_id),
+            registry_versions::number.eq(number),
+            registry_versions::fields.eq(fields),
+            registry_versions::state.eq(state),
+            registry_versions::status.eq(status),
+            registry_versions::author_id.eq(author),
+            registry_versions::created_at.eq(now),
+            registry_versions::updated_at.eq(now),
+            registry_versions::submitted_at.eq(if status == SUBMITTED { Some(now) } else { None }),
+        ))
+        .returning(registry_versions::id)
+        .get_result(conn)
+}
+
+pub fn version(conn: &mut DbConn, record_id: i64, number: i32) -> QueryResult<Version> {
+    registry_versions::table
+        .filter(registry_versions::record_id.eq(record_id))
+        .filter(registry_versions::number.eq(number))
+        .select(Version::as_select())
+        .first(conn)
+}
+
+pub fn versions(conn: &mut DbConn, record_id: i64) -> QueryResult<Vec<Version>> {
+    registry_versions::table
+        .filter(registry_versions::record_id.eq(record_id))
+        .order(registry_versions::number.desc())
+        .select(Version::as_select())
+        .load(conn)
+}
+
+/// The version open for work (draft, submitted or returned), if any.
+pub fn open_version(conn: &mut DbConn, record_id: i64) -> QueryResult<Option<Version>> {
+    registry_versions::table
+        .filter(registry_versions::record_id.eq(record_id))
+        .filter(registry_versions::status.eq_any(OPEN))
+        .select(Version::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn last_number(conn: &mut DbConn, record_id: i64) -> QueryResult<i32> {
+    let n: Option<i32> = registry_versions::table
+        .filter(registry_versions::record_id.eq(record_id))
+        .select(diesel::dsl::max(registry_versions::number))
+        .first(conn)?;
+    Ok(n.unwrap_or(0))
+}
+
+/// Rewrites an open version's fields; false when someone else changed it first.
+pub fn update_fields(conn: &mut DbConn, id: i64, lock: i32, fields: &str, state: &str, status: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(registry_versions::table.find(id).filter(registry_versions::lock_version.eq(lock)).filter(registry_versions::status.eq_any(OPEN)))
+        .set((
+            registry_versions::fields.eq(fields),
+            registry_versions::state.eq(state),
+            registry_versions::status.eq(status),
+            registry_versions::updated_at.eq(now),
+            registry_versions::submitted_at.eq(if status == SUBMITTED { Some(now) } else { None }),
+            registry_versions::lock_version.eq(lock + 1),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Moves a version from `from` to `to` status with the reviewer's comments; false when the
+/// version was not in `from` at that lock (another reviewer acted first).
+pub fn review(conn: &mut DbConn, id: i64, lock: i32, from: &str, to: &str, by: i64, comments: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(registry_versions::table.find(id).filter(registry_versions::lock_version.eq(lock)).filter(registry_versions::status.eq(from)))
+        .set((
+            registry_versions::status.eq(to),
+            registry_versions::reviewed_by.eq(Some(by)),
+            registry_versions::reviewed_at.eq(Some(now)),
+            registry_versions::comments.eq(comments),
+            registry_versions::updated_at.eq(now),
+            registry_versions::lock_version.eq(lock + 1),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_version_status(conn: &mut DbConn, id: i64, status: &str) -> QueryResult<usize> {
+    diesel::update(registry_versions::table.find(id)).set(registry_versions::status.eq(status)).execute(conn)
+}
+
+/// Versions waiting for review, oldest first, with their records.
+pub fn submitted(conn: &mut DbConn) -> QueryResult<Vec<(Version, Record)>> {
+    registry_versions::table
+        .inner_join(registry_records::table)
+        .filter(registry_versions::status.eq(SUBMITTED))
+        .order(registry_versions::submitted_at.asc())
+        .select((Version::as_select(), Record::as_select()))
+        .load(conn)
+}
+
+/// Open versions in the given states (a focal point's work list).
+pub fn open_in_states(conn: &mut DbConn, states: &[String]) -> QueryResult<Vec<(Version, Record)>> {
+    registry_versions::table
+        .inner_join(registry_records::table)
+        .filter(registry_versions::status.eq_any(OPEN))
+        .filter(registry_versions::state.eq_any(states.to_vec()).or(registry_records::state.eq_any(states.to_vec())))
+        .order(registry_versions::updated_at.desc())
+        .select((Version::as_select(), Record::as_select()))
+        .load(conn)
+}
+
+pub fn set_tags(conn: &mut DbConn, record_id: i64, tags: &[(String, String)]) -> QueryResult<()> {
+    diesel::delete(registry_tags::table.filter(registry_tags::record_id.eq(record_id))).execute(conn)?;
+    for (vocab, code) in tags {
+        diesel::insert_into(registry_tags::table)
+            .values((registry_tags::record_id.eq(record_id), registry_tags::vocab.eq(vocab), registry_tags::code.eq(code)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// (record id, vocab, code) for every published record of a kind.
+pub fn tags_of_kind(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<(i64, String, String)>> {
+    registry_tags::table
+        .inner_join(registry_records::table)
+        .filter(registry_records::kind.eq(kind))
+        .filter(registry_records::published_version.is_not_null())
+        .select((registry_tags::record_id, registry_tags::vocab, registry_tags::code))
+        .load(conn)
+}
+
+/// Published records carrying a tag (for example every initiative of one cluster).
+pub fn tagged(conn: &mut DbConn, vocab: &str, code: &str) -> QueryResult<Vec<Record>> {
+    registry_tags::table
+        .inner_join(registry_records::table)
+        .filter(registry_tags::vocab.eq(vocab))
+        .filter(registry_tags::code.eq(code))
+        .filter(registry_records::published_version.is_not_null())
+        .order((registry_records::kind.asc(), registry_records::title.asc()))
+        .select(Record::as_select())
+        .distinct()
+        .load(conn)
+}
+
+/// Published knowledge pages whose text links to `target` ("registry/KIND/SLUG").
+pub fn linking_pages(conn: &mut DbConn, target: &str) -> QueryResult<Vec<(String, String, String)>> {
+    page_links::table
+        .inner_join(pages::table)
+        .filter(page_links::to_slug.eq(target))
+        .filter(pages::status.eq(crate::models::page::PUBLISHED))
+        .order(pages::title.asc())
+        .select((pages::slug, pages::title, pages::language))
+        .distinct()
+        .load(conn)
+}
+
+/// Published records whose text links to a knowledge page (registry targets of page_links).
+pub fn linked_from_page(conn: &mut DbConn, page_id: i64) -> QueryResult<Vec<String>> {
+    page_links::table
+        .filter(page_links::from_page.eq(page_id))
+        .filter(page_links::to_slug.like("registry/%"))
+        .select(page_links::to_slug)
+        .load(conn)
+}
+
+/// (record id, fields JSON) of the published version of every published record of a kind.
+pub fn published_fields(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<(i64, String)>> {
+    registry_versions::table
+        .inner_join(registry_records::table)
+        .filter(registry_records::kind.eq(kind))
+        .filter(registry_records::published_version.eq(registry_versions::number.nullable()))
+        .select((registry_records::id, registry_versions::fields))
+        .load(conn)
+}

@@ -1,0 +1,335 @@
+//! Registry routes: public overview, lists, exports and record pages; the focal points'
+//! forms, import and work list; the national focal point's review; vocabularies for
+//! administrators. Every permission is checked by the service.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::{AppError, FieldErrors};
+use crate::services::registry::{self, Decision, Filters, Kind, TermForm, Values};
+use crate::services::registry_csv::{self, Importer};
+use crate::views;
+use crate::web::upload::MultipartForm;
+use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
+use crate::web::{html, see_other, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/registry", web::get().to(overview))
+        .route("/registry/work", web::get().to(work))
+        .route("/registry/import", web::get().to(import_form))
+        .route("/registry/import", web::post().to(import))
+        .route("/registry/{kind}", web::get().to(list))
+        .route("/registry/{kind}/new", web::get().to(new_form))
+        .route("/registry/{kind}/new", web::post().to(create))
+        .route("/registry/{kind}/{slug}", web::get().to(show))
+        .route("/registry/{kind}/{slug}/edit", web::get().to(edit_form))
+        .route("/registry/{kind}/{slug}/edit", web::post().to(edit))
+        .route("/registry/{kind}/{slug}/review/{n}", web::get().to(review_form))
+        .route("/registry/{kind}/{slug}/review/{n}", web::post().to(review))
+        .route("/admin/vocabularies", web::get().to(vocabularies))
+        .route("/admin/vocabularies/{vocab}", web::get().to(vocabulary))
+        .route("/admin/vocabularies/{vocab}", web::post().to(add_term))
+        .route("/admin/vocabularies/{vocab}/{code}", web::post().to(update_term));
+}
+
+fn kind_of(plural: &str) -> Result<Kind, AppError> {
+    Kind::from_plural(plural).ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize, Default)]
+struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+async fn overview(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {
+    let ov = state.db(registry::overview).await?;
+    let fp = visit.principal.as_deref().is_some_and(registry::may_draft);
+    Ok(html(200, views::registry::overview(&visit.ctx, &ov, fp)))
+}
+
+async fn work(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {
+    let p = member.principal.clone();
+    let w = state.db(move |c| registry::work(c, &p)).await?;
+    Ok(html(200, views::registry::work(&member.ctx, &w)))
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(flatten)]
+    filters: Filters,
+    #[serde(default)]
+    template: String,
+}
+
+/// A list, or its export when the path ends in .csv or .json.
+async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
+    let q: ListQuery = serde_urlencoded::from_str(req.query_string()).map_err(|e| AppError::BadRequest(format!("bad filter: {e}")))?;
+    let segment = path.into_inner();
+    let (name, format) = match segment.rsplit_once('.') {
+        Some((n, f)) if f == "csv" || f == "json" => (n.to_string(), Some(f.to_string())),
+        _ => (segment.clone(), None),
+    };
+    let kind = kind_of(&name)?;
+    let base = state.config.base_url.trim_end_matches('/').to_string();
+    match format.as_deref() {
+        Some("csv") => {
+            let filters = q.filters.clone();
+            let template = !q.template.is_empty();
+            let rows = if template { Vec::new() } else { state.db(move |c| registry_csv::exported(c, kind, &filters)).await? };
+            let body = registry_csv::to_csv(kind, &base, &rows);
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-{}.csv\"", kind.plural())))
+                .body(body))
+        }
+        Some(_) => {
+            let filters = q.filters.clone();
+            let rows = state.db(move |c| registry_csv::exported(c, kind, &filters)).await?;
+            Ok(HttpResponse::Ok().content_type("application/json").body(registry_csv::to_json(kind, &base, &rows)))
+        }
+        None => {
+            let filters = q.filters.clone();
+            let hindi = visit.ctx.lang == views::Lang::Hi;
+            let b = state.db(move |c| registry::browse(c, kind, &filters, hindi)).await?;
+            let fp = visit.principal.as_deref().is_some_and(registry::may_draft);
+            Ok(html(200, views::registry::list(&visit.ctx, &b, &q.filters, fp)))
+        }
+    }
+}
+
+async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
+    let (plural, slug) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let p = visit.principal.clone();
+    let v = state.db(move |c| registry::view(c, p.as_deref(), kind, &slug)).await?;
+    let t = visit.ctx.t();
+    let flash = match q.done.as_str() {
+        "saved" => Some(t.registry_saved),
+        "submitted" => Some(t.registry_sent),
+        "published" => Some(t.registry_published_notice),
+        "returned" => Some(t.registry_returned_notice),
+        _ => None,
+    };
+    Ok(html(200, views::registry::record(&visit.ctx, &v, flash)))
+}
+
+/// The record's values as the form sent them; checkbox lists become "a; b".
+fn values_from(kind: Kind, raw: &RawForm) -> Values {
+    let mut v = Values::new();
+    for spec in kind.fields() {
+        let value = match spec.input {
+            registry::Input::Terms(_) => raw.all(spec.name).join("; "),
+            _ => raw.0.iter().find(|(k, _)| k == spec.name).map(|(_, v)| v.clone()).unwrap_or_default(),
+        };
+        v.insert(spec.name.to_string(), value);
+    }
+    v
+}
+
+fn raw_get(raw: &RawForm, name: &str) -> String {
+    raw.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+async fn new_form(state: web::Data<AppState>, member: Member, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let kind = kind_of(&path.into_inner())?;
+    let p = member.principal.clone();
+    let e = state.db(move |c| registry::edit_view(c, &p, kind, None)).await?;
+    let mut values = Values::new();
+    if let Some([only]) = e.states.as_deref() {
+        values.insert("state".into(), only.clone());
+    }
+    Ok(html(200, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &FieldErrors::new())))
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn create(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let kind = kind_of(&path.into_inner())?;
+    let values = values_from(kind, &form.1);
+    let slug = raw_get(&form.1, "slug");
+    let submit = raw_get(&form.1, "action") == "submit";
+    let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
+    match state.db(move |c| registry::create(c, &p, kind, &s, &v, submit)).await {
+        Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
+        Err(AppError::Validation(errors)) => {
+            let p = member.principal.clone();
+            let e = state.db(move |c| registry::edit_view(c, &p, kind, None)).await?;
+            Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, &slug, &errors)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (plural, slug) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let p = member.principal.clone();
+    let e = state.db(move |c| registry::edit_view(c, &p, kind, Some(&slug))).await?;
+    let values = e.values.clone();
+    Ok(html(200, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &FieldErrors::new())))
+}
+
+async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (plural, slug) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let values = values_from(kind, &form.1);
+    let lock: i32 = raw_get(&form.1, "lock").parse().unwrap_or(0);
+    let submit = raw_get(&form.1, "action") == "submit";
+    let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
+    match state.db(move |c| registry::save(c, &p, kind, &s, &v, lock, submit)).await {
+        Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
+        Err(AppError::Validation(errors)) => {
+            let p = member.principal.clone();
+            let mut e = state.db(move |c| registry::edit_view(c, &p, kind, Some(&slug))).await?;
+            e.lock = lock;
+            Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &errors)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn review_form(state: web::Data<AppState>, member: Member, path: web::Path<(String, String, i32)>) -> Result<HttpResponse, AppError> {
+    let (plural, slug, n) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let p = member.principal.clone();
+    let v = state.db(move |c| registry::review_view(c, &p, kind, &slug, n)).await?;
+    Ok(html(200, views::registry::review(&member.ctx, &v, &FieldErrors::new())))
+}
+
+async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(String, String, i32)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (plural, slug, n) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let decision = match raw_get(&form.1, "decision").as_str() {
+        "approve" => Decision::Approve,
+        "return" => Decision::Return,
+        _ => return Err(AppError::BadRequest("Choose approve or return.".into())),
+    };
+    let lock: i32 = raw_get(&form.1, "lock").parse().unwrap_or(-1);
+    let mut comments = BTreeMap::new();
+    for (k, v) in &form.1 .0 {
+        if k == "comment" {
+            comments.insert(String::new(), v.clone());
+        } else if let Some(field) = k.strip_prefix("comment_") {
+            comments.insert(field.to_string(), v.clone());
+        }
+    }
+    let base = state.config.base_url.trim_end_matches('/').to_string();
+    let (p, s) = (member.principal.clone(), slug.clone());
+    match state.db(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await {
+        Ok(()) => {
+            state.wake_mailer();
+            let done = if decision == Decision::Approve { "published" } else { "returned" };
+            Ok(see_other(&format!("/registry/{}/{}?done={done}", kind.plural(), slug)))
+        }
+        Err(AppError::Validation(errors)) => {
+            let p = member.principal.clone();
+            let v = state.db(move |c| registry::review_view(c, &p, kind, &slug, n)).await?;
+            Ok(html(400, views::registry::review(&member.ctx, &v, &errors)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn import_form(member: Member) -> Result<HttpResponse, AppError> {
+    if !registry::may_draft(&member.principal) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(html(200, views::registry::import(&member.ctx, Kind::Initiative, None, &FieldErrors::new())))
+}
+
+async fn import(state: web::Data<AppState>, member: Member, form: MultipartForm) -> Result<HttpResponse, AppError> {
+    if !registry::may_draft(&member.principal) {
+        return Err(AppError::Forbidden);
+    }
+    let kind = Kind::from_code(&form.get("kind")).unwrap_or(Kind::Initiative);
+    let dry_run = form.get("mode") != "import";
+    let Some(file) = form.files.into_iter().next() else {
+        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "Choose a CSV file."))));
+    };
+    if file.bytes.len() > registry_csv::MAX_BYTES {
+        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "The file is larger than 5 MB; split it."))));
+    }
+    let text = match String::from_utf8(file.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            let msg = format!("Line {line} is not UTF-8 text; save the file as CSV UTF-8.");
+            return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", &msg))));
+        }
+    };
+    let p = member.principal.clone();
+    let report = state.db(move |c| registry_csv::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
+    let status = if report.problems.is_empty() { 200 } else { 400 };
+    Ok(html(status, views::registry::import(&member.ctx, kind, Some(&report), &FieldErrors::new())))
+}
+
+fn error(field: &'static str, msg: &str) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    e.insert(field, msg.to_string());
+    e
+}
+
+async fn vocabularies(admin: Admin) -> Result<HttpResponse, AppError> {
+    Ok(html(200, views::registry::vocabularies(&admin.0.ctx, registry::vocabulary_names())))
+}
+
+fn vocab_title(name: &str) -> Result<&'static str, AppError> {
+    registry::vocabulary_names().iter().find(|(n, _)| *n == name).map(|(_, t)| *t).ok_or(AppError::NotFound)
+}
+
+async fn vocabulary(state: web::Data<AppState>, admin: Admin, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
+    let name = path.into_inner();
+    let title = vocab_title(&name)?;
+    let (p, n) = (admin.0.principal.clone(), name.clone());
+    let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
+    let flash = (!q.done.is_empty()).then_some(admin.0.ctx.t().registry_saved);
+    Ok(html(200, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &TermForm::default(), &FieldErrors::new(), flash)))
+}
+
+fn term_form(raw: &RawForm) -> TermForm {
+    TermForm {
+        code: raw_get(raw, "code"),
+        label: raw_get(raw, "label"),
+        label_hi: raw_get(raw, "label_hi"),
+        grp: raw_get(raw, "grp"),
+        retired: !raw_get(raw, "retired").is_empty(),
+    }
+}
+
+async fn add_term(state: web::Data<AppState>, admin: Admin, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let name = path.into_inner();
+    let title = vocab_title(&name)?;
+    let tf = term_form(&form.1);
+    let (p, n, f) = (admin.0.principal.clone(), name.clone(), tf.clone());
+    match state.db(move |c| registry::add_term(c, &p, &n, &f)).await {
+        Ok(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
+        Err(AppError::Validation(errors)) => {
+            let (p, n) = (admin.0.principal.clone(), name.clone());
+            let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
+            Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &tf, &errors, None)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn update_term(state: web::Data<AppState>, admin: Admin, path: web::Path<(String, String)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (name, code) = path.into_inner();
+    let title = vocab_title(&name)?;
+    let tf = term_form(&form.1);
+    let (p, n, c2, f) = (admin.0.principal.clone(), name.clone(), code.clone(), tf.clone());
+    match state.db(move |c| registry::update_term(c, &p, &n, &c2, &f)).await {
+        Ok(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
+        Err(AppError::Validation(errors)) => {
+            let (p, n) = (admin.0.principal.clone(), name.clone());
+            let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
+            Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &TermForm::default(), &errors, None)))
+        }
+        Err(e) => Err(e),
+    }
+}
