@@ -66,7 +66,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let identity = mail::Identity::from_config(&config)?;
     tracing::info!("mail is {}", mailer.describe());
     let mail_wake = mail::spawn_sender(pool.clone(), mailer, identity.clone(), config.smtp_workers);
-    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), mail_wake.clone());
+    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone());
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
         config,

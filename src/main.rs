@@ -38,6 +38,23 @@ enum Command {
     /// Knowledge pages as Markdown files with TOML front matter.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// The national registry.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+#[derive(Subcommand)]
+enum RegistryCommand {
+    /// Write every published record of a kind (cluster, initiative, practice, agency) as CSV
+    /// or JSON to standard output.
+    Export {
+        kind: String,
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
+    /// Remind focal points of records not verified for a year, once (the server does this
+    /// every minute).
+    Remind,
 }
 
 #[derive(Subcommand)]
@@ -190,6 +207,28 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             db::run_migrations(&mut conn)?;
             let n = solex::content::export_dir(&mut conn, &dir)?;
             println!("{n} pages written to {}", dir.display());
+            Ok(())
+        }
+        Command::Registry(cmd) => {
+            let mut conn = db::establish(&config.database()?)?;
+            db::run_migrations(&mut conn)?;
+            match cmd {
+                RegistryCommand::Export { kind, format } => {
+                    use services::registry::{Filters, Kind};
+                    let kind = Kind::from_code(&kind).ok_or_else(|| format!("unknown kind {kind}; use cluster, initiative, practice or agency"))?;
+                    let rows = services::registry_csv::exported(&mut conn, kind, &Filters::default())?;
+                    let base = config.base_url.trim_end_matches('/');
+                    match format.as_str() {
+                        "csv" => print!("{}", services::registry_csv::to_csv(kind, base, &rows)),
+                        "json" => println!("{}", services::registry_csv::to_json(kind, base, &rows)),
+                        other => return Err(format!("unknown format {other}; use csv or json").into()),
+                    }
+                }
+                RegistryCommand::Remind => {
+                    let n = services::registry::remind_overdue(&mut conn, config.base_url.trim_end_matches('/'), solex::models::now())?;
+                    println!("{n} reminders queued; the server's sender delivers them.");
+                }
+            }
             Ok(())
         }
         Command::Digest(DigestCommand::Tick) => {

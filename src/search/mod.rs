@@ -17,13 +17,13 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::db::{DbConn, Pool};
 use crate::error::AppError;
-use crate::models::{community, page, post, search_outbox, user};
+use crate::models::{community, page, post, registry, search_outbox, user, vocabulary};
 
 /// Facet counts are taken over this many best results (the total counts all).
 const FACET_DEPTH: usize = 200;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const TOKENIZER: &str = "solex";
 
 #[derive(Clone, Copy)]
@@ -195,6 +195,13 @@ pub fn rebuild_into(dir: &Path, conn: &mut DbConn) -> Result<usize, AppError> {
             n += 1;
         }
     }
+    let terms = vocabulary::all(conn)?;
+    for r in registry::all_published(conn)? {
+        if let Some(d) = record_document(conn, &fields, &terms, &r)? {
+            writer.add_document(d).map_err(err)?;
+            n += 1;
+        }
+    }
     for c in community::list(conn)? {
         for (root, _) in post::threads(conn, c.id, !c.public_threads, i64::MAX, 0)? {
             if let Some(d) = document(conn, &fields, search_outbox::THREAD, root.id)? {
@@ -273,8 +280,50 @@ fn document(conn: &mut DbConn, f: &Fields, kind: &str, id: i64) -> Result<Option
             }
             Ok(Some(d))
         }
+        search_outbox::RECORD => {
+            let Ok(r) = registry::find(conn, id) else { return Ok(None) };
+            let terms = vocabulary::all(conn)?;
+            record_document(conn, f, &terms, &r)
+        }
         _ => Ok(None),
     }
+}
+
+/// A published registry record's document: its title, and every published value as text
+/// (vocabulary codes by their labels), so a search for "child labour" finds the initiatives
+/// tagged with it.
+fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary::Term], r: &registry::Record) -> Result<Option<TantivyDocument>, AppError> {
+    let Some(n) = r.published_version else { return Ok(None) };
+    let v = registry::version(conn, r.id, n)?;
+    let values: std::collections::BTreeMap<String, String> = serde_json::from_str(&v.fields).unwrap_or_default();
+    let mut body = String::new();
+    for (name, value) in &values {
+        if matches!(name.as_str(), "title" | "name" | "pages" | "threads") {
+            continue;
+        }
+        for item in value.split("; ") {
+            let label = terms.iter().find(|t| t.code == item && t.vocab != "state").map(|t| t.label.as_str()).unwrap_or(item);
+            body.push_str(label);
+            body.push('\n');
+        }
+    }
+    let plural = match r.kind.as_str() {
+        "cluster" => "clusters",
+        "practice" => "practices",
+        "agency" => "agencies",
+        _ => "initiatives",
+    };
+    let language = if is_hindi(&format!("{} {body}", r.title)) { "hi" } else { "en" };
+    Ok(Some(doc!(
+        f.key => format!("record:{}", r.id),
+        f.kind => r.kind.clone(),
+        f.title => r.title.clone(),
+        f.body => body,
+        f.url => format!("/registry/{plural}/{}", r.slug),
+        f.state => r.state.clone(),
+        f.sector => r.sector.clone(),
+        f.language => language,
+    )))
 }
 
 #[derive(Debug, Default, Clone, serde::Serialize)]

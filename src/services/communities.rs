@@ -421,6 +421,8 @@ pub struct ThreadView {
     pub root_author: String,
     pub replies: Vec<(post::Post, String)>,
     pub attachments: Vec<attachment::Attachment>,
+    /// Published registry records that name this thread.
+    pub registry: Vec<crate::models::registry::Record>,
 }
 
 /// A thread as `access` may see it; anything hidden answers 404, so its existence is not revealed.
@@ -437,7 +439,8 @@ pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<Thread
     let mut ids: Vec<i64> = replies.iter().map(|(p, _)| p.id).collect();
     ids.push(root.id);
     let attachments = attachment::for_posts(conn, &ids)?;
-    Ok(ThreadView { root, root_author, replies, attachments })
+    let registry = super::registry::for_thread(conn, root.id)?;
+    Ok(ThreadView { root, root_author, replies, attachments, registry })
 }
 
 /// An attachment and the post it hangs on, if `viewer` may read that post.

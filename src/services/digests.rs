@@ -194,7 +194,7 @@ pub fn scheduler_tick(conn: &mut DbConn, domain: &str, now: NaiveDateTime) -> Re
 }
 
 /// Runs the scheduler once a minute in the background.
-pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, wake_mailer: std::sync::mpsc::Sender<()>) {
+pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, base_url: String, wake_mailer: std::sync::mpsc::Sender<()>) {
     std::thread::Builder::new()
         .name("digest-scheduler".into())
         .spawn(move || loop {
@@ -207,6 +207,16 @@ pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, wake_mailer: std::
                     let _ = wake_mailer.send(());
                 }
                 Err(e) => tracing::error!("digest scheduler: {e}"),
+            }
+            // Registry records unverified for a year: their focal points are reminded.
+            let reminded = pool.get().map_err(AppError::from).and_then(|mut c| super::registry::remind_overdue(&mut c, &base_url, models::now()));
+            match reminded {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!("reminded focal points of {n} unverified registry records");
+                    let _ = wake_mailer.send(());
+                }
+                Err(e) => tracing::error!("registry reminders: {e}"),
             }
         })
         .expect("spawn digest scheduler");

@@ -239,6 +239,12 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
                 }
             }
         }
+        @if !v.registry.is_empty() {
+            aside aria-labelledby="registry-h" {
+                h2 #registry-h { (t.registry_related) }
+                ul { @for r in &v.registry { li { (super::registry::record_link(r)) } } }
+            }
+        }
         @if a.is_member() && v.root.status == post::APPROVED {
             section aria-labelledby="reply-h" {
                 h2 #reply-h { (t.reply_heading) }

@@ -98,6 +98,12 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
         @if !v.backlinks.is_empty() {
             aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(b)) } } } }
         }
+        @if !v.registry.is_empty() {
+            aside aria-labelledby="registry-h" {
+                h2 #registry-h { (t.registry_related) }
+                ul { @for r in &v.registry { li { (super::registry::record_link(r)) } } }
+            }
+        }
         @if !v.related.is_empty() {
             aside aria-labelledby="related-h" { h2 #related-h { (t.kb_related) } ul { @for r in &v.related { li { (page_link(r)) } } } }
         }

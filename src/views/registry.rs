@@ -72,7 +72,7 @@ pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
                                 td {
                                     @if counts[i] > 0 {
                                         a href={ "/registry/" (k.plural()) "?state=" (super::urlencode(state)) } { (counts[i]) }
-                                        @if i == 1 { span.bar style={ "width:" (counts[1] * 100 / max) "%" } {} }
+                                        @if i == 1 { " " meter value=(counts[1]) min="0" max=(max) aria-hidden="true" {} }
                                     } @else { "0" }
                                 }
                             }
@@ -210,17 +210,31 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
     }
 }
 
-fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs) -> Markup {
+/// The record's fields; the name is the heading, pages and threads have their own sections,
+/// and records named by web name show their titles.
+fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &[Record]) -> Markup {
     let h = hindi(ctx);
     html! {
         dl.record {
-            @for spec in kind.fields() {
+            @for spec in kind.fields().iter().filter(|s| !matches!(s.name, "title" | "name") && !matches!(s.input, Input::Pages | Input::Threads)) {
                 @if let Some(v) = values.get(spec.name) {
                     dt { (spec.label_in(h)) }
-                    dd { (show_value(ctx, kind, spec, v, vocabs)) }
+                    dd {
+                        @match (spec.input, refs.iter().find(|r| Some(r.kind.as_str()) == ref_kind(spec) && &r.slug == v)) {
+                            (Input::Ref(_), Some(r)) => { (record_link(r)) }
+                            _ => { (show_value(ctx, kind, spec, v, vocabs)) }
+                        }
+                    }
                 }
             }
         }
+    }
+}
+
+fn ref_kind(spec: &Spec) -> Option<&'static str> {
+    match spec.input {
+        Input::Ref(k) => Some(k.code()),
+        _ => None,
     }
 }
 
@@ -258,11 +272,11 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>) -> Markup {
                 }
             }
             @if v.may_edit { p { a.button href={ "/registry/" (kind.plural()) "/" (r.slug) "/edit" } { (t.registry_edit) } } }
-            @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs)) }
-            @if !v.refs.is_empty() || !v.related.is_empty() {
+            @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs)) }
+            @if !v.related.is_empty() {
                 section aria-labelledby="related-h" {
                     h2 #related-h { (t.registry_related) }
-                    ul { @for o in v.refs.iter().chain(&v.related) { li { (record_link(o)) " " span.meta { (record_meta(ctx, o)) } } } }
+                    ul { @for o in &v.related { li { (record_link(o)) " " span.meta { (record_meta(ctx, o)) } } } }
                 }
             }
             @if !v.pages.is_empty() {

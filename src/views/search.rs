@@ -9,7 +9,11 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
     let t = ctx.t();
     match facet {
         "theme" => crate::vocab::theme_label(value, ctx.lang == super::Lang::Hi).to_string(),
-        "kind" => (if value == "page" { t.search_kind_page } else { t.search_kind_thread }).to_string(),
+        "kind" => match value {
+            "page" => t.search_kind_page.to_string(),
+            "thread" => t.search_kind_thread.to_string(),
+            other => crate::services::registry::Kind::from_code(other).map(|k| k.singular(ctx.lang == super::Lang::Hi)).unwrap_or(other).to_string(),
+        },
         "language" => crate::vocab::LANGUAGES.iter().find(|(c, _)| *c == value).map(|(_, n)| n.to_string()).unwrap_or_else(|| value.to_string()),
         _ => value.to_string(),
     }

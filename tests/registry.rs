@@ -1,0 +1,387 @@
+//! The national registry: state focal points draft and submit, the national focal point
+//! reviews field by field, the public sees only published versions; CSV import reports
+//! problems by line and column and is all or nothing; exports round-trip.
+
+mod common;
+
+use common::{hidden_value, Client, Resp, TestApp};
+
+const PW: &str = "kollegal silk reelers";
+
+struct Registry {
+    app: TestApp,
+    admin: Client,
+    national: Client,
+    haryana: Client,
+    punjab: Client,
+    member: Client,
+}
+
+fn grant(admin: &Client, app: &TestApp, email: &str, state: &str) {
+    let id = app.user_id(email);
+    let r = admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+fn registry() -> Registry {
+    let app = TestApp::start();
+    let admin = app.admin("admin@example.org", PW);
+    let national = app.member("nfp@example.org", PW, "Nalini National");
+    let haryana = app.member("hr@example.org", PW, "Harish Haryana");
+    let punjab = app.member("pb@example.org", PW, "Preet Punjab");
+    let member = app.member("member@example.org", PW, "Mohan Member");
+    grant(&admin, &app, "nfp@example.org", "national");
+    grant(&admin, &app, "hr@example.org", "Haryana");
+    grant(&admin, &app, "pb@example.org", "Punjab");
+    Registry { app, admin, national, haryana, punjab, member }
+}
+
+fn new_initiative(who: &Client, fields: &[(&str, &str)]) -> Resp {
+    who.submit("/registry/initiatives/new", "/registry/initiatives/new", fields)
+}
+
+fn panipat_initiative(action: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("slug", "panipat-energy-audits".into()),
+        ("title", "Energy audits for Panipat foundries".into()),
+        ("cluster", "samalkha-foundry".into()),
+        ("state", "Haryana".into()),
+        ("district", "Panipat".into()),
+        ("sector", "Metal and foundry".into()),
+        ("start_year", "2024".into()),
+        ("end_year", "2026".into()),
+        ("stage", "implementation".into()),
+        ("see_issues", "energy".into()),
+        ("see_issues", "air-pollution".into()),
+        ("br_activities", "energy-audits".into()),
+        ("indicators", "Coke per tonne of metal | 250 | 210 | kg".into()),
+        ("action", action.into()),
+    ]
+}
+
+fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn review(who: &Client, path: &str, n: i32, fields: &[(&str, &str)]) -> Resp {
+    let page = who.get(&format!("{path}/review/{n}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let lock = hidden_value(&page.body, "lock").expect("lock field");
+    let mut all = vec![("lock", lock.as_str())];
+    all.extend_from_slice(fields);
+    who.post(&format!("{path}/review/{n}"), &all)
+}
+
+#[test]
+fn a_record_goes_from_state_draft_through_review_to_the_public() {
+    let r = registry();
+    let path = "/registry/initiatives/panipat-energy-audits";
+
+    // A draft is the focal point's alone.
+    let resp = new_initiative(&r.haryana, &as_refs(&panipat_initiative("draft")));
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    assert_eq!(r.app.client().get(path).status, 404, "the public cannot see a draft");
+    assert_eq!(r.member.get(path).status, 404);
+    assert_eq!(r.punjab.get(path).status, 404, "another state's focal point cannot see it");
+    assert!(r.haryana.get(path).body.contains("Not yet published"));
+    assert!(!r.app.client().get("/registry/initiatives").body.contains("Energy audits for Panipat"));
+
+    // Submitted, it waits in the national focal point's queue.
+    let form = r.haryana.get(&format!("{path}/edit"));
+    let lock = hidden_value(&form.body, "lock").unwrap();
+    let mut fields = panipat_initiative("submit");
+    fields.retain(|(k, _)| *k != "slug");
+    fields.push(("lock", lock));
+    let resp = r.haryana.post(&format!("{path}/edit"), &as_refs(&fields));
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    let work = r.national.get("/registry/work");
+    assert!(work.body.contains("Energy audits for Panipat foundries"), "{}", work.body);
+    assert_eq!(r.app.client().get(path).status, 404, "submitted is not published");
+
+    // Returned with comments beside a field: the focal point sees them in the form.
+    let resp = review(&r.national, path, 1, &[("decision", "return"), ("comment_district", "Name the villages too."), ("comment", "")]);
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    let form = r.haryana.get(&format!("{path}/edit"));
+    assert!(form.body.contains("Name the villages too."), "{}", form.body);
+    let mail = r.app.wait_for_mail("hr@example.org", 2);
+    assert!(mail.subject.contains("returned"), "{}", mail.subject);
+
+    // A return without any comment is refused, and the version stays where it was.
+    let lock = hidden_value(&form.body, "lock").unwrap();
+    let mut fields = panipat_initiative("submit");
+    fields.retain(|(k, _)| *k != "slug" && *k != "district");
+    fields.push(("district", "Panipat (Samalkha, Israna)".into()));
+    fields.push(("lock", lock));
+    assert_eq!(r.haryana.post(&format!("{path}/edit"), &as_refs(&fields)).status, 303);
+    let resp = review(&r.national, path, 1, &[("decision", "return"), ("comment", "  ")]);
+    assert_eq!(resp.status, 400);
+    assert!(resp.body.contains("Say what needs to change"));
+
+    // Approved: published with who verified it, filterable, and in search.
+    let resp = review(&r.national, path, 1, &[("decision", "approve")]);
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    let public = r.app.client().get(path);
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("Verified by Nalini National"), "{}", public.body);
+    assert!(public.body.contains("Panipat (Samalkha, Israna)"));
+    assert!(public.body.contains("Samalkha foundry"), "the cluster is linked by its name");
+    let listed = r.app.client().get("/registry/initiatives?state=Haryana&see_issue=energy&year=2025");
+    assert!(listed.body.contains("Energy audits for Panipat foundries"), "{}", listed.body);
+    let none = r.app.client().get("/registry/initiatives?state=Haryana&year=2019");
+    assert!(!none.body.contains("Energy audits for Panipat foundries"));
+    let cluster = r.app.client().get("/registry/clusters/samalkha-foundry");
+    assert!(cluster.body.contains("Energy audits for Panipat foundries"), "the cluster lists its initiatives");
+
+    // A later edit is a new version: the public keeps the published one until it is approved.
+    let form = r.haryana.get(&format!("{path}/edit"));
+    let mut fields = panipat_initiative("submit");
+    fields.retain(|(k, _)| *k != "slug" && *k != "title");
+    fields.push(("title", "Energy audits and cupola upgrades in Panipat".into()));
+    fields.push(("lock", hidden_value(&form.body, "lock").unwrap()));
+    assert_eq!(r.haryana.post(&format!("{path}/edit"), &as_refs(&fields)).status, 303);
+    let public = r.app.client().get(path);
+    assert!(public.body.contains("Energy audits for Panipat foundries") && !public.body.contains("cupola upgrades"));
+    let diff = r.national.get(&format!("{path}/review/2"));
+    assert!(diff.body.contains("Energy audits and cupola upgrades in Panipat"));
+    assert!(diff.body.contains("<tr class=\"changed\">"), "changed fields are marked");
+    assert_eq!(diff.body.matches("<tr class=\"changed\">").count(), 2, "title and district changed against the published version");
+    assert_eq!(review(&r.national, path, 2, &[("decision", "approve")]).status, 303);
+    assert!(r.app.client().get(path).body.contains("cupola upgrades"));
+    let mut conn = r.app.db();
+    let rec = solex::models::registry::find_by_slug(&mut conn, "initiative", "panipat-energy-audits").unwrap().unwrap();
+    let versions = solex::models::registry::versions(&mut conn, rec.id).unwrap();
+    let statuses: Vec<&str> = versions.iter().map(|v| v.status.as_str()).collect();
+    assert_eq!(statuses, vec!["published", "superseded"]);
+}
+
+#[test]
+fn focal_points_reach_only_their_own_states_records() {
+    let r = registry();
+    // Punjab cannot create a record for Haryana; the form comes back with the message.
+    let mut fields = panipat_initiative("submit");
+    fields.retain(|(k, _)| *k != "slug");
+    let resp = new_initiative(&r.punjab, &as_refs(&fields));
+    assert_eq!(resp.status, 400);
+    assert!(resp.body.contains("You keep the registry for other states"), "{}", resp.body);
+
+    // Punjab cannot open, edit or review Haryana's published seed record.
+    let path = "/registry/clusters/samalkha-foundry";
+    assert_eq!(r.punjab.get(&format!("{path}/edit")).status, 403);
+    let resp = r.punjab.post(&format!("{path}/edit"), &[("name", "Samalkha foundry"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("lock", "0"), ("action", "submit")]);
+    assert_eq!(resp.status, 403);
+    // Haryana cannot move its record to another state either.
+    let resp = r.haryana.post(&format!("{path}/edit"), &[("name", "Samalkha foundry"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("lock", "0"), ("action", "submit")]);
+    assert_eq!(resp.status, 400);
+    assert!(resp.body.contains("You keep the registry for other states"));
+
+    // Only the national focal point reviews; members, admins and state focal points cannot.
+    let form = r.haryana.get(&format!("{path}/edit"));
+    let lock = hidden_value(&form.body, "lock").unwrap();
+    let resp = r.haryana.post(&format!("{path}/edit"), &[("name", "Samalkha foundry cluster"), ("sector", "Metal and foundry"), ("state", "Haryana"), ("lock", &lock), ("action", "submit")]);
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    for who in [&r.haryana, &r.punjab, &r.member, &r.admin] {
+        let resp = who.post(&format!("{path}/review/2"), &[("lock", "1"), ("decision", "approve")]);
+        assert_eq!(resp.status, 403, "only the national focal point approves");
+    }
+    assert_eq!(r.app.client().post(&format!("{path}/review/2"), &[("lock", "1"), ("decision", "approve")]).status, 303, "anonymous visitors are sent to sign in");
+    // The public still sees the published version.
+    let public = r.app.client().get(path);
+    assert!(public.body.contains("<h1>Samalkha foundry</h1>"), "{}", public.body);
+
+    // Work pages and forms are closed to people without the role.
+    for who in [&r.member, &r.admin] {
+        assert_eq!(who.get("/registry/work").status, 403);
+        assert_eq!(who.get("/registry/initiatives/new").status, 403);
+        assert_eq!(who.get("/registry/import").status, 403);
+    }
+    assert_eq!(r.app.client().get("/registry/work").status, 303, "anonymous visitors are sent to sign in");
+    // Vocabularies are the administrator's.
+    assert_eq!(r.national.get("/admin/vocabularies/scheme").status, 403);
+    assert_eq!(r.admin.get("/admin/vocabularies/scheme").status, 200);
+}
+
+#[test]
+fn two_reviewers_deciding_at_once_cannot_both_win() {
+    let r = registry();
+    let second = r.app.member("nfp2@example.org", PW, "Second National");
+    grant(&r.admin, &r.app, "nfp2@example.org", "national");
+    assert_eq!(new_initiative(&r.haryana, &as_refs(&panipat_initiative("submit"))).status, 303);
+    let path = "/registry/initiatives/panipat-energy-audits";
+    let lock_a = hidden_value(&r.national.get(&format!("{path}/review/1")).body, "lock").unwrap();
+    let lock_b = hidden_value(&second.get(&format!("{path}/review/1")).body, "lock").unwrap();
+    let a = r.national.post(&format!("{path}/review/1"), &[("lock", &lock_a), ("decision", "approve")]);
+    let b = second.post(&format!("{path}/review/1"), &[("lock", &lock_b), ("decision", "return"), ("comment", "Too late")]);
+    assert_eq!(a.status, 303);
+    assert_eq!(b.status, 409, "{}", b.body);
+    assert!(r.app.client().get(path).status == 200);
+}
+
+fn csv_import(who: &Client, kind: &str, mode: &str, csv: &str) -> Resp {
+    who.post_multipart("/registry/import", &[("kind", kind), ("mode", mode)], &[("file", "initiatives.csv", csv.as_bytes())])
+}
+
+fn count_records(app: &TestApp) -> i64 {
+    let mut conn = app.db();
+    solex::models::registry::count_all(&mut conn).unwrap()
+}
+
+#[test]
+fn an_import_reports_every_problem_by_line_and_column_and_imports_nothing() {
+    let r = registry();
+    let before = count_records(&r.app);
+    let csv = "slug,title,cluster,state,start_year,end_year,see_issues,units_covered\r\n\
+        ok-one,Common effluent plant study,,Haryana,2023,2025,effluents,40\r\n\
+        ,Second study,no-such-cluster,Haryana,2023,2025,effluents,40\r\n\
+        ,Third study,,Haryana,twenty,2025,\"effluents; moonbeams\",forty\r\n\
+        ,Fourth study,,Punjab,2023,2021,,\r\n\
+        ,,,Haryana,,,,\r\n";
+    let resp = csv_import(&r.haryana, "initiative", "import", csv);
+    assert_eq!(resp.status, 400);
+    let expect = [
+        ("<td>3</td><td>3</td>", "no-such-cluster"),
+        ("<td>4</td><td>5</td>", "twenty"),
+        ("<td>4</td><td>7</td>", "moonbeams"),
+        ("<td>4</td><td>8</td>", "whole number"),
+        ("<td>5</td><td>4</td>", "other states"),
+        ("<td>5</td><td>6</td>", "end year comes before"),
+        ("<td>6</td><td>2</td>", "Title is required"),
+    ];
+    for (cells, text) in expect {
+        let row = resp.body.split("<tr>").find(|row| row.starts_with(cells)).unwrap_or_else(|| panic!("no problem at {cells}: {}", resp.body));
+        assert!(row.contains(text), "{cells} should mention {text}: {row}");
+    }
+    assert_eq!(count_records(&r.app), before, "nothing was imported, not even the good row");
+
+    // A broken header and broken quoting are reported before any row.
+    let resp = csv_import(&r.haryana, "initiative", "check", "slug,title,state,colour\r\nx,y,Haryana,red\r\n");
+    assert!(resp.body.contains("Unknown column"), "{}", resp.body);
+    assert!(resp.body.contains("<td>1</td><td>4</td>"));
+    let resp = csv_import(&r.haryana, "initiative", "check", "title,state\r\n\"Open quote,Haryana\r\n");
+    assert!(resp.body.contains("never closed"), "{}", resp.body);
+    let resp = csv_import(&r.haryana, "initiative", "check", "title\r\nOnly a title\r\n");
+    assert!(resp.body.contains("The required column"), "{}", resp.body);
+
+    // A clean file: the dry run changes nothing, the import creates every row at once.
+    let good = "title,cluster,state,start_year,see_issues,br_activities\r\n\
+        Common effluent plant study,samalkha-foundry,Haryana,2023,Effluent discharge and water pollution,waste-management\r\n\
+        Slag reuse in road building,samalkha-foundry,Haryana,2024,solid-waste,\r\n";
+    let resp = csv_import(&r.haryana, "initiative", "check", good);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert!(resp.body.contains("The file is clean") && resp.body.contains("Rows to create: 2"));
+    assert_eq!(count_records(&r.app), before);
+    let resp = csv_import(&r.haryana, "initiative", "import", good);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(count_records(&r.app), before + 2);
+    let work = r.national.get("/registry/work");
+    assert!(work.body.contains("Common effluent plant study") && work.body.contains("Slag reuse in road building"), "imported rows wait for review");
+    assert!(!r.app.client().get("/registry/initiatives").body.contains("Slag reuse"));
+}
+
+#[test]
+fn exports_round_trip_through_import() {
+    let r = registry();
+    // CSV of a filtered list: only Punjab's clusters.
+    let (status, bytes, ct, cd) = r.app.client().get_bytes("/registry/clusters.csv?state=Punjab");
+    assert_eq!(status, 200);
+    assert!(ct.unwrap().starts_with("text/csv"));
+    assert!(cd.unwrap().contains("solex-clusters.csv"));
+    let csv = String::from_utf8(bytes).unwrap();
+    let rows = solex::services::registry_csv::parse(&csv).unwrap();
+    assert_eq!(rows.len(), 4, "header and three Punjab clusters: {csv}");
+    assert!(rows.iter().skip(1).all(|row| row.cells[4] == "Punjab"));
+
+    // Imported back unchanged, nothing changes.
+    let resp = csv_import(&r.punjab, "cluster", "import", &csv);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert!(resp.body.contains("Rows to create: 0; to update: 0; unchanged: 3"), "{}", resp.body);
+
+    // Edited in a spreadsheet and imported, the change is submitted for review, then the
+    // export shows it once approved; every other cell is as it was.
+    let edited = csv.replacen("Hand-stitched footballs and inflatable balls", "Hand-stitched footballs and volleyballs", 1);
+    let resp = csv_import(&r.punjab, "cluster", "import", &edited);
+    assert!(resp.body.contains("to update: 1"), "{}", resp.body);
+    assert_eq!(review(&r.national, "/registry/clusters/jalandhar-sports-goods", 2, &[("decision", "approve")]).status, 303);
+    let (_, bytes, _, _) = r.app.client().get_bytes("/registry/clusters.csv?state=Punjab");
+    let again = String::from_utf8(bytes).unwrap();
+    let strip = |s: &str| s.lines().map(|l| l.rsplitn(3, ',').nth(2).unwrap_or("").to_string()).collect::<Vec<_>>();
+    assert_eq!(strip(&again), strip(&edited), "same cells apart from the verification date");
+
+    // JSON carries typed values: numbers as numbers, lists as arrays.
+    let (status, bytes, ct, _) = r.app.client().get_bytes("/registry/initiatives.json?state=Karnataka");
+    assert_eq!(status, 200);
+    assert!(ct.unwrap().starts_with("application/json"));
+    let items: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let first = &items[0];
+    assert_eq!(first["slug"], "kollegal-child-labour-project");
+    assert_eq!(first["start_year"], 2007);
+    assert_eq!(first["see_issues"][0], "child-labour");
+    assert_eq!(first["indicators"][0]["latest"], 110.0);
+}
+
+#[test]
+fn knowledge_pages_and_records_link_both_ways_and_search_finds_records() {
+    let r = registry();
+    // The seed links the Samalkha practice to a page; the page lists it back.
+    let page = r.app.client().get("/kb/cutting-coke-use-in-cupola-furnaces");
+    assert!(page.body.contains("/registry/practices/double-blast-cupolas-samalkha"), "{}", page.body);
+    let rec = r.app.client().get("/registry/practices/double-blast-cupolas-samalkha");
+    assert!(rec.body.contains("Cutting coke use in cupola furnaces"));
+
+    // A search for a vocabulary label finds records tagged with it.
+    let mut found = false;
+    for _ in 0..50 {
+        let s = r.app.client().get("/search?q=tuition+centres");
+        if s.body.contains("/registry/initiatives/sgfi-child-labour-programme") {
+            found = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(found, "the registry is in the search index");
+
+    // The overview counts initiatives per state.
+    let ov = r.app.client().get("/registry");
+    assert!(ov.body.contains("West Bengal"));
+    assert!(ov.body.contains("href=\"/registry/initiatives?state=Punjab\""));
+}
+
+#[test]
+fn stale_records_are_flagged_and_their_focal_point_reminded_once() {
+    let r = registry();
+    let base = r.app.base.clone();
+    {
+        let mut conn = r.app.db();
+        use diesel::prelude::*;
+        use solex::db::schema::registry_records::dsl as rr;
+        let old = solex::models::now() - chrono::Duration::days(400);
+        diesel::update(rr::registry_records.filter(rr::slug.eq("samalkha-foundry"))).set(rr::verified_at.eq(Some(old))).execute(&mut *conn).unwrap();
+        let n = solex::services::registry::remind_overdue(&mut conn, &base, solex::models::now()).unwrap();
+        assert_eq!(n, 1, "one focal point for Haryana");
+        let again = solex::services::registry::remind_overdue(&mut conn, &base, solex::models::now()).unwrap();
+        assert_eq!(again, 0, "not twice in a month");
+    }
+    let mail = r.app.wait_for_mail("hr@example.org", 2);
+    assert!(mail.subject.contains("Samalkha foundry") && mail.subject.contains("not verified since"), "{}", mail.subject);
+    assert!(r.app.client().get("/registry/clusters/samalkha-foundry").body.contains("Not verified for over a year"));
+    assert!(r.haryana.get("/registry/work").body.contains("Samalkha foundry"));
+}
+
+#[test]
+fn administrators_edit_vocabularies_and_retired_terms_leave_the_forms() {
+    let r = registry();
+    let resp = r.admin.submit("/admin/vocabularies/scheme", "/admin/vocabularies/scheme", &[("code", "pm-vishwakarma"), ("label", "PM Vishwakarma"), ("grp", "Micro, Small and Medium Enterprises")]);
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    let resp = r.admin.submit("/admin/vocabularies/scheme", "/admin/vocabularies/scheme", &[("code", "Bad Code"), ("label", "x")]);
+    assert_eq!(resp.status, 400);
+    assert!(resp.body.contains("lowercase letters"));
+    let form = r.haryana.get("/registry/initiatives/new");
+    assert!(form.body.contains("PM Vishwakarma"));
+    let resp = r.admin.submit("/admin/vocabularies/scheme", "/admin/vocabularies/scheme/pm-vishwakarma", &[("label", "PM Vishwakarma"), ("retired", "1")]);
+    assert_eq!(resp.status, 303);
+    assert!(!r.haryana.get("/registry/initiatives/new").body.contains("PM Vishwakarma"));
+    let mut fields = panipat_initiative("submit");
+    fields.push(("schemes", "pm-vishwakarma".into()));
+    let resp = new_initiative(&r.haryana, &as_refs(&fields));
+    assert_eq!(resp.status, 400);
+    assert!(resp.body.contains("no longer in use"));
+}
