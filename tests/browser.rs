@@ -145,3 +145,63 @@ fn a_moderator_turns_a_thread_into_a_page_that_a_visitor_reads() {
     assert!(visitor.source().contains("sell the rest to brick kilns"));
     assert!(!visitor.source().contains("/edit"), "no editing links for visitors");
 }
+
+#[test]
+fn a_state_focal_point_submits_a_practice_and_the_national_focal_point_publishes_it() {
+    let app = TestApp::start();
+    let pw = "rice mill biogas plant";
+    let admin = app.admin("admin@example.org", pw);
+    let _ = app.member("kerala@example.org", pw, "Kamala Kerala");
+    let _ = app.member("nfp@example.org", pw, "Nalini National");
+    for (email, state) in [("kerala@example.org", "Kerala"), ("nfp@example.org", "national")] {
+        let id = app.user_id(email);
+        let r = admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let sign_in = |b: &Browser, email: &str| {
+        b.goto(&format!("{}/login", app.base));
+        b.fill("#email", email);
+        b.fill("#password", pw);
+        b.click("form[action='/login'] button[type=submit]");
+        b.wait_url(|u| u.ends_with("/dashboard"));
+    };
+
+    // The state focal point fills the form, forgets a required field, then submits.
+    let b = Browser::start();
+    sign_in(&b, "kerala@example.org");
+    b.goto(&format!("{}/registry/work", app.base));
+    b.click("a[href='/registry/practices/new']");
+    b.wait_text("h1", |t| t.contains("Best practice"));
+    b.fill("#title", "Common effluent plant for seven Kalady mills");
+    b.fill("#problem", "Seven small mills cannot each afford a treatment plant.");
+    b.fill("#intervention", "The consortium designs one plant that all seven share.");
+    b.click("#sector option[value='Food processing']");
+    b.click("input[name='see_issues'][value='effluents']");
+    b.click("button[value='submit']");
+    b.wait_text(".error-summary", |t| t.contains("Economic benefit is required"));
+    assert!(b.source().contains("Seven small mills cannot each afford"), "typing kept");
+    b.fill("#economic_benefit", "Each mill pays a seventh of the cost.");
+    b.click("button[value='submit']");
+    b.wait_text(".notice", |t| t == "Submitted for review.");
+    drop(b);
+
+    // The national focal point sees the diff and publishes.
+    let b = Browser::start();
+    sign_in(&b, "nfp@example.org");
+    b.goto(&format!("{}/registry/work", app.base));
+    b.click("ul.threads a");
+    b.wait_text("h1", |t| t.contains("Common effluent plant for seven Kalady mills"));
+    assert!(b.source().contains("<tr class=\"changed\">"));
+    b.click("button[value='approve']");
+    b.wait_text(".notice", |t| t == "Published.");
+    drop(b);
+
+    // Anyone can now find it in the Kerala list.
+    let b = Browser::start();
+    b.goto(&format!("{}/registry/practices", app.base));
+    b.click("#state option[value='Kerala']");
+    b.click("form.filters button[type=submit]");
+    b.wait_url(|u| u.contains("state=Kerala"));
+    b.click("a[href='/registry/practices/common-effluent-plant-for-seven-kalady-mills']");
+    b.wait_text(".verified", |t| t.contains("Verified by Nalini National"));
+}

@@ -211,6 +211,9 @@ fn content_round_trip_is_lossless_and_bad_files_name_their_line() {
     let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     for entry in std::fs::read_dir(&shipped).unwrap() {
         let p = entry.unwrap().path();
+        if p.extension().is_none_or(|e| e != "md") {
+            continue; // content/registry/ holds the registry's seed
+        }
         let name = p.file_name().unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), std::fs::read_to_string(out.path().join(name)).unwrap(), "{name:?}");
     }
