@@ -1271,6 +1271,14 @@ pub fn overview(conn: &mut DbConn) -> Result<Overview, AppError> {
     Ok(Overview { states: by_state.into_iter().collect(), totals, recent })
 }
 
+/// (path, last change) of every published record, for the sitemap.
+pub fn published_paths(conn: &mut DbConn) -> Result<Vec<(String, NaiveDateTime)>, AppError> {
+    Ok(registry::all_published(conn)?
+        .into_iter()
+        .filter_map(|r| Kind::from_code(&r.kind).map(|k| (format!("/registry/{}/{}", k.plural(), r.slug), r.updated_at)))
+        .collect())
+}
+
 /// Registry records that name a knowledge page, or that the page's text links to.
 pub fn for_page(conn: &mut DbConn, page_id: i64, slug: &str) -> Result<Vec<registry::Record>, AppError> {
     let mut out = registry::tagged(conn, "page", slug)?;

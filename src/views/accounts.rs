@@ -162,6 +162,9 @@ pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)],
                 @for (g, community) in grants { li { (super::admin::grant_label(ctx, g, community.as_deref())) } }
             }
         }
+        @if grants.iter().any(|(g, _)| g.role == "focal_point") {
+            p { a href="/registry/work" { (t.registry_work) } }
+        }
         @if grants.iter().any(|(g, _)| g.role == "admin") {
             p { a href="/admin/users" { (t.nav_admin) } }
         }

@@ -312,7 +312,7 @@ async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Resu
 }
 
 async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let pages = state.db(|c| Ok(page::published(c, 50_000)?)).await?;
+    let (pages, records) = state.db(|c| Ok((page::published(c, 50_000)?, crate::services::registry::published_paths(c)?))).await?;
     let base = &state.config.base_url;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     out.push_str(&format!("<url><loc>{base}/kb</loc></url>\n"));
@@ -321,6 +321,10 @@ async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     }
     for p in &pages {
         out.push_str(&format!("<url><loc>{base}/kb/{}</loc><lastmod>{}</lastmod></url>\n", p.slug, p.updated_at.format("%Y-%m-%d")));
+    }
+    out.push_str(&format!("<url><loc>{base}/registry</loc></url>\n"));
+    for (path, at) in &records {
+        out.push_str(&format!("<url><loc>{base}{path}</loc><lastmod>{}</lastmod></url>\n", at.format("%Y-%m-%d")));
     }
     out.push_str("</urlset>\n");
     Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(out))
