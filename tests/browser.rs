@@ -6,6 +6,14 @@ mod common;
 use common::webdriver::Browser;
 use common::TestApp;
 
+fn sign_in(b: &Browser, base: &str, email: &str, password: &str) {
+    b.goto(&format!("{base}/login"));
+    b.fill("#email", email);
+    b.fill("#password", password);
+    b.click("form[action='/login'] button[type=submit]");
+    b.wait_url(|u| u.ends_with("/dashboard"));
+}
+
 #[test]
 fn a_newcomer_joins_confirms_and_reaches_the_dashboard() {
     let app = TestApp::start();
@@ -68,17 +76,11 @@ fn a_query_goes_from_a_member_through_the_queue_to_another_member() {
         assert_eq!(r.status, 303);
     }
 
-    let sign_in = |b: &Browser, email: &str| {
-        b.goto(&format!("{}/login", app.base));
-        b.fill("#email", email);
-        b.fill("#password", pw);
-        b.click("form[action='/login'] button[type=submit]");
-        b.wait_url(|u| u.ends_with("/dashboard"));
-    };
+    let login = |b: &Browser, email: &str| sign_in(b, &app.base, email, pw);
 
     // The member asks.
     let b = Browser::start();
-    sign_in(&b, "ravi@example.org");
+    login(&b, "ravi@example.org");
     b.goto(&format!("{}/c/foundry-energy", app.base));
     b.click("a.button[href='/c/foundry-energy/new']");
     b.fill("#title", "Coke savings from a divided-blast cupola?");
@@ -90,7 +92,7 @@ fn a_query_goes_from_a_member_through_the_queue_to_another_member() {
 
     // The moderator edits and approves.
     let b = Browser::start();
-    sign_in(&b, "mod@example.org");
+    login(&b, "mod@example.org");
     b.goto(&format!("{}/c/foundry-energy/queue", app.base));
     b.click("ol.queue h2 a");
     b.wait_text("h1", |t| t.contains("divided-blast"));
@@ -104,7 +106,7 @@ fn a_query_goes_from_a_member_through_the_queue_to_another_member() {
 
     // Another member reads it.
     let b = Browser::start();
-    sign_in(&b, "sita@example.org");
+    login(&b, "sita@example.org");
     b.goto(&format!("{}/c/foundry-energy", app.base));
     b.click("ul.threads a");
     b.wait_text("h1", |t| t == "Coke savings from a divided-blast cupola in Howrah");
@@ -120,11 +122,7 @@ fn a_moderator_turns_a_thread_into_a_page_that_a_visitor_reads() {
     decide(&w, &w.moderator, id, &[("action", "approve")]);
 
     let b = Browser::start();
-    b.goto(&format!("{}/login", w.app.base));
-    b.fill("#email", "mod@example.org");
-    b.fill("#password", PW);
-    b.click("form[action='/login'] button[type=submit]");
-    b.wait_url(|u| u.ends_with("/dashboard"));
+    sign_in(&b, &w.app.base, "mod@example.org", PW);
     b.goto(&format!("{}/c/{}/t/{id}", w.app.base, w.slug));
     b.click(&format!("a[href='/kb/new?thread={id}']"));
     b.wait_text("h1", |t| t == "Consolidated reply");
@@ -158,17 +156,11 @@ fn a_state_focal_point_submits_a_practice_and_the_national_focal_point_publishes
         let r = admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
         assert_eq!(r.status, 303, "{}", r.body);
     }
-    let sign_in = |b: &Browser, email: &str| {
-        b.goto(&format!("{}/login", app.base));
-        b.fill("#email", email);
-        b.fill("#password", pw);
-        b.click("form[action='/login'] button[type=submit]");
-        b.wait_url(|u| u.ends_with("/dashboard"));
-    };
+    let login = |b: &Browser, email: &str| sign_in(b, &app.base, email, pw);
 
     // The state focal point fills the form, forgets a required field, then submits.
     let b = Browser::start();
-    sign_in(&b, "kerala@example.org");
+    login(&b, "kerala@example.org");
     b.goto(&format!("{}/registry/work", app.base));
     b.click("a[href='/registry/practices/new']");
     b.wait_text("h1", |t| t.contains("Best practice"));
@@ -187,7 +179,7 @@ fn a_state_focal_point_submits_a_practice_and_the_national_focal_point_publishes
 
     // The national focal point sees the diff and publishes.
     let b = Browser::start();
-    sign_in(&b, "nfp@example.org");
+    login(&b, "nfp@example.org");
     b.goto(&format!("{}/registry/work", app.base));
     b.click("ul.threads a");
     b.wait_text("h1", |t| t.contains("Common effluent plant for seven Kalady mills"));
