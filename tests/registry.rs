@@ -385,3 +385,31 @@ fn administrators_edit_vocabularies_and_retired_terms_leave_the_forms() {
     assert_eq!(resp.status, 400);
     assert!(resp.body.contains("no longer in use"));
 }
+
+#[test]
+fn lists_page_through_many_records_and_filter_in_the_database() {
+    let r = registry();
+    let mut csv = String::from("title,state,district,start_year,end_year,see_issues\r\n");
+    for i in 0..60 {
+        csv.push_str(&format!("Generated initiative {i:02},{},{},{},{},{}\r\n", if i % 2 == 0 { "Haryana" } else { "Punjab" }, if i % 3 == 0 { "Panipat" } else { "Ludhiana" }, 2010 + i % 5, 2012 + i % 5, if i % 4 == 0 { "child-labour" } else { "energy" }));
+    }
+    {
+        let mut conn = r.app.db();
+        let report = solex::services::registry_csv::import(&mut conn, solex::services::registry_csv::Importer::Seed, solex::services::registry::Kind::Initiative, &csv, false).unwrap();
+        assert!(report.problems.is_empty() && report.applied, "{:?}", report.problems);
+    }
+    let all = r.app.client().get("/registry/initiatives");
+    assert!(all.body.contains("(65)"), "60 generated and 5 from the book");
+    assert!(all.body.contains("1 / 2") && all.body.contains("rel=\"next\" href=\"/registry/initiatives?page=2\""), "{}", all.body);
+    let second = r.app.client().get("/registry/initiatives?page=2");
+    assert!(second.body.contains("Scaling up sustainable development") && !second.body.contains("Generated initiative 00"), "{}", second.body);
+    // Filters combine; district matches any case on both databases; counts follow the filters.
+    let f = r.app.client().get("/registry/initiatives?state=Haryana&district=PANIPAT&see_issue=child-labour&year=2013");
+    // Haryana (even), Panipat (multiple of 3), child labour (multiple of 4): i = 0, 12, 24, 36, 48;
+    // active in 2013 when 2010 + i % 5 <= 2013 <= 2012 + i % 5: i % 5 in 1..=3 -> 36 (1), 12 (2), 48 (3).
+    assert!(f.body.contains("(3)"), "{}", f.body);
+    for i in ["12", "36", "48"] {
+        assert!(f.body.contains(&format!("Generated initiative {i}")));
+    }
+    assert!(f.body.contains("Child labour (3)"), "facet counts over the filtered records");
+}

@@ -360,6 +360,7 @@ diesel::table! {
     registry_tags (id) {
         id -> BigInt,
         record_id -> BigInt,
+        kind -> Text,
         vocab -> Text,
         code -> Text,
     }

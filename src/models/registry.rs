@@ -131,16 +131,6 @@ pub fn mark_reminded(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResu
     diesel::update(registry_records::table.find(id)).set(registry_records::reminded_at.eq(Some(at))).execute(conn)
 }
 
-/// Published records of one kind, by title.
-pub fn published(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<Record>> {
-    registry_records::table
-        .filter(registry_records::kind.eq(kind))
-        .filter(registry_records::published_version.is_not_null())
-        .order(registry_records::title.asc())
-        .select(Record::as_select())
-        .load(conn)
-}
-
 pub fn all_published(conn: &mut DbConn) -> QueryResult<Vec<Record>> {
     registry_records::table
         .filter(registry_records::published_version.is_not_null())
@@ -280,24 +270,15 @@ pub fn open_in_states(conn: &mut DbConn, states: &[String]) -> QueryResult<Vec<(
         .load(conn)
 }
 
-pub fn set_tags(conn: &mut DbConn, record_id: i64, tags: &[(String, String)]) -> QueryResult<()> {
+/// Replaces a published record's tags.
+pub fn set_tags(conn: &mut DbConn, record_id: i64, kind: &str, tags: &[(String, String)]) -> QueryResult<()> {
     diesel::delete(registry_tags::table.filter(registry_tags::record_id.eq(record_id))).execute(conn)?;
     for (vocab, code) in tags {
         diesel::insert_into(registry_tags::table)
-            .values((registry_tags::record_id.eq(record_id), registry_tags::vocab.eq(vocab), registry_tags::code.eq(code)))
+            .values((registry_tags::record_id.eq(record_id), registry_tags::kind.eq(kind), registry_tags::vocab.eq(vocab), registry_tags::code.eq(code)))
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// (record id, vocab, code) for every published record of a kind.
-pub fn tags_of_kind(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<(i64, String, String)>> {
-    registry_tags::table
-        .inner_join(registry_records::table)
-        .filter(registry_records::kind.eq(kind))
-        .filter(registry_records::published_version.is_not_null())
-        .select((registry_tags::record_id, registry_tags::vocab, registry_tags::code))
-        .load(conn)
 }
 
 /// Published records carrying a tag (for example every initiative of one cluster).
@@ -341,5 +322,137 @@ pub fn published_fields(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<(i64, 
         .filter(registry_records::kind.eq(kind))
         .filter(registry_records::published_version.eq(registry_versions::number.nullable()))
         .select((registry_records::id, registry_versions::fields))
+        .load(conn)
+}
+
+/// What a public list asks for: published records of one kind matching every given value.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub kind: String,
+    pub state: String,
+    pub sector: String,
+    pub stage: String,
+    /// Part of the district, any case.
+    pub district: String,
+    /// Records active in this year.
+    pub year: Option<i32>,
+    /// (vocabulary, code) pairs every record must carry.
+    pub tags: Vec<(String, String)>,
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// Narrows any boxed statement over registry_records (alone, grouped, or joined with its
+/// tags) to the records a query matches.
+macro_rules! narrowed {
+    ($s:expr, $q:expr) => {{
+        use registry_records::dsl as r;
+        let q: &Query = $q;
+        let mut s = $s.filter(r::kind.eq(q.kind.clone())).filter(r::published_version.is_not_null());
+        if !q.state.is_empty() {
+            s = s.filter(r::state.eq(q.state.clone()));
+        }
+        if !q.sector.is_empty() {
+            s = s.filter(r::sector.eq(q.sector.clone()));
+        }
+        if !q.stage.is_empty() {
+            s = s.filter(r::stage.eq(q.stage.clone()));
+        }
+        if !q.district.is_empty() {
+            let escaped = q.district.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            s = s.filter(lower(r::district).like(format!("%{escaped}%")).escape('\\'));
+        }
+        if let Some(y) = q.year {
+            s = s.filter(
+                r::start_year
+                    .le(y)
+                    .and(r::end_year.is_null().or(r::end_year.ge(y)))
+                    .or(r::start_year.is_null().and(r::end_year.ge(y))),
+            );
+        }
+        for (vocab, code) in &q.tags {
+            // An alias, so the subquery can run inside a statement already joined with the tags.
+            let t = diesel::alias!(registry_tags as required_tag);
+            let tagged = t
+                .filter(t.field(registry_tags::vocab).eq(vocab.clone()))
+                .filter(t.field(registry_tags::code).eq(code.clone()))
+                .select(t.field(registry_tags::record_id));
+            s = s.filter(r::id.eq_any(tagged));
+        }
+        s
+    }};
+}
+
+/// One page of matching records by title, or all of them when `limit` is None.
+pub fn find_matching(conn: &mut DbConn, q: &Query, limit: Option<i64>, offset: i64) -> QueryResult<Vec<Record>> {
+    let mut s = narrowed!(registry_records::table.select(Record::as_select()).into_boxed(), q).order((registry_records::title.asc(), registry_records::id.asc()));
+    if let Some(l) = limit {
+        // SQLite accepts OFFSET only after LIMIT.
+        s = s.limit(l).offset(offset);
+    }
+    s.load(conn)
+}
+
+pub fn count_matching(conn: &mut DbConn, q: &Query) -> QueryResult<i64> {
+    narrowed!(registry_records::table.count().into_boxed(), q).get_result(conn)
+}
+
+/// How many matching records have each value of a column (state, sector or stage).
+pub fn column_counts(conn: &mut DbConn, q: &Query, column: &str) -> QueryResult<Vec<(String, i64)>> {
+    use diesel::dsl::count_star;
+    use registry_records::dsl as rr;
+    let rows: Vec<(String, i64)> = match column {
+        "state" => narrowed!(rr::registry_records.group_by(rr::state).select((rr::state, count_star())).into_boxed(), q).load(conn)?,
+        "sector" => narrowed!(rr::registry_records.group_by(rr::sector).select((rr::sector, count_star())).into_boxed(), q).load(conn)?,
+        "stage" => narrowed!(rr::registry_records.group_by(rr::stage).select((rr::stage, count_star())).into_boxed(), q).load(conn)?,
+        _ => Vec::new(),
+    };
+    Ok(rows.into_iter().filter(|(v, _)| !v.is_empty()).collect())
+}
+
+impl Query {
+    /// True when only the kind is asked for.
+    pub fn is_whole_kind(&self) -> bool {
+        self.state.is_empty() && self.sector.is_empty() && self.stage.is_empty() && self.district.is_empty() && self.year.is_none() && self.tags.is_empty()
+    }
+}
+
+/// How many published records of the query's kind carry each code of a vocabulary. Tags exist
+/// only for published records, so this reads one index range.
+pub fn tag_counts_of_kind(conn: &mut DbConn, kind: &str, vocab: &str) -> QueryResult<Vec<(String, i64)>> {
+    use diesel::dsl::count_star;
+    registry_tags::table
+        .filter(registry_tags::kind.eq(kind))
+        .filter(registry_tags::vocab.eq(vocab))
+        .group_by(registry_tags::code)
+        .select((registry_tags::code, count_star()))
+        .load(conn)
+}
+
+pub fn matching_ids(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<i64>> {
+    narrowed!(registry_records::table.select(registry_records::id).into_boxed(), q).load(conn)
+}
+
+/// (vocab, code) of the given records' tags in the given vocabularies, in chunks that stay
+/// under both backends' limits on bound parameters.
+pub fn tags_of(conn: &mut DbConn, ids: &[i64], vocabs: &[&str]) -> QueryResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<(String, String)> = registry_tags::table
+            .filter(registry_tags::record_id.eq_any(chunk))
+            .filter(registry_tags::vocab.eq_any(vocabs))
+            .select((registry_tags::vocab, registry_tags::code))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// (start, end, how many) over the matching records that have a start year.
+pub fn year_spans(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<(Option<i32>, Option<i32>, i64)>> {
+    use diesel::dsl::count_star;
+    use registry_records::dsl as rr;
+    narrowed!(rr::registry_records.group_by((rr::start_year, rr::end_year)).select((rr::start_year, rr::end_year, count_star())).into_boxed(), q)
+        .filter(rr::start_year.is_not_null())
         .load(conn)
 }

@@ -6,7 +6,7 @@
 //! Each kind of record is described once, as a list of field specifications; forms, checks,
 //! the review diff, CSV and JSON all follow that list.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -855,7 +855,7 @@ pub(crate) fn publish_in(tx: &mut DbConn, kind: Kind, rec: &registry::Record, nu
         registry::set_version_status(tx, old_v.id, registry::SUPERSEDED)?;
     }
     registry::set_columns(tx, rec.id, &columns(values), now)?;
-    registry::set_tags(tx, rec.id, &tags(kind, values))?;
+    registry::set_tags(tx, rec.id, kind.code(), &tags(kind, values))?;
     registry::mark_published(tx, rec.id, number, by, now)?;
     search_outbox::push(tx, search_outbox::RECORD, rec.id)?;
     Ok(())
@@ -1137,6 +1137,9 @@ pub struct Filters {
     pub scheme: String,
     #[serde(default)]
     pub year: String,
+    /// Text, as the list's query string is read through a flattened struct.
+    #[serde(default)]
+    pub page: String,
 }
 
 impl Filters {
@@ -1154,7 +1157,13 @@ impl Filters {
         }
     }
 
-    /// The query string that reproduces these filters, with one of them replaced.
+    /// The query string for another page of the same list.
+    pub fn query_page(&self, page: i64) -> String {
+        let base = self.query_with("", "");
+        if base.is_empty() { format!("page={page}") } else { format!("{base}&page={page}") }
+    }
+
+    /// The query string that reproduces these filters (first page), with one of them replaced.
     pub fn query_with(&self, name: &str, value: &str) -> String {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         for key in ["state", "district", "sector", "stage", "see_issue", "br_activity", "scheme", "year"] {
@@ -1176,76 +1185,87 @@ pub struct Facet {
 
 pub struct Browse {
     pub kind: Kind,
+    /// This page of the matching records, by title.
     pub records: Vec<registry::Record>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
     pub facets: Vec<Facet>,
     /// Years with at least one record active in them, with counts.
     pub years: Vec<(i32, usize)>,
     pub now: NaiveDateTime,
 }
 
-fn active_in(rec: &registry::Record, year: i32) -> bool {
-    match (rec.start_year, rec.end_year) {
-        (Some(s), Some(e)) => s <= year && year <= e,
-        (Some(s), None) => s <= year,
-        (None, Some(e)) => year <= e,
-        (None, None) => false,
+pub const PER_PAGE: i64 = 50;
+
+fn query_of(kind: Kind, filters: &Filters) -> registry::Query {
+    let mut tags = Vec::new();
+    for (name, value) in [("see_issue", &filters.see_issue), ("br_activity", &filters.br_activity), ("scheme", &filters.scheme)] {
+        if !value.is_empty() {
+            tags.push((name.to_string(), value.clone()));
+        }
+    }
+    registry::Query {
+        kind: kind.code().to_string(),
+        state: filters.state.clone(),
+        sector: filters.sector.clone(),
+        stage: filters.stage.clone(),
+        district: filters.district.trim().chars().take(100).collect(),
+        year: filters.year.trim().parse().ok(),
+        tags,
     }
 }
 
-/// Published records of a kind matching the filters, with counts for each facet over the
-/// matching records. The registry holds thousands of records, not millions: one query each
-/// for records and tags, then the filtering happens here.
+/// Every published record of a kind matching the filters (for exports).
+pub fn all_matching(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<Vec<registry::Record>, AppError> {
+    Ok(registry::find_matching(conn, &query_of(kind, filters), None, 0)?)
+}
+
+/// One page of published records matching the filters, with counts for each facet over all
+/// matching records. Filtering and counting happen in the database.
 pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> Result<Browse, AppError> {
-    let records = registry::published(conn, kind.code())?;
-    let mut tag_map: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    for (id, vocab, code) in registry::tags_of_kind(conn, kind.code())? {
-        tag_map.entry(id).or_default().push((vocab, code));
-    }
-    let has_tag = |id: i64, vocab: &str, code: &str| tag_map.get(&id).is_some_and(|t| t.iter().any(|(v, c)| v == vocab && c == code));
-    let year: Option<i32> = filters.year.trim().parse().ok();
-    let district = filters.district.trim().to_lowercase();
-    let matching: Vec<registry::Record> = records
-        .into_iter()
-        .filter(|r| filters.state.is_empty() || r.state == filters.state)
-        .filter(|r| filters.sector.is_empty() || r.sector == filters.sector)
-        .filter(|r| filters.stage.is_empty() || r.stage == filters.stage)
-        .filter(|r| district.is_empty() || r.district.to_lowercase().contains(&district))
-        .filter(|r| filters.see_issue.is_empty() || has_tag(r.id, "see_issue", &filters.see_issue))
-        .filter(|r| filters.br_activity.is_empty() || has_tag(r.id, "br_activity", &filters.br_activity))
-        .filter(|r| filters.scheme.is_empty() || has_tag(r.id, "scheme", &filters.scheme))
-        .filter(|r| year.is_none_or(|y| active_in(r, y)))
-        .collect();
+    let q = query_of(kind, filters);
+    let total = registry::count_matching(conn, &q)?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = filters.page.trim().parse::<i64>().unwrap_or(1).clamp(1, pages);
+    let records = registry::find_matching(conn, &q, Some(PER_PAGE), (page - 1) * PER_PAGE)?;
     let vocabs = Vocabs::load(conn)?;
+    let tag_vocabs: Vec<&str> = kind.facets().iter().filter(|(n, _)| !matches!(*n, "state" | "sector" | "stage")).map(|(_, v)| *v).collect();
+    // Over the whole kind the counts come from an index; under filters, from the tags of the
+    // matching records, which the database finds by record.
+    let filtered_tags = if q.is_whole_kind() || tag_vocabs.is_empty() {
+        None
+    } else {
+        let ids = registry::matching_ids(conn, &q)?;
+        Some(registry::tags_of(conn, &ids, &tag_vocabs)?)
+    };
     let mut facets = Vec::new();
     for (name, vocab) in kind.facets() {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for r in &matching {
-            match *name {
-                "state" => *counts.entry(r.state.clone()).or_default() += 1,
-                "sector" if !r.sector.is_empty() => *counts.entry(r.sector.clone()).or_default() += 1,
-                "stage" if !r.stage.is_empty() => *counts.entry(r.stage.clone()).or_default() += 1,
-                _ => {
-                    for (v, c) in tag_map.get(&r.id).map(Vec::as_slice).unwrap_or(&[]) {
-                        if v == vocab {
-                            *counts.entry(c.clone()).or_default() += 1;
-                        }
-                    }
+        let counts = match (*name, &filtered_tags) {
+            ("state" | "sector" | "stage", _) => registry::column_counts(conn, &q, name)?,
+            (_, None) => registry::tag_counts_of_kind(conn, &q.kind, vocab)?,
+            (_, Some(tags)) => {
+                let mut m: BTreeMap<String, i64> = BTreeMap::new();
+                for (_, code) in tags.iter().filter(|(v, _)| v == vocab) {
+                    *m.entry(code.clone()).or_default() += 1;
                 }
+                m.into_iter().collect()
             }
-        }
-        let mut counts: Vec<(String, String, usize)> = counts.into_iter().map(|(c, n)| (c.clone(), vocabs.label(vocab, &c, hindi), n)).collect();
+        };
+        let mut counts: Vec<(String, String, usize)> = counts.into_iter().map(|(c, n)| (c.clone(), vocabs.label(vocab, &c, hindi), n as usize)).collect();
         counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
         facets.push(Facet { name, vocab, counts });
     }
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
-    for r in &matching {
-        if let (Some(s), e) = (r.start_year, r.end_year) {
-            for y in s..=e.unwrap_or(s).max(s).min(s + 50) {
-                *years.entry(y).or_default() += 1;
+    if matches!(kind, Kind::Initiative | Kind::Practice) {
+        for (start, end, n) in registry::year_spans(conn, &q)? {
+            let Some(s) = start else { continue };
+            for y in s..=end.unwrap_or(s).clamp(s, s + 50) {
+                *years.entry(y).or_default() += n as usize;
             }
         }
     }
-    Ok(Browse { kind, records: matching, facets, years: years.into_iter().collect(), now: models::now() })
+    Ok(Browse { kind, records, total, page, pages, facets, years: years.into_iter().collect(), now: models::now() })
 }
 
 /// The registry's front page: counts per state and kind.

@@ -146,9 +146,9 @@ pub fn header(kind: Kind) -> Vec<&'static str> {
 
 /// Published records matching the filters, with their values.
 pub fn exported(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<Vec<(registry::Record, Values)>, AppError> {
-    let b = reg::browse(conn, kind, filters, false)?;
+    let records = reg::all_matching(conn, kind, filters)?;
     let mut fields: BTreeMap<i64, String> = registry::published_fields(conn, kind.code())?.into_iter().collect();
-    Ok(b.records.into_iter().map(|r| {
+    Ok(records.into_iter().map(|r| {
         let v = reg::parse_values(&fields.remove(&r.id).unwrap_or_default());
         (r, v)
     }).collect())

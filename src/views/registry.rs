@@ -125,7 +125,7 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
     let suffix = if query.is_empty() { String::new() } else { format!("?{query}") };
     layout(ctx, kind.label(h), html! {
         (crumbs(ctx, None))
-        h1 { (kind.label(h)) " (" (b.records.len()) ")" }
+        h1 { (kind.label(h)) " (" (b.total) ")" }
         div.registry-browse {
             form.filters method="get" action={ "/registry/" (kind.plural()) } aria-label=(t.registry_filter) {
                 @for (name, _) in kind.facets() { (facet_select(ctx, b, filters, name, facet_label(ctx, name))) }
@@ -153,6 +153,13 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
                                 @if crate::services::registry::is_overdue(r, b.now) { " · " span.flag { "⚠" } }
                             }
                         }
+                    }
+                }
+                @if b.pages > 1 {
+                    nav.pager aria-label=(if h { "पृष्ठ" } else { "Pages" }) {
+                        @if b.page > 1 { a rel="prev" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page - 1)) } { "← " (b.page - 1) } }
+                        span { (b.page) " / " (b.pages) }
+                        @if b.page < b.pages { a rel="next" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page + 1)) } { (b.page + 1) " →" } }
                     }
                 }
                 @for f in &b.facets {

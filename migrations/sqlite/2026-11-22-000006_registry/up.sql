@@ -34,7 +34,9 @@ CREATE TABLE registry_records (
     reminded_at TIMESTAMP,
     UNIQUE (kind, slug)
 );
-CREATE INDEX registry_records_public ON registry_records(kind, published_version, state);
+CREATE INDEX registry_records_public ON registry_records(kind, published_version, state, start_year, end_year);
+-- Public lists page through records by title.
+CREATE INDEX registry_records_title ON registry_records(kind, title);
 
 CREATE TABLE registry_versions (
     id INTEGER PRIMARY KEY,
@@ -55,11 +57,15 @@ CREATE TABLE registry_versions (
 );
 CREATE INDEX registry_versions_status ON registry_versions(status, state);
 
+-- Tags belong to published versions only; kind is copied from the record so that facet
+-- counts over a whole kind read one index.
 CREATE TABLE registry_tags (
     id INTEGER PRIMARY KEY,
     record_id BIGINT NOT NULL REFERENCES registry_records(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
     vocab TEXT NOT NULL,
     code TEXT NOT NULL
 );
-CREATE INDEX registry_tags_record ON registry_tags(record_id);
+CREATE INDEX registry_tags_record ON registry_tags(record_id, vocab, code);
 CREATE INDEX registry_tags_code ON registry_tags(vocab, code);
+CREATE INDEX registry_tags_counts ON registry_tags(kind, vocab, code);
