@@ -66,7 +66,8 @@ fn main() {
         let t = Instant::now();
         let b = registry::browse(&mut conn, Kind::Initiative, f, false).unwrap();
         shown += b.records.len();
-        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        lat.push(ms);
     }
     lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
     println!("filtered list with facet counts over {n} initiatives: p50 {:.1} ms, p99 {:.1} ms (mean {} records shown)", percentile(&lat, 0.5), percentile(&lat, 0.99), shown / filters.len());

@@ -167,6 +167,16 @@ pub fn migration_names(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
+/// Refreshes the planner's statistics for some tables after a bulk change, so the next
+/// queries do not plan against an empty table's numbers. Both backends accept the same words.
+pub fn analyze(conn: &mut DbConn, tables: &[&str]) -> diesel::QueryResult<()> {
+    for t in tables {
+        debug_assert!(t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        conn.batch_execute(&format!("ANALYZE {t}"))?;
+    }
+    Ok(())
+}
+
 /// Runs `f` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so the write lock is
 /// taken up front and concurrent writers wait on busy_timeout instead of failing with
 /// SQLITE_BUSY when a read transaction tries to upgrade.

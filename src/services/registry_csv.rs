@@ -11,6 +11,10 @@ use crate::models::{self, registry};
 use crate::services::accounts::Principal;
 use crate::services::registry::{self as reg, Filters, Input, Kind, Values, Vocabs};
 
+/// Imports of this many rows refresh the planner's statistics afterwards: on a young
+/// database, PostgreSQL otherwise plans the filtered lists as if the tables were empty.
+const ANALYZE_AFTER: usize = 200;
+
 /// The largest file an import accepts.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 
@@ -356,7 +360,12 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
     let created = write_tx(conn, |tx| {
         let now = models::now();
         let mut created = Vec::new();
-        for plan in &plans {
+        for (i, plan) in plans.iter().enumerate() {
+            if i > 0 && i % ANALYZE_AFTER == 0 && plans.len() >= 5 * ANALYZE_AFTER {
+                // A long import into young tables: plans made for empty tables would scan them
+                // once per row, so the statistics are refreshed as they grow.
+                crate::db::analyze(tx, &["registry_records", "registry_versions", "registry_tags", "search_outbox"])?;
+            }
             let (rec, number, values) = match plan {
                 Plan::Create { slug, values } => {
                     let slug = reg::unique_slug(tx, kind, slug, &reg::title_of(values))?;
@@ -394,6 +403,9 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
         }
         Ok::<_, AppError>(created)
     })?;
+    if plans.len() >= ANALYZE_AFTER {
+        crate::db::analyze(conn, &["registry_records", "registry_versions", "registry_tags"])?;
+    }
     report.created = created;
     report.applied = true;
     Ok(report)
