@@ -179,6 +179,10 @@ fn focal_points_reach_only_their_own_states_records() {
     let lock = hidden_value(&form.body, "lock").unwrap();
     let resp = r.haryana.post(&format!("{path}/edit"), &[("name", "Samalkha foundry cluster"), ("sector", "Metal and foundry"), ("state", "Haryana"), ("lock", &lock), ("action", "submit")]);
     assert_eq!(resp.status, 303, "{}", resp.body);
+    let own = r.haryana.get(&format!("{path}/review/2"));
+    assert_eq!(own.status, 200, "a focal point sees the diff of its own submission");
+    assert!(!own.body.contains("value=\"approve\""), "but is offered no decision");
+    assert_eq!(r.punjab.get(&format!("{path}/review/2")).status, 403);
     for who in [&r.haryana, &r.punjab, &r.member, &r.admin] {
         let resp = who.post(&format!("{path}/review/2"), &[("lock", "1"), ("decision", "approve")]);
         assert_eq!(resp.status, 403, "only the national focal point approves");

@@ -1037,6 +1037,8 @@ pub struct ReviewView {
     pub author: Option<String>,
     pub diff: Vec<FieldDiff>,
     pub vocabs: Vocabs,
+    /// The viewer may approve or return this version (it is submitted and they review).
+    pub may_decide: bool,
 }
 
 pub fn review_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, number: i32) -> Result<ReviewView, AppError> {
@@ -1053,6 +1055,7 @@ pub fn review_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, n
     let new = parse_values(&version.fields);
     Ok(ReviewView {
         kind,
+        may_decide: is_reviewer(who) && version.status == registry::SUBMITTED,
         diff: diff(kind, old.as_ref(), &new),
         author: user_name(conn, version.author_id),
         record: rec,

@@ -406,7 +406,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
     let kind = v.kind;
     let r = &v.record;
     let ver = &v.version;
-    let reviewable = ver.status == "submitted";
+    let reviewable = v.may_decide;
     let comments: std::collections::BTreeMap<String, String> = serde_json::from_str(&ver.comments).unwrap_or_default();
     layout(ctx, &format!("{}: {}", t.registry_review, r.title), html! {
         (crumbs(ctx, Some(kind)))
