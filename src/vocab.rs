@@ -232,3 +232,56 @@ pub fn registry_seed(vocab: &str) -> Vec<(String, String, String)> {
         _ => Vec::new(),
     }
 }
+
+/// Hindi labels the registry's vocabularies start with: (vocabulary, code, label).
+pub const REGISTRY_HINDI: &[(&str, &str, &str)] = &[
+    ("sector", "Metal and foundry", "धातु और फाउंड्री"),
+    ("sector", "Textiles and garments", "वस्त्र और परिधान"),
+    ("sector", "Handloom", "हथकरघा"),
+    ("sector", "Handicrafts", "हस्तशिल्प"),
+    ("sector", "Leather", "चमड़ा"),
+    ("sector", "Food processing", "खाद्य प्रसंस्करण"),
+    ("sector", "Chemicals and dyes", "रसायन और रंग"),
+    ("sector", "Building materials", "निर्माण सामग्री"),
+    ("sector", "Engineering", "इंजीनियरिंग"),
+    ("sector", "Sports goods", "खेल सामान"),
+    ("sector", "Silk and sericulture", "रेशम और रेशम-कीट पालन"),
+    ("sector", "Services", "सेवाएँ"),
+    ("see_issue", "child-labour", "बाल श्रम"),
+    ("see_issue", "social-security", "सामाजिक सुरक्षा"),
+    ("see_issue", "working-conditions", "कार्य-परिस्थितियाँ और मज़दूरी"),
+    ("see_issue", "occupational-health-safety", "व्यावसायिक स्वास्थ्य और सुरक्षा"),
+    ("see_issue", "skills", "कौशल और प्रशिक्षण"),
+    ("see_issue", "effluents", "बहिःस्राव और जल प्रदूषण"),
+    ("see_issue", "air-pollution", "वायु प्रदूषण"),
+    ("see_issue", "energy", "अनवीकरणीय ऊर्जा का अकुशल उपयोग"),
+    ("see_issue", "solid-waste", "ठोस अपशिष्ट"),
+    ("see_issue", "natural-environment", "प्राकृतिक पर्यावरण पर प्रभाव"),
+    ("see_issue", "community-health", "कामगारों और समुदाय का स्वास्थ्य"),
+    ("see_issue", "health-care-access", "स्वास्थ्य सेवा तक पहुँच"),
+    ("see_issue", "education-access", "शिक्षा तक पहुँच (कामगारों के बच्चे)"),
+    ("see_issue", "gender", "लैंगिक असमानता और महिलाओं की स्थिति"),
+    ("see_issue", "alcohol-drugs", "शराब और नशे की लत"),
+    ("see_issue", "hiv-aids", "एचआईवी/एड्स"),
+    ("see_issue", "underprivileged", "अल्पसंख्यकों और वंचित वर्गों का कल्याण"),
+    ("nvg", "p1", "P1 शासन में नैतिकता, पारदर्शिता और जवाबदेही"),
+    ("nvg", "p2", "P2 सुरक्षित और टिकाऊ वस्तुएँ और सेवाएँ"),
+    ("nvg", "p3", "P3 कर्मचारियों का कल्याण"),
+    ("nvg", "p4", "P4 हितधारकों, विशेषकर वंचितों, के प्रति संवेदनशीलता"),
+    ("nvg", "p5", "P5 मानवाधिकार"),
+    ("nvg", "p6", "P6 पर्यावरण की रक्षा और पुनर्स्थापना"),
+    ("nvg", "p7", "P7 ज़िम्मेदार नीति-पैरवी"),
+    ("nvg", "p8", "P8 समावेशी और न्यायसंगत विकास"),
+    ("nvg", "p9", "P9 ग्राहकों के साथ ज़िम्मेदार व्यवहार"),
+    ("stage", "selection", "क्लस्टर चयन"),
+    ("stage", "diagnostic", "नैदानिक अध्ययन"),
+    ("stage", "trust-building", "विश्वास निर्माण"),
+    ("stage", "action-plan", "दृष्टि और कार्य योजना"),
+    ("stage", "implementation", "कार्यान्वयन"),
+    ("stage", "monitoring", "निगरानी और मूल्यांकन"),
+    ("stage", "exit", "निकास: स्थानीय संस्थाएँ आगे बढ़ाती हैं"),
+];
+
+pub fn registry_hindi(vocab: &str, code: &str) -> &'static str {
+    REGISTRY_HINDI.iter().find(|(v, c, _)| *v == vocab && *c == code).map(|(_, _, h)| *h).unwrap_or("")
+}

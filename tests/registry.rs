@@ -417,3 +417,52 @@ fn lists_page_through_many_records_and_filter_in_the_database() {
     }
     assert!(f.body.contains("Child labour (3)"), "facet counts over the filtered records");
 }
+
+#[test]
+fn the_national_focal_point_withdraws_a_record_and_its_focal_point_can_bring_it_back() {
+    let r = registry();
+    let path = "/registry/practices/kalady-biogas-etp";
+    for who in [&r.member, &r.haryana, &r.admin] {
+        assert_eq!(who.post(&format!("{path}/withdraw"), &[("note", "x")]).status, 403);
+    }
+    let resp = r.national.post(&format!("{path}/withdraw"), &[("note", " ")]);
+    assert_eq!(resp.status, 400);
+    assert!(resp.body.contains("Say why the record is withdrawn"));
+    let resp = r.national.post(&format!("{path}/withdraw"), &[("note", "The mill closed; the plant no longer runs.")]);
+    assert_eq!(resp.status, 303, "{}", resp.body);
+
+    let public = r.app.client().get(path);
+    assert_eq!(public.status, 410);
+    assert!(public.body.contains("The mill closed; the plant no longer runs."));
+    assert!(!r.app.client().get("/registry/practices").body.contains("Effluent plant with biogas"));
+    assert!(!r.app.client().get("/kb/treating-rice-mill-waste-water").body.contains(path), "pages stop linking to it");
+    assert!(!r.app.client().get("/registry/practices.csv").body.contains("kalady-biogas-etp"));
+
+    // Kerala's focal point resubmits it; once approved it is back.
+    let kerala = r.app.member("kl@example.org", PW, "Kiran Kerala");
+    grant(&r.admin, &r.app, "kl@example.org", "Kerala");
+    let form = kerala.get(&format!("{path}/edit"));
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Withdrawn on"), "{}", form.body);
+    assert!(form.body.contains("Diamond Foods"), "the form starts from the withdrawn version");
+    let page = kerala.get(path);
+    assert!(page.body.contains("The mill closed"));
+    let resp = kerala.post(
+        &format!("{path}/edit"),
+        &[
+            ("title", "Effluent plant with biogas at a Kalady rice mill"),
+            ("state", "Kerala"),
+            ("problem", "Par-boiling water fouled the neighbourhood."),
+            ("intervention", "A treatment plant designed with NIIST."),
+            ("economic_benefit", "Biogas lights the mill."),
+            ("see_benefit", "The plant runs again under a new owner."),
+            ("lock", "0"),
+            ("action", "submit"),
+        ],
+    );
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    assert_eq!(review(&r.national, path, 2, &[("decision", "approve")]).status, 303);
+    let public = r.app.client().get(path);
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("The plant runs again under a new owner."));
+}

@@ -334,6 +334,8 @@ diesel::table! {
         verified_by -> Nullable<BigInt>,
         verified_at -> Nullable<Timestamp>,
         reminded_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_note -> Text,
     }
 }
 

@@ -14,6 +14,8 @@ pub const SUBMITTED: &str = "submitted";
 pub const RETURNED: &str = "returned";
 pub const PUBLISHED: &str = "published";
 pub const SUPERSEDED: &str = "superseded";
+/// The published version of a record the national focal point took out of the registry.
+pub const WITHDRAWN: &str = "withdrawn";
 
 /// Statuses of the one version a record may have open for work.
 pub const OPEN: &[&str] = &[DRAFT, SUBMITTED, RETURNED];
@@ -38,6 +40,8 @@ pub struct Record {
     pub verified_by: Option<i64>,
     pub verified_at: Option<NaiveDateTime>,
     pub reminded_at: Option<NaiveDateTime>,
+    pub withdrawn_at: Option<NaiveDateTime>,
+    pub withdrawn_note: String,
 }
 
 impl Record {
@@ -122,6 +126,20 @@ pub fn mark_published(conn: &mut DbConn, id: i64, version: i32, by: Option<i64>,
             registry_records::verified_by.eq(by),
             registry_records::verified_at.eq(Some(at)),
             registry_records::reminded_at.eq(None::<NaiveDateTime>),
+            registry_records::withdrawn_at.eq(None::<NaiveDateTime>),
+            registry_records::withdrawn_note.eq(""),
+            registry_records::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// Takes a record out of the public registry; a later approval publishes it again.
+pub fn mark_withdrawn(conn: &mut DbConn, id: i64, note: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(registry_records::table.find(id))
+        .set((
+            registry_records::published_version.eq(None::<i32>),
+            registry_records::withdrawn_at.eq(Some(at)),
+            registry_records::withdrawn_note.eq(note),
             registry_records::updated_at.eq(at),
         ))
         .execute(conn)

@@ -325,7 +325,8 @@ pub fn seed_vocabularies(conn: &mut DbConn) -> Result<usize, AppError> {
         }
         write_tx(conn, |tx| {
             for (i, (code, label, grp)) in vocab::registry_seed(name).iter().enumerate() {
-                vocabulary::insert(tx, &vocabulary::NewTerm { vocab: name, code, label, label_hi: "", grp, position: i as i32 + 1, retired: false })?;
+                let label_hi = vocab::registry_hindi(name, code);
+                vocabulary::insert(tx, &vocabulary::NewTerm { vocab: name, code, label, label_hi, grp, position: i as i32 + 1, retired: false })?;
                 n += 1;
             }
             Ok::<_, AppError>(())
@@ -790,6 +791,38 @@ pub(crate) fn published_values(conn: &mut DbConn, rec: &registry::Record) -> Res
     }
 }
 
+/// The newest version's values: the published one, or for a withdrawn record the one that
+/// was withdrawn.
+fn latest_values(conn: &mut DbConn, rec: &registry::Record) -> Result<Values, AppError> {
+    Ok(registry::versions(conn, rec.id)?.first().map(|v| parse_values(&v.fields)).unwrap_or_default())
+}
+
+/// Takes a published record out of the registry with a reason the public will read. Its focal
+/// point may submit it again; approval publishes it again.
+pub fn withdraw(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, note: &str) -> Result<(), AppError> {
+    if !is_reviewer(who) {
+        return Err(AppError::Forbidden);
+    }
+    let note: String = note.trim().chars().take(500).collect();
+    if note.is_empty() {
+        return Err(AppError::field("note", "Say why the record is withdrawn; visitors will read it."));
+    }
+    write_tx(conn, |tx| {
+        let rec = registry::find_by_slug(tx, kind.code(), slug)?.ok_or(AppError::NotFound)?;
+        let Some(n) = rec.published_version else {
+            return Err(AppError::Conflict("This record is not published.".into()));
+        };
+        let v = registry::version(tx, rec.id, n)?;
+        let now = models::now();
+        registry::set_version_status(tx, v.id, registry::WITHDRAWN)?;
+        registry::mark_withdrawn(tx, rec.id, &note, now)?;
+        registry::set_tags(tx, rec.id, kind.code(), &[])?;
+        search_outbox::push(tx, search_outbox::RECORD, rec.id)?;
+        audit_entry(tx, who.user.id, "registry withdraw", &format!("{} {}: {note}", kind.code(), rec.slug))?;
+        Ok(())
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Decision {
     Approve,
@@ -918,17 +951,30 @@ fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
 
 /// A record for a visitor: the public see only its published version; its focal points and
 /// the reviewer also see the version under work.
-pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) -> Result<RecordView, AppError> {
+pub enum Lookup {
+    Found(Box<RecordView>),
+    /// Withdrawn by the national focal point: the public get 410 with the reason.
+    Gone { title: String, note: String },
+}
+
+pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) -> Result<Lookup, AppError> {
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
     let may_edit = who.is_some_and(|p| may_draft(p) && may_edit_record(p, &rec, open.as_ref()));
     let may_review = who.is_some_and(is_reviewer);
     let insider = may_edit || may_review;
     if !rec.is_published() && !insider {
-        return Err(AppError::NotFound);
+        return match rec.withdrawn_at {
+            Some(_) => Ok(Lookup::Gone { title: rec.title, note: rec.withdrawn_note }),
+            None => Err(AppError::NotFound),
+        };
     }
     let values = published_values(conn, &rec)?;
-    let shown = values.clone().or_else(|| open.as_ref().map(|v| parse_values(&v.fields))).unwrap_or_default();
+    let shown = match (&values, &open) {
+        (Some(v), _) => v.clone(),
+        (None, Some(o)) => parse_values(&o.fields),
+        (None, None) => latest_values(conn, &rec)?,
+    };
     let mut refs = Vec::new();
     let mut pages = Vec::new();
     let mut threads = Vec::new();
@@ -973,7 +1019,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
     } else {
         Vec::new()
     };
-    Ok(RecordView {
+    Ok(Lookup::Found(Box::new(RecordView {
         kind,
         overdue: is_overdue(&rec, models::now()),
         verified_by: user_name(conn, rec.verified_by),
@@ -989,7 +1035,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         may_review,
         history,
         vocabs: Vocabs::load(conn)?,
-    })
+    })))
 }
 
 /// (address, title) of a thread anyone may read.
@@ -1005,7 +1051,8 @@ pub struct EditView {
     pub values: Values,
     pub lock: i32,
     pub comments: BTreeMap<String, String>,
-    pub status: Option<String>,
+    /// (number, status) of the open version, if one is open.
+    pub status: Option<(i32, String)>,
     pub vocabs: Vocabs,
     pub states: Option<Vec<String>>,
 }
@@ -1024,8 +1071,8 @@ pub fn edit_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: Option<&s
         return Err(AppError::Forbidden);
     }
     let (values, lock, comments, status) = match &open {
-        Some(v) => (parse_values(&v.fields), v.lock_version, serde_json::from_str(&v.comments).unwrap_or_default(), Some(v.status.clone())),
-        None => (published_values(conn, &rec)?.unwrap_or_default(), 0, BTreeMap::new(), None),
+        Some(v) => (parse_values(&v.fields), v.lock_version, serde_json::from_str(&v.comments).unwrap_or_default(), Some((v.number, v.status.clone()))),
+        None => (latest_values(conn, &rec)?, 0, BTreeMap::new(), None),
     };
     Ok(EditView { record: Some(rec), values, lock, comments, status, vocabs, states: drafting_states(who) })
 }

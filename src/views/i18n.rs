@@ -417,6 +417,17 @@ pub struct Strings {
     pub vocab_retired: &'static str,
     pub vocab_add: &'static str,
     pub vocab_save: &'static str,
+    pub registry_withdraw: &'static str,
+    pub registry_withdraw_note: &'static str,
+    pub registry_withdrawn_notice: &'static str,
+    pub registry_withdrawn_on: &'static str,
+    pub registry_withdrawn_public: &'static str,
+    pub registry_status_draft: &'static str,
+    pub registry_status_submitted: &'static str,
+    pub registry_status_returned: &'static str,
+    pub registry_status_published: &'static str,
+    pub registry_status_superseded: &'static str,
+    pub registry_status_withdrawn: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -781,6 +792,17 @@ pub static EN: Strings = Strings {
     vocab_retired: "Retired",
     vocab_add: "Add a term",
     vocab_save: "Save",
+    registry_withdraw: "Withdraw from the registry",
+    registry_withdraw_note: "Reason, shown to visitors",
+    registry_withdrawn_notice: "Withdrawn from the registry.",
+    registry_withdrawn_on: "Withdrawn on %s:",
+    registry_withdrawn_public: "The national focal point has withdrawn this record from the registry.",
+    registry_status_draft: "a draft",
+    registry_status_submitted: "waiting for review",
+    registry_status_returned: "returned with comments",
+    registry_status_published: "published",
+    registry_status_superseded: "superseded",
+    registry_status_withdrawn: "withdrawn",
 };
 
 pub static HI: Strings = Strings {
@@ -1145,4 +1167,15 @@ pub static HI: Strings = Strings {
     vocab_retired: "सेवानिवृत्त",
     vocab_add: "शब्द जोड़ें",
     vocab_save: "सहेजें",
+    registry_withdraw: "रजिस्टर से हटाएँ",
+    registry_withdraw_note: "कारण, जो आगंतुकों को दिखेगा",
+    registry_withdrawn_notice: "रजिस्टर से हटाया गया।",
+    registry_withdrawn_on: "%s को हटाया गया:",
+    registry_withdrawn_public: "राष्ट्रीय फ़ोकल पॉइंट ने यह प्रविष्टि रजिस्टर से हटा दी है।",
+    registry_status_draft: "मसौदा",
+    registry_status_submitted: "समीक्षा की प्रतीक्षा में",
+    registry_status_returned: "टिप्पणियों के साथ लौटाया गया",
+    registry_status_published: "प्रकाशित",
+    registry_status_superseded: "प्रतिस्थापित",
+    registry_status_withdrawn: "हटाया गया",
 };

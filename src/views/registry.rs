@@ -22,6 +22,19 @@ fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// A version's status in the reader's language.
+fn status(ctx: &Ctx, s: &str) -> &'static str {
+    let t = ctx.t();
+    match s {
+        "draft" => t.registry_status_draft,
+        "submitted" => t.registry_status_submitted,
+        "returned" => t.registry_status_returned,
+        "published" => t.registry_status_published,
+        "superseded" => t.registry_status_superseded,
+        _ => t.registry_status_withdrawn,
+    }
+}
+
 pub fn record_link(r: &Record) -> Markup {
     let plural = Kind::from_code(&r.kind).map(|k| k.plural()).unwrap_or("initiatives");
     html! { a href={ "/registry/" (plural) "/" (r.slug) } { (r.title) } }
@@ -245,7 +258,17 @@ fn ref_kind(spec: &Spec) -> Option<&'static str> {
     }
 }
 
-pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>) -> Markup {
+pub fn gone(ctx: &Ctx, kind: Kind, title: &str, note: &str) -> Markup {
+    let t = ctx.t();
+    layout(ctx, title, html! {
+        (crumbs(ctx, Some(kind)))
+        h1 { (title) }
+        p { (t.registry_withdrawn_public) }
+        @if !note.is_empty() { p.note { (note) } }
+    })
+}
+
+pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let h = hindi(ctx);
     let r = &v.record;
@@ -266,10 +289,12 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>) -> Markup {
                 }
             }
             @if v.overdue { p.note role="status" { (t.registry_overdue) } }
-            @if !r.is_published() { p.note { (t.registry_unpublished) } }
+            @if let Some(at) = r.withdrawn_at {
+                p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (r.withdrawn_note) }
+            } @else if !r.is_published() { p.note { (t.registry_unpublished) } }
             @if let Some(open) = &v.open {
                 p.note {
-                    (fill(t.registry_open_version, &[&open.number.to_string(), &open.status]))
+                    (fill(t.registry_open_version, &[&open.number.to_string(), status(ctx, &open.status)]))
                     " "
                     @if v.may_review && open.status == "submitted" {
                         a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (open.number) } { (t.registry_review) }
@@ -305,7 +330,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>) -> Markup {
                         @for (ver, author) in &v.history {
                             li {
                                 a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (ver.number) } { "#" (ver.number) }
-                                " · " (ver.status) " · " (format_time(&ver.updated_at))
+                                " · " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at))
                                 @if let Some(a) = author { " · " (a) }
                             }
                         }
@@ -313,7 +338,18 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>) -> Markup {
                 }
             }
         }
-        p.meta { (if h { "कॉपी करें" } else { "Cite" }) ": " code { "/registry/" (kind.plural()) "/" (r.slug) } }
+        @if v.may_review && r.is_published() {
+            section aria-labelledby="withdraw-h" {
+                h2 #withdraw-h { (t.registry_withdraw) }
+                (error_summary(ctx, errors))
+                form method="post" action={ "/registry/" (kind.plural()) "/" (r.slug) "/withdraw" } {
+                    (csrf_field(ctx))
+                    (input(Field::new("note", t.registry_withdraw_note, "").required(), errors))
+                    button.secondary type="submit" { (t.registry_withdraw) }
+                }
+            }
+        }
+        p.meta { (if h { "संदर्भ" } else { "Cite" }) ": " code { "/registry/" (kind.plural()) "/" (r.slug) } }
     })
 }
 
@@ -373,7 +409,10 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
     layout(ctx, &title, html! {
         (crumbs(ctx, Some(kind)))
         h1 { (title) }
-        @if let Some(s) = &e.status { p.note { (fill(t.registry_open_version, &["", s])) } }
+        @if let Some((n, s)) = &e.status { p.note { (fill(t.registry_open_version, &[&n.to_string(), status(ctx, s)])) } }
+        @if let Some((at, note)) = e.record.as_ref().and_then(|r| r.withdrawn_at.map(|at| (at, &r.withdrawn_note))) {
+            p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (note) }
+        }
         @if !e.comments.is_empty() {
             div.note role="note" {
                 h2 { (t.registry_reviewer_said) }
@@ -412,7 +451,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
         (crumbs(ctx, Some(kind)))
         h1 { (t.registry_review) ": " a href={ "/registry/" (kind.plural()) "/" (r.slug) } { (r.title) } }
         p.meta {
-            "#" (ver.number) " · " (ver.status) " · " (ver.state)
+            "#" (ver.number) " · " (status(ctx, &ver.status)) " · " (ver.state)
             @if let Some(a) = &v.author { " · " (a) }
             @if let Some(at) = ver.submitted_at { " · " (format_time(&at)) }
         }
@@ -465,7 +504,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
             li {
                 @if review { a href={ "/registry/" (plural) "/" (r.slug) "/review/" (ver.number) } { (r.title) } }
                 @else { a href={ "/registry/" (plural) "/" (r.slug) "/edit" } { (r.title) } }
-                p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (ver.status) " · " (format_time(&ver.updated_at)) }
+                p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at)) }
             }
         }
     };

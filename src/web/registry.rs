@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/registry/{kind}/{slug}", web::get().to(show))
         .route("/registry/{kind}/{slug}/edit", web::get().to(edit_form))
         .route("/registry/{kind}/{slug}/edit", web::post().to(edit))
+        .route("/registry/{kind}/{slug}/withdraw", web::post().to(withdraw))
         .route("/registry/{kind}/{slug}/review/{n}", web::get().to(review_form))
         .route("/registry/{kind}/{slug}/review/{n}", web::post().to(review))
         .route("/admin/vocabularies", web::get().to(vocabularies))
@@ -105,16 +106,41 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String,
     let (plural, slug) = path.into_inner();
     let kind = kind_of(&plural)?;
     let p = visit.principal.clone();
-    let v = state.db(move |c| registry::view(c, p.as_deref(), kind, &slug)).await?;
+    let v = match state.db(move |c| registry::view(c, p.as_deref(), kind, &slug)).await? {
+        registry::Lookup::Found(v) => v,
+        registry::Lookup::Gone { title, note } => return Ok(html(410, views::registry::gone(&visit.ctx, kind, &title, &note))),
+    };
     let t = visit.ctx.t();
     let flash = match q.done.as_str() {
         "saved" => Some(t.registry_saved),
         "submitted" => Some(t.registry_sent),
         "published" => Some(t.registry_published_notice),
         "returned" => Some(t.registry_returned_notice),
+        "withdrawn" => Some(t.registry_withdrawn_notice),
         _ => None,
     };
-    Ok(html(200, views::registry::record(&visit.ctx, &v, flash)))
+    Ok(html(200, views::registry::record(&visit.ctx, &v, flash, &FieldErrors::new())))
+}
+
+async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (plural, slug) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let note = raw_get(&form.1, "note");
+    let (p, s) = (member.principal.clone(), slug.clone());
+    match state.db(move |c| registry::withdraw(c, &p, kind, &s, &note)).await {
+        Ok(()) => {
+            state.wake_mailer();
+            Ok(see_other(&format!("/registry/{}/{}?done=withdrawn", kind.plural(), slug)))
+        }
+        Err(AppError::Validation(errors)) => {
+            let p = member.principal.clone();
+            match state.db(move |c| registry::view(c, Some(&p), kind, &slug)).await? {
+                registry::Lookup::Found(v) => Ok(html(400, views::registry::record(&member.ctx, &v, None, &errors))),
+                registry::Lookup::Gone { .. } => Err(AppError::Gone),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The record's values as the form sent them; checkbox lists become "a; b".

@@ -32,6 +32,8 @@ CREATE TABLE registry_records (
     verified_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
     verified_at TIMESTAMP,
     reminded_at TIMESTAMP,
+    withdrawn_at TIMESTAMP,
+    withdrawn_note TEXT NOT NULL DEFAULT '',
     UNIQUE (kind, slug)
 );
 CREATE INDEX registry_records_public ON registry_records(kind, published_version, state, start_year, end_year);
