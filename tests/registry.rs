@@ -63,6 +63,11 @@ fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> 
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
+/// The hidden fields an edit form carries about the version it edits.
+fn seen(form: &str) -> Vec<(&'static str, String)> {
+    vec![("version", hidden_value(form, "version").expect("version field")), ("lock", hidden_value(form, "lock").expect("lock field"))]
+}
+
 fn review(who: &Client, path: &str, n: i32, fields: &[(&str, &str)]) -> Resp {
     let page = who.get(&format!("{path}/review/{n}"));
     assert_eq!(page.status, 200, "{}", page.body);
@@ -88,10 +93,9 @@ fn a_record_goes_from_state_draft_through_review_to_the_public() {
 
     // Submitted, it waits in the national focal point's queue.
     let form = r.haryana.get(&format!("{path}/edit"));
-    let lock = hidden_value(&form.body, "lock").unwrap();
     let mut fields = panipat_initiative("submit");
     fields.retain(|(k, _)| *k != "slug");
-    fields.push(("lock", lock));
+    fields.extend(seen(&form.body));
     let resp = r.haryana.post(&format!("{path}/edit"), &as_refs(&fields));
     assert_eq!(resp.status, 303, "{}", resp.body);
     let work = r.national.get("/registry/work");
@@ -107,11 +111,10 @@ fn a_record_goes_from_state_draft_through_review_to_the_public() {
     assert!(mail.subject.contains("returned"), "{}", mail.subject);
 
     // A return without any comment is refused, and the version stays where it was.
-    let lock = hidden_value(&form.body, "lock").unwrap();
     let mut fields = panipat_initiative("submit");
     fields.retain(|(k, _)| *k != "slug" && *k != "district");
     fields.push(("district", "Panipat (Samalkha, Israna)".into()));
-    fields.push(("lock", lock));
+    fields.extend(seen(&form.body));
     assert_eq!(r.haryana.post(&format!("{path}/edit"), &as_refs(&fields)).status, 303);
     let resp = review(&r.national, path, 1, &[("decision", "return"), ("comment", "  ")]);
     assert_eq!(resp.status, 400);
@@ -137,7 +140,7 @@ fn a_record_goes_from_state_draft_through_review_to_the_public() {
     let mut fields = panipat_initiative("submit");
     fields.retain(|(k, _)| *k != "slug" && *k != "title");
     fields.push(("title", "Energy audits and cupola upgrades in Panipat".into()));
-    fields.push(("lock", hidden_value(&form.body, "lock").unwrap()));
+    fields.extend(seen(&form.body));
     assert_eq!(r.haryana.post(&format!("{path}/edit"), &as_refs(&fields)).status, 303);
     let public = r.app.client().get(path);
     assert!(public.body.contains("Energy audits for Panipat foundries") && !public.body.contains("cupola upgrades"));
@@ -176,8 +179,8 @@ fn focal_points_reach_only_their_own_states_records() {
 
     // Only the national focal point reviews; members, admins and state focal points cannot.
     let form = r.haryana.get(&format!("{path}/edit"));
-    let lock = hidden_value(&form.body, "lock").unwrap();
-    let resp = r.haryana.post(&format!("{path}/edit"), &[("name", "Samalkha foundry cluster"), ("sector", "Metal and foundry"), ("state", "Haryana"), ("lock", &lock), ("action", "submit")]);
+    let s = seen(&form.body);
+    let resp = r.haryana.post(&format!("{path}/edit"), &[("name", "Samalkha foundry cluster"), ("sector", "Metal and foundry"), ("state", "Haryana"), (s[0].0, &s[0].1), (s[1].0, &s[1].1), ("action", "submit")]);
     assert_eq!(resp.status, 303, "{}", resp.body);
     let own = r.haryana.get(&format!("{path}/review/2"));
     assert_eq!(own.status, 200, "a focal point sees the diff of its own submission");
@@ -465,4 +468,33 @@ fn the_national_focal_point_withdraws_a_record_and_its_focal_point_can_bring_it_
     let public = r.app.client().get(path);
     assert_eq!(public.status, 200);
     assert!(public.body.contains("The plant runs again under a new owner."));
+}
+
+#[test]
+fn a_form_opened_before_a_decision_cannot_overwrite_what_came_after() {
+    let r = registry();
+    let path = "/registry/initiatives/panipat-energy-audits";
+    assert_eq!(new_initiative(&r.haryana, &as_refs(&panipat_initiative("submit"))).status, 303);
+    // A second Haryana focal point opens the submitted version, then it is published.
+    let colleague = r.app.member("hr2@example.org", PW, "Second Haryana");
+    grant(&r.admin, &r.app, "hr2@example.org", "Haryana");
+    let stale = colleague.get(&format!("{path}/edit"));
+    assert_eq!(review(&r.national, path, 1, &[("decision", "approve")]).status, 303);
+    // Meanwhile the first focal point starts version 2.
+    let form = r.haryana.get(&format!("{path}/edit"));
+    let mut fields = panipat_initiative("draft");
+    fields.retain(|(k, _)| *k != "slug");
+    fields.extend(seen(&form.body));
+    assert_eq!(r.haryana.post(&format!("{path}/edit"), &as_refs(&fields)).status, 303);
+    // The colleague's form saw version 1 open; saving it now is refused, not merged.
+    let mut fields = panipat_initiative("submit");
+    fields.retain(|(k, _)| *k != "slug" && *k != "title");
+    fields.push(("title", "A stale title".into()));
+    fields.extend(seen(&stale.body));
+    let resp = colleague.post(&format!("{path}/edit"), &as_refs(&fields));
+    assert_eq!(resp.status, 409, "{}", resp.body);
+    let mut conn = r.app.db();
+    let rec = solex::models::registry::find_by_slug(&mut conn, "initiative", "panipat-energy-audits").unwrap().unwrap();
+    let open = solex::models::registry::open_version(&mut conn, rec.id).unwrap().unwrap();
+    assert!(!open.fields.contains("A stale title"));
 }

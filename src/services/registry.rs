@@ -740,15 +740,24 @@ pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input:
     Ok(Saved { slug, submitted: submit })
 }
 
+/// What an edit form saw of the version open for work: its number and lock (0 and 0 when
+/// none was open), so that a change made meanwhile is refused rather than overwritten.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seen {
+    pub version: i32,
+    pub lock: i32,
+}
+
 /// Saves changes to a record: into its open version, or as a new version copied from the
-/// published one. `lock` is the open version's lock as the form saw it (0 for none).
-pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &Values, lock: i32, submit: bool) -> Result<Saved, AppError> {
+/// published one.
+pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &Values, seen: Seen, submit: bool) -> Result<Saved, AppError> {
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
     if !may_edit_record(who, &rec, open.as_ref()) {
         return Err(AppError::Forbidden);
     }
-    let previous = published_values(conn, &rec)?;
+    // Retired terms the record already carries may stay.
+    let previous = Some(latest_values(conn, &rec)?);
     let vocabs = Vocabs::load(conn)?;
     let (values, mut errors) = clean(conn, &vocabs, kind, input, previous.as_ref())?;
     if let Some(state) = values.get("state") {
@@ -765,9 +774,12 @@ pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &
         let now = models::now();
         match registry::open_version(tx, rec.id)? {
             Some(v) => {
-                if v.lock_version != lock || !registry::update_fields(tx, v.id, lock, &to_json(&values), &state, status, now)? {
+                if v.number != seen.version || v.lock_version != seen.lock || !registry::update_fields(tx, v.id, seen.lock, &to_json(&values), &state, status, now)? {
                     return Err(AppError::Conflict("Someone changed this record while you were editing it. Reload it and apply your changes again.".into()));
                 }
+            }
+            None if seen.version != 0 => {
+                return Err(AppError::Conflict("The version you were editing was decided on meanwhile. Reload the record and apply your changes again.".into()));
             }
             None => {
                 let n = registry::last_number(tx, rec.id)? + 1;
@@ -1049,7 +1061,7 @@ fn public_thread(conn: &mut DbConn, id: i64) -> Option<(String, String)> {
 pub struct EditView {
     pub record: Option<registry::Record>,
     pub values: Values,
-    pub lock: i32,
+    pub seen: Seen,
     pub comments: BTreeMap<String, String>,
     /// (number, status) of the open version, if one is open.
     pub status: Option<(i32, String)>,
@@ -1063,18 +1075,18 @@ pub fn edit_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: Option<&s
     }
     let vocabs = Vocabs::load(conn)?;
     let Some(slug) = slug else {
-        return Ok(EditView { record: None, values: Values::new(), lock: 0, comments: BTreeMap::new(), status: None, vocabs, states: drafting_states(who) });
+        return Ok(EditView { record: None, values: Values::new(), seen: Seen::default(), comments: BTreeMap::new(), status: None, vocabs, states: drafting_states(who) });
     };
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
     if !may_edit_record(who, &rec, open.as_ref()) {
         return Err(AppError::Forbidden);
     }
-    let (values, lock, comments, status) = match &open {
-        Some(v) => (parse_values(&v.fields), v.lock_version, serde_json::from_str(&v.comments).unwrap_or_default(), Some((v.number, v.status.clone()))),
-        None => (latest_values(conn, &rec)?, 0, BTreeMap::new(), None),
+    let (values, seen, comments, status) = match &open {
+        Some(v) => (parse_values(&v.fields), Seen { version: v.number, lock: v.lock_version }, serde_json::from_str(&v.comments).unwrap_or_default(), Some((v.number, v.status.clone()))),
+        None => (latest_values(conn, &rec)?, Seen::default(), BTreeMap::new(), None),
     };
-    Ok(EditView { record: Some(rec), values, lock, comments, status, vocabs, states: drafting_states(who) })
+    Ok(EditView { record: Some(rec), values, seen, comments, status, vocabs, states: drafting_states(who) })
 }
 
 pub struct ReviewView {

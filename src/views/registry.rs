@@ -423,7 +423,8 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
         (error_summary(ctx, errors))
         form method="post" action=(action) novalidate {
             (csrf_field(ctx))
-            input type="hidden" name="lock" value=(e.lock);
+            input type="hidden" name="version" value=(e.seen.version);
+            input type="hidden" name="lock" value=(e.seen.lock);
             @if e.record.is_none() {
                 (input(Field::new("slug", if h { "वेब नाम (वैकल्पिक)" } else { "Web name (optional)" }, slug_input).hint(if h { "खाली छोड़ें तो नाम से बनेगा।" } else { "Leave empty to make one from the name." }), errors))
             }

@@ -204,15 +204,15 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(Strin
     let (plural, slug) = path.into_inner();
     let kind = kind_of(&plural)?;
     let values = values_from(kind, &form.1);
-    let lock: i32 = raw_get(&form.1, "lock").parse().unwrap_or(0);
+    let seen = registry::Seen { version: raw_get(&form.1, "version").parse().unwrap_or(0), lock: raw_get(&form.1, "lock").parse().unwrap_or(0) };
     let submit = raw_get(&form.1, "action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
-    match state.db(move |c| registry::save(c, &p, kind, &s, &v, lock, submit)).await {
+    match state.db(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await {
         Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
         Err(AppError::Validation(errors)) => {
             let p = member.principal.clone();
             let mut e = state.db(move |c| registry::edit_view(c, &p, kind, Some(&slug))).await?;
-            e.lock = lock;
+            e.seen = seen;
             Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &errors)))
         }
         Err(e) => Err(e),
