@@ -140,7 +140,7 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
         (crumbs(ctx, None))
         h1 { (kind.label(h)) " (" (b.total) ")" }
         div.registry-browse {
-            form.filters method="get" action={ "/registry/" (kind.plural()) } aria-label=(t.registry_filter) {
+            form.filters #filters method="get" action={ "/registry/" (kind.plural()) } aria-label=(t.registry_filter) {
                 @for (name, _) in kind.facets() { (facet_select(ctx, b, filters, name, facet_label(ctx, name))) }
                 (input(Field::new("district", t.registry_district, &filters.district), &FieldErrors::new()))
                 @if matches!(kind, Kind::Initiative | Kind::Practice) {
@@ -151,6 +151,7 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
             }
             div.results {
                 p.meta {
+                    a.to-filters href="#filters" { (t.registry_filter) " ↓" } " "
                     (t.registry_export) ": "
                     a href={ "/registry/" (kind.plural()) ".csv" (suffix) } { "CSV" } " · "
                     a href={ "/registry/" (kind.plural()) ".json" (suffix) } { "JSON" }
