@@ -498,3 +498,38 @@ fn a_form_opened_before_a_decision_cannot_overwrite_what_came_after() {
     let open = solex::models::registry::open_version(&mut conn, rec.id).unwrap().unwrap();
     assert!(!open.fields.contains("A stale title"));
 }
+
+#[test]
+fn script_never_reaches_a_registry_page_from_any_field() {
+    let r = registry();
+    let payloads = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "\"><svg onload=alert(4)>", "javascript:alert(5)", "=HYPERLINK(\"http://evil.example\")"];
+    for (i, p) in payloads.iter().enumerate() {
+        // Every free-text field of a best practice carries the payload; the import publishes it.
+        let text_fields: Vec<&str> = solex::services::registry::Kind::Practice
+            .fields()
+            .iter()
+            .filter(|s| matches!(s.input, solex::services::registry::Input::Text(_) | solex::services::registry::Input::Long))
+            .map(|s| s.name)
+            .collect();
+        let mut csv = format!("slug,state,{}\r\n", text_fields.join(","));
+        let cell = format!("\"{}\"", format!("{p} {i}").replace('"', "\"\""));
+        csv.push_str(&format!("xss-{i},Haryana,{}\r\n", vec![cell.as_str(); text_fields.len()].join(",")));
+        let mut conn = r.app.db();
+        let report = solex::services::registry_csv::import(&mut conn, solex::services::registry_csv::Importer::Seed, solex::services::registry::Kind::Practice, &csv, false).unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        drop(conn);
+        for path in [format!("/registry/practices/xss-{i}"), "/registry/practices".to_string(), "/registry".to_string()] {
+            let page = r.app.client().get(&path).body.to_lowercase();
+            for bad in ["<script", "<img", "<svg", "href=\"javascript"] {
+                assert!(!page.contains(bad), "{p}: {bad} in {path}");
+            }
+        }
+        // A website must be http(s): a javascript: address is refused.
+        let resp = r.haryana.submit("/registry/agencies/new", "/registry/agencies/new", &[("name", "Evil agency"), ("agency_type", "MSME association"), ("state", "Haryana"), ("website", "javascript:alert(1)"), ("action", "submit")]);
+        assert_eq!(resp.status, 400);
+        assert!(resp.body.contains("starting with https://"));
+        // Exports guard formula cells for spreadsheets.
+        let csv = r.app.client().get("/registry/practices.csv?state=Haryana").body;
+        assert!(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"), "{csv}");
+    }
+}

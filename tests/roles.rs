@@ -39,6 +39,8 @@ fn every_role_reaches_only_its_routes() {
         "/admin/users".to_string(),
         format!("/admin/users/{member_id}"),
         "/admin/audit".to_string(),
+        "/admin/vocabularies".to_string(),
+        "/admin/vocabularies/see_issue".to_string(),
     ];
     for path in &pages {
         let r = anonymous.get(path);
