@@ -73,7 +73,8 @@ pub fn parse(text: &str) -> Result<Vec<Row>, Problem> {
                     line += 1;
                     cell.push('\n');
                 }
-                '\r' if chars.peek() == Some(&'\n') => {}
+                // Inside quotes every character is kept, carriage returns too; the checks
+                // of each field normalise line ends.
                 _ => cell.push(c),
             }
             continue;
@@ -109,22 +110,31 @@ pub fn parse(text: &str) -> Result<Vec<Row>, Problem> {
     Ok(rows)
 }
 
-/// Spreadsheets run cells that start like a formula; such cells are written with a leading
-/// apostrophe, which the import removes again.
-fn guard(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t']) { format!("'{cell}") } else { cell.to_string() }
+const FORMULA_START: [char; 5] = ['=', '+', '-', '@', '\t'];
+
+/// Does a spreadsheet read this cell (after any apostrophes) as a formula?
+fn formula_like(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_START)
 }
 
-fn unguard(cell: &str) -> &str {
+/// Spreadsheets run cells that start like a formula; such cells are written with one more
+/// leading apostrophe, which the import removes again (so "'=x" survives too).
+fn guard(cell: &str) -> String {
+    if formula_like(cell) { format!("'{cell}") } else { cell.to_string() }
+}
+
+/// The cell as it was before `guard`.
+pub fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t']) => rest,
+        Some(rest) if formula_like(rest) => rest,
         _ => cell,
     }
 }
 
 fn write_cell(out: &mut String, cell: &str) {
     let cell = guard(cell);
-    if cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ') {
+    // A leading byte-order mark would be taken for the file's own if the cell came first.
+    if cell.contains([',', '"', '\n', '\r']) || cell.starts_with([' ', '\u{feff}']) || cell.ends_with(' ') {
         out.push('"');
         out.push_str(&cell.replace('"', "\"\""));
         out.push('"');
@@ -461,11 +471,14 @@ mod tests {
 
     #[test]
     fn written_cells_read_back_the_same() {
-        let cells = ["plain", "with, comma", "quote \"q\"", "line\nbreak", "=SUM(A1)", "-5", " padded "];
+        let cells = ["plain", "with, comma", "quote \"q\"", "line\nbreak", "=SUM(A1)", "-5", " padded ", "'=kept", "'plain", "\u{feff}bom"];
         let mut out = String::new();
+        // First on the line, as the first cell of a file would be.
+        write_row(&mut out, &cells[cells.len() - 1..]);
         write_row(&mut out, &cells);
         let rows = parse(&out).unwrap();
-        let back: Vec<&str> = rows[0].cells.iter().map(|c| unguard(c)).collect();
+        assert_eq!(rows[0].cells, vec!["\u{feff}bom".to_string()], "a leading mark in a cell is not the file's");
+        let back: Vec<&str> = rows[1].cells.iter().map(|c| unguard(c)).collect();
         assert_eq!(back, cells);
     }
 }
