@@ -708,6 +708,13 @@ pub(crate) fn unique_slug(conn: &mut DbConn, kind: Kind, wanted: &str, title: &s
     Ok(slug)
 }
 
+/// A record's state must be one the person keeps the registry for.
+fn check_state_is_theirs(who: &Principal, values: &Values, errors: &mut FieldErrors) {
+    if values.get("state").is_some_and(|state| !may_draft_in(who, state)) {
+        errors.insert("state", "You keep the registry for other states; choose one of yours.".into());
+    }
+}
+
 pub struct Saved {
     pub slug: String,
     pub submitted: bool,
@@ -720,11 +727,7 @@ pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input:
     }
     let vocabs = Vocabs::load(conn)?;
     let (values, mut errors) = clean(conn, &vocabs, kind, input, None)?;
-    if let Some(state) = values.get("state") {
-        if !may_draft_in(who, state) {
-            errors.insert("state", "You keep the registry for other states; choose one of yours.".into());
-        }
-    }
+    check_state_is_theirs(who, &values, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -760,11 +763,7 @@ pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &
     let previous = Some(latest_values(conn, &rec)?);
     let vocabs = Vocabs::load(conn)?;
     let (values, mut errors) = clean(conn, &vocabs, kind, input, previous.as_ref())?;
-    if let Some(state) = values.get("state") {
-        if !may_draft_in(who, state) {
-            errors.insert("state", "You keep the registry for other states; choose one of yours.".into());
-        }
-    }
+    check_state_is_theirs(who, &values, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

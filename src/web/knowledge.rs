@@ -60,7 +60,7 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<String>)
 }
 
 fn form_from(raw: &RawForm) -> PageForm {
-    let get = |k: &str| raw.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| raw.get(k);
     PageForm {
         slug: get("slug"),
         title: get("title"),

@@ -125,7 +125,7 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String,
 async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (plural, slug) = path.into_inner();
     let kind = kind_of(&plural)?;
-    let note = raw_get(&form.1, "note");
+    let note = form.1.get("note");
     let (p, s) = (member.principal.clone(), slug.clone());
     match state.db(move |c| registry::withdraw(c, &p, kind, &s, &note)).await {
         Ok(()) => {
@@ -149,15 +149,11 @@ fn values_from(kind: Kind, raw: &RawForm) -> Values {
     for spec in kind.fields() {
         let value = match spec.input {
             registry::Input::Terms(_) => raw.all(spec.name).join("; "),
-            _ => raw.0.iter().find(|(k, _)| k == spec.name).map(|(_, v)| v.clone()).unwrap_or_default(),
+            _ => raw.get(spec.name),
         };
         v.insert(spec.name.to_string(), value);
     }
     v
-}
-
-fn raw_get(raw: &RawForm, name: &str) -> String {
-    raw.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
 async fn new_form(state: web::Data<AppState>, member: Member, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -177,8 +173,8 @@ struct Empty {}
 async fn create(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&path.into_inner())?;
     let values = values_from(kind, &form.1);
-    let slug = raw_get(&form.1, "slug");
-    let submit = raw_get(&form.1, "action") == "submit";
+    let slug = form.1.get("slug");
+    let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
     match state.db(move |c| registry::create(c, &p, kind, &s, &v, submit)).await {
         Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
@@ -204,8 +200,8 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(Strin
     let (plural, slug) = path.into_inner();
     let kind = kind_of(&plural)?;
     let values = values_from(kind, &form.1);
-    let seen = registry::Seen { version: raw_get(&form.1, "version").parse().unwrap_or(0), lock: raw_get(&form.1, "lock").parse().unwrap_or(0) };
-    let submit = raw_get(&form.1, "action") == "submit";
+    let seen = registry::Seen { version: form.1.get("version").parse().unwrap_or(0), lock: form.1.get("lock").parse().unwrap_or(0) };
+    let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
     match state.db(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await {
         Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
@@ -230,12 +226,12 @@ async fn review_form(state: web::Data<AppState>, member: Member, path: web::Path
 async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(String, String, i32)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (plural, slug, n) = path.into_inner();
     let kind = kind_of(&plural)?;
-    let decision = match raw_get(&form.1, "decision").as_str() {
+    let decision = match form.1.get("decision").as_str() {
         "approve" => Decision::Approve,
         "return" => Decision::Return,
         _ => return Err(AppError::BadRequest("Choose approve or return.".into())),
     };
-    let lock: i32 = raw_get(&form.1, "lock").parse().unwrap_or(-1);
+    let lock: i32 = form.1.get("lock").parse().unwrap_or(-1);
     let mut comments = BTreeMap::new();
     for (k, v) in &form.1 .0 {
         if k == "comment" {
@@ -320,11 +316,11 @@ async fn vocabulary(state: web::Data<AppState>, admin: Admin, path: web::Path<St
 
 fn term_form(raw: &RawForm) -> TermForm {
     TermForm {
-        code: raw_get(raw, "code"),
-        label: raw_get(raw, "label"),
-        label_hi: raw_get(raw, "label_hi"),
-        grp: raw_get(raw, "grp"),
-        retired: !raw_get(raw, "retired").is_empty(),
+        code: raw.get("code"),
+        label: raw.get("label"),
+        label_hi: raw.get("label_hi"),
+        grp: raw.get("grp"),
+        retired: !raw.get("retired").is_empty(),
     }
 }
 

@@ -229,6 +229,11 @@ pub struct CsrfForm<T>(pub T, pub RawForm);
 pub struct RawForm(pub Vec<(String, String)>);
 
 impl RawForm {
+    /// The first value of a field, or "" when the form has none.
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
