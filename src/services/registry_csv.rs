@@ -328,8 +328,11 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
                 }
             }
         }
+        let open = match &existing {
+            Some(r) => registry::open_version(conn, r.id)?,
+            None => None,
+        };
         if let Some(r) = &existing {
-            let open = registry::open_version(conn, r.id)?;
             if let Importer::FocalPoint(p) = &who {
                 if !reg::may_edit_record(p, r, open.as_ref()) {
                     report.problems.push(problem(row.line, col("slug"), "slug", format!("{slug} belongs to {}, which you do not keep.", r.state)));
@@ -347,7 +350,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
             continue;
         }
         match existing {
-            Some(r) if previous.as_ref() == Some(&values) && registry::open_version(conn, r.id)?.is_none() => report.unchanged.push(r.slug),
+            Some(r) if previous.as_ref() == Some(&values) && open.is_none() => report.unchanged.push(r.slug),
             Some(r) => {
                 report.updated.push(r.slug.clone());
                 plans.push(Plan::Update { record: r, values });
