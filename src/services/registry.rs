@@ -1364,9 +1364,7 @@ pub fn published_paths(conn: &mut DbConn) -> Result<Vec<(String, NaiveDateTime)>
 pub fn for_page(conn: &mut DbConn, page_id: i64, slug: &str) -> Result<Vec<registry::Record>, AppError> {
     let mut out = registry::tagged(conn, "page", slug)?;
     for target in registry::linked_from_page(conn, page_id)? {
-        let mut parts = target.splitn(3, '/').skip(1);
-        let (Some(plural), Some(s)) = (parts.next(), parts.next()) else { continue };
-        let Some(kind) = Kind::from_plural(plural) else { continue };
+        let Some((kind, s)) = link_target(&target) else { continue };
         if let Some(r) = registry::find_by_slug(conn, kind.code(), s)?.filter(|r| r.is_published()) {
             if !out.iter().any(|o| o.id == r.id) {
                 out.push(r);
@@ -1381,12 +1379,17 @@ pub fn for_thread(conn: &mut DbConn, thread_id: i64) -> Result<Vec<registry::Rec
     Ok(registry::tagged(conn, "thread", &thread_id.to_string())?)
 }
 
+/// The kind and web name in a page link target "registry/KIND/SLUG".
+fn link_target(target: &str) -> Option<(Kind, &str)> {
+    let mut parts = target.splitn(3, '/').skip(1);
+    let (plural, slug) = (parts.next()?, parts.next()?);
+    Some((Kind::from_plural(plural)?, slug))
+}
+
 /// Does "registry/KIND/SLUG" name a record?
 pub fn link_target_exists(conn: &mut DbConn, target: &str) -> Result<bool, AppError> {
-    let mut parts = target.splitn(3, '/').skip(1);
-    let (Some(plural), Some(s)) = (parts.next(), parts.next()) else { return Ok(false) };
-    let Some(kind) = Kind::from_plural(plural) else { return Ok(false) };
-    Ok(registry::find_by_slug(conn, kind.code(), s)?.is_some())
+    let Some((kind, slug)) = link_target(target) else { return Ok(false) };
+    Ok(registry::find_by_slug(conn, kind.code(), slug)?.is_some())
 }
 
 pub fn multi_values(v: &str) -> Vec<&str> {
