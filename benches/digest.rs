@@ -134,7 +134,8 @@ fn main() {
     let mailer = mail::Mailer::from_config(&config).unwrap();
     let identity = mail::Identity::from_config(&config).unwrap();
     let t = Instant::now();
-    let sent = mail::deliver_due(&pool, &mailer, &identity, workers).unwrap();
+    let journal = mail::Journal::open(&config.outbox_dir).unwrap();
+    let sent = mail::deliver_due(&pool, &mailer, &journal, &identity, workers).unwrap();
     let secs = t.elapsed().as_secs_f64();
     let accepted = count.load(Ordering::Relaxed);
     println!(

@@ -33,6 +33,9 @@ pub struct Config {
     pub smtp_workers: usize,
     /// First retry delay after a temporary delivery failure; it doubles up to an hour.
     pub mail_retry_secs: i64,
+    /// How long a sender holds the messages it claimed. After a crash they wait this long
+    /// before a sender takes them again; it must outlast sending one batch.
+    pub mail_lease_secs: i64,
     /// Hard bounces after which an address stops receiving mail.
     pub bounce_threshold: i32,
     /// Bearer token a relay must send to POST /mail/inbound; unset disables the endpoint.
@@ -68,6 +71,7 @@ impl Default for Config {
             smtp_workers: 8,
             bounce_threshold: 3,
             mail_retry_secs: 30,
+            mail_lease_secs: 600,
             inbound_token: None,
             inbound_max_bytes: 10 * 1024 * 1024,
             secure_cookies: None,
@@ -122,6 +126,7 @@ impl Config {
         if let Some(v) = s("MAIL_DOMAIN") { self.mail_domain = v; }
         if let Some(v) = s("SMTP_WORKERS") { self.smtp_workers = parse("SOLEX_SMTP_WORKERS", &v)?; }
         if let Some(v) = s("MAIL_RETRY_SECS") { self.mail_retry_secs = parse("SOLEX_MAIL_RETRY_SECS", &v)?; }
+        if let Some(v) = s("MAIL_LEASE_SECS") { self.mail_lease_secs = parse("SOLEX_MAIL_LEASE_SECS", &v)?; }
         if let Some(v) = s("BOUNCE_THRESHOLD") { self.bounce_threshold = parse("SOLEX_BOUNCE_THRESHOLD", &v)?; }
         if let Some(v) = s("INBOUND_TOKEN") { self.inbound_token = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = s("INBOUND_MAX_BYTES") { self.inbound_max_bytes = parse("SOLEX_INBOUND_MAX_BYTES", &v)?; }

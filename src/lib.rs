@@ -26,7 +26,9 @@ use web::AppState;
 /// Opens the database (migrating it), prepares the folders and starts the mail sender.
 pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let url = config.database()?;
-    let pool = db::pool(&url, config.pool_size)?;
+    // The mail sender holds one connection per SMTP worker plus one for its recorder; requests,
+    // the indexer and the scheduler need theirs beside them.
+    let pool = db::pool(&url, config.pool_size + config.smtp_workers as u32 + 1)?;
     {
         let mut conn = pool.get()?;
         db::run_migrations(&mut conn)?;
@@ -65,7 +67,8 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let mailer = mail::Mailer::from_config(&config)?;
     let identity = mail::Identity::from_config(&config)?;
     tracing::info!("mail is {}", mailer.describe());
-    let mail_wake = mail::spawn_sender(pool.clone(), mailer, identity.clone(), config.smtp_workers);
+    let journal = mail::Journal::open(&config.outbox_dir)?;
+    let mail_wake = mail::spawn_sender(pool.clone(), mailer, journal, identity.clone(), config.smtp_workers);
     services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone());
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
@@ -76,6 +79,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         limiter: Default::default(),
         search,
         search_wake,
+        pages: Default::default(),
     }))
 }
 

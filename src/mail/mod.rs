@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod ingest;
+mod nodelay;
 pub mod render;
 
 use std::path::PathBuf;
@@ -24,7 +25,8 @@ use crate::models::{self, mail_outbox, user};
 pub enum Mailer {
     /// The embedded default: every message becomes an .eml file in a folder.
     File(PathBuf),
-    Smtp(Box<SmtpTransport>),
+    /// The transport and the server's addresses (see `nodelay`).
+    Smtp(Box<SmtpTransport>, Vec<std::net::SocketAddr>),
 }
 
 /// Why a message was not delivered; temporary failures are retried.
@@ -37,6 +39,68 @@ pub enum SendError {
     Rejected(String),
 }
 
+/// What the sender learnt from the SMTP server but may not have written to the database yet.
+/// Each accepted message's row and claim go into this file the moment the server says 250;
+/// marking rows sent needs the database's write lock, which may be busy for milliseconds. A
+/// process killed in between replays the file when it starts again, so the message is not
+/// sent twice. The file is emptied whenever every accepted message is marked in the database.
+pub struct Journal {
+    path: PathBuf,
+    file: std::sync::Mutex<std::fs::File>,
+}
+
+impl Journal {
+    pub fn open(dir: &std::path::Path) -> Result<Journal, AppError> {
+        let io = |e: std::io::Error| AppError::Config(format!("mail journal in {}: {e}", dir.display()));
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let path = dir.join("accepted.journal");
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
+        Ok(Journal { path, file: std::sync::Mutex::new(file) })
+    }
+
+    /// One short append: it survives the process being killed (not the machine losing power).
+    fn accepted(&self, id: i64, claim: &str) {
+        use std::io::Write;
+        let line = format!("{id} {claim}\n");
+        if let Err(e) = self.file.lock().expect("mail journal").write_all(line.as_bytes()) {
+            tracing::warn!("mail journal: {e}");
+        }
+    }
+
+    fn clear(&self) {
+        if let Err(e) = self.file.lock().expect("mail journal").set_len(0) {
+            tracing::warn!("mail journal: {e}");
+        }
+    }
+
+    /// Marks sent what an earlier run recorded, where the row is still under that run's claim.
+    pub fn replay(&self, pool: &Pool) -> Result<usize, AppError> {
+        let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+        let entries: Vec<(i64, &str)> = text
+            .lines()
+            .filter_map(|l| {
+                let (id, claim) = l.split_once(' ')?;
+                Some((id.parse().ok()?, claim))
+            })
+            .collect();
+        let mut conn = pool.get()?;
+        let marked = crate::db::write_tx(&mut conn, |c| {
+            let mut ids = Vec::new();
+            for (id, claim) in &entries {
+                if mail_outbox::still_claimed(c, *id, claim)? {
+                    ids.push(*id);
+                }
+            }
+            Ok::<_, AppError>(mail_outbox::mark_sent_many(c, &ids, models::now())?)
+        })?;
+        self.clear();
+        if marked > 0 {
+            tracing::info!("{marked} messages the SMTP server had accepted before a crash are marked sent");
+        }
+        Ok(marked)
+    }
+}
+
 /// What every message needs to know about the portal.
 #[derive(Clone)]
 pub struct Identity {
@@ -45,6 +109,7 @@ pub struct Identity {
     pub from: Mailbox,
     pub bounce_threshold: i32,
     pub retry_secs: i64,
+    pub lease_secs: i64,
 }
 
 impl Identity {
@@ -55,6 +120,7 @@ impl Identity {
             from: config.mail_from.parse().map_err(|e| AppError::Config(format!("mail_from: {e}")))?,
             bounce_threshold: config.bounce_threshold,
             retry_secs: config.mail_retry_secs.max(1),
+            lease_secs: config.mail_lease_secs.max(1),
         })
     }
 }
@@ -68,7 +134,7 @@ impl Mailer {
                     .timeout(Some(Duration::from_secs(30)))
                     .pool_config(PoolConfig::new().max_size(config.smtp_workers as u32))
                     .build();
-                Ok(Mailer::Smtp(Box::new(transport)))
+                Ok(Mailer::Smtp(Box::new(transport), nodelay::smtp_peers(url)))
             }
             None => {
                 std::fs::create_dir_all(&config.outbox_dir).map_err(|e| {
@@ -82,7 +148,16 @@ impl Mailer {
     pub fn describe(&self) -> String {
         match self {
             Mailer::File(dir) => format!("written as .eml files to {}/", dir.display()),
-            Mailer::Smtp(_) => "sent by SMTP".into(),
+            Mailer::Smtp(..) => "sent by SMTP".into(),
+        }
+    }
+
+    /// Before a run of messages: opens (or reuses) a pooled SMTP connection and turns Nagle off
+    /// on it, so even a connection's first message is not held back (see `nodelay`).
+    pub fn prepare(&self) {
+        if let Mailer::Smtp(transport, peers) = self {
+            let _ = transport.test_connection();
+            nodelay::sweep(peers);
         }
     }
 
@@ -92,13 +167,21 @@ impl Mailer {
                 .send(message)
                 .map(|_| ())
                 .map_err(|e| SendError::Temporary(format!("outbox folder: {e}"))),
-            Mailer::Smtp(transport) => transport.send(message).map(|_| ()).map_err(|e| {
-                if e.is_permanent() {
-                    SendError::Rejected(e.to_string())
-                } else {
-                    SendError::Temporary(e.to_string())
+            Mailer::Smtp(transport, peers) => {
+                let started = std::time::Instant::now();
+                let sent = transport.send(message).map(|_| ()).map_err(|e| {
+                    if e.is_permanent() {
+                        SendError::Rejected(e.to_string())
+                    } else {
+                        SendError::Temporary(e.to_string())
+                    }
+                });
+                // A slow message means a new pooled connection still has Nagle on.
+                if started.elapsed() > Duration::from_millis(30) {
+                    nodelay::sweep(peers);
                 }
-            }),
+                sent
+            }
         }
     }
 }
@@ -172,7 +255,7 @@ const BATCH: i64 = 2000;
 
 /// Delivers every due message; returns how many were sent. Work is split over
 /// `workers` threads, each with its own database connection and SMTP connection.
-pub fn deliver_due(pool: &Pool, mailer: &Mailer, identity: &Identity, workers: usize) -> Result<usize, AppError> {
+pub fn deliver_due(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &Identity, workers: usize) -> Result<usize, AppError> {
     let mut total = 0;
     loop {
         let now = models::now();
@@ -185,7 +268,7 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, identity: &Identity, workers: u
             }
             let mut rows = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(500) {
-                rows.extend(mail_outbox::claim_batch(&mut conn, chunk, &token, now, now + chrono::Duration::minutes(10))?);
+                rows.extend(mail_outbox::claim_batch(&mut conn, chunk, &token, now, now + chrono::Duration::seconds(identity.lease_secs))?);
             }
             rows
         };
@@ -202,7 +285,7 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, identity: &Identity, workers: u
                 .chunks(per_worker.max(1))
                 .map(|chunk| {
                     let tx = tx.clone();
-                    s.spawn(move || send_chunk(pool, mailer, identity, chunk, tx))
+                    s.spawn(move || send_chunk(pool, mailer, journal, identity, chunk, tx))
                 })
                 .collect();
             drop(tx);
@@ -216,18 +299,21 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, identity: &Identity, workers: u
         for r in results {
             total += r?;
         }
+        // Every accepted message of this batch is marked in the database now.
+        journal.clear();
     }
 }
 
 type Sent = (i64, i64, Option<i64>, Result<(), SendError>);
 
 /// Renders and sends; outcomes go to the recorder. Returns nothing counted itself.
-fn send_chunk(pool: &Pool, mailer: &Mailer, identity: &Identity, rows: &[mail_outbox::OutboxMail], out: mpsc::Sender<Sent>) -> Result<usize, AppError> {
+fn send_chunk(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &Identity, rows: &[mail_outbox::OutboxMail], out: mpsc::Sender<Sent>) -> Result<usize, AppError> {
     let mut conn = pool.get()?;
     let mut cache = render::Cache::default();
+    mailer.prepare();
     for row in rows {
         let outcome = match render::message(&mut conn, identity, row, &mut cache) {
-            Ok(Some(message)) => mailer.send(&message),
+            Ok(Some(message)) => mailer.send(&message).inspect(|_| journal.accepted(row.id, row.lock_token.as_deref().unwrap_or(""))),
             // The post or digest is gone, or the member left: nothing to send.
             Ok(None) => Err(SendError::Permanent("nothing to send any more".into())),
             Err(e) => Err(SendError::Temporary(format!("rendering: {e}"))),
@@ -239,7 +325,7 @@ fn send_chunk(pool: &Pool, mailer: &Mailer, identity: &Identity, rows: &[mail_ou
     Ok(0)
 }
 
-/// Writes delivery outcomes: sent rows in batches, failures one by one. Returns how many were sent.
+/// Writes delivery outcomes: sent rows together, failures one by one. Returns how many were sent.
 fn record_outcomes(pool: &Pool, identity: &Identity, rx: mpsc::Receiver<Sent>) -> Result<usize, AppError> {
     let mut conn = pool.get()?;
     let mut sent_total = 0;
@@ -253,53 +339,71 @@ fn record_outcomes(pool: &Pool, identity: &Identity, rx: mpsc::Receiver<Sent>) -
         batch.clear();
         Ok(n)
     };
-    loop {
-        // Flush when the batch is full or the senders pause, so a crash re-sends little.
-        let item = match rx.recv_timeout(Duration::from_millis(20)) {
-            Ok(item) => Some(item),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        let Some((id, attempts, user_id, outcome)) = item else {
-            sent_total += flush(&mut conn, &mut batch)?;
-            continue;
-        };
-        match outcome {
-            Ok(()) => {
-                batch.push(id);
-                if batch.len() >= 200 {
-                    sent_total += flush(&mut conn, &mut batch)?;
+    // Group commit: take whatever outcomes are waiting, then write them at once. A message the
+    // SMTP server accepted is marked sent within one commit, so a crash re-sends almost none.
+    let mut open = true;
+    while open {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(item) => {
+                let mut next = Some(item);
+                while let Some((id, attempts, user_id, outcome)) = next.take() {
+                    match outcome {
+                        Ok(()) => batch.push(id),
+                        Err(e) => record_failure(&mut conn, identity, id, attempts, user_id, e)?,
+                    }
+                    if batch.len() >= 500 {
+                        break;
+                    }
+                    next = match rx.try_recv() {
+                        Ok(item) => Some(item),
+                        Err(mpsc::TryRecvError::Empty) => None,
+                        Err(mpsc::TryRecvError::Disconnected) => {
+                            open = false;
+                            None
+                        }
+                    };
                 }
             }
-            Err(SendError::Temporary(e)) => {
-                tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {e}");
-                mail_outbox::mark_retry(&mut conn, id, &e, models::now() + backoff(identity.retry_secs, attempts as i32))?;
-            }
-            Err(SendError::Permanent(e)) => {
-                tracing::info!(mail_id = id, "mail dropped: {e}");
-                mail_outbox::mark_failed(&mut conn, id, &e)?;
-            }
-            Err(SendError::Rejected(e)) => {
-                tracing::warn!(mail_id = id, "mail refused by the receiving server: {e}");
-                mail_outbox::mark_failed(&mut conn, id, &e)?;
-                if let Some(uid) = user_id {
-                    user::record_bounce(&mut conn, uid, identity.bounce_threshold, models::now())?;
-                }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
+        }
+        sent_total += flush(&mut conn, &mut batch)?;
+    }
+    Ok(sent_total)
+}
+
+fn record_failure(conn: &mut DbConn, identity: &Identity, id: i64, attempts: i64, user_id: Option<i64>, error: SendError) -> Result<(), AppError> {
+    match error {
+        SendError::Temporary(e) => {
+            tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {e}");
+            mail_outbox::mark_retry(conn, id, &e, models::now() + backoff(identity.retry_secs, attempts as i32))?;
+        }
+        SendError::Permanent(e) => {
+            tracing::info!(mail_id = id, "mail dropped: {e}");
+            mail_outbox::mark_failed(conn, id, &e)?;
+        }
+        SendError::Rejected(e) => {
+            tracing::warn!(mail_id = id, "mail refused by the receiving server: {e}");
+            mail_outbox::mark_failed(conn, id, &e)?;
+            if let Some(uid) = user_id {
+                user::record_bounce(conn, uid, identity.bounce_threshold, models::now())?;
             }
         }
     }
-    sent_total += flush(&mut conn, &mut batch)?;
-    Ok(sent_total)
+    Ok(())
 }
 
 /// Starts the sender thread. A message on the returned channel wakes it at once; otherwise it
 /// looks for due mail every few seconds, which also picks up retries.
-pub fn spawn_sender(pool: Pool, mailer: Mailer, identity: Identity, workers: usize) -> mpsc::Sender<()> {
+pub fn spawn_sender(pool: Pool, mailer: Mailer, journal: Journal, identity: Identity, workers: usize) -> mpsc::Sender<()> {
     let (tx, rx) = mpsc::channel::<()>();
+    if let Err(e) = journal.replay(&pool) {
+        tracing::error!("mail journal: {e}");
+    }
     std::thread::Builder::new()
         .name("mail-sender".into())
         .spawn(move || loop {
-            if let Err(e) = deliver_due(&pool, &mailer, &identity, workers) {
+            if let Err(e) = deliver_due(&pool, &mailer, &journal, &identity, workers) {
                 tracing::error!("mail sender: {e}");
             }
             match rx.recv_timeout(Duration::from_secs(2)) {

@@ -102,6 +102,17 @@ pub fn mark_sent_many(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> Que
         .execute(conn)
 }
 
+/// Whether a row is still queued under this claim (not claimed again since, not marked).
+pub fn still_claimed(conn: &mut DbConn, id: i64, claim: &str) -> QueryResult<bool> {
+    mail_outbox::table
+        .filter(mail_outbox::id.eq(id))
+        .filter(mail_outbox::lock_token.eq(claim))
+        .filter(mail_outbox::status.eq(QUEUED))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
 pub fn mark_retry(conn: &mut DbConn, id: i64, error: &str, next: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(mail_outbox::table.find(id))
         .set((

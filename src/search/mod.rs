@@ -77,6 +77,8 @@ pub struct SearchIndex {
     fields: Fields,
     writer: Mutex<IndexWriter>,
     dir: PathBuf,
+    /// The outbox id the searchable index reflects; it moves whenever content changed.
+    applied_through: std::sync::atomic::AtomicI64,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -120,7 +122,9 @@ impl SearchIndex {
         let err = |e: tantivy::TantivyError| AppError::Internal(format!("search index: {e}"));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(err)?;
         let writer = index.writer(30_000_000).map_err(err)?;
-        Ok(Arc::new(SearchIndex { index, reader, fields, writer: Mutex::new(writer), dir: dir.to_path_buf() }))
+        let s = SearchIndex { index, reader, fields, writer: Mutex::new(writer), dir: dir.to_path_buf(), applied_through: Default::default() };
+        s.applied_through.store(s.last_applied(), std::sync::atomic::Ordering::Release);
+        Ok(Arc::new(s))
     }
 
     fn last_applied(&self) -> i64 {
@@ -159,8 +163,14 @@ impl SearchIndex {
             prepared.set_payload(&payload);
             prepared.commit().map_err(|e| AppError::Internal(format!("search index: {e}")))?;
             self.reader.reload().map_err(|e| AppError::Internal(format!("search index: {e}")))?;
+            self.applied_through.store(last, std::sync::atomic::Ordering::Release);
         }
         Ok(applied)
+    }
+
+    /// Changes whenever the index takes in a change from the database, whoever made it.
+    pub fn generation(&self) -> i64 {
+        self.applied_through.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn dir(&self) -> &Path {

@@ -1,7 +1,7 @@
 //! Interface strings in English and Hindi. One struct, so a string missing in either language
 //! is a compile error rather than a blank on the page.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
     Hi,

@@ -7,6 +7,7 @@ pub mod communities;
 pub mod knowledge;
 pub mod mail;
 pub mod moderation;
+pub mod page_cache;
 pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
@@ -66,7 +67,10 @@ pub async fn observe(
     let mut res = next.call(req).await?.map_into_boxed_body();
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
-    let matched = res.request().match_pattern();
+    // Matching the path against every route again is costly; a page served from the page
+    // cache says which route it came from.
+    let known = actix_web::HttpMessage::extensions(res.request()).get::<page_cache::Route>().map(|r| r.0.clone());
+    let matched = known.or_else(|| res.request().match_pattern());
     let route = matched.clone().unwrap_or_else(|| "<unmatched>".into());
     let path = matched.unwrap_or(raw_path);
     if let Some(state) = state {

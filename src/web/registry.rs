@@ -226,6 +226,10 @@ async fn review_form(state: web::Data<AppState>, member: Member, path: web::Path
 async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(String, String, i32)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (plural, slug, n) = path.into_inner();
     let kind = kind_of(&plural)?;
+    // Who may review is settled before anything in the form is read.
+    if !registry::is_reviewer(&member.principal) {
+        return Err(AppError::Forbidden);
+    }
     let decision = match form.1.get("decision").as_str() {
         "approve" => Decision::Approve,
         "return" => Decision::Return,

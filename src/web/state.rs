@@ -17,6 +17,7 @@ pub struct AppState {
     pub search: std::sync::Arc<crate::search::SearchIndex>,
     /// Wakes the indexer; while this sender lives, the indexer thread runs.
     pub search_wake: mpsc::Sender<()>,
+    pub pages: crate::web::page_cache::PageCache,
 }
 
 impl AppState {

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 use crate::services::{accounts, tokens};
 use crate::views::{self, Ctx, Lang, Viewer};
-use crate::web::AppState;
+use crate::web::{page_cache, AppState};
 
 pub const SESSION_COOKIE: &str = "solex_session";
 pub const CSRF_COOKIE: &str = "solex_csrf";
@@ -124,12 +124,50 @@ pub async fn context(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
 
+    let is_write = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
+    let cache_path = (*req.method() == actix_web::http::Method::GET && visit.principal.is_none() && page_cache::applies(req.path()))
+        .then(|| visit.ctx.path.clone());
+    let stamp = state.pages.stamp(state.search.generation());
+    if let Some(hit) = cache_path.as_deref().and_then(|p| state.pages.get(p, visit.ctx.lang, stamp)) {
+        let mut response = HttpResponse::Ok();
+        for (name, value) in hit.headers {
+            response.insert_header((name, value));
+        }
+        let mut response = response.body(hit.body);
+        if csrf_is_new {
+            let _ = response.add_cookie(&make_cookie(&state, CSRF_COOKIE, csrf, None));
+        }
+        if stale_session {
+            let _ = response.add_cookie(&removal_cookie(&state, SESSION_COOKIE));
+        }
+        if let Some(route) = hit.route {
+            req.extensions_mut().insert(page_cache::Route(route));
+        }
+        return Ok(req.into_response(response));
+    }
+
     let res = next.call(req).await?;
     let (http_req, response) = res.into_parts();
     let mut response = match response.error().and_then(|e| e.as_error::<AppError>()) {
         Some(err) => render_error(&visit.ctx, err, wants_json),
         None => response.map_into_boxed_body(),
     };
+    if let Some(path) = cache_path.filter(|_| response.status() == actix_web::http::StatusCode::OK) {
+        let (head, body) = response.into_parts();
+        response = match body.try_into_bytes() {
+            Ok(bytes) => {
+                let carries_token = bytes.windows(csrf.len()).any(|w| w == csrf.as_bytes());
+                if !carries_token {
+                    state.pages.put(path, visit.ctx.lang, stamp, http_req.match_pattern(), bytes.clone(), head.headers());
+                }
+                head.set_body(BoxBody::new(bytes))
+            }
+            Err(body) => head.set_body(body),
+        };
+    }
+    if is_write {
+        state.pages.note_write();
+    }
     if csrf_is_new {
         let _ = response.add_cookie(&make_cookie(&state, CSRF_COOKIE, csrf, None));
     }

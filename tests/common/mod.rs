@@ -289,7 +289,8 @@ impl Resp {
     }
 }
 
-/// A browser-like client: keeps cookies, does not follow redirects.
+/// A browser-like client: keeps cookies, does not follow redirects. Clones share the cookies.
+#[derive(Clone)]
 pub struct Client {
     pub agent: ureq::Agent,
     pub base: String,
@@ -304,10 +305,15 @@ impl Client {
     }
 
     fn finish(r: Result<ureq::Response, ureq::Error>) -> Resp {
+        Self::try_finish(r).unwrap_or_else(|e| panic!("transport error: {e}"))
+    }
+
+    /// A response, or the transport error (the server went away).
+    fn try_finish(r: Result<ureq::Response, ureq::Error>) -> Result<Resp, String> {
         let resp = match r {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("transport error: {e}"),
+            Err(e) => return Err(e.to_string()),
         };
         let status = resp.status();
         let headers = resp
@@ -316,8 +322,20 @@ impl Client {
             .flat_map(|n| resp.all(&n).into_iter().map(|v| (n.clone(), v.to_string())).collect::<Vec<_>>())
             .collect();
         let location = resp.header("location").map(str::to_string);
-        let body = resp.into_string().unwrap_or_default();
-        Resp { status, body, location, headers }
+        let body = resp.into_string().map_err(|e| e.to_string())?;
+        Ok(Resp { status, body, location, headers })
+    }
+
+    pub fn try_get(&self, path: &str) -> Result<Resp, String> {
+        Self::try_finish(self.agent.get(&format!("{}{}", self.base, path)).call())
+    }
+
+    /// Posts the fields with the CSRF token from the cookie; a transport error is returned.
+    pub fn try_post(&self, path: &str, fields: &[(&str, &str)]) -> Result<Resp, String> {
+        let token = self.cookie("solex_csrf").ok_or("no CSRF cookie yet")?;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        Self::try_finish(self.agent.post(&format!("{}{}", self.base, path)).send_form(&all))
     }
 
     pub fn get(&self, path: &str) -> Resp {

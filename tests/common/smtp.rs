@@ -1,6 +1,6 @@
-//! A real SMTP server for tests: aiosmtpd (from PyPI) on 127.0.0.1, storing what it accepts
-//! in a Maildir, which the tests read back with a mail parser. It can be stopped and started
-//! again on the same port to play an outage.
+//! A real SMTP server for tests: aiosmtpd (from PyPI) on 127.0.0.1 (`smtp_sink.py`), storing
+//! what it accepts in a Maildir, which the tests read back with a mail parser. It can be stopped
+//! and started again on the same port to play an outage, or answer 451 for a while.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -29,9 +29,13 @@ impl SmtpServer {
 
     /// Starts (again) on the same port.
     pub fn resume(&mut self) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/smtp_sink.py");
         let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(script)
+            .args(["--port", &self.port.to_string(), "--maildir"])
             .arg(&self.maildir)
+            .arg("--refuse-flag")
+            .arg(self.refuse_flag())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -41,6 +45,19 @@ impl SmtpServer {
         while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
             assert!(Instant::now() < deadline, "aiosmtpd did not start");
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn refuse_flag(&self) -> PathBuf {
+        self.maildir.with_file_name("refuse")
+    }
+
+    /// While on, every recipient gets 451 (try again later); the connection itself works.
+    pub fn refuse_temporarily(&self, on: bool) {
+        if on {
+            std::fs::write(self.refuse_flag(), b"451").unwrap();
+        } else {
+            let _ = std::fs::remove_file(self.refuse_flag());
         }
     }
 

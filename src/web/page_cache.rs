@@ -1,0 +1,117 @@
+//! Finished HTML of public pages for visitors who are not signed in. Rendering a knowledge page
+//! takes several queries; most of its readers are anonymous and see the same bytes, so those
+//! bytes are kept. An entry is used only while
+//! - no write request has finished in this process since it was made (any POST may change
+//!   what a page shows: a publication, a back-link, a theme hub, a registry record),
+//! - the search indexer has applied no change from the database since (that is how changes
+//!   made by other processes and by the command line arrive), and
+//! - it is younger than `MAX_AGE`, which bounds everything else (relative dates, settings
+//!   changed by another process).
+//! Pages carrying a CSRF token are never kept: one visitor's token must not reach another.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::web::Bytes;
+
+use crate::views::Lang;
+
+const MAX_AGE: Duration = Duration::from_secs(5);
+/// Beyond this many entries the cache starts again empty: a crawler walking every list filter
+/// must not grow it without bound.
+const MAX_ENTRIES: usize = 4096;
+
+/// The route pattern a response came from, for the access log and metrics.
+#[derive(Clone)]
+pub struct Route(pub String);
+
+#[derive(Clone)]
+pub struct Cached {
+    pub body: Bytes,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub route: Option<String>,
+    made: Instant,
+    stamp: Stamp,
+}
+
+/// What the world looked like when a render began.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    writes: u64,
+    index: i64,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    entries: RwLock<HashMap<(String, Lang), Cached>>,
+    writes: AtomicU64,
+}
+
+/// Public pages whose HTML depends only on the address, the language and the database.
+pub fn applies(path: &str) -> bool {
+    let public_area = path == "/" || path == "/kb" || path.starts_with("/kb/") || path == "/registry" || path.starts_with("/registry/") || path == "/communities";
+    let private = ["/new", "/edit", "/revisions", "/work", "/import", "/review"].iter().any(|p| path.contains(p));
+    public_area && !private
+}
+
+impl PageCache {
+    pub fn stamp(&self, index_generation: i64) -> Stamp {
+        Stamp { writes: self.writes.load(Ordering::Acquire), index: index_generation }
+    }
+
+    /// A write request finished: nothing rendered before it may be served again.
+    pub fn note_write(&self) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn get(&self, path: &str, lang: Lang, now: Stamp) -> Option<Cached> {
+        let entries = self.entries.read().expect("page cache");
+        let hit = entries.get(&(path.to_string(), lang))?;
+        (hit.stamp == now && hit.made.elapsed() < MAX_AGE).then(|| hit.clone())
+    }
+
+    /// Keeps a page rendered under `stamp` (taken before rendering began, so a write that
+    /// landed during the render makes the entry stale at once).
+    pub fn put(&self, path: String, lang: Lang, stamp: Stamp, route: Option<String>, body: Bytes, headers: &HeaderMap) {
+        let headers = headers
+            .iter()
+            .filter(|(name, _)| *name != actix_web::http::header::SET_COOKIE)
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        let mut entries = self.entries.write().expect("page cache");
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert((path, lang), Cached { body, headers, route, made: Instant::now(), stamp });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_reading_pages_are_kept() {
+        for p in ["/", "/kb", "/kb/cutting-coke-use-in-cupola-furnaces", "/kb/themes/energy-efficiency", "/registry/initiatives", "/registry/initiatives/panipat"] {
+            assert!(applies(p), "{p}");
+        }
+        for p in ["/kb/new", "/kb/x/edit", "/kb/x/revisions", "/registry/work", "/registry/import", "/registry/initiatives/new", "/registry/initiatives/x/review/1", "/dashboard", "/c/foundry-energy", "/search", "/kbx"] {
+            assert!(!applies(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_write_or_an_index_change_makes_entries_stale() {
+        let cache = PageCache::default();
+        let s = cache.stamp(7);
+        cache.put("/kb".into(), Lang::En, s, None, Bytes::from_static(b"page"), &HeaderMap::new());
+        assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_some());
+        assert!(cache.get("/kb", Lang::Hi, cache.stamp(7)).is_none(), "each language apart");
+        assert!(cache.get("/kb", Lang::En, cache.stamp(8)).is_none(), "the indexer applied a change");
+        cache.note_write();
+        assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_none(), "a write finished");
+    }
+}

@@ -1,0 +1,260 @@
+//! Security checks that span the portal: every route against every role, session fixation,
+//! security headers on every kind of response, and uploads that lie about their type.
+//! (CSRF, sign-in and posting rate limits, and escaping per feature live beside each feature;
+//! tests/ASVS.md maps each requirement to its test.)
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::world::{ask, decide, world_with, PW};
+use common::{Client, Resp, TestApp};
+
+/// What a role gets from a route:
+/// `ok` 2xx/3xx (not to the sign-in page), `in` sent to sign in, `no` 403 or 404 (refused, or
+/// not shown to this role), `bad` 400 (allowed through, but the empty form is refused).
+fn outcome(r: &Resp) -> &'static str {
+    match r.status {
+        303 if r.location.as_deref().is_some_and(|l| l.starts_with("/login")) => "in",
+        s if s < 400 => "ok",
+        400 | 409 | 422 => "bad",
+        403 | 404 | 410 => "no",
+        429 => "slow",
+        _ => "err",
+    }
+}
+
+/// Roles, in the order of the table's columns.
+const ROLES: [&str; 5] = ["anonymous", "member", "moderator of another community", "focal point of another state", "admin"];
+
+/// Every route: method, pattern as registered, the path tried, then the outcome per role.
+/// By design an administrator manages accounts, roles, communities and looks but is not a
+/// moderator, member or focal point until granted that role (and grants are audited); every
+/// moderator may curate the knowledge base, but distils only threads of their own community.
+/// The fixtures: community foundry-energy (members only, alice is a member, mod@ moderates);
+/// othermod@ moderates child-labour; hr@ is focal point for Haryana; the registry record and
+/// its review belong to Gujarat; the page `using-slag` is a draft.
+const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
+    ("get", "/", "/", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/healthz", "/healthz", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/metrics", "/metrics", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/register", "/register", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/verify", "/verify?token=nope", ["bad", "bad", "bad", "bad", "bad"]),
+    ("get", "/login", "/login", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/password/forgot", "/password/forgot", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/password/reset", "/password/reset?token=nope", ["bad", "bad", "bad", "bad", "bad"]),
+    ("get", "/profile", "/profile", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/dashboard", "/dashboard", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/lang/{code}", "/lang/hi?next=/", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/admin", "/admin", ["in", "no", "no", "no", "ok"]),
+    ("get", "/admin/users", "/admin/users", ["in", "no", "no", "no", "ok"]),
+    ("get", "/admin/users/{id}", "/admin/users/{alice}", ["in", "no", "no", "no", "ok"]),
+    ("get", "/admin/audit", "/admin/audit", ["in", "no", "no", "no", "ok"]),
+    ("get", "/admin/communities", "/admin/communities", ["in", "no", "no", "no", "ok"]),
+    ("get", "/admin/looks", "/admin/looks", ["in", "no", "no", "no", "ok"]),
+    ("get", "/admin/vocabularies", "/admin/vocabularies", ["in", "no", "no", "no", "ok"]),
+    ("get", "/admin/vocabularies/{vocab}", "/admin/vocabularies/see_issue", ["in", "no", "no", "no", "ok"]),
+    ("get", "/communities", "/communities", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/my/posts", "/my/posts", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/files/{id}/{name}", "/files/{file}/cupola.pdf", ["no", "ok", "no", "no", "ok"]),
+    ("get", "/c/{slug}", "/c/foundry-energy", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/c/{slug}/new", "/c/foundry-energy/new", ["in", "ok", "no", "no", "no"]),
+    ("get", "/c/{slug}/t/{id}", "/c/foundry-energy/t/{thread}", ["no", "ok", "no", "no", "ok"]),
+    ("get", "/c/{slug}/posts/{id}/edit", "/c/foundry-energy/posts/{pending}/edit", ["in", "no", "no", "no", "no"]),
+    ("get", "/c/{slug}/log", "/c/foundry-energy/log", ["in", "ok", "no", "no", "ok"]),
+    ("get", "/c/{slug}/queue", "/c/foundry-energy/queue", ["in", "no", "no", "no", "no"]),
+    ("get", "/c/{slug}/queue/{id}", "/c/foundry-energy/queue/{pending}", ["in", "no", "no", "no", "no"]),
+    ("get", "/c/{slug}/due", "/c/foundry-energy/due", ["in", "no", "no", "no", "no"]),
+    ("get", "/c/{slug}/members", "/c/foundry-energy/members", ["in", "no", "no", "no", "no"]),
+    ("get", "/c/{slug}/settings", "/c/foundry-energy/settings", ["in", "no", "no", "no", "ok"]),
+    ("get", "/c/{slug}/digests", "/c/foundry-energy/digests", ["in", "no", "no", "no", "no"]),
+    ("get", "/c/{slug}/digests/{id}", "/c/foundry-energy/digests/{digest}", ["in", "no", "no", "no", "no"]),
+    ("get", "/c/{slug}/digests/{id}/preview", "/c/foundry-energy/digests/{digest}/preview", ["in", "no", "no", "no", "no"]),
+    ("get", "/unsubscribe/{token}/{slug}", "/unsubscribe/nope/foundry-energy", ["no", "no", "no", "no", "no"]),
+    ("get", "/kb", "/kb", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/kb/feed.atom", "/kb/feed.atom", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/kb/pages", "/kb/pages", ["in", "no", "ok", "no", "ok"]),
+    ("get", "/kb/themes/{theme}", "/kb/themes/energy-efficiency", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/kb/themes/{theme}/feed.atom", "/kb/themes/energy-efficiency/feed.atom", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/kb/{slug}", "/kb/cutting-coke-use-in-cupola-furnaces", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/kb/{slug}", "/kb/using-slag", ["no", "no", "ok", "no", "ok"]),
+    ("get", "/kb/new", "/kb/new?thread={thread}", ["in", "no", "no", "no", "ok"]),
+    ("get", "/kb/{slug}/edit", "/kb/using-slag/edit", ["in", "no", "ok", "no", "ok"]),
+    ("get", "/kb/{slug}/revisions", "/kb/cutting-coke-use-in-cupola-furnaces/revisions", ["in", "no", "ok", "no", "ok"]),
+    ("get", "/kb/{slug}/revisions/{n}", "/kb/cutting-coke-use-in-cupola-furnaces/revisions/1", ["in", "no", "ok", "no", "ok"]),
+    ("get", "/looks/{theme}.css", "/looks/energy-efficiency.css", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/sitemap.xml", "/sitemap.xml", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry", "/registry", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/work", "/registry/work", ["in", "no", "no", "ok", "no"]),
+    ("get", "/registry/import", "/registry/import", ["in", "no", "no", "ok", "no"]),
+    ("get", "/registry/{kind}", "/registry/initiatives", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/{kind}/new", "/registry/initiatives/new", ["in", "no", "no", "ok", "no"]),
+    ("get", "/registry/{kind}/{slug}", "/registry/initiatives/{record}", ["no", "no", "no", "no", "no"]),
+    ("get", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
+    ("get", "/search", "/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/api/search", "/api/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/api/openapi.json", "/api/openapi.json", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/opensearch.xml", "/opensearch.xml", ["ok", "ok", "ok", "ok", "ok"]),
+    // Writes, each with a valid CSRF token and an empty form: who is let through at all.
+    ("post", "/register", "/register", ["bad", "bad", "bad", "bad", "bad"]),
+    ("post", "/login", "/login", ["bad", "bad", "bad", "bad", "bad"]),
+    ("post", "/password/forgot", "/password/forgot", ["bad", "bad", "bad", "bad", "bad"]),
+    ("post", "/password/reset", "/password/reset", ["bad", "bad", "bad", "bad", "bad"]),
+    ("post", "/profile", "/profile", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/profile/delivery", "/profile/delivery", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/profile/resume-mail", "/profile/resume-mail", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/admin/users/{id}/grants", "/admin/users/{alice}/grants", ["in", "no", "no", "no", "bad"]),
+    ("post", "/admin/grants/{id}/revoke", "/admin/grants/999999/revoke", ["in", "no", "no", "no", "no"]),
+    ("post", "/admin/communities", "/admin/communities", ["in", "no", "no", "no", "bad"]),
+    ("post", "/admin/looks", "/admin/looks", ["in", "no", "no", "no", "bad"]),
+    ("post", "/admin/vocabularies/{vocab}", "/admin/vocabularies/see_issue", ["in", "no", "no", "no", "bad"]),
+    ("post", "/admin/vocabularies/{vocab}/{code}", "/admin/vocabularies/see_issue/energy", ["in", "no", "no", "no", "bad"]),
+    ("post", "/c/{slug}/join", "/c/child-labour/join", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/c/{slug}/leave", "/c/child-labour/leave", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/c/{slug}/posts", "/c/foundry-energy/posts", ["in", "bad", "no", "no", "no"]),
+    ("post", "/c/{slug}/t/{id}/reply", "/c/foundry-energy/t/{thread}/reply", ["in", "bad", "no", "no", "no"]),
+    ("post", "/c/{slug}/posts/{id}/flag", "/c/foundry-energy/posts/{thread}/flag", ["in", "bad", "no", "no", "no"]),
+    ("post", "/c/{slug}/posts/{id}/edit", "/c/foundry-energy/posts/{pending}/edit", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/queue/bulk", "/c/foundry-energy/queue/bulk", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/queue/{id}/claim", "/c/foundry-energy/queue/{pending}/claim", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/queue/{id}/decide", "/c/foundry-energy/queue/{pending}/decide", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/queue/{id}/flags", "/c/foundry-energy/queue/{pending}/flags", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/t/{id}/visibility", "/c/foundry-energy/t/{thread}/visibility", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/members/{user_id}", "/c/foundry-energy/members/{alice}", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/invite", "/c/foundry-energy/invite", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/settings", "/c/foundry-energy/settings", ["in", "no", "no", "no", "bad"]),
+    ("post", "/c/{slug}/digests", "/c/foundry-energy/digests", ["in", "no", "no", "no", "no"]),
+    ("post", "/c/{slug}/digests/{id}", "/c/foundry-energy/digests/{digest}", ["in", "no", "no", "no", "no"]),
+    ("post", "/unsubscribe/{token}/{slug}", "/unsubscribe/nope/foundry-energy", ["no", "no", "no", "no", "no"]),
+    ("post", "/unsubscribe/{token}/{slug}/mode", "/unsubscribe/nope/foundry-energy/mode", ["bad", "bad", "bad", "bad", "bad"]),
+    ("post", "/mail/inbound", "/mail/inbound", ["no", "no", "no", "no", "no"]),
+    ("post", "/kb/new", "/kb/new?thread={thread}", ["in", "no", "no", "no", "bad"]),
+    ("post", "/kb/{slug}/edit", "/kb/using-slag/edit", ["in", "no", "bad", "no", "bad"]),
+    ("post", "/kb/{slug}/rename", "/kb/using-slag/rename", ["in", "no", "bad", "no", "bad"]),
+    ("post", "/kb/{slug}/revisions/{n}/restore", "/kb/using-slag/revisions/1/restore", ["in", "no", "ok", "no", "ok"]),
+    ("post", "/kb/{slug}/withdraw", "/kb/using-slag/withdraw", ["in", "no", "bad", "no", "bad"]),
+    ("post", "/registry/import", "/registry/import", ["in", "no", "no", "bad", "no"]),
+    ("post", "/registry/{kind}/new", "/registry/initiatives/new", ["in", "no", "no", "bad", "no"]),
+    ("post", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/{kind}/{slug}/withdraw", "/registry/initiatives/{record}/withdraw", ["in", "no", "no", "no", "no"]),
+    // Last: signing out ends the sessions the rows above used.
+    ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
+];
+
+/// Forms that take files.
+const MULTIPART: &[&str] = &["/c/{slug}/posts", "/c/{slug}/t/{id}/reply", "/registry/import"];
+
+/// Every route the portal registers, read from the source, as "method pattern".
+fn registered_routes() -> BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web");
+    let route = regex::Regex::new(r#"\.route\(\s*"([^"]+)",\s*web::(get|post|put|delete|patch)\(\)"#).unwrap();
+    let resource = regex::Regex::new(r#"web::resource\("([^"]+)"\)(?s:.*?)\.route\(web::(get|post)\(\)"#).unwrap();
+    let mut all = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for c in route.captures_iter(&text).chain(resource.captures_iter(&text)) {
+            all.insert(format!("{} {}", &c[2], &c[1]));
+        }
+    }
+    all
+}
+
+#[test]
+fn the_table_names_every_route() {
+    let routes = registered_routes();
+    assert!(routes.len() > 90, "the route reader found {} routes", routes.len());
+    let tabled: BTreeSet<String> = TABLE.iter().map(|(m, p, _, _)| format!("{m} {p}")).collect();
+    let missing: Vec<_> = routes.difference(&tabled).collect();
+    let stale: Vec<_> = tabled.difference(&routes).collect();
+    assert!(missing.is_empty(), "routes without a row in the table: {missing:?}");
+    assert!(stale.is_empty(), "rows for routes that do not exist: {stale:?}");
+}
+
+struct Fixtures {
+    app: TestApp,
+    clients: Vec<Client>,
+    ids: Vec<(&'static str, String)>,
+}
+
+fn fixtures() -> Fixtures {
+    let w = world_with(&[]);
+    let haryana = w.app.member("hr@example.org", PW, "Harish Haryana");
+    let gujarat = w.app.member("gj@example.org", PW, "Gita Gujarat");
+    for (email, state) in [("hr@example.org", "Haryana"), ("gj@example.org", "Gujarat")] {
+        let id = w.app.user_id(email);
+        let r = w.admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    // A thread with a file, a post waiting in the queue, a digest and a draft page.
+    let pdf: &[u8] = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let r = w.alice.post_multipart(&format!("/c/{}/posts", w.slug), &[("title", "Cupola drawings"), ("body", "Attached."), ("themes", "energy-efficiency")], &[("files", "cupola.pdf", pdf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let thread = common::world::id_from(&r);
+    decide(&w, &w.moderator, thread, &[("action", "approve")]);
+    let pending = ask(&w, &w.bob, "Waiting in the queue", "Pending text");
+    let file = {
+        let mut conn = w.app.db();
+        solex::models::attachment::for_posts(&mut conn, &[thread]).unwrap()[0].id
+    };
+    let r = w.moderator.post(&format!("/c/{}/digests", w.slug), &[("audience", "daily")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let digest = r.location.unwrap().rsplit('/').next().unwrap().to_string();
+    let r = w.moderator.submit(&format!("/kb/new?thread={thread}"), &format!("/kb/new?thread={thread}"), &[
+        ("title", "Using slag"), ("slug", "using-slag"), ("problem", "Slag piles up."), ("solution", "Sell it."),
+        ("themes", "solid-waste"), ("language", "en"),
+    ]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    // A Gujarat initiative submitted for review.
+    let r = gujarat.submit("/registry/initiatives/new", "/registry/initiatives/new", &[
+        ("slug", "rajkot-foundry-audits"), ("title", "Energy audits for Rajkot foundries"), ("state", "Gujarat"), ("district", "Rajkot"),
+        ("sector", "Metal and foundry"), ("start_year", "2024"), ("stage", "implementation"), ("see_issues", "energy"), ("action", "submit"),
+    ]);
+    assert!(r.status == 303, "{} {}", r.status, r.body);
+    let alice = w.app.user_id("alice@example.org").to_string();
+    let ids = vec![
+        ("{alice}", alice),
+        ("{thread}", thread.to_string()),
+        ("{pending}", pending.to_string()),
+        ("{file}", file.to_string()),
+        ("{digest}", digest),
+        ("{record}", "rajkot-foundry-audits".to_string()),
+    ];
+    let clients = vec![w.app.client(), w.alice.clone(), w.other_moderator.clone(), haryana, w.admin.clone()];
+    let app = w.app;
+    Fixtures { app, clients, ids }
+}
+
+#[test]
+fn every_route_against_every_role() {
+    let f = fixtures();
+    let mut wrong = Vec::new();
+    let mut actual_rows = Vec::new();
+    for (method, pattern, path, expected) in TABLE {
+        let mut path = path.to_string();
+        for (k, v) in &f.ids {
+            path = path.replace(k, v);
+        }
+        let mut got = Vec::new();
+        for (i, c) in f.clients.iter().enumerate() {
+            let r = match *method {
+                "get" => c.get(&path),
+                _ if MULTIPART.contains(pattern) => c.post_multipart(&path, &[], &[]),
+                _ => c.post(&path, &[]),
+            };
+            let o = outcome(&r);
+            if o != expected[i] {
+                wrong.push(format!("{method} {path} as {}: expected {}, got {} ({})", ROLES[i], expected[i], o, r.status));
+            }
+            got.push(format!("\"{o}\""));
+        }
+        actual_rows.push(format!("    (\"{method}\", \"{pattern}\", \"{}\", [{}]),", path, got.join(", ")));
+    }
+    if std::env::var("SOLEX_PRINT_ROUTE_TABLE").is_ok() {
+        println!("{}", actual_rows.join("\n"));
+    }
+    assert!(wrong.is_empty(), "{} cells differ:\n{}", wrong.len(), wrong.join("\n"));
+    drop(f.app);
+}
