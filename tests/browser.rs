@@ -197,3 +197,243 @@ fn a_state_focal_point_submits_a_practice_and_the_national_focal_point_publishes
     b.click("a[href='/registry/practices/common-effluent-plant-for-seven-kalady-mills']");
     b.wait_text(".verified", |t| t.contains("Verified by Nalini National"));
 }
+
+/// Script that must never run, in the shapes attackers use: tags, handlers, URLs, broken-out
+/// attributes, Markdown links and HTML in Markdown. Each sets `window.__xss`.
+const XSS: &[&str] = &[
+    "<script>window.__xss=1</script>",
+    "<img src=x onerror=\"window.__xss=2\">",
+    "\"><svg onload=\"window.__xss=3\"></svg>",
+    "'><details open ontoggle=\"window.__xss=4\">",
+    "[click](javascript:window.__xss=5)",
+    "<a href=\"javascript:window.__xss=6\">click</a>",
+    "<iframe src=\"javascript:window.__xss=7\"></iframe>",
+    "<input autofocus onfocus=\"window.__xss=8\">",
+    "<math><mi xlink:href=\"javascript:window.__xss=9\">m</mi></math>",
+    "<object data=\"data:text/html,<script>window.__xss=10</script>\"></object>",
+];
+
+/// In the loaded page: did any payload run, did any become an element, did the browser have
+/// to refuse anything under the Content-Security-Policy (which would mean escaping failed and
+/// only the policy saved the day), and is the payload's text on the page at all.
+fn check_no_script_ran(b: &Browser, url: &str, expect_text: bool) {
+    b.goto(url);
+    let v = b.execute(
+        "return { ran: window.__xss !== undefined, \
+          injected: document.querySelectorAll('script, iframe, object, embed, math, [onerror], [onload], [ontoggle], [onfocus], a[href^=\"javascript:\"], [src^=\"javascript:\"]').length, \
+          shown: document.body.innerText.includes('__xss') };",
+    );
+    assert_eq!(v["ran"], false, "a payload ran on {url}");
+    assert_eq!(v["injected"], 0, "a payload became an element on {url}");
+    let refused: Vec<String> = b.console().into_iter().filter(|m| m.contains("Content Security Policy")).collect();
+    assert!(refused.is_empty(), "the policy had to block something on {url}: {refused:?}");
+    if expect_text {
+        assert_eq!(v["shown"], true, "the payload is shown as text on {url}");
+    }
+}
+
+/// A query by alice waiting in the queue, stored as the posting service stores one.
+fn queue_post(w: &common::world::World, title: &str, body: &str) -> i64 {
+    let mut conn = w.app.db();
+    let community = solex::models::community::find_by_slug(&mut conn, &w.slug).unwrap();
+    let now = solex::models::now();
+    solex::models::post::insert(
+        &mut conn,
+        &solex::models::post::NewPost {
+            community_id: community.id, thread_id: None, author_id: w.app.user_id("alice@example.org"), title,
+            body_md: body, body_html: &solex::markdown::to_safe_html(body), themes: "energy-efficiency", state: "", district: "",
+            sector: "", status: solex::models::post::PENDING, held_reason: "", created_at: now, updated_at: now,
+            approved_at: None, response_due_at: None,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn no_script_runs_from_any_field_a_user_can_write() {
+    use common::world::*;
+    let w = world();
+    let base = w.app.base.clone();
+    let all = XSS.join(" ");
+    // Profile fields show wherever the member's name does.
+    let r = w.alice.submit("/profile", "/profile", &[("name", "Alice <img src=x onerror=\"window.__xss=11\">"), ("organisation", XSS[2]), ("language", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Queries and replies: one per payload, in title and body, approved; one left waiting;
+    // one rejected with the payload as the reason.
+    // (Written to the queue directly: a member may post only five times a minute.)
+    let mut threads = Vec::new();
+    for p in XSS {
+        let id = queue_post(&w, &format!("Question {p}"), p);
+        assert_eq!(decide(&w, &w.moderator, id, &[("action", "approve")]).status, 303);
+        threads.push(id);
+    }
+    let r = w.bob.post_multipart(&format!("/c/{}/t/{}/reply", w.slug, threads[0]), &[("body", &all)], &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let waiting = ask(&w, &w.bob, "Waiting <script>window.__xss=12</script>", &all);
+    let rejected = ask(&w, &w.alice, "Rejected one", "text");
+    let short = XSS[..4].join(" ");
+    let r = decide(&w, &w.moderator, rejected, &[("action", "reject"), ("message", &short)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = w.bob.post(&format!("/c/{}/posts/{}/flag", w.slug, threads[1]), &[("reason", &short)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    // A digest editorial, a knowledge page and a registry record with every text field written.
+    let r = w.moderator.post(&format!("/c/{}/digests", w.slug), &[("audience", "daily")]);
+    let digest = r.location.unwrap();
+    let form = w.moderator.get(&digest).body;
+    let item = form.split("name=\"pos-").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let pos = format!("pos-{item}");
+    assert_eq!(w.moderator.post(&digest, &[("editorial", &all), ("include", &item), (&pos, "1"), ("action", "save")]).status, 200);
+    {
+        let mut conn = w.app.db();
+        let form = solex::services::knowledge::PageForm {
+            slug: "xss-page".into(), title: format!("Page {}", XSS[1]), problem: all.clone(), solution: all.clone(),
+            themes: vec!["energy-efficiency".into()], district: all.clone(), language: "en".into(),
+            contributors: all.clone(), sources: all.clone(), ..Default::default()
+        };
+        solex::services::knowledge::create(&mut conn, None, &form, "published", Some(solex::models::now())).unwrap();
+        let kind = solex::services::registry::Kind::Practice;
+        let text_fields: Vec<&str> = kind
+            .fields()
+            .iter()
+            .filter(|s| matches!(s.input, solex::services::registry::Input::Text(_) | solex::services::registry::Input::Long))
+            .map(|s| s.name)
+            .collect();
+        // Registry fields are short: three payloads fit the narrowest.
+        let cell = format!("\"{}\"", XSS[..3].join(" ").replace('"', "\"\""));
+        let csv = format!("slug,state,{}\r\nxss-practice,Haryana,{}\r\n", text_fields.join(","), vec![cell.as_str(); text_fields.len()].join(","));
+        let report = solex::services::registry_csv::import(&mut conn, solex::services::registry_csv::Importer::Seed, kind, &csv, false).unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+    }
+
+    let b = Browser::start();
+    // What anyone reads, including queries reflected back.
+    let q = url::form_urlencoded::byte_serialize(all.as_bytes()).collect::<String>();
+    for (path, shown) in [
+        ("/kb/xss-page".to_string(), true),
+        ("/kb/themes/energy-efficiency".to_string(), true),
+        ("/kb".to_string(), true),
+        (format!("/search?q={q}"), false),
+        ("/search?q=window".to_string(), false),
+        ("/registry/practices/xss-practice".to_string(), true),
+        ("/registry/practices".to_string(), true),
+        (format!("/no-such-page/{q}"), false),
+        (format!("/login?next={q}"), false),
+    ] {
+        check_no_script_ran(&b, &format!("{base}{path}"), shown);
+    }
+    // What members and moderators read.
+    sign_in(&b, &base, "mod@example.org", PW);
+    let mut pages = vec![
+        format!("/c/{}/queue", w.slug),
+        format!("/c/{}/queue/{waiting}", w.slug),
+        format!("/c/{}/members", w.slug),
+        digest.clone(),
+        format!("{digest}/preview?format=html"),
+        "/kb/xss-page/edit".to_string(),
+        "/kb/xss-page/revisions".to_string(),
+    ];
+    pages.extend(threads.iter().map(|id| format!("/c/{}/t/{id}", w.slug)));
+    for path in &pages {
+        check_no_script_ran(&b, &format!("{base}{path}"), true);
+    }
+    b.click("form[action='/logout'] button");
+    sign_in(&b, &base, "alice@example.org", PW);
+    for path in ["/my/posts", "/profile", "/dashboard"] {
+        check_no_script_ran(&b, &format!("{base}{path}"), path == "/my/posts");
+    }
+    b.click("form[action='/logout'] button");
+    sign_in(&b, &base, "admin@example.org", PW);
+    for path in ["/admin/users", "/admin/audit"] {
+        check_no_script_ran(&b, &format!("{base}{path}"), path == "/admin/users");
+    }
+}
+
+/// The public pages a reader reaches first, on the shipped demo content.
+const PUBLIC_PAGES: &[&str] = &[
+    "/",
+    "/kb",
+    "/kb/cutting-coke-use-in-cupola-furnaces",
+    "/kb/themes/energy-efficiency",
+    "/search?q=cupola",
+    "/registry",
+    "/registry/initiatives",
+    "/communities",
+    "/login",
+    "/register",
+];
+
+#[test]
+fn public_pages_are_light_and_work_without_javascript() {
+    let app = TestApp::start();
+    let c = app.client();
+    let mut paths: Vec<String> = PUBLIC_PAGES.iter().map(|p| p.to_string()).collect();
+    // Every shipped page and registry record too, not just the front door.
+    let sitemap = c.get("/sitemap.xml").body;
+    paths.extend(sitemap.split("<loc>").skip(1).filter_map(|s| s.split("</loc>").next()).map(|u| u.trim_start_matches(&app.base).to_string()));
+    paths.sort();
+    paths.dedup();
+    assert!(paths.len() > 20, "{paths:?}");
+    for path in &paths {
+        let r = c.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.len() < 30 * 1024, "{path} is {} bytes of HTML", r.body.len());
+        assert!(!r.body.contains("<script"), "{path} needs no script");
+    }
+
+    // With scripts switched off a reader searches, filters, opens a page and signs in.
+    let b = Browser::without_javascript();
+    b.goto(&format!("{}/", app.base));
+    assert_eq!(b.execute("return 1"), serde_json::json!(1), "WebDriver's own scripts still run");
+    b.fill("form.site-search input[name='q']", "cupola");
+    b.click("form.site-search button[type=submit]");
+    b.wait_url(|u| u.contains("/search?q=cupola"));
+    b.click("main a[href='/kb/cutting-coke-use-in-cupola-furnaces']");
+    b.wait_text("article.kb h1", |t| t.contains("coke"));
+    b.goto(&format!("{}/registry/initiatives", app.base));
+    b.find("main form[method='get'] select");
+    b.click("main form[method='get'] button[type=submit]");
+    b.wait_url(|u| u.contains("/registry/initiatives?"));
+    app.member("reader@example.org", "reading without scripts", "Reader");
+    sign_in(&b, &app.base, "reader@example.org", "reading without scripts");
+}
+
+/// axe-core (npm, tests/a11y) in headless Chromium over the main pages, public and signed in.
+#[test]
+fn the_main_pages_have_no_accessibility_violations() {
+    use common::world::*;
+    let axe_path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/a11y/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(axe_path).unwrap_or_else(|_| panic!("{axe_path} missing: npm ci --prefix tests/a11y"));
+    let w = world();
+    let id = ask(&w, &w.alice, "Cupola lining life", "How long does a lining last?");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let b = Browser::start();
+    let audit = |path: &str| {
+        b.goto(&format!("{}{path}", w.app.base));
+        b.execute(&axe);
+        let result = b.execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v => \
+               v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))));",
+        );
+        let violations: Vec<String> = serde_json::from_value(result).unwrap();
+        assert!(violations.is_empty(), "{path}: {violations:#?}");
+    };
+    for path in PUBLIC_PAGES {
+        audit(path);
+    }
+    for path in ["/kb/themes/child-labour", "/registry/practices"] {
+        audit(path);
+    }
+    sign_in(&b, &w.app.base, "mod@example.org", PW);
+    for path in [
+        "/dashboard".to_string(),
+        "/profile".to_string(),
+        format!("/c/{}", w.slug),
+        format!("/c/{}/t/{id}", w.slug),
+        format!("/c/{}/new", w.slug),
+        format!("/c/{}/queue", w.slug),
+        format!("/kb/new?thread={id}"),
+    ] {
+        audit(&path);
+    }
+}

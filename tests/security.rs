@@ -258,3 +258,111 @@ fn every_route_against_every_role() {
     assert!(wrong.is_empty(), "{} cells differ:\n{}", wrong.len(), wrong.join("\n"));
     drop(f.app);
 }
+
+#[test]
+fn uploads_are_judged_by_their_bytes_and_served_so_they_cannot_run() {
+    let w = world_with(&[]);
+    let path = format!("/c/{}/posts", w.slug);
+    let html: &[u8] = b"<!doctype html><script>alert(1)</script>";
+    let svg: &[u8] = b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>";
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    for (name, bytes, message) in [
+        ("photo.png", html, "does not match its type"),
+        ("photo.png", svg, "does not match its type"),
+        ("drawing.svg", svg, "only PDF, images"),
+        ("page.html", png, "only PDF, images"),
+        ("report.pdf.html", b"%PDF-1.4\n" as &[u8], "only PDF, images"),
+        ("report.PDF", html, "does not match its type"),
+    ] {
+        let r = w.alice.post_multipart(&path, &[("title", "With a file"), ("body", "See attached")], &[("files", name, bytes)]);
+        assert_eq!(r.status, 400, "{name}");
+        assert!(r.body.contains(message), "{name}: {}", r.body);
+    }
+    // A GIF that is also script text is a GIF: it may be attached, but it is served as an
+    // image the browser must not sniff, in a sandbox, and never framed.
+    let polyglot: &[u8] = b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=1;alert(1)//;";
+    let r = w.alice.post_multipart(&path, &[("title", "Polyglot"), ("body", "b")], &[("files", "x.gif", polyglot)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = common::world::id_from(&r);
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let file = {
+        let mut conn = w.app.db();
+        solex::models::attachment::for_posts(&mut conn, &[id]).unwrap()[0].id
+    };
+    let r = w.bob.get(&format!("/files/{file}/x.gif"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("image/gif"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(csp.contains("sandbox") && csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+
+    // The registry's CSV import refuses what is not UTF-8 text, saying so, and imports nothing.
+    let haryana = w.app.member("hr@example.org", PW, "Harish Haryana");
+    let hr = w.app.user_id("hr@example.org");
+    let r = w.admin.submit(&format!("/admin/users/{hr}"), &format!("/admin/users/{hr}/grants"), &[("role", "focal_point"), ("state", "Haryana")]);
+    assert_eq!(r.status, 303);
+    let utf16: Vec<u8> = "slug,title\r\nx,y\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let count = || {
+        use diesel::prelude::*;
+        let mut conn = w.app.db();
+        solex::db::schema::registry_records::table.count().get_result::<i64>(&mut *conn).unwrap()
+    };
+    let before = count();
+    for (name, bytes) in [("initiatives.csv", png.to_vec()), ("initiatives.csv", utf16), ("initiatives.xlsx", b"PK\x03\x04rest".to_vec())] {
+        let r = haryana.post_multipart("/registry/import", &[("kind", "initiatives"), ("mode", "import")], &[("file", name, &bytes)]);
+        assert_eq!(r.status, 400, "{name}: {}", r.body);
+        assert!(r.body.contains("UTF-8") || r.body.contains("CSV"), "{name}: the reason is given: {}", r.body);
+    }
+    assert_eq!(count(), before, "nothing was imported");
+}
+
+#[test]
+fn a_session_planted_before_sign_in_is_never_the_one_after() {
+    let app = TestApp::start();
+    app.member("m@example.org", PW, "M");
+    let c = app.client();
+    // A well-formed token an attacker chose, planted in the victim's browser.
+    let planted = "a".repeat(64);
+    let r = c.get_with("/login", &[("Cookie", &format!("solex_session={planted}"))]);
+    assert_eq!(r.status, 200);
+    let r = c.sign_in("m@example.org", PW);
+    assert_eq!(r.status, 303);
+    let session = c.cookie("solex_session").expect("a session cookie");
+    assert_ne!(session, planted);
+    let attacker = app.client();
+    let r = attacker.get_with("/dashboard", &[("Cookie", &format!("solex_session={planted}"))]);
+    assert_eq!(r.status, 303, "the planted token opens nothing");
+    // After signing out, the old token is dead on the server, not just removed from the browser.
+    let old = session.clone();
+    assert_eq!(c.post("/logout", &[]).status, 303);
+    let r = attacker.get_with("/dashboard", &[("Cookie", &format!("solex_session={old}"))]);
+    assert_eq!(r.status, 303);
+    assert!(r.location.unwrap().starts_with("/login"));
+}
+
+#[test]
+fn every_kind_of_response_carries_the_security_headers() {
+    let app = TestApp::start_with(|c| c.secure_cookies = Some(true));
+    let c = app.client();
+    for path in ["/", "/kb/cutting-coke-use-in-cupola-furnaces", "/api/search?q=coke", "/static/style.css", "/no-such-page", "/sitemap.xml", "/kb/feed.atom", "/registry/initiatives.csv", "/healthz"] {
+        // Twice: the second answer of a public page comes from the page cache.
+        for _ in 0..2 {
+            let r = c.get(path);
+            let csp = r.header("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP"));
+            assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{path}: {csp}");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert!(csp.contains("default-src 'self'") || csp.contains("default-src 'none'"), "{path}: {csp}");
+            if csp.contains("default-src 'self'") {
+                assert!(csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"), "{path}: {csp}");
+            }
+            assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
+            assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{path}");
+            let hsts = r.header("strict-transport-security").unwrap_or_else(|| panic!("{path}: no HSTS"));
+            assert!(hsts.contains("max-age=31536000") && hsts.contains("includeSubDomains"), "{path}: {hsts}");
+            assert!(r.header("access-control-allow-origin").is_none_or(|v| v == "*") , "{path}");
+        }
+    }
+    for cookie in c.get("/login").headers_named("set-cookie") {
+        assert!(cookie.starts_with("__Host-") && cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    }
+}

@@ -428,6 +428,7 @@ pub struct Strings {
     pub registry_status_published: &'static str,
     pub registry_status_superseded: &'static str,
     pub registry_status_withdrawn: &'static str,
+    pub too_many_requests: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -803,6 +804,7 @@ pub static EN: Strings = Strings {
     registry_status_published: "published",
     registry_status_superseded: "superseded",
     registry_status_withdrawn: "withdrawn",
+    too_many_requests: "Too many requests in a short time. Please wait and try again in",
 };
 
 pub static HI: Strings = Strings {
@@ -1178,4 +1180,5 @@ pub static HI: Strings = Strings {
     registry_status_published: "प्रकाशित",
     registry_status_superseded: "प्रतिस्थापित",
     registry_status_withdrawn: "हटाया गया",
+    too_many_requests: "कम समय में बहुत अधिक अनुरोध हुए। कृपया रुकें और इतने समय बाद फिर प्रयास करें:",
 };

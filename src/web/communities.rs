@@ -284,6 +284,6 @@ async fn file(state: web::Data<AppState>, visit: Visit, path: web::Path<(i64, St
         .insert_header((header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{}", views::urlencode(&a.original_name))))
         .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
         // A file must never run as a page of this site.
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox; frame-ancestors 'none'"))
         .body(bytes))
 }

@@ -68,9 +68,26 @@ impl PageCache {
     }
 
     pub fn get(&self, path: &str, lang: Lang, now: Stamp) -> Option<Cached> {
-        let entries = self.entries.read().expect("page cache");
-        let hit = entries.get(&(path.to_string(), lang))?;
-        (hit.stamp == now && hit.made.elapsed() < MAX_AGE).then(|| hit.clone())
+        let key = (path.to_string(), lang);
+        {
+            let entries = self.entries.read().expect("page cache");
+            let hit = entries.get(&key)?;
+            if hit.stamp != now {
+                return None;
+            }
+            if hit.made.elapsed() < MAX_AGE {
+                return Some(hit.clone());
+            }
+        }
+        // Old but not outdated by any change: this caller renders the page again while the
+        // others keep getting the old copy, rather than every reader rendering it at once.
+        let mut entries = self.entries.write().expect("page cache");
+        let hit = entries.get_mut(&key)?;
+        if hit.made.elapsed() >= MAX_AGE {
+            hit.made = Instant::now();
+            return None;
+        }
+        Some(hit.clone())
     }
 
     /// Keeps a page rendered under `stamp` (taken before rendering began, so a write that
@@ -113,5 +130,15 @@ mod tests {
         assert!(cache.get("/kb", Lang::En, cache.stamp(8)).is_none(), "the indexer applied a change");
         cache.note_write();
         assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_none(), "a write finished");
+    }
+
+    #[test]
+    fn an_old_entry_is_rendered_again_by_one_reader_only() {
+        let cache = PageCache::default();
+        let s = cache.stamp(1);
+        cache.put("/kb".into(), Lang::En, s, None, Bytes::from_static(b"page"), &HeaderMap::new());
+        cache.entries.write().unwrap().get_mut(&("/kb".to_string(), Lang::En)).unwrap().made -= MAX_AGE;
+        assert!(cache.get("/kb", Lang::En, s).is_none(), "the first reader renders it again");
+        assert!(cache.get("/kb", Lang::En, s).is_some(), "the next ones get the old copy meanwhile");
     }
 }

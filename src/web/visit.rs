@@ -187,7 +187,10 @@ fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<Box
     let detail: Option<String> = match err {
         AppError::BadRequest(m) | AppError::Conflict(m) => Some(m.clone()),
         AppError::Csrf => Some(ctx.t().error_csrf_body.to_string()),
-        AppError::RateLimited(secs) => Some(format!("{} {} s.", ctx.t().too_many_attempts, secs)),
+        AppError::RateLimited(secs) => {
+            let what = if ctx.path.starts_with("/login") { ctx.t().too_many_attempts } else { ctx.t().too_many_requests };
+            Some(format!("{what} {secs} s."))
+        }
         AppError::Validation(fields) => Some(fields.values().cloned().collect::<Vec<_>>().join(" ")),
         _ => None,
     };

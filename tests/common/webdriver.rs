@@ -23,6 +23,15 @@ impl Browser {
     /// Starts chromedriver and a headless chromium. Fails the test if either is missing:
     /// .ci/run installs both.
     pub fn start() -> Browser {
+        Self::start_with(true)
+    }
+
+    /// A browser with page scripts switched off, as some readers browse.
+    pub fn without_javascript() -> Browser {
+        Self::start_with(false)
+    }
+
+    fn start_with(javascript: bool) -> Browser {
         let driver_bin = find_binary(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"])
             .expect("chromedriver not found: apt-get install chromium chromium-driver");
         let chromium = find_binary(&["/usr/bin/chromium", "/usr/lib/chromium/chromium"]).expect("chromium not found");
@@ -46,16 +55,20 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "--headless".to_string(), "--no-sandbox".into(), "--disable-gpu".into(), "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(), "--no-first-run".into(), "--disable-background-networking".into(),
+            "--disable-component-update".into(), "--disable-sync".into(), "--window-size=400,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if !javascript {
+            args.push("--blink-settings=scriptEnabled=false".into());
+        }
         let caps = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
-                "goog:chromeOptions": {
-                    "binary": chromium,
-                    "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                             "--disable-quic", "--no-first-run", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync", "--window-size=400,900",
-                             format!("--user-data-dir={}", profile.path().display())]
-                }
+                "goog:loggingPrefs": { "browser": "ALL" },
+                "goog:chromeOptions": { "binary": chromium, "args": args }
             }}
         });
         let r: Value = ureq::post(&format!("{base}/session"))
@@ -148,6 +161,25 @@ impl Browser {
 
     pub fn text(&self, css: &str) -> String {
         self.wait_text(css, |_| true)
+    }
+
+    /// Runs a script in the page (WebDriver's own channel, which the page's policy does not
+    /// govern) and returns its result.
+    pub fn execute(&self, script: &str) -> Value {
+        self.cmd("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
+    }
+
+    /// Runs a script that calls its last argument with the result.
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.cmd("POST", "/timeouts", Some(json!({ "script": 60_000 })));
+        self.cmd("POST", "/execute/async", Some(json!({ "script": script, "args": [] })))
+    }
+
+    /// Messages the browser's console received since the last call (Chromium reports
+    /// Content-Security-Policy refusals there).
+    pub fn console(&self) -> Vec<String> {
+        let v = self.cmd("POST", "/se/log", Some(json!({ "type": "browser" })));
+        v.as_array().map(|a| a.iter().map(|e| e["message"].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
     }
 
     pub fn screenshot(&self, path: &std::path::Path) {
