@@ -72,6 +72,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone());
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
+        base_url: config.base_url.trim_end_matches('/').into(),
         config,
         pool,
         mail_wake,

@@ -366,3 +366,100 @@ fn every_kind_of_response_carries_the_security_headers() {
         assert!(cookie.starts_with("__Host-") && cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     }
 }
+
+#[test]
+fn a_session_ends_when_left_idle_and_at_its_absolute_lifetime() {
+    use diesel::prelude::*;
+    let app = TestApp::start();
+    let c = app.member("idle@example.org", PW, "Idle");
+    assert_eq!(c.get("/dashboard").status, 200);
+    let idle = solex::models::now() - chrono::Duration::days(solex::services::accounts::SESSION_IDLE_DAYS + 1);
+    {
+        use solex::db::schema::sessions::dsl;
+        let mut conn = app.db();
+        diesel::update(dsl::sessions).set(dsl::last_seen_at.eq(idle)).execute(&mut *conn).unwrap();
+    }
+    let r = c.get("/dashboard");
+    assert_eq!(r.status, 303);
+    assert!(r.location.unwrap().starts_with("/login"));
+    let mut conn = app.db();
+    let left: i64 = solex::db::schema::sessions::table.count().get_result(&mut *conn).unwrap();
+    assert_eq!(left, 0, "the idle session is deleted, not just ignored");
+    drop(conn);
+
+    // A session in daily use still ends at its absolute lifetime.
+    assert_eq!(c.sign_in("idle@example.org", PW).status, 303);
+    {
+        use solex::db::schema::sessions::dsl;
+        let mut conn = app.db();
+        diesel::update(dsl::sessions).set(dsl::expires_at.eq(solex::models::now() - chrono::Duration::minutes(1))).execute(&mut *conn).unwrap();
+    }
+    assert_eq!(c.get("/dashboard").status, 303);
+}
+
+#[test]
+fn password_fields_are_masked_and_passwords_kept_exactly_as_typed() {
+    let app = TestApp::start();
+    let c = app.client();
+    for (path, autocomplete) in [("/login", "current-password"), ("/register", "new-password"), ("/password/reset?token=x", "new-password")] {
+        let page = c.get(path).body;
+        if path.starts_with("/password/reset") && !page.contains("name=\"password\"") {
+            continue; // an unknown link shows no form
+        }
+        let field = page.split("<input").find(|i| i.contains("name=\"password\"")).unwrap_or_else(|| panic!("{path}: no password field"));
+        assert!(field.contains("type=\"password\"") && field.contains(&format!("autocomplete=\"{autocomplete}\"")), "{path}: {field}");
+    }
+    // Spaces and case are part of the password; long passphrases work.
+    let spaced = "  Howrah Foundry Cluster  ";
+    app.member("spaces@example.org", spaced, "Spaces");
+    assert_eq!(app.client().sign_in("spaces@example.org", spaced.trim()).status, 400);
+    assert_eq!(app.client().sign_in("spaces@example.org", &spaced.to_lowercase()).status, 400);
+    assert_eq!(app.client().sign_in("spaces@example.org", spaced).status, 303);
+    let long = "cupola ".repeat(36);
+    app.member("long@example.org", &long, "Long");
+    assert_eq!(app.client().sign_in("long@example.org", &long).status, 303);
+}
+
+#[test]
+fn sql_and_query_syntax_in_input_stays_data() {
+    let app = TestApp::start();
+    let c = app.client();
+    let records = |body: &str| body.matches("href=\"/registry/initiatives/").count();
+    let total = records(&c.get("/registry/initiatives").body);
+    assert!(total > 0, "the demo initiatives are listed");
+    for q in ["' OR 1=1 --", "\" OR \"\"=\"", "1; DROP TABLE users; --", "%' OR '%'='", "\\' UNION SELECT * FROM sessions --"] {
+        let enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let r = c.get(&format!("/registry/initiatives?state={enc}&q={enc}"));
+        assert!(r.status == 200 || r.status == 400, "{q}: {}", r.status);
+        assert_eq!(records(&r.body), 0, "{q} matches no initiative");
+        let r = c.get(&format!("/api/search?q={enc}"));
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        let r = c.get(&format!("/kb/{enc}"));
+        assert_eq!(r.status, 404, "{q}");
+        let r = c.submit("/login", "/login", &[("email", q), ("password", q)]);
+        assert_eq!(r.status, 400, "{q}");
+    }
+    let mut conn = app.db();
+    assert_eq!(solex::models::user::count(&mut conn).unwrap(), 0, "the users table is still there, and empty");
+}
+
+#[test]
+fn the_asvs_table_names_only_tests_that_exist() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let table = std::fs::read_to_string(format!("{root}/tests/ASVS.md")).unwrap();
+    let reference = regex::Regex::new(r"(src/[a-z_/]+|[a-z_]+\.rs)::([a-z_:]+)").unwrap();
+    let mut checked = 0;
+    for c in reference.captures_iter(&table) {
+        let (place, path) = (&c[1], &c[2]);
+        let name = path.rsplit("::").next().unwrap();
+        let text = if let Some(module) = place.strip_prefix("src/") {
+            std::fs::read_to_string(format!("{root}/src/{module}.rs")).or_else(|_| std::fs::read_to_string(format!("{root}/src/{module}/mod.rs")))
+        } else {
+            std::fs::read_to_string(format!("{root}/tests/{place}"))
+        }
+        .unwrap_or_else(|_| panic!("{place} does not exist"));
+        assert!(text.contains(&format!("fn {name}()")), "{place}::{path} is not a test");
+        checked += 1;
+    }
+    assert!(checked > 60, "only {checked} references found");
+}

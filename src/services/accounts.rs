@@ -256,11 +256,20 @@ pub struct Principal {
     pub roles: role::Roles,
 }
 
+/// A session unused this long ends, whatever its absolute lifetime (`session_days`): long
+/// enough for a member who reads the portal weekly, short enough that a forgotten shared
+/// computer does not stay signed in for a month.
+pub const SESSION_IDLE_DAYS: i64 = 14;
+
 pub fn principal_for_token(conn: &mut DbConn, secret: &str) -> Result<Option<Principal>, AppError> {
     let now = models::now();
     let Some((s, u)) = session::find_live(conn, &tokens::hash_token(secret), now)? else {
         return Ok(None);
     };
+    if now - s.last_seen_at > Duration::days(SESSION_IDLE_DAYS) {
+        session::delete_by_hash(conn, &tokens::hash_token(secret))?;
+        return Ok(None);
+    }
     // Writing last_seen on every request would serialise readers on SQLite; once a minute is enough.
     if now - s.last_seen_at > Duration::minutes(1) {
         session::touch(conn, s.id, now)?;

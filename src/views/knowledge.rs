@@ -60,6 +60,16 @@ pub fn hub(ctx: &Ctx, theme: &str, pages: &[Page], near: &[(String, usize)]) -> 
     })
 }
 
+/// The first sentences of a Markdown text as plain text, for search engines' snippets.
+fn summary(markdown: &str) -> String {
+    let text = crate::markdown::to_plain_text(markdown);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(157) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text,
+    }
+}
+
 pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
     let t = ctx.t();
     let p = &v.page;
@@ -67,7 +77,11 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
     let head = html! {
         link rel="stylesheet" href={ "/static/themes/" (v.look.0) ".css" };
         link rel="stylesheet" href={ "/looks/" (first_theme) ".css" };
-        @if let Some(tr) = &v.translation { link rel="alternate" hreflang=(tr.language) href={ "/kb/" (tr.slug) }; }
+        meta name="description" content=(summary(&p.problem_md));
+        @if let Some(tr) = &v.translation {
+            link rel="alternate" hreflang=(p.language) href={ (ctx.base_url) "/kb/" (p.slug) };
+            link rel="alternate" hreflang=(tr.language) href={ (ctx.base_url) "/kb/" (tr.slug) };
+        }
     };
     layout_with_head(ctx, &p.title, head, html! {
         p.crumbs { a href="/kb" { (t.kb_title) } @for th in p.theme_list() { " · " a href={ "/kb/themes/" (th) } { (theme_label(ctx, th)) } } }

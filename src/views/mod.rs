@@ -28,6 +28,8 @@ pub struct Ctx {
     /// Path and query of this request, for the language switch to return to.
     pub path: String,
     pub viewer: Option<Viewer>,
+    /// The portal's public address, for links that must be absolute (alternate languages).
+    pub base_url: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,7 +46,7 @@ impl Ctx {
 }
 
 pub fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
-    layout_with_head(ctx, title, html! {}, body)
+    layout_with_head(ctx, title, html! { meta name="description" content=(ctx.t().footer); }, body)
 }
 
 /// The layout with extra elements in <head> (page looks, feeds).

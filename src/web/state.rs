@@ -18,6 +18,8 @@ pub struct AppState {
     /// Wakes the indexer; while this sender lives, the indexer thread runs.
     pub search_wake: mpsc::Sender<()>,
     pub pages: crate::web::page_cache::PageCache,
+    /// `config.base_url`, shared with every request's view context without copying.
+    pub base_url: std::sync::Arc<str>,
 }
 
 impl AppState {

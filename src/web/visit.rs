@@ -108,6 +108,7 @@ pub async fn context(
             lang,
             csrf: csrf.clone(),
             path,
+            base_url: state.base_url.clone(),
             viewer: principal.as_ref().map(|p| Viewer {
                 id: p.user.id,
                 name: p.user.name.clone(),
