@@ -98,9 +98,10 @@ impl Browser {
         self.try_cmd(method, path, body).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Retries `f` until it succeeds: clicks do not wait for the next page to load.
+    /// Retries `f` until it succeeds: clicks do not wait for the next page to load. Generous,
+    /// for a machine that is also running the rest of the suite.
     fn eventually<T>(&self, what: &str, f: impl Fn() -> Result<T, String>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             match f() {
                 Ok(v) => return v,
