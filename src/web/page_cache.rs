@@ -23,6 +23,8 @@ const MAX_AGE: Duration = Duration::from_secs(5);
 /// Beyond this many entries the cache starts again empty: a crawler walking every list filter
 /// must not grow it without bound.
 const MAX_ENTRIES: usize = 4096;
+/// Pages are a few kilobytes; exports of a whole registry list are megabytes and stay out.
+const MAX_BODY: usize = 256 * 1024;
 
 /// The route pattern a response came from, for the access log and metrics.
 #[derive(Clone)]
@@ -93,6 +95,9 @@ impl PageCache {
     /// Keeps a page rendered under `stamp` (taken before rendering began, so a write that
     /// landed during the render makes the entry stale at once).
     pub fn put(&self, path: String, lang: Lang, stamp: Stamp, route: Option<String>, body: Bytes, headers: &HeaderMap) {
+        if body.len() > MAX_BODY {
+            return;
+        }
         let headers = headers
             .iter()
             .filter(|(name, _)| *name != actix_web::http::header::SET_COOKIE)
@@ -130,6 +135,9 @@ mod tests {
         assert!(cache.get("/kb", Lang::En, cache.stamp(8)).is_none(), "the indexer applied a change");
         cache.note_write();
         assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_none(), "a write finished");
+        let big = Bytes::from(vec![b'x'; MAX_BODY + 1]);
+        cache.put("/registry/initiatives.csv".into(), Lang::En, cache.stamp(7), None, big, &HeaderMap::new());
+        assert!(cache.get("/registry/initiatives.csv", Lang::En, cache.stamp(7)).is_none(), "exports are not kept");
     }
 
     #[test]
