@@ -337,11 +337,13 @@ fn no_script_runs_from_any_field_a_user_can_write() {
         check_no_script_ran(&b, &format!("{base}{path}"), true);
     }
     b.click("form[action='/logout'] button");
+    b.find("nav a[href='/login']"); // signed out before the next sign-in page loads
     sign_in(&b, &base, "alice@example.org", PW);
     for path in ["/my/posts", "/profile", "/dashboard"] {
         check_no_script_ran(&b, &format!("{base}{path}"), path == "/my/posts");
     }
     b.click("form[action='/logout'] button");
+    b.find("nav a[href='/login']"); // signed out before the next sign-in page loads
     sign_in(&b, &base, "admin@example.org", PW);
     for path in ["/admin/users", "/admin/audit"] {
         check_no_script_ran(&b, &format!("{base}{path}"), path == "/admin/users");
