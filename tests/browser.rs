@@ -151,11 +151,8 @@ fn a_state_focal_point_submits_a_practice_and_the_national_focal_point_publishes
     let admin = app.admin("admin@example.org", pw);
     let _ = app.member("kerala@example.org", pw, "Kamala Kerala");
     let _ = app.member("nfp@example.org", pw, "Nalini National");
-    for (email, state) in [("kerala@example.org", "Kerala"), ("nfp@example.org", "national")] {
-        let id = app.user_id(email);
-        let r = admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
-        assert_eq!(r.status, 303, "{}", r.body);
-    }
+    app.grant_focal_point(&admin, "kerala@example.org", "Kerala");
+    app.grant_focal_point(&admin, "nfp@example.org", "national");
     let login = |b: &Browser, email: &str| sign_in(b, &app.base, email, pw);
 
     // The state focal point fills the form, forgets a required field, then submits.

@@ -93,18 +93,6 @@ fn connect(url: &str) -> DbConn {
     db::establish(&DatabaseUrl::parse(url).unwrap()).expect("database")
 }
 
-/// An account made with the console's one-time link, signed in over HTTP.
-fn account(conn: &mut DbConn, base: &str, email: &str, admin: bool) -> Client {
-    let link = solex::services::accounts::add_user_from_console(conn, base, email, Some(email), admin).unwrap();
-    let c = Client::new(base);
-    let path = link.strip_prefix(base).unwrap().to_string();
-    let token = path.split("token=").nth(1).unwrap().to_string();
-    let r = c.submit(&path, "/password/reset", &[("token", &token), ("password", PW)]);
-    assert_eq!(r.status, 200, "set password: {}", r.body);
-    assert_eq!(c.sign_in(email, PW).status, 303);
-    c
-}
-
 /// A verified member with a delivery choice, written straight to the database.
 fn member(conn: &mut DbConn, community_id: i64, email: &str, delivery: &str) -> i64 {
     let now = models::now();
@@ -369,8 +357,8 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     portal.start();
 
     let mut conn = connect(&url);
-    let admin = account(&mut conn, &base, "admin@example.org", true);
-    let moderator = account(&mut conn, &base, "mod@example.org", false);
+    let admin = common::account_from_console(&mut conn, &base, "admin@example.org", "Asha Admin", PW, true);
+    let moderator = common::account_from_console(&mut conn, &base, "mod@example.org", "Meena Moderator", PW, false);
     let r = create_community(&admin, "Energy efficiency in foundries", SLUG, "mod@example.org", &[("public_threads", "on")]);
     assert_eq!(r.status, 303, "{}", r.body);
     let community_id = solex::models::community::find_by_slug(&mut conn, SLUG).unwrap().id;

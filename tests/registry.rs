@@ -17,12 +17,6 @@ struct Registry {
     member: Client,
 }
 
-fn grant(admin: &Client, app: &TestApp, email: &str, state: &str) {
-    let id = app.user_id(email);
-    let r = admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
-    assert_eq!(r.status, 303, "{}", r.body);
-}
-
 fn registry() -> Registry {
     let app = TestApp::start();
     let admin = app.admin("admin@example.org", PW);
@@ -30,9 +24,9 @@ fn registry() -> Registry {
     let haryana = app.member("hr@example.org", PW, "Harish Haryana");
     let punjab = app.member("pb@example.org", PW, "Preet Punjab");
     let member = app.member("member@example.org", PW, "Mohan Member");
-    grant(&admin, &app, "nfp@example.org", "national");
-    grant(&admin, &app, "hr@example.org", "Haryana");
-    grant(&admin, &app, "pb@example.org", "Punjab");
+    app.grant_focal_point(&admin, "nfp@example.org", "national");
+    app.grant_focal_point(&admin, "hr@example.org", "Haryana");
+    app.grant_focal_point(&admin, "pb@example.org", "Punjab");
     Registry { app, admin, national, haryana, punjab, member }
 }
 
@@ -211,7 +205,7 @@ fn focal_points_reach_only_their_own_states_records() {
 fn two_reviewers_deciding_at_once_cannot_both_win() {
     let r = registry();
     let second = r.app.member("nfp2@example.org", PW, "Second National");
-    grant(&r.admin, &r.app, "nfp2@example.org", "national");
+    r.app.grant_focal_point(&r.admin, "nfp2@example.org", "national");
     assert_eq!(new_initiative(&r.haryana, &as_refs(&panipat_initiative("submit"))).status, 303);
     let path = "/registry/initiatives/panipat-energy-audits";
     let lock_a = hidden_value(&r.national.get(&format!("{path}/review/1")).body, "lock").unwrap();
@@ -443,7 +437,7 @@ fn the_national_focal_point_withdraws_a_record_and_its_focal_point_can_bring_it_
 
     // Kerala's focal point resubmits it; once approved it is back.
     let kerala = r.app.member("kl@example.org", PW, "Kiran Kerala");
-    grant(&r.admin, &r.app, "kl@example.org", "Kerala");
+    r.app.grant_focal_point(&r.admin, "kl@example.org", "Kerala");
     let form = kerala.get(&format!("{path}/edit"));
     assert_eq!(form.status, 200);
     assert!(form.body.contains("Withdrawn on"), "{}", form.body);
@@ -477,7 +471,7 @@ fn a_form_opened_before_a_decision_cannot_overwrite_what_came_after() {
     assert_eq!(new_initiative(&r.haryana, &as_refs(&panipat_initiative("submit"))).status, 303);
     // A second Haryana focal point opens the submitted version, then it is published.
     let colleague = r.app.member("hr2@example.org", PW, "Second Haryana");
-    grant(&r.admin, &r.app, "hr2@example.org", "Haryana");
+    r.app.grant_focal_point(&r.admin, "hr2@example.org", "Haryana");
     let stale = colleague.get(&format!("{path}/edit"));
     assert_eq!(review(&r.national, path, 1, &[("decision", "approve")]).status, 303);
     // Meanwhile the first focal point starts version 2.

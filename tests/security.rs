@@ -183,11 +183,8 @@ fn fixtures() -> Fixtures {
     let w = world_with(&[]);
     let haryana = w.app.member("hr@example.org", PW, "Harish Haryana");
     let gujarat = w.app.member("gj@example.org", PW, "Gita Gujarat");
-    for (email, state) in [("hr@example.org", "Haryana"), ("gj@example.org", "Gujarat")] {
-        let id = w.app.user_id(email);
-        let r = w.admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
-        assert_eq!(r.status, 303, "{}", r.body);
-    }
+    w.app.grant_focal_point(&w.admin, "hr@example.org", "Haryana");
+    w.app.grant_focal_point(&w.admin, "gj@example.org", "Gujarat");
     // A thread with a file, a post waiting in the queue, a digest and a draft page.
     let pdf: &[u8] = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
     let r = w.alice.post_multipart(&format!("/c/{}/posts", w.slug), &[("title", "Cupola drawings"), ("body", "Attached."), ("themes", "energy-efficiency")], &[("files", "cupola.pdf", pdf)]);
@@ -298,9 +295,7 @@ fn uploads_are_judged_by_their_bytes_and_served_so_they_cannot_run() {
 
     // The registry's CSV import refuses what is not UTF-8 text, saying so, and imports nothing.
     let haryana = w.app.member("hr@example.org", PW, "Harish Haryana");
-    let hr = w.app.user_id("hr@example.org");
-    let r = w.admin.submit(&format!("/admin/users/{hr}"), &format!("/admin/users/{hr}/grants"), &[("role", "focal_point"), ("state", "Haryana")]);
-    assert_eq!(r.status, 303);
+    w.app.grant_focal_point(&w.admin, "hr@example.org", "Haryana");
     let utf16: Vec<u8> = "slug,title\r\nx,y\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     let count = || {
         use diesel::prelude::*;

@@ -194,18 +194,16 @@ impl TestApp {
 
     /// An administrator made the way a newcomer would: the console command's setup link.
     pub fn admin(&self, email: &str, password: &str) -> Client {
-        let link = {
-            let mut conn = self.conn();
-            solex::services::accounts::add_user_from_console(&mut conn, &self.base, email, Some("Asha Admin"), true).unwrap()
-        };
-        let c = self.client();
-        let path = link.strip_prefix(&self.base).unwrap().to_string();
-        let token = path.split("token=").nth(1).unwrap().to_string();
-        let r = c.submit(&path, "/password/reset", &[("token", &token), ("password", password)]);
-        assert_eq!(r.status, 200, "set password: {}", r.body);
-        let r = c.sign_in(email, password);
-        assert_eq!(r.status, 303, "admin sign in: {}", r.body);
-        c
+        let mut conn = self.conn();
+        account_from_console(&mut conn, &self.base, email, "Asha Admin", password, true)
+    }
+
+    /// Makes the account with this address focal point for `state` ("national" for the
+    /// national one), through the administrator's form.
+    pub fn grant_focal_point(&self, admin: &Client, email: &str, state: &str) {
+        let id = self.user_id(email);
+        let r = admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "focal_point"), ("state", state)]);
+        assert_eq!(r.status, 303, "grant: {}", r.body);
     }
 
     pub fn user_id(&self, email: &str) -> i64 {
@@ -216,6 +214,20 @@ impl TestApp {
     pub fn db(&self) -> DbConnGuard {
         DbConnGuard(self.conn())
     }
+}
+
+/// An account made with `solex user add`'s one-time link, its password set and signed in over
+/// HTTP at `base` (any portal: in this process or another).
+pub fn account_from_console(conn: &mut DbConn, base: &str, email: &str, name: &str, password: &str, admin: bool) -> Client {
+    let link = solex::services::accounts::add_user_from_console(conn, base, email, Some(name), admin).unwrap();
+    let c = Client::new(base);
+    let path = link.strip_prefix(base).unwrap().to_string();
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    let r = c.submit(&path, "/password/reset", &[("token", &token), ("password", password)]);
+    assert_eq!(r.status, 200, "set password: {}", r.body);
+    let r = c.sign_in(email, password);
+    assert_eq!(r.status, 303, "sign in: {}", r.body);
+    c
 }
 
 pub struct DbConnGuard(pub r2d2::PooledConnection<db::ConnectionManager>);
