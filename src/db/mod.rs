@@ -130,8 +130,11 @@ pub type Pool = r2d2::Pool<ConnectionManager>;
 /// own message instead of a pool time-out.
 pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, AppError> {
     drop(establish(url)?);
+    // Connections open as they are needed, up to `size`: the pool is sized for bursts (the
+    // mail sender's workers), and on PostgreSQL every idle connection is a server process.
     r2d2::Pool::builder()
         .max_size(size)
+        .min_idle(Some(size.min(2)))
         .connection_timeout(Duration::from_secs(10))
         .build(ConnectionManager { url: url.clone() })
         .map_err(|e| AppError::Config(format!("cannot build the connection pool: {e}")))

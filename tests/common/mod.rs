@@ -35,11 +35,12 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
     match pg_server() {
         Some(server) => {
             let name = format!("solex_t_{}", &solex::services::tokens::random_token()[..16]);
-            let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable"))).expect("connect to PostgreSQL");
+            let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable&gssencmode=disable"))).expect("connect to PostgreSQL");
             admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-            // No TLS on loopback: libpq's OpenSSL clean-up at process exit can race a background
-            // thread still inside libpq and crash the test process after the test has passed.
-            (format!("{server}/{name}?sslmode=disable"), Some((server, name)))
+            // No TLS and no GSSAPI on loopback: libpq's OpenSSL and Kerberos clean-up at process
+            // exit can race a background thread still inside libpq (reconnecting to the dropped
+            // database) and abort the test process after the test has passed.
+            (format!("{server}/{name}?sslmode=disable&gssencmode=disable"), Some((server, name)))
         }
         None => (format!("sqlite://{}", dir.join("solex.db").display()), None),
     }
@@ -47,7 +48,7 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
 
 pub fn drop_database(pg: &Option<(String, String)>) {
     if let Some((server, name)) = pg {
-        if let Ok(mut admin) = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable"))) {
+        if let Ok(mut admin) = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable&gssencmode=disable"))) {
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
