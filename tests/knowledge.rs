@@ -67,7 +67,7 @@ fn a_moderator_distils_a_thread_into_a_published_page() {
     let r = w.moderator.submit(&path, &path, &[
         ("title", "Using foundry slag"), ("slug", ""), ("problem", "Slag piles up along roads."),
         ("solution", "Sell it to brick makers. See [coke](/kb/cutting-coke-use-in-cupola-furnaces) and [missing](/kb/not-written-yet)."),
-        ("themes", "solid-waste"), ("sector", "Metal and foundry"), ("state", "West Bengal"), ("language", "en"),
+        ("themes", "solid-waste"), ("themes", "energy-efficiency"), ("sector", "Metal and foundry"), ("state", "West Bengal"), ("language", "en"),
         ("contributors", "Alice Ahuja\nA community member"), ("sources", "Thread in the community"), ("source_threads", &id.to_string()),
     ]);
     assert_eq!(r.status, 303, "{}", r.body);
@@ -80,7 +80,7 @@ fn a_moderator_distils_a_thread_into_a_published_page() {
     let r = w.moderator.post("/kb/using-foundry-slag/edit", &[
         ("revision", &rev), ("action", "publish"), ("title", "Using foundry slag"), ("problem", "Slag piles up along roads."),
         ("solution", "Sell it to brick makers. See [coke](/kb/cutting-coke-use-in-cupola-furnaces) and [missing](/kb/not-written-yet)."),
-        ("themes", "solid-waste"), ("sector", "Metal and foundry"), ("state", "West Bengal"), ("language", "en"),
+        ("themes", "solid-waste"), ("themes", "energy-efficiency"), ("sector", "Metal and foundry"), ("state", "West Bengal"), ("language", "en"),
         ("contributors", "Alice Ahuja\nA community member"), ("source_threads", &id.to_string()),
     ]);
     assert_eq!(r.status, 200, "{}", r.body);
@@ -100,44 +100,50 @@ fn edit_fields<'a>(rev: &'a str, title: &'a str, solution: &'a str, theme: &'a s
 
 #[test]
 fn revisions_diff_rollback_retag_rename_and_withdraw() {
+    // The child-labour page is edited by the child-labour community's moderator; moving it to
+    // another theme only is for an administrator (or a knowledge editor).
     let w = world();
     let url = "/kb/child-labour-free-silk-reeling";
+    let editor = &w.other_moderator;
     let rev = |c: &common::Client| common::hidden_value(&c.get(&format!("{url}/edit")).body, "revision").unwrap();
-    let r1 = rev(&w.moderator);
-    assert_eq!(w.moderator.post(&format!("{url}/edit"), &edit_fields(&r1, "Silk reeling without children", "Train the reelers.", "child-labour")).status, 200);
+    let r1 = rev(editor);
+    assert_eq!(editor.post(&format!("{url}/edit"), &edit_fields(&r1, "Silk reeling without children", "Train the reelers.", "child-labour")).status, 200);
     // A second editor with the old form is told, not silently overwritten.
-    let stale = w.moderator.post(&format!("{url}/edit"), &edit_fields(&r1, "Stale title", "Stale.", "child-labour"));
+    let stale = editor.post(&format!("{url}/edit"), &edit_fields(&r1, "Stale title", "Stale.", "child-labour"));
     assert_eq!(stale.status, 409);
     assert!(stale.body.contains("Someone saved this page"));
-    let r2 = rev(&w.moderator);
-    assert_eq!(w.moderator.post(&format!("{url}/edit"), &edit_fields(&r2, "Silk reeling without children", "Train the reelers and pay them.", "skills-training")).status, 200);
+    let r2 = rev(editor);
+    let away = edit_fields(&r2, "Silk reeling without children", "Train the reelers and pay them.", "skills-training");
+    assert_eq!(editor.post(&format!("{url}/edit"), &away).status, 400, "a moderator keeps a theme they edit");
+    assert_eq!(w.admin.post(&format!("{url}/edit"), &away).status, 200);
 
-    let history = w.moderator.get(&format!("{url}/revisions")).body;
-    assert!(history.contains("r1") && history.contains("r2") && history.contains("r3") && history.contains("Meena Moderator"));
-    let diff = w.moderator.get(&format!("{url}/revisions/3")).body;
+    let history = w.admin.get(&format!("{url}/revisions")).body;
+    assert!(history.contains("r1") && history.contains("r2") && history.contains("r3") && history.contains("Omar Other"));
+    let diff = w.admin.get(&format!("{url}/revisions/3")).body;
     assert!(diff.contains("<del>- Train the reelers.") && diff.contains("<ins>+ Train the reelers and pay them."), "{diff}");
     assert!(!w.app.client().get("/kb/themes/child-labour").body.contains("Silk reeling without children"), "retagged away from the hub");
     assert!(w.app.client().get("/kb/themes/skills-training").body.contains("Silk reeling without children"));
+    assert_eq!(editor.get(&format!("{url}/edit")).status, 403, "no longer a page of the moderator's theme");
 
-    assert_eq!(w.moderator.post(&format!("{url}/revisions/1/restore"), &[]).status, 303);
+    assert_eq!(w.admin.post(&format!("{url}/revisions/1/restore"), &[]).status, 303);
     let page = w.app.client().get(url).body;
     assert!(page.contains("Child-labour-free silk reeling") && page.contains("Myrada"), "rolled back to the imported text");
-    assert!(w.moderator.get(&format!("{url}/revisions")).body.contains("rolled back to revision 1"));
+    assert!(editor.get(&format!("{url}/revisions")).body.contains("rolled back to revision 1"));
 
     // Rename: the old address redirects and the Jalandhar page's link follows.
-    let r = w.moderator.post(&format!("{url}/rename"), &[("new_slug", "silk-reeling-without-children")]);
+    let r = editor.post(&format!("{url}/rename"), &[("new_slug", "silk-reeling-without-children")]);
     assert_eq!(r.status, 303);
     let old = w.app.client().get(url);
     assert_eq!(old.status, 301);
     assert_eq!(old.location.as_deref(), Some("/kb/silk-reeling-without-children"));
     assert!(w.app.client().get("/kb/silk-reeling-without-children").body.contains("Ending child labour in football stitching"), "backlink kept");
-    let r = w.moderator.post("/kb/silk-reeling-without-children/rename", &[("new_slug", "cutting-coke-use-in-cupola-furnaces")]);
+    let r = editor.post("/kb/silk-reeling-without-children/rename", &[("new_slug", "cutting-coke-use-in-cupola-furnaces")]);
     assert_eq!(r.status, 400, "taken names are refused");
 
     // Withdraw: 410 with the note, and the hubs drop it.
-    let r = w.moderator.post("/kb/silk-reeling-without-children/withdraw", &[("note", "")]);
+    let r = editor.post("/kb/silk-reeling-without-children/withdraw", &[("note", "")]);
     assert_eq!(r.status, 400);
-    assert_eq!(w.moderator.post("/kb/silk-reeling-without-children/withdraw", &[("note", "Merged into the child labour overview.")]).status, 303);
+    assert_eq!(editor.post("/kb/silk-reeling-without-children/withdraw", &[("note", "Merged into the child labour overview.")]).status, 303);
     let gone = w.app.client().get("/kb/silk-reeling-without-children");
     assert_eq!(gone.status, 410);
     assert!(gone.body.contains("Merged into the child labour overview."));

@@ -269,6 +269,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    page_events (id) {
+        id -> BigInt,
+        page_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     page_links (id) {
         id -> BigInt,
         from_page -> BigInt,
@@ -371,6 +382,7 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(page_revisions -> pages (page_id));
 diesel::joinable!(page_links -> pages (from_page));
+diesel::joinable!(page_events -> pages (page_id));
 diesel::joinable!(page_redirects -> pages (page_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(role_grants -> communities (community_id));
@@ -402,6 +414,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inbound_mail,
     pages,
     page_revisions,
+    page_events,
     page_links,
     page_redirects,
     theme_looks,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{page_links, page_redirects, page_revisions, pages, theme_looks};
+use crate::db::schema::{page_events, page_links, page_redirects, page_revisions, pages, theme_looks, users};
 use crate::db::DbConn;
 
 pub const DRAFT: &str = "draft";
@@ -187,6 +187,60 @@ pub fn add_revision(conn: &mut DbConn, page_id: i64, revision: i32, snapshot: &s
             page_revisions::edited_at.eq(at),
         ))
         .execute(conn)
+}
+
+/// Actions written to a page's event log.
+pub const EVENT_CREATED: &str = "created";
+pub const EVENT_SAVED: &str = "saved";
+pub const EVENT_PUBLISHED: &str = "published";
+pub const EVENT_RENAMED: &str = "renamed";
+pub const EVENT_WITHDRAWN: &str = "withdrawn";
+pub const EVENT_ROLLED_BACK: &str = "rolled back";
+
+/// One entry of a page's event log: who did what to it, and when.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = page_events)]
+pub struct PageEvent {
+    pub id: i64,
+    pub page_id: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub detail: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn add_event(conn: &mut DbConn, page_id: i64, actor_id: Option<i64>, action: &str, detail: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::insert_into(page_events::table)
+        .values((
+            page_events::page_id.eq(page_id),
+            page_events::actor_id.eq(actor_id),
+            page_events::action.eq(action),
+            page_events::detail.eq(detail),
+            page_events::created_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// A page's events with the actor's name, newest first.
+pub fn events(conn: &mut DbConn, page_id: i64) -> QueryResult<Vec<(PageEvent, Option<String>)>> {
+    page_events::table
+        .left_join(users::table.on(page_events::actor_id.eq(users::id.nullable())))
+        .filter(page_events::page_id.eq(page_id))
+        .order(page_events::id.desc())
+        .select((PageEvent::as_select(), users::name.nullable()))
+        .load(conn)
+}
+
+/// The newest event of one of `actions` on a page, with the actor's name.
+pub fn last_event(conn: &mut DbConn, page_id: i64, actions: &[&str]) -> QueryResult<Option<(PageEvent, Option<String>)>> {
+    page_events::table
+        .left_join(users::table.on(page_events::actor_id.eq(users::id.nullable())))
+        .filter(page_events::page_id.eq(page_id))
+        .filter(page_events::action.eq_any(actions))
+        .order(page_events::id.desc())
+        .select((PageEvent::as_select(), users::name.nullable()))
+        .first(conn)
+        .optional()
 }
 
 /// (revision, snapshot JSON, editor id, when, note), newest first.

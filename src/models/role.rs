@@ -1,5 +1,5 @@
 //! Role grants. A member holds no grant; every other role is a row: administrator,
-//! moderator of one community, focal point for the nation or for one state.
+//! moderator of one community, focal point for the nation or for one state, knowledge editor.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -12,6 +12,8 @@ pub enum Role {
     Admin,
     Moderator,
     FocalPoint,
+    /// Edits and publishes every knowledge page, site-wide.
+    KnowledgeEditor,
 }
 
 impl Role {
@@ -20,6 +22,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Moderator => "moderator",
             Role::FocalPoint => "focal_point",
+            Role::KnowledgeEditor => "knowledge_editor",
         }
     }
 
@@ -28,6 +31,7 @@ impl Role {
             "admin" => Some(Role::Admin),
             "moderator" => Some(Role::Moderator),
             "focal_point" => Some(Role::FocalPoint),
+            "knowledge_editor" => Some(Role::KnowledgeEditor),
             _ => None,
         }
     }
@@ -84,6 +88,15 @@ impl Roles {
 
     pub fn is_moderator(&self) -> bool {
         self.has(Role::Moderator).next().is_some()
+    }
+
+    /// The communities this person moderates.
+    pub fn moderated(&self) -> Vec<i64> {
+        self.has(Role::Moderator).filter_map(|g| g.community_id).collect()
+    }
+
+    pub fn is_knowledge_editor(&self) -> bool {
+        self.has(Role::KnowledgeEditor).next().is_some()
     }
 
     pub fn is_national_focal_point(&self) -> bool {

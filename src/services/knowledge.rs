@@ -1,22 +1,104 @@
 //! The knowledge base (Figure 2.5): moderators distil approved threads into
 //! subject-problem-solution pages; pages keep every revision, know their links and
 //! backlinks, can be withdrawn (410) or renamed (redirect), and theme hubs follow them.
+//! A page is edited by the moderators of the communities whose theme it carries, by
+//! knowledge editors and by administrators; every change is written to the page's events.
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
 use crate::markdown;
-use crate::models::{self, page, post, search_outbox, user};
+use crate::models::{self, community, page, post, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::vocab;
 
 pub const MAX_SECTION: usize = 40_000;
 
-pub fn may_edit(p: &Principal) -> bool {
-    p.roles.is_admin() || p.roles.is_moderator()
+/// Which knowledge pages one person may edit: every page for administrators and knowledge
+/// editors; for a moderator, the pages carrying the theme of a community they moderate.
+#[derive(Debug, Clone, Default)]
+pub struct EditorRight {
+    pub everywhere: bool,
+    pub themes: Vec<String>,
 }
 
-fn require_editor(p: &Principal) -> Result<(), AppError> {
-    if may_edit(p) { Ok(()) } else { Err(AppError::Forbidden) }
+impl EditorRight {
+    /// May edit some page (sees the editors' list and the builder).
+    pub fn any(&self) -> bool {
+        self.everywhere || !self.themes.is_empty()
+    }
+
+    /// May edit a page carrying these themes (a new page too).
+    pub fn covers<'a>(&self, themes: impl IntoIterator<Item = &'a str>) -> bool {
+        self.everywhere || themes.into_iter().any(|t| self.themes.iter().any(|m| m == t))
+    }
+
+    pub fn page(&self, p: &page::Page) -> bool {
+        self.covers(p.theme_list())
+    }
+}
+
+pub fn editor_right(conn: &mut DbConn, who: &Principal) -> Result<EditorRight, AppError> {
+    if who.roles.is_admin() || who.roles.is_knowledge_editor() {
+        return Ok(EditorRight { everywhere: true, themes: Vec::new() });
+    }
+    let mut themes: Vec<String> = Vec::new();
+    for id in who.roles.moderated() {
+        for t in community::find(conn, id)?.theme.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            if !themes.iter().any(|m| m == t) {
+                themes.push(t.to_string());
+            }
+        }
+    }
+    Ok(EditorRight { everywhere: false, themes })
+}
+
+fn require_any(conn: &mut DbConn, who: &Principal) -> Result<EditorRight, AppError> {
+    let right = editor_right(conn, who)?;
+    if right.any() { Ok(right) } else { Err(AppError::Forbidden) }
+}
+
+/// The page, if this person may edit it; 403 otherwise (404 if there is no such page).
+pub fn require_page(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<page::Page, AppError> {
+    let p = page::find(conn, page_id)?;
+    if editor_right(conn, who)?.page(&p) { Ok(p) } else { Err(AppError::Forbidden) }
+}
+
+/// A page by its web name, for its editor.
+pub fn editable(conn: &mut DbConn, who: &Principal, slug: &str) -> Result<page::Page, AppError> {
+    let p = page::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+    require_page(conn, who, p.id)
+}
+
+/// May `who` name this thread as a page's source, or distil it in the builder? Approved
+/// questions of a community they moderate; any for an administrator; public ones for a
+/// knowledge editor, who is no member of closed communities.
+fn may_cite(conn: &mut DbConn, who: &Principal, root: &post::Post) -> Result<bool, AppError> {
+    if !root.is_query() || root.status != post::APPROVED {
+        return Ok(false);
+    }
+    if who.roles.is_admin() || who.roles.moderates(root.community_id) {
+        return Ok(true);
+    }
+    Ok(who.roles.is_knowledge_editor() && (root.is_public || community::find(conn, root.community_id)?.public_threads))
+}
+
+/// Refuses source threads `who` may not cite, unless the page already named them (an
+/// editor keeps the sources someone else added). Unknown and forbidden look the same.
+fn check_sources(conn: &mut DbConn, who: &Principal, c: &page::Content, already: &[i64]) -> Result<(), AppError> {
+    for id in c.source_threads.split(',').filter_map(|t| t.trim().parse::<i64>().ok()) {
+        if already.contains(&id) {
+            continue;
+        }
+        let ok = match post::find(conn, id) {
+            Ok(root) => may_cite(conn, who, &root)?,
+            Err(diesel::result::Error::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if !ok {
+            return Err(AppError::field("source_threads", format!("Thread {id} cannot be named here: name approved questions of a community you moderate.")));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default)]
@@ -198,9 +280,11 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str,
         let now = models::now();
         let id = page::insert(tx, &page::NewPage { slug: &slug, status, created_by: by, created_at: now, updated_at: now, published_at }, &content)?;
         page::add_revision(tx, id, 1, &snapshot(&content), by, if form.note.is_empty() { "created" } else { &form.note }, now)?;
+        page::add_event(tx, id, by, page::EVENT_CREATED, &slug, now)?;
         store_links(tx, id, &content)?;
         search_outbox::push(tx, search_outbox::PAGE, id)?;
         if status == page::PUBLISHED {
+            page::add_event(tx, id, by, page::EVENT_PUBLISHED, "", now)?;
             let created = page::find(tx, id)?;
             mark_threads_consolidated(tx, &created)?;
         }
@@ -209,8 +293,15 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str,
     Ok(Saved { slug, broken_links: broken })
 }
 
+/// A new draft, by someone who could edit a page of its themes, naming only threads they may cite.
 pub fn create_draft(conn: &mut DbConn, who: &Principal, form: &PageForm) -> Result<Saved, AppError> {
-    require_editor(who)?;
+    let right = require_any(conn, who)?;
+    let mut errors = FieldErrors::new();
+    let content = clean(form, &mut errors);
+    if !content.themes.is_empty() && !right.covers(content.themes.split(',')) {
+        return Err(AppError::Forbidden);
+    }
+    check_sources(conn, who, &content, &[])?;
     create(conn, Some(who.user.id), form, page::DRAFT, None)
 }
 
@@ -227,6 +318,11 @@ fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page) -> diesel::Query
 
 /// Saves new content as the next revision.
 pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
+    save_as(conn, by, page_id, form, page::EVENT_SAVED)
+}
+
+/// Saves new content as the next revision, logging it as `action`.
+fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, action: &str) -> Result<Vec<String>, AppError> {
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     if !errors.is_empty() {
@@ -238,7 +334,9 @@ pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -
         if !page::update_content(tx, page_id, form.revision, &content, now)? {
             return Err(AppError::Conflict("Someone saved this page while you were editing it. Reload it and apply your changes again.".into()));
         }
-        page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, if form.note.is_empty() { "edited" } else { &form.note }, now)?;
+        let note = if form.note.is_empty() { "edited" } else { &form.note };
+        page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, note, now)?;
+        page::add_event(tx, page_id, by, action, &format!("r{}: {note}", form.revision + 1), now)?;
         store_links(tx, page_id, &content)?;
         search_outbox::push(tx, search_outbox::PAGE, page_id)?;
         Ok(())
@@ -246,16 +344,27 @@ pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -
     Ok(broken)
 }
 
+/// Saves an editor's changes. The page stays theirs: its new themes must still be ones they
+/// edit, and the threads it newly names must be ones they may cite.
 pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
-    require_editor(who)?;
+    let p = require_page(conn, who, page_id)?;
+    let mut errors = FieldErrors::new();
+    let content = clean(form, &mut errors);
+    if !content.themes.is_empty() && !editor_right(conn, who)?.covers(content.themes.split(',')) {
+        return Err(AppError::field("themes", "Keep at least one theme you edit, or ask a knowledge editor to move the page."));
+    }
+    check_sources(conn, who, &content, &p.thread_ids())?;
     save(conn, Some(who.user.id), page_id, form)
 }
 
 pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), AppError> {
-    require_editor(who)?;
+    require_page(conn, who, page_id)?;
     write_tx(conn, |tx| {
         let p = page::find(tx, page_id)?;
         let now = models::now();
+        if p.status != page::PUBLISHED {
+            page::add_event(tx, p.id, Some(who.user.id), page::EVENT_PUBLISHED, &format!("r{}", p.revision), now)?;
+        }
         page::set_status(tx, p.id, page::PUBLISHED, "", Some(p.published_at.unwrap_or(now)), now)?;
         search_outbox::push(tx, search_outbox::PAGE, p.id)?;
         mark_threads_consolidated(tx, &p)?;
@@ -264,14 +373,16 @@ pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), A
 }
 
 pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) -> Result<(), AppError> {
-    require_editor(who)?;
+    require_page(conn, who, page_id)?;
     let note = note.trim();
     if note.is_empty() {
         return Err(AppError::field("note", "Say why the page is withdrawn; visitors will read it."));
     }
     write_tx(conn, |tx| {
         let p = page::find(tx, page_id)?;
-        page::set_status(tx, p.id, page::WITHDRAWN, note, p.published_at, models::now())?;
+        let now = models::now();
+        page::set_status(tx, p.id, page::WITHDRAWN, note, p.published_at, now)?;
+        page::add_event(tx, p.id, Some(who.user.id), page::EVENT_WITHDRAWN, note, now)?;
         search_outbox::push(tx, search_outbox::PAGE, p.id)?;
         Ok(())
     })
@@ -279,7 +390,7 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) ->
 
 /// Gives a page a new web name; the old one redirects and links follow.
 pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) -> Result<String, AppError> {
-    require_editor(who)?;
+    require_page(conn, who, page_id)?;
     let new_slug = new_slug.trim().to_string();
     if !valid_slug(&new_slug) {
         return Err(AppError::field("new_slug", "Give a web name of lowercase letters, digits and hyphens."));
@@ -294,6 +405,7 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
         }
         let now = models::now();
         page::rename(tx, p.id, &new_slug, now)?;
+        page::add_event(tx, p.id, Some(who.user.id), page::EVENT_RENAMED, &format!("{} → {new_slug}", p.slug), now)?;
         page::add_redirect(tx, &p.slug, p.id)?;
         page::retarget_links(tx, &p.slug, &new_slug)?;
         search_outbox::push(tx, search_outbox::PAGE, p.id)?;
@@ -302,8 +414,7 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
 }
 
 pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i32) -> Result<(), AppError> {
-    require_editor(who)?;
-    let p = page::find(conn, page_id)?;
+    let p = require_page(conn, who, page_id)?;
     let snap = page::revisions(conn, page_id)?.into_iter().find(|r| r.0 == to_revision).ok_or(AppError::NotFound)?;
     let content: page::Content = serde_json::from_str(&snap.1).map_err(|e| AppError::Internal(format!("revision snapshot: {e}")))?;
     let form = PageForm {
@@ -323,7 +434,7 @@ pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i
         source_threads: content.source_threads,
         slug: p.slug.clone(),
     };
-    save(conn, Some(who.user.id), page_id, &form).map(|_| ())
+    save_as(conn, Some(who.user.id), page_id, &form, page::EVENT_ROLLED_BACK).map(|_| ())
 }
 
 pub struct Revision {
@@ -334,9 +445,27 @@ pub struct Revision {
     pub note: String,
 }
 
+/// One entry of a page's events, with the actor's name (None: the content files).
+pub struct Event {
+    pub id: i64,
+    pub action: String,
+    pub detail: String,
+    pub actor: Option<String>,
+    pub at: chrono::NaiveDateTime,
+}
+
+fn event_of((e, actor): (page::PageEvent, Option<String>)) -> Event {
+    Event { id: e.id, action: e.action, detail: e.detail, actor, at: e.created_at }
+}
+
+/// Who did what to a page, newest first, for its editors.
+pub fn events(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<Vec<Event>, AppError> {
+    require_page(conn, who, page_id)?;
+    Ok(page::events(conn, page_id)?.into_iter().map(event_of).collect())
+}
+
 pub fn revisions(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(page::Page, Vec<Revision>), AppError> {
-    require_editor(who)?;
-    let p = page::find(conn, page_id)?;
+    let p = require_page(conn, who, page_id)?;
     let mut out = Vec::new();
     for (number, snap, by, at, note) in page::revisions(conn, page_id)? {
         let content = serde_json::from_str(&snap).map_err(|e| AppError::Internal(format!("revision snapshot: {e}")))?;
@@ -364,6 +493,11 @@ pub struct PageView {
     pub threads: Vec<(i64, String, String)>,
     /// Published registry records naming this page or linked from it.
     pub registry: Vec<crate::models::registry::Record>,
+    /// The viewer may edit this page.
+    pub editor: bool,
+    /// Who published the page, and who changed it last (when not the same event).
+    pub published_by: Option<Event>,
+    pub changed_by: Option<Event>,
 }
 
 pub const LAYOUTS: &[&str] = &["classic", "wide", "card"];
@@ -371,12 +505,15 @@ pub const DEFAULT_LOOK: (&str, &str) = ("classic", "#0b5d6b");
 
 /// A page as the public (or an editor, for drafts) sees it.
 pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Result<Lookup, AppError> {
-    let editor = viewer.is_some_and(may_edit);
     let Some(p) = page::find_by_slug(conn, slug)? else {
         return match page::redirect_target(conn, slug)? {
             Some(to) => Ok(Lookup::Moved(to)),
             None => Err(AppError::NotFound),
         };
+    };
+    let editor = match viewer {
+        Some(v) => editor_right(conn, v)?.page(&p),
+        None => false,
     };
     if p.status == page::WITHDRAWN && !editor {
         return Ok(Lookup::Gone { title: p.title, note: p.withdrawn_note });
@@ -400,7 +537,11 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         }
     }
     let registry = super::registry::for_page(conn, p.id, &p.slug)?;
-    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry })))
+    let published_by = page::last_event(conn, p.id, &[page::EVENT_PUBLISHED])?.map(event_of);
+    let changed_by = page::last_event(conn, p.id, &[page::EVENT_SAVED, page::EVENT_ROLLED_BACK])?
+        .map(event_of)
+        .filter(|c| published_by.as_ref().is_none_or(|pb| c.id > pb.id));
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, published_by, changed_by })))
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {
@@ -438,6 +579,7 @@ pub fn home(conn: &mut DbConn) -> Result<(Vec<(&'static str, usize)>, Vec<page::
 
 /// Everything the consolidated-reply builder shows: the approved posts of the chosen threads
 /// (each checked against the moderator's rights) and a contributor list from their authors.
+#[derive(Default)]
 pub struct Builder {
     pub posts: Vec<(post::Post, String, String)>,
     pub contributors: String,
@@ -448,14 +590,23 @@ pub struct Builder {
     pub sector: String,
 }
 
+/// The builder again, around a refused form: without threads it shows the form alone.
+pub fn builder_again(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Builder, AppError> {
+    if threads.is_empty() {
+        require_any(conn, who)?;
+        return Ok(Builder::default());
+    }
+    builder(conn, who, threads)
+}
+
 pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Builder, AppError> {
-    require_editor(who)?;
+    require_any(conn, who)?;
     let mut posts = Vec::new();
     let mut contributors: Vec<String> = Vec::new();
     let mut first: Option<post::Post> = None;
     for &id in threads.iter().take(10) {
         let root = post::find(conn, id)?;
-        if !root.is_query() || root.status != post::APPROVED || !(who.roles.moderates(root.community_id) || who.roles.is_admin()) {
+        if !may_cite(conn, who, &root)? {
             return Err(AppError::Forbidden);
         }
         let mut thread = vec![(root.clone(), user::find(conn, root.author_id)?)];
@@ -488,10 +639,10 @@ pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Bu
     })
 }
 
-/// Pages for the editors' list: every status.
+/// Pages for the editors' list: every status, the pages this editor may edit.
 pub fn all_pages(conn: &mut DbConn, who: &Principal) -> Result<Vec<page::Page>, AppError> {
-    require_editor(who)?;
-    Ok(page::all(conn)?)
+    let right = require_any(conn, who)?;
+    Ok(page::all(conn)?.into_iter().filter(|p| right.page(p)).collect())
 }
 
 pub fn set_look(conn: &mut DbConn, who: &Principal, theme: &str, layout: &str, accent: &str) -> Result<(), AppError> {

@@ -27,6 +27,7 @@ fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> 
         }
         Some(role::Role::FocalPoint) if g.state.is_empty() => "national focal point".into(),
         Some(role::Role::FocalPoint) => format!("focal point for {}", g.state),
+        Some(role::Role::KnowledgeEditor) => "knowledge editor".into(),
         None => g.role.clone(),
     })
 }
@@ -34,7 +35,7 @@ fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> 
 pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest) -> Result<i64, AppError> {
     let r = role::Role::parse(&req.role).ok_or_else(|| AppError::field("role", "Choose a role."))?;
     let (community_id, state) = match r {
-        role::Role::Admin => (None, String::new()),
+        role::Role::Admin | role::Role::KnowledgeEditor => (None, String::new()),
         role::Role::Moderator => {
             let id: i64 = req
                 .community_id

@@ -14,6 +14,7 @@ pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String 
         Some(Role::Moderator) => format!("{} {}", t.role_moderator, community.unwrap_or("?")),
         Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point.to_string(),
         Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, g.state),
+        Some(Role::KnowledgeEditor) => t.role_knowledge_editor.to_string(),
         None => g.role.clone(),
     }
 }
@@ -58,6 +59,7 @@ pub fn user(
     let roles = vec![
         ("moderator".to_string(), t.role_moderator.trim_end_matches(':').to_string()),
         ("focal_point".to_string(), t.role_focal_point.trim_end_matches(':').to_string()),
+        ("knowledge_editor".to_string(), t.role_knowledge_editor.to_string()),
         ("admin".to_string(), t.role_admin.to_string()),
     ];
     let community_options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))

@@ -6,7 +6,7 @@ use super::communities::theme_names;
 use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::page::Page;
-use crate::services::knowledge::{Builder, PageForm, PageView, Revision, LAYOUTS};
+use crate::services::knowledge::{Builder, Event, PageForm, PageView, Revision, LAYOUTS};
 use crate::vocab;
 
 fn page_link(p: &Page) -> Markup {
@@ -93,6 +93,14 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
                 @if !p.district.is_empty() { (p.district) ", " }
                 @if !p.state.is_empty() { (p.state) " · " }
                 @if let Some(d) = p.published_at { (d.format("%Y-%m-%d")) }
+            }
+            @if let Some(name) = v.published_by.as_ref().and_then(|e| e.actor.as_deref()) {
+                p.meta.published-by { (t.kb_published_by) ": " (name) }
+            }
+            @if let Some(e) = &v.changed_by {
+                @if let Some(name) = e.actor.as_deref() {
+                    p.meta.changed-by { (t.kb_changed_by) ": " (name) " · " (e.at.format("%Y-%m-%d")) }
+                }
             }
             @if let Some(tr) = &v.translation { p { a href={ "/kb/" (tr.slug) } hreflang=(tr.language) lang=(tr.language) { (if tr.language == "hi" { "हिन्दी में पढ़ें" } else { "Read in English" }) } } }
             div.body { (PreEscaped(&p.body_html)) }
@@ -244,7 +252,22 @@ pub fn pages(ctx: &Ctx, pages: &[Page]) -> Markup {
     })
 }
 
-pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision]) -> Markup {
+/// An event's action in the reader's language.
+fn event_label(ctx: &Ctx, action: &str) -> String {
+    let t = ctx.t();
+    match action {
+        "created" => t.kb_event_created,
+        "saved" => t.kb_event_saved,
+        "published" => t.kb_event_published,
+        "renamed" => t.kb_event_renamed,
+        "withdrawn" => t.kb_event_withdrawn,
+        "rolled back" => t.kb_event_rolled_back,
+        other => other,
+    }
+    .to_string()
+}
+
+pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision], events: &[Event]) -> Markup {
     let t = ctx.t();
     let base = format!("/kb/{}", p.slug);
     layout(ctx, t.history, html! {
@@ -258,6 +281,22 @@ pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision]) -> Markup {
                     @if r.number != p.revision {
                         form.inline method="post" action={ (base) "/revisions/" (r.number) "/restore" } {
                             (csrf_field(ctx)) " " button.link type="submit" { (t.kb_restore) }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (t.kb_events) }
+        div.table-wrap {
+            table.events {
+                thead { tr { th scope="col" { (t.col_when) } th scope="col" { (t.col_who) } th scope="col" { (t.col_action) } th scope="col" { (t.col_detail) } } }
+                tbody {
+                    @for e in events {
+                        tr {
+                            td { (format_time(&e.at)) }
+                            td { (e.actor.as_deref().unwrap_or("content/")) }
+                            td { (event_label(ctx, &e.action)) }
+                            td { (e.detail) }
                         }
                     }
                 }

@@ -50,10 +50,7 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<String>)
     let slug = path.into_inner();
     let principal = visit.principal.clone();
     match state.db(move |c| knowledge::lookup(c, principal.as_deref(), &slug)).await? {
-        Lookup::Found(v) => {
-            let editor = visit.principal.as_deref().is_some_and(knowledge::may_edit);
-            Ok(html(200, views::knowledge::page(&visit.ctx, &v, editor)))
-        }
+        Lookup::Found(v) => Ok(html(200, views::knowledge::page(&visit.ctx, &v, v.editor))),
         Lookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header((header::LOCATION, format!("/kb/{to}"))).finish()),
         Lookup::Gone { title, note } => Ok(html(410, views::knowledge::gone(&visit.ctx, &title, &note))),
     }
@@ -120,7 +117,7 @@ async fn create(state: web::Data<AppState>, member: Member, req: actix_web::Http
         Err(AppError::Validation(errors)) => {
             let threads = ids(req.query_string(), "thread");
             let principal = member.principal.clone();
-            let b = state.db(move |c| knowledge::builder(c, &principal, &threads)).await?;
+            let b = state.db(move |c| knowledge::builder_again(c, &principal, &threads)).await?;
             Ok(html(400, views::knowledge::builder(&member.ctx, &b, &f, &[], &errors)))
         }
         Err(e) => Err(e),
@@ -133,11 +130,10 @@ async fn pages(state: web::Data<AppState>, member: Member) -> Result<HttpRespons
     Ok(html(200, views::knowledge::pages(&member.ctx, &list)))
 }
 
+/// The page, if this member may edit it (checked by the service).
 async fn editable(state: &AppState, member: &Member, slug: String) -> Result<Page, AppError> {
-    if !knowledge::may_edit(&member.principal) {
-        return Err(AppError::Forbidden);
-    }
-    state.db(move |c| page::find_by_slug(c, &slug)?.ok_or(AppError::NotFound)).await
+    let principal = member.principal.clone();
+    state.db(move |c| knowledge::editable(c, &principal, &slug)).await
 }
 
 #[derive(Deserialize)]
@@ -206,8 +202,11 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<St
 async fn revisions(state: web::Data<AppState>, member: Member, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let p = editable(&state, &member, path.into_inner()).await?;
     let (principal, id) = (member.principal.clone(), p.id);
-    let (p, revs) = state.db(move |c| knowledge::revisions(c, &principal, id)).await?;
-    Ok(html(200, views::knowledge::revisions(&member.ctx, &p, &revs)))
+    let (p, revs, events) = state.db(move |c| {
+        let (p, revs) = knowledge::revisions(c, &principal, id)?;
+        Ok((p, revs, knowledge::events(c, &principal, id)?))
+    }).await?;
+    Ok(html(200, views::knowledge::revisions(&member.ctx, &p, &revs, &events)))
 }
 
 fn as_text(c: &page::Content) -> String {

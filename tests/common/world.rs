@@ -38,7 +38,8 @@ pub fn world_with(extra: &[(&str, &str)]) -> World {
     world_on(TestApp::start(), extra)
 }
 
-/// Two communities (foundry-energy moderated by mod@, child-labour by othermod@), with
+/// Two communities (foundry-energy, theme energy-efficiency, moderated by mod@; child-labour,
+/// theme child-labour, by othermod@), with
 /// alice and bob as approved members of foundry-energy.
 pub fn world_on(app: TestApp, extra: &[(&str, &str)]) -> World {
     let admin = app.admin("admin@example.org", PW);
@@ -49,7 +50,10 @@ pub fn world_on(app: TestApp, extra: &[(&str, &str)]) -> World {
     let other_moderator = app.member("othermod@example.org", PW, "Omar Other");
     let r = create_community(&admin, "Energy efficiency in foundries", "foundry-energy", "mod@example.org", extra);
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(create_community(&admin, "Child labour and working conditions", "child-labour", "othermod@example.org", &[]).status, 303);
+    // The second community's theme differs from the first's, so each moderator edits the
+    // knowledge pages of their own theme only.
+    let fields = [("name", "Child labour and working conditions"), ("slug", "child-labour"), ("description", "Children out of work"), ("theme", "child-labour"), ("moderators", "othermod@example.org")];
+    assert_eq!(admin.submit("/admin/communities", "/admin/communities", &fields).status, 303);
     let slug = "foundry-energy".to_string();
     join_and_approve(&app, &slug, &alice, "alice@example.org", &moderator);
     join_and_approve(&app, &slug, &bob, "bob@example.org", &moderator);

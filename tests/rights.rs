@@ -1,0 +1,181 @@
+//! Rights and privacy: who may edit which knowledge page (and the page's record of who did
+//! what), which threads a page may name, what references resolve to, who reads rejection
+//! reasons, and page numbers that cannot break a list.
+
+mod common;
+
+use common::world::{ask, decide, world, World};
+use common::{hidden_value, Client, Resp};
+
+/// The table row (of the page's events) that names both the actor and the action.
+fn has_row(body: &str, actor: &str, action: &str) -> bool {
+    body.split("<tr>").any(|row| row.contains(&format!("<td>{actor}</td>")) && row.contains(&format!("<td>{action}</td>")))
+}
+
+fn grant_knowledge_editor(w: &World, email: &str) {
+    let id = w.app.user_id(email);
+    let r = w.admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/grants"), &[("role", "knowledge_editor")]);
+    assert_eq!(r.status, 303, "grant: {}", r.body);
+    assert!(w.admin.get(&format!("/admin/users/{id}")).body.contains("Knowledge editor"));
+}
+
+/// An approved question in foundry-energy (members only), as a page's source.
+fn approved_thread(w: &World, title: &str) -> i64 {
+    let id = ask(w, &w.alice, title, "Where can we use it?");
+    assert_eq!(decide(w, &w.moderator, id, &[("action", "approve")]).status, 303);
+    id
+}
+
+fn page_fields<'a>(rev: &'a str, title: &'a str, solution: &'a str, threads: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("revision", rev), ("title", title), ("problem", "Slag piles up."), ("solution", solution),
+        ("themes", "energy-efficiency"), ("language", "en"), ("source_threads", threads),
+    ]
+}
+
+fn revision_of(c: &Client, slug: &str) -> String {
+    let edit = c.get(&format!("/kb/{slug}/edit"));
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    hidden_value(&edit.body, "revision").unwrap()
+}
+
+fn status_of(w: &World, slug: &str) -> String {
+    let mut conn = w.app.db();
+    solex::models::page::find_by_slug(&mut conn, slug).unwrap().map(|p| p.status).unwrap_or_default()
+}
+
+#[test]
+fn knowledge_pages_are_edited_by_their_themes_moderators_and_knowledge_editors_and_every_change_is_logged() {
+    let w = world();
+    let thread = approved_thread(&w, "Slag from cupolas");
+    let t = thread.to_string();
+    let path = format!("/kb/new?thread={thread}");
+    // mod@ moderates foundry-energy (theme energy-efficiency): their draft.
+    let r = w.moderator.submit(&path, &path, &[("slug", "slag-reuse"), ("title", "Reusing slag"), ("problem", "Slag piles up."), ("solution", "Sell it."), ("themes", "energy-efficiency"), ("language", "en"), ("source_threads", &t)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let rev = revision_of(&w.moderator, "slag-reuse");
+
+    // othermod@ moderates child-labour: not a page of their theme. Every action is refused.
+    let other = &w.other_moderator;
+    for (who, c) in [("moderator of an unrelated community", other), ("member", &w.outsider)] {
+        for get in ["/kb/slag-reuse/edit", "/kb/slag-reuse/revisions", "/kb/slag-reuse/revisions/1", "/kb/cutting-coke-use-in-cupola-furnaces/edit", "/admin/looks", &path] {
+            assert_eq!(c.get(get).status, 403, "{who}: GET {get}");
+        }
+        assert_eq!(c.get("/kb/slag-reuse").status, 404, "{who}: the draft is not shown");
+        let mut publish = page_fields(&rev, "Hijacked", "Hijacked.", &t);
+        publish.push(("action", "publish"));
+        for (action, fields) in [
+            ("/kb/slag-reuse/edit", page_fields(&rev, "Hijacked", "Hijacked.", "")),
+            ("/kb/slag-reuse/edit", publish),
+            ("/kb/slag-reuse/rename", vec![("new_slug", "hijacked")]),
+            ("/kb/slag-reuse/withdraw", vec![("note", "Hijacked.")]),
+            ("/kb/slag-reuse/revisions/1/restore", vec![]),
+            ("/kb/cutting-coke-use-in-cupola-furnaces/withdraw", vec![("note", "Hijacked.")]),
+            ("/admin/looks", vec![("theme", "energy-efficiency"), ("layout", "card"), ("accent", "#000000")]),
+        ] {
+            assert_eq!(c.post(action, &fields).status, 403, "{who}: POST {action}");
+        }
+        // A new draft of a theme they do not edit is refused too.
+        let r = c.post("/kb/new", &[("slug", "hijack-new"), ("title", "Hijack"), ("problem", "p"), ("solution", "s"), ("themes", "energy-efficiency"), ("language", "en")]);
+        assert_eq!(r.status, 403, "{who}: POST /kb/new");
+    }
+    assert_eq!(status_of(&w, "slag-reuse"), "draft", "not published");
+    assert_eq!(status_of(&w, "hijack-new"), "", "not created");
+    assert_eq!(w.app.client().get("/kb/cutting-coke-use-in-cupola-furnaces").status, 200, "not withdrawn");
+    // ... while a page of their own theme is theirs.
+    let silk = revision_of(other, "child-labour-free-silk-reeling");
+    let r = other.post("/kb/child-labour-free-silk-reeling/edit", &[("revision", &silk), ("title", "Silk reeling without children"), ("problem", "Children reel silk."), ("solution", "Train the reelers."), ("themes", "child-labour"), ("language", "en")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let list = other.get("/kb/pages").body;
+    assert!(list.contains("Silk reeling without children") && !list.contains("Reusing slag"), "the editors' list shows their pages only");
+
+    // The page's own moderator publishes it.
+    let mut publish = page_fields(&rev, "Reusing slag", "Sell it to brick makers.", &t);
+    publish.push(("action", "publish"));
+    assert_eq!(w.moderator.post("/kb/slag-reuse/edit", &publish).status, 200);
+    assert_eq!(status_of(&w, "slag-reuse"), "published");
+
+    // A knowledge editor, granted by an administrator, edits any page: save, rename, roll back, withdraw.
+    assert_eq!(w.outsider.get("/kb/slag-reuse/edit").status, 403, "not before the grant");
+    grant_knowledge_editor(&w, "out@example.org");
+    let ke = &w.outsider;
+    let rev = revision_of(ke, "slag-reuse");
+    assert_eq!(ke.post("/kb/slag-reuse/edit", &page_fields(&rev, "Reusing slag", "Sell it to brick makers and road builders.", &t)).status, 200);
+    let public = w.app.client().get("/kb/slag-reuse").body;
+    assert!(public.contains("Published by: Meena Moderator") && public.contains("Last changed by: Olga Outsider"), "{public}");
+    let r = ke.post("/kb/slag-reuse/rename", &[("new_slug", "reusing-slag")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(ke.post("/kb/reusing-slag/revisions/2/restore", &[]).status, 303);
+    assert_eq!(ke.get("/kb/cutting-coke-use-in-cupola-furnaces/edit").status, 200, "every theme");
+    assert_eq!(ke.post("/kb/reusing-slag/withdraw", &[("note", "Merged into the slag overview.")]).status, 303);
+    assert_eq!(w.app.client().get("/kb/reusing-slag").status, 410);
+
+    // The history names who did each thing.
+    let history = w.moderator.get("/kb/reusing-slag/revisions");
+    assert_eq!(history.status, 200);
+    let h = &history.body;
+    for (actor, action) in [
+        ("Meena Moderator", "created"),
+        ("Meena Moderator", "saved"),
+        ("Meena Moderator", "published"),
+        ("Olga Outsider", "saved"),
+        ("Olga Outsider", "renamed"),
+        ("Olga Outsider", "rolled back"),
+        ("Olga Outsider", "withdrawn"),
+    ] {
+        assert!(has_row(h, actor, action), "{actor} {action} in the history: {h}");
+    }
+    assert!(!h.contains("Omar Other") && !h.contains("Hijacked"), "nothing refused was done or logged");
+    assert!(h.contains("slag-reuse → reusing-slag") && h.contains("Merged into the slag overview."));
+}
+
+#[test]
+fn a_page_names_as_sources_only_threads_its_editor_may_distil() {
+    let w = world();
+    // A question in foundry-energy, a members-only community othermod@ does not moderate.
+    let thread = approved_thread(&w, "Slag from cupolas");
+    let t = thread.to_string();
+    let other = &w.other_moderator;
+    assert_eq!(other.get(&format!("/kb/new?thread={thread}")).status, 403, "the builder refuses it");
+    let fields = |slug: &'static str, threads: &str| -> Vec<(String, String)> {
+        [("slug", slug), ("title", "Child-safe slag handling"), ("problem", "Children carry slag."), ("solution", "Stop it."), ("themes", "child-labour"), ("language", "en"), ("source_threads", threads)]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let post = |c: &Client, path: &str, f: &[(String, String)]| -> Resp {
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        c.post(path, &refs)
+    };
+    // ... and so does saving: a new page naming it, or a thread that does not exist.
+    for threads in [t.as_str(), "99999999"] {
+        let r = post(other, "/kb/new", &fields("child-safe-slag", threads));
+        assert_eq!(r.status, 400, "{threads}: {}", r.body);
+        assert!(r.body.contains("cannot be named here"), "{}", r.body);
+    }
+    assert_eq!(status_of(&w, "child-safe-slag"), "", "nothing created");
+    // ... an existing page of their theme gaining it as a source.
+    let rev = revision_of(other, "child-labour-free-silk-reeling");
+    let mut f = fields("", &t);
+    f.push(("revision".into(), rev));
+    let r = post(other, "/kb/child-labour-free-silk-reeling/edit", &f);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("cannot be named here"));
+    {
+        let mut conn = w.app.db();
+        let p = solex::models::page::find_by_slug(&mut conn, "child-labour-free-silk-reeling").unwrap().unwrap();
+        assert!(!p.thread_ids().contains(&thread), "the source was not added");
+    }
+    // A knowledge editor is no member of the closed community: refused as well.
+    grant_knowledge_editor(&w, "out@example.org");
+    let r = post(&w.outsider, "/kb/new", &fields("ke-slag", &t));
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    // The thread's own moderator may name it; an editor who keeps it as a source may save.
+    let r = post(&w.moderator, "/kb/new", &[fields("slag-sources", &t), vec![("themes".into(), "energy-efficiency".into())]].concat());
+    assert_eq!(r.status, 303, "{}", r.body);
+    let rev = revision_of(&w.outsider, "slag-sources");
+    let mut f = fields("", &t);
+    f.push(("revision".into(), rev));
+    assert_eq!(post(&w.outsider, "/kb/slag-sources/edit", &f).status, 200, "sources already named stay");
+}
