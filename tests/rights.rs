@@ -179,3 +179,49 @@ fn a_page_names_as_sources_only_threads_its_editor_may_distil() {
     f.push(("revision".into(), rev));
     assert_eq!(post(&w.outsider, "/kb/slag-sources/edit", &f).status, 200, "sources already named stay");
 }
+
+#[test]
+fn rejection_reasons_in_the_moderation_log_are_for_the_author_and_the_moderators() {
+    let w = world();
+    let reason = "Names a child worker at the Samalkha unit";
+    let id = ask(&w, &w.alice, "Workers at our unit", "Here is who works for us.");
+    assert_eq!(decide(&w, &w.moderator, id, &[("action", "reject"), ("canned", ""), ("message", reason)]).status, 303);
+    let log = format!("/c/{}/log", w.slug);
+    for (who, c) in [("the author", &w.alice), ("the moderator", &w.moderator)] {
+        let r = c.get(&log);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains(reason), "{who} reads the reason");
+    }
+    for (who, c) in [("another member", &w.bob), ("an administrator", &w.admin)] {
+        let r = c.get(&log);
+        assert_eq!(r.status, 200, "{who}");
+        assert!(r.body.contains("rejected"), "{who} sees that a post was rejected: {}", r.body);
+        assert!(!r.body.contains(reason) && !r.body.contains("Samalkha unit"), "{who} does not read why");
+    }
+}
+
+#[test]
+fn any_page_number_gives_a_page_never_an_error() {
+    let w = world();
+    w.app.grant_focal_point(&w.admin, "out@example.org", "Haryana");
+    let anonymous = w.app.client();
+    let lists: Vec<(String, &Client)> = vec![
+        (format!("/c/{}", w.slug), &w.alice),
+        (format!("/c/{}", w.slug), &anonymous),
+        ("/admin/users".to_string(), &w.admin),
+        ("/registry/initiatives".to_string(), &anonymous),
+        ("/registry/clusters".to_string(), &w.outsider),
+        ("/registry/agencies".to_string(), &anonymous),
+        ("/registry/practices".to_string(), &anonymous),
+    ];
+    for (list, c) in &lists {
+        for page in ["9223372036854775807", "-9223372036854775808", "-1", "0", "abc", "99999999999999999999999", "1e9", ""] {
+            let path = format!("{list}?page={page}");
+            let r = c.get(&path);
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+        }
+    }
+    // A page beyond the end is an empty page that links back, not an error.
+    let r = w.alice.get(&format!("/c/{}?page=9223372036854775807", w.slug));
+    assert!(r.body.contains("rel=\"prev\""), "{}", r.body);
+}

@@ -34,12 +34,12 @@ pub fn log(conn: &mut DbConn, entry: &NewLogEntry) -> QueryResult<usize> {
     diesel::insert_into(moderation_log::table).values(entry).execute(conn)
 }
 
-/// Newest first, with the actor's name and the post's title and status.
+/// Newest first, with the actor's name and the post's title, status, thread and author.
 pub fn log_for_community(
     conn: &mut DbConn,
     community_id: i64,
     limit: i64,
-) -> QueryResult<Vec<(LogEntry, Option<String>, Option<(String, String, Option<i64>)>)>> {
+) -> QueryResult<Vec<(LogEntry, Option<String>, Option<(String, String, Option<i64>, i64)>)>> {
     moderation_log::table
         .left_join(users::table.on(moderation_log::actor_id.eq(users::id.nullable())))
         .left_join(posts::table.on(moderation_log::post_id.eq(posts::id.nullable())))
@@ -49,7 +49,7 @@ pub fn log_for_community(
         .select((
             LogEntry::as_select(),
             users::name.nullable(),
-            (posts::title, posts::status, posts::thread_id).nullable(),
+            (posts::title, posts::status, posts::thread_id, posts::author_id).nullable(),
         ))
         .load(conn)
 }

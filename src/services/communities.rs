@@ -394,9 +394,8 @@ pub struct CommunityPage {
 pub const THREADS_PER_PAGE: i64 = 30;
 
 pub fn community_page(conn: &mut DbConn, access: &Access, page: i64) -> Result<CommunityPage, AppError> {
-    let page = page.max(1);
     let public_only = !access.reads_all_threads();
-    let mut rows = post::threads(conn, access.community.id, public_only, THREADS_PER_PAGE + 1, (page - 1) * THREADS_PER_PAGE)?;
+    let mut rows = post::threads(conn, access.community.id, public_only, THREADS_PER_PAGE + 1, super::page_offset(page, THREADS_PER_PAGE))?;
     let has_next = rows.len() as i64 > THREADS_PER_PAGE;
     rows.truncate(THREADS_PER_PAGE as usize);
     let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
@@ -463,7 +462,19 @@ pub fn moderation_log(
     if !(access.is_member() || access.admin) {
         return Err(if access.viewer_id.is_some() { AppError::Forbidden } else { AppError::Unauthorized });
     }
-    Ok(moderation::log_for_community(conn, access.community.id, 300)?)
+    let rows = moderation::log_for_community(conn, access.community.id, 300)?;
+    Ok(rows
+        .into_iter()
+        .map(|(mut e, who, post)| {
+            // A reason given about a post (why it was rejected, held or flagged) is for its
+            // author and the moderators; other members see only what happened.
+            let author = post.as_ref().map(|p| p.3);
+            if e.post_id.is_some() && !access.moderator && (author.is_none() || author != access.viewer_id) {
+                e.reason.clear();
+            }
+            (e, who, post.map(|(title, status, thread, _)| (title, status, thread)))
+        })
+        .collect())
 }
 
 /// What the dashboard shows a signed-in person: their communities (with the queue size where

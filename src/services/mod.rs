@@ -63,3 +63,24 @@ pub fn clean_sector(input: &str, errors: &mut crate::error::FieldErrors) -> Stri
         String::new()
     })
 }
+
+/// The deepest page any list goes to. Page numbers are brought into 1..=MAX_PAGE wherever
+/// they are read, so an offset is always a small non-negative number, on either database.
+pub const MAX_PAGE: i64 = 100_000;
+
+/// A page number from a query parameter, whatever its text: 1 when missing or not a
+/// number, at most MAX_PAGE.
+pub fn page_number(raw: Option<&str>) -> i64 {
+    let raw = raw.unwrap_or("").trim();
+    match raw.parse::<i64>() {
+        Ok(n) => n.clamp(1, MAX_PAGE),
+        // Digits too many for a number: as far as a list goes.
+        Err(_) if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => MAX_PAGE,
+        Err(_) => 1,
+    }
+}
+
+/// The first row of page `page` of `per_page` rows.
+pub fn page_offset(page: i64, per_page: i64) -> i64 {
+    (page.clamp(1, MAX_PAGE) - 1) * per_page
+}

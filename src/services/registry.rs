@@ -1288,8 +1288,8 @@ pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> 
     let q = query_of(kind, filters);
     let total = registry::count_matching(conn, &q)?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page = filters.page.trim().parse::<i64>().unwrap_or(1).clamp(1, pages);
-    let records = registry::find_matching(conn, &q, Some(PER_PAGE), (page - 1) * PER_PAGE)?;
+    let page = super::page_number(Some(&filters.page)).min(pages);
+    let records = registry::find_matching(conn, &q, Some(PER_PAGE), super::page_offset(page, PER_PAGE))?;
     let vocabs = Vocabs::load(conn)?;
     let tag_vocabs: Vec<&str> = kind.facets().iter().filter(|(n, _)| !matches!(*n, "state" | "sector" | "stage")).map(|(_, v)| *v).collect();
     // Over the whole kind the counts come from an index; under filters, from the tags of the

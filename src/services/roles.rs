@@ -138,8 +138,7 @@ pub const USERS_PER_PAGE: i64 = 50;
 
 /// One page of people with their grants; the flag says whether another page follows.
 pub fn users_page(conn: &mut DbConn, page: i64) -> Result<(Vec<(user::User, Vec<role::RoleGrant>)>, bool), AppError> {
-    let page = page.max(1);
-    let mut users = user::list(conn, (page - 1) * USERS_PER_PAGE, USERS_PER_PAGE + 1)?;
+    let mut users = user::list(conn, super::page_offset(page, USERS_PER_PAGE), USERS_PER_PAGE + 1)?;
     let has_next = users.len() as i64 > USERS_PER_PAGE;
     users.truncate(USERS_PER_PAGE as usize);
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();

@@ -22,11 +22,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize)]
 struct PageQuery {
     #[serde(default)]
-    page: Option<i64>,
+    page: Option<String>,
 }
 
 async fn users(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::services::page_number(q.page.as_deref());
     let (rows, has_next) = state.db(move |c| roles::users_page(c, page)).await?;
     Ok(html(200, views::admin::users(&admin.ctx, &rows, page, has_next)))
 }

@@ -44,8 +44,9 @@ pub async fn access_for(state: &AppState, slug: String, visit: &Visit) -> Result
 pub struct Done {
     #[serde(default)]
     pub done: String,
+    /// Any text: read by `services::page_number`, so no value breaks the list.
     #[serde(default)]
-    pub page: Option<i64>,
+    pub page: Option<String>,
 }
 
 pub fn done_text(t: &views::Strings, key: &str) -> Option<&'static str> {
@@ -68,7 +69,7 @@ async fn list(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, 
 
 async fn community(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
     let a = access_for(&state, path.into_inner(), &visit).await?;
-    let page_no = q.page.unwrap_or(1).max(1);
+    let page_no = crate::services::page_number(q.page.as_deref());
     let acc = a.clone();
     let page = state.db(move |c| communities::community_page(c, &acc, page_no)).await?;
     Ok(html(200, views::communities::community(&visit.ctx, &a, &page, page_no, done_text(visit.ctx.t(), &q.done))))
