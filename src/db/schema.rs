@@ -230,6 +230,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    held_mail (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_id -> BigInt,
+        community_id -> BigInt,
+        thread_id -> Nullable<BigInt>,
+        title -> Text,
+        body -> Text,
+        sender -> Text,
+        created_at -> Timestamp,
+        post_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     pages (id) {
         id -> BigInt,
         slug -> Text,
@@ -412,6 +427,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     digests,
     digest_items,
     inbound_mail,
+    held_mail,
     pages,
     page_revisions,
     page_events,

@@ -1,34 +1,70 @@
-//! The portal's own mail addresses. Each carries the member's mail token, so a reply, a
-//! one-click unsubscribe or a bounce is matched to the person without any lookup table:
-//! `reply+TOKEN-POST@domain`, `post+TOKEN-COMMUNITY@domain`, `unsubscribe+TOKEN-COMMUNITY@domain`,
-//! `bounce+TOKEN@domain` (VERP).
+//! The portal's own mail addresses. Each carries a token for one member, one purpose and one
+//! object, so a reply, a new query by mail, a one-click unsubscribe or a bounce is matched to
+//! the person without any lookup table: `reply+TOKEN-THREAD@domain`,
+//! `post+TOKEN-COMMUNITY@domain`, `unsubscribe+TOKEN-COMMUNITY@domain`, `bounce+TOKEN@domain`
+//! (VERP), where TOKEN is `USERID-MAC` and MAC is `services::tokens::mail_mac` for that purpose
+//! and object. Knowing a member's own address gives none of these.
 
+use crate::services::tokens::{self, MailPurpose};
+
+/// A member's token as it appears in an address or link: who, and the MAC that proves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Local {
-    Reply { token: String, post_id: i64 },
-    Post { token: String, community_id: i64 },
-    Unsubscribe { token: String, community_id: i64 },
-    Bounce { token: String },
+pub struct Token {
+    pub user_id: i64,
+    pub mac: String,
 }
 
-pub fn reply(domain: &str, token: &str, post_id: i64) -> String {
+impl Token {
+    /// The token `key` (the member's mail key) gives for this purpose and object.
+    pub fn derive(key: &str, purpose: MailPurpose, user_id: i64, object_id: i64) -> Token {
+        Token { user_id, mac: tokens::mail_mac(key, purpose, user_id, object_id) }
+    }
+
+    pub fn parse(s: &str) -> Option<Token> {
+        let (id, mac) = s.split_once('-')?;
+        let ok = mac.len() == 32 && mac.bytes().all(|b| b.is_ascii_hexdigit()) && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit());
+        if !ok {
+            return None;
+        }
+        Some(Token { user_id: id.parse().ok()?, mac: mac.to_ascii_lowercase() })
+    }
+
+    /// Whether this token was made with `key` for this purpose and object (constant time).
+    pub fn is_valid(&self, key: &str, purpose: MailPurpose, object_id: i64) -> bool {
+        tokens::mail_mac_ok(key, purpose, self.user_id, object_id, &self.mac)
+    }
+}
+
+impl std::fmt::Display for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.user_id, self.mac)
+    }
+}
+
+/// One of our addresses. A reply or post address whose token cannot be read still names its
+/// thread or community (None token), so the message can be held for the member to confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Local {
+    Reply { token: Option<Token>, post_id: i64 },
+    Post { token: Option<Token>, community_id: i64 },
+    Unsubscribe { token: Option<Token>, community_id: i64 },
+    Bounce { token: Option<Token> },
+}
+
+pub fn reply(domain: &str, token: &Token, post_id: i64) -> String {
     format!("reply+{token}-{post_id}@{domain}")
 }
 
-pub fn post(domain: &str, token: &str, community_id: i64) -> String {
+pub fn post(domain: &str, token: &Token, community_id: i64) -> String {
     format!("post+{token}-{community_id}@{domain}")
 }
 
-pub fn unsubscribe(domain: &str, token: &str, community_id: i64) -> String {
+pub fn unsubscribe(domain: &str, token: &Token, community_id: i64) -> String {
     format!("unsubscribe+{token}-{community_id}@{domain}")
 }
 
-pub fn bounce(domain: &str, token: &str) -> String {
+pub fn bounce(domain: &str, token: &Token) -> String {
     format!("bounce+{token}@{domain}")
-}
-
-fn token_ok(t: &str) -> bool {
-    t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Reads one of our addresses; anything else (or another domain) is None.
@@ -39,18 +75,28 @@ pub fn parse(address: &str, domain: &str) -> Option<Local> {
         return None;
     }
     let (kind, rest) = local.split_once('+')?;
-    let rest = rest.to_ascii_lowercase();
-    let with_id = |rest: &str| -> Option<(String, i64)> {
-        let (token, id) = rest.split_once('-')?;
-        token_ok(token).then_some(())?;
-        Some((token.to_string(), id.parse().ok()?))
+    let with_id = |rest: &str| -> Option<(Option<Token>, i64)> {
+        let (token, id) = rest.rsplit_once('-')?;
+        Some((Token::parse(token), id.parse().ok()?))
     };
     match kind.to_ascii_lowercase().as_str() {
-        "reply" => with_id(&rest).map(|(token, post_id)| Local::Reply { token, post_id }),
-        "post" => with_id(&rest).map(|(token, community_id)| Local::Post { token, community_id }),
-        "unsubscribe" => with_id(&rest).map(|(token, community_id)| Local::Unsubscribe { token, community_id }),
-        "bounce" => token_ok(&rest).then(|| Local::Bounce { token: rest.clone() }),
+        "reply" => with_id(rest).map(|(token, post_id)| Local::Reply { token, post_id }),
+        "post" => with_id(rest).map(|(token, community_id)| Local::Post { token, community_id }),
+        "unsubscribe" => with_id(rest).map(|(token, community_id)| Local::Unsubscribe { token, community_id }),
+        "bounce" => Some(Local::Bounce { token: Token::parse(rest) }),
         _ => None,
+    }
+}
+
+/// Shows which of our addresses a message came to without the secret part, for the record.
+pub fn masked(address: &str, domain: &str) -> String {
+    let Some(local) = parse(address, domain) else { return address.to_string() };
+    let who = |t: &Option<Token>| t.as_ref().map(|t| t.user_id.to_string()).unwrap_or_else(|| "?".into());
+    match local {
+        Local::Reply { token, post_id } => format!("reply+{}-…-{post_id}@{domain}", who(&token)),
+        Local::Post { token, community_id } => format!("post+{}-…-{community_id}@{domain}", who(&token)),
+        Local::Unsubscribe { token, community_id } => format!("unsubscribe+{}-…-{community_id}@{domain}", who(&token)),
+        Local::Bounce { token } => format!("bounce+{}-…@{domain}", who(&token)),
     }
 }
 
@@ -80,14 +126,16 @@ mod tests {
 
     #[test]
     fn addresses_round_trip() {
-        let t = "0123456789abcdef0123456789abcdef";
+        let t = Token::derive("0123456789abcdef0123456789abcdef", MailPurpose::Reply, 5, 42);
+        let some = Some(t.clone());
         let d = "solex.example";
-        assert_eq!(parse(&reply(d, t, 42), d), Some(Local::Reply { token: t.into(), post_id: 42 }));
-        assert_eq!(parse(&post(d, t, 7), d), Some(Local::Post { token: t.into(), community_id: 7 }));
-        assert_eq!(parse(&unsubscribe(d, t, 7), d), Some(Local::Unsubscribe { token: t.into(), community_id: 7 }));
-        assert_eq!(parse(&format!("<{}>", bounce(d, t)), d), Some(Local::Bounce { token: t.into() }));
-        assert_eq!(parse(&reply("other.example", t, 1), d), None);
-        assert_eq!(parse(&format!("reply+short-1@{d}"), d), None);
+        assert_eq!(parse(&reply(d, &t, 42), d), Some(Local::Reply { token: some.clone(), post_id: 42 }));
+        assert_eq!(parse(&post(d, &t, 7), d), Some(Local::Post { token: some.clone(), community_id: 7 }));
+        assert_eq!(parse(&unsubscribe(d, &t, 7), d), Some(Local::Unsubscribe { token: some.clone(), community_id: 7 }));
+        assert_eq!(parse(&format!("<{}>", bounce(d, &t)), d), Some(Local::Bounce { token: some }));
+        assert_eq!(parse(&reply("other.example", &t, 1), d), None);
+        assert_eq!(parse(&format!("reply+short-1@{d}"), d), Some(Local::Reply { token: None, post_id: 1 }));
+        assert!(!masked(&reply(d, &t, 42), d).contains(&t.mac));
         assert_eq!(post_of_message_id(&post_message_id(d, 99, 5), d), Some(99));
         assert_eq!(post_of_message_id("<d3.u5@solex.example>", d), None);
     }

@@ -2,21 +2,31 @@
 //! opens a new query; `unsubscribe+` stops list mail; `bounce+` counts hard bounces.
 //! Every message gets an outcome and a reason in the inbound_mail table; nothing panics on
 //! bad input.
+//!
+//! Identity: a message speaks for a member only through the token in the address it came to,
+//! made for that member, that purpose and that thread or community (`mail::address`). The From
+//! header proves nothing (it is recorded, not trusted): a message in a member's name that came
+//! any other way is held and the member, at their own address, is asked to confirm it; mail
+//! from anyone else is refused with its reason recorded, and no notice goes to a From address
+//! nobody has verified.
 
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::mail::address::{self, Local};
+use crate::mail::address::{self, Local, Token};
 use crate::mail::Identity;
-use crate::models::{self, community, inbound, membership, post, role, user};
-use crate::services::accounts::Principal;
+use crate::models::{self, community, inbound, mail_outbox, membership, post, user};
 use crate::services::attachments::Upload;
+use crate::services::mail_identity::{self, Held};
+use crate::services::tokens::MailPurpose;
 use crate::services::{communities, posting};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     Posted { post_id: i64 },
+    /// Held until the member it names confirms it by the link mailed to them.
+    Held,
     Unsubscribed,
     Bounce { hard: bool },
     Refused(String),
@@ -26,12 +36,36 @@ impl Outcome {
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Posted { .. } => "accepted",
+            Outcome::Held => "held for confirmation",
             Outcome::Unsubscribed => "unsubscribed",
             Outcome::Bounce { hard: true } => "hard bounce",
             Outcome::Bounce { hard: false } => "soft bounce",
             Outcome::Refused(_) => "refused",
         }
     }
+}
+
+/// Longest refusal reason kept in inbound_mail (and printed for the MTA).
+pub const MAX_REASON: usize = 300;
+
+/// Text from a message made fit for one log line or one table cell: every control character
+/// (CR, LF, tab, NEL, line and paragraph separators...) becomes a space, and it is cut to `max`
+/// characters, so a folded or CRLF-injected header cannot forge lines or grow without bound.
+pub fn one_line(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c })
+        .take(max + 1)
+        .collect();
+    if out.chars().count() > max {
+        out = out.chars().take(max.saturating_sub(1)).collect::<String>() + "…";
+    }
+    out
+}
+
+/// A reason as it may go into the server log: one line, and no address (anything with an @).
+fn loggable(reason: &str) -> String {
+    one_line(reason, 200).split(' ').map(|w| if w.contains('@') { "[address]" } else { w }).collect::<Vec<_>>().join(" ")
 }
 
 fn first_address(a: Option<&Address>) -> Option<String> {
@@ -64,7 +98,7 @@ pub fn trim_reply(text: &str) -> String {
 fn is_automatic(m: &mail_parser::Message) -> Option<String> {
     if let Some(v) = m.header_raw("Auto-Submitted") {
         if !v.trim().eq_ignore_ascii_case("no") {
-            return Some(format!("automatic message (Auto-Submitted: {})", v.trim()));
+            return Some(format!("automatic message (Auto-Submitted: {})", one_line(v.trim(), 60)));
         }
     }
     if let Some(v) = m.header_raw("Precedence") {
@@ -99,25 +133,113 @@ fn recipients(m: &mail_parser::Message, envelope: Option<&str>) -> Vec<String> {
     out
 }
 
-fn principal(conn: &mut DbConn, u: user::User) -> Result<Principal, AppError> {
-    let roles = role::for_user(conn, u.id)?;
-    Ok(Principal { session_id: 0, user: u, roles })
-}
-
-/// The member a token names, if the message really comes from their confirmed address.
-fn sender_is(conn: &mut DbConn, token: &str, from: &str) -> Result<Result<user::User, String>, AppError> {
-    let Some(u) = user::find_by_mail_token(conn, token)? else { return Ok(Err("unknown address token".into())) };
-    if !u.email.eq_ignore_ascii_case(from) || u.email_verified_at.is_none() {
-        return Ok(Err("the sender is not the member this address belongs to".into()));
-    }
-    Ok(Ok(u))
-}
-
 fn attachments_of(m: &mail_parser::Message) -> Vec<Upload> {
     m.attachments()
         .take(crate::services::attachments::MAX_FILES + 1)
         .map(|a| Upload { filename: a.attachment_name().unwrap_or("attachment").to_string(), bytes: a.contents().to_vec() })
         .collect()
+}
+
+/// The member whose token this is for this purpose and object, if any.
+fn token_member(conn: &mut DbConn, token: &Option<Token>, purpose: MailPurpose, object_id: i64) -> Result<Option<user::User>, AppError> {
+    match token {
+        Some(t) => mail_identity::member_for(conn, t, purpose, object_id),
+        None => Ok(None),
+    }
+}
+
+/// Where a message is meant to go in the portal.
+#[derive(Clone, Copy)]
+enum Target {
+    Thread(i64),
+    Community(i64),
+}
+
+/// Submits a message as `u`, who proved it is theirs with a token of the right purpose.
+fn post_as(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, u: user::User, target: Target, title: String, body: String, uploads: &[Upload]) -> Result<Outcome, AppError> {
+    let (c, thread) = match target {
+        Target::Thread(post_id) => {
+            let Ok(p) = post::find(conn, post_id) else { return Ok(Outcome::Refused("the thread no longer exists".into())) };
+            (community::find(conn, p.community_id)?, Some(p.root_id()))
+        }
+        Target::Community(cid) => match community::find(conn, cid) {
+            Ok(c) => (c, None),
+            Err(_) => return Ok(Outcome::Refused("no such community".into())),
+        },
+    };
+    let who = mail_identity::principal_of(conn, u)?;
+    let access = communities::access(conn, &c.slug, Some(&who))?;
+    if !access.is_member() {
+        return Ok(Outcome::Refused("the sender is not a member of the community".into()));
+    }
+    let input = posting::PostInput { title: if thread.is_some() { String::new() } else { title }, body, ..Default::default() };
+    match posting::submit(conn, &id.domain, files_dir, &access, who.user.id, thread, &input, uploads) {
+        Ok(s) => Ok(Outcome::Posted { post_id: s.post_id }),
+        Err(AppError::Validation(errors)) => Ok(Outcome::Refused(errors.into_values().collect::<Vec<_>>().join(" "))),
+        Err(AppError::NotFound) => Ok(Outcome::Refused("the thread is not open for replies".into())),
+        Err(e) => Err(e),
+    }
+}
+
+/// A message that names a member only by its From header (or a token that is not theirs for
+/// this purpose): held for that member to confirm, if From is a confirmed member who may post
+/// there; refused otherwise. Nothing is mailed to an address that did not prove itself.
+fn hold_or_refuse(conn: &mut DbConn, id: &Identity, sender: &str, target: Target, title: &str, body: &str) -> Result<Outcome, AppError> {
+    const NOT_PROVEN: &str = "not sent through the member's own reply address, and the sender is not a confirmed member who may post there";
+    let Some(u) = user::find_by_email(conn, sender)?.filter(|u| u.is_verified() && u.mail_stopped_at.is_none()) else {
+        return Ok(Outcome::Refused(NOT_PROVEN.into()));
+    };
+    let (c, thread_id) = match target {
+        Target::Thread(post_id) => match post::find(conn, post_id) {
+            Ok(p) if p.status == post::APPROVED => (community::find(conn, p.community_id)?, Some(p.root_id())),
+            _ => return Ok(Outcome::Refused("the thread no longer exists".into())),
+        },
+        Target::Community(cid) => match community::find(conn, cid) {
+            Ok(c) => (c, None),
+            Err(_) => return Ok(Outcome::Refused("no such community".into())),
+        },
+    };
+    let user_id = u.id;
+    let who = mail_identity::principal_of(conn, u)?;
+    if !communities::access(conn, &c.slug, Some(&who))?.is_member() {
+        return Ok(Outcome::Refused(NOT_PROVEN.into()));
+    }
+    if body.trim().is_empty() {
+        return Ok(Outcome::Refused("Write your message.".into()));
+    }
+    let held = Held { community_id: c.id, thread_id, title: if thread_id.is_some() { "" } else { title }, body, sender };
+    if mail_identity::hold(conn, &id.base_url, &who.user, &held)? {
+        tracing::info!(user_id, "inbound mail held for the member to confirm");
+        Ok(Outcome::Held)
+    } else {
+        Ok(Outcome::Refused("too many held messages already wait for this member's confirmation".into()))
+    }
+}
+
+/// A bounce counts only as a delivery-status report (RFC 3464) to a valid bounce token that
+/// names the member's own address as a failed recipient, and (when it returns the headers of
+/// the failed message) names a message the portal really sent to that address.
+fn bounce(conn: &mut DbConn, id: &Identity, m: &mail_parser::Message, token: &Option<Token>) -> Result<Outcome, AppError> {
+    let Some(u) = token_member(conn, token, MailPurpose::Bounce, 0)? else {
+        return Ok(Outcome::Refused("bounce address without a valid token".into()));
+    };
+    let Some(report) = dsn::parse(m) else {
+        return Ok(Outcome::Refused("not a delivery-status report".into()));
+    };
+    let ours: Vec<&dsn::Recipient> = report.recipients.iter().filter(|r| r.names(&u.email)).collect();
+    if ours.is_empty() {
+        return Ok(Outcome::Refused("the report does not name this member's address".into()));
+    }
+    if let Some(mid) = &report.returned_message_id {
+        if !mail_outbox::sent_to(conn, mid, &u.email)? {
+            return Ok(Outcome::Refused("the report names no message sent to this member".into()));
+        }
+    }
+    let hard = ours.iter().any(|r| r.status.starts_with("5."));
+    if hard {
+        user::record_bounce(conn, u.id, id.bounce_threshold, models::now())?;
+    }
+    Ok(Outcome::Bounce { hard })
 }
 
 /// Handles one inbound message and records what became of it.
@@ -136,7 +258,7 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
             return Ok(Outcome::Refused("malformed message: no sender".into()));
         }
         sender = first_address(m.from()).unwrap_or_default();
-        message_id = m.message_id().unwrap_or("").chars().take(200).collect();
+        message_id = m.message_id().unwrap_or("").to_string();
         let ours: Vec<(String, Local)> = recipients(&m, envelope_to)
             .into_iter()
             .filter_map(|r| address::parse(&r, &id.domain).map(|l| (r, l)))
@@ -145,17 +267,7 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
         // Bounces come to bounce+TOKEN whoever the From says.
         if let Some((r, Local::Bounce { token })) = ours.iter().find(|(_, l)| matches!(l, Local::Bounce { .. })).cloned() {
             recipient = r;
-            let text = String::from_utf8_lossy(raw);
-            let hard = text.lines().any(|l| {
-                let l = l.trim().to_lowercase();
-                l.starts_with("status: 5.")
-            });
-            if hard {
-                if let Some(u) = user::find_by_mail_token(conn, &token)? {
-                    user::record_bounce(conn, u.id, id.bounce_threshold, models::now())?;
-                }
-            }
-            return Ok(Outcome::Bounce { hard });
+            return bounce(conn, id, &m, &token);
         }
         if let Some(reason) = is_automatic(&m) {
             return Ok(Outcome::Refused(reason));
@@ -165,100 +277,57 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
         }
         let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
         let body = trim_reply(&text);
+        let title = m.subject().unwrap_or("").trim().to_string();
 
-        let target = ours.first().cloned().or_else(|| {
-            // No address of ours (forwarded, or the client replied to From): follow the thread.
-            let refs: Vec<String> = m
-                .in_reply_to()
-                .as_text_list()
-                .into_iter()
-                .flatten()
-                .map(|s| s.to_string())
-                .chain(references(&m))
-                .collect();
-            refs.iter().find_map(|r| address::post_of_message_id(r, &id.domain)).map(|post_id| (String::new(), Local::Reply { token: String::new(), post_id }))
-        });
-        let Some((r, local)) = target else {
-            return Ok(Outcome::Refused("not addressed to a list address of this portal".into()));
+        let Some((r, local)) = ours.first().cloned() else {
+            // No address of ours (forwarded, or the client replied to From): the thread it
+            // names may be ours, but the message proves no one's identity.
+            let refs: Vec<String> = m.in_reply_to().as_text_list().into_iter().flatten().map(|s| s.to_string()).chain(references(&m)).collect();
+            return match refs.iter().find_map(|r| address::post_of_message_id(r, &id.domain)) {
+                Some(post_id) => hold_or_refuse(conn, id, &sender, Target::Thread(post_id), &title, &body),
+                None => Ok(Outcome::Refused("not addressed to a list address of this portal".into())),
+            };
         };
-        if !r.is_empty() {
-            recipient = r;
-        }
+        recipient = r;
         match local {
             Local::Unsubscribe { token, community_id } => {
-                let u = match sender_is(conn, &token, &sender)? {
-                    Ok(u) => u,
-                    // One-click by mail works from the address the mail went to, nothing else.
-                    Err(reason) => return Ok(Outcome::Refused(reason)),
+                // The token alone is the credential (RFC 8058 one-click); From is not asked for.
+                let Some(u) = token_member(conn, &token, MailPurpose::Unsubscribe, community_id)? else {
+                    return Ok(Outcome::Refused("unsubscribe address without a valid token".into()));
                 };
                 if let Some(mm) = membership::find(conn, community_id, u.id)? {
                     membership::set_delivery(conn, mm.id, "web")?;
                 }
                 Ok(Outcome::Unsubscribed)
             }
-            Local::Reply { token, post_id } => {
-                let u = if token.is_empty() {
-                    match user::find_by_email(conn, &sender)? {
-                        Some(u) if u.email_verified_at.is_some() => u,
-                        _ => return Ok(Outcome::Refused("unknown sender".into())),
-                    }
-                } else {
-                    match sender_is(conn, &token, &sender)? {
-                        Ok(u) => u,
-                        Err(reason) => return Ok(Outcome::Refused(reason)),
-                    }
-                };
-                let Ok(p) = post::find(conn, post_id) else { return Ok(Outcome::Refused("the thread no longer exists".into())) };
-                let c = community::find(conn, p.community_id)?;
-                let who = principal(conn, u)?;
-                let access = communities::access(conn, &c.slug, Some(&who))?;
-                if !access.is_member() {
-                    return Ok(Outcome::Refused("the sender is not a member of the community".into()));
-                }
-                let input = posting::PostInput { body, ..Default::default() };
-                match posting::submit(conn, &id.domain, files_dir, &access, who.user.id, Some(p.root_id()), &input, &attachments_of(&m)) {
-                    Ok(s) => Ok(Outcome::Posted { post_id: s.post_id }),
-                    Err(AppError::Validation(errors)) => Ok(Outcome::Refused(errors.into_values().collect::<Vec<_>>().join(" "))),
-                    Err(AppError::NotFound) => Ok(Outcome::Refused("the thread is not open for replies".into())),
-                    Err(e) => Err(e),
-                }
-            }
-            Local::Post { token, community_id } => {
-                let u = match sender_is(conn, &token, &sender)? {
-                    Ok(u) => u,
-                    Err(reason) => return Ok(Outcome::Refused(reason)),
-                };
-                let Ok(c) = community::find(conn, community_id) else { return Ok(Outcome::Refused("no such community".into())) };
-                let who = principal(conn, u)?;
-                let access = communities::access(conn, &c.slug, Some(&who))?;
-                if !access.is_member() {
-                    return Ok(Outcome::Refused("the sender is not a member of the community".into()));
-                }
-                let title = m.subject().unwrap_or("").trim().to_string();
-                let input = posting::PostInput { title, body, ..Default::default() };
-                match posting::submit(conn, &id.domain, files_dir, &access, who.user.id, None, &input, &attachments_of(&m)) {
-                    Ok(s) => Ok(Outcome::Posted { post_id: s.post_id }),
-                    Err(AppError::Validation(errors)) => Ok(Outcome::Refused(errors.into_values().collect::<Vec<_>>().join(" "))),
-                    Err(e) => Err(e),
-                }
-            }
+            Local::Reply { token, post_id } => match token_member(conn, &token, MailPurpose::Reply, post_id)? {
+                Some(u) => post_as(conn, id, files_dir, u, Target::Thread(post_id), title, body, &attachments_of(&m)),
+                None => hold_or_refuse(conn, id, &sender, Target::Thread(post_id), &title, &body),
+            },
+            Local::Post { token, community_id } => match token_member(conn, &token, MailPurpose::Post, community_id)? {
+                Some(u) => post_as(conn, id, files_dir, u, Target::Community(community_id), title, body, &attachments_of(&m)),
+                None => hold_or_refuse(conn, id, &sender, Target::Community(community_id), &title, &body),
+            },
             Local::Bounce { .. } => unreachable!("handled above"),
         }
     })()?;
+    let outcome = match outcome {
+        Outcome::Refused(r) => Outcome::Refused(one_line(&r, MAX_REASON)),
+        other => other,
+    };
     let reason = match &outcome {
         Outcome::Refused(r) => r.clone(),
         _ => String::new(),
     };
-    if let Outcome::Refused(r) = &outcome {
-        tracing::info!(reason = %r, "inbound mail refused");
-    }
+    // Only the outcome and a one-line reason without addresses reach the log.
+    tracing::info!(outcome = outcome.label(), reason = %loggable(&reason), "inbound mail");
     inbound::record(
         conn,
         &inbound::NewInboundMail {
             received_at: models::now(),
-            sender: &sender,
-            recipient: &recipient,
-            message_id: &message_id,
+            sender: &one_line(&sender, 320),
+            recipient: &one_line(&address::masked(&recipient, &id.domain), 320),
+            message_id: &one_line(&message_id, 200),
             outcome: outcome.label(),
             reason: &reason,
             post_id: match outcome {
@@ -275,6 +344,105 @@ fn references(m: &mail_parser::Message) -> Vec<String> {
         Some(HeaderValue::Text(t)) => vec![t.to_string()],
         Some(HeaderValue::TextList(l)) => l.iter().map(|s| s.to_string()).collect(),
         _ => vec![],
+    }
+}
+
+/// Delivery-status reports (RFC 3464), read from their message/delivery-status part.
+mod dsn {
+    use mail_parser::{MessageParser, MimeHeaders, PartType};
+
+    pub struct Recipient {
+        pub final_recipient: String,
+        pub original_recipient: String,
+        /// The status code, e.g. "5.1.1"; empty when missing or malformed.
+        pub status: String,
+    }
+
+    impl Recipient {
+        pub fn names(&self, email: &str) -> bool {
+            [&self.final_recipient, &self.original_recipient].iter().any(|a| !a.is_empty() && a.eq_ignore_ascii_case(email))
+        }
+    }
+
+    pub struct Report {
+        pub recipients: Vec<Recipient>,
+        /// The Message-ID of the failed message, from its returned copy or headers.
+        pub returned_message_id: Option<String>,
+    }
+
+    /// Header-style field blocks separated by blank lines, with folded lines joined.
+    fn blocks(text: &str) -> Vec<Vec<(String, String)>> {
+        let mut out: Vec<Vec<(String, String)>> = vec![Vec::new()];
+        for line in text.lines() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                if !out.last().is_some_and(Vec::is_empty) {
+                    out.push(Vec::new());
+                }
+            } else if line.starts_with([' ', '\t']) {
+                if let Some((_, v)) = out.last_mut().and_then(|b| b.last_mut()) {
+                    v.push(' ');
+                    v.push_str(line.trim());
+                }
+            } else if let Some((k, v)) = line.split_once(':') {
+                out.last_mut().expect("a block").push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+        }
+        out.retain(|b| !b.is_empty());
+        out
+    }
+
+    fn field<'a>(block: &'a [(String, String)], name: &str) -> &'a str {
+        block.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    /// "rfc822; bob@example.org" -> "bob@example.org".
+    fn address(v: &str) -> String {
+        let a = v.split_once(';').map(|(_, a)| a).unwrap_or(v);
+        a.trim().trim_start_matches('<').trim_end_matches('>').to_lowercase()
+    }
+
+    /// "5.1.1 (user unknown)" -> "5.1.1"; anything not shaped like a status code -> "".
+    fn status(v: &str) -> String {
+        let code = v.split_whitespace().next().unwrap_or("");
+        let parts: Vec<&str> = code.split('.').collect();
+        let ok = parts.len() == 3 && ["2", "4", "5"].contains(&parts[0]) && parts[1..].iter().all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+        if ok { code.to_string() } else { String::new() }
+    }
+
+    fn is(ct: Option<&mail_parser::ContentType>, ctype: &str, subtype: &str) -> bool {
+        ct.is_some_and(|ct| ct.ctype().eq_ignore_ascii_case(ctype) && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case(subtype)))
+    }
+
+    /// The report, if the message is multipart/report; report-type=delivery-status with a
+    /// message/delivery-status part. A text that merely says "Status: 5.1.1" is not one.
+    pub fn parse(m: &mail_parser::Message) -> Option<Report> {
+        let root = m.content_type();
+        if !is(root, "multipart", "report") || !root.and_then(|ct| ct.attribute("report-type")).is_some_and(|t| t.eq_ignore_ascii_case("delivery-status")) {
+            return None;
+        }
+        let status_part = m.parts.iter().find(|p| is(p.content_type(), "message", "delivery-status"))?;
+        let text = String::from_utf8_lossy(status_part.contents());
+        let recipients = blocks(&text)
+            .iter()
+            .skip(1) // the first block is about the message, the others one per recipient
+            .map(|b| Recipient { final_recipient: address(field(b, "final-recipient")), original_recipient: address(field(b, "original-recipient")), status: status(field(b, "status")) })
+            .filter(|r| !r.final_recipient.is_empty())
+            .collect::<Vec<_>>();
+        if recipients.is_empty() {
+            return None;
+        }
+        let returned_message_id = m.parts.iter().find_map(|p| {
+            if let PartType::Message(inner) = &p.body {
+                return inner.message_id().map(|s| format!("<{s}>"));
+            }
+            if is(p.content_type(), "text", "rfc822-headers") {
+                let headers = MessageParser::default().parse_headers(p.contents())?;
+                return headers.message_id().map(|s| format!("<{s}>"));
+            }
+            None
+        });
+        Some(Report { recipients, returned_message_id })
     }
 }
 

@@ -9,8 +9,10 @@ use lettre::Message;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::markdown;
-use crate::mail::{address, Identity};
+use crate::mail::address::{self, Token};
+use crate::mail::Identity;
 use crate::models::{community, digest, mail_outbox::OutboxMail, membership, post, user};
+use crate::services::tokens::MailPurpose;
 use crate::views::mail as bodies;
 
 pub const RAW: &str = "raw";
@@ -41,20 +43,26 @@ fn mailbox(addr: &str) -> Result<Mailbox, AppError> {
     addr.parse().map_err(|e| AppError::BadRequest(format!("bad address {addr}: {e}")))
 }
 
+/// The recipient's one-click unsubscribe link for a community (its token serves nothing else).
+fn unsubscribe_url(id: &Identity, c: &community::Community, u: &user::User, key: &str) -> String {
+    format!("{}/unsubscribe/{}/{}", id.base_url, Token::derive(key, MailPurpose::Unsubscribe, u.id, c.id), c.slug)
+}
+
 /// List headers (RFC 2369, RFC 8058 one-click unsubscribe) for one recipient.
-fn list_headers(b: MessageBuilder, id: &Identity, c: &community::Community, token: &str) -> MessageBuilder {
-    let unsubscribe_url = format!("{}/unsubscribe/{token}/{}", id.base_url, c.slug);
+fn list_headers(b: MessageBuilder, id: &Identity, c: &community::Community, u: &user::User, key: &str) -> MessageBuilder {
+    let unsubscribe_url = unsubscribe_url(id, c, u, key);
+    let unsubscribe_to = address::unsubscribe(&id.domain, &Token::derive(key, MailPurpose::Unsubscribe, u.id, c.id), c.id);
     let b = header(b, "List-Id", format!("\"{}\" <{}.{}>", c.name.replace('"', "'"), c.slug, id.domain));
-    let b = header(b, "List-Unsubscribe", format!("<mailto:{}?subject=unsubscribe>, <{unsubscribe_url}>", address::unsubscribe(&id.domain, token, c.id)));
+    let b = header(b, "List-Unsubscribe", format!("<mailto:{unsubscribe_to}?subject=unsubscribe>, <{unsubscribe_url}>"));
     let b = header(b, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into());
-    let b = header(b, "List-Post", format!("<mailto:{}>", address::post(&id.domain, token, c.id)));
+    let b = header(b, "List-Post", format!("<mailto:{}>", address::post(&id.domain, &Token::derive(key, MailPurpose::Post, u.id, c.id), c.id)));
     let b = header(b, "List-Archive", format!("<{}/c/{}>", id.base_url, c.slug));
     header(b, "Precedence", "list".into())
 }
 
-fn footer<'a>(id: &'a Identity, c: &'a community::Community, u: &'a user::User, token: &'a str, web_url: &'a str, urls: &'a mut (String, String)) -> bodies::ListFooter<'a> {
+fn footer<'a>(id: &'a Identity, c: &'a community::Community, u: &'a user::User, key: &str, web_url: &'a str, urls: &'a mut (String, String)) -> bodies::ListFooter<'a> {
     urls.0 = format!("{}/profile#delivery", id.base_url);
-    urls.1 = format!("{}/unsubscribe/{token}/{}", id.base_url, c.slug);
+    urls.1 = unsubscribe_url(id, c, u, key);
     bodies::ListFooter {
         lang: &u.language,
         community: &c.name,
@@ -81,8 +89,8 @@ fn member_wanting(conn: &mut DbConn, community_id: i64, user_id: i64, delivery: 
     if m.status != membership::ACTIVE || m.delivery != delivery {
         return Ok(None);
     }
-    let token = u.mail_token.clone().ok_or_else(|| AppError::Internal("member without a mail token".into()))?;
-    Ok(Some((u, token)))
+    let key = u.mail_token.clone().ok_or_else(|| AppError::Internal("member without a mail key".into()))?;
+    Ok(Some((u, key)))
 }
 
 /// Builds the message for one outbox row; None when there is nothing to send any more.
@@ -100,7 +108,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             if p.status != post::APPROVED {
                 return Ok(None);
             }
-            let Some((u, token)) = member_wanting(conn, p.community_id, user_id, "each")? else { return Ok(None) };
+            let Some((u, key)) = member_wanting(conn, p.community_id, user_id, "each")? else { return Ok(None) };
             let c = community::find(conn, p.community_id)?;
             let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
             let author = user::find(conn, p.author_id)?.name;
@@ -108,14 +116,14 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let subject = if p.is_query() { format!("[{}] {}", c.name, p.title) } else { format!("Re: [{}] {}", c.name, root.title) };
             let (text, html) = bodies::post_core(&u.language, &author, &markdown::html_to_plain(&p.body_html), &p.body_html, &thread_url);
             let mut urls = (String::new(), String::new());
-            let body = bodies::list_mail(subject, &text, &html, &footer(id, &c, &u, &token, &thread_url, &mut urls));
-            let mut b = list_headers(base.to(mailbox(&u.email)?), id, &c, &token);
-            b = b.reply_to(mailbox(&address::reply(&id.domain, &token, root.id))?);
+            let body = bodies::list_mail(subject, &text, &html, &footer(id, &c, &u, &key, &thread_url, &mut urls));
+            let mut b = list_headers(base.to(mailbox(&u.email)?), id, &c, &u, &key);
+            b = b.reply_to(mailbox(&address::reply(&id.domain, &Token::derive(&key, MailPurpose::Reply, u.id, root.id), root.id))?);
             if !p.is_query() {
                 let parent = address::post_message_id(&id.domain, root.id, u.id);
                 b = b.in_reply_to(parent.clone()).references(parent);
             }
-            b = b.envelope(envelope(&id.domain, &token, &u.email)?);
+            b = b.envelope(envelope(&id.domain, &key, &u)?);
             Ok(Some(finish(b, body)?))
         }
         DIGEST => {
@@ -130,12 +138,12 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
                     s
                 }
             };
-            let Some((u, token)) = member_wanting(conn, shared.community.id, user_id, &shared.audience)? else { return Ok(None) };
+            let Some((u, key)) = member_wanting(conn, shared.community.id, user_id, &shared.audience)? else { return Ok(None) };
             let c = &shared.community;
             let web_url = format!("{}/c/{}", id.base_url, c.slug);
             let mut urls = (String::new(), String::new());
-            let body = bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer(id, c, &u, &token, &web_url, &mut urls));
-            let b = list_headers(base.to(mailbox(&u.email)?), id, c, &token).envelope(envelope(&id.domain, &token, &u.email)?);
+            let body = bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer(id, c, &u, &key, &web_url, &mut urls));
+            let b = list_headers(base.to(mailbox(&u.email)?), id, c, &u, &key).envelope(envelope(&id.domain, &key, &u)?);
             Ok(Some(finish(b, body)?))
         }
         NOTICE => {
@@ -150,8 +158,8 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let status = crate::views::communities::status_label(t, &p.status);
             let body = bodies::notice(&u.language, &u.name, &title, status, &p.moderator_note, &format!("{}/my/posts#post-{}", id.base_url, p.id));
             let mut b = base.to(mailbox(&u.email)?);
-            if let Some(token) = &u.mail_token {
-                b = b.envelope(envelope(&id.domain, token, &u.email)?);
+            if let Some(key) = &u.mail_token {
+                b = b.envelope(envelope(&id.domain, key, &u)?);
             }
             Ok(Some(finish(header(b, "Auto-Submitted", "auto-generated".into()), body)?))
         }
@@ -160,8 +168,9 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
 }
 
 /// Bounces come back to a per-recipient address (VERP), so each one names its member.
-fn envelope(domain: &str, token: &str, to: &str) -> Result<lettre::address::Envelope, AppError> {
-    let from: lettre::Address = address::bounce(domain, token).parse().map_err(|e| AppError::Internal(format!("bounce address: {e}")))?;
+fn envelope(domain: &str, key: &str, u: &user::User) -> Result<lettre::address::Envelope, AppError> {
+    let to = u.email.as_str();
+    let from: lettre::Address = address::bounce(domain, &Token::derive(key, MailPurpose::Bounce, u.id, 0)).parse().map_err(|e| AppError::Internal(format!("bounce address: {e}")))?;
     let to: lettre::Address = to.parse().map_err(|e| AppError::BadRequest(format!("bad address {to}: {e}")))?;
     lettre::address::Envelope::new(Some(from), vec![to]).map_err(|e| AppError::Internal(e.to_string()))
 }

@@ -138,3 +138,15 @@ pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str) -> QueryResult<usize
 pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
     mail_outbox::table.filter(mail_outbox::status.eq(status)).count().get_result(conn)
 }
+
+/// Whether the portal sent (or tried to send) the message with this Message-ID to `recipient`:
+/// a bounce counts only for mail we really sent to that address.
+pub fn sent_to(conn: &mut DbConn, message_id: &str, recipient: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        mail_outbox::table
+            .filter(mail_outbox::message_id.eq(message_id))
+            .filter(mail_outbox::recipient.eq(recipient))
+            .filter(mail_outbox::status.ne(QUEUED).or(mail_outbox::attempts.gt(0))),
+    ))
+    .get_result(conn)
+}

@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod audit;
 pub mod community;
 pub mod digest;
+pub mod held_mail;
 pub mod inbound;
 pub mod mail_outbox;
 pub mod membership;

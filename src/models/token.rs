@@ -1,4 +1,5 @@
-//! One-time tokens mailed to a member: email verification and password reset.
+//! One-time tokens mailed to a member: email verification, password reset, and confirming a
+//! message held because it came by mail without the member's reply token.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,6 +9,8 @@ use crate::db::DbConn;
 
 pub const VERIFY_EMAIL: &str = "verify_email";
 pub const RESET_PASSWORD: &str = "reset_password";
+/// Confirms a message that came by mail in a member's name without their reply token.
+pub const CONFIRM_MAIL: &str = "confirm_mail";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = account_tokens)]

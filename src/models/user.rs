@@ -18,7 +18,8 @@ pub struct User {
     pub language: String,
     pub email_verified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
-    /// Secret in this person's unsubscribe, reply and bounce addresses.
+    /// This person's private mail key (random, never itself in an address or link): the
+    /// tokens in their reply, post, unsubscribe and bounce addresses are MACs made with it.
     pub mail_token: Option<String>,
     pub bounce_count: i32,
     /// Set when mail stopped after repeated hard bounces.
@@ -105,19 +106,16 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
-pub fn find_by_mail_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
-    users::table
-        .filter(users::mail_token.eq(token))
-        .select(User::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Gives an older account its mail token.
 pub fn set_mail_token(conn: &mut DbConn, id: i64, token: &str) -> QueryResult<usize> {
     diesel::update(users::table.find(id).filter(users::mail_token.is_null()))
         .set(users::mail_token.eq(token))
         .execute(conn)
+}
+
+/// A new mail key: every address and link made with the old one stops working.
+pub fn rotate_mail_key(conn: &mut DbConn, id: i64, key: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::mail_token.eq(key)).execute(conn)
 }
 
 /// Counts a hard bounce; stops mail once `threshold` is reached. Returns the new count.

@@ -162,7 +162,7 @@ pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result
 }
 
 /// Checks a mailed link: unknown, used and expired links each get their own message.
-fn live_token(conn: &mut DbConn, purpose: &str, secret: &str) -> Result<token::AccountToken, AppError> {
+pub(crate) fn live_token(conn: &mut DbConn, purpose: &str, secret: &str) -> Result<token::AccountToken, AppError> {
     let t = token::find(conn, purpose, &tokens::hash_token(secret.trim()))?
         .ok_or_else(|| AppError::BadRequest("This link is not valid. Check that you copied all of it.".into()))?;
     if t.used_at.is_some() {

@@ -6,6 +6,7 @@ pub mod communities;
 pub mod deliver;
 pub mod digests;
 pub mod knowledge;
+pub mod mail_identity;
 pub mod moderate;
 pub mod posting;
 pub mod registry;

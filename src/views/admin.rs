@@ -78,6 +78,10 @@ pub fn user(
             dt { (t.field_state) } dd { (u.state) " " (u.district) }
             dt { (t.col_verified) } dd { (if u.is_verified() { t.yes } else { t.no }) }
         }
+        form method="post" action={ "/admin/users/" (u.id) "/mail-links/reset" } {
+            (csrf_field(ctx))
+            button.secondary type="submit" { (t.admin_reset_mail_links) }
+        }
         h2 { (t.col_roles) }
         ul.grants {
             li { (t.role_member) }

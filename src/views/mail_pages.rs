@@ -9,6 +9,7 @@ use crate::models::digest::Digest;
 use crate::models::membership::{Membership, DELIVERY_MODES};
 use crate::services::communities::Access;
 use crate::services::digests::{DigestEdit, DigestView};
+use crate::services::mail_identity::HeldView;
 
 pub fn delivery_label(t: &super::Strings, mode: &str) -> &'static str {
     match mode {
@@ -54,8 +55,36 @@ pub fn delivery_settings(ctx: &Ctx, rows: &[(Membership, Community)], stopped: b
                     button type="submit" { (t.save) }
                 }
             }
+            form method="post" action="/profile/mail-links/reset" {
+                (csrf_field(ctx))
+                p.meta { (t.reset_mail_links_help) }
+                button.secondary type="submit" { (t.reset_mail_links) }
+            }
         }
     }
+}
+
+/// The page behind a confirmation link: the held message as it came, and one button (a POST
+/// with CSRF) that sends it to the moderators. Opening the page changes nothing.
+pub fn held(ctx: &Ctx, secret: &str, v: &HeldView, sent: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.held_heading, html! {
+        h1 { (t.held_heading) }
+        @if sent {
+            (notice(t.held_sent))
+        } @else {
+            p { (t.held_intro) }
+        }
+        p.meta { (v.community.name) @if let Some(title) = &v.thread_title { " · " (title) } }
+        @if !v.held.title.is_empty() { h2 { (v.held.title) } }
+        pre.held-body style="white-space: pre-wrap" { (v.held.body) }
+        @if !sent {
+            form method="post" action={ "/mail/confirm/" (secret) } {
+                (csrf_field(ctx))
+                button type="submit" { (t.held_send) }
+            }
+        }
+    })
 }
 
 pub fn unsubscribe(ctx: &Ctx, token: &str, c: &Community, current: &str, changed: bool) -> Markup {

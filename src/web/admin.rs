@@ -15,6 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}", web::get().to(user))
         .route("/admin/users/{id}/grants", web::post().to(grant))
         .route("/admin/grants/{id}/revoke", web::post().to(revoke))
+        .route("/admin/users/{id}/mail-links/reset", web::post().to(reset_mail_links))
         .route("/admin/audit", web::get().to(audit));
 }
 
@@ -59,6 +60,14 @@ async fn revoke(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path
     let grant_id = path.into_inner();
     let actor = admin.principal.user.id;
     let user_id = state.db(move |c| roles::revoke(c, actor, grant_id)).await?;
+    Ok(see_other(&format!("/admin/users/{user_id}")))
+}
+
+/// Rotates the member's mail key (audited): addresses and links in mail already sent stop working.
+async fn reset_mail_links(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let user_id = path.into_inner();
+    let actor = admin.principal.user.id;
+    state.db(move |c| crate::services::mail_identity::reset_links(c, actor, user_id)).await?;
     Ok(see_other(&format!("/admin/users/{user_id}")))
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
 use crate::mail::{self, ingest};
-use crate::services::communities;
+use crate::services::{communities, mail_identity};
 use crate::services::digests::{self, DigestEdit};
 use crate::views;
 use crate::web::communities::access_for;
@@ -16,6 +16,9 @@ use crate::web::{html, see_other, AppState};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/profile/delivery", web::post().to(set_delivery))
         .route("/profile/resume-mail", web::post().to(resume_mail))
+        .route("/profile/mail-links/reset", web::post().to(reset_mail_links))
+        .route("/mail/confirm/{token}", web::get().to(held_page))
+        .route("/mail/confirm/{token}", web::post().to(confirm_held))
         .route("/unsubscribe/{token}/{slug}", web::get().to(unsubscribe_page))
         .route("/unsubscribe/{token}/{slug}", web::post().to(unsubscribe))
         .route("/unsubscribe/{token}/{slug}/mode", web::post().to(unsubscribe_mode))
@@ -53,6 +56,36 @@ async fn resume_mail(state: web::Data<AppState>, member: Member, _f: CsrfForm<Em
     let uid = member.principal.user.id;
     state.db(move |c| communities::resume_mail(c, uid)).await?;
     Ok(see_other("/profile?saved=1#delivery"))
+}
+
+async fn reset_mail_links(state: web::Data<AppState>, member: Member, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let uid = member.principal.user.id;
+    state.db(move |c| mail_identity::reset_links(c, uid, uid)).await?;
+    Ok(see_other("/profile?saved=1#delivery"))
+}
+
+/// A member's message that came by mail without their reply token: shown, not posted.
+async fn held_page(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let secret = path.into_inner();
+    let s2 = secret.clone();
+    let v = state.db(move |c| mail_identity::view_held(c, &s2)).await?;
+    Ok(html(200, views::mail_pages::held(&visit.ctx, &secret, &v, false)))
+}
+
+/// The link (single use, stored hashed) is the credential, as for a password reset; the form
+/// carries CSRF so no other site can submit it.
+async fn confirm_held(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let secret = path.into_inner();
+    let (s2, domain, dir) = (secret.clone(), state.config.mail_domain.clone(), state.config.attachments_dir.clone());
+    let v = state
+        .db(move |c| {
+            let v = mail_identity::view_held(c, &s2)?;
+            mail_identity::confirm_held(c, &domain, &dir, &s2)?;
+            Ok::<_, AppError>(v)
+        })
+        .await?;
+    state.wake_mailer();
+    Ok(html(200, views::mail_pages::held(&visit.ctx, &secret, &v, true)))
 }
 
 async fn unsubscribe_page(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
