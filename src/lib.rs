@@ -78,6 +78,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         mail_wake,
         metrics: Default::default(),
         limiter: Default::default(),
+        passwords: Default::default(),
         search,
         search_wake,
         pages: Default::default(),

@@ -49,8 +49,10 @@ fn a_moderator_distils_a_thread_into_a_published_page() {
         solex::models::post::queue(&mut conn, 1, &["pending"], Some(false), 10).unwrap()[0].0.id
     };
     decide(&w, &w.moderator, reply, &[("action", "approve")]);
-    // Bob prefers not to be named.
+    // Bob prefers not to be named; Alice agrees to be.
     let r = w.bob.submit("/profile", "/profile", &[("name", "Bob Bhatt"), ("organisation", "Howrah Foundry Association"), ("language", "en")]);
+    assert_eq!(r.status, 303);
+    let r = w.alice.submit("/profile", "/profile", &[("name", "Alice Ahuja"), ("language", "en"), ("credit_consent", "on")]);
     assert_eq!(r.status, 303);
 
     assert!(w.moderator.get(&format!("/c/{}/t/{id}", w.slug)).body.contains(&format!("/kb/new?thread={id}")), "the thread offers the builder");

@@ -210,6 +210,21 @@ where
     }
 }
 
+/// Key of the transaction lock around changes to who administers the portal.
+const ADMINS_LOCK: i64 = 0x736f_6c65_7801;
+
+/// Inside a `write_tx`: serialises changes to the set of administrators, so that "is this the
+/// last administrator?" and the change that follows are one step. On PostgreSQL two
+/// transactions could both see two administrators and each remove one; a transaction-scoped
+/// advisory lock makes the second wait for the first to commit. SQLite's `BEGIN IMMEDIATE`
+/// already lets one writer in at a time.
+pub fn lock_admins(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    match conn {
+        DbConn::Pg(c) => c.batch_execute(&format!("SELECT pg_advisory_xact_lock({ADMINS_LOCK})")),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
 /// Rolls back if the closure panics, so a pooled connection never keeps an open transaction.
 struct RollbackGuard<'a> {
     conn: Option<&'a mut DbConn>,

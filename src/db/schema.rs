@@ -18,6 +18,8 @@ diesel::table! {
         bounce_count -> Integer,
         mail_stopped_at -> Nullable<Timestamp>,
         credit_consent -> Bool,
+        credit_consent_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -394,6 +396,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    security_events (id) {
+        id -> BigInt,
+        kind -> Text,
+        user_id -> Nullable<BigInt>,
+        address -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(page_revisions -> pages (page_id));
 diesel::joinable!(page_links -> pages (from_page));
@@ -418,6 +431,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     communities,
     role_grants,
     audit_log,
+    security_events,
     mail_outbox,
     memberships,
     posts,

@@ -102,6 +102,7 @@ pub fn recipients(conn: &mut DbConn, community_id: i64, delivery: &str) -> Query
         .filter(memberships::status.eq(ACTIVE))
         .filter(memberships::delivery.eq(delivery))
         .filter(users::mail_stopped_at.is_null())
+        .filter(users::disabled_at.is_null())
         .filter(users::email_verified_at.is_not_null())
         .order(users::id.asc())
         .select((users::id, users::email))

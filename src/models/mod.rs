@@ -14,6 +14,7 @@ pub mod page;
 pub mod post;
 pub mod registry;
 pub mod search_outbox;
+pub mod security_event;
 pub mod role;
 pub mod session;
 pub mod token;

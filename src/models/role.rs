@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{communities, role_grants};
+use crate::db::schema::{communities, role_grants, users};
 use crate::db::DbConn;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +176,16 @@ pub fn find_same(
 
 pub fn count_role(conn: &mut DbConn, role: Role) -> QueryResult<i64> {
     role_grants::table.filter(role_grants::role.eq(role.as_str())).count().get_result(conn)
+}
+
+/// Holders of a role whose accounts are not disabled (who can still use it).
+pub fn count_enabled(conn: &mut DbConn, role: Role) -> QueryResult<i64> {
+    role_grants::table
+        .inner_join(users::table.on(users::id.eq(role_grants::user_id)))
+        .filter(role_grants::role.eq(role.as_str()))
+        .filter(users::disabled_at.is_null())
+        .count()
+        .get_result(conn)
 }
 
 /// Every focal-point grant (state "" is national).

@@ -38,6 +38,7 @@ pub fn find_live(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> Que
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(now))
+        .filter(users::disabled_at.is_null())
         .select((Session::as_select(), User::as_select()))
         .first(conn)
         .optional()
@@ -66,4 +67,9 @@ pub fn list_for_user(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> Que
         .order(sessions::last_seen_at.desc())
         .select(Session::as_select())
         .load(conn)
+}
+
+/// Ends every session of a person but one (the one they are using).
+pub fn delete_others(conn: &mut DbConn, user_id: i64, keep: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::id.ne(keep))).execute(conn)
 }

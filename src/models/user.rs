@@ -26,11 +26,24 @@ pub struct User {
     pub mail_stopped_at: Option<NaiveDateTime>,
     /// May be named as a contributor on knowledge pages.
     pub credit_consent: bool,
+    /// When this person answered whether to be named; None until they chose.
+    pub credit_consent_at: Option<NaiveDateTime>,
+    /// Set while an administrator has disabled the account.
+    pub disabled_at: Option<NaiveDateTime>,
 }
 
 impl User {
     pub fn is_verified(&self) -> bool {
         self.email_verified_at.is_some()
+    }
+
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
+    }
+
+    /// Console-made accounts have no password until their owner sets one.
+    pub fn has_password(&self) -> bool {
+        !self.password_hash.is_empty()
     }
 }
 
@@ -63,8 +76,12 @@ pub struct Profile {
     pub credit_consent: bool,
 }
 
+/// New accounts are not named as contributors until their owner says so.
 pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<i64> {
-    diesel::insert_into(users::table).values(new).returning(users::id).get_result(conn)
+    diesel::insert_into(users::table)
+        .values((new, users::credit_consent.eq(false)))
+        .returning(users::id)
+        .get_result(conn)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
@@ -135,4 +152,16 @@ pub fn resume_mail(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((users::bounce_count.eq(0), users::mail_stopped_at.eq(None::<NaiveDateTime>)))
         .execute(conn)
+}
+
+/// Records this person's answer to "may we name you as a contributor?".
+pub fn set_credit_consent(conn: &mut DbConn, id: i64, consent: bool, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::credit_consent.eq(consent), users::credit_consent_at.eq(Some(at))))
+        .execute(conn)
+}
+
+/// Disables (Some) or enables (None) an account.
+pub fn set_disabled(conn: &mut DbConn, id: i64, at: Option<NaiveDateTime>) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::disabled_at.eq(at)).execute(conn)
 }

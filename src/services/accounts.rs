@@ -4,7 +4,7 @@ use chrono::Duration;
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
-use crate::models::{self, audit, role, session, token, user};
+use crate::models::{self, audit, role, security_event, session, token, user};
 use crate::services::{passwords, tokens};
 use crate::views::mail as mail_views;
 use crate::{mail, vocab};
@@ -29,6 +29,9 @@ pub struct Registration {
     pub role_title: String,
     #[serde(default)]
     pub language: String,
+    /// The sign-up checkbox "name me as a contributor"; unticked unless the person ticks it.
+    #[serde(default)]
+    pub credit_consent: Option<String>,
 }
 
 pub fn normalise_email(email: &str) -> String {
@@ -100,7 +103,14 @@ fn send_verification(conn: &mut DbConn, base_url: &str, u: &user::User) -> diese
     Ok(())
 }
 
-pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result<i64, AppError> {
+/// A sign-up that passed every check that needs no database, waiting for its password hash.
+pub struct CheckedRegistration {
+    email: String,
+    profile: user::Profile,
+}
+
+/// Checks the form; the password is hashed next, outside any database connection.
+pub fn check_registration(reg: &Registration) -> Result<CheckedRegistration, AppError> {
     let email = normalise_email(&reg.email);
     let mut errors = FieldErrors::new();
     check_email(&email, &mut errors);
@@ -112,30 +122,36 @@ pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result
             district: reg.district.clone(),
             role_title: reg.role_title.clone(),
             language: reg.language.clone(),
-            credit_consent: true,
+            credit_consent: reg.credit_consent.is_some(),
         },
         &mut errors,
     );
     if let Some(msg) = passwords::weakness(&reg.password, &email) {
         errors.insert("password", msg);
     }
-    if !errors.contains_key("email") && user::find_by_email(conn, &email)?.is_some() {
-        errors.insert(
-            "email",
-            "An account with this email address already exists. Sign in, or reset your password.".into(),
-        );
-    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    // Hash outside the transaction: it takes tens of milliseconds and needs no lock.
-    let hash = passwords::hash(&reg.password)?;
+    Ok(CheckedRegistration { email, profile })
+}
+
+/// Opens the account, or, when the address already has one, tells its owner by mail. The
+/// person at the form gets the same answer either way ("check your mail"), so the form does
+/// not reveal which addresses have accounts.
+pub fn register_checked(conn: &mut DbConn, base_url: &str, reg: &CheckedRegistration, hash: &str) -> Result<(), AppError> {
     let result = write_tx(conn, |c| {
+        if let Some(owner) = user::find_by_email(c, &reg.email)? {
+            let link = format!("{base_url}/password/forgot");
+            let m = mail_views::already_registered(&owner.language, &owner.name, &link);
+            mail::enqueue(c, base_url, &owner.email, &m.subject, &m.text, &m.html)?;
+            return Ok(());
+        }
+        let profile = &reg.profile;
         let id = user::insert(
             c,
             &user::NewUser {
-                email: &email,
-                password_hash: &hash,
+                email: &reg.email,
+                password_hash: hash,
                 name: &profile.name,
                 organisation: &profile.organisation,
                 state: &profile.state,
@@ -147,18 +163,27 @@ pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result
                 mail_token: Some(&tokens::mail_token()),
             },
         )?;
+        // The sign-up form asked; the answer (ticked or not) is this person's choice.
+        user::set_credit_consent(c, id, profile.credit_consent, models::now())?;
         let u = user::find(c, id)?;
         send_verification(c, base_url, &u)?;
-        Ok::<_, AppError>(id)
+        Ok::<_, AppError>(())
     });
     match result {
-        // Two sign-ups with one address at once: the unique index decides, the loser is told.
+        // Two sign-ups with one address at once: the unique index decides; both get the same answer.
         Err(AppError::Db(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ))) => Err(AppError::field("email", "An account with this email address already exists.")),
+        ))) => Ok(()),
         other => other,
     }
+}
+
+/// Registration in one call, for the console and tests (the web form hashes outside the pool).
+pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result<(), AppError> {
+    let checked = check_registration(reg)?;
+    let hash = passwords::hash(&reg.password)?;
+    register_checked(conn, base_url, &checked, &hash)
 }
 
 /// Checks a mailed link: unknown, used and expired links each get their own message.
@@ -203,26 +228,53 @@ pub struct SignedIn {
     pub user: user::User,
 }
 
-/// Checks the password and opens a new session (a new token, so a planted cookie is useless).
-pub fn sign_in(
+/// Step one of signing in (a short use of a connection): the account behind the address.
+pub fn find_for_sign_in(conn: &mut DbConn, email: &str) -> Result<Option<user::User>, AppError> {
+    Ok(user::find_by_email(conn, &normalise_email(email))?)
+}
+
+/// Where a sign-in comes from, for the security log.
+pub struct Attempt<'a> {
+    pub user_agent: &'a str,
+    pub address: &'a str,
+}
+
+fn security_event(conn: &mut DbConn, kind: &str, user_id: Option<i64>, address: &str, detail: &str) -> diesel::QueryResult<()> {
+    let address: String = address.chars().take(64).collect();
+    security_event::insert(
+        conn,
+        &security_event::NewSecurityEvent { kind, user_id, address: &address, detail, created_at: models::now() },
+    )?;
+    Ok(())
+}
+
+/// Step three of signing in, after the password was checked outside the pool (step two):
+/// writes the outcome to the security log and, for a right password, opens a new session
+/// (a new token, so a planted cookie is useless).
+pub fn finish_sign_in(
     conn: &mut DbConn,
     base_url: &str,
-    email: &str,
-    password: &str,
-    user_agent: &str,
+    account: Option<user::User>,
+    password_ok: bool,
+    attempt: &Attempt,
     session_days: i64,
 ) -> Result<SignedIn, AppError> {
-    let email = normalise_email(email);
     let wrong = || AppError::field("password", "The email address or password is not right.");
-    let Some(u) = user::find_by_email(conn, &email)? else {
-        passwords::verify_dummy(password);
+    let Some(u) = account else {
+        security_event(conn, security_event::SIGN_IN_FAILED, None, attempt.address, "unknown account")?;
         return Err(wrong());
     };
-    if !passwords::verify(password, &u.password_hash) {
+    if !password_ok {
+        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "wrong password")?;
         return Err(wrong());
     }
+    if u.is_disabled() {
+        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "account disabled")?;
+        return Err(AppError::field("email", "This account has been disabled. Ask an administrator."));
+    }
     if !u.is_verified() {
-        resend_verification(conn, base_url, &email)?;
+        resend_verification(conn, base_url, &u.email)?;
+        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "address not confirmed")?;
         return Err(AppError::field(
             "email",
             "Please confirm your email address first: we have sent you a new link.",
@@ -230,7 +282,7 @@ pub fn sign_in(
     }
     let secret = tokens::random_token();
     let now = models::now();
-    let agent: String = user_agent.chars().take(200).collect();
+    let agent: String = attempt.user_agent.chars().take(200).collect();
     write_tx(conn, |c| {
         session::delete_expired(c, now)?;
         session::insert(
@@ -244,9 +296,24 @@ pub fn sign_in(
                 expires_at: now + Duration::days(session_days),
             },
         )?;
+        security_event(c, security_event::SIGN_IN, Some(u.id), attempt.address, "")?;
         Ok::<_, AppError>(())
     })?;
     Ok(SignedIn { token: secret, user: u })
+}
+
+/// Signing in in one call, for the console and tests (the web form checks outside the pool).
+pub fn sign_in(
+    conn: &mut DbConn,
+    base_url: &str,
+    email: &str,
+    password: &str,
+    user_agent: &str,
+    session_days: i64,
+) -> Result<SignedIn, AppError> {
+    let account = find_for_sign_in(conn, email)?;
+    let ok = passwords::check(password, account.as_ref().map(|u| u.password_hash.as_str()));
+    finish_sign_in(conn, base_url, account, ok, &Attempt { user_agent, address: "" }, session_days)
 }
 
 /// The signed-in person behind a session cookie, with their roles.
@@ -312,24 +379,72 @@ pub fn check_reset_link(conn: &mut DbConn, secret: &str) -> Result<user::User, A
     Ok(user::find(conn, t.user_id)?)
 }
 
-/// Sets a new password from a reset link and signs the account out everywhere.
-pub fn reset_password(conn: &mut DbConn, secret: &str, password: &str) -> Result<i64, AppError> {
-    let u = check_reset_link(conn, secret)?;
-    if let Some(msg) = passwords::weakness(password, &u.email) {
-        return Err(AppError::field("password", msg));
+/// Checks a new password against the rules, before it is hashed.
+pub fn check_new_password(password: &str, email: &str) -> Result<(), AppError> {
+    match passwords::weakness(password, email) {
+        Some(msg) => Err(AppError::field("password", msg)),
+        None => Ok(()),
     }
-    let hash = passwords::hash(password)?;
+}
+
+/// Sets a new password (already hashed, outside the pool) from a reset link and signs the
+/// account out everywhere.
+pub fn reset_password_hashed(conn: &mut DbConn, secret: &str, hash: &str, address: &str) -> Result<i64, AppError> {
     write_tx(conn, |c| {
         let t = live_token(c, token::RESET_PASSWORD, secret)?;
         if !token::consume(c, t.id, models::now())? {
             return Err(AppError::BadRequest("This link has already been used.".into()));
         }
-        user::set_password_hash(c, t.user_id, &hash)?;
+        user::set_password_hash(c, t.user_id, hash)?;
         // The link came to this mailbox (or from the administrator's console), which proves it.
         user::mark_verified(c, t.user_id, models::now())?;
         session::delete_for_user(c, t.user_id)?;
+        security_event(c, security_event::PASSWORD_RESET, Some(t.user_id), address, "")?;
         Ok(t.user_id)
     })
+}
+
+/// Reset in one call, for the console and tests.
+pub fn reset_password(conn: &mut DbConn, secret: &str, password: &str) -> Result<i64, AppError> {
+    let u = check_reset_link(conn, secret)?;
+    check_new_password(password, &u.email)?;
+    let hash = passwords::hash(password)?;
+    reset_password_hashed(conn, secret, &hash, "")
+}
+
+/// Step one of changing a password: a wrong current password is logged and refused. The
+/// check itself ran outside the pool.
+pub fn refuse_password_change(conn: &mut DbConn, user_id: i64, address: &str) -> Result<(), AppError> {
+    security_event(conn, security_event::PASSWORD_CHANGE_FAILED, Some(user_id), address, "wrong current password")?;
+    Err(AppError::field("current_password", "Your current password is not right."))
+}
+
+/// Sets the new password (hashed outside the pool), ends every other session of this person
+/// and tells them by mail.
+pub fn change_password_hashed(
+    conn: &mut DbConn,
+    base_url: &str,
+    user_id: i64,
+    keep_session: i64,
+    hash: &str,
+    address: &str,
+) -> Result<(), AppError> {
+    write_tx(conn, |c| {
+        user::set_password_hash(c, user_id, hash)?;
+        session::delete_others(c, user_id, keep_session)?;
+        security_event(c, security_event::PASSWORD_CHANGED, Some(user_id), address, "")?;
+        let u = user::find(c, user_id)?;
+        let link = format!("{base_url}/password/forgot");
+        let m = mail_views::password_changed(&u.language, &u.name, &link);
+        mail::enqueue(c, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+        Ok(())
+    })
+}
+
+/// Records a member's answer to "may we name you as a contributor?".
+pub fn choose_credit(conn: &mut DbConn, user_id: i64, consent: bool) -> Result<(), AppError> {
+    user::set_credit_consent(conn, user_id, consent, models::now())?;
+    Ok(())
 }
 
 pub fn update_profile(conn: &mut DbConn, user_id: i64, profile: &user::Profile) -> Result<(), AppError> {
@@ -338,8 +453,12 @@ pub fn update_profile(conn: &mut DbConn, user_id: i64, profile: &user::Profile) 
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    user::update_profile(conn, user_id, &clean)?;
-    Ok(())
+    write_tx(conn, |c| {
+        user::update_profile(c, user_id, &clean)?;
+        // The profile shows the question with its current answer: saving it is a choice.
+        user::set_credit_consent(c, user_id, clean.credit_consent, models::now())?;
+        Ok(())
+    })
 }
 
 /// Creates (or promotes) an administrator from the command line and returns a one-time link
@@ -414,4 +533,63 @@ pub fn has_admin(conn: &mut DbConn) -> Result<bool, AppError> {
 
 pub fn sessions_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<session::Session>, AppError> {
     Ok(session::list_for_user(conn, user_id, models::now())?)
+}
+
+/// An administrator disables an account: it cannot sign in, its sessions end at once and it
+/// gets no list mail. Not one's own account, and never the last administrator.
+pub fn disable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) -> Result<(), AppError> {
+    if actor_id == user_id {
+        return Err(AppError::Conflict("You cannot disable your own account.".into()));
+    }
+    write_tx(conn, |c| {
+        crate::db::lock_admins(c)?;
+        let u = user::find(c, user_id)?;
+        if u.is_disabled() {
+            return Ok(());
+        }
+        if role::for_user(c, user_id)?.is_admin() && role::count_enabled(c, role::Role::Admin)? <= 1 {
+            return Err(AppError::Conflict("The last administrator cannot be disabled.".into()));
+        }
+        user::set_disabled(c, user_id, Some(models::now()))?;
+        session::delete_for_user(c, user_id)?;
+        note_access_change(c, actor_id, user_id, address, "disable", security_event::ACCOUNT_DISABLED)
+    })
+}
+
+/// An administrator enables a disabled account again.
+pub fn enable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) -> Result<(), AppError> {
+    write_tx(conn, |c| {
+        if !user::find(c, user_id)?.is_disabled() {
+            return Ok(());
+        }
+        user::set_disabled(c, user_id, None)?;
+        note_access_change(c, actor_id, user_id, address, "enable", security_event::ACCOUNT_ENABLED)
+    })
+}
+
+/// Writes a disable or enable to both the audit log and the security log.
+fn note_access_change(c: &mut DbConn, actor_id: i64, user_id: i64, address: &str, action: &str, kind: &str) -> Result<(), AppError> {
+    let detail = format!("account {action}d by an administrator");
+    audit::insert(
+        c,
+        &audit::NewAuditEntry { actor_id: Some(actor_id), action, subject_user_id: Some(user_id), detail: &detail, created_at: models::now() },
+    )?;
+    security_event(c, kind, Some(user_id), address, &format!("by account {actor_id}"))?;
+    Ok(())
+}
+
+pub const SECURITY_EVENTS_PER_PAGE: i64 = 50;
+
+/// One page of the security log, newest first; the flag says whether another page follows.
+pub fn security_events_page(
+    conn: &mut DbConn,
+    filter: &security_event::Filter,
+    page: i64,
+) -> Result<(Vec<(security_event::SecurityEvent, Option<String>)>, bool), AppError> {
+    // A page number too large for an offset is simply past the end.
+    let page = page.clamp(1, 1_000_000);
+    let mut rows = security_event::page(conn, filter, (page - 1) * SECURITY_EVENTS_PER_PAGE, SECURITY_EVENTS_PER_PAGE + 1)?;
+    let has_next = rows.len() as i64 > SECURITY_EVENTS_PER_PAGE;
+    rows.truncate(SECURITY_EVENTS_PER_PAGE as usize);
+    Ok((rows, has_next))
 }

@@ -30,6 +30,19 @@ pub fn verify(password: &str, stored: &str) -> bool {
     }
 }
 
+/// One argon2 check whatever the account: a real one against a stored hash, a dummy one for an
+/// unknown account or one without a password (made by the console), so none can be told
+/// apart by timing. True only for a right password.
+pub fn check(password: &str, stored: Option<&str>) -> bool {
+    match stored.filter(|s| PasswordHash::new(s).is_ok()) {
+        Some(s) => verify(password, s),
+        None => {
+            verify_dummy(password);
+            false
+        }
+    }
+}
+
 /// Spends the same time as a real check, so unknown accounts cannot be told apart by timing.
 pub fn verify_dummy(password: &str) {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();

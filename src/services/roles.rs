@@ -93,8 +93,11 @@ pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest)
 /// Revokes one grant. The last administrator cannot be removed, so the portal is never orphaned.
 pub fn revoke(conn: &mut DbConn, actor_id: i64, grant_id: i64) -> Result<i64, AppError> {
     write_tx(conn, |c| {
+        crate::db::lock_admins(c)?;
         let g = role::find(c, grant_id)?;
-        if g.role() == Some(role::Role::Admin) && role::count_role(c, role::Role::Admin)? <= 1 {
+        // Counted among administrators who can still sign in: a disabled one administers nothing.
+        let holder_enabled = !user::find(c, g.user_id)?.is_disabled();
+        if g.role() == Some(role::Role::Admin) && holder_enabled && role::count_enabled(c, role::Role::Admin)? <= 1 {
             return Err(AppError::Conflict("The last administrator cannot be removed.".into()));
         }
         let detail = describe(c, &g)?;

@@ -21,6 +21,10 @@ pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors) -> Markup 
             (input(Field::new("password", t.field_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
             (input(Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
             (profile_fields(ctx, &form.organisation, &form.state, &form.district, &form.role_title, language, errors))
+            div.field {
+                label.check { input type="checkbox" name="credit_consent" value="on" checked[form.credit_consent.is_some()]; " " (t.field_credit_consent) }
+                p.hint { (t.credit_consent_hint) }
+            }
             button type="submit" { (t.register_button) }
         }
         p { a href="/login" { (t.nav_sign_in) } }
@@ -110,6 +114,7 @@ pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, ses
             div.field { label.check { input type="checkbox" name="credit_consent" value="on" checked[form.credit_consent]; " " (t.field_credit_consent) } }
             button type="submit" { (t.save) }
         }
+        p { a href="/password/change" { (t.change_password_title) } }
         (delivery)
         section aria-labelledby="sessions-h" {
             h2 #sessions-h { (t.sessions_title) }
@@ -167,6 +172,40 @@ pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)],
         }
         @if grants.iter().any(|(g, _)| g.role == "admin") {
             p { a href="/admin/users" { (t.nav_admin) } }
+        }
+    })
+}
+
+/// Changing the password asks for the current one first.
+pub fn change_password(ctx: &Ctx, email: &str, errors: &FieldErrors, done: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.change_password_title, html! {
+        h1 { (t.change_password_title) }
+        @if done { (notice(t.password_changed_notice)) }
+        (error_summary(ctx, errors))
+        form method="post" action="/password/change" novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="username" value=(email) autocomplete="username";
+            (input(Field::new("current_password", t.field_current_password, "").kind("password").autocomplete("current-password").required(), errors))
+            (input(Field::new("password", t.field_new_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
+            button type="submit" { (t.change_password_button) }
+        }
+    })
+}
+
+/// Asked once, before a member's first post: may they be named as a contributor? Either
+/// answer continues to `next` (the form they opened).
+pub fn credit_question(ctx: &Ctx, next: &str) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.credit_question_title, html! {
+        h1 { (t.credit_question_title) }
+        p { (t.credit_question_body) }
+        form method="post" action="/credit-consent" {
+            (csrf_field(ctx))
+            input type="hidden" name="next" value=(next);
+            button type="submit" name="consent" value="yes" { (t.credit_yes) }
+            " "
+            button.secondary type="submit" name="consent" value="no" { (t.credit_no) }
         }
     })
 }

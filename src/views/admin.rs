@@ -5,6 +5,7 @@ use maud::{html, Markup};
 use super::{csrf_field, error_summary, format_time, layout, select, Ctx};
 use crate::error::FieldErrors;
 use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User};
+use crate::models::security_event::{self, SecurityEvent};
 use crate::services::roles::GrantRequest;
 
 pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String {
@@ -23,7 +24,7 @@ pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bo
     let t = ctx.t();
     layout(ctx, t.admin_users_title, html! {
         h1 { (t.admin_users_title) }
-        p { a href="/admin/audit" { (t.admin_audit_title) } " · " a href="/admin/communities" { (t.communities_title) } " · " a href="/admin/looks" { (t.kb_looks) } " · " a href="/kb/pages" { (t.kb_pages) } " · " a href="/admin/vocabularies" { (t.vocab_title) } }
+        p { a href="/admin/audit" { (t.admin_audit_title) } " · " a href="/admin/security" { (t.admin_security_title) } " · " a href="/admin/communities" { (t.communities_title) } " · " a href="/admin/looks" { (t.kb_looks) } " · " a href="/kb/pages" { (t.kb_pages) } " · " a href="/admin/vocabularies" { (t.vocab_title) } }
         div.table-wrap {
             table {
                 thead { tr { th scope="col" { (t.col_name) } th scope="col" { (t.col_email) } th scope="col" { (t.col_roles) } th scope="col" { (t.col_verified) } } }
@@ -82,6 +83,7 @@ pub fn user(
             (csrf_field(ctx))
             button.secondary type="submit" { (t.admin_reset_mail_links) }
         }
+        (account_access(ctx, u))
         h2 { (t.col_roles) }
         ul.grants {
             li { (t.role_member) }
@@ -132,6 +134,77 @@ pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -
                     }
                 }
             }
+        }
+    })
+}
+
+/// Disable or enable an account (each a form with its CSRF token).
+fn account_access(ctx: &Ctx, u: &User) -> Markup {
+    let t = ctx.t();
+    html! {
+        @if u.is_disabled() {
+            p.note { (t.admin_account_disabled) }
+            form method="post" action={ "/admin/users/" (u.id) "/enable" } {
+                (csrf_field(ctx))
+                button type="submit" { (t.admin_enable_account) }
+            }
+        } @else {
+            form method="post" action={ "/admin/users/" (u.id) "/disable" } {
+                (csrf_field(ctx))
+                button.secondary type="submit" { (t.admin_disable_account) }
+            }
+        }
+    }
+}
+
+/// The security log with its filters, newest first, paged.
+pub fn security(ctx: &Ctx, rows: &[(SecurityEvent, Option<String>)], filter: &security_event::Filter, page: i64, has_next: bool) -> Markup {
+    let t = ctx.t();
+    let kinds: Vec<(String, String)> = std::iter::once((String::new(), String::new()))
+        .chain(security_event::KINDS.iter().map(|k| (k.to_string(), k.to_string())))
+        .collect();
+    let account = filter.user_id.map(|id| id.to_string()).unwrap_or_default();
+    let query = format!(
+        "user={}&kind={}&address={}",
+        super::urlencode(&account),
+        super::urlencode(&filter.kind),
+        super::urlencode(&filter.address)
+    );
+    let none = FieldErrors::new();
+    layout(ctx, t.admin_security_title, html! {
+        p { a href="/admin/users" { "← " (t.admin_users_title) } }
+        h1 { (t.admin_security_title) }
+        p { (t.admin_security_intro) }
+        form method="get" action="/admin/security" {
+            div.field { label for="user" { (t.admin_filter_account) } input #user type="text" inputmode="numeric" name="user" value=(account); }
+            (select("kind", t.admin_filter_kind, &kinds, &filter.kind, &none))
+            div.field { label for="address" { (t.admin_filter_address) } input #address type="text" name="address" value=(filter.address); }
+            button type="submit" { (t.admin_filter_button) }
+        }
+        @if rows.is_empty() { p { (t.admin_no_events) } }
+        div.table-wrap {
+            table {
+                thead { tr { th scope="col" { (t.col_when) } th scope="col" { (t.admin_filter_kind) } th scope="col" { (t.col_name) } th scope="col" { (t.admin_filter_address) } th scope="col" { (t.col_detail) } } }
+                tbody {
+                    @for (e, name) in rows {
+                        tr {
+                            td { (format_time(&e.created_at)) }
+                            td { (e.kind) }
+                            td {
+                                @if let Some(id) = e.user_id {
+                                    a href={ "/admin/security?user=" (id) } { (name.as_deref().unwrap_or("?")) }
+                                }
+                            }
+                            td { a href={ "/admin/security?address=" (super::urlencode(&e.address)) } { (e.address) } }
+                            td { (e.detail) }
+                        }
+                    }
+                }
+            }
+        }
+        nav.pager aria-label="pages" {
+            @if page > 1 { a rel="prev" href={ "/admin/security?" (query) "&page=" (page - 1) } { (t.previous) } }
+            @if has_next { a rel="next" href={ "/admin/security?" (query) "&page=" (page + 1) } { (t.next) } }
         }
     })
 }

@@ -109,6 +109,60 @@ pub fn confirm_held(lang: &str, name: &str, community: &str, link: &str) -> Mail
     }
 }
 
+/// One account mail's words in one language.
+struct Words<'a> {
+    subject: &'a str,
+    lines: &'a [&'a str],
+    action: &'a str,
+}
+
+/// An account mail in the member's language, with the usual greeting and footer.
+fn in_language(lang: &str, name: &str, link: &str, en: Words, hi: Words) -> MailBody {
+    if lang == "hi" {
+        build(hi.subject, &format!("नमस्ते {name},"), hi.lines, link, hi.action, "solex — एमएसएमई क्लस्टर विकास के लिए ज्ञान का आदान-प्रदान")
+    } else {
+        build(en.subject, &format!("Hello {name},"), en.lines, link, en.action, "solex — knowledge exchange for MSME cluster development")
+    }
+}
+
+/// To the owner of an address someone tried to register again: the form answers everyone alike.
+pub fn already_registered(lang: &str, name: &str, link: &str) -> MailBody {
+    in_language(
+        lang,
+        name,
+        link,
+        Words {
+            subject: "solex: someone tried to register with your address",
+            lines: &["Someone tried to open a new solex account with your email address. You already have an account, so nothing changed.", "If that was you, sign in, or reset your password with the link below. If not, you can ignore this message."],
+            action: "Reset your password",
+        },
+        Words {
+            subject: "solex: आपके पते से खाता बनाने का प्रयास",
+            lines: &["किसी ने आपके ईमेल पते से नया solex खाता बनाने का प्रयास किया। इस पते का खाता पहले से है, इसलिए कुछ नहीं बदला।", "यदि वह आप थे, तो साइन इन करें, या नीचे दिए लिंक से अपना पासवर्ड बदलें। यदि नहीं, तो इस ईमेल को अनदेखा करें।"],
+            action: "पासवर्ड बदलें",
+        },
+    )
+}
+
+/// To the owner after the password of their account changed.
+pub fn password_changed(lang: &str, name: &str, link: &str) -> MailBody {
+    in_language(
+        lang,
+        name,
+        link,
+        Words {
+            subject: "solex: your password was changed",
+            lines: &["The password of your solex account was just changed, and every other device was signed out.", "If you did not do this, choose a new password at once with the link below and tell an administrator."],
+            action: "Choose a new password",
+        },
+        Words {
+            subject: "solex: आपका पासवर्ड बदल गया",
+            lines: &["आपके solex खाते का पासवर्ड अभी बदला गया है, और दूसरे सभी उपकरणों से साइन आउट कर दिया गया है।", "यदि यह आपने नहीं किया, तो तुरंत नीचे दिए लिंक से नया पासवर्ड चुनें और प्रशासक को बताएँ।"],
+            action: "नया पासवर्ड चुनें",
+        },
+    )
+}
+
 /// The chrome of list mail: the body, then how to reply, change delivery or unsubscribe.
 pub struct ListFooter<'a> {
     pub lang: &'a str,

@@ -29,6 +29,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/reset", web::post().to(reset))
         .route("/profile", web::get().to(profile_form))
         .route("/profile", web::post().to(profile))
+        .route("/password/change", web::get().to(change_password_form))
+        .route("/password/change", web::post().to(change_password))
+        .route("/credit-consent", web::get().to(credit_form))
+        .route("/credit-consent", web::post().to(credit))
         .route("/dashboard", web::get().to(dashboard))
         .route("/lang/{code}", web::get().to(switch_language));
 }
@@ -53,16 +57,20 @@ async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Regis
     if let Err(secs) = state.limiter.hit(&format!("register:{}", visit.client_ip), 20, HOUR) {
         return Err(AppError::RateLimited(secs));
     }
-    let base = state.config.base_url.clone();
-    let r = reg.clone();
-    match state.db(move |c| accounts::register(c, &base, &r)).await {
-        Ok(_) => {
-            state.wake_mailer();
-            let t = visit.ctx.t();
-            Ok(html(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
-        }
-        Err(e) => Ok(html(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
+    let checked = match accounts::check_registration(&reg) {
+        Ok(checked) => checked,
+        Err(e) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
+    };
+    // Every sign-up costs one hash, taken address or not, and the hash holds no connection.
+    let hash = state.passwords.hash(reg.password.clone()).await?;
+    // At most a few mails an hour to one address, whoever fills in the form; the answer is the same.
+    if state.limiter.hit(&format!("register-email:{}", accounts::normalise_email(&reg.email)), 3, HOUR).is_ok() {
+        let base = state.config.base_url.clone();
+        state.db(move |c| accounts::register_checked(c, &base, &checked, &hash)).await?;
+        state.wake_mailer();
     }
+    let t = visit.ctx.t();
+    Ok(html(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
 }
 
 #[derive(Deserialize)]
@@ -104,27 +112,41 @@ struct LoginForm {
     next: String,
 }
 
+fn too_many_attempts(visit: &Visit, email: &str, next: &str, secs: u64) -> HttpResponse {
+    let mut errors = FieldErrors::new();
+    let minutes = secs.div_ceil(60);
+    errors.insert("password", format!("{} {minutes} min.", visit.ctx.t().too_many_attempts));
+    let mut res = html(429, views::accounts::login(&visit.ctx, email, next, &errors, None));
+    res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+    res
+}
+
 async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form: CsrfForm<LoginForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let window = Duration::from_secs(state.config.login_window_secs);
     let max = state.config.login_attempts;
     let email_key = format!("login-email:{}", accounts::normalise_email(&f.email));
     let ip_key = format!("login-ip:{}", visit.client_ip);
-    // Per account the limit is tight; per address looser, since an office may share one.
-    let limited = state.limiter.check(&email_key, max, window).and(state.limiter.check(&ip_key, max * 4, window));
+    // Counted in one step before the password is tested, so concurrent guesses cannot slip
+    // past the limit. Per account the limit is tight; per address looser, since an office may
+    // share one.
+    let limited = state.limiter.hit(&email_key, max, window).and(state.limiter.hit(&ip_key, max * 4, window));
     if let Err(secs) = limited {
-        let mut errors = FieldErrors::new();
-        let minutes = secs.div_ceil(60);
-        errors.insert("password", format!("{} {minutes} min.", visit.ctx.t().too_many_attempts));
-        let mut res = html(429, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None));
-        res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
-        return Ok(res);
+        return Ok(too_many_attempts(&visit, &f.email, &f.next, secs));
     }
-    let base = state.config.base_url.clone();
     let agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let days = state.config.session_days;
-    let (email, password) = (f.email.clone(), f.password.clone());
-    match state.db(move |c| accounts::sign_in(c, &base, &email, &password, &agent, days)).await {
+    // Look up (a short use of a connection), check the password (no connection held), then
+    // open the session (another short use).
+    let email = f.email.clone();
+    let account = state.db(move |c| accounts::find_for_sign_in(c, &email)).await?;
+    let stored = account.as_ref().map(|u| u.password_hash.clone());
+    let password_ok = state.passwords.check(f.password.clone(), stored).await?;
+    let (base, address) = (state.config.base_url.clone(), visit.client_ip.clone());
+    let outcome = state
+        .db(move |c| accounts::finish_sign_in(c, &base, account, password_ok, &accounts::Attempt { user_agent: &agent, address: &address }, days))
+        .await;
+    match outcome {
         Ok(signed_in) => {
             state.limiter.clear(&email_key);
             state.wake_mailer();
@@ -138,8 +160,6 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
         }
         Err(e) => {
             let errors = field_errors(e)?;
-            state.limiter.record(&email_key);
-            state.limiter.record(&ip_key);
             state.wake_mailer();
             Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None)))
         }
@@ -220,9 +240,8 @@ struct ResetForm {
 
 async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
-    let (secret, password) = (f.token.clone(), f.password.clone());
     let t = visit.ctx.t();
-    match state.db(move |c| accounts::reset_password(c, &secret, &password)).await {
+    match reset_with_link(&state, &f.token, &f.password, &visit.client_ip).await {
         Ok(_) => {
             let mut ctx = visit.ctx.clone();
             ctx.viewer = None;
@@ -238,6 +257,16 @@ async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetFor
         }
         Err(e) => Err(e),
     }
+}
+
+/// Checks the link and the new password, hashes it outside the pool, then sets it.
+async fn reset_with_link(state: &AppState, secret: &str, password: &str, address: &str) -> Result<i64, AppError> {
+    let s = secret.to_string();
+    let u = state.db(move |c| accounts::check_reset_link(c, &s)).await?;
+    accounts::check_new_password(password, &u.email)?;
+    let hash = state.passwords.hash(password.to_string()).await?;
+    let (s, address) = (secret.to_string(), address.to_string());
+    state.db(move |c| accounts::reset_password_hashed(c, &s, &hash, &address)).await
 }
 
 #[derive(Deserialize)]
@@ -321,4 +350,83 @@ async fn switch_language(state: web::Data<AppState>, path: web::Path<String>, q:
     res.add_cookie(&make_cookie(&state, LANG_COOKIE, lang.code().to_string(), Some(365)))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(res)
+}
+
+async fn change_password_form(member: Member, q: web::Query<SavedQuery>) -> HttpResponse {
+    html(200, views::accounts::change_password(&member.ctx, &member.principal.user.email, &FieldErrors::new(), q.saved.is_some()))
+}
+
+#[derive(Deserialize)]
+struct ChangePasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn change_password(state: web::Data<AppState>, member: Member, visit: Visit, form: CsrfForm<ChangePasswordForm>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let u = &member.principal.user;
+    // Guessing the current password from a stolen session is limited like signing in.
+    let key = format!("password-change:{}", u.id);
+    let window = Duration::from_secs(state.config.login_window_secs);
+    state.limiter.hit(&key, state.config.login_attempts, window).map_err(AppError::RateLimited)?;
+    match change_own_password(&state, &member, &visit.client_ip, f).await {
+        Ok(()) => {
+            state.limiter.clear(&key);
+            state.wake_mailer();
+            Ok(see_other("/password/change?saved=1"))
+        }
+        Err(e) => Ok(html(400, views::accounts::change_password(&member.ctx, &u.email, &field_errors(e)?, false))),
+    }
+}
+
+/// Checks the current password and hashes the new one outside the pool, then sets it.
+async fn change_own_password(state: &AppState, member: &Member, address: &str, f: ChangePasswordForm) -> Result<(), AppError> {
+    let u = &member.principal.user;
+    let (user_id, session_id, address) = (u.id, member.principal.session_id, address.to_string());
+    if !state.passwords.check(f.current_password, Some(u.password_hash.clone())).await? {
+        return state.db(move |c| accounts::refuse_password_change(c, user_id, &address)).await;
+    }
+    accounts::check_new_password(&f.password, &u.email)?;
+    let hash = state.passwords.hash(f.password).await?;
+    let base = state.config.base_url.clone();
+    state.db(move |c| accounts::change_password_hashed(c, &base, user_id, session_id, &hash, &address)).await
+}
+
+/// The consent question comes first for a member who has never answered it: the form they
+/// opened (`next`) follows once they have. None when they have answered.
+pub fn credit_question_first(visit: &Visit) -> Option<HttpResponse> {
+    let p = visit.principal.as_ref()?;
+    if p.user.credit_consent_at.is_some() {
+        return None;
+    }
+    Some(see_other(&format!("/credit-consent?next={}", views::urlencode(&visit.ctx.path))))
+}
+
+/// Where to go after a post: the question first for a member who has never answered it.
+pub fn after_post(visit: &Visit, location: &str) -> String {
+    match visit.principal.as_ref() {
+        Some(p) if p.user.credit_consent_at.is_none() => format!("/credit-consent?next={}", views::urlencode(location)),
+        _ => location.to_string(),
+    }
+}
+
+async fn credit_form(member: Member, q: web::Query<NextQuery>) -> HttpResponse {
+    html(200, views::accounts::credit_question(&member.ctx, &safe_next(&q.next, "/dashboard")))
+}
+
+#[derive(Deserialize)]
+struct CreditForm {
+    #[serde(default)]
+    consent: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn credit(state: web::Data<AppState>, member: Member, form: CsrfForm<CreditForm>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let (user_id, consent) = (member.principal.user.id, f.consent == "yes");
+    state.db(move |c| accounts::choose_credit(c, user_id, consent)).await?;
+    Ok(see_other(&safe_next(&f.next, "/dashboard")))
 }

@@ -6,7 +6,9 @@ use serde::Deserialize;
 use crate::error::{AppError, FieldErrors};
 use crate::services::roles::{self, GrantRequest};
 use crate::views;
-use crate::web::visit::{Admin, CsrfForm};
+use crate::models::security_event;
+use crate::services::accounts;
+use crate::web::visit::{Admin, CsrfForm, Visit};
 use crate::web::{html, see_other, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -16,7 +18,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}/grants", web::post().to(grant))
         .route("/admin/grants/{id}/revoke", web::post().to(revoke))
         .route("/admin/users/{id}/mail-links/reset", web::post().to(reset_mail_links))
-        .route("/admin/audit", web::get().to(audit));
+        .route("/admin/audit", web::get().to(audit))
+        .route("/admin/users/{id}/disable", web::post().to(disable))
+        .route("/admin/users/{id}/enable", web::post().to(enable))
+        .route("/admin/security", web::get().to(security));
 }
 
 
@@ -74,4 +79,41 @@ async fn reset_mail_links(state: web::Data<AppState>, Admin(admin): Admin, path:
 async fn audit(state: web::Data<AppState>, Admin(admin): Admin) -> Result<HttpResponse, AppError> {
     let rows = state.db(|c| roles::audit_log(c, 500)).await?;
     Ok(html(200, views::admin::audit(&admin.ctx, &rows)))
+}
+
+async fn disable(state: web::Data<AppState>, Admin(admin): Admin, visit: Visit, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (user_id, actor, address) = (path.into_inner(), admin.principal.user.id, visit.client_ip);
+    state.db(move |c| accounts::disable(c, actor, user_id, &address)).await?;
+    Ok(see_other(&format!("/admin/users/{user_id}")))
+}
+
+async fn enable(state: web::Data<AppState>, Admin(admin): Admin, visit: Visit, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (user_id, actor, address) = (path.into_inner(), admin.principal.user.id, visit.client_ip);
+    state.db(move |c| accounts::enable(c, actor, user_id, &address)).await?;
+    Ok(see_other(&format!("/admin/users/{user_id}")))
+}
+
+#[derive(Deserialize)]
+struct SecurityQuery {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+async fn security(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query<SecurityQuery>) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let filter = security_event::Filter {
+        user_id: q.user.trim().parse().ok(),
+        kind: q.kind.trim().chars().take(64).collect(),
+        address: q.address.trim().chars().take(64).collect(),
+    };
+    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let f = filter.clone();
+    let (rows, has_next) = state.db(move |c| accounts::security_events_page(c, &f, page)).await?;
+    Ok(html(200, views::admin::security(&admin.ctx, &rows, &filter, page, has_next)))
 }

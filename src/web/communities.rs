@@ -100,6 +100,7 @@ async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, pa
     if !a.is_member() {
         return Err(AppError::Forbidden);
     }
+    if let Some(ask) = crate::web::accounts::credit_question_first(&visit) { return Ok(ask); }
     Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &FieldErrors::new())))
 }
 
@@ -173,7 +174,7 @@ async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: w
             state.wake_mailer();
             count_post(&state, member.principal.user.id);
             let key = if s.status == "approved" { "published" } else { "submitted" };
-            Ok(see_other(&format!("/c/{slug}/t/{id}?done={key}#post-{}", s.post_id)))
+            Ok(see_other(&crate::web::accounts::after_post(&visit, &format!("/c/{slug}/t/{id}?done={key}#post-{}", s.post_id))))
         }
         Err(AppError::Validation(errors)) => thread_page(&state, &visit, &a, id, &input, &errors, "", 400).await,
         Err(e) => Err(e),

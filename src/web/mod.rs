@@ -8,6 +8,7 @@ pub mod knowledge;
 pub mod mail;
 pub mod moderation;
 pub mod page_cache;
+pub mod password_workers;
 pub mod upload;
 pub mod metrics;
 pub mod ratelimit;

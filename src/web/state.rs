@@ -14,6 +14,8 @@ pub struct AppState {
     pub mail_wake: mpsc::Sender<()>,
     pub metrics: Metrics,
     pub limiter: RateLimiter,
+    /// Where passwords are hashed and checked, outside the database pool.
+    pub passwords: crate::web::password_workers::PasswordWorkers,
     pub search: std::sync::Arc<crate::search::SearchIndex>,
     /// Wakes the indexer; while this sender lives, the indexer thread runs.
     pub search_wake: mpsc::Sender<()>,

@@ -35,7 +35,13 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let outbox = state.db(|c| system::mail_outbox_counts(c)).await?;
-    let body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox)]);
+    let mut body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox)]);
+    body.push_str("# HELP solex_password_checks_total Password checks (argon2), real or dummy.\n");
+    body.push_str("# TYPE solex_password_checks_total counter\n");
+    body.push_str(&format!("solex_password_checks_total {}\n", state.passwords.checks()));
+    body.push_str("# HELP solex_password_hashes_total Passwords hashed (argon2).\n");
+    body.push_str("# TYPE solex_password_hashes_total counter\n");
+    body.push_str(&format!("solex_password_hashes_total {}\n", state.passwords.hashes()));
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
 }
 

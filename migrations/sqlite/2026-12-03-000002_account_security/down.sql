@@ -1,0 +1,3 @@
+DROP TABLE security_events;
+ALTER TABLE users DROP COLUMN disabled_at;
+ALTER TABLE users DROP COLUMN credit_consent_at;

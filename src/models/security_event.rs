@@ -1,0 +1,86 @@
+//! Security events: sign-ins and their failures, password changes and resets, disabled and
+//! enabled accounts. Never a password, a token or any other secret.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{security_events, users};
+use crate::db::DbConn;
+
+pub const SIGN_IN: &str = "sign_in";
+pub const SIGN_IN_FAILED: &str = "sign_in_failed";
+pub const SIGN_IN_LIMITED: &str = "sign_in_limited";
+pub const PASSWORD_CHANGED: &str = "password_changed";
+pub const PASSWORD_CHANGE_FAILED: &str = "password_change_failed";
+pub const PASSWORD_RESET: &str = "password_reset";
+pub const ACCOUNT_DISABLED: &str = "account_disabled";
+pub const ACCOUNT_ENABLED: &str = "account_enabled";
+
+/// Every kind, for the administrator's filter.
+pub const KINDS: &[&str] = &[
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    SIGN_IN_LIMITED,
+    PASSWORD_CHANGED,
+    PASSWORD_CHANGE_FAILED,
+    PASSWORD_RESET,
+    ACCOUNT_DISABLED,
+    ACCOUNT_ENABLED,
+];
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = security_events)]
+pub struct SecurityEvent {
+    pub id: i64,
+    pub kind: String,
+    pub user_id: Option<i64>,
+    /// The client's network address.
+    pub address: String,
+    pub detail: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = security_events)]
+pub struct NewSecurityEvent<'a> {
+    pub kind: &'a str,
+    pub user_id: Option<i64>,
+    pub address: &'a str,
+    pub detail: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewSecurityEvent) -> QueryResult<usize> {
+    diesel::insert_into(security_events::table).values(new).execute(conn)
+}
+
+/// What the administrator filters by; empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub user_id: Option<i64>,
+    pub kind: String,
+    pub address: String,
+}
+
+/// One page of events, newest first, with the account's name.
+pub fn page(
+    conn: &mut DbConn,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<(SecurityEvent, Option<String>)>> {
+    let mut q = security_events::table
+        .left_join(users::table.on(security_events::user_id.eq(users::id.nullable())))
+        .select((SecurityEvent::as_select(), users::name.nullable()))
+        .into_boxed();
+    if let Some(id) = filter.user_id {
+        q = q.filter(security_events::user_id.eq(id));
+    }
+    if !filter.kind.is_empty() {
+        q = q.filter(security_events::kind.eq(filter.kind.clone()));
+    }
+    if !filter.address.is_empty() {
+        q = q.filter(security_events::address.eq(filter.address.clone()));
+    }
+    q.order(security_events::id.desc()).offset(offset).limit(limit).load(conn)
+}

@@ -1,0 +1,410 @@
+//! Accounts under attack: password checks outside the pool and counted against the limit in
+//! one step, one answer for every address, consent before naming, changing a password,
+//! disabling accounts, the security log, and administrators who cannot all be removed.
+
+mod common;
+
+use std::sync::{Arc, Barrier};
+
+use common::world::{ask, decide, join_and_approve, world, PW};
+use common::{account_from_console, Client, TestApp};
+use solex::models::{membership, role, security_event, user};
+use solex::services::{accounts, roles};
+
+/// A counter from /metrics.
+fn counter(app: &TestApp, name: &str) -> u64 {
+    let body = app.client().get("/metrics").body;
+    body.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .unwrap_or_else(|| panic!("{name} missing from /metrics"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+fn checks(app: &TestApp) -> u64 {
+    counter(app, "solex_password_checks_total")
+}
+
+fn hashes(app: &TestApp) -> u64 {
+    counter(app, "solex_password_hashes_total")
+}
+
+/// A visitor from its own network address (the portal trusts X-Forwarded-For in these tests).
+fn sign_in_from(c: &Client, address: &str, email: &str, password: &str) -> Result<common::Resp, String> {
+    let token = c.csrf();
+    let fields = [("csrf", token.as_str()), ("email", email), ("password", password)];
+    let r = c.agent.post(&format!("{}/login", c.base)).set("X-Forwarded-For", address).send_form(&fields);
+    match r {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => Ok(common::Resp { status: r.status(), body: String::new(), location: None, headers: vec![] }),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[test]
+fn a_storm_of_sign_ins_leaves_the_portal_answering() {
+    // Few connections: an argon2 check holding one would starve the health check.
+    let app = TestApp::start_with(|c| {
+        c.trust_proxy = true;
+        c.smtp_workers = 1;
+    });
+    const STORM: usize = 200;
+    let clients: Vec<Client> = (0..STORM)
+        .map(|_| {
+            let c = app.client();
+            c.csrf();
+            c
+        })
+        .collect();
+    let start = Arc::new(Barrier::new(STORM + 1));
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let health = {
+        let (base, start, done) = (app.base.clone(), start.clone(), done.clone());
+        std::thread::spawn(move || {
+            let c = Client::new(&base);
+            start.wait();
+            let mut statuses = Vec::new();
+            // At least one probe, then probes until every sign-in has its answer.
+            loop {
+                statuses.push(c.try_get("/healthz").map(|r| r.status).unwrap_or(0));
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return statuses;
+                }
+            }
+        })
+    };
+    let attempts: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                let address = format!("10.1.{}.{}", i / 250, i % 250 + 1);
+                start.wait();
+                sign_in_from(&c, &address, &format!("nobody{i}@example.org"), "a wrong password here").map(|r| r.status).unwrap_or(0)
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = attempts.into_iter().map(|t| t.join().unwrap()).collect();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let health = health.join().unwrap();
+    assert!(statuses.iter().all(|s| *s == 400 || *s == 429), "sign-ins answered {statuses:?}");
+    assert!(health.iter().all(|s| *s == 200), "/healthz answered {health:?}");
+    // The checks that ran were each counted once, and no more ran than were asked for.
+    assert!(checks(&app) <= STORM as u64);
+}
+
+#[test]
+fn concurrent_guesses_get_no_more_checks_than_the_limit() {
+    let app = TestApp::start();
+    app.member("target@example.org", PW, "Target");
+    let before = checks(&app);
+    const GUESSES: usize = 45;
+    let start = Arc::new(Barrier::new(GUESSES));
+    let threads: Vec<_> = (0..GUESSES)
+        .map(|i| {
+            let c = app.client();
+            c.csrf();
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let token = c.csrf();
+                let guess = format!("guess number {i} for you");
+                c.post_raw("/login", &[("csrf", &token), ("email", "target@example.org"), ("password", &guess)]).status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let limit = app.config.login_attempts;
+    assert!(statuses.iter().all(|s| *s == 400 || *s == 429), "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), limit, "{statuses:?}");
+    assert!(checks(&app) - before <= limit as u64, "{} passwords checked for a limit of {limit}", checks(&app) - before);
+}
+
+#[test]
+fn unknown_passwordless_and_normal_accounts_each_cost_one_check() {
+    let app = TestApp::start();
+    app.member("normal@example.org", PW, "Normal");
+    {
+        let mut conn = app.db();
+        // Made by the console: no password until its owner follows the setup link.
+        accounts::add_user_from_console(&mut conn, &app.base, "console@example.org", Some("Console"), false).unwrap();
+    }
+    for email in ["nobody@example.org", "console@example.org", "normal@example.org"] {
+        let before = checks(&app);
+        let r = app.client().sign_in(email, "not the password at all");
+        assert_eq!(r.status, 400, "{email}");
+        assert!(r.body.contains("email address or password is not right"), "{email}: one answer for all");
+        assert_eq!(checks(&app) - before, 1, "{email}: one password check");
+    }
+    // Signing up costs one hash, whether the address is taken or not.
+    for email in ["normal@example.org", "fresh@example.org"] {
+        let before = hashes(&app);
+        let r = app.client().submit("/register", "/register", &[("email", email), ("password", PW), ("name", "Someone")]);
+        assert_eq!(r.status, 200, "{email}");
+        assert_eq!(hashes(&app) - before, 1, "{email}: one hash");
+    }
+}
+
+#[test]
+fn signing_up_with_a_taken_address_answers_as_for_a_new_one_and_mails_the_owner() {
+    let app = TestApp::start();
+    app.member("owner@example.org", PW, "Owner");
+    let taken = app.client().submit("/register", "/register", &[("email", "Owner@Example.org"), ("password", PW), ("name", "Intruder")]);
+    let fresh = app.client().submit("/register", "/register", &[("email", "new@example.org"), ("password", PW), ("name", "Newcomer")]);
+    assert_eq!(taken.status, 200);
+    assert_eq!(fresh.status, 200);
+    let main = |body: &str| body.split("<main").nth(1).unwrap_or("").split("</main>").next().unwrap_or("").to_string();
+    assert_eq!(main(&taken.body), main(&fresh.body), "the same page for a taken and a new address");
+    assert!(!taken.body.contains("already exists"));
+    let mail = app.wait_for_mail("owner@example.org", 2);
+    assert!(mail.subject.contains("someone tried to register"), "{}", mail.subject);
+    assert!(mail.text.contains("/password/forgot"), "{}", mail.text);
+    assert!(app.wait_for_mail("new@example.org", 1).text.contains("/verify?token="));
+    // The intruder's details changed nothing.
+    let mut conn = app.db();
+    assert_eq!(user::find_by_email(&mut conn, "owner@example.org").unwrap().unwrap().name, "Owner");
+}
+
+/// The contributors box of the page builder.
+fn contributors(page: &str) -> String {
+    let start = page.find("name=\"contributors\"").expect("contributors field");
+    let rest = &page[start..];
+    let open = rest.find('>').unwrap() + 1;
+    rest[open..rest.find("</textarea>").unwrap()].to_string()
+}
+
+#[test]
+fn sign_up_asks_and_nobody_is_named_without_consent() {
+    let w = world();
+    let form = w.app.client().get("/register").body;
+    let checkbox = form.split("name=\"credit_consent\"").nth(1).unwrap().split('>').next().unwrap();
+    assert!(!checkbox.contains("checked"), "unticked by default: {checkbox}");
+    assert!(form.contains("a community member"), "the form says what happens unticked");
+
+    // Alice signed up without ticking the box: her thread does not name her.
+    let id = ask(&w, &w.alice, "Ash from the cupola", "Where does cupola ash go?");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let builder = w.moderator.get(&format!("/kb/new?thread={id}"));
+    assert_eq!(builder.status, 200);
+    let names = contributors(&builder.body);
+    assert!(!names.contains("Alice") && names.contains("A community member"), "{names}");
+
+    // Ticking the box at sign-up is remembered as a choice.
+    let c = w.app.client();
+    let r = c.submit("/register", "/register", &[("email", "yes@example.org"), ("password", PW), ("name", "Yasmin"), ("credit_consent", "on")]);
+    assert_eq!(r.status, 200);
+    let mut conn = w.app.db();
+    let yes = user::find_by_email(&mut conn, "yes@example.org").unwrap().unwrap();
+    assert!(yes.credit_consent && yes.credit_consent_at.is_some());
+    let alice = user::find_by_email(&mut conn, "alice@example.org").unwrap().unwrap();
+    assert!(!alice.credit_consent && alice.credit_consent_at.is_some(), "unticked is an answer too");
+}
+
+#[test]
+fn a_member_who_never_chose_is_asked_before_the_first_post() {
+    let w = world();
+    // Made by the console, as older accounts were: never asked.
+    let carol = {
+        let mut conn = w.app.db();
+        account_from_console(&mut conn, &w.app.base, "carol@example.org", "Carol Console", PW, false)
+    };
+    join_and_approve(&w.app, &w.slug, &carol, "carol@example.org", &w.moderator);
+    let form = format!("/c/{}/new", w.slug);
+    let r = carol.get(&form);
+    assert_eq!(r.status, 303);
+    let ask_at = r.location.unwrap();
+    assert!(ask_at.starts_with("/credit-consent?next="), "{ask_at}");
+    let question = carol.get(&ask_at);
+    assert_eq!(question.status, 200);
+    assert!(question.body.contains("May we name you as a contributor?"));
+    let r = carol.submit(&ask_at, "/credit-consent", &[("next", &form), ("consent", "yes")]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location.as_deref(), Some(form.as_str()), "the form follows the answer");
+    assert_eq!(carol.get(&form).status, 200, "asked once");
+    let id = ask(&w, &carol, "Carol asks", "About slag");
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let names = contributors(&w.moderator.get(&format!("/kb/new?thread={id}")).body);
+    assert!(names.contains("Carol Console"), "named once she agreed: {names}");
+    // An unanswered account is not named.
+    let mut conn = w.app.db();
+    let admin = user::find_by_email(&mut conn, "admin@example.org").unwrap().unwrap();
+    assert!(!admin.credit_consent && admin.credit_consent_at.is_none());
+}
+
+/// The security events of one kind for one account.
+fn events(app: &TestApp, kind: &str, user_id: Option<i64>) -> Vec<security_event::SecurityEvent> {
+    let mut conn = app.db();
+    let filter = security_event::Filter { user_id, kind: kind.into(), address: String::new() };
+    security_event::page(&mut conn, &filter, 0, 1000).unwrap().into_iter().map(|(e, _)| e).collect()
+}
+
+#[test]
+fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::start();
+    let c = app.member("pat@example.org", PW, "Pat");
+    let other = app.client();
+    assert_eq!(other.sign_in("pat@example.org", PW).status, 303);
+    let uid = app.user_id("pat@example.org");
+    let new_pw = "a new and longer passphrase";
+
+    let form = c.get("/profile").body;
+    assert!(form.contains("href=\"/password/change\""));
+    let r = c.submit("/password/change", "/password/change", &[("current_password", "not my password"), ("password", new_pw)]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("current password is not right"), "{}", r.body);
+    assert_eq!(events(&app, security_event::PASSWORD_CHANGE_FAILED, Some(uid)).len(), 1);
+    assert_eq!(other.get("/dashboard").status, 200, "nothing changed");
+
+    let r = c.submit("/password/change", "/password/change", &[("current_password", PW), ("password", new_pw)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(c.get("/dashboard").status, 200, "this session goes on");
+    let r = other.get("/dashboard");
+    assert!(r.status == 303 && r.location.unwrap().starts_with("/login"), "the other session ended");
+    let mail = app.wait_for_mail("pat@example.org", 2);
+    assert!(mail.subject.contains("password was changed"), "{}", mail.subject);
+    assert_eq!(app.client().sign_in("pat@example.org", PW).status, 400);
+    assert_eq!(app.client().sign_in("pat@example.org", new_pw).status, 303);
+    assert_eq!(events(&app, security_event::PASSWORD_CHANGED, Some(uid)).len(), 1);
+
+    // Guessing the current password is limited like signing in.
+    let limit = app.config.login_attempts;
+    let statuses: Vec<u16> = (0..limit + 1)
+        .map(|i| c.post("/password/change", &[("current_password", &format!("guess {i} here")), ("password", "another long passphrase")]).status)
+        .collect();
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert_eq!(app.client().sign_in("pat@example.org", new_pw).status, 303, "the password stayed");
+}
+
+#[test]
+fn administrators_disable_and_enable_accounts() {
+    let w = world();
+    let alice_id = w.app.user_id("alice@example.org");
+    let admin_id = w.app.user_id("admin@example.org");
+    let page = format!("/admin/users/{alice_id}");
+    assert!(w.admin.get(&page).body.contains(&format!("action=\"/admin/users/{alice_id}/disable\"")));
+    assert_eq!(w.admin.post_raw(&format!("/admin/users/{alice_id}/disable"), &[]).status, 403, "CSRF checked");
+    assert_eq!(w.bob.post(&format!("/admin/users/{alice_id}/disable"), &[]).status, 403, "administrators only");
+    assert_eq!(w.alice.get("/dashboard").status, 200);
+
+    let r = w.admin.submit(&page, &format!("/admin/users/{alice_id}/disable"), &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = w.alice.get("/dashboard");
+    assert!(r.status == 303 && r.location.unwrap().starts_with("/login"), "her session ended at once");
+    let r = w.app.client().sign_in("alice@example.org", PW);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("disabled"), "{}", r.body);
+    {
+        let mut conn = w.app.db();
+        let community = solex::models::community::find_by_slug(&mut conn, &w.slug).unwrap();
+        let recipients: Vec<i64> = membership::DELIVERY_MODES
+            .iter()
+            .flat_map(|mode| membership::recipients(&mut conn, community.id, mode).unwrap())
+            .map(|(id, _)| id)
+            .collect();
+        assert!(!recipients.contains(&alice_id), "no list mail");
+    }
+    assert!(w.admin.get("/admin/audit").body.contains("disable"));
+    assert_eq!(events(&w.app, security_event::ACCOUNT_DISABLED, Some(alice_id)).len(), 1);
+
+    let r = w.admin.submit(&page, &format!("/admin/users/{alice_id}/enable"), &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(w.app.client().sign_in("alice@example.org", PW).status, 303, "enabled again");
+
+    // Not oneself, and never the last administrator.
+    assert_eq!(w.admin.post(&format!("/admin/users/{admin_id}/disable"), &[]).status, 409);
+    let mut conn = w.app.db();
+    let moderator_id = w.app.user_id("mod@example.org");
+    let grant = roles::GrantRequest { role: "admin".into(), ..Default::default() };
+    roles::grant(&mut conn, admin_id, moderator_id, &grant).unwrap();
+    accounts::disable(&mut conn, moderator_id, admin_id, "").unwrap();
+    let refused = accounts::disable(&mut conn, admin_id, moderator_id, "");
+    assert!(matches!(refused, Err(solex::AppError::Conflict(_))), "the last enabled administrator stays");
+    let admin_grant = role::for_user(&mut conn, admin_id).unwrap().grants[0].id;
+    let mod_grant = role::for_user(&mut conn, moderator_id).unwrap().grants.iter().find(|g| g.role == "admin").unwrap().id;
+    assert!(roles::revoke(&mut conn, moderator_id, mod_grant).is_err(), "nor revoked while the other is disabled");
+    roles::revoke(&mut conn, moderator_id, admin_grant).unwrap();
+}
+
+#[test]
+fn sign_ins_and_failures_are_in_the_security_log() {
+    let app = TestApp::start();
+    let admin = app.admin("admin@example.org", PW);
+    let member = app.member("sam@example.org", PW, "Sam Member");
+    let secret = "my secret guess 12345";
+    assert_eq!(app.client().sign_in("sam@example.org", secret).status, 400);
+    assert_eq!(app.client().sign_in("ghost@example.org", secret).status, 400);
+    let sam = app.user_id("sam@example.org");
+
+    assert_eq!(member.get("/admin/security").status, 403);
+    let all = admin.get("/admin/security");
+    assert_eq!(all.status, 200);
+    assert!(all.body.contains("sign_in_failed") && all.body.contains("Sam Member") && all.body.contains("127.0.0.1"));
+    assert!(!all.body.contains(secret) && !all.body.contains(PW), "no passwords");
+    assert!(!all.body.contains("ghost@example.org"), "no typed addresses");
+    let newest = all.body.find("unknown account").unwrap();
+    let older = all.body.find("wrong password").unwrap();
+    assert!(newest < older, "newest first");
+
+    let failures = admin.get("/admin/security?kind=sign_in_failed").body;
+    assert!(failures.contains("wrong password") && !failures.contains("<td>sign_in</td>"));
+    let mine = admin.get(&format!("/admin/security?user={sam}")).body;
+    assert!(mine.contains("wrong password") && !mine.contains("unknown account"));
+    assert!(!admin.get("/admin/security?address=10.9.9.9").body.contains("<td>sign_in_failed</td>"));
+    assert!(admin.get("/admin/security?address=127.0.0.1").body.contains("<td>sign_in_failed</td>"));
+
+    // Paged: fifty a page.
+    {
+        let mut conn = app.db();
+        for _ in 0..60 {
+            let e = security_event::NewSecurityEvent { kind: "sign_in", user_id: Some(sam), address: "10.0.0.1", detail: "", created_at: solex::models::now() };
+            security_event::insert(&mut conn, &e).unwrap();
+        }
+    }
+    let first = admin.get("/admin/security?address=10.0.0.1").body;
+    assert_eq!(first.matches("<tr>").count() - 1, 50);
+    assert!(first.contains("rel=\"next\""));
+    let second = admin.get("/admin/security?user=&kind=&address=10.0.0.1&page=2").body;
+    assert_eq!(second.matches("<tr>").count() - 1, 10);
+    assert_eq!(admin.get("/admin/security?page=99999999999999").status, 200, "a page past the end is empty");
+}
+
+#[test]
+fn two_administrators_revoking_each_other_leave_one() {
+    let app = TestApp::start();
+    let mut survivor = {
+        let mut conn = app.db();
+        accounts::add_user_from_console(&mut conn, &app.base, "admin0@example.org", Some("Admin 0"), true).unwrap();
+        app.user_id("admin0@example.org")
+    };
+    for round in 1..=20 {
+        let email = format!("admin{round}@example.org");
+        let newcomer = {
+            let mut conn = app.db();
+            accounts::add_user_from_console(&mut conn, &app.base, &email, Some("Admin"), true).unwrap();
+            app.user_id(&email)
+        };
+        let grant_of = |id: i64| {
+            let mut conn = app.db();
+            role::for_user(&mut conn, id).unwrap().grants[0].id
+        };
+        let pairs = [(newcomer, grant_of(survivor)), (survivor, grant_of(newcomer))];
+        let start = Arc::new(Barrier::new(2));
+        let threads: Vec<_> = pairs
+            .into_iter()
+            .map(|(actor, grant)| {
+                let mut conn = app.conn();
+                let start = start.clone();
+                std::thread::spawn(move || {
+                    start.wait();
+                    roles::revoke(&mut conn, actor, grant).is_ok()
+                })
+            })
+            .collect();
+        let done: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let mut conn = app.db();
+        let left = role::count_role(&mut conn, role::Role::Admin).unwrap();
+        assert_eq!(left, 1, "round {round}: {left} administrators left ({done:?})");
+        survivor = [survivor, newcomer].into_iter().find(|id| role::for_user(&mut conn, *id).unwrap().is_admin()).unwrap();
+    }
+}
