@@ -7,25 +7,8 @@ use std::process::{Command, Stdio};
 
 use common::smtp::{header, SmtpServer};
 use common::world::*;
-use common::TestApp;
 use mail_parser::MessageParser;
-use solex::mail::address::Token;
 use solex::services::tokens::MailPurpose;
-
-fn world_with_smtp(smtp: &SmtpServer) -> World {
-    let app = TestApp::with_smtp(smtp, |c| {
-        c.mail_retry_secs = 1;
-        c.inbound_token = Some("relay-secret".into());
-    });
-    world_on(app, &[])
-}
-
-/// The token the portal puts in this member's addresses for one purpose and object.
-fn mail_token(w: &World, email: &str, purpose: MailPurpose, object_id: i64) -> String {
-    let mut conn = w.app.db();
-    let u = solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap();
-    Token::derive(u.mail_token.as_deref().unwrap(), purpose, u.id, object_id).to_string()
-}
 
 fn text_of(raw: &[u8]) -> String {
     MessageParser::default().parse(raw).unwrap().body_text(0).unwrap().into_owned()

@@ -9,26 +9,9 @@ use std::time::{Duration, Instant};
 
 use common::smtp::{header, SmtpServer};
 use common::world::*;
-use common::TestApp;
-use solex::mail::address::Token;
 use solex::services::tokens::MailPurpose;
 
 const DOMAIN: &str = "solex.localhost";
-
-fn world_with_smtp(smtp: &SmtpServer) -> World {
-    let app = TestApp::with_smtp(smtp, |c| {
-        c.mail_retry_secs = 1;
-        c.inbound_token = Some("relay-secret".into());
-    });
-    world_on(app, &[])
-}
-
-/// The token the portal gives this member for one purpose and object.
-fn token(w: &World, email: &str, purpose: MailPurpose, object_id: i64) -> String {
-    let mut conn = w.app.db();
-    let u = solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap();
-    Token::derive(u.mail_token.as_deref().unwrap(), purpose, u.id, object_id).to_string()
-}
 
 fn community_id(w: &World) -> i64 {
     let mut conn = w.app.db();
@@ -111,7 +94,7 @@ fn a_reply_is_posted_only_through_the_members_own_reply_address_and_otherwise_he
     assert_eq!(pending(&w), vec![("About 110 kg.".to_string(), "Bob Bhatt".to_string())]);
     let log = solex::models::inbound::recent(&mut w.app.db(), 1).unwrap().remove(0);
     assert_eq!(log.sender, "bob.alias@elsewhere.example");
-    assert!(!log.recipient.contains(&token(&w, "bob@example.org", MailPurpose::Reply, id)), "the token is not kept in the record");
+    assert!(!log.recipient.contains(&mail_token(&w, "bob@example.org", MailPurpose::Reply, id)), "the token is not kept in the record");
 
     // Threaded only by In-Reply-To, From naming Bob: not posted, held, and Bob asked at his own address.
     let bob = w.app.user_id("bob@example.org");
@@ -175,7 +158,7 @@ fn a_token_of_one_purpose_serves_no_other() {
     let (id, _) = query_bob_received(&w, &smtp, "Purposes");
     let c = community_id(&w);
     let stranger = "stranger@example.net";
-    let (reply, unsub, bounce) = (token(&w, "bob@example.org", MailPurpose::Reply, id), token(&w, "bob@example.org", MailPurpose::Unsubscribe, c), token(&w, "bob@example.org", MailPurpose::Bounce, 0));
+    let (reply, unsub, bounce) = (mail_token(&w, "bob@example.org", MailPurpose::Reply, id), mail_token(&w, "bob@example.org", MailPurpose::Unsubscribe, c), mail_token(&w, "bob@example.org", MailPurpose::Bounce, 0));
 
     // The unsubscribe token and the bounce token put in a reply address post nothing.
     for wrong in [&unsub, &bounce] {
@@ -311,7 +294,7 @@ fn folded_inbound_headers_forge_no_log_line_and_reasons_are_bounded() {
     let smtp = SmtpServer::start();
     let w = world_with_smtp(&smtp);
     let (id, _) = query_bob_received(&w, &smtp, "Logs");
-    let to = format!("reply+{}-{id}@{DOMAIN}", token(&w, "bob@example.org", MailPurpose::Reply, id));
+    let to = format!("reply+{}-{id}@{DOMAIN}", mail_token(&w, "bob@example.org", MailPurpose::Reply, id));
     let folded = "Auto-Submitted: auto-replied\r\n\tFAKE log line level=ERROR user=admin\r\n";
     let out = ingest_cli(&w, &message("bob@example.org", &to, folded, "away"), &to);
     assert!(out.contains("refused") && out.contains("automatic message"), "{out}");
@@ -341,7 +324,7 @@ fn a_members_address_alone_lets_no_one_post_unsubscribe_or_stop_mail() {
     let (id, _) = query_bob_received(&w, &smtp, "The attacker knows Bob's address");
     let (bob, c) = (w.app.user_id("bob@example.org"), community_id(&w));
     // Another member's own valid token with Bob's id put in front of it.
-    let alice_unsub = token(&w, "alice@example.org", MailPurpose::Unsubscribe, c);
+    let alice_unsub = mail_token(&w, "alice@example.org", MailPurpose::Unsubscribe, c);
     let foreign = format!("{bob}-{}", alice_unsub.split_once('-').unwrap().1);
     let guessed = format!("{bob}-{}", "0123456789abcdef".repeat(2));
     let forge = |to: &str, extra: &str, body: &str| inbound(&w, to, &message("bob@example.org", to, extra, body)).0;

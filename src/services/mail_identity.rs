@@ -5,6 +5,7 @@
 //! every address and link made with it.
 
 use chrono::Duration;
+use diesel::OptionalExtension;
 
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
@@ -24,9 +25,7 @@ pub const MAX_WAITING: i64 = 5;
 /// The member a token names, if it is theirs for this purpose and object. A token made for
 /// another purpose, object or member, or with a key since rotated, names no one.
 pub fn member_for(conn: &mut DbConn, t: &Token, purpose: MailPurpose, object_id: i64) -> Result<Option<user::User>, AppError> {
-    let Some(u) = user::find(conn, t.user_id).map(Some).or_else(|e| if e == diesel::result::Error::NotFound { Ok(None) } else { Err(e) })? else {
-        return Ok(None);
-    };
+    let Some(u) = user::find(conn, t.user_id).optional()? else { return Ok(None) };
     let valid = u.mail_token.as_deref().is_some_and(|key| t.is_valid(key, purpose, object_id));
     Ok(valid.then_some(u))
 }

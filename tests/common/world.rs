@@ -85,3 +85,20 @@ pub fn decide(w: &World, who: &Client, id: i64, fields: &[(&str, &str)]) -> Resp
     who.post(&format!("/c/{}/queue/{id}/decide", w.slug), &all)
 }
 
+
+/// A populated portal that sends its mail by SMTP to `smtp` and takes inbound mail over HTTP
+/// with the bearer token "relay-secret".
+pub fn world_with_smtp(smtp: &super::smtp::SmtpServer) -> World {
+    let app = TestApp::with_smtp(smtp, |c| {
+        c.mail_retry_secs = 1;
+        c.inbound_token = Some("relay-secret".into());
+    });
+    world_on(app, &[])
+}
+
+/// The token the portal puts in this member's addresses for one purpose and object.
+pub fn mail_token(w: &World, email: &str, purpose: solex::services::tokens::MailPurpose, object_id: i64) -> String {
+    let mut conn = w.app.db();
+    let u = solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap();
+    solex::mail::address::Token::derive(u.mail_token.as_deref().unwrap(), purpose, u.id, object_id).to_string()
+}
