@@ -225,3 +225,55 @@ fn any_page_number_gives_a_page_never_an_error() {
     let r = w.alice.get(&format!("/c/{}?page=9223372036854775807", w.slug));
     assert!(r.body.contains("rel=\"prev\""), "{}", r.body);
 }
+
+#[test]
+fn references_resolve_only_to_what_the_public_can_see() {
+    let w = world();
+    let punjab = w.app.member("pb@example.org", common::world::PW, "Preet Punjab");
+    w.app.grant_focal_point(&w.admin, "pb@example.org", "Punjab");
+    w.app.grant_focal_point(&w.admin, "out@example.org", "Haryana");
+    let haryana = &w.outsider;
+    // Another state's draft, a draft page and a closed community's thread.
+    let r = punjab.submit("/registry/clusters/new", "/registry/clusters/new", &[("slug", "ludhiana-secret-cluster"), ("name", "Ludhiana secret cluster"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("action", "draft")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = w.other_moderator.post("/kb/new", &[("slug", "secret-draft-page"), ("title", "Secret draft page"), ("problem", "p"), ("solution", "s"), ("themes", "child-labour"), ("language", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let thread = approved_thread(&w, "Private question in a closed community");
+    let t = thread.to_string();
+
+    // A registry record may name none of them, and is told in the words used for what does not exist.
+    let base = [("slug", "karnal-audits"), ("title", "Audits in Karnal"), ("state", "Haryana"), ("action", "draft")];
+    for (field, value, message) in [
+        ("cluster", "ludhiana-secret-cluster", "No cluster named"),
+        ("pages", "secret-draft-page", "No knowledge page is called"),
+        ("threads", t.as_str(), "No thread"),
+    ] {
+        let mut fields = base.to_vec();
+        fields.push((field, value));
+        let r = haryana.submit("/registry/initiatives/new", "/registry/initiatives/new", &fields);
+        assert_eq!(r.status, 400, "{field}: {}", r.body);
+        assert!(r.body.contains(message), "{field}: {}", r.body);
+    }
+    // What is public may be named, and shows on the record.
+    let mut fields = base.to_vec();
+    fields.extend([("cluster", "samalkha-foundry"), ("pages", "cutting-coke-use-in-cupola-furnaces")]);
+    let r = haryana.submit("/registry/initiatives/new", "/registry/initiatives/new", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // A page linking them: the report calls them broken, as for a reader, and the page
+    // shows nothing of them.
+    let rev = revision_of(&w.moderator, "cutting-coke-use-in-cupola-furnaces");
+    let solution = "See [a](/registry/clusters/ludhiana-secret-cluster), [b](/kb/secret-draft-page) and [c](/kb/samalkha-cupola-coke-bachat).";
+    let r = w.moderator.post("/kb/cutting-coke-use-in-cupola-furnaces/edit", &[
+        ("revision", &rev), ("title", "Cutting coke use in cupola furnaces"), ("problem", "Coke is costly."), ("solution", solution),
+        ("themes", "energy-efficiency"), ("language", "en"),
+    ]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let report = r.body.split("These links point to no page").nth(1).expect("broken links reported").split("</div>").next().unwrap();
+    assert!(report.contains("registry/clusters/ludhiana-secret-cluster") && report.contains("secret-draft-page"), "{report}");
+    assert!(!report.contains("samalkha-cupola-coke-bachat"), "the public page is found");
+    let public = w.app.client().get("/kb/cutting-coke-use-in-cupola-furnaces").body;
+    assert!(!public.contains("Ludhiana secret cluster") && !public.contains("Secret draft page"), "no title of a draft is shown");
+    let thread_page = w.alice.get(&format!("/c/{}/t/{thread}", w.slug)).body;
+    assert!(!thread_page.contains("Audits in Karnal"), "the refused reference tagged nothing");
+}

@@ -237,11 +237,25 @@ pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
     }
 }
 
-/// Internal links that point nowhere, reported after saving.
+/// Is there a published page at this web name (itself, or by a redirect)?
+fn public_page(conn: &mut DbConn, slug: &str) -> Result<bool, AppError> {
+    let target = match page::find_by_slug(conn, slug)? {
+        Some(p) => return Ok(p.status == page::PUBLISHED),
+        None => page::redirect_target(conn, slug)?,
+    };
+    Ok(match target {
+        Some(to) => page::find_by_slug(conn, &to)?.is_some_and(|p| p.status == page::PUBLISHED),
+        None => false,
+    })
+}
+
+/// Internal links that point nowhere a reader can follow, reported after saving. Only public
+/// targets count: a draft page or an unpublished registry record is as absent as a missing
+/// one, so the report tells a writer nothing about drafts they may not see.
 fn broken_links(conn: &mut DbConn, c: &page::Content) -> Result<Vec<String>, AppError> {
     let mut broken = Vec::new();
     for slug in internal_links(&format!("{}\n{}", c.problem_md, c.solution_md)) {
-        let exists = if slug.starts_with("registry/") { super::registry::link_target_exists(conn, &slug)? } else { page::slug_exists(conn, &slug)? };
+        let exists = if slug.starts_with("registry/") { super::registry::link_target_exists(conn, &slug)? } else { public_page(conn, &slug)? };
         if !exists {
             broken.push(slug);
         }

@@ -497,11 +497,16 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             }
             Ok(codes.join("; "))
         }
+        // References name only what the public can see (or what the record already named):
+        // another state's draft, a draft page or a closed community's thread is "not there"
+        // to every writer, in the same words as what does not exist.
         Input::Ref(kind) => {
             let slug = raw.rsplit('/').next().unwrap_or(raw).trim();
-            match registry::find_by_slug(conn, kind.code(), slug).map_err(|e| e.to_string())? {
-                Some(_) => Ok(slug.to_string()),
-                None => Err(format!("No {} named {slug:?} is in the registry.", kind.singular(false).to_lowercase())),
+            let public = registry::find_by_slug(conn, kind.code(), slug).map_err(|e| e.to_string())?.is_some_and(|r| r.is_published());
+            if public || kept(slug) {
+                Ok(slug.to_string())
+            } else {
+                Err(format!("No {} named {slug:?} is in the registry.", kind.singular(false).to_lowercase()))
             }
         }
         Input::Indicators => {
@@ -535,7 +540,8 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             let mut slugs: Vec<String> = Vec::new();
             for item in split_list(raw) {
                 let slug = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item).to_string();
-                if page::find_by_slug(conn, &slug).map_err(|e| e.to_string())?.is_none() {
+                let public = page::find_by_slug(conn, &slug).map_err(|e| e.to_string())?.is_some_and(|p| p.status == page::PUBLISHED);
+                if !public && !kept(&slug) {
                     return Err(format!("No knowledge page is called {slug:?}."));
                 }
                 if !slugs.contains(&slug) {
@@ -548,11 +554,11 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             let mut ids: Vec<String> = Vec::new();
             for item in split_list(raw) {
                 let id = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item);
-                let found = id.parse::<i64>().ok().and_then(|n| post::find(conn, n).ok()).filter(|p| p.is_query());
+                let found = id.parse::<i64>().ok().filter(|n| kept(&n.to_string()) || public_thread(conn, *n).is_some());
                 match found {
-                    Some(p) => {
-                        if !ids.contains(&p.id.to_string()) {
-                            ids.push(p.id.to_string());
+                    Some(n) => {
+                        if !ids.contains(&n.to_string()) {
+                            ids.push(n.to_string());
                         }
                     }
                     None => return Err(format!("No thread {item:?} exists.")),
@@ -1386,10 +1392,11 @@ fn link_target(target: &str) -> Option<(Kind, &str)> {
     Some((Kind::from_plural(plural)?, slug))
 }
 
-/// Does "registry/KIND/SLUG" name a record?
+/// Does "registry/KIND/SLUG" name a published record? Drafts of any state count as absent,
+/// so a page's writer learns nothing about them from the broken-link report.
 pub fn link_target_exists(conn: &mut DbConn, target: &str) -> Result<bool, AppError> {
     let Some((kind, slug)) = link_target(target) else { return Ok(false) };
-    Ok(registry::find_by_slug(conn, kind.code(), slug)?.is_some())
+    Ok(registry::find_by_slug(conn, kind.code(), slug)?.is_some_and(|r| r.is_published()))
 }
 
 pub fn multi_values(v: &str) -> Vec<&str> {
