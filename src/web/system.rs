@@ -35,7 +35,8 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let outbox = state.db(|c| system::mail_outbox_counts(c)).await?;
-    let body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox)]);
+    let limiter = vec![("all".to_string(), state.limiter.len() as i64)];
+    let body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox), ("solex_ratelimit_keys", "Keys the rate limiter holds.", limiter)]);
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
 }
 
