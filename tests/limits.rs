@@ -126,18 +126,17 @@ fn raw_exchange(base: &str, head: &str, first: Vec<u8>, filler: usize, chunked: 
     let mut buf = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     let deadline = Instant::now() + Duration::from_secs(60);
-    let mut sent_at_answer = 0;
-    let (status, body_start, length) = loop {
+    let (status, body_start, length, sent_at_answer) = loop {
         assert!(Instant::now() < deadline, "no answer in time");
         let n = reader.read(&mut chunk).unwrap_or(0);
         assert!(n > 0 || !buf.is_empty(), "the server closed without answering");
         buf.extend_from_slice(&chunk[..n]);
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            sent_at_answer = progress.load(std::sync::atomic::Ordering::SeqCst);
+            let sent_at_answer = progress.load(std::sync::atomic::Ordering::SeqCst);
             let head = String::from_utf8_lossy(&buf[..end]).to_string();
             let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
             let length = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()));
-            break (status, end + 4, length);
+            break (status, end + 4, length, sent_at_answer);
         }
         if n == 0 {
             panic!("incomplete answer: {}", String::from_utf8_lossy(&buf));
