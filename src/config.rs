@@ -52,6 +52,12 @@ pub struct Config {
     /// Sign-in attempts allowed per address and per account in `login_window_secs`.
     pub login_attempts: usize,
     pub login_window_secs: u64,
+    /// Seconds a request body may take to arrive (plus one second per 16 KiB received, so
+    /// a large upload on a slow line still gets through); a body that trickles is cut off.
+    pub body_timeout_secs: u64,
+    /// Searches (page and API) allowed per client address per minute; 0 turns the limit off
+    /// (load tests from one address).
+    pub search_per_minute: usize,
 }
 
 impl Default for Config {
@@ -81,6 +87,8 @@ impl Default for Config {
             trust_proxy: false,
             login_attempts: 5,
             login_window_secs: 900,
+            body_timeout_secs: 30,
+            search_per_minute: 120,
         }
     }
 }
@@ -137,6 +145,8 @@ impl Config {
         if let Some(v) = s("TRUST_PROXY") { self.trust_proxy = parse("SOLEX_TRUST_PROXY", &v)?; }
         if let Some(v) = s("LOGIN_ATTEMPTS") { self.login_attempts = parse("SOLEX_LOGIN_ATTEMPTS", &v)?; }
         if let Some(v) = s("LOGIN_WINDOW_SECS") { self.login_window_secs = parse("SOLEX_LOGIN_WINDOW_SECS", &v)?; }
+        if let Some(v) = s("BODY_TIMEOUT_SECS") { self.body_timeout_secs = parse("SOLEX_BODY_TIMEOUT_SECS", &v)?; }
+        if let Some(v) = s("SEARCH_PER_MINUTE") { self.search_per_minute = parse("SOLEX_SEARCH_PER_MINUTE", &v)?; }
         Ok(())
     }
 
@@ -148,8 +158,8 @@ impl Config {
         self.mail_from
             .parse::<lettre::message::Mailbox>()
             .map_err(|e| AppError::Config(format!("mail_from `{}`: {e}", self.mail_from)))?;
-        if self.pool_size == 0 || self.workers == 0 || self.smtp_workers == 0 {
-            return Err(AppError::Config("pool_size, workers and smtp_workers must be at least 1".into()));
+        if self.pool_size == 0 || self.workers == 0 || self.smtp_workers == 0 || self.body_timeout_secs == 0 {
+            return Err(AppError::Config("pool_size, workers, smtp_workers and body_timeout_secs must be at least 1".into()));
         }
         format!("bounce@{}", self.mail_domain)
             .parse::<lettre::Address>()

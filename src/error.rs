@@ -25,6 +25,12 @@ pub enum AppError {
     Conflict(String),
     #[error("gone")]
     Gone,
+    /// The request body is larger than this route takes (413).
+    #[error("request body too large")]
+    TooLarge,
+    /// The request body did not arrive in time (408).
+    #[error("request body timed out")]
+    BodyTimeout,
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]
@@ -46,6 +52,8 @@ impl AppError {
             AppError::BadRequest(_) | AppError::Validation(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::Gone => 410,
+            AppError::TooLarge => 413,
+            AppError::BodyTimeout => 408,
             AppError::Config(_) | AppError::Db(_) | AppError::Pool(_) | AppError::Internal(_) => 500,
         }
     }

@@ -93,6 +93,7 @@ pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Resu
         App::new()
             .app_data(state.clone())
             .app_data(aw::FormConfig::default().limit(256 * 1024))
+            .wrap(from_fn(web::limits::body_deadline))
             .wrap(from_fn(web::visit::context))
             .wrap(Compress::default())
             .wrap(from_fn(web::observe))

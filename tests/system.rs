@@ -171,25 +171,8 @@ fn user_add_admin_prints_a_working_one_time_link() {
 #[test]
 fn logs_never_carry_tokens_from_links() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let (url, pg) = common::fresh_database(dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_solex"))
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("SOLEX_BIND", format!("127.0.0.1:{port}"))
-        .env("SOLEX_BASE_URL", format!("http://127.0.0.1:{port}"))
-        .env("SOLEX_CONTENT_DIR", dir.path().join("none"))
-        .env("RUST_LOG", "info")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while ureq::get(&format!("{base}/healthz")).call().is_err() {
-        assert!(std::time::Instant::now() < deadline, "server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let (mut child, base) = common::spawn_portal(dir.path(), &url);
     let secret = "0123456789abcdef0123456789abcdef";
     for path in [format!("/verify?token={secret}"), format!("/unsubscribe/{secret}/any"), format!("/password/reset?token={secret}")] {
         let _ = ureq::get(&format!("{base}{path}")).call();

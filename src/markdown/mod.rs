@@ -1,16 +1,86 @@
 //! Markdown to safe HTML, rendered once when text is saved. pulldown-cmark parses; ammonia
 //! removes raw HTML, scripts, event handlers and javascript: links.
+//!
+//! Every caller goes through `to_safe_html` (or `try_to_safe_html`), which bounds the work
+//! before the sanitiser sees it: the source is cut at `MAX_SOURCE`, markup nested deeper than
+//! `MAX_DEPTH` is flattened (or refused), and raw HTML tags beyond `MAX_RAW_TAGS` are shown as
+//! text. The sanitiser's HTML parser slows down with the square of the nesting depth, so an
+//! unbounded depth would let one message hold a worker for seconds.
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser};
 
 /// Largest Markdown source accepted anywhere, in bytes.
 pub const MAX_SOURCE: usize = 100_000;
+/// Deepest nesting of block quotes, lists and inline markup that is rendered as such.
+pub const MAX_DEPTH: usize = 32;
+/// Raw HTML tags passed to the sanitiser at most; later ones are shown as text.
+pub const MAX_RAW_TAGS: usize = 500;
 
+/// The text nests markup deeper than `MAX_DEPTH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep;
+
+/// The message a writer sees beside the field when their text nests too deeply.
+pub fn too_deep_message() -> String {
+    format!("This text nests quotes or lists more than {MAX_DEPTH} levels deep; use fewer levels.")
+}
+
+/// Safe HTML of any text: nesting deeper than `MAX_DEPTH` is flattened (the words are kept).
 pub fn to_safe_html(source: &str) -> String {
+    render(source, false).unwrap_or_default()
+}
+
+/// Safe HTML, or `TooDeep` as soon as the parser meets markup nested deeper than `MAX_DEPTH`.
+pub fn try_to_safe_html(source: &str) -> Result<String, TooDeep> {
+    render(source, true)
+}
+
+fn render(source: &str, refuse_deep: bool) -> Result<String, TooDeep> {
+    let source = cut(source, MAX_SOURCE);
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let mut depth = 0usize;
+    let mut raw_tags = 0usize;
+    let mut too_deep = false;
+    let events = Parser::new_ext(source, options)
+        .map_while(|event| match event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > MAX_DEPTH && refuse_deep {
+                    too_deep = true;
+                    return None;
+                }
+                Some((depth <= MAX_DEPTH).then_some(event))
+            }
+            Event::End(_) => {
+                let keep = depth <= MAX_DEPTH;
+                depth = depth.saturating_sub(1);
+                Some(keep.then_some(event))
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                raw_tags += raw.as_bytes().windows(2).filter(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/')).count();
+                Some(Some(if raw_tags > MAX_RAW_TAGS { Event::Text(raw) } else { Event::InlineHtml(raw) }))
+            }
+            other => Some(Some(other)),
+        })
+        .flatten();
     let mut raw = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(source, options));
-    sanitiser().clean(&raw).to_string()
+    html::push_html(&mut raw, events);
+    if too_deep {
+        return Err(TooDeep);
+    }
+    Ok(sanitiser().clean(&raw).to_string())
+}
+
+/// At most `max` bytes, cut at a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn sanitiser() -> &'static ammonia::Builder<'static> {
@@ -74,6 +144,18 @@ mod tests {
             assert!(!html.contains("<script") && !html.contains("onerror") && !html.contains("javascript:")
                 && !html.contains("<iframe") && !html.contains("onload") && !html.contains("style="), "{payload} -> {html}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_or_flattened() {
+        for deep in [">".repeat(40_000), "- ".repeat(40_000) + "x", "1. ".repeat(30_000) + "x", "*".repeat(20_000) + "a" + &"*".repeat(20_000), "<div>".repeat(20_000)] {
+            let flat = to_safe_html(&deep);
+            assert!(flat.matches("<blockquote>").count() <= MAX_DEPTH && flat.matches("<ul>").count() <= MAX_DEPTH, "{}", &flat[..200.min(flat.len())]);
+        }
+        assert_eq!(try_to_safe_html(&">".repeat(MAX_DEPTH + 1)), Err(TooDeep));
+        assert_eq!(try_to_safe_html(&("- ".repeat(MAX_DEPTH) + "x")), Err(TooDeep), "a list and its item are two levels");
+        assert!(try_to_safe_html(&">".repeat(10)).unwrap().matches("<blockquote>").count() == 10);
+        assert!(try_to_safe_html("<sub>x</sub> and <b>y</b>").unwrap().contains("<sub>x</sub>"));
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn check_email(email: &str, errors: &mut FieldErrors) {
+pub fn check_email(email: &str, errors: &mut FieldErrors) {
     if email.is_empty() {
         errors.insert("email", "Enter your email address.".into());
     } else if email.len() > 254 || email.parse::<lettre::Address>().is_err() {

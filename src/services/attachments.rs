@@ -8,20 +8,86 @@ use crate::services::tokens;
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_FILES: usize = 5;
 
-/// A file as it arrived in the form.
+/// A file as it arrived in a mail, in memory.
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub filename: String,
     pub bytes: Vec<u8>,
 }
 
+/// A file received from a form or a mail: in memory, or spooled to a temporary file on disk
+/// (web forms), which is removed when this is dropped, on every path.
+#[derive(Debug)]
+pub struct Received {
+    pub filename: String,
+    /// Bytes received (a file cut at one byte past `MAX_FILE_BYTES` says so).
+    pub size: usize,
+    /// The first bytes, for checking the content against the name.
+    pub head: Vec<u8>,
+    pub data: Data,
+}
+
+#[derive(Debug)]
+pub enum Data {
+    Memory(Vec<u8>),
+    Disk(TempFile),
+}
+
+/// Bytes kept in `Received::head`: enough for every signature `sniff` knows.
+pub const HEAD_BYTES: usize = 16;
+
+impl From<&Upload> for Received {
+    fn from(u: &Upload) -> Self {
+        Received { filename: u.filename.clone(), size: u.bytes.len(), head: u.bytes[..u.bytes.len().min(HEAD_BYTES)].to_vec(), data: Data::Memory(u.bytes.clone()) }
+    }
+}
+
+impl Received {
+    /// The whole content, read from disk if it was spooled (registry CSV files, at most 5 MB).
+    pub fn read_all(self) -> std::io::Result<Vec<u8>> {
+        match self.data {
+            Data::Memory(bytes) => Ok(bytes),
+            Data::Disk(t) => std::fs::read(t.path()),
+        }
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.filename.is_empty() && self.size == 0
+    }
+}
+
+/// A temporary file under a random name, removed when dropped unless it was kept.
+#[derive(Debug)]
+pub struct TempFile(PathBuf);
+
+impl TempFile {
+    /// A new empty file in `dir` (created if needed), open for writing.
+    pub fn create(dir: &Path) -> std::io::Result<(TempFile, std::fs::File)> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!(".upload-{}.part", &tokens::random_token()[..32]));
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+        Ok((TempFile(path), file))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// A file that passed the checks.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CheckedFile {
     pub original_name: String,
     pub extension: &'static str,
     pub content_type: &'static str,
-    pub bytes: Vec<u8>,
+    pub size: usize,
+    pub data: Data,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -92,31 +158,38 @@ pub fn safe_name(name: &str) -> String {
     out
 }
 
-pub fn check(upload: &Upload) -> Result<CheckedFile, String> {
+pub fn check(upload: Received) -> Result<CheckedFile, String> {
     let name = safe_name(&upload.filename);
-    if upload.bytes.is_empty() {
+    if upload.size == 0 {
         return Err(format!("{name}: the file is empty."));
     }
-    if upload.bytes.len() > MAX_FILE_BYTES {
+    if upload.size > MAX_FILE_BYTES {
         return Err(format!("{name}: files can be at most {} MB.", MAX_FILE_BYTES / (1024 * 1024)));
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let Some((extension, container, content_type)) = ALLOWED.iter().find(|(e, _, _)| *e == ext) else {
         return Err(format!("{name}: only PDF, images (PNG, JPEG, GIF, WebP) and office documents can be attached."));
     };
-    if sniff(&upload.bytes) != Some(*container) {
+    if sniff(&upload.head) != Some(*container) {
         return Err(format!("{name}: the file's content does not match its type (.{extension})."));
     }
-    Ok(CheckedFile { original_name: name, extension, content_type, bytes: upload.bytes.clone() })
+    Ok(CheckedFile { original_name: name, extension, content_type, size: upload.size, data: upload.data })
 }
 
-/// Writes a checked file under a fresh random name and returns that name.
+/// Writes a checked file under a fresh random name and returns that name. A spooled file is
+/// linked into place (copied if it lies on another file system).
 pub fn store(dir: &Path, file: &CheckedFile) -> std::io::Result<String> {
     std::fs::create_dir_all(dir)?;
     let stored = format!("{}.{}", &tokens::random_token()[..32], file.extension);
     let tmp = dir.join(format!(".{stored}.part"));
-    std::fs::write(&tmp, &file.bytes)?;
-    std::fs::rename(&tmp, dir.join(&stored))?;
+    let written = match &file.data {
+        Data::Memory(bytes) => std::fs::write(&tmp, bytes),
+        Data::Disk(t) => std::fs::hard_link(t.path(), &tmp).or_else(|_| std::fs::copy(t.path(), &tmp).map(|_| ())),
+    };
+    if let Err(e) = written.and_then(|_| std::fs::rename(&tmp, dir.join(&stored))) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     Ok(stored)
 }
 

@@ -10,7 +10,7 @@ use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
 use crate::markdown;
 use crate::models::{self, attachment, community, moderation, post};
-use crate::services::attachments::{self, CheckedFile, Upload};
+use crate::services::attachments::{self, CheckedFile, Received, Upload};
 use crate::services::communities::Access;
 
 pub const MAX_TITLE: usize = 200;
@@ -69,6 +69,7 @@ struct Clean {
 fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
     let title = input.title.trim().to_string();
     let body = input.body.trim().replace("\r\n", "\n");
+    // Sizes first: nothing is parsed or rendered before they are known to be right.
     if is_query {
         if title.is_empty() {
             errors.insert("title", "Give your question a title.".into());
@@ -85,12 +86,21 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
     let state = super::clean_state(&input.state, errors);
     let sector = super::clean_sector(&input.sector, errors);
     let district = input.district.trim().chars().take(100).collect();
-    let html = markdown::to_safe_html(&body);
+    // Rendered only once every size is known to be right; nesting too deep is refused while
+    // parsing, before the sanitiser would spend time on it.
+    let html = if errors.is_empty() {
+        markdown::try_to_safe_html(&body).unwrap_or_else(|_| {
+            errors.insert("body", markdown::too_deep_message());
+            String::new()
+        })
+    } else {
+        String::new()
+    };
     Clean { title: if is_query { title } else { String::new() }, body, html, themes: themes.join(","), state, district, sector }
 }
 
-fn check_files(uploads: &[Upload], errors: &mut FieldErrors) -> Vec<CheckedFile> {
-    let uploads: Vec<&Upload> = uploads.iter().filter(|u| !(u.filename.is_empty() && u.bytes.is_empty())).collect();
+fn check_files(uploads: Vec<Received>, errors: &mut FieldErrors) -> Vec<CheckedFile> {
+    let uploads: Vec<Received> = uploads.into_iter().filter(|u| !u.is_blank()).collect();
     if uploads.len() > attachments::MAX_FILES {
         errors.insert("files", format!("Attach at most {} files.", attachments::MAX_FILES));
         return vec![];
@@ -127,8 +137,39 @@ pub struct Submitted {
     pub status: &'static str,
 }
 
-/// A new query (`reply_to` None) or a reply. Files are written first; if the database write
-/// fails they are removed again, so nothing half-written remains.
+/// A post checked and rendered without the database: what `submit_prepared` writes.
+pub struct Prepared {
+    reply_to: Option<i64>,
+    clean: Clean,
+    files: Vec<CheckedFile>,
+}
+
+/// Checks a new query (`reply_to` None) or a reply and renders its Markdown, all without a
+/// database connection: sizes first, then the text (its nesting capped), then the files.
+pub fn prepare(reply_to: Option<i64>, input: &PostInput, uploads: Vec<Received>) -> Result<Prepared, AppError> {
+    let mut errors = FieldErrors::new();
+    let clean = clean(input, reply_to.is_none(), &mut errors);
+    let files = check_files(uploads, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(Prepared { reply_to, clean, files })
+}
+
+/// The thread a reply goes to: an approved query of this community.
+fn root_of(conn: &mut DbConn, access: &Access, reply_to: Option<i64>) -> Result<Option<post::Post>, AppError> {
+    if !access.is_member() {
+        return Err(AppError::Forbidden);
+    }
+    let Some(id) = reply_to else { return Ok(None) };
+    let root = post::find(conn, id)?;
+    if root.community_id != access.community.id || !root.is_query() || root.status != post::APPROVED {
+        return Err(AppError::NotFound);
+    }
+    Ok(Some(root))
+}
+
+/// A new query (`reply_to` None) or a reply, checked, rendered and written in one call (mail).
 pub fn submit(
     conn: &mut DbConn,
     domain: &str,
@@ -139,26 +180,17 @@ pub fn submit(
     input: &PostInput,
     uploads: &[Upload],
 ) -> Result<Submitted, AppError> {
-    if !access.is_member() {
-        return Err(AppError::Forbidden);
-    }
+    root_of(conn, access, reply_to)?;
+    let prepared = prepare(reply_to, input, uploads.iter().map(Received::from).collect())?;
+    submit_prepared(conn, domain, files_dir, access, author, prepared)
+}
+
+/// Writes a prepared post. Files are written first; if the database write fails they are
+/// removed again, so nothing half-written remains.
+pub fn submit_prepared(conn: &mut DbConn, domain: &str, files_dir: &Path, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
     let c = &access.community;
-    let root = match reply_to {
-        Some(id) => {
-            let root = post::find(conn, id)?;
-            if root.community_id != c.id || !root.is_query() || root.status != post::APPROVED {
-                return Err(AppError::NotFound);
-            }
-            Some(root)
-        }
-        None => None,
-    };
-    let mut errors = FieldErrors::new();
-    let clean = clean(input, root.is_none(), &mut errors);
-    let files = check_files(uploads, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let root = root_of(conn, access, prepared.reply_to)?;
+    let Prepared { clean, files, .. } = prepared;
     let mut stored = Vec::new();
     for f in &files {
         match attachments::store(files_dir, f) {
@@ -197,7 +229,7 @@ pub fn submit(
         for (f, name) in files.iter().zip(&stored) {
             attachment::insert(
                 tx,
-                &attachment::NewAttachment { post_id: id, original_name: &f.original_name, stored_name: name, content_type: f.content_type, size_bytes: f.bytes.len() as i64, created_at: now },
+                &attachment::NewAttachment { post_id: id, original_name: &f.original_name, stored_name: name, content_type: f.content_type, size_bytes: f.size as i64, created_at: now },
             )?;
         }
         let action = if approved { "approved automatically (trusted member)" } else { "submitted" };

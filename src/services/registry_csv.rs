@@ -34,8 +34,13 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Names and messages quote what the file holds at most this far.
+const QUOTE_CHARS: usize = 80;
+
 fn problem(line: usize, column: usize, header: &str, message: impl Into<String>) -> Problem {
-    Problem { line, column, header: header.to_string(), message: message.into() }
+    let message: String = message.into();
+    let message = if message.chars().count() > 8 * QUOTE_CHARS { format!("{}…", message.chars().take(8 * QUOTE_CHARS).collect::<String>()) } else { message };
+    Problem { line, column, header: header.chars().take(QUOTE_CHARS).collect(), message }
 }
 
 /// Parses RFC 4180 CSV (commas, double quotes, quoted line breaks, CRLF or LF, an optional
@@ -241,9 +246,30 @@ pub struct Report {
     pub created: Vec<String>,
     pub updated: Vec<String>,
     pub unchanged: Vec<String>,
+    /// The first `MAX_PROBLEMS` problems found.
     pub problems: Vec<Problem>,
+    /// Problems found beyond those listed.
+    pub more_problems: usize,
     /// True when the rows were written (not a dry run, and no problems).
     pub applied: bool,
+}
+
+/// Problems listed at most: a file with a bad line on every row gets a report of bounded size.
+pub const MAX_PROBLEMS: usize = 200;
+
+impl Report {
+    fn note(&mut self, p: Problem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        } else {
+            self.more_problems += 1;
+        }
+    }
+
+    /// Every problem found, listed or not.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len() + self.more_problems
+    }
 }
 
 enum Plan {
@@ -262,26 +288,26 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
     let rows = match parse(text) {
         Ok(r) => r,
         Err(p) => {
-            report.problems.push(p);
+            report.note(p);
             return Ok(report);
         }
     };
     let Some((head, body)) = rows.split_first() else {
-        report.problems.push(problem(1, 0, "", "The file is empty; the first line must name the columns."));
+        report.note(problem(1, 0, "", "The file is empty; the first line must name the columns."));
         return Ok(report);
     };
     let names: Vec<String> = head.cells.iter().map(|c| c.trim().to_lowercase()).collect();
     let mut seen = HashSet::new();
     for (i, n) in names.iter().enumerate() {
         if n != "slug" && kind.spec(n).is_none() && !reg::READ_ONLY_COLUMNS.contains(&n.as_str()) {
-            report.problems.push(problem(head.line, i + 1, n, format!("Unknown column {n:?}; the columns are: {}.", header(kind).join(", "))));
+            report.note(problem(head.line, i + 1, n, format!("Unknown column {:?}; the columns are: {}.", n.chars().take(QUOTE_CHARS).collect::<String>(), header(kind).join(", "))));
         } else if !seen.insert(n.clone()) {
-            report.problems.push(problem(head.line, i + 1, n, "This column appears twice."));
+            report.note(problem(head.line, i + 1, n, "This column appears twice."));
         }
     }
     for spec in kind.fields().iter().filter(|s| s.required) {
         if !names.iter().any(|n| n == spec.name) {
-            report.problems.push(problem(head.line, 0, spec.name, format!("The required column {:?} is missing.", spec.name)));
+            report.note(problem(head.line, 0, spec.name, format!("The required column {:?} is missing.", spec.name)));
         }
     }
     if !report.problems.is_empty() {
@@ -294,7 +320,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
     report.rows = body.len();
     for row in body {
         if row.cells.len() != names.len() {
-            report.problems.push(problem(row.line, 0, "", format!("This row has {} cells; the header has {}.", row.cells.len(), names.len())));
+            report.note(problem(row.line, 0, "", format!("This row has {} cells; the header has {}.", row.cells.len(), names.len())));
             continue;
         }
         let mut input = Values::new();
@@ -309,7 +335,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
         }
         let existing = if slug.is_empty() { None } else { registry::find_by_slug(conn, kind.code(), &slug)? };
         if !slug.is_empty() && existing.is_none() && !reg::valid_slug(&slug) {
-            report.problems.push(problem(row.line, col("slug"), "slug", "A web name has lowercase letters, digits and hyphens."));
+            report.note(problem(row.line, col("slug"), "slug", "A web name has lowercase letters, digits and hyphens."));
             continue;
         }
         let previous = match &existing {
@@ -317,14 +343,14 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
             None => None,
         };
         let (values, errors) = reg::clean(conn, &vocabs, kind, &input, previous.as_ref())?;
-        let before = report.problems.len();
+        let before = report.problem_count();
         for (field, message) in &errors {
-            report.problems.push(problem(row.line, col(field), field, message.clone()));
+            report.note(problem(row.line, col(field), field, message.clone()));
         }
         if let Importer::FocalPoint(p) = &who {
             if let Some(state) = values.get("state") {
                 if !reg::may_draft_in(p, state) {
-                    report.problems.push(problem(row.line, col("state"), "state", format!("You keep the registry for other states, not {state}.")));
+                    report.note(problem(row.line, col("state"), "state", format!("You keep the registry for other states, not {state}.")));
                 }
             }
         }
@@ -335,18 +361,18 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
         if let Some(r) = &existing {
             if let Importer::FocalPoint(p) = &who {
                 if !reg::may_edit_record(p, r, open.as_ref()) {
-                    report.problems.push(problem(row.line, col("slug"), "slug", format!("{slug} belongs to {}, which you do not keep.", r.state)));
+                    report.note(problem(row.line, col("slug"), "slug", format!("{slug} belongs to {}, which you do not keep.", r.state)));
                 }
             }
             if open.as_ref().is_some_and(|v| v.status == registry::SUBMITTED) {
-                report.problems.push(problem(row.line, col("slug"), "slug", format!("{slug} is waiting for review; an import cannot replace it now.")));
+                report.note(problem(row.line, col("slug"), "slug", format!("{slug} is waiting for review; an import cannot replace it now.")));
             }
         }
         let planned = if slug.is_empty() { reg::title_of(&values) } else { slug.clone() };
         if !planned.is_empty() && !slugs_in_file.insert(planned.clone()) {
-            report.problems.push(problem(row.line, col("slug"), "slug", format!("{planned} appears twice in this file.")));
+            report.note(problem(row.line, col("slug"), "slug", format!("{planned} appears twice in this file.")));
         }
-        if report.problems.len() > before {
+        if report.problem_count() > before {
             continue;
         }
         match existing {

@@ -543,13 +543,14 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
         @if let Some(r) = report {
             @if !r.problems.is_empty() {
                 div.error-summary role="alert" {
-                    h2 { (t.registry_problems) " (" (r.problems.len()) ")" }
+                    h2 { (t.registry_problems) " (" (r.problem_count()) ")" }
                     div.table-wrap {
                         table {
                             thead { tr { th { (t.registry_line) } th { (t.registry_column) } th { (t.registry_field) } th { "" } } }
                             tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (p.message) } } } }
                         }
                     }
+                    @if r.more_problems > 0 { p { (fill(t.registry_more_problems, &[&r.more_problems.to_string()])) } }
                 }
             } @else {
                 (notice(if r.applied { t.registry_imported } else { t.registry_clean }))

@@ -202,10 +202,18 @@ struct EmailForm {
 
 async fn forgot(state: web::Data<AppState>, visit: Visit, form: CsrfForm<EmailForm>) -> Result<HttpResponse, AppError> {
     let email = form.0.email;
-    let key = format!("reset:{}", accounts::normalise_email(&email));
+    // The address is checked before it becomes a limiter key, so a key is never more than a
+    // valid address (at most 254 bytes).
+    let normal = accounts::normalise_email(&email);
+    let mut errors = FieldErrors::new();
+    accounts::check_email(&normal, &mut errors);
+    if !errors.is_empty() {
+        let typed: String = email.chars().take(254).collect();
+        return Ok(html(400, views::accounts::forgot(&visit.ctx, &typed, &errors, false)));
+    }
     // Quietly cap mails per address so the form cannot be used to flood someone's inbox.
-    let allowed = state.limiter.hit(&key, 5, HOUR).is_ok()
-        && state.limiter.hit(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).is_ok();
+    let allowed = state.limiter.hit(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).is_ok()
+        && state.limiter.hit(&format!("reset:{normal}"), 5, HOUR).is_ok();
     if allowed {
         let base = state.config.base_url.clone();
         let e = email.clone();

@@ -11,7 +11,7 @@ use crate::services::communities::{self, Access};
 use crate::services::posting::{self, PostInput};
 use crate::services::attachments;
 use crate::views;
-use crate::web::upload::MultipartForm;
+use crate::web::upload::{FormData, MultipartForm};
 use crate::web::visit::{CsrfForm, Member, Visit};
 use crate::web::{html, see_other, AppState};
 
@@ -104,7 +104,7 @@ async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, pa
     Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &FieldErrors::new())))
 }
 
-fn input_from(form: &MultipartForm) -> PostInput {
+fn input_from(form: &FormData) -> PostInput {
     PostInput {
         title: form.get("title"),
         body: form.get("body"),
@@ -115,31 +115,50 @@ fn input_from(form: &MultipartForm) -> PostInput {
     }
 }
 
-/// Members may post a few times a minute and a few dozen times an hour; a form sent back
-/// with errors does not count.
+/// Members may post a few times a minute and a few dozen times an hour. Every attempt counts
+/// against the hour, refused ones too, so a flood of forms the checks send back is limited as
+/// well; a member correcting a form a few times in a minute is not stopped for it.
 fn posting_allowed(state: &AppState, user_id: i64) -> Result<(), AppError> {
-    state.limiter.check(&format!("post:{user_id}:m"), 5, Duration::from_secs(60)).map_err(AppError::RateLimited)?;
-    state.limiter.check(&format!("post:{user_id}:h"), 40, Duration::from_secs(3600)).map_err(AppError::RateLimited)
+    state.limiter.check(&minute_key(user_id), 5, Duration::from_secs(60)).map_err(AppError::RateLimited)?;
+    state.limiter.hit(&format!("post:{user_id}:h"), 40, Duration::from_secs(3600)).map_err(AppError::RateLimited)
 }
 
-fn count_post(state: &AppState, user_id: i64) {
-    state.limiter.record(&format!("post:{user_id}:m"));
-    state.limiter.record(&format!("post:{user_id}:h"));
+fn minute_key(user_id: i64) -> String {
+    format!("post:{user_id}:m")
+}
+
+/// The common steps of a new query and a reply, in the order that keeps heavy work last: the
+/// member's standing and the posting limit, then reading the form (files go to disk), then
+/// checking and rendering it without a database connection, then one write.
+async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to: Option<i64>, form: MultipartForm) -> Result<(PostInput, Result<posting::Submitted, AppError>), AppError> {
+    if !a.is_member() {
+        return Err(AppError::Forbidden);
+    }
+    let uid = member.principal.user.id;
+    posting_allowed(state, uid)?;
+    let form = form.read().await?;
+    let input = input_from(&form);
+    let inp = input.clone();
+    let prepared = web::block(move || posting::prepare(reply_to, &inp, form.files)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(e) => return Ok((input, Err(e))),
+    };
+    let (acc, dir, domain) = (a.clone(), state.config.attachments_dir.clone(), state.config.mail_domain.clone());
+    let submitted = state.db(move |c| posting::submit_prepared(c, &domain, &dir, &acc, uid, prepared)).await;
+    if submitted.is_ok() {
+        state.limiter.record(&minute_key(uid));
+        state.wake_mailer();
+    }
+    Ok((input, submitted))
 }
 
 async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: MultipartForm) -> Result<HttpResponse, AppError> {
     let slug = path.into_inner();
     let a = access_for(&state, slug.clone(), &visit).await?;
-    if !a.is_member() {
-        return Err(AppError::Forbidden);
-    }
-    posting_allowed(&state, member.principal.user.id)?;
-    let input = input_from(&form);
-    let (acc, inp, files, uid, dir, domain) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone(), state.config.mail_domain.clone());
-    match state.db(move |c| posting::submit(c, &domain, &dir, &acc, uid, None, &inp, &files)).await {
+    let (input, submitted) = post_from_form(&state, &member, &a, None, form).await?;
+    match submitted {
         Ok(s) => {
-            state.wake_mailer();
-            count_post(&state, member.principal.user.id);
             let key = if s.status == "approved" { "published" } else { "submitted" };
             Ok(see_other(&format!("/c/{slug}/t/{}?done={key}", s.thread_id)))
         }
@@ -163,16 +182,9 @@ async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(Strin
 async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: MultipartForm) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let a = access_for(&state, slug.clone(), &visit).await?;
-    if !a.is_member() {
-        return Err(AppError::Forbidden);
-    }
-    posting_allowed(&state, member.principal.user.id)?;
-    let input = input_from(&form);
-    let (acc, inp, files, uid, dir, domain) = (a.clone(), input.clone(), form.files, member.principal.user.id, state.config.attachments_dir.clone(), state.config.mail_domain.clone());
-    match state.db(move |c| posting::submit(c, &domain, &dir, &acc, uid, Some(id), &inp, &files)).await {
+    let (input, submitted) = post_from_form(&state, &member, &a, Some(id), form).await?;
+    match submitted {
         Ok(s) => {
-            state.wake_mailer();
-            count_post(&state, member.principal.user.id);
             let key = if s.status == "approved" { "published" } else { "submitted" };
             Ok(see_other(&crate::web::accounts::after_post(&visit, &format!("/c/{slug}/t/{id}?done={key}#post-{}", s.post_id))))
         }

@@ -21,6 +21,7 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let method = method_label(method);
         *self
             .requests
             .lock()
@@ -68,6 +69,13 @@ impl Metrics {
         }
         out
     }
+}
+
+/// The standard methods by name; any other method a client invents is one label, so the
+/// table of counters cannot grow with client input.
+pub fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"];
+    KNOWN.iter().find(|m| **m == method).copied().unwrap_or("OTHER")
 }
 
 fn escape(s: &str) -> String {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod communities;
 pub mod knowledge;
+pub mod limits;
 pub mod mail;
 pub mod moderation;
 pub mod page_cache;
@@ -60,22 +61,26 @@ pub async fn observe(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().to_string();
-    // Query strings and some paths (unsubscribe links) carry secrets: the log names the route
-    // pattern, and the raw path only for requests that matched no route.
-    let raw_path: String = req.path().chars().take(200).collect();
+    let method = metrics::method_label(req.method().as_str());
+    // Query strings and paths (unsubscribe, verify, reset and confirm links) carry secrets: the
+    // log names the route pattern, and a request that matched no route only as `<unmatched>`.
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let mut res = next.call(req).await?.map_into_boxed_body();
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
+    let unread = actix_web::HttpMessage::extensions(res.request()).get::<limits::BodyRead>().is_some_and(|b| !b.finished());
+    if unread || status == 408 || status == 413 {
+        // The rest of that body is not wanted: the connection closes after this answer.
+        res.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     // Matching the path against every route again is costly; a page served from the page
     // cache says which route it came from.
     let known = actix_web::HttpMessage::extensions(res.request()).get::<page_cache::Route>().map(|r| r.0.clone());
     let matched = known.or_else(|| res.request().match_pattern());
-    let route = matched.clone().unwrap_or_else(|| "<unmatched>".into());
-    let path = matched.unwrap_or(raw_path);
+    let route = matched.unwrap_or_else(|| "<unmatched>".into());
+    let path = &route;
     if let Some(state) = state {
-        state.metrics.observe(&method, &route, status, elapsed.as_secs_f64());
+        state.metrics.observe(method, &route, status, elapsed.as_secs_f64());
         let headers = res.headers_mut();
         let secure = state.config.cookies_secure();
         set_security_headers(headers, secure);

@@ -268,19 +268,29 @@ async fn import_form(member: Member) -> Result<HttpResponse, AppError> {
     Ok(html(200, views::registry::import(&member.ctx, Kind::Initiative, None, &FieldErrors::new())))
 }
 
-async fn import(state: web::Data<AppState>, member: Member, form: MultipartForm) -> Result<HttpResponse, AppError> {
+/// Each check of a file holds a database connection for a while: a focal point checks and
+/// imports a few dozen files an hour at most.
+const IMPORTS_PER_HOUR: usize = 30;
+
+async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: MultipartForm) -> Result<HttpResponse, AppError> {
     if !registry::may_draft(&member.principal) {
         return Err(AppError::Forbidden);
     }
+    let hour = std::time::Duration::from_secs(3600);
+    state.limiter.check(&format!("import-ip:{}", visit.client_ip), 2 * IMPORTS_PER_HOUR, hour).map_err(AppError::RateLimited)?;
+    state.limiter.hit(&format!("import:{}", member.principal.user.id), IMPORTS_PER_HOUR, hour).map_err(AppError::RateLimited)?;
+    state.limiter.record(&format!("import-ip:{}", visit.client_ip));
+    let form = form.read().await?;
     let kind = Kind::from_code(&form.get("kind")).unwrap_or(Kind::Initiative);
     let dry_run = form.get("mode") != "import";
     let Some(file) = form.files.into_iter().next() else {
         return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "Choose a CSV file."))));
     };
-    if file.bytes.len() > registry_csv::MAX_BYTES {
+    if file.size > registry_csv::MAX_BYTES {
         return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "The file is larger than 5 MB; split it."))));
     }
-    let text = match String::from_utf8(file.bytes) {
+    let bytes = web::block(move || file.read_all()).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();

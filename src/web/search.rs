@@ -47,7 +47,16 @@ fn run(state: &AppState, q: &SearchQuery) -> Result<crate::search::Results, AppE
     Ok(state.search.search(&q.q, &q.filters(), q.limit.unwrap_or(20).clamp(1, 100)))
 }
 
+/// Generous for a person, firm for a script: searches per client address per minute.
+fn search_allowed(state: &AppState, visit: &Visit) -> Result<(), AppError> {
+    match state.config.search_per_minute {
+        0 => Ok(()),
+        max => state.limiter.hit(&format!("search:{}", visit.client_ip), max, std::time::Duration::from_secs(60)).map_err(AppError::RateLimited),
+    }
+}
+
 async fn page(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
+    search_allowed(&state, &visit)?;
     let st = state.clone();
     let q = q.into_inner();
     let filters = q.filters();
@@ -56,7 +65,8 @@ async fn page(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuer
     Ok(html(200, views::search::page(&visit.ctx, &text, &filters, &results)))
 }
 
-async fn api(state: web::Data<AppState>, q: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
+async fn api(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
+    search_allowed(&state, &visit)?;
     let st = state.clone();
     let q = q.into_inner();
     let results = web::block(move || run(&st, &q)).await.map_err(|e| AppError::Internal(e.to_string()))??;

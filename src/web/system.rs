@@ -35,7 +35,8 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let outbox = state.db(|c| system::mail_outbox_counts(c)).await?;
-    let mut body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox)]);
+    let limiter = vec![("all".to_string(), state.limiter.len() as i64)];
+    let mut body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox), ("solex_ratelimit_keys", "Keys the rate limiter holds.", limiter)]);
     body.push_str("# HELP solex_password_checks_total Password checks (argon2), real or dummy.\n");
     body.push_str("# TYPE solex_password_checks_total counter\n");
     body.push_str(&format!("solex_password_checks_total {}\n", state.passwords.checks()));

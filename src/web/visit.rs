@@ -119,11 +119,12 @@ pub async fn context(
         client_ip,
     };
     req.extensions_mut().insert(visit.clone());
-    let wants_json = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    let wants_json = req.path().starts_with("/api/")
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
 
     let is_write = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
     let cache_path = (*req.method() == actix_web::http::Method::GET && visit.principal.is_none() && page_cache::applies(req.path()))
@@ -193,27 +194,33 @@ fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<Box
             Some(format!("{what} {secs} s."))
         }
         AppError::Validation(fields) => Some(fields.values().cloned().collect::<Vec<_>>().join(" ")),
+        AppError::TooLarge => Some(ctx.t().error_413_body.to_string()),
+        AppError::BodyTimeout => Some(ctx.t().error_408_body.to_string()),
         _ => None,
     };
     if wants_json {
         let body = serde_json::json!({
-            "error": match status { 401 => "unauthorized", 403 => "forbidden", 404 => "not_found", 410 => "gone", 429 => "rate_limited", 400 => "bad_request", 409 => "conflict", _ => "internal" },
+            "error": match status { 401 => "unauthorized", 403 => "forbidden", 404 => "not_found", 410 => "gone", 429 => "rate_limited", 400 => "bad_request", 409 => "conflict", 408 => "timeout", 413 => "too_large", _ => "internal" },
             "status": status,
             "message": detail.clone().unwrap_or_else(|| if status >= 500 { "internal error".into() } else { err.to_string() }),
         });
-        return HttpResponse::build(code).json(body);
+        return with_retry_after(HttpResponse::build(code), err).json(body);
     }
     if status == 401 {
         let next = views::urlencode(&ctx.path);
         return HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login?next={next}"))).finish();
     }
-    let mut builder = HttpResponse::build(code);
+    with_retry_after(HttpResponse::build(code), err)
+        .content_type("text/html; charset=utf-8")
+        .body(views::errors::page(ctx, status, detail.as_deref()).into_string())
+}
+
+/// A refusal for going too fast says when to come back, as a page or as JSON.
+fn with_retry_after(mut builder: actix_web::HttpResponseBuilder, err: &AppError) -> actix_web::HttpResponseBuilder {
     if let AppError::RateLimited(secs) = err {
         builder.insert_header((header::RETRY_AFTER, secs.to_string()));
     }
     builder
-        .content_type("text/html; charset=utf-8")
-        .body(views::errors::page(ctx, status, detail.as_deref()).into_string())
 }
 
 fn visit_of(req: &HttpRequest) -> Result<Visit, AppError> {

@@ -46,6 +46,30 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
     }
 }
 
+/// The built binary serving `database_url` from `dir` with logs at `info` (stdout and stderr
+/// piped), once it answers; returns the process and its base address.
+pub fn spawn_portal(dir: &std::path::Path, database_url: &str) -> (std::process::Child, String) {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_solex"))
+        .current_dir(dir)
+        .env("DATABASE_URL", database_url)
+        .env("SOLEX_BIND", format!("127.0.0.1:{port}"))
+        .env("SOLEX_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("SOLEX_CONTENT_DIR", dir.join("none"))
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ureq::get(&format!("{base}/healthz")).call().is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, base)
+}
+
 pub fn drop_database(pg: &Option<(String, String)>) {
     if let Some((server, name)) = pg {
         if let Ok(mut admin) = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable&gssencmode=disable"))) {
