@@ -426,3 +426,47 @@ fn two_administrators_revoking_each_other_leave_one() {
         survivor = [survivor, newcomer].into_iter().find(|id| role::for_user(&mut conn, *id).unwrap().is_admin()).unwrap();
     }
 }
+
+/// Applies migrations one by one up to (not including) the one whose name starts with `stop`.
+fn migrate_until(conn: &mut solex::db::DbConn, stop: &str) {
+    use diesel_migrations::MigrationHarness;
+    use solex::db::{DbConn, PG_MIGRATIONS, SQLITE_MIGRATIONS};
+    loop {
+        let next = match conn {
+            DbConn::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).unwrap().first().map(|m| m.name().to_string()),
+            DbConn::Pg(c) => c.pending_migrations(PG_MIGRATIONS).unwrap().first().map(|m| m.name().to_string()),
+        };
+        match next {
+            Some(name) if !name.starts_with(stop) => {
+                match conn {
+                    DbConn::Sqlite(c) => c.run_next_migration(SQLITE_MIGRATIONS).map(|_| ()),
+                    DbConn::Pg(c) => c.run_next_migration(PG_MIGRATIONS).map(|_| ()),
+                }
+                .unwrap();
+            }
+            _ => return,
+        }
+    }
+}
+
+#[test]
+fn existing_accounts_are_not_named_until_they_choose() {
+    use diesel::connection::SimpleConnection;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    {
+        let mut conn = solex::db::establish(&solex::db::DatabaseUrl::parse(&url).unwrap()).unwrap();
+        migrate_until(&mut conn, "2026-12-03-000002_account_security");
+        // An account from before: named by the old default.
+        conn.batch_execute(
+            "INSERT INTO users (email, password_hash, name, created_at, credit_consent) \
+             VALUES ('old@example.org', '', 'Old Member', CURRENT_TIMESTAMP, TRUE)",
+        )
+        .unwrap();
+        solex::db::run_migrations(&mut conn).unwrap();
+        let old = user::find_by_email(&mut conn, "old@example.org").unwrap().unwrap();
+        assert!(!old.credit_consent, "not named until they choose");
+        assert!(old.credit_consent_at.is_none(), "and asked before their first post");
+    }
+    common::drop_database(&pg);
+}
