@@ -62,13 +62,11 @@ pub struct Filter {
     pub address: String,
 }
 
+/// An event with the name of its account, if any.
+pub type Row = (SecurityEvent, Option<String>);
+
 /// One page of events, newest first, with the account's name.
-pub fn page(
-    conn: &mut DbConn,
-    filter: &Filter,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<(SecurityEvent, Option<String>)>> {
+pub fn page(conn: &mut DbConn, filter: &Filter, offset: i64, limit: i64) -> QueryResult<Vec<Row>> {
     let mut q = security_events::table
         .left_join(users::table.on(security_events::user_id.eq(users::id.nullable())))
         .select((SecurityEvent::as_select(), users::name.nullable()))

@@ -585,7 +585,7 @@ pub fn security_events_page(
     conn: &mut DbConn,
     filter: &security_event::Filter,
     page: i64,
-) -> Result<(Vec<(security_event::SecurityEvent, Option<String>)>, bool), AppError> {
+) -> Result<(Vec<security_event::Row>, bool), AppError> {
     // A page number too large for an offset is simply past the end.
     let page = page.clamp(1, 1_000_000);
     let mut rows = security_event::page(conn, filter, (page - 1) * SECURITY_EVENTS_PER_PAGE, SECURITY_EVENTS_PER_PAGE + 1)?;

@@ -5,7 +5,7 @@ use maud::{html, Markup};
 use super::{csrf_field, error_summary, format_time, layout, select, Ctx};
 use crate::error::FieldErrors;
 use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User};
-use crate::models::security_event::{self, SecurityEvent};
+use crate::models::security_event;
 use crate::services::roles::GrantRequest;
 
 pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String {
@@ -158,7 +158,7 @@ fn account_access(ctx: &Ctx, u: &User) -> Markup {
 }
 
 /// The security log with its filters, newest first, paged.
-pub fn security(ctx: &Ctx, rows: &[(SecurityEvent, Option<String>)], filter: &security_event::Filter, page: i64, has_next: bool) -> Markup {
+pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event::Filter, page: i64, has_next: bool) -> Markup {
     let t = ctx.t();
     let kinds: Vec<(String, String)> = std::iter::once((String::new(), String::new()))
         .chain(security_event::KINDS.iter().map(|k| (k.to_string(), k.to_string())))

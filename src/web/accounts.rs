@@ -127,6 +127,10 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     let max = state.config.login_attempts;
     let email_key = format!("login-email:{}", accounts::normalise_email(&f.email));
     let ip_key = format!("login-ip:{}", visit.client_ip);
+    // A storm of checks is answered at once, before it costs a lookup or one of the attempts.
+    if state.passwords.full() {
+        return Ok(too_many_attempts(&visit, &f.email, &f.next, 1));
+    }
     // Counted in one step before the password is tested, so concurrent guesses cannot slip
     // past the limit. Per account the limit is tight; per address looser, since an office may
     // share one.

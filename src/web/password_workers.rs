@@ -61,6 +61,11 @@ impl PasswordWorkers {
             .map_err(|e| AppError::Internal(format!("password worker: {e}")))
     }
 
+    /// True when new work would be turned away: callers can answer before doing anything else.
+    pub fn full(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) >= self.backlog
+    }
+
     /// Exactly one argon2 check, real or dummy (see `passwords::check`).
     pub async fn check(&self, password: String, stored: Option<String>) -> Result<bool, AppError> {
         let checks = self.checks.clone();

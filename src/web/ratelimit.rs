@@ -31,6 +31,20 @@ impl Default for RateLimiter {
     }
 }
 
+/// Err(seconds to wait) when the key already has `max` hits inside `window`.
+fn check_in(hits: &mut HashMap<Key, VecDeque<Instant>>, key: &Key, max: usize, window: Duration, now: Instant) -> Result<(), u64> {
+    let Some(q) = hits.get_mut(key) else { return Ok(()) };
+    while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        q.pop_front();
+    }
+    if q.len() >= max {
+        let oldest = *q.front().expect("non-empty");
+        let wait = window.saturating_sub(now.duration_since(oldest));
+        return Err(wait.as_secs().max(1));
+    }
+    Ok(())
+}
+
 fn key_of(key: &str) -> Key {
     let digest = Sha256::digest(key.as_bytes());
     let mut k = [0u8; 16];
@@ -45,26 +59,18 @@ impl RateLimiter {
 
     /// Err(seconds to wait) when `key` already has `max` hits inside `window`.
     pub fn check(&self, key: &str, max: usize, window: Duration) -> Result<(), u64> {
-        let now = Instant::now();
         let mut hits = self.hits.lock().expect("rate limiter lock");
-        let Some(q) = hits.get_mut(&key_of(key)) else { return Ok(()) };
-        while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
-            q.pop_front();
-        }
-        if q.len() >= max {
-            let oldest = *q.front().expect("non-empty");
-            let wait = window.saturating_sub(now.duration_since(oldest));
-            return Err(wait.as_secs().max(1));
-        }
-        Ok(())
+        check_in(&mut hits, &key_of(key), max, window, Instant::now())
     }
 
     pub fn record(&self, key: &str) {
-        let now = Instant::now();
-        let key = key_of(key);
         let mut hits = self.hits.lock().expect("rate limiter lock");
+        self.record_in(&mut hits, key_of(key), Instant::now());
+    }
+
+    fn record_in(&self, hits: &mut HashMap<Key, VecDeque<Instant>>, key: Key, now: Instant) {
         if !hits.contains_key(&key) && hits.len() >= self.capacity {
-            make_room(&mut hits, self.capacity, now);
+            make_room(hits, self.capacity, now);
         }
         let q = hits.entry(key).or_default();
         if q.len() >= MAX_HITS {
@@ -74,9 +80,12 @@ impl RateLimiter {
     }
 
     /// Checks and, if allowed, counts this hit.
+    /// Under one lock, so concurrent requests cannot all pass the check before any is counted.
     pub fn hit(&self, key: &str, max: usize, window: Duration) -> Result<(), u64> {
-        self.check(key, max, window)?;
-        self.record(key);
+        let (key, now) = (key_of(key), Instant::now());
+        let mut hits = self.hits.lock().expect("rate limiter lock");
+        check_in(&mut hits, &key, max, window, now)?;
+        self.record_in(&mut hits, key, now);
         Ok(())
     }
 
