@@ -113,6 +113,26 @@ fn a_storm_of_sign_ins_leaves_the_portal_answering() {
 }
 
 #[test]
+fn many_people_signing_in_from_one_address_are_not_limited_by_each_other() {
+    // One attempt per account and four per address: the fifth person in a training room would
+    // be turned away if right passwords counted against the shared address.
+    let app = TestApp::start_with(|c| {
+        c.trust_proxy = true;
+        c.login_attempts = 1;
+    });
+    let mut conn = app.conn();
+    for i in 0..6 {
+        let email = format!("trainee{i}@example.org");
+        account_from_console(&mut conn, &app.base, &email, "Trainee", PW, false);
+        let r = sign_in_from(&app.client(), "10.9.9.9", &email, PW).unwrap();
+        assert_eq!(r.status, 303, "trainee {i} signs in from the shared address");
+    }
+    // Wrong passwords from that address still count: four, then the address waits.
+    let statuses: Vec<u16> = (0..5).map(|i| sign_in_from(&app.client(), "10.9.9.9", &format!("trainee{i}@example.org"), "not the password at all").unwrap().status).collect();
+    assert_eq!(statuses, [400, 400, 400, 400, 429]);
+}
+
+#[test]
 fn concurrent_guesses_get_no_more_checks_than_the_limit() {
     let app = TestApp::start();
     app.member("target@example.org", PW, "Target");

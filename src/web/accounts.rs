@@ -152,7 +152,10 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
         .await;
     match outcome {
         Ok(signed_in) => {
+            // A right password is not a guess: it costs neither the account nor the shared
+            // address (an office or a training room signs in many people from one address).
             state.limiter.clear(&email_key);
+            state.limiter.forget_last(&ip_key);
             state.wake_mailer();
             let mut res = see_other(&safe_next(&f.next, "/dashboard"));
             res.add_cookie(&make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))

@@ -89,6 +89,13 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Takes back the newest hit of `key` (an attempt that turned out to be a person's own).
+    pub fn forget_last(&self, key: &str) {
+        if let Some(q) = self.hits.lock().expect("rate limiter lock").get_mut(&key_of(key)) {
+            q.pop_back();
+        }
+    }
+
     pub fn clear(&self, key: &str) {
         self.hits.lock().expect("rate limiter lock").remove(&key_of(key));
     }
