@@ -219,6 +219,13 @@ fn forged_bounces_do_not_stop_mail_and_real_delivery_reports_do() {
         let unknown = "Message-ID: <p999.u1@solex.localhost>\r\nTo: bob@example.org";
         assert_eq!(inbound(&w, &to, &dsn(&to, "bob@example.org", "5.1.1", unknown)).0, "refused");
     }
+    // A well-formed report naming Bob, but without the failed message's headers: proves
+    // nothing, counts nothing.
+    for _ in 0..3 {
+        let (outcome, reason) = inbound(&w, &to, &dsn(&to, "bob@example.org", "5.1.1", ""));
+        assert_eq!(outcome, "refused");
+        assert!(reason.contains("does not return the failed message's headers"), "{reason}");
+    }
     assert_eq!(bob_mail_state(&w), ("each".to_string(), 0, false), "forged bounces stop nothing");
 
     // Three real reports naming the message we sent to Bob: his mail stops.
@@ -358,4 +365,107 @@ fn a_members_address_alone_lets_no_one_post_unsubscribe_or_stop_mail() {
     assert_eq!(alice_delivery, "each");
     // And Bob still gets list mail.
     query_bob_received(&w, &smtp, "Bob still gets mail");
+}
+
+/// A message From Bob threaded only by In-Reply-To (no token): at most held for him to confirm.
+fn from_bob_without_token(w: &World, thread: i64, body: &str) -> (String, String) {
+    let refs = format!("In-Reply-To: <p{thread}.u{}@{DOMAIN}>\r\n", w.app.user_id("bob@example.org"));
+    inbound(w, "noreply@solex.localhost", &message("bob@example.org", "noreply@solex.localhost", &refs, body))
+}
+
+/// Bob's held messages that still wait on a live link.
+fn bob_waiting(w: &World) -> i64 {
+    let bob = w.app.user_id("bob@example.org");
+    solex::models::held_mail::waiting(&mut w.app.db(), bob, solex::models::now()).unwrap()
+}
+
+#[test]
+fn a_disabled_member_posts_nothing_by_mail_and_nothing_is_held_for_them() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let (id, raw) = query_bob_received(&w, &smtp, "Disabled by mail");
+    let reply_to = reply_to_of(&raw);
+    let bob = w.app.user_id("bob@example.org");
+    // Held while Bob's account was in order; the link reaches him.
+    assert_eq!(from_bob_without_token(&w, id, "Held before.").0, "held for confirmation");
+    let link = confirm_link(&wait_message(&smtp, "bob@example.org", "did you send this message", 1).remove(0));
+
+    let page = format!("/admin/users/{bob}");
+    assert_eq!(w.admin.submit(&page, &format!("/admin/users/{bob}/disable"), &[]).status, 303);
+
+    // His own reply address, his From alone, his post address: no one.
+    let (outcome, reason) = inbound(&w, &reply_to, &message("bob@example.org", &reply_to, "", "Posted while disabled."));
+    assert_eq!(outcome, "refused", "{reason}");
+    assert!(!reason.is_empty());
+    assert_eq!(from_bob_without_token(&w, id, "Held while disabled?").0, "refused");
+    let c = community_id(&w);
+    let post_to = format!("post+{}-{c}@{DOMAIN}", mail_token(&w, "bob@example.org", MailPurpose::Post, c));
+    assert_eq!(inbound(&w, &post_to, &message("bob@example.org", &post_to, "", "A new question while disabled.")).0, "refused");
+    assert_eq!(bob_waiting(&w), 1, "nothing new is held for a disabled account");
+    let log = solex::models::inbound::recent(&mut w.app.db(), 3).unwrap();
+    assert!(log.iter().all(|l| l.outcome == "refused" && !l.reason.is_empty()), "each refusal has its reason recorded");
+
+    // The link mailed before the account was disabled posts nothing either.
+    let visitor = w.app.client();
+    assert_eq!(visitor.get(&link).status, 200);
+    assert_eq!(visitor.submit(&link, &link, &[]).status, 403);
+    assert!(pending(&w).is_empty(), "{:?}", pending(&w));
+}
+
+/// Sets a post's status directly (a moderator removing the thread while a message waits).
+fn set_status(w: &World, post_id: i64, status: &str) {
+    use diesel::prelude::*;
+    use solex::db::schema::posts::dsl;
+    diesel::update(dsl::posts.find(post_id)).set(dsl::status.eq(status)).execute(&mut *w.app.db()).unwrap();
+}
+
+#[test]
+fn held_mail_is_checked_as_posting_would_and_a_refused_confirmation_keeps_its_link() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let (id, _) = query_bob_received(&w, &smtp, "Held sizes");
+    let from_bob = |body: &str| from_bob_without_token(&w, id, body);
+
+    // Too long, or nested too deep: refused at once with posting's reason; Bob is not asked.
+    let (outcome, reason) = from_bob(&"A long line of text here.\r\n".repeat(1000));
+    assert_eq!(outcome, "refused");
+    assert!(reason.contains("at most"), "{reason}");
+    let (outcome, reason) = from_bob(&format!("{}deep", "- ".repeat(2000)));
+    assert_eq!(outcome, "refused", "{reason}");
+    assert_eq!(bob_waiting(&w), 0, "nothing held");
+
+    // A message posting would take is held; if posting refuses it on confirmation (the thread
+    // was removed meanwhile), the page says why and the link still works.
+    assert_eq!(from_bob("Also check the blower.").0, "held for confirmation");
+    let link = confirm_link(&wait_message(&smtp, "bob@example.org", "did you send this message", 1).remove(0));
+    set_status(&w, id, "removed");
+    let visitor = w.app.client();
+    let r = visitor.submit(&link, &link, &[]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("no longer open for replies"), "{}", r.body);
+    assert_eq!(bob_waiting(&w), 1, "the link is not used up");
+    set_status(&w, id, "approved");
+    let r = visitor.submit(&link, &link, &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(pending(&w), vec![("Also check the blower.".to_string(), "Bob Bhatt".to_string())]);
+    assert_eq!(bob_waiting(&w), 0);
+}
+
+#[test]
+fn concurrent_forged_mail_holds_at_most_the_cap_for_one_member() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let (id, _) = query_bob_received(&w, &smtp, "Held cap");
+    let outcomes: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..12)
+            .map(|i| {
+                let w = &w;
+                s.spawn(move || from_bob_without_token(w, id, &format!("Forged number {i}.")).0)
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let held = outcomes.iter().filter(|o| *o == "held for confirmation").count() as i64;
+    assert_eq!(held, solex::services::mail_identity::MAX_WAITING, "{outcomes:?}");
+    assert_eq!(bob_waiting(&w), solex::services::mail_identity::MAX_WAITING);
 }

@@ -225,6 +225,25 @@ pub fn lock_admins(conn: &mut DbConn) -> diesel::QueryResult<()> {
     }
 }
 
+/// Lock class of the per-member lock around holding mail (see `lock_user`).
+pub const HELD_MAIL_LOCK: i32 = 0x6d61_696c;
+
+/// Inside a `write_tx`: serialises one kind of change (`purpose`) for one user, so a count and
+/// the insert that depends on it are one step. On PostgreSQL a transaction-scoped advisory lock
+/// on (purpose, user) makes a second transaction wait for the first to commit; SQLite's
+/// `BEGIN IMMEDIATE` already lets one writer in at a time.
+pub fn lock_user(conn: &mut DbConn, purpose: i32, user_id: i64) -> diesel::QueryResult<()> {
+    match conn {
+        DbConn::Pg(c) => {
+            // The two-key form takes two int4: the user id is folded into 32 bits (a shared
+            // lock between two users only makes one of them wait).
+            let key = (user_id ^ (user_id >> 32)) as i32;
+            c.batch_execute(&format!("SELECT pg_advisory_xact_lock({purpose}, {key})"))
+        }
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
 /// Rolls back if the closure panics, so a pooled connection never keeps an open transaction.
 struct RollbackGuard<'a> {
     conn: Option<&'a mut DbConn>,

@@ -64,7 +64,7 @@ pub fn one_line(s: &str, max: usize) -> String {
 }
 
 /// A reason as it may go into the server log: one line, and no address (anything with an @).
-fn loggable(reason: &str) -> String {
+pub fn loggable(reason: &str) -> String {
     one_line(reason, 200).split(' ').map(|w| if w.contains('@') { "[address]" } else { w }).collect::<Vec<_>>().join(" ")
 }
 
@@ -175,9 +175,16 @@ fn post_as(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, u: use
     let input = posting::PostInput { title: if thread.is_some() { String::new() } else { title }, body, ..Default::default() };
     match posting::submit(conn, &id.domain, files_dir, &access, who.user.id, thread, &input, uploads) {
         Ok(s) => Ok(Outcome::Posted { post_id: s.post_id }),
-        Err(AppError::Validation(errors)) => Ok(Outcome::Refused(errors.into_values().collect::<Vec<_>>().join(" "))),
-        Err(AppError::NotFound) => Ok(Outcome::Refused("the thread is not open for replies".into())),
-        Err(e) => Err(e),
+        Err(e) => refused(e),
+    }
+}
+
+/// Posting's refusal as an outcome with its reason; other errors stay errors.
+fn refused(e: AppError) -> Result<Outcome, AppError> {
+    match e {
+        AppError::Validation(errors) => Ok(Outcome::Refused(errors.into_values().collect::<Vec<_>>().join(" "))),
+        AppError::NotFound => Ok(Outcome::Refused("the thread is not open for replies".into())),
+        e => Err(e),
     }
 }
 
@@ -186,7 +193,8 @@ fn post_as(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, u: use
 /// there; refused otherwise. Nothing is mailed to an address that did not prove itself.
 fn hold_or_refuse(conn: &mut DbConn, id: &Identity, sender: &str, target: Target, title: &str, body: &str) -> Result<Outcome, AppError> {
     const NOT_PROVEN: &str = "not sent through the member's own reply address, and the sender is not a confirmed member who may post there";
-    let Some(u) = user::find_by_email(conn, sender)?.filter(|u| u.is_verified() && u.mail_stopped_at.is_none()) else {
+    // A disabled account is no one: nothing is held for it and nothing mailed to it.
+    let Some(u) = user::find_by_email(conn, sender)?.filter(|u| u.is_verified() && u.mail_stopped_at.is_none() && !u.is_disabled()) else {
         return Ok(Outcome::Refused(NOT_PROVEN.into()));
     };
     let (c, thread_id) = match target {
@@ -204,8 +212,11 @@ fn hold_or_refuse(conn: &mut DbConn, id: &Identity, sender: &str, target: Target
     if !communities::access(conn, &c.slug, Some(&who))?.is_member() {
         return Ok(Outcome::Refused(NOT_PROVEN.into()));
     }
-    if body.trim().is_empty() {
-        return Ok(Outcome::Refused("Write your message.".into()));
+    // The checks posting makes (sizes, then nesting), now: a message that would be refused on
+    // confirmation is refused here, and the member is not asked about it.
+    let input = posting::PostInput { title: if thread_id.is_some() { String::new() } else { title.to_string() }, body: body.to_string(), ..Default::default() };
+    if let Err(e) = posting::prepare(thread_id, &input, vec![]) {
+        return refused(e);
     }
     let held = Held { community_id: c.id, thread_id, title: if thread_id.is_some() { "" } else { title }, body, sender };
     if mail_identity::hold(conn, &id.base_url, &who.user, &held)? {
@@ -217,8 +228,9 @@ fn hold_or_refuse(conn: &mut DbConn, id: &Identity, sender: &str, target: Target
 }
 
 /// A bounce counts only as a delivery-status report (RFC 3464) to a valid bounce token that
-/// names the member's own address as a failed recipient, and (when it returns the headers of
-/// the failed message) names a message the portal really sent to that address.
+/// names the member's own address as a failed recipient and returns the failed message's
+/// headers (message/rfc822 or text/rfc822-headers) with the Message-ID of a message the portal
+/// really sent to that address. A report without them proves nothing and counts nothing.
 fn bounce(conn: &mut DbConn, id: &Identity, m: &mail_parser::Message, token: &Option<Token>) -> Result<Outcome, AppError> {
     let Some(u) = token_member(conn, token, MailPurpose::Bounce, 0)? else {
         return Ok(Outcome::Refused("bounce address without a valid token".into()));
@@ -230,10 +242,11 @@ fn bounce(conn: &mut DbConn, id: &Identity, m: &mail_parser::Message, token: &Op
     if ours.is_empty() {
         return Ok(Outcome::Refused("the report does not name this member's address".into()));
     }
-    if let Some(mid) = &report.returned_message_id {
-        if !mail_outbox::sent_to(conn, mid, &u.email)? {
-            return Ok(Outcome::Refused("the report names no message sent to this member".into()));
-        }
+    let Some(mid) = &report.returned_message_id else {
+        return Ok(Outcome::Refused("the report does not return the failed message's headers".into()));
+    };
+    if !mail_outbox::sent_to(conn, mid, &u.email)? {
+        return Ok(Outcome::Refused("the report names no message sent to this member".into()));
     }
     let hard = ours.iter().any(|r| r.status.starts_with("5."));
     if hard {

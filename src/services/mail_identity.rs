@@ -23,10 +23,11 @@ pub const CONFIRM_TTL_HOURS: i64 = 48;
 pub const MAX_WAITING: i64 = 5;
 
 /// The member a token names, if it is theirs for this purpose and object. A token made for
-/// another purpose, object or member, or with a key since rotated, names no one.
+/// another purpose, object or member, or with a key since rotated, names no one; nor does the
+/// token of an account an administrator has disabled.
 pub fn member_for(conn: &mut DbConn, t: &Token, purpose: MailPurpose, object_id: i64) -> Result<Option<user::User>, AppError> {
     let Some(u) = user::find(conn, t.user_id).optional()? else { return Ok(None) };
-    let valid = u.mail_token.as_deref().is_some_and(|key| t.is_valid(key, purpose, object_id));
+    let valid = !u.is_disabled() && u.mail_token.as_deref().is_some_and(|key| t.is_valid(key, purpose, object_id));
     Ok(valid.then_some(u))
 }
 
@@ -59,9 +60,14 @@ pub struct Held<'a> {
 }
 
 /// Holds a message for `u` and mails them (at their own address) a link to confirm it. Returns
-/// false, holding nothing, when too many of their held messages already wait.
+/// false, holding nothing, when too many of their held messages already wait. The caller has
+/// checked the text as posting would (`posting::prepare`), so a confirmed message is not refused
+/// for its size or shape.
 pub fn hold(conn: &mut DbConn, base_url: &str, u: &user::User, held: &Held) -> Result<bool, AppError> {
     write_tx(conn, |c| {
+        // On PostgreSQL two messages for one member could both count MAX_WAITING - 1 and both
+        // insert; this lock makes the count and the insert one step per member.
+        crate::db::lock_user(c, crate::db::HELD_MAIL_LOCK, u.id)?;
         let now = models::now();
         if held_mail::waiting(c, u.id, now)? >= MAX_WAITING {
             return Ok(false);
@@ -106,22 +112,43 @@ pub fn view_held(conn: &mut DbConn, secret: &str) -> Result<HeldView, AppError> 
     Ok(HeldView { held, community, thread_title })
 }
 
-/// The member confirms: the link is used up, and the message goes to the moderator queue as
-/// any post of theirs would (if they may still post there).
-pub fn confirm_held(conn: &mut DbConn, domain: &str, files_dir: &std::path::Path, secret: &str) -> Result<(community::Community, posting::Submitted), AppError> {
+/// The member confirms: in one transaction the link is used up and the message goes to the
+/// moderator queue as any post of theirs would (if they may still post there and their account
+/// is not disabled). If posting refuses it, nothing changes and the link still works; the
+/// error says why.
+pub fn confirm_held(conn: &mut DbConn, domain: &str, secret: &str) -> Result<(community::Community, posting::Submitted), AppError> {
     let (t, held) = held_by_link(conn, secret)?;
     let u = user::find(conn, held.user_id)?;
+    if u.is_disabled() {
+        return Err(AppError::Forbidden);
+    }
     let who = principal_of(conn, u)?;
     let c = community::find(conn, held.community_id)?;
     let access = communities::access(conn, &c.slug, Some(&who))?;
     if !access.is_member() {
         return Err(AppError::Forbidden);
     }
-    if !write_tx(conn, |tx| token::consume(tx, t.id, models::now()))? {
-        return Err(AppError::BadRequest("This link has already been used.".into()));
-    }
     let input = posting::PostInput { title: held.title.clone(), body: held.body.clone(), ..Default::default() };
-    let submitted = posting::submit(conn, domain, files_dir, &access, who.user.id, held.thread_id, &input, &[])?;
-    held_mail::set_post(conn, held.id, submitted.post_id)?;
+    let prepared = posting::prepare(held.thread_id, &input, vec![]).map_err(refusal)?;
+    let submitted = write_tx(conn, |tx| {
+        if user::find(tx, who.user.id)?.is_disabled() {
+            return Err(AppError::Forbidden);
+        }
+        if !token::consume(tx, t.id, models::now())? {
+            return Err(AppError::BadRequest("This link has already been used.".into()));
+        }
+        let submitted = posting::submit_prepared_in(tx, domain, &access, who.user.id, prepared).map_err(refusal)?;
+        held_mail::set_post(tx, held.id, submitted.post_id)?;
+        Ok(submitted)
+    })?;
     Ok((c, submitted))
+}
+
+/// Why posting refused a held message, as the confirmation page says it.
+fn refusal(e: AppError) -> AppError {
+    match e {
+        AppError::Validation(errors) => AppError::BadRequest(errors.into_values().collect::<Vec<_>>().join(" ")),
+        AppError::NotFound => AppError::BadRequest("The thread is no longer open for replies.".into()),
+        other => other,
+    }
 }

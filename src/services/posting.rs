@@ -188,7 +188,6 @@ pub fn submit(
 /// Writes a prepared post. Files are written first; if the database write fails they are
 /// removed again, so nothing half-written remains.
 pub fn submit_prepared(conn: &mut DbConn, domain: &str, files_dir: &Path, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
-    let c = &access.community;
     let root = root_of(conn, access, prepared.reply_to)?;
     let Prepared { clean, files, .. } = prepared;
     let mut stored = Vec::new();
@@ -201,50 +200,64 @@ pub fn submit_prepared(conn: &mut DbConn, domain: &str, files_dir: &Path, access
             }
         }
     }
-    let result = write_tx(conn, |tx| {
-        let now = models::now();
-        let (status, held_reason) = initial_status(tx, c, author, &format!("{}\n{}", clean.title, clean.body))?;
-        let approved = status == post::APPROVED;
-        let id = post::insert(
-            tx,
-            &post::NewPost {
-                community_id: c.id,
-                thread_id: root.as_ref().map(|r| r.id),
-                author_id: author,
-                title: &clean.title,
-                body_md: &clean.body,
-                body_html: &clean.html,
-                themes: &clean.themes,
-                state: &clean.state,
-                district: &clean.district,
-                sector: &clean.sector,
-                status,
-                held_reason: &held_reason,
-                created_at: now,
-                updated_at: now,
-                approved_at: approved.then_some(now),
-                response_due_at: (approved && root.is_none()).then(|| now + chrono::Duration::days(i64::from(c.response_days))),
-            },
-        )?;
-        for (f, name) in files.iter().zip(&stored) {
-            attachment::insert(
-                tx,
-                &attachment::NewAttachment { post_id: id, original_name: &f.original_name, stored_name: name, content_type: f.content_type, size_bytes: f.size as i64, created_at: now },
-            )?;
-        }
-        let action = if approved { "approved automatically (trusted member)" } else { "submitted" };
-        moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(id), actor_id: Some(author), action, reason: &held_reason, created_at: now })?;
-        if approved {
-            let published = post::find(tx, id)?;
-            crate::services::deliver::post_approved(tx, domain, &published)?;
-            crate::models::search_outbox::push(tx, crate::models::search_outbox::THREAD, published.root_id())?;
-        }
-        Ok::<_, AppError>(Submitted { post_id: id, thread_id: root.as_ref().map(|r| r.id).unwrap_or(id), status })
-    });
+    let result = write_tx(conn, |tx| write_post(tx, domain, access, author, root.as_ref(), &clean, &files, &stored));
     if result.is_err() {
         remove_files(files_dir, &stored);
     }
     result
+}
+
+/// Writes a prepared post without files inside the caller's write transaction, so that the
+/// caller's own change (a confirmation link used up) and the post commit or fail together.
+pub fn submit_prepared_in(tx: &mut DbConn, domain: &str, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
+    if !prepared.files.is_empty() {
+        return Err(AppError::Internal("files need submit_prepared".into()));
+    }
+    let root = root_of(tx, access, prepared.reply_to)?;
+    write_post(tx, domain, access, author, root.as_ref(), &prepared.clean, &[], &[])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_post(tx: &mut DbConn, domain: &str, access: &Access, author: i64, root: Option<&post::Post>, clean: &Clean, files: &[CheckedFile], stored: &[String]) -> Result<Submitted, AppError> {
+    let c = &access.community;
+    let now = models::now();
+    let (status, held_reason) = initial_status(tx, c, author, &format!("{}\n{}", clean.title, clean.body))?;
+    let approved = status == post::APPROVED;
+    let id = post::insert(
+        tx,
+        &post::NewPost {
+            community_id: c.id,
+            thread_id: root.map(|r| r.id),
+            author_id: author,
+            title: &clean.title,
+            body_md: &clean.body,
+            body_html: &clean.html,
+            themes: &clean.themes,
+            state: &clean.state,
+            district: &clean.district,
+            sector: &clean.sector,
+            status,
+            held_reason: &held_reason,
+            created_at: now,
+            updated_at: now,
+            approved_at: approved.then_some(now),
+            response_due_at: (approved && root.is_none()).then(|| now + chrono::Duration::days(i64::from(c.response_days))),
+        },
+    )?;
+    for (f, name) in files.iter().zip(stored) {
+        attachment::insert(
+            tx,
+            &attachment::NewAttachment { post_id: id, original_name: &f.original_name, stored_name: name, content_type: f.content_type, size_bytes: f.size as i64, created_at: now },
+        )?;
+    }
+    let action = if approved { "approved automatically (trusted member)" } else { "submitted" };
+    moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(id), actor_id: Some(author), action, reason: &held_reason, created_at: now })?;
+    if approved {
+        let published = post::find(tx, id)?;
+        crate::services::deliver::post_approved(tx, domain, &published)?;
+        crate::models::search_outbox::push(tx, crate::models::search_outbox::THREAD, published.root_id())?;
+    }
+    Ok(Submitted { post_id: id, thread_id: root.map(|r| r.id).unwrap_or(id), status })
 }
 
 fn remove_files(dir: &Path, names: &[String]) {

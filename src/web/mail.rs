@@ -76,11 +76,11 @@ async fn held_page(state: web::Data<AppState>, visit: Visit, path: web::Path<Str
 /// carries CSRF so no other site can submit it.
 async fn confirm_held(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let secret = path.into_inner();
-    let (s2, domain, dir) = (secret.clone(), state.config.mail_domain.clone(), state.config.attachments_dir.clone());
+    let (s2, domain) = (secret.clone(), state.config.mail_domain.clone());
     let v = state
         .db(move |c| {
             let v = mail_identity::view_held(c, &s2)?;
-            mail_identity::confirm_held(c, &domain, &dir, &s2)?;
+            mail_identity::confirm_held(c, &domain, &s2)?;
             Ok::<_, AppError>(v)
         })
         .await?;
