@@ -372,18 +372,20 @@ fn record_outcomes(pool: &Pool, identity: &Identity, rx: mpsc::Receiver<Sent>) -
     Ok(sent_total)
 }
 
+/// The log gets the mail id and the reason with any address masked (an SMTP reply often
+/// quotes the recipient); the row's last_error keeps the full text for administrators.
 fn record_failure(conn: &mut DbConn, identity: &Identity, id: i64, attempts: i64, user_id: Option<i64>, error: SendError) -> Result<(), AppError> {
     match error {
         SendError::Temporary(e) => {
-            tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {e}");
+            tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {}", ingest::loggable(&e));
             mail_outbox::mark_retry(conn, id, &e, models::now() + backoff(identity.retry_secs, attempts as i32))?;
         }
         SendError::Permanent(e) => {
-            tracing::info!(mail_id = id, "mail dropped: {e}");
+            tracing::info!(mail_id = id, "mail dropped: {}", ingest::loggable(&e));
             mail_outbox::mark_failed(conn, id, &e)?;
         }
         SendError::Rejected(e) => {
-            tracing::warn!(mail_id = id, "mail refused by the receiving server: {e}");
+            tracing::warn!(mail_id = id, "mail refused by the receiving server: {}", ingest::loggable(&e));
             mail_outbox::mark_failed(conn, id, &e)?;
             if let Some(uid) = user_id {
                 user::record_bounce(conn, uid, identity.bounce_threshold, models::now())?;
@@ -404,7 +406,7 @@ pub fn spawn_sender(pool: Pool, mailer: Mailer, journal: Journal, identity: Iden
         .name("mail-sender".into())
         .spawn(move || loop {
             if let Err(e) = deliver_due(&pool, &mailer, &journal, &identity, workers) {
-                tracing::error!("mail sender: {e}");
+                tracing::error!("mail sender: {}", ingest::loggable(&e.to_string()));
             }
             match rx.recv_timeout(Duration::from_secs(2)) {
                 Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => while rx.try_recv().is_ok() {},
