@@ -277,3 +277,32 @@ fn references_resolve_only_to_what_the_public_can_see() {
     let thread_page = w.alice.get(&format!("/c/{}/t/{thread}", w.slug)).body;
     assert!(!thread_page.contains("Audits in Karnal"), "the refused reference tagged nothing");
 }
+
+#[test]
+fn a_rollback_passes_the_same_checks_as_an_edit() {
+    let w = world();
+    // othermod@ writes a child-labour page; an administrator moves it to energy-efficiency,
+    // which makes it mod@'s page too.
+    let r = w.other_moderator.post("/kb/new", &[("slug", "dye-house-children"), ("title", "Children in dye houses"), ("problem", "p"), ("solution", "s"), ("themes", "child-labour"), ("language", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let rev = revision_of(&w.admin, "dye-house-children");
+    let r = w.admin.post("/kb/dye-house-children/edit", &[("revision", rev.as_str()), ("title", "Dye house energy"), ("problem", "p"), ("solution", "s"), ("themes", "energy-efficiency"), ("language", "en")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let themes = |w: &World| {
+        let mut conn = w.app.db();
+        solex::models::page::find_by_slug(&mut conn, "dye-house-children").unwrap().unwrap().themes
+    };
+    assert_eq!(themes(&w), "energy-efficiency");
+    // mod@ may edit it now, but restoring revision 1 would give it only a theme they do not
+    // edit: refused, as the same change by the edit form is.
+    assert_eq!(w.moderator.get("/kb/dye-house-children/edit").status, 200);
+    let r = w.moderator.post("/kb/dye-house-children/revisions/1/restore", &[]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("Keep at least one theme you edit"), "{}", r.body);
+    assert_eq!(themes(&w), "energy-efficiency", "not rolled back");
+    let history = w.moderator.get("/kb/dye-house-children/revisions").body;
+    assert!(!has_row(&history, "Meena Moderator", "rolled back"), "nothing logged");
+    // The administrator edits every theme and may restore it.
+    assert_eq!(w.admin.post("/kb/dye-house-children/revisions/1/restore", &[]).status, 303);
+    assert_eq!(themes(&w), "child-labour");
+}

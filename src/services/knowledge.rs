@@ -358,16 +358,22 @@ fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, ac
     Ok(broken)
 }
 
-/// Saves an editor's changes. The page stays theirs: its new themes must still be ones they
-/// edit, and the threads it newly names must be ones they may cite.
-pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
-    let p = require_page(conn, who, page_id)?;
+/// The checks every new content of page `p` passes, whoever writes it and however (an edit,
+/// a rollback): the page stays its editor's (its new themes still ones they edit), and the
+/// threads it newly names are ones they may cite.
+fn check_change(conn: &mut DbConn, who: &Principal, p: &page::Page, form: &PageForm) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     if !content.themes.is_empty() && !editor_right(conn, who)?.covers(content.themes.split(',')) {
         return Err(AppError::field("themes", "Keep at least one theme you edit, or ask a knowledge editor to move the page."));
     }
-    check_sources(conn, who, &content, &p.thread_ids())?;
+    check_sources(conn, who, &content, &p.thread_ids())
+}
+
+/// Saves an editor's changes.
+pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
+    let p = require_page(conn, who, page_id)?;
+    check_change(conn, who, &p, form)?;
     save(conn, Some(who.user.id), page_id, form)
 }
 
@@ -448,6 +454,7 @@ pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i
         source_threads: content.source_threads,
         slug: p.slug.clone(),
     };
+    check_change(conn, who, &p, &form)?;
     save_as(conn, Some(who.user.id), page_id, &form, page::EVENT_ROLLED_BACK).map(|_| ())
 }
 
