@@ -306,3 +306,32 @@ fn a_rollback_passes_the_same_checks_as_an_edit() {
     assert_eq!(w.admin.post("/kb/dye-house-children/revisions/1/restore", &[]).status, 303);
     assert_eq!(themes(&w), "child-labour");
 }
+
+#[test]
+fn a_registry_import_answers_for_another_states_draft_as_for_a_web_name_that_does_not_exist() {
+    let w = world();
+    let punjab = w.app.member("pb@example.org", common::world::PW, "Preet Punjab");
+    w.app.grant_focal_point(&w.admin, "pb@example.org", "Punjab");
+    w.app.grant_focal_point(&w.admin, "out@example.org", "Haryana");
+    // Punjab keeps one draft and one submitted for review, neither published.
+    for (slug, action) in [("ludhiana-draft-cluster", "draft"), ("ludhiana-waiting-cluster", "submit")] {
+        let r = punjab.submit("/registry/clusters/new", "/registry/clusters/new", &[("slug", slug), ("name", "Ludhiana cluster"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("action", action)]);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let check = |slug: &str| {
+        let csv = format!("slug,name,sector,state\r\n{slug},Panipat cluster,Metal and foundry,Haryana\r\n");
+        let r = w.outsider.post_multipart("/registry/import", &[("kind", "cluster"), ("mode", "check")], &[("file", "clusters.csv", csv.as_bytes())]);
+        (r.status, r.body.replace(slug, "SLUG"))
+    };
+    let absent = check("no-such-cluster-anywhere");
+    assert_eq!(absent.0, 200, "{}", absent.1);
+    for slug in ["ludhiana-draft-cluster", "ludhiana-waiting-cluster"] {
+        let (status, body) = check(slug);
+        assert!(!body.contains("Punjab") && !body.contains("waiting for review"), "{slug}: {body}");
+        assert_eq!((status, body), absent, "{slug} is answered for as a web name that does not exist");
+    }
+    // Punjab's own focal point still hears about its record.
+    let csv = "slug,name,sector,state\r\nludhiana-waiting-cluster,Ludhiana cluster,Metal and foundry,Punjab\r\n";
+    let r = punjab.post_multipart("/registry/import", &[("kind", "cluster"), ("mode", "check")], &[("file", "clusters.csv", csv.as_bytes())]);
+    assert!(r.body.contains("waiting for review"), "{}", r.body);
+}
