@@ -19,6 +19,12 @@ fn grant_knowledge_editor(w: &World, email: &str) {
     assert!(w.admin.get(&format!("/admin/users/{id}")).body.contains("Knowledge editor"));
 }
 
+/// The member answers "may we name you as a contributor?" with yes.
+fn consent_to_credit(c: &Client) {
+    let r = c.submit("/credit-consent", "/credit-consent", &[("next", "/dashboard"), ("consent", "yes")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
 /// An approved question in foundry-energy (members only), as a page's source.
 fn approved_thread(w: &World, title: &str) -> i64 {
     let id = ask(w, &w.alice, title, "Where can we use it?");
@@ -101,8 +107,13 @@ fn knowledge_pages_are_edited_by_their_themes_moderators_and_knowledge_editors_a
     let ke = &w.outsider;
     let rev = revision_of(ke, "slag-reuse");
     assert_eq!(ke.post("/kb/slag-reuse/edit", &page_fields(&rev, "Reusing slag", "Sell it to brick makers and road builders.", &t)).status, 200);
+    // The public page names nobody who has not agreed to be named: it gives their role.
     let public = w.app.client().get("/kb/slag-reuse").body;
-    assert!(public.contains("Published by: Meena Moderator") && public.contains("Last changed by: Olga Outsider"), "{public}");
+    assert!(public.contains("Published by: a moderator") && public.contains("Last changed by: an editor"), "{public}");
+    assert!(!public.contains("Meena Moderator") && !public.contains("Olga Outsider"), "{public}");
+    consent_to_credit(&w.moderator);
+    let public = w.app.client().get("/kb/slag-reuse").body;
+    assert!(public.contains("Published by: Meena Moderator") && public.contains("Last changed by: an editor"), "{public}");
     let r = ke.post("/kb/slag-reuse/rename", &[("new_slug", "reusing-slag")]);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(ke.post("/kb/reusing-slag/revisions/2/restore", &[]).status, 303);
@@ -137,6 +148,17 @@ fn a_page_names_as_sources_only_threads_its_editor_may_distil() {
     let t = thread.to_string();
     let other = &w.other_moderator;
     assert_eq!(other.get(&format!("/kb/new?thread={thread}")).status, 403, "the builder refuses it");
+    // The builder quotes a picked post into the page credited as its author agreed: Alice
+    // has not been asked, so she is a community member.
+    let quote = |w: &World| {
+        let b = w.moderator.get(&format!("/kb/new?thread={thread}&pick={thread}"));
+        assert_eq!(b.status, 200, "{}", b.body);
+        b.body.split("name=\"solution\"").nth(1).unwrap().split("</textarea>").next().unwrap().to_string()
+    };
+    let solution = quote(&w);
+    assert!(solution.contains("— A community member") && !solution.contains("Alice"), "{solution}");
+    consent_to_credit(&w.alice);
+    assert!(quote(&w).contains("— Alice Ahuja"));
     let fields = |slug: &'static str, threads: &str| -> Vec<(String, String)> {
         [("slug", slug), ("title", "Child-safe slag handling"), ("problem", "Children carry slag."), ("solution", "Stop it."), ("themes", "child-labour"), ("language", "en"), ("source_threads", threads)]
             .iter()
@@ -226,12 +248,18 @@ fn any_page_number_gives_a_page_never_an_error() {
     assert!(r.body.contains("rel=\"prev\""), "{}", r.body);
 }
 
-#[test]
-fn references_resolve_only_to_what_the_public_can_see() {
-    let w = world();
+/// Focal points for two states: pb@ (Punjab, returned) and out@ (Haryana).
+fn punjab_and_haryana(w: &World) -> Client {
     let punjab = w.app.member("pb@example.org", common::world::PW, "Preet Punjab");
     w.app.grant_focal_point(&w.admin, "pb@example.org", "Punjab");
     w.app.grant_focal_point(&w.admin, "out@example.org", "Haryana");
+    punjab
+}
+
+#[test]
+fn references_resolve_only_to_what_the_public_can_see() {
+    let w = world();
+    let punjab = punjab_and_haryana(&w);
     let haryana = &w.outsider;
     // Another state's draft, a draft page and a closed community's thread.
     let r = punjab.submit("/registry/clusters/new", "/registry/clusters/new", &[("slug", "ludhiana-secret-cluster"), ("name", "Ludhiana secret cluster"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("action", "draft")]);
@@ -310,9 +338,7 @@ fn a_rollback_passes_the_same_checks_as_an_edit() {
 #[test]
 fn a_registry_import_answers_for_another_states_draft_as_for_a_web_name_that_does_not_exist() {
     let w = world();
-    let punjab = w.app.member("pb@example.org", common::world::PW, "Preet Punjab");
-    w.app.grant_focal_point(&w.admin, "pb@example.org", "Punjab");
-    w.app.grant_focal_point(&w.admin, "out@example.org", "Haryana");
+    let punjab = punjab_and_haryana(&w);
     // Punjab keeps one draft and one submitted for review, neither published.
     for (slug, action) in [("ludhiana-draft-cluster", "draft"), ("ludhiana-waiting-cluster", "submit")] {
         let r = punjab.submit("/registry/clusters/new", "/registry/clusters/new", &[("slug", slug), ("name", "Ludhiana cluster"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("action", action)]);

@@ -7,7 +7,7 @@
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
 use crate::markdown;
-use crate::models::{self, community, page, post, search_outbox, user};
+use crate::models::{self, community, page, post, role, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::vocab;
 
@@ -517,8 +517,38 @@ pub struct PageView {
     /// The viewer may edit this page.
     pub editor: bool,
     /// Who published the page, and who changed it last (when not the same event).
-    pub published_by: Option<Event>,
-    pub changed_by: Option<Event>,
+    pub published_by: Option<Credited>,
+    pub changed_by: Option<Credited>,
+}
+
+/// How a public page names who did something: by name only if they agreed to be named
+/// (`credit_consent`), otherwise by their role. The page's history keeps the names.
+pub enum Credit {
+    Named(String),
+    Moderator,
+    Editor,
+}
+
+pub struct Credited {
+    pub by: Credit,
+    pub at: chrono::NaiveDateTime,
+}
+
+/// The public credit for an event; None for the content files (no actor).
+fn credited(conn: &mut DbConn, e: &page::PageEvent) -> Result<Option<Credited>, AppError> {
+    let Some(id) = e.actor_id else { return Ok(None) };
+    let u = match user::find(conn, id) {
+        Ok(u) => u,
+        Err(diesel::result::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let by = if u.credit_consent {
+        Credit::Named(u.name)
+    } else {
+        let roles = role::for_user(conn, id)?;
+        if roles.is_admin() || roles.is_knowledge_editor() { Credit::Editor } else { Credit::Moderator }
+    };
+    Ok(Some(Credited { by, at: e.created_at }))
 }
 
 pub const LAYOUTS: &[&str] = &["classic", "wide", "card"];
@@ -558,10 +588,12 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         }
     }
     let registry = super::registry::for_page(conn, p.id, &p.slug)?;
-    let published_by = page::last_event(conn, p.id, &[page::EVENT_PUBLISHED])?.map(event_of);
-    let changed_by = page::last_event(conn, p.id, &[page::EVENT_SAVED, page::EVENT_ROLLED_BACK])?
-        .map(event_of)
-        .filter(|c| published_by.as_ref().is_none_or(|pb| c.id > pb.id));
+    let published = page::last_event(conn, p.id, &[page::EVENT_PUBLISHED])?.map(|(e, _)| e);
+    let changed = page::last_event(conn, p.id, &[page::EVENT_SAVED, page::EVENT_ROLLED_BACK])?
+        .map(|(e, _)| e)
+        .filter(|c| published.as_ref().is_none_or(|pb| c.id > pb.id));
+    let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
+    let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
     Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, published_by, changed_by })))
 }
 
