@@ -330,6 +330,8 @@ fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page) -> diesel::Query
     Ok(())
 }
 
+const EDIT_CONFLICT: &str = "Someone saved this page while you were editing it. Reload it and apply your changes again.";
+
 /// Saves new content as the next revision.
 pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
     save_as(conn, by, page_id, form, page::EVENT_SAVED)
@@ -346,7 +348,7 @@ fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, ac
     write_tx(conn, |tx| {
         let now = models::now();
         if !page::update_content(tx, page_id, form.revision, &content, now)? {
-            return Err(AppError::Conflict("Someone saved this page while you were editing it. Reload it and apply your changes again.".into()));
+            return Err(AppError::Conflict(EDIT_CONFLICT.into()));
         }
         let note = if form.note.is_empty() { "edited" } else { &form.note };
         page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, note, now)?;
@@ -362,6 +364,10 @@ fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, ac
 /// a rollback): the page stays its editor's (its new themes still ones they edit), and the
 /// threads it newly names are ones they may cite.
 fn check_change(conn: &mut DbConn, who: &Principal, p: &page::Page, form: &PageForm) -> Result<(), AppError> {
+    // The checks hold for this revision; the save succeeds only while the page is still at it.
+    if form.revision != p.revision {
+        return Err(AppError::Conflict(EDIT_CONFLICT.into()));
+    }
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     if !content.themes.is_empty() && !editor_right(conn, who)?.covers(content.themes.split(',')) {
@@ -377,10 +383,11 @@ pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -
     save(conn, Some(who.user.id), page_id, form)
 }
 
+/// Publishing, withdrawing and renaming check the editor's right inside their transaction,
+/// on the page as it is written, so a page moved out of their themes meanwhile stays out of reach.
 pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), AppError> {
-    require_page(conn, who, page_id)?;
     write_tx(conn, |tx| {
-        let p = page::find(tx, page_id)?;
+        let p = require_page(tx, who, page_id)?;
         let now = models::now();
         if p.status != page::PUBLISHED {
             page::add_event(tx, p.id, Some(who.user.id), page::EVENT_PUBLISHED, &format!("r{}", p.revision), now)?;
@@ -399,7 +406,7 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) ->
         return Err(AppError::field("note", "Say why the page is withdrawn; visitors will read it."));
     }
     write_tx(conn, |tx| {
-        let p = page::find(tx, page_id)?;
+        let p = require_page(tx, who, page_id)?;
         let now = models::now();
         page::set_status(tx, p.id, page::WITHDRAWN, note, p.published_at, now)?;
         page::add_event(tx, p.id, Some(who.user.id), page::EVENT_WITHDRAWN, note, now)?;
@@ -416,7 +423,7 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
         return Err(AppError::field("new_slug", "Give a web name of lowercase letters, digits and hyphens."));
     }
     write_tx(conn, |tx| {
-        let p = page::find(tx, page_id)?;
+        let p = require_page(tx, who, page_id)?;
         if new_slug == p.slug {
             return Ok(new_slug.clone());
         }
