@@ -59,7 +59,7 @@ fn a_moderator_distils_a_thread_into_a_published_page() {
     assert_eq!(w.bob.get(&format!("/kb/new?thread={id}")).status, 403, "members do not distil");
     let builder = w.moderator.get(&format!("/kb/new?thread={id}&pick={reply}"));
     assert_eq!(builder.status, 200);
-    assert!(builder.body.contains("&gt; We sold ours to a **brick** maker.") && builder.body.contains("— Bob Bhatt"), "the picked reply is quoted");
+    assert!(builder.body.contains("&gt; We sold ours to a **brick** maker.") && builder.body.contains("— A community member") && !builder.body.contains("— Bob Bhatt"), "the picked reply is quoted, credited as its author agreed");
     assert!(builder.body.contains("A community member") && builder.body.contains("Alice Ahuja"), "credit follows consent");
 
     let path = format!("/kb/new?thread={id}");

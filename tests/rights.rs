@@ -19,6 +19,12 @@ fn grant_knowledge_editor(w: &World, email: &str) {
     assert!(w.admin.get(&format!("/admin/users/{id}")).body.contains("Knowledge editor"));
 }
 
+/// The member answers "may we name you as a contributor?" with yes.
+fn consent_to_credit(c: &Client) {
+    let r = c.submit("/credit-consent", "/credit-consent", &[("next", "/dashboard"), ("consent", "yes")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
 /// An approved question in foundry-energy (members only), as a page's source.
 fn approved_thread(w: &World, title: &str) -> i64 {
     let id = ask(w, &w.alice, title, "Where can we use it?");
@@ -101,8 +107,13 @@ fn knowledge_pages_are_edited_by_their_themes_moderators_and_knowledge_editors_a
     let ke = &w.outsider;
     let rev = revision_of(ke, "slag-reuse");
     assert_eq!(ke.post("/kb/slag-reuse/edit", &page_fields(&rev, "Reusing slag", "Sell it to brick makers and road builders.", &t)).status, 200);
+    // The public page names nobody who has not agreed to be named: it gives their role.
     let public = w.app.client().get("/kb/slag-reuse").body;
-    assert!(public.contains("Published by: Meena Moderator") && public.contains("Last changed by: Olga Outsider"), "{public}");
+    assert!(public.contains("Published by: a moderator") && public.contains("Last changed by: an editor"), "{public}");
+    assert!(!public.contains("Meena Moderator") && !public.contains("Olga Outsider"), "{public}");
+    consent_to_credit(&w.moderator);
+    let public = w.app.client().get("/kb/slag-reuse").body;
+    assert!(public.contains("Published by: Meena Moderator") && public.contains("Last changed by: an editor"), "{public}");
     let r = ke.post("/kb/slag-reuse/rename", &[("new_slug", "reusing-slag")]);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(ke.post("/kb/reusing-slag/revisions/2/restore", &[]).status, 303);
@@ -137,6 +148,17 @@ fn a_page_names_as_sources_only_threads_its_editor_may_distil() {
     let t = thread.to_string();
     let other = &w.other_moderator;
     assert_eq!(other.get(&format!("/kb/new?thread={thread}")).status, 403, "the builder refuses it");
+    // The builder quotes a picked post into the page credited as its author agreed: Alice
+    // has not been asked, so she is a community member.
+    let quote = |w: &World| {
+        let b = w.moderator.get(&format!("/kb/new?thread={thread}&pick={thread}"));
+        assert_eq!(b.status, 200, "{}", b.body);
+        b.body.split("name=\"solution\"").nth(1).unwrap().split("</textarea>").next().unwrap().to_string()
+    };
+    let solution = quote(&w);
+    assert!(solution.contains("— A community member") && !solution.contains("Alice"), "{solution}");
+    consent_to_credit(&w.alice);
+    assert!(quote(&w).contains("— Alice Ahuja"));
     let fields = |slug: &'static str, threads: &str| -> Vec<(String, String)> {
         [("slug", slug), ("title", "Child-safe slag handling"), ("problem", "Children carry slag."), ("solution", "Stop it."), ("themes", "child-labour"), ("language", "en"), ("source_threads", threads)]
             .iter()
@@ -226,12 +248,18 @@ fn any_page_number_gives_a_page_never_an_error() {
     assert!(r.body.contains("rel=\"prev\""), "{}", r.body);
 }
 
-#[test]
-fn references_resolve_only_to_what_the_public_can_see() {
-    let w = world();
+/// Focal points for two states: pb@ (Punjab, returned) and out@ (Haryana).
+fn punjab_and_haryana(w: &World) -> Client {
     let punjab = w.app.member("pb@example.org", common::world::PW, "Preet Punjab");
     w.app.grant_focal_point(&w.admin, "pb@example.org", "Punjab");
     w.app.grant_focal_point(&w.admin, "out@example.org", "Haryana");
+    punjab
+}
+
+#[test]
+fn references_resolve_only_to_what_the_public_can_see() {
+    let w = world();
+    let punjab = punjab_and_haryana(&w);
     let haryana = &w.outsider;
     // Another state's draft, a draft page and a closed community's thread.
     let r = punjab.submit("/registry/clusters/new", "/registry/clusters/new", &[("slug", "ludhiana-secret-cluster"), ("name", "Ludhiana secret cluster"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("action", "draft")]);
@@ -276,4 +304,60 @@ fn references_resolve_only_to_what_the_public_can_see() {
     assert!(!public.contains("Ludhiana secret cluster") && !public.contains("Secret draft page"), "no title of a draft is shown");
     let thread_page = w.alice.get(&format!("/c/{}/t/{thread}", w.slug)).body;
     assert!(!thread_page.contains("Audits in Karnal"), "the refused reference tagged nothing");
+}
+
+#[test]
+fn a_rollback_passes_the_same_checks_as_an_edit() {
+    let w = world();
+    // othermod@ writes a child-labour page; an administrator moves it to energy-efficiency,
+    // which makes it mod@'s page too.
+    let r = w.other_moderator.post("/kb/new", &[("slug", "dye-house-children"), ("title", "Children in dye houses"), ("problem", "p"), ("solution", "s"), ("themes", "child-labour"), ("language", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let rev = revision_of(&w.admin, "dye-house-children");
+    let r = w.admin.post("/kb/dye-house-children/edit", &[("revision", rev.as_str()), ("title", "Dye house energy"), ("problem", "p"), ("solution", "s"), ("themes", "energy-efficiency"), ("language", "en")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let themes = |w: &World| {
+        let mut conn = w.app.db();
+        solex::models::page::find_by_slug(&mut conn, "dye-house-children").unwrap().unwrap().themes
+    };
+    assert_eq!(themes(&w), "energy-efficiency");
+    // mod@ may edit it now, but restoring revision 1 would give it only a theme they do not
+    // edit: refused, as the same change by the edit form is.
+    assert_eq!(w.moderator.get("/kb/dye-house-children/edit").status, 200);
+    let r = w.moderator.post("/kb/dye-house-children/revisions/1/restore", &[]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("Keep at least one theme you edit"), "{}", r.body);
+    assert_eq!(themes(&w), "energy-efficiency", "not rolled back");
+    let history = w.moderator.get("/kb/dye-house-children/revisions").body;
+    assert!(!has_row(&history, "Meena Moderator", "rolled back"), "nothing logged");
+    // The administrator edits every theme and may restore it.
+    assert_eq!(w.admin.post("/kb/dye-house-children/revisions/1/restore", &[]).status, 303);
+    assert_eq!(themes(&w), "child-labour");
+}
+
+#[test]
+fn a_registry_import_answers_for_another_states_draft_as_for_a_web_name_that_does_not_exist() {
+    let w = world();
+    let punjab = punjab_and_haryana(&w);
+    // Punjab keeps one draft and one submitted for review, neither published.
+    for (slug, action) in [("ludhiana-draft-cluster", "draft"), ("ludhiana-waiting-cluster", "submit")] {
+        let r = punjab.submit("/registry/clusters/new", "/registry/clusters/new", &[("slug", slug), ("name", "Ludhiana cluster"), ("sector", "Metal and foundry"), ("state", "Punjab"), ("action", action)]);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let check = |slug: &str| {
+        let csv = format!("slug,name,sector,state\r\n{slug},Panipat cluster,Metal and foundry,Haryana\r\n");
+        let r = w.outsider.post_multipart("/registry/import", &[("kind", "cluster"), ("mode", "check")], &[("file", "clusters.csv", csv.as_bytes())]);
+        (r.status, r.body.replace(slug, "SLUG"))
+    };
+    let absent = check("no-such-cluster-anywhere");
+    assert_eq!(absent.0, 200, "{}", absent.1);
+    for slug in ["ludhiana-draft-cluster", "ludhiana-waiting-cluster"] {
+        let (status, body) = check(slug);
+        assert!(!body.contains("Punjab") && !body.contains("waiting for review"), "{slug}: {body}");
+        assert_eq!((status, body), absent, "{slug} is answered for as a web name that does not exist");
+    }
+    // Punjab's own focal point still hears about its record.
+    let csv = "slug,name,sector,state\r\nludhiana-waiting-cluster,Ludhiana cluster,Metal and foundry,Punjab\r\n";
+    let r = punjab.post_multipart("/registry/import", &[("kind", "cluster"), ("mode", "check")], &[("file", "clusters.csv", csv.as_bytes())]);
+    assert!(r.body.contains("waiting for review"), "{}", r.body);
 }

@@ -7,7 +7,7 @@
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
 use crate::markdown;
-use crate::models::{self, community, page, post, search_outbox, user};
+use crate::models::{self, community, page, post, role, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::vocab;
 
@@ -330,6 +330,8 @@ fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page) -> diesel::Query
     Ok(())
 }
 
+const EDIT_CONFLICT: &str = "Someone saved this page while you were editing it. Reload it and apply your changes again.";
+
 /// Saves new content as the next revision.
 pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
     save_as(conn, by, page_id, form, page::EVENT_SAVED)
@@ -346,7 +348,7 @@ fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, ac
     write_tx(conn, |tx| {
         let now = models::now();
         if !page::update_content(tx, page_id, form.revision, &content, now)? {
-            return Err(AppError::Conflict("Someone saved this page while you were editing it. Reload it and apply your changes again.".into()));
+            return Err(AppError::Conflict(EDIT_CONFLICT.into()));
         }
         let note = if form.note.is_empty() { "edited" } else { &form.note };
         page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, note, now)?;
@@ -358,23 +360,34 @@ fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, ac
     Ok(broken)
 }
 
-/// Saves an editor's changes. The page stays theirs: its new themes must still be ones they
-/// edit, and the threads it newly names must be ones they may cite.
-pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
-    let p = require_page(conn, who, page_id)?;
+/// The checks every new content of page `p` passes, whoever writes it and however (an edit,
+/// a rollback): the page stays its editor's (its new themes still ones they edit), and the
+/// threads it newly names are ones they may cite.
+fn check_change(conn: &mut DbConn, who: &Principal, p: &page::Page, form: &PageForm) -> Result<(), AppError> {
+    // The checks hold for this revision; the save succeeds only while the page is still at it.
+    if form.revision != p.revision {
+        return Err(AppError::Conflict(EDIT_CONFLICT.into()));
+    }
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     if !content.themes.is_empty() && !editor_right(conn, who)?.covers(content.themes.split(',')) {
         return Err(AppError::field("themes", "Keep at least one theme you edit, or ask a knowledge editor to move the page."));
     }
-    check_sources(conn, who, &content, &p.thread_ids())?;
+    check_sources(conn, who, &content, &p.thread_ids())
+}
+
+/// Saves an editor's changes.
+pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
+    let p = require_page(conn, who, page_id)?;
+    check_change(conn, who, &p, form)?;
     save(conn, Some(who.user.id), page_id, form)
 }
 
+/// Publishing, withdrawing and renaming check the editor's right inside their transaction,
+/// on the page as it is written, so a page moved out of their themes meanwhile stays out of reach.
 pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), AppError> {
-    require_page(conn, who, page_id)?;
     write_tx(conn, |tx| {
-        let p = page::find(tx, page_id)?;
+        let p = require_page(tx, who, page_id)?;
         let now = models::now();
         if p.status != page::PUBLISHED {
             page::add_event(tx, p.id, Some(who.user.id), page::EVENT_PUBLISHED, &format!("r{}", p.revision), now)?;
@@ -393,7 +406,7 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) ->
         return Err(AppError::field("note", "Say why the page is withdrawn; visitors will read it."));
     }
     write_tx(conn, |tx| {
-        let p = page::find(tx, page_id)?;
+        let p = require_page(tx, who, page_id)?;
         let now = models::now();
         page::set_status(tx, p.id, page::WITHDRAWN, note, p.published_at, now)?;
         page::add_event(tx, p.id, Some(who.user.id), page::EVENT_WITHDRAWN, note, now)?;
@@ -410,7 +423,7 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
         return Err(AppError::field("new_slug", "Give a web name of lowercase letters, digits and hyphens."));
     }
     write_tx(conn, |tx| {
-        let p = page::find(tx, page_id)?;
+        let p = require_page(tx, who, page_id)?;
         if new_slug == p.slug {
             return Ok(new_slug.clone());
         }
@@ -448,6 +461,7 @@ pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i
         source_threads: content.source_threads,
         slug: p.slug.clone(),
     };
+    check_change(conn, who, &p, &form)?;
     save_as(conn, Some(who.user.id), page_id, &form, page::EVENT_ROLLED_BACK).map(|_| ())
 }
 
@@ -510,8 +524,38 @@ pub struct PageView {
     /// The viewer may edit this page.
     pub editor: bool,
     /// Who published the page, and who changed it last (when not the same event).
-    pub published_by: Option<Event>,
-    pub changed_by: Option<Event>,
+    pub published_by: Option<Credited>,
+    pub changed_by: Option<Credited>,
+}
+
+/// How a public page names who did something: by name only if they agreed to be named
+/// (`credit_consent`), otherwise by their role. The page's history keeps the names.
+pub enum Credit {
+    Named(String),
+    Moderator,
+    Editor,
+}
+
+pub struct Credited {
+    pub by: Credit,
+    pub at: chrono::NaiveDateTime,
+}
+
+/// The public credit for an event; None for the content files (no actor).
+fn credited(conn: &mut DbConn, e: &page::PageEvent) -> Result<Option<Credited>, AppError> {
+    let Some(id) = e.actor_id else { return Ok(None) };
+    let u = match user::find(conn, id) {
+        Ok(u) => u,
+        Err(diesel::result::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let by = if u.credit_consent {
+        Credit::Named(u.name)
+    } else {
+        let roles = role::for_user(conn, id)?;
+        if roles.is_admin() || roles.is_knowledge_editor() { Credit::Editor } else { Credit::Moderator }
+    };
+    Ok(Some(Credited { by, at: e.created_at }))
 }
 
 pub const LAYOUTS: &[&str] = &["classic", "wide", "card"];
@@ -551,10 +595,12 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         }
     }
     let registry = super::registry::for_page(conn, p.id, &p.slug)?;
-    let published_by = page::last_event(conn, p.id, &[page::EVENT_PUBLISHED])?.map(event_of);
-    let changed_by = page::last_event(conn, p.id, &[page::EVENT_SAVED, page::EVENT_ROLLED_BACK])?
-        .map(event_of)
-        .filter(|c| published_by.as_ref().is_none_or(|pb| c.id > pb.id));
+    let published = page::last_event(conn, p.id, &[page::EVENT_PUBLISHED])?.map(|(e, _)| e);
+    let changed = page::last_event(conn, p.id, &[page::EVENT_SAVED, page::EVENT_ROLLED_BACK])?
+        .map(|(e, _)| e)
+        .filter(|c| published.as_ref().is_none_or(|pb| c.id > pb.id));
+    let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
+    let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
     Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, published_by, changed_by })))
 }
 

@@ -277,6 +277,16 @@ enum Plan {
     Update { record: registry::Record, values: Values },
 }
 
+/// May the importer know this record exists? Published records are public; an unpublished
+/// one only to those who may work on it. Any other is answered for as a web name that does
+/// not exist, so an import tells nobody about another state's drafts.
+fn may_see(conn: &mut DbConn, who: &Importer, r: &registry::Record) -> Result<bool, AppError> {
+    Ok(match who {
+        Importer::FocalPoint(p) if !r.is_published() => reg::may_edit_record(p, r, registry::open_version(conn, r.id)?.as_ref()),
+        _ => true,
+    })
+}
+
 /// Checks a CSV file and, unless `dry_run` or a problem was found, applies all of it.
 pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run: bool) -> Result<Report, AppError> {
     if let Importer::FocalPoint(p) = &who {
@@ -334,6 +344,10 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
             }
         }
         let existing = if slug.is_empty() { None } else { registry::find_by_slug(conn, kind.code(), &slug)? };
+        let existing = match existing {
+            Some(r) if may_see(conn, &who, &r)? => Some(r),
+            _ => None,
+        };
         if !slug.is_empty() && existing.is_none() && !reg::valid_slug(&slug) {
             report.note(problem(row.line, col("slug"), "slug", "A web name has lowercase letters, digits and hyphens."));
             continue;
@@ -359,12 +373,13 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
             None => None,
         };
         if let Some(r) = &existing {
-            if let Importer::FocalPoint(p) = &who {
-                if !reg::may_edit_record(p, r, open.as_ref()) {
-                    report.note(problem(row.line, col("slug"), "slug", format!("{slug} belongs to {}, which you do not keep.", r.state)));
-                }
-            }
-            if open.as_ref().is_some_and(|v| v.status == registry::SUBMITTED) {
+            let theirs = match &who {
+                Importer::FocalPoint(p) => reg::may_edit_record(p, r, open.as_ref()),
+                Importer::Seed => true,
+            };
+            if !theirs {
+                report.note(problem(row.line, col("slug"), "slug", format!("{slug} belongs to {}, which you do not keep.", r.state)));
+            } else if open.as_ref().is_some_and(|v| v.status == registry::SUBMITTED) {
                 report.note(problem(row.line, col("slug"), "slug", format!("{slug} is waiting for review; an import cannot replace it now.")));
             }
         }

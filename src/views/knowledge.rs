@@ -6,11 +6,20 @@ use super::communities::theme_names;
 use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::page::Page;
-use crate::services::knowledge::{Builder, Event, PageForm, PageView, Revision, LAYOUTS};
+use crate::services::knowledge::{Builder, Credit, Event, PageForm, PageView, Revision, LAYOUTS};
 use crate::vocab;
 
 fn page_link(p: &Page) -> Markup {
     html! { a href={ "/kb/" (p.slug) } lang=(p.language) { (p.title) } }
+}
+
+/// Who did something, as a public page says it: a name only with the person's consent.
+fn credit<'a>(t: &'a Strings, by: &'a Credit) -> &'a str {
+    match by {
+        Credit::Named(name) => name,
+        Credit::Moderator => t.kb_by_moderator,
+        Credit::Editor => t.kb_by_editor,
+    }
 }
 
 fn theme_label(ctx: &Ctx, slug: &str) -> String {
@@ -94,13 +103,11 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
                 @if !p.state.is_empty() { (p.state) " · " }
                 @if let Some(d) = p.published_at { (d.format("%Y-%m-%d")) }
             }
-            @if let Some(name) = v.published_by.as_ref().and_then(|e| e.actor.as_deref()) {
-                p.meta.published-by { (t.kb_published_by) ": " (name) }
+            @if let Some(c) = &v.published_by {
+                p.meta.published-by { (t.kb_published_by) ": " (credit(t, &c.by)) }
             }
-            @if let Some(e) = &v.changed_by {
-                @if let Some(name) = e.actor.as_deref() {
-                    p.meta.changed-by { (t.kb_changed_by) ": " (name) " · " (e.at.format("%Y-%m-%d")) }
-                }
+            @if let Some(c) = &v.changed_by {
+                p.meta.changed-by { (t.kb_changed_by) ": " (credit(t, &c.by)) " · " (c.at.format("%Y-%m-%d")) }
             }
             @if let Some(tr) = &v.translation { p { a href={ "/kb/" (tr.slug) } hreflang=(tr.language) lang=(tr.language) { (if tr.language == "hi" { "हिन्दी में पढ़ें" } else { "Read in English" }) } } }
             div.body { (PreEscaped(&p.body_html)) }

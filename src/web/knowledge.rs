@@ -89,11 +89,12 @@ async fn builder(state: web::Data<AppState>, member: Member, req: actix_web::Htt
     let picked = ids(req.query_string(), "pick");
     let principal = member.principal.clone();
     let b = state.db(move |c| knowledge::builder(c, &principal, &threads)).await?;
-    // Picked replies are quoted into the solution, each with its author.
+    // Picked replies are quoted into the solution, each credited as its author agreed to be
+    // (by name, or as a community member), since the page will be public.
     let mut solution = String::new();
-    for (p, author, _) in b.posts.iter().filter(|(p, _, _)| picked.contains(&p.id)) {
+    for (p, _, credit) in b.posts.iter().filter(|(p, _, _)| picked.contains(&p.id)) {
         let quoted: String = p.body_md.lines().map(|l| format!("> {l}\n")).collect();
-        solution.push_str(&format!("{quoted}>\n> — {author}\n\n"));
+        solution.push_str(&format!("{quoted}>\n> — {}\n\n", credit.replace(" | ", ", ")));
     }
     let form = PageForm {
         title: b.title.clone(),
