@@ -405,6 +405,9 @@ fn sign_ins_and_failures_are_in_the_security_log() {
     let second = admin.get("/admin/security?user=&kind=&address=10.0.0.1&page=2").body;
     assert_eq!(second.matches("<tr>").count() - 1, 10);
     assert_eq!(admin.get("/admin/security?page=99999999999999").status, 200, "a page past the end is empty");
+    for odd in ["abc", "-3", "0", "1.5", "%20", "99999999999999999999999"] {
+        assert_eq!(admin.get(&format!("/admin/security?page={odd}")).status, 200, "page={odd}");
+    }
 }
 
 #[test]
@@ -487,6 +490,97 @@ fn existing_accounts_are_not_named_until_they_choose() {
         let old = user::find_by_email(&mut conn, "old@example.org").unwrap().unwrap();
         assert!(!old.credit_consent, "not named until they choose");
         assert!(old.credit_consent_at.is_none(), "and asked before their first post");
+        // An account made after, by SQL that names no choice: not named, on both databases.
+        conn.batch_execute(
+            "INSERT INTO users (email, password_hash, name, created_at) \
+             VALUES ('new@example.org', '', 'New Member', CURRENT_TIMESTAMP)",
+        )
+        .unwrap();
+        let new = user::find_by_email(&mut conn, "new@example.org").unwrap().unwrap();
+        assert!(!new.credit_consent, "the column's default is not named");
     }
     common::drop_database(&pg);
+}
+
+#[test]
+fn a_sign_in_refused_by_the_limit_is_logged_once_per_window() {
+    let app = TestApp::start_with(|c| c.trust_proxy = true);
+    app.member("sam@example.org", PW, "Sam Member");
+    let sam = app.user_id("sam@example.org");
+    let c = app.client();
+    let attempts = app.config.login_attempts;
+    for _ in 0..attempts {
+        assert_eq!(sign_in_from(&c, "10.1.1.1", "sam@example.org", "wrong guess 12345").unwrap().status, 400);
+    }
+    for i in 0..3 {
+        assert_eq!(sign_in_from(&c, &format!("10.1.2.{i}"), "sam@example.org", "wrong guess 12345").unwrap().status, 429);
+    }
+    let limited = events(&app, security_event::SIGN_IN_LIMITED, Some(sam));
+    assert_eq!(limited.len(), 1, "one event for the account, not one per refused request");
+    assert_eq!(limited[0].detail, "account");
+    assert_eq!(limited[0].address, "10.1.2.0", "where the first refused guess came from");
+    // An address over its own limit: one event for the address, with no account.
+    let mut refused = 0;
+    for i in 0..attempts * 4 + 3 {
+        if sign_in_from(&c, "10.3.3.3", &format!("nobody{i}@example.org"), "wrong guess 12345").unwrap().status == 429 {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 3);
+    let by_address: Vec<_> = events(&app, security_event::SIGN_IN_LIMITED, None).into_iter().filter(|e| e.address == "10.3.3.3").collect();
+    assert_eq!(by_address.len(), 1);
+    assert!(by_address[0].user_id.is_none() && by_address[0].detail == "address");
+}
+
+/// Keys the rate limiter holds, from /metrics.
+fn limiter_keys(app: &TestApp) -> i64 {
+    let m = app.client().get("/metrics").body;
+    m.lines().find(|l| l.starts_with("solex_ratelimit_keys")).and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse().ok()).expect("solex_ratelimit_keys")
+}
+
+#[test]
+fn an_address_already_refused_makes_no_account_key() {
+    let app = TestApp::start_with(|c| {
+        c.login_attempts = 2;
+        c.trust_proxy = true;
+    });
+    app.member("sam@example.org", PW, "Sam Member");
+    let c = app.client();
+    // The attacker's address uses up its limit (4 × 2) on other names.
+    for i in 0..8 {
+        assert_eq!(sign_in_from(&c, "10.4.4.4", &format!("x{i}@example.org"), "guess 12345").unwrap().status, 400);
+    }
+    let keys = limiter_keys(&app);
+    // Refused by the address: neither a new account key nor a count against Sam.
+    for _ in 0..20 {
+        assert_eq!(sign_in_from(&c, "10.4.4.4", "sam@example.org", "guess 12345").unwrap().status, 429);
+    }
+    for i in 0..20 {
+        assert_eq!(sign_in_from(&c, "10.4.4.4", &format!("y{i}@example.org"), "guess 12345").unwrap().status, 429);
+    }
+    assert_eq!(limiter_keys(&app), keys, "no key made for a refused request");
+    // Sam, from elsewhere, still has every attempt.
+    assert_eq!(app.client().sign_in("sam@example.org", PW).status, 303);
+}
+
+#[test]
+fn a_password_checked_before_a_reset_does_not_open_a_session_after_it() {
+    let app = TestApp::start();
+    app.member("sam@example.org", PW, "Sam Member");
+    let sam = app.user_id("sam@example.org");
+    let attempt = accounts::Attempt { user_agent: "test", address: "10.5.5.5" };
+    let mut conn = app.db();
+    let sessions = accounts::sessions_of(&mut conn, sam).unwrap().len();
+    // Step one read the account; step two (argon2, no connection held) found the old password
+    // right; meanwhile the password was reset.
+    let stale = accounts::find_for_sign_in(&mut conn, "sam@example.org").unwrap();
+    user::set_password_hash(&mut conn, sam, &solex::services::passwords::hash("a brand new password 987").unwrap()).unwrap();
+    let r = accounts::finish_sign_in(&mut conn, &app.config.base_url, stale, true, &attempt, 30);
+    assert!(matches!(r, Err(solex::error::AppError::Validation(_))), "answered as a wrong password");
+    assert_eq!(accounts::sessions_of(&mut conn, sam).unwrap().len(), sessions, "no session opened");
+    let failed = events(&app, security_event::SIGN_IN_FAILED, Some(sam));
+    assert!(failed.iter().any(|e| e.detail == "account changed during the check"));
+    // The account read after the reset, with its new password checked, signs in.
+    let current = accounts::find_for_sign_in(&mut conn, "sam@example.org").unwrap();
+    assert!(accounts::finish_sign_in(&mut conn, &app.config.base_url, current, true, &attempt, 30).is_ok());
 }

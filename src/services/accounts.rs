@@ -248,6 +248,20 @@ fn security_event(conn: &mut DbConn, kind: &str, user_id: Option<i64>, address: 
     Ok(())
 }
 
+/// The first sign-in refused by the limit in a window, for the security log: for the account
+/// named (when there is one) or, with no account, for the address.
+pub fn sign_in_limited(conn: &mut DbConn, email: Option<&str>, address: &str) -> Result<(), AppError> {
+    let (user_id, detail) = match email {
+        Some(email) => (find_for_sign_in(conn, email)?.map(|u| u.id), "account"),
+        None => (None, "address"),
+    };
+    if email.is_some() && user_id.is_none() {
+        return Ok(());
+    }
+    security_event(conn, security_event::SIGN_IN_LIMITED, user_id, address, detail)?;
+    Ok(())
+}
+
 /// Step three of signing in, after the password was checked outside the pool (step two):
 /// writes the outcome to the security log and, for a right password, opens a new session
 /// (a new token, so a planted cookie is useless).
@@ -283,7 +297,17 @@ pub fn finish_sign_in(
     let secret = tokens::random_token();
     let now = models::now();
     let agent: String = attempt.user_agent.chars().take(200).collect();
-    write_tx(conn, |c| {
+    let opened = write_tx(conn, |c| {
+        // The password was checked against the account as read before the wait for a worker:
+        // if it has been reset, changed or disabled since, that check is stale.
+        let current = match user::find(c, u.id) {
+            Ok(current) => Some(current),
+            Err(diesel::result::Error::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        if current.is_none_or(|cur| cur.password_hash != u.password_hash || cur.is_disabled()) {
+            return Ok(false);
+        }
         session::delete_expired(c, now)?;
         session::insert(
             c,
@@ -297,8 +321,12 @@ pub fn finish_sign_in(
             },
         )?;
         security_event(c, security_event::SIGN_IN, Some(u.id), attempt.address, "")?;
-        Ok::<_, AppError>(())
+        Ok::<_, AppError>(true)
     })?;
+    if !opened {
+        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "account changed during the check")?;
+        return Err(wrong());
+    }
     Ok(SignedIn { token: secret, user: u })
 }
 
@@ -587,8 +615,8 @@ pub fn security_events_page(
     page: i64,
 ) -> Result<(Vec<security_event::Row>, bool), AppError> {
     // A page number too large for an offset is simply past the end.
-    let page = page.clamp(1, 1_000_000);
-    let mut rows = security_event::page(conn, filter, (page - 1) * SECURITY_EVENTS_PER_PAGE, SECURITY_EVENTS_PER_PAGE + 1)?;
+    let offset = crate::services::page_offset(page, SECURITY_EVENTS_PER_PAGE);
+    let mut rows = security_event::page(conn, filter, offset, SECURITY_EVENTS_PER_PAGE + 1)?;
     let has_next = rows.len() as i64 > SECURITY_EVENTS_PER_PAGE;
     rows.truncate(SECURITY_EVENTS_PER_PAGE as usize);
     Ok((rows, has_next))

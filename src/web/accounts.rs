@@ -12,6 +12,7 @@ use crate::models::user::Profile;
 use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
 use crate::web::visit::{make_cookie, removal_cookie, CsrfForm, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::web::ratelimit::Hit;
 use crate::web::{html, safe_next, see_other, AppState};
 use crate::services::{roles, tokens};
 
@@ -133,9 +134,23 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     }
     // Counted in one step before the password is tested, so concurrent guesses cannot slip
     // past the limit. Per account the limit is tight; per address looser, since an office may
-    // share one.
-    let limited = state.limiter.hit(&email_key, max, window).and(state.limiter.hit(&ip_key, max * 4, window));
-    if let Err(secs) = limited {
+    // share one. The address first: a request it refuses never makes or counts an account key.
+    // The first refusal of a key in its window goes to the security log (Some(account named or
+    // None for the address)), later ones do not, so a flood writes no row per request.
+    let refused = match state.limiter.hit_once(&ip_key, max * 4, window) {
+        Hit::Counted => match state.limiter.hit_once(&email_key, max, window) {
+            Hit::Counted => None,
+            Hit::FirstRefused(secs) => Some((secs, Some(Some(f.email.clone())))),
+            Hit::Refused(secs) => Some((secs, None)),
+        },
+        Hit::FirstRefused(secs) => Some((secs, Some(None))),
+        Hit::Refused(secs) => Some((secs, None)),
+    };
+    if let Some((secs, to_log)) = refused {
+        if let Some(email) = to_log {
+            let address = visit.client_ip.clone();
+            state.db(move |c| accounts::sign_in_limited(c, email.as_deref(), &address)).await?;
+        }
         return Ok(too_many_attempts(&visit, &f.email, &f.next, secs));
     }
     let agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();

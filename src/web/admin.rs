@@ -101,8 +101,9 @@ struct SecurityQuery {
     kind: String,
     #[serde(default)]
     address: String,
+    /// Any text: read by `services::page_number`, so no value breaks the list.
     #[serde(default)]
-    page: Option<i64>,
+    page: Option<String>,
 }
 
 async fn security(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query<SecurityQuery>) -> Result<HttpResponse, AppError> {
@@ -112,7 +113,7 @@ async fn security(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query
         kind: q.kind.trim().chars().take(64).collect(),
         address: q.address.trim().chars().take(64).collect(),
     };
-    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = crate::services::page_number(q.page.as_deref());
     let f = filter.clone();
     let (rows, has_next) = state.db(move |c| accounts::security_events_page(c, &f, page)).await?;
     Ok(html(200, views::admin::security(&admin.ctx, &rows, &filter, page, has_next)))

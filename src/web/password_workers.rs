@@ -11,7 +11,9 @@ use crate::error::AppError;
 use crate::services::passwords;
 
 pub struct PasswordWorkers {
-    running: Semaphore,
+    /// One permit per worker; a permit moves into the blocking work and is freed only when the
+    /// hash is done, even if the request that asked for it has gone.
+    running: Arc<Semaphore>,
     waiting: AtomicUsize,
     backlog: usize,
     checks: Arc<AtomicU64>,
@@ -41,7 +43,7 @@ impl PasswordWorkers {
     pub fn new(workers: usize) -> Self {
         let workers = workers.max(1);
         PasswordWorkers {
-            running: Semaphore::new(workers),
+            running: Arc::new(Semaphore::new(workers)),
             waiting: AtomicUsize::new(0),
             backlog: workers * BACKLOG_PER_WORKER,
             checks: Arc::new(AtomicU64::new(0)),
@@ -54,10 +56,13 @@ impl PasswordWorkers {
         if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.backlog {
             return Err(AppError::RateLimited(1));
         }
-        let _turn = self.running.acquire().await.map_err(|e| AppError::Internal(format!("password workers: {e}")))?;
+        let turn = self.running.clone().acquire_owned().await.map_err(|e| AppError::Internal(format!("password workers: {e}")))?;
         drop(waiting);
-        actix_web::rt::task::spawn_blocking(f)
-            .await
+        actix_web::rt::task::spawn_blocking(move || {
+            let _turn = turn;
+            f()
+        })
+        .await
             .map_err(|e| AppError::Internal(format!("password worker: {e}")))
     }
 
@@ -93,5 +98,45 @@ impl PasswordWorkers {
     /// Passwords hashed so far, for /metrics.
     pub fn hashes(&self) -> u64 {
         self.hashes.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    /// Waits for `cond` with a generous deadline, yielding to the runtime in between.
+    async fn until(what: &str, mut cond: impl FnMut() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !cond() {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    #[test]
+    fn a_dropped_request_keeps_its_worker_until_the_hash_is_done() {
+        actix_web::rt::System::new().block_on(async {
+            let workers = Arc::new(PasswordWorkers::new(1));
+            let (started_tx, started_rx) = mpsc::channel();
+            let (release_tx, release_rx) = mpsc::channel::<()>();
+            let w = workers.clone();
+            let request = actix_web::rt::spawn(async move {
+                w.run(move || {
+                    started_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                })
+                .await
+            });
+            until("the work to start", || started_rx.try_recv().is_ok()).await;
+            // The client hangs up: actix drops the handler's future.
+            request.abort();
+            assert!(request.await.is_err(), "the request was cancelled");
+            assert_eq!(workers.running.available_permits(), 0, "the work still runs, so its permit is still taken");
+            release_tx.send(()).unwrap();
+            until("the permit to come back", || workers.running.available_permits() == 1).await;
+        });
     }
 }

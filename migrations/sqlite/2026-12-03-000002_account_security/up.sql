@@ -1,5 +1,9 @@
--- Contributors are named only when they said so: everyone starts unnamed until they choose.
-UPDATE users SET credit_consent = FALSE;
+-- Contributors are named only when they said so: everyone starts unnamed until they choose,
+-- and a new account too (DEFAULT FALSE, as on PostgreSQL). SQLite cannot change a column's
+-- default, so the column is made again.
+ALTER TABLE users ADD COLUMN credit_consent_new BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE users DROP COLUMN credit_consent;
+ALTER TABLE users RENAME COLUMN credit_consent_new TO credit_consent;
 ALTER TABLE users ADD COLUMN credit_consent_at TIMESTAMP;
 -- An administrator can disable an account: it cannot sign in and gets no list mail.
 ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
