@@ -63,7 +63,7 @@ impl PasswordWorkers {
             f()
         })
         .await
-            .map_err(|e| AppError::Internal(format!("password worker: {e}")))
+        .map_err(|e| AppError::Internal(format!("password worker: {e}")))
     }
 
     /// True when new work would be turned away: callers can answer before doing anything else.
