@@ -84,29 +84,23 @@ pub fn reset_password(lang: &str, name: &str, link: &str) -> MailBody {
 /// A message came by mail in the member's name without their personal reply address: ask them,
 /// at their own address, whether they sent it.
 pub fn confirm_held(lang: &str, name: &str, community: &str, link: &str) -> MailBody {
-    if lang == "hi" {
-        let g = format!("नमस्ते {name},");
-        let first = format!("«{community}» के लिए आपके नाम से एक ईमेल संदेश आया, पर आपके निजी उत्तर-पते से नहीं। इसलिए हमने उसे रोक रखा है; वह प्रकाशित नहीं हुआ।");
-        build(
-            "solex: क्या यह संदेश आपने भेजा?",
-            &g,
-            &[&first, "यदि आपने भेजा था, तो नीचे दिया लिंक खोलें, संदेश देखें और उसे मॉडरेटर को भेजें। लिंक 48 घंटे तक और केवल एक बार काम करेगा।", "यदि आपने नहीं भेजा, तो इस ईमेल को अनदेखा करें; कुछ भी प्रकाशित नहीं होगा।"],
-            link,
-            "संदेश देखें",
-            "solex — एमएसएमई क्लस्टर विकास के लिए ज्ञान का आदान-प्रदान",
-        )
-    } else {
-        let g = format!("Hello {name},");
-        let first = format!("A message for “{community}” came by mail in your name, but not through your personal reply address, so we are holding it. It has not been posted.");
-        build(
-            "solex: did you send this message?",
-            &g,
-            &[&first, "If you sent it, open the link below to see it and send it to the moderators. The link works once, for 48 hours.", "If you did not send it, ignore this mail; nothing will be posted."],
-            link,
-            "See the message",
-            "solex — knowledge exchange for MSME cluster development",
-        )
-    }
+    let first_hi = format!("«{community}» के लिए आपके नाम से एक ईमेल संदेश आया, पर आपके निजी उत्तर-पते से नहीं। इसलिए हमने उसे रोक रखा है; वह प्रकाशित नहीं हुआ।");
+    let first_en = format!("A message for “{community}” came by mail in your name, but not through your personal reply address, so we are holding it. It has not been posted.");
+    in_language(
+        lang,
+        name,
+        link,
+        Words {
+            subject: "solex: did you send this message?",
+            lines: &[&first_en, "If you sent it, open the link below to see it and send it to the moderators. The link works once, for 48 hours.", "If you did not send it, ignore this mail; nothing will be posted."],
+            action: "See the message",
+        },
+        Words {
+            subject: "solex: क्या यह संदेश आपने भेजा?",
+            lines: &[&first_hi, "यदि आपने भेजा था, तो नीचे दिया लिंक खोलें, संदेश देखें और उसे मॉडरेटर को भेजें। लिंक 48 घंटे तक और केवल एक बार काम करेगा।", "यदि आपने नहीं भेजा, तो इस ईमेल को अनदेखा करें; कुछ भी प्रकाशित नहीं होगा।"],
+            action: "संदेश देखें",
+        },
+    )
 }
 
 /// One account mail's words in one language.
