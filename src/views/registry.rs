@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, error_summary, format_time, input, layout, notice, select, textarea, Ctx, Field, Lang};
-use crate::error::FieldErrors;
+use crate::error::{Arg, FieldErrors};
 use crate::models::registry::Record;
 use crate::models::vocabulary::Term;
 use crate::services::registry::{Browse, EditView, Filters, Input, Kind, Overview, RecordView, ReviewView, Spec, Values, Vocabs, WorkList};
@@ -14,12 +14,8 @@ fn hindi(ctx: &Ctx) -> bool {
     ctx.lang == Lang::Hi
 }
 
-fn fill(template: &str, args: &[&str]) -> String {
-    let mut out = template.to_string();
-    for a in args {
-        out = out.replacen("%s", a, 1);
-    }
-    out
+fn day(at: chrono::NaiveDateTime) -> Arg {
+    at.format("%Y-%m-%d").to_string().into()
 }
 
 /// A version's status in the reader's language.
@@ -284,18 +280,18 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             @if let (Some(at), true) = (r.verified_at, r.is_published()) {
                 p.verified {
                     @match &v.verified_by {
-                        Some(name) => { (fill(t.registry_verified, &[name, &at.format("%Y-%m-%d").to_string()])) }
-                        None => { (fill(t.registry_verified_seed, &[&at.format("%Y-%m-%d").to_string()])) }
+                        Some(name) => { (t.fmt("registry-verified", &[("name", name.into()), ("date", day(at))])) }
+                        None => { (t.fmt("registry-verified-seed", &[("date", day(at))])) }
                     }
                 }
             }
             @if v.overdue { p.note role="status" { (t.registry_overdue) } }
             @if let Some(at) = r.withdrawn_at {
-                p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (r.withdrawn_note) }
+                p.note { (t.fmt("registry-withdrawn-on", &[("date", day(at))])) " " (r.withdrawn_note) }
             } @else if !r.is_published() { p.note { (t.registry_unpublished) } }
             @if let Some(open) = &v.open {
                 p.note {
-                    (fill(t.registry_open_version, &[&open.number.to_string(), status(ctx, &open.status)]))
+                    (t.fmt("registry-open-version", &[("number", open.number.into()), ("status", status(ctx, &open.status).into())]))
                     " "
                     @if v.may_review && open.status == "submitted" {
                         a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (open.number) } { (t.registry_review) }
@@ -410,9 +406,9 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
     layout(ctx, &title, html! {
         (crumbs(ctx, Some(kind)))
         h1 { (title) }
-        @if let Some((n, s)) = &e.status { p.note { (fill(t.registry_open_version, &[&n.to_string(), status(ctx, s)])) } }
+        @if let Some((n, s)) = &e.status { p.note { (t.fmt("registry-open-version", &[("number", (*n).into()), ("status", status(ctx, s).into())])) } }
         @if let Some((at, note)) = e.record.as_ref().and_then(|r| r.withdrawn_at.map(|at| (at, &r.withdrawn_note))) {
-            p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (note) }
+            p.note { (t.fmt("registry-withdrawn-on", &[("date", day(at))])) " " (note) }
         }
         @if !e.comments.is_empty() {
             div.note role="note" {
@@ -550,11 +546,11 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
                             tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (p.message) } } } }
                         }
                     }
-                    @if r.more_problems > 0 { p { (fill(t.registry_more_problems, &[&r.more_problems.to_string()])) } }
+                    @if r.more_problems > 0 { p { (t.fmt("registry-more-problems", &[("count", r.more_problems.into())])) } }
                 }
             } @else {
                 (notice(if r.applied { t.registry_imported } else { t.registry_clean }))
-                p { (fill(t.registry_would, &[&r.created.len().to_string(), &r.updated.len().to_string(), &r.unchanged.len().to_string()])) }
+                p { (t.fmt("registry-would", &[("created", r.created.len().into()), ("updated", r.updated.len().into()), ("unchanged", r.unchanged.len().into())])) }
                 @if r.applied { ul { @for s in &r.created { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } @for s in &r.updated { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } } }
             }
         }
