@@ -8,7 +8,7 @@ use crate::error::FieldErrors;
 use crate::models::registry::Record;
 use crate::models::vocabulary::Term;
 use crate::services::registry::{Browse, EditView, Filters, Input, Kind, Overview, RecordView, ReviewView, Spec, Values, Vocabs, WorkList};
-use crate::services::registry_csv::Report;
+use crate::services::registry::import::Report;
 
 fn hindi(ctx: &Ctx) -> bool {
     ctx.lang == Lang::Hi

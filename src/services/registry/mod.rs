@@ -13,9 +13,10 @@
 //! - `read`: the record page, edit form, review page and work lists
 //! - `browse`: the public lists, the overview and the sitemap's paths
 //! - `links`: records named by pages and threads, and registry links in pages
+//! - `csv`, `import`: CSV and JSON out, CSV in
 //!
-//! Everything is re-exported here, so callers name `services::registry::X` whichever file
-//! holds it.
+//! Everything but `csv` and `import` is re-exported here, so callers name
+//! `services::registry::X` whichever file holds it.
 
 mod browse;
 mod links;
@@ -24,6 +25,9 @@ mod spec;
 mod values;
 mod vocabularies;
 mod workflow;
+
+pub mod csv;
+pub mod import;
 
 pub use browse::*;
 pub use links::*;
