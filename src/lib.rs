@@ -49,7 +49,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         services::registry::seed_vocabularies(&mut conn)?;
         let seed = config.content_dir.join("registry");
         if seed.is_dir() {
-            for (file, report) in services::registry_csv::import_seed_dir(&mut conn, &seed)? {
+            for (file, report) in services::registry::import::import_seed_dir(&mut conn, &seed)? {
                 if !report.created.is_empty() {
                     tracing::info!(created = report.created.len(), "{file} imported into the registry");
                 }
