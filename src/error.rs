@@ -1,29 +1,42 @@
 //! The one error type. Services return it; the web layer turns it into an HTML page or JSON.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Messages for form fields, keyed by field name, shown beside the field.
-pub type FieldErrors = BTreeMap<&'static str, String>;
+pub type FieldErrors = BTreeMap<&'static str, Message>;
 
 /// Something to tell a person, as a key of the locale files (src/views/locales) and its named
-/// arguments. Services say what happened; views say it in the reader's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// arguments. Services say what happened; views say it in the reader's language. It has no
+/// Display on purpose, so a page cannot print a key by mistake (maud prints any Display).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Message {
     pub key: &'static str,
     pub args: Vec<(&'static str, Arg)>,
+    /// Messages shown after this one, for one field with several problems (files refused).
+    pub more: Vec<Message>,
 }
 
 /// One argument of a message. Numbers stay numbers so the locale can choose a plural form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
 pub enum Arg {
     Text(String),
     Number(i64),
+    /// Another argument-free message, in the reader's language (a field's label, a kind).
+    Key(&'static str),
 }
 
 impl Message {
     pub fn new(key: &'static str) -> Self {
-        Message { key, args: Vec::new() }
+        Message { key, args: Vec::new(), more: Vec::new() }
+    }
+
+    /// This message followed by the rest, or `None` if there are none.
+    pub fn all(messages: Vec<Message>) -> Option<Message> {
+        let mut it = messages.into_iter();
+        let mut first = it.next()?;
+        first.more.extend(it);
+        Some(first)
     }
 
     pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
@@ -35,24 +48,6 @@ impl Message {
 impl From<&'static str> for Message {
     fn from(key: &'static str) -> Self {
         Message::new(key)
-    }
-}
-
-/// The key and arguments, for logs and tests; people read the rendered text.
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key)?;
-        for (i, (name, value)) in self.args.iter().enumerate() {
-            f.write_str(if i == 0 { " (" } else { ", " })?;
-            match value {
-                Arg::Text(s) => write!(f, "{name}: {s}")?,
-                Arg::Number(n) => write!(f, "{name}: {n}")?,
-            }
-        }
-        if !self.args.is_empty() {
-            f.write_str(")")?;
-        }
-        Ok(())
     }
 }
 
@@ -97,12 +92,12 @@ pub enum AppError {
     Csrf,
     #[error("too many attempts; try again in {0} seconds")]
     RateLimited(u64),
-    #[error("bad request: {0}")]
-    BadRequest(String),
+    #[error("bad request: {}", .0.key)]
+    BadRequest(Message),
     #[error("invalid input")]
     Validation(FieldErrors),
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {}", .0.key)]
+    Conflict(Message),
     #[error("gone")]
     Gone,
     /// The request body is larger than this route takes (413).
@@ -139,7 +134,7 @@ impl AppError {
     }
 
     /// One field error, the common case for services.
-    pub fn field(name: &'static str, message: impl Into<String>) -> Self {
+    pub fn field(name: &'static str, message: impl Into<Message>) -> Self {
         let mut errors = FieldErrors::new();
         errors.insert(name, message.into());
         AppError::Validation(errors)

@@ -54,7 +54,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
                     tracing::info!(created = report.created.len(), "{file} imported into the registry");
                 }
                 for p in &report.problems {
-                    tracing::warn!("{file}:{}:{}: {}", p.line, p.column, p.message);
+                    tracing::warn!("{file}:{}:{}: {}", p.line, p.column, views::Lang::En.strings().msg(&p.message));
                 }
             }
         }
@@ -97,7 +97,7 @@ pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Resu
             // page in their language (or JSON under /api/) instead of the framework's bare text.
             // A path segment that does not parse names nothing that exists: 404.
             .app_data(aw::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-            .app_data(aw::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(format!("The address's parameters could not be read: {e}")).into()))
+            .app_data(aw::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(crate::error::Message::new("query-unreadable").arg("error", e.to_string())).into()))
             .wrap(from_fn(web::limits::body_deadline))
             .wrap(from_fn(web::visit::context))
             .wrap(Compress::default())

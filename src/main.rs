@@ -243,7 +243,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             db::run_migrations(&mut conn)?;
             let link = services::accounts::add_user_from_console(&mut conn, &config.base_url, &email, name.as_deref(), admin)
                 .map_err(|e| match e {
-                    solex::AppError::Validation(f) => f.into_values().collect::<Vec<_>>().join(" "),
+                    solex::AppError::Validation(f) => f.values().map(|m| solex::views::Lang::En.strings().msg(m)).collect::<Vec<_>>().join(" "),
                     other => other.to_string(),
                 })?;
             println!("{} {email}.", if admin { "Administrator ready:" } else { "Account ready:" });

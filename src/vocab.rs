@@ -72,14 +72,15 @@ pub fn canonical_sector(input: &str) -> Option<&'static str> {
 
 /// The registry's editable vocabularies, each with the book's list it starts from as
 /// (code, label, group). Administrators add, relabel and retire terms in the database.
+/// Each is (code, locale key of its title).
 pub const REGISTRY_VOCABS: &[(&str, &str)] = &[
-    ("state", "States and union territories"),
-    ("sector", "Sectors"),
-    ("see_issue", "SEE issues"),
-    ("br_activity", "BR activities (Annex IV)"),
-    ("scheme", "Social-sector schemes (Annex I)"),
-    ("nvg", "NVG principles (Annex III)"),
-    ("stage", "Stages of cluster development"),
+    ("state", "vocab-state"),
+    ("sector", "vocab-sector"),
+    ("see_issue", "vocab-see_issue"),
+    ("br_activity", "vocab-br_activity"),
+    ("scheme", "vocab-scheme"),
+    ("nvg", "vocab-nvg"),
+    ("stage", "vocab-stage"),
 ];
 
 /// SEE issues: the book's four categories (Section I) with the sub-issues it names.

@@ -267,3 +267,33 @@ fn next_parameter_only_redirects_within_the_site() {
     let r = c2.submit("/login", "/login", &[("email", "n@example.org"), ("password", PW), ("next", "//evil.example/x")]);
     assert_eq!(r.location.as_deref(), Some("/dashboard"));
 }
+
+#[test]
+fn a_hindi_visitor_reads_form_errors_and_refusals_in_hindi() {
+    let app = TestApp::start();
+    let c = app.client();
+    // The language switch in the header, as a visitor uses it.
+    assert_eq!(c.get("/lang/hi?next=/register").status, 303);
+    let r = c.submit("/register", "/register", &[("email", "not-an-address"), ("password", "short"), ("name", "")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("lang=\"hi\""));
+    for hindi in ["मान्य ईमेल पता लिखें, जैसे name@example.org।", "कम से कम 10 अक्षर लिखें।", "अपना नाम लिखें।", "कृपया नीचे चिह्नित फ़ील्ड ठीक करें।"] {
+        assert!(r.body.contains(hindi), "{hindi}: {}", r.body);
+    }
+    for english in ["valid email address", "at least 10 characters", "Enter your name"] {
+        assert!(!r.body.contains(english), "{english} is left in English: {}", r.body);
+    }
+    // A wrong password on the sign-in form, in Hindi too.
+    app.member("hari@example.org", PW, "Hari Prasad");
+    let r = c.submit("/login", "/login", &[("email", "hari@example.org"), ("password", "not the password")]);
+    assert!(r.body.contains("ईमेल पता या पासवर्ड सही नहीं है।"), "{}", r.body);
+
+    // A browser that asks for Hindi gets a refused link explained in Hindi, without the switch;
+    // the same link in English for a browser that asks for English.
+    let other = app.client();
+    let r = other.get_with("/verify?token=not-a-real-token", &[("Accept-Language", "hi-IN,hi;q=0.9,en;q=0.5")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("यह लिंक मान्य नहीं है।"), "{}", r.body);
+    let r = app.client().get_with("/verify?token=not-a-real-token", &[("Accept-Language", "en")]);
+    assert!(r.body.contains("This link is not valid."), "{}", r.body);
+}

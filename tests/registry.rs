@@ -527,3 +527,19 @@ fn script_never_reaches_a_registry_page_from_any_field() {
         assert!(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"), "{csv}");
     }
 }
+
+#[test]
+fn a_focal_point_reading_hindi_gets_the_registry_checks_in_hindi() {
+    let r = registry();
+    assert_eq!(r.haryana.get("/lang/hi?next=/registry").status, 303);
+    let mut fields = panipat_initiative("submit");
+    fields.retain(|(k, _)| *k != "title");
+    fields.retain(|(k, _)| *k != "start_year");
+    fields.push(("start_year", "twenty".into()));
+    let resp = new_initiative(&r.haryana, &as_refs(&fields));
+    assert_eq!(resp.status, 400);
+    // The field's label inside the message is in Hindi as well.
+    assert!(resp.body.contains("शीर्षक आवश्यक है।"), "{}", resp.body);
+    assert!(resp.body.contains("वर्ष लिखें, जैसे 2012 (\"twenty\" नहीं)।") || resp.body.contains("वर्ष लिखें, जैसे 2012 (&quot;twenty&quot; नहीं)।"), "{}", resp.body);
+    assert!(!resp.body.contains("is required") && !resp.body.contains("Give a year"), "{}", resp.body);
+}

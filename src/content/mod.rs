@@ -165,7 +165,7 @@ fn import_one(conn: &mut DbConn, parsed: &ParsedPage) -> Result<&'static str, St
         None => None,
     };
     let describe = |e: AppError| match e {
-        AppError::Validation(f) => f.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; "),
+        AppError::Validation(f) => f.iter().map(|(k, v)| format!("{k}: {}", crate::views::Lang::En.strings().msg(v))).collect::<Vec<_>>().join("; "),
         other => other.to_string(),
     };
     match page::find_by_slug(conn, &parsed.front.slug).map_err(|e| e.to_string())? {
@@ -254,7 +254,7 @@ pub fn generate(conn: &mut DbConn, dir: &Path, n: usize) -> Result<usize, AppErr
         }
     }
     if models.is_empty() {
-        return Err(AppError::BadRequest(format!("no pages in {}", dir.display())));
+        return Err(AppError::BadRequest(crate::error::Message::new("content-no-pages").arg("dir", dir.display().to_string())));
     }
     crate::db::write_tx(conn, |c| {
         let now = crate::models::now();

@@ -182,7 +182,8 @@ fn post_as(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, u: use
 /// Posting's refusal as an outcome with its reason; other errors stay errors.
 fn refused(e: AppError) -> Result<Outcome, AppError> {
     match e {
-        AppError::Validation(errors) => Ok(Outcome::Refused(errors.into_values().collect::<Vec<_>>().join(" "))),
+        // The reason goes to the sending MTA and the operator's log, in English.
+        AppError::Validation(errors) => Ok(Outcome::Refused(errors.values().map(|m| crate::views::Lang::En.strings().msg(m)).collect::<Vec<_>>().join(" "))),
         AppError::NotFound => Ok(Outcome::Refused("the thread is not open for replies".into())),
         e => Err(e),
     }

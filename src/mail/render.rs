@@ -40,7 +40,7 @@ fn header(builder: MessageBuilder, name: &'static str, value: String) -> Message
 }
 
 fn mailbox(addr: &str) -> Result<Mailbox, AppError> {
-    addr.parse().map_err(|e| AppError::BadRequest(format!("bad address: {e}")))
+    addr.parse().map_err(|e: lettre::address::AddressError| AppError::BadRequest(crate::error::Message::new("mail-address-invalid").arg("error", e.to_string())))
 }
 
 /// The recipient's one-click unsubscribe link for a community (its token serves nothing else).
@@ -171,7 +171,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
 fn envelope(domain: &str, key: &str, u: &user::User) -> Result<lettre::address::Envelope, AppError> {
     let to = u.email.as_str();
     let from: lettre::Address = address::bounce(domain, &Token::derive(key, MailPurpose::Bounce, u.id, 0)).parse().map_err(|e| AppError::Internal(format!("bounce address: {e}")))?;
-    let to: lettre::Address = to.parse().map_err(|e| AppError::BadRequest(format!("bad recipient address: {e}")))?;
+    let to: lettre::Address = to.parse().map_err(|e: lettre::address::AddressError| AppError::BadRequest(crate::error::Message::new("mail-address-invalid").arg("error", e.to_string())))?;
     lettre::address::Envelope::new(Some(from), vec![to]).map_err(|e| AppError::Internal(e.to_string()))
 }
 

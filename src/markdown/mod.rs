@@ -21,8 +21,8 @@ pub const MAX_RAW_TAGS: usize = 500;
 pub struct TooDeep;
 
 /// The message a writer sees beside the field when their text nests too deeply.
-pub fn too_deep_message() -> String {
-    format!("This text nests quotes or lists more than {MAX_DEPTH} levels deep; use fewer levels.")
+pub fn too_deep_message() -> crate::error::Message {
+    crate::error::Message::new("text-too-deep").arg("levels", MAX_DEPTH)
 }
 
 /// Safe HTML of any text: nesting deeper than `MAX_DEPTH` is flattened (the words are kept).

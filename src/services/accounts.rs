@@ -3,7 +3,7 @@
 use chrono::Duration;
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::models::{self, audit, role, security_event, session, token, user};
 use crate::services::{passwords, tokens};
 use crate::views::mail as mail_views;
@@ -40,9 +40,9 @@ pub fn normalise_email(email: &str) -> String {
 
 pub fn check_email(email: &str, errors: &mut FieldErrors) {
     if email.is_empty() {
-        errors.insert("email", "Enter your email address.".into());
+        errors.insert("email", "email-missing".into());
     } else if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
-        errors.insert("email", "Enter a valid email address, like name@example.org.".into());
+        errors.insert("email", "email-invalid".into());
     }
 }
 
@@ -58,7 +58,7 @@ pub fn clean_profile(p: &user::Profile, errors: &mut FieldErrors) -> user::Profi
         credit_consent: p.credit_consent,
     };
     if out.name.is_empty() {
-        errors.insert("name", "Enter your name.".into());
+        errors.insert("name", "name-missing".into());
     }
     for (field, value) in [
         ("name", &out.name),
@@ -67,12 +67,12 @@ pub fn clean_profile(p: &user::Profile, errors: &mut FieldErrors) -> user::Profi
         ("role_title", &out.role_title),
     ] {
         if value.chars().count() > MAX_FIELD {
-            errors.insert(field, format!("Use at most {MAX_FIELD} characters."));
+            errors.insert(field, Message::new("too-long").arg("max", MAX_FIELD));
         }
     }
     out.state = super::clean_state(&p.state, errors);
     if !vocab::is_language(&out.language) {
-        errors.insert("language", "Choose English or Hindi.".into());
+        errors.insert("language", "language-choose".into());
     }
     out
 }
@@ -189,12 +189,12 @@ pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result
 /// Checks a mailed link: unknown, used and expired links each get their own message.
 pub(crate) fn live_token(conn: &mut DbConn, purpose: &str, secret: &str) -> Result<token::AccountToken, AppError> {
     let t = token::find(conn, purpose, &tokens::hash_token(secret.trim()))?
-        .ok_or_else(|| AppError::BadRequest("This link is not valid. Check that you copied all of it.".into()))?;
+        .ok_or_else(|| AppError::BadRequest("link-invalid".into()))?;
     if t.used_at.is_some() {
-        return Err(AppError::BadRequest("This link has already been used.".into()));
+        return Err(AppError::BadRequest("link-used".into()));
     }
     if t.expires_at <= models::now() {
-        return Err(AppError::BadRequest("This link has expired. Ask for a new one.".into()));
+        return Err(AppError::BadRequest("link-expired".into()));
     }
     Ok(t)
 }
@@ -203,7 +203,7 @@ pub fn verify_email(conn: &mut DbConn, secret: &str) -> Result<i64, AppError> {
     write_tx(conn, |c| {
         let t = live_token(c, token::VERIFY_EMAIL, secret)?;
         if !token::consume(c, t.id, models::now())? {
-            return Err(AppError::BadRequest("This link has already been used.".into()));
+            return Err(AppError::BadRequest("link-used".into()));
         }
         user::mark_verified(c, t.user_id, models::now())?;
         Ok(t.user_id)
@@ -273,7 +273,7 @@ pub fn finish_sign_in(
     attempt: &Attempt,
     session_days: i64,
 ) -> Result<SignedIn, AppError> {
-    let wrong = || AppError::field("password", "The email address or password is not right.");
+    let wrong = || AppError::field("password", "sign-in-wrong");
     let Some(u) = account else {
         security_event(conn, security_event::SIGN_IN_FAILED, None, attempt.address, "unknown account")?;
         return Err(wrong());
@@ -284,15 +284,12 @@ pub fn finish_sign_in(
     }
     if u.is_disabled() {
         security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "account disabled")?;
-        return Err(AppError::field("email", "This account has been disabled. Ask an administrator."));
+        return Err(AppError::field("email", "account-disabled"));
     }
     if !u.is_verified() {
         resend_verification(conn, base_url, &u.email)?;
         security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "address not confirmed")?;
-        return Err(AppError::field(
-            "email",
-            "Please confirm your email address first: we have sent you a new link.",
-        ));
+        return Err(AppError::field("email", "account-unconfirmed"));
     }
     let secret = tokens::random_token();
     let now = models::now();
@@ -421,7 +418,7 @@ pub fn reset_password_hashed(conn: &mut DbConn, secret: &str, hash: &str, addres
     write_tx(conn, |c| {
         let t = live_token(c, token::RESET_PASSWORD, secret)?;
         if !token::consume(c, t.id, models::now())? {
-            return Err(AppError::BadRequest("This link has already been used.".into()));
+            return Err(AppError::BadRequest("link-used".into()));
         }
         user::set_password_hash(c, t.user_id, hash)?;
         // The link came to this mailbox (or from the administrator's console), which proves it.
@@ -444,7 +441,7 @@ pub fn reset_password(conn: &mut DbConn, secret: &str, password: &str) -> Result
 /// check itself ran outside the pool.
 pub fn refuse_password_change(conn: &mut DbConn, user_id: i64, address: &str) -> Result<(), AppError> {
     security_event(conn, security_event::PASSWORD_CHANGE_FAILED, Some(user_id), address, "wrong current password")?;
-    Err(AppError::field("current_password", "Your current password is not right."))
+    Err(AppError::field("current_password", "current-password-wrong"))
 }
 
 /// Sets the new password (hashed outside the pool), ends every other session of this person
@@ -567,7 +564,7 @@ pub fn sessions_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<session::Sessi
 /// gets no list mail. Not one's own account, and never the last administrator.
 pub fn disable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) -> Result<(), AppError> {
     if actor_id == user_id {
-        return Err(AppError::Conflict("You cannot disable your own account.".into()));
+        return Err(AppError::Conflict("account-disable-self".into()));
     }
     write_tx(conn, |c| {
         crate::db::lock_admins(c)?;
@@ -576,7 +573,7 @@ pub fn disable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) ->
             return Ok(());
         }
         if role::for_user(c, user_id)?.is_admin() && role::count_enabled(c, role::Role::Admin)? <= 1 {
-            return Err(AppError::Conflict("The last administrator cannot be disabled.".into()));
+            return Err(AppError::Conflict("account-disable-last-admin".into()));
         }
         user::set_disabled(c, user_id, Some(models::now()))?;
         session::delete_for_user(c, user_id)?;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Message;
 use crate::services::tokens;
 
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
@@ -158,20 +159,20 @@ pub fn safe_name(name: &str) -> String {
     out
 }
 
-pub fn check(upload: Received) -> Result<CheckedFile, String> {
+pub fn check(upload: Received) -> Result<CheckedFile, Message> {
     let name = safe_name(&upload.filename);
     if upload.size == 0 {
-        return Err(format!("{name}: the file is empty."));
+        return Err(Message::new("file-empty").arg("name", name));
     }
     if upload.size > MAX_FILE_BYTES {
-        return Err(format!("{name}: files can be at most {} MB.", MAX_FILE_BYTES / (1024 * 1024)));
+        return Err(Message::new("file-too-big").arg("name", name).arg("megabytes", MAX_FILE_BYTES / (1024 * 1024)));
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let Some((extension, container, content_type)) = ALLOWED.iter().find(|(e, _, _)| *e == ext) else {
-        return Err(format!("{name}: only PDF, images (PNG, JPEG, GIF, WebP) and office documents can be attached."));
+        return Err(Message::new("file-type-refused").arg("name", name));
     };
     if sniff(&upload.head) != Some(*container) {
-        return Err(format!("{name}: the file's content does not match its type (.{extension})."));
+        return Err(Message::new("file-content-mismatch").arg("name", name).arg("extension", *extension));
     }
     Ok(CheckedFile { original_name: name, extension, content_type, size: upload.size, data: upload.data })
 }

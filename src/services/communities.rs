@@ -4,7 +4,7 @@
 //! moderators.
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::models::{self, attachment, audit, community, membership, moderation, post, role, user};
 use crate::services::accounts::Principal;
 use crate::vocab;
@@ -92,19 +92,19 @@ pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Res
     let mut errors = FieldErrors::new();
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        errors.insert("name", "Give the community a name of at most 120 characters.".into());
+        errors.insert("name", "community-name-invalid".into());
     }
     let slug = if form.slug.trim().is_empty() { super::slugify(name, 60) } else { super::slugify(&form.slug, 60) };
     if slug.is_empty() {
-        errors.insert("slug", "Choose a short web name of letters, digits and hyphens.".into());
+        errors.insert("slug", "community-slug-invalid".into());
     } else if community::slug_taken(conn, &slug)? {
-        errors.insert("slug", format!("The web name {slug} is already used."));
+        errors.insert("slug", Message::new("slug-taken").arg("slug", &slug));
     }
     if !vocab::is_theme(&form.theme) {
-        errors.insert("theme", "Choose a theme.".into());
+        errors.insert("theme", "theme-choose".into());
     }
     if form.description.chars().count() > 2000 {
-        errors.insert("description", "Use at most 2000 characters.".into());
+        errors.insert("description", Message::new("too-long").arg("max", 2000));
     }
     let policy = if form.join_policy == community::JOIN_INVITE { community::JOIN_INVITE } else { community::JOIN_REQUEST };
     let mut moderator_ids = Vec::new();
@@ -116,7 +116,7 @@ pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Res
         }
     }
     if !unknown.is_empty() {
-        errors.insert("moderators", format!("No account uses: {}. They must join first.", unknown.join(", ")));
+        errors.insert("moderators", Message::new("community-moderators-unknown").arg("addresses", unknown.join(", ")));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -219,22 +219,22 @@ pub fn update_settings(conn: &mut DbConn, access: &Access, actor: i64, form: &Se
     access.require_steward()?;
     let mut errors = FieldErrors::new();
     if form.name.trim().is_empty() {
-        errors.insert("name", "Give the community a name.".into());
+        errors.insert("name", "community-name-missing".into());
     }
     if !vocab::is_theme(&form.theme) {
-        errors.insert("theme", "Choose a theme.".into());
+        errors.insert("theme", "theme-choose".into());
     }
     let trusted_after = match form.trusted_after.trim().parse::<i32>() {
         Ok(n) if (0..=100).contains(&n) => n,
         _ => {
-            errors.insert("trusted_after", "Enter a number from 0 to 100.".into());
+            errors.insert("trusted_after", "trusted-after-invalid".into());
             0
         }
     };
     let response_days = match form.response_days.trim().parse::<i32>() {
         Ok(n) if (1..=365).contains(&n) => n,
         _ => {
-            errors.insert("response_days", "Enter a number of days from 1 to 365.".into());
+            errors.insert("response_days", "response-days-invalid".into());
             10
         }
     };
@@ -278,7 +278,7 @@ pub fn join(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<String, 
                 membership::ACTIVE
             }
             _ if access.community.join_policy == community::JOIN_INVITE => {
-                return Err(AppError::BadRequest("This community is open by invitation only. Ask one of its moderators.".into()))
+                return Err(AppError::BadRequest("community-invite-only".into()))
             }
             Some(m) => {
                 membership::set_status(c, m.id, membership::REQUESTED, None, now)?;
@@ -323,11 +323,11 @@ pub fn invite(conn: &mut DbConn, access: &Access, actor: i64, email: &str) -> Re
     access.require_moderator()?;
     let cid = access.community.id;
     let u = user::find_by_email(conn, &email.trim().to_lowercase())?
-        .ok_or_else(|| AppError::field("email", "No account uses that address; ask the person to join solex first."))?;
+        .ok_or_else(|| AppError::field("email", "invite-no-account"))?;
     write_tx(conn, |c| {
         let now = models::now();
         match membership::find(c, cid, u.id)? {
-            Some(m) if m.status == membership::ACTIVE => return Err(AppError::field("email", "That person is already a member.")),
+            Some(m) if m.status == membership::ACTIVE => return Err(AppError::field("email", "invite-already-member")),
             // Someone who asked to join and is invited is simply let in.
             Some(m) if m.status == membership::REQUESTED => {
                 membership::set_status(c, m.id, membership::ACTIVE, Some(actor), now)?;
@@ -515,7 +515,7 @@ fn check_mode(mode: &str) -> Result<(), AppError> {
     if membership::DELIVERY_MODES.contains(&mode) {
         Ok(())
     } else {
-        Err(AppError::field("delivery", "Choose how you want to receive mail."))
+        Err(AppError::field("delivery", "delivery-choose-missing"))
     }
 }
 

@@ -17,7 +17,7 @@ fn check_audience(audience: &str) -> Result<(), AppError> {
     if digest::AUDIENCES.contains(&audience) {
         Ok(())
     } else {
-        Err(AppError::field("audience", "Choose daily, weekly or summary."))
+        Err(AppError::field("audience", "digest-audience-choose"))
     }
 }
 
@@ -86,17 +86,17 @@ pub struct DigestEdit {
 pub fn edit(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, id: i64, e: &DigestEdit) -> Result<Option<usize>, AppError> {
     let d = in_community(conn, access, id)?;
     if d.status == digest::SENT || d.status == digest::SENDING {
-        return Err(AppError::Conflict("This digest has already been sent.".into()));
+        return Err(AppError::Conflict("digest-already-sent".into()));
     }
     if e.editorial.chars().count() > crate::services::posting::MAX_BODY {
-        return Err(AppError::field("editorial", "The editorial note is too long."));
+        return Err(AppError::field("editorial", "digest-editorial-too-long"));
     }
     let (status, at) = match e.action.as_str() {
         "schedule" => {
             let at = NaiveDateTime::parse_from_str(e.send_at.trim(), "%Y-%m-%dT%H:%M")
-                .map_err(|_| AppError::field("send_at", "Give the date and time to send, like 2026-12-01T06:00 (UTC)."))?;
+                .map_err(|_| AppError::field("send_at", "digest-send-at-invalid"))?;
             if at <= models::now() {
-                return Err(AppError::field("send_at", "Choose a time in the future."));
+                return Err(AppError::field("send_at", "digest-send-at-past"));
             }
             (digest::SCHEDULED, Some(at))
         }
@@ -122,10 +122,10 @@ pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Res
     write_tx(conn, |tx| {
         let d = digest::find(tx, id)?;
         if !(digest::transition(tx, id, digest::DRAFT, digest::SENDING)? || digest::transition(tx, id, digest::SCHEDULED, digest::SENDING)?) {
-            return Err(AppError::Conflict("This digest has already been sent.".into()));
+            return Err(AppError::Conflict("digest-already-sent".into()));
         }
         if !digest::items(tx, id)?.iter().any(|(i, p, _)| i.included && p.status == post::APPROVED) {
-            return Err(AppError::field("items", "Include at least one message."));
+            return Err(AppError::field("items", "digest-items-empty"));
         }
         let recipients = membership::recipients(tx, d.community_id, &d.audience)?;
         for (uid, email) in &recipients {

@@ -5,7 +5,7 @@
 //! knowledge editors and by administrators; every change is written to the page's events.
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::markdown;
 use crate::models::{self, community, page, post, role, search_outbox, user};
 use crate::services::accounts::Principal;
@@ -95,7 +95,7 @@ fn check_sources(conn: &mut DbConn, who: &Principal, c: &page::Content, already:
             Err(e) => return Err(e.into()),
         };
         if !ok {
-            return Err(AppError::field("source_threads", format!("Thread {id} cannot be named here: name approved questions of a community you moderate.")));
+            return Err(AppError::field("source_threads", Message::new("kb-source-refused").arg("id", id)));
         }
     }
     Ok(())
@@ -194,29 +194,29 @@ fn lines_clean(text: &str, max_lines: usize) -> String {
 pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
     let title = form.title.trim().to_string();
     if title.is_empty() || title.chars().count() > 200 {
-        errors.insert("title", "Give the subject in at most 200 characters.".into());
+        errors.insert("title", "kb-subject-invalid".into());
     }
-    for (field, text, label) in [("problem", &form.problem, "problem"), ("solution", &form.solution, "solution")] {
+    for (field, text, missing) in [("problem", &form.problem, "kb-problem-missing"), ("solution", &form.solution, "kb-solution-missing")] {
         if text.trim().is_empty() {
-            errors.insert(field, format!("Describe the {label}."));
+            errors.insert(field, Message::new(missing));
         } else if text.chars().count() > MAX_SECTION {
-            errors.insert(field, format!("Use at most {MAX_SECTION} characters."));
+            errors.insert(field, Message::new("too-long").arg("max", MAX_SECTION));
         }
     }
     let themes = super::clean_themes(&form.themes, errors);
     if themes.is_empty() && !errors.contains_key("themes") {
-        errors.insert("themes", "Choose at least one theme, so the page appears in its hub.".into());
+        errors.insert("themes", "kb-themes-missing".into());
     }
     let language = if form.language == "hi" { "hi" } else { "en" };
     let state = super::clean_state(&form.state, errors);
     let sector = super::clean_sector(&form.sector, errors);
     let translation_slug = form.translation_slug.trim().to_string();
     if !translation_slug.is_empty() && !valid_slug(&translation_slug) {
-        errors.insert("translation_slug", "Give the web name of the page in the other language.".into());
+        errors.insert("translation_slug", "kb-translation-missing".into());
     }
     let threads: Vec<String> = form.source_threads.split([',', ' ']).filter(|t| !t.is_empty()).map(str::to_string).collect();
     if threads.iter().any(|t| t.parse::<i64>().is_err()) {
-        errors.insert("source_threads", "List thread numbers separated by commas.".into());
+        errors.insert("source_threads", "kb-threads-invalid".into());
     }
     let problem = form.problem.trim().replace("\r\n", "\n");
     let solution = form.solution.trim().replace("\r\n", "\n");
@@ -282,9 +282,9 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str,
     let content = clean(form, &mut errors);
     let slug = if form.slug.trim().is_empty() { super::slugify(&content.title, 80) } else { form.slug.trim().to_string() };
     if !valid_slug(&slug) {
-        errors.insert("slug", "Give a web name of lowercase letters, digits and hyphens.".into());
+        errors.insert("slug", "slug-invalid".into());
     } else if page::slug_exists(conn, &slug)? {
-        errors.insert("slug", format!("The web name {slug} is already used."));
+        errors.insert("slug", Message::new("slug-taken").arg("slug", &slug));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -330,7 +330,7 @@ fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page) -> diesel::Query
     Ok(())
 }
 
-const EDIT_CONFLICT: &str = "Someone saved this page while you were editing it. Reload it and apply your changes again.";
+const EDIT_CONFLICT: &str = "kb-edit-conflict";
 
 /// Saves new content as the next revision.
 pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
@@ -371,7 +371,7 @@ fn check_change(conn: &mut DbConn, who: &Principal, p: &page::Page, form: &PageF
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     if !content.themes.is_empty() && !editor_right(conn, who)?.covers(content.themes.split(',')) {
-        return Err(AppError::field("themes", "Keep at least one theme you edit, or ask a knowledge editor to move the page."));
+        return Err(AppError::field("themes", "kb-themes-keep"));
     }
     check_sources(conn, who, &content, &p.thread_ids())
 }
@@ -403,7 +403,7 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) ->
     require_page(conn, who, page_id)?;
     let note = note.trim();
     if note.is_empty() {
-        return Err(AppError::field("note", "Say why the page is withdrawn; visitors will read it."));
+        return Err(AppError::field("note", "kb-withdraw-note-missing"));
     }
     write_tx(conn, |tx| {
         let p = require_page(tx, who, page_id)?;
@@ -420,7 +420,7 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
     require_page(conn, who, page_id)?;
     let new_slug = new_slug.trim().to_string();
     if !valid_slug(&new_slug) {
-        return Err(AppError::field("new_slug", "Give a web name of lowercase letters, digits and hyphens."));
+        return Err(AppError::field("new_slug", "slug-invalid"));
     }
     write_tx(conn, |tx| {
         let p = require_page(tx, who, page_id)?;
@@ -428,7 +428,7 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
             return Ok(new_slug.clone());
         }
         if page::find_by_slug(tx, &new_slug)?.is_some() {
-            return Err(AppError::field("new_slug", format!("The web name {new_slug} is already used.")));
+            return Err(AppError::field("new_slug", Message::new("slug-taken").arg("slug", new_slug)));
         }
         let now = models::now();
         page::rename(tx, p.id, &new_slug, now)?;
@@ -687,7 +687,7 @@ pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Bu
         }
         first.get_or_insert(root);
     }
-    let first = first.ok_or_else(|| AppError::BadRequest("Choose at least one thread.".into()))?;
+    let first = first.ok_or_else(|| AppError::BadRequest("kb-builder-empty".into()))?;
     Ok(Builder {
         posts,
         contributors: contributors.join("\n"),
@@ -710,14 +710,14 @@ pub fn set_look(conn: &mut DbConn, who: &Principal, theme: &str, layout: &str, a
         return Err(AppError::Forbidden);
     }
     if !vocab::is_theme(theme) {
-        return Err(AppError::field("theme", "Choose a theme."));
+        return Err(AppError::field("theme", "theme-choose"));
     }
     if !LAYOUTS.contains(&layout) {
-        return Err(AppError::field("layout", "Choose a layout."));
+        return Err(AppError::field("layout", "layout-choose"));
     }
     let ok = accent.len() == 7 && accent.starts_with('#') && accent[1..].bytes().all(|b| b.is_ascii_hexdigit());
     if !ok {
-        return Err(AppError::field("accent", "Give a colour like #0b5d6b."));
+        return Err(AppError::field("accent", "accent-invalid"));
     }
     page::set_look(conn, theme, layout, accent)?;
     Ok(())

@@ -135,7 +135,7 @@ pub fn confirm_held(conn: &mut DbConn, domain: &str, secret: &str) -> Result<(co
             return Err(AppError::Forbidden);
         }
         if !token::consume(tx, t.id, models::now())? {
-            return Err(AppError::BadRequest("This link has already been used.".into()));
+            return Err(AppError::BadRequest("link-used".into()));
         }
         let submitted = posting::submit_prepared_in(tx, domain, &access, who.user.id, prepared).map_err(refusal)?;
         held_mail::set_post(tx, held.id, submitted.post_id)?;
@@ -147,8 +147,7 @@ pub fn confirm_held(conn: &mut DbConn, domain: &str, secret: &str) -> Result<(co
 /// Why posting refused a held message, as the confirmation page says it.
 fn refusal(e: AppError) -> AppError {
     match e {
-        AppError::Validation(errors) => AppError::BadRequest(errors.into_values().collect::<Vec<_>>().join(" ")),
-        AppError::NotFound => AppError::BadRequest("The thread is no longer open for replies.".into()),
+                AppError::NotFound => AppError::BadRequest("thread-closed".into()),
         other => other,
     }
 }

@@ -34,7 +34,7 @@ pub fn clean_themes(input: &[String], errors: &mut crate::error::FieldErrors) ->
     let mut themes: Vec<String> = Vec::new();
     for t in input {
         if !crate::vocab::is_theme(t) {
-            errors.insert("themes", "Choose themes from the list.".into());
+            errors.insert("themes", "themes-choose".into());
         } else if !themes.contains(t) {
             themes.push(t.clone());
         }
@@ -48,7 +48,7 @@ pub fn clean_state(input: &str, errors: &mut crate::error::FieldErrors) -> Strin
         return String::new();
     }
     crate::vocab::canonical_state(input).map(str::to_string).unwrap_or_else(|| {
-        errors.insert("state", "Choose a state or union territory from the list.".into());
+        errors.insert("state", "state-choose".into());
         String::new()
     })
 }
@@ -59,7 +59,7 @@ pub fn clean_sector(input: &str, errors: &mut crate::error::FieldErrors) -> Stri
         return String::new();
     }
     crate::vocab::canonical_sector(input).map(str::to_string).unwrap_or_else(|| {
-        errors.insert("sector", "Choose a sector from the list.".into());
+        errors.insert("sector", "sector-choose".into());
         String::new()
     })
 }

@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::markdown;
 use crate::models::{self, attachment, moderation, post, search_outbox, user};
 use crate::services::communities::Access;
@@ -156,7 +156,7 @@ pub fn claim(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64) -> Re
     write_tx(conn, |tx| {
         if !post::claim(tx, p.id, actor, now, now + Duration::minutes(CLAIM_MINUTES))? {
             let who = p.claimed_by.map(|id| user::find(tx, id).map(|u| u.name)).transpose()?.unwrap_or_default();
-            return Err(AppError::Conflict(format!("{who} is already reviewing this item.")));
+            return Err(AppError::Conflict(Message::new("review-claimed").arg("name", who)));
         }
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action: "claimed", reason: "", created_at: now })?;
         Ok(())
@@ -182,14 +182,14 @@ pub struct DecisionForm {
 }
 
 fn stale() -> AppError {
-    AppError::Conflict("Another moderator acted on this item first. Reload the queue to see its new state.".into())
+    AppError::Conflict("review-stale".into())
 }
 
 fn claimed_by_other(conn: &mut DbConn, p: &post::Post, actor: i64, now: NaiveDateTime) -> Result<(), AppError> {
     if let (Some(by), Some(until)) = (p.claimed_by, p.claimed_until) {
         if by != actor && until > now {
             let who = user::find(conn, by)?.name;
-            return Err(AppError::Conflict(format!("{who} is reviewing this item; wait until they finish or their claim expires.")));
+            return Err(AppError::Conflict(Message::new("review-claimed-wait").arg("name", who)));
         }
     }
     Ok(())
@@ -226,10 +226,10 @@ pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post
                 let title = form.title.trim().to_string();
                 let body = form.body.trim().replace("\r\n", "\n");
                 if body.is_empty() || body.chars().count() > MAX_BODY {
-                    return Err(AppError::field("body", format!("The edited text must have 1 to {MAX_BODY} characters.")));
+                    return Err(AppError::field("body", Message::new("edit-body-length").arg("max", MAX_BODY)));
                 }
                 if current.is_query() && (title.is_empty() || title.chars().count() > MAX_TITLE) {
-                    return Err(AppError::field("title", format!("The title must have 1 to {MAX_TITLE} characters.")));
+                    return Err(AppError::field("title", Message::new("edit-title-length").arg("max", MAX_TITLE)));
                 }
                 let mut d = approve(base);
                 // Keep the author's own words the first time, so they can see what changed.
@@ -245,18 +245,18 @@ pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post
             }
             "changes" => {
                 if reason.is_empty() {
-                    return Err(AppError::field("message", "Tell the author what to change."));
+                    return Err(AppError::field("message", "decide-changes-message"));
                 }
                 ("changes requested", post::Decision { status: Some(post::CHANGES_REQUESTED.into()), moderator_note: Some(reason.clone()), ..base })
             }
             "reject" => {
                 if reason.is_empty() {
-                    return Err(AppError::field("message", "Choose or write a reason for the author."));
+                    return Err(AppError::field("message", "decide-reject-reason"));
                 }
                 ("rejected", post::Decision { status: Some(post::REJECTED.into()), moderator_note: Some(reason.clone()), ..base })
             }
             "hold" => ("held", post::Decision { status: Some(post::HELD.into()), moderator_note: Some(reason.clone()), ..base }),
-            _ => return Err(AppError::field("action", "Choose what to do with this item.")),
+            _ => return Err(AppError::field("action", "decide-action-choose")),
         };
         if !post::decide(tx, current.id, current.version, decision)? {
             return Err(stale());
@@ -279,10 +279,10 @@ pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post
 pub fn bulk(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, ids: &[i64], action: &str, reason: &str) -> Result<(usize, usize), AppError> {
     access.require_moderator()?;
     if action == "reject" && reason.trim().is_empty() {
-        return Err(AppError::field("message", "Choose or write a reason for rejecting."));
+        return Err(AppError::field("message", "bulk-reason"));
     }
     if action != "approve" && action != "reject" {
-        return Err(AppError::field("action", "Choose approve or reject."));
+        return Err(AppError::field("action", "bulk-action-choose"));
     }
     let mut done = 0;
     let mut skipped = 0;
@@ -333,7 +333,7 @@ pub fn resolve_flags(conn: &mut DbConn, domain: &str, access: &Access, actor: i6
 pub fn set_public(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, public: bool) -> Result<(), AppError> {
     let p = post_in(conn, access, post_id)?;
     if !p.is_query() {
-        return Err(AppError::BadRequest("Only a whole thread can be made public.".into()));
+        return Err(AppError::BadRequest("public-whole-thread".into()));
     }
     write_tx(conn, |tx| {
         let now = models::now();

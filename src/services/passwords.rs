@@ -3,7 +3,7 @@
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 
 pub const MIN_LENGTH: usize = 10;
 const MAX_LENGTH: usize = 256;
@@ -51,25 +51,25 @@ pub fn verify_dummy(password: &str) {
 }
 
 /// Returns the message to show beside the password field, if the password is too weak.
-pub fn weakness(password: &str, email: &str) -> Option<String> {
+pub fn weakness(password: &str, email: &str) -> Option<Message> {
     let chars = password.chars().count();
     if chars < MIN_LENGTH {
-        return Some(format!("Use at least {MIN_LENGTH} characters."));
+        return Some(Message::new("too-short").arg("min", MIN_LENGTH));
     }
     if chars > MAX_LENGTH {
-        return Some(format!("Use at most {MAX_LENGTH} characters."));
+        return Some(Message::new("too-long").arg("max", MAX_LENGTH));
     }
     let lower = password.to_lowercase();
     if COMMON.contains(&lower.as_str()) {
-        return Some("This password is too common; choose another.".into());
+        return Some("password-common".into());
     }
     let distinct: std::collections::HashSet<char> = password.chars().collect();
     if distinct.len() < 4 {
-        return Some("Use a mix of more different characters.".into());
+        return Some("password-few-characters".into());
     }
     let local = email.split('@').next().unwrap_or("").to_lowercase();
     if local.len() >= 4 && lower.contains(&local) {
-        return Some("Do not use your email address in the password.".into());
+        return Some("password-has-email".into());
     }
     None
 }

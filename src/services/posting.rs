@@ -7,7 +7,7 @@ use std::path::Path;
 use regex::Regex;
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::markdown;
 use crate::models::{self, attachment, community, moderation, post};
 use crate::services::attachments::{self, CheckedFile, Received, Upload};
@@ -20,7 +20,7 @@ pub const MAX_BODY: usize = 20_000;
 pub struct HoldRules(Vec<(String, Regex)>);
 
 impl HoldRules {
-    pub fn parse(text: &str) -> Result<HoldRules, String> {
+    pub fn parse(text: &str) -> Result<HoldRules, Message> {
         let mut rules = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -34,7 +34,7 @@ impl HoldRules {
             let re = regex::RegexBuilder::new(&pattern)
                 .size_limit(1 << 20)
                 .build()
-                .map_err(|e| format!("Line {}: `{line}` is not a valid rule: {e}", n + 1))?;
+                .map_err(|e| Message::new("hold-rule-invalid").arg("line", n + 1).arg("rule", line).arg("error", e.to_string()))?;
             rules.push((line.to_string(), re));
         }
         Ok(HoldRules(rules))
@@ -72,15 +72,15 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
     // Sizes first: nothing is parsed or rendered before they are known to be right.
     if is_query {
         if title.is_empty() {
-            errors.insert("title", "Give your question a title.".into());
+            errors.insert("title", "post-title-missing".into());
         } else if title.chars().count() > MAX_TITLE {
-            errors.insert("title", format!("Use at most {MAX_TITLE} characters."));
+            errors.insert("title", Message::new("too-long").arg("max", MAX_TITLE));
         }
     }
     if body.is_empty() {
-        errors.insert("body", "Write your message.".into());
+        errors.insert("body", "post-body-missing".into());
     } else if body.chars().count() > MAX_BODY {
-        errors.insert("body", format!("Use at most {MAX_BODY} characters (this has {}).", body.chars().count()));
+        errors.insert("body", Message::new("post-body-too-long").arg("max", MAX_BODY).arg("count", body.chars().count()));
     }
     let themes = super::clean_themes(&input.themes, errors);
     let state = super::clean_state(&input.state, errors);
@@ -102,7 +102,7 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
 fn check_files(uploads: Vec<Received>, errors: &mut FieldErrors) -> Vec<CheckedFile> {
     let uploads: Vec<Received> = uploads.into_iter().filter(|u| !u.is_blank()).collect();
     if uploads.len() > attachments::MAX_FILES {
-        errors.insert("files", format!("Attach at most {} files.", attachments::MAX_FILES));
+        errors.insert("files", Message::new("files-too-many").arg("max", attachments::MAX_FILES));
         return vec![];
     }
     let mut ok = Vec::new();
@@ -113,15 +113,15 @@ fn check_files(uploads: Vec<Received>, errors: &mut FieldErrors) -> Vec<CheckedF
             Err(e) => problems.push(e),
         }
     }
-    if !problems.is_empty() {
-        errors.insert("files", problems.join(" "));
+    if let Some(all) = Message::all(problems) {
+        errors.insert("files", all);
     }
     ok
 }
 
 /// Where a new post goes: the queue, unless the community trusts this author; hold rules win.
 fn initial_status(conn: &mut DbConn, c: &community::Community, author: i64, text: &str) -> Result<(&'static str, String), AppError> {
-    let rules = HoldRules::parse(&c.hold_rules).map_err(AppError::Internal)?;
+    let rules = HoldRules::parse(&c.hold_rules).map_err(|m| AppError::Internal(format!("{m:?}")))?;
     if let Some(rule) = rules.first_match(text) {
         return Ok((post::PENDING, format!("matched hold rule: {rule}")));
     }
@@ -273,14 +273,14 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
         return Err(AppError::NotFound);
     }
     if p.status != post::CHANGES_REQUESTED {
-        return Err(AppError::Conflict("This post is not waiting for your changes.".into()));
+        return Err(AppError::Conflict("post-not-waiting".into()));
     }
     let mut errors = FieldErrors::new();
     let clean = clean(input, p.is_query(), &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let rules = HoldRules::parse(&access.community.hold_rules).map_err(AppError::Internal)?;
+    let rules = HoldRules::parse(&access.community.hold_rules).map_err(|m| AppError::Internal(format!("{m:?}")))?;
     let held = rules.first_match(&format!("{}\n{}", clean.title, clean.body)).map(|r| format!("matched hold rule: {r}")).unwrap_or_default();
     write_tx(conn, |tx| {
         let now = models::now();
@@ -302,7 +302,7 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
             ..Default::default()
         })?;
         if !ok {
-            return Err(AppError::Conflict("This post changed while you were editing it; reload and try again.".into()));
+            return Err(AppError::Conflict("post-changed".into()));
         }
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(author), action: "resubmitted", reason: "", created_at: now })?;
         Ok(())
@@ -319,11 +319,11 @@ pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reas
     }
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(AppError::field("reason", "Say briefly what is wrong with this post (at most 1000 characters)."));
+        return Err(AppError::field("reason", "flag-reason-invalid"));
     }
     write_tx(conn, |tx| {
         if moderation::has_open_flag_by(tx, p.id, user_id)? {
-            return Err(AppError::field("reason", "You have already flagged this post; a moderator will look at it."));
+            return Err(AppError::field("reason", "flag-already"));
         }
         let now = models::now();
         moderation::flag(tx, &moderation::NewFlag { post_id: p.id, user_id, reason, created_at: now })?;

@@ -33,7 +33,7 @@ fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> 
 }
 
 pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest) -> Result<i64, AppError> {
-    let r = role::Role::parse(&req.role).ok_or_else(|| AppError::field("role", "Choose a role."))?;
+    let r = role::Role::parse(&req.role).ok_or_else(|| AppError::field("role", "role-choose"))?;
     let (community_id, state) = match r {
         role::Role::Admin | role::Role::KnowledgeEditor => (None, String::new()),
         role::Role::Moderator => {
@@ -41,9 +41,9 @@ pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest)
                 .community_id
                 .trim()
                 .parse()
-                .map_err(|_| AppError::field("community_id", "Choose the community this person will moderate."))?;
+                .map_err(|_| AppError::field("community_id", "role-community-choose"))?;
             community::find(conn, id)
-                .map_err(|_| AppError::field("community_id", "That community does not exist."))?;
+                .map_err(|_| AppError::field("community_id", "role-community-unknown"))?;
             (Some(id), String::new())
         }
         role::Role::FocalPoint => {
@@ -52,7 +52,7 @@ pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest)
                 (None, String::new())
             } else {
                 let state = vocab::canonical_state(s).ok_or_else(|| {
-                    AppError::field("state", "Choose a state, or national for the national focal point.")
+                    AppError::field("state", "role-state-choose")
                 })?;
                 (None, state.to_string())
             }
@@ -61,7 +61,7 @@ pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest)
     write_tx(conn, |c| {
         user::find(c, user_id)?;
         if role::find_same(c, user_id, r, community_id, &state)?.is_some() {
-            return Err(AppError::field("role", "This person already holds that role."));
+            return Err(AppError::field("role", "role-held"));
         }
         let id = role::insert(
             c,
@@ -98,7 +98,7 @@ pub fn revoke(conn: &mut DbConn, actor_id: i64, grant_id: i64) -> Result<i64, Ap
         // Counted among administrators who can still sign in: a disabled one administers nothing.
         let holder_enabled = !user::find(c, g.user_id)?.is_disabled();
         if g.role() == Some(role::Role::Admin) && holder_enabled && role::count_enabled(c, role::Role::Admin)? <= 1 {
-            return Err(AppError::Conflict("The last administrator cannot be removed.".into()));
+            return Err(AppError::Conflict("role-last-admin".into()));
         }
         let detail = describe(c, &g)?;
         role::delete(c, grant_id)?;

@@ -17,9 +17,9 @@ pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors) -> Markup 
         (error_summary(ctx, errors))
         form method="post" action="/register" novalidate {
             (csrf_field(ctx))
-            (input(Field::new("email", t.field_email, &form.email).kind("email").autocomplete("email").required(), errors))
-            (input(Field::new("password", t.field_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
-            (input(Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
+            (input(ctx, Field::new("email", t.field_email, &form.email).kind("email").autocomplete("email").required(), errors))
+            (input(ctx, Field::new("password", t.field_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
+            (input(ctx, Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
             (profile_fields(ctx, &form.organisation, &form.state, &form.district, &form.role_title, language, errors))
             div.field {
                 label.check { input type="checkbox" name="credit_consent" value="on" checked[form.credit_consent.is_some()]; " " (t.field_credit_consent) }
@@ -34,11 +34,11 @@ pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors) -> Markup 
 fn profile_fields(ctx: &Ctx, organisation: &str, state: &str, district: &str, role_title: &str, language: &str, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     html! {
-        (input(Field::new("organisation", t.field_organisation, organisation).autocomplete("organization"), errors))
-        (select("state", t.field_state, &state_options(t), state, errors))
-        (input(Field::new("district", t.field_district, district), errors))
-        (input(Field::new("role_title", t.field_role_title, role_title).autocomplete("organization-title"), errors))
-        (select("language", t.field_language, &language_options(), language, errors))
+        (input(ctx, Field::new("organisation", t.field_organisation, organisation).autocomplete("organization"), errors))
+        (select(ctx, "state", t.field_state, &state_options(t), state, errors))
+        (input(ctx, Field::new("district", t.field_district, district), errors))
+        (input(ctx, Field::new("role_title", t.field_role_title, role_title).autocomplete("organization-title"), errors))
+        (select(ctx, "language", t.field_language, &language_options(), language, errors))
     }
 }
 
@@ -59,8 +59,8 @@ pub fn login(ctx: &Ctx, email: &str, next: &str, errors: &FieldErrors, notice_te
         form method="post" action="/login" novalidate {
             (csrf_field(ctx))
             input type="hidden" name="next" value=(next);
-            (input(Field::new("email", t.field_email, email).kind("email").autocomplete("username").required(), errors))
-            (input(Field::new("password", t.field_password, "").kind("password").autocomplete("current-password").required(), errors))
+            (input(ctx, Field::new("email", t.field_email, email).kind("email").autocomplete("username").required(), errors))
+            (input(ctx, Field::new("password", t.field_password, "").kind("password").autocomplete("current-password").required(), errors))
             button type="submit" { (t.sign_in_button) }
         }
         p { a href="/password/forgot" { (t.forgot_link) } }
@@ -77,7 +77,7 @@ pub fn forgot(ctx: &Ctx, email: &str, errors: &FieldErrors, sent: bool) -> Marku
         (error_summary(ctx, errors))
         form method="post" action="/password/forgot" novalidate {
             (csrf_field(ctx))
-            (input(Field::new("email", t.field_email, email).kind("email").autocomplete("email").required(), errors))
+            (input(ctx, Field::new("email", t.field_email, email).kind("email").autocomplete("email").required(), errors))
             button type="submit" { (t.forgot_button) }
         }
     })
@@ -93,7 +93,7 @@ pub fn reset(ctx: &Ctx, token: &str, email: &str, errors: &FieldErrors) -> Marku
             input type="hidden" name="token" value=(token);
             // Lets password managers file the new password under the right account.
             input type="hidden" name="username" value=(email) autocomplete="username";
-            (input(Field::new("password", t.field_new_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
+            (input(ctx, Field::new("password", t.field_new_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
             button type="submit" { (t.reset_button) }
         }
     })
@@ -109,7 +109,7 @@ pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, ses
         form method="post" action="/profile" novalidate {
             (csrf_field(ctx))
             p { (t.field_email) ": " strong { (email) } }
-            (input(Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
+            (input(ctx, Field::new("name", t.field_name, &form.name).autocomplete("name").required(), errors))
             (profile_fields(ctx, &form.organisation, &form.state, &form.district, &form.role_title, &form.language, errors))
             div.field { label.check { input type="checkbox" name="credit_consent" value="on" checked[form.credit_consent]; " " (t.field_credit_consent) } }
             button type="submit" { (t.save) }
@@ -186,8 +186,8 @@ pub fn change_password(ctx: &Ctx, email: &str, errors: &FieldErrors, done: bool)
         form method="post" action="/password/change" novalidate {
             (csrf_field(ctx))
             input type="hidden" name="username" value=(email) autocomplete="username";
-            (input(Field::new("current_password", t.field_current_password, "").kind("password").autocomplete("current-password").required(), errors))
-            (input(Field::new("password", t.field_new_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
+            (input(ctx, Field::new("current_password", t.field_current_password, "").kind("password").autocomplete("current-password").required(), errors))
+            (input(ctx, Field::new("password", t.field_new_password, "").kind("password").autocomplete("new-password").hint(t.field_password_hint).required(), errors))
             button type="submit" { (t.change_password_button) }
         }
     })

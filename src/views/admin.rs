@@ -102,14 +102,14 @@ pub fn user(
         (error_summary(ctx, errors))
         form method="post" action={ "/admin/users/" (u.id) "/grants" } novalidate {
             (csrf_field(ctx))
-            (select("role", t.field_role, &roles, &form.role, errors))
-            (select("community_id", t.field_community, &community_options, &form.community_id, errors))
-            (select("state", t.field_focal_state, &state_options, &form.state, errors))
+            (select(ctx, "role", t.field_role, &roles, &form.role, errors))
+            (select(ctx, "community_id", t.field_community, &community_options, &form.community_id, errors))
+            (select(ctx, "state", t.field_focal_state, &state_options, &form.state, errors))
             button type="submit" { (t.grant_button) }
         }
         @if !history.is_empty() {
             h2 { (t.admin_audit_title) }
-            ul { @for e in history { li { (format_time(&e.created_at)) ": " (e.action) " " (e.detail) } } }
+            ul { @for e in history { li { (format_time(&e.created_at)) ": " (super::logged_action(ctx, "audit", &e.action)) " " (e.detail) } } }
         }
     })
 }
@@ -127,7 +127,7 @@ pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -
                         tr {
                             td { (format_time(&e.created_at)) }
                             td { (actor.as_deref().unwrap_or("console")) }
-                            td { (e.action) }
+                            td { (super::logged_action(ctx, "audit", &e.action)) }
                             td { (subject.as_deref().unwrap_or("")) }
                             td { (e.detail) }
                         }
@@ -177,7 +177,7 @@ pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event
         p { (t.admin_security_intro) }
         form method="get" action="/admin/security" {
             div.field { label for="user" { (t.admin_filter_account) } input #user type="text" inputmode="numeric" name="user" value=(account); }
-            (select("kind", t.admin_filter_kind, &kinds, &filter.kind, &none))
+            (select(ctx, "kind", t.admin_filter_kind, &kinds, &filter.kind, &none))
             div.field { label for="address" { (t.admin_filter_address) } input #address type="text" name="address" value=(filter.address); }
             button type="submit" { (t.admin_filter_button) }
         }

@@ -110,7 +110,7 @@ fn theme_checkboxes(ctx: &Ctx, chosen: &[String], errors: &FieldErrors) -> Marku
     html! {
         fieldset.field.has-error[errors.contains_key("themes")] #themes {
             legend { (t.field_themes) " (" (t.optional) ")" }
-            @if let Some(e) = errors.get("themes") { p.error { (e) } }
+            @if let Some(e) = errors.get("themes") { p.error { (ctx.t().msg(e)) } }
             @for (slug, en, hi) in vocab::THEMES {
                 label.check { input type="checkbox" name="themes" value=(slug) checked[chosen.iter().any(|c| c == slug)]; " " (if hindi { *hi } else { *en }) }
             }
@@ -131,7 +131,7 @@ fn files_field(ctx: &Ctx, errors: &FieldErrors) -> Markup {
         div.field.has-error[error.is_some()] {
             label for="files" { (t.field_files) " (" (t.optional) ")" }
             p.hint id="files-hint" { (t.field_files_hint) }
-            @if let Some(e) = error { p.error { (e) } }
+            @if let Some(e) = error { p.error { (t.msg(e)) } }
             @if !errors.is_empty() { p.hint { (t.files_reattach) } }
             input id="files" name="files" type="file" multiple aria-describedby="files-hint"
                 accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp";
@@ -143,12 +143,12 @@ fn files_field(ctx: &Ctx, errors: &FieldErrors) -> Markup {
 pub fn query_fields(ctx: &Ctx, input_: &PostInput, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     html! {
-        (input(Field::new("title", t.field_title, &input_.title).required(), errors))
-        (textarea("body", t.field_body, &input_.body, Some(t.field_body_hint), 12, errors))
+        (input(ctx, Field::new("title", t.field_title, &input_.title).required(), errors))
+        (textarea(ctx, "body", t.field_body, &input_.body, Some(t.field_body_hint), 12, errors))
         (theme_checkboxes(ctx, &input_.themes, errors))
-        (select("state", t.field_state, &state_options(t), &input_.state, errors))
-        (input(Field::new("district", t.field_district, &input_.district), errors))
-        (select("sector", t.field_sector, &sector_options(t), &input_.sector, errors))
+        (select(ctx, "state", t.field_state, &state_options(t), &input_.state, errors))
+        (input(ctx, Field::new("district", t.field_district, &input_.district), errors))
+        (select(ctx, "sector", t.field_sector, &sector_options(t), &input_.sector, errors))
     }
 }
 
@@ -251,7 +251,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
                 (error_summary(ctx, errors))
                 form method="post" action={ "/c/" (slug) "/t/" (v.root.id) "/reply" } enctype="multipart/form-data" novalidate {
                     (csrf_field(ctx))
-                    (textarea("body", t.field_body, &reply.body, Some(t.field_body_hint), 8, errors))
+                    (textarea(ctx, "body", t.field_body, &reply.body, Some(t.field_body_hint), 8, errors))
                     (files_field(ctx, errors))
                     button type="submit" { (t.reply_button) }
                 }
@@ -319,7 +319,7 @@ pub fn edit_post(ctx: &Ctx, c: &Community, p: &Post, input_: &PostInput, errors:
             (csrf_field(ctx))
             input type="hidden" name="version" value=(p.version);
             @if p.is_query() { (query_fields(ctx, input_, errors)) }
-            @else { (textarea("body", t.field_body, &input_.body, Some(t.field_body_hint), 10, errors)) }
+            @else { (textarea(ctx, "body", t.field_body, &input_.body, Some(t.field_body_hint), 10, errors)) }
             button type="submit" { (t.submit_post) }
         }
     })

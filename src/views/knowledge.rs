@@ -159,25 +159,25 @@ pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: boo
     let t = ctx.t();
     let hindi = ctx.lang == super::Lang::Hi;
     html! {
-        (input(Field::new("title", t.kb_subject, &f.title).required(), errors))
-        @if with_slug { (input(Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors)) }
-        (textarea("problem", t.kb_problem, &f.problem, Some(t.field_body_hint), 8, errors))
-        (textarea("solution", t.kb_solution, &f.solution, Some(t.kb_link_hint), 12, errors))
+        (input(ctx, Field::new("title", t.kb_subject, &f.title).required(), errors))
+        @if with_slug { (input(ctx, Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors)) }
+        (textarea(ctx, "problem", t.kb_problem, &f.problem, Some(t.field_body_hint), 8, errors))
+        (textarea(ctx, "solution", t.kb_solution, &f.solution, Some(t.kb_link_hint), 12, errors))
         fieldset.field.has-error[errors.contains_key("themes")] #themes {
             legend { (t.field_themes) }
-            @if let Some(e) = errors.get("themes") { p.error { (e) } }
+            @if let Some(e) = errors.get("themes") { p.error { (ctx.t().msg(e)) } }
             @for (slug, en, hi) in vocab::THEMES {
                 label.check { input type="checkbox" name="themes" value=(slug) checked[f.themes.iter().any(|c| c == slug)]; " " (if hindi { *hi } else { *en }) }
             }
         }
-        (select("sector", t.field_sector, &sector_options(t), &f.sector, errors))
-        (select("state", t.field_state, &state_options(t), &f.state, errors))
-        (input(Field::new("district", t.field_district, &f.district), errors))
-        (select("language", t.field_language, &super::language_options(), &f.language, errors))
-        (input(Field::new("translation_slug", t.kb_translation, &f.translation_slug), errors))
-        (textarea("contributors", t.kb_contributors, &f.contributors, Some(t.kb_contributors_hint), 4, errors))
-        (textarea("sources", t.kb_sources, &f.sources, None, 3, errors))
-        (input(Field::new("source_threads", t.kb_threads, &f.source_threads), errors))
+        (select(ctx, "sector", t.field_sector, &sector_options(t), &f.sector, errors))
+        (select(ctx, "state", t.field_state, &state_options(t), &f.state, errors))
+        (input(ctx, Field::new("district", t.field_district, &f.district), errors))
+        (select(ctx, "language", t.field_language, &super::language_options(), &f.language, errors))
+        (input(ctx, Field::new("translation_slug", t.kb_translation, &f.translation_slug), errors))
+        (textarea(ctx, "contributors", t.kb_contributors, &f.contributors, Some(t.kb_contributors_hint), 4, errors))
+        (textarea(ctx, "sources", t.kb_sources, &f.sources, None, 3, errors))
+        (input(ctx, Field::new("source_threads", t.kb_threads, &f.source_threads), errors))
     }
 }
 
@@ -223,21 +223,21 @@ pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &
             (csrf_field(ctx))
             input type="hidden" name="revision" value=(f.revision);
             (page_fields(ctx, f, errors, false))
-            (input(Field::new("note", t.kb_change_note, &f.note), errors))
+            (input(ctx, Field::new("note", t.kb_change_note, &f.note), errors))
             button type="submit" name="action" value="save" { (t.save) } " "
             @if p.status != "published" { button type="submit" name="action" value="publish" { (t.kb_publish) } }
         }
         h2 { (t.kb_rename) }
         form method="post" action={ (base) "/rename" } {
             (csrf_field(ctx))
-            (input(Field::new("new_slug", t.field_slug, &p.slug), errors))
+            (input(ctx, Field::new("new_slug", t.field_slug, &p.slug), errors))
             button.secondary type="submit" { (t.kb_rename) }
         }
         @if p.status == "published" {
             h2 { (t.kb_withdraw) }
             form method="post" action={ (base) "/withdraw" } {
                 (csrf_field(ctx))
-                (input(Field::new("note", t.kb_withdraw_note, ""), errors))
+                (input(ctx, Field::new("note", t.kb_withdraw_note, ""), errors))
                 button.secondary type="submit" { (t.kb_withdraw) }
             }
         }
@@ -331,9 +331,9 @@ pub fn looks(ctx: &Ctx, rows: &[(String, String, String)], errors: &FieldErrors)
         (error_summary(ctx, errors))
         form method="post" action="/admin/looks" novalidate {
             (csrf_field(ctx))
-            (select("theme", t.field_theme, &theme_opts, "", errors))
-            (select("layout", t.kb_layout, &layout_opts, "classic", errors))
-            (input(Field::new("accent", t.kb_accent, "#0b5d6b").kind("color"), errors))
+            (select(ctx, "theme", t.field_theme, &theme_opts, "", errors))
+            (select(ctx, "layout", t.kb_layout, &layout_opts, "classic", errors))
+            (input(ctx, Field::new("accent", t.kb_accent, "#0b5d6b").kind("color"), errors))
             button type="submit" { (t.save) }
         }
     })

@@ -155,12 +155,12 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
             (csrf_field(ctx))
             div.field.has-error[errors.contains_key("editorial")] {
                 label for="editorial" { (t.digest_editorial) }
-                @if let Some(e) = errors.get("editorial") { p.error { (e) } }
+                @if let Some(e) = errors.get("editorial") { p.error { (ctx.t().msg(e)) } }
                 textarea #editorial name="editorial" rows="5" disabled[!editable] { (editorial) }
             }
             fieldset #items {
                 legend { (t.digest_items) }
-                @if let Some(e) = errors.get("items") { p.error { (e) } }
+                @if let Some(e) = errors.get("items") { p.error { (ctx.t().msg(e)) } }
                 ol.queue {
                     @for (item, p, author) in &v.items {
                         li.item {
@@ -177,7 +177,7 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
             @if editable {
                 div.field.has-error[errors.contains_key("send_at")] {
                     label for="send_at" { (t.digest_send_at) }
-                    @if let Some(e) = errors.get("send_at") { p.error { (e) } }
+                    @if let Some(e) = errors.get("send_at") { p.error { (ctx.t().msg(e)) } }
                     input #send_at name="send_at" type="datetime-local" value=(send_at);
                 }
                 button type="submit" name="action" value="save" { (t.save) } " "

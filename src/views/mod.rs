@@ -120,7 +120,7 @@ pub fn error_summary(ctx: &Ctx, errors: &FieldErrors) -> Markup {
         @if !errors.is_empty() {
             div.error-summary role="alert" tabindex="-1" {
                 p { strong { (ctx.t().form_problem) } }
-                ul { @for (field, msg) in errors { li { a href={ "#" (field) } { (msg) } } } }
+                ul { @for (field, msg) in errors { li { a href={ "#" (field) } { (ctx.t().msg(msg)) } } } }
             }
         }
     }
@@ -158,15 +158,16 @@ impl<'a> Field<'a> {
     }
 }
 
-pub fn input(f: Field, errors: &FieldErrors) -> Markup {
-    let error = errors.get(f.name);
+pub fn input(ctx: &Ctx, f: Field, errors: &FieldErrors) -> Markup {
+    let error = errors.get(f.name).map(|m| ctx.t().msg(m));
     let hint_id = format!("{}-hint", f.name);
     let error_id = format!("{}-error", f.name);
-    let described = [f.hint.map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())]
+    let described = [f.hint.map(|_| hint_id.as_str()), error.as_ref().map(|_| error_id.as_str())]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    let error = error.as_deref();
     html! {
         div.field.has-error[error.is_some()] {
             label for=(f.name) { (f.label) }
@@ -180,8 +181,9 @@ pub fn input(f: Field, errors: &FieldErrors) -> Markup {
 }
 
 /// A labelled text area with its hint and error.
-pub fn textarea(name: &'static str, label: &str, value: &str, hint: Option<&str>, rows: u32, errors: &FieldErrors) -> Markup {
-    let error = errors.get(name);
+pub fn textarea(ctx: &Ctx, name: &'static str, label: &str, value: &str, hint: Option<&str>, rows: u32, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name).map(|m| ctx.t().msg(m));
+    let error = error.as_deref();
     html! {
         div.field.has-error[error.is_some()] {
             label for=(name) { (label) }
@@ -194,13 +196,15 @@ pub fn textarea(name: &'static str, label: &str, value: &str, hint: Option<&str>
 }
 
 pub fn select(
+    ctx: &Ctx,
     name: &'static str,
     label: &str,
     options: &[(String, String)],
     selected: &str,
     errors: &FieldErrors,
 ) -> Markup {
-    let error = errors.get(name);
+    let error = errors.get(name).map(|m| ctx.t().msg(m));
+    let error = error.as_deref();
     html! {
         div.field.has-error[error.is_some()] {
             label for=(name) { (label) }
@@ -230,6 +234,19 @@ pub fn format_time(t: &chrono::NaiveDateTime) -> String {
 
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// An action as the logs store it (an English phrase that serves as its code) in the reader's
+/// language: the key is `prefix-` and the phrase's words joined by '-'; an action the locale
+/// files do not name shows as stored.
+pub fn logged_action<'a>(ctx: &Ctx, prefix: &str, action: &'a str) -> &'a str {
+    let mut key = String::with_capacity(prefix.len() + 1 + action.len());
+    key.push_str(prefix);
+    for word in action.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        key.push('-');
+        key.push_str(word);
+    }
+    ctx.t().find(&key).unwrap_or(action)
 }
 
 /// A message box for a finished action.

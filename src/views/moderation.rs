@@ -80,7 +80,7 @@ fn reason_select(ctx: &Ctx, c: &Community, chosen: &str) -> Markup {
     let options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
         .chain(c.canned_reasons().into_iter().map(|r| (r.to_string(), r.to_string())))
         .collect();
-    select("canned", t.canned_reason, &options, chosen, &FieldErrors::new())
+    select(ctx, "canned", t.canned_reason, &options, chosen, &FieldErrors::new())
 }
 
 pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &FieldErrors) -> Markup {
@@ -129,15 +129,15 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
                 (reason_select(ctx, &a.community, &form.canned))
                 div.field.has-error[errors.contains_key("message")] {
                     label for="message" { (t.message_to_author) }
-                    @if let Some(e) = errors.get("message") { p.error { (e) } }
+                    @if let Some(e) = errors.get("message") { p.error { (ctx.t().msg(e)) } }
                     textarea #message name="message" rows="3" { (form.message) }
                 }
                 details open[form.action == "edit_approve"] {
                     summary { (t.action_edit_approve) }
-                    @if p.is_query() { (input(Field::new("title", t.field_title, &title), errors)) }
+                    @if p.is_query() { (input(ctx, Field::new("title", t.field_title, &title), errors)) }
                     div.field.has-error[errors.contains_key("body")] {
                         label for="body" { (t.field_body) }
-                        @if let Some(e) = errors.get("body") { p.error { (e) } }
+                        @if let Some(e) = errors.get("body") { p.error { (ctx.t().msg(e)) } }
                         textarea #body name="body" rows="12" { (body) }
                     }
                 }
@@ -145,7 +145,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
             }
         }
         h2 { (t.history) }
-        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (e.action) @if !e.reason.is_empty() { ": " (e.reason) } } } }
+        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (super::logged_action(ctx, "log", &e.action)) @if !e.reason.is_empty() { ": " (e.reason) } } } }
     })
 }
 
@@ -162,7 +162,7 @@ pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(Str
                         tr {
                             td { (format_time(&e.created_at)) }
                             td { (who.as_deref().unwrap_or("solex")) }
-                            td { (e.action) }
+                            td { (super::logged_action(ctx, "log", &e.action)) }
                             td {
                                 // Only published posts are named; the rest stays between author and moderators.
                                 @if let (Some((title, status, thread)), Some(pid)) = (post, e.post_id) {
@@ -222,7 +222,7 @@ pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &Fie
         (error_summary(ctx, errors))
         form method="post" action={ "/c/" (a.community.slug) "/invite" } novalidate {
             (csrf_field(ctx))
-            (input(Field::new("email", t.field_email, email).kind("email"), errors))
+            (input(ctx, Field::new("email", t.field_email, email).kind("email"), errors))
             button type="submit" { (t.invite_button) }
         }
         @if !m.invited.is_empty() { h2 { (t.invited_heading) } ul { @for (_, u) in &m.invited { li { (u.name) } } } }
@@ -252,16 +252,16 @@ pub fn settings(ctx: &Ctx, a: &Access, f: &SettingsForm, errors: &FieldErrors, s
         (error_summary(ctx, errors))
         form method="post" action={ "/c/" (a.community.slug) "/settings" } novalidate {
             (csrf_field(ctx))
-            (input(Field::new("name", t.col_name, &f.name).required(), errors))
-            (textarea("description", t.field_description, &f.description, None, 5, errors))
-            (select("theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
-            (select("join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
+            (input(ctx, Field::new("name", t.col_name, &f.name).required(), errors))
+            (textarea(ctx, "description", t.field_description, &f.description, None, 5, errors))
+            (select(ctx, "theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
+            (select(ctx, "join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
             div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
-            (select("premoderation", t.field_premoderation, &[("all".into(), t.premod_all.into()), ("new_members".into(), t.premod_new.into())], &f.premoderation, errors))
-            (input(Field::new("trusted_after", t.field_trusted_after, &f.trusted_after).kind("number"), errors))
-            (textarea("hold_rules", t.field_hold_rules, &f.hold_rules, Some(t.hold_rules_hint), 5, errors))
-            (textarea("canned_reasons", t.field_canned, &f.canned_reasons, None, 5, errors))
-            (input(Field::new("response_days", t.field_response_days, &f.response_days).kind("number"), errors))
+            (select(ctx, "premoderation", t.field_premoderation, &[("all".into(), t.premod_all.into()), ("new_members".into(), t.premod_new.into())], &f.premoderation, errors))
+            (input(ctx, Field::new("trusted_after", t.field_trusted_after, &f.trusted_after).kind("number"), errors))
+            (textarea(ctx, "hold_rules", t.field_hold_rules, &f.hold_rules, Some(t.hold_rules_hint), 5, errors))
+            (textarea(ctx, "canned_reasons", t.field_canned, &f.canned_reasons, None, 5, errors))
+            (input(ctx, Field::new("response_days", t.field_response_days, &f.response_days).kind("number"), errors))
             div.field { label.check { input type="checkbox" name="auto_digest" value="on" checked[f.auto_digest.is_some()]; " " (t.field_auto_digest) } }
             button type="submit" { (t.save) }
         }
@@ -278,13 +278,13 @@ pub fn admin_communities(ctx: &Ctx, rows: &[Listing], f: &CommunityForm, errors:
         (error_summary(ctx, errors))
         form method="post" action="/admin/communities" novalidate {
             (csrf_field(ctx))
-            (input(Field::new("name", t.col_name, &f.name).required(), errors))
-            (input(Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors))
-            (textarea("description", t.field_description, &f.description, None, 5, errors))
-            (select("theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
-            (select("join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
+            (input(ctx, Field::new("name", t.col_name, &f.name).required(), errors))
+            (input(ctx, Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors))
+            (textarea(ctx, "description", t.field_description, &f.description, None, 5, errors))
+            (select(ctx, "theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
+            (select(ctx, "join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
             div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
-            (textarea("moderators", t.field_moderators, &f.moderators, None, 5, errors))
+            (textarea(ctx, "moderators", t.field_moderators, &f.moderators, None, 5, errors))
             button type="submit" { (t.create_community) }
         }
     })

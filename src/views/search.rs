@@ -12,7 +12,7 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
         "kind" => match value {
             "page" => t.search_kind_page.to_string(),
             "thread" => t.search_kind_thread.to_string(),
-            other => crate::services::registry::Kind::from_code(other).map(|k| k.singular(ctx.lang == super::Lang::Hi)).unwrap_or(other).to_string(),
+            other => crate::services::registry::Kind::from_code(other).map(|k| ctx.t().get(k.singular_key())).unwrap_or(other).to_string(),
         },
         "language" => crate::vocab::LANGUAGES.iter().find(|(c, _)| *c == value).map(|(_, n)| n.to_string()).unwrap_or_else(|| value.to_string()),
         _ => value.to_string(),

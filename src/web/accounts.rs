@@ -85,7 +85,7 @@ async fn verify(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQue
     let secret = q.into_inner().token;
     match state.db(move |c| accounts::verify_email(c, &secret)).await {
         Ok(_) => Ok(html(200, views::accounts::message(&visit.ctx, t.verified_title, t.verified_body, Some(("/login", t.nav_sign_in))))),
-        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/login", t.nav_sign_in))))),
+        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &t.msg(&msg), Some(("/login", t.nav_sign_in))))),
         Err(e) => Err(e),
     }
 }
@@ -116,7 +116,7 @@ struct LoginForm {
 fn too_many_attempts(visit: &Visit, email: &str, next: &str, secs: u64) -> HttpResponse {
     let mut errors = FieldErrors::new();
     let minutes = secs.div_ceil(60);
-    errors.insert("password", visit.ctx.t().fmt("too-many-attempts", &[("minutes", minutes.into())]));
+    errors.insert("password", crate::error::Message::new("too-many-attempts").arg("minutes", minutes));
     let mut res = html(429, views::accounts::login(&visit.ctx, email, next, &errors, None));
     res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
     res
@@ -254,7 +254,7 @@ async fn reset_form(state: web::Data<AppState>, visit: Visit, q: web::Query<Toke
         Ok(u) => Ok(html(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
         Err(AppError::BadRequest(msg)) => {
             let t = visit.ctx.t();
-            Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link)))))
+            Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &t.msg(&msg), Some(("/password/forgot", t.forgot_link)))))
         }
         Err(e) => Err(e),
     }
@@ -279,7 +279,7 @@ async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetFor
             res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(res)
         }
-        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link))))),
+        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &t.msg(&msg), Some(("/password/forgot", t.forgot_link))))),
         Err(AppError::Validation(errors)) => {
             let s = f.token.clone();
             let email = state.db(move |c| accounts::check_reset_link(c, &s)).await?.email;

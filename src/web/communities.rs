@@ -210,7 +210,6 @@ async fn flag(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let reason = form.0.reason;
     match state.db(move |c| posting::flag(c, &acc, uid, id, &reason)).await {
         Ok(root) => Ok(see_other(&format!("/c/{slug}/t/{root}?done=flagged#post-{id}"))),
-        Err(AppError::Validation(errors)) => Err(AppError::BadRequest(errors.into_values().collect::<Vec<_>>().join(" "))),
         Err(e) => Err(e),
     }
 }
@@ -238,7 +237,7 @@ async fn edit_form(state: web::Data<AppState>, member: Member, visit: Visit, pat
     let (acc, uid) = (a.clone(), member.principal.user.id);
     let p = state.db(move |c| posting::own_post(c, &acc, uid, id)).await?;
     if p.status != crate::models::post::CHANGES_REQUESTED {
-        return Err(AppError::Conflict("This post is not waiting for your changes.".into()));
+        return Err(AppError::Conflict("post-not-waiting".into()));
     }
     Ok(html(200, views::communities::edit_post(&visit.ctx, &a.community, &p, &input_of(&p), &FieldErrors::new())))
 }

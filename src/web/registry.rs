@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::services::registry::{self, Decision, Filters, Kind, TermForm, Values};
 use crate::services::registry::import::Importer;
 use crate::views;
@@ -68,7 +68,7 @@ struct ListQuery {
 
 /// A list, or its export when the path ends in .csv or .json.
 async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
-    let q: ListQuery = serde_urlencoded::from_str(req.query_string()).map_err(|e| AppError::BadRequest(format!("bad filter: {e}")))?;
+    let q: ListQuery = serde_urlencoded::from_str(req.query_string()).map_err(|e| AppError::BadRequest(Message::new("registry-filter-invalid").arg("error", e.to_string())))?;
     let segment = path.into_inner();
     let (name, format) = match segment.rsplit_once('.') {
         Some((n, f)) if f == "csv" || f == "json" => (n.to_string(), Some(f.to_string())),
@@ -233,7 +233,7 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
     let decision = match form.1.get("decision").as_str() {
         "approve" => Decision::Approve,
         "return" => Decision::Return,
-        _ => return Err(AppError::BadRequest("Choose approve or return.".into())),
+        _ => return Err(AppError::BadRequest("registry-decision-choose".into())),
     };
     let lock: i32 = form.1.get("lock").parse().unwrap_or(-1);
     let mut comments = BTreeMap::new();
@@ -284,10 +284,10 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
     let kind = Kind::from_code(&form.get("kind")).unwrap_or(Kind::Initiative);
     let dry_run = form.get("mode") != "import";
     let Some(file) = form.files.into_iter().next() else {
-        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "Choose a CSV file."))));
+        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "csv-choose-file".into()))));
     };
     if file.size > registry::import::MAX_BYTES {
-        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "The file is larger than 5 MB; split it."))));
+        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "csv-too-large".into()))));
     }
     let bytes = web::block(move || file.read_all()).await.map_err(|e| AppError::Internal(e.to_string()))??;
     let text = match String::from_utf8(bytes) {
@@ -295,8 +295,8 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            let msg = format!("Line {line} is not UTF-8 text; save the file as CSV UTF-8.");
-            return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", &msg))));
+            let msg = Message::new("csv-not-utf8").arg("line", line);
+            return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", msg))));
         }
     };
     let p = member.principal.clone();
@@ -305,9 +305,9 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
     Ok(html(status, views::registry::import(&member.ctx, kind, Some(&report), &FieldErrors::new())))
 }
 
-fn error(field: &'static str, msg: &str) -> FieldErrors {
+fn error(field: &'static str, msg: Message) -> FieldErrors {
     let mut e = FieldErrors::new();
-    e.insert(field, msg.to_string());
+    e.insert(field, msg);
     e
 }
 

@@ -42,7 +42,7 @@ impl SearchQuery {
 
 fn run(state: &AppState, q: &SearchQuery) -> Result<crate::search::Results, AppError> {
     if q.q.chars().count() > 500 {
-        return Err(AppError::BadRequest("The query is too long.".into()));
+        return Err(AppError::BadRequest("query-too-long".into()));
     }
     Ok(state.search.search(&q.q, &q.filters(), q.limit.unwrap_or(20).clamp(1, 100)))
 }

@@ -134,7 +134,7 @@ impl MultipartForm {
         if self.overflow.get() {
             AppError::TooLarge
         } else {
-            AppError::BadRequest(format!("The form could not be read: {e}"))
+            AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string()))
         }
     }
 
@@ -184,7 +184,7 @@ impl MultipartForm {
             let mut field = item.map_err(|e| self.problem(e))?;
             parts += 1;
             if parts > MAX_PARTS {
-                return Err(AppError::BadRequest("The form has too many parts.".into()));
+                return Err(AppError::BadRequest("form-too-many-parts".into()));
             }
             match field_name(&field) {
                 (_, Some(filename)) => {
@@ -195,7 +195,7 @@ impl MultipartForm {
                 }
                 (name, None) => {
                     let data = self.collect(&mut field, MAX_TEXT_FIELD).await?;
-                    let text = String::from_utf8(data).map_err(|_| AppError::BadRequest("The form is not valid UTF-8 text.".into()))?;
+                    let text = String::from_utf8(data).map_err(|_| AppError::BadRequest("form-not-utf8".into()))?;
                     fields.push((name, text));
                 }
             }

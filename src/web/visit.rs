@@ -151,7 +151,7 @@ pub async fn context(
 
     if !query_is_text {
         let (http_req, _) = req.into_parts();
-        let err = AppError::BadRequest("The address has characters that are not text (UTF-8); remove them and try again.".into());
+        let err = AppError::BadRequest("address-not-utf8".into());
         return Ok(ServiceResponse::new(http_req, render_error(&visit.ctx, &err, wants_json)));
     }
     let res = next.call(req).await?;
@@ -216,13 +216,13 @@ fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<Box
         tracing::error!("{err}");
     }
     let detail: Option<String> = match err {
-        AppError::BadRequest(m) | AppError::Conflict(m) => Some(m.clone()),
+        AppError::BadRequest(m) | AppError::Conflict(m) => Some(ctx.t().msg(m)),
         AppError::Csrf => Some(ctx.t().error_csrf_body.to_string()),
         AppError::RateLimited(secs) => {
             let key = if ctx.path.starts_with("/login") { "too-many-attempts-seconds" } else { "too-many-requests" };
             Some(ctx.t().fmt(key, &[("seconds", (*secs).into())]))
         }
-        AppError::Validation(fields) => Some(fields.values().cloned().collect::<Vec<_>>().join(" ")),
+        AppError::Validation(fields) => Some(fields.values().map(|m| ctx.t().msg(m)).collect::<Vec<_>>().join(" ")),
         AppError::TooLarge => Some(ctx.t().error_413_body.to_string()),
         AppError::BodyTimeout => Some(ctx.t().error_408_body.to_string()),
         _ => None,
@@ -328,16 +328,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let visit = visit_of(&req)?;
-            let body = bytes.await.map_err(|e| AppError::BadRequest(format!("cannot read the form: {e}")))?;
+            let body = bytes.await.map_err(|e| AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string())))?;
             if body.len() > FORM_LIMIT {
-                return Err(AppError::BadRequest("The form is too large.".into()));
+                return Err(AppError::BadRequest("form-too-large".into()));
             }
             let raw = RawForm(serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default());
             let token = raw.0.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
             check_origin_and_token(&req, &visit, token)?;
             serde_urlencoded::from_bytes(&body)
                 .map(|value| CsrfForm(value, raw))
-                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
+                .map_err(|e| AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string())))
         })
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::db::DbConn;
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::models::registry;
 
 use super::{self as reg, Filters, Input, Kind, Values};
@@ -22,16 +22,19 @@ pub struct Problem {
     /// 1-based; 0 when the problem is with the row as a whole.
     pub column: usize,
     pub header: String,
-    pub message: String,
+    pub message: Message,
 }
 
 /// Names and messages quote what the file holds at most this far.
 pub(super) const QUOTE_CHARS: usize = 80;
 
-pub(super) fn problem(line: usize, column: usize, header: &str, message: impl Into<String>) -> Problem {
-    let message: String = message.into();
-    let message = if message.chars().count() > 8 * QUOTE_CHARS { format!("{}…", message.chars().take(8 * QUOTE_CHARS).collect::<String>()) } else { message };
-    Problem { line, column, header: header.chars().take(QUOTE_CHARS).collect(), message }
+pub(super) fn problem(line: usize, column: usize, header: &str, message: impl Into<Message>) -> Problem {
+    Problem { line, column, header: header.chars().take(QUOTE_CHARS).collect(), message: message.into() }
+}
+
+/// What a file holds, cut to a length a report can quote.
+pub(super) fn quoted(text: &str) -> String {
+    if text.chars().count() > 8 * QUOTE_CHARS { format!("{}…", text.chars().take(8 * QUOTE_CHARS).collect::<String>()) } else { text.to_string() }
 }
 
 /// Parses RFC 4180 CSV (commas, double quotes, quoted line breaks, CRLF or LF, an optional
@@ -91,14 +94,14 @@ pub fn parse(text: &str) -> Result<Vec<Row>, Problem> {
             }
             '"' if cell.is_empty() && !after_quote => quoted_from = Some(line),
             _ if after_quote => {
-                return Err(problem(line, column, "", "Text follows a closing quote; put the whole cell in quotes and double any quote inside it."));
+                return Err(problem(line, column, "", "csv-text-after-quote"));
             }
-            '"' => return Err(problem(line, column, "", "A quote inside a cell that does not start with one; put the whole cell in quotes and double the quote.")),
+            '"' => return Err(problem(line, column, "", "csv-stray-quote")),
             _ => cell.push(c),
         }
     }
     if let Some(start) = quoted_from {
-        return Err(problem(start, column, "", "A quoted cell is never closed."));
+        return Err(problem(start, column, "", "csv-quote-open"));
     }
     if !cell.is_empty() || !cells.is_empty() {
         end_row(&mut cells, &mut cell, row_line, &mut rows);

@@ -5,11 +5,11 @@
 use std::collections::HashSet;
 
 use crate::db::{write_tx, DbConn};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::models::{self, registry};
 use crate::services::accounts::Principal;
 
-use super::csv::{header, parse, problem, unguard, write_row, Problem, QUOTE_CHARS};
+use super::csv::{header, parse, problem, quoted, unguard, write_row, Problem, QUOTE_CHARS};
 use super::{self as reg, Kind, Values, Vocabs};
 
 /// Imports of this many rows refresh the planner's statistics afterwards: on a young
@@ -88,21 +88,21 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
         }
     };
     let Some((head, body)) = rows.split_first() else {
-        report.note(problem(1, 0, "", "The file is empty; the first line must name the columns."));
+        report.note(problem(1, 0, "", "csv-empty"));
         return Ok(report);
     };
     let names: Vec<String> = head.cells.iter().map(|c| c.trim().to_lowercase()).collect();
     let mut seen = HashSet::new();
     for (i, n) in names.iter().enumerate() {
         if n != "slug" && kind.spec(n).is_none() && !reg::READ_ONLY_COLUMNS.contains(&n.as_str()) {
-            report.note(problem(head.line, i + 1, n, format!("Unknown column {:?}; the columns are: {}.", n.chars().take(QUOTE_CHARS).collect::<String>(), header(kind).join(", "))));
+            report.note(problem(head.line, i + 1, n, Message::new("csv-unknown-column").arg("column", format!("{:?}", n.chars().take(QUOTE_CHARS).collect::<String>())).arg("columns", header(kind).join(", "))));
         } else if !seen.insert(n.clone()) {
-            report.note(problem(head.line, i + 1, n, "This column appears twice."));
+            report.note(problem(head.line, i + 1, n, "csv-column-twice"));
         }
     }
     for spec in kind.fields().iter().filter(|s| s.required) {
         if !names.iter().any(|n| n == spec.name) {
-            report.note(problem(head.line, 0, spec.name, format!("The required column {:?} is missing.", spec.name)));
+            report.note(problem(head.line, 0, spec.name, Message::new("csv-required-column").arg("column", format!("{:?}", spec.name))));
         }
     }
     if !report.problems.is_empty() {
@@ -115,7 +115,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
     report.rows = body.len();
     for row in body {
         if row.cells.len() != names.len() {
-            report.note(problem(row.line, 0, "", format!("This row has {} cells; the header has {}.", row.cells.len(), names.len())));
+            report.note(problem(row.line, 0, "", Message::new("csv-cell-count").arg("cells", row.cells.len()).arg("header", names.len())));
             continue;
         }
         let mut input = Values::new();
@@ -134,7 +134,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
             _ => None,
         };
         if !slug.is_empty() && existing.is_none() && !reg::valid_slug(&slug) {
-            report.note(problem(row.line, col("slug"), "slug", "A web name has lowercase letters, digits and hyphens."));
+            report.note(problem(row.line, col("slug"), "slug", "csv-slug-invalid"));
             continue;
         }
         let previous = match &existing {
@@ -149,7 +149,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
         if let Importer::FocalPoint(p) = &who {
             if let Some(state) = values.get("state") {
                 if !reg::may_draft_in(p, state) {
-                    report.note(problem(row.line, col("state"), "state", format!("You keep the registry for other states, not {state}.")));
+                    report.note(problem(row.line, col("state"), "state", Message::new("csv-state-not-yours").arg("state", quoted(state))));
                 }
             }
         }
@@ -163,14 +163,14 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
                 Importer::Seed => true,
             };
             if !theirs {
-                report.note(problem(row.line, col("slug"), "slug", format!("{slug} belongs to {}, which you do not keep.", r.state)));
+                report.note(problem(row.line, col("slug"), "slug", Message::new("csv-record-not-yours").arg("slug", quoted(&slug)).arg("state", &r.state)));
             } else if open.as_ref().is_some_and(|v| v.status == registry::SUBMITTED) {
-                report.note(problem(row.line, col("slug"), "slug", format!("{slug} is waiting for review; an import cannot replace it now.")));
+                report.note(problem(row.line, col("slug"), "slug", Message::new("csv-record-waiting").arg("slug", quoted(&slug))));
             }
         }
         let planned = if slug.is_empty() { reg::title_of(&values) } else { slug.clone() };
         if !planned.is_empty() && !slugs_in_file.insert(planned.clone()) {
-            report.note(problem(row.line, col("slug"), "slug", format!("{planned} appears twice in this file.")));
+            report.note(problem(row.line, col("slug"), "slug", Message::new("csv-slug-twice").arg("slug", quoted(&planned))));
         }
         if report.problem_count() > before {
             continue;
@@ -219,7 +219,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
                     let number = match registry::open_version(tx, record.id)? {
                         Some(v) => {
                             if !registry::update_fields(tx, v.id, v.lock_version, &reg::to_json(values), &state, registry::SUBMITTED, now)? {
-                                return Err(AppError::Conflict(format!("{} changed during the import; nothing was imported.", record.slug)));
+                                return Err(AppError::Conflict(Message::new("csv-changed-during-import").arg("slug", &record.slug)));
                             }
                             v.number
                         }
@@ -267,7 +267,7 @@ pub fn import_seed_dir(conn: &mut DbConn, dir: &std::path::Path) -> Result<Vec<(
 
 /// The header and the rows whose web name the registry does not have yet.
 fn only_new_rows(conn: &mut DbConn, kind: Kind, text: &str) -> Result<String, AppError> {
-    let rows = parse(text).map_err(|p| AppError::BadRequest(format!("line {}: {}", p.line, p.message)))?;
+    let rows = parse(text).map_err(|p| AppError::BadRequest(Message { more: vec![p.message], ..Message::new("csv-line").arg("line", p.line) }))?;
     let Some((head, body)) = rows.split_first() else { return Ok(String::new()) };
     let slug_col = head.cells.iter().position(|c| c.trim() == "slug");
     let mut out = String::new();

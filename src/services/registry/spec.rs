@@ -39,29 +39,23 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.plural() == s)
     }
 
-    pub fn label(self, hindi: bool) -> &'static str {
-        match (self, hindi) {
-            (Kind::Cluster, false) => "Clusters",
-            (Kind::Initiative, false) => "Cluster-development initiatives",
-            (Kind::Practice, false) => "Best practices",
-            (Kind::Agency, false) => "Implementing agencies",
-            (Kind::Cluster, true) => "क्लस्टर",
-            (Kind::Initiative, true) => "क्लस्टर विकास पहल",
-            (Kind::Practice, true) => "सर्वोत्तम प्रथाएँ",
-            (Kind::Agency, true) => "कार्यान्वयन एजेंसियाँ",
+    /// The locale key of the kind's name for a list ("Best practices").
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Kind::Cluster => "registry-kinds-cluster",
+            Kind::Initiative => "registry-kinds-initiative",
+            Kind::Practice => "registry-kinds-practice",
+            Kind::Agency => "registry-kinds-agency",
         }
     }
 
-    pub fn singular(self, hindi: bool) -> &'static str {
-        match (self, hindi) {
-            (Kind::Cluster, false) => "Cluster",
-            (Kind::Initiative, false) => "Initiative",
-            (Kind::Practice, false) => "Best practice",
-            (Kind::Agency, false) => "Implementing agency",
-            (Kind::Cluster, true) => "क्लस्टर",
-            (Kind::Initiative, true) => "पहल",
-            (Kind::Practice, true) => "सर्वोत्तम प्रथा",
-            (Kind::Agency, true) => "एजेंसी",
+    /// The locale key of the kind's name for one record ("Best practice").
+    pub fn singular_key(self) -> &'static str {
+        match self {
+            Kind::Cluster => "registry-kind-cluster",
+            Kind::Initiative => "registry-kind-initiative",
+            Kind::Practice => "registry-kind-practice",
+            Kind::Agency => "registry-kind-agency",
         }
     }
 
@@ -117,28 +111,24 @@ pub enum Input {
     Url,
 }
 
+/// One field of a kind of record. Its label and hint are keys of the locale files
+/// (`field-KIND-NAME`, `hint-...`), shown in the reader's language.
 #[derive(Debug)]
 pub struct Spec {
     pub name: &'static str,
     pub label: &'static str,
-    pub label_hi: &'static str,
     pub input: Input,
     pub required: bool,
+    /// A key, or empty for no hint.
     pub hint: &'static str,
 }
 
-impl Spec {
-    pub fn label_in(&self, hindi: bool) -> &'static str {
-        if hindi && !self.label_hi.is_empty() { self.label_hi } else { self.label }
-    }
+const fn f(name: &'static str, label: &'static str, input: Input) -> Spec {
+    Spec { name, label, input, required: false, hint: "" }
 }
 
-const fn f(name: &'static str, label: &'static str, label_hi: &'static str, input: Input) -> Spec {
-    Spec { name, label, label_hi, input, required: false, hint: "" }
-}
-
-const fn req(name: &'static str, label: &'static str, label_hi: &'static str, input: Input) -> Spec {
-    Spec { name, label, label_hi, input, required: true, hint: "" }
+const fn req(name: &'static str, label: &'static str, input: Input) -> Spec {
+    Spec { name, label, input, required: true, hint: "" }
 }
 
 const fn hinted(mut s: Spec, hint: &'static str) -> Spec {
@@ -159,105 +149,103 @@ pub const AGENCY_TYPES: &[&str] = &[
     "Programme management unit",
 ];
 
-const LINKS_HINT: &str = "Web names of knowledge pages, separated by semicolons.";
-const THREADS_HINT: &str = "Thread numbers or addresses, separated by semicolons.";
 
 static CLUSTER: &[Spec] = &[
-    hinted(req("name", "Name", "नाम", Input::Text(160)), "Place and product, for example Samalkha foundry."),
-    f("product", "Principal products", "मुख्य उत्पाद", Input::Text(200)),
-    req("sector", "Sector", "क्षेत्र", Input::Term("sector")),
-    req("state", "State or union territory", "राज्य", Input::Term("state")),
-    f("district", "District and towns", "ज़िला", Input::Text(160)),
-    f("location_type", "Location type", "स्थान का प्रकार", Input::Choice(LOCATION_TYPES)),
-    f("units_micro", "Micro units", "सूक्ष्म इकाइयाँ", Input::Count),
-    f("units_small", "Small units", "लघु इकाइयाँ", Input::Count),
-    f("units_medium", "Medium units", "मध्यम इकाइयाँ", Input::Count),
-    f("units_large", "Large units", "बड़ी इकाइयाँ", Input::Count),
-    f("units_total", "Units in all", "कुल इकाइयाँ", Input::Count),
-    f("employment", "Employment (workers)", "रोज़गार", Input::Count),
-    hinted(f("turnover_crore", "Annual turnover (Rs crore)", "वार्षिक कारोबार (करोड़ रु.)", Input::Number(10_000_000.0)), "As reported; a range gives its middle."),
-    f("export_share", "Export share of turnover (%)", "निर्यात हिस्सा (%)", Input::Number(100.0)),
-    f("energy_intensity", "Energy intensity", "ऊर्जा तीव्रता", Input::Choice(LEVELS)),
-    f("air", "Air pollution", "वायु प्रदूषण", Input::Choice(LEVELS)),
-    f("water", "Water pollution", "जल प्रदूषण", Input::Choice(LEVELS)),
-    f("solid_waste", "Solid waste", "ठोस अपशिष्ट", Input::Choice(LEVELS)),
-    f("see_issues", "Main SEE issues", "मुख्य SEE मुद्दे", Input::Terms("see_issue")),
-    hinted(f("br_labour", "BR engagement: labour", "BR सहभागिता: श्रम", Input::Choice(ENGAGEMENT)), "B blind, A aware, EL/EM/EH engaged low, moderate, high (Table 1.4)."),
-    f("br_environment", "BR engagement: environment and energy", "BR सहभागिता: पर्यावरण और ऊर्जा", Input::Choice(ENGAGEMENT)),
-    f("br_health", "BR engagement: community health", "BR सहभागिता: सामुदायिक स्वास्थ्य", Input::Choice(ENGAGEMENT)),
-    f("br_social", "BR engagement: generic social issues", "BR सहभागिता: सामाजिक मुद्दे", Input::Choice(ENGAGEMENT)),
-    f("description", "Description", "विवरण", Input::Long),
-    f("sources", "Sources", "स्रोत", Input::Long),
-    hinted(f("pages", "Knowledge pages", "ज्ञान पृष्ठ", Input::Pages), LINKS_HINT),
-    hinted(f("threads", "Community threads", "चर्चाएँ", Input::Threads), THREADS_HINT),
+    hinted(req("name", "field-cluster-name", Input::Text(160)), "hint-cluster-name"),
+    f("product", "field-cluster-product", Input::Text(200)),
+    req("sector", "field-cluster-sector", Input::Term("sector")),
+    req("state", "field-cluster-state", Input::Term("state")),
+    f("district", "field-cluster-district", Input::Text(160)),
+    f("location_type", "field-cluster-location_type", Input::Choice(LOCATION_TYPES)),
+    f("units_micro", "field-cluster-units_micro", Input::Count),
+    f("units_small", "field-cluster-units_small", Input::Count),
+    f("units_medium", "field-cluster-units_medium", Input::Count),
+    f("units_large", "field-cluster-units_large", Input::Count),
+    f("units_total", "field-cluster-units_total", Input::Count),
+    f("employment", "field-cluster-employment", Input::Count),
+    hinted(f("turnover_crore", "field-cluster-turnover_crore", Input::Number(10_000_000.0)), "hint-cluster-turnover_crore"),
+    f("export_share", "field-cluster-export_share", Input::Number(100.0)),
+    f("energy_intensity", "field-cluster-energy_intensity", Input::Choice(LEVELS)),
+    f("air", "field-cluster-air", Input::Choice(LEVELS)),
+    f("water", "field-cluster-water", Input::Choice(LEVELS)),
+    f("solid_waste", "field-cluster-solid_waste", Input::Choice(LEVELS)),
+    f("see_issues", "field-cluster-see_issues", Input::Terms("see_issue")),
+    hinted(f("br_labour", "field-cluster-br_labour", Input::Choice(ENGAGEMENT)), "hint-cluster-br_labour"),
+    f("br_environment", "field-cluster-br_environment", Input::Choice(ENGAGEMENT)),
+    f("br_health", "field-cluster-br_health", Input::Choice(ENGAGEMENT)),
+    f("br_social", "field-cluster-br_social", Input::Choice(ENGAGEMENT)),
+    f("description", "field-cluster-description", Input::Long),
+    f("sources", "field-cluster-sources", Input::Long),
+    hinted(f("pages", "field-cluster-pages", Input::Pages), "hint-pages"),
+    hinted(f("threads", "field-cluster-threads", Input::Threads), "hint-threads"),
 ];
 
 static INITIATIVE: &[Spec] = &[
-    req("title", "Title", "शीर्षक", Input::Text(200)),
-    hinted(f("cluster", "Cluster", "क्लस्टर", Input::Ref(Kind::Cluster)), "The cluster's web name in the registry."),
-    req("state", "State or union territory", "राज्य", Input::Term("state")),
-    f("district", "District", "ज़िला", Input::Text(160)),
-    f("sector", "Sector", "क्षेत्र", Input::Term("sector")),
-    hinted(f("agency", "Implementing agency", "कार्यान्वयन एजेंसी", Input::Ref(Kind::Agency)), "The agency's web name in the registry."),
-    f("cda", "Cluster development agent", "क्लस्टर विकास एजेंट", Input::Text(200)),
-    f("partners", "Partners", "साझेदार", Input::Long),
-    f("funder", "Funder", "वित्तपोषक", Input::Text(200)),
-    f("funding_scheme", "Funding scheme", "वित्त योजना", Input::Text(200)),
-    f("schemes", "Social-sector schemes dovetailed", "जोड़ी गई सामाजिक योजनाएँ", Input::Terms("scheme")),
-    f("start_year", "Start year", "आरंभ वर्ष", Input::Year),
-    f("end_year", "End year", "समाप्ति वर्ष", Input::Year),
-    f("stage", "Stage", "चरण", Input::Term("stage")),
-    f("see_issues", "SEE issues addressed", "SEE मुद्दे", Input::Terms("see_issue")),
-    f("br_activities", "BR activities", "BR गतिविधियाँ", Input::Terms("br_activity")),
-    f("nvg_principles", "NVG principles advanced", "NVG सिद्धांत", Input::Terms("nvg")),
-    f("units_covered", "Units covered", "शामिल इकाइयाँ", Input::Count),
-    f("workers_covered", "Workers covered", "शामिल कामगार", Input::Count),
-    hinted(f("indicators", "Indicators", "संकेतक", Input::Indicators), "One a line: name | baseline | latest value | unit."),
-    f("outcomes", "Outcomes", "परिणाम", Input::Long),
-    f("sources", "Sources", "स्रोत", Input::Long),
-    hinted(f("pages", "Knowledge pages", "ज्ञान पृष्ठ", Input::Pages), LINKS_HINT),
-    hinted(f("threads", "Community threads", "चर्चाएँ", Input::Threads), THREADS_HINT),
+    req("title", "field-initiative-title", Input::Text(200)),
+    hinted(f("cluster", "field-initiative-cluster", Input::Ref(Kind::Cluster)), "hint-initiative-cluster"),
+    req("state", "field-initiative-state", Input::Term("state")),
+    f("district", "field-initiative-district", Input::Text(160)),
+    f("sector", "field-initiative-sector", Input::Term("sector")),
+    hinted(f("agency", "field-initiative-agency", Input::Ref(Kind::Agency)), "hint-initiative-agency"),
+    f("cda", "field-initiative-cda", Input::Text(200)),
+    f("partners", "field-initiative-partners", Input::Long),
+    f("funder", "field-initiative-funder", Input::Text(200)),
+    f("funding_scheme", "field-initiative-funding_scheme", Input::Text(200)),
+    f("schemes", "field-initiative-schemes", Input::Terms("scheme")),
+    f("start_year", "field-initiative-start_year", Input::Year),
+    f("end_year", "field-initiative-end_year", Input::Year),
+    f("stage", "field-initiative-stage", Input::Term("stage")),
+    f("see_issues", "field-initiative-see_issues", Input::Terms("see_issue")),
+    f("br_activities", "field-initiative-br_activities", Input::Terms("br_activity")),
+    f("nvg_principles", "field-initiative-nvg_principles", Input::Terms("nvg")),
+    f("units_covered", "field-initiative-units_covered", Input::Count),
+    f("workers_covered", "field-initiative-workers_covered", Input::Count),
+    hinted(f("indicators", "field-initiative-indicators", Input::Indicators), "hint-initiative-indicators"),
+    f("outcomes", "field-initiative-outcomes", Input::Long),
+    f("sources", "field-initiative-sources", Input::Long),
+    hinted(f("pages", "field-initiative-pages", Input::Pages), "hint-pages"),
+    hinted(f("threads", "field-initiative-threads", Input::Threads), "hint-threads"),
 ];
 
 static PRACTICE: &[Spec] = &[
-    req("title", "Title", "शीर्षक", Input::Text(200)),
-    f("initiative", "Initiative", "पहल", Input::Ref(Kind::Initiative)),
-    f("cluster", "Cluster", "क्लस्टर", Input::Ref(Kind::Cluster)),
-    req("state", "State or union territory", "राज्य", Input::Term("state")),
-    f("district", "District", "ज़िला", Input::Text(160)),
-    f("sector", "Sector", "क्षेत्र", Input::Term("sector")),
-    f("see_issues", "SEE issues tackled", "SEE मुद्दे", Input::Terms("see_issue")),
-    req("problem", "Problem", "समस्या", Input::Long),
-    req("intervention", "Intervention", "हस्तक्षेप", Input::Long),
-    f("actors", "Actors and their roles", "भागीदार और भूमिकाएँ", Input::Long),
-    f("cost", "Cost and who paid", "लागत", Input::Text(300)),
-    f("start_year", "Start year", "आरंभ वर्ष", Input::Year),
-    f("end_year", "End year", "समाप्ति वर्ष", Input::Year),
-    hinted(req("economic_benefit", "Economic benefit", "आर्थिक लाभ", Input::Long), "The book counts a practice as best when tackling an SEE issue also paid off for the enterprises."),
-    f("see_benefit", "Social, environmental or energy benefit", "सामाजिक, पर्यावरणीय या ऊर्जा लाभ", Input::Long),
-    f("br_activities", "BR activities", "BR गतिविधियाँ", Input::Terms("br_activity")),
-    f("nvg_principles", "NVG principles", "NVG सिद्धांत", Input::Terms("nvg")),
-    f("replication", "Replication and scale-up", "दोहराव और विस्तार", Input::Long),
-    f("awards", "Awards and recognition", "पुरस्कार", Input::Long),
-    f("sources", "Sources", "स्रोत", Input::Long),
-    hinted(f("pages", "Knowledge pages", "ज्ञान पृष्ठ", Input::Pages), LINKS_HINT),
-    hinted(f("threads", "Community threads", "चर्चाएँ", Input::Threads), THREADS_HINT),
+    req("title", "field-practice-title", Input::Text(200)),
+    f("initiative", "field-practice-initiative", Input::Ref(Kind::Initiative)),
+    f("cluster", "field-practice-cluster", Input::Ref(Kind::Cluster)),
+    req("state", "field-practice-state", Input::Term("state")),
+    f("district", "field-practice-district", Input::Text(160)),
+    f("sector", "field-practice-sector", Input::Term("sector")),
+    f("see_issues", "field-practice-see_issues", Input::Terms("see_issue")),
+    req("problem", "field-practice-problem", Input::Long),
+    req("intervention", "field-practice-intervention", Input::Long),
+    f("actors", "field-practice-actors", Input::Long),
+    f("cost", "field-practice-cost", Input::Text(300)),
+    f("start_year", "field-practice-start_year", Input::Year),
+    f("end_year", "field-practice-end_year", Input::Year),
+    hinted(req("economic_benefit", "field-practice-economic_benefit", Input::Long), "hint-practice-economic_benefit"),
+    f("see_benefit", "field-practice-see_benefit", Input::Long),
+    f("br_activities", "field-practice-br_activities", Input::Terms("br_activity")),
+    f("nvg_principles", "field-practice-nvg_principles", Input::Terms("nvg")),
+    f("replication", "field-practice-replication", Input::Long),
+    f("awards", "field-practice-awards", Input::Long),
+    f("sources", "field-practice-sources", Input::Long),
+    hinted(f("pages", "field-practice-pages", Input::Pages), "hint-pages"),
+    hinted(f("threads", "field-practice-threads", Input::Threads), "hint-threads"),
 ];
 
 static AGENCY: &[Spec] = &[
-    req("name", "Name", "नाम", Input::Text(200)),
-    req("agency_type", "Type", "प्रकार", Input::Choice(AGENCY_TYPES)),
-    hinted(req("state", "State of head office", "मुख्यालय का राज्य", Input::Term("state")), "The focal point of this state keeps the entry."),
-    f("district", "Offices in districts", "ज़िला कार्यालय", Input::Text(300)),
-    f("website", "Website", "वेबसाइट", Input::Url),
-    f("professionals", "Professional staff", "पेशेवर कर्मचारी", Input::Count),
-    f("cd_trained", "Professionals trained in cluster development", "CD में प्रशिक्षित", Input::Count),
-    f("years_experience", "Years working with MSMEs", "MSME अनुभव (वर्ष)", Input::Count),
-    f("mandate", "Mandate", "अधिदेश", Input::Long),
-    f("projects", "Cluster projects handled", "संभाले गए क्लस्टर प्रोजेक्ट", Input::Long),
-    f("see_experience", "Experience with SEE issues", "SEE मुद्दों का अनुभव", Input::Long),
-    f("sources", "Sources", "स्रोत", Input::Long),
-    hinted(f("pages", "Knowledge pages", "ज्ञान पृष्ठ", Input::Pages), LINKS_HINT),
+    req("name", "field-agency-name", Input::Text(200)),
+    req("agency_type", "field-agency-agency_type", Input::Choice(AGENCY_TYPES)),
+    hinted(req("state", "field-agency-state", Input::Term("state")), "hint-agency-state"),
+    f("district", "field-agency-district", Input::Text(300)),
+    f("website", "field-agency-website", Input::Url),
+    f("professionals", "field-agency-professionals", Input::Count),
+    f("cd_trained", "field-agency-cd_trained", Input::Count),
+    f("years_experience", "field-agency-years_experience", Input::Count),
+    f("mandate", "field-agency-mandate", Input::Long),
+    f("projects", "field-agency-projects", Input::Long),
+    f("see_experience", "field-agency-see_experience", Input::Long),
+    f("sources", "field-agency-sources", Input::Long),
+    hinted(f("pages", "field-agency-pages", Input::Pages), "hint-pages"),
 ];
 
 /// Columns an export adds that an import skips.

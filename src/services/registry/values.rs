@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::db::DbConn;
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, Arg, FieldErrors, Message};
 use crate::models::{page, registry};
 use crate::vocab;
 
@@ -31,46 +31,46 @@ fn format_number(v: f64) -> String {
 
 /// Checks one value and returns its canonical text, or a message for the field.
 /// `previous` is the value the record already had: a retired term it carries may stay.
-fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previous: Option<&str>) -> Result<String, String> {
+fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previous: Option<&str>) -> Result<String, Message> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return if spec.required { Err(format!("{} is required.", spec.label)) } else { Ok(String::new()) };
+        return if spec.required { Err(Message::new("registry-required").arg("field", Arg::Key(spec.label))) } else { Ok(String::new()) };
     }
     let kept = |code: &str| previous.is_some_and(|p| split_list(p).any(|c| c == code));
     match spec.input {
         Input::Text(max) => {
             let one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-            if one_line.chars().count() > max { Err(format!("Use at most {max} characters.")) } else { Ok(one_line) }
+            if one_line.chars().count() > max { Err(Message::new("too-long").arg("max", max)) } else { Ok(one_line) }
         }
         Input::Long => {
             let text = raw.replace("\r\n", "\n");
-            if text.chars().count() > 20_000 { Err("Use at most 20,000 characters.".into()) } else { Ok(text) }
+            if text.chars().count() > 20_000 { Err("registry-long-too-long".into()) } else { Ok(text) }
         }
         Input::Count => {
             let cleaned: String = raw.chars().filter(|c| *c != ',' && *c != ' ').collect();
             match cleaned.parse::<u64>() {
                 Ok(n) if n <= 1_000_000_000 => Ok(n.to_string()),
-                _ => Err(format!("Give a whole number, such as 1567 (not {raw:?}).")),
+                _ => Err(Message::new("registry-count-invalid").arg("value", format!("{raw:?}"))),
             }
         }
         Input::Number(max) => match parse_number(raw) {
             Some(v) if (0.0..=max).contains(&v) => Ok(format_number(v)),
-            Some(_) => Err(format!("Give a number from 0 to {}.", format_number(max))),
-            None => Err(format!("Give a number, such as 92.5 (not {raw:?}).")),
+            Some(_) => Err(Message::new("registry-number-range").arg("max", format_number(max))),
+            None => Err(Message::new("registry-number-invalid").arg("value", format!("{raw:?}"))),
         },
         Input::Year => match raw.parse::<i32>() {
             Ok(y) if (1900..=2100).contains(&y) => Ok(y.to_string()),
-            _ => Err(format!("Give a year such as 2012 (not {raw:?}).")),
+            _ => Err(Message::new("registry-year-invalid").arg("value", format!("{raw:?}"))),
         },
         Input::Choice(options) => options
             .iter()
             .find(|o| o.eq_ignore_ascii_case(raw))
             .map(|o| o.to_string())
-            .ok_or_else(|| format!("Choose one of: {}.", options.join(", "))),
+            .ok_or_else(|| Message::new("registry-choice-invalid").arg("options", options.join(", "))),
         Input::Term(name) => match vocabs.resolve(name, raw) {
             Some(t) if !t.retired || kept(&t.code) => Ok(t.code.clone()),
-            Some(t) => Err(format!("{} is no longer in use; choose another term.", t.label)),
-            None => Err(format!("{raw:?} is not in the list of {}.", vocab_title(name))),
+            Some(t) => Err(Message::new("registry-term-retired").arg("term", &t.label)),
+            None => Err(Message::new("registry-term-unknown").arg("value", format!("{raw:?}")).arg("vocabulary", Arg::Key(vocab_title(name)))),
         },
         Input::Terms(name) => {
             let mut codes: Vec<String> = Vec::new();
@@ -81,8 +81,8 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
                             codes.push(t.code.clone());
                         }
                     }
-                    Some(t) => return Err(format!("{} is no longer in use; choose another term.", t.label)),
-                    None => return Err(format!("{item:?} is not in the list of {}.", vocab_title(name))),
+                    Some(t) => return Err(Message::new("registry-term-retired").arg("term", &t.label)),
+                    None => return Err(Message::new("registry-term-unknown").arg("value", format!("{item:?}")).arg("vocabulary", Arg::Key(vocab_title(name)))),
                 }
             }
             Ok(codes.join("; "))
@@ -92,11 +92,11 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
         // to every writer, in the same words as what does not exist.
         Input::Ref(kind) => {
             let slug = raw.rsplit('/').next().unwrap_or(raw).trim();
-            let public = registry::find_by_slug(conn, kind.code(), slug).map_err(|e| e.to_string())?.is_some_and(|r| r.is_published());
+            let public = registry::find_by_slug(conn, kind.code(), slug).map_err(check_failed)?.is_some_and(|r| r.is_published());
             if public || kept(slug) {
                 Ok(slug.to_string())
             } else {
-                Err(format!("No {} named {slug:?} is in the registry.", kind.singular(false).to_lowercase()))
+                Err(Message::new("registry-ref-unknown").arg("kind", kind.code()).arg("value", format!("{slug:?}")))
             }
         }
         Input::Indicators => {
@@ -104,22 +104,22 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             for (i, line) in raw.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
                 let parts: Vec<&str> = line.split('|').map(str::trim).collect();
                 if parts.len() > 4 || parts[0].is_empty() {
-                    return Err(format!("Indicator {}: write name | baseline | latest value | unit.", i + 1));
+                    return Err(Message::new("registry-indicator-shape").arg("number", i + 1));
                 }
                 let mut out = vec![parts[0].to_string()];
-                for (j, what) in [(1, "baseline"), (2, "latest value")] {
+                for (j, what) in [(1, "baseline"), (2, "latest")] {
                     let v = parts.get(j).copied().unwrap_or("");
                     if v.is_empty() {
                         out.push(String::new());
                     } else {
                         match parse_number(v) {
                             Some(n) => out.push(format_number(n)),
-                            None => return Err(format!("Indicator {}: the {what} must be a number.", i + 1)),
+                            None => return Err(Message::new("registry-indicator-number").arg("number", i + 1).arg("what", what)),
                         }
                     }
                 }
                 if out[1].is_empty() && out[2].is_empty() {
-                    return Err(format!("Indicator {}: give a baseline or a latest value.", i + 1));
+                    return Err(Message::new("registry-indicator-empty").arg("number", i + 1));
                 }
                 out.push(parts.get(3).copied().unwrap_or("").to_string());
                 lines.push(out.join(" | "));
@@ -130,9 +130,9 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             let mut slugs: Vec<String> = Vec::new();
             for item in split_list(raw) {
                 let slug = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item).to_string();
-                let public = page::find_by_slug(conn, &slug).map_err(|e| e.to_string())?.is_some_and(|p| p.status == page::PUBLISHED);
+                let public = page::find_by_slug(conn, &slug).map_err(check_failed)?.is_some_and(|p| p.status == page::PUBLISHED);
                 if !public && !kept(&slug) {
-                    return Err(format!("No knowledge page is called {slug:?}."));
+                    return Err(Message::new("registry-page-unknown").arg("value", format!("{slug:?}")));
                 }
                 if !slugs.contains(&slug) {
                     slugs.push(slug);
@@ -151,20 +151,25 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
                             ids.push(n.to_string());
                         }
                     }
-                    None => return Err(format!("No thread {item:?} exists.")),
+                    None => return Err(Message::new("registry-thread-unknown").arg("value", format!("{item:?}"))),
                 }
             }
             Ok(ids.join("; "))
         }
         Input::Url => match url::Url::parse(raw) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u.to_string()),
-            _ => Err("Give a web address starting with https://.".into()),
+            _ => Err("registry-url-invalid".into()),
         },
     }
 }
 
+/// A database error met while checking a value, shown beside the field.
+fn check_failed(e: diesel::result::Error) -> Message {
+    Message::new("check-failed").arg("error", e.to_string())
+}
+
 fn vocab_title(name: &str) -> &'static str {
-    vocab::REGISTRY_VOCABS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or("terms")
+    vocab::REGISTRY_VOCABS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or("vocab-terms")
 }
 
 /// Checks every field of a record; errors are keyed by field name.
@@ -187,7 +192,7 @@ pub fn clean(conn: &mut DbConn, vocabs: &Vocabs, kind: Kind, input: &Values, pre
     }
     if let (Some(a), Some(b)) = (out.get("start_year"), out.get("end_year")) {
         if a.parse::<i32>().unwrap_or(0) > b.parse::<i32>().unwrap_or(0) {
-            errors.insert("end_year", "The end year comes before the start year.".into());
+            errors.insert("end_year", "registry-years-order".into());
         }
     }
     Ok((out, errors))

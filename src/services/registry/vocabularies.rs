@@ -2,7 +2,7 @@
 //! book's lists, and the administrator's edits.
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::models::{self, audit, vocabulary};
 use crate::services::accounts::Principal;
 use crate::vocab;
@@ -85,7 +85,7 @@ pub fn vocabulary(conn: &mut DbConn, who: &Principal, vocab: &str) -> Result<Vec
 fn clean_term(form: &TermForm, errors: &mut FieldErrors) -> (String, String, String) {
     let label = form.label.trim().to_string();
     if label.is_empty() || label.chars().count() > 200 {
-        errors.insert("label", "Give the label in at most 200 characters.".into());
+        errors.insert("label", "vocab-label-invalid".into());
     }
     let label_hi = form.label_hi.trim().chars().take(200).collect();
     let grp = form.grp.trim().chars().take(100).collect();
@@ -107,9 +107,9 @@ pub fn add_term(conn: &mut DbConn, who: &Principal, vocab: &str, form: &TermForm
         && !code.contains(';')
         && (free_code || code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
     if !valid {
-        errors.insert("code", if free_code { "Give the name, without semicolons." } else { "Give a code of lowercase letters, digits and hyphens." }.into());
+        errors.insert("code", if free_code { "vocab-name-invalid" } else { "vocab-code-invalid" }.into());
     } else if vocabulary::find(conn, vocab, &code)?.is_some() {
-        errors.insert("code", format!("The code {code} is already in this vocabulary."));
+        errors.insert("code", Message::new("vocab-code-taken").arg("code", &code));
     }
     let (label, label_hi, grp) = clean_term(form, &mut errors);
     if !errors.is_empty() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::models::{self, registry, role, search_outbox, user};
 use crate::services::accounts::Principal;
 
@@ -54,10 +54,10 @@ pub(crate) fn unique_slug(conn: &mut DbConn, kind: Kind, wanted: &str, title: &s
     if !wanted.trim().is_empty() {
         let s = wanted.trim();
         if !valid_slug(s) {
-            return Err(AppError::field("slug", "Give a web name of lowercase letters, digits and hyphens."));
+            return Err(AppError::field("slug", "slug-invalid"));
         }
         if registry::find_by_slug(conn, kind.code(), s)?.is_some() {
-            return Err(AppError::field("slug", format!("The web name {s} is already used.")));
+            return Err(AppError::field("slug", Message::new("slug-taken").arg("slug", s)));
         }
         return Ok(s.to_string());
     }
@@ -77,7 +77,7 @@ pub(crate) fn unique_slug(conn: &mut DbConn, kind: Kind, wanted: &str, title: &s
 /// A record's state must be one the person keeps the registry for.
 fn check_state_is_theirs(who: &Principal, values: &Values, errors: &mut FieldErrors) {
     if values.get("state").is_some_and(|state| !may_draft_in(who, state)) {
-        errors.insert("state", "You keep the registry for other states; choose one of yours.".into());
+        errors.insert("state", "registry-state-not-yours".into());
     }
 }
 
@@ -140,11 +140,11 @@ pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &
         match registry::open_version(tx, rec.id)? {
             Some(v) => {
                 if v.number != seen.version || v.lock_version != seen.lock || !registry::update_fields(tx, v.id, seen.lock, &to_json(&values), &state, status, now)? {
-                    return Err(AppError::Conflict("Someone changed this record while you were editing it. Reload it and apply your changes again.".into()));
+                    return Err(AppError::Conflict("registry-record-changed".into()));
                 }
             }
             None if seen.version != 0 => {
-                return Err(AppError::Conflict("The version you were editing was decided on meanwhile. Reload the record and apply your changes again.".into()));
+                return Err(AppError::Conflict("registry-version-decided".into()));
             }
             None => {
                 let n = registry::last_number(tx, rec.id)? + 1;
@@ -182,12 +182,12 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, note
     }
     let note: String = note.trim().chars().take(500).collect();
     if note.is_empty() {
-        return Err(AppError::field("note", "Say why the record is withdrawn; visitors will read it."));
+        return Err(AppError::field("note", "registry-withdraw-note-missing"));
     }
     write_tx(conn, |tx| {
         let rec = registry::find_by_slug(tx, kind.code(), slug)?.ok_or(AppError::NotFound)?;
         let Some(n) = rec.published_version else {
-            return Err(AppError::Conflict("This record is not published.".into()));
+            return Err(AppError::Conflict("registry-not-published".into()));
         };
         let v = registry::version(tx, rec.id, n)?;
         let now = models::now();
@@ -229,7 +229,7 @@ pub fn review(
         .filter(|(k, v)| !v.is_empty() && (k.is_empty() || kind.spec(k).is_some()))
         .collect();
     if decision == Decision::Return && comments.is_empty() {
-        return Err(AppError::field("comment", "Say what needs to change, in general or beside a field."));
+        return Err(AppError::field("comment", "registry-return-comment"));
     }
     let comments_json = serde_json::to_string(&comments).expect("comments serialise");
     write_tx(conn, |tx| {
@@ -237,7 +237,7 @@ pub fn review(
         let now = models::now();
         let to = if decision == Decision::Approve { registry::PUBLISHED } else { registry::RETURNED };
         if v.status != registry::SUBMITTED || !registry::review(tx, v.id, lock, registry::SUBMITTED, to, who.user.id, &comments_json, now)? {
-            return Err(AppError::Conflict("This version is no longer waiting for review: someone else decided on it, or its focal point took it back.".into()));
+            return Err(AppError::Conflict("registry-not-waiting".into()));
         }
         let values = parse_values(&v.fields);
         if decision == Decision::Approve {

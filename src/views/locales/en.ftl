@@ -420,4 +420,344 @@ registry-status-returned = returned with comments
 registry-status-published = published
 registry-status-superseded = superseded
 registry-status-withdrawn = withdrawn
+registry-facet-sector = Sector
+registry-facet-stage = Stage
+registry-facet-see-issue = SEE issue
+registry-facet-br-activity = BR activity
+registry-facet-scheme = Scheme
+pages-nav = Pages
+registry-indicator = Indicator
+registry-baseline = Baseline
+registry-latest = Latest
+registry-unit = Unit
+registry-cite = Cite
+registry-slug-optional = Web name (optional)
+registry-slug-hint = Leave empty to make one from the name.
 too-many-requests = Too many requests in a short time. Please wait and try again in { $seconds } s.
+
+### Messages from services and handlers (error.rs Message keys), rendered by Strings::msg.
+
+## Forms, shared
+too-long = Use at most { $max } characters.
+too-short = Use at least { $min } characters.
+slug-invalid = Give a web name of lowercase letters, digits and hyphens.
+slug-taken = The web name { $slug } is already used.
+theme-choose = Choose a theme.
+themes-choose = Choose themes from the list.
+state-choose = Choose a state or union territory from the list.
+sector-choose = Choose a sector from the list.
+text-too-deep = This text nests quotes or lists more than { $levels } levels deep; use fewer levels.
+form-unreadable = The form could not be read: { $error }
+form-too-large = The form is too large.
+form-too-many-parts = The form has too many parts.
+form-not-utf8 = The form is not valid UTF-8 text.
+query-too-long = The query is too long.
+
+## Accounts
+email-missing = Enter your email address.
+email-invalid = Enter a valid email address, like name@example.org.
+name-missing = Enter your name.
+language-choose = Choose English or Hindi.
+password-common = This password is too common; choose another.
+password-few-characters = Use a mix of more different characters.
+password-has-email = Do not use your email address in the password.
+link-invalid = This link is not valid. Check that you copied all of it.
+link-used = This link has already been used.
+link-expired = This link has expired. Ask for a new one.
+sign-in-wrong = The email address or password is not right.
+account-disabled = This account has been disabled. Ask an administrator.
+account-unconfirmed = Please confirm your email address first: we have sent you a new link.
+current-password-wrong = Your current password is not right.
+account-disable-self = You cannot disable your own account.
+account-disable-last-admin = The last administrator cannot be disabled.
+
+## Roles
+role-choose = Choose a role.
+role-community-choose = Choose the community this person will moderate.
+role-community-unknown = That community does not exist.
+role-state-choose = Choose a state, or national for the national focal point.
+role-held = This person already holds that role.
+role-last-admin = The last administrator cannot be removed.
+
+## Communities
+community-name-invalid = Give the community a name of at most 120 characters.
+community-name-missing = Give the community a name.
+community-slug-invalid = Choose a short web name of letters, digits and hyphens.
+community-moderators-unknown = No account uses: { $addresses }. They must join first.
+trusted-after-invalid = Enter a number from 0 to 100.
+response-days-invalid = Enter a number of days from 1 to 365.
+hold-rule-invalid = Line { $line }: `{ $rule }` is not a valid rule: { $error }
+community-invite-only = This community is open by invitation only. Ask one of its moderators.
+invite-no-account = No account uses that address; ask the person to join solex first.
+invite-already-member = That person is already a member.
+delivery-choose-missing = Choose how you want to receive mail.
+
+## Posting
+post-title-missing = Give your question a title.
+post-body-missing = Write your message.
+post-body-too-long = Use at most { $max } characters (this has { $count }).
+files-too-many = Attach at most { $max } files.
+file-empty = { $name }: the file is empty.
+file-too-big = { $name }: files can be at most { $megabytes } MB.
+file-type-refused = { $name }: only PDF, images (PNG, JPEG, GIF, WebP) and office documents can be attached.
+file-content-mismatch = { $name }: the file's content does not match its type (.{ $extension }).
+post-not-waiting = This post is not waiting for your changes.
+post-changed = This post changed while you were editing it; reload and try again.
+flag-reason-invalid = Say briefly what is wrong with this post (at most 1000 characters).
+flag-already = You have already flagged this post; a moderator will look at it.
+thread-closed = The thread is no longer open for replies.
+
+## Moderation
+review-claimed = { $name } is already reviewing this item.
+review-claimed-wait = { $name } is reviewing this item; wait until they finish or their claim expires.
+review-stale = Another moderator acted on this item first. Reload the queue to see its new state.
+edit-body-length = The edited text must have 1 to { $max } characters.
+edit-title-length = The title must have 1 to { $max } characters.
+decide-changes-message = Tell the author what to change.
+decide-reject-reason = Choose or write a reason for the author.
+decide-action-choose = Choose what to do with this item.
+bulk-reason = Choose or write a reason for rejecting.
+bulk-action-choose = Choose approve or reject.
+public-whole-thread = Only a whole thread can be made public.
+
+## Digests
+digest-audience-choose = Choose daily, weekly or summary.
+digest-already-sent = This digest has already been sent.
+digest-editorial-too-long = The editorial note is too long.
+digest-send-at-invalid = Give the date and time to send, like 2026-12-01T06:00 (UTC).
+digest-send-at-past = Choose a time in the future.
+digest-items-empty = Include at least one message.
+
+## Knowledge base
+kb-source-refused = Thread { $id } cannot be named here: name approved questions of a community you moderate.
+kb-subject-invalid = Give the subject in at most 200 characters.
+kb-problem-missing = Describe the problem.
+kb-solution-missing = Describe the solution.
+kb-themes-missing = Choose at least one theme, so the page appears in its hub.
+kb-translation-missing = Give the web name of the page in the other language.
+kb-threads-invalid = List thread numbers separated by commas.
+kb-edit-conflict = Someone saved this page while you were editing it. Reload it and apply your changes again.
+kb-themes-keep = Keep at least one theme you edit, or ask a knowledge editor to move the page.
+kb-withdraw-note-missing = Say why the page is withdrawn; visitors will read it.
+kb-builder-empty = Choose at least one thread.
+layout-choose = Choose a layout.
+accent-invalid = Give a colour like #0b5d6b.
+content-no-pages = No pages in { $dir }.
+
+## Mail
+mail-address-invalid = Bad address: { $error }
+
+## Registry: kinds of record, and each kind's fields (field-KIND-NAME) and hints
+registry-kinds-cluster = Clusters
+registry-kind-cluster = Cluster
+registry-kinds-initiative = Cluster-development initiatives
+registry-kind-initiative = Initiative
+registry-kinds-practice = Best practices
+registry-kind-practice = Best practice
+registry-kinds-agency = Implementing agencies
+registry-kind-agency = Implementing agency
+hint-pages = Web names of knowledge pages, separated by semicolons.
+hint-threads = Thread numbers or addresses, separated by semicolons.
+field-cluster-name = Name
+hint-cluster-name = Place and product, for example Samalkha foundry.
+field-cluster-product = Principal products
+field-cluster-sector = Sector
+field-cluster-state = State or union territory
+field-cluster-district = District and towns
+field-cluster-location_type = Location type
+field-cluster-units_micro = Micro units
+field-cluster-units_small = Small units
+field-cluster-units_medium = Medium units
+field-cluster-units_large = Large units
+field-cluster-units_total = Units in all
+field-cluster-employment = Employment (workers)
+field-cluster-turnover_crore = Annual turnover (Rs crore)
+hint-cluster-turnover_crore = As reported; a range gives its middle.
+field-cluster-export_share = Export share of turnover (%)
+field-cluster-energy_intensity = Energy intensity
+field-cluster-air = Air pollution
+field-cluster-water = Water pollution
+field-cluster-solid_waste = Solid waste
+field-cluster-see_issues = Main SEE issues
+field-cluster-br_labour = BR engagement: labour
+hint-cluster-br_labour = B blind, A aware, EL/EM/EH engaged low, moderate, high (Table 1.4).
+field-cluster-br_environment = BR engagement: environment and energy
+field-cluster-br_health = BR engagement: community health
+field-cluster-br_social = BR engagement: generic social issues
+field-cluster-description = Description
+field-cluster-sources = Sources
+field-cluster-pages = Knowledge pages
+field-cluster-threads = Community threads
+field-initiative-title = Title
+field-initiative-cluster = Cluster
+hint-initiative-cluster = The cluster's web name in the registry.
+field-initiative-state = State or union territory
+field-initiative-district = District
+field-initiative-sector = Sector
+field-initiative-agency = Implementing agency
+hint-initiative-agency = The agency's web name in the registry.
+field-initiative-cda = Cluster development agent
+field-initiative-partners = Partners
+field-initiative-funder = Funder
+field-initiative-funding_scheme = Funding scheme
+field-initiative-schemes = Social-sector schemes dovetailed
+field-initiative-start_year = Start year
+field-initiative-end_year = End year
+field-initiative-stage = Stage
+field-initiative-see_issues = SEE issues addressed
+field-initiative-br_activities = BR activities
+field-initiative-nvg_principles = NVG principles advanced
+field-initiative-units_covered = Units covered
+field-initiative-workers_covered = Workers covered
+field-initiative-indicators = Indicators
+hint-initiative-indicators = One a line: name | baseline | latest value | unit.
+field-initiative-outcomes = Outcomes
+field-initiative-sources = Sources
+field-initiative-pages = Knowledge pages
+field-initiative-threads = Community threads
+field-practice-title = Title
+field-practice-initiative = Initiative
+field-practice-cluster = Cluster
+field-practice-state = State or union territory
+field-practice-district = District
+field-practice-sector = Sector
+field-practice-see_issues = SEE issues tackled
+field-practice-problem = Problem
+field-practice-intervention = Intervention
+field-practice-actors = Actors and their roles
+field-practice-cost = Cost and who paid
+field-practice-start_year = Start year
+field-practice-end_year = End year
+field-practice-economic_benefit = Economic benefit
+hint-practice-economic_benefit = The book counts a practice as best when tackling an SEE issue also paid off for the enterprises.
+field-practice-see_benefit = Social, environmental or energy benefit
+field-practice-br_activities = BR activities
+field-practice-nvg_principles = NVG principles
+field-practice-replication = Replication and scale-up
+field-practice-awards = Awards and recognition
+field-practice-sources = Sources
+field-practice-pages = Knowledge pages
+field-practice-threads = Community threads
+field-agency-name = Name
+field-agency-agency_type = Type
+field-agency-state = State of head office
+hint-agency-state = The focal point of this state keeps the entry.
+field-agency-district = Offices in districts
+field-agency-website = Website
+field-agency-professionals = Professional staff
+field-agency-cd_trained = Professionals trained in cluster development
+field-agency-years_experience = Years working with MSMEs
+field-agency-mandate = Mandate
+field-agency-projects = Cluster projects handled
+field-agency-see_experience = Experience with SEE issues
+field-agency-sources = Sources
+field-agency-pages = Knowledge pages
+
+## Registry vocabularies
+vocab-state = States and union territories
+vocab-sector = Sectors
+vocab-see_issue = SEE issues
+vocab-br_activity = BR activities (Annex IV)
+vocab-scheme = Social-sector schemes (Annex I)
+vocab-nvg = NVG principles (Annex III)
+vocab-stage = Stages of cluster development
+
+## Registry messages
+registry-required = { $field } is required.
+registry-long-too-long = Use at most 20,000 characters.
+registry-count-invalid = Give a whole number, such as 1567 (not { $value }).
+registry-number-range = Give a number from 0 to { $max }.
+registry-number-invalid = Give a number, such as 92.5 (not { $value }).
+registry-year-invalid = Give a year such as 2012 (not { $value }).
+registry-choice-invalid = Choose one of: { $options }.
+registry-term-retired = { $term } is no longer in use; choose another term.
+registry-term-unknown = { $value } is not in the list of { $vocabulary }.
+registry-ref-unknown = No { $kind ->
+        [cluster] cluster
+        [initiative] initiative
+        [practice] best practice
+       *[agency] implementing agency
+    } named { $value } is in the registry.
+registry-indicator-shape = Indicator { $number }: write name | baseline | latest value | unit.
+registry-indicator-number = Indicator { $number }: the { $what ->
+        [baseline] baseline
+       *[latest] latest value
+    } must be a number.
+registry-indicator-empty = Indicator { $number }: give a baseline or a latest value.
+registry-page-unknown = No knowledge page is called { $value }.
+registry-thread-unknown = No thread { $value } exists.
+registry-url-invalid = Give a web address starting with https://.
+registry-years-order = The end year comes before the start year.
+registry-state-not-yours = You keep the registry for other states; choose one of yours.
+registry-record-changed = Someone changed this record while you were editing it. Reload it and apply your changes again.
+registry-version-decided = The version you were editing was decided on meanwhile. Reload the record and apply your changes again.
+registry-withdraw-note-missing = Say why the record is withdrawn; visitors will read it.
+registry-not-published = This record is not published.
+registry-return-comment = Say what needs to change, in general or beside a field.
+registry-not-waiting = This version is no longer waiting for review: someone else decided on it, or its focal point took it back.
+vocab-label-invalid = Give the label in at most 200 characters.
+vocab-name-invalid = Give the name, without semicolons.
+vocab-code-invalid = Give a code of lowercase letters, digits and hyphens.
+vocab-code-taken = The code { $code } is already in this vocabulary.
+csv-text-after-quote = Text follows a closing quote; put the whole cell in quotes and double any quote inside it.
+csv-stray-quote = A quote inside a cell that does not start with one; put the whole cell in quotes and double the quote.
+csv-quote-open = A quoted cell is never closed.
+csv-empty = The file is empty; the first line must name the columns.
+csv-unknown-column = Unknown column { $column }; the columns are: { $columns }.
+csv-column-twice = This column appears twice.
+csv-required-column = The required column { $column } is missing.
+csv-cell-count = This row has { $cells } cells; the header has { $header }.
+csv-slug-invalid = A web name has lowercase letters, digits and hyphens.
+csv-state-not-yours = You keep the registry for other states, not { $state }.
+csv-record-not-yours = { $slug } belongs to { $state }, which you do not keep.
+csv-record-waiting = { $slug } is waiting for review; an import cannot replace it now.
+csv-slug-twice = { $slug } appears twice in this file.
+csv-changed-during-import = { $slug } changed during the import; nothing was imported.
+csv-line = Line { $line }:
+csv-choose-file = Choose a CSV file.
+csv-too-large = The file is larger than 5 MB; split it.
+csv-not-utf8 = Line { $line } is not UTF-8 text; save the file as CSV UTF-8.
+registry-filter-invalid = Bad filter: { $error }
+registry-decision-choose = Choose approve or return.
+vocab-terms = terms
+address-not-utf8 = The address has characters that are not text (UTF-8); remove them and try again.
+
+## Actions in the moderation log (log-) and the audit log (audit-): stored as English phrases, shown in the reader's language
+log-claimed = claimed
+log-approved = approved
+log-edited-and-approved = edited and approved
+log-changes-requested = changes requested
+log-rejected = rejected
+log-held = held
+log-removed-after-flags = removed after flags
+log-flags-dismissed = flags dismissed
+log-thread-made-public = thread made public
+log-thread-made-members-only = thread made members-only
+log-approved-automatically-trusted-member = approved automatically (trusted member)
+log-submitted = submitted
+log-resubmitted = resubmitted
+log-flagged = flagged
+log-digest-scheduled = digest scheduled
+log-digest-saved = digest saved
+log-digest-sent = digest sent
+log-community-created = community created
+log-settings-changed = settings changed
+log-invitation-accepted = invitation accepted
+log-membership-requested = membership requested
+log-left-the-community = left the community
+log-membership-approved = membership approved
+log-membership-declined = membership declined
+log-member-invited = member invited
+log-unsubscribed-from-mail = unsubscribed from mail
+log-changed-mail-delivery = changed mail delivery
+audit-grant = grant
+audit-revoke = revoke
+audit-disable = disable
+audit-enable = enable
+audit-reset-mail-links = reset mail links
+audit-vocabulary = vocabulary
+audit-registry-withdraw = registry withdraw
+audit-registry-publish = registry publish
+audit-registry-return = registry return
+query-unreadable = The address's parameters could not be read: { $error }
+check-failed = The check could not be done: { $error }

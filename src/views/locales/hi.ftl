@@ -417,4 +417,344 @@ registry-status-returned = टिप्पणियों के साथ ल�
 registry-status-published = प्रकाशित
 registry-status-superseded = प्रतिस्थापित
 registry-status-withdrawn = हटाया गया
+registry-facet-sector = क्षेत्र
+registry-facet-stage = चरण
+registry-facet-see-issue = SEE मुद्दा
+registry-facet-br-activity = BR गतिविधि
+registry-facet-scheme = योजना
+pages-nav = पृष्ठ
+registry-indicator = संकेतक
+registry-baseline = आधार
+registry-latest = नवीनतम
+registry-unit = इकाई
+registry-cite = संदर्भ
+registry-slug-optional = वेब नाम (वैकल्पिक)
+registry-slug-hint = खाली छोड़ें तो नाम से बनेगा।
 too-many-requests = कम समय में बहुत अधिक अनुरोध हुए। कृपया { $seconds } सेकंड रुककर फिर प्रयास करें।
+
+### सेवाओं और हैंडलरों के संदेश (error.rs की Message कुंजियाँ)।
+
+## Forms, shared
+too-long = अधिकतम { $max } अक्षर लिखें।
+too-short = कम से कम { $min } अक्षर लिखें।
+slug-invalid = वेब नाम छोटे अंग्रेज़ी अक्षरों, अंकों और हाइफ़न से बनाएँ।
+slug-taken = वेब नाम { $slug } पहले से उपयोग में है।
+theme-choose = एक विषय चुनें।
+themes-choose = सूची में से विषय चुनें।
+state-choose = सूची में से राज्य या केंद्र शासित प्रदेश चुनें।
+sector-choose = सूची में से क्षेत्र चुनें।
+text-too-deep = इस पाठ में उद्धरण या सूचियाँ { $levels } स्तरों से अधिक गहराई तक हैं; कम स्तर रखें।
+form-unreadable = फ़ॉर्म पढ़ा नहीं जा सका: { $error }
+form-too-large = फ़ॉर्म बहुत बड़ा है।
+form-too-many-parts = फ़ॉर्म में बहुत अधिक भाग हैं।
+form-not-utf8 = फ़ॉर्म मान्य UTF-8 पाठ नहीं है।
+query-too-long = खोज बहुत लंबी है।
+
+## Accounts
+email-missing = अपना ईमेल पता लिखें।
+email-invalid = मान्य ईमेल पता लिखें, जैसे name@example.org।
+name-missing = अपना नाम लिखें।
+language-choose = अंग्रेज़ी या हिन्दी चुनें।
+password-common = यह पासवर्ड बहुत आम है; कोई दूसरा चुनें।
+password-few-characters = अधिक अलग-अलग अक्षरों का मेल उपयोग करें।
+password-has-email = पासवर्ड में अपना ईमेल पता न रखें।
+link-invalid = यह लिंक मान्य नहीं है। देखें कि आपने पूरा लिंक कॉपी किया है।
+link-used = यह लिंक पहले ही उपयोग हो चुका है।
+link-expired = इस लिंक की अवधि समाप्त हो गई है। नया लिंक मँगाएँ।
+sign-in-wrong = ईमेल पता या पासवर्ड सही नहीं है।
+account-disabled = यह खाता बंद कर दिया गया है। किसी व्यवस्थापक से पूछें।
+account-unconfirmed = कृपया पहले अपने ईमेल पते की पुष्टि करें: हमने आपको एक नया लिंक भेजा है।
+current-password-wrong = आपका वर्तमान पासवर्ड सही नहीं है।
+account-disable-self = आप अपना ही खाता बंद नहीं कर सकते।
+account-disable-last-admin = अंतिम व्यवस्थापक का खाता बंद नहीं किया जा सकता।
+
+## Roles
+role-choose = एक भूमिका चुनें।
+role-community-choose = वह समुदाय चुनें जिसका यह व्यक्ति संचालन करेगा।
+role-community-unknown = वह समुदाय मौजूद नहीं है।
+role-state-choose = एक राज्य चुनें, या राष्ट्रीय फ़ोकल पॉइंट के लिए राष्ट्रीय।
+role-held = इस व्यक्ति के पास यह भूमिका पहले से है।
+role-last-admin = अंतिम व्यवस्थापक को हटाया नहीं जा सकता।
+
+## Communities
+community-name-invalid = समुदाय को अधिकतम 120 अक्षरों का नाम दें।
+community-name-missing = समुदाय को एक नाम दें।
+community-slug-invalid = अक्षरों, अंकों और हाइफ़न से बना छोटा वेब नाम चुनें।
+community-moderators-unknown = इन पतों का कोई खाता नहीं है: { $addresses }। उन्हें पहले जुड़ना होगा।
+trusted-after-invalid = 0 से 100 तक की कोई संख्या लिखें।
+response-days-invalid = 1 से 365 तक दिनों की संख्या लिखें।
+hold-rule-invalid = पंक्ति { $line }: `{ $rule }` मान्य नियम नहीं है: { $error }
+community-invite-only = यह समुदाय केवल आमंत्रण से जुड़ता है। इसके किसी मॉडरेटर से पूछें।
+invite-no-account = उस पते का कोई खाता नहीं है; उस व्यक्ति से पहले solex से जुड़ने को कहें।
+invite-already-member = वह व्यक्ति पहले से सदस्य है।
+delivery-choose-missing = चुनें कि आप मेल कैसे पाना चाहते हैं।
+
+## Posting
+post-title-missing = अपने प्रश्न को एक शीर्षक दें।
+post-body-missing = अपना संदेश लिखें।
+post-body-too-long = अधिकतम { $max } अक्षर लिखें (इसमें { $count } हैं)।
+files-too-many = अधिकतम { $max } फ़ाइलें जोड़ें।
+file-empty = { $name }: फ़ाइल खाली है।
+file-too-big = { $name }: फ़ाइल अधिकतम { $megabytes } MB की हो सकती है।
+file-type-refused = { $name }: केवल PDF, चित्र (PNG, JPEG, GIF, WebP) और ऑफ़िस दस्तावेज़ जोड़े जा सकते हैं।
+file-content-mismatch = { $name }: फ़ाइल की सामग्री उसके प्रकार (.{ $extension }) से मेल नहीं खाती।
+post-not-waiting = यह संदेश आपके बदलावों की प्रतीक्षा में नहीं है।
+post-changed = आपके संपादन के दौरान यह संदेश बदल गया; पृष्ठ फिर से खोलें और दोबारा प्रयास करें।
+flag-reason-invalid = संक्षेप में बताएँ कि इस संदेश में क्या गलत है (अधिकतम 1000 अक्षर)।
+flag-already = आप इस संदेश की शिकायत पहले ही कर चुके हैं; मॉडरेटर इसे देखेंगे।
+thread-closed = यह चर्चा अब उत्तरों के लिए खुली नहीं है।
+
+## Moderation
+review-claimed = { $name } पहले से इसकी समीक्षा कर रहे हैं।
+review-claimed-wait = { $name } इसकी समीक्षा कर रहे हैं; उनके समाप्त करने या उनका दावा समाप्त होने तक प्रतीक्षा करें।
+review-stale = किसी दूसरे मॉडरेटर ने इस पर पहले निर्णय ले लिया। नई स्थिति देखने के लिए कतार फिर से खोलें।
+edit-body-length = संपादित पाठ में 1 से { $max } अक्षर होने चाहिए।
+edit-title-length = शीर्षक में 1 से { $max } अक्षर होने चाहिए।
+decide-changes-message = लेखक को बताएँ कि क्या बदलना है।
+decide-reject-reason = लेखक के लिए कोई कारण चुनें या लिखें।
+decide-action-choose = चुनें कि इसके साथ क्या करना है।
+bulk-reason = अस्वीकार करने का कोई कारण चुनें या लिखें।
+bulk-action-choose = स्वीकृत या अस्वीकार में से चुनें।
+public-whole-thread = केवल पूरी चर्चा को सार्वजनिक किया जा सकता है।
+
+## Digests
+digest-audience-choose = दैनिक, साप्ताहिक या सारांश में से चुनें।
+digest-already-sent = यह डाइजेस्ट पहले ही भेजा जा चुका है।
+digest-editorial-too-long = संपादकीय टिप्पणी बहुत लंबी है।
+digest-send-at-invalid = भेजने की तिथि और समय लिखें, जैसे 2026-12-01T06:00 (UTC)।
+digest-send-at-past = भविष्य का कोई समय चुनें।
+digest-items-empty = कम से कम एक संदेश शामिल करें।
+
+## Knowledge base
+kb-source-refused = चर्चा { $id } यहाँ नहीं दी जा सकती: उस समुदाय के स्वीकृत प्रश्न दें जिसका आप संचालन करते हैं।
+kb-subject-invalid = विषय अधिकतम 200 अक्षरों में लिखें।
+kb-problem-missing = समस्या का वर्णन करें।
+kb-solution-missing = समाधान का वर्णन करें।
+kb-themes-missing = कम से कम एक विषय चुनें, ताकि पृष्ठ उसके केंद्र-पृष्ठ पर दिखे।
+kb-translation-missing = दूसरी भाषा वाले पृष्ठ का वेब नाम लिखें।
+kb-threads-invalid = चर्चाओं की संख्याएँ अल्पविराम से अलग करके लिखें।
+kb-edit-conflict = आपके संपादन के दौरान किसी ने यह पृष्ठ सहेज दिया। इसे फिर से खोलें और अपने बदलाव दोबारा करें।
+kb-themes-keep = कम से कम एक ऐसा विषय रखें जिसका आप संपादन करते हैं, या पृष्ठ को दूसरे विषय में ले जाने के लिए किसी ज्ञान संपादक से कहें।
+kb-withdraw-note-missing = बताएँ कि पृष्ठ क्यों हटाया जा रहा है; आगंतुक इसे पढ़ेंगे।
+kb-builder-empty = कम से कम एक चर्चा चुनें।
+layout-choose = एक रूप-रेखा चुनें।
+accent-invalid = #0b5d6b जैसा कोई रंग लिखें।
+content-no-pages = { $dir } में कोई पृष्ठ नहीं है।
+
+## Mail
+mail-address-invalid = गलत पता: { $error }
+
+## रजिस्ट्री: प्रविष्टियों के प्रकार, और हर प्रकार के फ़ील्ड (field-KIND-NAME) और संकेत
+registry-kinds-cluster = क्लस्टर
+registry-kind-cluster = क्लस्टर
+registry-kinds-initiative = क्लस्टर विकास पहल
+registry-kind-initiative = पहल
+registry-kinds-practice = सर्वोत्तम प्रथाएँ
+registry-kind-practice = सर्वोत्तम प्रथा
+registry-kinds-agency = कार्यान्वयन एजेंसियाँ
+registry-kind-agency = एजेंसी
+hint-pages = ज्ञान पृष्ठों के वेब नाम, अर्धविराम से अलग।
+hint-threads = चर्चाओं की संख्याएँ या पते, अर्धविराम से अलग।
+field-cluster-name = नाम
+hint-cluster-name = स्थान और उत्पाद, जैसे समालखा फाउंड्री।
+field-cluster-product = मुख्य उत्पाद
+field-cluster-sector = क्षेत्र
+field-cluster-state = राज्य
+field-cluster-district = ज़िला
+field-cluster-location_type = स्थान का प्रकार
+field-cluster-units_micro = सूक्ष्म इकाइयाँ
+field-cluster-units_small = लघु इकाइयाँ
+field-cluster-units_medium = मध्यम इकाइयाँ
+field-cluster-units_large = बड़ी इकाइयाँ
+field-cluster-units_total = कुल इकाइयाँ
+field-cluster-employment = रोज़गार
+field-cluster-turnover_crore = वार्षिक कारोबार (करोड़ रु.)
+hint-cluster-turnover_crore = जैसा बताया गया; सीमा दी हो तो उसका मध्य मान।
+field-cluster-export_share = निर्यात हिस्सा (%)
+field-cluster-energy_intensity = ऊर्जा तीव्रता
+field-cluster-air = वायु प्रदूषण
+field-cluster-water = जल प्रदूषण
+field-cluster-solid_waste = ठोस अपशिष्ट
+field-cluster-see_issues = मुख्य SEE मुद्दे
+field-cluster-br_labour = BR सहभागिता: श्रम
+hint-cluster-br_labour = B अनभिज्ञ, A जागरूक, EL/EM/EH कम, मध्यम, अधिक सहभागिता (तालिका 1.4)।
+field-cluster-br_environment = BR सहभागिता: पर्यावरण और ऊर्जा
+field-cluster-br_health = BR सहभागिता: सामुदायिक स्वास्थ्य
+field-cluster-br_social = BR सहभागिता: सामाजिक मुद्दे
+field-cluster-description = विवरण
+field-cluster-sources = स्रोत
+field-cluster-pages = ज्ञान पृष्ठ
+field-cluster-threads = चर्चाएँ
+field-initiative-title = शीर्षक
+field-initiative-cluster = क्लस्टर
+hint-initiative-cluster = रजिस्ट्री में क्लस्टर का वेब नाम।
+field-initiative-state = राज्य
+field-initiative-district = ज़िला
+field-initiative-sector = क्षेत्र
+field-initiative-agency = कार्यान्वयन एजेंसी
+hint-initiative-agency = रजिस्ट्री में एजेंसी का वेब नाम।
+field-initiative-cda = क्लस्टर विकास एजेंट
+field-initiative-partners = साझेदार
+field-initiative-funder = वित्तपोषक
+field-initiative-funding_scheme = वित्त योजना
+field-initiative-schemes = जोड़ी गई सामाजिक योजनाएँ
+field-initiative-start_year = आरंभ वर्ष
+field-initiative-end_year = समाप्ति वर्ष
+field-initiative-stage = चरण
+field-initiative-see_issues = SEE मुद्दे
+field-initiative-br_activities = BR गतिविधियाँ
+field-initiative-nvg_principles = NVG सिद्धांत
+field-initiative-units_covered = शामिल इकाइयाँ
+field-initiative-workers_covered = शामिल कामगार
+field-initiative-indicators = संकेतक
+hint-initiative-indicators = हर पंक्ति में एक: नाम | आधार मान | नवीनतम मान | इकाई।
+field-initiative-outcomes = परिणाम
+field-initiative-sources = स्रोत
+field-initiative-pages = ज्ञान पृष्ठ
+field-initiative-threads = चर्चाएँ
+field-practice-title = शीर्षक
+field-practice-initiative = पहल
+field-practice-cluster = क्लस्टर
+field-practice-state = राज्य
+field-practice-district = ज़िला
+field-practice-sector = क्षेत्र
+field-practice-see_issues = SEE मुद्दे
+field-practice-problem = समस्या
+field-practice-intervention = हस्तक्षेप
+field-practice-actors = भागीदार और भूमिकाएँ
+field-practice-cost = लागत
+field-practice-start_year = आरंभ वर्ष
+field-practice-end_year = समाप्ति वर्ष
+field-practice-economic_benefit = आर्थिक लाभ
+hint-practice-economic_benefit = पुस्तक किसी प्रथा को तभी श्रेष्ठ मानती है जब SEE मुद्दे से निपटने से उद्यमों को भी लाभ हुआ हो।
+field-practice-see_benefit = सामाजिक, पर्यावरणीय या ऊर्जा लाभ
+field-practice-br_activities = BR गतिविधियाँ
+field-practice-nvg_principles = NVG सिद्धांत
+field-practice-replication = दोहराव और विस्तार
+field-practice-awards = पुरस्कार
+field-practice-sources = स्रोत
+field-practice-pages = ज्ञान पृष्ठ
+field-practice-threads = चर्चाएँ
+field-agency-name = नाम
+field-agency-agency_type = प्रकार
+field-agency-state = मुख्यालय का राज्य
+hint-agency-state = इस राज्य का फ़ोकल पॉइंट यह प्रविष्टि सँभालता है।
+field-agency-district = ज़िला कार्यालय
+field-agency-website = वेबसाइट
+field-agency-professionals = पेशेवर कर्मचारी
+field-agency-cd_trained = CD में प्रशिक्षित
+field-agency-years_experience = MSME अनुभव (वर्ष)
+field-agency-mandate = अधिदेश
+field-agency-projects = संभाले गए क्लस्टर प्रोजेक्ट
+field-agency-see_experience = SEE मुद्दों का अनुभव
+field-agency-sources = स्रोत
+field-agency-pages = ज्ञान पृष्ठ
+
+## रजिस्ट्री की शब्दावलियाँ
+vocab-state = राज्य और केंद्र शासित प्रदेश
+vocab-sector = क्षेत्र
+vocab-see_issue = SEE मुद्दे
+vocab-br_activity = BR गतिविधियाँ (अनुलग्नक IV)
+vocab-scheme = सामाजिक क्षेत्र की योजनाएँ (अनुलग्नक I)
+vocab-nvg = NVG सिद्धांत (अनुलग्नक III)
+vocab-stage = क्लस्टर विकास के चरण
+
+## रजिस्ट्री के संदेश
+registry-required = { $field } आवश्यक है।
+registry-long-too-long = अधिकतम 20,000 अक्षर लिखें।
+registry-count-invalid = पूर्ण संख्या लिखें, जैसे 1567 ({ $value } नहीं)।
+registry-number-range = 0 से { $max } तक की संख्या लिखें।
+registry-number-invalid = संख्या लिखें, जैसे 92.5 ({ $value } नहीं)।
+registry-year-invalid = वर्ष लिखें, जैसे 2012 ({ $value } नहीं)।
+registry-choice-invalid = इनमें से एक चुनें: { $options }।
+registry-term-retired = { $term } अब उपयोग में नहीं है; कोई दूसरा शब्द चुनें।
+registry-term-unknown = { $value } सूची “{ $vocabulary }” में नहीं है।
+registry-ref-unknown = रजिस्ट्री में { $value } नाम { $kind ->
+        [cluster] का कोई क्लस्टर
+        [initiative] की कोई पहल
+        [practice] की कोई सर्वोत्तम प्रथा
+       *[agency] की कोई कार्यान्वयन एजेंसी
+    } नहीं है।
+registry-indicator-shape = संकेतक { $number }: नाम | आधार मान | नवीनतम मान | इकाई लिखें।
+registry-indicator-number = संकेतक { $number }: { $what ->
+        [baseline] आधार मान
+       *[latest] नवीनतम मान
+    } संख्या होना चाहिए।
+registry-indicator-empty = संकेतक { $number }: आधार मान या नवीनतम मान दें।
+registry-page-unknown = { $value } नाम का कोई ज्ञान पृष्ठ नहीं है।
+registry-thread-unknown = चर्चा { $value } मौजूद नहीं है।
+registry-url-invalid = https:// से शुरू होने वाला वेब पता लिखें।
+registry-years-order = समाप्ति वर्ष आरंभ वर्ष से पहले है।
+registry-state-not-yours = आप दूसरे राज्यों की रजिस्ट्री सँभालते हैं; अपना कोई राज्य चुनें।
+registry-record-changed = आपके संपादन के दौरान किसी ने यह प्रविष्टि बदल दी। इसे फिर से खोलें और अपने बदलाव दोबारा करें।
+registry-version-decided = जिस संस्करण का आप संपादन कर रहे थे उस पर इस बीच निर्णय हो गया। प्रविष्टि फिर से खोलें और अपने बदलाव दोबारा करें।
+registry-withdraw-note-missing = बताएँ कि प्रविष्टि क्यों हटाई जा रही है; आगंतुक इसे पढ़ेंगे।
+registry-not-published = यह प्रविष्टि प्रकाशित नहीं है।
+registry-return-comment = बताएँ कि क्या बदलना है, सामान्य रूप से या किसी फ़ील्ड के पास।
+registry-not-waiting = यह संस्करण अब समीक्षा की प्रतीक्षा में नहीं है: किसी और ने उस पर निर्णय ले लिया, या उसके फ़ोकल पॉइंट ने उसे वापस ले लिया।
+vocab-label-invalid = नाम अधिकतम 200 अक्षरों में लिखें।
+vocab-name-invalid = नाम लिखें, बिना अर्धविराम के।
+vocab-code-invalid = छोटे अंग्रेज़ी अक्षरों, अंकों और हाइफ़न से बना कोड लिखें।
+vocab-code-taken = कोड { $code } इस शब्दावली में पहले से है।
+csv-text-after-quote = बंद उद्धरण-चिह्न के बाद पाठ है; पूरे सेल को उद्धरण-चिह्नों में रखें और भीतर के हर उद्धरण-चिह्न को दोहरा करें।
+csv-stray-quote = ऐसे सेल के भीतर उद्धरण-चिह्न है जो उससे शुरू नहीं होता; पूरे सेल को उद्धरण-चिह्नों में रखें और उद्धरण-चिह्न दोहरा करें।
+csv-quote-open = उद्धरण-चिह्न से शुरू हुआ सेल कभी बंद नहीं होता।
+csv-empty = फ़ाइल खाली है; पहली पंक्ति में कॉलम के नाम होने चाहिए।
+csv-unknown-column = अज्ञात कॉलम { $column }; कॉलम ये हैं: { $columns }।
+csv-column-twice = यह कॉलम दो बार आया है।
+csv-required-column = आवश्यक कॉलम { $column } नहीं है।
+csv-cell-count = इस पंक्ति में { $cells } सेल हैं; शीर्ष पंक्ति में { $header }।
+csv-slug-invalid = वेब नाम में छोटे अंग्रेज़ी अक्षर, अंक और हाइफ़न होते हैं।
+csv-state-not-yours = आप दूसरे राज्यों की रजिस्ट्री सँभालते हैं, { $state } की नहीं।
+csv-record-not-yours = { $slug } { $state } की है, जिसे आप नहीं सँभालते।
+csv-record-waiting = { $slug } समीक्षा की प्रतीक्षा में है; आयात अभी इसे बदल नहीं सकता।
+csv-slug-twice = { $slug } इस फ़ाइल में दो बार आया है।
+csv-changed-during-import = आयात के दौरान { $slug } बदल गया; कुछ भी आयात नहीं हुआ।
+csv-line = पंक्ति { $line }:
+csv-choose-file = एक CSV फ़ाइल चुनें।
+csv-too-large = फ़ाइल 5 MB से बड़ी है; इसे बाँटें।
+csv-not-utf8 = पंक्ति { $line } UTF-8 पाठ नहीं है; फ़ाइल को CSV UTF-8 के रूप में सहेजें।
+registry-filter-invalid = गलत फ़िल्टर: { $error }
+registry-decision-choose = स्वीकृत करें या लौटाएँ में से चुनें।
+vocab-terms = शब्द
+address-not-utf8 = पते में ऐसे अक्षर हैं जो पाठ (UTF-8) नहीं हैं; उन्हें हटाकर फिर प्रयास करें।
+
+## मॉडरेशन लॉग (log-) और ऑडिट लॉग (audit-) की कार्रवाइयाँ
+log-claimed = समीक्षा के लिए लिया
+log-approved = स्वीकृत
+log-edited-and-approved = संपादित और स्वीकृत
+log-changes-requested = बदलाव माँगे गए
+log-rejected = अस्वीकृत
+log-held = रोका गया
+log-removed-after-flags = शिकायतों के बाद हटाया गया
+log-flags-dismissed = शिकायतें खारिज
+log-thread-made-public = चर्चा सार्वजनिक की गई
+log-thread-made-members-only = चर्चा केवल सदस्यों के लिए की गई
+log-approved-automatically-trusted-member = अपने-आप स्वीकृत (विश्वसनीय सदस्य)
+log-submitted = भेजा गया
+log-resubmitted = फिर से भेजा गया
+log-flagged = शिकायत की गई
+log-digest-scheduled = डाइजेस्ट निर्धारित
+log-digest-saved = डाइजेस्ट सहेजा गया
+log-digest-sent = डाइजेस्ट भेजा गया
+log-community-created = समुदाय बनाया गया
+log-settings-changed = सेटिंग बदली गईं
+log-invitation-accepted = आमंत्रण स्वीकार किया
+log-membership-requested = सदस्यता का अनुरोध
+log-left-the-community = समुदाय छोड़ा
+log-membership-approved = सदस्यता स्वीकृत
+log-membership-declined = सदस्यता अस्वीकृत
+log-member-invited = सदस्य आमंत्रित
+log-unsubscribed-from-mail = मेल बंद की
+log-changed-mail-delivery = मेल पाने का तरीका बदला
+audit-grant = भूमिका दी
+audit-revoke = भूमिका वापस ली
+audit-disable = खाता बंद
+audit-enable = खाता चालू
+audit-reset-mail-links = मेल लिंक बदले
+audit-vocabulary = शब्दावली
+audit-registry-withdraw = रजिस्ट्री से हटाया
+audit-registry-publish = रजिस्ट्री में प्रकाशित
+audit-registry-return = रजिस्ट्री: लौटाया
+query-unreadable = पते के पैरामीटर पढ़े नहीं जा सके: { $error }
+check-failed = जाँच नहीं हो सकी: { $error }

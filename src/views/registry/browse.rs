@@ -2,14 +2,13 @@
 
 use maud::{html, Markup};
 
-use super::{crumbs, hindi, record_link, record_meta};
+use super::{crumbs, record_link, record_meta};
 use crate::error::FieldErrors;
 use crate::services::registry::{Browse, Filters, Kind, Overview};
 use crate::views::{input, layout, select, Ctx, Field};
 
 pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
     let t = ctx.t();
-    let h = hindi(ctx);
     let max = ov.states.iter().map(|(_, c)| c[1]).max().unwrap_or(1).max(1);
     layout(ctx, t.registry_title, html! {
         h1 { (t.registry_title) }
@@ -17,13 +16,13 @@ pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
         @if focal_point { p { a.button href="/registry/work" { (t.registry_work) } } }
         ul.hubs {
             @for (i, k) in Kind::ALL.iter().enumerate() {
-                li { a href={ "/registry/" (k.plural()) } { (k.label(h)) } " (" (ov.totals[i]) ")" }
+                li { a href={ "/registry/" (k.plural()) } { (ctx.t().get(k.label_key())) } " (" (ov.totals[i]) ")" }
             }
         }
         h2 #by-state { (t.registry_by_state) }
         div.table-wrap {
             table.registry-states aria-labelledby="by-state" {
-                thead { tr { th scope="col" { (t.registry_state) } @for k in Kind::ALL { th scope="col" { (k.label(h)) } } } }
+                thead { tr { th scope="col" { (t.registry_state) } @for k in Kind::ALL { th scope="col" { (ctx.t().get(k.label_key())) } } } }
                 tbody {
                     @for (state, counts) in &ov.states {
                         tr {
@@ -60,38 +59,36 @@ fn facet_select(ctx: &Ctx, b: &Browse, filters: &Filters, name: &'static str, la
     if !current.is_empty() && !options.iter().any(|(c, _)| c == current) {
         options.push((current.to_string(), current.to_string()));
     }
-    select(name, label, &options, current, &FieldErrors::new())
+    select(ctx, name, label, &options, current, &FieldErrors::new())
 }
 
 fn facet_label(ctx: &Ctx, name: &str) -> &'static str {
     let t = ctx.t();
-    let h = hindi(ctx);
     match name {
         "state" => t.registry_state,
-        "sector" => if h { "क्षेत्र" } else { "Sector" },
-        "stage" => if h { "चरण" } else { "Stage" },
-        "see_issue" => if h { "SEE मुद्दा" } else { "SEE issue" },
-        "br_activity" => if h { "BR गतिविधि" } else { "BR activity" },
-        "scheme" => if h { "योजना" } else { "Scheme" },
+        "sector" => t.registry_facet_sector,
+        "stage" => t.registry_facet_stage,
+        "see_issue" => t.registry_facet_see_issue,
+        "br_activity" => t.registry_facet_br_activity,
+        "scheme" => t.registry_facet_scheme,
         _ => "",
     }
 }
 
 pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Markup {
     let t = ctx.t();
-    let h = hindi(ctx);
     let kind = b.kind;
     let query = filters.query_with("", "");
     let suffix = if query.is_empty() { String::new() } else { format!("?{query}") };
-    layout(ctx, kind.label(h), html! {
+    layout(ctx, ctx.t().get(kind.label_key()), html! {
         (crumbs(ctx, None))
-        h1 { (kind.label(h)) " (" (b.total) ")" }
+        h1 { (ctx.t().get(kind.label_key())) " (" (b.total) ")" }
         div.registry-browse {
             form.filters #filters method="get" action={ "/registry/" (kind.plural()) } aria-label=(t.registry_filter) {
                 @for (name, _) in kind.facets() { (facet_select(ctx, b, filters, name, facet_label(ctx, name))) }
-                (input(Field::new("district", t.registry_district, &filters.district), &FieldErrors::new()))
+                (input(ctx, Field::new("district", t.registry_district, &filters.district), &FieldErrors::new()))
                 @if matches!(kind, Kind::Initiative | Kind::Practice) {
-                    (select("year", t.registry_year, &std::iter::once((String::new(), t.registry_any.to_string())).chain(b.years.iter().map(|(y, n)| (y.to_string(), format!("{y} ({n})")))).collect::<Vec<_>>(), &filters.year, &FieldErrors::new()))
+                    (select(ctx, "year", t.registry_year, &std::iter::once((String::new(), t.registry_any.to_string())).chain(b.years.iter().map(|(y, n)| (y.to_string(), format!("{y} ({n})")))).collect::<Vec<_>>(), &filters.year, &FieldErrors::new()))
                 }
                 button type="submit" { (t.registry_filter) }
                 " " a href={ "/registry/" (kind.plural()) } { (t.registry_clear) }
@@ -117,7 +114,7 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
                     }
                 }
                 @if b.pages > 1 {
-                    nav.pager aria-label=(if h { "पृष्ठ" } else { "Pages" }) {
+                    nav.pager aria-label=(ctx.t().pages_nav) {
                         @if b.page > 1 { a rel="prev" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page - 1)) } { "← " (b.page - 1) } }
                         span { (b.page) " / " (b.pages) }
                         @if b.page < b.pages { a rel="next" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page + 1)) } { (b.page + 1) " →" } }

@@ -23,21 +23,21 @@ fn term_options(vocabs: &Vocabs, vocab: &str, current: &str, h: bool, allowed: O
 
 fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs: &Vocabs, allowed: Option<&[String]>, comment: Option<&String>) -> Markup {
     let h = hindi(ctx);
-    let label = if spec.required { format!("{} *", spec.label_in(h)) } else { spec.label_in(h).to_string() };
-    let hint = (!spec.hint.is_empty()).then_some(spec.hint);
+    let label = if spec.required { format!("{} *", ctx.t().get(spec.label)) } else { ctx.t().get(spec.label).to_string() };
+    let hint = (!spec.hint.is_empty()).then(|| ctx.t().get(spec.hint));
     html! {
         @if let Some(c) = comment { p.reviewer-comment id={ (spec.name) "-comment" } { strong { (ctx.t().registry_comment) ": " } (c) } }
         @match spec.input {
-            Input::Long | Input::Indicators => { (textarea(spec.name, &label, value, hint, if spec.input == Input::Long { 4 } else { 3 }, errors)) }
+            Input::Long | Input::Indicators => { (textarea(ctx, spec.name, &label, value, hint, if spec.input == Input::Long { 4 } else { 3 }, errors)) }
             Input::Choice(options) => {
-                (select(spec.name, &label, &std::iter::once((String::new(), "—".to_string())).chain(options.iter().map(|o| (o.to_string(), o.to_string()))).collect::<Vec<_>>(), value, errors))
+                (select(ctx, spec.name, &label, &std::iter::once((String::new(), "—".to_string())).chain(options.iter().map(|o| (o.to_string(), o.to_string()))).collect::<Vec<_>>(), value, errors))
             }
-            Input::Term(v) => { (select(spec.name, &label, &term_options(vocabs, v, value, h, allowed), value, errors)) }
+            Input::Term(v) => { (select(ctx, spec.name, &label, &term_options(vocabs, v, value, h, allowed), value, errors)) }
             Input::Terms(v) => {
                 @let chosen = crate::services::registry::multi_values(value);
                 fieldset.field.checks.has-error[errors.contains_key(spec.name)] id=(spec.name) {
                     legend { (label) }
-                    @if let Some(e) = errors.get(spec.name) { p.error { (e) } }
+                    @if let Some(e) = errors.get(spec.name) { p.error { (ctx.t().msg(e)) } }
                     @let offered: Vec<&Term> = vocabs.of(v).filter(|t| !t.retired || chosen.contains(&t.code.as_str())).collect();
                     @for (i, term) in offered.iter().enumerate() {
                         @if !term.grp.is_empty() && (i == 0 || offered[i - 1].grp != term.grp) { p.group { (term.grp) } }
@@ -46,10 +46,10 @@ fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs:
                 }
             }
             Input::Count | Input::Year | Input::Number(_) => {
-                (input(Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors))
+                (input(ctx, Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors))
             }
-            Input::Url => { (input(Field { name: spec.name, label: &label, value, kind: "url", autocomplete: "url", hint, required: spec.required }, errors)) }
-            _ => { (input(Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors)) }
+            Input::Url => { (input(ctx, Field { name: spec.name, label: &label, value, kind: "url", autocomplete: "url", hint, required: spec.required }, errors)) }
+            _ => { (input(ctx, Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors)) }
         }
     }
 }
@@ -57,10 +57,9 @@ fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs:
 /// The focal point's form for a new or existing record.
 pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_input: &str, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let h = hindi(ctx);
     let (action, title) = match &e.record {
         Some(r) => (format!("/registry/{}/{}/edit", kind.plural(), r.slug), format!("{}: {}", t.registry_edit, r.title)),
-        None => (format!("/registry/{}/new", kind.plural()), format!("{}: {}", t.registry_new, kind.singular(h))),
+        None => (format!("/registry/{}/new", kind.plural()), format!("{}: {}", t.registry_new, ctx.t().get(kind.singular_key()))),
     };
     layout(ctx, &title, html! {
         (crumbs(ctx, Some(kind)))
@@ -73,7 +72,7 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
             div.note role="note" {
                 h2 { (t.registry_reviewer_said) }
                 @if let Some(c) = e.comments.get("") { p { (c) } }
-                ul { @for (field, c) in e.comments.iter().filter(|(k, _)| !k.is_empty()) { li { a href={ "#" (field) } { (kind.spec(field).map(|s| s.label_in(h)).unwrap_or(field)) } ": " (c) } } }
+                ul { @for (field, c) in e.comments.iter().filter(|(k, _)| !k.is_empty()) { li { a href={ "#" (field) } { (kind.spec(field).map(|s| ctx.t().get(s.label)).unwrap_or(field)) } ": " (c) } } }
             }
         }
         (error_summary(ctx, errors))
@@ -82,7 +81,7 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
             input type="hidden" name="version" value=(e.seen.version);
             input type="hidden" name="lock" value=(e.seen.lock);
             @if e.record.is_none() {
-                (input(Field::new("slug", if h { "वेब नाम (वैकल्पिक)" } else { "Web name (optional)" }, slug_input).hint(if h { "खाली छोड़ें तो नाम से बनेगा।" } else { "Leave empty to make one from the name." }), errors))
+                (input(ctx, Field::new("slug", ctx.t().registry_slug_optional, slug_input).hint(ctx.t().registry_slug_hint), errors))
             }
             @for spec in kind.fields() {
                 (form_field(ctx, spec, values.get(spec.name).map(String::as_str).unwrap_or(""), errors, &e.vocabs, e.states.as_deref(), e.comments.get(spec.name)))
@@ -97,13 +96,12 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
 }
 pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let h = hindi(ctx);
-    let kinds: Vec<(String, String)> = Kind::ALL.iter().map(|k| (k.code().to_string(), k.label(h).to_string())).collect();
+    let kinds: Vec<(String, String)> = Kind::ALL.iter().map(|k| (k.code().to_string(), ctx.t().get(k.label_key()).to_string())).collect();
     layout(ctx, t.registry_import, html! {
         (crumbs(ctx, None))
         h1 { (t.registry_import) }
         p { (t.registry_import_intro) }
-        p.meta { (t.registry_template) ": " @for k in Kind::ALL { a href={ "/registry/" (k.plural()) ".csv?template=1" } { (k.label(h)) } " " } }
+        p.meta { (t.registry_template) ": " @for k in Kind::ALL { a href={ "/registry/" (k.plural()) ".csv?template=1" } { (ctx.t().get(k.label_key())) } " " } }
         @if let Some(r) = report {
             @if !r.problems.is_empty() {
                 div.error-summary role="alert" {
@@ -111,7 +109,7 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
                     div.table-wrap {
                         table {
                             thead { tr { th { (t.registry_line) } th { (t.registry_column) } th { (t.registry_field) } th { "" } } }
-                            tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (p.message) } } } }
+                            tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (ctx.t().msg(&p.message)) } } } }
                         }
                     }
                     @if r.more_problems > 0 { p { (t.fmt("registry-more-problems", &[("count", r.more_problems.into())])) } }
@@ -125,10 +123,10 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
         (error_summary(ctx, errors))
         form method="post" action="/registry/import" enctype="multipart/form-data" {
             (csrf_field(ctx))
-            (select("kind", t.registry_kind, &kinds, kind.code(), errors))
+            (select(ctx, "kind", t.registry_kind, &kinds, kind.code(), errors))
             div.field.has-error[errors.contains_key("file")] {
                 label for="file" { (t.registry_file) }
-                @if let Some(e) = errors.get("file") { p.error { (e) } }
+                @if let Some(e) = errors.get("file") { p.error { (ctx.t().msg(e)) } }
                 input #file type="file" name="file" accept=".csv,text/csv";
             }
             div.actions {

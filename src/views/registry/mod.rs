@@ -57,7 +57,7 @@ pub fn record_link(r: &Record) -> Markup {
 fn record_meta(ctx: &Ctx, r: &Record) -> Markup {
     let kind = Kind::from_code(&r.kind);
     html! {
-        @if let Some(k) = kind { (k.singular(hindi(ctx))) " · " }
+        @if let Some(k) = kind { (ctx.t().get(k.singular_key())) " · " }
         @if !r.district.is_empty() { (r.district) ", " }
         (r.state)
         @if let Some(s) = r.start_year { " · " (s) "–" @if let Some(e) = r.end_year { (e) } }
@@ -69,7 +69,7 @@ fn crumbs(ctx: &Ctx, kind: Option<Kind>) -> Markup {
     html! {
         p.crumbs {
             a href="/registry" { (t.nav_registry) }
-            @if let Some(k) = kind { " · " a href={ "/registry/" (k.plural()) } { (k.label(hindi(ctx))) } }
+            @if let Some(k) = kind { " · " a href={ "/registry/" (k.plural()) } { (ctx.t().get(k.label_key())) } }
         }
     }
 }

@@ -35,7 +35,7 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
             Input::Url => { a href=(value) rel="nofollow ugc noopener" { (value) } }
             Input::Indicators => {
                 table.indicators {
-                    thead { tr { th { (if h { "संकेतक" } else { "Indicator" }) } th { (if h { "आधार" } else { "Baseline" }) } th { (if h { "नवीनतम" } else { "Latest" }) } th { (if h { "इकाई" } else { "Unit" }) } } }
+                    thead { tr { th { (ctx.t().registry_indicator) } th { (ctx.t().registry_baseline) } th { (ctx.t().registry_latest) } th { (ctx.t().registry_unit) } } }
                     tbody {
                         @for line in value.lines() {
                             @let p: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -53,12 +53,11 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
 /// The record's fields; the name is the heading, pages and threads have their own sections,
 /// and records named by web name show their titles.
 fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &[Record]) -> Markup {
-    let h = hindi(ctx);
     html! {
         dl.record {
             @for spec in kind.fields().iter().filter(|s| !matches!(s.name, "title" | "name") && !matches!(s.input, Input::Pages | Input::Threads)) {
                 @if let Some(v) = values.get(spec.name) {
-                    dt { (spec.label_in(h)) }
+                    dt { (ctx.t().get(spec.label)) }
                     dd {
                         @match (spec.input, refs.iter().find(|r| Some(r.kind.as_str()) == ref_kind(spec) && &r.slug == v)) {
                             (Input::Ref(_), Some(r)) => { (record_link(r)) }
@@ -90,7 +89,6 @@ pub fn gone(ctx: &Ctx, kind: Kind, title: &str, note: &str) -> Markup {
 
 pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let h = hindi(ctx);
     let r = &v.record;
     let kind = v.kind;
     let shown = v.values.as_ref().or(v.open_values.as_ref());
@@ -164,11 +162,11 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                 (error_summary(ctx, errors))
                 form method="post" action={ "/registry/" (kind.plural()) "/" (r.slug) "/withdraw" } {
                     (csrf_field(ctx))
-                    (input(Field::new("note", t.registry_withdraw_note, "").required(), errors))
+                    (input(ctx, Field::new("note", t.registry_withdraw_note, "").required(), errors))
                     button.secondary type="submit" { (t.registry_withdraw) }
                 }
             }
         }
-        p.meta { (if h { "संदर्भ" } else { "Cite" }) ": " code { "/registry/" (kind.plural()) "/" (r.slug) } }
+        p.meta { (ctx.t().registry_cite) ": " code { "/registry/" (kind.plural()) "/" (r.slug) } }
     })
 }

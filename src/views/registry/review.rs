@@ -3,7 +3,7 @@
 use maud::{html, Markup};
 
 use super::record::show_value;
-use super::{crumbs, hindi, record_link, record_meta, status};
+use super::{crumbs, record_link, record_meta, status};
 use crate::error::FieldErrors;
 use crate::models::registry::Record;
 use crate::services::registry::{Kind, ReviewView, WorkList};
@@ -11,7 +11,6 @@ use crate::views::{csrf_field, error_summary, format_time, layout, textarea, Ctx
 
 pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let h = hindi(ctx);
     let kind = v.kind;
     let r = &v.record;
     let ver = &v.version;
@@ -37,11 +36,11 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
                         @for d in &v.diff {
                             @if d.changed || !d.new.is_empty() {
                                 tr.changed[d.changed] {
-                                    th scope="row" { (d.spec.label_in(h)) @if d.changed { " " span.flag aria-label="changed" { "●" } } }
+                                    th scope="row" { (ctx.t().get(d.spec.label)) @if d.changed { " " span.flag aria-label="changed" { "●" } } }
                                     td.old { @if !d.old.is_empty() { (show_value(ctx, kind, d.spec, &d.old, &v.vocabs)) } }
                                     td.new { @if !d.new.is_empty() { (show_value(ctx, kind, d.spec, &d.new, &v.vocabs)) } }
                                     @if reviewable {
-                                        td { textarea name={ "comment_" (d.spec.name) } rows="2" aria-label={ (t.registry_comment) ": " (d.spec.label_in(h)) } {} }
+                                        td { textarea name={ "comment_" (d.spec.name) } rows="2" aria-label={ (t.registry_comment) ": " (ctx.t().get(d.spec.label)) } {} }
                                     }
                                 }
                             }
@@ -51,10 +50,10 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
             }
             @if !comments.is_empty() {
                 h2 { (t.registry_reviewer_said) }
-                ul { @for (k, c) in &comments { li { @if !k.is_empty() { (kind.spec(k).map(|s| s.label_in(h)).unwrap_or(k)) ": " } (c) } } }
+                ul { @for (k, c) in &comments { li { @if !k.is_empty() { (kind.spec(k).map(|s| ctx.t().get(s.label)).unwrap_or(k)) ": " } (c) } } }
             }
             @if reviewable {
-                (textarea("comment", t.registry_general_comment, "", None, 3, errors))
+                (textarea(ctx, "comment", t.registry_general_comment, "", None, 3, errors))
                 div.actions {
                     button.primary type="submit" name="decision" value="approve" { (t.registry_approve) }
                     " "
@@ -67,7 +66,6 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
 
 pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
     let t = ctx.t();
-    let h = hindi(ctx);
     let row = |ver: &crate::models::registry::Version, r: &Record, review: bool| {
         let plural = Kind::from_code(&r.kind).map(|k| k.plural()).unwrap_or("initiatives");
         html! {
@@ -82,7 +80,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
         (crumbs(ctx, None))
         h1 { (t.registry_work) }
         p {
-            @for k in Kind::ALL { a href={ "/registry/" (k.plural()) "/new" } { (t.registry_new) ": " (k.singular(h)) } " · " }
+            @for k in Kind::ALL { a href={ "/registry/" (k.plural()) "/new" } { (t.registry_new) ": " (ctx.t().get(k.singular_key())) } " · " }
             a href="/registry/import" { (t.registry_import) }
         }
         @if w.is_reviewer {

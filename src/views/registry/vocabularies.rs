@@ -11,12 +11,13 @@ pub fn vocabularies(ctx: &Ctx, names: &[(&str, &str)]) -> Markup {
     layout(ctx, t.vocab_title, html! {
         p.crumbs { a href="/admin/users" { (t.nav_admin) } }
         h1 { (t.vocab_title) }
-        ul { @for (code, title) in names { li { a href={ "/admin/vocabularies/" (code) } { (title) } } } }
+        ul { @for (code, title) in names { li { a href={ "/admin/vocabularies/" (code) } { (t.find(title).unwrap_or(title)) } } } }
     })
 }
 
 pub fn vocabulary(ctx: &Ctx, name: &str, title: &str, terms: &[Term], form: &crate::services::registry::TermForm, errors: &FieldErrors, flash: Option<&str>) -> Markup {
     let t = ctx.t();
+    let title = t.find(title).unwrap_or(title);
     layout(ctx, title, html! {
         p.crumbs { a href="/admin/vocabularies" { (t.vocab_title) } }
         h1 { (title) }
@@ -47,10 +48,10 @@ pub fn vocabulary(ctx: &Ctx, name: &str, title: &str, terms: &[Term], form: &cra
         (error_summary(ctx, errors))
         form method="post" action={ "/admin/vocabularies/" (name) } {
             (csrf_field(ctx))
-            (input(Field::new("code", t.vocab_code, &form.code).required(), errors))
-            (input(Field::new("label", t.vocab_label, &form.label).required(), errors))
-            (input(Field::new("label_hi", t.vocab_label_hi, &form.label_hi), errors))
-            (input(Field::new("grp", t.vocab_group, &form.grp), errors))
+            (input(ctx, Field::new("code", t.vocab_code, &form.code).required(), errors))
+            (input(ctx, Field::new("label", t.vocab_label, &form.label).required(), errors))
+            (input(ctx, Field::new("label_hi", t.vocab_label_hi, &form.label_hi), errors))
+            (input(ctx, Field::new("grp", t.vocab_group, &form.grp), errors))
             button type="submit" { (t.vocab_add) }
         }
     })
