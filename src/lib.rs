@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod models;
 pub mod search;
 pub mod services;
+pub mod tokens;
 pub mod views;
 pub mod vocab;
 pub mod web;

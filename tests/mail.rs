@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use common::smtp::{header, SmtpServer};
 use common::world::*;
 use mail_parser::MessageParser;
-use solex::services::tokens::MailPurpose;
+use solex::tokens::MailPurpose;
 
 fn text_of(raw: &[u8]) -> String {
     MessageParser::default().parse(raw).unwrap().body_text(0).unwrap().into_owned()

@@ -112,7 +112,7 @@ fn member(conn: &mut DbConn, community_id: i64, email: &str, delivery: &str) -> 
             language: "en",
             email_verified_at: Some(now),
             created_at: now,
-            mail_token: Some(&solex::services::tokens::mail_token()),
+            mail_token: Some(&solex::tokens::mail_token()),
         },
     )
     .unwrap();

@@ -4,7 +4,7 @@
 //! bad input.
 //!
 //! Identity: a message speaks for a member only through the token in the address it came to,
-//! made for that member, that purpose and that thread or community (`mail::address`). The From
+//! made for that member, that purpose and that thread or community (`tokens::address`). The From
 //! header proves nothing (it is recorded, not trusted): a message in a member's name that came
 //! any other way is held and the member, at their own address, is asked to confirm it; mail
 //! from anyone else is refused with its reason recorded, and no notice goes to a From address
@@ -14,12 +14,12 @@ use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::mail::address::{self, Local, Token};
+use crate::tokens::address::{self, Local, Token};
 use crate::mail::Identity;
 use crate::models::{self, community, inbound, mail_outbox, membership, post, user};
 use crate::services::attachments::Upload;
 use crate::services::mail_identity::{self, Held};
-use crate::services::tokens::MailPurpose;
+use crate::tokens::MailPurpose;
 use crate::services::{communities, posting};
 
 #[derive(Debug, PartialEq, Eq)]

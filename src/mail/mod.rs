@@ -4,7 +4,6 @@
 //! connections or into the outbox folder, retries temporary failures with backoff, and marks
 //! permanent ones (which count as hard bounces).
 
-pub mod address;
 pub mod ingest;
 mod nodelay;
 pub mod render;
@@ -186,11 +185,6 @@ impl Mailer {
     }
 }
 
-/// A fresh Message-ID for one-off mail.
-pub fn new_message_id(domain: &str) -> String {
-    format!("<{}@{}>", crate::services::tokens::random_token(), domain)
-}
-
 /// Queues one message whose bodies are already written (account mail), in the caller's
 /// transaction. Its Message-ID names the portal's web host.
 pub fn enqueue(conn: &mut DbConn, base_url: &str, recipient: &str, subject: &str, body_text: &str, body_html: &str) -> diesel::QueryResult<i64> {
@@ -200,7 +194,7 @@ pub fn enqueue(conn: &mut DbConn, base_url: &str, recipient: &str, subject: &str
     mail_outbox::enqueue(
         conn,
         &mail_outbox::NewOutboxMail {
-            message_id: &new_message_id(domain),
+            message_id: &crate::tokens::address::new_message_id(domain),
             recipient,
             subject,
             body_text,
@@ -259,7 +253,7 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &I
     let mut total = 0;
     loop {
         let now = models::now();
-        let token = crate::services::tokens::mail_token();
+        let token = crate::tokens::mail_token();
         let claimed = {
             let mut conn = pool.get()?;
             let ids = mail_outbox::due_ids(&mut conn, now, BATCH)?;

@@ -9,10 +9,10 @@ use lettre::Message;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::markdown;
-use crate::mail::address::{self, Token};
+use crate::tokens::address::{self, Token};
 use crate::mail::Identity;
 use crate::models::{community, digest, mail_outbox::OutboxMail, membership, post, user};
-use crate::services::tokens::MailPurpose;
+use crate::tokens::MailPurpose;
 use crate::views::mail as bodies;
 
 pub const RAW: &str = "raw";

@@ -5,7 +5,8 @@ use chrono::Duration;
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
 use crate::models::{self, audit, role, security_event, session, token, user};
-use crate::services::{passwords, tokens};
+use crate::services::passwords;
+use crate::tokens;
 use crate::views::mail as mail_views;
 use crate::{mail, vocab};
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::services::tokens;
+use crate::tokens;
 
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_FILES: usize = 5;

@@ -3,8 +3,9 @@
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::mail::{self, address, render};
+use crate::mail::{self, render};
 use crate::models::{membership, post, user};
+use crate::tokens::address;
 
 /// An approved post goes to every member who takes each message, except its author.
 pub fn post_approved(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<usize, AppError> {
@@ -27,6 +28,6 @@ pub fn notify_author(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<
     if u.email_verified_at.is_none() {
         return Ok(());
     }
-    mail::enqueue_rendered(conn, &mail::new_message_id(domain), &u.email, render::NOTICE, p.id, u.id)?;
+    mail::enqueue_rendered(conn, &address::new_message_id(domain), &u.email, render::NOTICE, p.id, u.id)?;
     Ok(())
 }

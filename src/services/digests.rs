@@ -7,9 +7,10 @@ use chrono::{Datelike, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
-use crate::mail::{self, address, render};
+use crate::mail::{self, render};
 use crate::models::{self, community, digest, membership, moderation, post};
 use crate::services::communities::Access;
+use crate::tokens::address;
 
 const MAX_ITEMS: i64 = 200;
 

@@ -1,5 +1,5 @@
 //! Who a message by mail speaks for. A member is known only by a token in the address the
-//! message came to (see `mail::address`), never by its From header; a message that names a
+//! message came to (see `tokens::address`), never by its From header; a message that names a
 //! member any other way is held until that member confirms it through a single-use link sent to
 //! their own address. Members and administrators can rotate a member's mail key, which retires
 //! every address and link made with it.
@@ -9,10 +9,10 @@ use diesel::OptionalExtension;
 
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
-use crate::mail::address::Token;
+use crate::tokens::address::Token;
 use crate::models::{self, audit, community, held_mail, post, role, token, user};
 use crate::services::accounts::{self, Principal};
-use crate::services::tokens::{self, MailPurpose};
+use crate::tokens::{self, MailPurpose};
 use crate::services::{communities, posting};
 use crate::views::mail as mail_views;
 

@@ -13,7 +13,6 @@ pub mod registry;
 pub mod registry_csv;
 pub mod passwords;
 pub mod roles;
-pub mod tokens;
 pub mod system;
 
 /// A web name from a title: lowercase ASCII letters and digits, words joined by hyphens.

@@ -14,7 +14,8 @@ use crate::views::{self, Lang};
 use crate::web::visit::{make_cookie, removal_cookie, CsrfForm, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::ratelimit::Hit;
 use crate::web::{html, safe_next, see_other, AppState};
-use crate::services::{roles, tokens};
+use crate::services::roles;
+use crate::tokens;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/register", web::get().to(register_form))

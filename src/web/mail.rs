@@ -247,7 +247,7 @@ fn base64(bytes: &[u8]) -> String {
 async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let Some(expected) = state.config.inbound_token.clone() else { return Err(AppError::NotFound) };
     let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
-    if !crate::services::tokens::constant_time_eq(given, &expected) {
+    if !crate::tokens::constant_time_eq(given, &expected) {
         return Err(AppError::Forbidden);
     }
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();

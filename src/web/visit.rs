@@ -15,7 +15,8 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
-use crate::services::{accounts, tokens};
+use crate::services::accounts;
+use crate::tokens;
 use crate::views::{self, Ctx, Lang, Viewer};
 use crate::web::{page_cache, AppState};
 

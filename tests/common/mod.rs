@@ -34,7 +34,7 @@ pub fn pg_server() -> Option<String> {
 pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
     match pg_server() {
         Some(server) => {
-            let name = format!("solex_t_{}", &solex::services::tokens::random_token()[..16]);
+            let name = format!("solex_t_{}", &solex::tokens::random_token()[..16]);
             let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable&gssencmode=disable"))).expect("connect to PostgreSQL");
             admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
             // No TLS and no GSSAPI on loopback: libpq's OpenSSL and Kerberos clean-up at process
