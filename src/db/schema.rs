@@ -189,6 +189,7 @@ diesel::table! {
         ref_id -> Nullable<BigInt>,
         user_id -> Nullable<BigInt>,
         lock_token -> Nullable<Text>,
+        payload -> Nullable<Text>,
     }
 }
 

@@ -1,8 +1,9 @@
-//! Outgoing mail. Changes write lightweight rows to mail_outbox in their own transaction; the
-//! sender renders each row for its recipient when it is sent (a digest to 100,000 members is
-//! 100,000 small rows, not 100,000 copies of the digest), delivers over a pool of SMTP
-//! connections or into the outbox folder, retries temporary failures with backoff, and marks
-//! permanent ones (which count as hard bounces).
+//! The delivery engine. Changes write small typed rows to mail_outbox in the transaction that
+//! causes them (`models::mail_outbox::enqueue`); the sender renders each row for its recipient
+//! when it is sent (`render`: a digest to 100,000 members is 100,000 small rows, not 100,000
+//! copies of the digest), delivers over a pool of SMTP connections or into the outbox folder,
+//! retries temporary failures with backoff, and marks permanent ones (which count as hard
+//! bounces).
 
 pub mod ingest;
 mod nodelay;
@@ -114,7 +115,7 @@ pub struct Identity {
 impl Identity {
     pub fn from_config(config: &Config) -> Result<Identity, AppError> {
         Ok(Identity {
-            base_url: config.base_url.clone(),
+            base_url: config.base_url.trim_end_matches('/').to_string(),
             domain: config.mail_domain.clone(),
             from: config.mail_from.parse().map_err(|e| AppError::Config(format!("mail_from: {e}")))?,
             bounce_threshold: config.bounce_threshold,
@@ -185,58 +186,11 @@ impl Mailer {
     }
 }
 
-/// Queues one message whose bodies are already written (account mail), in the caller's
-/// transaction. Its Message-ID names the portal's web host.
+/// Queues a message whose bodies are already written. Temporary: only the registry's notices
+/// still come this way, until they become typed rows.
 pub fn enqueue(conn: &mut DbConn, base_url: &str, recipient: &str, subject: &str, body_text: &str, body_html: &str) -> diesel::QueryResult<i64> {
-    let domain = url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "solex.localhost".into());
-    let domain = domain.as_str();
-    let now = models::now();
-    mail_outbox::enqueue(
-        conn,
-        &mail_outbox::NewOutboxMail {
-            message_id: &crate::tokens::address::new_message_id(domain),
-            recipient,
-            subject,
-            body_text,
-            body_html,
-            next_attempt_at: now,
-            created_at: now,
-            kind: render::RAW,
-            ref_id: None,
-            user_id: None,
-        },
-    )
-}
-
-/// Queues a message rendered at send time, unless this Message-ID is already queued
-/// (so approving twice, or a retried transaction, never mails anyone twice).
-pub fn enqueue_rendered(conn: &mut DbConn, message_id: &str, recipient: &str, kind: &str, ref_id: i64, user_id: i64) -> diesel::QueryResult<bool> {
-    if mail_outbox::exists(conn, message_id)? {
-        return Ok(false);
-    }
-    enqueue_rendered_unchecked(conn, message_id, recipient, kind, ref_id, user_id)?;
-    Ok(true)
-}
-
-/// Queues a rendered message whose Message-ID cannot exist yet (a digest being sent for the
-/// first time, guarded by its status); skips the lookup that 100,000 recipients would cost.
-pub fn enqueue_rendered_unchecked(conn: &mut DbConn, message_id: &str, recipient: &str, kind: &str, ref_id: i64, user_id: i64) -> diesel::QueryResult<i64> {
-    let now = models::now();
-    mail_outbox::enqueue(
-        conn,
-        &mail_outbox::NewOutboxMail {
-            message_id,
-            recipient,
-            subject: "",
-            body_text: "",
-            body_html: "",
-            next_attempt_at: now,
-            created_at: now,
-            kind,
-            ref_id: Some(ref_id),
-            user_id: Some(user_id),
-        },
-    )
+    let message_id = crate::tokens::address::new_message_id(&crate::tokens::address::web_host(base_url));
+    mail_outbox::enqueue_raw(conn, &message_id, recipient, subject, body_text, body_html)
 }
 
 /// Backoff after the n-th failed attempt: `base` seconds doubling, capped at one hour.

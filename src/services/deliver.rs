@@ -3,7 +3,7 @@
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::mail::{self, render};
+use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
 use crate::models::{membership, post, user};
 use crate::tokens::address;
 
@@ -15,7 +15,8 @@ pub fn post_approved(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<
             continue;
         }
         let message_id = address::post_message_id(domain, p.id, uid);
-        if mail::enqueue_rendered(conn, &message_id, &email, render::POST, p.id, uid)? {
+        let mail = Outgoing { message_id: &message_id, recipient: &email, kind: OutboxKind::Post, ref_id: Some(p.id), user_id: Some(uid), payload: None };
+        if mail_outbox::enqueue_once(conn, &mail)? {
             queued += 1;
         }
     }
@@ -28,6 +29,7 @@ pub fn notify_author(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<
     if u.email_verified_at.is_none() {
         return Ok(());
     }
-    mail::enqueue_rendered(conn, &address::new_message_id(domain), &u.email, render::NOTICE, p.id, u.id)?;
+    let message_id = address::new_message_id(domain);
+    mail_outbox::enqueue(conn, &Outgoing { message_id: &message_id, recipient: &u.email, kind: OutboxKind::Notice, ref_id: Some(p.id), user_id: Some(u.id), payload: None })?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
-use crate::mail::{self, render};
+use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
 use crate::models::{self, community, digest, membership, moderation, post};
 use crate::services::communities::Access;
 use crate::tokens::address;
@@ -129,8 +129,11 @@ pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Res
             return Err(AppError::field("items", "Include at least one message."));
         }
         let recipients = membership::recipients(tx, d.community_id, &d.audience)?;
+        // The status guard above means these Message-IDs cannot exist yet, so no lookup per
+        // recipient (100,000 of them would cost 100,000 lookups).
         for (uid, email) in &recipients {
-            mail::enqueue_rendered_unchecked(tx, &address::digest_message_id(domain, id, *uid), email, render::DIGEST, id, *uid)?;
+            let message_id = address::digest_message_id(domain, id, *uid);
+            mail_outbox::enqueue(tx, &Outgoing { message_id: &message_id, recipient: email, kind: OutboxKind::Digest, ref_id: Some(id), user_id: Some(*uid), payload: None })?;
         }
         digest::mark_sent(tx, id, recipients.len() as i32, models::now())?;
         moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: "digest sent", reason: &format!("{} recipients", recipients.len()), created_at: models::now() })?;
@@ -138,10 +141,10 @@ pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Res
     })
 }
 
-/// The digest as one recipient (the moderator) would get it.
-pub fn preview(conn: &mut DbConn, identity: &mail::Identity, access: &Access, id: i64, viewer_lang: &str) -> Result<crate::views::mail::MailBody, AppError> {
-    let d = in_community(conn, access, id)?;
-    render::preview_digest(conn, identity, d.id, viewer_lang)
+/// A digest of this community that its moderator may preview; the preview itself is the
+/// mail as rendered (`mail::render::preview_digest`).
+pub fn for_preview(conn: &mut DbConn, access: &Access, id: i64) -> Result<digest::Digest, AppError> {
+    in_community(conn, access, id)
 }
 
 fn period_key(audience: &str, now: NaiveDateTime) -> String {

@@ -201,7 +201,11 @@ async fn digest_preview(state: web::Data<AppState>, _m: Member, visit: Visit, pa
     let a = access_for(&state, slug, &visit).await?;
     let identity = mail::Identity::from_config(&state.config)?;
     let lang = visit.ctx.lang.code().to_string();
-    let body = state.db(move |c| digests::preview(c, &identity, &a, id, &lang)).await?;
+    let body = state.db(move |c| {
+        let d = digests::for_preview(c, &a, id)?;
+        mail::render::preview_digest(c, &identity, d.id, &lang)
+    })
+    .await?;
     Ok(if q.format == "text" {
         HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(format!("Subject: {}\n\n{}", body.subject, body.text))
     } else {
