@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use solex::services::ingest;
 use solex::{db, services, Config};
 
 #[derive(Parser)]
@@ -138,16 +139,16 @@ fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
         eprintln!("solex: cannot read the message: {e}");
         return ExitCode::from(EX_TEMPFAIL);
     }
-    let result = (|| -> Result<solex::mail::ingest::Outcome, solex::AppError> {
+    let result = (|| -> Result<ingest::Outcome, solex::AppError> {
         let mut conn = db::establish(&config.database()?)?;
-        let identity = solex::mail::Identity::from_config(config)?;
-        solex::mail::ingest::ingest(&mut conn, &identity, &config.attachments_dir, &raw, recipient.as_deref(), config.inbound_max_bytes)
+        let site = ingest::Site { domain: config.mail_domain.clone(), base_url: config.base_url.trim_end_matches('/').to_string(), bounce_threshold: config.bounce_threshold };
+        ingest::ingest(&mut conn, &site, &config.attachments_dir, &raw, recipient.as_deref(), config.inbound_max_bytes)
     })();
     match result {
         Ok(outcome) => {
             println!("{}", match &outcome {
-                solex::mail::ingest::Outcome::Refused(r) => format!("refused: {r}"),
-                solex::mail::ingest::Outcome::Posted { post_id } => format!("accepted: post {post_id} is in the moderator queue"),
+                ingest::Outcome::Refused(r) => format!("refused: {r}"),
+                ingest::Outcome::Posted { post_id } => format!("accepted: post {post_id} is in the moderator queue"),
                 other => other.label().to_string(),
             });
             ExitCode::SUCCESS

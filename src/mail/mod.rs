@@ -5,7 +5,6 @@
 //! retries temporary failures with backoff, and marks permanent ones (which count as hard
 //! bounces).
 
-pub mod ingest;
 mod nodelay;
 pub mod render;
 
@@ -19,7 +18,7 @@ use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
-use crate::error::AppError;
+use crate::error::{loggable, AppError};
 use crate::models::{self, mail_outbox, user};
 
 pub enum Mailer {
@@ -325,15 +324,15 @@ fn record_outcomes(pool: &Pool, identity: &Identity, rx: mpsc::Receiver<Sent>) -
 fn record_failure(conn: &mut DbConn, identity: &Identity, id: i64, attempts: i64, user_id: Option<i64>, error: SendError) -> Result<(), AppError> {
     match error {
         SendError::Temporary(e) => {
-            tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {}", ingest::loggable(&e));
+            tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {}", loggable(&e));
             mail_outbox::mark_retry(conn, id, &e, models::now() + backoff(identity.retry_secs, attempts as i32))?;
         }
         SendError::Permanent(e) => {
-            tracing::info!(mail_id = id, "mail dropped: {}", ingest::loggable(&e));
+            tracing::info!(mail_id = id, "mail dropped: {}", loggable(&e));
             mail_outbox::mark_failed(conn, id, &e)?;
         }
         SendError::Rejected(e) => {
-            tracing::warn!(mail_id = id, "mail refused by the receiving server: {}", ingest::loggable(&e));
+            tracing::warn!(mail_id = id, "mail refused by the receiving server: {}", loggable(&e));
             mail_outbox::mark_failed(conn, id, &e)?;
             if let Some(uid) = user_id {
                 user::record_bounce(conn, uid, identity.bounce_threshold, models::now())?;
@@ -354,7 +353,7 @@ pub fn spawn_sender(pool: Pool, mailer: Mailer, journal: Journal, identity: Iden
         .name("mail-sender".into())
         .spawn(move || loop {
             if let Err(e) = deliver_due(&pool, &mailer, &journal, &identity, workers) {
-                tracing::error!("mail sender: {}", ingest::loggable(&e.to_string()));
+                tracing::error!("mail sender: {}", loggable(&e.to_string()));
             }
             match rx.recv_timeout(Duration::from_secs(2)) {
                 Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => while rx.try_recv().is_ok() {},

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod communities;
 pub mod deliver;
 pub mod digests;
+pub mod ingest;
 pub mod knowledge;
 pub mod mail_identity;
 pub mod moderate;

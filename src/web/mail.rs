@@ -5,8 +5,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
-use crate::mail::{self, ingest};
-use crate::services::{communities, mail_identity};
+use crate::mail;
+use crate::services::{communities, ingest, mail_identity};
 use crate::services::digests::{self, DigestEdit};
 use crate::views;
 use crate::web::communities::access_for;
@@ -257,9 +257,9 @@ async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     state.limiter.hit(&format!("inbound:{ip}"), 600, std::time::Duration::from_secs(60)).map_err(AppError::RateLimited)?;
     let recipient = req.headers().get("X-Original-To").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let identity = mail::Identity::from_config(&state.config)?;
+    let site = ingest::Site { domain: state.config.mail_domain.clone(), base_url: state.base_url.to_string(), bounce_threshold: state.config.bounce_threshold };
     let (dir, max) = (state.config.attachments_dir.clone(), state.config.inbound_max_bytes);
-    let outcome = state.db(move |c| ingest::ingest(c, &identity, &dir, &body, recipient.as_deref(), max)).await?;
+    let outcome = state.db(move |c| ingest::ingest(c, &site, &dir, &body, recipient.as_deref(), max)).await?;
     state.wake_mailer();
     let (label, reason, post_id) = match &outcome {
         ingest::Outcome::Posted { post_id } => (outcome.label(), String::new(), Some(*post_id)),
