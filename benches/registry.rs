@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use solex::db::{self, DatabaseUrl};
 use solex::services::registry::{self, Filters, Kind};
-use solex::services::registry_csv::{self, Importer};
+use solex::services::registry::import::Importer;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -30,7 +30,7 @@ fn main() {
     registry::seed_vocabularies(&mut conn).unwrap();
     let content = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
     solex::content::import_dir(&mut conn, content).unwrap();
-    registry_csv::import_seed_dir(&mut conn, &content.join("registry")).unwrap();
+    registry::import::import_seed_dir(&mut conn, &content.join("registry")).unwrap();
 
     let states = ["Haryana", "Punjab", "West Bengal", "Tamil Nadu", "Uttar Pradesh", "Karnataka", "Kerala", "Odisha", "Gujarat", "Maharashtra"];
     let clusters = ["samalkha-foundry", "jalandhar-foundry", "howrah-foundry", "tirupur-knitwear", "moradabad-brassware", "kollegal-silk", "kalady-rice-mills", "barpali-ikat-handloom"];
@@ -47,7 +47,7 @@ fn main() {
         ));
     }
     let t = Instant::now();
-    let report = registry_csv::import(&mut conn, Importer::Seed, Kind::Initiative, &csv, false).unwrap();
+    let report = registry::import::import(&mut conn, Importer::Seed, Kind::Initiative, &csv, false).unwrap();
     let secs = t.elapsed().as_secs_f64();
     assert!(report.problems.is_empty(), "{:?}", &report.problems[..report.problems.len().min(5)]);
     println!("import: {} rows checked and published in one transaction in {secs:.1} s = {:.0} rows/s", report.created.len(), report.created.len() as f64 / secs);
@@ -73,7 +73,7 @@ fn main() {
     println!("filtered list with facet counts over {n} initiatives: p50 {:.1} ms, p99 {:.1} ms (mean {} records shown)", percentile(&lat, 0.5), percentile(&lat, 0.99), shown / filters.len());
 
     let t = Instant::now();
-    let rows = registry_csv::exported(&mut conn, Kind::Initiative, &Filters::default()).unwrap();
-    let out = registry_csv::to_csv(Kind::Initiative, "http://localhost", &rows);
+    let rows = registry::csv::exported(&mut conn, Kind::Initiative, &Filters::default()).unwrap();
+    let out = registry::csv::to_csv(Kind::Initiative, "http://localhost", &rows);
     println!("export: {} rows, {} KB of CSV in {:.0} ms", rows.len(), out.len() / 1024, t.elapsed().as_secs_f64() * 1000.0);
 }

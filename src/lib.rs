@@ -50,7 +50,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         services::registry::seed_vocabularies(&mut conn)?;
         let seed = config.content_dir.join("registry");
         if seed.is_dir() {
-            for (file, report) in services::registry_csv::import_seed_dir(&mut conn, &seed)? {
+            for (file, report) in services::registry::import::import_seed_dir(&mut conn, &seed)? {
                 if !report.created.is_empty() {
                     tracing::info!(created = report.created.len(), "{file} imported into the registry");
                 }
@@ -94,6 +94,11 @@ pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Resu
         App::new()
             .app_data(state.clone())
             .app_data(aw::FormConfig::default().limit(256 * 1024))
+            // Extractor failures become the portal's own errors, so the visitor gets the error
+            // page in their language (or JSON under /api/) instead of the framework's bare text.
+            // A path segment that does not parse names nothing that exists: 404.
+            .app_data(aw::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .app_data(aw::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(format!("The address's parameters could not be read: {e}")).into()))
             .wrap(from_fn(web::limits::body_deadline))
             .wrap(from_fn(web::visit::context))
             .wrap(Compress::default())

@@ -217,11 +217,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 RegistryCommand::Export { kind, format } => {
                     use services::registry::{Filters, Kind};
                     let kind = Kind::from_code(&kind).ok_or_else(|| format!("unknown kind {kind}; use cluster, initiative, practice or agency"))?;
-                    let rows = services::registry_csv::exported(&mut conn, kind, &Filters::default())?;
+                    let rows = services::registry::csv::exported(&mut conn, kind, &Filters::default())?;
                     let base = config.base_url.trim_end_matches('/');
                     match format.as_str() {
-                        "csv" => print!("{}", services::registry_csv::to_csv(kind, base, &rows)),
-                        "json" => println!("{}", services::registry_csv::to_json(kind, base, &rows)),
+                        "csv" => print!("{}", services::registry::csv::to_csv(kind, base, &rows)),
+                        "json" => println!("{}", services::registry::csv::to_json(kind, base, &rows)),
                         other => return Err(format!("unknown format {other}; use csv or json").into()),
                     }
                 }

@@ -298,7 +298,7 @@ fn no_script_runs_from_any_field_a_user_can_write() {
         // Registry fields are short: three payloads fit the narrowest.
         let cell = format!("\"{}\"", XSS[..3].join(" ").replace('"', "\"\""));
         let csv = format!("slug,state,{}\r\nxss-practice,Haryana,{}\r\n", text_fields.join(","), vec![cell.as_str(); text_fields.len()].join(","));
-        let report = solex::services::registry_csv::import(&mut conn, solex::services::registry_csv::Importer::Seed, kind, &csv, false).unwrap();
+        let report = solex::services::registry::import::import(&mut conn, solex::services::registry::import::Importer::Seed, kind, &csv, false).unwrap();
         assert!(report.problems.is_empty(), "{:?}", report.problems);
     }
 

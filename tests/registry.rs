@@ -287,7 +287,7 @@ fn exports_round_trip_through_import() {
     assert!(ct.unwrap().starts_with("text/csv"));
     assert!(cd.unwrap().contains("solex-clusters.csv"));
     let csv = String::from_utf8(bytes).unwrap();
-    let rows = solex::services::registry_csv::parse(&csv).unwrap();
+    let rows = solex::services::registry::csv::parse(&csv).unwrap();
     assert_eq!(rows.len(), 4, "header and three Punjab clusters: {csv}");
     assert!(rows.iter().skip(1).all(|row| row.cells[4] == "Punjab"));
 
@@ -396,7 +396,7 @@ fn lists_page_through_many_records_and_filter_in_the_database() {
     }
     {
         let mut conn = r.app.db();
-        let report = solex::services::registry_csv::import(&mut conn, solex::services::registry_csv::Importer::Seed, solex::services::registry::Kind::Initiative, &csv, false).unwrap();
+        let report = solex::services::registry::import::import(&mut conn, solex::services::registry::import::Importer::Seed, solex::services::registry::Kind::Initiative, &csv, false).unwrap();
         assert!(report.problems.is_empty() && report.applied, "{:?}", report.problems);
     }
     let all = r.app.client().get("/registry/initiatives");
@@ -509,7 +509,7 @@ fn script_never_reaches_a_registry_page_from_any_field() {
         let cell = format!("\"{}\"", format!("{p} {i}").replace('"', "\"\""));
         csv.push_str(&format!("xss-{i},Haryana,{}\r\n", vec![cell.as_str(); text_fields.len()].join(",")));
         let mut conn = r.app.db();
-        let report = solex::services::registry_csv::import(&mut conn, solex::services::registry_csv::Importer::Seed, solex::services::registry::Kind::Practice, &csv, false).unwrap();
+        let report = solex::services::registry::import::import(&mut conn, solex::services::registry::import::Importer::Seed, solex::services::registry::Kind::Practice, &csv, false).unwrap();
         assert!(report.problems.is_empty(), "{:?}", report.problems);
         drop(conn);
         for path in [format!("/registry/practices/xss-{i}"), "/registry/practices".to_string(), "/registry".to_string()] {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use solex::services::registry_csv::{parse, write_row};
+use solex::services::registry::csv::{parse, write_row};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         if row.cells.len() == 1 && row.cells[0].is_empty() {
             continue;
         }
-        let back: Vec<String> = again[0].cells.iter().map(|c| solex::services::registry_csv::unguard(c).to_string()).collect();
+        let back: Vec<String> = again[0].cells.iter().map(|c| solex::services::registry::csv::unguard(c).to_string()).collect();
         assert_eq!(back, row.cells);
     }
 });

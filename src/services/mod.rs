@@ -11,7 +11,6 @@ pub mod mail_identity;
 pub mod moderate;
 pub mod posting;
 pub mod registry;
-pub mod registry_csv;
 pub mod passwords;
 pub mod roles;
 pub mod system;

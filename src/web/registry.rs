@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
 use crate::services::registry::{self, Decision, Filters, Kind, TermForm, Values};
-use crate::services::registry_csv::{self, Importer};
+use crate::services::registry::import::Importer;
 use crate::views;
 use crate::web::upload::MultipartForm;
 use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
@@ -80,8 +80,8 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         Some("csv") => {
             let filters = q.filters.clone();
             let template = !q.template.is_empty();
-            let rows = if template { Vec::new() } else { state.db(move |c| registry_csv::exported(c, kind, &filters)).await? };
-            let body = registry_csv::to_csv(kind, &base, &rows);
+            let rows = if template { Vec::new() } else { state.db(move |c| registry::csv::exported(c, kind, &filters)).await? };
+            let body = registry::csv::to_csv(kind, &base, &rows);
             Ok(HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-{}.csv\"", kind.plural())))
@@ -89,8 +89,8 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         }
         Some(_) => {
             let filters = q.filters.clone();
-            let rows = state.db(move |c| registry_csv::exported(c, kind, &filters)).await?;
-            Ok(HttpResponse::Ok().content_type("application/json").body(registry_csv::to_json(kind, &base, &rows)))
+            let rows = state.db(move |c| registry::csv::exported(c, kind, &filters)).await?;
+            Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json(kind, &base, &rows)))
         }
         None => {
             let filters = q.filters.clone();
@@ -286,7 +286,7 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
     let Some(file) = form.files.into_iter().next() else {
         return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "Choose a CSV file."))));
     };
-    if file.size > registry_csv::MAX_BYTES {
+    if file.size > registry::import::MAX_BYTES {
         return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "The file is larger than 5 MB; split it."))));
     }
     let bytes = web::block(move || file.read_all()).await.map_err(|e| AppError::Internal(e.to_string()))??;
@@ -300,7 +300,7 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
         }
     };
     let p = member.principal.clone();
-    let report = state.db(move |c| registry_csv::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
+    let report = state.db(move |c| registry::import::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
     let status = if report.problems.is_empty() { 200 } else { 400 };
     Ok(html(status, views::registry::import(&member.ctx, kind, Some(&report), &FieldErrors::new())))
 }

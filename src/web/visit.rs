@@ -66,7 +66,11 @@ pub async fn context(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if skip_context(req.path()) {
-        return Ok(next.call(req).await?.map_into_boxed_body());
+        let res = next.call(req).await?.map_into_boxed_body();
+        if res.request().path().starts_with("/static/") && matches!(res.status().as_u16(), 404 | 500) {
+            return Ok(static_miss(res));
+        }
+        return Ok(res);
     }
     let state = req.app_data::<web::Data<AppState>>().cloned().expect("AppState registered");
     let csrf_existing = req
@@ -87,13 +91,7 @@ pub async fn context(
         .cookie(&cookie_name(&state, LANG_COOKIE))
         .and_then(|c| Lang::from_code(c.value()))
         .or_else(|| principal.as_ref().and_then(|p| Lang::from_code(&p.user.language)))
-        .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or(Lang::En);
+        .unwrap_or_else(|| accept_language(req.request()));
     let path = match req.query_string() {
         "" => req.path().to_string(),
         q => format!("{}?{}", req.path(), q),
@@ -120,6 +118,9 @@ pub async fn context(
         client_ip,
     };
     req.extensions_mut().insert(visit.clone());
+    // Filters and search terms are shown back and matched as text: bytes that are not UTF-8
+    // would come back as replacement characters and match nothing, so such a query is refused.
+    let query_is_text = percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_ok();
     let wants_json = req.path().starts_with("/api/")
         || req
             .headers()
@@ -149,6 +150,11 @@ pub async fn context(
         return Ok(req.into_response(response));
     }
 
+    if !query_is_text {
+        let (http_req, _) = req.into_parts();
+        let err = AppError::BadRequest("The address has characters that are not text (UTF-8); remove them and try again.".into());
+        return Ok(ServiceResponse::new(http_req, render_error(&visit.ctx, &err, wants_json)));
+    }
     let res = next.call(req).await?;
     let (http_req, response) = res.into_parts();
     let mut response = match response.error().and_then(|e| e.as_error::<AppError>()) {
@@ -178,6 +184,29 @@ pub async fn context(
         let _ = response.add_cookie(&removal_cookie(&state, SESSION_COOKIE));
     }
     Ok(ServiceResponse::new(http_req, response))
+}
+
+/// The visitor's language from Accept-Language, English when none is supported.
+fn accept_language(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::En)
+}
+
+/// A file under /static/ that is not there gets the portal's 404 page, not the file server's
+/// bare answer. Static requests skip the session lookup, so the page is the anonymous one.
+fn static_miss(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let (http_req, _) = res.into_parts();
+    let state = http_req.app_data::<web::Data<AppState>>().cloned().expect("AppState registered");
+    let lang = http_req
+        .cookie(&cookie_name(&state, LANG_COOKIE))
+        .and_then(|c| Lang::from_code(c.value()))
+        .unwrap_or_else(|| accept_language(&http_req));
+    let ctx = Ctx { lang, csrf: String::new(), path: http_req.path().to_string(), viewer: None, base_url: state.base_url.clone() };
+    let response = render_error(&ctx, &AppError::NotFound, false);
+    ServiceResponse::new(http_req, response)
 }
 
 fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<BoxBody> {

@@ -1,0 +1,193 @@
+//! Public browsing: filtered, faceted lists, the overview and the sitemap's paths.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{self, registry};
+
+use super::spec::Kind;
+use super::vocabularies::Vocabs;
+
+/// Filters of a public list; empty strings mean "any".
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub see_issue: String,
+    #[serde(default)]
+    pub br_activity: String,
+    #[serde(default)]
+    pub scheme: String,
+    #[serde(default)]
+    pub year: String,
+    /// Text, as the list's query string is read through a flattened struct.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl Filters {
+    pub fn get(&self, name: &str) -> &str {
+        match name {
+            "state" => &self.state,
+            "district" => &self.district,
+            "sector" => &self.sector,
+            "stage" => &self.stage,
+            "see_issue" => &self.see_issue,
+            "br_activity" => &self.br_activity,
+            "scheme" => &self.scheme,
+            "year" => &self.year,
+            _ => "",
+        }
+    }
+
+    /// The query string for another page of the same list.
+    pub fn query_page(&self, page: i64) -> String {
+        let base = self.query_with("", "");
+        if base.is_empty() { format!("page={page}") } else { format!("{base}&page={page}") }
+    }
+
+    /// The query string that reproduces these filters (first page), with one of them replaced.
+    pub fn query_with(&self, name: &str, value: &str) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for key in ["state", "district", "sector", "stage", "see_issue", "br_activity", "scheme", "year"] {
+            let v = if key == name { value } else { self.get(key) };
+            if !v.is_empty() {
+                q.append_pair(key, v);
+            }
+        }
+        q.finish()
+    }
+}
+
+pub struct Facet {
+    pub name: &'static str,
+    pub vocab: &'static str,
+    /// (code, label, count), most frequent first.
+    pub counts: Vec<(String, String, usize)>,
+}
+
+pub struct Browse {
+    pub kind: Kind,
+    /// This page of the matching records, by title.
+    pub records: Vec<registry::Record>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub facets: Vec<Facet>,
+    /// Years with at least one record active in them, with counts.
+    pub years: Vec<(i32, usize)>,
+    pub now: NaiveDateTime,
+}
+
+pub const PER_PAGE: i64 = 50;
+
+fn query_of(kind: Kind, filters: &Filters) -> registry::Query {
+    let mut tags = Vec::new();
+    for (name, value) in [("see_issue", &filters.see_issue), ("br_activity", &filters.br_activity), ("scheme", &filters.scheme)] {
+        if !value.is_empty() {
+            tags.push((name.to_string(), value.clone()));
+        }
+    }
+    registry::Query {
+        kind: kind.code().to_string(),
+        state: filters.state.clone(),
+        sector: filters.sector.clone(),
+        stage: filters.stage.clone(),
+        district: filters.district.trim().chars().take(100).collect(),
+        year: filters.year.trim().parse().ok(),
+        tags,
+    }
+}
+
+/// Every published record of a kind matching the filters (for exports).
+pub fn all_matching(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<Vec<registry::Record>, AppError> {
+    Ok(registry::find_matching(conn, &query_of(kind, filters), None, 0)?)
+}
+
+/// One page of published records matching the filters, with counts for each facet over all
+/// matching records. Filtering and counting happen in the database.
+pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> Result<Browse, AppError> {
+    let q = query_of(kind, filters);
+    let total = registry::count_matching(conn, &q)?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = crate::services::page_number(Some(&filters.page)).min(pages);
+    let records = registry::find_matching(conn, &q, Some(PER_PAGE), crate::services::page_offset(page, PER_PAGE))?;
+    let vocabs = Vocabs::load(conn)?;
+    let tag_vocabs: Vec<&str> = kind.facets().iter().filter(|(n, _)| !matches!(*n, "state" | "sector" | "stage")).map(|(_, v)| *v).collect();
+    // Over the whole kind the counts come from an index; under filters, from the tags of the
+    // matching records, which the database finds by record.
+    let filtered_tags = if q.is_whole_kind() || tag_vocabs.is_empty() {
+        None
+    } else {
+        let ids = registry::matching_ids(conn, &q)?;
+        Some(registry::tags_of(conn, &ids, &tag_vocabs)?)
+    };
+    let mut facets = Vec::new();
+    for (name, vocab) in kind.facets() {
+        let counts = match (*name, &filtered_tags) {
+            ("state" | "sector" | "stage", _) => registry::column_counts(conn, &q, name)?,
+            (_, None) => registry::tag_counts_of_kind(conn, &q.kind, vocab)?,
+            (_, Some(tags)) => {
+                let mut m: BTreeMap<String, i64> = BTreeMap::new();
+                for (_, code) in tags.iter().filter(|(v, _)| v == vocab) {
+                    *m.entry(code.clone()).or_default() += 1;
+                }
+                m.into_iter().collect()
+            }
+        };
+        let mut counts: Vec<(String, String, usize)> = counts.into_iter().map(|(c, n)| (c.clone(), vocabs.label(vocab, &c, hindi), n as usize)).collect();
+        counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+        facets.push(Facet { name, vocab, counts });
+    }
+    let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+    if matches!(kind, Kind::Initiative | Kind::Practice) {
+        for (start, end, n) in registry::year_spans(conn, &q)? {
+            let Some(s) = start else { continue };
+            for y in s..=end.unwrap_or(s).clamp(s, s + 50) {
+                *years.entry(y).or_default() += n as usize;
+            }
+        }
+    }
+    Ok(Browse { kind, records, total, page, pages, facets, years: years.into_iter().collect(), now: models::now() })
+}
+
+/// The registry's front page: counts per state and kind.
+pub struct Overview {
+    /// (state, counts in Kind::ALL order).
+    pub states: Vec<(String, [usize; 4])>,
+    pub totals: [usize; 4],
+    pub recent: Vec<registry::Record>,
+}
+
+pub fn overview(conn: &mut DbConn) -> Result<Overview, AppError> {
+    let all = registry::all_published(conn)?;
+    let mut by_state: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    let mut totals = [0; 4];
+    for r in &all {
+        let i = Kind::ALL.iter().position(|k| k.code() == r.kind).unwrap_or(0);
+        by_state.entry(r.state.clone()).or_default()[i] += 1;
+        totals[i] += 1;
+    }
+    let mut recent = all;
+    recent.sort_by(|a, b| b.verified_at.cmp(&a.verified_at));
+    recent.truncate(8);
+    Ok(Overview { states: by_state.into_iter().collect(), totals, recent })
+}
+
+/// (path, last change) of every published record, for the sitemap.
+pub fn published_paths(conn: &mut DbConn) -> Result<Vec<(String, NaiveDateTime)>, AppError> {
+    Ok(registry::all_published(conn)?
+        .into_iter()
+        .filter_map(|r| Kind::from_code(&r.kind).map(|k| (format!("/registry/{}/{}", k.plural(), r.slug), r.updated_at)))
+        .collect())
+}

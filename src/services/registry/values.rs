@@ -1,0 +1,243 @@
+//! Checking what a writer typed into canonical values, and the columns and tags derived
+//! from them.
+
+use std::collections::BTreeMap;
+
+use crate::db::DbConn;
+use crate::error::{AppError, FieldErrors};
+use crate::models::{page, registry};
+use crate::vocab;
+
+use super::links::public_thread;
+use super::spec::{Input, Kind, Spec};
+use super::vocabularies::Vocabs;
+
+/// Field name to canonical text value. Multi-valued fields join their values with "; ",
+/// indicators put one per line.
+pub type Values = BTreeMap<String, String>;
+pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split([';', '\n']).map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn parse_number(s: &str) -> Option<f64> {
+    let cleaned: String = s.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn format_number(v: f64) -> String {
+    let s = format!("{v}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// Checks one value and returns its canonical text, or a message for the field.
+/// `previous` is the value the record already had: a retired term it carries may stay.
+fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previous: Option<&str>) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return if spec.required { Err(format!("{} is required.", spec.label)) } else { Ok(String::new()) };
+    }
+    let kept = |code: &str| previous.is_some_and(|p| split_list(p).any(|c| c == code));
+    match spec.input {
+        Input::Text(max) => {
+            let one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            if one_line.chars().count() > max { Err(format!("Use at most {max} characters.")) } else { Ok(one_line) }
+        }
+        Input::Long => {
+            let text = raw.replace("\r\n", "\n");
+            if text.chars().count() > 20_000 { Err("Use at most 20,000 characters.".into()) } else { Ok(text) }
+        }
+        Input::Count => {
+            let cleaned: String = raw.chars().filter(|c| *c != ',' && *c != ' ').collect();
+            match cleaned.parse::<u64>() {
+                Ok(n) if n <= 1_000_000_000 => Ok(n.to_string()),
+                _ => Err(format!("Give a whole number, such as 1567 (not {raw:?}).")),
+            }
+        }
+        Input::Number(max) => match parse_number(raw) {
+            Some(v) if (0.0..=max).contains(&v) => Ok(format_number(v)),
+            Some(_) => Err(format!("Give a number from 0 to {}.", format_number(max))),
+            None => Err(format!("Give a number, such as 92.5 (not {raw:?}).")),
+        },
+        Input::Year => match raw.parse::<i32>() {
+            Ok(y) if (1900..=2100).contains(&y) => Ok(y.to_string()),
+            _ => Err(format!("Give a year such as 2012 (not {raw:?}).")),
+        },
+        Input::Choice(options) => options
+            .iter()
+            .find(|o| o.eq_ignore_ascii_case(raw))
+            .map(|o| o.to_string())
+            .ok_or_else(|| format!("Choose one of: {}.", options.join(", "))),
+        Input::Term(name) => match vocabs.resolve(name, raw) {
+            Some(t) if !t.retired || kept(&t.code) => Ok(t.code.clone()),
+            Some(t) => Err(format!("{} is no longer in use; choose another term.", t.label)),
+            None => Err(format!("{raw:?} is not in the list of {}.", vocab_title(name))),
+        },
+        Input::Terms(name) => {
+            let mut codes: Vec<String> = Vec::new();
+            for item in split_list(raw) {
+                match vocabs.resolve(name, item) {
+                    Some(t) if !t.retired || kept(&t.code) => {
+                        if !codes.contains(&t.code) {
+                            codes.push(t.code.clone());
+                        }
+                    }
+                    Some(t) => return Err(format!("{} is no longer in use; choose another term.", t.label)),
+                    None => return Err(format!("{item:?} is not in the list of {}.", vocab_title(name))),
+                }
+            }
+            Ok(codes.join("; "))
+        }
+        // References name only what the public can see (or what the record already named):
+        // another state's draft, a draft page or a closed community's thread is "not there"
+        // to every writer, in the same words as what does not exist.
+        Input::Ref(kind) => {
+            let slug = raw.rsplit('/').next().unwrap_or(raw).trim();
+            let public = registry::find_by_slug(conn, kind.code(), slug).map_err(|e| e.to_string())?.is_some_and(|r| r.is_published());
+            if public || kept(slug) {
+                Ok(slug.to_string())
+            } else {
+                Err(format!("No {} named {slug:?} is in the registry.", kind.singular(false).to_lowercase()))
+            }
+        }
+        Input::Indicators => {
+            let mut lines = Vec::new();
+            for (i, line) in raw.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+                let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+                if parts.len() > 4 || parts[0].is_empty() {
+                    return Err(format!("Indicator {}: write name | baseline | latest value | unit.", i + 1));
+                }
+                let mut out = vec![parts[0].to_string()];
+                for (j, what) in [(1, "baseline"), (2, "latest value")] {
+                    let v = parts.get(j).copied().unwrap_or("");
+                    if v.is_empty() {
+                        out.push(String::new());
+                    } else {
+                        match parse_number(v) {
+                            Some(n) => out.push(format_number(n)),
+                            None => return Err(format!("Indicator {}: the {what} must be a number.", i + 1)),
+                        }
+                    }
+                }
+                if out[1].is_empty() && out[2].is_empty() {
+                    return Err(format!("Indicator {}: give a baseline or a latest value.", i + 1));
+                }
+                out.push(parts.get(3).copied().unwrap_or("").to_string());
+                lines.push(out.join(" | "));
+            }
+            Ok(lines.join("\n"))
+        }
+        Input::Pages => {
+            let mut slugs: Vec<String> = Vec::new();
+            for item in split_list(raw) {
+                let slug = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item).to_string();
+                let public = page::find_by_slug(conn, &slug).map_err(|e| e.to_string())?.is_some_and(|p| p.status == page::PUBLISHED);
+                if !public && !kept(&slug) {
+                    return Err(format!("No knowledge page is called {slug:?}."));
+                }
+                if !slugs.contains(&slug) {
+                    slugs.push(slug);
+                }
+            }
+            Ok(slugs.join("; "))
+        }
+        Input::Threads => {
+            let mut ids: Vec<String> = Vec::new();
+            for item in split_list(raw) {
+                let id = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item);
+                let found = id.parse::<i64>().ok().filter(|n| kept(&n.to_string()) || public_thread(conn, *n).is_some());
+                match found {
+                    Some(n) => {
+                        if !ids.contains(&n.to_string()) {
+                            ids.push(n.to_string());
+                        }
+                    }
+                    None => return Err(format!("No thread {item:?} exists.")),
+                }
+            }
+            Ok(ids.join("; "))
+        }
+        Input::Url => match url::Url::parse(raw) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u.to_string()),
+            _ => Err("Give a web address starting with https://.".into()),
+        },
+    }
+}
+
+fn vocab_title(name: &str) -> &'static str {
+    vocab::REGISTRY_VOCABS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or("terms")
+}
+
+/// Checks every field of a record; errors are keyed by field name.
+pub fn clean(conn: &mut DbConn, vocabs: &Vocabs, kind: Kind, input: &Values, previous: Option<&Values>) -> Result<(Values, FieldErrors), AppError> {
+    let mut out = Values::new();
+    let mut errors = FieldErrors::new();
+    for spec in kind.fields() {
+        let raw = input.get(spec.name).map(String::as_str).unwrap_or("");
+        let prev = previous.and_then(|p| p.get(spec.name)).map(String::as_str);
+        match clean_value(conn, vocabs, spec, raw, prev) {
+            Ok(v) => {
+                if !v.is_empty() {
+                    out.insert(spec.name.to_string(), v);
+                }
+            }
+            Err(msg) => {
+                errors.insert(spec.name, msg);
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (out.get("start_year"), out.get("end_year")) {
+        if a.parse::<i32>().unwrap_or(0) > b.parse::<i32>().unwrap_or(0) {
+            errors.insert("end_year", "The end year comes before the start year.".into());
+        }
+    }
+    Ok((out, errors))
+}
+
+pub fn title_of(v: &Values) -> String {
+    v.get("title").or_else(|| v.get("name")).cloned().unwrap_or_default()
+}
+
+pub(crate) fn columns(v: &Values) -> registry::Columns {
+    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+    registry::Columns {
+        title: title_of(v),
+        state: get("state"),
+        district: get("district"),
+        sector: get("sector"),
+        stage: get("stage"),
+        start_year: v.get("start_year").and_then(|y| y.parse().ok()),
+        end_year: v.get("end_year").and_then(|y| y.parse().ok()),
+    }
+}
+
+/// The multi-valued facts the public filters and links by: vocabulary terms, and the
+/// records, pages and threads a record names.
+pub(super) fn tags(kind: Kind, v: &Values) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for spec in kind.fields() {
+        let Some(value) = v.get(spec.name) else { continue };
+        let vocab = match spec.input {
+            Input::Terms(name) => name.to_string(),
+            Input::Ref(k) => k.code().to_string(),
+            Input::Pages => "page".into(),
+            Input::Threads => "thread".into(),
+            _ => continue,
+        };
+        for code in split_list(value) {
+            out.push((vocab.clone(), code.to_string()));
+        }
+    }
+    out
+}
+
+pub fn parse_values(json: &str) -> Values {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+pub(crate) fn to_json(v: &Values) -> String {
+    serde_json::to_string(v).expect("values serialise")
+}
+
+pub fn multi_values(v: &str) -> Vec<&str> {
+    split_list(v).collect()
+}

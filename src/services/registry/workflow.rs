@@ -1,0 +1,309 @@
+//! Who may do what, and the record's life: draft, submit, review, publish, withdraw, and the
+//! yearly reminder to verify.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::{write_tx, DbConn};
+use crate::error::{AppError, FieldErrors};
+use crate::models::{self, registry, role, search_outbox, user};
+use crate::services::accounts::Principal;
+
+use super::spec::Kind;
+use super::values::{clean, columns, parse_values, tags, title_of, to_json, Values};
+use super::vocabularies::{audit_entry, Vocabs};
+
+pub fn is_reviewer(p: &Principal) -> bool {
+    p.roles.is_national_focal_point()
+}
+
+/// States whose records this person may draft: all for the national focal point.
+pub fn drafting_states(p: &Principal) -> Option<Vec<String>> {
+    if is_reviewer(p) {
+        None
+    } else {
+        Some(p.roles.focal_point_states().into_iter().map(str::to_string).collect())
+    }
+}
+
+pub fn may_draft(p: &Principal) -> bool {
+    p.roles.is_focal_point()
+}
+
+pub(crate) fn may_draft_in(p: &Principal, state: &str) -> bool {
+    match drafting_states(p) {
+        None => true,
+        Some(states) => states.iter().any(|s| s == state),
+    }
+}
+
+/// May this person work on this record? Both its published state and the state of any open
+/// version must be theirs, so a record cannot be moved out of another focal point's hands.
+pub(crate) fn may_edit_record(p: &Principal, rec: &registry::Record, open: Option<&registry::Version>) -> bool {
+    may_draft_in(p, &rec.state) && open.is_none_or(|v| may_draft_in(p, &v.state))
+}
+
+const RESERVED_SLUGS: &[&str] = &["new", "import", "review", "export"];
+
+pub(crate) fn valid_slug(s: &str) -> bool {
+    !RESERVED_SLUGS.contains(&s) && !s.is_empty() && s.len() <= 80 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-')
+}
+
+pub(crate) fn unique_slug(conn: &mut DbConn, kind: Kind, wanted: &str, title: &str) -> Result<String, AppError> {
+    if !wanted.trim().is_empty() {
+        let s = wanted.trim();
+        if !valid_slug(s) {
+            return Err(AppError::field("slug", "Give a web name of lowercase letters, digits and hyphens."));
+        }
+        if registry::find_by_slug(conn, kind.code(), s)?.is_some() {
+            return Err(AppError::field("slug", format!("The web name {s} is already used.")));
+        }
+        return Ok(s.to_string());
+    }
+    let base = match crate::services::slugify(title, 70) {
+        s if s.is_empty() || RESERVED_SLUGS.contains(&s.as_str()) => format!("{}-{}", kind.code(), models::now().format("%Y%m%d%H%M%S")),
+        s => s,
+    };
+    let mut slug = base.clone();
+    let mut n = 2;
+    while registry::find_by_slug(conn, kind.code(), &slug)?.is_some() {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(slug)
+}
+
+/// A record's state must be one the person keeps the registry for.
+fn check_state_is_theirs(who: &Principal, values: &Values, errors: &mut FieldErrors) {
+    if values.get("state").is_some_and(|state| !may_draft_in(who, state)) {
+        errors.insert("state", "You keep the registry for other states; choose one of yours.".into());
+    }
+}
+
+pub struct Saved {
+    pub slug: String,
+    pub submitted: bool,
+}
+
+/// Creates a record with its first version, as a draft or submitted for review.
+pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &Values, submit: bool) -> Result<Saved, AppError> {
+    if !may_draft(who) {
+        return Err(AppError::Forbidden);
+    }
+    let vocabs = Vocabs::load(conn)?;
+    let (values, mut errors) = clean(conn, &vocabs, kind, input, None)?;
+    check_state_is_theirs(who, &values, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let slug = unique_slug(conn, kind, slug, &title_of(&values))?;
+    let status = if submit { registry::SUBMITTED } else { registry::DRAFT };
+    write_tx(conn, |tx| {
+        let now = models::now();
+        let cols = columns(&values);
+        let id = registry::insert_record(tx, kind.code(), &slug, &cols, Some(who.user.id), now)?;
+        registry::insert_version(tx, id, 1, &to_json(&values), &cols.state, status, Some(who.user.id), now)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(Saved { slug, submitted: submit })
+}
+
+/// What an edit form saw of the version open for work: its number and lock (0 and 0 when
+/// none was open), so that a change made meanwhile is refused rather than overwritten.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seen {
+    pub version: i32,
+    pub lock: i32,
+}
+
+/// Saves changes to a record: into its open version, or as a new version copied from the
+/// published one.
+pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &Values, seen: Seen, submit: bool) -> Result<Saved, AppError> {
+    let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
+    let open = registry::open_version(conn, rec.id)?;
+    if !may_edit_record(who, &rec, open.as_ref()) {
+        return Err(AppError::Forbidden);
+    }
+    // Retired terms the record already carries may stay.
+    let previous = Some(latest_values(conn, &rec)?);
+    let vocabs = Vocabs::load(conn)?;
+    let (values, mut errors) = clean(conn, &vocabs, kind, input, previous.as_ref())?;
+    check_state_is_theirs(who, &values, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let status = if submit { registry::SUBMITTED } else { registry::DRAFT };
+    let state = values.get("state").cloned().unwrap_or_default();
+    write_tx(conn, |tx| {
+        let now = models::now();
+        match registry::open_version(tx, rec.id)? {
+            Some(v) => {
+                if v.number != seen.version || v.lock_version != seen.lock || !registry::update_fields(tx, v.id, seen.lock, &to_json(&values), &state, status, now)? {
+                    return Err(AppError::Conflict("Someone changed this record while you were editing it. Reload it and apply your changes again.".into()));
+                }
+            }
+            None if seen.version != 0 => {
+                return Err(AppError::Conflict("The version you were editing was decided on meanwhile. Reload the record and apply your changes again.".into()));
+            }
+            None => {
+                let n = registry::last_number(tx, rec.id)? + 1;
+                registry::insert_version(tx, rec.id, n, &to_json(&values), &state, status, Some(who.user.id), now)?;
+            }
+        }
+        if !rec.is_published() {
+            // Until something is published, the record row follows the draft, so the focal
+            // point's lists show the current title.
+            registry::set_columns(tx, rec.id, &columns(&values), now)?;
+        }
+        Ok(())
+    })?;
+    Ok(Saved { slug: rec.slug, submitted: submit })
+}
+
+pub(crate) fn published_values(conn: &mut DbConn, rec: &registry::Record) -> Result<Option<Values>, AppError> {
+    match rec.published_version {
+        Some(n) => Ok(Some(parse_values(&registry::version(conn, rec.id, n)?.fields))),
+        None => Ok(None),
+    }
+}
+
+/// The newest version's values: the published one, or for a withdrawn record the one that
+/// was withdrawn.
+pub(super) fn latest_values(conn: &mut DbConn, rec: &registry::Record) -> Result<Values, AppError> {
+    Ok(registry::versions(conn, rec.id)?.first().map(|v| parse_values(&v.fields)).unwrap_or_default())
+}
+
+/// Takes a published record out of the registry with a reason the public will read. Its focal
+/// point may submit it again; approval publishes it again.
+pub fn withdraw(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, note: &str) -> Result<(), AppError> {
+    if !is_reviewer(who) {
+        return Err(AppError::Forbidden);
+    }
+    let note: String = note.trim().chars().take(500).collect();
+    if note.is_empty() {
+        return Err(AppError::field("note", "Say why the record is withdrawn; visitors will read it."));
+    }
+    write_tx(conn, |tx| {
+        let rec = registry::find_by_slug(tx, kind.code(), slug)?.ok_or(AppError::NotFound)?;
+        let Some(n) = rec.published_version else {
+            return Err(AppError::Conflict("This record is not published.".into()));
+        };
+        let v = registry::version(tx, rec.id, n)?;
+        let now = models::now();
+        registry::set_version_status(tx, v.id, registry::WITHDRAWN)?;
+        registry::mark_withdrawn(tx, rec.id, &note, now)?;
+        registry::set_tags(tx, rec.id, kind.code(), &[])?;
+        search_outbox::push(tx, search_outbox::RECORD, rec.id)?;
+        audit_entry(tx, who.user.id, "registry withdraw", &format!("{} {}: {note}", kind.code(), rec.slug))?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    Approve,
+    Return,
+}
+
+/// The national focal point's decision on a submitted version. Comments are keyed by field
+/// name; "" holds the general comment. A return needs at least one comment.
+pub fn review(
+    conn: &mut DbConn,
+    who: &Principal,
+    base_url: &str,
+    kind: Kind,
+    slug: &str,
+    number: i32,
+    lock: i32,
+    decision: Decision,
+    comments: &BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    if !is_reviewer(who) {
+        return Err(AppError::Forbidden);
+    }
+    let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
+    let comments: BTreeMap<String, String> = comments
+        .iter()
+        .map(|(k, v)| (k.clone(), v.trim().chars().take(2000).collect::<String>()))
+        .filter(|(k, v)| !v.is_empty() && (k.is_empty() || kind.spec(k).is_some()))
+        .collect();
+    if decision == Decision::Return && comments.is_empty() {
+        return Err(AppError::field("comment", "Say what needs to change, in general or beside a field."));
+    }
+    let comments_json = serde_json::to_string(&comments).expect("comments serialise");
+    write_tx(conn, |tx| {
+        let v = registry::version(tx, rec.id, number)?;
+        let now = models::now();
+        let to = if decision == Decision::Approve { registry::PUBLISHED } else { registry::RETURNED };
+        if v.status != registry::SUBMITTED || !registry::review(tx, v.id, lock, registry::SUBMITTED, to, who.user.id, &comments_json, now)? {
+            return Err(AppError::Conflict("This version is no longer waiting for review: someone else decided on it, or its focal point took it back.".into()));
+        }
+        let values = parse_values(&v.fields);
+        if decision == Decision::Approve {
+            publish_in(tx, kind, &rec, number, &values, Some(who.user.id), now)?;
+        }
+        let action = if decision == Decision::Approve { "registry publish" } else { "registry return" };
+        audit_entry(tx, who.user.id, action, &format!("{} {} version {number}", kind.code(), rec.slug))?;
+        if let Some(author) = v.author_id.filter(|a| *a != who.user.id) {
+            if let Ok(u) = user::find(tx, author) {
+                let status = if decision == Decision::Approve { "published" } else { "returned with comments" };
+                let url = format!("{base_url}/registry/{}/{}", kind.plural(), rec.slug);
+                let m = crate::views::mail::registry_notice(&u.language, &u.name, &title_of(&values), status, comments.get("").map(String::as_str).unwrap_or(""), &url);
+                crate::mail::enqueue(tx, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Makes version `number` the published one, in the caller's transaction: the record's
+/// columns and tags follow it and the search index is told.
+pub(crate) fn publish_in(tx: &mut DbConn, kind: Kind, rec: &registry::Record, number: i32, values: &Values, by: Option<i64>, now: NaiveDateTime) -> diesel::QueryResult<()> {
+    if let Some(old) = rec.published_version.filter(|o| *o != number) {
+        let old_v = registry::version(tx, rec.id, old)?;
+        registry::set_version_status(tx, old_v.id, registry::SUPERSEDED)?;
+    }
+    registry::set_columns(tx, rec.id, &columns(values), now)?;
+    registry::set_tags(tx, rec.id, kind.code(), &tags(kind, values))?;
+    registry::mark_published(tx, rec.id, number, by, now)?;
+    search_outbox::push(tx, search_outbox::RECORD, rec.id)?;
+    Ok(())
+}
+
+pub const VERIFY_EVERY_DAYS: i64 = 365;
+
+pub fn is_overdue(rec: &registry::Record, now: NaiveDateTime) -> bool {
+    rec.verified_at.is_some_and(|at| at < now - Duration::days(VERIFY_EVERY_DAYS))
+}
+
+/// Mails the focal points of each record not verified for a year, at most once a month per
+/// record; the national focal points hear of records in states that have none.
+pub fn remind_overdue(conn: &mut DbConn, base_url: &str, now: NaiveDateTime) -> Result<usize, AppError> {
+    let stale = registry::overdue(conn, now - Duration::days(VERIFY_EVERY_DAYS), now - Duration::days(30))?;
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let grants = role::focal_points(conn)?;
+    let mut sent = 0;
+    for rec in stale {
+        let mut to: Vec<i64> = grants.iter().filter(|g| g.state == rec.state).map(|g| g.user_id).collect();
+        if to.is_empty() {
+            to = grants.iter().filter(|g| g.state.is_empty()).map(|g| g.user_id).collect();
+        }
+        let kind = Kind::from_code(&rec.kind).unwrap_or(Kind::Initiative);
+        write_tx(conn, |tx| {
+            for uid in &to {
+                let u = user::find(tx, *uid)?;
+                let url = format!("{base_url}/registry/{}/{}", kind.plural(), rec.slug);
+                let since = rec.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                let m = crate::views::mail::registry_notice(&u.language, &u.name, &rec.title, &format!("not verified since {since}"), "Please check the record and submit it again, changed or not.", &url);
+                crate::mail::enqueue(tx, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+                sent += 1;
+            }
+            registry::mark_reminded(tx, rec.id, now)?;
+            Ok::<_, AppError>(())
+        })?;
+    }
+    Ok(sent)
+}

@@ -1,0 +1,137 @@
+//! The registry's front page and the filtered, faceted list of each kind.
+
+use maud::{html, Markup};
+
+use super::{crumbs, hindi, record_link, record_meta};
+use crate::error::FieldErrors;
+use crate::services::registry::{Browse, Filters, Kind, Overview};
+use crate::views::{input, layout, select, Ctx, Field};
+
+pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    let max = ov.states.iter().map(|(_, c)| c[1]).max().unwrap_or(1).max(1);
+    layout(ctx, t.registry_title, html! {
+        h1 { (t.registry_title) }
+        p.lead { (t.registry_intro) }
+        @if focal_point { p { a.button href="/registry/work" { (t.registry_work) } } }
+        ul.hubs {
+            @for (i, k) in Kind::ALL.iter().enumerate() {
+                li { a href={ "/registry/" (k.plural()) } { (k.label(h)) } " (" (ov.totals[i]) ")" }
+            }
+        }
+        h2 #by-state { (t.registry_by_state) }
+        div.table-wrap {
+            table.registry-states aria-labelledby="by-state" {
+                thead { tr { th scope="col" { (t.registry_state) } @for k in Kind::ALL { th scope="col" { (k.label(h)) } } } }
+                tbody {
+                    @for (state, counts) in &ov.states {
+                        tr {
+                            th scope="row" { (state) }
+                            @for (i, k) in Kind::ALL.iter().enumerate() {
+                                td {
+                                    @if counts[i] > 0 {
+                                        a href={ "/registry/" (k.plural()) "?state=" (crate::views::urlencode(state)) } { (counts[i]) }
+                                        @if i == 1 { " " meter value=(counts[1]) min="0" max=(max) aria-hidden="true" {} }
+                                    } @else { "0" }
+                                }
+                            }
+                        }
+                    }
+                }
+                tfoot { tr { th scope="row" { (t.registry_total) } @for n in ov.totals { td { (n) } } } }
+            }
+        }
+        @if !ov.recent.is_empty() {
+            h2 { (t.registry_recent) }
+            ul.threads { @for r in &ov.recent { li { (record_link(r)) p.meta { (record_meta(ctx, r)) } } } }
+        }
+    })
+}
+
+fn facet_select(ctx: &Ctx, b: &Browse, filters: &Filters, name: &'static str, label: &str) -> Markup {
+    let t = ctx.t();
+    let facet = b.facets.iter().find(|f| f.name == name);
+    let current = filters.get(name);
+    let mut options = vec![(String::new(), t.registry_any.to_string())];
+    if let Some(f) = facet {
+        options.extend(f.counts.iter().map(|(code, label, n)| (code.clone(), format!("{label} ({n})"))));
+    }
+    if !current.is_empty() && !options.iter().any(|(c, _)| c == current) {
+        options.push((current.to_string(), current.to_string()));
+    }
+    select(name, label, &options, current, &FieldErrors::new())
+}
+
+fn facet_label(ctx: &Ctx, name: &str) -> &'static str {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    match name {
+        "state" => t.registry_state,
+        "sector" => if h { "क्षेत्र" } else { "Sector" },
+        "stage" => if h { "चरण" } else { "Stage" },
+        "see_issue" => if h { "SEE मुद्दा" } else { "SEE issue" },
+        "br_activity" => if h { "BR गतिविधि" } else { "BR activity" },
+        "scheme" => if h { "योजना" } else { "Scheme" },
+        _ => "",
+    }
+}
+
+pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Markup {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    let kind = b.kind;
+    let query = filters.query_with("", "");
+    let suffix = if query.is_empty() { String::new() } else { format!("?{query}") };
+    layout(ctx, kind.label(h), html! {
+        (crumbs(ctx, None))
+        h1 { (kind.label(h)) " (" (b.total) ")" }
+        div.registry-browse {
+            form.filters #filters method="get" action={ "/registry/" (kind.plural()) } aria-label=(t.registry_filter) {
+                @for (name, _) in kind.facets() { (facet_select(ctx, b, filters, name, facet_label(ctx, name))) }
+                (input(Field::new("district", t.registry_district, &filters.district), &FieldErrors::new()))
+                @if matches!(kind, Kind::Initiative | Kind::Practice) {
+                    (select("year", t.registry_year, &std::iter::once((String::new(), t.registry_any.to_string())).chain(b.years.iter().map(|(y, n)| (y.to_string(), format!("{y} ({n})")))).collect::<Vec<_>>(), &filters.year, &FieldErrors::new()))
+                }
+                button type="submit" { (t.registry_filter) }
+                " " a href={ "/registry/" (kind.plural()) } { (t.registry_clear) }
+            }
+            div.results {
+                p.meta {
+                    a.to-filters href="#filters" { (t.registry_filter) " ↓" } " "
+                    (t.registry_export) ": "
+                    a href={ "/registry/" (kind.plural()) ".csv" (suffix) } { "CSV" } " · "
+                    a href={ "/registry/" (kind.plural()) ".json" (suffix) } { "JSON" }
+                    @if focal_point { " · " a href={ "/registry/" (kind.plural()) "/new" } { (t.registry_new) } }
+                }
+                @if b.records.is_empty() { p { (t.registry_none) } }
+                ul.threads {
+                    @for r in &b.records {
+                        li {
+                            (record_link(r))
+                            p.meta {
+                                (record_meta(ctx, r))
+                                @if crate::services::registry::is_overdue(r, b.now) { " · " span.flag { "⚠" } }
+                            }
+                        }
+                    }
+                }
+                @if b.pages > 1 {
+                    nav.pager aria-label=(if h { "पृष्ठ" } else { "Pages" }) {
+                        @if b.page > 1 { a rel="prev" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page - 1)) } { "← " (b.page - 1) } }
+                        span { (b.page) " / " (b.pages) }
+                        @if b.page < b.pages { a rel="next" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page + 1)) } { (b.page + 1) " →" } }
+                    }
+                }
+                @for f in &b.facets {
+                    @if !f.counts.is_empty() && filters.get(f.name).is_empty() {
+                        details.facet {
+                            summary { (facet_label(ctx, f.name)) }
+                            ul { @for (code, label, n) in &f.counts { li { a href={ "/registry/" (kind.plural()) "?" (filters.query_with(f.name, code)) } { (label) } " (" (n) ")" } } }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}

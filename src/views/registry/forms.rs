@@ -1,0 +1,141 @@
+//! The focal point's forms: a record's fields, and the CSV import with its report.
+
+use maud::{html, Markup};
+
+use super::{crumbs, fill, hindi, status};
+use crate::error::FieldErrors;
+use crate::models::vocabulary::Term;
+use crate::services::registry::import::Report;
+use crate::services::registry::{EditView, Input, Kind, Spec, Values, Vocabs};
+use crate::views::{csrf_field, error_summary, input, layout, notice, select, textarea, Ctx, Field};
+
+fn term_options(vocabs: &Vocabs, vocab: &str, current: &str, h: bool, allowed: Option<&[String]>) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), "—".to_string())];
+    for term in vocabs.of(vocab) {
+        let offered = (!term.retired || term.code == current) && allowed.is_none_or(|a| vocab != "state" || a.contains(&term.code));
+        if offered {
+            let label = if term.grp.is_empty() { term.label_in(h).to_string() } else { format!("{} — {}", term.grp, term.label_in(h)) };
+            out.push((term.code.clone(), label));
+        }
+    }
+    out
+}
+
+fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs: &Vocabs, allowed: Option<&[String]>, comment: Option<&String>) -> Markup {
+    let h = hindi(ctx);
+    let label = if spec.required { format!("{} *", spec.label_in(h)) } else { spec.label_in(h).to_string() };
+    let hint = (!spec.hint.is_empty()).then_some(spec.hint);
+    html! {
+        @if let Some(c) = comment { p.reviewer-comment id={ (spec.name) "-comment" } { strong { (ctx.t().registry_comment) ": " } (c) } }
+        @match spec.input {
+            Input::Long | Input::Indicators => { (textarea(spec.name, &label, value, hint, if spec.input == Input::Long { 4 } else { 3 }, errors)) }
+            Input::Choice(options) => {
+                (select(spec.name, &label, &std::iter::once((String::new(), "—".to_string())).chain(options.iter().map(|o| (o.to_string(), o.to_string()))).collect::<Vec<_>>(), value, errors))
+            }
+            Input::Term(v) => { (select(spec.name, &label, &term_options(vocabs, v, value, h, allowed), value, errors)) }
+            Input::Terms(v) => {
+                @let chosen = crate::services::registry::multi_values(value);
+                fieldset.field.checks.has-error[errors.contains_key(spec.name)] id=(spec.name) {
+                    legend { (label) }
+                    @if let Some(e) = errors.get(spec.name) { p.error { (e) } }
+                    @let offered: Vec<&Term> = vocabs.of(v).filter(|t| !t.retired || chosen.contains(&t.code.as_str())).collect();
+                    @for (i, term) in offered.iter().enumerate() {
+                        @if !term.grp.is_empty() && (i == 0 || offered[i - 1].grp != term.grp) { p.group { (term.grp) } }
+                        label.check { input type="checkbox" name=(spec.name) value=(term.code) checked[chosen.contains(&term.code.as_str())]; " " (term.label_in(h)) }
+                    }
+                }
+            }
+            Input::Count | Input::Year | Input::Number(_) => {
+                (input(Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors))
+            }
+            Input::Url => { (input(Field { name: spec.name, label: &label, value, kind: "url", autocomplete: "url", hint, required: spec.required }, errors)) }
+            _ => { (input(Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors)) }
+        }
+    }
+}
+
+/// The focal point's form for a new or existing record.
+pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_input: &str, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    let (action, title) = match &e.record {
+        Some(r) => (format!("/registry/{}/{}/edit", kind.plural(), r.slug), format!("{}: {}", t.registry_edit, r.title)),
+        None => (format!("/registry/{}/new", kind.plural()), format!("{}: {}", t.registry_new, kind.singular(h))),
+    };
+    layout(ctx, &title, html! {
+        (crumbs(ctx, Some(kind)))
+        h1 { (title) }
+        @if let Some((n, s)) = &e.status { p.note { (fill(t.registry_open_version, &[&n.to_string(), status(ctx, s)])) } }
+        @if let Some((at, note)) = e.record.as_ref().and_then(|r| r.withdrawn_at.map(|at| (at, &r.withdrawn_note))) {
+            p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (note) }
+        }
+        @if !e.comments.is_empty() {
+            div.note role="note" {
+                h2 { (t.registry_reviewer_said) }
+                @if let Some(c) = e.comments.get("") { p { (c) } }
+                ul { @for (field, c) in e.comments.iter().filter(|(k, _)| !k.is_empty()) { li { a href={ "#" (field) } { (kind.spec(field).map(|s| s.label_in(h)).unwrap_or(field)) } ": " (c) } } }
+            }
+        }
+        (error_summary(ctx, errors))
+        form method="post" action=(action) novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="version" value=(e.seen.version);
+            input type="hidden" name="lock" value=(e.seen.lock);
+            @if e.record.is_none() {
+                (input(Field::new("slug", if h { "वेब नाम (वैकल्पिक)" } else { "Web name (optional)" }, slug_input).hint(if h { "खाली छोड़ें तो नाम से बनेगा।" } else { "Leave empty to make one from the name." }), errors))
+            }
+            @for spec in kind.fields() {
+                (form_field(ctx, spec, values.get(spec.name).map(String::as_str).unwrap_or(""), errors, &e.vocabs, e.states.as_deref(), e.comments.get(spec.name)))
+            }
+            div.actions {
+                button type="submit" name="action" value="draft" { (t.registry_save_draft) }
+                " "
+                button.primary type="submit" name="action" value="submit" { (t.registry_submit) }
+            }
+        }
+    })
+}
+pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    let kinds: Vec<(String, String)> = Kind::ALL.iter().map(|k| (k.code().to_string(), k.label(h).to_string())).collect();
+    layout(ctx, t.registry_import, html! {
+        (crumbs(ctx, None))
+        h1 { (t.registry_import) }
+        p { (t.registry_import_intro) }
+        p.meta { (t.registry_template) ": " @for k in Kind::ALL { a href={ "/registry/" (k.plural()) ".csv?template=1" } { (k.label(h)) } " " } }
+        @if let Some(r) = report {
+            @if !r.problems.is_empty() {
+                div.error-summary role="alert" {
+                    h2 { (t.registry_problems) " (" (r.problem_count()) ")" }
+                    div.table-wrap {
+                        table {
+                            thead { tr { th { (t.registry_line) } th { (t.registry_column) } th { (t.registry_field) } th { "" } } }
+                            tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (p.message) } } } }
+                        }
+                    }
+                    @if r.more_problems > 0 { p { (fill(t.registry_more_problems, &[&r.more_problems.to_string()])) } }
+                }
+            } @else {
+                (notice(if r.applied { t.registry_imported } else { t.registry_clean }))
+                p { (fill(t.registry_would, &[&r.created.len().to_string(), &r.updated.len().to_string(), &r.unchanged.len().to_string()])) }
+                @if r.applied { ul { @for s in &r.created { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } @for s in &r.updated { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } } }
+            }
+        }
+        (error_summary(ctx, errors))
+        form method="post" action="/registry/import" enctype="multipart/form-data" {
+            (csrf_field(ctx))
+            (select("kind", t.registry_kind, &kinds, kind.code(), errors))
+            div.field.has-error[errors.contains_key("file")] {
+                label for="file" { (t.registry_file) }
+                @if let Some(e) = errors.get("file") { p.error { (e) } }
+                input #file type="file" name="file" accept=".csv,text/csv";
+            }
+            div.actions {
+                button type="submit" name="mode" value="check" { (t.registry_check) }
+                " "
+                button.primary type="submit" name="mode" value="import" { (t.registry_do_import) }
+            }
+        }
+    })
+}

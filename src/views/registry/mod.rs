@@ -1,0 +1,78 @@
+//! The national registry: overview with the state table, filtered lists, record pages, the
+//! focal point's form and import, the reviewer's field-by-field diff, and vocabularies.
+//!
+//! - `browse`: the overview and the filtered lists
+//! - `record`: a record's page, and values as readers see them
+//! - `forms`: the focal point's edit form and CSV import
+//! - `review`: the reviewer's diff and the work lists
+//! - `vocabularies`: the administrator's vocabulary pages
+//!
+//! The helpers below are shared by those files.
+
+use maud::{html, Markup};
+
+use super::{Ctx, Lang};
+use crate::models::registry::Record;
+use crate::services::registry::Kind;
+
+mod browse;
+mod forms;
+mod record;
+mod review;
+mod vocabularies;
+
+pub use browse::{list, overview};
+pub use forms::{edit_form, import};
+pub use record::{gone, record, show_value};
+pub use review::{review, work};
+pub use vocabularies::{vocabularies, vocabulary};
+
+fn hindi(ctx: &Ctx) -> bool {
+    ctx.lang == Lang::Hi
+}
+
+fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = template.to_string();
+    for a in args {
+        out = out.replacen("%s", a, 1);
+    }
+    out
+}
+
+/// A version's status in the reader's language.
+fn status(ctx: &Ctx, s: &str) -> &'static str {
+    let t = ctx.t();
+    match s {
+        "draft" => t.registry_status_draft,
+        "submitted" => t.registry_status_submitted,
+        "returned" => t.registry_status_returned,
+        "published" => t.registry_status_published,
+        "superseded" => t.registry_status_superseded,
+        _ => t.registry_status_withdrawn,
+    }
+}
+
+pub fn record_link(r: &Record) -> Markup {
+    let plural = Kind::from_code(&r.kind).map(|k| k.plural()).unwrap_or("initiatives");
+    html! { a href={ "/registry/" (plural) "/" (r.slug) } { (r.title) } }
+}
+
+fn record_meta(ctx: &Ctx, r: &Record) -> Markup {
+    let kind = Kind::from_code(&r.kind);
+    html! {
+        @if let Some(k) = kind { (k.singular(hindi(ctx))) " · " }
+        @if !r.district.is_empty() { (r.district) ", " }
+        (r.state)
+        @if let Some(s) = r.start_year { " · " (s) "–" @if let Some(e) = r.end_year { (e) } }
+    }
+}
+
+fn crumbs(ctx: &Ctx, kind: Option<Kind>) -> Markup {
+    let t = ctx.t();
+    html! {
+        p.crumbs {
+            a href="/registry" { (t.nav_registry) }
+            @if let Some(k) = kind { " · " a href={ "/registry/" (k.plural()) } { (k.label(hindi(ctx))) } }
+        }
+    }
+}

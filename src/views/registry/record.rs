@@ -1,0 +1,174 @@
+//! A record's page, and stored values as a reader sees them.
+
+use maud::{html, Markup};
+
+use super::{crumbs, fill, hindi, record_link, record_meta, status};
+use crate::error::FieldErrors;
+use crate::models::registry::Record;
+use crate::services::registry::{Input, Kind, RecordView, Spec, Values, Vocabs};
+use crate::views::{csrf_field, error_summary, format_time, input, layout, notice, Ctx, Field};
+
+/// A stored value as a reader sees it: terms by label, records and pages as links.
+pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Vocabs) -> Markup {
+    let h = hindi(ctx);
+    let items = crate::services::registry::multi_values(value);
+    html! {
+        @match spec.input {
+            Input::Term(v) if kind.facets().iter().any(|(n, _)| *n == v) => {
+                a href={ "/registry/" (kind.plural()) "?" (v) "=" (crate::views::urlencode(value)) } { (vocabs.label(v, value, h)) }
+            }
+            Input::Term(v) => { (vocabs.label(v, value, h)) }
+            Input::Terms(v) => {
+                ul.inline-list {
+                    @for code in &items {
+                        li {
+                            @if kind.facets().iter().any(|(n, _)| *n == v) {
+                                a href={ "/registry/" (kind.plural()) "?" (v) "=" (crate::views::urlencode(code)) } { (vocabs.label(v, code, h)) }
+                            } @else { (vocabs.label(v, code, h)) }
+                        }
+                    }
+                }
+            }
+            Input::Ref(k) => { a href={ "/registry/" (k.plural()) "/" (value) } { (value) } }
+            Input::Pages => { ul.inline-list { @for s in &items { li { a href={ "/kb/" (s) } { (s) } } } } }
+            Input::Threads => { ul.inline-list { @for s in &items { li { "#" (s) } } } }
+            Input::Url => { a href=(value) rel="nofollow ugc noopener" { (value) } }
+            Input::Indicators => {
+                table.indicators {
+                    thead { tr { th { (if h { "संकेतक" } else { "Indicator" }) } th { (if h { "आधार" } else { "Baseline" }) } th { (if h { "नवीनतम" } else { "Latest" }) } th { (if h { "इकाई" } else { "Unit" }) } } }
+                    tbody {
+                        @for line in value.lines() {
+                            @let p: Vec<&str> = line.split('|').map(str::trim).collect();
+                            tr { @for i in 0..4 { td { (p.get(i).copied().unwrap_or("")) } } }
+                        }
+                    }
+                }
+            }
+            Input::Long => { div.long { (value) } }
+            _ => { (value) }
+        }
+    }
+}
+
+/// The record's fields; the name is the heading, pages and threads have their own sections,
+/// and records named by web name show their titles.
+fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &[Record]) -> Markup {
+    let h = hindi(ctx);
+    html! {
+        dl.record {
+            @for spec in kind.fields().iter().filter(|s| !matches!(s.name, "title" | "name") && !matches!(s.input, Input::Pages | Input::Threads)) {
+                @if let Some(v) = values.get(spec.name) {
+                    dt { (spec.label_in(h)) }
+                    dd {
+                        @match (spec.input, refs.iter().find(|r| Some(r.kind.as_str()) == ref_kind(spec) && &r.slug == v)) {
+                            (Input::Ref(_), Some(r)) => { (record_link(r)) }
+                            _ => { (show_value(ctx, kind, spec, v, vocabs)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn ref_kind(spec: &Spec) -> Option<&'static str> {
+    match spec.input {
+        Input::Ref(k) => Some(k.code()),
+        _ => None,
+    }
+}
+
+pub fn gone(ctx: &Ctx, kind: Kind, title: &str, note: &str) -> Markup {
+    let t = ctx.t();
+    layout(ctx, title, html! {
+        (crumbs(ctx, Some(kind)))
+        h1 { (title) }
+        p { (t.registry_withdrawn_public) }
+        @if !note.is_empty() { p.note { (note) } }
+    })
+}
+
+pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    let r = &v.record;
+    let kind = v.kind;
+    let shown = v.values.as_ref().or(v.open_values.as_ref());
+    layout(ctx, &r.title, html! {
+        (crumbs(ctx, Some(kind)))
+        @if let Some(f) = flash { (notice(f)) }
+        article.registry-record {
+            h1 { (r.title) }
+            p.meta { (record_meta(ctx, r)) }
+            @if let (Some(at), true) = (r.verified_at, r.is_published()) {
+                p.verified {
+                    @match &v.verified_by {
+                        Some(name) => { (fill(t.registry_verified, &[name, &at.format("%Y-%m-%d").to_string()])) }
+                        None => { (fill(t.registry_verified_seed, &[&at.format("%Y-%m-%d").to_string()])) }
+                    }
+                }
+            }
+            @if v.overdue { p.note role="status" { (t.registry_overdue) } }
+            @if let Some(at) = r.withdrawn_at {
+                p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (r.withdrawn_note) }
+            } @else if !r.is_published() { p.note { (t.registry_unpublished) } }
+            @if let Some(open) = &v.open {
+                p.note {
+                    (fill(t.registry_open_version, &[&open.number.to_string(), status(ctx, &open.status)]))
+                    " "
+                    @if v.may_review && open.status == "submitted" {
+                        a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (open.number) } { (t.registry_review) }
+                    } @else {
+                        a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (open.number) } { (t.registry_published_value) " ↔ " (t.registry_submitted_value) }
+                    }
+                }
+            }
+            @if v.may_edit { p { a.button href={ "/registry/" (kind.plural()) "/" (r.slug) "/edit" } { (t.registry_edit) } } }
+            @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs)) }
+            @if !v.related.is_empty() {
+                section aria-labelledby="related-h" {
+                    h2 #related-h { (t.registry_related) }
+                    ul { @for o in &v.related { li { (record_link(o)) " " span.meta { (record_meta(ctx, o)) } } } }
+                }
+            }
+            @if !v.pages.is_empty() {
+                section aria-labelledby="pages-h" {
+                    h2 #pages-h { (t.registry_pages) }
+                    ul { @for (slug, title, lang) in &v.pages { li { a href={ "/kb/" (slug) } lang=(lang) { (title) } } } }
+                }
+            }
+            @if !v.threads.is_empty() {
+                section aria-labelledby="threads-h" {
+                    h2 #threads-h { (t.registry_threads) }
+                    ul { @for (url, title) in &v.threads { li { a href=(url) { (title) } } } }
+                }
+            }
+            @if !v.history.is_empty() {
+                section aria-labelledby="history-h" {
+                    h2 #history-h { (t.registry_history) }
+                    ul {
+                        @for (ver, author) in &v.history {
+                            li {
+                                a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (ver.number) } { "#" (ver.number) }
+                                " · " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at))
+                                @if let Some(a) = author { " · " (a) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if v.may_review && r.is_published() {
+            section aria-labelledby="withdraw-h" {
+                h2 #withdraw-h { (t.registry_withdraw) }
+                (error_summary(ctx, errors))
+                form method="post" action={ "/registry/" (kind.plural()) "/" (r.slug) "/withdraw" } {
+                    (csrf_field(ctx))
+                    (input(Field::new("note", t.registry_withdraw_note, "").required(), errors))
+                    button.secondary type="submit" { (t.registry_withdraw) }
+                }
+            }
+        }
+        p.meta { (if h { "संदर्भ" } else { "Cite" }) ": " code { "/registry/" (kind.plural()) "/" (r.slug) } }
+    })
+}

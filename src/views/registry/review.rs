@@ -1,0 +1,100 @@
+//! The reviewer's field-by-field diff, and the reviewer's and focal points' work lists.
+
+use maud::{html, Markup};
+
+use super::record::show_value;
+use super::{crumbs, hindi, record_link, record_meta, status};
+use crate::error::FieldErrors;
+use crate::models::registry::Record;
+use crate::services::registry::{Kind, ReviewView, WorkList};
+use crate::views::{csrf_field, error_summary, format_time, layout, textarea, Ctx};
+
+pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    let kind = v.kind;
+    let r = &v.record;
+    let ver = &v.version;
+    let reviewable = v.may_decide;
+    let comments: std::collections::BTreeMap<String, String> = serde_json::from_str(&ver.comments).unwrap_or_default();
+    layout(ctx, &format!("{}: {}", t.registry_review, r.title), html! {
+        (crumbs(ctx, Some(kind)))
+        h1 { (t.registry_review) ": " a href={ "/registry/" (kind.plural()) "/" (r.slug) } { (r.title) } }
+        p.meta {
+            "#" (ver.number) " · " (status(ctx, &ver.status)) " · " (ver.state)
+            @if let Some(a) = &v.author { " · " (a) }
+            @if let Some(at) = ver.submitted_at { " · " (format_time(&at)) }
+        }
+        p.hint { (t.registry_changed_only) }
+        (error_summary(ctx, errors))
+        form method="post" action={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (ver.number) } {
+            (csrf_field(ctx))
+            input type="hidden" name="lock" value=(ver.lock_version);
+            div.table-wrap {
+                table.diff {
+                    thead { tr { th scope="col" { (t.registry_field) } th scope="col" { (t.registry_published_value) } th scope="col" { (t.registry_submitted_value) } @if reviewable { th scope="col" { (t.registry_comment) } } } }
+                    tbody {
+                        @for d in &v.diff {
+                            @if d.changed || !d.new.is_empty() {
+                                tr.changed[d.changed] {
+                                    th scope="row" { (d.spec.label_in(h)) @if d.changed { " " span.flag aria-label="changed" { "●" } } }
+                                    td.old { @if !d.old.is_empty() { (show_value(ctx, kind, d.spec, &d.old, &v.vocabs)) } }
+                                    td.new { @if !d.new.is_empty() { (show_value(ctx, kind, d.spec, &d.new, &v.vocabs)) } }
+                                    @if reviewable {
+                                        td { textarea name={ "comment_" (d.spec.name) } rows="2" aria-label={ (t.registry_comment) ": " (d.spec.label_in(h)) } {} }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !comments.is_empty() {
+                h2 { (t.registry_reviewer_said) }
+                ul { @for (k, c) in &comments { li { @if !k.is_empty() { (kind.spec(k).map(|s| s.label_in(h)).unwrap_or(k)) ": " } (c) } } }
+            }
+            @if reviewable {
+                (textarea("comment", t.registry_general_comment, "", None, 3, errors))
+                div.actions {
+                    button.primary type="submit" name="decision" value="approve" { (t.registry_approve) }
+                    " "
+                    button type="submit" name="decision" value="return" { (t.registry_return) }
+                }
+            }
+        }
+    })
+}
+
+pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
+    let t = ctx.t();
+    let h = hindi(ctx);
+    let row = |ver: &crate::models::registry::Version, r: &Record, review: bool| {
+        let plural = Kind::from_code(&r.kind).map(|k| k.plural()).unwrap_or("initiatives");
+        html! {
+            li {
+                @if review { a href={ "/registry/" (plural) "/" (r.slug) "/review/" (ver.number) } { (r.title) } }
+                @else { a href={ "/registry/" (plural) "/" (r.slug) "/edit" } { (r.title) } }
+                p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at)) }
+            }
+        }
+    };
+    layout(ctx, t.registry_work, html! {
+        (crumbs(ctx, None))
+        h1 { (t.registry_work) }
+        p {
+            @for k in Kind::ALL { a href={ "/registry/" (k.plural()) "/new" } { (t.registry_new) ": " (k.singular(h)) } " · " }
+            a href="/registry/import" { (t.registry_import) }
+        }
+        @if w.is_reviewer {
+            h2 { (t.registry_waiting) " (" (w.waiting.len()) ")" }
+            @if w.waiting.is_empty() { p { (t.registry_none) } }
+            ul.threads { @for (ver, r) in &w.waiting { (row(ver, r, true)) } }
+        } @else {
+            h2 { (t.registry_mine) " (" (w.mine.len()) ")" }
+            @if w.mine.is_empty() { p { (t.registry_none) } }
+            ul.threads { @for (ver, r) in &w.mine { (row(ver, r, ver.status == "submitted")) } }
+        }
+        h2 { (t.registry_overdue_list) " (" (w.overdue.len()) ")" }
+        ul.threads { @for r in &w.overdue { li { (record_link(r)) p.meta { (record_meta(ctx, r)) } } } }
+    })
+}
