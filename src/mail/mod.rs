@@ -185,13 +185,6 @@ impl Mailer {
     }
 }
 
-/// Queues a message whose bodies are already written. Temporary: only the registry's notices
-/// still come this way, until they become typed rows.
-pub fn enqueue(conn: &mut DbConn, base_url: &str, recipient: &str, subject: &str, body_text: &str, body_html: &str) -> diesel::QueryResult<i64> {
-    let message_id = crate::tokens::address::new_message_id(&crate::tokens::address::web_host(base_url));
-    mail_outbox::enqueue_raw(conn, &message_id, recipient, subject, body_text, body_html)
-}
-
 /// Backoff after the n-th failed attempt: `base` seconds doubling, capped at one hour.
 fn backoff(base: i64, attempts: i32) -> chrono::Duration {
     let secs = base.saturating_mul(1i64 << attempts.clamp(0, 7));

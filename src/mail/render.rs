@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::markdown;
 use crate::mail::Identity;
 use crate::models::mail_outbox::{OutboxKind, OutboxMail};
-use crate::models::{community, digest, membership, post, user};
+use crate::models::{community, digest, membership, post, registry, user};
 use crate::tokens::address::{self, Token};
 use crate::tokens::MailPurpose;
 use crate::views::mail as bodies;
@@ -169,7 +169,19 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             // To the address the mail was queued for: the one the account had at the time.
             Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
         }
-        OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => Err(AppError::Internal(format!("{} mail is not rendered yet", kind.as_str()))),
+        OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => {
+            let (Some(record_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
+            let (Ok(u), Ok(rec)) = (user::find(conn, user_id), registry::find(conn, record_id)) else { return Ok(None) };
+            let url = format!("{}{}", id.base_url, crate::views::registry::record_path(&rec.kind, &rec.slug));
+            let body = if kind == OutboxKind::RegistryDecision {
+                let Some(d) = row.payload().registry else { return Ok(None) };
+                bodies::registry_decision(&u.language, &u.name, &d.title, d.published, &d.note, &url)
+            } else {
+                let since = rec.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                bodies::registry_reminder(&u.language, &u.name, &rec.title, &since, &url)
+            };
+            Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
+        }
     }
 }
 

@@ -36,7 +36,8 @@ pub enum OutboxKind {
     /// A message by mail held until the member confirms it (ref_id: the community; payload:
     /// the link's secret).
     ConfirmHeld,
-    /// A registry reviewer's decision, to the version's focal point (ref_id: the record).
+    /// A registry reviewer's decision, to the version's focal point (ref_id: the record;
+    /// payload: the decision).
     RegistryDecision,
     /// A registry record not verified for a year, to a focal point (ref_id: the record).
     RegistryReminder,
@@ -91,11 +92,30 @@ pub struct Payload {
     /// The secret of a mailed one-time link (verify, reset, confirm a held message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// A registry reviewer's decision, as it was when made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistryDecision>,
+}
+
+/// What a reviewer decided on a registry version; the words around it are the recipient's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RegistryDecision {
+    /// The title of the version decided on (the record may show another until it is published).
+    pub title: String,
+    /// Published, or returned with comments.
+    pub published: bool,
+    /// The reviewer's general comment.
+    #[serde(default)]
+    pub note: String,
 }
 
 impl Payload {
     pub fn secret(secret: String) -> Payload {
-        Payload { secret: Some(secret) }
+        Payload { secret: Some(secret), ..Payload::default() }
+    }
+
+    pub fn registry(decision: RegistryDecision) -> Payload {
+        Payload { registry: Some(decision), ..Payload::default() }
     }
 }
 
@@ -182,14 +202,6 @@ pub fn enqueue(conn: &mut DbConn, m: &Outgoing) -> QueryResult<i64> {
         user_id: m.user_id,
         payload,
     };
-    diesel::insert_into(mail_outbox::table).values(&new).returning(mail_outbox::id).get_result(conn)
-}
-
-/// Queues a mail whose bodies are already written (kind raw). Temporary: only the registry's
-/// notices still come this way, until they become typed rows.
-pub fn enqueue_raw(conn: &mut DbConn, message_id: &str, recipient: &str, subject: &str, body_text: &str, body_html: &str) -> QueryResult<i64> {
-    let now = crate::models::now();
-    let new = NewOutboxMail { message_id, recipient, subject, body_text, body_html, next_attempt_at: now, created_at: now, kind: OutboxKind::Raw.as_str(), ref_id: None, user_id: None, payload: None };
     diesel::insert_into(mail_outbox::table).values(&new).returning(mail_outbox::id).get_result(conn)
 }
 
@@ -307,4 +319,28 @@ pub fn sent_to(conn: &mut DbConn, message_id: &str, recipient: &str) -> QueryRes
             .filter(mail_outbox::status.ne(QUEUED).or(mail_outbox::attempts.gt(0))),
     ))
     .get_result(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_stored_as_their_names_and_read_back() {
+        for k in OutboxKind::ALL {
+            assert_eq!(k.as_str().parse::<OutboxKind>(), Ok(k));
+        }
+        let names: std::collections::BTreeSet<&str> = OutboxKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), OutboxKind::ALL.len(), "each kind has its own name");
+        assert!("summary".parse::<OutboxKind>().is_err());
+    }
+
+    #[test]
+    fn a_payload_holds_only_what_it_is_given() {
+        assert_eq!(serde_json::to_string(&Payload::secret("abc".into())).unwrap(), r#"{"secret":"abc"}"#);
+        let decided = Payload::registry(RegistryDecision { title: "Samalkha foundry".into(), published: false, note: "Add the year.".into() });
+        let back: Payload = serde_json::from_str(&serde_json::to_string(&decided).unwrap()).unwrap();
+        assert_eq!(back, decided);
+        assert!(back.secret.is_none());
+    }
 }

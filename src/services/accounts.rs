@@ -4,10 +4,10 @@ use chrono::Duration;
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors};
-use crate::models::mail_outbox::{self, OutboxKind, Outgoing, Payload};
+use crate::models::mail_outbox::{OutboxKind, Payload};
 use crate::models::{self, audit, role, security_event, session, token, user};
-use crate::services::passwords;
-use crate::tokens::{self, address};
+use crate::services::{deliver, passwords};
+use crate::tokens;
 use crate::vocab;
 
 const VERIFY_TTL_HOURS: i64 = 48;
@@ -96,18 +96,9 @@ fn issue_token(conn: &mut DbConn, user_id: i64, purpose: &str, ttl_hours: i64) -
     Ok(secret)
 }
 
-/// Queues an account mail to `u` in the caller's transaction. It is rendered when sent, in the
-/// member's language then; a link's one-time secret waits in the row's payload until then.
-/// Its Message-ID names the portal's web host.
-pub(crate) fn queue_account_mail(conn: &mut DbConn, base_url: &str, u: &user::User, kind: OutboxKind, ref_id: Option<i64>, secret: Option<String>) -> diesel::QueryResult<()> {
-    let message_id = address::new_message_id(&address::web_host(base_url));
-    mail_outbox::enqueue(conn, &Outgoing { message_id: &message_id, recipient: &u.email, kind, ref_id, user_id: Some(u.id), payload: secret.map(Payload::secret) })?;
-    Ok(())
-}
-
 fn send_verification(conn: &mut DbConn, base_url: &str, u: &user::User) -> diesel::QueryResult<()> {
     let secret = issue_token(conn, u.id, token::VERIFY_EMAIL, VERIFY_TTL_HOURS)?;
-    queue_account_mail(conn, base_url, u, OutboxKind::VerifyEmail, None, Some(secret))
+    deliver::one_off(conn, base_url, u, OutboxKind::VerifyEmail, None, Some(Payload::secret(secret)))
 }
 
 /// A sign-up that passed every check that needs no database, waiting for its password hash.
@@ -148,7 +139,7 @@ pub fn check_registration(reg: &Registration) -> Result<CheckedRegistration, App
 pub fn register_checked(conn: &mut DbConn, base_url: &str, reg: &CheckedRegistration, hash: &str) -> Result<(), AppError> {
     let result = write_tx(conn, |c| {
         if let Some(owner) = user::find_by_email(c, &reg.email)? {
-            queue_account_mail(c, base_url, &owner, OutboxKind::AlreadyRegistered, None, None)?;
+            deliver::one_off(c, base_url, &owner, OutboxKind::AlreadyRegistered, None, None)?;
             return Ok(());
         }
         let profile = &reg.profile;
@@ -398,7 +389,7 @@ pub fn request_password_reset(conn: &mut DbConn, base_url: &str, email: &str) ->
     write_tx(conn, |c| {
         if let Some(u) = user::find_by_email(c, &email)? {
             let secret = issue_token(c, u.id, token::RESET_PASSWORD, RESET_TTL_HOURS)?;
-            queue_account_mail(c, base_url, &u, OutboxKind::ResetPassword, None, Some(secret))?;
+            deliver::one_off(c, base_url, &u, OutboxKind::ResetPassword, None, Some(Payload::secret(secret)))?;
         }
         Ok(())
     })
@@ -465,7 +456,7 @@ pub fn change_password_hashed(
         session::delete_others(c, user_id, keep_session)?;
         security_event(c, security_event::PASSWORD_CHANGED, Some(user_id), address, "")?;
         let u = user::find(c, user_id)?;
-        queue_account_mail(c, base_url, &u, OutboxKind::PasswordChanged, None, None)?;
+        deliver::one_off(c, base_url, &u, OutboxKind::PasswordChanged, None, None)?;
         Ok(())
     })
 }

@@ -3,7 +3,7 @@
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
+use crate::models::mail_outbox::{self, OutboxKind, Outgoing, Payload};
 use crate::models::{membership, post, user};
 use crate::tokens::address;
 
@@ -21,6 +21,16 @@ pub fn post_approved(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<
         }
     }
     Ok(queued)
+}
+
+/// Queues one mail to `u` in the caller's transaction: an account mail, a held-mail
+/// confirmation, a registry notice. It is rendered when sent, in the member's language then;
+/// what the rows it names cannot tell (a link's one-time secret, a decision) waits in the
+/// payload until then. Its Message-ID names the portal's web host.
+pub fn one_off(conn: &mut DbConn, base_url: &str, u: &user::User, kind: OutboxKind, ref_id: Option<i64>, payload: Option<Payload>) -> diesel::QueryResult<()> {
+    let message_id = address::new_message_id(&address::web_host(base_url));
+    mail_outbox::enqueue(conn, &Outgoing { message_id: &message_id, recipient: &u.email, kind, ref_id, user_id: Some(u.id), payload })?;
+    Ok(())
 }
 
 /// Tells the author what a moderator decided (sent back, rejected, edited, removed).

@@ -10,11 +10,11 @@ use diesel::OptionalExtension;
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
 use crate::tokens::address::Token;
-use crate::models::mail_outbox::OutboxKind;
+use crate::models::mail_outbox::{OutboxKind, Payload};
 use crate::models::{self, audit, community, held_mail, post, role, token, user};
 use crate::services::accounts::{self, Principal};
 use crate::tokens::{self, MailPurpose};
-use crate::services::{communities, posting};
+use crate::services::{communities, deliver, posting};
 
 /// How long a confirmation link works.
 pub const CONFIRM_TTL_HOURS: i64 = 48;
@@ -81,7 +81,7 @@ pub fn hold(conn: &mut DbConn, base_url: &str, u: &user::User, held: &Held) -> R
             c,
             &held_mail::NewHeldMail { user_id: u.id, token_id, community_id: held.community_id, thread_id: held.thread_id, title: held.title, body: held.body, sender: held.sender, created_at: now },
         )?;
-        accounts::queue_account_mail(c, base_url, u, OutboxKind::ConfirmHeld, Some(held.community_id), Some(secret))?;
+        deliver::one_off(c, base_url, u, OutboxKind::ConfirmHeld, Some(held.community_id), Some(Payload::secret(secret)))?;
         Ok(true)
     })
 }
