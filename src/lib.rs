@@ -70,6 +70,10 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let journal = mail::Journal::open(&config.outbox_dir)?;
     let mail_wake = mail::spawn_sender(pool.clone(), mailer, journal, identity.clone(), config.smtp_workers);
     services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone());
+    let pages = web::page_cache::PageCache::default();
+    // Shared rate-limit buckets are kept as long as the longest window any limit uses.
+    let keep = std::time::Duration::from_secs(config.login_window_secs.max(3600));
+    web::cluster::spawn_watch(pool.clone(), pages.shared_stamp(), keep);
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
         base_url: config.base_url.trim_end_matches('/').into(),
@@ -81,7 +85,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         passwords: Default::default(),
         search,
         search_wake,
-        pages: Default::default(),
+        pages,
     }))
 }
 
