@@ -70,7 +70,13 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     tracing::info!("mail is {}", mailer.describe());
     let journal = mail::Journal::open(&config.outbox_dir)?;
     let mail_wake = mail::spawn_sender(pool.clone(), mailer, journal, identity.clone(), config.smtp_workers);
-    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone());
+    let every = std::time::Duration::from_secs(config.scheduler_secs);
+    let lease = std::time::Duration::from_secs(config.scheduler_lease_secs);
+    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone(), every, lease);
+    let pages = web::page_cache::PageCache::default();
+    // Shared rate-limit buckets are kept as long as the longest window any limit uses.
+    let keep = std::time::Duration::from_secs(config.login_window_secs.max(3600));
+    web::cluster::spawn_watch(pool.clone(), pages.shared_stamp(), keep);
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
         base_url: config.base_url.trim_end_matches('/').into(),
@@ -82,7 +88,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         passwords: Default::default(),
         search,
         search_wake,
-        pages: Default::default(),
+        pages,
     }))
 }
 

@@ -56,9 +56,7 @@ async fn register_form(visit: Visit) -> HttpResponse {
 
 async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Registration>) -> Result<HttpResponse, AppError> {
     let reg = form.0;
-    if let Err(secs) = state.limiter.hit(&format!("register:{}", visit.client_ip), 20, HOUR) {
-        return Err(AppError::RateLimited(secs));
-    }
+    state.limit_shared(&format!("register:{}", visit.client_ip), 20, HOUR).await?;
     let checked = match accounts::check_registration(&reg) {
         Ok(checked) => checked,
         Err(e) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
@@ -66,7 +64,7 @@ async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Regis
     // Every sign-up costs one hash, taken address or not, and the hash holds no connection.
     let hash = state.passwords.hash(reg.password.clone()).await?;
     // At most a few mails an hour to one address, whoever fills in the form; the answer is the same.
-    if state.limiter.hit(&format!("register-email:{}", accounts::normalise_email(&reg.email)), 3, HOUR).is_ok() {
+    if state.hit_shared(&format!("register-email:{}", accounts::normalise_email(&reg.email)), 3, HOUR).await? == Hit::Counted {
         let base = state.config.base_url.clone();
         state.db(move |c| accounts::register_checked(c, &base, &checked, &hash)).await?;
         state.wake_mailer();
@@ -138,8 +136,9 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     // share one. The address first: a request it refuses never makes or counts an account key.
     // The first refusal of a key in its window goes to the security log (Some(account named or
     // None for the address)), later ones do not, so a flood writes no row per request.
-    let refused = match state.limiter.hit_once(&ip_key, max * 4, window) {
-        Hit::Counted => match state.limiter.hit_once(&email_key, max, window) {
+    // Counted across every portal process on the database.
+    let refused = match state.hit_shared(&ip_key, max * 4, window).await? {
+        Hit::Counted => match state.hit_shared(&email_key, max, window).await? {
             Hit::Counted => None,
             Hit::FirstRefused(secs) => Some((secs, Some(Some(f.email.clone())))),
             Hit::Refused(secs) => Some((secs, None)),
@@ -170,8 +169,8 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
         Ok(signed_in) => {
             // A right password is not a guess: it costs neither the account nor the shared
             // address (an office or a training room signs in many people from one address).
-            state.limiter.clear(&email_key);
-            state.limiter.forget_last(&ip_key);
+            state.clear_shared(&email_key).await?;
+            state.forget_last_shared(&ip_key).await?;
             state.wake_mailer();
             let mut res = see_other(&safe_next(&f.next, "/dashboard"));
             res.add_cookie(&make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))
@@ -235,8 +234,8 @@ async fn forgot(state: web::Data<AppState>, visit: Visit, form: CsrfForm<EmailFo
         return Ok(html(400, views::accounts::forgot(&visit.ctx, &typed, &errors, false)));
     }
     // Quietly cap mails per address so the form cannot be used to flood someone's inbox.
-    let allowed = state.limiter.hit(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).is_ok()
-        && state.limiter.hit(&format!("reset:{normal}"), 5, HOUR).is_ok();
+    let allowed = state.hit_shared(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).await? == Hit::Counted
+        && state.hit_shared(&format!("reset:{normal}"), 5, HOUR).await? == Hit::Counted;
     if allowed {
         let base = state.config.base_url.clone();
         let e = email.clone();
@@ -401,10 +400,10 @@ async fn change_password(state: web::Data<AppState>, member: Member, visit: Visi
     // Guessing the current password from a stolen session is limited like signing in.
     let key = format!("password-change:{}", u.id);
     let window = Duration::from_secs(state.config.login_window_secs);
-    state.limiter.hit(&key, state.config.login_attempts, window).map_err(AppError::RateLimited)?;
+    state.limit_shared(&key, state.config.login_attempts, window).await?;
     match change_own_password(&state, &member, &visit.client_ip, f).await {
         Ok(()) => {
-            state.limiter.clear(&key);
+            state.clear_shared(&key).await?;
             state.wake_mailer();
             Ok(see_other("/password/change?saved=1"))
         }

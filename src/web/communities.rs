@@ -118,10 +118,13 @@ fn input_from(form: &FormData) -> PostInput {
 /// Members may post a few times a minute and a few dozen times an hour. Every attempt counts
 /// against the hour, refused ones too, so a flood of forms the checks send back is limited as
 /// well; a member correcting a form a few times in a minute is not stopped for it.
-fn posting_allowed(state: &AppState, user_id: i64) -> Result<(), AppError> {
-    state.limiter.check(&minute_key(user_id), 5, Duration::from_secs(60)).map_err(AppError::RateLimited)?;
-    state.limiter.hit(&format!("post:{user_id}:h"), 40, Duration::from_secs(3600)).map_err(AppError::RateLimited)
+/// Counted across every portal process on the database.
+async fn posting_allowed(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    state.check_shared(&minute_key(user_id), 5, MINUTE).await?;
+    state.limit_shared(&format!("post:{user_id}:h"), 40, Duration::from_secs(3600)).await
 }
+
+const MINUTE: Duration = Duration::from_secs(60);
 
 fn minute_key(user_id: i64) -> String {
     format!("post:{user_id}:m")
@@ -135,7 +138,7 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
         return Err(AppError::Forbidden);
     }
     let uid = member.principal.user.id;
-    posting_allowed(state, uid)?;
+    posting_allowed(state, uid).await?;
     let form = form.read().await?;
     let input = input_from(&form);
     let inp = input.clone();
@@ -147,7 +150,7 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
     let (acc, dir, domain) = (a.clone(), state.config.attachments_dir.clone(), state.config.mail_domain.clone());
     let submitted = state.db(move |c| posting::submit_prepared(c, &domain, &dir, &acc, uid, prepared)).await;
     if submitted.is_ok() {
-        state.limiter.record(&minute_key(uid));
+        state.record_shared(&minute_key(uid), MINUTE).await?;
         state.wake_mailer();
     }
     Ok((input, submitted))

@@ -255,6 +255,8 @@ async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
         return Err(AppError::Forbidden);
     }
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    // Per process: only the operator's relay holds the token, so this guards against a relay
+    // gone wrong, not an attacker spread over processes.
     state.limiter.hit(&format!("inbound:{ip}"), 600, std::time::Duration::from_secs(60)).map_err(AppError::RateLimited)?;
     let recipient = req.headers().get("X-Original-To").and_then(|v| v.to_str().ok()).map(str::to_string);
     let site = ingest::Site { domain: state.config.mail_domain.clone(), base_url: state.base_url.to_string(), bounce_threshold: state.config.bounce_threshold };

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod cluster;
 pub mod communities;
 pub mod knowledge;
 pub mod limits;

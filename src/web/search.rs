@@ -47,7 +47,9 @@ fn run(state: &AppState, q: &SearchQuery) -> Result<crate::search::Results, AppE
     Ok(state.search.search(&q.q, &q.filters(), q.limit.unwrap_or(20).clamp(1, 100)))
 }
 
-/// Generous for a person, firm for a script: searches per client address per minute.
+/// Generous for a person, firm for a script: searches per client address per minute. Counted
+/// in this process only: search is a reading path where a query per search would cost more
+/// than the search, and behind N processes a script gets at most N times the limit.
 fn search_allowed(state: &AppState, visit: &Visit) -> Result<(), AppError> {
     match state.config.search_per_minute {
         0 => Ok(()),

@@ -175,7 +175,12 @@ pub async fn context(
         };
     }
     if is_write {
-        state.pages.note_write();
+        // A refused request (4xx) changed nothing; anything else may have, on any page.
+        if response.status().is_client_error() {
+            state.pages.note_write();
+        } else {
+            state.note_change().await;
+        }
     }
     if csrf_is_new {
         let _ = response.add_cookie(&make_cookie(&state, CSRF_COOKIE, csrf, None));

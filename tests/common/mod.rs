@@ -49,6 +49,11 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
 /// The built binary serving `database_url` from `dir` with logs at `info` (stdout and stderr
 /// piped), once it answers; returns the process and its base address.
 pub fn spawn_portal(dir: &std::path::Path, database_url: &str) -> (std::process::Child, String) {
+    spawn_portal_with(dir, database_url, &[])
+}
+
+/// `spawn_portal` with more settings in the environment (SOLEX_...).
+pub fn spawn_portal_with(dir: &std::path::Path, database_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String) {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_solex"))
         .current_dir(dir)
@@ -57,6 +62,7 @@ pub fn spawn_portal(dir: &std::path::Path, database_url: &str) -> (std::process:
         .env("SOLEX_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("SOLEX_CONTENT_DIR", dir.join("none"))
         .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -398,6 +404,12 @@ impl Client {
             req = req.set(k, v);
         }
         Self::finish(req.send_form(fields))
+    }
+
+    /// The same browser (its cookies) talking to the portal at `base`: another process of the
+    /// same portal on another port (cookies do not depend on the port).
+    pub fn on(&self, base: &str) -> Client {
+        Client { agent: self.agent.clone(), ..Client::new(base) }
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
