@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use diesel::OptionalExtension;
+
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MessageBuilder, MultiPart};
 use lettre::Message;
@@ -163,15 +165,16 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             Ok(Some(finish(header(b, "Auto-Submitted", "auto-generated".into()), body)?))
         }
         OutboxKind::VerifyEmail | OutboxKind::AlreadyRegistered | OutboxKind::ResetPassword | OutboxKind::PasswordChanged | OutboxKind::ConfirmHeld => {
+            // A member deleted since is nothing to send; a database error is retried.
             let Some(user_id) = row.user_id else { return Ok(None) };
-            let Ok(u) = user::find(conn, user_id) else { return Ok(None) };
+            let Some(u) = user::find(conn, user_id).optional()? else { return Ok(None) };
             let Some(body) = account_mail(conn, id, kind, row, &u)? else { return Ok(None) };
             // To the address the mail was queued for: the one the account had at the time.
             Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
         }
         OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => {
             let (Some(record_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
-            let (Ok(u), Ok(rec)) = (user::find(conn, user_id), registry::find(conn, record_id)) else { return Ok(None) };
+            let (Some(u), Some(rec)) = (user::find(conn, user_id).optional()?, registry::find(conn, record_id).optional()?) else { return Ok(None) };
             let url = format!("{}{}", id.base_url, crate::views::registry::record_path(&rec.kind, &rec.slug));
             let body = if kind == OutboxKind::RegistryDecision {
                 let Some(d) = row.payload().registry else { return Ok(None) };
@@ -201,7 +204,7 @@ fn account_mail(conn: &mut DbConn, id: &Identity, kind: OutboxKind, row: &Outbox
         }
         OutboxKind::ConfirmHeld => {
             let (Some(secret), Some(community_id)) = (secret, row.ref_id) else { return Ok(None) };
-            let Ok(c) = community::find(conn, community_id) else { return Ok(None) };
+            let Some(c) = community::find(conn, community_id).optional()? else { return Ok(None) };
             bodies::confirm_held(&u.language, &u.name, &c.name, &format!("{}/mail/confirm/{secret}", id.base_url))
         }
         OutboxKind::AlreadyRegistered => bodies::already_registered(&u.language, &u.name, &forgot),
