@@ -13,7 +13,7 @@ use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
 use crate::web::visit::{make_cookie, removal_cookie, CsrfForm, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::ratelimit::Hit;
-use crate::web::{html, safe_next, see_other, AppState};
+use crate::web::{html, safe_next, see_other, submitted, AppState, Submitted};
 use crate::services::{roles, tokens};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -38,15 +38,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lang/{code}", web::get().to(switch_language));
 }
 
-
-/// Splits an error into field messages to show on the form, or passes it on.
-fn field_errors(e: AppError) -> Result<FieldErrors, AppError> {
-    match e {
-        AppError::Validation(fields) => Ok(fields),
-        other => Err(other),
-    }
-}
-
 const HOUR: Duration = Duration::from_secs(3600);
 
 async fn register_form(visit: Visit) -> HttpResponse {
@@ -58,17 +49,16 @@ async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Regis
     if let Err(secs) = state.limiter.hit(&format!("register:{}", visit.client_ip), 20, HOUR) {
         return Err(AppError::RateLimited(secs));
     }
-    let checked = match accounts::check_registration(&reg) {
-        Ok(checked) => checked,
-        Err(e) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
+    let checked = match submitted(accounts::check_registration(&reg))? {
+        Submitted::Done(checked) => checked,
+        Submitted::Invalid(errors) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &errors))),
     };
     // Every sign-up costs one hash, taken address or not, and the hash holds no connection.
     let hash = state.passwords.hash(reg.password.clone()).await?;
     // At most a few mails an hour to one address, whoever fills in the form; the answer is the same.
     if state.limiter.hit(&format!("register-email:{}", accounts::normalise_email(&reg.email)), 3, HOUR).is_ok() {
         let base = state.config.base_url.clone();
-        state.db(move |c| accounts::register_checked(c, &base, &checked, &hash)).await?;
-        state.wake_mailer();
+        state.write(move |c| accounts::register_checked(c, &base, &checked, &hash)).await?;
     }
     let t = visit.ctx.t();
     Ok(html(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
@@ -83,7 +73,7 @@ struct TokenQuery {
 async fn verify(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
     let t = visit.ctx.t();
     let secret = q.into_inner().token;
-    match state.db(move |c| accounts::verify_email(c, &secret)).await {
+    match state.write(move |c| accounts::verify_email(c, &secret)).await {
         Ok(_) => Ok(html(200, views::accounts::message(&visit.ctx, t.verified_title, t.verified_body, Some(("/login", t.nav_sign_in))))),
         Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/login", t.nav_sign_in))))),
         Err(e) => Err(e),
@@ -149,7 +139,7 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     if let Some((secs, to_log)) = refused {
         if let Some(email) = to_log {
             let address = visit.client_ip.clone();
-            state.db(move |c| accounts::sign_in_limited(c, email.as_deref(), &address)).await?;
+            state.write(move |c| accounts::sign_in_limited(c, email.as_deref(), &address)).await?;
         }
         return Ok(too_many_attempts(&visit, &f.email, &f.next, secs));
     }
@@ -163,15 +153,14 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     let password_ok = state.passwords.check(f.password.clone(), stored).await?;
     let (base, address) = (state.config.base_url.clone(), visit.client_ip.clone());
     let outcome = state
-        .db(move |c| accounts::finish_sign_in(c, &base, account, password_ok, &accounts::Attempt { user_agent: &agent, address: &address }, days))
+        .write(move |c| accounts::finish_sign_in(c, &base, account, password_ok, &accounts::Attempt { user_agent: &agent, address: &address }, days))
         .await;
-    match outcome {
-        Ok(signed_in) => {
+    match submitted(outcome)? {
+        Submitted::Done(signed_in) => {
             // A right password is not a guess: it costs neither the account nor the shared
             // address (an office or a training room signs in many people from one address).
             state.limiter.clear(&email_key);
             state.limiter.forget_last(&ip_key);
-            state.wake_mailer();
             let mut res = see_other(&safe_next(&f.next, "/dashboard"));
             res.add_cookie(&make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))
                 .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -180,11 +169,7 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(res)
         }
-        Err(e) => {
-            let errors = field_errors(e)?;
-            state.wake_mailer();
-            Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None)))
-        }
+        Submitted::Invalid(errors) => Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None))),
     }
 }
 
@@ -194,7 +179,7 @@ struct Empty {}
 async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     if let Some(c) = req.cookie(&crate::web::visit::cookie_name(&state, SESSION_COOKIE)) {
         let secret = c.value().to_string();
-        state.db(move |conn| accounts::sign_out(conn, &secret)).await?;
+        state.write(move |conn| accounts::sign_out(conn, &secret)).await?;
     }
     let mut res = see_other("/");
     res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -203,7 +188,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<Em
 
 async fn logout_everywhere(state: web::Data<AppState>, member: Member, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let user_id = member.principal.user.id;
-    state.db(move |c| accounts::sign_out_everywhere(c, user_id)).await?;
+    state.write(move |c| accounts::sign_out_everywhere(c, user_id)).await?;
     let t = member.ctx.t();
     let mut ctx = member.ctx.clone();
     ctx.viewer = None;
@@ -239,10 +224,9 @@ async fn forgot(state: web::Data<AppState>, visit: Visit, form: CsrfForm<EmailFo
     if allowed {
         let base = state.config.base_url.clone();
         let e = email.clone();
-        if let Err(err) = state.db(move |c| accounts::request_password_reset(c, &base, &e)).await {
-            return Ok(html(400, views::accounts::forgot(&visit.ctx, &email, &field_errors(err)?, false)));
+        if let Submitted::Invalid(errors) = submitted(state.write(move |c| accounts::request_password_reset(c, &base, &e)).await)? {
+            return Ok(html(400, views::accounts::forgot(&visit.ctx, &email, &errors, false)));
         }
-        state.wake_mailer();
     }
     Ok(html(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), true)))
 }
@@ -296,7 +280,7 @@ async fn reset_with_link(state: &AppState, secret: &str, password: &str, address
     accounts::check_new_password(password, &u.email)?;
     let hash = state.passwords.hash(password.to_string()).await?;
     let (s, address) = (secret.to_string(), address.to_string());
-    state.db(move |c| accounts::reset_password_hashed(c, &s, &hash, &address)).await
+    state.write(move |c| accounts::reset_password_hashed(c, &s, &hash, &address)).await
 }
 
 #[derive(Deserialize)]
@@ -351,17 +335,14 @@ async fn profile(state: web::Data<AppState>, member: Member, form: CsrfForm<Prof
     let p = Profile { name: f.name, organisation: f.organisation, state: f.state, district: f.district, role_title: f.role_title, language: f.language, credit_consent: f.credit_consent.is_some() };
     let user_id = member.principal.user.id;
     let q = p.clone();
-    match state.db(move |c| accounts::update_profile(c, user_id, &q)).await {
-        Ok(()) => {
+    match submitted(state.write(move |c| accounts::update_profile(c, user_id, &q)).await)? {
+        Submitted::Done(()) => {
             let mut res = see_other("/profile?saved=1");
             res.add_cookie(&make_cookie(&state, LANG_COOKIE, p.language.clone(), Some(365)))
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(res)
         }
-        Err(e) => {
-            let errors = field_errors(e)?;
-            Ok(html(400, profile_page(&state, &member, &p, &errors, false).await?))
-        }
+        Submitted::Invalid(errors) => Ok(html(400, profile_page(&state, &member, &p, &errors, false).await?)),
     }
 }
 
@@ -401,13 +382,12 @@ async fn change_password(state: web::Data<AppState>, member: Member, visit: Visi
     let key = format!("password-change:{}", u.id);
     let window = Duration::from_secs(state.config.login_window_secs);
     state.limiter.hit(&key, state.config.login_attempts, window).map_err(AppError::RateLimited)?;
-    match change_own_password(&state, &member, &visit.client_ip, f).await {
-        Ok(()) => {
+    match submitted(change_own_password(&state, &member, &visit.client_ip, f).await)? {
+        Submitted::Done(()) => {
             state.limiter.clear(&key);
-            state.wake_mailer();
             Ok(see_other("/password/change?saved=1"))
         }
-        Err(e) => Ok(html(400, views::accounts::change_password(&member.ctx, &u.email, &field_errors(e)?, false))),
+        Submitted::Invalid(errors) => Ok(html(400, views::accounts::change_password(&member.ctx, &u.email, &errors, false))),
     }
 }
 
@@ -416,12 +396,12 @@ async fn change_own_password(state: &AppState, member: &Member, address: &str, f
     let u = &member.principal.user;
     let (user_id, session_id, address) = (u.id, member.principal.session_id, address.to_string());
     if !state.passwords.check(f.current_password, Some(u.password_hash.clone())).await? {
-        return state.db(move |c| accounts::refuse_password_change(c, user_id, &address)).await;
+        return state.write(move |c| accounts::refuse_password_change(c, user_id, &address)).await;
     }
     accounts::check_new_password(&f.password, &u.email)?;
     let hash = state.passwords.hash(f.password).await?;
     let base = state.config.base_url.clone();
-    state.db(move |c| accounts::change_password_hashed(c, &base, user_id, session_id, &hash, &address)).await
+    state.write(move |c| accounts::change_password_hashed(c, &base, user_id, session_id, &hash, &address)).await
 }
 
 /// The consent question comes first for a member who has never answered it: the form they
@@ -457,6 +437,6 @@ struct CreditForm {
 async fn credit(state: web::Data<AppState>, member: Member, form: CsrfForm<CreditForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let (user_id, consent) = (member.principal.user.id, f.consent == "yes");
-    state.db(move |c| accounts::choose_credit(c, user_id, consent)).await?;
+    state.write(move |c| accounts::choose_credit(c, user_id, consent)).await?;
     Ok(see_other(&safe_next(&f.next, "/dashboard")))
 }

@@ -10,7 +10,7 @@ use crate::models::page::{self, Page};
 use crate::services::knowledge::{self, Lookup, PageForm};
 use crate::views;
 use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
-use crate::web::{html, see_other, AppState};
+use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/kb", web::get().to(home))
@@ -113,15 +113,14 @@ async fn builder(state: web::Data<AppState>, member: Member, req: actix_web::Htt
 async fn create(state: web::Data<AppState>, member: Member, req: actix_web::HttpRequest, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let f = form_from(&form.1);
     let (principal, ff) = (member.principal.clone(), f.clone());
-    match state.db(move |c| knowledge::create_draft(c, &principal, &ff)).await {
-        Ok(saved) => Ok(see_other(&format!("/kb/{}/edit?created=1", saved.slug))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| knowledge::create_draft(c, &principal, &ff)).await)? {
+        Submitted::Done(saved) => Ok(see_other(&format!("/kb/{}/edit?created=1", saved.slug))),
+        Submitted::Invalid(errors) => {
             let threads = ids(req.query_string(), "thread");
             let principal = member.principal.clone();
             let b = state.db(move |c| knowledge::builder_again(c, &principal, &threads)).await?;
             Ok(html(400, views::knowledge::builder(&member.ctx, &b, &f, &[], &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -154,17 +153,16 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<String
     let f = form_from(&form.1);
     let publish = form.1.all("action").iter().any(|a| a == "publish");
     let (principal, ff, id) = (member.principal.clone(), f.clone(), p.id);
-    match state.db(move |c| knowledge::edit(c, &principal, id, &ff)).await {
-        Ok(broken) => {
+    match submitted(state.write(move |c| knowledge::edit(c, &principal, id, &ff)).await)? {
+        Submitted::Done(broken) => {
             if publish {
                 let principal = member.principal.clone();
-                state.db(move |c| knowledge::publish(c, &principal, id)).await?;
+                state.write(move |c| knowledge::publish(c, &principal, id)).await?;
             }
             let p2 = state.db(move |c| Ok(page::find(c, id)?)).await?;
             Ok(html(200, views::knowledge::editor(&member.ctx, &p2, &PageForm::of(&p2), &FieldErrors::new(), &broken, Some(member.ctx.t().saved_short))))
         }
-        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &f, &errors, &[], None))),
-        Err(e) => Err(e),
+        Submitted::Invalid(errors) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &f, &errors, &[], None))),
     }
 }
 
@@ -177,10 +175,9 @@ struct RenameForm {
 async fn rename(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<RenameForm>) -> Result<HttpResponse, AppError> {
     let p = editable(&state, &member, path.into_inner()).await?;
     let (principal, new, id) = (member.principal.clone(), form.0.new_slug, p.id);
-    match state.db(move |c| knowledge::rename(c, &principal, id, &new)).await {
-        Ok(slug) => Ok(see_other(&format!("/kb/{slug}/edit"))),
-        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
-        Err(e) => Err(e),
+    match submitted(state.write(move |c| knowledge::rename(c, &principal, id, &new)).await)? {
+        Submitted::Done(slug) => Ok(see_other(&format!("/kb/{slug}/edit"))),
+        Submitted::Invalid(errors) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
     }
 }
 
@@ -193,10 +190,9 @@ struct WithdrawForm {
 async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<WithdrawForm>) -> Result<HttpResponse, AppError> {
     let p = editable(&state, &member, path.into_inner()).await?;
     let (principal, note, id) = (member.principal.clone(), form.0.note, p.id);
-    match state.db(move |c| knowledge::withdraw(c, &principal, id, &note)).await {
-        Ok(()) => Ok(see_other(&format!("/kb/{}/edit", p.slug))),
-        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
-        Err(e) => Err(e),
+    match submitted(state.write(move |c| knowledge::withdraw(c, &principal, id, &note)).await)? {
+        Submitted::Done(()) => Ok(see_other(&format!("/kb/{}/edit", p.slug))),
+        Submitted::Invalid(errors) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
     }
 }
 
@@ -228,7 +224,7 @@ async fn restore(state: web::Data<AppState>, member: Member, path: web::Path<(St
     let (slug, n) = path.into_inner();
     let p = editable(&state, &member, slug).await?;
     let (principal, id) = (member.principal.clone(), p.id);
-    state.db(move |c| knowledge::rollback(c, &principal, id, n)).await?;
+    state.write(move |c| knowledge::rollback(c, &principal, id, n)).await?;
     Ok(see_other(&format!("/kb/{}/revisions", p.slug)))
 }
 
@@ -263,13 +259,12 @@ struct LookForm {
 async fn set_look(state: web::Data<AppState>, Admin(admin): Admin, form: CsrfForm<LookForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let principal = admin.principal.clone();
-    match state.db(move |c| knowledge::set_look(c, &principal, &f.theme, &f.layout, &f.accent)).await {
-        Ok(()) => Ok(see_other("/admin/looks")),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| knowledge::set_look(c, &principal, &f.theme, &f.layout, &f.accent)).await)? {
+        Submitted::Done(()) => Ok(see_other("/admin/looks")),
+        Submitted::Invalid(errors) => {
             let rows = state.db(|c| Ok(page::looks(c)?)).await?;
             Ok(html(400, views::knowledge::looks(&admin.ctx, &rows, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 

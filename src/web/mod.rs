@@ -27,7 +27,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse, ResponseError};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 pub use state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -132,4 +132,21 @@ pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
 
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// What became of a submitted form: done, or to be shown again with a message per field.
+/// Any other error passes on to the error page.
+pub enum Submitted<T> {
+    Done(T),
+    Invalid(FieldErrors),
+}
+
+/// Splits a use case's result for a form handler: `match submitted(result)? { Done(..) => the
+/// redirect, Invalid(errors) => the form again with 400 }`.
+pub fn submitted<T>(result: Result<T, AppError>) -> Result<Submitted<T>, AppError> {
+    match result {
+        Ok(value) => Ok(Submitted::Done(value)),
+        Err(AppError::Validation(errors)) => Ok(Submitted::Invalid(errors)),
+        Err(e) => Err(e),
+    }
 }

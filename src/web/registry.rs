@@ -14,7 +14,7 @@ use crate::services::registry::import::Importer;
 use crate::views;
 use crate::web::upload::MultipartForm;
 use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
-use crate::web::{html, see_other, AppState};
+use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry", web::get().to(overview))
@@ -127,19 +127,15 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(S
     let kind = kind_of(&plural)?;
     let note = form.1.get("note");
     let (p, s) = (member.principal.clone(), slug.clone());
-    match state.db(move |c| registry::withdraw(c, &p, kind, &s, &note)).await {
-        Ok(()) => {
-            state.wake_mailer();
-            Ok(see_other(&format!("/registry/{}/{}?done=withdrawn", kind.plural(), slug)))
-        }
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::withdraw(c, &p, kind, &s, &note)).await)? {
+        Submitted::Done(()) => Ok(see_other(&format!("/registry/{}/{}?done=withdrawn", kind.plural(), slug))),
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             match state.db(move |c| registry::view(c, Some(&p), kind, &slug)).await? {
                 registry::Lookup::Found(v) => Ok(html(400, views::registry::record(&member.ctx, &v, None, &errors))),
                 registry::Lookup::Gone { .. } => Err(AppError::Gone),
             }
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -176,14 +172,13 @@ async fn create(state: web::Data<AppState>, member: Member, path: web::Path<Stri
     let slug = form.1.get("slug");
     let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
-    match state.db(move |c| registry::create(c, &p, kind, &s, &v, submit)).await {
-        Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::create(c, &p, kind, &s, &v, submit)).await)? {
+        Submitted::Done(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let e = state.db(move |c| registry::edit_view(c, &p, kind, None)).await?;
             Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, &slug, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -203,15 +198,14 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(Strin
     let seen = registry::Seen { version: form.1.get("version").parse().unwrap_or(0), lock: form.1.get("lock").parse().unwrap_or(0) };
     let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
-    match state.db(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await {
-        Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await)? {
+        Submitted::Done(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let mut e = state.db(move |c| registry::edit_view(c, &p, kind, Some(&slug))).await?;
             e.seen = seen;
             Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -246,18 +240,16 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
     }
     let base = state.config.base_url.trim_end_matches('/').to_string();
     let (p, s) = (member.principal.clone(), slug.clone());
-    match state.db(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await {
-        Ok(()) => {
-            state.wake_mailer();
+    match submitted(state.write(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await)? {
+        Submitted::Done(()) => {
             let done = if decision == Decision::Approve { "published" } else { "returned" };
             Ok(see_other(&format!("/registry/{}/{}?done={done}", kind.plural(), slug)))
         }
-        Err(AppError::Validation(errors)) => {
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let v = state.db(move |c| registry::review_view(c, &p, kind, &slug, n)).await?;
             Ok(html(400, views::registry::review(&member.ctx, &v, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -300,7 +292,7 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
         }
     };
     let p = member.principal.clone();
-    let report = state.db(move |c| registry::import::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
+    let report = state.write(move |c| registry::import::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
     let status = if report.problems.is_empty() { 200 } else { 400 };
     Ok(html(status, views::registry::import(&member.ctx, kind, Some(&report), &FieldErrors::new())))
 }
@@ -343,14 +335,13 @@ async fn add_term(state: web::Data<AppState>, admin: Admin, path: web::Path<Stri
     let title = vocab_title(&name)?;
     let tf = term_form(&form.1);
     let (p, n, f) = (admin.0.principal.clone(), name.clone(), tf.clone());
-    match state.db(move |c| registry::add_term(c, &p, &n, &f)).await {
-        Ok(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::add_term(c, &p, &n, &f)).await)? {
+        Submitted::Done(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
+        Submitted::Invalid(errors) => {
             let (p, n) = (admin.0.principal.clone(), name.clone());
             let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
             Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &tf, &errors, None)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -359,13 +350,12 @@ async fn update_term(state: web::Data<AppState>, admin: Admin, path: web::Path<(
     let title = vocab_title(&name)?;
     let tf = term_form(&form.1);
     let (p, n, c2, f) = (admin.0.principal.clone(), name.clone(), code.clone(), tf.clone());
-    match state.db(move |c| registry::update_term(c, &p, &n, &c2, &f)).await {
-        Ok(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::update_term(c, &p, &n, &c2, &f)).await)? {
+        Submitted::Done(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
+        Submitted::Invalid(errors) => {
             let (p, n) = (admin.0.principal.clone(), name.clone());
             let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
             Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &TermForm::default(), &errors, None)))
         }
-        Err(e) => Err(e),
     }
 }
