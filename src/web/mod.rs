@@ -130,6 +130,12 @@ pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// Runs blocking work (the database, files, the search index) on actix's blocking pool, never
+/// on an async worker.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    web::block(f).await.map_err(|e| AppError::Internal(format!("blocking task: {e}")))
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }

@@ -27,20 +27,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs blocking database work that only reads on actix's blocking pool, never on an
-    /// async worker.
+    /// Runs database work that only reads, off the async workers.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        crate::web::blocking(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
-        .await
-        .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
+        .await?
     }
 
     /// Runs database work that writes, then wakes the mail sender and the indexer, whose
