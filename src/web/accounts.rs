@@ -11,7 +11,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::models::user::Profile;
 use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
-use crate::web::visit::{make_cookie, removal_cookie, CsrfForm, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::web::visit::{make_cookie, removal_cookie, with_cookie, CsrfForm, Empty, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::ratelimit::Hit;
 use crate::web::{html, safe_next, see_other, submitted, AppState, Submitted};
 use crate::services::{roles, tokens};
@@ -75,7 +75,7 @@ async fn verify(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQue
     let secret = q.into_inner().token;
     match state.write(move |c| accounts::verify_email(c, &secret)).await {
         Ok(_) => Ok(html(200, views::accounts::message(&visit.ctx, t.verified_title, t.verified_body, Some(("/login", t.nav_sign_in))))),
-        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/login", t.nav_sign_in))))),
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/login", t.nav_sign_in))),
         Err(e) => Err(e),
     }
 }
@@ -161,40 +161,42 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
             // address (an office or a training room signs in many people from one address).
             state.limiter.clear(&email_key);
             state.limiter.forget_last(&ip_key);
-            let mut res = see_other(&safe_next(&f.next, "/dashboard"));
-            res.add_cookie(&make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let res = with_cookie(see_other(&safe_next(&f.next, "/dashboard")), make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))?;
             // A fresh CSRF token with the fresh session: nothing planted before sign-in survives it.
-            res.add_cookie(&make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
+            with_cookie(res, make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None))
         }
         Submitted::Invalid(errors) => Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None))),
     }
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     if let Some(c) = req.cookie(&crate::web::visit::cookie_name(&state, SESSION_COOKIE)) {
         let secret = c.value().to_string();
         state.write(move |conn| accounts::sign_out(conn, &secret)).await?;
     }
-    let mut res = see_other("/");
-    res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(res)
+    with_cookie(see_other("/"), removal_cookie(&state, SESSION_COOKIE))
 }
 
 async fn logout_everywhere(state: web::Data<AppState>, member: Member, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let user_id = member.principal.user.id;
     state.write(move |c| accounts::sign_out_everywhere(c, user_id)).await?;
     let t = member.ctx.t();
-    let mut ctx = member.ctx.clone();
+    signed_out(&state, &member.ctx, t.signed_out_everywhere, t.signed_out_everywhere)
+}
+
+/// A message for a visitor whose session has just ended: shown as to a stranger, with the
+/// session cookie removed.
+fn signed_out(state: &AppState, ctx: &views::Ctx, title: &str, body: &str) -> Result<HttpResponse, AppError> {
+    let mut ctx = ctx.clone();
     ctx.viewer = None;
-    let mut res = html(200, views::accounts::message(&ctx, t.signed_out_everywhere, t.signed_out_everywhere, Some(("/login", t.nav_sign_in))));
-    res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(res)
+    let t = ctx.t();
+    let page = html(200, views::accounts::message(&ctx, title, body, Some(("/login", t.nav_sign_in))));
+    with_cookie(page, removal_cookie(state, SESSION_COOKIE))
+}
+
+/// A link that does not work (any more): what is wrong, and where to go instead.
+fn link_problem(visit: &Visit, msg: &str, next: (&str, &str)) -> HttpResponse {
+    html(400, views::accounts::message(&visit.ctx, visit.ctx.t().link_problem_title, msg, Some(next)))
 }
 
 async fn forgot_form(visit: Visit) -> HttpResponse {
@@ -236,10 +238,7 @@ async fn reset_form(state: web::Data<AppState>, visit: Visit, q: web::Query<Toke
     let s = secret.clone();
     match state.db(move |c| accounts::check_reset_link(c, &s)).await {
         Ok(u) => Ok(html(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
-        Err(AppError::BadRequest(msg)) => {
-            let t = visit.ctx.t();
-            Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link)))))
-        }
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", visit.ctx.t().forgot_link))),
         Err(e) => Err(e),
     }
 }
@@ -256,14 +255,8 @@ async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetFor
     let f = form.0;
     let t = visit.ctx.t();
     match reset_with_link(&state, &f.token, &f.password, &visit.client_ip).await {
-        Ok(_) => {
-            let mut ctx = visit.ctx.clone();
-            ctx.viewer = None;
-            let mut res = html(200, views::accounts::message(&ctx, t.reset_title, t.reset_done, Some(("/login", t.nav_sign_in))));
-            res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
-        }
-        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &msg, Some(("/password/forgot", t.forgot_link))))),
+        Ok(_) => signed_out(&state, &visit.ctx, t.reset_title, t.reset_done),
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", t.forgot_link))),
         Err(AppError::Validation(errors)) => {
             let s = f.token.clone();
             let email = state.db(move |c| accounts::check_reset_link(c, &s)).await?.email;
@@ -337,10 +330,7 @@ async fn profile(state: web::Data<AppState>, member: Member, form: CsrfForm<Prof
     let q = p.clone();
     match submitted(state.write(move |c| accounts::update_profile(c, user_id, &q)).await)? {
         Submitted::Done(()) => {
-            let mut res = see_other("/profile?saved=1");
-            res.add_cookie(&make_cookie(&state, LANG_COOKIE, p.language.clone(), Some(365)))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
+            with_cookie(see_other("/profile?saved=1"), make_cookie(&state, LANG_COOKIE, p.language.clone(), Some(365)))
         }
         Submitted::Invalid(errors) => Ok(html(400, profile_page(&state, &member, &p, &errors, false).await?)),
     }
@@ -357,10 +347,7 @@ async fn dashboard(state: web::Data<AppState>, member: Member) -> Result<HttpRes
 
 async fn switch_language(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_code(&path.into_inner()).ok_or(AppError::NotFound)?;
-    let mut res = see_other(&safe_next(&q.next, "/"));
-    res.add_cookie(&make_cookie(&state, LANG_COOKIE, lang.code().to_string(), Some(365)))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(res)
+    with_cookie(see_other(&safe_next(&q.next, "/")), make_cookie(&state, LANG_COOKIE, lang.code().to_string(), Some(365)))
 }
 
 async fn change_password_form(member: Member, q: web::Query<SavedQuery>) -> HttpResponse {
