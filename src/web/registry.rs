@@ -13,8 +13,8 @@ use crate::services::registry::{self, Decision, Filters, Kind, TermForm, Values}
 use crate::services::registry::import::Importer;
 use crate::views;
 use crate::web::upload::MultipartForm;
-use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::visit::{Admin, CsrfForm, Empty, Member, RawForm, Visit};
+use crate::web::{blocking, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry", web::get().to(overview))
@@ -163,9 +163,6 @@ async fn new_form(state: web::Data<AppState>, member: Member, path: web::Path<St
     Ok(html(200, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &FieldErrors::new())))
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn create(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&path.into_inner())?;
     let values = values_from(kind, &form.1);
@@ -173,13 +170,18 @@ async fn create(state: web::Data<AppState>, member: Member, path: web::Path<Stri
     let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
     match submitted(state.write(move |c| registry::create(c, &p, kind, &s, &v, submit)).await)? {
-        Submitted::Done(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
+        Submitted::Done(saved) => Ok(saved_record(kind, &saved)),
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let e = state.db(move |c| registry::edit_view(c, &p, kind, None)).await?;
             Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, &slug, &errors)))
         }
     }
+}
+
+/// To the record just saved, saying whether it went for review.
+fn saved_record(kind: Kind, saved: &registry::Saved) -> HttpResponse {
+    see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))
 }
 
 async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -199,7 +201,7 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(Strin
     let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
     match submitted(state.write(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await)? {
-        Submitted::Done(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
+        Submitted::Done(saved) => Ok(saved_record(kind, &saved)),
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let mut e = state.db(move |c| registry::edit_view(c, &p, kind, Some(&slug))).await?;
@@ -281,7 +283,7 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
     if file.size > registry::import::MAX_BYTES {
         return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "The file is larger than 5 MB; split it."))));
     }
-    let bytes = web::block(move || file.read_all()).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let bytes = blocking(move || file.read_all()).await??;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -312,12 +314,15 @@ fn vocab_title(name: &str) -> Result<&'static str, AppError> {
 }
 
 async fn vocabulary(state: web::Data<AppState>, admin: Admin, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
-    let name = path.into_inner();
-    let title = vocab_title(&name)?;
-    let (p, n) = (admin.0.principal.clone(), name.clone());
-    let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
     let flash = (!q.done.is_empty()).then_some(admin.0.ctx.t().registry_saved);
-    Ok(html(200, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &TermForm::default(), &FieldErrors::new(), flash)))
+    vocabulary_page(&state, &admin.0, path.into_inner(), &TermForm::default(), &FieldErrors::new(), flash, 200).await
+}
+
+async fn vocabulary_page(state: &AppState, admin: &Member, name: String, form: &TermForm, errors: &FieldErrors, flash: Option<&str>, status: u16) -> Result<HttpResponse, AppError> {
+    let title = vocab_title(&name)?;
+    let (p, n) = (admin.principal.clone(), name.clone());
+    let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
+    Ok(html(status, views::registry::vocabulary(&admin.ctx, &name, title, &terms, form, errors, flash)))
 }
 
 fn term_form(raw: &RawForm) -> TermForm {
@@ -331,31 +336,31 @@ fn term_form(raw: &RawForm) -> TermForm {
 }
 
 async fn add_term(state: web::Data<AppState>, admin: Admin, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
-    let name = path.into_inner();
-    let title = vocab_title(&name)?;
-    let tf = term_form(&form.1);
-    let (p, n, f) = (admin.0.principal.clone(), name.clone(), tf.clone());
-    match submitted(state.write(move |c| registry::add_term(c, &p, &n, &f)).await)? {
-        Submitted::Done(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
-        Submitted::Invalid(errors) => {
-            let (p, n) = (admin.0.principal.clone(), name.clone());
-            let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
-            Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &tf, &errors, None)))
-        }
-    }
+    save_term(&state, &admin.0, path.into_inner(), None, &form.1).await
 }
 
 async fn update_term(state: web::Data<AppState>, admin: Admin, path: web::Path<(String, String)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (name, code) = path.into_inner();
-    let title = vocab_title(&name)?;
-    let tf = term_form(&form.1);
-    let (p, n, c2, f) = (admin.0.principal.clone(), name.clone(), code.clone(), tf.clone());
-    match submitted(state.write(move |c| registry::update_term(c, &p, &n, &c2, &f)).await)? {
+    save_term(&state, &admin.0, name, Some(code), &form.1).await
+}
+
+/// Adds a term to the vocabulary `name`, or changes the term `code`. A new term's form comes
+/// back filled in on a mistake; a change's errors show over an empty form for the next term.
+async fn save_term(state: &AppState, admin: &Member, name: String, code: Option<String>, raw: &RawForm) -> Result<HttpResponse, AppError> {
+    vocab_title(&name)?;
+    let tf = term_form(raw);
+    let (p, n, f, new) = (admin.principal.clone(), name.clone(), tf.clone(), code.is_none());
+    let saved = state
+        .write(move |c| match code {
+            Some(code) => registry::update_term(c, &p, &n, &code, &f),
+            None => registry::add_term(c, &p, &n, &f),
+        })
+        .await;
+    match submitted(saved)? {
         Submitted::Done(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
         Submitted::Invalid(errors) => {
-            let (p, n) = (admin.0.principal.clone(), name.clone());
-            let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
-            Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &TermForm::default(), &errors, None)))
+            let shown = if new { tf } else { TermForm::default() };
+            vocabulary_page(state, admin, name, &shown, &errors, None, 400).await
         }
     }
 }
