@@ -8,7 +8,7 @@ use crate::services::roles::{self, GrantRequest};
 use crate::views;
 use crate::models::security_event;
 use crate::services::accounts;
-use crate::web::visit::{Admin, CsrfForm, Visit};
+use crate::web::visit::{Admin, CsrfForm, Empty, Visit};
 use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -56,9 +56,6 @@ async fn grant(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<
         Submitted::Invalid(errors) => user_page(&state, &admin, user_id, &req, &errors, 400).await,
     }
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn revoke(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let grant_id = path.into_inner();

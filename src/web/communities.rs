@@ -12,8 +12,8 @@ use crate::services::posting::{self, PostInput};
 use crate::services::attachments;
 use crate::views;
 use crate::web::upload::{FormData, MultipartForm};
-use crate::web::visit::{CsrfForm, Member, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::visit::{CsrfForm, Empty, Member, Visit};
+use crate::web::{blocking, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/communities", web::get().to(list))
@@ -65,9 +65,6 @@ async fn community(state: web::Data<AppState>, visit: Visit, path: web::Path<Str
     let (a, page) = state.with_access(path.into_inner(), &visit, move |c, a| communities::community_page(c, a, page_no)).await?;
     Ok(html(200, views::communities::community(&visit.ctx, &a, &page, page_no, done_text(visit.ctx.t(), &q.done))))
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn join(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (slug, uid) = (path.into_inner(), member.principal.user.id);
@@ -126,7 +123,7 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
     let form = form.read().await?;
     let input = input_from(&form);
     let inp = input.clone();
-    let prepared = web::block(move || posting::prepare(reply_to, &inp, form.files)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let prepared = blocking(move || posting::prepare(reply_to, &inp, form.files)).await?;
     let prepared = match prepared {
         Ok(p) => p,
         Err(e) => return Ok((input, Err(e))),
@@ -271,7 +268,7 @@ async fn file(state: web::Data<AppState>, visit: Visit, path: web::Path<(i64, St
     let principal = visit.principal.clone();
     let a = state.db(move |c| communities::attachment_for(c, principal.as_deref(), id)).await?;
     let path = attachments::path_of(&state.config.attachments_dir, &a.stored_name);
-    let bytes = web::block(move || std::fs::read(path)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(|_| AppError::NotFound)?;
+    let bytes = blocking(move || std::fs::read(path)).await?.map_err(|_| AppError::NotFound)?;
     let disposition = if attachments::inline(&a.content_type) { "inline" } else { "attachment" };
     let ascii_name: String = a.original_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     Ok(HttpResponse::Ok()

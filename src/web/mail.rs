@@ -9,7 +9,7 @@ use crate::mail::{self, ingest};
 use crate::services::{communities, mail_identity};
 use crate::services::digests::{self, DigestEdit};
 use crate::views;
-use crate::web::visit::{CsrfForm, Member, Visit};
+use crate::web::visit::{CsrfForm, Empty, Member, Visit};
 use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -34,9 +34,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(inbound)),
         );
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     // Fields are named d-MEMBERSHIP_ID with the chosen mode.

@@ -10,7 +10,7 @@ use crate::services::communities::{self, CommunityForm, SettingsForm};
 use crate::services::moderate::{self, DecisionForm, Filter};
 use crate::views;
 use crate::web::communities::{done_text, Done};
-use crate::web::visit::{Admin, CsrfForm, Member, Visit};
+use crate::web::visit::{Admin, CsrfForm, Empty, Member, Visit};
 use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -97,9 +97,6 @@ async fn review(state: web::Data<AppState>, _m: Member, visit: Visit, path: web:
     let (slug, id) = path.into_inner();
     review_page(&state, &visit, slug, id, &DecisionForm::default(), &FieldErrors::new(), 200).await
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn claim(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let ((slug, id), uid) = (path.into_inner(), member.principal.user.id);

@@ -7,6 +7,7 @@
 //!   made by other processes and by the command line arrive), and
 //! - it is younger than `MAX_AGE`, which bounds everything else (relative dates, settings
 //!   changed by another process).
+//!
 //! Pages carrying a CSRF token are never kept: one visitor's token must not reach another.
 
 use std::collections::HashMap;
