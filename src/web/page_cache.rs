@@ -10,6 +10,7 @@
 //!   made by the command line arrive), and
 //! - it is younger than `MAX_AGE`, which bounds everything else (relative dates, settings
 //!   changed by another process).
+//!
 //! Pages carrying a CSRF token are never kept: one visitor's token must not reach another.
 
 use std::collections::HashMap;

@@ -23,7 +23,7 @@ async fn home(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, 
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.backend;
-    match state.db(|c| system::ping(c)).await {
+    match state.db(system::ping).await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "ok", "backend": backend })),
         Err(e) => {
             tracing::error!("health check: {e}");
@@ -34,7 +34,7 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let outbox = state.db(|c| system::mail_outbox_counts(c)).await?;
+    let outbox = state.db(system::mail_outbox_counts).await?;
     let limiter = vec![("all".to_string(), state.limiter.len() as i64)];
     let mut body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox), ("solex_ratelimit_keys", "Keys the rate limiter holds.", limiter)]);
     body.push_str("# HELP solex_change_stamp Changes made by any portal process on the database, as this process last read it.\n");
