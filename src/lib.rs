@@ -27,6 +27,8 @@ use web::AppState;
 /// Opens the database (migrating it), prepares the folders and starts the mail sender.
 pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let url = config.database()?;
+    // First of all, so a second portal on the same folder stops before it changes anything.
+    let index_lock = search::IndexLock::acquire(&config.index_dir, search::Role::Serve)?;
     // The mail sender holds one connection per SMTP worker plus one for its recorder; requests,
     // the indexer and the scheduler need theirs beside them.
     let pool = db::pool(&url, config.pool_size + config.smtp_workers as u32 + 1)?;
@@ -62,7 +64,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     }
     let search = {
         let mut conn = pool.get()?;
-        search::SearchIndex::open(&config.index_dir, &mut conn)?
+        search::SearchIndex::open_locked(index_lock, &mut conn)?
     };
     let search_wake = search::spawn_indexer(search.clone(), pool.clone());
     let mailer = mail::Mailer::from_config(&config)?;

@@ -34,7 +34,9 @@ enum Command {
     /// Digests.
     #[command(subcommand)]
     Digest(DigestCommand),
-    /// Rebuild the search index from the database (in a temporary folder, then swapped in).
+    /// Rebuild the search index from the database. With no portal running it is built in a
+    /// temporary folder and swapped in; a portal serving it is asked to rebuild it (and every
+    /// other portal on the same database rebuilds its own), and this waits until it has.
     Reindex,
     /// Knowledge pages as Markdown files with TOML front matter.
     #[command(subcommand)]
@@ -180,8 +182,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let mut conn = db::establish(&config.database()?)?;
             db::run_migrations(&mut conn)?;
             let dir = solex::search::current_dir(&config.index_dir);
-            let n = solex::search::rebuild_into(&dir, &mut conn)?;
-            println!("{n} documents indexed in {}", dir.display());
+            match solex::search::reindex(&config.index_dir, &mut conn)? {
+                solex::search::Reindexed::Here { documents } => println!("{documents} documents indexed in {}", dir.display()),
+                solex::search::Reindexed::ByHolder(holder) => println!("{holder} rebuilt its search index in {}", dir.display()),
+            }
             Ok(())
         }
         Command::Content(ContentCommand::Import { dir }) => {

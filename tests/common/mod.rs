@@ -76,6 +76,28 @@ pub fn spawn_portal_with(dir: &std::path::Path, database_url: &str, env: &[(&str
     (child, base)
 }
 
+/// A free port on the loopback interface.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The built binary set to serve `database_url` from `dir` on `port` (its index in
+/// dir/search-index, no content/ folder), logging warnings and errors to `log`; not started.
+pub fn portal_command(dir: &std::path::Path, database_url: &str, port: u16, log: &std::path::Path) -> std::process::Command {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_solex"));
+    cmd.arg("serve")
+        .current_dir(dir)
+        .env("DATABASE_URL", database_url)
+        .env("SOLEX_BIND", format!("127.0.0.1:{port}"))
+        .env("SOLEX_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("SOLEX_CONTENT_DIR", dir.join("none"))
+        .env("RUST_LOG", "warn")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+    cmd
+}
+
 pub fn drop_database(pg: &Option<(String, String)>) {
     if let Some((server, name)) = pg {
         if let Ok(mut admin) = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable&gssencmode=disable"))) {
