@@ -1,9 +1,89 @@
 //! The one error type. Services return it; the web layer turns it into an HTML page or JSON.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// Messages for form fields, keyed by field name, shown beside the field.
 pub type FieldErrors = BTreeMap<&'static str, String>;
+
+/// Something to tell a person, as a key of the locale files (src/views/locales) and its named
+/// arguments. Services say what happened; views say it in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// One argument of a message. Numbers stay numbers so the locale can choose a plural form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl Message {
+    pub fn new(key: &'static str) -> Self {
+        Message { key, args: Vec::new() }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+}
+
+impl From<&'static str> for Message {
+    fn from(key: &'static str) -> Self {
+        Message::new(key)
+    }
+}
+
+/// The key and arguments, for logs and tests; people read the rendered text.
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key)?;
+        for (i, (name, value)) in self.args.iter().enumerate() {
+            f.write_str(if i == 0 { " (" } else { ", " })?;
+            match value {
+                Arg::Text(s) => write!(f, "{name}: {s}")?,
+                Arg::Number(n) => write!(f, "{name}: {n}")?,
+            }
+        }
+        if !self.args.is_empty() {
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(s: &String) -> Self {
+        Arg::Text(s.clone())
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Self {
+                Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+number_arg!(i32, i64, u32, u64, usize);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

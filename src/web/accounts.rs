@@ -105,7 +105,7 @@ struct LoginForm {
 fn too_many_attempts(visit: &Visit, email: &str, next: &str, secs: u64) -> HttpResponse {
     let mut errors = FieldErrors::new();
     let minutes = secs.div_ceil(60);
-    errors.insert("password", format!("{} {minutes} min.", visit.ctx.t().too_many_attempts));
+    errors.insert("password", visit.ctx.t().fmt("too-many-attempts", &[("minutes", minutes.into())]));
     let mut res = html(429, views::accounts::login(&visit.ctx, email, next, &errors, None));
     res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
     res

@@ -231,8 +231,8 @@ fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<Box
         AppError::BadRequest(m) | AppError::Conflict(m) => Some(m.clone()),
         AppError::Csrf => Some(ctx.t().error_csrf_body.to_string()),
         AppError::RateLimited(secs) => {
-            let what = if ctx.path.starts_with("/login") { ctx.t().too_many_attempts } else { ctx.t().too_many_requests };
-            Some(format!("{what} {secs} s."))
+            let key = if ctx.path.starts_with("/login") { "too-many-attempts-seconds" } else { "too-many-requests" };
+            Some(ctx.t().fmt(key, &[("seconds", (*secs).into())]))
         }
         AppError::Validation(fields) => Some(fields.values().cloned().collect::<Vec<_>>().join(" ")),
         AppError::TooLarge => Some(ctx.t().error_413_body.to_string()),

@@ -2,7 +2,7 @@
 
 use maud::{html, Markup};
 
-use super::{crumbs, fill, hindi, status};
+use super::{crumbs, day, hindi, status};
 use crate::error::FieldErrors;
 use crate::models::vocabulary::Term;
 use crate::services::registry::import::Report;
@@ -65,9 +65,9 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
     layout(ctx, &title, html! {
         (crumbs(ctx, Some(kind)))
         h1 { (title) }
-        @if let Some((n, s)) = &e.status { p.note { (fill(t.registry_open_version, &[&n.to_string(), status(ctx, s)])) } }
+        @if let Some((n, s)) = &e.status { p.note { (t.fmt("registry-open-version", &[("number", (*n).into()), ("status", status(ctx, s).into())])) } }
         @if let Some((at, note)) = e.record.as_ref().and_then(|r| r.withdrawn_at.map(|at| (at, &r.withdrawn_note))) {
-            p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (note) }
+            p.note { (t.fmt("registry-withdrawn-on", &[("date", day(at))])) " " (note) }
         }
         @if !e.comments.is_empty() {
             div.note role="note" {
@@ -114,11 +114,11 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
                             tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (p.message) } } } }
                         }
                     }
-                    @if r.more_problems > 0 { p { (fill(t.registry_more_problems, &[&r.more_problems.to_string()])) } }
+                    @if r.more_problems > 0 { p { (t.fmt("registry-more-problems", &[("count", r.more_problems.into())])) } }
                 }
             } @else {
                 (notice(if r.applied { t.registry_imported } else { t.registry_clean }))
-                p { (fill(t.registry_would, &[&r.created.len().to_string(), &r.updated.len().to_string(), &r.unchanged.len().to_string()])) }
+                p { (t.fmt("registry-would", &[("created", r.created.len().into()), ("updated", r.updated.len().into()), ("unchanged", r.unchanged.len().into())])) }
                 @if r.applied { ul { @for s in &r.created { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } @for s in &r.updated { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } } }
             }
         }

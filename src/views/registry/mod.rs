@@ -31,12 +31,9 @@ fn hindi(ctx: &Ctx) -> bool {
     ctx.lang == Lang::Hi
 }
 
-fn fill(template: &str, args: &[&str]) -> String {
-    let mut out = template.to_string();
-    for a in args {
-        out = out.replacen("%s", a, 1);
-    }
-    out
+/// A day as the registry shows it, for a message argument.
+fn day(at: chrono::NaiveDateTime) -> crate::error::Arg {
+    at.format("%Y-%m-%d").to_string().into()
 }
 
 /// A version's status in the reader's language.

@@ -2,7 +2,7 @@
 
 use maud::{html, Markup};
 
-use super::{crumbs, fill, hindi, record_link, record_meta, status};
+use super::{crumbs, day, hindi, record_link, record_meta, status};
 use crate::error::FieldErrors;
 use crate::models::registry::Record;
 use crate::services::registry::{Input, Kind, RecordView, Spec, Values, Vocabs};
@@ -103,18 +103,18 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             @if let (Some(at), true) = (r.verified_at, r.is_published()) {
                 p.verified {
                     @match &v.verified_by {
-                        Some(name) => { (fill(t.registry_verified, &[name, &at.format("%Y-%m-%d").to_string()])) }
-                        None => { (fill(t.registry_verified_seed, &[&at.format("%Y-%m-%d").to_string()])) }
+                        Some(name) => { (t.fmt("registry-verified", &[("name", name.into()), ("date", day(at))])) }
+                        None => { (t.fmt("registry-verified-seed", &[("date", day(at))])) }
                     }
                 }
             }
             @if v.overdue { p.note role="status" { (t.registry_overdue) } }
             @if let Some(at) = r.withdrawn_at {
-                p.note { (fill(t.registry_withdrawn_on, &[&at.format("%Y-%m-%d").to_string()])) " " (r.withdrawn_note) }
+                p.note { (t.fmt("registry-withdrawn-on", &[("date", day(at))])) " " (r.withdrawn_note) }
             } @else if !r.is_published() { p.note { (t.registry_unpublished) } }
             @if let Some(open) = &v.open {
                 p.note {
-                    (fill(t.registry_open_version, &[&open.number.to_string(), status(ctx, &open.status)]))
+                    (t.fmt("registry-open-version", &[("number", open.number.into()), ("status", status(ctx, &open.status).into())]))
                     " "
                     @if v.may_review && open.status == "submitted" {
                         a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (open.number) } { (t.registry_review) }
