@@ -130,7 +130,20 @@ pub fn count_buckets(conn: &mut DbConn) -> QueryResult<i64> {
 
 /// Something may have changed what a page shows.
 pub fn bump_changes(conn: &mut DbConn) -> QueryResult<()> {
-    diesel::update(change_stamp::table.find(1)).set(change_stamp::changes.eq(change_stamp::changes + 1)).execute(conn).map(|_| ())
+    fn bump(conn: &mut DbConn) -> QueryResult<()> {
+        diesel::update(change_stamp::table.find(1)).set(change_stamp::changes.eq(change_stamp::changes + 1)).execute(conn).map(|_| ())
+    }
+    match conn {
+        // Every write request bumps the stamp. A bump lost in a crash of the database server
+        // costs nothing (a process then drops its pages at the next one, or when they reach
+        // their age limit), so its commit does not wait for the disk: under load that wait
+        // was 0.4 to 3.5 ms here, the bump without it about 0.15 ms.
+        DbConn::Pg(_) => conn.transaction(|c| {
+            diesel::connection::SimpleConnection::batch_execute(c, "SET LOCAL synchronous_commit = off")?;
+            bump(c)
+        }),
+        DbConn::Sqlite(_) => bump(conn),
+    }
 }
 
 pub fn changes(conn: &mut DbConn) -> QueryResult<i64> {

@@ -8,8 +8,8 @@
 //!   second),
 //! - the search indexer has applied no change from the database since (that is how changes
 //!   made by the command line arrive), and
-//! - it is younger than `MAX_AGE`, which bounds everything else (relative dates, settings
-//!   changed by another process).
+//! - it is younger than `MAX_AGE`, which bounds everything else (relative dates, changes
+//!   made outside a request, a change stamp not read for a while).
 //!
 //! Pages carrying a CSRF token are never kept: one visitor's token must not reach another.
 

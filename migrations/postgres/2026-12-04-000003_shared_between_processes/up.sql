@@ -4,7 +4,10 @@
 -- Rate-limit counters: one row per limiter key, named only by the first 16 bytes of its
 -- SHA-256 (never the address or email it was made from). `hits` counts inside the window that
 -- began at `window_start`; `refusals` counts refusals since the last counted hit.
-CREATE TABLE rate_buckets (
+-- UNLOGGED: a count need not survive a crash of the database server (a restarted portal
+-- forgets its own table too), and a commit that wrote only here does not wait for the
+-- write-ahead log to reach the disk.
+CREATE UNLOGGED TABLE rate_buckets (
     key_hash BYTEA PRIMARY KEY,
     window_start BIGINT NOT NULL,
     hits INTEGER NOT NULL,
