@@ -36,7 +36,10 @@ fn main() {
 
     let index_base = dir.path().join("index");
     let t = Instant::now();
-    let docs = search::rebuild_into(&search::current_dir(&index_base), &mut conn).unwrap();
+    let docs = match search::reindex(&index_base, &mut conn).unwrap() {
+        search::Reindexed::Here { documents } => documents,
+        other => panic!("nothing else holds the index: {other:?}"),
+    };
     let secs = t.elapsed().as_secs_f64();
     println!("rebuild: {docs} documents in {secs:.1} s = {:.0} docs/s", docs as f64 / secs);
 

@@ -58,6 +58,11 @@ pub struct Config {
     /// Searches (page and API) allowed per client address per minute; 0 turns the limit off
     /// (load tests from one address).
     pub search_per_minute: usize,
+    /// Seconds between runs of the digest scheduler and the registry reminders.
+    pub scheduler_secs: u64,
+    /// How long one portal process keeps the scheduler once it runs it (renewed every run).
+    /// When that process dies, another takes the scheduler over after at most this long.
+    pub scheduler_lease_secs: u64,
 }
 
 impl Default for Config {
@@ -89,6 +94,8 @@ impl Default for Config {
             login_window_secs: 900,
             body_timeout_secs: 30,
             search_per_minute: 120,
+            scheduler_secs: 60,
+            scheduler_lease_secs: 180,
         }
     }
 }
@@ -147,6 +154,8 @@ impl Config {
         if let Some(v) = s("LOGIN_WINDOW_SECS") { self.login_window_secs = parse("SOLEX_LOGIN_WINDOW_SECS", &v)?; }
         if let Some(v) = s("BODY_TIMEOUT_SECS") { self.body_timeout_secs = parse("SOLEX_BODY_TIMEOUT_SECS", &v)?; }
         if let Some(v) = s("SEARCH_PER_MINUTE") { self.search_per_minute = parse("SOLEX_SEARCH_PER_MINUTE", &v)?; }
+        if let Some(v) = s("SCHEDULER_SECS") { self.scheduler_secs = parse("SOLEX_SCHEDULER_SECS", &v)?; }
+        if let Some(v) = s("SCHEDULER_LEASE_SECS") { self.scheduler_lease_secs = parse("SOLEX_SCHEDULER_LEASE_SECS", &v)?; }
         Ok(())
     }
 
@@ -160,6 +169,11 @@ impl Config {
             .map_err(|e| AppError::Config(format!("mail_from `{}`: {e}", self.mail_from)))?;
         if self.pool_size == 0 || self.workers == 0 || self.smtp_workers == 0 || self.body_timeout_secs == 0 {
             return Err(AppError::Config("pool_size, workers, smtp_workers and body_timeout_secs must be at least 1".into()));
+        }
+        // A lease shorter than two runs would pass from process to process while its holder
+        // is only between runs, and could end while a run is still going.
+        if self.scheduler_secs == 0 || self.scheduler_lease_secs < 2 * self.scheduler_secs {
+            return Err(AppError::Config("scheduler_secs must be at least 1 and scheduler_lease_secs at least twice scheduler_secs".into()));
         }
         format!("bounce@{}", self.mail_domain)
             .parse::<lettre::Address>()

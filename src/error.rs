@@ -146,3 +146,23 @@ impl From<std::io::Error> for AppError {
         AppError::Internal(format!("i/o: {e}"))
     }
 }
+
+/// Text from a message made fit for one log line or one table cell: every control character
+/// (CR, LF, tab, NEL, line and paragraph separators...) becomes a space, and it is cut to `max`
+/// characters, so a folded or CRLF-injected header cannot forge lines or grow without bound.
+pub fn one_line(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c })
+        .take(max + 1)
+        .collect();
+    if out.chars().count() > max {
+        out = out.chars().take(max.saturating_sub(1)).collect::<String>() + "…";
+    }
+    out
+}
+
+/// A reason as it may go into the server log: one line, and no address (anything with an @).
+pub fn loggable(reason: &str) -> String {
+    one_line(reason, 200).split(' ').map(|w| if w.contains('@') { "[address]" } else { w }).collect::<Vec<_>>().join(" ")
+}

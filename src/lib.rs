@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod models;
 pub mod search;
 pub mod services;
+pub mod tokens;
 pub mod views;
 pub mod vocab;
 pub mod web;
@@ -26,6 +27,8 @@ use web::AppState;
 /// Opens the database (migrating it), prepares the folders and starts the mail sender.
 pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let url = config.database()?;
+    // First of all, so a second portal on the same folder stops before it changes anything.
+    let index_lock = search::IndexLock::acquire(&config.index_dir, search::Role::Serve)?;
     // The mail sender holds one connection per SMTP worker plus one for its recorder; requests,
     // the indexer and the scheduler need theirs beside them.
     let pool = db::pool(&url, config.pool_size + config.smtp_workers as u32 + 1)?;
@@ -61,7 +64,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     }
     let search = {
         let mut conn = pool.get()?;
-        search::SearchIndex::open(&config.index_dir, &mut conn)?
+        search::SearchIndex::open_locked(index_lock, &mut conn)?
     };
     let search_wake = search::spawn_indexer(search.clone(), pool.clone());
     let mailer = mail::Mailer::from_config(&config)?;
@@ -69,7 +72,13 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     tracing::info!("mail is {}", mailer.describe());
     let journal = mail::Journal::open(&config.outbox_dir)?;
     let mail_wake = mail::spawn_sender(pool.clone(), mailer, journal, identity.clone(), config.smtp_workers);
-    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone());
+    let every = std::time::Duration::from_secs(config.scheduler_secs);
+    let lease = std::time::Duration::from_secs(config.scheduler_lease_secs);
+    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone(), every, lease);
+    let pages = web::page_cache::PageCache::default();
+    // Shared rate-limit buckets are kept as long as the longest window any limit uses.
+    let keep = std::time::Duration::from_secs(config.login_window_secs.max(3600));
+    web::cluster::spawn_watch(pool.clone(), pages.shared_stamp(), keep);
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
         base_url: config.base_url.trim_end_matches('/').into(),
@@ -81,7 +90,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         passwords: Default::default(),
         search,
         search_wake,
-        pages: Default::default(),
+        pages,
     }))
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use solex::services::ingest;
 use solex::{db, services, Config};
 
 #[derive(Parser)]
@@ -33,7 +34,9 @@ enum Command {
     /// Digests.
     #[command(subcommand)]
     Digest(DigestCommand),
-    /// Rebuild the search index from the database (in a temporary folder, then swapped in).
+    /// Rebuild the search index from the database. With no portal running it is built in a
+    /// temporary folder and swapped in; a portal serving it is asked to rebuild it (and every
+    /// other portal on the same database rebuilds its own), and this waits until it has.
     Reindex,
     /// Knowledge pages as Markdown files with TOML front matter.
     #[command(subcommand)]
@@ -138,16 +141,16 @@ fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
         eprintln!("solex: cannot read the message: {e}");
         return ExitCode::from(EX_TEMPFAIL);
     }
-    let result = (|| -> Result<solex::mail::ingest::Outcome, solex::AppError> {
+    let result = (|| -> Result<ingest::Outcome, solex::AppError> {
         let mut conn = db::establish(&config.database()?)?;
-        let identity = solex::mail::Identity::from_config(config)?;
-        solex::mail::ingest::ingest(&mut conn, &identity, &config.attachments_dir, &raw, recipient.as_deref(), config.inbound_max_bytes)
+        let site = ingest::Site { domain: config.mail_domain.clone(), base_url: config.base_url.trim_end_matches('/').to_string(), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
+        ingest::ingest(&mut conn, &site, &config.attachments_dir, &raw, recipient.as_deref(), config.inbound_max_bytes)
     })();
     match result {
         Ok(outcome) => {
             println!("{}", match &outcome {
-                solex::mail::ingest::Outcome::Refused(r) => format!("refused: {r}"),
-                solex::mail::ingest::Outcome::Posted { post_id } => format!("accepted: post {post_id} is in the moderator queue"),
+                ingest::Outcome::Refused(r) => format!("refused: {r}"),
+                ingest::Outcome::Posted { post_id } => format!("accepted: post {post_id} is in the moderator queue"),
                 other => other.label().to_string(),
             });
             ExitCode::SUCCESS
@@ -179,8 +182,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let mut conn = db::establish(&config.database()?)?;
             db::run_migrations(&mut conn)?;
             let dir = solex::search::current_dir(&config.index_dir);
-            let n = solex::search::rebuild_into(&dir, &mut conn)?;
-            println!("{n} documents indexed in {}", dir.display());
+            match solex::search::reindex(&config.index_dir, &mut conn)? {
+                solex::search::Reindexed::Here { documents } => println!("{documents} documents indexed in {}", dir.display()),
+                solex::search::Reindexed::ByHolder(holder) => println!("{holder} rebuilt its search index in {}", dir.display()),
+            }
             Ok(())
         }
         Command::Content(ContentCommand::Import { dir }) => {

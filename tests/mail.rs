@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use common::smtp::{header, SmtpServer};
 use common::world::*;
 use mail_parser::MessageParser;
-use solex::services::tokens::MailPurpose;
+use solex::tokens::MailPurpose;
 
 fn text_of(raw: &[u8]) -> String {
     MessageParser::default().parse(raw).unwrap().body_text(0).unwrap().into_owned()
@@ -353,4 +353,72 @@ fn an_smtp_outage_delays_mail_and_loses_none() {
     assert_eq!(got_after.len(), 3, "each message exactly once");
     let mut conn = w.app.db();
     assert_eq!(solex::models::mail_outbox::count_by_status(&mut conn, "queued").unwrap(), 0);
+}
+
+/// Every mail is a typed outbox row rendered when it is sent: an account mail queued while
+/// the SMTP server is away comes in the language its member reads when it goes out, and the
+/// one-time secret of its link waits in the outbox only as long as the mail does.
+#[test]
+fn account_mail_is_rendered_when_sent_and_its_secret_does_not_stay() {
+    use diesel::prelude::*;
+    use solex::db::schema::mail_outbox::dsl;
+    type Row = (String, String, Option<String>, String, String, String);
+    let mut smtp = SmtpServer::start();
+    let app = common::TestApp::with_smtp(&smtp, |c| c.mail_retry_secs = 1);
+    let lata = app.member("lata@example.org", "sarees woven in Chanderi", "Lata Kumari");
+    smtp.stop();
+    let r = app.client().submit("/password/forgot", "/password/forgot", &[("email", "lata@example.org")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let resets = || -> Vec<Row> {
+        let mut conn = app.db();
+        dsl::mail_outbox
+            .filter(dsl::kind.eq("reset_password"))
+            .select((dsl::status, dsl::recipient, dsl::payload, dsl::subject, dsl::body_text, dsl::body_html))
+            .load(&mut *conn)
+            .unwrap()
+    };
+    let queued = resets();
+    assert_eq!(queued.len(), 1, "one typed row, written with the request: {queued:?}");
+    assert_eq!((queued[0].0.as_str(), queued[0].1.as_str()), ("queued", "lata@example.org"));
+    assert!(queued[0].2.as_deref().is_some_and(|p| p.contains("secret")), "the link's secret waits in the payload: {queued:?}");
+    assert!(queued[0].3.is_empty() && queued[0].4.is_empty() && queued[0].5.is_empty(), "nothing is rendered when queued");
+
+    // The member switches to Hindi before the mail goes out.
+    let r = lata.submit("/profile", "/profile", &[("name", "Lata Kumari"), ("language", "hi")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    smtp.resume();
+    // Retries back off (1 s doubling), so the mail may take a few seconds to be tried again.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mail = loop {
+        if let Some(m) = app.mails().into_iter().filter(|m| m.to == "lata@example.org").nth(1) {
+            break m;
+        }
+        assert!(std::time::Instant::now() < deadline, "the reset mail should arrive once the server is back");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(mail.subject.contains("नया पासवर्ड"), "rendered in the member's language when sent: {}", mail.subject);
+    let link = mail.link("/password/reset?token=");
+    let secret = link.split("token=").nth(1).unwrap().to_string();
+
+    // Once sent, the secret is nowhere in the outbox; the link still works (its hash is kept).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let sent = loop {
+        let rows = resets();
+        if rows.iter().all(|r| r.0 == "sent") {
+            break rows;
+        }
+        assert!(std::time::Instant::now() < deadline, "the reset mail should be marked sent: {rows:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(sent[0].2.is_none(), "the payload is cleared once sent: {sent:?}");
+    let anywhere: Vec<(String, String, String, Option<String>)> = {
+        let mut conn = app.db();
+        dsl::mail_outbox.select((dsl::subject, dsl::body_text, dsl::body_html, dsl::payload)).load(&mut *conn).unwrap()
+    };
+    assert!(
+        anywhere.iter().all(|(s, t, h, p)| ![s.as_str(), t, h, p.as_deref().unwrap_or("")].iter().any(|c| c.contains(&secret))),
+        "no outbox row keeps the secret"
+    );
+    let r = app.client().get(&link);
+    assert_eq!(r.status, 200, "{}", r.body);
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::smtp::{header, SmtpServer};
 use common::world::*;
-use solex::services::tokens::MailPurpose;
+use solex::tokens::MailPurpose;
 
 const DOMAIN: &str = "solex.localhost";
 

@@ -112,7 +112,7 @@ fn member(conn: &mut DbConn, community_id: i64, email: &str, delivery: &str) -> 
             language: "en",
             email_verified_at: Some(now),
             created_at: now,
-            mail_token: Some(&solex::services::tokens::mail_token()),
+            mail_token: Some(&solex::tokens::mail_token()),
         },
     )
     .unwrap();
@@ -458,7 +458,7 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     let approved = approved_threads(&mut conn);
     assert!(approved.len() >= done.approvals, "an approval that answered is in the database");
     for id in &approved {
-        assert_eq!(recipients_of(solex::mail::render::POST, *id), takes_each, "post {id}");
+        assert_eq!(recipients_of(solex::models::mail_outbox::OutboxKind::Post.as_str(), *id), takes_each, "post {id}");
     }
     let sent_digests: Vec<i64> = {
         use solex::db::schema::digests::dsl;
@@ -466,7 +466,7 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     };
     assert!(sent_digests.len() >= done.digests);
     for id in &sent_digests {
-        assert_eq!(recipients_of(solex::mail::render::DIGEST, *id), daily, "digest {id}");
+        assert_eq!(recipients_of(solex::models::mail_outbox::OutboxKind::Digest.as_str(), *id), daily, "digest {id}");
     }
 
     // The database and the search index agree: published pages and approved public threads

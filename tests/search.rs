@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::world::*;
 use common::TestApp;
 
@@ -83,17 +85,281 @@ fn public_threads_become_searchable_within_a_second_and_pending_ones_never() {
 
 #[test]
 fn a_corrupt_index_is_rebuilt_at_start_up() {
-    let app = TestApp::start();
-    let dir = app.config.index_dir.clone();
-    let pool = app.pool.clone();
-    drop(app.client());
-    // Damage the live index, then open it again as a restarting process would.
-    let current = solex::search::current_dir(&dir);
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let portal = Portal::start(dir.path(), &url, "first", true);
+    // Damage the live index while the portal serves it: opening it again, as a second process
+    // would, is refused and harms nothing.
+    let base = dir.path().join("search-index");
+    let current = solex::search::current_dir(&base);
     std::fs::write(current.join("meta.json"), b"{ not json").unwrap();
-    let mut conn = pool.get().unwrap();
-    let index = solex::search::SearchIndex::open(&dir, &mut conn).unwrap();
+    let mut conn = solex::db::establish(&solex::db::DatabaseUrl::parse(&url).unwrap()).unwrap();
+    let refused = solex::search::SearchIndex::open(&base, &mut conn).err().expect("refused while the portal runs").to_string();
+    assert!(refused.contains(&format!("in use by `solex serve` (pid {})", portal.child.id())), "{refused}");
+    assert!(total(&portal.base, "coke").unwrap() > 0, "the portal still searches");
+    // Then open it as a restarting process would.
+    drop(portal);
+    let index = solex::search::SearchIndex::open(&base, &mut conn).unwrap();
     let r = index.search("coke", &Default::default(), 10);
     assert!(r.total > 0, "rebuilt from the database");
+    drop((index, conn));
+    common::drop_database(&pg);
+}
+
+#[test]
+fn a_second_portal_on_the_same_data_directory_is_refused_and_the_first_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let first = Portal::start(dir.path(), &url, "first", true);
+    let mut second = Portal::spawn(dir.path(), &url, "second", false);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = second.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "a second portal runs on the same index folder: {}", read(&second.log));
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!status.success());
+    let said = read(&second.log);
+    assert!(said.contains(&format!("in use by `solex serve` (pid {})", first.child.id())) && said.contains("SOLEX_INDEX_DIR"), "{said}");
+    // The first portal still serves, and its indexer still takes in changes.
+    assert!(total(&first.base, "coke").unwrap() > 0);
+    let more = dir.path().join("more");
+    page_file(&more, "treating-rice-mill-waste-water", "quillwort-mills", "Quillwort rice mills");
+    let out = solex_cli(dir.path(), &url, &["content", "import", more.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_for("the new page is searchable in the first portal", || total(&first.base, "quillwort") == Ok(1));
+    drop(first);
+    common::drop_database(&pg);
+}
+
+#[test]
+fn reindex_beside_a_serving_portal_is_carried_out_by_it_while_searches_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let mut portal = Portal::start(dir.path(), &url, "portal", true);
+    // A word of the shipped pages that generated pages do not use.
+    let myrada = total(&portal.base, "myrada").unwrap();
+    assert!(myrada > 0);
+    // Pages added without outbox rows (as `content generate` does) wait for a reindex.
+    let more = dir.path().join("more");
+    page_file(&more, "treating-rice-mill-waste-water", "quillwort-mills", "Quillwort rice mills");
+    let out = solex_cli(dir.path(), &url, &["content", "generate", "3", more.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(total(&portal.base, "quillwort"), Ok(0));
+
+    // Searches run throughout; each must answer, and from a whole index.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let searcher = {
+        let (stop, base) = (stop.clone(), portal.base.clone());
+        std::thread::spawn(move || {
+            let (mut asked, mut wrong) = (0, Vec::new());
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || asked == 0 {
+                asked += 1;
+                match total(&base, "myrada") {
+                    Ok(n) if n == myrada => {}
+                    other => wrong.push(format!("{other:?}")),
+                }
+            }
+            (asked, wrong)
+        })
+    };
+    let reindex = || common_cli(dir.path(), &url, &["reindex"]).spawn().unwrap();
+    // Both are waited for before anything is checked, so none outlives a failing test.
+    let (a, b) = (reindex(), reindex());
+    for out in [a, b].map(|child| child.wait_with_output().unwrap()) {
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{said} {}", String::from_utf8_lossy(&out.stderr));
+        assert!(said.contains(&format!("`solex serve` (pid {}) rebuilt its search index", portal.child.id())), "{said}");
+    }
+    wait_for("the generated pages are searchable", || total(&portal.base, "quillwort") == Ok(3));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (asked, wrong) = searcher.join().unwrap();
+    assert!(wrong.is_empty(), "{} of {asked} searches went wrong: {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    assert!(portal.child.try_wait().unwrap().is_none(), "the portal still runs");
+
+    // With no portal running, reindex rebuilds the index itself.
+    drop(portal);
+    let out = solex_cli(dir.path(), &url, &["reindex"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("documents indexed in"));
+    portal = Portal::start(dir.path(), &url, "again", false);
+    assert_eq!(total(&portal.base, "quillwort"), Ok(3));
+    drop(portal);
+    common::drop_database(&pg);
+}
+
+#[test]
+fn of_two_portals_starting_on_a_corrupt_index_one_rebuilds_it_and_the_other_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    drop(Portal::start(dir.path(), &url, "first", true));
+    let base = dir.path().join("search-index");
+    std::fs::write(solex::search::current_dir(&base).join("meta.json"), b"{ not json").unwrap();
+    let mut both = [Portal::spawn(dir.path(), &url, "a", false), Portal::spawn(dir.path(), &url, "b", false)];
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (winner, loser) = loop {
+        let exited = both.each_mut().map(|p| p.child.try_wait().unwrap().is_some());
+        let serving = both.each_ref().map(|p| ureq::get(&format!("{}/healthz", p.base)).call().is_ok());
+        match (exited, serving) {
+            ([false, true], [true, false]) => break (0, 1),
+            ([true, false], [false, true]) => break (1, 0),
+            ([true, true], _) => panic!("both exited: {} {}", read(&both[0].log), read(&both[1].log)),
+            _ => {}
+        }
+        assert!(Instant::now() < deadline, "not one serving and one refused: {exited:?} {serving:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!both[loser].child.wait().unwrap().success());
+    let said = read(&both[loser].log);
+    assert!(said.contains(&format!("in use by `solex serve` (pid {})", both[winner].child.id())), "{said}");
+    assert!(total(&both[winner].base, "coke").unwrap() > 0, "the winner rebuilt the index");
+    let mut left: Vec<String> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["current", "lock"], "no half-swapped folders left");
+    drop(both);
+    common::drop_database(&pg);
+}
+
+#[test]
+fn a_change_committed_after_one_with_a_higher_id_is_still_indexed() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    if common::pg_server().is_none() {
+        eprintln!("PostgreSQL only (SOLEX_TEST_PG): SQLite's writers take turns, so its ids commit in order");
+        return;
+    }
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    // The test asks again and again until the index has the change.
+    let app = TestApp::start_with(|c| c.search_per_minute = 0);
+    let c = app.client();
+    let open = || diesel::PgConnection::establish(&app.config.database_url).unwrap();
+    // One transaction: a page gets a new title and its search outbox row, as services do.
+    let retitle = |conn: &mut diesel::PgConnection, slug: &str, title: &str| -> i64 {
+        conn.batch_execute("BEGIN").unwrap();
+        let n = diesel::sql_query("UPDATE pages SET title = $1 WHERE slug = $2").bind::<Text, _>(title).bind::<Text, _>(slug).execute(conn).unwrap();
+        assert_eq!(n, 1);
+        diesel::sql_query("INSERT INTO search_outbox (kind, ref_id, created_at) SELECT 'page', id, now() FROM pages WHERE slug = $1 RETURNING id")
+            .bind::<Text, _>(slug)
+            .get_result::<Id>(conn)
+            .unwrap()
+            .id
+    };
+    let (mut early, mut late, mut abandoned) = (open(), open(), open());
+    let low = retitle(&mut early, "treating-rice-mill-waste-water", "Quillwort rice mills");
+    let never = retitle(&mut abandoned, "child-labour-free-silk-reeling", "Bladderwort reelers");
+    let high = retitle(&mut late, "polio-awareness-in-brassware-families", "Hornwort brassware");
+    assert!(low < never && never < high);
+    abandoned.batch_execute("ROLLBACK").unwrap();
+    late.batch_execute("COMMIT").unwrap();
+    wait_for("the change with the higher id is searchable", || titles(&api(&c, "hornwort")) == ["Hornwort brassware"]);
+    // The indexer has applied an id above the open transaction's; now that one commits.
+    early.batch_execute("COMMIT").unwrap();
+    wait_for("the change committed last, with the lower id, is searchable", || titles(&api(&c, "quillwort")) == ["Quillwort rice mills"]);
+    assert!(titles(&api(&c, "bladderwort")).is_empty(), "a rolled-back change stays out");
+    // A hole that never fills stops nothing after it.
+    let mut next = open();
+    retitle(&mut next, "polio-awareness-in-brassware-families", "Hornwort brassware families");
+    next.batch_execute("COMMIT").unwrap();
+    wait_for("a later change is searchable", || titles(&api(&c, "families hornwort")) == ["Hornwort brassware families"]);
+}
+
+/// The shipped knowledge pages.
+const SHIPPED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+
+/// The built binary serving from `dir` as an operating-system process, killed when dropped.
+struct Portal {
+    child: std::process::Child,
+    base: String,
+    log: std::path::PathBuf,
+}
+
+impl Portal {
+    /// Started, not waited for.
+    fn spawn(dir: &std::path::Path, url: &str, name: &str, shipped_content: bool) -> Portal {
+        let port = common::free_port();
+        let log = dir.join(format!("{name}.log"));
+        let mut cmd = common::portal_command(dir, url, port, &log);
+        // The tests search as fast as they can.
+        cmd.env("SOLEX_SEARCH_PER_MINUTE", "0");
+        if shipped_content {
+            cmd.env("SOLEX_CONTENT_DIR", SHIPPED);
+        }
+        Portal { child: cmd.spawn().unwrap(), base: format!("http://127.0.0.1:{port}"), log }
+    }
+
+    /// Started and answering.
+    fn start(dir: &std::path::Path, url: &str, name: &str, shipped_content: bool) -> Portal {
+        let mut p = Self::spawn(dir, url, name, shipped_content);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while ureq::get(&format!("{}/healthz", p.base)).call().is_err() {
+            if let Some(status) = p.child.try_wait().unwrap() {
+                panic!("the portal exited with {status}: {}", read(&p.log));
+            }
+            assert!(Instant::now() < deadline, "the portal did not come up: {}", read(&p.log));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        p
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// The number of results for `q`, or what went wrong.
+fn total(base: &str, q: &str) -> Result<u64, String> {
+    let r = ureq::get(&format!("{base}/api/search")).query("q", q).call().map_err(|e| e.to_string())?;
+    let v: serde_json::Value = r.into_json().map_err(|e| e.to_string())?;
+    v["total"].as_u64().ok_or_else(|| format!("no total in {v}"))
+}
+
+fn common_cli(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_solex"));
+    cmd.current_dir(dir).env("DATABASE_URL", url).env("RUST_LOG", "warn").args(args);
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    cmd
+}
+
+fn solex_cli(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {
+    common_cli(dir, url, args).output().unwrap()
+}
+
+/// Writes DIR/SLUG.md: the shipped page `from` under another slug and title.
+fn page_file(dir: &std::path::Path, from: &str, slug: &str, title: &str) {
+    let text = std::fs::read_to_string(format!("{SHIPPED}/{from}.md")).unwrap();
+    let text: Vec<String> = text
+        .lines()
+        .map(|l| match l {
+            l if l.starts_with("slug = ") => format!("slug = \"{slug}\""),
+            l if l.starts_with("title = ") => format!("title = \"{title}\""),
+            l => l.to_string(),
+        })
+        .collect();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(format!("{slug}.md")), text.join("\n") + "\n").unwrap();
+}
+
+/// Waits (bounded) for a condition.
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]

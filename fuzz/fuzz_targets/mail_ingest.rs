@@ -9,7 +9,7 @@ use solex::db::{self, DatabaseUrl, DbConn};
 
 struct World {
     conn: DbConn,
-    identity: solex::mail::Identity,
+    site: solex::services::ingest::Site,
     files: tempfile::TempDir,
     _dir: tempfile::TempDir,
 }
@@ -21,13 +21,13 @@ fn world() -> &'static Mutex<World> {
         let mut conn = db::establish(&DatabaseUrl::Sqlite(dir.path().join("fuzz.db"))).unwrap();
         db::run_migrations(&mut conn).unwrap();
         let config = solex::Config::default();
-        let identity = solex::mail::Identity::from_config(&config).unwrap();
-        Mutex::new(World { conn, identity, files: tempfile::tempdir().unwrap(), _dir: dir })
+        let site = solex::services::ingest::Site { domain: config.mail_domain.clone(), base_url: config.base_url.clone(), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
+        Mutex::new(World { conn, site, files: tempfile::tempdir().unwrap(), _dir: dir })
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let mut w = world().lock().unwrap();
-    let World { conn, identity, files, .. } = &mut *w;
-    let _ = solex::mail::ingest::ingest(conn, identity, files.path(), data, Some("reply+abc@solex.localhost"), 1 << 20);
+    let World { conn, site, files, .. } = &mut *w;
+    let _ = solex::services::ingest::ingest(conn, site, files.path(), data, Some("reply+abc@solex.localhost"), 1 << 20);
 });

@@ -189,6 +189,7 @@ diesel::table! {
         ref_id -> Nullable<BigInt>,
         user_id -> Nullable<BigInt>,
         lock_token -> Nullable<Text>,
+        payload -> Nullable<Text>,
     }
 }
 
@@ -407,6 +408,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_buckets (key_hash) {
+        key_hash -> Binary,
+        window_start -> BigInt,
+        hits -> Integer,
+        refusals -> Integer,
+    }
+}
+
+diesel::table! {
+    change_stamp (id) {
+        id -> Integer,
+        changes -> BigInt,
+    }
+}
+
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(page_revisions -> pages (page_id));
 diesel::joinable!(page_links -> pages (from_page));
@@ -453,4 +478,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     registry_records,
     registry_versions,
     registry_tags,
+    rate_buckets,
+    change_stamp,
+    job_leases,
 );

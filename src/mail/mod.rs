@@ -1,11 +1,10 @@
-//! Outgoing mail. Changes write lightweight rows to mail_outbox in their own transaction; the
-//! sender renders each row for its recipient when it is sent (a digest to 100,000 members is
-//! 100,000 small rows, not 100,000 copies of the digest), delivers over a pool of SMTP
-//! connections or into the outbox folder, retries temporary failures with backoff, and marks
-//! permanent ones (which count as hard bounces).
+//! The delivery engine. Changes write small typed rows to mail_outbox in the transaction that
+//! causes them (`models::mail_outbox::enqueue`); the sender renders each row for its recipient
+//! when it is sent (`render`: a digest to 100,000 members is 100,000 small rows, not 100,000
+//! copies of the digest), delivers over a pool of SMTP connections or into the outbox folder,
+//! retries temporary failures with backoff, and marks permanent ones (which count as hard
+//! bounces).
 
-pub mod address;
-pub mod ingest;
 mod nodelay;
 pub mod render;
 
@@ -19,7 +18,7 @@ use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
-use crate::error::AppError;
+use crate::error::{loggable, AppError};
 use crate::models::{self, mail_outbox, user};
 
 pub enum Mailer {
@@ -115,7 +114,7 @@ pub struct Identity {
 impl Identity {
     pub fn from_config(config: &Config) -> Result<Identity, AppError> {
         Ok(Identity {
-            base_url: config.base_url.clone(),
+            base_url: config.base_url.trim_end_matches('/').to_string(),
             domain: config.mail_domain.clone(),
             from: config.mail_from.parse().map_err(|e| AppError::Config(format!("mail_from: {e}")))?,
             bounce_threshold: config.bounce_threshold,
@@ -186,65 +185,6 @@ impl Mailer {
     }
 }
 
-/// A fresh Message-ID for one-off mail.
-pub fn new_message_id(domain: &str) -> String {
-    format!("<{}@{}>", crate::services::tokens::random_token(), domain)
-}
-
-/// Queues one message whose bodies are already written (account mail), in the caller's
-/// transaction. Its Message-ID names the portal's web host.
-pub fn enqueue(conn: &mut DbConn, base_url: &str, recipient: &str, subject: &str, body_text: &str, body_html: &str) -> diesel::QueryResult<i64> {
-    let domain = url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "solex.localhost".into());
-    let domain = domain.as_str();
-    let now = models::now();
-    mail_outbox::enqueue(
-        conn,
-        &mail_outbox::NewOutboxMail {
-            message_id: &new_message_id(domain),
-            recipient,
-            subject,
-            body_text,
-            body_html,
-            next_attempt_at: now,
-            created_at: now,
-            kind: render::RAW,
-            ref_id: None,
-            user_id: None,
-        },
-    )
-}
-
-/// Queues a message rendered at send time, unless this Message-ID is already queued
-/// (so approving twice, or a retried transaction, never mails anyone twice).
-pub fn enqueue_rendered(conn: &mut DbConn, message_id: &str, recipient: &str, kind: &str, ref_id: i64, user_id: i64) -> diesel::QueryResult<bool> {
-    if mail_outbox::exists(conn, message_id)? {
-        return Ok(false);
-    }
-    enqueue_rendered_unchecked(conn, message_id, recipient, kind, ref_id, user_id)?;
-    Ok(true)
-}
-
-/// Queues a rendered message whose Message-ID cannot exist yet (a digest being sent for the
-/// first time, guarded by its status); skips the lookup that 100,000 recipients would cost.
-pub fn enqueue_rendered_unchecked(conn: &mut DbConn, message_id: &str, recipient: &str, kind: &str, ref_id: i64, user_id: i64) -> diesel::QueryResult<i64> {
-    let now = models::now();
-    mail_outbox::enqueue(
-        conn,
-        &mail_outbox::NewOutboxMail {
-            message_id,
-            recipient,
-            subject: "",
-            body_text: "",
-            body_html: "",
-            next_attempt_at: now,
-            created_at: now,
-            kind,
-            ref_id: Some(ref_id),
-            user_id: Some(user_id),
-        },
-    )
-}
-
 /// Backoff after the n-th failed attempt: `base` seconds doubling, capped at one hour.
 fn backoff(base: i64, attempts: i32) -> chrono::Duration {
     let secs = base.saturating_mul(1i64 << attempts.clamp(0, 7));
@@ -259,7 +199,7 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &I
     let mut total = 0;
     loop {
         let now = models::now();
-        let token = crate::services::tokens::mail_token();
+        let token = crate::tokens::mail_token();
         let claimed = {
             let mut conn = pool.get()?;
             let ids = mail_outbox::due_ids(&mut conn, now, BATCH)?;
@@ -377,15 +317,15 @@ fn record_outcomes(pool: &Pool, identity: &Identity, rx: mpsc::Receiver<Sent>) -
 fn record_failure(conn: &mut DbConn, identity: &Identity, id: i64, attempts: i64, user_id: Option<i64>, error: SendError) -> Result<(), AppError> {
     match error {
         SendError::Temporary(e) => {
-            tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {}", ingest::loggable(&e));
+            tracing::warn!(mail_id = id, attempts = attempts + 1, "mail delivery deferred: {}", loggable(&e));
             mail_outbox::mark_retry(conn, id, &e, models::now() + backoff(identity.retry_secs, attempts as i32))?;
         }
         SendError::Permanent(e) => {
-            tracing::info!(mail_id = id, "mail dropped: {}", ingest::loggable(&e));
+            tracing::info!(mail_id = id, "mail dropped: {}", loggable(&e));
             mail_outbox::mark_failed(conn, id, &e)?;
         }
         SendError::Rejected(e) => {
-            tracing::warn!(mail_id = id, "mail refused by the receiving server: {}", ingest::loggable(&e));
+            tracing::warn!(mail_id = id, "mail refused by the receiving server: {}", loggable(&e));
             mail_outbox::mark_failed(conn, id, &e)?;
             if let Some(uid) = user_id {
                 user::record_bounce(conn, uid, identity.bounce_threshold, models::now())?;
@@ -406,7 +346,7 @@ pub fn spawn_sender(pool: Pool, mailer: Mailer, journal: Journal, identity: Iden
         .name("mail-sender".into())
         .spawn(move || loop {
             if let Err(e) = deliver_due(&pool, &mailer, &journal, &identity, workers) {
-                tracing::error!("mail sender: {}", ingest::loggable(&e.to_string()));
+                tracing::error!("mail sender: {}", loggable(&e.to_string()));
             }
             match rx.recv_timeout(Duration::from_secs(2)) {
                 Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => while rx.try_recv().is_ok() {},

@@ -1,6 +1,10 @@
-//! Turns an outbox row into the message its recipient gets, at send time.
+//! Turns an outbox row into the message its recipient gets, at send time: every kind of mail
+//! is rendered here, from the rows it names and `views::mail`, in the recipient's language as
+//! it is when the mail goes out. Nothing renders mail when it is queued.
 
 use std::collections::HashMap;
+
+use diesel::OptionalExtension;
 
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MessageBuilder, MultiPart};
@@ -9,16 +13,12 @@ use lettre::Message;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::markdown;
-use crate::mail::address::{self, Token};
 use crate::mail::Identity;
-use crate::models::{community, digest, mail_outbox::OutboxMail, membership, post, user};
-use crate::services::tokens::MailPurpose;
+use crate::models::mail_outbox::{OutboxKind, OutboxMail};
+use crate::models::{community, digest, membership, post, registry, user};
+use crate::tokens::address::{self, Token};
+use crate::tokens::MailPurpose;
 use crate::views::mail as bodies;
-
-pub const RAW: &str = "raw";
-pub const POST: &str = "post";
-pub const DIGEST: &str = "digest";
-pub const NOTICE: &str = "notice";
 
 /// The part of a digest every recipient shares, rendered once per sending thread.
 #[derive(Clone)]
@@ -96,13 +96,14 @@ fn member_wanting(conn: &mut DbConn, community_id: i64, user_id: i64, delivery: 
 /// Builds the message for one outbox row; None when there is nothing to send any more.
 pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut Cache) -> Result<Option<Message>, AppError> {
     let base = Message::builder().from(id.from.clone()).message_id(Some(row.message_id.clone()));
-    match row.kind.as_str() {
-        RAW => {
+    let kind = row.kind().map_err(AppError::Internal)?;
+    match kind {
+        OutboxKind::Raw => {
             let b = base.to(mailbox(&row.recipient)?);
             let body = bodies::MailBody { subject: row.subject.clone(), text: row.body_text.clone(), html: row.body_html.clone() };
             Ok(Some(finish(b, body)?))
         }
-        POST => {
+        OutboxKind::Post => {
             let (Some(post_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
             let Ok(p) = post::find(conn, post_id) else { return Ok(None) };
             if p.status != post::APPROVED {
@@ -126,7 +127,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             b = b.envelope(envelope(&id.domain, &key, &u)?);
             Ok(Some(finish(b, body)?))
         }
-        DIGEST => {
+        OutboxKind::Digest => {
             let (Some(digest_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
             let u = user::find(conn, user_id)?;
             let key = (digest_id, u.language.clone());
@@ -146,7 +147,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let b = list_headers(base.to(mailbox(&u.email)?), id, c, &u, &key).envelope(envelope(&id.domain, &key, &u)?);
             Ok(Some(finish(b, body)?))
         }
-        NOTICE => {
+        OutboxKind::Notice => {
             let (Some(post_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
             let Ok(p) = post::find(conn, post_id) else { return Ok(None) };
             let u = user::find(conn, user_id)?;
@@ -163,8 +164,53 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             }
             Ok(Some(finish(header(b, "Auto-Submitted", "auto-generated".into()), body)?))
         }
-        other => Err(AppError::Internal(format!("unknown mail kind {other}"))),
+        OutboxKind::VerifyEmail | OutboxKind::AlreadyRegistered | OutboxKind::ResetPassword | OutboxKind::PasswordChanged | OutboxKind::ConfirmHeld => {
+            // A member deleted since is nothing to send; a database error is retried.
+            let Some(user_id) = row.user_id else { return Ok(None) };
+            let Some(u) = user::find(conn, user_id).optional()? else { return Ok(None) };
+            let Some(body) = account_mail(conn, id, kind, row, &u)? else { return Ok(None) };
+            // To the address the mail was queued for: the one the account had at the time.
+            Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
+        }
+        OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => {
+            let (Some(record_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
+            let (Some(u), Some(rec)) = (user::find(conn, user_id).optional()?, registry::find(conn, record_id).optional()?) else { return Ok(None) };
+            let url = format!("{}{}", id.base_url, crate::views::registry::record_path(&rec.kind, &rec.slug));
+            let body = if kind == OutboxKind::RegistryDecision {
+                let Some(d) = row.payload().registry else { return Ok(None) };
+                bodies::registry_decision(&u.language, &u.name, &d.title, d.published, &d.note, &url)
+            } else {
+                let since = rec.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                bodies::registry_reminder(&u.language, &u.name, &rec.title, &since, &url)
+            };
+            Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
+        }
     }
+}
+
+/// An account mail for `u`. A link with a one-time secret is rebuilt from the row's payload;
+/// without its secret there is nothing to send.
+fn account_mail(conn: &mut DbConn, id: &Identity, kind: OutboxKind, row: &OutboxMail, u: &user::User) -> Result<Option<bodies::MailBody>, AppError> {
+    let secret = row.payload().secret;
+    let forgot = format!("{}/password/forgot", id.base_url);
+    Ok(Some(match kind {
+        OutboxKind::VerifyEmail => {
+            let Some(secret) = secret else { return Ok(None) };
+            bodies::verify_email(&u.language, &u.name, &format!("{}/verify?token={secret}", id.base_url))
+        }
+        OutboxKind::ResetPassword => {
+            let Some(secret) = secret else { return Ok(None) };
+            bodies::reset_password(&u.language, &u.name, &format!("{}/password/reset?token={secret}", id.base_url))
+        }
+        OutboxKind::ConfirmHeld => {
+            let (Some(secret), Some(community_id)) = (secret, row.ref_id) else { return Ok(None) };
+            let Some(c) = community::find(conn, community_id).optional()? else { return Ok(None) };
+            bodies::confirm_held(&u.language, &u.name, &c.name, &format!("{}/mail/confirm/{secret}", id.base_url))
+        }
+        OutboxKind::AlreadyRegistered => bodies::already_registered(&u.language, &u.name, &forgot),
+        OutboxKind::PasswordChanged => bodies::password_changed(&u.language, &u.name, &forgot),
+        _ => return Ok(None),
+    }))
 }
 
 /// Bounces come back to a per-recipient address (VERP), so each one names its member.

@@ -11,12 +11,121 @@ pub const QUEUED: &str = "queued";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 
+/// What an outbox row is. Each kind is rendered for its recipient, in their language, when it
+/// is sent (`mail::render`); a new notification is a new kind and a view, never a new path.
+/// Stored as text so both databases hold it alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxKind {
+    /// Bodies stored in the row. Nothing writes these any more: they are mail queued before
+    /// every mail became a typed kind, still sent after an upgrade.
+    Raw,
+    /// An approved post, to a member who takes each message (ref_id: the post).
+    Post,
+    /// A digest or daily summary (ref_id: the digest).
+    Digest,
+    /// A moderator's decision, to the post's author (ref_id: the post).
+    Notice,
+    /// A link to confirm a new account's address (payload: the link's secret).
+    VerifyEmail,
+    /// Someone tried to register with an address that has an account.
+    AlreadyRegistered,
+    /// A link to choose a new password (payload: the link's secret).
+    ResetPassword,
+    /// The account's password was changed.
+    PasswordChanged,
+    /// A message by mail held until the member confirms it (ref_id: the community; payload:
+    /// the link's secret).
+    ConfirmHeld,
+    /// A registry reviewer's decision, to the version's focal point (ref_id: the record;
+    /// payload: the decision).
+    RegistryDecision,
+    /// A registry record not verified for a year, to a focal point (ref_id: the record).
+    RegistryReminder,
+}
+
+impl OutboxKind {
+    pub const ALL: [OutboxKind; 11] = [
+        OutboxKind::Raw,
+        OutboxKind::Post,
+        OutboxKind::Digest,
+        OutboxKind::Notice,
+        OutboxKind::VerifyEmail,
+        OutboxKind::AlreadyRegistered,
+        OutboxKind::ResetPassword,
+        OutboxKind::PasswordChanged,
+        OutboxKind::ConfirmHeld,
+        OutboxKind::RegistryDecision,
+        OutboxKind::RegistryReminder,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxKind::Raw => "raw",
+            OutboxKind::Post => "post",
+            OutboxKind::Digest => "digest",
+            OutboxKind::Notice => "notice",
+            OutboxKind::VerifyEmail => "verify_email",
+            OutboxKind::AlreadyRegistered => "already_registered",
+            OutboxKind::ResetPassword => "reset_password",
+            OutboxKind::PasswordChanged => "password_changed",
+            OutboxKind::ConfirmHeld => "confirm_held",
+            OutboxKind::RegistryDecision => "registry_decision",
+            OutboxKind::RegistryReminder => "registry_reminder",
+        }
+    }
+}
+
+impl std::str::FromStr for OutboxKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<OutboxKind, String> {
+        OutboxKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown mail kind {s}"))
+    }
+}
+
+/// What rendering needs that the rows named by ref_id and user_id cannot give, stored as JSON
+/// in the row's payload. A one-time secret lives here only until the mail is sent or given
+/// up: `mark_sent_many` and `mark_failed` clear the payload, so the database keeps no link
+/// that still works (account_tokens holds only its hash).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Payload {
+    /// The secret of a mailed one-time link (verify, reset, confirm a held message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// A registry reviewer's decision, as it was when made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistryDecision>,
+}
+
+/// What a reviewer decided on a registry version; the words around it are the recipient's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RegistryDecision {
+    /// The title of the version decided on (the record may show another until it is published).
+    pub title: String,
+    /// Published, or returned with comments.
+    pub published: bool,
+    /// The reviewer's general comment.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Payload {
+    pub fn secret(secret: String) -> Payload {
+        Payload { secret: Some(secret), ..Payload::default() }
+    }
+
+    pub fn registry(decision: RegistryDecision) -> Payload {
+        Payload { registry: Some(decision), ..Payload::default() }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = mail_outbox)]
 pub struct OutboxMail {
     pub id: i64,
     pub message_id: String,
     pub recipient: String,
+    /// Subject and bodies are only filled in rows of the old `raw` kind.
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
@@ -27,30 +136,83 @@ pub struct OutboxMail {
     pub last_error: String,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
-    /// raw (bodies stored here), post, digest, summary or notice (rendered when sent).
+    /// An `OutboxKind` as text.
     pub kind: String,
     pub ref_id: Option<i64>,
     pub user_id: Option<i64>,
     pub lock_token: Option<String>,
+    /// A `Payload` as JSON, while the mail waits.
+    pub payload: Option<String>,
+}
+
+impl OutboxMail {
+    pub fn kind(&self) -> Result<OutboxKind, String> {
+        self.kind.parse()
+    }
+
+    /// The payload; a row without one (or with one that no longer reads) gives the default.
+    pub fn payload(&self) -> Payload {
+        self.payload.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default()
+    }
+}
+
+/// One mail to queue: who gets it, what kind, and what it is about.
+#[derive(Debug, Clone)]
+pub struct Outgoing<'a> {
+    /// Chosen when queued and stable from then on, so a resend is the same message.
+    pub message_id: &'a str,
+    pub recipient: &'a str,
+    pub kind: OutboxKind,
+    pub ref_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub payload: Option<Payload>,
 }
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = mail_outbox)]
-pub struct NewOutboxMail<'a> {
-    pub message_id: &'a str,
-    pub recipient: &'a str,
-    pub subject: &'a str,
-    pub body_text: &'a str,
-    pub body_html: &'a str,
-    pub next_attempt_at: NaiveDateTime,
-    pub created_at: NaiveDateTime,
-    pub kind: &'a str,
-    pub ref_id: Option<i64>,
-    pub user_id: Option<i64>,
+struct NewOutboxMail<'a> {
+    message_id: &'a str,
+    recipient: &'a str,
+    subject: &'a str,
+    body_text: &'a str,
+    body_html: &'a str,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    kind: &'a str,
+    ref_id: Option<i64>,
+    user_id: Option<i64>,
+    payload: Option<String>,
 }
 
-pub fn enqueue(conn: &mut DbConn, new: &NewOutboxMail) -> QueryResult<i64> {
-    diesel::insert_into(mail_outbox::table).values(new).returning(mail_outbox::id).get_result(conn)
+/// Queues a mail in the caller's transaction, so it commits (or rolls back) with its cause.
+/// Nothing is rendered here: the sender renders the row when it sends it.
+pub fn enqueue(conn: &mut DbConn, m: &Outgoing) -> QueryResult<i64> {
+    let now = crate::models::now();
+    let payload = m.payload.as_ref().map(|p| serde_json::to_string(p).expect("a payload serialises"));
+    let new = NewOutboxMail {
+        message_id: m.message_id,
+        recipient: m.recipient,
+        subject: "",
+        body_text: "",
+        body_html: "",
+        next_attempt_at: now,
+        created_at: now,
+        kind: m.kind.as_str(),
+        ref_id: m.ref_id,
+        user_id: m.user_id,
+        payload,
+    };
+    diesel::insert_into(mail_outbox::table).values(&new).returning(mail_outbox::id).get_result(conn)
+}
+
+/// Queues a mail unless its Message-ID is already queued (so approving twice, or a retried
+/// transaction, never mails anyone twice). Returns whether it was queued.
+pub fn enqueue_once(conn: &mut DbConn, m: &Outgoing) -> QueryResult<bool> {
+    if exists(conn, m.message_id)? {
+        return Ok(false);
+    }
+    enqueue(conn, m)?;
+    Ok(true)
 }
 
 /// Ids of queued mail that is due and not held by another sender.
@@ -90,7 +252,8 @@ pub fn exists(conn: &mut DbConn, message_id: &str) -> QueryResult<bool> {
     mail_outbox::table.filter(mail_outbox::message_id.eq(message_id)).count().get_result::<i64>(conn).map(|n| n > 0)
 }
 
-/// Marks many rows sent in one statement.
+/// Marks many rows sent in one statement. What was only there to render them (a payload with
+/// a link's secret, the bodies of an old raw row) is cleared: it is not needed any more.
 pub fn mark_sent_many(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(ids)))
         .set((
@@ -98,6 +261,9 @@ pub fn mark_sent_many(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> Que
             mail_outbox::sent_at.eq(Some(now)),
             mail_outbox::locked_until.eq(None::<NaiveDateTime>),
             mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+            mail_outbox::payload.eq(None::<String>),
+            mail_outbox::body_text.eq(""),
+            mail_outbox::body_html.eq(""),
         ))
         .execute(conn)
 }
@@ -124,6 +290,7 @@ pub fn mark_retry(conn: &mut DbConn, id: i64, error: &str, next: NaiveDateTime) 
         .execute(conn)
 }
 
+/// Gives a row up; like sending, this clears what was kept only to render it.
 pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str) -> QueryResult<usize> {
     diesel::update(mail_outbox::table.find(id))
         .set((
@@ -131,6 +298,9 @@ pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str) -> QueryResult<usize
             mail_outbox::last_error.eq(error),
             mail_outbox::locked_until.eq(None::<NaiveDateTime>),
             mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+            mail_outbox::payload.eq(None::<String>),
+            mail_outbox::body_text.eq(""),
+            mail_outbox::body_html.eq(""),
         ))
         .execute(conn)
 }
@@ -149,4 +319,28 @@ pub fn sent_to(conn: &mut DbConn, message_id: &str, recipient: &str) -> QueryRes
             .filter(mail_outbox::status.ne(QUEUED).or(mail_outbox::attempts.gt(0))),
     ))
     .get_result(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_stored_as_their_names_and_read_back() {
+        for k in OutboxKind::ALL {
+            assert_eq!(k.as_str().parse::<OutboxKind>(), Ok(k));
+        }
+        let names: std::collections::BTreeSet<&str> = OutboxKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), OutboxKind::ALL.len(), "each kind has its own name");
+        assert!("summary".parse::<OutboxKind>().is_err());
+    }
+
+    #[test]
+    fn a_payload_holds_only_what_it_is_given() {
+        assert_eq!(serde_json::to_string(&Payload::secret("abc".into())).unwrap(), r#"{"secret":"abc"}"#);
+        let decided = Payload::registry(RegistryDecision { title: "Samalkha foundry".into(), published: false, note: "Add the year.".into() });
+        let back: Payload = serde_json::from_str(&serde_json::to_string(&decided).unwrap()).unwrap();
+        assert_eq!(back, decided);
+        assert!(back.secret.is_none());
+    }
 }

@@ -4,10 +4,11 @@ use chrono::Duration;
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors, Message};
+use crate::models::mail_outbox::{OutboxKind, Payload};
 use crate::models::{self, audit, role, security_event, session, token, user};
-use crate::services::{passwords, tokens};
-use crate::views::mail as mail_views;
-use crate::{mail, vocab};
+use crate::services::{deliver, passwords};
+use crate::tokens;
+use crate::vocab;
 
 const VERIFY_TTL_HOURS: i64 = 48;
 const RESET_TTL_HOURS: i64 = 2;
@@ -97,10 +98,7 @@ fn issue_token(conn: &mut DbConn, user_id: i64, purpose: &str, ttl_hours: i64) -
 
 fn send_verification(conn: &mut DbConn, base_url: &str, u: &user::User) -> diesel::QueryResult<()> {
     let secret = issue_token(conn, u.id, token::VERIFY_EMAIL, VERIFY_TTL_HOURS)?;
-    let link = format!("{base_url}/verify?token={secret}");
-    let m = mail_views::verify_email(&u.language, &u.name, &link);
-    mail::enqueue(conn, base_url, &u.email, &m.subject, &m.text, &m.html)?;
-    Ok(())
+    deliver::one_off(conn, base_url, u, OutboxKind::VerifyEmail, None, Some(Payload::secret(secret)))
 }
 
 /// A sign-up that passed every check that needs no database, waiting for its password hash.
@@ -141,9 +139,7 @@ pub fn check_registration(reg: &Registration) -> Result<CheckedRegistration, App
 pub fn register_checked(conn: &mut DbConn, base_url: &str, reg: &CheckedRegistration, hash: &str) -> Result<(), AppError> {
     let result = write_tx(conn, |c| {
         if let Some(owner) = user::find_by_email(c, &reg.email)? {
-            let link = format!("{base_url}/password/forgot");
-            let m = mail_views::already_registered(&owner.language, &owner.name, &link);
-            mail::enqueue(c, base_url, &owner.email, &m.subject, &m.text, &m.html)?;
+            deliver::one_off(c, base_url, &owner, OutboxKind::AlreadyRegistered, None, None)?;
             return Ok(());
         }
         let profile = &reg.profile;
@@ -390,9 +386,7 @@ pub fn request_password_reset(conn: &mut DbConn, base_url: &str, email: &str) ->
     write_tx(conn, |c| {
         if let Some(u) = user::find_by_email(c, &email)? {
             let secret = issue_token(c, u.id, token::RESET_PASSWORD, RESET_TTL_HOURS)?;
-            let link = format!("{base_url}/password/reset?token={secret}");
-            let m = mail_views::reset_password(&u.language, &u.name, &link);
-            mail::enqueue(c, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+            deliver::one_off(c, base_url, &u, OutboxKind::ResetPassword, None, Some(Payload::secret(secret)))?;
         }
         Ok(())
     })
@@ -459,9 +453,7 @@ pub fn change_password_hashed(
         session::delete_others(c, user_id, keep_session)?;
         security_event(c, security_event::PASSWORD_CHANGED, Some(user_id), address, "")?;
         let u = user::find(c, user_id)?;
-        let link = format!("{base_url}/password/forgot");
-        let m = mail_views::password_changed(&u.language, &u.name, &link);
-        mail::enqueue(c, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+        deliver::one_off(c, base_url, &u, OutboxKind::PasswordChanged, None, None)?;
         Ok(())
     })
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Message;
-use crate::services::tokens;
+use crate::tokens;
 
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_FILES: usize = 5;

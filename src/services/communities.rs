@@ -538,9 +538,9 @@ pub fn set_deliveries(conn: &mut DbConn, user_id: i64, changes: &[(i64, String)]
 /// The membership an unsubscribe link names; the link's token is the only credential, and it
 /// is valid only for unsubscribing from this one community.
 pub fn by_mail_token(conn: &mut DbConn, token: &str, slug: &str) -> Result<(user::User, community::Community, membership::Membership), AppError> {
-    let t = crate::mail::address::Token::parse(token).ok_or(AppError::NotFound)?;
+    let t = crate::tokens::address::Token::parse(token).ok_or(AppError::NotFound)?;
     let c = community::find_by_slug(conn, slug)?;
-    let u = crate::services::mail_identity::member_for(conn, &t, crate::services::tokens::MailPurpose::Unsubscribe, c.id)?.ok_or(AppError::NotFound)?;
+    let u = crate::services::mail_identity::member_for(conn, &t, crate::tokens::MailPurpose::Unsubscribe, c.id)?.ok_or(AppError::NotFound)?;
     let m = membership::find(conn, c.id, u.id)?.ok_or(AppError::NotFound)?;
     Ok((u, c, m))
 }

@@ -3,8 +3,9 @@
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::mail::{self, address, render};
+use crate::models::mail_outbox::{self, OutboxKind, Outgoing, Payload};
 use crate::models::{membership, post, user};
+use crate::tokens::address;
 
 /// An approved post goes to every member who takes each message, except its author.
 pub fn post_approved(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<usize, AppError> {
@@ -14,11 +15,22 @@ pub fn post_approved(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<
             continue;
         }
         let message_id = address::post_message_id(domain, p.id, uid);
-        if mail::enqueue_rendered(conn, &message_id, &email, render::POST, p.id, uid)? {
+        let mail = Outgoing { message_id: &message_id, recipient: &email, kind: OutboxKind::Post, ref_id: Some(p.id), user_id: Some(uid), payload: None };
+        if mail_outbox::enqueue_once(conn, &mail)? {
             queued += 1;
         }
     }
     Ok(queued)
+}
+
+/// Queues one mail to `u` in the caller's transaction: an account mail, a held-mail
+/// confirmation, a registry notice. It is rendered when sent, in the member's language then;
+/// what the rows it names cannot tell (a link's one-time secret, a decision) waits in the
+/// payload until then. Its Message-ID names the portal's web host.
+pub fn one_off(conn: &mut DbConn, base_url: &str, u: &user::User, kind: OutboxKind, ref_id: Option<i64>, payload: Option<Payload>) -> diesel::QueryResult<()> {
+    let message_id = address::new_message_id(&address::web_host(base_url));
+    mail_outbox::enqueue(conn, &Outgoing { message_id: &message_id, recipient: &u.email, kind, ref_id, user_id: Some(u.id), payload })?;
+    Ok(())
 }
 
 /// Tells the author what a moderator decided (sent back, rejected, edited, removed).
@@ -27,6 +39,7 @@ pub fn notify_author(conn: &mut DbConn, domain: &str, p: &post::Post) -> Result<
     if u.email_verified_at.is_none() {
         return Ok(());
     }
-    mail::enqueue_rendered(conn, &mail::new_message_id(domain), &u.email, render::NOTICE, p.id, u.id)?;
+    let message_id = address::new_message_id(domain);
+    mail_outbox::enqueue(conn, &Outgoing { message_id: &message_id, recipient: &u.email, kind: OutboxKind::Notice, ref_id: Some(p.id), user_id: Some(u.id), payload: None })?;
     Ok(())
 }

@@ -7,9 +7,10 @@ use chrono::{Datelike, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
-use crate::mail::{self, address, render};
+use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
 use crate::models::{self, community, digest, membership, moderation, post};
 use crate::services::communities::Access;
+use crate::tokens::address;
 
 const MAX_ITEMS: i64 = 200;
 
@@ -128,8 +129,11 @@ pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Res
             return Err(AppError::field("items", "digest-items-empty"));
         }
         let recipients = membership::recipients(tx, d.community_id, &d.audience)?;
+        // The status guard above means these Message-IDs cannot exist yet, so no lookup per
+        // recipient (100,000 of them would cost 100,000 lookups).
         for (uid, email) in &recipients {
-            mail::enqueue_rendered_unchecked(tx, &address::digest_message_id(domain, id, *uid), email, render::DIGEST, id, *uid)?;
+            let message_id = address::digest_message_id(domain, id, *uid);
+            mail_outbox::enqueue(tx, &Outgoing { message_id: &message_id, recipient: email, kind: OutboxKind::Digest, ref_id: Some(id), user_id: Some(*uid), payload: None })?;
         }
         digest::mark_sent(tx, id, recipients.len() as i32, models::now())?;
         moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: "digest sent", reason: &format!("{} recipients", recipients.len()), created_at: models::now() })?;
@@ -137,10 +141,10 @@ pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Res
     })
 }
 
-/// The digest as one recipient (the moderator) would get it.
-pub fn preview(conn: &mut DbConn, identity: &mail::Identity, access: &Access, id: i64, viewer_lang: &str) -> Result<crate::views::mail::MailBody, AppError> {
-    let d = in_community(conn, access, id)?;
-    render::preview_digest(conn, identity, d.id, viewer_lang)
+/// A digest of this community that its moderator may preview; the preview itself is the
+/// mail as rendered (`mail::render::preview_digest`).
+pub fn for_preview(conn: &mut DbConn, access: &Access, id: i64) -> Result<digest::Digest, AppError> {
+    in_community(conn, access, id)
 }
 
 fn period_key(audience: &str, now: NaiveDateTime) -> String {
@@ -193,12 +197,28 @@ pub fn scheduler_tick(conn: &mut DbConn, domain: &str, now: NaiveDateTime) -> Re
     Ok(sent)
 }
 
-/// Runs the scheduler once a minute in the background.
-pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, base_url: String, wake_mailer: std::sync::mpsc::Sender<()>) {
+/// The lease on the scheduler (table job_leases).
+pub const SCHEDULER_LEASE: &str = "digest-scheduler";
+
+/// Runs the scheduler every `every` in the background. Of several portal processes on one
+/// database only the holder of the scheduler's lease runs it; it renews the lease each run,
+/// and when it dies another process takes the lease once it has expired, so each due job
+/// runs once: never in two processes at a time, and not forgotten when one is killed.
+pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, base_url: String, wake_mailer: std::sync::mpsc::Sender<()>, every: std::time::Duration, lease: std::time::Duration) {
+    let holder = crate::db::cluster::holder_name();
+    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
     std::thread::Builder::new()
         .name("digest-scheduler".into())
         .spawn(move || loop {
-            std::thread::sleep(std::time::Duration::from_secs(60));
+            std::thread::sleep(every);
+            match pool.get().map_err(AppError::from).and_then(|mut c| Ok(crate::db::cluster::take_lease(&mut c, SCHEDULER_LEASE, &holder, lease_ms)?)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::error!("digest scheduler lease: {e}");
+                    continue;
+                }
+            }
             let result = pool.get().map_err(AppError::from).and_then(|mut c| scheduler_tick(&mut c, &domain, models::now()));
             match result {
                 Ok(0) => {}

@@ -1,5 +1,5 @@
 //! Who a message by mail speaks for. A member is known only by a token in the address the
-//! message came to (see `mail::address`), never by its From header; a message that names a
+//! message came to (see `tokens::address`), never by its From header; a message that names a
 //! member any other way is held until that member confirms it through a single-use link sent to
 //! their own address. Members and administrators can rotate a member's mail key, which retires
 //! every address and link made with it.
@@ -9,12 +9,12 @@ use diesel::OptionalExtension;
 
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
-use crate::mail::address::Token;
+use crate::tokens::address::Token;
+use crate::models::mail_outbox::{OutboxKind, Payload};
 use crate::models::{self, audit, community, held_mail, post, role, token, user};
 use crate::services::accounts::{self, Principal};
-use crate::services::tokens::{self, MailPurpose};
-use crate::services::{communities, posting};
-use crate::views::mail as mail_views;
+use crate::tokens::{self, MailPurpose};
+use crate::services::{communities, deliver, posting};
 
 /// How long a confirmation link works.
 pub const CONFIRM_TTL_HOURS: i64 = 48;
@@ -81,9 +81,7 @@ pub fn hold(conn: &mut DbConn, base_url: &str, u: &user::User, held: &Held) -> R
             c,
             &held_mail::NewHeldMail { user_id: u.id, token_id, community_id: held.community_id, thread_id: held.thread_id, title: held.title, body: held.body, sender: held.sender, created_at: now },
         )?;
-        let community = community::find(c, held.community_id)?.name;
-        let m = mail_views::confirm_held(&u.language, &u.name, &community, &format!("{base_url}/mail/confirm/{secret}"));
-        crate::mail::enqueue(c, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+        deliver::one_off(c, base_url, u, OutboxKind::ConfirmHeld, Some(held.community_id), Some(Payload::secret(secret)))?;
         Ok(true)
     })
 }

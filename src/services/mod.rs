@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod communities;
 pub mod deliver;
 pub mod digests;
+pub mod ingest;
 pub mod knowledge;
 pub mod mail_identity;
 pub mod moderate;
@@ -12,7 +13,6 @@ pub mod posting;
 pub mod registry;
 pub mod passwords;
 pub mod roles;
-pub mod tokens;
 pub mod system;
 
 /// A web name from a title: lowercase ASCII letters and digits, words joined by hyphens.

@@ -191,6 +191,11 @@ strings! {
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));
+
+/// A message in English, for operators: the command line, logs, the MTA.
+pub fn english(m: &Message) -> String {
+    EN.msg(m)
+}
 pub static HI: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::Hi));
 
 /// Every message of the locale files that formats without arguments, in `lang`, kept for the

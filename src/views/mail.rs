@@ -269,8 +269,24 @@ pub fn notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str
     build(&subject, &greeting, &lines, url, t.my_posts_title, t.footer)
 }
 
+/// A reviewer's decision on a registry version, for the focal point who submitted it.
+pub fn registry_decision(lang: &str, name: &str, title: &str, published: bool, note: &str, url: &str) -> MailBody {
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let status = if published { t.registry_status_published } else { t.registry_status_returned };
+    registry_notice(lang, name, title, status, note, url)
+}
+
+/// A registry record not verified for a year, for a focal point who may check it.
+pub fn registry_reminder(lang: &str, name: &str, title: &str, verified_on: &str, url: &str) -> MailBody {
+    if lang == "hi" {
+        registry_notice(lang, name, title, &format!("{verified_on} से सत्यापित नहीं"), "कृपया प्रविष्टि जाँचें और उसे फिर से जमा करें, बदली हो या नहीं।", url)
+    } else {
+        registry_notice(lang, name, title, &format!("not verified since {verified_on}"), "Please check the record and submit it again, changed or not.", url)
+    }
+}
+
 /// A registry record's news for its focal point: published, returned, or due for checking.
-pub fn registry_notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str, url: &str) -> MailBody {
+fn registry_notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str, url: &str) -> MailBody {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let hindi = lang == "hi";
     let subject = format!("solex registry: {title} · {status_text}");

@@ -7,14 +7,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Message};
 use crate::models::user::Profile;
 use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
-use crate::web::visit::{make_cookie, removal_cookie, CsrfForm, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::web::visit::{make_cookie, removal_cookie, with_cookie, CsrfForm, Empty, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::ratelimit::Hit;
-use crate::web::{html, safe_next, see_other, AppState};
-use crate::services::{roles, tokens};
+use crate::web::{html, safe_next, see_other, submitted, AppState, Submitted};
+use crate::services::roles;
+use crate::tokens;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/register", web::get().to(register_form))
@@ -38,15 +39,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lang/{code}", web::get().to(switch_language));
 }
 
-
-/// Splits an error into field messages to show on the form, or passes it on.
-fn field_errors(e: AppError) -> Result<FieldErrors, AppError> {
-    match e {
-        AppError::Validation(fields) => Ok(fields),
-        other => Err(other),
-    }
-}
-
 const HOUR: Duration = Duration::from_secs(3600);
 
 async fn register_form(visit: Visit) -> HttpResponse {
@@ -55,20 +47,17 @@ async fn register_form(visit: Visit) -> HttpResponse {
 
 async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Registration>) -> Result<HttpResponse, AppError> {
     let reg = form.0;
-    if let Err(secs) = state.limiter.hit(&format!("register:{}", visit.client_ip), 20, HOUR) {
-        return Err(AppError::RateLimited(secs));
-    }
-    let checked = match accounts::check_registration(&reg) {
-        Ok(checked) => checked,
-        Err(e) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &field_errors(e)?))),
+    state.limit_shared(&format!("register:{}", visit.client_ip), 20, HOUR).await?;
+    let checked = match submitted(accounts::check_registration(&reg))? {
+        Submitted::Done(checked) => checked,
+        Submitted::Invalid(errors) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &errors))),
     };
     // Every sign-up costs one hash, taken address or not, and the hash holds no connection.
     let hash = state.passwords.hash(reg.password.clone()).await?;
     // At most a few mails an hour to one address, whoever fills in the form; the answer is the same.
-    if state.limiter.hit(&format!("register-email:{}", accounts::normalise_email(&reg.email)), 3, HOUR).is_ok() {
+    if state.hit_shared(&format!("register-email:{}", accounts::normalise_email(&reg.email)), 3, HOUR).await? == Hit::Counted {
         let base = state.config.base_url.clone();
-        state.db(move |c| accounts::register_checked(c, &base, &checked, &hash)).await?;
-        state.wake_mailer();
+        state.write(move |c| accounts::register_checked(c, &base, &checked, &hash)).await?;
     }
     let t = visit.ctx.t();
     Ok(html(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
@@ -83,9 +72,9 @@ struct TokenQuery {
 async fn verify(state: web::Data<AppState>, visit: Visit, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
     let t = visit.ctx.t();
     let secret = q.into_inner().token;
-    match state.db(move |c| accounts::verify_email(c, &secret)).await {
+    match state.write(move |c| accounts::verify_email(c, &secret)).await {
         Ok(_) => Ok(html(200, views::accounts::message(&visit.ctx, t.verified_title, t.verified_body, Some(("/login", t.nav_sign_in))))),
-        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &t.msg(&msg), Some(("/login", t.nav_sign_in))))),
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/login", t.nav_sign_in))),
         Err(e) => Err(e),
     }
 }
@@ -137,8 +126,9 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     // share one. The address first: a request it refuses never makes or counts an account key.
     // The first refusal of a key in its window goes to the security log (Some(account named or
     // None for the address)), later ones do not, so a flood writes no row per request.
-    let refused = match state.limiter.hit_once(&ip_key, max * 4, window) {
-        Hit::Counted => match state.limiter.hit_once(&email_key, max, window) {
+    // Counted across every portal process on the database.
+    let refused = match state.hit_shared(&ip_key, max * 4, window).await? {
+        Hit::Counted => match state.hit_shared(&email_key, max, window).await? {
             Hit::Counted => None,
             Hit::FirstRefused(secs) => Some((secs, Some(Some(f.email.clone())))),
             Hit::Refused(secs) => Some((secs, None)),
@@ -149,7 +139,7 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     if let Some((secs, to_log)) = refused {
         if let Some(email) = to_log {
             let address = visit.client_ip.clone();
-            state.db(move |c| accounts::sign_in_limited(c, email.as_deref(), &address)).await?;
+            state.write(move |c| accounts::sign_in_limited(c, email.as_deref(), &address)).await?;
         }
         return Ok(too_many_attempts(&visit, &f.email, &f.next, secs));
     }
@@ -163,53 +153,51 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     let password_ok = state.passwords.check(f.password.clone(), stored).await?;
     let (base, address) = (state.config.base_url.clone(), visit.client_ip.clone());
     let outcome = state
-        .db(move |c| accounts::finish_sign_in(c, &base, account, password_ok, &accounts::Attempt { user_agent: &agent, address: &address }, days))
+        .write(move |c| accounts::finish_sign_in(c, &base, account, password_ok, &accounts::Attempt { user_agent: &agent, address: &address }, days))
         .await;
-    match outcome {
-        Ok(signed_in) => {
+    match submitted(outcome)? {
+        Submitted::Done(signed_in) => {
             // A right password is not a guess: it costs neither the account nor the shared
             // address (an office or a training room signs in many people from one address).
-            state.limiter.clear(&email_key);
-            state.limiter.forget_last(&ip_key);
-            state.wake_mailer();
-            let mut res = see_other(&safe_next(&f.next, "/dashboard"));
-            res.add_cookie(&make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+            state.clear_shared(&email_key).await?;
+            state.forget_last_shared(&ip_key).await?;
+            let res = with_cookie(see_other(&safe_next(&f.next, "/dashboard")), make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))?;
             // A fresh CSRF token with the fresh session: nothing planted before sign-in survives it.
-            res.add_cookie(&make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
+            with_cookie(res, make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None))
         }
-        Err(e) => {
-            let errors = field_errors(e)?;
-            state.wake_mailer();
-            Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None)))
-        }
+        Submitted::Invalid(errors) => Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None))),
     }
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     if let Some(c) = req.cookie(&crate::web::visit::cookie_name(&state, SESSION_COOKIE)) {
         let secret = c.value().to_string();
-        state.db(move |conn| accounts::sign_out(conn, &secret)).await?;
+        state.write(move |conn| accounts::sign_out(conn, &secret)).await?;
     }
-    let mut res = see_other("/");
-    res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(res)
+    with_cookie(see_other("/"), removal_cookie(&state, SESSION_COOKIE))
 }
 
 async fn logout_everywhere(state: web::Data<AppState>, member: Member, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let user_id = member.principal.user.id;
-    state.db(move |c| accounts::sign_out_everywhere(c, user_id)).await?;
+    state.write(move |c| accounts::sign_out_everywhere(c, user_id)).await?;
     let t = member.ctx.t();
-    let mut ctx = member.ctx.clone();
+    signed_out(&state, &member.ctx, t.signed_out_everywhere, t.signed_out_everywhere)
+}
+
+/// A message for a visitor whose session has just ended: shown as to a stranger, with the
+/// session cookie removed.
+fn signed_out(state: &AppState, ctx: &views::Ctx, title: &str, body: &str) -> Result<HttpResponse, AppError> {
+    let mut ctx = ctx.clone();
     ctx.viewer = None;
-    let mut res = html(200, views::accounts::message(&ctx, t.signed_out_everywhere, t.signed_out_everywhere, Some(("/login", t.nav_sign_in))));
-    res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(res)
+    let t = ctx.t();
+    let page = html(200, views::accounts::message(&ctx, title, body, Some(("/login", t.nav_sign_in))));
+    with_cookie(page, removal_cookie(state, SESSION_COOKIE))
+}
+
+/// A link that does not work (any more): what is wrong, and where to go instead.
+fn link_problem(visit: &Visit, msg: &Message, next: (&str, &str)) -> HttpResponse {
+    let t = visit.ctx.t();
+    html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &t.msg(msg), Some(next)))
 }
 
 async fn forgot_form(visit: Visit) -> HttpResponse {
@@ -234,15 +222,14 @@ async fn forgot(state: web::Data<AppState>, visit: Visit, form: CsrfForm<EmailFo
         return Ok(html(400, views::accounts::forgot(&visit.ctx, &typed, &errors, false)));
     }
     // Quietly cap mails per address so the form cannot be used to flood someone's inbox.
-    let allowed = state.limiter.hit(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).is_ok()
-        && state.limiter.hit(&format!("reset:{normal}"), 5, HOUR).is_ok();
+    let allowed = state.hit_shared(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).await? == Hit::Counted
+        && state.hit_shared(&format!("reset:{normal}"), 5, HOUR).await? == Hit::Counted;
     if allowed {
         let base = state.config.base_url.clone();
         let e = email.clone();
-        if let Err(err) = state.db(move |c| accounts::request_password_reset(c, &base, &e)).await {
-            return Ok(html(400, views::accounts::forgot(&visit.ctx, &email, &field_errors(err)?, false)));
+        if let Submitted::Invalid(errors) = submitted(state.write(move |c| accounts::request_password_reset(c, &base, &e)).await)? {
+            return Ok(html(400, views::accounts::forgot(&visit.ctx, &email, &errors, false)));
         }
-        state.wake_mailer();
     }
     Ok(html(200, views::accounts::forgot(&visit.ctx, "", &FieldErrors::new(), true)))
 }
@@ -252,10 +239,7 @@ async fn reset_form(state: web::Data<AppState>, visit: Visit, q: web::Query<Toke
     let s = secret.clone();
     match state.db(move |c| accounts::check_reset_link(c, &s)).await {
         Ok(u) => Ok(html(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
-        Err(AppError::BadRequest(msg)) => {
-            let t = visit.ctx.t();
-            Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &t.msg(&msg), Some(("/password/forgot", t.forgot_link)))))
-        }
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", visit.ctx.t().forgot_link))),
         Err(e) => Err(e),
     }
 }
@@ -272,14 +256,8 @@ async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetFor
     let f = form.0;
     let t = visit.ctx.t();
     match reset_with_link(&state, &f.token, &f.password, &visit.client_ip).await {
-        Ok(_) => {
-            let mut ctx = visit.ctx.clone();
-            ctx.viewer = None;
-            let mut res = html(200, views::accounts::message(&ctx, t.reset_title, t.reset_done, Some(("/login", t.nav_sign_in))));
-            res.add_cookie(&removal_cookie(&state, SESSION_COOKIE)).map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
-        }
-        Err(AppError::BadRequest(msg)) => Ok(html(400, views::accounts::message(&visit.ctx, t.link_problem_title, &t.msg(&msg), Some(("/password/forgot", t.forgot_link))))),
+        Ok(_) => signed_out(&state, &visit.ctx, t.reset_title, t.reset_done),
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", t.forgot_link))),
         Err(AppError::Validation(errors)) => {
             let s = f.token.clone();
             let email = state.db(move |c| accounts::check_reset_link(c, &s)).await?.email;
@@ -296,7 +274,7 @@ async fn reset_with_link(state: &AppState, secret: &str, password: &str, address
     accounts::check_new_password(password, &u.email)?;
     let hash = state.passwords.hash(password.to_string()).await?;
     let (s, address) = (secret.to_string(), address.to_string());
-    state.db(move |c| accounts::reset_password_hashed(c, &s, &hash, &address)).await
+    state.write(move |c| accounts::reset_password_hashed(c, &s, &hash, &address)).await
 }
 
 #[derive(Deserialize)]
@@ -351,17 +329,11 @@ async fn profile(state: web::Data<AppState>, member: Member, form: CsrfForm<Prof
     let p = Profile { name: f.name, organisation: f.organisation, state: f.state, district: f.district, role_title: f.role_title, language: f.language, credit_consent: f.credit_consent.is_some() };
     let user_id = member.principal.user.id;
     let q = p.clone();
-    match state.db(move |c| accounts::update_profile(c, user_id, &q)).await {
-        Ok(()) => {
-            let mut res = see_other("/profile?saved=1");
-            res.add_cookie(&make_cookie(&state, LANG_COOKIE, p.language.clone(), Some(365)))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
+    match submitted(state.write(move |c| accounts::update_profile(c, user_id, &q)).await)? {
+        Submitted::Done(()) => {
+            with_cookie(see_other("/profile?saved=1"), make_cookie(&state, LANG_COOKIE, p.language.clone(), Some(365)))
         }
-        Err(e) => {
-            let errors = field_errors(e)?;
-            Ok(html(400, profile_page(&state, &member, &p, &errors, false).await?))
-        }
+        Submitted::Invalid(errors) => Ok(html(400, profile_page(&state, &member, &p, &errors, false).await?)),
     }
 }
 
@@ -376,10 +348,7 @@ async fn dashboard(state: web::Data<AppState>, member: Member) -> Result<HttpRes
 
 async fn switch_language(state: web::Data<AppState>, path: web::Path<String>, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_code(&path.into_inner()).ok_or(AppError::NotFound)?;
-    let mut res = see_other(&safe_next(&q.next, "/"));
-    res.add_cookie(&make_cookie(&state, LANG_COOKIE, lang.code().to_string(), Some(365)))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(res)
+    with_cookie(see_other(&safe_next(&q.next, "/")), make_cookie(&state, LANG_COOKIE, lang.code().to_string(), Some(365)))
 }
 
 async fn change_password_form(member: Member, q: web::Query<SavedQuery>) -> HttpResponse {
@@ -400,14 +369,13 @@ async fn change_password(state: web::Data<AppState>, member: Member, visit: Visi
     // Guessing the current password from a stolen session is limited like signing in.
     let key = format!("password-change:{}", u.id);
     let window = Duration::from_secs(state.config.login_window_secs);
-    state.limiter.hit(&key, state.config.login_attempts, window).map_err(AppError::RateLimited)?;
-    match change_own_password(&state, &member, &visit.client_ip, f).await {
-        Ok(()) => {
-            state.limiter.clear(&key);
-            state.wake_mailer();
+    state.limit_shared(&key, state.config.login_attempts, window).await?;
+    match submitted(change_own_password(&state, &member, &visit.client_ip, f).await)? {
+        Submitted::Done(()) => {
+            state.clear_shared(&key).await?;
             Ok(see_other("/password/change?saved=1"))
         }
-        Err(e) => Ok(html(400, views::accounts::change_password(&member.ctx, &u.email, &field_errors(e)?, false))),
+        Submitted::Invalid(errors) => Ok(html(400, views::accounts::change_password(&member.ctx, &u.email, &errors, false))),
     }
 }
 
@@ -416,12 +384,12 @@ async fn change_own_password(state: &AppState, member: &Member, address: &str, f
     let u = &member.principal.user;
     let (user_id, session_id, address) = (u.id, member.principal.session_id, address.to_string());
     if !state.passwords.check(f.current_password, Some(u.password_hash.clone())).await? {
-        return state.db(move |c| accounts::refuse_password_change(c, user_id, &address)).await;
+        return state.write(move |c| accounts::refuse_password_change(c, user_id, &address)).await;
     }
     accounts::check_new_password(&f.password, &u.email)?;
     let hash = state.passwords.hash(f.password).await?;
     let base = state.config.base_url.clone();
-    state.db(move |c| accounts::change_password_hashed(c, &base, user_id, session_id, &hash, &address)).await
+    state.write(move |c| accounts::change_password_hashed(c, &base, user_id, session_id, &hash, &address)).await
 }
 
 /// The consent question comes first for a member who has never answered it: the form they
@@ -457,6 +425,6 @@ struct CreditForm {
 async fn credit(state: web::Data<AppState>, member: Member, form: CsrfForm<CreditForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let (user_id, consent) = (member.principal.user.id, f.consent == "yes");
-    state.db(move |c| accounts::choose_credit(c, user_id, consent)).await?;
+    state.write(move |c| accounts::choose_credit(c, user_id, consent)).await?;
     Ok(see_other(&safe_next(&f.next, "/dashboard")))
 }

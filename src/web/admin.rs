@@ -8,8 +8,8 @@ use crate::services::roles::{self, GrantRequest};
 use crate::views;
 use crate::models::security_event;
 use crate::services::accounts;
-use crate::web::visit::{Admin, CsrfForm, Visit};
-use crate::web::{html, see_other, AppState};
+use crate::web::visit::{Admin, CsrfForm, Empty, Visit};
+use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(|_: Admin| async { see_other("/admin/users") }))
@@ -51,20 +51,16 @@ async fn grant(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<
     let actor = admin.principal.user.id;
     let req = form.0;
     let r = req.clone();
-    match state.db(move |c| roles::grant(c, actor, user_id, &r)).await {
-        Ok(_) => Ok(see_other(&format!("/admin/users/{user_id}"))),
-        Err(AppError::Validation(errors)) => user_page(&state, &admin, user_id, &req, &errors, 400).await,
-        Err(e) => Err(e),
+    match submitted(state.write(move |c| roles::grant(c, actor, user_id, &r)).await)? {
+        Submitted::Done(_) => Ok(see_other(&format!("/admin/users/{user_id}"))),
+        Submitted::Invalid(errors) => user_page(&state, &admin, user_id, &req, &errors, 400).await,
     }
 }
-
-#[derive(Deserialize)]
-struct Empty {}
 
 async fn revoke(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let grant_id = path.into_inner();
     let actor = admin.principal.user.id;
-    let user_id = state.db(move |c| roles::revoke(c, actor, grant_id)).await?;
+    let user_id = state.write(move |c| roles::revoke(c, actor, grant_id)).await?;
     Ok(see_other(&format!("/admin/users/{user_id}")))
 }
 
@@ -72,7 +68,7 @@ async fn revoke(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path
 async fn reset_mail_links(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let user_id = path.into_inner();
     let actor = admin.principal.user.id;
-    state.db(move |c| crate::services::mail_identity::reset_links(c, actor, user_id)).await?;
+    state.write(move |c| crate::services::mail_identity::reset_links(c, actor, user_id)).await?;
     Ok(see_other(&format!("/admin/users/{user_id}")))
 }
 
@@ -83,13 +79,13 @@ async fn audit(state: web::Data<AppState>, Admin(admin): Admin) -> Result<HttpRe
 
 async fn disable(state: web::Data<AppState>, Admin(admin): Admin, visit: Visit, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (user_id, actor, address) = (path.into_inner(), admin.principal.user.id, visit.client_ip);
-    state.db(move |c| accounts::disable(c, actor, user_id, &address)).await?;
+    state.write(move |c| accounts::disable(c, actor, user_id, &address)).await?;
     Ok(see_other(&format!("/admin/users/{user_id}")))
 }
 
 async fn enable(state: web::Data<AppState>, Admin(admin): Admin, visit: Visit, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (user_id, actor, address) = (path.into_inner(), admin.principal.user.id, visit.client_ip);
-    state.db(move |c| accounts::enable(c, actor, user_id, &address)).await?;
+    state.write(move |c| accounts::enable(c, actor, user_id, &address)).await?;
     Ok(see_other(&format!("/admin/users/{user_id}")))
 }
 

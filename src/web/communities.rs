@@ -12,8 +12,8 @@ use crate::services::posting::{self, PostInput};
 use crate::services::attachments;
 use crate::views;
 use crate::web::upload::{FormData, MultipartForm};
-use crate::web::visit::{CsrfForm, Member, Visit};
-use crate::web::{html, see_other, AppState};
+use crate::web::visit::{CsrfForm, Empty, Member, Visit};
+use crate::web::{blocking, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/communities", web::get().to(list))
@@ -30,13 +30,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/posts/{id}/edit", web::get().to(edit_form))
         .route("/c/{slug}/posts/{id}/edit", web::post().to(edit))
         .route("/c/{slug}/log", web::get().to(log));
-}
-
-
-/// The viewer's standing in the community named in the path.
-pub async fn access_for(state: &AppState, slug: String, visit: &Visit) -> Result<Access, AppError> {
-    let principal = visit.principal.clone();
-    state.db(move |c| communities::access(c, &slug, principal.as_deref())).await
 }
 
 /// A short confirmation carried across a redirect as a key, never as free text.
@@ -68,35 +61,26 @@ async fn list(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, 
 }
 
 async fn community(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
-    let a = access_for(&state, path.into_inner(), &visit).await?;
     let page_no = crate::services::page_number(q.page.as_deref());
-    let acc = a.clone();
-    let page = state.db(move |c| communities::community_page(c, &acc, page_no)).await?;
+    let (a, page) = state.with_access(path.into_inner(), &visit, move |c, a| communities::community_page(c, a, page_no)).await?;
     Ok(html(200, views::communities::community(&visit.ctx, &a, &page, page_no, done_text(visit.ctx.t(), &q.done))))
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn join(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
-    let slug = path.into_inner();
-    let a = access_for(&state, slug.clone(), &visit).await?;
-    let uid = member.principal.user.id;
-    let status = state.db(move |c| communities::join(c, &a, uid)).await?;
+    let (slug, uid) = (path.into_inner(), member.principal.user.id);
+    let (_, status) = state.write_with_access(slug.clone(), &visit, move |c, a| communities::join(c, a, uid)).await?;
     let key = if status == "active" { "joined" } else { "requested" };
     Ok(see_other(&format!("/c/{slug}?done={key}")))
 }
 
 async fn leave(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
-    let slug = path.into_inner();
-    let a = access_for(&state, slug.clone(), &visit).await?;
-    let uid = member.principal.user.id;
-    state.db(move |c| communities::leave(c, &a, uid)).await?;
+    let (slug, uid) = (path.into_inner(), member.principal.user.id);
+    state.write_with_access(slug.clone(), &visit, move |c, a| communities::leave(c, a, uid)).await?;
     Ok(see_other(&format!("/c/{slug}?done=ok")))
 }
 
 async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let a = access_for(&state, path.into_inner(), &visit).await?;
+    let a = state.access(path.into_inner(), &visit).await?;
     if !a.is_member() {
         return Err(AppError::Forbidden);
     }
@@ -118,10 +102,13 @@ fn input_from(form: &FormData) -> PostInput {
 /// Members may post a few times a minute and a few dozen times an hour. Every attempt counts
 /// against the hour, refused ones too, so a flood of forms the checks send back is limited as
 /// well; a member correcting a form a few times in a minute is not stopped for it.
-fn posting_allowed(state: &AppState, user_id: i64) -> Result<(), AppError> {
-    state.limiter.check(&minute_key(user_id), 5, Duration::from_secs(60)).map_err(AppError::RateLimited)?;
-    state.limiter.hit(&format!("post:{user_id}:h"), 40, Duration::from_secs(3600)).map_err(AppError::RateLimited)
+/// Counted across every portal process on the database.
+async fn posting_allowed(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    state.check_shared(&minute_key(user_id), 5, MINUTE).await?;
+    state.limit_shared(&format!("post:{user_id}:h"), 40, Duration::from_secs(3600)).await
 }
+
+const MINUTE: Duration = Duration::from_secs(60);
 
 fn minute_key(user_id: i64) -> String {
     format!("post:{user_id}:m")
@@ -135,61 +122,55 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
         return Err(AppError::Forbidden);
     }
     let uid = member.principal.user.id;
-    posting_allowed(state, uid)?;
+    posting_allowed(state, uid).await?;
     let form = form.read().await?;
     let input = input_from(&form);
     let inp = input.clone();
-    let prepared = web::block(move || posting::prepare(reply_to, &inp, form.files)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let prepared = blocking(move || posting::prepare(reply_to, &inp, form.files)).await?;
     let prepared = match prepared {
         Ok(p) => p,
         Err(e) => return Ok((input, Err(e))),
     };
     let (acc, dir, domain) = (a.clone(), state.config.attachments_dir.clone(), state.config.mail_domain.clone());
-    let submitted = state.db(move |c| posting::submit_prepared(c, &domain, &dir, &acc, uid, prepared)).await;
-    if submitted.is_ok() {
-        state.limiter.record(&minute_key(uid));
-        state.wake_mailer();
+    let result = state.write(move |c| posting::submit_prepared(c, &domain, &dir, &acc, uid, prepared)).await;
+    if result.is_ok() {
+        state.record_shared(&minute_key(uid), MINUTE).await?;
     }
-    Ok((input, submitted))
+    Ok((input, result))
 }
 
 async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: MultipartForm) -> Result<HttpResponse, AppError> {
     let slug = path.into_inner();
-    let a = access_for(&state, slug.clone(), &visit).await?;
-    let (input, submitted) = post_from_form(&state, &member, &a, None, form).await?;
-    match submitted {
-        Ok(s) => {
-            let key = if s.status == "approved" { "published" } else { "submitted" };
-            Ok(see_other(&format!("/c/{slug}/t/{}?done={key}", s.thread_id)))
-        }
-        Err(AppError::Validation(errors)) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &errors))),
-        Err(e) => Err(e),
+    let a = state.access(slug.clone(), &visit).await?;
+    let (input, result) = post_from_form(&state, &member, &a, None, form).await?;
+    match submitted(result)? {
+        Submitted::Done(s) => Ok(see_other(&format!("/c/{slug}/t/{}?done={}", s.thread_id, posted_key(&s)))),
+        Submitted::Invalid(errors) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &errors))),
     }
 }
 
-async fn thread_page(state: &AppState, visit: &Visit, a: &Access, id: i64, reply: &PostInput, errors: &FieldErrors, done: &str, status: u16) -> Result<HttpResponse, AppError> {
-    let acc = a.clone();
-    let view = state.db(move |c| communities::thread(c, &acc, id)).await?;
-    Ok(html(status, views::communities::thread(&visit.ctx, a, &view, reply, errors, done_text(visit.ctx.t(), done))))
+/// The confirmation for a post: published at once, or waiting for a moderator.
+fn posted_key(s: &posting::Submitted) -> &'static str {
+    if s.status == "approved" { "published" } else { "submitted" }
+}
+
+async fn thread_page(state: &AppState, visit: &Visit, slug: String, id: i64, reply: &PostInput, errors: &FieldErrors, done: &str, status: u16) -> Result<HttpResponse, AppError> {
+    let (a, view) = state.with_access(slug, visit, move |c, a| communities::thread(c, a, id)).await?;
+    Ok(html(status, views::communities::thread(&visit.ctx, &a, &view, reply, errors, done_text(visit.ctx.t(), done))))
 }
 
 async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, i64)>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let a = access_for(&state, slug, &visit).await?;
-    thread_page(&state, &visit, &a, id, &PostInput::default(), &FieldErrors::new(), &q.done, 200).await
+    thread_page(&state, &visit, slug, id, &PostInput::default(), &FieldErrors::new(), &q.done, 200).await
 }
 
 async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: MultipartForm) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let a = access_for(&state, slug.clone(), &visit).await?;
-    let (input, submitted) = post_from_form(&state, &member, &a, Some(id), form).await?;
-    match submitted {
-        Ok(s) => {
-            let key = if s.status == "approved" { "published" } else { "submitted" };
-            Ok(see_other(&crate::web::accounts::after_post(&visit, &format!("/c/{slug}/t/{id}?done={key}#post-{}", s.post_id))))
-        }
-        Err(AppError::Validation(errors)) => thread_page(&state, &visit, &a, id, &input, &errors, "", 400).await,
-        Err(e) => Err(e),
+    let a = state.access(slug.clone(), &visit).await?;
+    let (input, result) = post_from_form(&state, &member, &a, Some(id), form).await?;
+    match submitted(result)? {
+        Submitted::Done(s) => Ok(see_other(&crate::web::accounts::after_post(&visit, &format!("/c/{slug}/t/{id}?done={}#post-{}", posted_key(&s), s.post_id)))),
+        Submitted::Invalid(errors) => thread_page(&state, &visit, slug, id, &input, &errors, "", 400).await,
     }
 }
 
@@ -201,16 +182,18 @@ struct FlagForm {
 
 async fn flag(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<FlagForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let a = access_for(&state, slug.clone(), &visit).await?;
-    if !a.is_member() {
-        return Err(AppError::Forbidden);
-    }
-    let uid = member.principal.user.id;
-    let acc = a.clone();
-    let reason = form.0.reason;
-    match state.db(move |c| posting::flag(c, &acc, uid, id, &reason)).await {
-        Ok(root) => Ok(see_other(&format!("/c/{slug}/t/{root}?done=flagged#post-{id}"))),
-        Err(e) => Err(e),
+    let (uid, reason) = (member.principal.user.id, form.0.reason);
+    let result = state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            if !a.is_member() {
+                return Err(AppError::Forbidden);
+            }
+            posting::flag(c, a, uid, id, &reason)
+        })
+        .await;
+    match submitted(result)? {
+        Submitted::Done((_, root)) => Ok(see_other(&format!("/c/{slug}/t/{root}?done=flagged#post-{id}"))),
+        Submitted::Invalid(errors) => Err(AppError::Validation(errors)),
     }
 }
 
@@ -233,13 +216,17 @@ fn input_of(p: &crate::models::post::Post) -> PostInput {
 
 async fn edit_form(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let a = access_for(&state, slug, &visit).await?;
-    let (acc, uid) = (a.clone(), member.principal.user.id);
-    let p = state.db(move |c| posting::own_post(c, &acc, uid, id)).await?;
+    let (a, p) = own_post(&state, &member, &visit, slug, id).await?;
     if p.status != crate::models::post::CHANGES_REQUESTED {
         return Err(AppError::Conflict("post-not-waiting".into()));
     }
     Ok(html(200, views::communities::edit_post(&visit.ctx, &a.community, &p, &input_of(&p), &FieldErrors::new())))
+}
+
+/// A post of this member's in the community, with the member's standing there.
+async fn own_post(state: &AppState, member: &Member, visit: &Visit, slug: String, id: i64) -> Result<(Access, crate::models::post::Post), AppError> {
+    let uid = member.principal.user.id;
+    state.with_access(slug, visit, move |c, a| posting::own_post(c, a, uid, id)).await
 }
 
 #[derive(Deserialize)]
@@ -260,27 +247,22 @@ struct EditForm {
 
 async fn edit(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<EditForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let a = access_for(&state, slug, &visit).await?;
     // Checkbox lists repeat the field name, so they come from the raw pairs.
     let themes = form.1.all("themes");
     let f = form.0;
     let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector };
-    let (acc, inp, uid, version) = (a.clone(), input.clone(), member.principal.user.id, f.version);
-    match state.db(move |c| posting::resubmit(c, &acc, uid, id, version, &inp)).await {
-        Ok(()) => Ok(see_other("/my/posts")),
-        Err(AppError::Validation(errors)) => {
-            let (acc, uid) = (a.clone(), member.principal.user.id);
-            let p = state.db(move |c| posting::own_post(c, &acc, uid, id)).await?;
+    let (inp, uid, version) = (input.clone(), member.principal.user.id, f.version);
+    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| posting::resubmit(c, a, uid, id, version, &inp)).await)? {
+        Submitted::Done(_) => Ok(see_other("/my/posts")),
+        Submitted::Invalid(errors) => {
+            let (a, p) = own_post(&state, &member, &visit, slug, id).await?;
             Ok(html(400, views::communities::edit_post(&visit.ctx, &a.community, &p, &input, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
 async fn log(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let a = access_for(&state, path.into_inner(), &visit).await?;
-    let acc = a.clone();
-    let rows = state.db(move |c| communities::moderation_log(c, &acc)).await?;
+    let (a, rows) = state.with_access(path.into_inner(), &visit, communities::moderation_log).await?;
     Ok(html(200, views::moderation::log(&visit.ctx, &a, &rows)))
 }
 
@@ -289,7 +271,7 @@ async fn file(state: web::Data<AppState>, visit: Visit, path: web::Path<(i64, St
     let principal = visit.principal.clone();
     let a = state.db(move |c| communities::attachment_for(c, principal.as_deref(), id)).await?;
     let path = attachments::path_of(&state.config.attachments_dir, &a.stored_name);
-    let bytes = web::block(move || std::fs::read(path)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(|_| AppError::NotFound)?;
+    let bytes = blocking(move || std::fs::read(path)).await?.map_err(|_| AppError::NotFound)?;
     let disposition = if attachments::inline(&a.content_type) { "inline" } else { "attachment" };
     let ascii_name: String = a.original_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     Ok(HttpResponse::Ok()

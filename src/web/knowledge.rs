@@ -5,12 +5,14 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::page::{self, Page};
+use crate::services::accounts::Principal;
 use crate::services::knowledge::{self, Lookup, PageForm};
 use crate::views;
-use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
-use crate::web::{html, see_other, AppState};
+use crate::web::visit::{Admin, CsrfForm, Empty, Member, RawForm, Visit};
+use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/kb", web::get().to(home))
@@ -77,9 +79,6 @@ fn form_from(raw: &RawForm) -> PageForm {
     }
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 fn ids(q: &str, name: &str) -> Vec<i64> {
     url::form_urlencoded::parse(q.as_bytes()).filter(|(k, _)| k == name).filter_map(|(_, v)| v.parse().ok()).collect()
 }
@@ -113,15 +112,14 @@ async fn builder(state: web::Data<AppState>, member: Member, req: actix_web::Htt
 async fn create(state: web::Data<AppState>, member: Member, req: actix_web::HttpRequest, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let f = form_from(&form.1);
     let (principal, ff) = (member.principal.clone(), f.clone());
-    match state.db(move |c| knowledge::create_draft(c, &principal, &ff)).await {
-        Ok(saved) => Ok(see_other(&format!("/kb/{}/edit?created=1", saved.slug))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| knowledge::create_draft(c, &principal, &ff)).await)? {
+        Submitted::Done(saved) => Ok(see_other(&format!("/kb/{}/edit?created=1", saved.slug))),
+        Submitted::Invalid(errors) => {
             let threads = ids(req.query_string(), "thread");
             let principal = member.principal.clone();
             let b = state.db(move |c| knowledge::builder_again(c, &principal, &threads)).await?;
             Ok(html(400, views::knowledge::builder(&member.ctx, &b, &f, &[], &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -131,10 +129,24 @@ async fn pages(state: web::Data<AppState>, member: Member) -> Result<HttpRespons
     Ok(html(200, views::knowledge::pages(&member.ctx, &list)))
 }
 
-/// The page, if this member may edit it (checked by the service).
-async fn editable(state: &AppState, member: &Member, slug: String) -> Result<Page, AppError> {
+/// `f` on the page named `slug`, as one database job, once the service has found that this
+/// member may edit it. The page comes back with `f`'s value.
+fn on_editable<T, F>(member: &Member, slug: String, f: F) -> impl FnOnce(&mut DbConn) -> Result<(Page, T), AppError> + Send + 'static
+where
+    F: FnOnce(&mut DbConn, &Principal, &Page) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
     let principal = member.principal.clone();
-    state.db(move |c| knowledge::editable(c, &principal, &slug)).await
+    move |c| {
+        let p = knowledge::editable(c, &principal, &slug)?;
+        let value = f(c, &principal, &p)?;
+        Ok((p, value))
+    }
+}
+
+/// The editor, showing the page as it is with a form's errors.
+fn editor_again(member: &Member, p: &Page, errors: &FieldErrors) -> HttpResponse {
+    html(400, views::knowledge::editor(&member.ctx, p, &PageForm::of(p), errors, &[], None))
 }
 
 #[derive(Deserialize)]
@@ -144,27 +156,32 @@ struct CreatedQuery {
 }
 
 async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<String>, q: web::Query<CreatedQuery>) -> Result<HttpResponse, AppError> {
-    let p = editable(&state, &member, path.into_inner()).await?;
+    let (p, ()) = state.db(on_editable(&member, path.into_inner(), |_, _, _| Ok(()))).await?;
     let notice = q.created.as_ref().map(|_| member.ctx.t().saved_short);
     Ok(html(200, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &FieldErrors::new(), &[], notice)))
 }
 
 async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
-    let p = editable(&state, &member, path.into_inner()).await?;
-    let f = form_from(&form.1);
-    let publish = form.1.all("action").iter().any(|a| a == "publish");
-    let (principal, ff, id) = (member.principal.clone(), f.clone(), p.id);
-    match state.db(move |c| knowledge::edit(c, &principal, id, &ff)).await {
-        Ok(broken) => {
-            if publish {
-                let principal = member.principal.clone();
-                state.db(move |c| knowledge::publish(c, &principal, id)).await?;
+    let (f, publish) = (form_from(&form.1), form.1.all("action").iter().any(|a| a == "publish"));
+    let ff = f.clone();
+    // The result is kept apart so the page comes back for the form shown again. Publishing
+    // follows only a save that succeeded, and a refusal to publish goes to the error page.
+    let (p, saved) = state
+        .write(on_editable(&member, path.into_inner(), move |c, who, p| {
+            let saved = knowledge::edit(c, who, p.id, &ff);
+            if saved.is_ok() && publish {
+                knowledge::publish(c, who, p.id)?;
             }
-            let p2 = state.db(move |c| Ok(page::find(c, id)?)).await?;
-            Ok(html(200, views::knowledge::editor(&member.ctx, &p2, &PageForm::of(&p2), &FieldErrors::new(), &broken, Some(member.ctx.t().saved_short))))
+            Ok(saved)
+        }))
+        .await?;
+    match submitted(saved)? {
+        Submitted::Done(broken) => {
+            let id = p.id;
+            let p = state.db(move |c| Ok(page::find(c, id)?)).await?;
+            Ok(html(200, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &FieldErrors::new(), &broken, Some(member.ctx.t().saved_short))))
         }
-        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &f, &errors, &[], None))),
-        Err(e) => Err(e),
+        Submitted::Invalid(errors) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &f, &errors, &[], None))),
     }
 }
 
@@ -175,12 +192,11 @@ struct RenameForm {
 }
 
 async fn rename(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<RenameForm>) -> Result<HttpResponse, AppError> {
-    let p = editable(&state, &member, path.into_inner()).await?;
-    let (principal, new, id) = (member.principal.clone(), form.0.new_slug, p.id);
-    match state.db(move |c| knowledge::rename(c, &principal, id, &new)).await {
-        Ok(slug) => Ok(see_other(&format!("/kb/{slug}/edit"))),
-        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
-        Err(e) => Err(e),
+    let new = form.0.new_slug;
+    let (p, renamed) = state.write(on_editable(&member, path.into_inner(), move |c, who, p| Ok(knowledge::rename(c, who, p.id, &new)))).await?;
+    match submitted(renamed)? {
+        Submitted::Done(slug) => Ok(see_other(&format!("/kb/{slug}/edit"))),
+        Submitted::Invalid(errors) => Ok(editor_again(&member, &p, &errors)),
     }
 }
 
@@ -191,22 +207,18 @@ struct WithdrawForm {
 }
 
 async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<WithdrawForm>) -> Result<HttpResponse, AppError> {
-    let p = editable(&state, &member, path.into_inner()).await?;
-    let (principal, note, id) = (member.principal.clone(), form.0.note, p.id);
-    match state.db(move |c| knowledge::withdraw(c, &principal, id, &note)).await {
-        Ok(()) => Ok(see_other(&format!("/kb/{}/edit", p.slug))),
-        Err(AppError::Validation(errors)) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &errors, &[], None))),
-        Err(e) => Err(e),
+    let note = form.0.note;
+    let (p, withdrawn) = state.write(on_editable(&member, path.into_inner(), move |c, who, p| Ok(knowledge::withdraw(c, who, p.id, &note)))).await?;
+    match submitted(withdrawn)? {
+        Submitted::Done(()) => Ok(see_other(&format!("/kb/{}/edit", p.slug))),
+        Submitted::Invalid(errors) => Ok(editor_again(&member, &p, &errors)),
     }
 }
 
 async fn revisions(state: web::Data<AppState>, member: Member, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let p = editable(&state, &member, path.into_inner()).await?;
-    let (principal, id) = (member.principal.clone(), p.id);
-    let (p, revs, events) = state.db(move |c| {
-        let (p, revs) = knowledge::revisions(c, &principal, id)?;
-        Ok((p, revs, knowledge::events(c, &principal, id)?))
-    }).await?;
+    let (_, ((p, revs), events)) = state
+        .db(on_editable(&member, path.into_inner(), |c, who, p| Ok((knowledge::revisions(c, who, p.id)?, knowledge::events(c, who, p.id)?))))
+        .await?;
     Ok(html(200, views::knowledge::revisions(&member.ctx, &p, &revs, &events)))
 }
 
@@ -216,9 +228,7 @@ fn as_text(c: &page::Content) -> String {
 
 async fn revision(state: web::Data<AppState>, member: Member, path: web::Path<(String, i32)>) -> Result<HttpResponse, AppError> {
     let (slug, n) = path.into_inner();
-    let p = editable(&state, &member, slug).await?;
-    let (principal, id) = (member.principal.clone(), p.id);
-    let (p, revs) = state.db(move |c| knowledge::revisions(c, &principal, id)).await?;
+    let (_, (p, revs)) = state.db(on_editable(&member, slug, |c, who, p| knowledge::revisions(c, who, p.id))).await?;
     let this = revs.iter().find(|r| r.number == n).ok_or(AppError::NotFound)?;
     let before = revs.iter().find(|r| r.number == n - 1).map(|r| as_text(&r.content)).unwrap_or_default();
     Ok(html(200, views::knowledge::revision_diff(&member.ctx, &p, n, &before, &as_text(&this.content))))
@@ -226,9 +236,7 @@ async fn revision(state: web::Data<AppState>, member: Member, path: web::Path<(S
 
 async fn restore(state: web::Data<AppState>, member: Member, path: web::Path<(String, i32)>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (slug, n) = path.into_inner();
-    let p = editable(&state, &member, slug).await?;
-    let (principal, id) = (member.principal.clone(), p.id);
-    state.db(move |c| knowledge::rollback(c, &principal, id, n)).await?;
+    let (p, ()) = state.write(on_editable(&member, slug, move |c, who, p| knowledge::rollback(c, who, p.id, n))).await?;
     Ok(see_other(&format!("/kb/{}/revisions", p.slug)))
 }
 
@@ -263,13 +271,12 @@ struct LookForm {
 async fn set_look(state: web::Data<AppState>, Admin(admin): Admin, form: CsrfForm<LookForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let principal = admin.principal.clone();
-    match state.db(move |c| knowledge::set_look(c, &principal, &f.theme, &f.layout, &f.accent)).await {
-        Ok(()) => Ok(see_other("/admin/looks")),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| knowledge::set_look(c, &principal, &f.theme, &f.layout, &f.accent)).await)? {
+        Submitted::Done(()) => Ok(see_other("/admin/looks")),
+        Submitted::Invalid(errors) => {
             let rows = state.db(|c| Ok(page::looks(c)?)).await?;
             Ok(html(400, views::knowledge::looks(&admin.ctx, &rows, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 

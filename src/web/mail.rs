@@ -5,13 +5,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
-use crate::mail::{self, ingest};
-use crate::services::{communities, mail_identity};
+use crate::mail;
+use crate::services::{communities, ingest, mail_identity};
 use crate::services::digests::{self, DigestEdit};
 use crate::views;
-use crate::web::communities::access_for;
-use crate::web::visit::{CsrfForm, Member, Visit};
-use crate::web::{html, see_other, AppState};
+use crate::web::visit::{CsrfForm, Empty, Member, Visit};
+use crate::web::{html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/profile/delivery", web::post().to(set_delivery))
@@ -36,9 +35,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     // Fields are named d-MEMBERSHIP_ID with the chosen mode.
     let changes: Vec<(i64, String)> = form
@@ -48,19 +44,19 @@ async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm
         .filter_map(|(k, v)| k.strip_prefix("d-").and_then(|id| id.parse().ok()).map(|id| (id, v.clone())))
         .collect();
     let uid = member.principal.user.id;
-    state.db(move |c| communities::set_deliveries(c, uid, &changes)).await?;
+    state.write(move |c| communities::set_deliveries(c, uid, &changes)).await?;
     Ok(see_other("/profile?saved=1#delivery"))
 }
 
 async fn resume_mail(state: web::Data<AppState>, member: Member, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let uid = member.principal.user.id;
-    state.db(move |c| communities::resume_mail(c, uid)).await?;
+    state.write(move |c| communities::resume_mail(c, uid)).await?;
     Ok(see_other("/profile?saved=1#delivery"))
 }
 
 async fn reset_mail_links(state: web::Data<AppState>, member: Member, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let uid = member.principal.user.id;
-    state.db(move |c| mail_identity::reset_links(c, uid, uid)).await?;
+    state.write(move |c| mail_identity::reset_links(c, uid, uid)).await?;
     Ok(see_other("/profile?saved=1#delivery"))
 }
 
@@ -78,13 +74,12 @@ async fn confirm_held(state: web::Data<AppState>, visit: Visit, path: web::Path<
     let secret = path.into_inner();
     let (s2, domain) = (secret.clone(), state.config.mail_domain.clone());
     let v = state
-        .db(move |c| {
+        .write(move |c| {
             let v = mail_identity::view_held(c, &s2)?;
             mail_identity::confirm_held(c, &domain, &s2)?;
             Ok::<_, AppError>(v)
         })
         .await?;
-    state.wake_mailer();
     Ok(html(200, views::mail_pages::held(&visit.ctx, &secret, &v, true)))
 }
 
@@ -100,7 +95,7 @@ async fn unsubscribe_page(state: web::Data<AppState>, visit: Visit, path: web::P
 async fn unsubscribe(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (token, slug) = path.into_inner();
     let (t2, s2) = (token.clone(), slug.clone());
-    let c = state.db(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, "web")).await?;
+    let c = state.write(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, "web")).await?;
     Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, "web", true)))
 }
 
@@ -114,14 +109,12 @@ async fn unsubscribe_mode(state: web::Data<AppState>, visit: Visit, path: web::P
     let (token, slug) = path.into_inner();
     let mode = form.into_inner().delivery;
     let (t2, s2, m2) = (token.clone(), slug.clone(), mode.clone());
-    let c = state.db(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, &m2)).await?;
+    let c = state.write(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, &m2)).await?;
     Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, &mode, true)))
 }
 
 async fn digest_list(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let a = access_for(&state, path.into_inner(), &visit).await?;
-    let acc = a.clone();
-    let list = state.db(move |c| digests::list(c, &acc)).await?;
+    let (a, list) = state.with_access(path.into_inner(), &visit, digests::list).await?;
     Ok(html(200, views::mail_pages::digests(&visit.ctx, &a, &list)))
 }
 
@@ -132,17 +125,13 @@ struct NewDigestForm {
 }
 
 async fn digest_new(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: CsrfForm<NewDigestForm>) -> Result<HttpResponse, AppError> {
-    let slug = path.into_inner();
-    let a = access_for(&state, slug.clone(), &visit).await?;
-    let (uid, audience) = (member.principal.user.id, form.0.audience);
-    let id = state.db(move |c| digests::draft(c, &a, uid, &audience)).await?;
+    let (slug, uid, audience) = (path.into_inner(), member.principal.user.id, form.0.audience);
+    let (_, id) = state.write_with_access(slug.clone(), &visit, move |c, a| digests::draft(c, a, uid, &audience)).await?;
     Ok(see_other(&format!("/c/{slug}/digests/{id}")))
 }
 
 async fn digest_view(state: &AppState, visit: &Visit, slug: String, id: i64, edit: Option<&DigestEdit>, errors: &FieldErrors, notice: Option<String>, status: u16) -> Result<HttpResponse, AppError> {
-    let a = access_for(state, slug, visit).await?;
-    let acc = a.clone();
-    let v = state.db(move |c| digests::view(c, &acc, id)).await?;
+    let (a, v) = state.with_access(slug, visit, move |c, a| digests::view(c, a, id)).await?;
     Ok(html(status, views::mail_pages::digest(&visit.ctx, &a, &v, edit, errors, notice.as_deref())))
 }
 
@@ -163,7 +152,6 @@ struct DigestForm {
 
 async fn digest_edit(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<DigestForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let a = access_for(&state, slug.clone(), &visit).await?;
     let included: Vec<i64> = form.1.all("include").iter().filter_map(|v| v.parse().ok()).collect();
     // Every item has a position field pos-ITEM; unchecked items are kept but left out.
     let items: Vec<(i64, i32, bool)> = form
@@ -177,16 +165,16 @@ async fn digest_edit(state: web::Data<AppState>, member: Member, visit: Visit, p
         .collect();
     let f = form.0;
     let edit = DigestEdit { editorial: f.editorial, items, send_at: f.send_at, action: f.action };
-    let (acc, uid, e, domain) = (a.clone(), member.principal.user.id, edit.clone(), state.config.mail_domain.clone());
-    match state.db(move |c| digests::edit(c, &domain, &acc, uid, id, &e)).await {
-        Ok(Some(n)) => {
-            state.wake_mailer();
-            let notice = format!("{} {n}", visit.ctx.t().digest_sent_to);
+    let (uid, e, domain) = (member.principal.user.id, edit.clone(), state.config.mail_domain.clone());
+    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| digests::edit(c, &domain, a, uid, id, &e)).await)? {
+        Submitted::Done((_, sent)) => {
+            let notice = match sent {
+                Some(n) => format!("{} {n}", visit.ctx.t().digest_sent_to),
+                None => visit.ctx.t().saved_short.to_string(),
+            };
             digest_view(&state, &visit, slug, id, None, &FieldErrors::new(), Some(notice), 200).await
         }
-        Ok(None) => digest_view(&state, &visit, slug, id, None, &FieldErrors::new(), Some(visit.ctx.t().saved_short.to_string()), 200).await,
-        Err(AppError::Validation(errors)) => digest_view(&state, &visit, slug, id, Some(&edit), &errors, None, 400).await,
-        Err(e) => Err(e),
+        Submitted::Invalid(errors) => digest_view(&state, &visit, slug, id, Some(&edit), &errors, None, 400).await,
     }
 }
 
@@ -198,10 +186,16 @@ struct PreviewQuery {
 
 async fn digest_preview(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<(String, i64)>, q: web::Query<PreviewQuery>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let a = access_for(&state, slug, &visit).await?;
-    let identity = mail::Identity::from_config(&state.config)?;
+    // An identity the configuration cannot make is reported only once the standing allows the page.
+    let identity = mail::Identity::from_config(&state.config);
     let lang = visit.ctx.lang.code().to_string();
-    let body = state.db(move |c| digests::preview(c, &identity, &a, id, &lang)).await?;
+    let (_, body) = state
+        .with_access(slug, &visit, move |c, a| {
+            let identity = identity?;
+            let d = digests::for_preview(c, a, id)?;
+            mail::render::preview_digest(c, &identity, d.id, &lang)
+        })
+        .await?;
     Ok(if q.format == "text" {
         HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(format!("Subject: {}\n\n{}", body.subject, body.text))
     } else {
@@ -247,16 +241,17 @@ fn base64(bytes: &[u8]) -> String {
 async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let Some(expected) = state.config.inbound_token.clone() else { return Err(AppError::NotFound) };
     let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
-    if !crate::services::tokens::constant_time_eq(given, &expected) {
+    if !crate::tokens::constant_time_eq(given, &expected) {
         return Err(AppError::Forbidden);
     }
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    // Per process: only the operator's relay holds the token, so this guards against a relay
+    // gone wrong, not an attacker spread over processes.
     state.limiter.hit(&format!("inbound:{ip}"), 600, std::time::Duration::from_secs(60)).map_err(AppError::RateLimited)?;
     let recipient = req.headers().get("X-Original-To").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let identity = mail::Identity::from_config(&state.config)?;
+    let site = ingest::Site { domain: state.config.mail_domain.clone(), base_url: state.base_url.to_string(), bounce_threshold: state.config.bounce_threshold, explain: views::i18n::english };
     let (dir, max) = (state.config.attachments_dir.clone(), state.config.inbound_max_bytes);
-    let outcome = state.db(move |c| ingest::ingest(c, &identity, &dir, &body, recipient.as_deref(), max)).await?;
-    state.wake_mailer();
+    let outcome = state.write(move |c| ingest::ingest(c, &site, &dir, &body, recipient.as_deref(), max)).await?;
     let (label, reason, post_id) = match &outcome {
         ingest::Outcome::Posted { post_id } => (outcome.label(), String::new(), Some(*post_id)),
         ingest::Outcome::Refused(r) => (outcome.label(), r.clone(), None),

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod cluster;
 pub mod communities;
 pub mod knowledge;
 pub mod limits;
@@ -27,7 +28,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse, ResponseError};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 pub use state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -130,6 +131,29 @@ pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// Runs blocking work (the database, files, the search index) on actix's blocking pool, never
+/// on an async worker.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    web::block(f).await.map_err(|e| AppError::Internal(format!("blocking task: {e}")))
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// What became of a submitted form: done, or to be shown again with a message per field.
+/// Any other error passes on to the error page.
+pub enum Submitted<T> {
+    Done(T),
+    Invalid(FieldErrors),
+}
+
+/// Splits a use case's result for a form handler: `match submitted(result)? { Done(..) => the
+/// redirect, Invalid(errors) => the form again with 400 }`.
+pub fn submitted<T>(result: Result<T, AppError>) -> Result<Submitted<T>, AppError> {
+    match result {
+        Ok(value) => Ok(Submitted::Done(value)),
+        Err(AppError::Validation(errors)) => Ok(Submitted::Invalid(errors)),
+        Err(e) => Err(e),
+    }
 }

@@ -3,15 +3,19 @@
 //! bytes are kept. An entry is used only while
 //! - no write request has finished in this process since it was made (any POST may change
 //!   what a page shows: a publication, a back-link, a theme hub, a registry record),
+//! - no write request has finished in any other portal process on the database since, as
+//!   far as this process has read the shared change stamp (`web::cluster`, a few times a
+//!   second),
 //! - the search indexer has applied no change from the database since (that is how changes
-//!   made by other processes and by the command line arrive), and
-//! - it is younger than `MAX_AGE`, which bounds everything else (relative dates, settings
-//!   changed by another process).
+//!   made by the command line arrive), and
+//! - it is younger than `MAX_AGE`, which bounds everything else (relative dates, changes
+//!   made outside a request, a change stamp not read for a while).
+//!
 //! Pages carrying a CSRF token are never kept: one visitor's token must not reach another.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -44,12 +48,17 @@ pub struct Cached {
 pub struct Stamp {
     writes: u64,
     index: i64,
+    /// The shared change stamp as this process last read it.
+    shared: i64,
 }
 
 #[derive(Default)]
 pub struct PageCache {
     entries: RwLock<HashMap<(String, Lang), Cached>>,
     writes: AtomicU64,
+    /// Written by the change watch (`web::cluster::spawn_watch`).
+    shared: Arc<AtomicI64>,
+    hits: AtomicU64,
 }
 
 /// Public pages whose HTML depends only on the address, the language and the database.
@@ -61,7 +70,22 @@ pub fn applies(path: &str) -> bool {
 
 impl PageCache {
     pub fn stamp(&self, index_generation: i64) -> Stamp {
-        Stamp { writes: self.writes.load(Ordering::Acquire), index: index_generation }
+        Stamp { writes: self.writes.load(Ordering::Acquire), index: index_generation, shared: self.shared.load(Ordering::Acquire) }
+    }
+
+    /// Where the change watch writes the shared change stamp; it stops once the cache is gone.
+    pub fn shared_stamp(&self) -> Weak<AtomicI64> {
+        Arc::downgrade(&self.shared)
+    }
+
+    /// The shared change stamp as last read (for /metrics).
+    pub fn shared_seen(&self) -> i64 {
+        self.shared.load(Ordering::Acquire)
+    }
+
+    /// Pages served from the cache since start (for /metrics).
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
     }
 
     /// A write request finished: nothing rendered before it may be served again.
@@ -78,6 +102,7 @@ impl PageCache {
                 return None;
             }
             if hit.made.elapsed() < MAX_AGE {
+                self.hits.fetch_add(1, Ordering::Relaxed);
                 return Some(hit.clone());
             }
         }
@@ -89,6 +114,7 @@ impl PageCache {
             hit.made = Instant::now();
             return None;
         }
+        self.hits.fetch_add(1, Ordering::Relaxed);
         Some(hit.clone())
     }
 
@@ -126,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn a_write_or_an_index_change_makes_entries_stale() {
+    fn a_write_here_or_elsewhere_or_an_index_change_makes_entries_stale() {
         let cache = PageCache::default();
         let s = cache.stamp(7);
         cache.put("/kb".into(), Lang::En, s, None, Bytes::from_static(b"page"), &HeaderMap::new());
@@ -135,6 +161,10 @@ mod tests {
         assert!(cache.get("/kb", Lang::En, cache.stamp(8)).is_none(), "the indexer applied a change");
         cache.note_write();
         assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_none(), "a write finished");
+        let s = cache.stamp(7);
+        cache.put("/kb".into(), Lang::En, s, None, Bytes::from_static(b"page"), &HeaderMap::new());
+        cache.shared_stamp().upgrade().unwrap().fetch_add(1, Ordering::AcqRel);
+        assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_none(), "another process wrote");
         let big = Bytes::from(vec![b'x'; MAX_BODY + 1]);
         cache.put("/registry/initiatives.csv".into(), Lang::En, cache.stamp(7), None, big, &HeaderMap::new());
         assert!(cache.get("/registry/initiatives.csv", Lang::En, cache.stamp(7)).is_none(), "exports are not kept");

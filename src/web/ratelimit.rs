@@ -1,5 +1,7 @@
 //! Sliding-window counters in memory, keyed by purpose and address or account.
-//! Per process: behind several portal processes each enforces its own window.
+//! Per process; `web::cluster` puts the database's shared buckets behind this table, so that
+//! limits hold across several portal processes while this table still turns a flood away
+//! without a query.
 //!
 //! Keys come from client input (addresses, account names), so the table keeps only a fixed-size
 //! hash of each key, at most `MAX_HITS` times per key and at most `capacity` keys. When full it
@@ -33,6 +35,8 @@ struct Entry {
     limit: Option<(usize, Duration)>,
     /// A refusal was already reported since the key was last allowed.
     refusal_told: bool,
+    /// Refused until then: another process counted the key to its limit.
+    blocked_until: Option<Instant>,
 }
 
 impl Entry {
@@ -40,15 +44,19 @@ impl Entry {
         self.limit.map_or(LONGEST_WINDOW, |(_, w)| w)
     }
 
+    fn blocked(&self, now: Instant) -> bool {
+        self.blocked_until.is_some_and(|until| now < until)
+    }
+
     fn idle(&self, now: Instant) -> bool {
-        self.times.back().is_none_or(|t| now.duration_since(*t) >= self.window())
+        !self.blocked(now) && self.times.back().is_none_or(|t| now.duration_since(*t) >= self.window())
     }
 
     /// Less than half way to its limit inside its window: safe to forget when the table is full.
     fn far_from_limit(&self, now: Instant) -> bool {
         let window = self.window();
         let inside = self.times.iter().filter(|t| now.duration_since(**t) < window).count();
-        self.limit.is_none_or(|(max, _)| 2 * inside < max)
+        !self.blocked(now) && self.limit.is_none_or(|(max, _)| 2 * inside < max)
     }
 }
 
@@ -73,6 +81,12 @@ impl Default for RateLimiter {
 fn check_in(table: &mut Table, key: &Key, max: usize, window: Duration, now: Instant) -> Result<(), u64> {
     let Some(e) = table.keys.get_mut(key) else { return Ok(()) };
     e.limit = Some((max, window));
+    if let Some(until) = e.blocked_until {
+        if now < until {
+            return Err(until.duration_since(now).as_secs().max(1));
+        }
+        e.blocked_until = None;
+    }
     let q = &mut e.times;
     while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
         q.pop_front();
@@ -85,7 +99,9 @@ fn check_in(table: &mut Table, key: &Key, max: usize, window: Duration, now: Ins
     Ok(())
 }
 
-fn key_of(key: &str) -> Key {
+/// The fixed-size name of a key: the first 16 bytes of its SHA-256. Shared buckets in the
+/// database use the same name, so no address or email is stored there either.
+pub fn key_of(key: &str) -> Key {
     let digest = Sha256::digest(key.as_bytes());
     let mut k = [0u8; 16];
     k.copy_from_slice(&digest[..16]);
@@ -183,6 +199,21 @@ impl RateLimiter {
             e.times.pop_back();
             table.full_until = None;
         }
+    }
+
+    /// Refuses `key` for `secs` without counting: another process counted it to its limit.
+    /// Its next refusals here are not first ones (the first was reported where it happened).
+    /// A key not held is added only when there is room; without one the shared count still
+    /// refuses it.
+    pub fn block(&self, key: &str, secs: u64) {
+        let (key, now) = (key_of(key), Instant::now());
+        let mut table = self.hits.lock().expect("rate limiter lock");
+        if !table.keys.contains_key(&key) && table.keys.len() >= self.capacity {
+            return;
+        }
+        let e = table.keys.entry(key).or_default();
+        e.blocked_until = Some(now + Duration::from_secs(secs));
+        e.refusal_told = true;
     }
 
     pub fn clear(&self, key: &str) {
@@ -283,6 +314,26 @@ mod tests {
         for i in 1..10 {
             assert!(limiter.check(&format!("k{i}"), 2, HOUR).is_err(), "k{i} still limited");
         }
+    }
+
+    #[test]
+    fn a_key_blocked_by_another_process_is_refused_here_until_then() {
+        let limiter = RateLimiter::with_capacity(10);
+        let w = Duration::from_secs(3600);
+        assert_eq!(limiter.hit_once("k", 5, w), Hit::Counted);
+        limiter.forget_last("k");
+        limiter.block("k", 30);
+        assert!(matches!(limiter.hit_once("k", 5, w), Hit::Refused(s) if (1..=30).contains(&s)), "refused, and not told again");
+        assert!(limiter.check("k", 5, w).is_err());
+        limiter.block("other", 0);
+        assert_eq!(limiter.hit_once("other", 5, w), Hit::Counted, "a block that has ended refuses nothing");
+        // A blocked key is never forgotten to make room.
+        for i in 0..20 {
+            let _ = limiter.hit(&format!("new{i}"), 5, w);
+        }
+        assert!(limiter.check("k", 5, w).is_err(), "still blocked");
+        limiter.clear("k");
+        assert_eq!(limiter.hit_once("k", 5, w), Hit::Counted);
     }
 
     #[test]

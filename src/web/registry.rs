@@ -13,8 +13,8 @@ use crate::services::registry::{self, Decision, Filters, Kind, TermForm, Values}
 use crate::services::registry::import::Importer;
 use crate::views;
 use crate::web::upload::MultipartForm;
-use crate::web::visit::{Admin, CsrfForm, Member, RawForm, Visit};
-use crate::web::{html, see_other, AppState};
+use crate::web::visit::{Admin, CsrfForm, Empty, Member, RawForm, Visit};
+use crate::web::{blocking, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry", web::get().to(overview))
@@ -127,19 +127,15 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(S
     let kind = kind_of(&plural)?;
     let note = form.1.get("note");
     let (p, s) = (member.principal.clone(), slug.clone());
-    match state.db(move |c| registry::withdraw(c, &p, kind, &s, &note)).await {
-        Ok(()) => {
-            state.wake_mailer();
-            Ok(see_other(&format!("/registry/{}/{}?done=withdrawn", kind.plural(), slug)))
-        }
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::withdraw(c, &p, kind, &s, &note)).await)? {
+        Submitted::Done(()) => Ok(see_other(&format!("/registry/{}/{}?done=withdrawn", kind.plural(), slug))),
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             match state.db(move |c| registry::view(c, Some(&p), kind, &slug)).await? {
                 registry::Lookup::Found(v) => Ok(html(400, views::registry::record(&member.ctx, &v, None, &errors))),
                 registry::Lookup::Gone { .. } => Err(AppError::Gone),
             }
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -167,24 +163,25 @@ async fn new_form(state: web::Data<AppState>, member: Member, path: web::Path<St
     Ok(html(200, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &FieldErrors::new())))
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn create(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&path.into_inner())?;
     let values = values_from(kind, &form.1);
     let slug = form.1.get("slug");
     let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
-    match state.db(move |c| registry::create(c, &p, kind, &s, &v, submit)).await {
-        Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::create(c, &p, kind, &s, &v, submit)).await)? {
+        Submitted::Done(saved) => Ok(saved_record(kind, &saved)),
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let e = state.db(move |c| registry::edit_view(c, &p, kind, None)).await?;
             Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, &slug, &errors)))
         }
-        Err(e) => Err(e),
     }
+}
+
+/// To the record just saved, saying whether it went for review.
+fn saved_record(kind: Kind, saved: &registry::Saved) -> HttpResponse {
+    see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))
 }
 
 async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -203,15 +200,14 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(Strin
     let seen = registry::Seen { version: form.1.get("version").parse().unwrap_or(0), lock: form.1.get("lock").parse().unwrap_or(0) };
     let submit = form.1.get("action") == "submit";
     let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
-    match state.db(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await {
-        Ok(saved) => Ok(see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))),
-        Err(AppError::Validation(errors)) => {
+    match submitted(state.write(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await)? {
+        Submitted::Done(saved) => Ok(saved_record(kind, &saved)),
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let mut e = state.db(move |c| registry::edit_view(c, &p, kind, Some(&slug))).await?;
             e.seen = seen;
             Ok(html(400, views::registry::edit_form(&member.ctx, kind, &e, &values, "", &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -246,18 +242,16 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
     }
     let base = state.config.base_url.trim_end_matches('/').to_string();
     let (p, s) = (member.principal.clone(), slug.clone());
-    match state.db(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await {
-        Ok(()) => {
-            state.wake_mailer();
+    match submitted(state.write(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await)? {
+        Submitted::Done(()) => {
             let done = if decision == Decision::Approve { "published" } else { "returned" };
             Ok(see_other(&format!("/registry/{}/{}?done={done}", kind.plural(), slug)))
         }
-        Err(AppError::Validation(errors)) => {
+        Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let v = state.db(move |c| registry::review_view(c, &p, kind, &slug, n)).await?;
             Ok(html(400, views::registry::review(&member.ctx, &v, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -277,9 +271,10 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
         return Err(AppError::Forbidden);
     }
     let hour = std::time::Duration::from_secs(3600);
-    state.limiter.check(&format!("import-ip:{}", visit.client_ip), 2 * IMPORTS_PER_HOUR, hour).map_err(AppError::RateLimited)?;
-    state.limiter.hit(&format!("import:{}", member.principal.user.id), IMPORTS_PER_HOUR, hour).map_err(AppError::RateLimited)?;
-    state.limiter.record(&format!("import-ip:{}", visit.client_ip));
+    // Counted across every portal process on the database.
+    state.check_shared(&format!("import-ip:{}", visit.client_ip), 2 * IMPORTS_PER_HOUR, hour).await?;
+    state.limit_shared(&format!("import:{}", member.principal.user.id), IMPORTS_PER_HOUR, hour).await?;
+    state.record_shared(&format!("import-ip:{}", visit.client_ip), hour).await?;
     let form = form.read().await?;
     let kind = Kind::from_code(&form.get("kind")).unwrap_or(Kind::Initiative);
     let dry_run = form.get("mode") != "import";
@@ -289,7 +284,7 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
     if file.size > registry::import::MAX_BYTES {
         return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "csv-too-large".into()))));
     }
-    let bytes = web::block(move || file.read_all()).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let bytes = blocking(move || file.read_all()).await??;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -300,7 +295,7 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
         }
     };
     let p = member.principal.clone();
-    let report = state.db(move |c| registry::import::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
+    let report = state.write(move |c| registry::import::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
     let status = if report.problems.is_empty() { 200 } else { 400 };
     Ok(html(status, views::registry::import(&member.ctx, kind, Some(&report), &FieldErrors::new())))
 }
@@ -320,12 +315,15 @@ fn vocab_title(name: &str) -> Result<&'static str, AppError> {
 }
 
 async fn vocabulary(state: web::Data<AppState>, admin: Admin, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
-    let name = path.into_inner();
-    let title = vocab_title(&name)?;
-    let (p, n) = (admin.0.principal.clone(), name.clone());
-    let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
     let flash = (!q.done.is_empty()).then_some(admin.0.ctx.t().registry_saved);
-    Ok(html(200, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &TermForm::default(), &FieldErrors::new(), flash)))
+    vocabulary_page(&state, &admin.0, path.into_inner(), &TermForm::default(), &FieldErrors::new(), flash, 200).await
+}
+
+async fn vocabulary_page(state: &AppState, admin: &Member, name: String, form: &TermForm, errors: &FieldErrors, flash: Option<&str>, status: u16) -> Result<HttpResponse, AppError> {
+    let title = vocab_title(&name)?;
+    let (p, n) = (admin.principal.clone(), name.clone());
+    let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
+    Ok(html(status, views::registry::vocabulary(&admin.ctx, &name, title, &terms, form, errors, flash)))
 }
 
 fn term_form(raw: &RawForm) -> TermForm {
@@ -339,33 +337,31 @@ fn term_form(raw: &RawForm) -> TermForm {
 }
 
 async fn add_term(state: web::Data<AppState>, admin: Admin, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
-    let name = path.into_inner();
-    let title = vocab_title(&name)?;
-    let tf = term_form(&form.1);
-    let (p, n, f) = (admin.0.principal.clone(), name.clone(), tf.clone());
-    match state.db(move |c| registry::add_term(c, &p, &n, &f)).await {
-        Ok(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
-        Err(AppError::Validation(errors)) => {
-            let (p, n) = (admin.0.principal.clone(), name.clone());
-            let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
-            Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &tf, &errors, None)))
-        }
-        Err(e) => Err(e),
-    }
+    save_term(&state, &admin.0, path.into_inner(), None, &form.1).await
 }
 
 async fn update_term(state: web::Data<AppState>, admin: Admin, path: web::Path<(String, String)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (name, code) = path.into_inner();
-    let title = vocab_title(&name)?;
-    let tf = term_form(&form.1);
-    let (p, n, c2, f) = (admin.0.principal.clone(), name.clone(), code.clone(), tf.clone());
-    match state.db(move |c| registry::update_term(c, &p, &n, &c2, &f)).await {
-        Ok(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
-        Err(AppError::Validation(errors)) => {
-            let (p, n) = (admin.0.principal.clone(), name.clone());
-            let terms = state.db(move |c| registry::vocabulary(c, &p, &n)).await?;
-            Ok(html(400, views::registry::vocabulary(&admin.0.ctx, &name, title, &terms, &TermForm::default(), &errors, None)))
+    save_term(&state, &admin.0, name, Some(code), &form.1).await
+}
+
+/// Adds a term to the vocabulary `name`, or changes the term `code`. A new term's form comes
+/// back filled in on a mistake; a change's errors show over an empty form for the next term.
+async fn save_term(state: &AppState, admin: &Member, name: String, code: Option<String>, raw: &RawForm) -> Result<HttpResponse, AppError> {
+    vocab_title(&name)?;
+    let tf = term_form(raw);
+    let (p, n, f, new) = (admin.principal.clone(), name.clone(), tf.clone(), code.is_none());
+    let saved = state
+        .write(move |c| match code {
+            Some(code) => registry::update_term(c, &p, &n, &code, &f),
+            None => registry::add_term(c, &p, &n, &f),
+        })
+        .await;
+    match submitted(saved)? {
+        Submitted::Done(()) => Ok(see_other(&format!("/admin/vocabularies/{name}?done=1"))),
+        Submitted::Invalid(errors) => {
+            let shown = if new { tf } else { TermForm::default() };
+            vocabulary_page(state, admin, name, &shown, &errors, None, 400).await
         }
-        Err(e) => Err(e),
     }
 }

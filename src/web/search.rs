@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::search::Filters;
 use crate::views;
 use crate::web::visit::Visit;
-use crate::web::{html, AppState};
+use crate::web::{blocking, html, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/search", web::get().to(page))
@@ -47,7 +47,9 @@ fn run(state: &AppState, q: &SearchQuery) -> Result<crate::search::Results, AppE
     Ok(state.search.search(&q.q, &q.filters(), q.limit.unwrap_or(20).clamp(1, 100)))
 }
 
-/// Generous for a person, firm for a script: searches per client address per minute.
+/// Generous for a person, firm for a script: searches per client address per minute. Counted
+/// in this process only: search is a reading path where a query per search would cost more
+/// than the search, and behind N processes a script gets at most N times the limit.
 fn search_allowed(state: &AppState, visit: &Visit) -> Result<(), AppError> {
     match state.config.search_per_minute {
         0 => Ok(()),
@@ -61,7 +63,7 @@ async fn page(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuer
     let q = q.into_inner();
     let filters = q.filters();
     let text = q.q.clone();
-    let results = web::block(move || run(&st, &q)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let results = blocking(move || run(&st, &q)).await??;
     Ok(html(200, views::search::page(&visit.ctx, &text, &filters, &results)))
 }
 
@@ -69,13 +71,13 @@ async fn api(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuery
     search_allowed(&state, &visit)?;
     let st = state.clone();
     let q = q.into_inner();
-    let results = web::block(move || run(&st, &q)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let results = blocking(move || run(&st, &q)).await??;
     Ok(HttpResponse::Ok().json(results))
 }
 
 async fn openapi(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let path = state.config.static_dir.join("api/openapi.json");
-    let body = web::block(move || std::fs::read_to_string(path)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    let body = blocking(move || std::fs::read_to_string(path)).await??;
     let mut spec: serde_json::Value = serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("openapi.json: {e}")))?;
     spec["servers"] = serde_json::json!([{ "url": state.config.base_url }]);
     Ok(HttpResponse::Ok().json(spec))

@@ -3,8 +3,10 @@ use std::sync::mpsc;
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::AppError;
+use crate::services::communities::{self, Access};
 use crate::web::metrics::Metrics;
 use crate::web::ratelimit::RateLimiter;
+use crate::web::visit::Visit;
 
 /// Everything a handler may need, built once at start-up.
 pub struct AppState {
@@ -25,25 +27,77 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs blocking database work on actix's blocking pool, never on an async worker.
+    /// Runs database work that only reads, off the async workers.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        crate::web::blocking(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
-        .await
-        .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
+        .await?
     }
 
-    /// Tells the mail sender (and the indexer) that new rows are waiting: the changes that
-    /// send mail are the ones that change what search shows.
-    pub fn wake_mailer(&self) {
+    /// Runs database work that writes, then wakes the mail sender and the indexer, whose
+    /// outboxes the write may have filled. Waking is a send on a channel, cheap enough to do
+    /// after every write whatever its outcome: some refusals commit mail before they return
+    /// their error (a sign-in to an unconfirmed account sends a fresh link; a bulk decision
+    /// keeps the posts decided before a failure).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let result = self.db(f).await;
+        self.wake();
+        result
+    }
+
+    /// The visitor's standing in the community named `slug`, for a handler with nothing else
+    /// to ask the database before heavy work.
+    pub async fn access(&self, slug: String, visit: &Visit) -> Result<Access, AppError> {
+        self.with_access(slug, visit, |_, _| Ok(())).await.map(|(a, ())| a)
+    }
+
+    /// Resolves the visitor's standing in the community named `slug`, then reads with it: one
+    /// blocking call on one pooled connection. The standing comes back for the page.
+    pub async fn with_access<T, F>(&self, slug: String, visit: &Visit, f: F) -> Result<(Access, T), AppError>
+    where
+        F: FnOnce(&mut DbConn, &Access) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(in_community(slug, visit, f)).await
+    }
+
+    /// As `with_access`, for work that writes (see `write`).
+    pub async fn write_with_access<T, F>(&self, slug: String, visit: &Visit, f: F) -> Result<(Access, T), AppError>
+    where
+        F: FnOnce(&mut DbConn, &Access) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.write(in_community(slug, visit, f)).await
+    }
+
+    /// The changes that send mail are the ones that change what search shows, so both wake.
+    fn wake(&self) {
         let _ = self.mail_wake.send(());
         let _ = self.search_wake.send(());
+    }
+}
+
+/// `f` run with the visitor's standing in the community named `slug`, as one database job.
+fn in_community<T, F>(slug: String, visit: &Visit, f: F) -> impl FnOnce(&mut DbConn) -> Result<(Access, T), AppError> + Send + 'static
+where
+    F: FnOnce(&mut DbConn, &Access) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let principal = visit.principal.clone();
+    move |conn| {
+        let access = communities::access(conn, &slug, principal.as_deref())?;
+        let value = f(conn, &access)?;
+        Ok((access, value))
     }
 }

@@ -23,7 +23,7 @@ async fn home(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, 
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.backend;
-    match state.db(|c| system::ping(c)).await {
+    match state.db(system::ping).await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "ok", "backend": backend })),
         Err(e) => {
             tracing::error!("health check: {e}");
@@ -34,9 +34,15 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let outbox = state.db(|c| system::mail_outbox_counts(c)).await?;
+    let outbox = state.db(system::mail_outbox_counts).await?;
     let limiter = vec![("all".to_string(), state.limiter.len() as i64)];
     let mut body = state.metrics.render(&[("solex_mail_outbox", "Mail rows by delivery status.", outbox), ("solex_ratelimit_keys", "Keys the rate limiter holds.", limiter)]);
+    body.push_str("# HELP solex_change_stamp Changes made by any portal process on the database, as this process last read it.\n");
+    body.push_str("# TYPE solex_change_stamp gauge\n");
+    body.push_str(&format!("solex_change_stamp {}\n", state.pages.shared_seen()));
+    body.push_str("# HELP solex_page_cache_hits_total Pages served from the page cache.\n");
+    body.push_str("# TYPE solex_page_cache_hits_total counter\n");
+    body.push_str(&format!("solex_page_cache_hits_total {}\n", state.pages.hits()));
     body.push_str("# HELP solex_password_checks_total Password checks (argon2), real or dummy.\n");
     body.push_str("# TYPE solex_password_checks_total counter\n");
     body.push_str(&format!("solex_password_checks_total {}\n", state.passwords.checks()));

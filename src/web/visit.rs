@@ -15,7 +15,8 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
-use crate::services::{accounts, tokens};
+use crate::services::accounts;
+use crate::tokens;
 use crate::views::{self, Ctx, Lang, Viewer};
 use crate::web::{page_cache, AppState};
 
@@ -46,6 +47,12 @@ pub fn removal_cookie(state: &AppState, base: &'static str) -> Cookie<'static> {
     let mut c = make_cookie(state, base, String::new(), None);
     c.make_removal();
     c
+}
+
+/// The answer with a cookie set; a cookie that cannot be a header is our fault, never the visitor's.
+pub fn with_cookie(mut res: HttpResponse, cookie: Cookie<'_>) -> Result<HttpResponse, AppError> {
+    res.add_cookie(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
 }
 
 /// What the middleware learned about this request.
@@ -137,12 +144,7 @@ pub async fn context(
             response.insert_header((name, value));
         }
         let mut response = response.body(hit.body);
-        if csrf_is_new {
-            let _ = response.add_cookie(&make_cookie(&state, CSRF_COOKIE, csrf, None));
-        }
-        if stale_session {
-            let _ = response.add_cookie(&removal_cookie(&state, SESSION_COOKIE));
-        }
+        set_visit_cookies(&state, &mut response, csrf_is_new.then_some(csrf), stale_session);
         if let Some(route) = hit.route {
             req.extensions_mut().insert(page_cache::Route(route));
         }
@@ -174,15 +176,25 @@ pub async fn context(
         };
     }
     if is_write {
-        state.pages.note_write();
+        // A refused request (4xx) changed nothing; anything else may have, on any page.
+        if response.status().is_client_error() {
+            state.pages.note_write();
+        } else {
+            state.note_change().await;
+        }
     }
-    if csrf_is_new {
-        let _ = response.add_cookie(&make_cookie(&state, CSRF_COOKIE, csrf, None));
+    set_visit_cookies(&state, &mut response, csrf_is_new.then_some(csrf), stale_session);
+    Ok(ServiceResponse::new(http_req, response))
+}
+
+/// A new visitor's CSRF token, and the removal of a session cookie that names no session.
+fn set_visit_cookies(state: &AppState, response: &mut HttpResponse, new_csrf: Option<String>, stale_session: bool) {
+    if let Some(token) = new_csrf {
+        let _ = response.add_cookie(&make_cookie(state, CSRF_COOKIE, token, None));
     }
     if stale_session {
-        let _ = response.add_cookie(&removal_cookie(&state, SESSION_COOKIE));
+        let _ = response.add_cookie(&removal_cookie(state, SESSION_COOKIE));
     }
-    Ok(ServiceResponse::new(http_req, response))
 }
 
 /// The visitor's language from Accept-Language, English when none is supported.
@@ -302,6 +314,11 @@ impl FromRequest for Admin {
 /// A url-encoded form whose `csrf` field must match the visitor's CSRF cookie, sent from a page
 /// of this site. Every state-changing handler takes its input through this type.
 pub struct CsrfForm<T>(pub T, pub RawForm);
+
+/// The typed part of a `CsrfForm` that carries nothing but its token, or whose fields are read
+/// from the raw pairs.
+#[derive(serde::Deserialize)]
+pub struct Empty {}
 
 /// Every name-value pair of a form, for fields that repeat (checkbox lists).
 pub struct RawForm(pub Vec<(String, String)>);

@@ -34,7 +34,7 @@ pub fn pg_server() -> Option<String> {
 pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
     match pg_server() {
         Some(server) => {
-            let name = format!("solex_t_{}", &solex::services::tokens::random_token()[..16]);
+            let name = format!("solex_t_{}", &solex::tokens::random_token()[..16]);
             let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres?sslmode=disable&gssencmode=disable"))).expect("connect to PostgreSQL");
             admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
             // No TLS and no GSSAPI on loopback: libpq's OpenSSL and Kerberos clean-up at process
@@ -49,6 +49,11 @@ pub fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)
 /// The built binary serving `database_url` from `dir` with logs at `info` (stdout and stderr
 /// piped), once it answers; returns the process and its base address.
 pub fn spawn_portal(dir: &std::path::Path, database_url: &str) -> (std::process::Child, String) {
+    spawn_portal_with(dir, database_url, &[])
+}
+
+/// `spawn_portal` with more settings in the environment (SOLEX_...).
+pub fn spawn_portal_with(dir: &std::path::Path, database_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String) {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_solex"))
         .current_dir(dir)
@@ -57,6 +62,7 @@ pub fn spawn_portal(dir: &std::path::Path, database_url: &str) -> (std::process:
         .env("SOLEX_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("SOLEX_CONTENT_DIR", dir.join("none"))
         .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -68,6 +74,28 @@ pub fn spawn_portal(dir: &std::path::Path, database_url: &str) -> (std::process:
         std::thread::sleep(Duration::from_millis(50));
     }
     (child, base)
+}
+
+/// A free port on the loopback interface.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The built binary set to serve `database_url` from `dir` on `port` (its index in
+/// dir/search-index, no content/ folder), logging warnings and errors to `log`; not started.
+pub fn portal_command(dir: &std::path::Path, database_url: &str, port: u16, log: &std::path::Path) -> std::process::Command {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_solex"));
+    cmd.arg("serve")
+        .current_dir(dir)
+        .env("DATABASE_URL", database_url)
+        .env("SOLEX_BIND", format!("127.0.0.1:{port}"))
+        .env("SOLEX_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("SOLEX_CONTENT_DIR", dir.join("none"))
+        .env("RUST_LOG", "warn")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+    cmd
 }
 
 pub fn drop_database(pg: &Option<(String, String)>) {
@@ -398,6 +426,12 @@ impl Client {
             req = req.set(k, v);
         }
         Self::finish(req.send_form(fields))
+    }
+
+    /// The same browser (its cookies) talking to the portal at `base`: another process of the
+    /// same portal on another port (cookies do not depend on the port).
+    pub fn on(&self, base: &str) -> Client {
+        Client { agent: self.agent.clone(), ..Client::new(base) }
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {

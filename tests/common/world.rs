@@ -97,8 +97,8 @@ pub fn world_with_smtp(smtp: &super::smtp::SmtpServer) -> World {
 }
 
 /// The token the portal puts in this member's addresses for one purpose and object.
-pub fn mail_token(w: &World, email: &str, purpose: solex::services::tokens::MailPurpose, object_id: i64) -> String {
+pub fn mail_token(w: &World, email: &str, purpose: solex::tokens::MailPurpose, object_id: i64) -> String {
     let mut conn = w.app.db();
     let u = solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap();
-    solex::mail::address::Token::derive(u.mail_token.as_deref().unwrap(), purpose, u.id, object_id).to_string()
+    solex::tokens::address::Token::derive(u.mail_token.as_deref().unwrap(), purpose, u.id, object_id).to_string()
 }

@@ -7,8 +7,10 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors, Message};
+use crate::models::mail_outbox::{OutboxKind, Payload, RegistryDecision};
 use crate::models::{self, registry, role, search_outbox, user};
 use crate::services::accounts::Principal;
+use crate::services::deliver;
 
 use super::spec::Kind;
 use super::values::{clean, columns, parse_values, tags, title_of, to_json, Values};
@@ -247,10 +249,8 @@ pub fn review(
         audit_entry(tx, who.user.id, action, &format!("{} {} version {number}", kind.code(), rec.slug))?;
         if let Some(author) = v.author_id.filter(|a| *a != who.user.id) {
             if let Ok(u) = user::find(tx, author) {
-                let status = if decision == Decision::Approve { "published" } else { "returned with comments" };
-                let url = format!("{base_url}/registry/{}/{}", kind.plural(), rec.slug);
-                let m = crate::views::mail::registry_notice(&u.language, &u.name, &title_of(&values), status, comments.get("").map(String::as_str).unwrap_or(""), &url);
-                crate::mail::enqueue(tx, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+                let decided = RegistryDecision { title: title_of(&values), published: decision == Decision::Approve, note: comments.get("").cloned().unwrap_or_default() };
+                deliver::one_off(tx, base_url, &u, OutboxKind::RegistryDecision, Some(rec.id), Some(Payload::registry(decided)))?;
             }
         }
         Ok(())
@@ -291,14 +291,10 @@ pub fn remind_overdue(conn: &mut DbConn, base_url: &str, now: NaiveDateTime) -> 
         if to.is_empty() {
             to = grants.iter().filter(|g| g.state.is_empty()).map(|g| g.user_id).collect();
         }
-        let kind = Kind::from_code(&rec.kind).unwrap_or(Kind::Initiative);
         write_tx(conn, |tx| {
             for uid in &to {
                 let u = user::find(tx, *uid)?;
-                let url = format!("{base_url}/registry/{}/{}", kind.plural(), rec.slug);
-                let since = rec.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
-                let m = crate::views::mail::registry_notice(&u.language, &u.name, &rec.title, &format!("not verified since {since}"), "Please check the record and submit it again, changed or not.", &url);
-                crate::mail::enqueue(tx, base_url, &u.email, &m.subject, &m.text, &m.html)?;
+                deliver::one_off(tx, base_url, &u, OutboxKind::RegistryReminder, Some(rec.id), None)?;
                 sent += 1;
             }
             registry::mark_reminded(tx, rec.id, now)?;

@@ -49,9 +49,14 @@ fn status(ctx: &Ctx, s: &str) -> &'static str {
     }
 }
 
+/// Where a record of this kind (its code, as stored) and slug lives on the site.
+pub fn record_path(kind: &str, slug: &str) -> String {
+    let plural = Kind::from_code(kind).map(|k| k.plural()).unwrap_or("initiatives");
+    format!("/registry/{plural}/{slug}")
+}
+
 pub fn record_link(r: &Record) -> Markup {
-    let plural = Kind::from_code(&r.kind).map(|k| k.plural()).unwrap_or("initiatives");
-    html! { a href={ "/registry/" (plural) "/" (r.slug) } { (r.title) } }
+    html! { a href=(record_path(&r.kind, &r.slug)) { (r.title) } }
 }
 
 fn record_meta(ctx: &Ctx, r: &Record) -> Markup {

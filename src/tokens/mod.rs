@@ -1,5 +1,12 @@
-//! Random secrets for cookies and mailed links. Only their SHA-256 is stored, so a copy of the
-//! database does not let anyone sign in or use a link.
+//! Secrets and the tokens made from them: random secrets for cookies and mailed links (only
+//! their SHA-256 is stored, so a copy of the database does not let anyone sign in or use a
+//! link), and the per-member, per-purpose HMAC tokens in the portal's mail addresses.
+//!
+//! A leaf: it imports nothing from the crate, so `mail` (which writes these tokens into
+//! addresses) and `services` (which checks them) can both use it without depending on
+//! each other.
+
+pub mod address;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};

@@ -1,10 +1,11 @@
-//! Inbound mail: replies to list mail become posts in the moderator queue; mail to `post+`
-//! opens a new query; `unsubscribe+` stops list mail; `bounce+` counts hard bounces.
+//! Inbound mail, a use case: replies to list mail become posts in the moderator queue; mail to
+//! `post+` opens a new query; `unsubscribe+` stops list mail; `bounce+` counts hard bounces
+//! (delivery-status reports, `dsn`).
 //! Every message gets an outcome and a reason in the inbound_mail table; nothing panics on
 //! bad input.
 //!
 //! Identity: a message speaks for a member only through the token in the address it came to,
-//! made for that member, that purpose and that thread or community (`mail::address`). The From
+//! made for that member, that purpose and that thread or community (`tokens::address`). The From
 //! header proves nothing (it is recorded, not trusted): a message in a member's name that came
 //! any other way is held and the member, at their own address, is asked to confirm it; mail
 //! from anyone else is refused with its reason recorded, and no notice goes to a From address
@@ -13,14 +14,27 @@
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
 use crate::db::DbConn;
-use crate::error::AppError;
-use crate::mail::address::{self, Local, Token};
-use crate::mail::Identity;
+use crate::error::{loggable, one_line, AppError};
 use crate::models::{self, community, inbound, mail_outbox, membership, post, user};
 use crate::services::attachments::Upload;
 use crate::services::mail_identity::{self, Held};
-use crate::services::tokens::MailPurpose;
 use crate::services::{communities, posting};
+use crate::tokens::address::{self, Local, Token};
+use crate::tokens::MailPurpose;
+
+/// What inbound mail needs to know about the portal.
+#[derive(Clone)]
+pub struct Site {
+    /// The mail domain of the portal's own addresses.
+    pub domain: String,
+    /// The web address, for the links in the mail a held message causes.
+    pub base_url: String,
+    /// Hard bounces after which mail to a member stops.
+    pub bounce_threshold: i32,
+    /// Says a posting refusal in English for the MTA and the inbound log (the caller passes
+    /// views::i18n::english; services do not import views).
+    pub explain: fn(&crate::error::Message) -> String,
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -47,26 +61,6 @@ impl Outcome {
 
 /// Longest refusal reason kept in inbound_mail (and printed for the MTA).
 pub const MAX_REASON: usize = 300;
-
-/// Text from a message made fit for one log line or one table cell: every control character
-/// (CR, LF, tab, NEL, line and paragraph separators...) becomes a space, and it is cut to `max`
-/// characters, so a folded or CRLF-injected header cannot forge lines or grow without bound.
-pub fn one_line(s: &str, max: usize) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c })
-        .take(max + 1)
-        .collect();
-    if out.chars().count() > max {
-        out = out.chars().take(max.saturating_sub(1)).collect::<String>() + "…";
-    }
-    out
-}
-
-/// A reason as it may go into the server log: one line, and no address (anything with an @).
-pub fn loggable(reason: &str) -> String {
-    one_line(reason, 200).split(' ').map(|w| if w.contains('@') { "[address]" } else { w }).collect::<Vec<_>>().join(" ")
-}
 
 fn first_address(a: Option<&Address>) -> Option<String> {
     a?.first()?.address().map(|s| s.trim().to_lowercase())
@@ -156,7 +150,7 @@ enum Target {
 }
 
 /// Submits a message as `u`, who proved it is theirs with a token of the right purpose.
-fn post_as(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, u: user::User, target: Target, title: String, body: String, uploads: &[Upload]) -> Result<Outcome, AppError> {
+fn post_as(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, u: user::User, target: Target, title: String, body: String, uploads: &[Upload]) -> Result<Outcome, AppError> {
     let (c, thread) = match target {
         Target::Thread(post_id) => {
             let Ok(p) = post::find(conn, post_id) else { return Ok(Outcome::Refused("the thread no longer exists".into())) };
@@ -173,17 +167,16 @@ fn post_as(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, u: use
         return Ok(Outcome::Refused("the sender is not a member of the community".into()));
     }
     let input = posting::PostInput { title: if thread.is_some() { String::new() } else { title }, body, ..Default::default() };
-    match posting::submit(conn, &id.domain, files_dir, &access, who.user.id, thread, &input, uploads) {
+    match posting::submit(conn, &site.domain, files_dir, &access, who.user.id, thread, &input, uploads) {
         Ok(s) => Ok(Outcome::Posted { post_id: s.post_id }),
-        Err(e) => refused(e),
+        Err(e) => refused(site, e),
     }
 }
 
 /// Posting's refusal as an outcome with its reason; other errors stay errors.
-fn refused(e: AppError) -> Result<Outcome, AppError> {
+fn refused(site: &Site, e: AppError) -> Result<Outcome, AppError> {
     match e {
-        // The reason goes to the sending MTA and the operator's log, in English.
-        AppError::Validation(errors) => Ok(Outcome::Refused(errors.values().map(|m| crate::views::Lang::En.strings().msg(m)).collect::<Vec<_>>().join(" "))),
+        AppError::Validation(errors) => Ok(Outcome::Refused(errors.values().map(site.explain).collect::<Vec<_>>().join(" "))),
         AppError::NotFound => Ok(Outcome::Refused("the thread is not open for replies".into())),
         e => Err(e),
     }
@@ -192,7 +185,7 @@ fn refused(e: AppError) -> Result<Outcome, AppError> {
 /// A message that names a member only by its From header (or a token that is not theirs for
 /// this purpose): held for that member to confirm, if From is a confirmed member who may post
 /// there; refused otherwise. Nothing is mailed to an address that did not prove itself.
-fn hold_or_refuse(conn: &mut DbConn, id: &Identity, sender: &str, target: Target, title: &str, body: &str) -> Result<Outcome, AppError> {
+fn hold_or_refuse(conn: &mut DbConn, site: &Site, sender: &str, target: Target, title: &str, body: &str) -> Result<Outcome, AppError> {
     const NOT_PROVEN: &str = "not sent through the member's own reply address, and the sender is not a confirmed member who may post there";
     // A disabled account is no one: nothing is held for it and nothing mailed to it.
     let Some(u) = user::find_by_email(conn, sender)?.filter(|u| u.is_verified() && u.mail_stopped_at.is_none() && !u.is_disabled()) else {
@@ -217,10 +210,10 @@ fn hold_or_refuse(conn: &mut DbConn, id: &Identity, sender: &str, target: Target
     // confirmation is refused here, and the member is not asked about it.
     let input = posting::PostInput { title: if thread_id.is_some() { String::new() } else { title.to_string() }, body: body.to_string(), ..Default::default() };
     if let Err(e) = posting::prepare(thread_id, &input, vec![]) {
-        return refused(e);
+        return refused(site, e);
     }
     let held = Held { community_id: c.id, thread_id, title: if thread_id.is_some() { "" } else { title }, body, sender };
-    if mail_identity::hold(conn, &id.base_url, &who.user, &held)? {
+    if mail_identity::hold(conn, &site.base_url, &who.user, &held)? {
         tracing::info!(user_id, "inbound mail held for the member to confirm");
         Ok(Outcome::Held)
     } else {
@@ -232,7 +225,7 @@ fn hold_or_refuse(conn: &mut DbConn, id: &Identity, sender: &str, target: Target
 /// names the member's own address as a failed recipient and returns the failed message's
 /// headers (message/rfc822 or text/rfc822-headers) with the Message-ID of a message the portal
 /// really sent to that address. A report without them proves nothing and counts nothing.
-fn bounce(conn: &mut DbConn, id: &Identity, m: &mail_parser::Message, token: &Option<Token>) -> Result<Outcome, AppError> {
+fn bounce(conn: &mut DbConn, site: &Site, m: &mail_parser::Message, token: &Option<Token>) -> Result<Outcome, AppError> {
     let Some(u) = token_member(conn, token, MailPurpose::Bounce, 0)? else {
         return Ok(Outcome::Refused("bounce address without a valid token".into()));
     };
@@ -251,13 +244,13 @@ fn bounce(conn: &mut DbConn, id: &Identity, m: &mail_parser::Message, token: &Op
     }
     let hard = ours.iter().any(|r| r.status.starts_with("5."));
     if hard {
-        user::record_bounce(conn, u.id, id.bounce_threshold, models::now())?;
+        user::record_bounce(conn, u.id, site.bounce_threshold, models::now())?;
     }
     Ok(Outcome::Bounce { hard })
 }
 
 /// Handles one inbound message and records what became of it.
-pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw: &[u8], envelope_to: Option<&str>, max_bytes: usize) -> Result<Outcome, AppError> {
+pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: &[u8], envelope_to: Option<&str>, max_bytes: usize) -> Result<Outcome, AppError> {
     let mut sender = String::new();
     let mut recipient = envelope_to.unwrap_or("").to_string();
     let mut message_id = String::new();
@@ -275,13 +268,13 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
         message_id = m.message_id().unwrap_or("").to_string();
         let ours: Vec<(String, Local)> = recipients(&m, envelope_to)
             .into_iter()
-            .filter_map(|r| address::parse(&r, &id.domain).map(|l| (r, l)))
+            .filter_map(|r| address::parse(&r, &site.domain).map(|l| (r, l)))
             .collect();
 
         // Bounces come to bounce+TOKEN whoever the From says.
         if let Some((r, Local::Bounce { token })) = ours.iter().find(|(_, l)| matches!(l, Local::Bounce { .. })).cloned() {
             recipient = r;
-            return bounce(conn, id, &m, &token);
+            return bounce(conn, site, &m, &token);
         }
         if let Some(reason) = is_automatic(&m) {
             return Ok(Outcome::Refused(reason));
@@ -297,8 +290,8 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
             // No address of ours (forwarded, or the client replied to From): the thread it
             // names may be ours, but the message proves no one's identity.
             let refs: Vec<String> = m.in_reply_to().as_text_list().into_iter().flatten().map(|s| s.to_string()).chain(references(&m)).collect();
-            return match refs.iter().find_map(|r| address::post_of_message_id(r, &id.domain)) {
-                Some(post_id) => hold_or_refuse(conn, id, &sender, Target::Thread(post_id), &title, &body),
+            return match refs.iter().find_map(|r| address::post_of_message_id(r, &site.domain)) {
+                Some(post_id) => hold_or_refuse(conn, site, &sender, Target::Thread(post_id), &title, &body),
                 None => Ok(Outcome::Refused("not addressed to a list address of this portal".into())),
             };
         };
@@ -315,12 +308,12 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
                 Ok(Outcome::Unsubscribed)
             }
             Local::Reply { token, post_id } => match token_member(conn, &token, MailPurpose::Reply, post_id)? {
-                Some(u) => post_as(conn, id, files_dir, u, Target::Thread(post_id), title, body, &attachments_of(&m)),
-                None => hold_or_refuse(conn, id, &sender, Target::Thread(post_id), &title, &body),
+                Some(u) => post_as(conn, site, files_dir, u, Target::Thread(post_id), title, body, &attachments_of(&m)),
+                None => hold_or_refuse(conn, site, &sender, Target::Thread(post_id), &title, &body),
             },
             Local::Post { token, community_id } => match token_member(conn, &token, MailPurpose::Post, community_id)? {
-                Some(u) => post_as(conn, id, files_dir, u, Target::Community(community_id), title, body, &attachments_of(&m)),
-                None => hold_or_refuse(conn, id, &sender, Target::Community(community_id), &title, &body),
+                Some(u) => post_as(conn, site, files_dir, u, Target::Community(community_id), title, body, &attachments_of(&m)),
+                None => hold_or_refuse(conn, site, &sender, Target::Community(community_id), &title, &body),
             },
             Local::Bounce { .. } => unreachable!("handled above"),
         }
@@ -340,7 +333,7 @@ pub fn ingest(conn: &mut DbConn, id: &Identity, files_dir: &std::path::Path, raw
         &inbound::NewInboundMail {
             received_at: models::now(),
             sender: &one_line(&sender, 320),
-            recipient: &one_line(&address::masked(&recipient, &id.domain), 320),
+            recipient: &one_line(&address::masked(&recipient, &site.domain), 320),
             message_id: &one_line(&message_id, 200),
             outcome: outcome.label(),
             reason: &reason,

@@ -2,10 +2,10 @@
 //! object, so a reply, a new query by mail, a one-click unsubscribe or a bounce is matched to
 //! the person without any lookup table: `reply+TOKEN-THREAD@domain`,
 //! `post+TOKEN-COMMUNITY@domain`, `unsubscribe+TOKEN-COMMUNITY@domain`, `bounce+TOKEN@domain`
-//! (VERP), where TOKEN is `USERID-MAC` and MAC is `services::tokens::mail_mac` for that purpose
+//! (VERP), where TOKEN is `USERID-MAC` and MAC is `tokens::mail_mac` for that purpose
 //! and object. Knowing a member's own address gives none of these.
 
-use crate::services::tokens::{self, MailPurpose};
+use super::MailPurpose;
 
 /// A member's token as it appears in an address or link: who, and the MAC that proves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct Token {
 impl Token {
     /// The token `key` (the member's mail key) gives for this purpose and object.
     pub fn derive(key: &str, purpose: MailPurpose, user_id: i64, object_id: i64) -> Token {
-        Token { user_id, mac: tokens::mail_mac(key, purpose, user_id, object_id) }
+        Token { user_id, mac: super::mail_mac(key, purpose, user_id, object_id) }
     }
 
     pub fn parse(s: &str) -> Option<Token> {
@@ -31,7 +31,7 @@ impl Token {
 
     /// Whether this token was made with `key` for this purpose and object (constant time).
     pub fn is_valid(&self, key: &str, purpose: MailPurpose, object_id: i64) -> bool {
-        tokens::mail_mac_ok(key, purpose, self.user_id, object_id, &self.mac)
+        super::mail_mac_ok(key, purpose, self.user_id, object_id, &self.mac)
     }
 }
 
@@ -108,6 +108,17 @@ pub fn post_message_id(domain: &str, post_id: i64, user_id: i64) -> String {
 
 pub fn digest_message_id(domain: &str, digest_id: i64, user_id: i64) -> String {
     format!("<d{digest_id}.u{user_id}@{domain}>")
+}
+
+/// A fresh Message-ID for a one-off mail (a notice, an account mail). It is chosen when the
+/// mail is queued and stored with it, so a resend is still the same message.
+pub fn new_message_id(domain: &str) -> String {
+    format!("<{}@{}>", super::random_token(), domain)
+}
+
+/// The host of the portal's web address, which names account mail in its Message-ID.
+pub fn web_host(base_url: &str) -> String {
+    url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "solex.localhost".into())
 }
 
 /// The post a Message-ID of ours names (from In-Reply-To or References).

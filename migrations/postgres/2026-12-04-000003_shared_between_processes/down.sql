@@ -1,0 +1,3 @@
+DROP TABLE job_leases;
+DROP TABLE change_stamp;
+DROP TABLE rate_buckets;

@@ -1,0 +1,117 @@
+//! What the index holds for each public item: one document per published page, public
+//! thread and published registry record, keyed `kind:id` so a change deletes then re-adds it.
+
+use tantivy::schema::TantivyDocument;
+use tantivy::doc;
+
+use super::schema::Fields;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{community, page, post, registry, search_outbox, user, vocabulary};
+
+fn is_hindi(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
+}
+
+/// A published page's document.
+pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocument> {
+    if p.status != page::PUBLISHED {
+        return None;
+    }
+    let mut d = doc!(
+        f.key => format!("page:{}", p.id),
+        f.kind => "page",
+        f.title => p.title.clone(),
+        f.body => format!("{}\n{}", crate::markdown::to_plain_text(&p.problem_md), crate::markdown::to_plain_text(&p.solution_md)),
+        f.url => format!("/kb/{}", p.slug),
+        f.state => p.state.clone(),
+        f.sector => p.sector.clone(),
+        f.language => p.language.clone(),
+    );
+    for t in p.theme_list() {
+        d.add_text(f.theme, t);
+    }
+    Some(d)
+}
+
+/// The document for one item, or None when it is not public (then it is only deleted).
+pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: &str, id: i64) -> Result<Option<TantivyDocument>, AppError> {
+    match kind {
+        search_outbox::PAGE => {
+            let Ok(p) = page::find(conn, id) else { return Ok(None) };
+            Ok(page_document(f, &p))
+        }
+        search_outbox::THREAD => {
+            let Ok(root) = post::find(conn, id) else { return Ok(None) };
+            let c = community::find(conn, root.community_id)?;
+            if !root.is_query() || root.status != post::APPROVED || !(root.is_public || c.public_threads) {
+                return Ok(None);
+            }
+            let mut body = crate::markdown::html_to_plain(&root.body_html);
+            for (r, _) in post::replies(conn, root.id, None, false)? {
+                body.push('\n');
+                body.push_str(&crate::markdown::html_to_plain(&r.body_html));
+            }
+            let _ = user::find(conn, root.author_id)?;
+            let language = if is_hindi(&format!("{} {body}", root.title)) { "hi" } else { "en" };
+            let mut d = doc!(
+                f.key => format!("thread:{}", root.id),
+                f.kind => "thread",
+                f.title => root.title.clone(),
+                f.body => body,
+                f.url => format!("/c/{}/t/{}", c.slug, root.id),
+                f.state => root.state.clone(),
+                f.sector => root.sector.clone(),
+                f.language => language,
+            );
+            for t in root.theme_list() {
+                d.add_text(f.theme, t);
+            }
+            Ok(Some(d))
+        }
+        search_outbox::RECORD => {
+            let Ok(r) = registry::find(conn, id) else { return Ok(None) };
+            let terms = vocabulary::all(conn)?;
+            record_document(conn, f, &terms, &r)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A published registry record's document: its title, and every published value as text
+/// (vocabulary codes by their labels), so a search for "child labour" finds the initiatives
+/// tagged with it.
+pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary::Term], r: &registry::Record) -> Result<Option<TantivyDocument>, AppError> {
+    let Some(n) = r.published_version else { return Ok(None) };
+    let v = registry::version(conn, r.id, n)?;
+    let values: std::collections::BTreeMap<String, String> = serde_json::from_str(&v.fields).unwrap_or_default();
+    let mut body = String::new();
+    for (name, value) in &values {
+        if matches!(name.as_str(), "title" | "name" | "pages" | "threads") {
+            continue;
+        }
+        for item in value.split("; ") {
+            let label = terms.iter().find(|t| t.code == item && t.vocab != "state").map(|t| t.label.as_str()).unwrap_or(item);
+            body.push_str(label);
+            body.push('\n');
+        }
+    }
+    // A copy of the registry's kind -> URL plural table; to become services::registry::Kind's.
+    let plural = match r.kind.as_str() {
+        "cluster" => "clusters",
+        "practice" => "practices",
+        "agency" => "agencies",
+        _ => "initiatives",
+    };
+    let language = if is_hindi(&format!("{} {body}", r.title)) { "hi" } else { "en" };
+    Ok(Some(doc!(
+        f.key => format!("record:{}", r.id),
+        f.kind => r.kind.clone(),
+        f.title => r.title.clone(),
+        f.body => body,
+        f.url => format!("/registry/{plural}/{}", r.slug),
+        f.state => r.state.clone(),
+        f.sector => r.sector.clone(),
+        f.language => language,
+    )))
+}
