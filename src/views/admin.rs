@@ -40,7 +40,7 @@ pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bo
                 }
             }
         }
-        nav.pager aria-label="pages" {
+        nav.pager aria-label=(ctx.t().pages_nav) {
             @if page > 1 { a rel="prev" href={ "/admin/users?page=" (page - 1) } { (t.previous) } }
             @if has_next { a rel="next" href={ "/admin/users?page=" (page + 1) } { (t.next) } }
         }
@@ -202,7 +202,7 @@ pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event
                 }
             }
         }
-        nav.pager aria-label="pages" {
+        nav.pager aria-label=(ctx.t().pages_nav) {
             @if page > 1 { a rel="prev" href={ "/admin/security?" (query) "&page=" (page - 1) } { (t.previous) } }
             @if has_next { a rel="next" href={ "/admin/security?" (query) "&page=" (page + 1) } { (t.next) } }
         }

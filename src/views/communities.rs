@@ -97,7 +97,7 @@ pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, noti
                 }
             }
         }
-        nav.pager aria-label="pages" {
+        nav.pager aria-label=(ctx.t().pages_nav) {
             @if page_no > 1 { a rel="prev" href={ (base) "?page=" (page_no - 1) } { (t.previous) } }
             @if page.has_next { a rel="next" href={ (base) "?page=" (page_no + 1) } { (t.next) } }
         }

@@ -188,6 +188,7 @@ strings! {
     registry_facet_sector, registry_facet_stage, registry_facet_see_issue, registry_facet_br_activity,
     registry_facet_scheme, pages_nav, registry_indicator, registry_baseline, registry_latest, registry_unit,
     registry_cite, registry_slug_optional, registry_slug_hint,
+    tabs_kind, registry_changed_mark, mail_registry_check_again, mail_registry_open,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

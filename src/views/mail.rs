@@ -278,20 +278,18 @@ pub fn registry_decision(lang: &str, name: &str, title: &str, published: bool, n
 
 /// A registry record not verified for a year, for a focal point who may check it.
 pub fn registry_reminder(lang: &str, name: &str, title: &str, verified_on: &str, url: &str) -> MailBody {
-    if lang == "hi" {
-        registry_notice(lang, name, title, &format!("{verified_on} से सत्यापित नहीं"), "कृपया प्रविष्टि जाँचें और उसे फिर से जमा करें, बदली हो या नहीं।", url)
-    } else {
-        registry_notice(lang, name, title, &format!("not verified since {verified_on}"), "Please check the record and submit it again, changed or not.", url)
-    }
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let status = t.fmt("mail-registry-unverified", &[("date", verified_on.into())]);
+    registry_notice(lang, name, title, &status, t.mail_registry_check_again, url)
 }
 
 /// A registry record's news for its focal point: published, returned, or due for checking.
 fn registry_notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str, url: &str) -> MailBody {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
-    let hindi = lang == "hi";
-    let subject = format!("solex registry: {title} · {status_text}");
-    let greeting = format!("{} {name},", if hindi { "नमस्ते" } else { "Hello" });
-    let line = format!("{}: {title} · {status_text}", if hindi { "रजिस्टर प्रविष्टि" } else { "Registry record" });
+    let args = [("title", title.into()), ("status", status_text.into())];
+    let subject = t.fmt("mail-registry-subject", &args);
+    let greeting = t.fmt("mail-registry-greeting", &[("name", name.into())]);
+    let line = t.fmt("mail-registry-line", &args);
     let lines: Vec<&str> = [line.as_str(), note].into_iter().filter(|l| !l.is_empty()).collect();
-    build(&subject, &greeting, &lines, url, if hindi { "प्रविष्टि खोलें" } else { "Open the record" }, t.footer)
+    build(&subject, &greeting, &lines, url, t.mail_registry_open, t.footer)
 }

@@ -36,7 +36,7 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                 a href={ (base) "?show=" (f.as_str()) "&kind=" (kind) } aria-current=[(*f == filter).then_some("page")] { (label(*f)) " (" (n) ")" }
             }
         }
-        nav.tabs aria-label="kind" {
+        nav.tabs aria-label=(t.tabs_kind) {
             @for (k, text) in [("all", t.kind_all), ("queries", t.kind_queries), ("replies", t.kind_replies)] {
                 a href={ (base) "?show=" (filter.as_str()) "&kind=" (k) } aria-current=[(k == kind).then_some("page")] { (text) }
             }

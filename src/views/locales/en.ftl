@@ -433,6 +433,14 @@ registry-unit = Unit
 registry-cite = Cite
 registry-slug-optional = Web name (optional)
 registry-slug-hint = Leave empty to make one from the name.
+tabs-kind = Kind
+registry-changed-mark = changed
+mail-registry-check-again = Please check the record and submit it again, changed or not.
+mail-registry-open = Open the record
+mail-registry-unverified = not verified since { $date }
+mail-registry-subject = solex registry: { $title } · { $status }
+mail-registry-greeting = Hello { $name },
+mail-registry-line = Registry record: { $title } · { $status }
 too-many-requests = Too many requests in a short time. Please wait and try again in { $seconds } s.
 
 ### Messages from services and handlers (error.rs Message keys), rendered by Strings::msg.

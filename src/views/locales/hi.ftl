@@ -430,6 +430,14 @@ registry-unit = इकाई
 registry-cite = संदर्भ
 registry-slug-optional = वेब नाम (वैकल्पिक)
 registry-slug-hint = खाली छोड़ें तो नाम से बनेगा।
+tabs-kind = प्रकार
+registry-changed-mark = बदला गया
+mail-registry-check-again = कृपया प्रविष्टि जाँचें और उसे फिर से जमा करें, बदली हो या नहीं।
+mail-registry-open = प्रविष्टि खोलें
+mail-registry-unverified = { $date } से सत्यापित नहीं
+mail-registry-subject = solex रजिस्ट्री: { $title } · { $status }
+mail-registry-greeting = नमस्ते { $name },
+mail-registry-line = रजिस्टर प्रविष्टि: { $title } · { $status }
 too-many-requests = कम समय में बहुत अधिक अनुरोध हुए। कृपया { $seconds } सेकंड रुककर फिर प्रयास करें।
 
 ### सेवाओं और हैंडलरों के संदेश (error.rs की Message कुंजियाँ)।
