@@ -168,8 +168,8 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
         Ok(signed_in) => {
             // A right password is not a guess: it costs neither the account nor the shared
             // address (an office or a training room signs in many people from one address).
-            state.clear_shared(&email_key).await?;
-            state.forget_last_shared(&ip_key).await?;
+            state.clear_shared(&email_key).await;
+            state.forget_last_shared(&ip_key).await;
             state.wake_mailer();
             let mut res = see_other(&safe_next(&f.next, "/dashboard"));
             res.add_cookie(&make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))
@@ -402,7 +402,7 @@ async fn change_password(state: web::Data<AppState>, member: Member, visit: Visi
     state.limit_shared(&key, state.config.login_attempts, window).await?;
     match change_own_password(&state, &member, &visit.client_ip, f).await {
         Ok(()) => {
-            state.clear_shared(&key).await?;
+            state.clear_shared(&key).await;
             state.wake_mailer();
             Ok(see_other("/password/change?saved=1"))
         }
