@@ -3,13 +3,14 @@
 //! Run: `cargo bench --bench digest` (N from SOLEX_BENCH_SUBSCRIBERS, SQLite by default,
 //! PostgreSQL with SOLEX_BENCH_PG=postgres://postgres@127.0.0.1:5432).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use diesel::connection::SimpleConnection;
 use solex::db::{self, DatabaseUrl};
 use solex::models::{self, community, membership, post, user};
 use solex::{mail, services, Config};
@@ -79,16 +80,8 @@ fn peak_rss_mb() -> f64 {
 fn main() {
     let n: usize = std::env::var("SOLEX_BENCH_SUBSCRIBERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let workers: usize = std::env::var("SOLEX_BENCH_WORKERS").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
-    let dir = tempfile::tempdir().unwrap();
-    let (url, pg) = match std::env::var("SOLEX_BENCH_PG") {
-        Ok(server) => {
-            let name = format!("solex_bench_{}", std::process::id());
-            let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))).unwrap();
-            admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            (format!("{server}/{name}"), Some((server, name)))
-        }
-        Err(_) => (format!("sqlite://{}", dir.path().join("bench.db").display()), None),
-    };
+    let bench_db = common::BenchDb::new();
+    let url = bench_db.url.clone();
     let count = Arc::new(AtomicUsize::new(0));
     let port = start_sink(count.clone());
     let config = Config {
@@ -142,11 +135,7 @@ fn main() {
         "deliver: {sent} sent, {accepted} accepted by the sink in {secs:.1} s = {:.0} messages/s with {workers} SMTP connections; peak memory {:.0} MB; backend {}",
         accepted as f64 / secs,
         peak_rss_mb(),
-        if pg.is_some() { "postgres" } else { "sqlite" }
+        bench_db.backend()
     );
-    if let Some((server, name)) = pg {
-        drop(pool);
-        let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))).unwrap();
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    }
+    drop(pool);
 }

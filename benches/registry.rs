@@ -3,9 +3,11 @@
 //! Run: `cargo bench --bench registry` (N from SOLEX_BENCH_RECORDS; PostgreSQL with
 //! SOLEX_BENCH_PG=postgres://...).
 
+mod common;
+
 use std::time::Instant;
 
-use solex::db::{self, DatabaseUrl};
+use solex::db;
 use solex::services::registry::{self, Filters, Kind};
 use solex::services::registry::import::Importer;
 
@@ -15,16 +17,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() {
     let n: usize = std::env::var("SOLEX_BENCH_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let dir = tempfile::tempdir().unwrap();
-    let url = match std::env::var("SOLEX_BENCH_PG") {
-        Ok(server) => {
-            let name = format!("solex_bench_{}", std::process::id());
-            let mut admin = db::establish(&DatabaseUrl::parse(&server).unwrap()).unwrap();
-            diesel::connection::SimpleConnection::batch_execute(&mut admin, &format!("CREATE DATABASE {name}")).unwrap();
-            DatabaseUrl::parse(&format!("{}/{name}", server.trim_end_matches('/'))).unwrap()
-        }
-        Err(_) => DatabaseUrl::Sqlite(dir.path().join("bench.db")),
-    };
+    let bench_db = common::BenchDb::new();
+    let url = bench_db.parsed();
     let mut conn = db::establish(&url).unwrap();
     db::run_migrations(&mut conn).unwrap();
     registry::seed_vocabularies(&mut conn).unwrap();

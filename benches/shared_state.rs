@@ -6,10 +6,11 @@
 //! Run: `cargo bench --bench shared_state` (SQLite in a temporary file; PostgreSQL with
 //! SOLEX_BENCH_PG=postgres://postgres@127.0.0.1:5432). N calls each (default 5,000).
 
+mod common;
+
 use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
-use diesel::connection::SimpleConnection;
 use solex::db::cluster;
 use solex::db::{self, DatabaseUrl, DbConn};
 use solex::web::ratelimit::key_of;
@@ -49,17 +50,8 @@ fn concurrent(url: &DatabaseUrl, n: usize, what: &str, one_key: bool) {
 
 fn main() {
     let n: usize = std::env::var("SOLEX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
-    let dir = tempfile::tempdir().unwrap();
-    let (url, pg) = match std::env::var("SOLEX_BENCH_PG") {
-        Ok(server) => {
-            let name = format!("solex_bench_{}", std::process::id());
-            let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))).unwrap();
-            admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            (format!("{server}/{name}"), Some((server, name)))
-        }
-        Err(_) => (format!("sqlite://{}", dir.path().join("bench.db").display()), None),
-    };
-    let url = DatabaseUrl::parse(&url).unwrap();
+    let bench_db = common::BenchDb::new();
+    let url = bench_db.parsed();
     let mut conn: DbConn = db::establish(&url).unwrap();
     db::run_migrations(&mut conn).unwrap();
     println!("{} ({n} calls each)", url.backend_name());
@@ -81,8 +73,4 @@ fn main() {
     concurrent(&url, n, &format!("hit_bucket, {THREADS} connections, distinct keys"), false);
     concurrent(&url, n, &format!("hit_bucket, {THREADS} connections, one key"), true);
     drop(conn);
-    if let Some((server, name)) = pg {
-        let mut admin = db::establish(&DatabaseUrl::Postgres(format!("{server}/postgres"))).unwrap();
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    }
 }

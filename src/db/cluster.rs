@@ -32,9 +32,11 @@ struct BucketRow {
 }
 
 impl BucketRow {
-    /// Whole seconds (at least one) until the bucket's window ends.
+    /// Whole seconds (at least one) until the bucket's window ends. At most the window: on
+    /// PostgreSQL a statement reads the clock when it starts, so one that waited for the row
+    /// may find a window begun by a later statement, a little after its own "now".
     fn wait_secs(&self, window_ms: i64) -> u64 {
-        let left = (self.window_start + window_ms - self.at_ms).max(0) as u64;
+        let left = (self.window_start + window_ms - self.at_ms).clamp(0, window_ms.max(0)) as u64;
         left.div_ceil(1000).max(1)
     }
 }

@@ -310,13 +310,14 @@ pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
 }
 
 /// Whether the portal sent (or tried to send) the message with this Message-ID to `recipient`:
-/// a bounce counts only for mail we really sent to that address.
+/// a bounce counts only for mail we really sent to that address. A row a sender has claimed
+/// counts too: the message may be delivered (and bounced) before the sender records the 250.
 pub fn sent_to(conn: &mut DbConn, message_id: &str, recipient: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         mail_outbox::table
             .filter(mail_outbox::message_id.eq(message_id))
             .filter(mail_outbox::recipient.eq(recipient))
-            .filter(mail_outbox::status.ne(QUEUED).or(mail_outbox::attempts.gt(0))),
+            .filter(mail_outbox::status.ne(QUEUED).or(mail_outbox::attempts.gt(0)).or(mail_outbox::lock_token.is_not_null())),
     ))
     .get_result(conn)
 }

@@ -159,8 +159,8 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
         Submitted::Done(signed_in) => {
             // A right password is not a guess: it costs neither the account nor the shared
             // address (an office or a training room signs in many people from one address).
-            state.clear_shared(&email_key).await?;
-            state.forget_last_shared(&ip_key).await?;
+            state.clear_shared(&email_key).await;
+            state.forget_last_shared(&ip_key).await;
             let res = with_cookie(see_other(&safe_next(&f.next, "/dashboard")), make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))?;
             // A fresh CSRF token with the fresh session: nothing planted before sign-in survives it.
             with_cookie(res, make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None))
@@ -372,7 +372,7 @@ async fn change_password(state: web::Data<AppState>, member: Member, visit: Visi
     state.limit_shared(&key, state.config.login_attempts, window).await?;
     match submitted(change_own_password(&state, &member, &visit.client_ip, f).await)? {
         Submitted::Done(()) => {
-            state.clear_shared(&key).await?;
+            state.clear_shared(&key).await;
             Ok(see_other("/password/change?saved=1"))
         }
         Submitted::Invalid(errors) => Ok(html(400, views::accounts::change_password(&member.ctx, &u.email, &errors, false))),

@@ -78,24 +78,27 @@ impl AppState {
         }
     }
 
+    // The three below follow work that is done (a post saved, a session opened): a failure to
+    // count is logged, not turned into an error page for work that succeeded.
+
     /// Counts a hit on `key` everywhere without a check (its window: the one it is checked with).
-    pub async fn record_shared(&self, key: &str, window: Duration) -> Result<(), AppError> {
+    pub async fn record_shared(&self, key: &str, window: Duration) {
         self.limiter.record(key);
         let k = key_of(key);
-        self.db(move |c| Ok(cluster::record_bucket(c, &k, millis(window))?)).await
+        logged(self.db(move |c| Ok(cluster::record_bucket(c, &k, millis(window))?)).await);
     }
 
     /// Takes back the newest hit of `key` everywhere.
-    pub async fn forget_last_shared(&self, key: &str) -> Result<(), AppError> {
+    pub async fn forget_last_shared(&self, key: &str) {
         self.limiter.forget_last(key);
         let k = key_of(key);
-        self.db(move |c| Ok(cluster::forget_last_hit(c, &k)?)).await
+        logged(self.db(move |c| Ok(cluster::forget_last_hit(c, &k)?)).await);
     }
 
-    pub async fn clear_shared(&self, key: &str) -> Result<(), AppError> {
+    pub async fn clear_shared(&self, key: &str) {
         self.limiter.clear(key);
         let k = key_of(key);
-        self.db(move |c| Ok(cluster::clear_bucket(c, &k)?)).await
+        logged(self.db(move |c| Ok(cluster::clear_bucket(c, &k)?)).await);
     }
 
     /// A write request finished that may have changed what pages show: this process's cache
@@ -106,6 +109,12 @@ impl AppState {
             // The page cache's age limit still bounds how long other processes show old pages.
             tracing::warn!("change stamp not bumped: {e}");
         }
+    }
+}
+
+fn logged(result: Result<(), AppError>) {
+    if let Err(e) = result {
+        tracing::warn!("shared rate limit not updated: {e}");
     }
 }
 

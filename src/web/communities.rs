@@ -134,7 +134,7 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
     let (acc, dir, domain) = (a.clone(), state.config.attachments_dir.clone(), state.config.mail_domain.clone());
     let result = state.write(move |c| posting::submit_prepared(c, &domain, &dir, &acc, uid, prepared)).await;
     if result.is_ok() {
-        state.record_shared(&minute_key(uid), MINUTE).await?;
+        state.record_shared(&minute_key(uid), MINUTE).await;
     }
     Ok((input, result))
 }

@@ -274,7 +274,7 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
     // Counted across every portal process on the database.
     state.check_shared(&format!("import-ip:{}", visit.client_ip), 2 * IMPORTS_PER_HOUR, hour).await?;
     state.limit_shared(&format!("import:{}", member.principal.user.id), IMPORTS_PER_HOUR, hour).await?;
-    state.record_shared(&format!("import-ip:{}", visit.client_ip), hour).await?;
+    state.record_shared(&format!("import-ip:{}", visit.client_ip), hour).await;
     let form = form.read().await?;
     let kind = Kind::from_code(&form.get("kind")).unwrap_or(Kind::Initiative);
     let dry_run = form.get("mode") != "import";
