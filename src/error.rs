@@ -117,6 +117,20 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The database could not be reached, or was too busy to answer: the same request may
+    /// succeed later (an MTA retries on this; on anything else it must not).
+    pub fn is_temporary(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match self {
+            AppError::Pool(_) => true,
+            AppError::Db(E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand | K::SerializationFailure, _)) => true,
+            // SQLite's busy_timeout ran out while another process held the write lock.
+            AppError::Db(E::DatabaseError(_, info)) => info.message().contains("database is locked"),
+            AppError::Db(E::BrokenTransactionManager) => true,
+            _ => false,
+        }
+    }
+
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,

@@ -75,8 +75,9 @@ enum ContentCommand {
 #[derive(Subcommand)]
 enum MailCommand {
     /// Read one RFC 5322 message on standard input (as an MTA pipe) and file it: a reply goes to
-    /// the moderator queue, a bounce is counted, anything else is refused with a logged reason.
-    /// Exits 75 (temporary failure) only when the database cannot be reached, so the MTA retries.
+    /// the moderator queue, a bounce is counted, anything else is refused with its reason
+    /// recorded (exit 0). Exits 75 (temporary failure) only when the database cannot be reached
+    /// or stays busy, so the MTA retries; 70 when the refusal could not even be recorded.
     Ingest {
         /// The envelope recipient (for example $ORIGINAL_RECIPIENT in Postfix).
         #[arg(long, env = "ORIGINAL_RECIPIENT")]
@@ -131,21 +132,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// sysexits: try again later (the database cannot be reached), and the portal failed on this
+/// message and could not even record it (the MTA returns it to its sender).
 const EX_TEMPFAIL: u8 = 75;
+const EX_SOFTWARE: u8 = 70;
 
 fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
     use std::io::Read;
+    let mut stdin = std::io::stdin().lock();
     let mut raw = Vec::new();
-    let limit = config.inbound_max_bytes as u64 * 2;
-    if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut raw) {
-        eprintln!("solex: cannot read the message: {e}");
-        return ExitCode::from(EX_TEMPFAIL);
-    }
-    let result = (|| -> Result<ingest::Outcome, solex::AppError> {
-        let mut conn = db::establish(&config.database()?)?;
-        let site = ingest::Site { domain: config.mail_domain.clone(), base_url: config.base_url.trim_end_matches('/').to_string(), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
-        ingest::ingest(&mut conn, &site, &config.attachments_dir, &raw, recipient.as_deref(), config.inbound_max_bytes)
-    })();
+    let max = config.inbound_max_bytes;
+    // Up to one byte over the limit is kept; the rest of a larger message is only counted, and
+    // read to its end so the MTA's pipe does not break.
+    let size = match stdin.by_ref().take(max as u64 + 1).read_to_end(&mut raw).and_then(|n| Ok(n as u64 + std::io::copy(&mut stdin, &mut std::io::sink())?)) {
+        Ok(size) => size,
+        Err(e) => {
+            eprintln!("solex: cannot read the message: {e}");
+            return ExitCode::from(EX_TEMPFAIL);
+        }
+    };
+    let mut conn = match config.database().and_then(|url| db::establish(&url)) {
+        Ok(conn) => conn,
+        Err(e) => {
+            eprintln!("solex: {e}");
+            return ExitCode::from(EX_TEMPFAIL);
+        }
+    };
+    let site = ingest::Site { domain: config.mail_domain.clone(), base_url: config.base_url.trim_end_matches('/').to_string(), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
+    let result = if size > max as u64 {
+        ingest::refuse_oversized(&mut conn, &site, &raw, size, recipient.as_deref(), max)
+    } else {
+        ingest::ingest(&mut conn, &site, &config.attachments_dir, &raw, recipient.as_deref(), max)
+    };
     match result {
         Ok(outcome) => {
             println!("{}", match &outcome {
@@ -157,7 +175,7 @@ fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
         }
         Err(e) => {
             eprintln!("solex: {e}");
-            ExitCode::from(EX_TEMPFAIL)
+            ExitCode::from(if e.is_temporary() { EX_TEMPFAIL } else { EX_SOFTWARE })
         }
     }
 }

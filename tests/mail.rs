@@ -278,6 +278,85 @@ fn replies_by_email_enter_the_queue_and_bad_mail_is_refused_with_a_reason() {
     assert!(w.moderator.get(&format!("/c/{}/queue", w.slug)).body.contains("Induction furnace power factor"));
 }
 
+/// `solex mail ingest` as the MTA runs it: (exit code, what it said).
+fn ingest_exit(url: &str, w: &World, raw: &[u8], recipient: &str) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_solex"));
+    cmd.args(["mail", "ingest", "--recipient", recipient]).env("DATABASE_URL", url).env("SOLEX_ATTACHMENTS_DIR", &w.app.config.attachments_dir).env("RUST_LOG", "error");
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(raw).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn control_characters_in_mail_and_forms_are_dropped_and_only_an_unreachable_database_is_retried() {
+    use diesel::prelude::*;
+    use solex::db::schema::{held_mail, inbound_mail, posts};
+    let w = world_on(common::TestApp::start_with(|c| c.inbound_token = Some("relay-secret".into())), &[]);
+    let url = w.app.config.database_url.clone();
+    // A form: a NUL (sent as %00) and an escape leave the value; the rest is stored.
+    let id = ask(&w, &w.alice, "Coke\0 per \u{1b}tonne", "How much\0 coke?\r\nPer tonne.");
+    let stored = |conn: &mut solex::db::DbConn, id: i64| posts::table.find(id).select((posts::title, posts::body_md)).first::<(String, String)>(conn).unwrap();
+    assert_eq!(stored(&mut w.app.db(), id), ("Coke per tonne".to_string(), "How much coke?\nPer tonne.".to_string()));
+    decide(&w, &w.moderator, id, &[("action", "approve")]);
+    let settings = format!("/c/{}/settings", w.slug);
+    let r = w.moderator.submit(&settings, &settings, &[("name", "Energy\0 efficiency in foundries"), ("theme", "energy-efficiency"), ("join_policy", "request"), ("premoderation", "all"), ("trusted_after", "3"), ("hold_rules", ""), ("canned_reasons", "Off topic"), ("response_days", "10")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(solex::models::community::find(&mut w.app.db(), 1).unwrap().name, "Energy efficiency in foundries");
+
+    // By mail, a new query with a NUL in its Subject and body is filed, without the NUL.
+    let post_to = format!("post+{}-1@solex.localhost", mail_token(&w, "bob@example.org", MailPurpose::Post, 1));
+    let query = |subject: &str, body: &str| format!("From: <bob@example.org>\r\nTo: <{post_to}>\r\nSubject: {subject}\r\nMessage-ID: <n{}@example.org>\r\n\r\n{body}\r\n", subject.len() + body.len());
+    let (code, out) = ingest_exit(&url, &w, query("Induction\0 furnace", "What\0 capacitor\x07 bank?").as_bytes(), &post_to);
+    assert_eq!(code, 0, "{out}");
+    let post_id: i64 = out.split("post ").nth(1).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok()).expect(&out);
+    assert_eq!(stored(&mut w.app.db(), post_id), ("Induction furnace".to_string(), "What capacitor bank?".to_string()));
+    // A reply without the member's token is held, without the NUL.
+    let bob = w.app.user_id("bob@example.org");
+    let refs = format!("References: <p{id}.u{bob}@solex.localhost>\r\n");
+    let (code, out) = ingest_exit(&url, &w, reply_mail("bob@example.org", "noreply@solex.localhost", "Held\0 reply.", &refs).as_bytes(), "noreply@solex.localhost");
+    assert_eq!((code, out.contains("held")), (0, true), "{out}");
+    let held: Vec<String> = held_mail::table.select(held_mail::body).load(&mut *w.app.db()).unwrap();
+    assert_eq!(held, ["Held reply."]);
+
+    // The relay: the same, then a message over the limit (10 MB here), recorded and answered 413.
+    let agent = ureq::AgentBuilder::new().build();
+    let relay = |raw: &str| match agent.post(&format!("{}/mail/inbound", w.app.base)).set("Authorization", "Bearer relay-secret").set("X-Original-To", &post_to).send_string(raw) {
+        Ok(r) => (r.status(), r.into_string().unwrap()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+        Err(e) => panic!("{e}"),
+    };
+    let (status, body) = relay(&query("Blower\0 sizing", "Which\0 blower?"));
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(stored(&mut w.app.db(), v["post_id"].as_i64().expect(&body)), ("Blower sizing".to_string(), "Which blower?".to_string()));
+    let big = query("Huge", &"x".repeat(25 * 1024 * 1024));
+    let (status, body) = relay(&big);
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains(&format!("message of {} bytes is over the", big.len())), "{body}");
+    let last: (String, String, String) = inbound_mail::table.order(inbound_mail::id.desc()).select((inbound_mail::sender, inbound_mail::outcome, inbound_mail::reason)).first(&mut *w.app.db()).unwrap();
+    assert_eq!((last.0.as_str(), last.1.as_str()), ("bob@example.org", "refused"), "{last:?}");
+    assert!(last.2.contains("over the 10485760 byte limit"), "{last:?}");
+    // So is one over the limit by `solex mail ingest`.
+    let (code, out) = ingest_exit(&url, &w, big.as_bytes(), &post_to);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("refused: message of {} bytes", big.len())), "{out}");
+    let senders: Vec<String> = inbound_mail::table.filter(inbound_mail::reason.like("%byte limit%")).select(inbound_mail::sender).load(&mut *w.app.db()).unwrap();
+    assert_eq!(senders, ["bob@example.org", "bob@example.org"]);
+
+    // Only a database that cannot be reached asks the MTA to try again later.
+    let unreachable = if url.starts_with("postgres") {
+        format!("postgres://postgres@127.0.0.1:{}/solex", common::free_port())
+    } else {
+        let file = w.app.config.attachments_dir.join("a-file");
+        std::fs::write(&file, "not a folder").unwrap();
+        format!("sqlite://{}/solex.db", file.display())
+    };
+    let (code, out) = ingest_exit(&unreachable, &w, query("Later", "Try again.").as_bytes(), &post_to);
+    assert_eq!(code, 75, "{out}");
+}
+
 #[test]
 fn hard_bounces_stop_mail_and_the_member_is_told() {
     let smtp = SmtpServer::start();

@@ -21,8 +21,39 @@ pub mod token;
 pub mod user;
 pub mod vocabulary;
 
+/// Text as it is stored, the same on both backends: PostgreSQL refuses a NUL in text, and no
+/// other control character means anything in a title, a body, a name or an address, so they
+/// are dropped; line breaks become `\n` and tabs stay. Every text that comes by mail or by a
+/// form passes through here before it is checked and stored.
+pub fn storable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push('\n'),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The clock every model uses, truncated to microseconds so both backends store the same value.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};
     Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stored_text_keeps_lines_and_tabs_and_drops_other_control_characters() {
+        assert_eq!(super::storable("a\0b\r\nc\rd\te\u{1b}[1m\u{7f}\u{85}f"), "ab\nc\nd\te[1mf");
+        assert!(matches!(super::storable("plain\ntext"), std::borrow::Cow::Borrowed(_)));
+    }
 }

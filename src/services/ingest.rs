@@ -15,7 +15,7 @@ use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
 use crate::db::DbConn;
 use crate::error::{loggable, one_line, AppError};
-use crate::models::{self, community, inbound, mail_outbox, membership, post, user};
+use crate::models::{self, community, inbound, mail_outbox, membership, post, storable, user};
 use crate::services::attachments::Upload;
 use crate::services::mail_identity::{self, Held};
 use crate::services::{communities, posting};
@@ -130,7 +130,7 @@ fn recipients(m: &mail_parser::Message, envelope: Option<&str>) -> Vec<String> {
 fn attachments_of(m: &mail_parser::Message) -> Vec<Upload> {
     m.attachments()
         .take(crate::services::attachments::MAX_FILES + 1)
-        .map(|a| Upload { filename: a.attachment_name().unwrap_or("attachment").to_string(), bytes: a.contents().to_vec() })
+        .map(|a| Upload { filename: storable(a.attachment_name().unwrap_or("attachment")).into_owned(), bytes: a.contents().to_vec() })
         .collect()
 }
 
@@ -249,23 +249,25 @@ fn bounce(conn: &mut DbConn, site: &Site, m: &mail_parser::Message, token: &Opti
     Ok(Outcome::Bounce { hard })
 }
 
-/// Handles one inbound message and records what became of it.
+/// Handles one inbound message and records what became of it. Only a database that cannot be
+/// reached (or is busy) is an error, so the MTA retries; a message the portal fails on for any
+/// other reason is refused for good and recorded, since trying it again would fail again.
 pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: &[u8], envelope_to: Option<&str>, max_bytes: usize) -> Result<Outcome, AppError> {
+    if raw.len() > max_bytes {
+        return refuse_oversized(conn, site, raw, raw.len() as u64, envelope_to, max_bytes);
+    }
     let mut sender = String::new();
     let mut recipient = envelope_to.unwrap_or("").to_string();
     let mut message_id = String::new();
     let outcome = (|| -> Result<Outcome, AppError> {
-        if raw.len() > max_bytes {
-            return Ok(Outcome::Refused(format!("message of {} bytes is over the {} byte limit", raw.len(), max_bytes)));
-        }
         let Some(m) = MessageParser::default().parse(raw) else {
             return Ok(Outcome::Refused("malformed message".into()));
         };
         if m.headers().is_empty() || m.from().is_none() && m.return_path().is_empty() {
             return Ok(Outcome::Refused("malformed message: no sender".into()));
         }
-        sender = first_address(m.from()).unwrap_or_default();
-        message_id = m.message_id().unwrap_or("").to_string();
+        sender = first_address(m.from()).map(|a| storable(&a).into_owned()).unwrap_or_default();
+        message_id = storable(m.message_id().unwrap_or("")).into_owned();
         let ours: Vec<(String, Local)> = recipients(&m, envelope_to)
             .into_iter()
             .filter_map(|r| address::parse(&r, &site.domain).map(|l| (r, l)))
@@ -283,8 +285,8 @@ pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: 
             return Ok(Outcome::Refused("no From address".into()));
         }
         let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
-        let body = trim_reply(&text);
-        let title = m.subject().unwrap_or("").trim().to_string();
+        let body = trim_reply(&storable(&text));
+        let title = storable(m.subject().unwrap_or("")).trim().to_string();
 
         let Some((r, local)) = ours.first().cloned() else {
             // No address of ours (forwarded, or the client replied to From): the thread it
@@ -317,7 +319,30 @@ pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: 
             },
             Local::Bounce { .. } => unreachable!("handled above"),
         }
-    })()?;
+    })();
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) if e.is_temporary() => return Err(e),
+        Err(e) => {
+            tracing::error!("inbound mail could not be filed: {e}");
+            Outcome::Refused(format!("the portal could not file the message ({e})"))
+        }
+    };
+    record(conn, site, &sender, &recipient, &message_id, outcome)
+}
+
+/// Records a message over the size limit, refused unread: `head` is as much of it as was read
+/// (enough for its headers), `size` its whole size or as much of it as was counted.
+pub fn refuse_oversized(conn: &mut DbConn, site: &Site, head: &[u8], size: u64, envelope_to: Option<&str>, max_bytes: usize) -> Result<Outcome, AppError> {
+    let headers = MessageParser::default().parse_headers(head);
+    let sender = headers.as_ref().and_then(|m| first_address(m.from())).map(|a| storable(&a).into_owned()).unwrap_or_default();
+    let message_id = headers.as_ref().and_then(|m| m.message_id()).map(|id| storable(id).into_owned()).unwrap_or_default();
+    let outcome = Outcome::Refused(format!("message of {size} bytes is over the {max_bytes} byte limit"));
+    record(conn, site, &sender, envelope_to.unwrap_or(""), &message_id, outcome)
+}
+
+/// Writes what became of a message into inbound_mail (and a line without addresses to the log).
+fn record(conn: &mut DbConn, site: &Site, sender: &str, recipient: &str, message_id: &str, outcome: Outcome) -> Result<Outcome, AppError> {
     let outcome = match outcome {
         Outcome::Refused(r) => Outcome::Refused(one_line(&r, MAX_REASON)),
         other => other,
@@ -332,9 +357,9 @@ pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: 
         conn,
         &inbound::NewInboundMail {
             received_at: models::now(),
-            sender: &one_line(&sender, 320),
-            recipient: &one_line(&address::masked(&recipient, &site.domain), 320),
-            message_id: &one_line(&message_id, 200),
+            sender: &one_line(sender, 320),
+            recipient: &one_line(&address::masked(recipient, &site.domain), 320),
+            message_id: &one_line(message_id, 200),
             outcome: outcome.label(),
             reason: &reason,
             post_id: match outcome {

@@ -26,13 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/digests/{id}", web::get().to(digest_page))
         .route("/c/{slug}/digests/{id}", web::post().to(digest_edit))
         .route("/c/{slug}/digests/{id}/preview", web::get().to(digest_preview))
-        .service(
-            // Room for twice the message limit, so an oversized message is refused and logged
-            // by the ingester rather than cut off by the framework.
-            web::resource("/mail/inbound")
-                .app_data(web::PayloadConfig::new(20 * 1024 * 1024))
-                .route(web::post().to(inbound)),
-        );
+        .route("/mail/inbound", web::post().to(inbound));
 }
 
 async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
@@ -236,9 +230,19 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Of a message over the limit, only this much is kept: enough for its headers (the sender
+/// and Message-ID recorded with the refusal). The rest is read and counted, up to
+/// `OVERSIZED_DRAIN` times the limit, so the relay gets its answer rather than a broken pipe;
+/// beyond that the connection is closed unread.
+const OVERSIZED_HEAD: usize = 64 * 1024;
+const OVERSIZED_DRAIN: u64 = 4;
+
 /// For relays that deliver by HTTP: the raw RFC 5322 message as the body, the envelope
-/// recipient in X-Original-To, and the shared token as a bearer token.
-async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
+/// recipient in X-Original-To, and the shared token as a bearer token. The body is read here
+/// against the message limit, so a message over it is recorded as refused (413) rather than
+/// cut off by the framework with no record.
+async fn inbound(state: web::Data<AppState>, req: HttpRequest, mut payload: web::Payload) -> Result<HttpResponse, AppError> {
+    use futures_util::StreamExt;
     let Some(expected) = state.config.inbound_token.clone() else { return Err(AppError::NotFound) };
     let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
     if !crate::tokens::constant_time_eq(given, &expected) {
@@ -249,15 +253,36 @@ async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
     // gone wrong, not an attacker spread over processes.
     state.limiter.hit(&format!("inbound:{ip}"), 600, std::time::Duration::from_secs(60)).map_err(AppError::RateLimited)?;
     let recipient = req.headers().get("X-Original-To").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let max = state.config.inbound_max_bytes;
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    // Kept: a message within the limit, or the head of one over it (declared or found so).
+    let keep = if declared.is_some_and(|n| n > max as u64) { OVERSIZED_HEAD.min(max) } else { max + 1 };
+    let mut body = web::BytesMut::new();
+    let mut size: u64 = 0;
+    while size <= max as u64 * OVERSIZED_DRAIN {
+        let Some(chunk) = payload.next().await else { break };
+        let chunk = chunk.map_err(|e| AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string())))?;
+        size += chunk.len() as u64;
+        if body.len() < keep {
+            body.extend_from_slice(&chunk[..chunk.len().min(keep - body.len())]);
+        }
+    }
     let site = ingest::Site { domain: state.config.mail_domain.clone(), base_url: state.base_url.to_string(), bounce_threshold: state.config.bounce_threshold, explain: views::i18n::english };
-    let (dir, max) = (state.config.attachments_dir.clone(), state.config.inbound_max_bytes);
-    let outcome = state.write(move |c| ingest::ingest(c, &site, &dir, &body, recipient.as_deref(), max)).await?;
+    let dir = state.config.attachments_dir.clone();
+    let size = size.max(declared.unwrap_or(0));
+    let oversized = size > max as u64;
+    let outcome = if oversized {
+        state.write(move |c| ingest::refuse_oversized(c, &site, &body, size, recipient.as_deref(), max)).await?
+    } else {
+        state.write(move |c| ingest::ingest(c, &site, &dir, &body, recipient.as_deref(), max)).await?
+    };
     let (label, reason, post_id) = match &outcome {
         ingest::Outcome::Posted { post_id } => (outcome.label(), String::new(), Some(*post_id)),
         ingest::Outcome::Refused(r) => (outcome.label(), r.clone(), None),
         _ => (outcome.label(), String::new(), None),
     };
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "outcome": label, "reason": reason, "post_id": post_id })))
+    let mut response = if oversized { HttpResponse::PayloadTooLarge() } else { HttpResponse::Ok() };
+    Ok(response.json(serde_json::json!({ "outcome": label, "reason": reason, "post_id": post_id })))
 }
 
 #[cfg(test)]

@@ -196,7 +196,8 @@ impl MultipartForm {
                 (name, None) => {
                     let data = self.collect(&mut field, MAX_TEXT_FIELD).await?;
                     let text = String::from_utf8(data).map_err(|_| AppError::BadRequest("form-not-utf8".into()))?;
-                    fields.push((name, text));
+                    // As in CsrfForm: no control character is stored (PostgreSQL refuses a NUL).
+                    fields.push((name, crate::models::storable(&text).into_owned()));
                 }
             }
         }

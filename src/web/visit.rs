@@ -349,9 +349,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if body.len() > FORM_LIMIT {
                 return Err(AppError::BadRequest("form-too-large".into()));
             }
-            let raw = RawForm(serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default());
+            let mut raw = RawForm(serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default());
             let token = raw.0.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
             check_origin_and_token(&req, &visit, token)?;
+            // Control characters (a %00 above all, which PostgreSQL refuses in text) leave every
+            // value here, once for all forms, before anything checks or stores it.
+            let mut cleaned = false;
+            for (_, value) in raw.0.iter_mut() {
+                if let std::borrow::Cow::Owned(clean) = crate::models::storable(value) {
+                    *value = clean;
+                    cleaned = true;
+                }
+            }
+            let body = if cleaned { web::Bytes::from(serde_urlencoded::to_string(&raw.0).unwrap_or_default()) } else { body };
             serde_urlencoded::from_bytes(&body)
                 .map(|value| CsrfForm(value, raw))
                 .map_err(|e| AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string())))
