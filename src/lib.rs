@@ -32,10 +32,12 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     // The mail sender holds one connection per SMTP worker plus one for its recorder; requests,
     // the indexer and the scheduler need theirs beside them.
     let pool = db::pool(&url, config.pool_size + config.smtp_workers as u32 + 1)?;
-    {
+    // Migrates only when no other portal serves the database, and holds the serving lock that
+    // makes `solex migrate` refuse while this portal runs.
+    let serving = {
         let mut conn = pool.get()?;
-        db::run_migrations(&mut conn)?;
-    }
+        db::serving::start_serving(&url, &mut conn)?
+    };
     for dir in [&config.attachments_dir] {
         std::fs::create_dir_all(dir).map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
     }
@@ -91,6 +93,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         search,
         search_wake,
         pages,
+        serving,
     }))
 }
 

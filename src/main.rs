@@ -23,8 +23,13 @@ struct Cli {
 enum Command {
     /// Run the portal (the default when no command is given).
     Serve,
-    /// Apply pending database migrations and exit.
-    Migrate,
+    /// Apply pending database migrations and exit. Refused while a portal serves the database
+    /// (it would run on a schema it does not know) unless --force.
+    Migrate {
+        /// Apply them even though portals serve the database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -184,9 +189,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
-        Command::Migrate => {
-            let mut conn = db::establish(&config.database()?)?;
-            let applied = db::run_migrations(&mut conn)?;
+        Command::Migrate { force } => {
+            let url = config.database()?;
+            let mut conn = db::establish(&url)?;
+            let applied = db::serving::migrate(&url, &mut conn, force, "solex migrate")?;
             if applied.is_empty() {
                 println!("The database is up to date.");
             }
@@ -197,8 +203,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Mail(MailCommand::Ingest { .. }) => unreachable!("handled before"),
         Command::Reindex => {
-            let mut conn = db::establish(&config.database()?)?;
-            db::run_migrations(&mut conn)?;
+            let mut conn = connect(&config)?;
             let dir = solex::search::current_dir(&config.index_dir);
             match solex::search::reindex(&config.index_dir, &mut conn)? {
                 solex::search::Reindexed::Here { documents } => println!("{documents} documents indexed in {}", dir.display()),
@@ -207,8 +212,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Content(ContentCommand::Import { dir }) => {
-            let mut conn = db::establish(&config.database()?)?;
-            db::run_migrations(&mut conn)?;
+            let mut conn = connect(&config)?;
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
             let r = solex::content::import_dir(&mut conn, &dir)?;
             println!("{} created, {} updated, {} unchanged, {} with errors", r.created, r.updated, r.unchanged, r.errors.len());
@@ -218,23 +222,20 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if r.errors.is_empty() { Ok(()) } else { Err("some files were not imported".into()) }
         }
         Command::Content(ContentCommand::Generate { n, dir }) => {
-            let mut conn = db::establish(&config.database()?)?;
-            db::run_migrations(&mut conn)?;
+            let mut conn = connect(&config)?;
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
             solex::content::generate(&mut conn, &dir, n)?;
             println!("{n} pages generated from {}; run `solex reindex` next", dir.display());
             Ok(())
         }
         Command::Content(ContentCommand::Export { dir }) => {
-            let mut conn = db::establish(&config.database()?)?;
-            db::run_migrations(&mut conn)?;
+            let mut conn = connect(&config)?;
             let n = solex::content::export_dir(&mut conn, &dir)?;
             println!("{n} pages written to {}", dir.display());
             Ok(())
         }
         Command::Registry(cmd) => {
-            let mut conn = db::establish(&config.database()?)?;
-            db::run_migrations(&mut conn)?;
+            let mut conn = connect(&config)?;
             match cmd {
                 RegistryCommand::Export { kind, format } => {
                     use services::registry::{Filters, Kind};
@@ -255,15 +256,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Digest(DigestCommand::Tick) => {
-            let mut conn = db::establish(&config.database()?)?;
-            db::run_migrations(&mut conn)?;
+            let mut conn = connect(&config)?;
             let n = services::digests::scheduler_tick(&mut conn, &config.mail_domain, solex::models::now())?;
             println!("{n} digests sent to the outbox; the server's sender delivers them.");
             Ok(())
         }
         Command::User(UserCommand::Add { admin, name, email }) => {
-            let mut conn = db::establish(&config.database()?)?;
-            db::run_migrations(&mut conn)?;
+            let mut conn = connect(&config)?;
             let link = services::accounts::add_user_from_console(&mut conn, &config.base_url, &email, name.as_deref(), admin)
                 .map_err(|e| match e {
                     solex::AppError::Validation(f) => f.values().map(|m| solex::views::Lang::En.strings().msg(m)).collect::<Vec<_>>().join(" "),
@@ -274,6 +273,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
     }
+}
+
+/// A connection for a maintenance command. Beside running portals these write in their own
+/// transactions and leave the search index to the portals (through the search outbox), so
+/// they may run; but migrations they would apply first are refused while a portal serves
+/// (see db/serving.rs).
+fn connect(config: &Config) -> Result<db::DbConn, solex::AppError> {
+    let url = config.database()?;
+    let mut conn = db::establish(&url)?;
+    db::serving::migrate(&url, &mut conn, false, "this command")?;
+    Ok(conn)
 }
 
 fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {

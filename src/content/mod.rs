@@ -192,6 +192,12 @@ fn import_one(conn: &mut DbConn, parsed: &ParsedPage) -> Result<&'static str, St
 
 /// Imports every *.md file of `dir` (sorted by name). A bad file is reported with its line
 /// and skipped; the others still import.
+///
+/// Safe beside serving portals: each page is written in database transactions that also queue
+/// its search_outbox row, so every portal's indexer takes the change into its own index (the
+/// index is never opened here), and the shared change stamp is bumped at the end so their
+/// page caches drop what changed. A page whose import stops between its content and its
+/// status is completed by running the import again, which compares both.
 pub fn import_dir(conn: &mut DbConn, dir: &Path) -> Result<Report, AppError> {
     let mut report = Report::default();
     let mut files: Vec<_> = std::fs::read_dir(dir)?
@@ -215,6 +221,9 @@ pub fn import_dir(conn: &mut DbConn, dir: &Path) -> Result<Report, AppError> {
             Ok(_) => report.unchanged += 1,
             Err(e) => report.errors.push((name, e)),
         }
+    }
+    if report.created + report.updated > 0 {
+        crate::db::cluster::bump_changes(conn)?;
     }
     Ok(report)
 }

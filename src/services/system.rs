@@ -11,6 +11,11 @@ pub fn ping(conn: &mut DbConn) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Migrations the database has that this binary does not know (a newer solex applied them).
+pub fn unknown_migrations(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
+    crate::db::serving::unknown_migrations(conn)
+}
+
 pub fn mail_outbox_counts(conn: &mut DbConn) -> Result<Vec<(String, i64)>, AppError> {
     [mail_outbox::QUEUED, mail_outbox::SENT, mail_outbox::FAILED]
         .iter()

@@ -24,6 +24,8 @@ pub struct AppState {
     pub pages: crate::web::page_cache::PageCache,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
+    /// Held while the portal serves, so maintenance commands see it (db/serving.rs).
+    pub serving: crate::db::serving::ServingLock,
 }
 
 impl AppState {

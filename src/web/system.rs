@@ -23,8 +23,15 @@ async fn home(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, 
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.backend;
-    match state.db(system::ping).await {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "ok", "backend": backend })),
+    // A newer solex may migrate the database while this one serves: it keeps serving what it
+    // can, but says so here (503, so a load balancer stops sending it requests) and in its log.
+    match state.db(|c| system::ping(c).and_then(|()| system::unknown_migrations(c))).await {
+        Ok(unknown) if unknown.is_empty() => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "ok", "backend": backend })),
+        Ok(unknown) => {
+            let message = crate::db::serving::newer_schema_message(&unknown);
+            tracing::error!("health check: {message}");
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable", "database": "schema-newer", "backend": backend, "message": message }))
+        }
         Err(e) => {
             tracing::error!("health check: {e}");
             HttpResponse::ServiceUnavailable()
