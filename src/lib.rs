@@ -8,6 +8,7 @@ pub mod error;
 pub mod mail;
 pub mod markdown;
 pub mod models;
+pub mod paths;
 pub mod search;
 pub mod services;
 pub mod tokens;

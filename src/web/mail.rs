@@ -8,6 +8,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::mail;
 use crate::services::{communities, ingest, mail_identity};
 use crate::services::digests::{self, DigestEdit};
+use crate::paths;
 use crate::views;
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
 use crate::web::{html, see_other, submitted, AppState, Submitted};
@@ -127,7 +128,7 @@ struct NewDigestForm {
 async fn digest_new(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: CsrfForm<NewDigestForm>) -> Result<HttpResponse, AppError> {
     let (slug, uid, audience) = (path.into_inner(), member.principal.user.id, form.0.audience);
     let (_, id) = state.write_with_access(slug.clone(), &visit, move |c, a| digests::draft(c, a, uid, &audience)).await?;
-    Ok(see_other(&format!("/c/{slug}/digests/{id}")))
+    Ok(see_other(&paths::digest(&slug, id)))
 }
 
 async fn digest_view(state: &AppState, visit: &Visit, slug: String, id: i64, edit: Option<&DigestEdit>, errors: &FieldErrors, notice: Option<String>, status: u16) -> Result<HttpResponse, AppError> {

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::error::{AppError, FieldErrors, Message};
 use crate::services::registry::{self, Decision, Filters, Kind, TermForm, Values};
 use crate::services::registry::import::Importer;
+use crate::paths;
 use crate::views;
 use crate::web::upload::MultipartForm;
 use crate::web::visit::{Admin, CsrfForm, Empty, Member, RawForm, Visit};
@@ -128,7 +129,7 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(S
     let note = form.1.get("note");
     let (p, s) = (member.principal.clone(), slug.clone());
     match submitted(state.write(move |c| registry::withdraw(c, &p, kind, &s, &note)).await)? {
-        Submitted::Done(()) => Ok(see_other(&format!("/registry/{}/{}?done=withdrawn", kind.plural(), slug))),
+        Submitted::Done(()) => Ok(see_other(&format!("{}?done=withdrawn", paths::registry_record(kind.plural(), &slug)))),
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             match state.db(move |c| registry::view(c, Some(&p), kind, &slug)).await? {
@@ -181,7 +182,7 @@ async fn create(state: web::Data<AppState>, member: Member, path: web::Path<Stri
 
 /// To the record just saved, saying whether it went for review.
 fn saved_record(kind: Kind, saved: &registry::Saved) -> HttpResponse {
-    see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))
+    see_other(&format!("{}?done={}", paths::registry_record(kind.plural(), &saved.slug), if saved.submitted { "submitted" } else { "saved" }))
 }
 
 async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -245,7 +246,7 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
     match submitted(state.write(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await)? {
         Submitted::Done(()) => {
             let done = if decision == Decision::Approve { "published" } else { "returned" };
-            Ok(see_other(&format!("/registry/{}/{}?done={done}", kind.plural(), slug)))
+            Ok(see_other(&format!("{}?done={done}", paths::registry_record(kind.plural(), &slug))))
         }
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();

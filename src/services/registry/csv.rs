@@ -172,7 +172,7 @@ pub fn to_csv(kind: Kind, base_url: &str, rows: &[(registry::Record, Values)]) -
     let head = header(kind);
     write_row(&mut out, &head);
     for (r, v) in rows {
-        let url = format!("{base_url}/registry/{}/{}", kind.plural(), r.slug);
+        let url = format!("{base_url}{}", crate::paths::registry_record(kind.plural(), &r.slug));
         let verified = r.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
         let cells: Vec<&str> = head
             .iter()
@@ -214,7 +214,7 @@ pub fn to_json(kind: Kind, base_url: &str, rows: &[(registry::Record, Values)]) 
             let mut m = serde_json::Map::new();
             m.insert("kind".into(), kind.code().into());
             m.insert("slug".into(), r.slug.clone().into());
-            m.insert("url".into(), format!("{base_url}/registry/{}/{}", kind.plural(), r.slug).into());
+            m.insert("url".into(), format!("{base_url}{}", crate::paths::registry_record(kind.plural(), &r.slug)).into());
             m.insert("verified_at".into(), r.verified_at.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()).into());
             for spec in kind.fields() {
                 if let Some(text) = v.get(spec.name) {
