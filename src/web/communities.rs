@@ -132,8 +132,8 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
         Ok(p) => p,
         Err(e) => return Ok((input, Err(e))),
     };
-    let (acc, dir, domain) = (a.clone(), state.config.attachments_dir.clone(), state.config.mail_domain.clone());
-    let result = state.write(move |c| posting::submit_prepared(c, &domain, &dir, &acc, uid, prepared)).await;
+    let (acc, env) = (a.clone(), state.env.clone());
+    let result = state.write(move |c| posting::submit_prepared(c, &env, &acc, uid, prepared)).await;
     if result.is_ok() {
         state.record_shared(&minute_key(uid), MINUTE).await;
     }
@@ -270,7 +270,7 @@ async fn file(state: web::Data<AppState>, visit: Visit, path: web::Path<(i64, St
     let (id, _name) = path.into_inner();
     let principal = visit.principal.clone();
     let a = state.db(move |c| communities::attachment_for(c, principal.as_deref(), id)).await?;
-    let path = attachments::path_of(&state.config.attachments_dir, &a.stored_name);
+    let path = attachments::path_of(&state.env.attachments_dir, &a.stored_name);
     let bytes = blocking(move || std::fs::read(path)).await?.map_err(|_| AppError::NotFound)?;
     let disposition = if attachments::inline(&a.content_type) { "inline" } else { "attachment" };
     let ascii_name: String = a.original_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();

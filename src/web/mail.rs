@@ -73,11 +73,11 @@ async fn held_page(state: web::Data<AppState>, visit: Visit, path: web::Path<Str
 /// carries CSRF so no other site can submit it.
 async fn confirm_held(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let secret = path.into_inner();
-    let (s2, domain) = (secret.clone(), state.config.mail_domain.clone());
+    let (s2, env) = (secret.clone(), state.env.clone());
     let v = state
         .write(move |c| {
             let v = mail_identity::view_held(c, &s2)?;
-            mail_identity::confirm_held(c, &domain, &s2)?;
+            mail_identity::confirm_held(c, &env, &s2)?;
             Ok::<_, AppError>(v)
         })
         .await?;
@@ -166,8 +166,8 @@ async fn digest_edit(state: web::Data<AppState>, member: Member, visit: Visit, p
         .collect();
     let f = form.0;
     let edit = DigestEdit { editorial: f.editorial, items, send_at: f.send_at, action: f.action };
-    let (uid, e, domain) = (member.principal.user.id, edit.clone(), state.config.mail_domain.clone());
-    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| digests::edit(c, &domain, a, uid, id, &e)).await)? {
+    let (uid, e, env) = (member.principal.user.id, edit.clone(), state.env.clone());
+    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| digests::edit(c, &env, a, uid, id, &e)).await)? {
         Submitted::Done((_, sent)) => {
             let notice = match sent {
                 Some(n) => format!("{} {n}", visit.ctx.t().digest_sent_to),
@@ -250,9 +250,9 @@ async fn inbound(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
     // gone wrong, not an attacker spread over processes.
     state.limiter.hit(&format!("inbound:{ip}"), 600, std::time::Duration::from_secs(60)).map_err(AppError::RateLimited)?;
     let recipient = req.headers().get("X-Original-To").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let site = ingest::Site { domain: state.config.mail_domain.clone(), base_url: state.base_url.to_string(), bounce_threshold: state.config.bounce_threshold, explain: views::i18n::english };
-    let (dir, max) = (state.config.attachments_dir.clone(), state.config.inbound_max_bytes);
-    let outcome = state.write(move |c| ingest::ingest(c, &site, &dir, &body, recipient.as_deref(), max)).await?;
+    let site = ingest::Site { env: (*state.env).clone(), bounce_threshold: state.config.bounce_threshold, explain: views::i18n::english };
+    let max = state.config.inbound_max_bytes;
+    let outcome = state.write(move |c| ingest::ingest(c, &site, &body, recipient.as_deref(), max)).await?;
     let (label, reason, post_id) = match &outcome {
         ingest::Outcome::Posted { post_id } => (outcome.label(), String::new(), Some(*post_id)),
         ingest::Outcome::Refused(r) => (outcome.label(), r.clone(), None),

@@ -78,8 +78,8 @@ async fn bulk(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let ids: Vec<i64> = form.1.all("ids").iter().filter_map(|s| s.parse().ok()).collect();
     let f = form.0;
     let reason = if f.message.trim().is_empty() { f.canned.clone() } else { f.message.clone() };
-    let (uid, action, domain) = (member.principal.user.id, f.action, state.config.mail_domain.clone());
-    let result = state.write_with_access(slug.clone(), &visit, move |c, a| moderate::bulk(c, &domain, a, uid, &ids, &action, &reason)).await;
+    let (uid, action, env) = (member.principal.user.id, f.action, state.env.clone());
+    let result = state.write_with_access(slug.clone(), &visit, move |c, a| moderate::bulk(c, &env, a, uid, &ids, &action, &reason)).await;
     match submitted(result)? {
         Submitted::Done((_, (done, skipped))) => {
             let text = format!("{done} ✓ · {skipped} ↷");
@@ -108,8 +108,8 @@ async fn claim(state: web::Data<AppState>, member: Member, visit: Visit, path: w
 async fn decide(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<DecisionForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let f = form.0;
-    let (uid, ff, domain) = (member.principal.user.id, f.clone(), state.config.mail_domain.clone());
-    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| moderate::decide(c, &domain, a, uid, id, &ff)).await)? {
+    let (uid, ff, env) = (member.principal.user.id, f.clone(), state.env.clone());
+    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| moderate::decide(c, &env, a, uid, id, &ff)).await)? {
         Submitted::Done(_) => Ok(see_other(&paths::community_page(&slug, "queue?done=ok"))),
         Submitted::Invalid(errors) => review_page(&state, &visit, slug, id, &f, &errors, 400).await,
     }
@@ -125,8 +125,8 @@ struct FlagsForm {
 
 async fn flags(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<FlagsForm>) -> Result<HttpResponse, AppError> {
     let ((slug, id), f) = (path.into_inner(), form.0);
-    let (uid, domain) = (member.principal.user.id, state.config.mail_domain.clone());
-    state.write_with_access(slug.clone(), &visit, move |c, a| moderate::resolve_flags(c, &domain, a, uid, id, f.outcome == "remove", &f.message)).await?;
+    let (uid, env) = (member.principal.user.id, state.env.clone());
+    state.write_with_access(slug.clone(), &visit, move |c, a| moderate::resolve_flags(c, &env, a, uid, id, f.outcome == "remove", &f.message)).await?;
     Ok(see_other(&paths::community_page(&slug, "queue?show=flags&done=ok")))
 }
 

@@ -76,13 +76,12 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         _ => (segment.clone(), None),
     };
     let kind = kind_of(&name)?;
-    let base = state.config.base_url.trim_end_matches('/').to_string();
     match format.as_deref() {
         Some("csv") => {
             let filters = q.filters.clone();
             let template = !q.template.is_empty();
             let rows = if template { Vec::new() } else { state.db(move |c| registry::csv::exported(c, kind, &filters)).await? };
-            let body = registry::csv::to_csv(kind, &base, &rows);
+            let body = registry::csv::to_csv(kind, &state.env, &rows);
             Ok(HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-{}.csv\"", kind.plural())))
@@ -91,7 +90,7 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         Some(_) => {
             let filters = q.filters.clone();
             let rows = state.db(move |c| registry::csv::exported(c, kind, &filters)).await?;
-            Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json(kind, &base, &rows)))
+            Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json(kind, &state.env, &rows)))
         }
         None => {
             let filters = q.filters.clone();
@@ -241,9 +240,8 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
             comments.insert(field.to_string(), v.clone());
         }
     }
-    let base = state.config.base_url.trim_end_matches('/').to_string();
-    let (p, s) = (member.principal.clone(), slug.clone());
-    match submitted(state.write(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await)? {
+    let (p, s, env) = (member.principal.clone(), slug.clone(), state.env.clone());
+    match submitted(state.write(move |c| registry::review(c, &p, &env, kind, &s, n, lock, decision, &comments)).await)? {
         Submitted::Done(()) => {
             let done = if decision == Decision::Approve { "published" } else { "returned" };
             Ok(see_other(&format!("{}?done={done}", paths::registry_record(kind.plural(), &slug))))
