@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors, Message};
 use crate::models::user::Profile;
+use crate::paths;
 use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
 use crate::web::visit::{make_cookie, removal_cookie, with_cookie, CsrfForm, Empty, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
@@ -239,7 +240,7 @@ async fn reset_form(state: web::Data<AppState>, visit: Visit, q: web::Query<Toke
     let s = secret.clone();
     match state.db(move |c| accounts::check_reset_link(c, &s)).await {
         Ok(u) => Ok(html(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
-        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", visit.ctx.t().forgot_link))),
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, (paths::PASSWORD_FORGOT, visit.ctx.t().forgot_link))),
         Err(e) => Err(e),
     }
 }
@@ -255,15 +256,17 @@ struct ResetForm {
 async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let t = visit.ctx.t();
-    match reset_with_link(&state, &f.token, &f.password, &visit.client_ip).await {
-        Ok(_) => signed_out(&state, &visit.ctx, t.reset_title, t.reset_done),
-        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", t.forgot_link))),
-        Err(AppError::Validation(errors)) => {
+    let result = reset_with_link(&state, &f.token, &f.password, &visit.client_ip).await;
+    if let Err(AppError::BadRequest(msg)) = &result {
+        return Ok(link_problem(&visit, msg, (paths::PASSWORD_FORGOT, t.forgot_link)));
+    }
+    match submitted(result)? {
+        Submitted::Done(_) => signed_out(&state, &visit.ctx, t.reset_title, t.reset_done),
+        Submitted::Invalid(errors) => {
             let s = f.token.clone();
             let email = state.db(move |c| accounts::check_reset_link(c, &s)).await?.email;
             Ok(html(400, views::accounts::reset(&visit.ctx, &f.token, &email, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
