@@ -29,7 +29,7 @@ pub fn post_approved(conn: &mut DbConn, env: &Env, p: &post::Post) -> Result<usi
 /// what the rows it names cannot tell (a link's one-time secret, a decision) waits in the
 /// payload until then. Its Message-ID names the portal's web host.
 pub fn one_off(conn: &mut DbConn, env: &Env, u: &user::User, kind: OutboxKind, ref_id: Option<i64>, payload: Option<Payload>) -> diesel::QueryResult<()> {
-    let message_id = address::new_message_id(&address::web_host(&env.mail_domain));
+    let message_id = address::new_message_id(&address::web_host(&env.base_url));
     mail_outbox::enqueue(conn, &Outgoing { message_id: &message_id, recipient: &u.email, kind, ref_id, user_id: Some(u.id), payload })?;
     Ok(())
 }
