@@ -119,7 +119,7 @@ fn main() {
     let access = services::communities::Access { community: community::find(&mut conn, cid).unwrap(), viewer_id: None, membership: None, moderator: true, admin: false };
     let digest_id = services::digests::draft(&mut conn, &access, 1, "daily").unwrap();
     let t = Instant::now();
-    let queued = services::digests::send(&mut conn, &config.mail_domain, digest_id, None).unwrap();
+    let queued = services::digests::send(&mut conn, &solex::services::Env::from_config(&config), digest_id, None).unwrap();
     let enqueue = t.elapsed().as_secs_f64();
     println!("queue: {queued} outbox rows in {enqueue:.1} s (one transaction)");
     drop(conn);

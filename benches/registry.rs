@@ -68,6 +68,6 @@ fn main() {
 
     let t = Instant::now();
     let rows = registry::csv::exported(&mut conn, Kind::Initiative, &Filters::default()).unwrap();
-    let out = registry::csv::to_csv(Kind::Initiative, "http://localhost", &rows);
+    let out = registry::csv::to_csv(Kind::Initiative, &solex::services::Env::from_config(&solex::Config { base_url: "http://localhost".into(), ..Default::default() }), &rows);
     println!("export: {} rows, {} KB of CSV in {:.0} ms", rows.len(), out.len() / 1024, t.elapsed().as_secs_f64() * 1000.0);
 }

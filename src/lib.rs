@@ -8,6 +8,7 @@ pub mod error;
 pub mod mail;
 pub mod markdown;
 pub mod models;
+pub mod paths;
 pub mod search;
 pub mod services;
 pub mod tokens;
@@ -76,7 +77,8 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let mail_wake = mail::spawn_sender(pool.clone(), mailer, journal, identity.clone(), config.smtp_workers);
     let every = std::time::Duration::from_secs(config.scheduler_secs);
     let lease = std::time::Duration::from_secs(config.scheduler_lease_secs);
-    services::digests::spawn_scheduler(pool.clone(), config.mail_domain.clone(), config.base_url.trim_end_matches('/').to_string(), mail_wake.clone(), every, lease);
+    let env = services::Env::from_config(&config);
+    services::digests::spawn_scheduler(pool.clone(), env.clone(), mail_wake.clone(), every, lease);
     let pages = web::page_cache::PageCache::default();
     // Shared rate-limit buckets are kept as long as the longest window any limit uses.
     let keep = std::time::Duration::from_secs(config.login_window_secs.max(3600));
@@ -84,6 +86,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
         base_url: config.base_url.trim_end_matches('/').into(),
+        env: std::sync::Arc::new(env),
         config,
         pool,
         mail_wake,

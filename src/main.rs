@@ -163,11 +163,11 @@ fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
             return ExitCode::from(EX_TEMPFAIL);
         }
     };
-    let site = ingest::Site { domain: config.mail_domain.clone(), base_url: config.base_url.trim_end_matches('/').to_string(), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
+    let site = ingest::Site { env: services::Env::from_config(config), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
     let result = if size > max as u64 {
         ingest::refuse_oversized(&mut conn, &site, &raw, size, recipient.as_deref(), max)
     } else {
-        ingest::ingest(&mut conn, &site, &config.attachments_dir, &raw, recipient.as_deref(), max)
+        ingest::ingest(&mut conn, &site, &raw, recipient.as_deref(), max)
     };
     match result {
         Ok(outcome) => {
@@ -241,15 +241,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     use services::registry::{Filters, Kind};
                     let kind = Kind::from_code(&kind).ok_or_else(|| format!("unknown kind {kind}; use cluster, initiative, practice or agency"))?;
                     let rows = services::registry::csv::exported(&mut conn, kind, &Filters::default())?;
-                    let base = config.base_url.trim_end_matches('/');
+                    let env = services::Env::from_config(&config);
                     match format.as_str() {
-                        "csv" => print!("{}", services::registry::csv::to_csv(kind, base, &rows)),
-                        "json" => println!("{}", services::registry::csv::to_json(kind, base, &rows)),
+                        "csv" => print!("{}", services::registry::csv::to_csv(kind, &env, &rows)),
+                        "json" => println!("{}", services::registry::csv::to_json(kind, &env, &rows)),
                         other => return Err(format!("unknown format {other}; use csv or json").into()),
                     }
                 }
                 RegistryCommand::Remind => {
-                    let n = services::registry::remind_overdue(&mut conn, config.base_url.trim_end_matches('/'), solex::models::now())?;
+                    let n = services::registry::remind_overdue(&mut conn, &services::Env::from_config(&config), solex::models::now())?;
                     println!("{n} reminders queued; the server's sender delivers them.");
                 }
             }
@@ -257,13 +257,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Digest(DigestCommand::Tick) => {
             let mut conn = connect(&config)?;
-            let n = services::digests::scheduler_tick(&mut conn, &config.mail_domain, solex::models::now())?;
+            let n = services::digests::scheduler_tick(&mut conn, &services::Env::from_config(&config), solex::models::now())?;
             println!("{n} digests sent to the outbox; the server's sender delivers them.");
             Ok(())
         }
         Command::User(UserCommand::Add { admin, name, email }) => {
             let mut conn = connect(&config)?;
-            let link = services::accounts::add_user_from_console(&mut conn, &config.base_url, &email, name.as_deref(), admin)
+            let link = services::accounts::add_user_from_console(&mut conn, &services::Env::from_config(&config), &email, name.as_deref(), admin)
                 .map_err(|e| match e {
                     solex::AppError::Validation(f) => f.values().map(|m| solex::views::Lang::En.strings().msg(m)).collect::<Vec<_>>().join(" "),
                     other => other.to_string(),

@@ -166,7 +166,7 @@ fn unknown_passwordless_and_normal_accounts_each_cost_one_check() {
     {
         let mut conn = app.db();
         // Made by the console: no password until its owner follows the setup link.
-        accounts::add_user_from_console(&mut conn, &app.base, "console@example.org", Some("Console"), false).unwrap();
+        accounts::add_user_from_console(&mut conn, &app.env(), "console@example.org", Some("Console"), false).unwrap();
     }
     for email in ["nobody@example.org", "console@example.org", "normal@example.org"] {
         let before = checks(&app);
@@ -415,14 +415,14 @@ fn two_administrators_revoking_each_other_leave_one() {
     let app = TestApp::start();
     let mut survivor = {
         let mut conn = app.db();
-        accounts::add_user_from_console(&mut conn, &app.base, "admin0@example.org", Some("Admin 0"), true).unwrap();
+        accounts::add_user_from_console(&mut conn, &app.env(), "admin0@example.org", Some("Admin 0"), true).unwrap();
         app.user_id("admin0@example.org")
     };
     for round in 1..=20 {
         let email = format!("admin{round}@example.org");
         let newcomer = {
             let mut conn = app.db();
-            accounts::add_user_from_console(&mut conn, &app.base, &email, Some("Admin"), true).unwrap();
+            accounts::add_user_from_console(&mut conn, &app.env(), &email, Some("Admin"), true).unwrap();
             app.user_id(&email)
         };
         let grant_of = |id: i64| {
@@ -575,12 +575,12 @@ fn a_password_checked_before_a_reset_does_not_open_a_session_after_it() {
     // right; meanwhile the password was reset.
     let stale = accounts::find_for_sign_in(&mut conn, "sam@example.org").unwrap();
     user::set_password_hash(&mut conn, sam, &solex::services::passwords::hash("a brand new password 987").unwrap()).unwrap();
-    let r = accounts::finish_sign_in(&mut conn, &app.config.base_url, stale, true, &attempt, 30);
+    let r = accounts::finish_sign_in(&mut conn, &app.env(), stale, true, &attempt, 30);
     assert!(matches!(r, Err(solex::error::AppError::Validation(_))), "answered as a wrong password");
     assert_eq!(accounts::sessions_of(&mut conn, sam).unwrap().len(), sessions, "no session opened");
     let failed = events(&app, security_event::SIGN_IN_FAILED, Some(sam));
     assert!(failed.iter().any(|e| e.detail == "account changed during the check"));
     // The account read after the reset, with its new password checked, signs in.
     let current = accounts::find_for_sign_in(&mut conn, "sam@example.org").unwrap();
-    assert!(accounts::finish_sign_in(&mut conn, &app.config.base_url, current, true, &attempt, 30).is_ok());
+    assert!(accounts::finish_sign_in(&mut conn, &app.env(), current, true, &attempt, 30).is_ok());
 }

@@ -175,8 +175,8 @@ fn automatic_digests_and_summaries_on_schedule() {
     decide(&w, &w.moderator, id, &[("action", "approve")]);
     let sent = {
         let mut conn = w.app.db();
-        let n = solex::services::digests::scheduler_tick(&mut conn, "solex.localhost", solex::models::now()).unwrap();
-        let again = solex::services::digests::scheduler_tick(&mut conn, "solex.localhost", solex::models::now()).unwrap();
+        let n = solex::services::digests::scheduler_tick(&mut conn, &w.app.env(), solex::models::now()).unwrap();
+        let again = solex::services::digests::scheduler_tick(&mut conn, &w.app.env(), solex::models::now()).unwrap();
         (n, again)
     };
     assert_eq!(sent, (1, 0), "one summary, and not twice in a day");

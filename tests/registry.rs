@@ -349,16 +349,15 @@ fn knowledge_pages_and_records_link_both_ways_and_search_finds_records() {
 #[test]
 fn stale_records_are_flagged_and_their_focal_point_reminded_once() {
     let r = registry();
-    let base = r.app.base.clone();
     {
         let mut conn = r.app.db();
         use diesel::prelude::*;
         use solex::db::schema::registry_records::dsl as rr;
         let old = solex::models::now() - chrono::Duration::days(400);
         diesel::update(rr::registry_records.filter(rr::slug.eq("samalkha-foundry"))).set(rr::verified_at.eq(Some(old))).execute(&mut *conn).unwrap();
-        let n = solex::services::registry::remind_overdue(&mut conn, &base, solex::models::now()).unwrap();
+        let n = solex::services::registry::remind_overdue(&mut conn, &r.app.env(), solex::models::now()).unwrap();
         assert_eq!(n, 1, "one focal point for Haryana");
-        let again = solex::services::registry::remind_overdue(&mut conn, &base, solex::models::now()).unwrap();
+        let again = solex::services::registry::remind_overdue(&mut conn, &r.app.env(), solex::models::now()).unwrap();
         assert_eq!(again, 0, "not twice in a month");
     }
     let mail = r.app.wait_for_mail("hr@example.org", 2);

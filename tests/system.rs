@@ -162,7 +162,7 @@ fn user_add_admin_prints_a_working_one_time_link() {
     assert!(solex::models::role::for_user(&mut conn, user.id).unwrap().is_admin());
     solex::services::accounts::reset_password(&mut conn, token, "a long admin passphrase").unwrap();
     assert!(solex::services::accounts::reset_password(&mut conn, token, "a long admin passphrase").is_err(), "once only");
-    let signed = solex::services::accounts::sign_in(&mut conn, "http://x", "root@example.org", "a long admin passphrase", "test", 1);
+    let signed = solex::services::accounts::sign_in(&mut conn, &solex::services::Env::from_config(&solex::Config::default()), "root@example.org", "a long admin passphrase", "test", 1);
     assert!(signed.is_ok());
     drop(conn);
     common::drop_database(&pg);

@@ -10,7 +10,7 @@ use solex::db::{self, DatabaseUrl, DbConn};
 struct World {
     conn: DbConn,
     site: solex::services::ingest::Site,
-    files: tempfile::TempDir,
+    _files: tempfile::TempDir,
     _dir: tempfile::TempDir,
 }
 
@@ -20,14 +20,15 @@ fn world() -> &'static Mutex<World> {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = db::establish(&DatabaseUrl::Sqlite(dir.path().join("fuzz.db"))).unwrap();
         db::run_migrations(&mut conn).unwrap();
-        let config = solex::Config::default();
-        let site = solex::services::ingest::Site { domain: config.mail_domain.clone(), base_url: config.base_url.clone(), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
-        Mutex::new(World { conn, site, files: tempfile::tempdir().unwrap(), _dir: dir })
+        let files = tempfile::tempdir().unwrap();
+        let config = solex::Config { attachments_dir: files.path().to_path_buf(), ..solex::Config::default() };
+        let site = solex::services::ingest::Site { env: solex::services::Env::from_config(&config), bounce_threshold: config.bounce_threshold, explain: solex::views::i18n::english };
+        Mutex::new(World { conn, site, _files: files, _dir: dir })
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let mut w = world().lock().unwrap();
-    let World { conn, site, files, .. } = &mut *w;
-    let _ = solex::services::ingest::ingest(conn, site, files.path(), data, Some("reply+abc@solex.localhost"), 1 << 20);
+    let World { conn, site, .. } = &mut *w;
+    let _ = solex::services::ingest::ingest(conn, site, data, Some("reply+abc@solex.localhost"), 1 << 20);
 });

@@ -16,6 +16,7 @@ use crate::markdown;
 use crate::mail::Identity;
 use crate::models::mail_outbox::{OutboxKind, OutboxMail};
 use crate::models::{community, digest, membership, post, registry, user};
+use crate::paths;
 use crate::tokens::address::{self, Token};
 use crate::tokens::MailPurpose;
 use crate::views::mail as bodies;
@@ -43,9 +44,14 @@ fn mailbox(addr: &str) -> Result<Mailbox, AppError> {
     addr.parse().map_err(|e: lettre::address::AddressError| AppError::BadRequest(crate::error::Message::new("mail-address-invalid").arg("error", e.to_string())))
 }
 
+/// An absolute URL on the portal: the base URL and a path from `paths`.
+fn url(id: &Identity, path: &str) -> String {
+    format!("{}{path}", id.base_url)
+}
+
 /// The recipient's one-click unsubscribe link for a community (its token serves nothing else).
 fn unsubscribe_url(id: &Identity, c: &community::Community, u: &user::User, key: &str) -> String {
-    format!("{}/unsubscribe/{}/{}", id.base_url, Token::derive(key, MailPurpose::Unsubscribe, u.id, c.id), c.slug)
+    url(id, &paths::unsubscribe(&Token::derive(key, MailPurpose::Unsubscribe, u.id, c.id).to_string(), &c.slug))
 }
 
 /// List headers (RFC 2369, RFC 8058 one-click unsubscribe) for one recipient.
@@ -56,12 +62,12 @@ fn list_headers(b: MessageBuilder, id: &Identity, c: &community::Community, u: &
     let b = header(b, "List-Unsubscribe", format!("<mailto:{unsubscribe_to}?subject=unsubscribe>, <{unsubscribe_url}>"));
     let b = header(b, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into());
     let b = header(b, "List-Post", format!("<mailto:{}>", address::post(&id.domain, &Token::derive(key, MailPurpose::Post, u.id, c.id), c.id)));
-    let b = header(b, "List-Archive", format!("<{}/c/{}>", id.base_url, c.slug));
+    let b = header(b, "List-Archive", format!("<{}>", url(id, &paths::community(&c.slug))));
     header(b, "Precedence", "list".into())
 }
 
 fn footer<'a>(id: &'a Identity, c: &'a community::Community, u: &'a user::User, key: &str, web_url: &'a str, urls: &'a mut (String, String)) -> bodies::ListFooter<'a> {
-    urls.0 = format!("{}/profile#delivery", id.base_url);
+    urls.0 = url(id, paths::PROFILE_DELIVERY);
     urls.1 = unsubscribe_url(id, c, u, key);
     bodies::ListFooter {
         lang: &u.language,
@@ -113,7 +119,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let c = community::find(conn, p.community_id)?;
             let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
             let author = user::find(conn, p.author_id)?.name;
-            let thread_url = format!("{}/c/{}/t/{}#post-{}", id.base_url, c.slug, root.id, p.id);
+            let thread_url = url(id, &paths::post(&c.slug, root.id, p.id));
             let subject = if p.is_query() { format!("[{}] {}", c.name, p.title) } else { format!("Re: [{}] {}", c.name, root.title) };
             let (text, html) = bodies::post_core(&u.language, &author, &markdown::html_to_plain(&p.body_html), &p.body_html, &thread_url);
             let mut urls = (String::new(), String::new());
@@ -141,7 +147,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             };
             let Some((u, key)) = member_wanting(conn, shared.community.id, user_id, &shared.audience)? else { return Ok(None) };
             let c = &shared.community;
-            let web_url = format!("{}/c/{}", id.base_url, c.slug);
+            let web_url = url(id, &paths::community(&c.slug));
             let mut urls = (String::new(), String::new());
             let body = bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer(id, c, &u, &key, &web_url, &mut urls));
             let b = list_headers(base.to(mailbox(&u.email)?), id, c, &u, &key).envelope(envelope(&id.domain, &key, &u)?);
@@ -157,7 +163,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let t = crate::views::Lang::from_code(&u.language).unwrap_or(crate::views::Lang::En).strings();
             let title = if p.title.is_empty() { t.reply_heading.to_string() } else { p.title.clone() };
             let status = crate::views::communities::status_label(t, &p.status);
-            let body = bodies::notice(&u.language, &u.name, &title, status, &p.moderator_note, &format!("{}/my/posts#post-{}", id.base_url, p.id));
+            let body = bodies::notice(&u.language, &u.name, &title, status, &p.moderator_note, &url(id, &paths::my_post(p.id)));
             let mut b = base.to(mailbox(&u.email)?);
             if let Some(key) = &u.mail_token {
                 b = b.envelope(envelope(&id.domain, key, &u)?);
@@ -175,13 +181,13 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => {
             let (Some(record_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
             let (Some(u), Some(rec)) = (user::find(conn, user_id).optional()?, registry::find(conn, record_id).optional()?) else { return Ok(None) };
-            let url = format!("{}{}", id.base_url, crate::views::registry::record_path(&rec.kind, &rec.slug));
+            let record_url = url(id, &paths::registry_record_of(&rec.kind, &rec.slug));
             let body = if kind == OutboxKind::RegistryDecision {
                 let Some(d) = row.payload().registry else { return Ok(None) };
-                bodies::registry_decision(&u.language, &u.name, &d.title, d.published, &d.note, &url)
+                bodies::registry_decision(&u.language, &u.name, &d.title, d.published, &d.note, &record_url)
             } else {
                 let since = rec.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
-                bodies::registry_reminder(&u.language, &u.name, &rec.title, &since, &url)
+                bodies::registry_reminder(&u.language, &u.name, &rec.title, &since, &record_url)
             };
             Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
         }
@@ -192,20 +198,20 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
 /// without its secret there is nothing to send.
 fn account_mail(conn: &mut DbConn, id: &Identity, kind: OutboxKind, row: &OutboxMail, u: &user::User) -> Result<Option<bodies::MailBody>, AppError> {
     let secret = row.payload().secret;
-    let forgot = format!("{}/password/forgot", id.base_url);
+    let forgot = url(id, paths::PASSWORD_FORGOT);
     Ok(Some(match kind {
         OutboxKind::VerifyEmail => {
             let Some(secret) = secret else { return Ok(None) };
-            bodies::verify_email(&u.language, &u.name, &format!("{}/verify?token={secret}", id.base_url))
+            bodies::verify_email(&u.language, &u.name, &url(id, &paths::verify(&secret)))
         }
         OutboxKind::ResetPassword => {
             let Some(secret) = secret else { return Ok(None) };
-            bodies::reset_password(&u.language, &u.name, &format!("{}/password/reset?token={secret}", id.base_url))
+            bodies::reset_password(&u.language, &u.name, &url(id, &paths::password_reset(&secret)))
         }
         OutboxKind::ConfirmHeld => {
             let (Some(secret), Some(community_id)) = (secret, row.ref_id) else { return Ok(None) };
             let Some(c) = community::find(conn, community_id).optional()? else { return Ok(None) };
-            bodies::confirm_held(&u.language, &u.name, &c.name, &format!("{}/mail/confirm/{secret}", id.base_url))
+            bodies::confirm_held(&u.language, &u.name, &c.name, &url(id, &paths::confirm_held(&secret)))
         }
         OutboxKind::AlreadyRegistered => bodies::already_registered(&u.language, &u.name, &forgot),
         OutboxKind::PasswordChanged => bodies::password_changed(&u.language, &u.name, &forgot),
@@ -233,7 +239,7 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
         entries.push(bodies::DigestEntry {
             title: root_title,
             author,
-            url: format!("{}/c/{}/t/{}#post-{}", id.base_url, c.slug, p.root_id(), p.id),
+            url: url(id, &paths::post(&c.slug, p.root_id(), p.id)),
             plain: markdown::html_to_plain(&p.body_html),
             html: p.body_html.clone(),
             is_reply: !p.is_query(),
@@ -250,8 +256,8 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
 /// A digest as a given reader would see it, without personal links (for the moderator's preview).
 pub fn preview_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -> Result<bodies::MailBody, AppError> {
     let shared = shared_digest(conn, id, digest_id, lang)?;
-    let web_url = format!("{}/c/{}", id.base_url, shared.community.slug);
-    let settings = format!("{}/profile#delivery", id.base_url);
+    let web_url = url(id, &paths::community(&shared.community.slug));
+    let settings = url(id, paths::PROFILE_DELIVERY);
     let footer = bodies::ListFooter { lang, community: &shared.community.name, web_url: &web_url, settings_url: &settings, unsubscribe_url: &settings, reply_by_mail: true };
     Ok(bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer))
 }

@@ -23,7 +23,7 @@ pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocumen
         f.kind => "page",
         f.title => p.title.clone(),
         f.body => format!("{}\n{}", crate::markdown::to_plain_text(&p.problem_md), crate::markdown::to_plain_text(&p.solution_md)),
-        f.url => format!("/kb/{}", p.slug),
+        f.url => crate::paths::page(&p.slug),
         f.state => p.state.clone(),
         f.sector => p.sector.clone(),
         f.language => p.language.clone(),
@@ -59,7 +59,7 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: &str, id: i64) -> Re
                 f.kind => "thread",
                 f.title => root.title.clone(),
                 f.body => body,
-                f.url => format!("/c/{}/t/{}", c.slug, root.id),
+                f.url => crate::paths::thread(&c.slug, root.id),
                 f.state => root.state.clone(),
                 f.sector => root.sector.clone(),
                 f.language => language,
@@ -96,20 +96,13 @@ pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary
             body.push('\n');
         }
     }
-    // A copy of the registry's kind -> URL plural table; to become services::registry::Kind's.
-    let plural = match r.kind.as_str() {
-        "cluster" => "clusters",
-        "practice" => "practices",
-        "agency" => "agencies",
-        _ => "initiatives",
-    };
     let language = if is_hindi(&format!("{} {body}", r.title)) { "hi" } else { "en" };
     Ok(Some(doc!(
         f.key => format!("record:{}", r.id),
         f.kind => r.kind.clone(),
         f.title => r.title.clone(),
         f.body => body,
-        f.url => format!("/registry/{plural}/{}", r.slug),
+        f.url => crate::paths::registry_record_of(&r.kind, &r.slug),
         f.state => r.state.clone(),
         f.sector => r.sector.clone(),
         f.language => language,

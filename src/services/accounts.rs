@@ -9,6 +9,7 @@ use crate::models::{self, audit, role, security_event, session, token, user};
 use crate::services::{deliver, passwords};
 use crate::tokens;
 use crate::vocab;
+use crate::services::Env;
 
 const VERIFY_TTL_HOURS: i64 = 48;
 const RESET_TTL_HOURS: i64 = 2;
@@ -96,9 +97,9 @@ fn issue_token(conn: &mut DbConn, user_id: i64, purpose: &str, ttl_hours: i64) -
     Ok(secret)
 }
 
-fn send_verification(conn: &mut DbConn, base_url: &str, u: &user::User) -> diesel::QueryResult<()> {
+fn send_verification(conn: &mut DbConn, env: &Env, u: &user::User) -> diesel::QueryResult<()> {
     let secret = issue_token(conn, u.id, token::VERIFY_EMAIL, VERIFY_TTL_HOURS)?;
-    deliver::one_off(conn, base_url, u, OutboxKind::VerifyEmail, None, Some(Payload::secret(secret)))
+    deliver::one_off(conn, env, u, OutboxKind::VerifyEmail, None, Some(Payload::secret(secret)))
 }
 
 /// A sign-up that passed every check that needs no database, waiting for its password hash.
@@ -136,10 +137,10 @@ pub fn check_registration(reg: &Registration) -> Result<CheckedRegistration, App
 /// Opens the account, or, when the address already has one, tells its owner by mail. The
 /// person at the form gets the same answer either way ("check your mail"), so the form does
 /// not reveal which addresses have accounts.
-pub fn register_checked(conn: &mut DbConn, base_url: &str, reg: &CheckedRegistration, hash: &str) -> Result<(), AppError> {
+pub fn register_checked(conn: &mut DbConn, env: &Env, reg: &CheckedRegistration, hash: &str) -> Result<(), AppError> {
     let result = write_tx(conn, |c| {
         if let Some(owner) = user::find_by_email(c, &reg.email)? {
-            deliver::one_off(c, base_url, &owner, OutboxKind::AlreadyRegistered, None, None)?;
+            deliver::one_off(c, env, &owner, OutboxKind::AlreadyRegistered, None, None)?;
             return Ok(());
         }
         let profile = &reg.profile;
@@ -162,7 +163,7 @@ pub fn register_checked(conn: &mut DbConn, base_url: &str, reg: &CheckedRegistra
         // The sign-up form asked; the answer (ticked or not) is this person's choice.
         user::set_credit_consent(c, id, profile.credit_consent, models::now())?;
         let u = user::find(c, id)?;
-        send_verification(c, base_url, &u)?;
+        send_verification(c, env, &u)?;
         Ok::<_, AppError>(())
     });
     match result {
@@ -176,10 +177,10 @@ pub fn register_checked(conn: &mut DbConn, base_url: &str, reg: &CheckedRegistra
 }
 
 /// Registration in one call, for the console and tests (the web form hashes outside the pool).
-pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result<(), AppError> {
+pub fn register(conn: &mut DbConn, env: &Env, reg: &Registration) -> Result<(), AppError> {
     let checked = check_registration(reg)?;
     let hash = passwords::hash(&reg.password)?;
-    register_checked(conn, base_url, &checked, &hash)
+    register_checked(conn, env, &checked, &hash)
 }
 
 /// Checks a mailed link: unknown, used and expired links each get their own message.
@@ -207,12 +208,12 @@ pub fn verify_email(conn: &mut DbConn, secret: &str) -> Result<i64, AppError> {
 }
 
 /// A new verification link for an unverified account; silent for anything else.
-pub fn resend_verification(conn: &mut DbConn, base_url: &str, email: &str) -> Result<(), AppError> {
+pub fn resend_verification(conn: &mut DbConn, env: &Env, email: &str) -> Result<(), AppError> {
     let email = normalise_email(email);
     write_tx(conn, |c| {
         if let Some(u) = user::find_by_email(c, &email)? {
             if !u.is_verified() {
-                send_verification(c, base_url, &u)?;
+                send_verification(c, env, &u)?;
             }
         }
         Ok(())
@@ -263,7 +264,7 @@ pub fn sign_in_limited(conn: &mut DbConn, email: Option<&str>, address: &str) ->
 /// (a new token, so a planted cookie is useless).
 pub fn finish_sign_in(
     conn: &mut DbConn,
-    base_url: &str,
+    env: &Env,
     account: Option<user::User>,
     password_ok: bool,
     attempt: &Attempt,
@@ -283,7 +284,7 @@ pub fn finish_sign_in(
         return Err(AppError::field("email", "account-disabled"));
     }
     if !u.is_verified() {
-        resend_verification(conn, base_url, &u.email)?;
+        resend_verification(conn, env, &u.email)?;
         security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "address not confirmed")?;
         return Err(AppError::field("email", "account-unconfirmed"));
     }
@@ -326,7 +327,7 @@ pub fn finish_sign_in(
 /// Signing in in one call, for the console and tests (the web form checks outside the pool).
 pub fn sign_in(
     conn: &mut DbConn,
-    base_url: &str,
+    env: &Env,
     email: &str,
     password: &str,
     user_agent: &str,
@@ -334,7 +335,7 @@ pub fn sign_in(
 ) -> Result<SignedIn, AppError> {
     let account = find_for_sign_in(conn, email)?;
     let ok = passwords::check(password, account.as_ref().map(|u| u.password_hash.as_str()));
-    finish_sign_in(conn, base_url, account, ok, &Attempt { user_agent, address: "" }, session_days)
+    finish_sign_in(conn, env, account, ok, &Attempt { user_agent, address: "" }, session_days)
 }
 
 /// The signed-in person behind a session cookie, with their roles.
@@ -376,7 +377,7 @@ pub fn sign_out_everywhere(conn: &mut DbConn, user_id: i64) -> Result<usize, App
 }
 
 /// Always answers the same, so the form does not reveal which addresses have accounts.
-pub fn request_password_reset(conn: &mut DbConn, base_url: &str, email: &str) -> Result<(), AppError> {
+pub fn request_password_reset(conn: &mut DbConn, env: &Env, email: &str) -> Result<(), AppError> {
     let email = normalise_email(email);
     let mut errors = FieldErrors::new();
     check_email(&email, &mut errors);
@@ -386,7 +387,7 @@ pub fn request_password_reset(conn: &mut DbConn, base_url: &str, email: &str) ->
     write_tx(conn, |c| {
         if let Some(u) = user::find_by_email(c, &email)? {
             let secret = issue_token(c, u.id, token::RESET_PASSWORD, RESET_TTL_HOURS)?;
-            deliver::one_off(c, base_url, &u, OutboxKind::ResetPassword, None, Some(Payload::secret(secret)))?;
+            deliver::one_off(c, env, &u, OutboxKind::ResetPassword, None, Some(Payload::secret(secret)))?;
         }
         Ok(())
     })
@@ -442,7 +443,7 @@ pub fn refuse_password_change(conn: &mut DbConn, user_id: i64, address: &str) ->
 /// and tells them by mail.
 pub fn change_password_hashed(
     conn: &mut DbConn,
-    base_url: &str,
+    env: &Env,
     user_id: i64,
     keep_session: i64,
     hash: &str,
@@ -453,7 +454,7 @@ pub fn change_password_hashed(
         session::delete_others(c, user_id, keep_session)?;
         security_event(c, security_event::PASSWORD_CHANGED, Some(user_id), address, "")?;
         let u = user::find(c, user_id)?;
-        deliver::one_off(c, base_url, &u, OutboxKind::PasswordChanged, None, None)?;
+        deliver::one_off(c, env, &u, OutboxKind::PasswordChanged, None, None)?;
         Ok(())
     })
 }
@@ -482,7 +483,7 @@ pub fn update_profile(conn: &mut DbConn, user_id: i64, profile: &user::Profile) 
 /// to set the password. No default password ever exists.
 pub fn add_user_from_console(
     conn: &mut DbConn,
-    base_url: &str,
+    env: &Env,
     email: &str,
     name: Option<&str>,
     admin: bool,
@@ -540,7 +541,7 @@ pub fn add_user_from_console(
             )?;
         }
         let secret = issue_token(c, id, token::RESET_PASSWORD, SETUP_TTL_HOURS)?;
-        Ok(format!("{base_url}/password/reset?token={secret}"))
+        Ok(env.url(&crate::paths::password_reset(&secret)))
     })
 }
 

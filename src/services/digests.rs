@@ -11,6 +11,7 @@ use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
 use crate::models::{self, community, digest, membership, moderation, post};
 use crate::services::communities::Access;
 use crate::tokens::address;
+use crate::services::Env;
 
 const MAX_ITEMS: i64 = 200;
 
@@ -84,7 +85,7 @@ pub struct DigestEdit {
 
 /// Saves the moderator's choices; then sends now, schedules, or leaves a draft.
 /// Returns the number of recipients when sent now.
-pub fn edit(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, id: i64, e: &DigestEdit) -> Result<Option<usize>, AppError> {
+pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, e: &DigestEdit) -> Result<Option<usize>, AppError> {
     let d = in_community(conn, access, id)?;
     if d.status == digest::SENT || d.status == digest::SENDING {
         return Err(AppError::Conflict("digest-already-sent".into()));
@@ -112,14 +113,14 @@ pub fn edit(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, id: i6
         Ok::<_, AppError>(())
     })?;
     if e.action == "send" {
-        return send(conn, domain, d.id, Some(actor)).map(Some);
+        return send(conn, env, d.id, Some(actor)).map(Some);
     }
     Ok(None)
 }
 
 /// Sends a draft or scheduled digest once: the status moves to `sending` first, so two
 /// moderators (or two portal processes) cannot both send it.
-pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Result<usize, AppError> {
+pub fn send(conn: &mut DbConn, env: &Env, id: i64, actor: Option<i64>) -> Result<usize, AppError> {
     write_tx(conn, |tx| {
         let d = digest::find(tx, id)?;
         if !(digest::transition(tx, id, digest::DRAFT, digest::SENDING)? || digest::transition(tx, id, digest::SCHEDULED, digest::SENDING)?) {
@@ -132,7 +133,7 @@ pub fn send(conn: &mut DbConn, domain: &str, id: i64, actor: Option<i64>) -> Res
         // The status guard above means these Message-IDs cannot exist yet, so no lookup per
         // recipient (100,000 of them would cost 100,000 lookups).
         for (uid, email) in &recipients {
-            let message_id = address::digest_message_id(domain, id, *uid);
+            let message_id = address::digest_message_id(&env.mail_domain, id, *uid);
             mail_outbox::enqueue(tx, &Outgoing { message_id: &message_id, recipient: email, kind: OutboxKind::Digest, ref_id: Some(id), user_id: Some(*uid), payload: None })?;
         }
         digest::mark_sent(tx, id, recipients.len() as i32, models::now())?;
@@ -159,10 +160,10 @@ fn period_key(audience: &str, now: NaiveDateTime) -> String {
 
 /// One pass of the scheduler: scheduled digests that are due, then automatic digests and
 /// daily summaries for communities that ask for them. Returns how many digests went out.
-pub fn scheduler_tick(conn: &mut DbConn, domain: &str, now: NaiveDateTime) -> Result<usize, AppError> {
+pub fn scheduler_tick(conn: &mut DbConn, env: &Env, now: NaiveDateTime) -> Result<usize, AppError> {
     let mut sent = 0;
     for d in digest::due(conn, now)? {
-        match send(conn, domain, d.id, None) {
+        match send(conn, env, d.id, None) {
             Ok(_) => sent += 1,
             Err(AppError::Conflict(_)) | Err(AppError::Validation(_)) => {}
             Err(e) => return Err(e),
@@ -185,7 +186,7 @@ pub fn scheduler_tick(conn: &mut DbConn, domain: &str, now: NaiveDateTime) -> Re
             let created = write_tx(conn, |tx| create(tx, c.id, audience, None, Some(&key)));
             match created {
                 Ok(Some(id)) => {
-                    send(conn, domain, id, None)?;
+                    send(conn, env, id, None)?;
                     sent += 1;
                 }
                 Ok(None) => {}
@@ -204,7 +205,7 @@ pub const SCHEDULER_LEASE: &str = "digest-scheduler";
 /// database only the holder of the scheduler's lease runs it; it renews the lease each run,
 /// and when it dies another process takes the lease once it has expired, so each due job
 /// runs once: never in two processes at a time, and not forgotten when one is killed.
-pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, base_url: String, wake_mailer: std::sync::mpsc::Sender<()>, every: std::time::Duration, lease: std::time::Duration) {
+pub fn spawn_scheduler(pool: crate::db::Pool, env: Env, wake_mailer: std::sync::mpsc::Sender<()>, every: std::time::Duration, lease: std::time::Duration) {
     let holder = crate::db::cluster::holder_name();
     let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
     std::thread::Builder::new()
@@ -219,7 +220,7 @@ pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, base_url: String, 
                     continue;
                 }
             }
-            let result = pool.get().map_err(AppError::from).and_then(|mut c| scheduler_tick(&mut c, &domain, models::now()));
+            let result = pool.get().map_err(AppError::from).and_then(|mut c| scheduler_tick(&mut c, &env, models::now()));
             match result {
                 Ok(0) => {}
                 Ok(n) => {
@@ -229,7 +230,7 @@ pub fn spawn_scheduler(pool: crate::db::Pool, domain: String, base_url: String, 
                 Err(e) => tracing::error!("digest scheduler: {e}"),
             }
             // Registry records unverified for a year: their focal points are reminded.
-            let reminded = pool.get().map_err(AppError::from).and_then(|mut c| super::registry::remind_overdue(&mut c, &base_url, models::now()));
+            let reminded = pool.get().map_err(AppError::from).and_then(|mut c| super::registry::remind_overdue(&mut c, &env, models::now()));
             match reminded {
                 Ok(0) => {}
                 Ok(n) => {

@@ -18,17 +18,16 @@ use crate::error::{loggable, one_line, AppError};
 use crate::models::{self, community, inbound, mail_outbox, membership, post, storable, user};
 use crate::services::attachments::Upload;
 use crate::services::mail_identity::{self, Held};
-use crate::services::{communities, posting};
+use crate::services::{communities, posting, Env};
 use crate::tokens::address::{self, Local, Token};
 use crate::tokens::MailPurpose;
 
 /// What inbound mail needs to know about the portal.
 #[derive(Clone)]
 pub struct Site {
-    /// The mail domain of the portal's own addresses.
-    pub domain: String,
-    /// The web address, for the links in the mail a held message causes.
-    pub base_url: String,
+    /// The mail domain, the web address (for the links in the mail a held message causes)
+    /// and where attachments go.
+    pub env: Env,
     /// Hard bounces after which mail to a member stops.
     pub bounce_threshold: i32,
     /// Says a posting refusal in English for the MTA and the inbound log (the caller passes
@@ -150,7 +149,7 @@ enum Target {
 }
 
 /// Submits a message as `u`, who proved it is theirs with a token of the right purpose.
-fn post_as(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, u: user::User, target: Target, title: String, body: String, uploads: &[Upload]) -> Result<Outcome, AppError> {
+fn post_as(conn: &mut DbConn, site: &Site, u: user::User, target: Target, title: String, body: String, uploads: &[Upload]) -> Result<Outcome, AppError> {
     let (c, thread) = match target {
         Target::Thread(post_id) => {
             let Ok(p) = post::find(conn, post_id) else { return Ok(Outcome::Refused("the thread no longer exists".into())) };
@@ -167,7 +166,7 @@ fn post_as(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, u: user:
         return Ok(Outcome::Refused("the sender is not a member of the community".into()));
     }
     let input = posting::PostInput { title: if thread.is_some() { String::new() } else { title }, body, ..Default::default() };
-    match posting::submit(conn, &site.domain, files_dir, &access, who.user.id, thread, &input, uploads) {
+    match posting::submit(conn, &site.env, &access, who.user.id, thread, &input, uploads) {
         Ok(s) => Ok(Outcome::Posted { post_id: s.post_id }),
         Err(e) => refused(site, e),
     }
@@ -213,7 +212,7 @@ fn hold_or_refuse(conn: &mut DbConn, site: &Site, sender: &str, target: Target, 
         return refused(site, e);
     }
     let held = Held { community_id: c.id, thread_id, title: if thread_id.is_some() { "" } else { title }, body, sender };
-    if mail_identity::hold(conn, &site.base_url, &who.user, &held)? {
+    if mail_identity::hold(conn, &site.env, &who.user, &held)? {
         tracing::info!(user_id, "inbound mail held for the member to confirm");
         Ok(Outcome::Held)
     } else {
@@ -252,7 +251,7 @@ fn bounce(conn: &mut DbConn, site: &Site, m: &mail_parser::Message, token: &Opti
 /// Handles one inbound message and records what became of it. Only a database that cannot be
 /// reached (or is busy) is an error, so the MTA retries; a message the portal fails on for any
 /// other reason is refused for good and recorded, since trying it again would fail again.
-pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: &[u8], envelope_to: Option<&str>, max_bytes: usize) -> Result<Outcome, AppError> {
+pub fn ingest(conn: &mut DbConn, site: &Site, raw: &[u8], envelope_to: Option<&str>, max_bytes: usize) -> Result<Outcome, AppError> {
     if raw.len() > max_bytes {
         return refuse_oversized(conn, site, raw, raw.len() as u64, envelope_to, max_bytes);
     }
@@ -270,7 +269,7 @@ pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: 
         message_id = storable(m.message_id().unwrap_or("")).into_owned();
         let ours: Vec<(String, Local)> = recipients(&m, envelope_to)
             .into_iter()
-            .filter_map(|r| address::parse(&r, &site.domain).map(|l| (r, l)))
+            .filter_map(|r| address::parse(&r, &site.env.mail_domain).map(|l| (r, l)))
             .collect();
 
         // Bounces come to bounce+TOKEN whoever the From says.
@@ -292,7 +291,7 @@ pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: 
             // No address of ours (forwarded, or the client replied to From): the thread it
             // names may be ours, but the message proves no one's identity.
             let refs: Vec<String> = m.in_reply_to().as_text_list().into_iter().flatten().map(|s| s.to_string()).chain(references(&m)).collect();
-            return match refs.iter().find_map(|r| address::post_of_message_id(r, &site.domain)) {
+            return match refs.iter().find_map(|r| address::post_of_message_id(r, &site.env.mail_domain)) {
                 Some(post_id) => hold_or_refuse(conn, site, &sender, Target::Thread(post_id), &title, &body),
                 None => Ok(Outcome::Refused("not addressed to a list address of this portal".into())),
             };
@@ -310,11 +309,11 @@ pub fn ingest(conn: &mut DbConn, site: &Site, files_dir: &std::path::Path, raw: 
                 Ok(Outcome::Unsubscribed)
             }
             Local::Reply { token, post_id } => match token_member(conn, &token, MailPurpose::Reply, post_id)? {
-                Some(u) => post_as(conn, site, files_dir, u, Target::Thread(post_id), title, body, &attachments_of(&m)),
+                Some(u) => post_as(conn, site, u, Target::Thread(post_id), title, body, &attachments_of(&m)),
                 None => hold_or_refuse(conn, site, &sender, Target::Thread(post_id), &title, &body),
             },
             Local::Post { token, community_id } => match token_member(conn, &token, MailPurpose::Post, community_id)? {
-                Some(u) => post_as(conn, site, files_dir, u, Target::Community(community_id), title, body, &attachments_of(&m)),
+                Some(u) => post_as(conn, site, u, Target::Community(community_id), title, body, &attachments_of(&m)),
                 None => hold_or_refuse(conn, site, &sender, Target::Community(community_id), &title, &body),
             },
             Local::Bounce { .. } => unreachable!("handled above"),
@@ -358,7 +357,7 @@ fn record(conn: &mut DbConn, site: &Site, sender: &str, recipient: &str, message
         &inbound::NewInboundMail {
             received_at: models::now(),
             sender: &one_line(sender, 320),
-            recipient: &one_line(&address::masked(recipient, &site.domain), 320),
+            recipient: &one_line(&address::masked(recipient, &site.env.mail_domain), 320),
             message_id: &one_line(message_id, 200),
             outcome: outcome.label(),
             reason: &reason,

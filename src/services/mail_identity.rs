@@ -15,6 +15,7 @@ use crate::models::{self, audit, community, held_mail, post, role, token, user};
 use crate::services::accounts::{self, Principal};
 use crate::tokens::{self, MailPurpose};
 use crate::services::{communities, deliver, posting};
+use crate::services::Env;
 
 /// How long a confirmation link works.
 pub const CONFIRM_TTL_HOURS: i64 = 48;
@@ -63,7 +64,7 @@ pub struct Held<'a> {
 /// false, holding nothing, when too many of their held messages already wait. The caller has
 /// checked the text as posting would (`posting::prepare`), so a confirmed message is not refused
 /// for its size or shape.
-pub fn hold(conn: &mut DbConn, base_url: &str, u: &user::User, held: &Held) -> Result<bool, AppError> {
+pub fn hold(conn: &mut DbConn, env: &Env, u: &user::User, held: &Held) -> Result<bool, AppError> {
     write_tx(conn, |c| {
         // On PostgreSQL two messages for one member could both count MAX_WAITING - 1 and both
         // insert; this lock makes the count and the insert one step per member.
@@ -81,7 +82,7 @@ pub fn hold(conn: &mut DbConn, base_url: &str, u: &user::User, held: &Held) -> R
             c,
             &held_mail::NewHeldMail { user_id: u.id, token_id, community_id: held.community_id, thread_id: held.thread_id, title: held.title, body: held.body, sender: held.sender, created_at: now },
         )?;
-        deliver::one_off(c, base_url, u, OutboxKind::ConfirmHeld, Some(held.community_id), Some(Payload::secret(secret)))?;
+        deliver::one_off(c, env, u, OutboxKind::ConfirmHeld, Some(held.community_id), Some(Payload::secret(secret)))?;
         Ok(true)
     })
 }
@@ -114,7 +115,7 @@ pub fn view_held(conn: &mut DbConn, secret: &str) -> Result<HeldView, AppError> 
 /// moderator queue as any post of theirs would (if they may still post there and their account
 /// is not disabled). If posting refuses it, nothing changes and the link still works; the
 /// error says why.
-pub fn confirm_held(conn: &mut DbConn, domain: &str, secret: &str) -> Result<(community::Community, posting::Submitted), AppError> {
+pub fn confirm_held(conn: &mut DbConn, env: &Env, secret: &str) -> Result<(community::Community, posting::Submitted), AppError> {
     let (t, held) = held_by_link(conn, secret)?;
     let u = user::find(conn, held.user_id)?;
     if u.is_disabled() {
@@ -135,7 +136,7 @@ pub fn confirm_held(conn: &mut DbConn, domain: &str, secret: &str) -> Result<(co
         if !token::consume(tx, t.id, models::now())? {
             return Err(AppError::BadRequest("link-used".into()));
         }
-        let submitted = posting::submit_prepared_in(tx, domain, &access, who.user.id, prepared).map_err(refusal)?;
+        let submitted = posting::submit_prepared_in(tx, env, &access, who.user.id, prepared).map_err(refusal)?;
         held_mail::set_post(tx, held.id, submitted.post_id)?;
         Ok(submitted)
     })?;

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod communities;
 pub mod deliver;
 pub mod digests;
+mod env;
 pub mod ingest;
 pub mod knowledge;
 pub mod mail_identity;
@@ -14,6 +15,8 @@ pub mod registry;
 pub mod passwords;
 pub mod roles;
 pub mod system;
+
+pub use env::Env;
 
 /// A web name from a title: lowercase ASCII letters and digits, words joined by hyphens.
 /// Titles in other scripts give an empty name; forms then ask for one.

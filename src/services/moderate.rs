@@ -11,6 +11,7 @@ use crate::models::{self, attachment, moderation, post, search_outbox, user};
 use crate::services::communities::Access;
 use crate::services::deliver;
 use crate::services::posting::{MAX_BODY, MAX_TITLE};
+use crate::services::Env;
 
 const CLAIM_MINUTES: i64 = 15;
 
@@ -196,7 +197,7 @@ fn claimed_by_other(conn: &mut DbConn, p: &post::Post, actor: i64, now: NaiveDat
 }
 
 /// Applies one moderator decision; returns the action logged.
-pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post_id: i64, form: &DecisionForm) -> Result<&'static str, AppError> {
+pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, form: &DecisionForm) -> Result<&'static str, AppError> {
     let c = access.community.clone();
     let p = post_in(conn, access, post_id)?;
     let reason = if form.message.trim().is_empty() { form.canned.trim().to_string() } else { form.message.trim().to_string() };
@@ -264,11 +265,11 @@ pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post
         moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(current.id), actor_id: Some(actor), action, reason: &reason, created_at: now })?;
         let decided = post::find(tx, current.id)?;
         if decided.status == post::APPROVED {
-            deliver::post_approved(tx, domain, &decided)?;
+            deliver::post_approved(tx, env, &decided)?;
             search_outbox::push(tx, search_outbox::THREAD, decided.root_id())?;
         }
         if action != "approved" && action != "held" {
-            deliver::notify_author(tx, domain, &decided)?;
+            deliver::notify_author(tx, env, &decided)?;
         }
         Ok(action)
     })
@@ -276,7 +277,7 @@ pub fn decide(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post
 
 /// Approves or rejects many items at once. Items another moderator holds or has already
 /// decided are skipped and counted.
-pub fn bulk(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, ids: &[i64], action: &str, reason: &str) -> Result<(usize, usize), AppError> {
+pub fn bulk(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, ids: &[i64], action: &str, reason: &str) -> Result<(usize, usize), AppError> {
     access.require_moderator()?;
     if action == "reject" && reason.trim().is_empty() {
         return Err(AppError::field("message", "bulk-reason"));
@@ -295,7 +296,7 @@ pub fn bulk(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, ids: &
             }
         };
         let form = DecisionForm { action: action.into(), version: p.version, message: reason.into(), ..Default::default() };
-        match decide(conn, domain, access, actor, id, &form) {
+        match decide(conn, env, access, actor, id, &form) {
             Ok(_) => done += 1,
             Err(AppError::Conflict(_)) => skipped += 1,
             Err(e) => return Err(e),
@@ -305,7 +306,7 @@ pub fn bulk(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, ids: &
 }
 
 /// Closes the flags on a post: keep it, or remove it from the thread.
-pub fn resolve_flags(conn: &mut DbConn, domain: &str, access: &Access, actor: i64, post_id: i64, remove: bool, reason: &str) -> Result<(), AppError> {
+pub fn resolve_flags(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, remove: bool, reason: &str) -> Result<(), AppError> {
     let p = post_in(conn, access, post_id)?;
     write_tx(conn, |tx| {
         let now = models::now();
@@ -317,7 +318,7 @@ pub fn resolve_flags(conn: &mut DbConn, domain: &str, access: &Access, actor: i6
                 return Err(stale());
             }
             let removed = post::find(tx, current.id)?;
-            deliver::notify_author(tx, domain, &removed)?;
+            deliver::notify_author(tx, env, &removed)?;
             search_outbox::push(tx, search_outbox::THREAD, removed.root_id())?;
         }
         if moderation::resolve_flags(tx, p.id, actor, outcome, now)? == 0 {

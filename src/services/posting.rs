@@ -12,6 +12,7 @@ use crate::markdown;
 use crate::models::{self, attachment, community, moderation, post};
 use crate::services::attachments::{self, CheckedFile, Received, Upload};
 use crate::services::communities::Access;
+use crate::services::Env;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_BODY: usize = 20_000;
@@ -172,8 +173,7 @@ fn root_of(conn: &mut DbConn, access: &Access, reply_to: Option<i64>) -> Result<
 /// A new query (`reply_to` None) or a reply, checked, rendered and written in one call (mail).
 pub fn submit(
     conn: &mut DbConn,
-    domain: &str,
-    files_dir: &Path,
+    env: &Env,
     access: &Access,
     author: i64,
     reply_to: Option<i64>,
@@ -182,43 +182,43 @@ pub fn submit(
 ) -> Result<Submitted, AppError> {
     root_of(conn, access, reply_to)?;
     let prepared = prepare(reply_to, input, uploads.iter().map(Received::from).collect())?;
-    submit_prepared(conn, domain, files_dir, access, author, prepared)
+    submit_prepared(conn, env, access, author, prepared)
 }
 
 /// Writes a prepared post. Files are written first; if the database write fails they are
 /// removed again, so nothing half-written remains.
-pub fn submit_prepared(conn: &mut DbConn, domain: &str, files_dir: &Path, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
+pub fn submit_prepared(conn: &mut DbConn, env: &Env, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
     let root = root_of(conn, access, prepared.reply_to)?;
     let Prepared { clean, files, .. } = prepared;
     let mut stored = Vec::new();
     for f in &files {
-        match attachments::store(files_dir, f) {
+        match attachments::store(&env.attachments_dir, f) {
             Ok(name) => stored.push(name),
             Err(e) => {
-                remove_files(files_dir, &stored);
+                remove_files(&env.attachments_dir, &stored);
                 return Err(AppError::Internal(format!("cannot store attachment: {e}")));
             }
         }
     }
-    let result = write_tx(conn, |tx| write_post(tx, domain, access, author, root.as_ref(), &clean, &files, &stored));
+    let result = write_tx(conn, |tx| write_post(tx, env, access, author, root.as_ref(), &clean, &files, &stored));
     if result.is_err() {
-        remove_files(files_dir, &stored);
+        remove_files(&env.attachments_dir, &stored);
     }
     result
 }
 
 /// Writes a prepared post without files inside the caller's write transaction, so that the
 /// caller's own change (a confirmation link used up) and the post commit or fail together.
-pub fn submit_prepared_in(tx: &mut DbConn, domain: &str, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
+pub fn submit_prepared_in(tx: &mut DbConn, env: &Env, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
     if !prepared.files.is_empty() {
         return Err(AppError::Internal("files need submit_prepared".into()));
     }
     let root = root_of(tx, access, prepared.reply_to)?;
-    write_post(tx, domain, access, author, root.as_ref(), &prepared.clean, &[], &[])
+    write_post(tx, env, access, author, root.as_ref(), &prepared.clean, &[], &[])
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_post(tx: &mut DbConn, domain: &str, access: &Access, author: i64, root: Option<&post::Post>, clean: &Clean, files: &[CheckedFile], stored: &[String]) -> Result<Submitted, AppError> {
+fn write_post(tx: &mut DbConn, env: &Env, access: &Access, author: i64, root: Option<&post::Post>, clean: &Clean, files: &[CheckedFile], stored: &[String]) -> Result<Submitted, AppError> {
     let c = &access.community;
     let now = models::now();
     let (status, held_reason) = initial_status(tx, c, author, &format!("{}\n{}", clean.title, clean.body))?;
@@ -254,7 +254,7 @@ fn write_post(tx: &mut DbConn, domain: &str, access: &Access, author: i64, root:
     moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(id), actor_id: Some(author), action, reason: &held_reason, created_at: now })?;
     if approved {
         let published = post::find(tx, id)?;
-        crate::services::deliver::post_approved(tx, domain, &published)?;
+        crate::services::deliver::post_approved(tx, env, &published)?;
         crate::models::search_outbox::push(tx, crate::models::search_outbox::THREAD, published.root_id())?;
     }
     Ok(Submitted { post_id: id, thread_id: root.map(|r| r.id).unwrap_or(id), status })

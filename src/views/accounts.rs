@@ -1,6 +1,7 @@
 //! Pages for joining, signing in, confirming email, resetting passwords and the profile.
 
 use maud::{html, Markup};
+use crate::paths;
 
 use super::{csrf_field, error_summary, format_time, input, language_options, layout, notice, select, state_options, Ctx, Field};
 use crate::error::FieldErrors;
@@ -145,7 +146,7 @@ pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)],
         @if !board.sent_back.is_empty() {
             div.note {
                 strong { (t.status_changes_requested) ": " }
-                @for p in &board.sent_back { a href={ "/my/posts#post-" (p.id) } { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } " " }
+                @for p in &board.sent_back { a href=(paths::my_post(p.id)) { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } " " }
             }
         }
         section aria-labelledby="communities-h" {
@@ -154,8 +155,8 @@ pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)],
             ul {
                 @for (c, queue) in &board.communities {
                     li {
-                        a href={ "/c/" (c.slug) } { (c.name) }
-                        @if let Some(n) = queue { " · " a href={ "/c/" (c.slug) "/queue" } { (t.queue_link) " (" (n) ")" } }
+                        a href=(paths::community(&c.slug)) { (c.name) }
+                        @if let Some(n) = queue { " · " a href=(paths::community_page(&c.slug, "queue")) { (t.queue_link) " (" (n) ")" } }
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! Community pages for members: the list, a community, a thread, posting, one's own posts.
 
 use maud::{html, Markup, PreEscaped};
+use crate::paths;
 
 use super::{csrf_field, error_summary, format_time, input, layout, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
@@ -35,7 +36,7 @@ pub fn list(ctx: &Ctx, rows: &[Listing], signed_in: bool) -> Markup {
         ul.cards {
             @for r in rows {
                 li.card {
-                    h2 { a href={ "/c/" (r.community.slug) } { (r.community.name) } }
+                    h2 { a href=(paths::community(&r.community.slug)) { (r.community.name) } }
                     p.meta { (theme_names(ctx, &[r.community.theme.as_str()])) " · " (r.members) " " (t.members_count)
                         @if r.community.join_policy == "invite" { " · " (t.invite_only) } }
                     @if !r.community.description.is_empty() { p { (r.community.description) } }
@@ -52,10 +53,10 @@ fn membership_action(ctx: &Ctx, c: &Community, membership: Option<&str>, signed_
         @match membership {
             Some("active") => p.badge { (t.member_badge) },
             Some("requested") => p.badge { (t.join_requested) },
-            Some("invited") => form method="post" action={ "/c/" (c.slug) "/join" } { (csrf_field(ctx)) button type="submit" { (t.invited_accept) } },
+            Some("invited") => form method="post" action=(paths::community_page(&c.slug, "join")) { (csrf_field(ctx)) button type="submit" { (t.invited_accept) } },
             _ if !signed_in => p { a href={ "/login?next=/c/" (c.slug) } { (t.join_to_post) } },
             _ if c.join_policy == "invite" => p.meta { (t.invite_only) },
-            _ => form method="post" action={ "/c/" (c.slug) "/join" } { (csrf_field(ctx)) button type="submit" { (t.join_button) } },
+            _ => form method="post" action=(paths::community_page(&c.slug, "join")) { (csrf_field(ctx)) button type="submit" { (t.join_button) } },
         }
     }
 }
@@ -63,7 +64,7 @@ fn membership_action(ctx: &Ctx, c: &Community, membership: Option<&str>, signed_
 pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, notice_text: Option<&str>) -> Markup {
     let t = ctx.t();
     let c = &a.community;
-    let base = format!("/c/{}", c.slug);
+    let base = paths::community(&c.slug);
     layout(ctx, &c.name, html! {
         p.crumbs { a href="/communities" { (t.communities_title) } }
         h1 { (c.name) }
@@ -155,10 +156,10 @@ pub fn query_fields(ctx: &Ctx, input_: &PostInput, errors: &FieldErrors) -> Mark
 pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     layout(ctx, t.new_query, html! {
-        p.crumbs { a href={ "/c/" (c.slug) } { (c.name) } }
+        p.crumbs { a href=(paths::community(&c.slug)) { (c.name) } }
         h1 { (t.new_query) }
         (error_summary(ctx, errors))
-        form method="post" action={ "/c/" (c.slug) "/posts" } enctype="multipart/form-data" novalidate {
+        form method="post" action=(paths::community_page(&c.slug, "posts")) enctype="multipart/form-data" novalidate {
             (csrf_field(ctx))
             (query_fields(ctx, input_, errors))
             (files_field(ctx, errors))
@@ -172,7 +173,7 @@ fn attachment_list(ctx: &Ctx, files: &[&Attachment]) -> Markup {
         @if !files.is_empty() {
             ul.files aria-label=(ctx.t().attachments_heading) {
                 @for f in files {
-                    li { a href={ "/files/" (f.id) "/" (super::urlencode(&f.original_name)) } { (f.original_name) } " (" ((f.size_bytes + 1023) / 1024) " KB)" }
+                    li { a href=(paths::file(f.id, &super::urlencode(&f.original_name))) { (f.original_name) } " (" ((f.size_bytes + 1023) / 1024) " KB)" }
                 }
             }
         }
@@ -195,7 +196,7 @@ fn flag_form(ctx: &Ctx, slug: &str, p: &Post) -> Markup {
     html! {
         details.flag {
             summary { (t.flag_button) }
-            form method="post" action={ "/c/" (slug) "/posts/" (p.id) "/flag" } {
+            form method="post" action={ (paths::community(&slug)) "/posts/" (p.id) "/flag" } {
                 (csrf_field(ctx))
                 label for={ "reason-" (p.id) } { (t.flag_reason) }
                 input id={ "reason-" (p.id) } name="reason" type="text" required;
@@ -211,7 +212,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
     let files_of = |id: i64| v.attachments.iter().filter(|f| f.post_id == id).collect::<Vec<_>>();
     let can_flag = a.is_member() && a.viewer_id.is_some();
     layout(ctx, &v.root.title, html! {
-        p.crumbs { a href={ "/c/" (slug) } { (a.community.name) } }
+        p.crumbs { a href=(paths::community(&slug)) { (a.community.name) } }
         @if let Some(n) = notice_text { (notice(n)) }
         article.post #{ "post-" (v.root.id) } {
             h1 { (v.root.title) }
@@ -224,7 +225,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
         }
         @if a.moderator && v.root.status == post::APPROVED {
             p.tools { a.button href={ "/kb/new?thread=" (v.root.id) } { (t.kb_distil) } }
-            form.inline method="post" action={ "/c/" (slug) "/t/" (v.root.id) "/visibility" } {
+            form.inline method="post" action={ (paths::thread(&slug, v.root.id)) "/visibility" } {
                 (csrf_field(ctx))
                 input type="hidden" name="public" value=(if v.root.is_public { "0" } else { "1" });
                 button.secondary type="submit" { (if v.root.is_public { t.make_private } else { t.make_public }) }
@@ -249,7 +250,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             section aria-labelledby="reply-h" {
                 h2 #reply-h { (t.reply_heading) }
                 (error_summary(ctx, errors))
-                form method="post" action={ "/c/" (slug) "/t/" (v.root.id) "/reply" } enctype="multipart/form-data" novalidate {
+                form method="post" action={ (paths::thread(&slug, v.root.id)) "/reply" } enctype="multipart/form-data" novalidate {
                     (csrf_field(ctx))
                     (textarea(ctx, "body", t.field_body, &reply.body, Some(t.field_body_hint), 8, errors))
                     (files_field(ctx, errors))
@@ -268,7 +269,7 @@ pub fn my_posts(ctx: &Ctx, rows: &[(Post, Community)]) -> Markup {
         @for (p, c) in rows {
             article.post.mine #{ "post-" (p.id) } {
                 h2 {
-                    @if p.status == post::APPROVED { a href={ "/c/" (c.slug) "/t/" (p.root_id()) "#post-" (p.id) } { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } }
+                    @if p.status == post::APPROVED { a href=(paths::post(&c.slug, p.root_id(), p.id)) { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } }
                     @else { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) }
                 }
                 p.meta { (c.name) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) } }
@@ -282,7 +283,7 @@ pub fn my_posts(ctx: &Ctx, rows: &[(Post, Community)]) -> Markup {
                     }
                 }
                 @if p.status == post::CHANGES_REQUESTED {
-                    p { a.button href={ "/c/" (c.slug) "/posts/" (p.id) "/edit" } { (t.edit_resubmit) } }
+                    p { a.button href=(paths::post_edit(&c.slug, p.id)) { (t.edit_resubmit) } }
                 }
                 @if p.status == post::REJECTED || p.status == post::CHANGES_REQUESTED {
                     details { summary { (t.your_text) } pre.source { (p.body_md) } }
@@ -311,11 +312,11 @@ pub fn diff_view(before: &str, after: &str) -> Markup {
 pub fn edit_post(ctx: &Ctx, c: &Community, p: &Post, input_: &PostInput, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     layout(ctx, t.edit_resubmit, html! {
-        p.crumbs { a href="/my/posts" { (t.my_posts_title) } }
+        p.crumbs { a href=(paths::MY_POSTS) { (t.my_posts_title) } }
         h1 { (t.edit_resubmit) }
         @if !p.moderator_note.is_empty() { div.note { strong { (t.moderator_message) ": " } (p.moderator_note) } }
         (error_summary(ctx, errors))
-        form method="post" action={ "/c/" (c.slug) "/posts/" (p.id) "/edit" } novalidate {
+        form method="post" action=(paths::post_edit(&c.slug, p.id)) novalidate {
             (csrf_field(ctx))
             input type="hidden" name="version" value=(p.version);
             @if p.is_query() { (query_fields(ctx, input_, errors)) }

@@ -1,4 +1,5 @@
 use maud::{html, Markup};
+use crate::paths;
 
 use super::{layout, Ctx};
 use crate::models::page::Page;
@@ -18,7 +19,7 @@ pub fn home(ctx: &Ctx, recent: &[Page]) -> Markup {
         @if !recent.is_empty() {
             h2 { (t.kb_recent) }
             ul.threads {
-                @for p in recent { li { a href={ "/kb/" (p.slug) } lang=(p.language) { (p.title) } } }
+                @for p in recent { li { a href=(paths::page(&p.slug)) lang=(p.language) { (p.title) } } }
             }
         }
     })

@@ -1,6 +1,7 @@
 //! Knowledge pages, theme hubs, the consolidated-reply builder and the page editor.
 
 use maud::{html, Markup, PreEscaped};
+use crate::paths;
 
 use super::communities::theme_names;
 use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, textarea, Ctx, Field, Strings};
@@ -10,7 +11,7 @@ use crate::services::knowledge::{Builder, Credit, Event, PageForm, PageView, Rev
 use crate::vocab;
 
 fn page_link(p: &Page) -> Markup {
-    html! { a href={ "/kb/" (p.slug) } lang=(p.language) { (p.title) } }
+    html! { a href=(paths::page(&p.slug)) lang=(p.language) { (p.title) } }
 }
 
 /// Who did something, as a public page says it: a name only with the person's consent.
@@ -34,7 +35,7 @@ pub fn home(ctx: &Ctx, counts: &[(&str, usize)], recent: &[Page]) -> Markup {
         h2 { (t.kb_themes) }
         ul.hubs {
             @for (slug, n) in counts {
-                li { a href={ "/kb/themes/" (slug) } { (theme_label(ctx, slug)) } " (" (n) ")" }
+                li { a href=(paths::theme(&slug)) { (theme_label(ctx, slug)) } " (" (n) ")" }
             }
         }
         h2 { (t.kb_recent) }
@@ -44,14 +45,14 @@ pub fn home(ctx: &Ctx, counts: &[(&str, usize)], recent: &[Page]) -> Markup {
                 li { (page_link(p)) p.meta { (theme_names(ctx, &p.theme_list())) @if !p.state.is_empty() { " · " (p.state) } } }
             }
         }
-        p { a href="/kb/feed.atom" { "Atom" } }
+        p { a href=(paths::KB_FEED) { "Atom" } }
     })
 }
 
 pub fn hub(ctx: &Ctx, theme: &str, pages: &[Page], near: &[(String, usize)]) -> Markup {
     let t = ctx.t();
     let name = theme_label(ctx, theme);
-    let head = html! { link rel="alternate" type="application/atom+xml" title=(name) href={ "/kb/themes/" (theme) "/feed.atom" }; };
+    let head = html! { link rel="alternate" type="application/atom+xml" title=(name) href=(paths::theme_feed(&theme)); };
     layout_with_head(ctx, &name, head, html! {
         p.crumbs { a href="/kb" { (t.kb_title) } }
         h1 { (name) }
@@ -63,9 +64,9 @@ pub fn hub(ctx: &Ctx, theme: &str, pages: &[Page], near: &[(String, usize)]) -> 
         }
         @if !near.is_empty() {
             h2 { (t.kb_near) }
-            ul { @for (n, c) in near { li { a href={ "/kb/themes/" (n) } { (theme_label(ctx, n)) } " (" (c) ")" } } }
+            ul { @for (n, c) in near { li { a href=(paths::theme(&n)) { (theme_label(ctx, n)) } " (" (c) ")" } } }
         }
-        p { a href={ "/kb/themes/" (theme) "/feed.atom" } { "Atom" } }
+        p { a href=(paths::theme_feed(&theme)) { "Atom" } }
     })
 }
 
@@ -88,12 +89,12 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
         link rel="stylesheet" href={ "/looks/" (first_theme) ".css" };
         meta name="description" content=(summary(&p.problem_md));
         @if let Some(tr) = &v.translation {
-            link rel="alternate" hreflang=(p.language) href={ (ctx.base_url) "/kb/" (p.slug) };
-            link rel="alternate" hreflang=(tr.language) href={ (ctx.base_url) "/kb/" (tr.slug) };
+            link rel="alternate" hreflang=(p.language) href={ (ctx.base_url) (paths::page(&p.slug)) };
+            link rel="alternate" hreflang=(tr.language) href={ (ctx.base_url) (paths::page(&tr.slug)) };
         }
     };
     layout_with_head(ctx, &p.title, head, html! {
-        p.crumbs { a href="/kb" { (t.kb_title) } @for th in p.theme_list() { " · " a href={ "/kb/themes/" (th) } { (theme_label(ctx, th)) } } }
+        p.crumbs { a href="/kb" { (t.kb_title) } @for th in p.theme_list() { " · " a href=(paths::theme(&th)) { (theme_label(ctx, th)) } } }
         article.kb.{ "layout-" (v.look.0) } lang=(p.language) {
             @if p.status != "published" { p.note { (p.status) } }
             h1 { (p.title) }
@@ -109,7 +110,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             @if let Some(c) = &v.changed_by {
                 p.meta.changed-by { (t.kb_changed_by) ": " (credit(t, &c.by)) " · " (c.at.format("%Y-%m-%d")) }
             }
-            @if let Some(tr) = &v.translation { p { a href={ "/kb/" (tr.slug) } hreflang=(tr.language) lang=(tr.language) { (if tr.language == "hi" { "हिन्दी में पढ़ें" } else { "Read in English" }) } } }
+            @if let Some(tr) = &v.translation { p { a href=(paths::page(&tr.slug)) hreflang=(tr.language) lang=(tr.language) { (if tr.language == "hi" { "हिन्दी में पढ़ें" } else { "Read in English" }) } } }
             div.body { (PreEscaped(&p.body_html)) }
             @if !p.contributors.is_empty() {
                 h2 { (t.kb_contributors) }
@@ -121,7 +122,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             }
             @if !v.threads.is_empty() {
                 h2 { (t.kb_threads) }
-                ul { @for (id, slug, title) in &v.threads { li { a href={ "/c/" (slug) "/t/" (id) } { (title) } } } }
+                ul { @for (id, slug, title) in &v.threads { li { a href=(paths::thread(&slug, *id)) { (title) } } } }
             }
         }
         @if !v.backlinks.is_empty() {
@@ -136,7 +137,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
         @if !v.related.is_empty() {
             aside aria-labelledby="related-h" { h2 #related-h { (t.kb_related) } ul { @for r in &v.related { li { (page_link(r)) } } } }
         }
-        @if editor { p.tools { a href={ "/kb/" (p.slug) "/edit" } { (t.kb_edit) } " · " a href={ "/kb/" (p.slug) "/revisions" } { (t.history) } } }
+        @if editor { p.tools { a href=(paths::page_edit(&p.slug)) { (t.kb_edit) } " · " a href=(paths::page_revisions(&p.slug)) { (t.history) } } }
     })
 }
 
@@ -211,13 +212,13 @@ pub fn builder(ctx: &Ctx, b: &Builder, f: &PageForm, picked: &[i64], errors: &Fi
 
 pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &[String], notice_text: Option<&str>) -> Markup {
     let t = ctx.t();
-    let base = format!("/kb/{}", p.slug);
+    let base = paths::page(&p.slug);
     layout(ctx, t.kb_edit, html! {
         p.crumbs { a href="/kb/pages" { (t.kb_pages) } " · " a href=(base) { (p.title) } }
         h1 { (t.kb_edit) ": " (p.title) }
         p.meta { (p.status) " · r" (p.revision) }
         @if let Some(n) = notice_text { (notice(n)) }
-        @if !broken.is_empty() { div.note role="alert" { (t.kb_broken_links) ": " @for b in broken { code { "/kb/" (b) } " " } } }
+        @if !broken.is_empty() { div.note role="alert" { (t.kb_broken_links) ": " @for b in broken { code { (paths::page(&b)) } " " } } }
         (error_summary(ctx, errors))
         form method="post" action={ (base) "/edit" } novalidate {
             (csrf_field(ctx))
@@ -251,7 +252,7 @@ pub fn pages(ctx: &Ctx, pages: &[Page]) -> Markup {
         div.table-wrap { table {
             thead { tr { th { (t.kb_subject) } th { (t.col_action) } th { (t.col_when) } } }
             tbody { @for p in pages { tr {
-                td { a href={ "/kb/" (p.slug) "/edit" } lang=(p.language) { (p.title) } }
+                td { a href=(paths::page_edit(&p.slug)) lang=(p.language) { (p.title) } }
                 td { (p.status) " · r" (p.revision) }
                 td { (format_time(&p.updated_at)) }
             } } }
@@ -276,7 +277,7 @@ fn event_label(ctx: &Ctx, action: &str) -> String {
 
 pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision], events: &[Event]) -> Markup {
     let t = ctx.t();
-    let base = format!("/kb/{}", p.slug);
+    let base = paths::page(&p.slug);
     layout(ctx, t.history, html! {
         p.crumbs { a href={ (base) "/edit" } { (p.title) } }
         h1 { (t.history) }
@@ -315,7 +316,7 @@ pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision], events: &[Event]) -> Ma
 pub fn revision_diff(ctx: &Ctx, p: &Page, number: i32, before: &str, after: &str) -> Markup {
     let t = ctx.t();
     layout(ctx, t.what_changed, html! {
-        p.crumbs { a href={ "/kb/" (p.slug) "/revisions" } { (t.history) } }
+        p.crumbs { a href=(paths::page_revisions(&p.slug)) { (t.history) } }
         h1 { (p.title) " · r" (number) }
         (super::communities::diff_view(before, after))
     })

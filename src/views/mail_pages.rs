@@ -1,6 +1,7 @@
 //! Pages about mail: unsubscribe, the digest list and the digest composer.
 
 use maud::{html, Markup, PreEscaped};
+use crate::paths;
 
 use super::{csrf_field, error_summary, format_time, layout, notice, Ctx};
 use crate::error::FieldErrors;
@@ -79,7 +80,7 @@ pub fn held(ctx: &Ctx, secret: &str, v: &HeldView, sent: bool) -> Markup {
         @if !v.held.title.is_empty() { h2 { (v.held.title) } }
         pre.held-body style="white-space: pre-wrap" { (v.held.body) }
         @if !sent {
-            form method="post" action={ "/mail/confirm/" (secret) } {
+            form method="post" action=(paths::confirm_held(&secret)) {
                 (csrf_field(ctx))
                 button type="submit" { (t.held_send) }
             }
@@ -89,7 +90,7 @@ pub fn held(ctx: &Ctx, secret: &str, v: &HeldView, sent: bool) -> Markup {
 
 pub fn unsubscribe(ctx: &Ctx, token: &str, c: &Community, current: &str, changed: bool) -> Markup {
     let t = ctx.t();
-    let base = format!("/unsubscribe/{token}/{}", c.slug);
+    let base = paths::unsubscribe(token, &c.slug);
     layout(ctx, t.mail_unsubscribe, html! {
         h1 { (c.name) }
         @if changed { (notice(&format!("{}: {}", t.mail_delivery, delivery_label(t, current)))) }
@@ -109,9 +110,9 @@ pub fn unsubscribe(ctx: &Ctx, token: &str, c: &Community, current: &str, changed
 
 pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
     let t = ctx.t();
-    let base = format!("/c/{}/digests", a.community.slug);
+    let base = paths::digests(&a.community.slug);
     layout(ctx, t.digests_title, html! {
-        p.crumbs { a href={ "/c/" (a.community.slug) } { (a.community.name) } }
+        p.crumbs { a href=(paths::community(&a.community.slug)) { (a.community.name) } }
         h1 { (t.digests_title) }
         form method="post" action=(base) {
             (csrf_field(ctx))
@@ -139,12 +140,12 @@ pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
 pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
     let t = ctx.t();
     let d = &v.digest;
-    let base = format!("/c/{}/digests/{}", a.community.slug, d.id);
+    let base = paths::digest(&a.community.slug, d.id);
     let editable = d.status == "draft" || d.status == "scheduled";
     let editorial = edit.map(|e| e.editorial.as_str()).unwrap_or(&d.editorial);
     let send_at = edit.map(|e| e.send_at.clone()).unwrap_or_else(|| d.scheduled_at.map(|s| s.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
     layout(ctx, t.digests_title, html! {
-        p.crumbs { a href={ "/c/" (a.community.slug) "/digests" } { (t.digests_title) } }
+        p.crumbs { a href=(paths::digests(&a.community.slug)) { (t.digests_title) } }
         h1 { (delivery_label(t, &d.audience)) ": " (a.community.name) }
         @if let Some(n) = notice_text { (notice(n)) }
         p.meta { (d.status) " · " (v.recipients) " " (t.digest_recipients)

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod mail_pages;
 
 use maud::{html, Markup, DOCTYPE};
+use crate::paths;
 
 use crate::error::FieldErrors;
 pub use i18n::{Lang, Strings};
@@ -62,7 +63,7 @@ pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> M
                 title { (title) " · " (t.site_name) }
                 link rel="stylesheet" href="/static/style.css";
                 link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
-                link rel="alternate" type="application/atom+xml" title="solex" href="/kb/feed.atom";
+                link rel="alternate" type="application/atom+xml" title="solex" href=(paths::KB_FEED);
                 link rel="search" type="application/opensearchdescription+xml" title="solex" href="/opensearch.xml";
                 (head)
             }
@@ -87,7 +88,7 @@ pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> M
                             li { a href="/registry" { (t.nav_registry) } }
                             @if let Some(v) = &ctx.viewer {
                                 li { a href="/dashboard" { (t.nav_dashboard) } }
-                                li { a href="/my/posts" { (t.nav_my_posts) } }
+                                li { a href=(paths::MY_POSTS) { (t.nav_my_posts) } }
                                 li { a href="/profile" { (t.nav_profile) } }
                                 @if v.is_admin { li { a href="/admin/users" { (t.nav_admin) } } }
                                 li {

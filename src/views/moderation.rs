@@ -2,6 +2,7 @@
 //! and the administrators' community list.
 
 use maud::{html, Markup, PreEscaped};
+use crate::paths;
 
 use super::communities::{diff_view, status_label, theme_names};
 use super::{csrf_field, error_summary, format_time, input, layout, notice, select, textarea, Ctx, Field};
@@ -14,12 +15,12 @@ use crate::services::moderate::{DecisionForm, Filter, Queue, Review};
 use crate::vocab;
 
 fn crumbs(a: &Access) -> Markup {
-    html! { p.crumbs { a href={ "/c/" (a.community.slug) } { (a.community.name) } } }
+    html! { p.crumbs { a href=(paths::community(&a.community.slug)) { (a.community.name) } } }
 }
 
 pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notice_text: Option<&str>, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let base = format!("/c/{}/queue", a.community.slug);
+    let base = paths::community_page(&a.community.slug, "queue");
     let label = |f: Filter| match f {
         Filter::Waiting => t.filter_waiting,
         Filter::Held => t.filter_held,
@@ -86,11 +87,11 @@ fn reason_select(ctx: &Ctx, c: &Community, chosen: &str) -> Markup {
 pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let p = &r.post;
-    let base = format!("/c/{}/queue/{}", a.community.slug, p.id);
+    let base = paths::queue_item(&a.community.slug, p.id);
     let title = if form.title.is_empty() { p.title.clone() } else { form.title.clone() };
     let body = if form.body.is_empty() { p.body_md.clone() } else { form.body.clone() };
     layout(ctx, t.review_title, html! {
-        p.crumbs { a href={ "/c/" (a.community.slug) "/queue" } { (t.queue_title) } }
+        p.crumbs { a href=(paths::community_page(&a.community.slug, "queue")) { (t.queue_title) } }
         h1 { (if p.title.is_empty() { format!("{}: {}", t.reply_heading, r.thread_title) } else { p.title.clone() }) }
         p.meta { (r.author) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) }
             @if !p.themes.is_empty() { " · " (theme_names(ctx, &p.theme_list())) } }
@@ -98,7 +99,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
         @if let Some(who) = &r.claimed_by_name { p.note { (t.claimed_by) " " (who) } }
         div.body { (PreEscaped(&p.body_html)) }
         @if !r.attachments.is_empty() {
-            ul.files { @for f in &r.attachments { li { a href={ "/files/" (f.id) "/" (super::urlencode(&f.original_name)) } { (f.original_name) } " · " (f.content_type) } } }
+            ul.files { @for f in &r.attachments { li { a href=(paths::file(f.id, &super::urlencode(&f.original_name))) { (f.original_name) } " · " (f.content_type) } } }
         }
         @if let Some(original) = &p.original_body_md { details { summary { (t.what_changed) } (diff_view(original, &p.body_md)) } }
         @if !r.flags.is_empty() {
@@ -167,7 +168,7 @@ pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(Str
                                 // Only published posts are named; the rest stays between author and moderators.
                                 @if let (Some((title, status, thread)), Some(pid)) = (post, e.post_id) {
                                     @if status == "approved" {
-                                        a href={ "/c/" (a.community.slug) "/t/" (thread.unwrap_or(pid)) "#post-" (pid) } { (if title.is_empty() { t.reply_heading } else { title.as_str() }) }
+                                        a href=(paths::post(&a.community.slug, thread.unwrap_or(pid), pid)) { (if title.is_empty() { t.reply_heading } else { title.as_str() }) }
                                     } @else { "#" (pid) }
                                 }
                                 @if !e.reason.is_empty() && (a.moderator || !e.action.starts_with("submitted")) { " " (e.reason) }
@@ -189,7 +190,7 @@ pub fn due(ctx: &Ctx, a: &Access, rows: &[(Post, String)], now: chrono::NaiveDat
         ol.threads {
             @for (p, author) in rows {
                 li {
-                    a href={ "/c/" (a.community.slug) "/t/" (p.id) } { (p.title) }
+                    a href=(paths::thread(&a.community.slug, p.id)) { (p.title) }
                     p.meta { (author) " · " (t.due_by) " " (p.response_due_at.as_ref().map(format_time).unwrap_or_default())
                         @if p.response_due_at.is_some_and(|d| d <= now) { " · " strong.status { (t.overdue) } } }
                 }
@@ -200,7 +201,7 @@ pub fn due(ctx: &Ctx, a: &Access, rows: &[(Post, String)], now: chrono::NaiveDat
 
 pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
     let t = ctx.t();
-    let base = format!("/c/{}/members", a.community.slug);
+    let base = paths::community_page(&a.community.slug, "members");
     layout(ctx, t.members_link, html! {
         (crumbs(a))
         h1 { (t.members_link) }
@@ -220,7 +221,7 @@ pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &Fie
         }
         h2 { (t.invite_heading) }
         (error_summary(ctx, errors))
-        form method="post" action={ "/c/" (a.community.slug) "/invite" } novalidate {
+        form method="post" action=(paths::community_page(&a.community.slug, "invite")) novalidate {
             (csrf_field(ctx))
             (input(ctx, Field::new("email", t.field_email, email).kind("email"), errors))
             button type="submit" { (t.invite_button) }
@@ -250,7 +251,7 @@ pub fn settings(ctx: &Ctx, a: &Access, f: &SettingsForm, errors: &FieldErrors, s
         h1 { (t.settings_link) }
         @if saved { (notice(t.saved)) }
         (error_summary(ctx, errors))
-        form method="post" action={ "/c/" (a.community.slug) "/settings" } novalidate {
+        form method="post" action=(paths::community_page(&a.community.slug, "settings")) novalidate {
             (csrf_field(ctx))
             (input(ctx, Field::new("name", t.col_name, &f.name).required(), errors))
             (textarea(ctx, "description", t.field_description, &f.description, None, 5, errors))
@@ -273,7 +274,7 @@ pub fn admin_communities(ctx: &Ctx, rows: &[Listing], f: &CommunityForm, errors:
     layout(ctx, t.communities_title, html! {
         p.crumbs { a href="/admin/users" { (t.nav_admin) } }
         h1 { (t.communities_title) }
-        ul { @for r in rows { li { a href={ "/c/" (r.community.slug) } { (r.community.name) } " · " (r.members) " " (t.members_count) } } }
+        ul { @for r in rows { li { a href=(paths::community(&r.community.slug)) { (r.community.name) } " · " (r.members) " " (t.members_count) } } }
         h2 { (t.create_community) }
         (error_summary(ctx, errors))
         form method="post" action="/admin/communities" novalidate {

@@ -1,6 +1,7 @@
 //! The search page: results with snippets, facets with counts, a suggestion when empty.
 
 use maud::{html, Markup, PreEscaped};
+use crate::paths;
 
 use super::{layout, Ctx};
 use crate::search::{Filters, Results};
@@ -41,7 +42,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
         @if !q.is_empty() {
             p.meta { (r.total) " " (t.search_results) }
             @if let Some(s) = &r.suggestion {
-                p.note { (t.search_try_theme) " " a href={ "/kb/themes/" (s) } { (crate::vocab::theme_label(s, ctx.lang == super::Lang::Hi)) } }
+                p.note { (t.search_try_theme) " " a href=(paths::theme(&s)) { (crate::vocab::theme_label(s, ctx.lang == super::Lang::Hi)) } }
             }
             div.search-layout {
                 @if !r.facets.is_empty() {

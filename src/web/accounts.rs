@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors, Message};
 use crate::models::user::Profile;
+use crate::paths;
 use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
 use crate::web::visit::{make_cookie, removal_cookie, with_cookie, CsrfForm, Empty, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
@@ -56,8 +57,8 @@ async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Regis
     let hash = state.passwords.hash(reg.password.clone()).await?;
     // At most a few mails an hour to one address, whoever fills in the form; the answer is the same.
     if state.hit_shared(&format!("register-email:{}", accounts::normalise_email(&reg.email)), 3, HOUR).await? == Hit::Counted {
-        let base = state.config.base_url.clone();
-        state.write(move |c| accounts::register_checked(c, &base, &checked, &hash)).await?;
+        let env = state.env.clone();
+        state.write(move |c| accounts::register_checked(c, &env, &checked, &hash)).await?;
     }
     let t = visit.ctx.t();
     Ok(html(200, views::accounts::message(&visit.ctx, t.register_done_title, t.register_done_body, None)))
@@ -151,9 +152,9 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
     let account = state.db(move |c| accounts::find_for_sign_in(c, &email)).await?;
     let stored = account.as_ref().map(|u| u.password_hash.clone());
     let password_ok = state.passwords.check(f.password.clone(), stored).await?;
-    let (base, address) = (state.config.base_url.clone(), visit.client_ip.clone());
+    let (env, address) = (state.env.clone(), visit.client_ip.clone());
     let outcome = state
-        .write(move |c| accounts::finish_sign_in(c, &base, account, password_ok, &accounts::Attempt { user_agent: &agent, address: &address }, days))
+        .write(move |c| accounts::finish_sign_in(c, &env, account, password_ok, &accounts::Attempt { user_agent: &agent, address: &address }, days))
         .await;
     match submitted(outcome)? {
         Submitted::Done(signed_in) => {
@@ -225,9 +226,9 @@ async fn forgot(state: web::Data<AppState>, visit: Visit, form: CsrfForm<EmailFo
     let allowed = state.hit_shared(&format!("reset-ip:{}", visit.client_ip), 20, HOUR).await? == Hit::Counted
         && state.hit_shared(&format!("reset:{normal}"), 5, HOUR).await? == Hit::Counted;
     if allowed {
-        let base = state.config.base_url.clone();
+        let env = state.env.clone();
         let e = email.clone();
-        if let Submitted::Invalid(errors) = submitted(state.write(move |c| accounts::request_password_reset(c, &base, &e)).await)? {
+        if let Submitted::Invalid(errors) = submitted(state.write(move |c| accounts::request_password_reset(c, &env, &e)).await)? {
             return Ok(html(400, views::accounts::forgot(&visit.ctx, &email, &errors, false)));
         }
     }
@@ -239,7 +240,7 @@ async fn reset_form(state: web::Data<AppState>, visit: Visit, q: web::Query<Toke
     let s = secret.clone();
     match state.db(move |c| accounts::check_reset_link(c, &s)).await {
         Ok(u) => Ok(html(200, views::accounts::reset(&visit.ctx, &secret, &u.email, &FieldErrors::new()))),
-        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", visit.ctx.t().forgot_link))),
+        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, (paths::PASSWORD_FORGOT, visit.ctx.t().forgot_link))),
         Err(e) => Err(e),
     }
 }
@@ -255,15 +256,17 @@ struct ResetForm {
 async fn reset(state: web::Data<AppState>, visit: Visit, form: CsrfForm<ResetForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let t = visit.ctx.t();
-    match reset_with_link(&state, &f.token, &f.password, &visit.client_ip).await {
-        Ok(_) => signed_out(&state, &visit.ctx, t.reset_title, t.reset_done),
-        Err(AppError::BadRequest(msg)) => Ok(link_problem(&visit, &msg, ("/password/forgot", t.forgot_link))),
-        Err(AppError::Validation(errors)) => {
+    let result = reset_with_link(&state, &f.token, &f.password, &visit.client_ip).await;
+    if let Err(AppError::BadRequest(msg)) = &result {
+        return Ok(link_problem(&visit, msg, (paths::PASSWORD_FORGOT, t.forgot_link)));
+    }
+    match submitted(result)? {
+        Submitted::Done(_) => signed_out(&state, &visit.ctx, t.reset_title, t.reset_done),
+        Submitted::Invalid(errors) => {
             let s = f.token.clone();
             let email = state.db(move |c| accounts::check_reset_link(c, &s)).await?.email;
             Ok(html(400, views::accounts::reset(&visit.ctx, &f.token, &email, &errors)))
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -388,8 +391,8 @@ async fn change_own_password(state: &AppState, member: &Member, address: &str, f
     }
     accounts::check_new_password(&f.password, &u.email)?;
     let hash = state.passwords.hash(f.password).await?;
-    let base = state.config.base_url.clone();
-    state.write(move |c| accounts::change_password_hashed(c, &base, user_id, session_id, &hash, &address)).await
+    let env = state.env.clone();
+    state.write(move |c| accounts::change_password_hashed(c, &env, user_id, session_id, &hash, &address)).await
 }
 
 /// The consent question comes first for a member who has never answered it: the form they

@@ -10,6 +10,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::services::communities::{self, Access};
 use crate::services::posting::{self, PostInput};
 use crate::services::attachments;
+use crate::paths;
 use crate::views;
 use crate::web::upload::{FormData, MultipartForm};
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
@@ -70,13 +71,13 @@ async fn join(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let (slug, uid) = (path.into_inner(), member.principal.user.id);
     let (_, status) = state.write_with_access(slug.clone(), &visit, move |c, a| communities::join(c, a, uid)).await?;
     let key = if status == "active" { "joined" } else { "requested" };
-    Ok(see_other(&format!("/c/{slug}?done={key}")))
+    Ok(see_other(&format!("{}?done={key}", paths::community(&slug))))
 }
 
 async fn leave(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (slug, uid) = (path.into_inner(), member.principal.user.id);
     state.write_with_access(slug.clone(), &visit, move |c, a| communities::leave(c, a, uid)).await?;
-    Ok(see_other(&format!("/c/{slug}?done=ok")))
+    Ok(see_other(&format!("{}?done=ok", paths::community(&slug))))
 }
 
 async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -131,8 +132,8 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
         Ok(p) => p,
         Err(e) => return Ok((input, Err(e))),
     };
-    let (acc, dir, domain) = (a.clone(), state.config.attachments_dir.clone(), state.config.mail_domain.clone());
-    let result = state.write(move |c| posting::submit_prepared(c, &domain, &dir, &acc, uid, prepared)).await;
+    let (acc, env) = (a.clone(), state.env.clone());
+    let result = state.write(move |c| posting::submit_prepared(c, &env, &acc, uid, prepared)).await;
     if result.is_ok() {
         state.record_shared(&minute_key(uid), MINUTE).await;
     }
@@ -144,7 +145,7 @@ async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, pat
     let a = state.access(slug.clone(), &visit).await?;
     let (input, result) = post_from_form(&state, &member, &a, None, form).await?;
     match submitted(result)? {
-        Submitted::Done(s) => Ok(see_other(&format!("/c/{slug}/t/{}?done={}", s.thread_id, posted_key(&s)))),
+        Submitted::Done(s) => Ok(see_other(&format!("{}?done={}", paths::thread(&slug, s.thread_id), posted_key(&s)))),
         Submitted::Invalid(errors) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &errors))),
     }
 }
@@ -169,7 +170,7 @@ async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: w
     let a = state.access(slug.clone(), &visit).await?;
     let (input, result) = post_from_form(&state, &member, &a, Some(id), form).await?;
     match submitted(result)? {
-        Submitted::Done(s) => Ok(see_other(&crate::web::accounts::after_post(&visit, &format!("/c/{slug}/t/{id}?done={}#post-{}", posted_key(&s), s.post_id)))),
+        Submitted::Done(s) => Ok(see_other(&crate::web::accounts::after_post(&visit, &format!("{}?done={}#post-{}", paths::thread(&slug, id), posted_key(&s), s.post_id)))),
         Submitted::Invalid(errors) => thread_page(&state, &visit, slug, id, &input, &errors, "", 400).await,
     }
 }
@@ -183,18 +184,17 @@ struct FlagForm {
 async fn flag(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<FlagForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let (uid, reason) = (member.principal.user.id, form.0.reason);
-    let result = state
+    // The flag form sits under each post, so a refused flag (no reason, flagged already) is
+    // shown on the error page with its message rather than as a form again.
+    let (_, root) = state
         .write_with_access(slug.clone(), &visit, move |c, a| {
             if !a.is_member() {
                 return Err(AppError::Forbidden);
             }
             posting::flag(c, a, uid, id, &reason)
         })
-        .await;
-    match submitted(result)? {
-        Submitted::Done((_, root)) => Ok(see_other(&format!("/c/{slug}/t/{root}?done=flagged#post-{id}"))),
-        Submitted::Invalid(errors) => Err(AppError::Validation(errors)),
-    }
+        .await?;
+    Ok(see_other(&format!("{}?done=flagged#post-{id}", paths::thread(&slug, root))))
 }
 
 async fn my_posts(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {
@@ -253,7 +253,7 @@ async fn edit(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector };
     let (inp, uid, version) = (input.clone(), member.principal.user.id, f.version);
     match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| posting::resubmit(c, a, uid, id, version, &inp)).await)? {
-        Submitted::Done(_) => Ok(see_other("/my/posts")),
+        Submitted::Done(_) => Ok(see_other(paths::MY_POSTS)),
         Submitted::Invalid(errors) => {
             let (a, p) = own_post(&state, &member, &visit, slug, id).await?;
             Ok(html(400, views::communities::edit_post(&visit.ctx, &a.community, &p, &input, &errors)))
@@ -270,7 +270,7 @@ async fn file(state: web::Data<AppState>, visit: Visit, path: web::Path<(i64, St
     let (id, _name) = path.into_inner();
     let principal = visit.principal.clone();
     let a = state.db(move |c| communities::attachment_for(c, principal.as_deref(), id)).await?;
-    let path = attachments::path_of(&state.config.attachments_dir, &a.stored_name);
+    let path = attachments::path_of(&state.env.attachments_dir, &a.stored_name);
     let bytes = blocking(move || std::fs::read(path)).await?.map_err(|_| AppError::NotFound)?;
     let disposition = if attachments::inline(&a.content_type) { "inline" } else { "attachment" };
     let ascii_name: String = a.original_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();

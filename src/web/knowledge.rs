@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::page::{self, Page};
+use crate::paths;
 use crate::services::accounts::Principal;
 use crate::services::knowledge::{self, Lookup, PageForm};
 use crate::views;
@@ -53,7 +54,7 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<String>)
     let principal = visit.principal.clone();
     match state.db(move |c| knowledge::lookup(c, principal.as_deref(), &slug)).await? {
         Lookup::Found(v) => Ok(html(200, views::knowledge::page(&visit.ctx, &v, v.editor))),
-        Lookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header((header::LOCATION, format!("/kb/{to}"))).finish()),
+        Lookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header((header::LOCATION, paths::page(&to))).finish()),
         Lookup::Gone { title, note } => Ok(html(410, views::knowledge::gone(&visit.ctx, &title, &note))),
     }
 }
@@ -113,7 +114,7 @@ async fn create(state: web::Data<AppState>, member: Member, req: actix_web::Http
     let f = form_from(&form.1);
     let (principal, ff) = (member.principal.clone(), f.clone());
     match submitted(state.write(move |c| knowledge::create_draft(c, &principal, &ff)).await)? {
-        Submitted::Done(saved) => Ok(see_other(&format!("/kb/{}/edit?created=1", saved.slug))),
+        Submitted::Done(saved) => Ok(see_other(&format!("{}?created=1", paths::page_edit(&saved.slug)))),
         Submitted::Invalid(errors) => {
             let threads = ids(req.query_string(), "thread");
             let principal = member.principal.clone();
@@ -195,7 +196,7 @@ async fn rename(state: web::Data<AppState>, member: Member, path: web::Path<Stri
     let new = form.0.new_slug;
     let (p, renamed) = state.write(on_editable(&member, path.into_inner(), move |c, who, p| Ok(knowledge::rename(c, who, p.id, &new)))).await?;
     match submitted(renamed)? {
-        Submitted::Done(slug) => Ok(see_other(&format!("/kb/{slug}/edit"))),
+        Submitted::Done(slug) => Ok(see_other(&paths::page_edit(&slug))),
         Submitted::Invalid(errors) => Ok(editor_again(&member, &p, &errors)),
     }
 }
@@ -210,7 +211,7 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<St
     let note = form.0.note;
     let (p, withdrawn) = state.write(on_editable(&member, path.into_inner(), move |c, who, p| Ok(knowledge::withdraw(c, who, p.id, &note)))).await?;
     match submitted(withdrawn)? {
-        Submitted::Done(()) => Ok(see_other(&format!("/kb/{}/edit", p.slug))),
+        Submitted::Done(()) => Ok(see_other(&paths::page_edit(&p.slug))),
         Submitted::Invalid(errors) => Ok(editor_again(&member, &p, &errors)),
     }
 }
@@ -237,7 +238,7 @@ async fn revision(state: web::Data<AppState>, member: Member, path: web::Path<(S
 async fn restore(state: web::Data<AppState>, member: Member, path: web::Path<(String, i32)>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (slug, n) = path.into_inner();
     let (p, ()) = state.write(on_editable(&member, slug, move |c, who, p| knowledge::rollback(c, who, p.id, n))).await?;
-    Ok(see_other(&format!("/kb/{}/revisions", p.slug)))
+    Ok(see_other(&paths::page_revisions(&p.slug)))
 }
 
 /// The accent colour of a theme's pages, as CSS, so looks change without recompiling.
@@ -294,10 +295,10 @@ fn atom(base: &str, title: &str, self_path: &str, pages: &[Page]) -> String {
     for p in pages.iter().take(50) {
         let when = p.published_at.unwrap_or(p.updated_at).format("%Y-%m-%dT%H:%M:%S");
         out.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{base}/kb/{}</id>\n<link href=\"{base}/kb/{}\"/>\n<updated>{when}Z</updated>\n<author><name>solex</name></author>\n<summary>{}</summary>\n</entry>\n",
+            "<entry>\n<title>{}</title>\n<id>{base}{}</id>\n<link href=\"{base}{}\"/>\n<updated>{when}Z</updated>\n<author><name>solex</name></author>\n<summary>{}</summary>\n</entry>\n",
             xml_escape(&p.title),
-            p.slug,
-            p.slug,
+            paths::page(&p.slug),
+            paths::page(&p.slug),
             xml_escape(&crate::markdown::to_plain_text(&p.problem_md).chars().take(300).collect::<String>())
         ));
     }
@@ -307,7 +308,7 @@ fn atom(base: &str, title: &str, self_path: &str, pages: &[Page]) -> String {
 
 async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pages = state.db(|c| Ok(page::published(c, 50)?)).await?;
-    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, "solex knowledge base", "/kb/feed.atom", &pages)))
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, "solex knowledge base", paths::KB_FEED, &pages)))
 }
 
 async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -315,7 +316,7 @@ async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Resu
     let t2 = theme.clone();
     let (pages, _) = state.db(move |c| knowledge::hub(c, &t2)).await?;
     let title = format!("solex: {}", crate::vocab::theme_label(&theme, false));
-    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, &title, &format!("/kb/themes/{theme}/feed.atom"), &pages)))
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, &title, &paths::theme_feed(&theme), &pages)))
 }
 
 async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -324,10 +325,10 @@ async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     out.push_str(&format!("<url><loc>{base}/kb</loc></url>\n"));
     for (slug, _, _) in crate::vocab::THEMES {
-        out.push_str(&format!("<url><loc>{base}/kb/themes/{slug}</loc></url>\n"));
+        out.push_str(&format!("<url><loc>{base}{}</loc></url>\n", paths::theme(slug)));
     }
     for p in &pages {
-        out.push_str(&format!("<url><loc>{base}/kb/{}</loc><lastmod>{}</lastmod></url>\n", p.slug, p.updated_at.format("%Y-%m-%d")));
+        out.push_str(&format!("<url><loc>{base}{}</loc><lastmod>{}</lastmod></url>\n", paths::page(&p.slug), p.updated_at.format("%Y-%m-%d")));
     }
     out.push_str(&format!("<url><loc>{base}/registry</loc></url>\n"));
     for (path, at) in &records {

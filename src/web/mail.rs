@@ -8,6 +8,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::mail;
 use crate::services::{communities, ingest, mail_identity};
 use crate::services::digests::{self, DigestEdit};
+use crate::paths;
 use crate::views;
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
 use crate::web::{html, see_other, submitted, AppState, Submitted};
@@ -66,11 +67,11 @@ async fn held_page(state: web::Data<AppState>, visit: Visit, path: web::Path<Str
 /// carries CSRF so no other site can submit it.
 async fn confirm_held(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let secret = path.into_inner();
-    let (s2, domain) = (secret.clone(), state.config.mail_domain.clone());
+    let (s2, env) = (secret.clone(), state.env.clone());
     let v = state
         .write(move |c| {
             let v = mail_identity::view_held(c, &s2)?;
-            mail_identity::confirm_held(c, &domain, &s2)?;
+            mail_identity::confirm_held(c, &env, &s2)?;
             Ok::<_, AppError>(v)
         })
         .await?;
@@ -121,7 +122,7 @@ struct NewDigestForm {
 async fn digest_new(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: CsrfForm<NewDigestForm>) -> Result<HttpResponse, AppError> {
     let (slug, uid, audience) = (path.into_inner(), member.principal.user.id, form.0.audience);
     let (_, id) = state.write_with_access(slug.clone(), &visit, move |c, a| digests::draft(c, a, uid, &audience)).await?;
-    Ok(see_other(&format!("/c/{slug}/digests/{id}")))
+    Ok(see_other(&paths::digest(&slug, id)))
 }
 
 async fn digest_view(state: &AppState, visit: &Visit, slug: String, id: i64, edit: Option<&DigestEdit>, errors: &FieldErrors, notice: Option<String>, status: u16) -> Result<HttpResponse, AppError> {
@@ -159,8 +160,8 @@ async fn digest_edit(state: web::Data<AppState>, member: Member, visit: Visit, p
         .collect();
     let f = form.0;
     let edit = DigestEdit { editorial: f.editorial, items, send_at: f.send_at, action: f.action };
-    let (uid, e, domain) = (member.principal.user.id, edit.clone(), state.config.mail_domain.clone());
-    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| digests::edit(c, &domain, a, uid, id, &e)).await)? {
+    let (uid, e, env) = (member.principal.user.id, edit.clone(), state.env.clone());
+    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| digests::edit(c, &env, a, uid, id, &e)).await)? {
         Submitted::Done((_, sent)) => {
             let notice = match sent {
                 Some(n) => format!("{} {n}", visit.ctx.t().digest_sent_to),
@@ -267,14 +268,13 @@ async fn inbound(state: web::Data<AppState>, req: HttpRequest, mut payload: web:
             body.extend_from_slice(&chunk[..chunk.len().min(keep - body.len())]);
         }
     }
-    let site = ingest::Site { domain: state.config.mail_domain.clone(), base_url: state.base_url.to_string(), bounce_threshold: state.config.bounce_threshold, explain: views::i18n::english };
-    let dir = state.config.attachments_dir.clone();
+    let site = ingest::Site { env: (*state.env).clone(), bounce_threshold: state.config.bounce_threshold, explain: views::i18n::english };
     let size = size.max(declared.unwrap_or(0));
     let oversized = size > max as u64;
     let outcome = if oversized {
         state.write(move |c| ingest::refuse_oversized(c, &site, &body, size, recipient.as_deref(), max)).await?
     } else {
-        state.write(move |c| ingest::ingest(c, &site, &dir, &body, recipient.as_deref(), max)).await?
+        state.write(move |c| ingest::ingest(c, &site, &body, recipient.as_deref(), max)).await?
     };
     let (label, reason, post_id) = match &outcome {
         ingest::Outcome::Posted { post_id } => (outcome.label(), String::new(), Some(*post_id)),

@@ -8,6 +8,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::models;
 use crate::services::communities::{self, CommunityForm, SettingsForm};
 use crate::services::moderate::{self, DecisionForm, Filter};
+use crate::paths;
 use crate::views;
 use crate::web::communities::{done_text, Done};
 use crate::web::visit::{Admin, CsrfForm, Empty, Member, Visit};
@@ -77,8 +78,8 @@ async fn bulk(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let ids: Vec<i64> = form.1.all("ids").iter().filter_map(|s| s.parse().ok()).collect();
     let f = form.0;
     let reason = if f.message.trim().is_empty() { f.canned.clone() } else { f.message.clone() };
-    let (uid, action, domain) = (member.principal.user.id, f.action, state.config.mail_domain.clone());
-    let result = state.write_with_access(slug.clone(), &visit, move |c, a| moderate::bulk(c, &domain, a, uid, &ids, &action, &reason)).await;
+    let (uid, action, env) = (member.principal.user.id, f.action, state.env.clone());
+    let result = state.write_with_access(slug.clone(), &visit, move |c, a| moderate::bulk(c, &env, a, uid, &ids, &action, &reason)).await;
     match submitted(result)? {
         Submitted::Done((_, (done, skipped))) => {
             let text = format!("{done} ✓ · {skipped} ↷");
@@ -101,15 +102,15 @@ async fn review(state: web::Data<AppState>, _m: Member, visit: Visit, path: web:
 async fn claim(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let ((slug, id), uid) = (path.into_inner(), member.principal.user.id);
     state.write_with_access(slug.clone(), &visit, move |c, a| moderate::claim(c, a, uid, id)).await?;
-    Ok(see_other(&format!("/c/{slug}/queue/{id}")))
+    Ok(see_other(&paths::queue_item(&slug, id)))
 }
 
 async fn decide(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<DecisionForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let f = form.0;
-    let (uid, ff, domain) = (member.principal.user.id, f.clone(), state.config.mail_domain.clone());
-    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| moderate::decide(c, &domain, a, uid, id, &ff)).await)? {
-        Submitted::Done(_) => Ok(see_other(&format!("/c/{slug}/queue?done=ok"))),
+    let (uid, ff, env) = (member.principal.user.id, f.clone(), state.env.clone());
+    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| moderate::decide(c, &env, a, uid, id, &ff)).await)? {
+        Submitted::Done(_) => Ok(see_other(&paths::community_page(&slug, "queue?done=ok"))),
         Submitted::Invalid(errors) => review_page(&state, &visit, slug, id, &f, &errors, 400).await,
     }
 }
@@ -124,9 +125,9 @@ struct FlagsForm {
 
 async fn flags(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<FlagsForm>) -> Result<HttpResponse, AppError> {
     let ((slug, id), f) = (path.into_inner(), form.0);
-    let (uid, domain) = (member.principal.user.id, state.config.mail_domain.clone());
-    state.write_with_access(slug.clone(), &visit, move |c, a| moderate::resolve_flags(c, &domain, a, uid, id, f.outcome == "remove", &f.message)).await?;
-    Ok(see_other(&format!("/c/{slug}/queue?show=flags&done=ok")))
+    let (uid, env) = (member.principal.user.id, state.env.clone());
+    state.write_with_access(slug.clone(), &visit, move |c, a| moderate::resolve_flags(c, &env, a, uid, id, f.outcome == "remove", &f.message)).await?;
+    Ok(see_other(&paths::community_page(&slug, "queue?show=flags&done=ok")))
 }
 
 #[derive(Deserialize)]
@@ -138,7 +139,7 @@ struct VisibilityForm {
 async fn visibility(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<VisibilityForm>) -> Result<HttpResponse, AppError> {
     let ((slug, id), public, uid) = (path.into_inner(), form.0.public == "1", member.principal.user.id);
     state.write_with_access(slug.clone(), &visit, move |c, a| moderate::set_public(c, a, uid, id, public)).await?;
-    Ok(see_other(&format!("/c/{slug}/t/{id}?done=ok")))
+    Ok(see_other(&format!("{}?done=ok", paths::thread(&slug, id))))
 }
 
 async fn due(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -164,7 +165,7 @@ struct MemberDecision {
 async fn decide_member(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<MemberDecision>) -> Result<HttpResponse, AppError> {
     let ((slug, user_id), approve, uid) = (path.into_inner(), form.0.decision == "approve", member.principal.user.id);
     state.write_with_access(slug.clone(), &visit, move |c, a| communities::decide_membership(c, a, uid, user_id, approve)).await?;
-    Ok(see_other(&format!("/c/{slug}/members?done=ok")))
+    Ok(see_other(&paths::community_page(&slug, "members?done=ok")))
 }
 
 #[derive(Deserialize)]
@@ -177,7 +178,7 @@ async fn invite(state: web::Data<AppState>, member: Member, visit: Visit, path: 
     let (slug, email) = (path.into_inner(), form.0.email);
     let (uid, e) = (member.principal.user.id, email.clone());
     match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| communities::invite(c, a, uid, &e)).await)? {
-        Submitted::Done(_) => Ok(see_other(&format!("/c/{slug}/members?done=ok"))),
+        Submitted::Done(_) => Ok(see_other(&paths::community_page(&slug, "members?done=ok"))),
         Submitted::Invalid(errors) => members_page(&state, &visit, slug, &email, &errors, "", 400).await,
     }
 }
@@ -201,7 +202,7 @@ async fn settings(state: web::Data<AppState>, member: Member, visit: Visit, path
     // The result is kept apart so the standing comes back for the form shown again.
     let (a, result) = state.write_with_access(slug.clone(), &visit, move |c, a| Ok(communities::update_settings(c, a, uid, &ff))).await?;
     match submitted(result)? {
-        Submitted::Done(()) => Ok(see_other(&format!("/c/{slug}/settings?saved=1"))),
+        Submitted::Done(()) => Ok(see_other(&paths::community_page(&slug, "settings?saved=1"))),
         Submitted::Invalid(errors) => Ok(html(400, views::moderation::settings(&visit.ctx, &a, &f, &errors, false))),
     }
 }
@@ -220,7 +221,7 @@ async fn admin_create(state: web::Data<AppState>, Admin(admin): Admin, form: Csr
     let f = form.0;
     let (principal, ff) = (admin.principal.clone(), f.clone());
     match submitted(state.write(move |c| communities::create(c, &principal, &ff)).await)? {
-        Submitted::Done(slug) => Ok(see_other(&format!("/c/{slug}"))),
+        Submitted::Done(slug) => Ok(see_other(&paths::community(&slug))),
         Submitted::Invalid(errors) => admin_page(&state, &admin, &f, &errors, 400).await,
     }
 }

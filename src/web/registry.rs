@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::error::{AppError, FieldErrors, Message};
 use crate::services::registry::{self, Decision, Filters, Kind, TermForm, Values};
 use crate::services::registry::import::Importer;
+use crate::paths;
 use crate::views;
 use crate::web::upload::MultipartForm;
 use crate::web::visit::{Admin, CsrfForm, Empty, Member, RawForm, Visit};
@@ -75,13 +76,12 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         _ => (segment.clone(), None),
     };
     let kind = kind_of(&name)?;
-    let base = state.config.base_url.trim_end_matches('/').to_string();
     match format.as_deref() {
         Some("csv") => {
             let filters = q.filters.clone();
             let template = !q.template.is_empty();
             let rows = if template { Vec::new() } else { state.db(move |c| registry::csv::exported(c, kind, &filters)).await? };
-            let body = registry::csv::to_csv(kind, &base, &rows);
+            let body = registry::csv::to_csv(kind, &state.env, &rows);
             Ok(HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-{}.csv\"", kind.plural())))
@@ -90,7 +90,7 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         Some(_) => {
             let filters = q.filters.clone();
             let rows = state.db(move |c| registry::csv::exported(c, kind, &filters)).await?;
-            Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json(kind, &base, &rows)))
+            Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json(kind, &state.env, &rows)))
         }
         None => {
             let filters = q.filters.clone();
@@ -128,7 +128,7 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(S
     let note = form.1.get("note");
     let (p, s) = (member.principal.clone(), slug.clone());
     match submitted(state.write(move |c| registry::withdraw(c, &p, kind, &s, &note)).await)? {
-        Submitted::Done(()) => Ok(see_other(&format!("/registry/{}/{}?done=withdrawn", kind.plural(), slug))),
+        Submitted::Done(()) => Ok(see_other(&format!("{}?done=withdrawn", paths::registry_record(kind.plural(), &slug)))),
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             match state.db(move |c| registry::view(c, Some(&p), kind, &slug)).await? {
@@ -181,7 +181,7 @@ async fn create(state: web::Data<AppState>, member: Member, path: web::Path<Stri
 
 /// To the record just saved, saying whether it went for review.
 fn saved_record(kind: Kind, saved: &registry::Saved) -> HttpResponse {
-    see_other(&format!("/registry/{}/{}?done={}", kind.plural(), saved.slug, if saved.submitted { "submitted" } else { "saved" }))
+    see_other(&format!("{}?done={}", paths::registry_record(kind.plural(), &saved.slug), if saved.submitted { "submitted" } else { "saved" }))
 }
 
 async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
@@ -240,12 +240,11 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
             comments.insert(field.to_string(), v.clone());
         }
     }
-    let base = state.config.base_url.trim_end_matches('/').to_string();
-    let (p, s) = (member.principal.clone(), slug.clone());
-    match submitted(state.write(move |c| registry::review(c, &p, &base, kind, &s, n, lock, decision, &comments)).await)? {
+    let (p, s, env) = (member.principal.clone(), slug.clone(), state.env.clone());
+    match submitted(state.write(move |c| registry::review(c, &p, &env, kind, &s, n, lock, decision, &comments)).await)? {
         Submitted::Done(()) => {
             let done = if decision == Decision::Approve { "published" } else { "returned" };
-            Ok(see_other(&format!("/registry/{}/{}?done={done}", kind.plural(), slug)))
+            Ok(see_other(&format!("{}?done={done}", paths::registry_record(kind.plural(), &slug))))
         }
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();

@@ -11,6 +11,8 @@ use crate::web::visit::Visit;
 /// Everything a handler may need, built once at start-up.
 pub struct AppState {
     pub config: Config,
+    /// What the use cases are given about where they run (mail domain, base URL, folders).
+    pub env: std::sync::Arc<crate::services::Env>,
     pub pool: Pool,
     pub backend: &'static str,
     pub mail_wake: mpsc::Sender<()>,

@@ -100,7 +100,7 @@ impl FromRequest for MultipartForm {
         let capped = Capped { inner: payload.take(), left: MAX_TOTAL, overflow: overflow.clone() };
         let multipart = Multipart::new(req.headers(), capped);
         // Beside the stored files, so storing one is a link, not a copy.
-        let spool_dir = req.app_data::<web::Data<AppState>>().map(|s| s.config.attachments_dir.clone()).unwrap_or_else(std::env::temp_dir);
+        let spool_dir = req.app_data::<web::Data<AppState>>().map(|s| s.env.attachments_dir.clone()).unwrap_or_else(std::env::temp_dir);
         Box::pin(async move {
             let visit = Visit::extract(&req).await?;
             if too_large {

@@ -264,6 +264,11 @@ impl TestApp {
         solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap().id
     }
 
+    /// What the use cases are given in this portal (as the server builds it).
+    pub fn env(&self) -> solex::services::Env {
+        solex::services::Env::from_config(&self.config)
+    }
+
     pub fn db(&self) -> DbConnGuard {
         DbConnGuard(self.conn())
     }
@@ -272,7 +277,9 @@ impl TestApp {
 /// An account made with `solex user add`'s one-time link, its password set and signed in over
 /// HTTP at `base` (any portal: in this process or another).
 pub fn account_from_console(conn: &mut DbConn, base: &str, email: &str, name: &str, password: &str, admin: bool) -> Client {
-    let link = solex::services::accounts::add_user_from_console(conn, base, email, Some(name), admin).unwrap();
+    // The console's settings with this portal's address: only the link's base comes from them.
+    let env = solex::services::Env::from_config(&Config { base_url: base.to_string(), ..Config::default() });
+    let link = solex::services::accounts::add_user_from_console(conn, &env, email, Some(name), admin).unwrap();
     let c = Client::new(base);
     let path = link.strip_prefix(base).unwrap().to_string();
     let token = path.split("token=").nth(1).unwrap().to_string();

@@ -188,6 +188,6 @@ pub fn overview(conn: &mut DbConn) -> Result<Overview, AppError> {
 pub fn published_paths(conn: &mut DbConn) -> Result<Vec<(String, NaiveDateTime)>, AppError> {
     Ok(registry::all_published(conn)?
         .into_iter()
-        .filter_map(|r| Kind::from_code(&r.kind).map(|k| (format!("/registry/{}/{}", k.plural(), r.slug), r.updated_at)))
+        .filter_map(|r| Kind::from_code(&r.kind).map(|k| (crate::paths::registry_record(k.plural(), &r.slug), r.updated_at)))
         .collect())
 }

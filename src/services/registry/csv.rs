@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::models::registry;
+use crate::services::Env;
 
 use super::{self as reg, Filters, Input, Kind, Values};
 
@@ -167,12 +168,12 @@ pub fn exported(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<Vec<
     }).collect())
 }
 
-pub fn to_csv(kind: Kind, base_url: &str, rows: &[(registry::Record, Values)]) -> String {
+pub fn to_csv(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> String {
     let mut out = String::new();
     let head = header(kind);
     write_row(&mut out, &head);
     for (r, v) in rows {
-        let url = format!("{base_url}/registry/{}/{}", kind.plural(), r.slug);
+        let url = env.url(&crate::paths::registry_record(kind.plural(), &r.slug));
         let verified = r.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
         let cells: Vec<&str> = head
             .iter()
@@ -207,14 +208,14 @@ fn json_value(input: Input, text: &str) -> serde_json::Value {
     }
 }
 
-pub fn to_json(kind: Kind, base_url: &str, rows: &[(registry::Record, Values)]) -> String {
+pub fn to_json(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> String {
     let items: Vec<serde_json::Value> = rows
         .iter()
         .map(|(r, v)| {
             let mut m = serde_json::Map::new();
             m.insert("kind".into(), kind.code().into());
             m.insert("slug".into(), r.slug.clone().into());
-            m.insert("url".into(), format!("{base_url}/registry/{}/{}", kind.plural(), r.slug).into());
+            m.insert("url".into(), env.url(&crate::paths::registry_record(kind.plural(), &r.slug)).into());
             m.insert("verified_at".into(), r.verified_at.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()).into());
             for spec in kind.fields() {
                 if let Some(text) = v.get(spec.name) {

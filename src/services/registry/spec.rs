@@ -21,14 +21,9 @@ impl Kind {
         }
     }
 
-    /// The path segment of the kind's list: /registry/{plural}.
+    /// The path segment of the kind's list: /registry/{plural}, from the one table in paths.
     pub fn plural(self) -> &'static str {
-        match self {
-            Kind::Cluster => "clusters",
-            Kind::Initiative => "initiatives",
-            Kind::Practice => "practices",
-            Kind::Agency => "agencies",
-        }
+        crate::paths::registry_plural(self.code()).expect("paths::REGISTRY_KINDS names every kind")
     }
 
     pub fn from_code(s: &str) -> Option<Kind> {
@@ -250,3 +245,15 @@ static AGENCY: &[Spec] = &[
 
 /// Columns an export adds that an import skips.
 pub const READ_ONLY_COLUMNS: &[&str] = &["url", "verified_at"];
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn every_kind_has_its_list_segment() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_plural(k.plural()), Some(k));
+        }
+    }
+}

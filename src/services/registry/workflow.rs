@@ -11,6 +11,7 @@ use crate::models::mail_outbox::{OutboxKind, Payload, RegistryDecision};
 use crate::models::{self, registry, role, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::services::deliver;
+use crate::services::Env;
 
 use super::spec::Kind;
 use super::values::{clean, columns, parse_values, tags, title_of, to_json, Values};
@@ -213,7 +214,7 @@ pub enum Decision {
 pub fn review(
     conn: &mut DbConn,
     who: &Principal,
-    base_url: &str,
+    env: &Env,
     kind: Kind,
     slug: &str,
     number: i32,
@@ -250,7 +251,7 @@ pub fn review(
         if let Some(author) = v.author_id.filter(|a| *a != who.user.id) {
             if let Ok(u) = user::find(tx, author) {
                 let decided = RegistryDecision { title: title_of(&values), published: decision == Decision::Approve, note: comments.get("").cloned().unwrap_or_default() };
-                deliver::one_off(tx, base_url, &u, OutboxKind::RegistryDecision, Some(rec.id), Some(Payload::registry(decided)))?;
+                deliver::one_off(tx, env, &u, OutboxKind::RegistryDecision, Some(rec.id), Some(Payload::registry(decided)))?;
             }
         }
         Ok(())
@@ -279,7 +280,7 @@ pub fn is_overdue(rec: &registry::Record, now: NaiveDateTime) -> bool {
 
 /// Mails the focal points of each record not verified for a year, at most once a month per
 /// record; the national focal points hear of records in states that have none.
-pub fn remind_overdue(conn: &mut DbConn, base_url: &str, now: NaiveDateTime) -> Result<usize, AppError> {
+pub fn remind_overdue(conn: &mut DbConn, env: &Env, now: NaiveDateTime) -> Result<usize, AppError> {
     let stale = registry::overdue(conn, now - Duration::days(VERIFY_EVERY_DAYS), now - Duration::days(30))?;
     if stale.is_empty() {
         return Ok(0);
@@ -294,7 +295,7 @@ pub fn remind_overdue(conn: &mut DbConn, base_url: &str, now: NaiveDateTime) -> 
         write_tx(conn, |tx| {
             for uid in &to {
                 let u = user::find(tx, *uid)?;
-                deliver::one_off(tx, base_url, &u, OutboxKind::RegistryReminder, Some(rec.id), None)?;
+                deliver::one_off(tx, env, &u, OutboxKind::RegistryReminder, Some(rec.id), None)?;
                 sent += 1;
             }
             registry::mark_reminded(tx, rec.id, now)?;

@@ -1,6 +1,7 @@
 //! The registry's front page and the filtered, faceted list of each kind.
 
 use maud::{html, Markup};
+use crate::paths;
 
 use super::{crumbs, record_link, record_meta};
 use crate::error::FieldErrors;
@@ -16,7 +17,7 @@ pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
         @if focal_point { p { a.button href="/registry/work" { (t.registry_work) } } }
         ul.hubs {
             @for (i, k) in Kind::ALL.iter().enumerate() {
-                li { a href={ "/registry/" (k.plural()) } { (ctx.t().get(k.label_key())) } " (" (ov.totals[i]) ")" }
+                li { a href=(paths::registry_list(k.plural())) { (ctx.t().get(k.label_key())) } " (" (ov.totals[i]) ")" }
             }
         }
         h2 #by-state { (t.registry_by_state) }
@@ -30,7 +31,7 @@ pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
                             @for (i, k) in Kind::ALL.iter().enumerate() {
                                 td {
                                     @if counts[i] > 0 {
-                                        a href={ "/registry/" (k.plural()) "?state=" (crate::views::urlencode(state)) } { (counts[i]) }
+                                        a href={ (paths::registry_list(k.plural())) "?state=" (crate::views::urlencode(state)) } { (counts[i]) }
                                         @if i == 1 { " " meter value=(counts[1]) min="0" max=(max) aria-hidden="true" {} }
                                     } @else { "0" }
                                 }
@@ -84,22 +85,22 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
         (crumbs(ctx, None))
         h1 { (ctx.t().get(kind.label_key())) " (" (b.total) ")" }
         div.registry-browse {
-            form.filters #filters method="get" action={ "/registry/" (kind.plural()) } aria-label=(t.registry_filter) {
+            form.filters #filters method="get" action=(paths::registry_list(kind.plural())) aria-label=(t.registry_filter) {
                 @for (name, _) in kind.facets() { (facet_select(ctx, b, filters, name, facet_label(ctx, name))) }
                 (input(ctx, Field::new("district", t.registry_district, &filters.district), &FieldErrors::new()))
                 @if matches!(kind, Kind::Initiative | Kind::Practice) {
                     (select(ctx, "year", t.registry_year, &std::iter::once((String::new(), t.registry_any.to_string())).chain(b.years.iter().map(|(y, n)| (y.to_string(), format!("{y} ({n})")))).collect::<Vec<_>>(), &filters.year, &FieldErrors::new()))
                 }
                 button type="submit" { (t.registry_filter) }
-                " " a href={ "/registry/" (kind.plural()) } { (t.registry_clear) }
+                " " a href=(paths::registry_list(kind.plural())) { (t.registry_clear) }
             }
             div.results {
                 p.meta {
                     a.to-filters href="#filters" { (t.registry_filter) " ↓" } " "
                     (t.registry_export) ": "
-                    a href={ "/registry/" (kind.plural()) ".csv" (suffix) } { "CSV" } " · "
-                    a href={ "/registry/" (kind.plural()) ".json" (suffix) } { "JSON" }
-                    @if focal_point { " · " a href={ "/registry/" (kind.plural()) "/new" } { (t.registry_new) } }
+                    a href={ (paths::registry_list(kind.plural())) ".csv" (suffix) } { "CSV" } " · "
+                    a href={ (paths::registry_list(kind.plural())) ".json" (suffix) } { "JSON" }
+                    @if focal_point { " · " a href=(paths::registry_new(kind.plural())) { (t.registry_new) } }
                 }
                 @if b.records.is_empty() { p { (t.registry_none) } }
                 ul.threads {
@@ -115,16 +116,16 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
                 }
                 @if b.pages > 1 {
                     nav.pager aria-label=(ctx.t().pages_nav) {
-                        @if b.page > 1 { a rel="prev" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page - 1)) } { "← " (b.page - 1) } }
+                        @if b.page > 1 { a rel="prev" href={ (paths::registry_list(kind.plural())) "?" (filters.query_page(b.page - 1)) } { "← " (b.page - 1) } }
                         span { (b.page) " / " (b.pages) }
-                        @if b.page < b.pages { a rel="next" href={ "/registry/" (kind.plural()) "?" (filters.query_page(b.page + 1)) } { (b.page + 1) " →" } }
+                        @if b.page < b.pages { a rel="next" href={ (paths::registry_list(kind.plural())) "?" (filters.query_page(b.page + 1)) } { (b.page + 1) " →" } }
                     }
                 }
                 @for f in &b.facets {
                     @if !f.counts.is_empty() && filters.get(f.name).is_empty() {
                         details.facet {
                             summary { (facet_label(ctx, f.name)) }
-                            ul { @for (code, label, n) in &f.counts { li { a href={ "/registry/" (kind.plural()) "?" (filters.query_with(f.name, code)) } { (label) } " (" (n) ")" } } }
+                            ul { @for (code, label, n) in &f.counts { li { a href={ (paths::registry_list(kind.plural())) "?" (filters.query_with(f.name, code)) } { (label) } " (" (n) ")" } } }
                         }
                     }
                 }

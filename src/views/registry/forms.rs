@@ -1,6 +1,7 @@
 //! The focal point's forms: a record's fields, and the CSV import with its report.
 
 use maud::{html, Markup};
+use crate::paths;
 
 use super::{crumbs, day, hindi, status};
 use crate::error::FieldErrors;
@@ -58,8 +59,8 @@ fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs:
 pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_input: &str, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let (action, title) = match &e.record {
-        Some(r) => (format!("/registry/{}/{}/edit", kind.plural(), r.slug), format!("{}: {}", t.registry_edit, r.title)),
-        None => (format!("/registry/{}/new", kind.plural()), format!("{}: {}", t.registry_new, ctx.t().get(kind.singular_key()))),
+        Some(r) => (paths::registry_edit(kind.plural(), &r.slug), format!("{}: {}", t.registry_edit, r.title)),
+        None => (paths::registry_new(kind.plural()), format!("{}: {}", t.registry_new, ctx.t().get(kind.singular_key()))),
     };
     layout(ctx, &title, html! {
         (crumbs(ctx, Some(kind)))
@@ -101,7 +102,7 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
         (crumbs(ctx, None))
         h1 { (t.registry_import) }
         p { (t.registry_import_intro) }
-        p.meta { (t.registry_template) ": " @for k in Kind::ALL { a href={ "/registry/" (k.plural()) ".csv?template=1" } { (ctx.t().get(k.label_key())) } " " } }
+        p.meta { (t.registry_template) ": " @for k in Kind::ALL { a href={ (paths::registry_list(k.plural())) ".csv?template=1" } { (ctx.t().get(k.label_key())) } " " } }
         @if let Some(r) = report {
             @if !r.problems.is_empty() {
                 div.error-summary role="alert" {
@@ -117,7 +118,7 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
             } @else {
                 (notice(if r.applied { t.registry_imported } else { t.registry_clean }))
                 p { (t.fmt("registry-would", &[("created", r.created.len().into()), ("updated", r.updated.len().into()), ("unchanged", r.unchanged.len().into())])) }
-                @if r.applied { ul { @for s in &r.created { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } @for s in &r.updated { li { a href={ "/registry/" (kind.plural()) "/" (s) } { (s) } } } } }
+                @if r.applied { ul { @for s in &r.created { li { a href=(paths::registry_record(kind.plural(), &s)) { (s) } } } @for s in &r.updated { li { a href=(paths::registry_record(kind.plural(), &s)) { (s) } } } } }
             }
         }
         (error_summary(ctx, errors))

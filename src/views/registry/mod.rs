@@ -10,6 +10,7 @@
 //! The helpers below are shared by those files.
 
 use maud::{html, Markup};
+use crate::paths;
 
 use super::{Ctx, Lang};
 use crate::models::registry::Record;
@@ -51,8 +52,7 @@ fn status(ctx: &Ctx, s: &str) -> &'static str {
 
 /// Where a record of this kind (its code, as stored) and slug lives on the site.
 pub fn record_path(kind: &str, slug: &str) -> String {
-    let plural = Kind::from_code(kind).map(|k| k.plural()).unwrap_or("initiatives");
-    format!("/registry/{plural}/{slug}")
+    paths::registry_record_of(kind, slug)
 }
 
 pub fn record_link(r: &Record) -> Markup {
@@ -74,7 +74,7 @@ fn crumbs(ctx: &Ctx, kind: Option<Kind>) -> Markup {
     html! {
         p.crumbs {
             a href="/registry" { (t.nav_registry) }
-            @if let Some(k) = kind { " · " a href={ "/registry/" (k.plural()) } { (ctx.t().get(k.label_key())) } }
+            @if let Some(k) = kind { " · " a href=(paths::registry_list(k.plural())) { (ctx.t().get(k.label_key())) } }
         }
     }
 }

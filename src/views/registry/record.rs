@@ -1,6 +1,7 @@
 //! A record's page, and stored values as a reader sees them.
 
 use maud::{html, Markup};
+use crate::paths;
 
 use super::{crumbs, day, hindi, record_link, record_meta, status};
 use crate::error::FieldErrors;
@@ -15,7 +16,7 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
     html! {
         @match spec.input {
             Input::Term(v) if kind.facets().iter().any(|(n, _)| *n == v) => {
-                a href={ "/registry/" (kind.plural()) "?" (v) "=" (crate::views::urlencode(value)) } { (vocabs.label(v, value, h)) }
+                a href={ (paths::registry_list(kind.plural())) "?" (v) "=" (crate::views::urlencode(value)) } { (vocabs.label(v, value, h)) }
             }
             Input::Term(v) => { (vocabs.label(v, value, h)) }
             Input::Terms(v) => {
@@ -23,14 +24,14 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
                     @for code in &items {
                         li {
                             @if kind.facets().iter().any(|(n, _)| *n == v) {
-                                a href={ "/registry/" (kind.plural()) "?" (v) "=" (crate::views::urlencode(code)) } { (vocabs.label(v, code, h)) }
+                                a href={ (paths::registry_list(kind.plural())) "?" (v) "=" (crate::views::urlencode(code)) } { (vocabs.label(v, code, h)) }
                             } @else { (vocabs.label(v, code, h)) }
                         }
                     }
                 }
             }
-            Input::Ref(k) => { a href={ "/registry/" (k.plural()) "/" (value) } { (value) } }
-            Input::Pages => { ul.inline-list { @for s in &items { li { a href={ "/kb/" (s) } { (s) } } } } }
+            Input::Ref(k) => { a href=(paths::registry_record(k.plural(), &value)) { (value) } }
+            Input::Pages => { ul.inline-list { @for s in &items { li { a href=(paths::page(&s)) { (s) } } } } }
             Input::Threads => { ul.inline-list { @for s in &items { li { "#" (s) } } } }
             Input::Url => { a href=(value) rel="nofollow ugc noopener" { (value) } }
             Input::Indicators => {
@@ -115,13 +116,13 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                     (t.fmt("registry-open-version", &[("number", open.number.into()), ("status", status(ctx, &open.status).into())]))
                     " "
                     @if v.may_review && open.status == "submitted" {
-                        a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (open.number) } { (t.registry_review) }
+                        a href=(paths::registry_review(kind.plural(), &r.slug, open.number)) { (t.registry_review) }
                     } @else {
-                        a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (open.number) } { (t.registry_published_value) " ↔ " (t.registry_submitted_value) }
+                        a href=(paths::registry_review(kind.plural(), &r.slug, open.number)) { (t.registry_published_value) " ↔ " (t.registry_submitted_value) }
                     }
                 }
             }
-            @if v.may_edit { p { a.button href={ "/registry/" (kind.plural()) "/" (r.slug) "/edit" } { (t.registry_edit) } } }
+            @if v.may_edit { p { a.button href=(paths::registry_edit(kind.plural(), &r.slug)) { (t.registry_edit) } } }
             @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs)) }
             @if !v.related.is_empty() {
                 section aria-labelledby="related-h" {
@@ -132,7 +133,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             @if !v.pages.is_empty() {
                 section aria-labelledby="pages-h" {
                     h2 #pages-h { (t.registry_pages) }
-                    ul { @for (slug, title, lang) in &v.pages { li { a href={ "/kb/" (slug) } lang=(lang) { (title) } } } }
+                    ul { @for (slug, title, lang) in &v.pages { li { a href=(paths::page(&slug)) lang=(lang) { (title) } } } }
                 }
             }
             @if !v.threads.is_empty() {
@@ -147,7 +148,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                     ul {
                         @for (ver, author) in &v.history {
                             li {
-                                a href={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (ver.number) } { "#" (ver.number) }
+                                a href=(paths::registry_review(kind.plural(), &r.slug, ver.number)) { "#" (ver.number) }
                                 " · " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at))
                                 @if let Some(a) = author { " · " (a) }
                             }
@@ -160,13 +161,13 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             section aria-labelledby="withdraw-h" {
                 h2 #withdraw-h { (t.registry_withdraw) }
                 (error_summary(ctx, errors))
-                form method="post" action={ "/registry/" (kind.plural()) "/" (r.slug) "/withdraw" } {
+                form method="post" action={ (paths::registry_record(kind.plural(), &r.slug)) "/withdraw" } {
                     (csrf_field(ctx))
                     (input(ctx, Field::new("note", t.registry_withdraw_note, "").required(), errors))
                     button.secondary type="submit" { (t.registry_withdraw) }
                 }
             }
         }
-        p.meta { (ctx.t().registry_cite) ": " code { "/registry/" (kind.plural()) "/" (r.slug) } }
+        p.meta { (ctx.t().registry_cite) ": " code { (paths::registry_record(kind.plural(), &r.slug)) } }
     })
 }

@@ -1,6 +1,7 @@
 //! The reviewer's field-by-field diff, and the reviewer's and focal points' work lists.
 
 use maud::{html, Markup};
+use crate::paths;
 
 use super::record::show_value;
 use super::{crumbs, record_link, record_meta, status};
@@ -18,7 +19,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
     let comments: std::collections::BTreeMap<String, String> = serde_json::from_str(&ver.comments).unwrap_or_default();
     layout(ctx, &format!("{}: {}", t.registry_review, r.title), html! {
         (crumbs(ctx, Some(kind)))
-        h1 { (t.registry_review) ": " a href={ "/registry/" (kind.plural()) "/" (r.slug) } { (r.title) } }
+        h1 { (t.registry_review) ": " a href=(paths::registry_record(kind.plural(), &r.slug)) { (r.title) } }
         p.meta {
             "#" (ver.number) " · " (status(ctx, &ver.status)) " · " (ver.state)
             @if let Some(a) = &v.author { " · " (a) }
@@ -26,7 +27,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
         }
         p.hint { (t.registry_changed_only) }
         (error_summary(ctx, errors))
-        form method="post" action={ "/registry/" (kind.plural()) "/" (r.slug) "/review/" (ver.number) } {
+        form method="post" action=(paths::registry_review(kind.plural(), &r.slug, ver.number)) {
             (csrf_field(ctx))
             input type="hidden" name="lock" value=(ver.lock_version);
             div.table-wrap {
@@ -67,11 +68,11 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
 pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
     let t = ctx.t();
     let row = |ver: &crate::models::registry::Version, r: &Record, review: bool| {
-        let plural = Kind::from_code(&r.kind).map(|k| k.plural()).unwrap_or("initiatives");
+        let plural = paths::registry_plural(&r.kind).unwrap_or("initiatives");
         html! {
             li {
-                @if review { a href={ "/registry/" (plural) "/" (r.slug) "/review/" (ver.number) } { (r.title) } }
-                @else { a href={ "/registry/" (plural) "/" (r.slug) "/edit" } { (r.title) } }
+                @if review { a href=(paths::registry_review(plural, &r.slug, ver.number)) { (r.title) } }
+                @else { a href=(paths::registry_edit(plural, &r.slug)) { (r.title) } }
                 p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at)) }
             }
         }
@@ -80,7 +81,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
         (crumbs(ctx, None))
         h1 { (t.registry_work) }
         p {
-            @for k in Kind::ALL { a href={ "/registry/" (k.plural()) "/new" } { (t.registry_new) ": " (ctx.t().get(k.singular_key())) } " · " }
+            @for k in Kind::ALL { a href=(paths::registry_new(k.plural())) { (t.registry_new) ": " (ctx.t().get(k.singular_key())) } " · " }
             a href="/registry/import" { (t.registry_import) }
         }
         @if w.is_reviewer {

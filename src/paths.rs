@@ -1,0 +1,151 @@
+//! The one home of the portal's URL shapes. Views, services, search and mail format their
+//! links here, so a route that moves moves in one file (and in its `web::` route). Paths are
+//! site-relative; an absolute URL is the base URL (no trailing slash) followed by a path.
+//! A leaf: it imports nothing from the crate.
+
+/// The registry's kinds by code (as stored), with the plural that names their lists:
+/// `/registry/{plural}`. The one copy of this table: `services::registry::Kind` and the
+/// search documents both read it here.
+pub const REGISTRY_KINDS: [(&str, &str); 4] = [("cluster", "clusters"), ("initiative", "initiatives"), ("practice", "practices"), ("agency", "agencies")];
+
+/// The list segment of a registry kind's code, if it is one.
+pub fn registry_plural(code: &str) -> Option<&'static str> {
+    REGISTRY_KINDS.iter().find(|(c, _)| *c == code).map(|(_, p)| *p)
+}
+
+/// The knowledge base's Atom feed.
+pub const KB_FEED: &str = "/kb/feed.atom";
+/// Where a member's own posts are listed.
+pub const MY_POSTS: &str = "/my/posts";
+/// The delivery settings on the profile page.
+pub const PROFILE_DELIVERY: &str = "/profile#delivery";
+pub const PASSWORD_FORGOT: &str = "/password/forgot";
+
+// Knowledge pages and theme hubs.
+
+pub fn page(slug: &str) -> String {
+    format!("/kb/{slug}")
+}
+
+pub fn page_edit(slug: &str) -> String {
+    format!("/kb/{slug}/edit")
+}
+
+pub fn page_revisions(slug: &str) -> String {
+    format!("/kb/{slug}/revisions")
+}
+
+pub fn theme(slug: &str) -> String {
+    format!("/kb/themes/{slug}")
+}
+
+pub fn theme_feed(slug: &str) -> String {
+    format!("/kb/themes/{slug}/feed.atom")
+}
+
+// Communities, threads and posts.
+
+pub fn community(slug: &str) -> String {
+    format!("/c/{slug}")
+}
+
+/// One of a community's own pages: `/c/{slug}/{rest}` (queue, members, settings, ...).
+pub fn community_page(slug: &str, rest: &str) -> String {
+    format!("/c/{slug}/{rest}")
+}
+
+pub fn queue_item(slug: &str, post_id: i64) -> String {
+    format!("/c/{slug}/queue/{post_id}")
+}
+
+pub fn thread(slug: &str, root_id: i64) -> String {
+    format!("/c/{slug}/t/{root_id}")
+}
+
+/// A post in its thread (the anchor of its place on the thread page).
+pub fn post(slug: &str, root_id: i64, post_id: i64) -> String {
+    format!("/c/{slug}/t/{root_id}#post-{post_id}")
+}
+
+pub fn post_edit(slug: &str, post_id: i64) -> String {
+    format!("/c/{slug}/posts/{post_id}/edit")
+}
+
+/// A member's post on their own list (where a sent-back post waits for them).
+pub fn my_post(post_id: i64) -> String {
+    format!("{MY_POSTS}#post-{post_id}")
+}
+
+pub fn digests(slug: &str) -> String {
+    format!("/c/{slug}/digests")
+}
+
+pub fn digest(slug: &str, id: i64) -> String {
+    format!("/c/{slug}/digests/{id}")
+}
+
+/// An attachment, named for the browser's download (`name` already URL-encoded).
+pub fn file(id: i64, encoded_name: &str) -> String {
+    format!("/files/{id}/{encoded_name}")
+}
+
+// The registry.
+
+pub fn registry_list(plural: &str) -> String {
+    format!("/registry/{plural}")
+}
+
+pub fn registry_record(plural: &str, slug: &str) -> String {
+    format!("/registry/{plural}/{slug}")
+}
+
+/// A record by its kind's code as stored; an unknown code is read as an initiative, as
+/// everywhere the registry shows one.
+pub fn registry_record_of(code: &str, slug: &str) -> String {
+    registry_record(registry_plural(code).unwrap_or("initiatives"), slug)
+}
+
+pub fn registry_edit(plural: &str, slug: &str) -> String {
+    format!("/registry/{plural}/{slug}/edit")
+}
+
+pub fn registry_review(plural: &str, slug: &str, number: i32) -> String {
+    format!("/registry/{plural}/{slug}/review/{number}")
+}
+
+pub fn registry_new(plural: &str) -> String {
+    format!("/registry/{plural}/new")
+}
+
+// Links mailed to people (their secrets in the query or the path).
+
+pub fn unsubscribe(token: &str, slug: &str) -> String {
+    format!("/unsubscribe/{token}/{slug}")
+}
+
+pub fn verify(secret: &str) -> String {
+    format!("/verify?token={secret}")
+}
+
+pub fn password_reset(secret: &str) -> String {
+    format!("/password/reset?token={secret}")
+}
+
+pub fn confirm_held(secret: &str) -> String {
+    format!("/mail/confirm/{secret}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(page("a"), "/kb/a");
+        assert_eq!(theme_feed("energy"), "/kb/themes/energy/feed.atom");
+        assert_eq!(post("foundry", 3, 7), "/c/foundry/t/3#post-7");
+        assert_eq!(registry_record_of("agency", "msme-di"), "/registry/agencies/msme-di");
+        assert_eq!(registry_record_of("unknown", "x"), "/registry/initiatives/x");
+        assert_eq!(registry_review("practices", "p", 2), "/registry/practices/p/review/2");
+    }
+}
