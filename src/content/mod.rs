@@ -2,6 +2,8 @@
 //! problem and the solution under `## Problem` and `## Solution`. Import creates or revises
 //! pages by slug; export writes every page back the same way, so a round trip is lossless.
 
+pub mod conflicts;
+
 use std::path::Path;
 
 use chrono::NaiveDateTime;
