@@ -38,9 +38,10 @@ impl Site {
     }
 
     /// The portal serving this database with this content/ (a start imports it).
-    fn start(&self) -> (Child, String) {
+    fn start(&self) -> (Portal, String) {
         let content = self.content();
-        common::spawn_portal_with(self.dir.path(), &self.url, &[("SOLEX_CONTENT_DIR", content.to_str().unwrap())])
+        let (child, base) = common::spawn_portal_with(self.dir.path(), &self.url, &[("SOLEX_CONTENT_DIR", content.to_str().unwrap())]);
+        (Portal(Some(child)), base)
     }
 
     fn db(&self) -> DbConn {
@@ -85,8 +86,21 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A running portal; stopped when dropped, so a failing test leaves none behind.
+struct Portal(Option<Child>);
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Stops a portal and returns what it logged.
-fn stop(mut child: Child) -> String {
+fn stop(mut portal: Portal) -> String {
+    let mut child = portal.0.take().expect("running");
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
