@@ -45,9 +45,12 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     if config.content_dir.is_dir() {
         let mut conn = pool.get()?;
         let report = content::import_dir(&mut conn, &config.content_dir)?;
-        tracing::info!(created = report.created, updated = report.updated, unchanged = report.unchanged, "content/ imported");
+        tracing::info!(created = report.created, updated = report.updated, unchanged = report.unchanged, conflicts = report.conflicts.len(), "content/ imported");
         for (file, error) in &report.errors {
             tracing::warn!("content/{file}: {error}");
+        }
+        for file in &report.conflicts {
+            tracing::warn!("content/{file}: changed in the file and on the portal since the last import; the portal's version stays (administrators: /admin/content)");
         }
     }
     {
@@ -58,6 +61,9 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
             for (file, report) in services::registry::import::import_seed_dir(&mut conn, &seed)? {
                 if !report.created.is_empty() {
                     tracing::info!(created = report.created.len(), "{file} imported into the registry");
+                }
+                for slug in &report.conflicts {
+                    tracing::warn!("{file}: row {slug} changed in the file and on the portal since the last import; the portal's version stays (administrators: /admin/content)");
                 }
                 for p in &report.problems {
                     tracing::warn!("{file}:{}:{}: {}", p.line, p.column, views::Lang::En.strings().msg(&p.message));

@@ -67,9 +67,16 @@ enum RegistryCommand {
 
 #[derive(Subcommand)]
 enum ContentCommand {
-    /// Create or revise pages from DIR/*.md (default: the content_dir setting). Bad files are
-    /// reported with their line and skipped.
-    Import { dir: Option<PathBuf> },
+    /// Add pages from DIR/*.md (default: the content_dir setting) and the registry seed from
+    /// DIR/registry/, and update what changed in its file but not on the portal since the last
+    /// import; what changed on both sides stays as the portal has it and is listed for
+    /// administrators. Bad files are reported with their line and skipped.
+    Import {
+        dir: Option<PathBuf>,
+        /// Take the files' versions of changed pages anyway, each as a new revision.
+        #[arg(long)]
+        take_files: bool,
+    },
     /// Write every page to DIR/SLUG.md.
     Export { dir: PathBuf },
     /// Add N published pages made from DIR/*.md (default: content_dir), for load tests and
@@ -211,13 +218,26 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
-        Command::Content(ContentCommand::Import { dir }) => {
+        Command::Content(ContentCommand::Import { dir, take_files }) => {
             let mut conn = connect(&config)?;
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
-            let r = solex::content::import_dir(&mut conn, &dir)?;
-            println!("{} created, {} updated, {} unchanged, {} with errors", r.created, r.updated, r.unchanged, r.errors.len());
+            let mode = if take_files { solex::content::Mode::TakeFiles } else { solex::content::Mode::KeepPortal };
+            let r = solex::content::import_dir_as(&mut conn, &dir, mode)?;
+            println!("{} created, {} updated, {} unchanged, {} in conflict, {} with errors", r.created, r.updated, r.unchanged, r.conflicts.len(), r.errors.len());
             for (file, e) in &r.errors {
                 println!("{}: {e}", dir.join(file).display());
+            }
+            if take_files {
+                println!("{} pages changed to their file's version, each as a new revision", r.updated);
+            }
+            for file in &r.conflicts {
+                println!("{}: changed here and on the portal; the portal's version stays (see /admin/content, or use --take-files)", dir.join(file).display());
+            }
+            if dir.join("registry").is_dir() {
+                services::registry::seed_vocabularies(&mut conn)?;
+                for (file, seed) in services::registry::import::import_seed_dir(&mut conn, &dir.join("registry"))? {
+                    println!("{file}: {} created, {} updated, {} in conflict, {} problems", seed.created.len(), seed.updated.len(), seed.conflicts.len(), seed.problem_count());
+                }
             }
             if r.errors.is_empty() { Ok(()) } else { Err("some files were not imported".into()) }
         }

@@ -41,6 +41,7 @@ fn every_role_reaches_only_its_routes() {
         "/admin/audit".to_string(),
         "/admin/vocabularies".to_string(),
         "/admin/vocabularies/see_issue".to_string(),
+        "/admin/content".to_string(),
     ];
     for path in &pages {
         let r = anonymous.get(path);
@@ -68,6 +69,9 @@ fn every_role_reaches_only_its_routes() {
         assert_eq!(r.status, 403, "{who} granting");
         let r = c.post("/admin/grants/1/revoke", &[]);
         assert_eq!(r.status, 403, "{who} revoking");
+        for action in ["/admin/content/1/take", "/admin/content/1/keep"] {
+            assert_eq!(c.post(action, &[]).status, 403, "{who} {action}");
+        }
     }
     let r = anonymous.post(&format!("/admin/users/{member_id}/grants"), &[("role", "admin")]);
     assert_eq!(r.status, 303);

@@ -2,14 +2,18 @@
 //! problem and the solution under `## Problem` and `## Solution`. Import creates or revises
 //! pages by slug; export writes every page back the same way, so a round trip is lossless.
 
+pub mod conflicts;
+
 use std::path::Path;
 
 use chrono::NaiveDateTime;
+use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::page;
+use crate::models::content_import::{self, Baseline, ContentImport};
+use crate::models::{page, search_outbox};
 use crate::services::knowledge::{self, PageForm};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,13 +143,32 @@ fn form_of(p: &ParsedPage, revision: i32) -> PageForm {
     }
 }
 
+/// How an import treats a page whose file and portal version differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// What people changed on the portal wins: a file updates only a page nobody changed since
+    /// the last import, and a page changed on both sides is listed as a conflict.
+    KeepPortal,
+    /// The files win, each as a new revision that can be rolled back (`--take-files`).
+    TakeFiles,
+}
+
 #[derive(Debug, Default)]
 pub struct Report {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Files whose page was changed on the portal too: the portal's version stayed.
+    pub conflicts: Vec<String>,
     /// (file, message with line)
     pub errors: Vec<(String, String)>,
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    Conflict,
 }
 
 fn parse_time(s: &str) -> Option<NaiveDateTime> {
@@ -155,50 +178,170 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
         .or_else(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
 }
 
-fn import_one(conn: &mut DbConn, parsed: &ParsedPage) -> Result<&'static str, String> {
+/// The status and publication time a file asks for, checked.
+fn wanted_status(parsed: &ParsedPage) -> Result<(&'static str, Option<NaiveDateTime>), String> {
     let status = match parsed.front.status.as_str() {
-        s @ (page::DRAFT | page::PUBLISHED | page::WITHDRAWN) => s,
+        page::DRAFT => page::DRAFT,
+        page::PUBLISHED => page::PUBLISHED,
+        page::WITHDRAWN => page::WITHDRAWN,
         other => return Err(format!("status `{other}`: use draft, published or withdrawn")),
     };
     let published = match &parsed.front.published {
         Some(s) => Some(parse_time(s).ok_or_else(|| format!("published `{s}`: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"))?),
         None => None,
     };
-    let describe = |e: AppError| match e {
+    Ok((status, published))
+}
+
+fn describe(e: AppError) -> String {
+    match e {
         AppError::Validation(f) => f.iter().map(|(k, v)| format!("{k}: {}", crate::views::Lang::En.strings().msg(v))).collect::<Vec<_>>().join("; "),
         other => other.to_string(),
-    };
-    match page::find_by_slug(conn, &parsed.front.slug).map_err(|e| e.to_string())? {
-        None => {
-            knowledge::create(conn, None, &form_of(parsed, 1), status, published).map_err(describe)?;
-            Ok("created")
-        }
-        Some(existing) => {
-            let mut errors = crate::error::FieldErrors::new();
-            let wanted = knowledge::clean(&form_of(parsed, existing.revision), &mut errors);
-            let same_content = errors.is_empty() && wanted == page::Content::of(&existing);
-            if same_content && existing.status == status && existing.published_at == published {
-                return Ok("unchanged");
-            }
-            if !same_content {
-                knowledge::save(conn, None, existing.id, &form_of(parsed, existing.revision)).map_err(describe)?;
-            }
-            page::set_status(conn, existing.id, status, &existing.withdrawn_note, published, crate::models::now()).map_err(|e| e.to_string())?;
-            crate::models::search_outbox::push(conn, crate::models::search_outbox::PAGE, existing.id).map_err(|e| e.to_string())?;
-            Ok("updated")
-        }
     }
 }
 
-/// Imports every *.md file of `dir` (sorted by name). A bad file is reported with its line
-/// and skipped; the others still import.
+/// A file read and checked: its page, and the status and publication time it asks for.
+struct Checked {
+    parsed: ParsedPage,
+    status: &'static str,
+    published: Option<NaiveDateTime>,
+}
+
+fn check(text: &str) -> Result<Checked, String> {
+    let parsed = parse(text)?;
+    let (status, published) = wanted_status(&parsed)?;
+    Ok(Checked { parsed, status, published })
+}
+
+/// Does the page say what the file says: content, status and publication time?
+fn page_matches(p: &page::Page, parsed: &ParsedPage, status: &str, published: Option<NaiveDateTime>) -> bool {
+    let mut errors = crate::error::FieldErrors::new();
+    let wanted = knowledge::clean(&form_of(parsed, p.revision), &mut errors);
+    errors.is_empty() && wanted == page::Content::of(p) && p.status == status && p.published_at == published
+}
+
+/// Gives page `p` the file's content (as a new revision, when it differs) and status; returns
+/// the page as it is now. Its web name stays: a page renamed on the portal keeps its name.
+fn apply_file(conn: &mut DbConn, by: Option<i64>, p: &page::Page, file: &Checked, note: &str) -> Result<page::Page, AppError> {
+    let Checked { parsed, status, published } = file;
+    let (status, published) = (*status, *published);
+    let mut errors = crate::error::FieldErrors::new();
+    let mut form = form_of(parsed, p.revision);
+    form.note = note.to_string();
+    if knowledge::clean(&form, &mut errors) != page::Content::of(p) || !errors.is_empty() {
+        knowledge::save(conn, by, p.id, &form)?;
+    }
+    if p.status != status || p.published_at != published {
+        crate::db::write_tx(conn, |tx| {
+            let now = crate::models::now();
+            page::set_status(tx, p.id, status, &p.withdrawn_note, published, now)?;
+            if status != p.status && status != page::DRAFT {
+                let event = if status == page::PUBLISHED { page::EVENT_PUBLISHED } else { page::EVENT_WITHDRAWN };
+                page::add_event(tx, p.id, by, event, note, now)?;
+            }
+            search_outbox::push(tx, search_outbox::PAGE, p.id)?;
+            Ok::<_, AppError>(())
+        })?;
+    }
+    Ok(page::find(conn, p.id)?)
+}
+
+/// The page a file names: the one an import made from it (wherever it was renamed to), or
+/// for a file never imported, the page at its web name or redirected from it.
+fn page_of_file(conn: &mut DbConn, record: Option<&ContentImport>, slug: &str) -> Result<Option<page::Page>, AppError> {
+    if let Some(r) = record {
+        return Ok(page::find(conn, r.target_id).optional()?);
+    }
+    if let Some(p) = page::find_by_slug(conn, slug)? {
+        return Ok(Some(p));
+    }
+    Ok(match page::redirect_target(conn, slug)? {
+        Some(to) => page::find_by_slug(conn, &to)?,
+        None => None,
+    })
+}
+
+/// The rule for shipped content: add what the database lacks; update a page only when its
+/// file changed since the last import and nobody changed the page on the portal since; when
+/// both changed, keep the portal's version and hold the file's as a conflict.
+fn import_one(conn: &mut DbConn, file: &str, text: &str, checked: &Checked, mode: Mode) -> Result<Outcome, AppError> {
+    let Checked { parsed, status, published } = checked;
+    let (status, published) = (*status, *published);
+    let slug = parsed.front.slug.as_str();
+    let hash = content_import::hash_of(text);
+    let record = content_import::find(conn, content_import::PAGE, slug)?;
+    let Some(p) = page_of_file(conn, record.as_ref(), slug)? else {
+        if record.is_some() {
+            // The page this file made is gone from the portal: it stays gone.
+            return Ok(Outcome::Unchanged);
+        }
+        knowledge::create(conn, None, &form_of(parsed, 1), status, published)?;
+        let p = page::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+        set_baseline(conn, slug, file, &hash, &p)?;
+        return Ok(Outcome::Created);
+    };
+    if page_matches(&p, parsed, status, published) {
+        // File and portal agree. A file without a record (a database older than the records)
+        // becomes the baseline, as does one that settles its conflict; otherwise the baseline
+        // stays, so importing an export of the portal never moves it away from content/.
+        match &record {
+            Some(r) if !(r.in_conflict() && r.conflict_hash == hash) => {}
+            _ => set_baseline(conn, slug, file, &hash, &p)?,
+        }
+        return Ok(Outcome::Unchanged);
+    }
+    if mode == Mode::TakeFiles {
+        let p = apply_file(conn, None, &p, checked, "taken from content/ (import --take-files)")?;
+        set_baseline(conn, slug, file, &hash, &p)?;
+        return Ok(Outcome::Updated);
+    }
+    let Some(r) = record else {
+        // Differing, with no record of what was imported: whoever changed it, it stays.
+        crate::db::write_tx(conn, |tx| {
+            set_baseline(tx, slug, file, "", &p)?;
+            let r = content_import::find(tx, content_import::PAGE, slug)?.ok_or(AppError::NotFound)?;
+            content_import::set_conflict(tx, r.id, &hash, text, crate::models::now())?;
+            Ok::<_, AppError>(())
+        })?;
+        return Ok(Outcome::Conflict);
+    };
+    if r.file_hash == hash {
+        // The file is as it was imported: whatever the portal did since stands.
+        if r.in_conflict() {
+            content_import::clear_conflict(conn, r.id)?;
+        }
+        return Ok(Outcome::Unchanged);
+    }
+    let changed_on_portal = p.revision != r.revision || p.status != r.status || p.slug != slug;
+    if !changed_on_portal {
+        let p = apply_file(conn, None, &p, checked, "imported from content/")?;
+        set_baseline(conn, slug, file, &hash, &p)?;
+        return Ok(Outcome::Updated);
+    }
+    content_import::set_conflict(conn, r.id, &hash, text, crate::models::now())?;
+    Ok(Outcome::Conflict)
+}
+
+fn set_baseline(conn: &mut DbConn, slug: &str, file: &str, file_hash: &str, p: &page::Page) -> Result<(), AppError> {
+    let b = Baseline { kind: content_import::PAGE, name: slug, target_id: p.id, file, file_hash, revision: p.revision, status: &p.status };
+    Ok(content_import::set_baseline(conn, &b)?)
+}
+
+/// Imports every *.md file of `dir` (sorted by name) by the rule for shipped content: what
+/// people changed on the portal wins. A bad file is reported with its line and skipped.
 ///
 /// Safe beside serving portals: each page is written in database transactions that also queue
 /// its search_outbox row, so every portal's indexer takes the change into its own index (the
 /// index is never opened here), and the shared change stamp is bumped at the end so their
-/// page caches drop what changed. A page whose import stops between its content and its
-/// status is completed by running the import again, which compares both.
+/// page caches drop what changed. An update stopped part-way (content, status and the record
+/// of the import are separate transactions) is listed as a conflict at the next import: the
+/// portal's state is kept and nothing is lost; an administrator takes the file's version.
 pub fn import_dir(conn: &mut DbConn, dir: &Path) -> Result<Report, AppError> {
+    import_dir_as(conn, dir, Mode::KeepPortal)
+}
+
+/// `import_dir` with a choice of who wins when a file and its page both changed.
+pub fn import_dir_as(conn: &mut DbConn, dir: &Path, mode: Mode) -> Result<Report, AppError> {
     let mut report = Report::default();
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())
@@ -215,11 +358,19 @@ pub fn import_dir(conn: &mut DbConn, dir: &Path) -> Result<Report, AppError> {
                 continue;
             }
         };
-        match parse(&text).and_then(|p| import_one(conn, &p)) {
-            Ok("created") => report.created += 1,
-            Ok("updated") => report.updated += 1,
-            Ok(_) => report.unchanged += 1,
-            Err(e) => report.errors.push((name, e)),
+        let checked = match check(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                report.errors.push((name, e));
+                continue;
+            }
+        };
+        match import_one(conn, &name, &text, &checked, mode) {
+            Ok(Outcome::Created) => report.created += 1,
+            Ok(Outcome::Updated) => report.updated += 1,
+            Ok(Outcome::Unchanged) => report.unchanged += 1,
+            Ok(Outcome::Conflict) => report.conflicts.push(name),
+            Err(e) => report.errors.push((name, describe(e))),
         }
     }
     if report.created + report.updated > 0 {

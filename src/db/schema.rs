@@ -432,6 +432,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_imports (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        target_id -> BigInt,
+        file -> Text,
+        file_hash -> Text,
+        revision -> Integer,
+        status -> Text,
+        conflict_hash -> Text,
+        conflict_text -> Text,
+        conflict_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(page_revisions -> pages (page_id));
 diesel::joinable!(page_links -> pages (from_page));
@@ -481,4 +497,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_buckets,
     change_stamp,
     job_leases,
+    content_imports,
 );

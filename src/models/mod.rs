@@ -4,6 +4,7 @@
 pub mod attachment;
 pub mod audit;
 pub mod community;
+pub mod content_import;
 pub mod digest;
 pub mod held_mail;
 pub mod inbound;

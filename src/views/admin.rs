@@ -5,6 +5,7 @@ use maud::{html, Markup};
 use super::{csrf_field, error_summary, format_time, layout, select, Ctx};
 use crate::error::FieldErrors;
 use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User};
+use crate::models::content_import::ContentImport;
 use crate::models::security_event;
 use crate::services::roles::GrantRequest;
 
@@ -24,7 +25,7 @@ pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bo
     let t = ctx.t();
     layout(ctx, t.admin_users_title, html! {
         h1 { (t.admin_users_title) }
-        p { a href="/admin/audit" { (t.admin_audit_title) } " · " a href="/admin/security" { (t.admin_security_title) } " · " a href="/admin/communities" { (t.communities_title) } " · " a href="/admin/looks" { (t.kb_looks) } " · " a href="/kb/pages" { (t.kb_pages) } " · " a href="/admin/vocabularies" { (t.vocab_title) } }
+        p { a href="/admin/audit" { (t.admin_audit_title) } " · " a href="/admin/security" { (t.admin_security_title) } " · " a href="/admin/communities" { (t.communities_title) } " · " a href="/admin/looks" { (t.kb_looks) } " · " a href="/kb/pages" { (t.kb_pages) } " · " a href="/admin/vocabularies" { (t.vocab_title) } " · " a href="/admin/content" { (t.get("content-conflicts-title")) } }
         div.table-wrap {
             table {
                 thead { tr { th scope="col" { (t.col_name) } th scope="col" { (t.col_email) } th scope="col" { (t.col_roles) } th scope="col" { (t.col_verified) } } }
@@ -205,6 +206,66 @@ pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event
         nav.pager aria-label=(ctx.t().pages_nav) {
             @if page > 1 { a rel="prev" href={ "/admin/security?" (query) "&page=" (page - 1) } { (t.previous) } }
             @if has_next { a rel="next" href={ "/admin/security?" (query) "&page=" (page + 1) } { (t.next) } }
+        }
+    })
+}
+
+/// The label of a shipped item's kind: a knowledge page or a registry kind.
+fn content_kind(ctx: &Ctx, kind: &str) -> String {
+    ctx.t().find(&format!("content-kind-{kind}")).unwrap_or(kind).to_string()
+}
+
+/// Shipped items changed both in their file and on the portal: (item, title, link on the portal).
+pub fn content_conflicts(ctx: &Ctx, rows: &[(&ContentImport, &str, &str)]) -> Markup {
+    let t = ctx.t();
+    let title = t.get("content-conflicts-title");
+    layout(ctx, title, html! {
+        p { a href="/admin/users" { "← " (t.admin_users_title) } }
+        h1 { (title) }
+        p { (t.get("content-conflicts-intro")) }
+        @if rows.is_empty() { p { (t.get("content-conflicts-none")) } }
+        @else {
+            div.table-wrap {
+                table {
+                    thead { tr { th scope="col" { (t.get("content-col-item")) } th scope="col" { (t.get("content-col-kind")) } th scope="col" { (t.get("content-col-file")) } th scope="col" { (t.get("content-col-since")) } th scope="col" { } } }
+                    tbody {
+                        @for (item, name, link) in rows {
+                            tr {
+                                td { a href=(link) { (name) } }
+                                td { (content_kind(ctx, &item.kind)) }
+                                td { code { "content/" (item.file) } }
+                                td { @if let Some(at) = &item.conflict_at { (format_time(at)) } }
+                                td { a href={ "/admin/content/" (item.id) } { (t.get("content-compare")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// One conflict: what differs between the portal's version and the file's, and the two answers.
+pub fn content_conflict(ctx: &Ctx, item: &ContentImport, name: &str, link: &str, portal: &str, file: &str) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.get("content-conflict-heading"), html! {
+        p { a href="/admin/content" { "← " (t.get("content-conflicts-title")) } }
+        h1 { (t.get("content-conflict-heading")) }
+        dl {
+            dt { (t.get("content-col-item")) } dd { a href=(link) { (name) } " (" (content_kind(ctx, &item.kind)) ")" }
+            dt { (t.get("content-col-file")) } dd { code { "content/" (item.file) } }
+            @if let Some(at) = &item.conflict_at { dt { (t.get("content-col-since")) } dd { (format_time(at)) } }
+        }
+        p { (t.get("content-diff-legend")) }
+        (super::communities::diff_view(portal, file))
+        form.inline method="post" action={ "/admin/content/" (item.id) "/take" } {
+            (csrf_field(ctx))
+            button type="submit" { (t.get("content-take-file")) }
+        }
+        " "
+        form.inline method="post" action={ "/admin/content/" (item.id) "/keep" } {
+            (csrf_field(ctx))
+            button.secondary type="submit" { (t.get("content-keep-portal")) }
         }
     })
 }

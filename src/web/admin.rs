@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::content::conflicts;
 use crate::error::{AppError, FieldErrors};
 use crate::services::roles::{self, GrantRequest};
 use crate::views;
@@ -21,7 +22,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/audit", web::get().to(audit))
         .route("/admin/users/{id}/disable", web::post().to(disable))
         .route("/admin/users/{id}/enable", web::post().to(enable))
-        .route("/admin/security", web::get().to(security));
+        .route("/admin/security", web::get().to(security))
+        .route("/admin/content", web::get().to(content_conflicts))
+        .route("/admin/content/{id}", web::get().to(content_conflict))
+        .route("/admin/content/{id}/take", web::post().to(take_file))
+        .route("/admin/content/{id}/keep", web::post().to(keep_portal));
 }
 
 
@@ -113,4 +118,30 @@ async fn security(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query
     let f = filter.clone();
     let (rows, has_next) = state.db(move |c| accounts::security_events_page(c, &f, page)).await?;
     Ok(html(200, views::admin::security(&admin.ctx, &rows, &filter, page, has_next)))
+}
+
+/// Shipped content changed both in its file and on the portal.
+async fn content_conflicts(state: web::Data<AppState>, Admin(admin): Admin) -> Result<HttpResponse, AppError> {
+    let who = admin.principal.clone();
+    let rows = state.db(move |c| conflicts::list(c, &who)).await?;
+    let rows: Vec<_> = rows.iter().map(|r| (&r.item, r.title.as_str(), r.link.as_str())).collect();
+    Ok(html(200, views::admin::content_conflicts(&admin.ctx, &rows)))
+}
+
+async fn content_conflict(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, who) = (path.into_inner(), admin.principal.clone());
+    let d = state.db(move |c| conflicts::detail(c, &who, id)).await?;
+    Ok(html(200, views::admin::content_conflict(&admin.ctx, &d.conflict.item, &d.conflict.title, &d.conflict.link, &d.portal, &d.file)))
+}
+
+async fn take_file(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (id, who) = (path.into_inner(), admin.principal.clone());
+    state.write(move |c| conflicts::take_file(c, &who, id)).await?;
+    Ok(see_other("/admin/content"))
+}
+
+async fn keep_portal(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (id, who) = (path.into_inner(), admin.principal.clone());
+    state.write(move |c| conflicts::keep_portal(c, &who, id)).await?;
+    Ok(see_other("/admin/content"))
 }

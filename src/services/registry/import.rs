@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, Message};
-use crate::models::{self, registry};
+use crate::models::{self, content_import, registry};
 use crate::services::accounts::Principal;
 
 use super::csv::{header, parse, problem, quoted, unguard, write_row, Problem, QUOTE_CHARS};
@@ -37,6 +37,8 @@ pub struct Report {
     pub more_problems: usize,
     /// True when the rows were written (not a dry run, and no problems).
     pub applied: bool,
+    /// Web names of seed rows changed in their file and on the portal: the portal's stayed.
+    pub conflicts: Vec<String>,
 }
 
 /// Problems listed at most: a file with a bad line on every row gets a report of bounded size.
@@ -250,34 +252,136 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
     Ok(report)
 }
 
-/// Seeds the registry from content/registry/{clusters,agencies,initiatives,practices}.csv:
-/// rows whose web name is not yet in the registry are published; others are left as the
-/// focal points have made them.
+/// Seeds the registry from content/registry/{clusters,agencies,initiatives,practices}.csv by
+/// the rule for shipped content: a row whose record the registry lacks is published; a row
+/// changed since the last import updates its record only if nobody changed the record on the
+/// portal since; otherwise what people made stays, and a changed row waits for an
+/// administrator as a conflict.
 pub fn import_seed_dir(conn: &mut DbConn, dir: &std::path::Path) -> Result<Vec<(String, Report)>, AppError> {
     let mut out = Vec::new();
     for kind in [Kind::Cluster, Kind::Agency, Kind::Initiative, Kind::Practice] {
         let path = dir.join(format!("{}.csv", kind.plural()));
         let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        let filtered = only_new_rows(conn, kind, &text)?;
-        let report = import(conn, Importer::Seed, kind, &filtered, false)?;
+        let file = format!("registry/{}.csv", kind.plural());
+        let rows = seed_rows(conn, kind, &file, &text)?;
+        let mut report = import(conn, Importer::Seed, kind, &rows.text, false)?;
+        if report.applied {
+            for (slug, hash) in &rows.imported {
+                if let Some(r) = registry::find_by_slug(conn, kind.code(), slug)? {
+                    set_seed_baseline(conn, kind, slug, &file, hash, &r)?;
+                }
+            }
+        }
+        report.conflicts = rows.conflicts;
         out.push((path.display().to_string(), report));
     }
     Ok(out)
 }
 
-/// The header and the rows whose web name the registry does not have yet.
-fn only_new_rows(conn: &mut DbConn, kind: Kind, text: &str) -> Result<String, AppError> {
+/// The rows of a seed file to import, and what became of the others.
+#[derive(Default)]
+struct SeedRows {
+    /// The header and the rows to import.
+    text: String,
+    /// (web name, hash of its row) of the rows to import.
+    imported: Vec<(String, String)>,
+    /// Web names whose row and record both changed.
+    conflicts: Vec<String>,
+}
+
+fn set_seed_baseline(conn: &mut DbConn, kind: Kind, slug: &str, file: &str, hash: &str, r: &registry::Record) -> Result<(), AppError> {
+    let b = content_import::Baseline { kind: kind.code(), name: slug, target_id: r.id, file, file_hash: hash, revision: r.published_version.unwrap_or(0), status: "" };
+    Ok(content_import::set_baseline(conn, &b)?)
+}
+
+fn seed_rows(conn: &mut DbConn, kind: Kind, file: &str, text: &str) -> Result<SeedRows, AppError> {
     let rows = parse(text).map_err(|p| AppError::BadRequest(Message { more: vec![p.message], ..Message::new("csv-line").arg("line", p.line) }))?;
-    let Some((head, body)) = rows.split_first() else { return Ok(String::new()) };
-    let slug_col = head.cells.iter().position(|c| c.trim() == "slug");
-    let mut out = String::new();
-    write_row(&mut out, &head.cells.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut out = SeedRows::default();
+    let Some((head, body)) = rows.split_first() else { return Ok(out) };
+    let head: Vec<&str> = head.cells.iter().map(String::as_str).collect();
+    let slug_col = head.iter().position(|c| c.trim() == "slug");
+    write_row(&mut out.text, &head);
     for row in body {
-        let slug = slug_col.and_then(|i| row.cells.get(i)).map(|s| s.trim()).unwrap_or("");
-        if !slug.is_empty() && registry::find_by_slug(conn, kind.code(), slug)?.is_some() {
+        let cells: Vec<&str> = row.cells.iter().map(|c| unguard(c)).collect();
+        let slug = slug_col.and_then(|i| cells.get(i)).map(|s| s.trim()).unwrap_or("");
+        if slug.is_empty() {
+            write_row(&mut out.text, &cells);
             continue;
         }
-        write_row(&mut out, &row.cells.iter().map(|c| unguard(c)).collect::<Vec<_>>());
+        // The row alone, with its header: what is hashed, and what a conflict keeps.
+        let mut one = String::new();
+        write_row(&mut one, &head);
+        write_row(&mut one, &cells);
+        let hash = content_import::hash_of(&one);
+        let record = registry::find_by_slug(conn, kind.code(), slug)?;
+        let seen = content_import::find(conn, kind.code(), slug)?;
+        match (record, seen) {
+            (None, _) => {
+                write_row(&mut out.text, &cells);
+                out.imported.push((slug.to_string(), hash));
+            }
+            // A record from before the import kept records: as it is now, it is the baseline.
+            (Some(r), None) => set_seed_baseline(conn, kind, slug, file, &hash, &r)?,
+            (Some(_), Some(s)) if s.file_hash == hash => {
+                if s.in_conflict() {
+                    content_import::clear_conflict(conn, s.id)?;
+                }
+            }
+            (Some(r), Some(s)) => {
+                let untouched = r.published_version == Some(s.revision) && registry::open_version(conn, r.id)?.is_none();
+                if untouched {
+                    write_row(&mut out.text, &cells);
+                    out.imported.push((slug.to_string(), hash));
+                } else {
+                    content_import::set_conflict(conn, s.id, &hash, &one, models::now())?;
+                    out.conflicts.push(slug.to_string());
+                }
+            }
+        }
     }
     Ok(out)
+}
+
+/// Publishes the seed row a conflict holds as the record's new version (an administrator's
+/// choice). A record with a version open for work is refused: that work is someone's.
+pub fn take_seed_row(conn: &mut DbConn, item: &content_import::ContentImport) -> Result<(), AppError> {
+    let kind = Kind::from_code(&item.kind).ok_or(AppError::NotFound)?;
+    let r = registry::find(conn, item.target_id)?;
+    if registry::open_version(conn, r.id)?.is_some() {
+        return Err(AppError::Conflict(Message::new("content-record-open").arg("slug", &r.slug)));
+    }
+    let report = import(conn, Importer::Seed, kind, &item.conflict_text, false)?;
+    if let Some(p) = report.problems.first() {
+        return Err(AppError::BadRequest(Message { more: vec![p.message.clone()], ..Message::new("csv-line").arg("line", p.line) }));
+    }
+    let r = registry::find(conn, item.target_id)?;
+    set_seed_baseline(conn, kind, &item.name, &item.file, &item.conflict_hash, &r)
+}
+
+/// Marks a conflict resolved in the record's favour: its file's row becomes the baseline.
+pub fn keep_record(conn: &mut DbConn, item: &content_import::ContentImport) -> Result<(), AppError> {
+    let kind = Kind::from_code(&item.kind).ok_or(AppError::NotFound)?;
+    let r = registry::find(conn, item.target_id)?;
+    set_seed_baseline(conn, kind, &item.name, &item.file, &item.conflict_hash, &r)
+}
+
+/// A conflict's two sides as "column: value" lines: the record's published values and the
+/// file's row, with the record's title and web address.
+pub fn seed_conflict(conn: &mut DbConn, item: &content_import::ContentImport) -> Result<(String, String, String, String), AppError> {
+    let kind = Kind::from_code(&item.kind).ok_or(AppError::NotFound)?;
+    let r = registry::find(conn, item.target_id)?;
+    let published = reg::published_values(conn, &r)?.unwrap_or_default();
+    let rows = parse(&item.conflict_text).unwrap_or_default();
+    let (mut portal, mut file) = (String::new(), String::new());
+    if let [head, row, ..] = rows.as_slice() {
+        for (name, cell) in head.cells.iter().zip(&row.cells) {
+            let name = name.trim();
+            if name == "slug" {
+                continue;
+            }
+            file.push_str(&format!("{name}: {}\n", unguard(cell)));
+            portal.push_str(&format!("{name}: {}\n", published.get(name).map(String::as_str).unwrap_or("")));
+        }
+    }
+    Ok((r.title.clone(), format!("/registry/{}/{}", kind.plural(), r.slug), portal, file))
 }
