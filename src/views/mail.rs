@@ -224,12 +224,12 @@ pub struct DigestEntry {
 }
 
 /// The shared part of a digest (or summary): the editorial note and the chosen items.
-pub fn digest_core(lang: &str, community: &str, editorial_html: &str, entries: &[DigestEntry], summary: bool) -> (String, String) {
+pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial_html: &str, entries: &[DigestEntry], summary: bool) -> (String, String) {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let heading = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
     let mut text = format!("{heading}: {community}\n\n");
-    if !editorial_html.is_empty() {
-        text.push_str(&crate::markdown::html_to_plain(editorial_html));
+    if !editorial_plain.is_empty() {
+        text.push_str(editorial_plain);
         text.push_str("\n\n");
     }
     for (i, e) in entries.iter().enumerate() {

@@ -9,7 +9,7 @@ use crate::error::{AppError, Message};
 use crate::models::{self, registry};
 use crate::services::accounts::Principal;
 
-use super::csv::{header, parse, problem, quoted, unguard, write_row, Problem, QUOTE_CHARS};
+use super::csv::{header, parse, problem, quoted, unguard, Out, Problem, QUOTE_CHARS};
 use super::{self as reg, Kind, Values, Vocabs};
 
 /// Imports of this many rows refresh the planner's statistics afterwards: on a young
@@ -270,14 +270,14 @@ fn only_new_rows(conn: &mut DbConn, kind: Kind, text: &str) -> Result<String, Ap
     let rows = parse(text).map_err(|p| AppError::BadRequest(Message { more: vec![p.message], ..Message::new("csv-line").arg("line", p.line) }))?;
     let Some((head, body)) = rows.split_first() else { return Ok(String::new()) };
     let slug_col = head.cells.iter().position(|c| c.trim() == "slug");
-    let mut out = String::new();
-    write_row(&mut out, &head.cells.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut out = Out::new();
+    out.row(&head.cells.iter().map(String::as_str).collect::<Vec<_>>());
     for row in body {
         let slug = slug_col.and_then(|i| row.cells.get(i)).map(|s| s.trim()).unwrap_or("");
         if !slug.is_empty() && registry::find_by_slug(conn, kind.code(), slug)?.is_some() {
             continue;
         }
-        write_row(&mut out, &row.cells.iter().map(|c| unguard(c)).collect::<Vec<_>>());
+        out.row(&row.cells.iter().map(|c| unguard(c)).collect::<Vec<_>>());
     }
-    Ok(out)
+    Ok(out.finish())
 }
