@@ -264,7 +264,7 @@ pub fn notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str
     let subject = format!("solex: {title} · {status_text}");
     let greeting = format!("{} {name},", if lang == "hi" { "नमस्ते" } else { "Hello" });
     let line = format!("{}: {status_text}", t.mail_notice_line);
-    let note_line = if note.is_empty() { String::new() } else { format!("{}: {note}", t.moderator_message) };
+    let note_line = if note.is_empty() { String::new() } else { format!("{}: {}", t.moderator_message, t.stored(note)) };
     let lines: Vec<&str> = [line.as_str(), note_line.as_str()].into_iter().filter(|l| !l.is_empty()).collect();
     build(&subject, &greeting, &lines, url, t.my_posts_title, t.footer)
 }

@@ -139,7 +139,8 @@ impl MultipartForm {
         if self.overflow.get() {
             AppError::TooLarge
         } else {
-            AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string()))
+            tracing::debug!(error = %e, "multipart form unreadable");
+            AppError::BadRequest(crate::error::Message::new("form-unreadable"))
         }
     }
 
