@@ -102,7 +102,8 @@ pub fn to_plain_text(source: &str) -> String {
     for event in Parser::new(source) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            // The writer's line breaks stay: mail readers and digest summaries go by lines.
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
             _ => {}
         }
