@@ -43,6 +43,27 @@ impl Message {
         self.args.push((name, value.into()));
         self
     }
+
+    /// The message as text for a column the portal fills itself (why a post was held, what a
+    /// log entry records), so each reader sees it in their language later:
+    /// `{"key":"k","args":{"name":"text"|1|{"key":"k"}}}`. Views read it with `Strings::stored`;
+    /// text that is not such an object (older rows, what people typed) is shown as it is.
+    pub fn to_stored(&self) -> String {
+        use serde_json::{json, Map, Value};
+        let args: Map<String, Value> = self
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let v = match arg {
+                    Arg::Text(t) => json!(t),
+                    Arg::Number(n) => json!(n),
+                    Arg::Key(k) => json!({ "key": k }),
+                };
+                (name.to_string(), v)
+            })
+            .collect();
+        json!({ "key": self.key, "args": args }).to_string()
+    }
 }
 
 impl From<&'static str> for Message {

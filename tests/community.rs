@@ -117,7 +117,12 @@ fn reject_and_ask_for_changes_tell_the_author_and_keep_the_text() {
     assert_eq!(decide(&w, &w.moderator, id, &[("action", "reject"), ("canned", "Advertising or promotion")]).status, 303);
     let mine = w.alice.get("/my/posts");
     assert!(mine.body.contains("Not published") && mine.body.contains("Advertising or promotion"));
-    assert!(mine.body.contains("Call our sales office today."), "the author keeps the text");
+    // A standard reason is kept as a message: the author reading Hindi reads it in Hindi.
+    assert_eq!(w.alice.get("/lang/hi?next=/my/posts").status, 303);
+    let mine = w.alice.get("/my/posts").body;
+    assert!(mine.contains("विज्ञापन या प्रचार") && !mine.contains("Advertising or promotion"), "{mine}");
+    assert_eq!(w.alice.get("/lang/en?next=/my/posts").status, 303);
+    assert!(w.alice.get("/my/posts").body.contains("Call our sales office today."), "the author keeps the text");
     assert_eq!(w.bob.get(&format!("/c/{}/t/{id}", w.slug)).status, 404);
 
     let id = ask(&w, &w.alice, "Lining question", "Which lining?");
@@ -243,10 +248,13 @@ fn trusted_members_skip_the_queue_but_hold_rules_always_apply() {
     for id in [third, fourth] {
         let p = solex::models::post::find(&mut conn, id).unwrap();
         assert_eq!(p.status, "pending");
-        assert!(p.held_reason.starts_with("matched hold rule"), "{}", p.held_reason);
+        assert!(p.held_reason.contains("held-hold-rule"), "stored as a message: {}", p.held_reason);
     }
     drop(conn);
     assert!(w.moderator.get(&format!("/c/{}/queue", w.slug)).body.contains("matched hold rule"));
+    assert_eq!(w.moderator.get("/lang/hi?next=/").status, 303);
+    let queue = w.moderator.get(&format!("/c/{}/queue", w.slug)).body;
+    assert!(queue.contains("रोक का नियम लागू हुआ") && !queue.contains("matched hold rule"), "{queue}");
 }
 
 #[test]

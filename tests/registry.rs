@@ -542,3 +542,24 @@ fn a_focal_point_reading_hindi_gets_the_registry_checks_in_hindi() {
     assert!(resp.body.contains("वर्ष लिखें, जैसे 2012 (\"twenty\" नहीं)।") || resp.body.contains("वर्ष लिखें, जैसे 2012 (&quot;twenty&quot; नहीं)।"), "{}", resp.body);
     assert!(!resp.body.contains("is required") && !resp.body.contains("Give a year"), "{}", resp.body);
 }
+
+#[test]
+fn registry_choices_read_in_hindi_on_a_hindi_page() {
+    let r = registry();
+    let c = r.app.client();
+    let english = c.get("/registry/clusters/samalkha-foundry").body;
+    assert!(english.contains("Semi-urban") && english.contains("Moderate"), "{english}");
+    assert_eq!(c.get("/lang/hi?next=/registry").status, 303);
+    let page = c.get("/registry/clusters/samalkha-foundry").body;
+    for hindi in ["अर्ध-शहरी", "उच्च", "निम्न", "मध्यम", "EL: संलग्न, कम"] {
+        assert!(page.contains(hindi), "{hindi}: {page}");
+    }
+    assert!(!page.contains("Semi-urban") && !page.contains(">High<") && !page.contains(">Moderate<"), "{page}");
+    let agency = c.get("/registry/agencies/sgfi").body;
+    assert!(agency.contains("एमएसएमई संघ") && !agency.contains("MSME association"), "{agency}");
+    // The form offers the same choices in Hindi; the stored values stay as files carry them.
+    let form = r.haryana.get("/lang/hi?next=/registry/clusters/new");
+    assert_eq!(form.status, 303);
+    let form = r.haryana.get("/registry/clusters/new").body;
+    assert!(form.contains("<option value=\"Semi-urban\">अर्ध-शहरी</option>"), "{form}");
+}

@@ -130,6 +130,11 @@ fn grants_and_revocations_are_audited() {
     assert!(audit.contains("national focal point"), "{audit}");
     assert!(audit.contains("revoke"));
     assert!(audit.contains("moderator of Child labour and working conditions"));
+    // The details are stored as messages, so an administrator reading Hindi reads them in Hindi.
+    assert_eq!(admin.get("/lang/hi?next=/admin/audit").status, 303);
+    let audit = admin.get("/admin/audit").body;
+    assert!(audit.contains("राष्ट्रीय फ़ोकल पॉइंट") && audit.contains("Child labour and working conditions के मॉडरेटर"), "{audit}");
+    assert!(!audit.contains("national focal point") && !audit.contains("moderator of"), "{audit}");
     assert!(audit.contains("Asha Admin"), "the actor is named");
     assert!(audit.contains("console"), "the first grant came from the command line");
     let mut conn = app.db();

@@ -121,7 +121,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let author = user::find(conn, p.author_id)?.name;
             let thread_url = url(id, &paths::post(&c.slug, root.id, p.id));
             let subject = if p.is_query() { format!("[{}] {}", c.name, p.title) } else { format!("Re: [{}] {}", c.name, root.title) };
-            let (text, html) = bodies::post_core(&u.language, &author, &markdown::html_to_plain(&p.body_html), &p.body_html, &thread_url);
+            let (text, html) = bodies::post_core(&u.language, &author, &markdown::to_plain_text(&p.body_md), &p.body_html, &thread_url);
             let mut urls = (String::new(), String::new());
             let body = bodies::list_mail(subject, &text, &html, &footer(id, &c, &u, &key, &thread_url, &mut urls));
             let mut b = list_headers(base.to(mailbox(&u.email)?), id, &c, &u, &key);
@@ -240,13 +240,13 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
             title: root_title,
             author,
             url: url(id, &paths::post(&c.slug, p.root_id(), p.id)),
-            plain: markdown::html_to_plain(&p.body_html),
+            plain: markdown::to_plain_text(&p.body_md),
             html: p.body_html.clone(),
             is_reply: !p.is_query(),
         });
     }
     let summary = d.audience == "summary";
-    let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_safe_html(&d.editorial), &entries, summary);
+    let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_plain_text(&d.editorial), &markdown::to_safe_html(&d.editorial), &entries, summary);
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let kind = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
     let date = d.sent_at.unwrap_or(d.created_at).format("%Y-%m-%d");

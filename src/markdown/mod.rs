@@ -94,34 +94,21 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Plain text of Markdown, for mail summaries and snippets.
+/// Plain text of Markdown, for the plain part of mails, search documents, feeds and snippets:
+/// words only, from the stored source (raw HTML in it is dropped, not shown).
 pub fn to_plain_text(source: &str) -> String {
     use pulldown_cmark::{Event, TagEnd};
     let mut out = String::new();
     for event in Parser::new(source) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            // The writer's line breaks stay: mail readers and digest summaries go by lines.
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
             _ => {}
         }
     }
     out.trim().to_string()
-}
-
-/// Plain text of already-sanitised HTML (tags dropped, common entities decoded).
-pub fn html_to_plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&").trim().to_string()
 }
 
 #[cfg(test)]

@@ -47,10 +47,10 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: &str, id: i64) -> Re
             if !root.is_query() || root.status != post::APPROVED || !(root.is_public || c.public_threads) {
                 return Ok(None);
             }
-            let mut body = crate::markdown::html_to_plain(&root.body_html);
+            let mut body = crate::markdown::to_plain_text(&root.body_md);
             for (r, _) in post::replies(conn, root.id, None, false)? {
                 body.push('\n');
-                body.push_str(&crate::markdown::html_to_plain(&r.body_html));
+                body.push_str(&crate::markdown::to_plain_text(&r.body_md));
             }
             let _ = user::find(conn, root.author_id)?;
             let language = if is_hindi(&format!("{} {body}", root.title)) { "hi" } else { "en" };

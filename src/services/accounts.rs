@@ -535,7 +535,7 @@ pub fn add_user_from_console(
                     actor_id: None,
                     action: "grant",
                     subject_user_id: Some(id),
-                    detail: "administrator (from the command line)",
+                    detail: &Message::new("audit-admin-from-command-line").to_stored(),
                     created_at: models::now(),
                 },
             )?;
@@ -587,7 +587,7 @@ pub fn enable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) -> 
 
 /// Writes a disable or enable to both the audit log and the security log.
 fn note_access_change(c: &mut DbConn, actor_id: i64, user_id: i64, address: &str, action: &str, kind: &str) -> Result<(), AppError> {
-    let detail = format!("account {action}d by an administrator");
+    let detail = Message::new(if action == "disable" { "audit-account-disabled" } else { "audit-account-enabled" }).to_stored();
     audit::insert(
         c,
         &audit::NewAuditEntry { actor_id: Some(actor_id), action, subject_user_id: Some(user_id), detail: &detail, created_at: models::now() },

@@ -127,19 +127,17 @@ pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Res
         let mut settings = settings_of(&community::find(c, id)?);
         settings.join_policy = policy.into();
         settings.public_threads = form.public_threads.is_some();
-        settings.canned_reasons = DEFAULT_REASONS.into();
+        settings.canned_reasons = crate::services::moderate::STANDARD_REASONS.iter().map(|(text, _)| *text).collect::<Vec<_>>().join("\n");
         community::update_settings(c, id, &settings)?;
         for uid in moderator_ids {
             role::insert(c, &role::NewRoleGrant { user_id: uid, role: role::Role::Moderator.as_str(), community_id: Some(id), state: "", granted_by: Some(actor.user.id), granted_at: now })?;
-            audit::insert(c, &audit::NewAuditEntry { actor_id: Some(actor.user.id), action: "grant", subject_user_id: Some(uid), detail: &format!("moderator of {name}"), created_at: now })?;
+            audit::insert(c, &audit::NewAuditEntry { actor_id: Some(actor.user.id), action: "grant", subject_user_id: Some(uid), detail: &Message::new("audit-moderator-of").arg("community", name.to_string()).to_stored(), created_at: now })?;
             ensure_active(c, id, uid, actor.user.id)?;
         }
         log(c, id, None, Some(actor.user.id), "community created", "")?;
         Ok(slug.clone())
     })
 }
-
-const DEFAULT_REASONS: &str = "Off topic for this community\nAdvertising or promotion\nPersonal information that should not be shared\nDuplicate of an existing thread\nNot respectful to other members";
 
 fn ensure_active(conn: &mut DbConn, community_id: i64, user_id: i64, by: i64) -> diesel::QueryResult<()> {
     let now = models::now();

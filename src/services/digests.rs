@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
 use crate::models::{self, community, digest, membership, moderation, post};
 use crate::services::communities::Access;
@@ -137,7 +137,7 @@ pub fn send(conn: &mut DbConn, env: &Env, id: i64, actor: Option<i64>) -> Result
             mail_outbox::enqueue(tx, &Outgoing { message_id: &message_id, recipient: email, kind: OutboxKind::Digest, ref_id: Some(id), user_id: Some(*uid), payload: None })?;
         }
         digest::mark_sent(tx, id, recipients.len() as i32, models::now())?;
-        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: "digest sent", reason: &format!("{} recipients", recipients.len()), created_at: models::now() })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: "digest sent", reason: &Message::new("log-digest-recipients").arg("count", recipients.len()).to_stored(), created_at: models::now() })?;
         Ok(recipients.len())
     })
 }

@@ -8,7 +8,7 @@ use chrono::Duration;
 use diesel::OptionalExtension;
 
 use crate::db::{write_tx, DbConn};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::tokens::address::Token;
 use crate::models::mail_outbox::{OutboxKind, Payload};
 use crate::models::{self, audit, community, held_mail, post, role, token, user};
@@ -45,8 +45,8 @@ pub fn reset_links(conn: &mut DbConn, actor_id: i64, user_id: i64) -> Result<(),
         let now = models::now();
         user::rotate_mail_key(c, user_id, &tokens::mail_token())?;
         token::retire_unused(c, user_id, token::CONFIRM_MAIL, now)?;
-        let detail = if actor_id == user_id { "by the member" } else { "by an administrator" };
-        audit::insert(c, &audit::NewAuditEntry { actor_id: Some(actor_id), action: "reset mail links", subject_user_id: Some(user_id), detail, created_at: now })?;
+        let detail = Message::new(if actor_id == user_id { "audit-by-member" } else { "audit-by-admin" }).to_stored();
+        audit::insert(c, &audit::NewAuditEntry { actor_id: Some(actor_id), action: "reset mail links", subject_user_id: Some(user_id), detail: &detail, created_at: now })?;
         Ok(())
     })
 }

@@ -196,11 +196,30 @@ fn claimed_by_other(conn: &mut DbConn, p: &post::Post, actor: i64, now: NaiveDat
     Ok(())
 }
 
+/// The canned reasons a new community starts with, as stored in its settings (English) and
+/// as the locale key a reader sees them by. A decision giving one of these stores the key, so
+/// the author reads the reason in their language.
+pub const STANDARD_REASONS: &[(&str, &str)] = &[
+    ("Off topic for this community", "canned-off-topic"),
+    ("Advertising or promotion", "canned-advertising"),
+    ("Personal information that should not be shared", "canned-personal-information"),
+    ("Duplicate of an existing thread", "canned-duplicate"),
+    ("Not respectful to other members", "canned-not-respectful"),
+];
+
+/// A reason as stored: a standard one by its key, any other as written.
+fn stored_reason(reason: &str) -> String {
+    match STANDARD_REASONS.iter().find(|(text, _)| *text == reason) {
+        Some((_, key)) => Message::new(*key).to_stored(),
+        None => reason.to_string(),
+    }
+}
+
 /// Applies one moderator decision; returns the action logged.
 pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, form: &DecisionForm) -> Result<&'static str, AppError> {
     let c = access.community.clone();
     let p = post_in(conn, access, post_id)?;
-    let reason = if form.message.trim().is_empty() { form.canned.trim().to_string() } else { form.message.trim().to_string() };
+    let reason = stored_reason(if form.message.trim().is_empty() { form.canned.trim() } else { form.message.trim() });
     write_tx(conn, |tx| {
         let now = models::now();
         let current = post::find(tx, p.id)?;

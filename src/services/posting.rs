@@ -35,7 +35,8 @@ impl HoldRules {
             let re = regex::RegexBuilder::new(&pattern)
                 .size_limit(1 << 20)
                 .build()
-                .map_err(|e| Message::new("hold-rule-invalid").arg("line", n + 1).arg("rule", line).arg("error", e.to_string()))?;
+                // The regex crate explains in English only, so the moderator is told which line.
+                .map_err(|_| Message::new("hold-rule-invalid").arg("line", n + 1).arg("rule", line))?;
             rules.push((line.to_string(), re));
         }
         Ok(HoldRules(rules))
@@ -120,11 +121,16 @@ fn check_files(uploads: Vec<Received>, errors: &mut FieldErrors) -> Vec<CheckedF
     ok
 }
 
+/// Why a post waits, stored for the moderators to read in their language.
+fn held_by(rule: &impl std::fmt::Display) -> String {
+    Message::new("held-hold-rule").arg("rule", rule.to_string()).to_stored()
+}
+
 /// Where a new post goes: the queue, unless the community trusts this author; hold rules win.
 fn initial_status(conn: &mut DbConn, c: &community::Community, author: i64, text: &str) -> Result<(&'static str, String), AppError> {
     let rules = HoldRules::parse(&c.hold_rules).map_err(|m| AppError::Internal(format!("{m:?}")))?;
     if let Some(rule) = rules.first_match(text) {
-        return Ok((post::PENDING, format!("matched hold rule: {rule}")));
+        return Ok((post::PENDING, held_by(&rule)));
     }
     if c.premoderation == community::PREMODERATE_NEW && post::approved_count(conn, c.id, author)? >= i64::from(c.trusted_after) {
         return Ok((post::APPROVED, String::new()));
@@ -281,7 +287,7 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
         return Err(AppError::Validation(errors));
     }
     let rules = HoldRules::parse(&access.community.hold_rules).map_err(|m| AppError::Internal(format!("{m:?}")))?;
-    let held = rules.first_match(&format!("{}\n{}", clean.title, clean.body)).map(|r| format!("matched hold rule: {r}")).unwrap_or_default();
+    let held = rules.first_match(&format!("{}\n{}", clean.title, clean.body)).map(|r| held_by(&r)).unwrap_or_default();
     write_tx(conn, |tx| {
         let now = models::now();
         let ok = post::decide(tx, p.id, version, post::Decision {

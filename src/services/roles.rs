@@ -1,7 +1,7 @@
 //! Granting and revoking roles; every change is written to the audit log in the same transaction.
 
 use crate::db::{write_tx, DbConn};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::models::{self, audit, community, role, user};
 use crate::vocab;
 
@@ -15,21 +15,24 @@ pub struct GrantRequest {
     pub state: String,
 }
 
+/// The audit log's detail of a grant, stored as a message so each administrator reads it in
+/// their language.
 fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> {
-    Ok(match g.role() {
-        Some(role::Role::Admin) => "administrator".into(),
+    let m = match g.role() {
+        Some(role::Role::Admin) => Message::new("audit-role-admin"),
         Some(role::Role::Moderator) => {
             let name = match g.community_id {
                 Some(id) => community::find(conn, id)?.name,
                 None => "?".into(),
             };
-            format!("moderator of {name}")
+            Message::new("audit-moderator-of").arg("community", name)
         }
-        Some(role::Role::FocalPoint) if g.state.is_empty() => "national focal point".into(),
-        Some(role::Role::FocalPoint) => format!("focal point for {}", g.state),
-        Some(role::Role::KnowledgeEditor) => "knowledge editor".into(),
-        None => g.role.clone(),
-    })
+        Some(role::Role::FocalPoint) if g.state.is_empty() => Message::new("audit-role-national-focal-point"),
+        Some(role::Role::FocalPoint) => Message::new("audit-role-focal-point").arg("state", &g.state),
+        Some(role::Role::KnowledgeEditor) => Message::new("audit-role-knowledge-editor"),
+        None => return Ok(g.role.clone()),
+    };
+    Ok(m.to_stored())
 }
 
 pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest) -> Result<i64, AppError> {

@@ -110,7 +110,7 @@ pub fn user(
         }
         @if !history.is_empty() {
             h2 { (t.admin_audit_title) }
-            ul { @for e in history { li { (format_time(&e.created_at)) ": " (super::logged_action(ctx, "audit", &e.action)) " " (e.detail) } } }
+            ul { @for e in history { li { (format_time(&e.created_at)) ": " (super::logged_action(ctx, "audit", &e.action)) " " (ctx.t().stored(&e.detail)) } } }
         }
     })
 }
@@ -130,7 +130,7 @@ pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -
                             td { (actor.as_deref().unwrap_or("console")) }
                             td { (super::logged_action(ctx, "audit", &e.action)) }
                             td { (subject.as_deref().unwrap_or("")) }
-                            td { (e.detail) }
+                            td { (ctx.t().stored(&e.detail)) }
                         }
                     }
                 }

@@ -274,7 +274,7 @@ pub fn my_posts(ctx: &Ctx, rows: &[(Post, Community)]) -> Markup {
                 }
                 p.meta { (c.name) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) } }
                 @if !p.moderator_note.is_empty() {
-                    div.note { strong { (t.moderator_message) ": " } (p.moderator_note) }
+                    div.note { strong { (t.moderator_message) ": " } (t.stored(&p.moderator_note)) }
                 }
                 @if let Some(original) = &p.original_body_md {
                     details.diff open[p.status == post::APPROVED] {
@@ -314,7 +314,7 @@ pub fn edit_post(ctx: &Ctx, c: &Community, p: &Post, input_: &PostInput, errors:
     layout(ctx, t.edit_resubmit, html! {
         p.crumbs { a href=(paths::MY_POSTS) { (t.my_posts_title) } }
         h1 { (t.edit_resubmit) }
-        @if !p.moderator_note.is_empty() { div.note { strong { (t.moderator_message) ": " } (p.moderator_note) } }
+        @if !p.moderator_note.is_empty() { div.note { strong { (t.moderator_message) ": " } (t.stored(&p.moderator_note)) } }
         (error_summary(ctx, errors))
         form method="post" action=(paths::post_edit(&c.slug, p.id)) novalidate {
             (csrf_field(ctx))

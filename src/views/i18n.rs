@@ -255,6 +255,27 @@ impl Strings {
         text
     }
 
+    /// Text the portal stored for later (`Message::to_stored`), in this language; any other
+    /// text (older rows, what a person wrote) as it is.
+    pub fn stored<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        use serde_json::Value;
+        let Some(Value::Object(m)) = (text.starts_with('{') && text.ends_with('}')).then(|| serde_json::from_str::<Value>(text).ok()).flatten() else {
+            return text.into();
+        };
+        let Some(key) = m.get("key").and_then(Value::as_str) else { return text.into() };
+        let mut args: HashMap<&str, FluentValue> = HashMap::new();
+        for (name, v) in m.get("args").and_then(Value::as_object).into_iter().flatten() {
+            let value = match v {
+                Value::String(t) => FluentValue::from(t.as_str()),
+                Value::Number(n) => FluentValue::from(n.as_i64().unwrap_or_default()),
+                Value::Object(o) => FluentValue::from(o.get("key").and_then(Value::as_str).and_then(|k| self.find(k)).unwrap_or("")),
+                _ => continue,
+            };
+            args.insert(name.as_str(), value);
+        }
+        lookup(self.lang, key, Some(&args)).into()
+    }
+
     fn fluent_args<'a>(&self, args: impl Iterator<Item = (&'a str, &'a Arg)>) -> HashMap<&'a str, FluentValue<'a>> {
         args.map(|(name, value)| {
             let v = match value {
@@ -283,7 +304,7 @@ mod tests {
     const HI_FTL: &str = include_str!("locales/hi.ftl");
 
     /// Values that are the same in both languages on purpose: names and codes.
-    const SAME_IN_HINDI: &[&str] = &["site-name"];
+    const SAME_IN_HINDI: &[&str] = &["site-name", "audit-registry-withdrawn"];
 
     /// Each message's argument names and its text with arguments written as `{$name}`.
     fn messages(name: &str, source: &'static str) -> BTreeMap<&'static str, (BTreeSet<&'static str>, String)> {
@@ -408,6 +429,8 @@ mod tests {
             r#"(?:BadRequest|Conflict)\(\s*"([^"]+)"\.into\(\)"#,
             r#"Err\(\s*"([^"]+)"\.into\(\)\)"#,
             r#"problem\([^()]*,\s*"([^"]+)"\)"#,
+            // Labels of registry choices, stored codes and logged actions named by data.
+            r#""((?:choice|held|canned|audit|log-digest)-[a-z0-9-]+)""#,
         ]
         .map(|p| regex::Regex::new(p).unwrap());
         let mut named = 0;

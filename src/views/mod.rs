@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod communities;
 pub mod diff;
+pub mod feeds;
 pub mod moderation;
 pub mod registry;
 pub mod search;

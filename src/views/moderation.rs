@@ -55,7 +55,7 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                             h2 { a href={ (base) "/" (item.post.id) } { (if item.post.title.is_empty() { t.reply_heading } else { item.post.title.as_str() }) } }
                             p.meta { (item.author) " · " (format_time(&item.post.created_at)) " · " (status_label(t, &item.post.status))
                                 @if let Some(who) = &item.claimed_by_name { " · " (t.claimed_by) " " (who) } }
-                            @if !item.post.held_reason.is_empty() { p.note { (t.held_because) ": " (item.post.held_reason) } }
+                            @if !item.post.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&item.post.held_reason)) } }
                             @for f in &item.flags { p.note { (t.flags_heading) ": " (f.reason) } }
                             div.body.excerpt { (PreEscaped(&item.post.body_html)) }
                             @if !item.attachments.is_empty() { p.meta { (item.attachments.len()) " " (t.attachments_heading) } }
@@ -76,10 +76,15 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
     })
 }
 
+/// A canned reason as the moderator reads it: a standard one in their language.
+fn standard_reason<'a>(t: &super::Strings, reason: &'a str) -> &'a str {
+    crate::services::moderate::STANDARD_REASONS.iter().find(|(text, _)| *text == reason).map(|(_, key)| t.get(*key)).unwrap_or(reason)
+}
+
 fn reason_select(ctx: &Ctx, c: &Community, chosen: &str) -> Markup {
     let t = ctx.t();
     let options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
-        .chain(c.canned_reasons().into_iter().map(|r| (r.to_string(), r.to_string())))
+        .chain(c.canned_reasons().into_iter().map(|r| (r.to_string(), standard_reason(t, r).to_string())))
         .collect();
     select(ctx, "canned", t.canned_reason, &options, chosen, &FieldErrors::new())
 }
@@ -95,7 +100,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
         h1 { (if p.title.is_empty() { format!("{}: {}", t.reply_heading, r.thread_title) } else { p.title.clone() }) }
         p.meta { (r.author) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) }
             @if !p.themes.is_empty() { " · " (theme_names(ctx, &p.theme_list())) } }
-        @if !p.held_reason.is_empty() { p.note { (t.held_because) ": " (p.held_reason) } }
+        @if !p.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&p.held_reason)) } }
         @if let Some(who) = &r.claimed_by_name { p.note { (t.claimed_by) " " (who) } }
         div.body { (PreEscaped(&p.body_html)) }
         @if !r.attachments.is_empty() {
@@ -146,7 +151,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
             }
         }
         h2 { (t.history) }
-        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (super::logged_action(ctx, "log", &e.action)) @if !e.reason.is_empty() { ": " (e.reason) } } } }
+        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (super::logged_action(ctx, "log", &e.action)) @if !e.reason.is_empty() { ": " (ctx.t().stored(&e.reason)) } } } }
     })
 }
 
@@ -171,7 +176,7 @@ pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(Str
                                         a href=(paths::post(&a.community.slug, thread.unwrap_or(pid), pid)) { (if title.is_empty() { t.reply_heading } else { title.as_str() }) }
                                     } @else { "#" (pid) }
                                 }
-                                @if !e.reason.is_empty() && (a.moderator || !e.action.starts_with("submitted")) { " " (e.reason) }
+                                @if !e.reason.is_empty() && (a.moderator || !e.action.starts_with("submitted")) { " " (ctx.t().stored(&e.reason)) }
                             }
                         }
                     }

@@ -281,34 +281,9 @@ async fn set_look(state: web::Data<AppState>, Admin(admin): Admin, form: CsrfFor
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn atom(base: &str, title: &str, self_path: &str, pages: &[Page]) -> String {
-    let updated = pages.iter().filter_map(|p| p.published_at).max().unwrap_or_else(crate::models::now);
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>{}</title>\n<id>{base}{self_path}</id>\n<link rel=\"self\" href=\"{base}{self_path}\"/>\n<link href=\"{base}/kb\"/>\n<updated>{}Z</updated>\n",
-        xml_escape(title),
-        updated.format("%Y-%m-%dT%H:%M:%S")
-    );
-    for p in pages.iter().take(50) {
-        let when = p.published_at.unwrap_or(p.updated_at).format("%Y-%m-%dT%H:%M:%S");
-        out.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{base}{}</id>\n<link href=\"{base}{}\"/>\n<updated>{when}Z</updated>\n<author><name>solex</name></author>\n<summary>{}</summary>\n</entry>\n",
-            xml_escape(&p.title),
-            paths::page(&p.slug),
-            paths::page(&p.slug),
-            xml_escape(&crate::markdown::to_plain_text(&p.problem_md).chars().take(300).collect::<String>())
-        ));
-    }
-    out.push_str("</feed>\n");
-    out
-}
-
 async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pages = state.db(|c| Ok(page::published(c, 50)?)).await?;
-    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, "solex knowledge base", paths::KB_FEED, &pages)))
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(views::feeds::atom(&state.config.base_url, "solex knowledge base", paths::KB_FEED, &pages)))
 }
 
 async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -316,24 +291,12 @@ async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Resu
     let t2 = theme.clone();
     let (pages, _) = state.db(move |c| knowledge::hub(c, &t2)).await?;
     let title = format!("solex: {}", crate::vocab::theme_label(&theme, false));
-    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(atom(&state.config.base_url, &title, &paths::theme_feed(&theme), &pages)))
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(views::feeds::atom(&state.config.base_url, &title, &paths::theme_feed(&theme), &pages)))
 }
 
 async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (pages, records) = state.db(|c| Ok((page::published(c, 50_000)?, crate::services::registry::published_paths(c)?))).await?;
-    let base = &state.config.base_url;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    out.push_str(&format!("<url><loc>{base}/kb</loc></url>\n"));
-    for (slug, _, _) in crate::vocab::THEMES {
-        out.push_str(&format!("<url><loc>{base}{}</loc></url>\n", paths::theme(slug)));
-    }
-    for p in &pages {
-        out.push_str(&format!("<url><loc>{base}{}</loc><lastmod>{}</lastmod></url>\n", paths::page(&p.slug), p.updated_at.format("%Y-%m-%d")));
-    }
-    out.push_str(&format!("<url><loc>{base}/registry</loc></url>\n"));
-    for (path, at) in &records {
-        out.push_str(&format!("<url><loc>{base}{path}</loc><lastmod>{}</lastmod></url>\n", at.format("%Y-%m-%d")));
-    }
-    out.push_str("</urlset>\n");
+    let themes: Vec<&str> = crate::vocab::THEMES.iter().map(|(slug, _, _)| *slug).collect();
+    let out = views::feeds::sitemap(&state.config.base_url, &pages, &themes, &records);
     Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(out))
 }

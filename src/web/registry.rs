@@ -69,7 +69,7 @@ struct ListQuery {
 
 /// A list, or its export when the path ends in .csv or .json.
 async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
-    let q: ListQuery = serde_urlencoded::from_str(req.query_string()).map_err(|e| AppError::BadRequest(Message::new("registry-filter-invalid").arg("error", e.to_string())))?;
+    let q: ListQuery = serde_urlencoded::from_str(req.query_string()).map_err(|_| AppError::BadRequest(Message::new("registry-filter-invalid")))?;
     let segment = path.into_inner();
     let (name, format) = match segment.rsplit_once('.') {
         Some((n, f)) if f == "csv" || f == "json" => (n.to_string(), Some(f.to_string())),

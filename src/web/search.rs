@@ -85,8 +85,5 @@ async fn openapi(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
 
 /// Lets browsers add the portal as a search engine.
 async fn opensearch(state: web::Data<AppState>) -> HttpResponse {
-    let base = &state.config.base_url;
-    HttpResponse::Ok().content_type("application/opensearchdescription+xml; charset=utf-8").body(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OpenSearchDescription xmlns=\"http://a9.com/-/spec/opensearch/1.1/\">\n<ShortName>solex</ShortName>\n<Description>Knowledge exchange for MSME cluster development</Description>\n<InputEncoding>UTF-8</InputEncoding>\n<Url type=\"text/html\" template=\"{base}/search?q={{searchTerms}}\"/>\n<Url type=\"application/json\" template=\"{base}/api/search?q={{searchTerms}}\"/>\n</OpenSearchDescription>\n"
-    ))
+    HttpResponse::Ok().content_type("application/opensearchdescription+xml; charset=utf-8").body(views::feeds::opensearch(&state.config.base_url))
 }

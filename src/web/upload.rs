@@ -7,6 +7,11 @@
 //! bytes it reads (with or without a Content-Length) and spools files to temporary files on
 //! disk, removed on every path unless stored. Oversized files are cut at one byte past the
 //! limit and reported by the service, so the form comes back with everything else typed.
+//!
+//! Why not actix-multipart's `MultipartForm` derive: its extractor reads (and spools) every
+//! part of the body before the handler runs, so neither the CSRF token nor the visitor's rights
+//! could be checked before a stranger's whole upload (up to `MAX_TOTAL`) is on disk; its per-field limits do not
+//! change that order. This reader keeps the order: length, token, rights, then the body.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -134,7 +139,8 @@ impl MultipartForm {
         if self.overflow.get() {
             AppError::TooLarge
         } else {
-            AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string()))
+            tracing::debug!(error = %e, "multipart form unreadable");
+            AppError::BadRequest(crate::error::Message::new("form-unreadable"))
         }
     }
 

@@ -345,7 +345,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let visit = visit_of(&req)?;
-            let body = bytes.await.map_err(|e| AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string())))?;
+            let body = bytes.await.map_err(|_| AppError::BadRequest(crate::error::Message::new("form-unreadable")))?;
             if body.len() > FORM_LIMIT {
                 return Err(AppError::BadRequest("form-too-large".into()));
             }
@@ -364,7 +364,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let body = if cleaned { web::Bytes::from(serde_urlencoded::to_string(&raw.0).unwrap_or_default()) } else { body };
             serde_urlencoded::from_bytes(&body)
                 .map(|value| CsrfForm(value, raw))
-                .map_err(|e| AppError::BadRequest(crate::error::Message::new("form-unreadable").arg("error", e.to_string())))
+                .map_err(|_| AppError::BadRequest(crate::error::Message::new("form-unreadable")))
         })
     }
 }

@@ -38,76 +38,54 @@ pub(super) fn quoted(text: &str) -> String {
     if text.chars().count() > 8 * QUOTE_CHARS { format!("{}…", text.chars().take(8 * QUOTE_CHARS).collect::<String>()) } else { text.to_string() }
 }
 
-/// Parses RFC 4180 CSV (commas, double quotes, quoted line breaks, CRLF or LF, an optional
-/// byte-order mark). Blank lines are skipped.
+/// Parses RFC 4180 CSV with the `csv` crate (commas, double quotes, quoted line breaks, CRLF
+/// or LF, an optional byte-order mark). Blank lines are skipped.
 pub fn parse(text: &str) -> Result<Vec<Row>, Problem> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    let mut cells: Vec<String> = Vec::new();
-    let mut cell = String::new();
-    let mut line = 1;
-    let mut row_line = 1;
-    let mut column = 1;
-    let mut chars = text.chars().peekable();
-    let mut quoted_from: Option<usize> = None;
-    let mut after_quote = false;
-    let end_row = |cells: &mut Vec<String>, cell: &mut String, row_line: usize, rows: &mut Vec<Row>| {
-        cells.push(std::mem::take(cell));
-        if !(cells.len() == 1 && cells[0].is_empty()) {
-            rows.push(Row { line: row_line, cells: std::mem::take(cells) });
+    let mut record = ::csv::StringRecord::new();
+    let (mut line, mut counted) = (1, 0);
+    loop {
+        let start = reader.position().clone();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            // The input is a &str, so the reader's only error left is invalid UTF-8 inside a
+            // cell split by the parser, which cannot happen; report it at the row anyway.
+            Err(_) => return Err(problem(line, 0, "", "csv-quote-open")),
         }
-        cells.clear();
-    };
-    while let Some(c) = chars.next() {
-        if quoted_from.is_some() {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cell.push('"');
-                }
-                '"' => {
-                    quoted_from = None;
-                    after_quote = true;
-                }
-                '\n' => {
-                    line += 1;
-                    cell.push('\n');
-                }
-                // Inside quotes every character is kept, carriage returns too; the checks
-                // of each field normalise line ends.
-                _ => cell.push(c),
-            }
-            continue;
-        }
-        match c {
-            ',' => {
-                cells.push(std::mem::take(&mut cell));
-                column += 1;
-                after_quote = false;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                end_row(&mut cells, &mut cell, row_line, &mut rows);
-                line += 1;
-                row_line = line;
-                column = 1;
-                after_quote = false;
-            }
-            '"' if cell.is_empty() && !after_quote => quoted_from = Some(line),
-            _ if after_quote => {
-                return Err(problem(line, column, "", "csv-text-after-quote"));
-            }
-            '"' => return Err(problem(line, column, "", "csv-stray-quote")),
-            _ => cell.push(c),
-        }
-    }
-    if let Some(start) = quoted_from {
-        return Err(problem(start, column, "", "csv-quote-open"));
-    }
-    if !cell.is_empty() || !cells.is_empty() {
-        end_row(&mut cells, &mut cell, row_line, &mut rows);
+        // Counted here: the reader starts a record's position before the blank lines it skips.
+        let from = start.byte() as usize;
+        let at = from + text.as_bytes()[from..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        line += bytecount_newlines(&text.as_bytes()[counted..at]);
+        counted = at;
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        let raw = &text.as_bytes()[start.byte() as usize..reader.position().byte() as usize];
+        check_quotes(raw, line, &cells, reader.position().byte() as usize == text.len())?;
+        rows.push(Row { line, cells });
     }
     Ok(rows)
+}
+
+fn bytecount_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == b'\n').count()
+}
+
+/// The `csv` crate reads a stray quote as text and an unclosed one to the end of the file;
+/// a spreadsheet user is better told where the quoting went wrong than handed one long cell.
+/// Well-formed quoting puts an even number of quotes in a record's raw text.
+fn check_quotes(raw: &[u8], line: usize, cells: &[String], at_end: bool) -> Result<(), Problem> {
+    if raw.iter().filter(|b| **b == b'"').count() % 2 == 0 {
+        return Ok(());
+    }
+    // An open quote swallows the rest of the file, line ends included, into the last cell.
+    let last = cells.last().map(String::as_str).unwrap_or("");
+    if at_end && (!last.contains('"') || last.ends_with(['\n', '\r'])) {
+        return Err(problem(line, cells.len(), "", "csv-quote-open"));
+    }
+    let column = cells.iter().position(|c| c.contains('"')).unwrap_or(0);
+    let line = line + cells[..column].iter().map(|c| c.matches('\n').count()).sum::<usize>();
+    Err(problem(line, column + 1, "", "csv-stray-quote"))
 }
 
 const FORMULA_START: [char; 5] = ['=', '+', '-', '@', '\t'];
@@ -131,26 +109,22 @@ pub fn unguard(cell: &str) -> &str {
     }
 }
 
-fn write_cell(out: &mut String, cell: &str) {
-    let cell = guard(cell);
-    // A leading byte-order mark would be taken for the file's own if the cell came first.
-    if cell.contains([',', '"', '\n', '\r']) || cell.starts_with([' ', '\u{feff}']) || cell.ends_with(' ') {
-        out.push('"');
-        out.push_str(&cell.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&cell);
-    }
-}
+/// A CSV file being written: formula-like cells guarded, cells quoted only where they need
+/// it, rows ended with CRLF as RFC 4180 asks.
+pub struct Out(::csv::Writer<Vec<u8>>);
 
-pub fn write_row(out: &mut String, cells: &[&str]) {
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_cell(out, c);
+impl Out {
+    pub fn new() -> Out {
+        Out(::csv::WriterBuilder::new().flexible(true).terminator(::csv::Terminator::CRLF).from_writer(Vec::new()))
     }
-    out.push_str("\r\n");
+
+    pub fn row(&mut self, cells: &[&str]) {
+        self.0.write_record(cells.iter().map(|c| guard(c))).expect("writing to memory");
+    }
+
+    pub fn finish(self) -> String {
+        String::from_utf8(self.0.into_inner().expect("writing to memory")).expect("cells are UTF-8")
+    }
 }
 
 /// The columns of a kind's CSV: the web name, every field, then read-only columns.
@@ -169,9 +143,9 @@ pub fn exported(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<Vec<
 }
 
 pub fn to_csv(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> String {
-    let mut out = String::new();
+    let mut out = Out::new();
     let head = header(kind);
-    write_row(&mut out, &head);
+    out.row(&head);
     for (r, v) in rows {
         let url = env.url(&crate::paths::registry_record(kind.plural(), &r.slug));
         let verified = r.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
@@ -184,9 +158,9 @@ pub fn to_csv(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> Str
                 name => v.get(name).map(String::as_str).unwrap_or(""),
             })
             .collect();
-        write_row(&mut out, &cells);
+        out.row(&cells);
     }
-    out
+    out.finish()
 }
 
 fn json_value(input: Input, text: &str) -> serde_json::Value {
@@ -241,18 +215,20 @@ mod tests {
         let err = parse("a,b\n1,x\"y\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 2));
         let err = parse("a\n\"open\n").unwrap_err();
-        assert_eq!(err.line, 2);
+        assert_eq!((err.line, err.message.key), (2, "csv-quote-open"));
+        let err = parse("title,state\r\n\"Open quote,Haryana\r\n").unwrap_err();
+        assert_eq!((err.line, err.column, err.message.key), (2, 1, "csv-quote-open"));
     }
 
     #[test]
     fn written_cells_read_back_the_same() {
-        let cells = ["plain", "with, comma", "quote \"q\"", "line\nbreak", "=SUM(A1)", "-5", " padded ", "'=kept", "'plain", "\u{feff}bom"];
-        let mut out = String::new();
-        // First on the line, as the first cell of a file would be.
-        write_row(&mut out, &cells[cells.len() - 1..]);
-        write_row(&mut out, &cells);
+        let cells = ["plain", "with, comma", "quote \"q\"", "line\nbreak", "=SUM(A1)", "-5", " padded ", "'=kept", "'plain", "\u{feff}bom", ""];
+        let mut out = Out::new();
+        out.row(&["slug", "title"]);
+        out.row(&cells);
+        let out = out.finish();
+        assert!(out.starts_with("slug,title\r\nplain,\"with, comma\",\"quote \"\"q\"\"\",\"line\nbreak\",'=SUM(A1),'-5,"), "{out}");
         let rows = parse(&out).unwrap();
-        assert_eq!(rows[0].cells, vec!["\u{feff}bom".to_string()], "a leading mark in a cell is not the file's");
         let back: Vec<&str> = rows[1].cells.iter().map(|c| unguard(c)).collect();
         assert_eq!(back, cells);
     }

@@ -9,7 +9,7 @@ use crate::error::{AppError, Message};
 use crate::models::{self, content_import, registry};
 use crate::services::accounts::Principal;
 
-use super::csv::{header, parse, problem, quoted, unguard, write_row, Problem, QUOTE_CHARS};
+use super::csv::{header, parse, problem, quoted, unguard, Out, Problem, QUOTE_CHARS};
 use super::{self as reg, Kind, Values, Vocabs};
 
 /// Imports of this many rows refresh the planner's statistics afterwards: on a young
@@ -300,24 +300,26 @@ fn seed_rows(conn: &mut DbConn, kind: Kind, file: &str, text: &str) -> Result<Se
     let Some((head, body)) = rows.split_first() else { return Ok(out) };
     let head: Vec<&str> = head.cells.iter().map(String::as_str).collect();
     let slug_col = head.iter().position(|c| c.trim() == "slug");
-    write_row(&mut out.text, &head);
+    let mut text = Out::new();
+    text.row(&head);
     for row in body {
         let cells: Vec<&str> = row.cells.iter().map(|c| unguard(c)).collect();
         let slug = slug_col.and_then(|i| cells.get(i)).map(|s| s.trim()).unwrap_or("");
         if slug.is_empty() {
-            write_row(&mut out.text, &cells);
+            text.row(&cells);
             continue;
         }
         // The row alone, with its header: what is hashed, and what a conflict keeps.
-        let mut one = String::new();
-        write_row(&mut one, &head);
-        write_row(&mut one, &cells);
+        let mut one = Out::new();
+        one.row(&head);
+        one.row(&cells);
+        let one = one.finish();
         let hash = content_import::hash_of(&one);
         let record = registry::find_by_slug(conn, kind.code(), slug)?;
         let seen = content_import::find(conn, kind.code(), slug)?;
         match (record, seen) {
             (None, _) => {
-                write_row(&mut out.text, &cells);
+                text.row(&cells);
                 out.imported.push((slug.to_string(), hash));
             }
             // A record from before the import kept records: as it is now, it is the baseline.
@@ -330,7 +332,7 @@ fn seed_rows(conn: &mut DbConn, kind: Kind, file: &str, text: &str) -> Result<Se
             (Some(r), Some(s)) => {
                 let untouched = r.published_version == Some(s.revision) && registry::open_version(conn, r.id)?.is_none();
                 if untouched {
-                    write_row(&mut out.text, &cells);
+                    text.row(&cells);
                     out.imported.push((slug.to_string(), hash));
                 } else {
                     content_import::set_conflict(conn, s.id, &hash, &one, models::now())?;
@@ -339,6 +341,7 @@ fn seed_rows(conn: &mut DbConn, kind: Kind, file: &str, text: &str) -> Result<Se
             }
         }
     }
+    out.text = text.finish();
     Ok(out)
 }
 

@@ -90,7 +90,7 @@ pub enum Input {
     Number(f64),
     Year,
     /// One of a fixed list.
-    Choice(&'static [&'static str]),
+    Choice(&'static [Choice]),
     /// One term of a registry vocabulary.
     Term(&'static str),
     /// Several terms of a registry vocabulary.
@@ -131,17 +131,27 @@ const fn hinted(mut s: Spec, hint: &'static str) -> Spec {
     s
 }
 
-pub const LEVELS: &[&str] = &["Low", "Moderate", "High"];
+/// A choice's stored value (English, as files and exports carry it) and the locale key of
+/// its label, so a reader sees it in their language.
+pub type Choice = (&'static str, &'static str);
+
+pub const LEVELS: &[Choice] = &[("Low", "choice-level-low"), ("Moderate", "choice-level-moderate"), ("High", "choice-level-high")];
 /// Levels of engagement with an SEE issue (Table 1.4): blind, aware, engaged low/moderate/high.
-pub const ENGAGEMENT: &[&str] = &["B", "A", "EL", "EM", "EH"];
-pub const LOCATION_TYPES: &[&str] = &["Urban", "Semi-urban", "Rural"];
-pub const AGENCY_TYPES: &[&str] = &[
-    "MSME association",
-    "Field office or institution of a ministry",
-    "State government body",
-    "National or international institution",
-    "Non-governmental organisation",
-    "Programme management unit",
+pub const ENGAGEMENT: &[Choice] = &[
+    ("B", "choice-engagement-b"),
+    ("A", "choice-engagement-a"),
+    ("EL", "choice-engagement-el"),
+    ("EM", "choice-engagement-em"),
+    ("EH", "choice-engagement-eh"),
+];
+pub const LOCATION_TYPES: &[Choice] = &[("Urban", "choice-location-urban"), ("Semi-urban", "choice-location-semi-urban"), ("Rural", "choice-location-rural")];
+pub const AGENCY_TYPES: &[Choice] = &[
+    ("MSME association", "choice-agency-msme-association"),
+    ("Field office or institution of a ministry", "choice-agency-field-office"),
+    ("State government body", "choice-agency-state-body"),
+    ("National or international institution", "choice-agency-national-institution"),
+    ("Non-governmental organisation", "choice-agency-ngo"),
+    ("Programme management unit", "choice-agency-pmu"),
 ];
 
 

@@ -64,9 +64,9 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
         },
         Input::Choice(options) => options
             .iter()
-            .find(|o| o.eq_ignore_ascii_case(raw))
-            .map(|o| o.to_string())
-            .ok_or_else(|| Message::new("registry-choice-invalid").arg("options", options.join(", "))),
+            .find(|(o, _)| o.eq_ignore_ascii_case(raw))
+            .map(|(o, _)| o.to_string())
+            .ok_or_else(|| Message::new("registry-choice-invalid").arg("options", options.iter().map(|(o, _)| *o).collect::<Vec<_>>().join(", "))),
         Input::Term(name) => match vocabs.resolve(name, raw) {
             Some(t) if !t.retired || kept(&t.code) => Ok(t.code.clone()),
             Some(t) => Err(Message::new("registry-term-retired").arg("term", &t.label)),
@@ -163,9 +163,11 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
     }
 }
 
-/// A database error met while checking a value, shown beside the field.
+/// A database error met while checking a value: logged for the operator; the writer is told
+/// in their language that the check could not be done (the library's text is English).
 fn check_failed(e: diesel::result::Error) -> Message {
-    Message::new("check-failed").arg("error", e.to_string())
+    tracing::warn!(error = %e, "a registry value could not be checked");
+    Message::new("check-failed")
 }
 
 fn vocab_title(name: &str) -> &'static str {

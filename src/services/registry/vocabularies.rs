@@ -118,7 +118,7 @@ pub fn add_term(conn: &mut DbConn, who: &Principal, vocab: &str, form: &TermForm
     write_tx(conn, |tx| {
         let position = vocabulary::next_position(tx, vocab)?;
         vocabulary::insert(tx, &vocabulary::NewTerm { vocab, code: &code, label: &label, label_hi: &label_hi, grp: &grp, position, retired: false })?;
-        audit_entry(tx, who.user.id, "vocabulary", &format!("added {code} to {vocab}"))?;
+        audit_entry(tx, who.user.id, "vocabulary", &Message::new("audit-term-added").arg("code", &code).arg("vocab", vocab).to_stored())?;
         Ok(())
     })
 }
@@ -135,7 +135,8 @@ pub fn update_term(conn: &mut DbConn, who: &Principal, vocab: &str, code: &str, 
     }
     write_tx(conn, |tx| {
         vocabulary::update(tx, term.id, &label, &label_hi, &grp, form.retired)?;
-        audit_entry(tx, who.user.id, "vocabulary", &format!("updated {code} in {vocab}{}", if form.retired { " (retired)" } else { "" }))?;
+        let key = if form.retired { "audit-term-retired" } else { "audit-term-updated" };
+        audit_entry(tx, who.user.id, "vocabulary", &Message::new(key).arg("code", code).arg("vocab", vocab).to_stored())?;
         Ok(())
     })
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors, Message};
+use crate::error::{AppError, Arg, FieldErrors, Message};
 use crate::models::mail_outbox::{OutboxKind, Payload, RegistryDecision};
 use crate::models::{self, registry, role, search_outbox, user};
 use crate::services::accounts::Principal;
@@ -198,7 +198,7 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, note
         registry::mark_withdrawn(tx, rec.id, &note, now)?;
         registry::set_tags(tx, rec.id, kind.code(), &[])?;
         search_outbox::push(tx, search_outbox::RECORD, rec.id)?;
-        audit_entry(tx, who.user.id, "registry withdraw", &format!("{} {}: {note}", kind.code(), rec.slug))?;
+        audit_entry(tx, who.user.id, "registry withdraw", &Message::new("audit-registry-withdrawn").arg("kind", Arg::Key(kind.singular_key())).arg("slug", &rec.slug).arg("note", &note).to_stored())?;
         Ok(())
     })
 }
@@ -247,7 +247,7 @@ pub fn review(
             publish_in(tx, kind, &rec, number, &values, Some(who.user.id), now)?;
         }
         let action = if decision == Decision::Approve { "registry publish" } else { "registry return" };
-        audit_entry(tx, who.user.id, action, &format!("{} {} version {number}", kind.code(), rec.slug))?;
+        audit_entry(tx, who.user.id, action, &Message::new("audit-registry-version").arg("kind", Arg::Key(kind.singular_key())).arg("slug", &rec.slug).arg("number", number).to_stored())?;
         if let Some(author) = v.author_id.filter(|a| *a != who.user.id) {
             if let Ok(u) = user::find(tx, author) {
                 let decided = RegistryDecision { title: title_of(&values), published: decision == Decision::Approve, note: comments.get("").cloned().unwrap_or_default() };

@@ -31,7 +31,7 @@ fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs:
         @match spec.input {
             Input::Long | Input::Indicators => { (textarea(ctx, spec.name, &label, value, hint, if spec.input == Input::Long { 4 } else { 3 }, errors)) }
             Input::Choice(options) => {
-                (select(ctx, spec.name, &label, &std::iter::once((String::new(), "—".to_string())).chain(options.iter().map(|o| (o.to_string(), o.to_string()))).collect::<Vec<_>>(), value, errors))
+                (select(ctx, spec.name, &label, &std::iter::once((String::new(), "—".to_string())).chain(options.iter().map(|(o, key)| (o.to_string(), ctx.t().get(*key).to_string()))).collect::<Vec<_>>(), value, errors))
             }
             Input::Term(v) => { (select(ctx, spec.name, &label, &term_options(vocabs, v, value, h, allowed), value, errors)) }
             Input::Terms(v) => {

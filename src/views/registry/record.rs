@@ -46,6 +46,7 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
                 }
             }
             Input::Long => { div.long { (value) } }
+            Input::Choice(options) => { (options.iter().find(|(o, _)| *o == value).map(|(_, key)| ctx.t().get(*key)).unwrap_or(value)) }
             _ => { (value) }
         }
     }
