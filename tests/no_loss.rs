@@ -57,6 +57,12 @@ struct Portal {
 }
 
 impl Portal {
+    /// Not started yet: the common settings (`portal_env`) and `extra`, logging to dir/portal.log.
+    fn new(url: &str, port: u16, dir: &Path, extra: &[(&str, String)]) -> Portal {
+        let envs = portal_env(url, port, dir).into_iter().chain(extra.iter().map(|(k, v)| (k.to_string(), v.clone()))).collect();
+        Portal { child: None, envs, base: format!("http://127.0.0.1:{port}"), log: dir.join("portal.log") }
+    }
+
     fn start(&mut self) {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_solex"))
@@ -110,6 +116,19 @@ impl Drop for Portal {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The settings every portal of these tests has: its database, address and folders in `dir`.
+fn portal_env(url: &str, port: u16, dir: &Path) -> Vec<(String, String)> {
+    let d = |p: &str| dir.join(p).display().to_string();
+    vec![
+        ("DATABASE_URL".into(), url.to_string()),
+        ("SOLEX_BIND".into(), format!("127.0.0.1:{port}")),
+        ("SOLEX_BASE_URL".into(), format!("http://127.0.0.1:{port}")),
+        ("SOLEX_INDEX_DIR".into(), d("search-index")),
+        ("SOLEX_OUTBOX_DIR".into(), d("outbox")),
+        ("SOLEX_ATTACHMENTS_DIR".into(), d("attachments")),
+    ]
 }
 
 fn connect(url: &str) -> DbConn {
@@ -355,31 +374,19 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let d = |p: &str| dir.path().join(p).display().to_string();
-    let mut portal = Portal {
-        child: None,
-        envs: vec![
-            ("DATABASE_URL".into(), url.clone()),
-            ("SOLEX_BIND".into(), format!("127.0.0.1:{port}")),
-            ("SOLEX_BASE_URL".into(), base.clone()),
-            ("SOLEX_INDEX_DIR".into(), d("search-index")),
-            ("SOLEX_OUTBOX_DIR".into(), d("outbox")),
-            ("SOLEX_ATTACHMENTS_DIR".into(), d("attachments")),
-            ("SOLEX_STATIC_DIR".into(), root.join("static").display().to_string()),
-            ("SOLEX_CONTENT_DIR".into(), root.join("content").display().to_string()),
-            ("SOLEX_SMTP_URL".into(), smtp.url()),
-            ("SOLEX_MAIL_RETRY_SECS".into(), "2".into()),
-            // One process: what a killed sender had claimed may be taken again soon.
-            ("SOLEX_MAIL_LEASE_SECS".into(), "3".into()),
-            ("SOLEX_WORKERS".into(), "2".into()),
-            ("SOLEX_SMTP_WORKERS".into(), SMTP_WORKERS.to_string()),
-            // The final check searches once for every page and post, faster than a person.
-            ("SOLEX_SEARCH_PER_MINUTE".into(), "0".into()),
-            ("RUST_LOG".into(), "warn".into()),
-        ],
-        base: base.clone(),
-        log: dir.path().join("portal.log"),
-    };
+    let mut portal = Portal::new(&url, port, dir.path(), &[
+        ("SOLEX_STATIC_DIR", root.join("static").display().to_string()),
+        ("SOLEX_CONTENT_DIR", root.join("content").display().to_string()),
+        ("SOLEX_SMTP_URL", smtp.url()),
+        ("SOLEX_MAIL_RETRY_SECS", "2".into()),
+        // One process: what a killed sender had claimed may be taken again soon.
+        ("SOLEX_MAIL_LEASE_SECS", "3".into()),
+        ("SOLEX_WORKERS", "2".into()),
+        ("SOLEX_SMTP_WORKERS", SMTP_WORKERS.to_string()),
+        // The final check searches once for every page and post, faster than a person.
+        ("SOLEX_SEARCH_PER_MINUTE", "0".into()),
+        ("RUST_LOG", "warn".into()),
+    ]);
     portal.start();
 
     let mut conn = connect(&url);
@@ -558,24 +565,12 @@ fn stopped_by_sigterm_mid_batch_the_portal_exits_cleanly_and_loses_nothing() {
     let (url, pg) = common::fresh_database(dir.path());
     let port = common::free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let d = |p: &str| dir.path().join(p).display().to_string();
-    let mut portal = Portal {
-        child: None,
-        envs: vec![
-            ("DATABASE_URL".into(), url.clone()),
-            ("SOLEX_BIND".into(), format!("127.0.0.1:{port}")),
-            ("SOLEX_BASE_URL".into(), base.clone()),
-            ("SOLEX_INDEX_DIR".into(), d("search-index")),
-            ("SOLEX_OUTBOX_DIR".into(), d("outbox")),
-            ("SOLEX_ATTACHMENTS_DIR".into(), d("attachments")),
-            ("SOLEX_CONTENT_DIR".into(), d("none")),
-            ("SOLEX_SMTP_URL".into(), smtp.url()),
-            ("SOLEX_SMTP_WORKERS".into(), "2".into()),
-            ("RUST_LOG".into(), "info,actix_server=warn".into()),
-        ],
-        base: base.clone(),
-        log: dir.path().join("portal.log"),
-    };
+    let mut portal = Portal::new(&url, port, dir.path(), &[
+        ("SOLEX_CONTENT_DIR", dir.path().join("none").display().to_string()),
+        ("SOLEX_SMTP_URL", smtp.url()),
+        ("SOLEX_SMTP_WORKERS", "2".into()),
+        ("RUST_LOG", "info,actix_server=warn".into()),
+    ]);
     portal.start();
     let mut conn = connect(&url);
     let admin = common::account_from_console(&mut conn, &base, "admin@example.org", "Asha Admin", PW, true);
