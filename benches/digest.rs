@@ -128,7 +128,7 @@ fn main() {
     let identity = mail::Identity::from_config(&config).unwrap();
     let t = Instant::now();
     let journal = mail::Journal::open(&config.outbox_dir).unwrap();
-    let sent = mail::deliver_due(&pool, &mailer, &journal, &identity, workers).unwrap();
+    let sent = mail::deliver_due(&pool, &mailer, &journal, &identity, workers, &Default::default()).unwrap();
     let secs = t.elapsed().as_secs_f64();
     let accepted = count.load(Ordering::Relaxed);
     println!(

@@ -1,6 +1,7 @@
 //! solex: a moderated knowledge-exchange portal for MSME cluster development.
 //! `build_state` and `server` are shared by the binary and the tests, so both run the same app.
 
+pub mod background;
 pub mod config;
 pub mod content;
 pub mod db;
@@ -25,7 +26,7 @@ pub use config::Config;
 pub use error::AppError;
 use web::AppState;
 
-/// Opens the database (migrating it), prepares the folders and starts the mail sender.
+/// Opens the database (migrating it), prepares the folders and starts the background workers.
 pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     let url = config.database()?;
     // First of all, so a second portal on the same folder stops before it changes anything.
@@ -75,20 +76,22 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         let mut conn = pool.get()?;
         search::SearchIndex::open_locked(index_lock, &mut conn)?
     };
-    let search_wake = search::spawn_indexer(search.clone(), pool.clone());
     let mailer = mail::Mailer::from_config(&config)?;
     let identity = mail::Identity::from_config(&config)?;
     tracing::info!("mail is {}", mailer.describe());
     let journal = mail::Journal::open(&config.outbox_dir)?;
-    let mail_wake = mail::spawn_sender(pool.clone(), mailer, journal, identity.clone(), config.smtp_workers);
+    let pages = web::page_cache::PageCache::default();
+    let mut workers = background::Workers::default();
+    let mail_wake = workers.add(background::mail_sender(pool.clone(), mailer, journal, identity, config.smtp_workers));
+    let search_wake = workers.add(background::search_indexer(search.clone(), pool.clone()));
     let every = std::time::Duration::from_secs(config.scheduler_secs);
     let lease = std::time::Duration::from_secs(config.scheduler_lease_secs);
     let env = services::Env::from_config(&config);
-    services::digests::spawn_scheduler(pool.clone(), env.clone(), mail_wake.clone(), every, lease);
-    let pages = web::page_cache::PageCache::default();
+    workers.add(background::scheduler(pool.clone(), env.clone(), mail_wake.clone(), every, lease));
     // Shared rate-limit buckets are kept as long as the longest window any limit uses.
     let keep = std::time::Duration::from_secs(config.login_window_secs.max(3600));
-    web::cluster::spawn_watch(pool.clone(), pages.shared_stamp(), keep);
+    workers.add(web::cluster::change_watch(pool.clone(), pages.shared_stamp(), keep));
+    workers.start();
     Ok(aw::Data::new(AppState {
         backend: url.backend_name(),
         base_url: config.base_url.trim_end_matches('/').into(),
@@ -101,6 +104,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         passwords: Default::default(),
         search,
         search_wake,
+        workers: std::sync::Arc::new(workers),
         pages,
         serving,
     }))
@@ -133,6 +137,9 @@ pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .default_service(aw::to(web::system::not_found))
     })
     .workers(workers)
+    // SIGTERM: requests in flight get this long to finish; then `solex serve` stops the
+    // background workers (see background.rs).
+    .shutdown_timeout(10)
     .listen(listener)?
     .run();
     Ok(server)

@@ -325,7 +325,11 @@ fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             "No administrator yet. In another terminal run\n  cargo run --release -- user add --admin you@example.org\nand open the link it prints to choose your password."
         );
     }
-    let server = solex::server(state, listener)?;
+    let server = solex::server(state.clone(), listener)?;
+    // The server returns after SIGTERM or SIGINT (actix stops it gracefully); then each
+    // background worker finishes its pass and commits, and the process exits 0.
     actix_web::rt::System::new().block_on(server)?;
+    state.workers.stop(std::time::Duration::from_secs(20));
+    tracing::info!("solex stopped");
     Ok(())
 }

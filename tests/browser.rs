@@ -35,7 +35,7 @@ fn a_newcomer_joins_confirms_and_reaches_the_dashboard() {
     b.click("form[action='/register'] button[type=submit]");
     b.wait_text("h1", |t| t == "Check your email");
 
-    let mail = app.wait_for_mail("kavita@example.org", 1);
+    let mail = app.mail_for("kavita@example.org", 1);
     b.goto(&format!("{}{}", app.base, mail.link("/verify?token=")));
     b.wait_text("h1", |t| t == "Email address confirmed");
     b.click("main a[href='/login']");

@@ -24,6 +24,8 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("db", &["models", "services", "views", "mail", "web", "search", "content", "tokens"]),
     ("markdown", &["db", "models", "services", "views", "mail", "web", "search", "content"]),
     ("vocab", &["db", "models", "services", "views", "mail", "web", "search", "content"]),
+    // The workers run use cases and the delivery engine; nothing of HTTP or pages.
+    ("background", &["web", "views", "content"]),
     ("error", &["db", "models", "services", "views", "mail", "web", "search", "content", "tokens", "config"]),
 ];
 

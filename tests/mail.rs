@@ -35,7 +35,7 @@ fn approved_posts_reach_members_with_list_headers_and_threading() {
     assert!(smtp.list_messages_to("bob@example.org").is_empty(), "nothing before approval");
     assert_eq!(decide(&w, &w.moderator, id, &[("action", "approve")]).status, 303);
 
-    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    let raw = smtp.delivered(&w.app, "bob@example.org", 1).remove(0);
     let bob = w.app.user_id("bob@example.org");
     let community = {
         let mut conn = w.app.db();
@@ -67,7 +67,7 @@ fn approved_posts_reach_members_with_list_headers_and_threading() {
     };
     assert_eq!(decide(&w, &w.moderator, reply_id, &[("action", "approve")]).status, 303);
     let alice = w.app.user_id("alice@example.org");
-    let replies = smtp.wait_for("alice@example.org", 1);
+    let replies = smtp.delivered(&w.app, "alice@example.org", 1);
     let raw = replies.iter().find(|r| header(r, "Subject").unwrap().starts_with("Re: [")).expect("reply mail");
     assert_eq!(header(raw, "In-Reply-To").unwrap(), format!("<p{id}.u{alice}@solex.localhost>"));
     assert_eq!(header(raw, "References").unwrap(), format!("<p{id}.u{alice}@solex.localhost>"));
@@ -79,7 +79,7 @@ fn one_click_unsubscribe_works_without_signing_in_and_at_once() {
     let w = world_with_smtp(&smtp);
     let id = ask(&w, &w.alice, "First", "one");
     decide(&w, &w.moderator, id, &[("action", "approve")]);
-    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    let raw = smtp.delivered(&w.app, "bob@example.org", 1).remove(0);
     let list = header(&raw, "List-Unsubscribe").unwrap();
     let url = list.split('<').filter_map(|p| p.split('>').next()).find(|u| u.starts_with("http")).unwrap().to_string();
     let path = url.strip_prefix(&w.app.base).unwrap().to_string();
@@ -91,7 +91,7 @@ fn one_click_unsubscribe_works_without_signing_in_and_at_once() {
     // Bob posts a third: once Alice has it, the second (sent before it) has been handled too.
     let id3 = ask(&w, &w.bob, "Third from bob", "three");
     decide(&w, &w.moderator, id3, &[("action", "approve")]);
-    smtp.wait_for("alice@example.org", 1);
+    smtp.delivered(&w.app, "alice@example.org", 1);
     assert_eq!(smtp.list_messages_to("bob@example.org").len(), 1, "no mail after unsubscribing");
     assert!(w.bob.get("/profile").body.contains("<option value=\"web\" selected>"));
     // The page linked from the footer shows the state and offers other modes; a bad token is 404.
@@ -154,7 +154,7 @@ fn moderators_compose_preview_and_send_digests() {
     let r = post("send");
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Digest sent; recipients: 1"));
-    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    let raw = smtp.delivered(&w.app, "bob@example.org", 1).remove(0);
     assert!(header(&raw, "Subject").unwrap().starts_with("[Energy efficiency in foundries] Digest"));
     assert!(header(&raw, "List-Unsubscribe-Post").is_some());
     let text = text_of(&raw);
@@ -182,7 +182,7 @@ fn automatic_digests_and_summaries_on_schedule() {
     assert_eq!(sent, (1, 0), "one summary, and not twice in a day");
     // Wake the sender: any request that queues mail does; a reset link is simplest.
     w.app.client().submit("/password/forgot", "/password/forgot", &[("email", "alice@example.org")]);
-    let raw = smtp.wait_for("bob@example.org", 1).remove(0);
+    let raw = smtp.delivered(&w.app, "bob@example.org", 1).remove(0);
     assert!(header(&raw, "Subject").unwrap().contains("Summary"));
     let text = text_of(&raw);
     assert!(text.contains("Slag handling") && text.contains("Where does your slag go? Second line.") && !text.contains("Third line"), "{text}");
@@ -365,7 +365,7 @@ fn hard_bounces_stop_mail_and_the_member_is_told() {
     // A report counts only if it returns the headers of a message we sent Bob.
     let id = ask(&w, &w.alice, "Before the bounces", "text");
     decide(&w, &w.moderator, id, &[("action", "approve")]);
-    let sent_id = header(&smtp.wait_for("bob@example.org", 1).remove(0), "Message-ID").unwrap();
+    let sent_id = header(&smtp.delivered(&w.app, "bob@example.org", 1).remove(0), "Message-ID").unwrap();
     let dsn = |status: &str| {
         format!("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: <bounce+{token}@solex.localhost>\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; bob@example.org\r\nAction: failed\r\nStatus: {status}\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {sent_id}\r\nTo: bob@example.org\r\nSubject: [Energy] Before the bounces\r\n--b--\r\n")
     };
@@ -391,7 +391,7 @@ fn hard_bounces_stop_mail_and_the_member_is_told() {
     assert!(!w.bob.get("/profile").body.contains("kept bouncing"));
     let id = ask(&w, &w.alice, "After resuming", "text");
     decide(&w, &w.moderator, id, &[("action", "approve")]);
-    smtp.wait_for("bob@example.org", 2);
+    smtp.delivered(&w.app, "bob@example.org", 2);
 }
 
 #[test]

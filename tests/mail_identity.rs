@@ -5,10 +5,10 @@
 mod common;
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::smtp::{header, SmtpServer};
 use common::world::*;
+use common::TestApp;
 use solex::tokens::MailPurpose;
 
 const DOMAIN: &str = "solex.localhost";
@@ -48,17 +48,12 @@ fn bob_mail_state(w: &World) -> (String, i32, bool) {
     (m.delivery, u.bounce_count, u.mail_stopped_at.is_some())
 }
 
-/// Waits for a message to `to` whose subject contains `subject`.
-fn wait_message(smtp: &SmtpServer, to: &str, subject: &str, n: usize) -> Vec<Vec<u8>> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let found: Vec<Vec<u8>> = smtp.messages_to(to).into_iter().filter(|raw| header(raw, "Subject").is_some_and(|s| s.contains(subject))).collect();
-        if found.len() >= n {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "expected {n} messages '{subject}' to {to}, have {}", found.len());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// After a drain, the messages to `to` whose subject contains `subject`: `n` or more.
+fn received_message(app: &TestApp, smtp: &SmtpServer, to: &str, subject: &str, n: usize) -> Vec<Vec<u8>> {
+    app.drain();
+    let found: Vec<Vec<u8>> = smtp.messages_to(to).into_iter().filter(|raw| header(raw, "Subject").is_some_and(|s| s.contains(subject))).collect();
+    assert!(found.len() >= n, "expected {n} messages '{subject}' to {to}, have {}", found.len());
+    found
 }
 
 fn confirm_link(raw: &[u8]) -> String {
@@ -72,7 +67,7 @@ fn query_bob_received(w: &World, smtp: &SmtpServer, title: &str) -> (i64, Vec<u8
     let before = smtp.list_messages_to("bob@example.org").len();
     let id = ask(w, &w.alice, title, "How much coke per tonne?");
     assert_eq!(decide(w, &w.moderator, id, &[("action", "approve")]).status, 303);
-    let raw = smtp.wait_for("bob@example.org", before + 1).into_iter().find(|r| header(r, "Subject").is_some_and(|s| s.contains(title))).unwrap();
+    let raw = smtp.delivered(&w.app, "bob@example.org", before + 1).into_iter().find(|r| header(r, "Subject").is_some_and(|s| s.contains(title))).unwrap();
     (id, raw)
 }
 
@@ -102,7 +97,7 @@ fn a_reply_is_posted_only_through_the_members_own_reply_address_and_otherwise_he
     let (outcome, _) = inbound(&w, "noreply@solex.localhost", &message("bob@example.org", "noreply@solex.localhost", &refs, "Also check the blower."));
     assert_eq!(outcome, "held for confirmation");
     assert_eq!(pending(&w).len(), 1, "nothing posted yet");
-    let ask_bob = wait_message(&smtp, "bob@example.org", "did you send this message", 1).remove(0);
+    let ask_bob = received_message(&w.app, &smtp, "bob@example.org", "did you send this message", 1).remove(0);
     let link = confirm_link(&ask_bob);
 
     // Opening the link shows the text and changes nothing, however often.
@@ -134,7 +129,7 @@ fn a_reply_is_posted_only_through_the_members_own_reply_address_and_otherwise_he
     let list = format!("post+{}-{}@{DOMAIN}", "0".repeat(32), community_id(&w));
     let (outcome, _) = inbound(&w, &list, &message("bob@example.org", &list, "", "A new question."));
     assert_eq!(outcome, "held for confirmation");
-    wait_message(&smtp, "bob@example.org", "did you send this message", 2);
+    received_message(&w.app, &smtp, "bob@example.org", "did you send this message", 2);
     assert_eq!(pending(&w).len(), 2);
     assert!(smtp.messages_to("mallory@example.net").is_empty(), "no backscatter to an unverified From");
 }
@@ -388,7 +383,7 @@ fn a_disabled_member_posts_nothing_by_mail_and_nothing_is_held_for_them() {
     let bob = w.app.user_id("bob@example.org");
     // Held while Bob's account was in order; the link reaches him.
     assert_eq!(from_bob_without_token(&w, id, "Held before.").0, "held for confirmation");
-    let link = confirm_link(&wait_message(&smtp, "bob@example.org", "did you send this message", 1).remove(0));
+    let link = confirm_link(&received_message(&w.app, &smtp, "bob@example.org", "did you send this message", 1).remove(0));
 
     let page = format!("/admin/users/{bob}");
     assert_eq!(w.admin.submit(&page, &format!("/admin/users/{bob}/disable"), &[]).status, 303);
@@ -437,7 +432,7 @@ fn held_mail_is_checked_as_posting_would_and_a_refused_confirmation_keeps_its_li
     // A message posting would take is held; if posting refuses it on confirmation (the thread
     // was removed meanwhile), the page says why and the link still works.
     assert_eq!(from_bob("Also check the blower.").0, "held for confirmation");
-    let link = confirm_link(&wait_message(&smtp, "bob@example.org", "did you send this message", 1).remove(0));
+    let link = confirm_link(&received_message(&w.app, &smtp, "bob@example.org", "did you send this message", 1).remove(0));
     set_status(&w, id, "removed");
     let visitor = w.app.client();
     let r = visitor.submit(&link, &link, &[]);

@@ -57,6 +57,12 @@ struct Portal {
 }
 
 impl Portal {
+    /// Not started yet: the common settings (`portal_env`) and `extra`, logging to dir/portal.log.
+    fn new(url: &str, port: u16, dir: &Path, extra: &[(&str, String)]) -> Portal {
+        let envs = portal_env(url, port, dir).into_iter().chain(extra.iter().map(|(k, v)| (k.to_string(), v.clone()))).collect();
+        Portal { child: None, envs, base: format!("http://127.0.0.1:{port}"), log: dir.join("portal.log") }
+    }
+
     fn start(&mut self) {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_solex"))
@@ -77,6 +83,26 @@ impl Portal {
         }
     }
 
+    /// SIGTERM (by kill(1), so the tests need no libc), then waits at most `bound` for the
+    /// process to exit; returns its status and how long it took.
+    fn terminate(&mut self, bound: Duration) -> (std::process::ExitStatus, Duration) {
+        let mut child = self.child.take().expect("a running portal");
+        let started = Instant::now();
+        let sent = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(sent.success(), "kill -TERM");
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return (status, started.elapsed());
+            }
+            if started.elapsed() > bound {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the portal did not exit within {bound:?} of SIGTERM; log:\n{}", std::fs::read_to_string(&self.log).unwrap_or_default());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// SIGKILL: no destructor, no flush, no goodbye.
     fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
@@ -90,6 +116,19 @@ impl Drop for Portal {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The settings every portal of these tests has: its database, address and folders in `dir`.
+fn portal_env(url: &str, port: u16, dir: &Path) -> Vec<(String, String)> {
+    let d = |p: &str| dir.join(p).display().to_string();
+    vec![
+        ("DATABASE_URL".into(), url.to_string()),
+        ("SOLEX_BIND".into(), format!("127.0.0.1:{port}")),
+        ("SOLEX_BASE_URL".into(), format!("http://127.0.0.1:{port}")),
+        ("SOLEX_INDEX_DIR".into(), d("search-index")),
+        ("SOLEX_OUTBOX_DIR".into(), d("outbox")),
+        ("SOLEX_ATTACHMENTS_DIR".into(), d("attachments")),
+    ]
 }
 
 fn connect(url: &str) -> DbConn {
@@ -335,31 +374,19 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let d = |p: &str| dir.path().join(p).display().to_string();
-    let mut portal = Portal {
-        child: None,
-        envs: vec![
-            ("DATABASE_URL".into(), url.clone()),
-            ("SOLEX_BIND".into(), format!("127.0.0.1:{port}")),
-            ("SOLEX_BASE_URL".into(), base.clone()),
-            ("SOLEX_INDEX_DIR".into(), d("search-index")),
-            ("SOLEX_OUTBOX_DIR".into(), d("outbox")),
-            ("SOLEX_ATTACHMENTS_DIR".into(), d("attachments")),
-            ("SOLEX_STATIC_DIR".into(), root.join("static").display().to_string()),
-            ("SOLEX_CONTENT_DIR".into(), root.join("content").display().to_string()),
-            ("SOLEX_SMTP_URL".into(), smtp.url()),
-            ("SOLEX_MAIL_RETRY_SECS".into(), "2".into()),
-            // One process: what a killed sender had claimed may be taken again soon.
-            ("SOLEX_MAIL_LEASE_SECS".into(), "3".into()),
-            ("SOLEX_WORKERS".into(), "2".into()),
-            ("SOLEX_SMTP_WORKERS".into(), SMTP_WORKERS.to_string()),
-            // The final check searches once for every page and post, faster than a person.
-            ("SOLEX_SEARCH_PER_MINUTE".into(), "0".into()),
-            ("RUST_LOG".into(), "warn".into()),
-        ],
-        base: base.clone(),
-        log: dir.path().join("portal.log"),
-    };
+    let mut portal = Portal::new(&url, port, dir.path(), &[
+        ("SOLEX_STATIC_DIR", root.join("static").display().to_string()),
+        ("SOLEX_CONTENT_DIR", root.join("content").display().to_string()),
+        ("SOLEX_SMTP_URL", smtp.url()),
+        ("SOLEX_MAIL_RETRY_SECS", "2".into()),
+        // One process: what a killed sender had claimed may be taken again soon.
+        ("SOLEX_MAIL_LEASE_SECS", "3".into()),
+        ("SOLEX_WORKERS", "2".into()),
+        ("SOLEX_SMTP_WORKERS", SMTP_WORKERS.to_string()),
+        // The final check searches once for every page and post, faster than a person.
+        ("SOLEX_SEARCH_PER_MINUTE", "0".into()),
+        ("RUST_LOG", "warn".into()),
+    ]);
     portal.start();
 
     let mut conn = connect(&url);
@@ -522,4 +549,85 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
 struct IntegrityRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     integrity_check: String,
+}
+
+/// SIGTERM while the sender is in the middle of a batch, against an SMTP server that takes its
+/// time over each message: the portal finishes the messages in flight, records them, gives
+/// the rest back and exits 0 well within the bound; no row stays claimed, every row marked
+/// sent arrived once, and the next start sends the rest.
+#[test]
+fn stopped_by_sigterm_mid_batch_the_portal_exits_cleanly_and_loses_nothing() {
+    const RECIPIENTS: usize = 60;
+    const BOUND: Duration = Duration::from_secs(40);
+    let smtp = SmtpServer::start();
+    smtp.slow_down(Some(Duration::from_millis(200)));
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let port = common::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut portal = Portal::new(&url, port, dir.path(), &[
+        ("SOLEX_CONTENT_DIR", dir.path().join("none").display().to_string()),
+        ("SOLEX_SMTP_URL", smtp.url()),
+        ("SOLEX_SMTP_WORKERS", "2".into()),
+        ("RUST_LOG", "info,actix_server=warn".into()),
+    ]);
+    portal.start();
+    let mut conn = connect(&url);
+    let admin = common::account_from_console(&mut conn, &base, "admin@example.org", "Asha Admin", PW, true);
+    let moderator = common::account_from_console(&mut conn, &base, "mod@example.org", "Meena Moderator", PW, false);
+    let r = create_community(&admin, "Energy efficiency in foundries", SLUG, "mod@example.org", &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let community_id = solex::models::community::find_by_slug(&mut conn, SLUG).unwrap().id;
+    let author = member(&mut conn, community_id, "author@example.org", "web");
+    for i in 0..RECIPIENTS {
+        member(&mut conn, community_id, &format!("each{i}@example.org"), "each");
+    }
+    queue_posts(&mut conn, community_id, author, 0, 1);
+    assert!(approve(&moderator, &mut conn).unwrap(), "the post is approved: its mail is queued");
+    let post_mail = |conn: &mut DbConn| -> Vec<(String, String, Option<chrono::NaiveDateTime>)> {
+        use solex::db::schema::mail_outbox::dsl;
+        dsl::mail_outbox.filter(dsl::kind.eq(solex::models::mail_outbox::OutboxKind::Post.as_str())).filter(dsl::recipient.like("each%")).select((dsl::recipient, dsl::status, dsl::locked_until)).load(conn).unwrap()
+    };
+    assert_eq!(post_mail(&mut conn).len(), RECIPIENTS);
+
+    let to_members = |maildir: &Path| -> Vec<(String, usize)> { received(maildir).into_iter().filter(|((_, to), _)| to.starts_with("each")).map(|((_, to), n)| (to, n)).collect() };
+    // Mid-batch: some messages are through, most are claimed and waiting their turn.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while to_members(&smtp.maildir).len() < 3 {
+        assert!(Instant::now() < deadline, "the sender never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (status, took) = portal.terminate(BOUND);
+    let log = std::fs::read_to_string(&portal.log).unwrap();
+    println!("exited {status} {took:?} after SIGTERM");
+    assert!(status.success(), "exit code 0 after SIGTERM: {status}; log:\n{log}");
+    assert!(log.contains("background workers stopped") && log.contains("messages left queued"), "the shutdown is logged:\n{log}");
+
+    let rows = post_mail(&mut conn);
+    let claimed: Vec<_> = rows.iter().filter(|r| r.1 == "queued" && r.2.is_some()).collect();
+    assert!(claimed.is_empty(), "no row stays claimed: {claimed:?}");
+    let sent: HashSet<&str> = rows.iter().filter(|r| r.1 == "sent").map(|r| r.0.as_str()).collect();
+    let queued = rows.iter().filter(|r| r.1 == "queued").count();
+    assert_eq!(sent.len() + queued, RECIPIENTS, "every row is sent or still queued: {rows:?}");
+    assert!(queued > 0, "the stop came mid-batch");
+    let got = to_members(&smtp.maildir);
+    assert!(got.iter().all(|(_, n)| *n == 1), "nothing arrived twice: {got:?}");
+    let arrived: HashSet<&str> = got.iter().map(|(to, _)| to.as_str()).collect();
+    assert_eq!(arrived, sent, "what arrived is exactly what is marked sent");
+
+    // The next start sends the rest, at once (no lease to wait out).
+    smtp.slow_down(None);
+    portal.start();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while post_mail(&mut conn).iter().any(|r| r.1 != "sent") {
+        assert!(Instant::now() < deadline, "the rest was not sent after the restart: {}", stuck(&mut conn));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let got = to_members(&smtp.maildir);
+    assert_eq!(got.len(), RECIPIENTS, "every member got the post");
+    assert!(got.iter().all(|(_, n)| *n == 1), "each exactly once: {got:?}");
+    let (status, _) = portal.terminate(BOUND);
+    assert!(status.success());
+    drop(conn);
+    common::drop_database(&pg);
 }

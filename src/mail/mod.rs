@@ -9,6 +9,7 @@ mod nodelay;
 pub mod render;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -194,10 +195,13 @@ fn backoff(base: i64, attempts: i32) -> chrono::Duration {
 const BATCH: i64 = 2000;
 
 /// Delivers every due message; returns how many were sent. Work is split over
-/// `workers` threads, each with its own database connection and SMTP connection.
-pub fn deliver_due(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &Identity, workers: usize) -> Result<usize, AppError> {
+/// `workers` threads, each with its own database connection and SMTP connection. Once `stop`
+/// is set, each thread finishes the message it is sending, what was sent is recorded, the
+/// rest of the batch is given back unclaimed (so a restart sends it at once, not after the
+/// lease), and it returns.
+pub fn deliver_due(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &Identity, workers: usize, stop: &AtomicBool) -> Result<usize, AppError> {
     let mut total = 0;
-    loop {
+    while !stop.load(Ordering::Acquire) {
         let now = models::now();
         let token = crate::tokens::mail_token();
         let claimed = {
@@ -217,7 +221,7 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &I
         }
         let per_worker = claimed.len().div_ceil(workers.max(1));
         let (tx, rx) = mpsc::channel::<(i64, i64, Option<i64>, Result<(), SendError>)>();
-        let results: Vec<Result<usize, AppError>> = std::thread::scope(|s| {
+        let (results, untried): (Vec<Result<usize, AppError>>, Vec<i64>) = std::thread::scope(|s| {
             // One thread records outcomes in small transactions, so the sending threads never
             // queue for SQLite's single write lock.
             let recorder = s.spawn(move || record_outcomes(pool, identity, rx));
@@ -225,33 +229,48 @@ pub fn deliver_due(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &I
                 .chunks(per_worker.max(1))
                 .map(|chunk| {
                     let tx = tx.clone();
-                    s.spawn(move || send_chunk(pool, mailer, journal, identity, chunk, tx))
+                    s.spawn(move || send_chunk(pool, mailer, journal, identity, chunk, tx, stop))
                 })
                 .collect();
             drop(tx);
-            let mut out: Vec<Result<usize, AppError>> = handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(AppError::Internal("mail worker panicked".into()))))
-                .collect();
+            let mut out = Vec::new();
+            let mut untried = Vec::new();
+            for h in handles {
+                match h.join() {
+                    Ok(Ok(left)) => untried.extend(left),
+                    Ok(Err(e)) => out.push(Err(e)),
+                    Err(_) => out.push(Err(AppError::Internal("mail worker panicked".into()))),
+                }
+            }
             out.push(recorder.join().unwrap_or_else(|_| Err(AppError::Internal("mail recorder panicked".into()))));
-            out
+            (out, untried)
         });
+        if !untried.is_empty() {
+            let mut conn = pool.get()?;
+            let n = crate::db::write_tx(&mut conn, |c| untried.chunks(500).try_fold(0, |n, ids| Ok::<_, AppError>(n + mail_outbox::release(c, ids, &token)?)))?;
+            tracing::info!("mail sender stopping: {n} messages left queued for the next run");
+        }
         for r in results {
             total += r?;
         }
         // Every accepted message of this batch is marked in the database now.
         journal.clear();
     }
+    Ok(total)
 }
 
 type Sent = (i64, i64, Option<i64>, Result<(), SendError>);
 
-/// Renders and sends; outcomes go to the recorder. Returns nothing counted itself.
-fn send_chunk(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &Identity, rows: &[mail_outbox::OutboxMail], out: mpsc::Sender<Sent>) -> Result<usize, AppError> {
+/// Renders and sends; outcomes go to the recorder. Returns the ids of the rows it did not try
+/// because `stop` was set.
+fn send_chunk(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &Identity, rows: &[mail_outbox::OutboxMail], out: mpsc::Sender<Sent>, stop: &AtomicBool) -> Result<Vec<i64>, AppError> {
     let mut conn = pool.get()?;
     let mut cache = render::Cache::default();
     mailer.prepare();
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        if stop.load(Ordering::Acquire) {
+            return Ok(rows[i..].iter().map(|r| r.id).collect());
+        }
         let outcome = match render::message(&mut conn, identity, row, &mut cache) {
             Ok(Some(message)) => mailer.send(&message).inspect(|_| journal.accepted(row.id, row.lock_token.as_deref().unwrap_or(""))),
             // The post or digest is gone, or the member left: nothing to send.
@@ -262,7 +281,7 @@ fn send_chunk(pool: &Pool, mailer: &Mailer, journal: &Journal, identity: &Identi
             break;
         }
     }
-    Ok(0)
+    Ok(Vec::new())
 }
 
 /// Writes delivery outcomes: sent rows together, failures one by one. Returns how many were sent.
@@ -333,26 +352,4 @@ fn record_failure(conn: &mut DbConn, identity: &Identity, id: i64, attempts: i64
         }
     }
     Ok(())
-}
-
-/// Starts the sender thread. A message on the returned channel wakes it at once; otherwise it
-/// looks for due mail every few seconds, which also picks up retries.
-pub fn spawn_sender(pool: Pool, mailer: Mailer, journal: Journal, identity: Identity, workers: usize) -> mpsc::Sender<()> {
-    let (tx, rx) = mpsc::channel::<()>();
-    if let Err(e) = journal.replay(&pool) {
-        tracing::error!("mail journal: {e}");
-    }
-    std::thread::Builder::new()
-        .name("mail-sender".into())
-        .spawn(move || loop {
-            if let Err(e) = deliver_due(&pool, &mailer, &journal, &identity, workers) {
-                tracing::error!("mail sender: {}", loggable(&e.to_string()));
-            }
-            match rx.recv_timeout(Duration::from_secs(2)) {
-                Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => while rx.try_recv().is_ok() {},
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        })
-        .expect("spawn mail sender");
-    tx
 }

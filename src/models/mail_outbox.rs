@@ -279,6 +279,19 @@ pub fn still_claimed(conn: &mut DbConn, id: i64, claim: &str) -> QueryResult<boo
         .map(|n| n > 0)
 }
 
+/// Gives back rows claimed under `claim` that were never tried (the sender is stopping), so
+/// the next sender takes them at once instead of after the claim's lease.
+pub fn release(conn: &mut DbConn, ids: &[i64], claim: &str) -> QueryResult<usize> {
+    diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::id.eq_any(ids))
+            .filter(mail_outbox::lock_token.eq(claim))
+            .filter(mail_outbox::status.eq(QUEUED)),
+    )
+    .set((mail_outbox::locked_until.eq(None::<NaiveDateTime>), mail_outbox::lock_token.eq(None::<String>)))
+    .execute(conn)
+}
+
 pub fn mark_retry(conn: &mut DbConn, id: i64, error: &str, next: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(mail_outbox::table.find(id))
         .set((

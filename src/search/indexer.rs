@@ -4,8 +4,6 @@
 //! (see cursor.rs).
 
 use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Arc};
-use std::time::Duration;
 
 use tantivy::Term;
 
@@ -13,7 +11,7 @@ use super::cursor::HOLE_PATIENCE;
 use super::documents::document;
 use super::rebuild::add_all;
 use super::{index_err, Payload, SearchIndex, Writer};
-use crate::db::{DbConn, Pool};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::search_outbox;
 
@@ -85,27 +83,13 @@ impl SearchIndex {
         }
         Ok(())
     }
-}
 
-/// The indexer thread: applies the outbox when woken and every half second.
-pub fn spawn_indexer(index: Arc<SearchIndex>, pool: Pool) -> mpsc::Sender<()> {
-    let (tx, rx) = mpsc::channel::<()>();
-    std::thread::Builder::new()
-        .name("search-indexer".into())
-        .spawn(move || loop {
-            match pool.get() {
-                Ok(mut conn) => {
-                    if let Err(e) = index.apply_outbox(&mut conn) {
-                        tracing::error!("search indexer: {e}");
-                    }
-                }
-                Err(e) => tracing::error!("search indexer: {e}"),
-            }
-            match rx.recv_timeout(Duration::from_millis(500)) {
-                Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => while rx.try_recv().is_ok() {},
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        })
-        .expect("spawn search indexer");
-    tx
+    /// How many outbox rows wait for this index: beyond its cursor or in one of its holes.
+    pub fn backlog(&self, conn: &mut DbConn) -> Result<i64, AppError> {
+        let (last, holes) = {
+            let w = self.writer.lock().expect("index writer");
+            (w.cursor.last, w.cursor.holes())
+        };
+        Ok(search_outbox::pending(conn, last, &holes, 100_000)?.len() as i64)
+    }
 }

@@ -27,7 +27,6 @@ use crate::error::AppError;
 use crate::models::search_outbox;
 use cursor::Cursor;
 
-pub use indexer::spawn_indexer;
 pub use lock::{Holder, IndexLock, Role};
 pub use query::{Filters, Hit, Results};
 pub use rebuild::{rebuild_into, reindex, Reindexed};

@@ -198,47 +198,6 @@ pub fn scheduler_tick(conn: &mut DbConn, env: &Env, now: NaiveDateTime) -> Resul
     Ok(sent)
 }
 
-/// The lease on the scheduler (table job_leases).
+/// The lease on the scheduler (table job_leases; see `background::scheduler`).
 pub const SCHEDULER_LEASE: &str = "digest-scheduler";
 
-/// Runs the scheduler every `every` in the background. Of several portal processes on one
-/// database only the holder of the scheduler's lease runs it; it renews the lease each run,
-/// and when it dies another process takes the lease once it has expired, so each due job
-/// runs once: never in two processes at a time, and not forgotten when one is killed.
-pub fn spawn_scheduler(pool: crate::db::Pool, env: Env, wake_mailer: std::sync::mpsc::Sender<()>, every: std::time::Duration, lease: std::time::Duration) {
-    let holder = crate::db::cluster::holder_name();
-    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
-    std::thread::Builder::new()
-        .name("digest-scheduler".into())
-        .spawn(move || loop {
-            std::thread::sleep(every);
-            match pool.get().map_err(AppError::from).and_then(|mut c| Ok(crate::db::cluster::take_lease(&mut c, SCHEDULER_LEASE, &holder, lease_ms)?)) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(e) => {
-                    tracing::error!("digest scheduler lease: {e}");
-                    continue;
-                }
-            }
-            let result = pool.get().map_err(AppError::from).and_then(|mut c| scheduler_tick(&mut c, &env, models::now()));
-            match result {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!("scheduler sent {n} digests");
-                    let _ = wake_mailer.send(());
-                }
-                Err(e) => tracing::error!("digest scheduler: {e}"),
-            }
-            // Registry records unverified for a year: their focal points are reminded.
-            let reminded = pool.get().map_err(AppError::from).and_then(|mut c| super::registry::remind_overdue(&mut c, &env, models::now()));
-            match reminded {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!("reminded focal points of {n} unverified registry records");
-                    let _ = wake_mailer.send(());
-                }
-                Err(e) => tracing::error!("registry reminders: {e}"),
-            }
-        })
-        .expect("spawn digest scheduler");
-}

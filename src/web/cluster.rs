@@ -14,6 +14,7 @@ use std::sync::Weak;
 use std::time::{Duration, Instant};
 
 use crate::db::cluster::{self, Bucket};
+use crate::background::Worker;
 use crate::db::Pool;
 use crate::error::AppError;
 use crate::web::ratelimit::{key_of, Hit};
@@ -118,35 +119,19 @@ fn logged(result: Result<(), AppError>) {
     }
 }
 
-/// Reads the change stamp into `seen` every `WATCH_EVERY` and sweeps old buckets, until the
-/// portal that owns `seen` is gone. Buckets whose window began more than `keep` ago go.
-pub fn spawn_watch(pool: Pool, seen: Weak<AtomicI64>, keep: Duration) {
-    std::thread::Builder::new()
-        .name("change-watch".into())
-        .spawn(move || {
-            let mut swept = Instant::now();
-            let mut failing = false;
-            loop {
-                std::thread::sleep(WATCH_EVERY);
-                let Some(seen) = seen.upgrade() else { return };
-                let result = pool.get().map_err(AppError::from).and_then(|mut c| {
-                    seen.store(cluster::changes(&mut c)?, Ordering::Release);
-                    if swept.elapsed() >= SWEEP_EVERY {
-                        swept = Instant::now();
-                        cluster::sweep_buckets(&mut c, millis(keep))?;
-                    }
-                    Ok(())
-                });
-                // One line when reading starts failing, not four a second.
-                match result {
-                    Ok(()) => failing = false,
-                    Err(e) if !failing => {
-                        failing = true;
-                        tracing::error!("change watch: {e}");
-                    }
-                    Err(_) => {}
-                }
-            }
-        })
-        .expect("spawn change watch");
+/// Reads the change stamp into `seen` every `WATCH_EVERY` and sweeps old buckets, while the
+/// portal that owns `seen` lives. Buckets whose window began more than `keep` ago go.
+pub fn change_watch(pool: Pool, seen: Weak<AtomicI64>, keep: Duration) -> Worker {
+    let mut swept = Instant::now();
+    Worker::new("change watch", WATCH_EVERY, move |_| {
+        let Some(seen) = seen.upgrade() else { return Ok(0) };
+        let mut c = pool.get()?;
+        seen.store(cluster::changes(&mut c)?, Ordering::Release);
+        if swept.elapsed() >= SWEEP_EVERY {
+            swept = Instant::now();
+            cluster::sweep_buckets(&mut c, millis(keep))?;
+        }
+        Ok(1)
+    })
+    .waiting_first()
 }

@@ -56,7 +56,7 @@ pub struct Stamp {
 pub struct PageCache {
     entries: RwLock<HashMap<(String, Lang), Cached>>,
     writes: AtomicU64,
-    /// Written by the change watch (`web::cluster::spawn_watch`).
+    /// Written by the change watch (`web::cluster::change_watch`).
     shared: Arc<AtomicI64>,
     hits: AtomicU64,
 }

@@ -1,5 +1,4 @@
-use std::sync::mpsc;
-
+use crate::background::{Wake, Workers};
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::AppError;
@@ -15,14 +14,15 @@ pub struct AppState {
     pub env: std::sync::Arc<crate::services::Env>,
     pub pool: Pool,
     pub backend: &'static str,
-    pub mail_wake: mpsc::Sender<()>,
+    pub mail_wake: Wake,
     pub metrics: Metrics,
     pub limiter: RateLimiter,
     /// Where passwords are hashed and checked, outside the database pool.
     pub passwords: crate::web::password_workers::PasswordWorkers,
     pub search: std::sync::Arc<crate::search::SearchIndex>,
-    /// Wakes the indexer; while this sender lives, the indexer thread runs.
-    pub search_wake: mpsc::Sender<()>,
+    pub search_wake: Wake,
+    /// The mail sender, the indexer, the scheduler and the change watch (stopped by `serve`).
+    pub workers: std::sync::Arc<Workers>,
     pub pages: crate::web::page_cache::PageCache,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
@@ -46,7 +46,7 @@ impl AppState {
     }
 
     /// Runs database work that writes, then wakes the mail sender and the indexer, whose
-    /// outboxes the write may have filled. Waking is a send on a channel, cheap enough to do
+    /// outboxes the write may have filled. Waking is a flag and a notify, cheap enough to do
     /// after every write whatever its outcome: some refusals commit mail before they return
     /// their error (a sign-in to an unconfirmed account sends a fresh link; a bulk decision
     /// keeps the posts decided before a failure).
@@ -87,8 +87,8 @@ impl AppState {
 
     /// The changes that send mail are the ones that change what search shows, so both wake.
     fn wake(&self) {
-        let _ = self.mail_wake.send(());
-        let _ = self.search_wake.send(());
+        self.mail_wake.wake();
+        self.search_wake.wake();
     }
 }
 

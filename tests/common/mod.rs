@@ -23,6 +23,10 @@ pub struct TestApp {
     pg: Option<(String, String)>,
     /// Where mail arrives when the portal sends by SMTP to a test server.
     pub maildir: Option<PathBuf>,
+    /// The portal's background workers, for `drain` (the portal runs in this process).
+    workers: std::sync::Arc<solex::background::Workers>,
+    /// Set by `leave_mail_queued`: the end-of-test check lets queued mail be.
+    mail_may_stay: bool,
 }
 
 /// The PostgreSQL server to use, if the suite runs on PostgreSQL.
@@ -145,6 +149,7 @@ impl TestApp {
         config.validate().expect("valid test config");
         let state = solex::build_state(config.clone()).expect("build state");
         let pool = state.pool.clone();
+        let workers = state.workers.clone();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 solex::server(state, listener).expect("server").await.expect("server ran");
@@ -158,6 +163,8 @@ impl TestApp {
             dir,
             pg,
             maildir: None,
+            workers,
+            mail_may_stay: false,
         };
         app.wait_ready();
         app
@@ -212,22 +219,57 @@ impl TestApp {
         mails.into_iter().map(|(_, m)| m).collect()
     }
 
-    /// Waits for the n-th mail to `to` (1-based) and returns it.
-    pub fn wait_for_mail(&self, to: &str, n: usize) -> Mail {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let mine: Vec<Mail> = self.mails().into_iter().filter(|m| m.to == to).collect();
-            if mine.len() >= n {
-                return mine.into_iter().nth(n - 1).unwrap();
-            }
-            if Instant::now() > deadline {
-                panic!("no mail #{n} for {to}; outbox has {} messages", self.mails().len());
-            }
-            std::thread::sleep(Duration::from_millis(25));
+    /// Runs the portal's mail sender and indexer here and now, and returns once both are
+    /// through: every due mail is sent (an .eml file written, or accepted by the SMTP server),
+    /// every search outbox row is in the index. Returns what each outbox still holds, by
+    /// worker ("mail sender", "search indexer"): mail deferred after a failure, rows that
+    /// failed. Tests that are not about timing call this instead of polling; the portal runs
+    /// in this process, so no route or secret is needed to reach its workers.
+    pub fn try_drain(&self) -> Vec<(&'static str, i64)> {
+        self.workers.drain().expect("drain the outboxes")
+    }
+
+    /// `try_drain`, failing the test if anything is left. With a second process on the same
+    /// database, its sender may hold some of the mail at that moment: then this drains again
+    /// until it has sent them (a bounded wait for that condition, never a fixed sleep).
+    pub fn drain(&self) {
+        if let Err(left) = self.drain_until_empty(true) {
+            panic!("the outboxes still hold rows after a drain: {left}");
         }
     }
 
+    fn drain_until_empty(&self, with_mail: bool) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left: Vec<_> = self.workers.drain().map_err(|e| e.to_string())?.into_iter().filter(|&(name, n)| n > 0 && (with_mail || name != "mail sender")).collect();
+            if left.is_empty() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{left:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// For a test that means to end with mail queued (an SMTP outage): the end-of-test check
+    /// then looks only at the search outbox.
+    pub fn leave_mail_queued(&mut self) {
+        self.mail_may_stay = true;
+    }
+
+    /// Drains, then returns the n-th mail to `to` (1-based).
+    pub fn mail_for(&self, to: &str, n: usize) -> Mail {
+        self.drain();
+        let mine: Vec<Mail> = self.mails().into_iter().filter(|m| m.to == to).collect();
+        let count = mine.len();
+        mine.into_iter().nth(n - 1).unwrap_or_else(|| panic!("no mail #{n} for {to} ({count} for them); {} messages in all", self.mails().len()))
+    }
+
+    /// How many mails `to` has had, once everything due is sent (so a count of 0 means none
+    /// was queued, not that the sender had not got to it yet).
     pub fn mail_count(&self, to: &str) -> usize {
+        self.drain();
         self.mails().into_iter().filter(|m| m.to == to).count()
     }
 
@@ -236,7 +278,7 @@ impl TestApp {
         let c = self.client();
         let r = c.submit("/register", "/register", &[("email", email), ("password", password), ("name", name)]);
         assert_eq!(r.status, 200, "register: {}", r.body);
-        let mail = self.wait_for_mail(email, 1);
+        let mail = self.mail_for(email, 1);
         let link = mail.link("/verify?token=");
         let r = c.get(&link);
         assert_eq!(r.status, 200, "verify: {}", r.body);
@@ -303,9 +345,16 @@ impl std::ops::DerefMut for DbConnGuard {
     }
 }
 
+/// At the end of every test both outboxes are empty once drained: no mail stuck in a retry or
+/// a claim, no index change failing. Not while a test is already failing: a panic in a drop
+/// during a panic aborts the whole test binary.
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let left = if std::thread::panicking() { Ok(()) } else { self.drain_until_empty(!self.mail_may_stay) };
         drop_database(&self.pg);
+        if let Err(left) = left {
+            panic!("at the end of the test the outboxes are not empty: {left}");
+        }
     }
 }
 

@@ -36,6 +36,8 @@ impl SmtpServer {
             .arg(&self.maildir)
             .arg("--refuse-flag")
             .arg(self.refuse_flag())
+            .arg("--slow-flag")
+            .arg(self.slow_flag())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -50,6 +52,20 @@ impl SmtpServer {
 
     fn refuse_flag(&self) -> PathBuf {
         self.maildir.with_file_name("refuse")
+    }
+
+    fn slow_flag(&self) -> PathBuf {
+        self.maildir.with_file_name("slow")
+    }
+
+    /// While set, the server takes this long over each message before it answers.
+    pub fn slow_down(&self, each: Option<Duration>) {
+        match each {
+            Some(d) => std::fs::write(self.slow_flag(), d.as_millis().to_string()).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(self.slow_flag());
+            }
+        }
     }
 
     /// While on, every recipient gets 451 (try again later); the connection itself works.
@@ -88,6 +104,15 @@ impl SmtpServer {
             assert!(Instant::now() < deadline, "expected {n} messages to {to}, have {}", mine.len());
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Drains `app` (whose sender delivers here, synchronously: the server has stored a
+    /// message before it answers 250), then the list messages to `to`, which must be `n` or more.
+    pub fn delivered(&self, app: &super::TestApp, to: &str, n: usize) -> Vec<Vec<u8>> {
+        app.drain();
+        let mine = self.list_messages_to(to);
+        assert!(mine.len() >= n, "expected {n} messages to {to}, have {}", mine.len());
+        mine
     }
 
     /// Community mail only: account mail (confirmation links) has no List-Id.
