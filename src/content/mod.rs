@@ -72,7 +72,7 @@ pub fn to_file(p: &page::Page) -> String {
         slug: p.slug.clone(),
         title: p.title.clone(),
         language: p.language.clone(),
-        status: p.status.clone(),
+        status: p.status.to_string(),
         published: p.published_at.map(format_time),
         themes: p.theme_list().into_iter().map(str::to_string).collect(),
         sector: p.sector.clone(),
@@ -156,9 +156,9 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
 }
 
 fn import_one(conn: &mut DbConn, parsed: &ParsedPage) -> Result<&'static str, String> {
-    let status = match parsed.front.status.as_str() {
-        s @ (page::DRAFT | page::PUBLISHED | page::WITHDRAWN) => s,
-        other => return Err(format!("status `{other}`: use draft, published or withdrawn")),
+    let status: page::Status = match parsed.front.status.parse() {
+        Ok(s) => s,
+        Err(_) => return Err(format!("status `{}`: use draft, published or withdrawn", parsed.front.status)),
     };
     let published = match &parsed.front.published {
         Some(s) => Some(parse_time(s).ok_or_else(|| format!("published `{s}`: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"))?),
@@ -184,7 +184,7 @@ fn import_one(conn: &mut DbConn, parsed: &ParsedPage) -> Result<&'static str, St
                 knowledge::save(conn, None, existing.id, &form_of(parsed, existing.revision)).map_err(describe)?;
             }
             page::set_status(conn, existing.id, status, &existing.withdrawn_note, published, crate::models::now()).map_err(|e| e.to_string())?;
-            crate::models::search_outbox::push(conn, crate::models::search_outbox::PAGE, existing.id).map_err(|e| e.to_string())?;
+            crate::models::search_outbox::push(conn, crate::models::search_outbox::Kind::Page, existing.id).map_err(|e| e.to_string())?;
             Ok("updated")
         }
     }
@@ -275,7 +275,7 @@ pub fn generate(conn: &mut DbConn, dir: &Path, n: usize) -> Result<usize, AppErr
                 ..Default::default()
             };
             let slug = format!("{}-g{i}", src.front.slug);
-            page::insert(c, &page::NewPage { slug: &slug, status: page::PUBLISHED, created_by: None, created_at: now, updated_at: now, published_at: Some(now) }, &content)?;
+            page::insert(c, &page::NewPage { slug: &slug, status: page::Status::Published, created_by: None, created_at: now, updated_at: now, published_at: Some(now) }, &content)?;
         }
         Ok::<_, AppError>(n)
     })

@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod schema;
+pub mod text_enum;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -63,7 +63,7 @@ pub fn add_user_from_console(
                 },
             )?;
         }
-        let secret = issue_token(c, id, token::RESET_PASSWORD, SETUP_TTL_HOURS)?;
+        let secret = issue_token(c, id, token::Purpose::ResetPassword, SETUP_TTL_HOURS)?;
         Ok(format!("{base_url}/password/reset?token={secret}"))
     })
 }
@@ -93,7 +93,7 @@ pub fn disable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) ->
         }
         user::set_disabled(c, user_id, Some(models::now()))?;
         session::delete_for_user(c, user_id)?;
-        note_access_change(c, actor_id, user_id, address, "disable", security_event::ACCOUNT_DISABLED)
+        note_access_change(c, actor_id, user_id, address, "disable", security_event::Kind::AccountDisabled)
     })
 }
 
@@ -104,12 +104,12 @@ pub fn enable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) -> 
             return Ok(());
         }
         user::set_disabled(c, user_id, None)?;
-        note_access_change(c, actor_id, user_id, address, "enable", security_event::ACCOUNT_ENABLED)
+        note_access_change(c, actor_id, user_id, address, "enable", security_event::Kind::AccountEnabled)
     })
 }
 
 /// Writes a disable or enable to both the audit log and the security log.
-fn note_access_change(c: &mut DbConn, actor_id: i64, user_id: i64, address: &str, action: &str, kind: &str) -> Result<(), AppError> {
+fn note_access_change(c: &mut DbConn, actor_id: i64, user_id: i64, address: &str, action: &str, kind: security_event::Kind) -> Result<(), AppError> {
     let detail = format!("account {action}d by an administrator");
     audit::insert(
         c,

@@ -90,7 +90,7 @@ pub fn clean_profile(p: &user::Profile, errors: &mut FieldErrors) -> user::Profi
 }
 
 /// Writes a one-time token for `user_id` and returns the secret to put in the link.
-fn issue_token(conn: &mut DbConn, user_id: i64, purpose: &str, ttl_hours: i64) -> diesel::QueryResult<String> {
+fn issue_token(conn: &mut DbConn, user_id: i64, purpose: token::Purpose, ttl_hours: i64) -> diesel::QueryResult<String> {
     let now = models::now();
     token::retire_unused(conn, user_id, purpose, now)?;
     let secret = tokens::random_token();

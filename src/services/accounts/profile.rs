@@ -12,7 +12,7 @@ pub fn request_password_reset(conn: &mut DbConn, base_url: &str, email: &str) ->
     }
     write_tx(conn, |c| {
         if let Some(u) = user::find_by_email(c, &email)? {
-            let secret = issue_token(c, u.id, token::RESET_PASSWORD, RESET_TTL_HOURS)?;
+            let secret = issue_token(c, u.id, token::Purpose::ResetPassword, RESET_TTL_HOURS)?;
             deliver::one_off(c, base_url, &u, OutboxKind::ResetPassword, None, Some(Payload::secret(secret)))?;
         }
         Ok(())
@@ -21,7 +21,7 @@ pub fn request_password_reset(conn: &mut DbConn, base_url: &str, email: &str) ->
 
 /// The account a reset link belongs to, if the link is still good.
 pub fn check_reset_link(conn: &mut DbConn, secret: &str) -> Result<user::User, AppError> {
-    let t = live_token(conn, token::RESET_PASSWORD, secret)?;
+    let t = live_token(conn, token::Purpose::ResetPassword, secret)?;
     Ok(user::find(conn, t.user_id)?)
 }
 
@@ -37,7 +37,7 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), AppError> {
 /// account out everywhere.
 pub fn reset_password_hashed(conn: &mut DbConn, secret: &str, hash: &str, address: &str) -> Result<i64, AppError> {
     write_tx(conn, |c| {
-        let t = live_token(c, token::RESET_PASSWORD, secret)?;
+        let t = live_token(c, token::Purpose::ResetPassword, secret)?;
         if !token::consume(c, t.id, models::now())? {
             return Err(AppError::BadRequest("link-used".into()));
         }
@@ -45,7 +45,7 @@ pub fn reset_password_hashed(conn: &mut DbConn, secret: &str, hash: &str, addres
         // The link came to this mailbox (or from the administrator's console), which proves it.
         user::mark_verified(c, t.user_id, models::now())?;
         session::delete_for_user(c, t.user_id)?;
-        security_event(c, security_event::PASSWORD_RESET, Some(t.user_id), address, "")?;
+        security_event(c, security_event::Kind::PasswordReset, Some(t.user_id), address, "")?;
         Ok(t.user_id)
     })
 }
@@ -61,7 +61,7 @@ pub fn reset_password(conn: &mut DbConn, secret: &str, password: &str) -> Result
 /// Step one of changing a password: a wrong current password is logged and refused. The
 /// check itself ran outside the pool.
 pub fn refuse_password_change(conn: &mut DbConn, user_id: i64, address: &str) -> Result<(), AppError> {
-    security_event(conn, security_event::PASSWORD_CHANGE_FAILED, Some(user_id), address, "wrong current password")?;
+    security_event(conn, security_event::Kind::PasswordChangeFailed, Some(user_id), address, "wrong current password")?;
     Err(AppError::field("current_password", "current-password-wrong"))
 }
 
@@ -78,7 +78,7 @@ pub fn change_password_hashed(
     write_tx(conn, |c| {
         user::set_password_hash(c, user_id, hash)?;
         session::delete_others(c, user_id, keep_session)?;
-        security_event(c, security_event::PASSWORD_CHANGED, Some(user_id), address, "")?;
+        security_event(c, security_event::Kind::PasswordChanged, Some(user_id), address, "")?;
         let u = user::find(c, user_id)?;
         deliver::one_off(c, base_url, &u, OutboxKind::PasswordChanged, None, None)?;
         Ok(())

@@ -3,7 +3,7 @@
 use super::*;
 
 fn send_verification(conn: &mut DbConn, base_url: &str, u: &user::User) -> diesel::QueryResult<()> {
-    let secret = issue_token(conn, u.id, token::VERIFY_EMAIL, VERIFY_TTL_HOURS)?;
+    let secret = issue_token(conn, u.id, token::Purpose::VerifyEmail, VERIFY_TTL_HOURS)?;
     deliver::one_off(conn, base_url, u, OutboxKind::VerifyEmail, None, Some(Payload::secret(secret)))
 }
 
@@ -89,7 +89,7 @@ pub fn register(conn: &mut DbConn, base_url: &str, reg: &Registration) -> Result
 }
 
 /// Checks a mailed link: unknown, used and expired links each get their own message.
-pub(crate) fn live_token(conn: &mut DbConn, purpose: &str, secret: &str) -> Result<token::AccountToken, AppError> {
+pub(crate) fn live_token(conn: &mut DbConn, purpose: token::Purpose, secret: &str) -> Result<token::AccountToken, AppError> {
     let t = token::find(conn, purpose, &tokens::hash_token(secret.trim()))?
         .ok_or_else(|| AppError::BadRequest("link-invalid".into()))?;
     if t.used_at.is_some() {
@@ -103,7 +103,7 @@ pub(crate) fn live_token(conn: &mut DbConn, purpose: &str, secret: &str) -> Resu
 
 pub fn verify_email(conn: &mut DbConn, secret: &str) -> Result<i64, AppError> {
     write_tx(conn, |c| {
-        let t = live_token(c, token::VERIFY_EMAIL, secret)?;
+        let t = live_token(c, token::Purpose::VerifyEmail, secret)?;
         if !token::consume(c, t.id, models::now())? {
             return Err(AppError::BadRequest("link-used".into()));
         }

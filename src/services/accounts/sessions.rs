@@ -18,7 +18,7 @@ pub struct Attempt<'a> {
     pub address: &'a str,
 }
 
-pub(super) fn security_event(conn: &mut DbConn, kind: &str, user_id: Option<i64>, address: &str, detail: &str) -> diesel::QueryResult<()> {
+pub(super) fn security_event(conn: &mut DbConn, kind: security_event::Kind, user_id: Option<i64>, address: &str, detail: &str) -> diesel::QueryResult<()> {
     let address: String = address.chars().take(64).collect();
     security_event::insert(
         conn,
@@ -37,7 +37,7 @@ pub fn sign_in_limited(conn: &mut DbConn, email: Option<&str>, address: &str) ->
     if email.is_some() && user_id.is_none() {
         return Ok(());
     }
-    security_event(conn, security_event::SIGN_IN_LIMITED, user_id, address, detail)?;
+    security_event(conn, security_event::Kind::SignInLimited, user_id, address, detail)?;
     Ok(())
 }
 
@@ -54,20 +54,20 @@ pub fn finish_sign_in(
 ) -> Result<SignedIn, AppError> {
     let wrong = || AppError::field("password", "sign-in-wrong");
     let Some(u) = account else {
-        security_event(conn, security_event::SIGN_IN_FAILED, None, attempt.address, "unknown account")?;
+        security_event(conn, security_event::Kind::SignInFailed, None, attempt.address, "unknown account")?;
         return Err(wrong());
     };
     if !password_ok {
-        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "wrong password")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "wrong password")?;
         return Err(wrong());
     }
     if u.is_disabled() {
-        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "account disabled")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "account disabled")?;
         return Err(AppError::field("email", "account-disabled"));
     }
     if !u.is_verified() {
         resend_verification(conn, base_url, &u.email)?;
-        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "address not confirmed")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "address not confirmed")?;
         return Err(AppError::field("email", "account-unconfirmed"));
     }
     let secret = tokens::random_token();
@@ -96,11 +96,11 @@ pub fn finish_sign_in(
                 expires_at: now + Duration::days(session_days),
             },
         )?;
-        security_event(c, security_event::SIGN_IN, Some(u.id), attempt.address, "")?;
+        security_event(c, security_event::Kind::SignIn, Some(u.id), attempt.address, "")?;
         Ok::<_, AppError>(true)
     })?;
     if !opened {
-        security_event(conn, security_event::SIGN_IN_FAILED, Some(u.id), attempt.address, "account changed during the check")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "account changed during the check")?;
         return Err(wrong());
     }
     Ok(SignedIn { token: secret, user: u })

@@ -7,24 +7,13 @@ pub fn deliveries(conn: &mut DbConn, user_id: i64) -> Result<Vec<(membership::Me
     Ok(membership::of_user(conn, user_id)?)
 }
 
-fn check_mode(mode: &str) -> Result<(), AppError> {
-    if membership::DELIVERY_MODES.contains(&mode) {
-        Ok(())
-    } else {
-        Err(AppError::field("delivery", "delivery-choose-missing"))
-    }
-}
-
 /// Changes delivery for the member's own memberships: (membership id, mode) pairs.
-pub fn set_deliveries(conn: &mut DbConn, user_id: i64, changes: &[(i64, String)]) -> Result<(), AppError> {
-    for (_, mode) in changes {
-        check_mode(mode)?;
-    }
+pub fn set_deliveries(conn: &mut DbConn, user_id: i64, changes: &[(i64, membership::Delivery)]) -> Result<(), AppError> {
     write_tx(conn, |tx| {
         let mine = membership::of_user(tx, user_id)?;
         for (id, mode) in changes {
             if mine.iter().any(|(m, _)| m.id == *id) {
-                membership::set_delivery(tx, *id, mode)?;
+                membership::set_delivery(tx, *id, *mode)?;
             }
         }
         Ok(())
@@ -42,12 +31,11 @@ pub fn by_mail_token(conn: &mut DbConn, token: &str, slug: &str) -> Result<(user
 }
 
 /// One-click unsubscribe (RFC 8058) and the delivery choice on the unsubscribe page.
-pub fn set_delivery_by_token(conn: &mut DbConn, token: &str, slug: &str, mode: &str) -> Result<community::Community, AppError> {
-    check_mode(mode)?;
+pub fn set_delivery_by_token(conn: &mut DbConn, token: &str, slug: &str, mode: membership::Delivery) -> Result<community::Community, AppError> {
     let (u, c, m) = by_mail_token(conn, token, slug)?;
     write_tx(conn, |tx| {
         membership::set_delivery(tx, m.id, mode)?;
-        let action = if mode == "web" { "unsubscribed from mail" } else { "changed mail delivery" };
+        let action = if mode == membership::Delivery::Web { "unsubscribed from mail" } else { "changed mail delivery" };
         log(tx, c.id, None, Some(u.id), action, "")?;
         Ok::<_, AppError>(())
     })?;

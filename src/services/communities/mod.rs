@@ -25,14 +25,14 @@ pub use deliveries::*;
 pub struct Access {
     pub community: community::Community,
     pub viewer_id: Option<i64>,
-    pub membership: Option<String>,
+    pub membership: Option<membership::Status>,
     pub moderator: bool,
     pub admin: bool,
 }
 
 impl Access {
     pub fn is_member(&self) -> bool {
-        self.moderator || self.membership.as_deref() == Some(membership::ACTIVE)
+        self.moderator || self.membership == Some(membership::Status::Active)
     }
     /// May read the approved threads of the community (not only public ones).
     pub fn reads_all_threads(&self) -> bool {
@@ -46,7 +46,7 @@ impl Access {
         if self.moderator || self.viewer_id == Some(p.author_id) {
             return true;
         }
-        p.status == post::APPROVED && root.status == post::APPROVED && self.may_read_approved(root)
+        p.status == post::Status::Approved && root.status == post::Status::Approved && self.may_read_approved(root)
     }
     pub fn require_moderator(&self) -> Result<(), AppError> {
         if self.moderator { Ok(()) } else { Err(AppError::Forbidden) }

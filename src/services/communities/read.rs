@@ -5,7 +5,7 @@ use super::*;
 
 pub struct Listing {
     pub community: community::Community,
-    pub membership: Option<String>,
+    pub membership: Option<membership::Status>,
     pub members: i64,
 }
 
@@ -51,7 +51,7 @@ pub fn community_page(conn: &mut DbConn, access: &Access, page: i64) -> Result<C
         })
         .collect();
     let queue_size = if access.moderator {
-        post::count_in_status(conn, access.community.id, post::PENDING)? + post::count_in_status(conn, access.community.id, post::HELD)?
+        post::count_in_status(conn, access.community.id, post::Status::Pending)? + post::count_in_status(conn, access.community.id, post::Status::Held)?
     } else {
         0
     };
@@ -139,12 +139,12 @@ pub fn dashboard(conn: &mut DbConn, p: &Principal) -> Result<Dashboard, AppError
     let mut communities = Vec::with_capacity(list.len());
     for c in list {
         let queue = if p.roles.moderates(c.id) {
-            Some(post::count_in_status(conn, c.id, post::PENDING)? + post::count_in_status(conn, c.id, post::HELD)?)
+            Some(post::count_in_status(conn, c.id, post::Status::Pending)? + post::count_in_status(conn, c.id, post::Status::Held)?)
         } else {
             None
         };
         communities.push((c, queue));
     }
-    let sent_back = post::by_author(conn, p.user.id)?.into_iter().filter(|x| x.status == post::CHANGES_REQUESTED).collect();
+    let sent_back = post::by_author(conn, p.user.id)?.into_iter().filter(|x| x.status == post::Status::ChangesRequested).collect();
     Ok(Dashboard { communities, sent_back })
 }

@@ -42,7 +42,8 @@ pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Res
     if form.description.chars().count() > 2000 {
         errors.insert("description", Message::new("too-long").arg("max", 2000));
     }
-    let policy = if form.join_policy == community::JOIN_INVITE { community::JOIN_INVITE } else { community::JOIN_REQUEST };
+    // Anything but a known policy means the open default, as the form offers no other.
+    let policy: community::JoinPolicy = form.join_policy.parse().unwrap_or(community::JoinPolicy::Request);
     let mut moderator_ids = Vec::new();
     let mut unknown = Vec::new();
     for email in form.moderators.split([',', '\n', ';', ' ']).map(str::trim).filter(|e| !e.is_empty()) {
@@ -61,7 +62,7 @@ pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Res
         let now = models::now();
         let id = community::insert(c, &community::NewCommunity { slug: &slug, name, description: form.description.trim(), theme: &form.theme, created_at: now })?;
         let mut settings = settings_of(&community::find(c, id)?);
-        settings.join_policy = policy.into();
+        settings.join_policy = policy;
         settings.public_threads = form.public_threads.is_some();
         settings.canned_reasons = DEFAULT_REASONS.into();
         community::update_settings(c, id, &settings)?;
@@ -80,12 +81,12 @@ const DEFAULT_REASONS: &str = "Off topic for this community\nAdvertising or prom
 fn ensure_active(conn: &mut DbConn, community_id: i64, user_id: i64, by: i64) -> diesel::QueryResult<()> {
     let now = models::now();
     match membership::find(conn, community_id, user_id)? {
-        Some(m) if m.status == membership::ACTIVE => {}
+        Some(m) if m.status == membership::Status::Active => {}
         Some(m) => {
-            membership::set_status(conn, m.id, membership::ACTIVE, Some(by), now)?;
+            membership::set_status(conn, m.id, membership::Status::Active, Some(by), now)?;
         }
         None => {
-            membership::insert(conn, &membership::NewMembership { community_id, user_id, status: membership::ACTIVE, created_at: now, decided_by: Some(by), decided_at: Some(now) })?;
+            membership::insert(conn, &membership::NewMembership { community_id, user_id, status: membership::Status::Active, created_at: now, decided_by: Some(by), decided_at: Some(now) })?;
         }
     }
     Ok(())
@@ -139,9 +140,9 @@ impl SettingsForm {
             name: s.name.clone(),
             description: s.description.clone(),
             theme: s.theme.clone(),
-            join_policy: s.join_policy.clone(),
+            join_policy: s.join_policy.to_string(),
             public_threads: s.public_threads.then(|| "on".into()),
-            premoderation: s.premoderation.clone(),
+            premoderation: s.premoderation.to_string(),
             trusted_after: s.trusted_after.to_string(),
             hold_rules: s.hold_rules.clone(),
             canned_reasons: s.canned_reasons.clone(),
@@ -184,9 +185,9 @@ pub fn update_settings(conn: &mut DbConn, access: &Access, actor: i64, form: &Se
         name: form.name.trim().into(),
         description: form.description.trim().into(),
         theme: form.theme.clone(),
-        join_policy: if form.join_policy == community::JOIN_INVITE { community::JOIN_INVITE.into() } else { community::JOIN_REQUEST.into() },
+        join_policy: form.join_policy.parse().unwrap_or(community::JoinPolicy::Request),
         public_threads: form.public_threads.is_some(),
-        premoderation: if form.premoderation == community::PREMODERATE_NEW { community::PREMODERATE_NEW.into() } else { community::PREMODERATE_ALL.into() },
+        premoderation: form.premoderation.parse().unwrap_or(community::Premoderation::All),
         trusted_after,
         hold_rules: form.hold_rules.trim().into(),
         canned_reasons: form.canned_reasons.trim().into(),

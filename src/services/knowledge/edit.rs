@@ -5,11 +5,11 @@ use super::*;
 /// Is there a published page at this web name (itself, or by a redirect)?
 fn public_page(conn: &mut DbConn, slug: &str) -> Result<bool, AppError> {
     let target = match page::find_by_slug(conn, slug)? {
-        Some(p) => return Ok(p.status == page::PUBLISHED),
+        Some(p) => return Ok(p.status == page::Status::Published),
         None => page::redirect_target(conn, slug)?,
     };
     Ok(match target {
-        Some(to) => page::find_by_slug(conn, &to)?.is_some_and(|p| p.status == page::PUBLISHED),
+        Some(to) => page::find_by_slug(conn, &to)?.is_some_and(|p| p.status == page::Status::Published),
         None => false,
     })
 }
@@ -42,7 +42,7 @@ pub struct Saved {
 }
 
 /// Creates a draft (status `draft`, revision 1). `status` may be `published` for imports.
-pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str, published_at: Option<chrono::NaiveDateTime>) -> Result<Saved, AppError> {
+pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: page::Status, published_at: Option<chrono::NaiveDateTime>) -> Result<Saved, AppError> {
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     let slug = if form.slug.trim().is_empty() { crate::services::slugify(&content.title, 80) } else { form.slug.trim().to_string() };
@@ -59,11 +59,11 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: &str,
         let now = models::now();
         let id = page::insert(tx, &page::NewPage { slug: &slug, status, created_by: by, created_at: now, updated_at: now, published_at }, &content)?;
         page::add_revision(tx, id, 1, &snapshot(&content), by, if form.note.is_empty() { "created" } else { &form.note }, now)?;
-        page::add_event(tx, id, by, page::EVENT_CREATED, &slug, now)?;
+        page::add_event(tx, id, by, page::Action::Created, &slug, now)?;
         store_links(tx, id, &content)?;
-        search_outbox::push(tx, search_outbox::PAGE, id)?;
-        if status == page::PUBLISHED {
-            page::add_event(tx, id, by, page::EVENT_PUBLISHED, "", now)?;
+        search_outbox::push(tx, search_outbox::Kind::Page, id)?;
+        if status == page::Status::Published {
+            page::add_event(tx, id, by, page::Action::Published, "", now)?;
             let created = page::find(tx, id)?;
             mark_threads_consolidated(tx, &created)?;
         }
@@ -81,7 +81,7 @@ pub fn create_draft(conn: &mut DbConn, who: &Principal, form: &PageForm) -> Resu
         return Err(AppError::Forbidden);
     }
     check_sources(conn, who, &content, &[])?;
-    create(conn, Some(who.user.id), form, page::DRAFT, None)
+    create(conn, Some(who.user.id), form, page::Status::Draft, None)
 }
 
 fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page) -> diesel::QueryResult<()> {
@@ -99,11 +99,11 @@ const EDIT_CONFLICT: &str = "kb-edit-conflict";
 
 /// Saves new content as the next revision.
 pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -> Result<Vec<String>, AppError> {
-    save_as(conn, by, page_id, form, page::EVENT_SAVED)
+    save_as(conn, by, page_id, form, page::Action::Saved)
 }
 
 /// Saves new content as the next revision, logging it as `action`.
-fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, action: &str) -> Result<Vec<String>, AppError> {
+fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, action: page::Action) -> Result<Vec<String>, AppError> {
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     if !errors.is_empty() {
@@ -119,7 +119,7 @@ fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, ac
         page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, note, now)?;
         page::add_event(tx, page_id, by, action, &format!("r{}: {note}", form.revision + 1), now)?;
         store_links(tx, page_id, &content)?;
-        search_outbox::push(tx, search_outbox::PAGE, page_id)?;
+        search_outbox::push(tx, search_outbox::Kind::Page, page_id)?;
         Ok(())
     })?;
     Ok(broken)
@@ -154,11 +154,11 @@ pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), A
     write_tx(conn, |tx| {
         let p = require_page(tx, who, page_id)?;
         let now = models::now();
-        if p.status != page::PUBLISHED {
-            page::add_event(tx, p.id, Some(who.user.id), page::EVENT_PUBLISHED, &format!("r{}", p.revision), now)?;
+        if p.status != page::Status::Published {
+            page::add_event(tx, p.id, Some(who.user.id), page::Action::Published, &format!("r{}", p.revision), now)?;
         }
-        page::set_status(tx, p.id, page::PUBLISHED, "", Some(p.published_at.unwrap_or(now)), now)?;
-        search_outbox::push(tx, search_outbox::PAGE, p.id)?;
+        page::set_status(tx, p.id, page::Status::Published, "", Some(p.published_at.unwrap_or(now)), now)?;
+        search_outbox::push(tx, search_outbox::Kind::Page, p.id)?;
         mark_threads_consolidated(tx, &p)?;
         Ok(())
     })
@@ -173,9 +173,9 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, page_id: i64, note: &str) ->
     write_tx(conn, |tx| {
         let p = require_page(tx, who, page_id)?;
         let now = models::now();
-        page::set_status(tx, p.id, page::WITHDRAWN, note, p.published_at, now)?;
-        page::add_event(tx, p.id, Some(who.user.id), page::EVENT_WITHDRAWN, note, now)?;
-        search_outbox::push(tx, search_outbox::PAGE, p.id)?;
+        page::set_status(tx, p.id, page::Status::Withdrawn, note, p.published_at, now)?;
+        page::add_event(tx, p.id, Some(who.user.id), page::Action::Withdrawn, note, now)?;
+        search_outbox::push(tx, search_outbox::Kind::Page, p.id)?;
         Ok(())
     })
 }
@@ -197,10 +197,10 @@ pub fn rename(conn: &mut DbConn, who: &Principal, page_id: i64, new_slug: &str) 
         }
         let now = models::now();
         page::rename(tx, p.id, &new_slug, now)?;
-        page::add_event(tx, p.id, Some(who.user.id), page::EVENT_RENAMED, &format!("{} → {new_slug}", p.slug), now)?;
+        page::add_event(tx, p.id, Some(who.user.id), page::Action::Renamed, &format!("{} → {new_slug}", p.slug), now)?;
         page::add_redirect(tx, &p.slug, p.id)?;
         page::retarget_links(tx, &p.slug, &new_slug)?;
-        search_outbox::push(tx, search_outbox::PAGE, p.id)?;
+        search_outbox::push(tx, search_outbox::Kind::Page, p.id)?;
         Ok(new_slug.clone())
     })
 }
@@ -227,5 +227,5 @@ pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i
         slug: p.slug.clone(),
     };
     check_change(conn, who, &p, &form)?;
-    save_as(conn, Some(who.user.id), page_id, &form, page::EVENT_ROLLED_BACK).map(|_| ())
+    save_as(conn, Some(who.user.id), page_id, &form, page::Action::RolledBack).map(|_| ())
 }

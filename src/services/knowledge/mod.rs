@@ -82,7 +82,7 @@ pub fn editable(conn: &mut DbConn, who: &Principal, slug: &str) -> Result<page::
 /// questions of a community they moderate; any for an administrator; public ones for a
 /// knowledge editor, who is no member of closed communities.
 fn may_cite(conn: &mut DbConn, who: &Principal, root: &post::Post) -> Result<bool, AppError> {
-    if !root.is_query() || root.status != post::APPROVED {
+    if !root.is_query() || root.status != post::Status::Approved {
         return Ok(false);
     }
     if who.roles.is_admin() || who.roles.moderates(root.community_id) {

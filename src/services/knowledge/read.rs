@@ -14,7 +14,7 @@ pub struct Revision {
 /// One entry of a page's events, with the actor's name (None: the content files).
 pub struct Event {
     pub id: i64,
-    pub action: String,
+    pub action: page::Action,
     pub detail: String,
     pub actor: Option<String>,
     pub at: chrono::NaiveDateTime,
@@ -111,30 +111,30 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         Some(v) => editor_right(conn, v)?.page(&p),
         None => false,
     };
-    if p.status == page::WITHDRAWN && !editor {
+    if p.status == page::Status::Withdrawn && !editor {
         return Ok(Lookup::Gone { title: p.title, note: p.withdrawn_note });
     }
-    if p.status == page::DRAFT && !editor {
+    if p.status == page::Status::Draft && !editor {
         return Err(AppError::NotFound);
     }
     let backlinks = page::backlinks(conn, &p.slug)?.into_iter().filter(|b| b.id != p.id).collect();
     let first_theme = p.theme_list().first().map(|s| s.to_string()).unwrap_or_default();
     let related = page::published_with_theme(conn, &first_theme, 12)?.into_iter().filter(|r| r.id != p.id && r.language == p.language).take(5).collect();
-    let translation = if p.translation_slug.is_empty() { None } else { page::find_by_slug(conn, &p.translation_slug)?.filter(|t| t.status == page::PUBLISHED) };
+    let translation = if p.translation_slug.is_empty() { None } else { page::find_by_slug(conn, &p.translation_slug)?.filter(|t| t.status == page::Status::Published) };
     let look = page::look(conn, &first_theme)?.unwrap_or((DEFAULT_LOOK.0.into(), DEFAULT_LOOK.1.into()));
     // Source threads are linked only where they are public.
     let mut threads = Vec::new();
     for id in p.thread_ids() {
         if let Ok(root) = post::find(conn, id) {
             let c = crate::models::community::find(conn, root.community_id)?;
-            if root.status == post::APPROVED && (root.is_public || c.public_threads) {
+            if root.status == post::Status::Approved && (root.is_public || c.public_threads) {
                 threads.push((root.id, c.slug.clone(), root.title.clone()));
             }
         }
     }
     let registry = crate::services::registry::for_page(conn, p.id, &p.slug)?;
-    let published = page::last_event(conn, p.id, &[page::EVENT_PUBLISHED])?.map(|(e, _)| e);
-    let changed = page::last_event(conn, p.id, &[page::EVENT_SAVED, page::EVENT_ROLLED_BACK])?
+    let published = page::last_event(conn, p.id, &[page::Action::Published])?.map(|(e, _)| e);
+    let changed = page::last_event(conn, p.id, &[page::Action::Saved, page::Action::RolledBack])?
         .map(|(e, _)| e)
         .filter(|c| published.as_ref().is_none_or(|pb| c.id > pb.id));
     let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
