@@ -87,7 +87,15 @@ mod tests {
     use diesel::prelude::*;
     use diesel::sql_types::Text;
 
-    use crate::models::post;
+    // The db layer imports no model, so the test declares its own set of words.
+    mod post {
+        crate::text_enum! {
+            pub enum Status {
+                ChangesRequested,
+                Approved,
+            }
+        }
+    }
 
     #[test]
     fn a_known_word_reads_back_and_an_unknown_one_is_a_clear_error() {
@@ -99,6 +107,6 @@ mod tests {
         let err = diesel::select(diesel::dsl::sql::<Text>("'archived'")).get_result::<post::Status>(&mut conn).unwrap_err();
         // diesel names the field; the cause names the enum and the word.
         let cause = std::error::Error::source(&err).map(|e| e.to_string()).unwrap_or_default();
-        assert!(cause.contains("unknown solex::models::post::Status `archived`"), "{err}: {cause}");
+        assert!(cause.contains("unknown solex::db::text_enum::tests::post::Status `archived`"), "{err}: {cause}");
     }
 }
