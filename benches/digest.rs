@@ -103,13 +103,13 @@ fn main() {
             let email = format!("member{i}@bench.example");
             let token = format!("{:032x}", i as u128 + 1);
             let uid = user::insert(c, &user::NewUser { email: &email, password_hash: "", name: &format!("Member {i}"), organisation: "", state: "", district: "", role_title: "", language: "en", email_verified_at: Some(now), created_at: now, mail_token: Some(&token) })?;
-            let mid = membership::insert(c, &membership::NewMembership { community_id: cid, user_id: uid, status: membership::ACTIVE, created_at: now, decided_by: None, decided_at: None })?;
-            membership::set_delivery(c, mid, "daily")?;
+            let mid = membership::insert(c, &membership::NewMembership { community_id: cid, user_id: uid, status: membership::Status::Active, created_at: now, decided_by: None, decided_at: None })?;
+            membership::set_delivery(c, mid, membership::Delivery::Daily)?;
         }
         let author = user::insert(c, &user::NewUser { email: "author@bench.example", password_hash: "", name: "Ravi Kumar", organisation: "", state: "", district: "", role_title: "", language: "en", email_verified_at: Some(now), created_at: now, mail_token: None })?;
         for k in 0..5 {
             let body = "We cut coke use by a fifth with a divided-blast cupola.\n\nDetails: **blower**, tuyeres, lining.";
-            post::insert(c, &post::NewPost { community_id: cid, thread_id: None, author_id: author, title: &format!("Cupola question {k}"), body_md: body, body_html: &solex::markdown::to_safe_html(body), themes: "", state: "", district: "", sector: "", status: post::APPROVED, held_reason: "", created_at: now, updated_at: now, approved_at: Some(now), response_due_at: None })?;
+            post::insert(c, &post::NewPost { community_id: cid, thread_id: None, author_id: author, title: &format!("Cupola question {k}"), body_md: body, body_html: &solex::markdown::to_safe_html(body), themes: "", state: "", district: "", sector: "", status: post::Status::Approved, held_reason: "", created_at: now, updated_at: now, approved_at: Some(now), response_due_at: None })?;
         }
         Ok::<_, solex::AppError>(cid)
     })
@@ -117,7 +117,7 @@ fn main() {
     println!("setup: {n} subscribers in {:.1} s", t.elapsed().as_secs_f64());
 
     let access = services::communities::Access { community: community::find(&mut conn, cid).unwrap(), viewer_id: None, membership: None, moderator: true, admin: false };
-    let digest_id = services::digests::draft(&mut conn, &access, 1, "daily").unwrap();
+    let digest_id = services::digests::draft(&mut conn, &access, 1, solex::models::membership::Delivery::Daily).unwrap();
     let t = Instant::now();
     let queued = services::digests::send(&mut conn, &solex::services::Env::from_config(&config), digest_id, None).unwrap();
     let enqueue = t.elapsed().as_secs_f64();

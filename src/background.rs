@@ -207,7 +207,7 @@ pub fn mail_sender(pool: Pool, mailer: Mailer, journal: Journal, identity: Ident
     }
     let counting = pool.clone();
     Worker::new("mail sender", Duration::from_secs(2), move |stop| mail::deliver_due(&pool, &mailer, &journal, &identity, connections, stop))
-        .consuming(move || Ok(mail_outbox::count_by_status(&mut *counting.get()?, mail_outbox::QUEUED)?))
+        .consuming(move || Ok(mail_outbox::count_by_status(&mut *counting.get()?, mail_outbox::Status::Queued)?))
 }
 
 /// Applies the search outbox to this process's index when woken and every half second.

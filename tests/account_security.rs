@@ -271,9 +271,9 @@ fn a_member_who_never_chose_is_asked_before_the_first_post() {
 }
 
 /// The security events of one kind for one account.
-fn events(app: &TestApp, kind: &str, user_id: Option<i64>) -> Vec<security_event::SecurityEvent> {
+fn events(app: &TestApp, kind: security_event::Kind, user_id: Option<i64>) -> Vec<security_event::SecurityEvent> {
     let mut conn = app.db();
-    let filter = security_event::Filter { user_id, kind: kind.into(), address: String::new() };
+    let filter = security_event::Filter { user_id, kind: kind.to_string(), address: String::new() };
     security_event::page(&mut conn, &filter, 0, 1000).unwrap().into_iter().map(|(e, _)| e).collect()
 }
 
@@ -291,7 +291,7 @@ fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     let r = c.submit("/password/change", "/password/change", &[("current_password", "not my password"), ("password", new_pw)]);
     assert_eq!(r.status, 400);
     assert!(r.body.contains("current password is not right"), "{}", r.body);
-    assert_eq!(events(&app, security_event::PASSWORD_CHANGE_FAILED, Some(uid)).len(), 1);
+    assert_eq!(events(&app, security_event::Kind::PasswordChangeFailed, Some(uid)).len(), 1);
     assert_eq!(other.get("/dashboard").status, 200, "nothing changed");
 
     let r = c.submit("/password/change", "/password/change", &[("current_password", PW), ("password", new_pw)]);
@@ -303,7 +303,7 @@ fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     assert!(mail.subject.contains("password was changed"), "{}", mail.subject);
     assert_eq!(app.client().sign_in("pat@example.org", PW).status, 400);
     assert_eq!(app.client().sign_in("pat@example.org", new_pw).status, 303);
-    assert_eq!(events(&app, security_event::PASSWORD_CHANGED, Some(uid)).len(), 1);
+    assert_eq!(events(&app, security_event::Kind::PasswordChanged, Some(uid)).len(), 1);
 
     // Guessing the current password is limited like signing in.
     let limit = app.config.login_attempts;
@@ -335,15 +335,14 @@ fn administrators_disable_and_enable_accounts() {
     {
         let mut conn = w.app.db();
         let community = solex::models::community::find_by_slug(&mut conn, &w.slug).unwrap();
-        let recipients: Vec<i64> = membership::DELIVERY_MODES
-            .iter()
+        let recipients: Vec<i64> = membership::Delivery::all()
             .flat_map(|mode| membership::recipients(&mut conn, community.id, mode).unwrap())
             .map(|(id, _)| id)
             .collect();
         assert!(!recipients.contains(&alice_id), "no list mail");
     }
     assert!(w.admin.get("/admin/audit").body.contains("disable"));
-    assert_eq!(events(&w.app, security_event::ACCOUNT_DISABLED, Some(alice_id)).len(), 1);
+    assert_eq!(events(&w.app, security_event::Kind::AccountDisabled, Some(alice_id)).len(), 1);
 
     let r = w.admin.submit(&page, &format!("/admin/users/{alice_id}/enable"), &[]);
     assert_eq!(r.status, 303);
@@ -395,7 +394,7 @@ fn sign_ins_and_failures_are_in_the_security_log() {
     {
         let mut conn = app.db();
         for _ in 0..60 {
-            let e = security_event::NewSecurityEvent { kind: "sign_in", user_id: Some(sam), address: "10.0.0.1", detail: "", created_at: solex::models::now() };
+            let e = security_event::NewSecurityEvent { kind: security_event::Kind::SignIn, user_id: Some(sam), address: "10.0.0.1", detail: "", created_at: solex::models::now() };
             security_event::insert(&mut conn, &e).unwrap();
         }
     }
@@ -515,7 +514,7 @@ fn a_sign_in_refused_by_the_limit_is_logged_once_per_window() {
     for i in 0..3 {
         assert_eq!(sign_in_from(&c, &format!("10.1.2.{i}"), "sam@example.org", "wrong guess 12345").unwrap().status, 429);
     }
-    let limited = events(&app, security_event::SIGN_IN_LIMITED, Some(sam));
+    let limited = events(&app, security_event::Kind::SignInLimited, Some(sam));
     assert_eq!(limited.len(), 1, "one event for the account, not one per refused request");
     assert_eq!(limited[0].detail, "account");
     assert_eq!(limited[0].address, "10.1.2.0", "where the first refused guess came from");
@@ -527,7 +526,7 @@ fn a_sign_in_refused_by_the_limit_is_logged_once_per_window() {
         }
     }
     assert_eq!(refused, 3);
-    let by_address: Vec<_> = events(&app, security_event::SIGN_IN_LIMITED, None).into_iter().filter(|e| e.address == "10.3.3.3").collect();
+    let by_address: Vec<_> = events(&app, security_event::Kind::SignInLimited, None).into_iter().filter(|e| e.address == "10.3.3.3").collect();
     assert_eq!(by_address.len(), 1);
     assert!(by_address[0].user_id.is_none() && by_address[0].detail == "address");
 }
@@ -578,7 +577,7 @@ fn a_password_checked_before_a_reset_does_not_open_a_session_after_it() {
     let r = accounts::finish_sign_in(&mut conn, &app.env(), stale, true, &attempt, 30);
     assert!(matches!(r, Err(solex::error::AppError::Validation(_))), "answered as a wrong password");
     assert_eq!(accounts::sessions_of(&mut conn, sam).unwrap().len(), sessions, "no session opened");
-    let failed = events(&app, security_event::SIGN_IN_FAILED, Some(sam));
+    let failed = events(&app, security_event::Kind::SignInFailed, Some(sam));
     assert!(failed.iter().any(|e| e.detail == "account changed during the check"));
     // The account read after the reset, with its new password checked, signs in.
     let current = accounts::find_for_sign_in(&mut conn, "sam@example.org").unwrap();

@@ -239,7 +239,7 @@ fn queue_post(w: &common::world::World, title: &str, body: &str) -> i64 {
         &solex::models::post::NewPost {
             community_id: community.id, thread_id: None, author_id: w.app.user_id("alice@example.org"), title,
             body_md: body, body_html: &solex::markdown::to_safe_html(body), themes: "energy-efficiency", state: "", district: "",
-            sector: "", status: solex::models::post::PENDING, held_reason: "", created_at: now, updated_at: now,
+            sector: "", status: solex::models::post::Status::Pending, held_reason: "", created_at: now, updated_at: now,
             approved_at: None, response_due_at: None,
         },
     )
@@ -287,7 +287,7 @@ fn no_script_runs_from_any_field_a_user_can_write() {
             themes: vec!["energy-efficiency".into()], district: all.clone(), language: "en".into(),
             contributors: all.clone(), sources: all.clone(), ..Default::default()
         };
-        solex::services::knowledge::create(&mut conn, None, &form, "published", Some(solex::models::now())).unwrap();
+        solex::services::knowledge::create(&mut conn, None, &form, solex::models::page::Status::Published, Some(solex::models::now())).unwrap();
         let kind = solex::services::registry::Kind::Practice;
         let text_fields: Vec<&str> = kind
             .fields()

@@ -46,7 +46,7 @@ fn a_query_goes_through_the_queue_with_an_edit() {
     assert!(!w.alice.get(&format!("/c/{}/t/{id}", w.slug)).body.contains("About 20%"));
     let reply_id: i64 = {
         let mut conn = w.app.db();
-        solex::models::post::queue(&mut conn, 1, &["pending"], Some(false), 10).unwrap()[0].0.id
+        solex::models::post::queue(&mut conn, 1, &[solex::models::post::Status::Pending], Some(false), 10).unwrap()[0].0.id
     };
     assert_eq!(decide(&w, &w.moderator, reply_id, &[("action", "approve")]).status, 303);
     let thread = w.alice.get(&format!("/c/{}/t/{id}", w.slug));
@@ -146,7 +146,7 @@ fn reject_and_ask_for_changes_tell_the_author_and_keep_the_text() {
     {
         let mut conn = w.app.db();
         let p = solex::models::post::find(&mut conn, id).unwrap();
-        assert_eq!(p.status, "pending");
+        assert_eq!(p.status, solex::models::post::Status::Pending);
         assert_eq!(p.themes, "energy-efficiency,occupational-health-safety");
     }
     // Hold keeps it in the queue under "held".
@@ -219,7 +219,7 @@ fn bulk_approve_and_reject() {
     let r = w.moderator.post_raw(&format!("{queue}/bulk"), &[("csrf", &token), ("ids", &c), ("ids", &d), ("ids", &a), ("action", "reject"), ("canned", "Duplicate of an existing thread")]);
     assert!(r.body.contains("2 ✓ · 1 ↷"), "the already-approved one is skipped: {}", r.body);
     let mut conn = w.app.db();
-    let statuses: Vec<String> = ids.iter().map(|id| solex::models::post::find(&mut conn, *id).unwrap().status).collect();
+    let statuses: Vec<String> = ids.iter().map(|id| solex::models::post::find(&mut conn, *id).unwrap().status.to_string()).collect();
     assert_eq!(statuses, ["approved", "approved", "rejected", "rejected"]);
 }
 
@@ -239,7 +239,7 @@ fn trusted_members_skip_the_queue_but_hold_rules_always_apply() {
     assert_eq!(decide(&w, &w.moderator, first, &[("action", "approve")]).status, 303);
     let second = ask(&w, &w.alice, "Second post", "now trusted");
     let mut conn = w.app.db();
-    assert_eq!(solex::models::post::find(&mut conn, second).unwrap().status, "approved");
+    assert_eq!(solex::models::post::find(&mut conn, second).unwrap().status, solex::models::post::Status::Approved);
     drop(conn);
     assert!(w.bob.get(&format!("/c/{}/t/{second}", w.slug)).body.contains("now trusted"));
     let third = ask(&w, &w.alice, "Inspector wants a BRIBE", "what now");
@@ -247,7 +247,7 @@ fn trusted_members_skip_the_queue_but_hold_rules_always_apply() {
     let mut conn = w.app.db();
     for id in [third, fourth] {
         let p = solex::models::post::find(&mut conn, id).unwrap();
-        assert_eq!(p.status, "pending");
+        assert_eq!(p.status, solex::models::post::Status::Pending);
         assert!(p.held_reason.contains("held-hold-rule"), "stored as a message: {}", p.held_reason);
     }
     drop(conn);

@@ -280,12 +280,12 @@ fn take_files_makes_revisions_that_roll_back_and_export_then_import_changes_noth
     stop(portal);
 
     // The portal as it is now, out and in again: nothing changes.
-    let before: Vec<(String, i32, String)> = page::all(&mut site.db()).unwrap().into_iter().map(|p| (p.slug, p.revision, p.status)).collect();
+    let before: Vec<(String, i32, String)> = page::all(&mut site.db()).unwrap().into_iter().map(|p| (p.slug, p.revision, p.status.as_str().to_string())).collect();
     let out_dir = site.dir.path().join("export");
     site.cli(&["content", "export", out_dir.to_str().unwrap()]);
     let out = site.cli(&["content", "import", out_dir.to_str().unwrap()]);
     assert!(out.starts_with("0 created, 0 updated, 10 unchanged, 0 in conflict, 0 with errors"), "{out}");
-    let after: Vec<(String, i32, String)> = page::all(&mut site.db()).unwrap().into_iter().map(|p| (p.slug, p.revision, p.status)).collect();
+    let after: Vec<(String, i32, String)> = page::all(&mut site.db()).unwrap().into_iter().map(|p| (p.slug, p.revision, p.status.as_str().to_string())).collect();
     assert_eq!(before, after);
     // ... and the next start from content/ still keeps the rollback.
     let (portal, _) = site.start();
@@ -301,8 +301,8 @@ fn publish_on_portal(conn: &mut DbConn, kind: &str, slug: &str, change: impl Fn(
     let mut fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&v.fields).unwrap();
     change(&mut fields);
     let now = solex::models::now();
-    registry::set_version_status(conn, v.id, registry::SUPERSEDED).unwrap();
-    registry::insert_version(conn, r.id, n + 1, &serde_json::to_string(&fields).unwrap(), &v.state, registry::PUBLISHED, None, now).unwrap();
+    registry::set_version_status(conn, v.id, registry::Status::Superseded).unwrap();
+    registry::insert_version(conn, r.id, n + 1, &serde_json::to_string(&fields).unwrap(), &v.state, registry::Status::Published, None, now).unwrap();
     registry::mark_published(conn, r.id, n + 1, None, now).unwrap();
     n + 1
 }

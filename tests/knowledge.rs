@@ -46,7 +46,7 @@ fn a_moderator_distils_a_thread_into_a_published_page() {
     assert_eq!(r.status, 303);
     let reply = {
         let mut conn = w.app.db();
-        solex::models::post::queue(&mut conn, 1, &["pending"], Some(false), 10).unwrap()[0].0.id
+        solex::models::post::queue(&mut conn, 1, &[solex::models::post::Status::Pending], Some(false), 10).unwrap()[0].0.id
     };
     decide(&w, &w.moderator, reply, &[("action", "approve")]);
     // Bob prefers not to be named; Alice agrees to be.
@@ -171,7 +171,7 @@ fn script_never_reaches_a_page_from_any_field() {
             themes: vec!["child-labour".into()], district: p.to_string(), language: "en".into(),
             contributors: p.to_string(), sources: p.to_string(), ..Default::default()
         };
-        solex::services::knowledge::create(&mut conn, None, &form, "published", Some(solex::models::now())).unwrap();
+        solex::services::knowledge::create(&mut conn, None, &form, solex::models::page::Status::Published, Some(solex::models::now())).unwrap();
         drop(conn);
         // Escaped text is fine ("&lt;img ... onerror"): without a real tag no handler can run.
         let page = w.app.client().get(&format!("/kb/{slug}")).body.to_lowercase();

@@ -63,7 +63,7 @@ fn approved_posts_reach_members_with_list_headers_and_threading() {
     assert_eq!(r.status, 303);
     let reply_id = {
         let mut conn = w.app.db();
-        solex::models::post::queue(&mut conn, 1, &["pending"], Some(false), 10).unwrap()[0].0.id
+        solex::models::post::queue(&mut conn, 1, &[solex::models::post::Status::Pending], Some(false), 10).unwrap()[0].0.id
     };
     assert_eq!(decide(&w, &w.moderator, reply_id, &[("action", "approve")]).status, 303);
     let alice = w.app.user_id("alice@example.org");
@@ -219,7 +219,7 @@ fn replies_by_email_enter_the_queue_and_bad_mail_is_refused_with_a_reason() {
     assert!(ok && out.contains("accepted"), "{out}");
     let pending = {
         let mut conn = w.app.db();
-        solex::models::post::queue(&mut conn, 1, &["pending"], Some(false), 10).unwrap()
+        solex::models::post::queue(&mut conn, 1, &[solex::models::post::Status::Pending], Some(false), 10).unwrap()
     };
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].0.body_md, "About 110 kg per tonne after the change.", "quote and signature trimmed");
@@ -431,7 +431,7 @@ fn an_smtp_outage_delays_mail_and_loses_none() {
     assert_eq!(got.len(), 3);
     assert_eq!(got_after.len(), 3, "each message exactly once");
     let mut conn = w.app.db();
-    assert_eq!(solex::models::mail_outbox::count_by_status(&mut conn, "queued").unwrap(), 0);
+    assert_eq!(solex::models::mail_outbox::count_by_status(&mut conn, solex::models::mail_outbox::Status::Queued).unwrap(), 0);
 }
 
 /// Every mail is a typed outbox row rendered when it is sent: an account mail queued while

@@ -37,7 +37,7 @@ fn inbound(w: &World, envelope_to: &str, raw: &str) -> (String, String) {
 /// Every post waiting in the community's queue, as (body, author name).
 fn pending(w: &World) -> Vec<(String, String)> {
     let mut conn = w.app.db();
-    solex::models::post::queue(&mut conn, community_id(w), &["pending"], None, 100).unwrap().into_iter().map(|(p, name)| (p.body_md, name)).collect()
+    solex::models::post::queue(&mut conn, community_id(w), &[solex::models::post::Status::Pending], None, 100).unwrap().into_iter().map(|(p, name)| (p.body_md, name)).collect()
 }
 
 /// Bob's delivery mode in the community, bounce count and whether his mail is stopped.
@@ -45,7 +45,7 @@ fn bob_mail_state(w: &World) -> (String, i32, bool) {
     let mut conn = w.app.db();
     let u = solex::models::user::find_by_email(&mut conn, "bob@example.org").unwrap().unwrap();
     let m = solex::models::membership::find(&mut conn, community_id(w), u.id).unwrap().unwrap();
-    (m.delivery, u.bounce_count, u.mail_stopped_at.is_some())
+    (m.delivery.to_string(), u.bounce_count, u.mail_stopped_at.is_some())
 }
 
 /// After a drain, the messages to `to` whose subject contains `subject`: `n` or more.
@@ -357,7 +357,7 @@ fn a_members_address_alone_lets_no_one_post_unsubscribe_or_stop_mail() {
     assert_eq!(bob_mail_state(&w), ("each".to_string(), 0, false), "not unsubscribed, mail not stopped");
     assert_eq!(w.alice.get("/profile").status, 200);
     let alice_delivery = solex::models::membership::find(&mut w.app.db(), c, w.app.user_id("alice@example.org")).unwrap().unwrap().delivery;
-    assert_eq!(alice_delivery, "each");
+    assert_eq!(alice_delivery, solex::models::membership::Delivery::Each);
     // And Bob still gets list mail.
     query_bob_received(&w, &smtp, "Bob still gets mail");
 }

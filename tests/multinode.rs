@@ -36,7 +36,7 @@ fn gauge(app: &TestApp, name: &str) -> i64 {
 
 fn limited_events(app: &TestApp, user_id: Option<i64>) -> usize {
     let mut conn = app.db();
-    let filter = security_event::Filter { user_id, kind: security_event::SIGN_IN_LIMITED.into(), address: String::new() };
+    let filter = security_event::Filter { user_id, kind: security_event::Kind::SignInLimited.to_string(), address: String::new() };
     security_event::page(&mut conn, &filter, 0, 1000).unwrap().len()
 }
 

@@ -136,7 +136,7 @@ fn connect(url: &str) -> DbConn {
 }
 
 /// A verified member with a delivery choice, written straight to the database.
-fn member(conn: &mut DbConn, community_id: i64, email: &str, delivery: &str) -> i64 {
+fn member(conn: &mut DbConn, community_id: i64, email: &str, delivery: membership::Delivery) -> i64 {
     let now = models::now();
     let uid = user::insert(
         conn,
@@ -157,7 +157,7 @@ fn member(conn: &mut DbConn, community_id: i64, email: &str, delivery: &str) -> 
     .unwrap();
     let mid = membership::insert(
         conn,
-        &membership::NewMembership { community_id, user_id: uid, status: membership::ACTIVE, created_at: now, decided_by: None, decided_at: Some(now) },
+        &membership::NewMembership { community_id, user_id: uid, status: membership::Status::Active, created_at: now, decided_by: None, decided_at: Some(now) },
     )
     .unwrap();
     membership::set_delivery(conn, mid, delivery).unwrap();
@@ -182,7 +182,7 @@ fn queue_posts(conn: &mut DbConn, community_id: i64, author: i64, from: usize, n
                 state: "",
                 district: "",
                 sector: "",
-                status: post::PENDING,
+                status: post::Status::Pending,
                 held_reason: "",
                 created_at: now,
                 updated_at: now,
@@ -196,12 +196,12 @@ fn queue_posts(conn: &mut DbConn, community_id: i64, author: i64, from: usize, n
 
 fn oldest_pending(conn: &mut DbConn) -> Option<(i64, i32)> {
     use solex::db::schema::posts::dsl;
-    dsl::posts.filter(dsl::status.eq(post::PENDING)).order(dsl::id).select((dsl::id, dsl::version)).first(conn).optional().unwrap()
+    dsl::posts.filter(dsl::status.eq(post::Status::Pending)).order(dsl::id).select((dsl::id, dsl::version)).first(conn).optional().unwrap()
 }
 
 fn approved_threads(conn: &mut DbConn) -> Vec<i64> {
     use solex::db::schema::posts::dsl;
-    dsl::posts.filter(dsl::status.eq(post::APPROVED)).order(dsl::id).select(dsl::id).load(conn).unwrap()
+    dsl::posts.filter(dsl::status.eq(post::Status::Approved)).order(dsl::id).select(dsl::id).load(conn).unwrap()
 }
 
 /// What the moderator managed before the process died.
@@ -308,7 +308,7 @@ fn drained(conn: &mut DbConn) -> bool {
     let mut last = i64::MAX;
     let mut since = Instant::now();
     loop {
-        let queued = count_mail(conn, "queued");
+        let queued = count_mail(conn, models::mail_outbox::Status::Queued);
         if queued == 0 {
             return true;
         }
@@ -334,7 +334,7 @@ fn stuck(conn: &mut DbConn) -> String {
     format!("now {}, for example {rows:?}", models::now())
 }
 
-fn count_mail(conn: &mut DbConn, status: &str) -> i64 {
+fn count_mail(conn: &mut DbConn, status: models::mail_outbox::Status) -> i64 {
     models::mail_outbox::count_by_status(conn, status).unwrap()
 }
 
@@ -395,14 +395,14 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     let r = create_community(&admin, "Energy efficiency in foundries", SLUG, "mod@example.org", &[("public_threads", "on")]);
     assert_eq!(r.status, 303, "{}", r.body);
     let community_id = solex::models::community::find_by_slug(&mut conn, SLUG).unwrap().id;
-    let author = member(&mut conn, community_id, "author@example.org", "web");
+    let author = member(&mut conn, community_id, "author@example.org", membership::Delivery::Web);
     let each: HashSet<String> = (0..150).map(|i| format!("each{i}@example.org")).collect();
     let daily: HashSet<String> = (0..20).map(|i| format!("daily{i}@example.org")).collect();
     for e in &each {
-        member(&mut conn, community_id, e, "each");
+        member(&mut conn, community_id, e, membership::Delivery::Each);
     }
     for e in &daily {
-        member(&mut conn, community_id, e, "daily");
+        member(&mut conn, community_id, e, membership::Delivery::Daily);
     }
 
     let mut done = Done::default();
@@ -480,7 +480,7 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     let recipients_of = |kind: &str, id: i64| -> HashSet<String> {
         rows.iter().filter(|r| r.3 == kind && r.4 == Some(id)).map(|r| r.1.clone()).collect()
     };
-    let takes_each: HashSet<String> = membership::recipients(&mut conn, community_id, "each").unwrap().into_iter().map(|(_, e)| e).collect();
+    let takes_each: HashSet<String> = membership::recipients(&mut conn, community_id, membership::Delivery::Each).unwrap().into_iter().map(|(_, e)| e).collect();
     assert!(takes_each.is_superset(&each));
     let approved = approved_threads(&mut conn);
     assert!(approved.len() >= done.approvals, "an approval that answered is in the database");
@@ -489,7 +489,7 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
     }
     let sent_digests: Vec<i64> = {
         use solex::db::schema::digests::dsl;
-        dsl::digests.filter(dsl::status.eq(solex::models::digest::SENT)).select(dsl::id).load(&mut conn).unwrap()
+        dsl::digests.filter(dsl::status.eq(solex::models::digest::Status::Sent)).select(dsl::id).load(&mut conn).unwrap()
     };
     assert!(sent_digests.len() >= done.digests);
     for id in &sent_digests {
@@ -503,7 +503,7 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
         use solex::db::schema::pages::dsl;
         dsl::pages.filter(dsl::title.like("Cupola practice nlp%")).select((dsl::title, dsl::status)).load(&mut conn).unwrap()
     };
-    assert!(pages.iter().filter(|p| p.1 == solex::models::page::PUBLISHED).count() >= done.pages);
+    assert!(pages.iter().filter(|p| p.1 == solex::models::page::Status::Published.as_str()).count() >= done.pages);
     let posts: Vec<(String, String)> = {
         use solex::db::schema::posts::dsl;
         dsl::posts.select((dsl::title, dsl::status)).load(&mut conn).unwrap()
@@ -513,7 +513,7 @@ fn killed_at_random_and_refused_by_smtp_the_portal_loses_nothing() {
         for (title, status) in pages.iter().chain(posts.iter()) {
             let word = title.rsplit(' ').next().unwrap();
             let found = search_titles(&anon, word).iter().any(|t| t == title);
-            let public = status == solex::models::page::PUBLISHED || status == post::APPROVED;
+            let public = status == solex::models::page::Status::Published.as_str() || status == post::Status::Approved.as_str();
             if found != public {
                 wrong.push(format!("`{title}` ({status}) searchable: {found}"));
             }
@@ -578,9 +578,9 @@ fn stopped_by_sigterm_mid_batch_the_portal_exits_cleanly_and_loses_nothing() {
     let r = create_community(&admin, "Energy efficiency in foundries", SLUG, "mod@example.org", &[]);
     assert_eq!(r.status, 303, "{}", r.body);
     let community_id = solex::models::community::find_by_slug(&mut conn, SLUG).unwrap().id;
-    let author = member(&mut conn, community_id, "author@example.org", "web");
+    let author = member(&mut conn, community_id, "author@example.org", membership::Delivery::Web);
     for i in 0..RECIPIENTS {
-        member(&mut conn, community_id, &format!("each{i}@example.org"), "each");
+        member(&mut conn, community_id, &format!("each{i}@example.org"), membership::Delivery::Each);
     }
     queue_posts(&mut conn, community_id, author, 0, 1);
     assert!(approve(&moderator, &mut conn).unwrap(), "the post is approved: its mail is queued");

@@ -47,7 +47,7 @@ fn revision_of(c: &Client, slug: &str) -> String {
 
 fn status_of(w: &World, slug: &str) -> String {
     let mut conn = w.app.db();
-    solex::models::page::find_by_slug(&mut conn, slug).unwrap().map(|p| p.status).unwrap_or_default()
+    solex::models::page::find_by_slug(&mut conn, slug).unwrap().map(|p| p.status.to_string()).unwrap_or_default()
 }
 
 #[test]

@@ -76,7 +76,7 @@ pub fn to_file(p: &page::Page) -> String {
         slug: p.slug.clone(),
         title: p.title.clone(),
         language: p.language.clone(),
-        status: p.status.clone(),
+        status: p.status.to_string(),
         published: p.published_at.map(format_time),
         themes: p.theme_list().into_iter().map(str::to_string).collect(),
         sector: p.sector.clone(),
@@ -179,12 +179,10 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
 }
 
 /// The status and publication time a file asks for, checked.
-fn wanted_status(parsed: &ParsedPage) -> Result<(&'static str, Option<NaiveDateTime>), String> {
-    let status = match parsed.front.status.as_str() {
-        page::DRAFT => page::DRAFT,
-        page::PUBLISHED => page::PUBLISHED,
-        page::WITHDRAWN => page::WITHDRAWN,
-        other => return Err(format!("status `{other}`: use draft, published or withdrawn")),
+fn wanted_status(parsed: &ParsedPage) -> Result<(page::Status, Option<NaiveDateTime>), String> {
+    let status: page::Status = match parsed.front.status.parse() {
+        Ok(s) => s,
+        Err(_) => return Err(format!("status `{}`: use draft, published or withdrawn", parsed.front.status)),
     };
     let published = match &parsed.front.published {
         Some(s) => Some(parse_time(s).ok_or_else(|| format!("published `{s}`: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"))?),
@@ -203,7 +201,7 @@ fn describe(e: AppError) -> String {
 /// A file read and checked: its page, and the status and publication time it asks for.
 struct Checked {
     parsed: ParsedPage,
-    status: &'static str,
+    status: page::Status,
     published: Option<NaiveDateTime>,
 }
 
@@ -214,7 +212,7 @@ fn check(text: &str) -> Result<Checked, String> {
 }
 
 /// Does the page say what the file says: content, status and publication time?
-fn page_matches(p: &page::Page, parsed: &ParsedPage, status: &str, published: Option<NaiveDateTime>) -> bool {
+fn page_matches(p: &page::Page, parsed: &ParsedPage, status: page::Status, published: Option<NaiveDateTime>) -> bool {
     let mut errors = crate::error::FieldErrors::new();
     let wanted = knowledge::clean(&form_of(parsed, p.revision), &mut errors);
     errors.is_empty() && wanted == page::Content::of(p) && p.status == status && p.published_at == published
@@ -235,11 +233,11 @@ fn apply_file(conn: &mut DbConn, by: Option<i64>, p: &page::Page, file: &Checked
         crate::db::write_tx(conn, |tx| {
             let now = crate::models::now();
             page::set_status(tx, p.id, status, &p.withdrawn_note, published, now)?;
-            if status != p.status && status != page::DRAFT {
-                let event = if status == page::PUBLISHED { page::EVENT_PUBLISHED } else { page::EVENT_WITHDRAWN };
+            if status != p.status && status != page::Status::Draft {
+                let event = if status == page::Status::Published { page::Action::Published } else { page::Action::Withdrawn };
                 page::add_event(tx, p.id, by, event, note, now)?;
             }
-            search_outbox::push(tx, search_outbox::PAGE, p.id)?;
+            search_outbox::push(tx, search_outbox::Kind::Page, p.id)?;
             Ok::<_, AppError>(())
         })?;
     }
@@ -312,7 +310,7 @@ fn import_one(conn: &mut DbConn, file: &str, text: &str, checked: &Checked, mode
         }
         return Ok(Outcome::Unchanged);
     }
-    let changed_on_portal = p.revision != r.revision || p.status != r.status || p.slug != slug;
+    let changed_on_portal = p.revision != r.revision || p.status.as_str() != r.status || p.slug != slug;
     if !changed_on_portal {
         let p = apply_file(conn, None, &p, checked, "imported from content/")?;
         set_baseline(conn, slug, file, &hash, &p)?;
@@ -323,7 +321,7 @@ fn import_one(conn: &mut DbConn, file: &str, text: &str, checked: &Checked, mode
 }
 
 fn set_baseline(conn: &mut DbConn, slug: &str, file: &str, file_hash: &str, p: &page::Page) -> Result<(), AppError> {
-    let b = Baseline { kind: content_import::PAGE, name: slug, target_id: p.id, file, file_hash, revision: p.revision, status: &p.status };
+    let b = Baseline { kind: content_import::PAGE, name: slug, target_id: p.id, file, file_hash, revision: p.revision, status: p.status.as_str() };
     Ok(content_import::set_baseline(conn, &b)?)
 }
 
@@ -435,7 +433,7 @@ pub fn generate(conn: &mut DbConn, dir: &Path, n: usize) -> Result<usize, AppErr
                 ..Default::default()
             };
             let slug = format!("{}-g{i}", src.front.slug);
-            page::insert(c, &page::NewPage { slug: &slug, status: page::PUBLISHED, created_by: None, created_at: now, updated_at: now, published_at: Some(now) }, &content)?;
+            page::insert(c, &page::NewPage { slug: &slug, status: page::Status::Published, created_by: None, created_at: now, updated_at: now, published_at: Some(now) }, &content)?;
         }
         Ok::<_, AppError>(n)
     })

@@ -4,6 +4,7 @@
 pub mod cluster;
 pub mod schema;
 pub mod serving;
+pub mod text_enum;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

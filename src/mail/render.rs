@@ -25,7 +25,7 @@ use crate::views::mail as bodies;
 #[derive(Clone)]
 pub struct Shared {
     community: community::Community,
-    audience: String,
+    audience: membership::Delivery,
     text: String,
     html: String,
     subject: String,
@@ -86,13 +86,13 @@ fn finish(b: MessageBuilder, body: bodies::MailBody) -> Result<Message, AppError
 }
 
 /// The recipient, if they are still an active member wanting this kind of mail.
-fn member_wanting(conn: &mut DbConn, community_id: i64, user_id: i64, delivery: &str) -> Result<Option<(user::User, String)>, AppError> {
+fn member_wanting(conn: &mut DbConn, community_id: i64, user_id: i64, delivery: membership::Delivery) -> Result<Option<(user::User, String)>, AppError> {
     let u = user::find(conn, user_id)?;
     if u.mail_stopped_at.is_some() {
         return Ok(None);
     }
     let Some(m) = membership::find(conn, community_id, user_id)? else { return Ok(None) };
-    if m.status != membership::ACTIVE || m.delivery != delivery {
+    if m.status != membership::Status::Active || m.delivery != delivery {
         return Ok(None);
     }
     let key = u.mail_token.clone().ok_or_else(|| AppError::Internal("member without a mail key".into()))?;
@@ -112,10 +112,10 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         OutboxKind::Post => {
             let (Some(post_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
             let Ok(p) = post::find(conn, post_id) else { return Ok(None) };
-            if p.status != post::APPROVED {
+            if p.status != post::Status::Approved {
                 return Ok(None);
             }
-            let Some((u, key)) = member_wanting(conn, p.community_id, user_id, "each")? else { return Ok(None) };
+            let Some((u, key)) = member_wanting(conn, p.community_id, user_id, membership::Delivery::Each)? else { return Ok(None) };
             let c = community::find(conn, p.community_id)?;
             let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
             let author = user::find(conn, p.author_id)?.name;
@@ -145,7 +145,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
                     s
                 }
             };
-            let Some((u, key)) = member_wanting(conn, shared.community.id, user_id, &shared.audience)? else { return Ok(None) };
+            let Some((u, key)) = member_wanting(conn, shared.community.id, user_id, shared.audience)? else { return Ok(None) };
             let c = &shared.community;
             let web_url = url(id, &paths::community(&c.slug));
             let mut urls = (String::new(), String::new());
@@ -162,7 +162,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             }
             let t = crate::views::Lang::from_code(&u.language).unwrap_or(crate::views::Lang::En).strings();
             let title = if p.title.is_empty() { t.reply_heading.to_string() } else { p.title.clone() };
-            let status = crate::views::communities::status_label(t, &p.status);
+            let status = crate::views::communities::status_label(t, p.status);
             let body = bodies::notice(&u.language, &u.name, &title, status, &p.moderator_note, &url(id, &paths::my_post(p.id)));
             let mut b = base.to(mailbox(&u.email)?);
             if let Some(key) = &u.mail_token {
@@ -232,7 +232,7 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
     let c = community::find(conn, d.community_id)?;
     let mut entries = Vec::new();
     for (item, p, author) in digest::items(conn, d.id)? {
-        if !item.included || p.status != post::APPROVED {
+        if !item.included || p.status != post::Status::Approved {
             continue;
         }
         let root_title = if p.is_query() { p.title.clone() } else { post::find(conn, p.root_id())?.title };
@@ -245,7 +245,7 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
             is_reply: !p.is_query(),
         });
     }
-    let summary = d.audience == "summary";
+    let summary = d.audience == membership::Delivery::Summary;
     let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_plain_text(&d.editorial), &markdown::to_safe_html(&d.editorial), &entries, summary);
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let kind = if summary { t.mail_summary_heading } else { t.mail_digest_heading };

@@ -6,10 +6,21 @@ use diesel::prelude::*;
 use crate::db::schema::communities;
 use crate::db::DbConn;
 
-pub const JOIN_REQUEST: &str = "request";
-pub const JOIN_INVITE: &str = "invite";
-pub const PREMODERATE_ALL: &str = "all";
-pub const PREMODERATE_NEW: &str = "new_members";
+crate::text_enum! {
+    /// How people join: by asking (a moderator decides) or by invitation only.
+    pub enum JoinPolicy {
+        Request,
+        Invite,
+    }
+}
+
+crate::text_enum! {
+    /// Which posts wait for a moderator: all, or only those of members not yet trusted.
+    pub enum Premoderation {
+        All,
+        NewMembers,
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = communities)]
@@ -20,9 +31,9 @@ pub struct Community {
     pub description: String,
     pub theme: String,
     pub created_at: NaiveDateTime,
-    pub join_policy: String,
+    pub join_policy: JoinPolicy,
     pub public_threads: bool,
-    pub premoderation: String,
+    pub premoderation: Premoderation,
     pub trusted_after: i32,
     /// One rule a line: a word or phrase, or /regex/.
     pub hold_rules: String,
@@ -56,9 +67,9 @@ pub struct Settings {
     pub name: String,
     pub description: String,
     pub theme: String,
-    pub join_policy: String,
+    pub join_policy: JoinPolicy,
     pub public_threads: bool,
-    pub premoderation: String,
+    pub premoderation: Premoderation,
     pub trusted_after: i32,
     pub hold_rules: String,
     pub canned_reasons: String,

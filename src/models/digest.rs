@@ -6,22 +6,29 @@ use diesel::prelude::*;
 
 use crate::db::schema::{digest_items, digests, posts, users};
 use crate::db::DbConn;
+use crate::models::membership::Delivery;
 use crate::models::post::Post;
 
-pub const DRAFT: &str = "draft";
-pub const SCHEDULED: &str = "scheduled";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
+crate::text_enum! {
+    /// Where a digest stands: composed, waiting for its time, being sent, sent.
+    pub enum Status {
+        Draft,
+        Scheduled,
+        Sending,
+        Sent,
+    }
+}
 
-pub const AUDIENCES: &[&str] = &["daily", "weekly", "summary"];
+/// The deliveries a digest is composed for.
+pub const AUDIENCES: [Delivery; 3] = [Delivery::Daily, Delivery::Weekly, Delivery::Summary];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = digests)]
 pub struct Digest {
     pub id: i64,
     pub community_id: i64,
-    pub audience: String,
-    pub status: String,
+    pub audience: Delivery,
+    pub status: Status,
     pub editorial: String,
     pub period_key: Option<String>,
     pub scheduled_at: Option<NaiveDateTime>,
@@ -35,8 +42,8 @@ pub struct Digest {
 #[diesel(table_name = digests)]
 pub struct NewDigest<'a> {
     pub community_id: i64,
-    pub audience: &'a str,
-    pub status: &'a str,
+    pub audience: Delivery,
+    pub status: Status,
     pub editorial: &'a str,
     pub period_key: Option<&'a str>,
     pub created_by: Option<i64>,
@@ -71,11 +78,11 @@ pub fn for_community(conn: &mut DbConn, community_id: i64) -> QueryResult<Vec<Di
 }
 
 /// When the community's last digest for this audience went out.
-pub fn last_sent(conn: &mut DbConn, community_id: i64, audience: &str) -> QueryResult<Option<NaiveDateTime>> {
+pub fn last_sent(conn: &mut DbConn, community_id: i64, audience: Delivery) -> QueryResult<Option<NaiveDateTime>> {
     digests::table
         .filter(digests::community_id.eq(community_id))
         .filter(digests::audience.eq(audience))
-        .filter(digests::status.eq(SENT))
+        .filter(digests::status.eq(Status::Sent))
         .select(diesel::dsl::max(digests::sent_at))
         .first::<Option<NaiveDateTime>>(conn)
 }
@@ -103,33 +110,33 @@ pub fn items(conn: &mut DbConn, digest_id: i64) -> QueryResult<Vec<(DigestItem, 
         .load(conn)
 }
 
-pub fn set_editorial(conn: &mut DbConn, id: i64, editorial: &str, scheduled_at: Option<NaiveDateTime>, status: &str) -> QueryResult<usize> {
-    diesel::update(digests::table.find(id).filter(digests::status.ne(SENT)).filter(digests::status.ne(SENDING)))
+pub fn set_editorial(conn: &mut DbConn, id: i64, editorial: &str, scheduled_at: Option<NaiveDateTime>, status: Status) -> QueryResult<usize> {
+    diesel::update(digests::table.find(id).filter(digests::status.ne(Status::Sent)).filter(digests::status.ne(Status::Sending)))
         .set((digests::editorial.eq(editorial), digests::scheduled_at.eq(scheduled_at), digests::status.eq(status)))
         .execute(conn)
 }
 
 /// Moves a digest from one status to another; false if someone else moved it first.
-pub fn transition(conn: &mut DbConn, id: i64, from: &str, to: &str) -> QueryResult<bool> {
+pub fn transition(conn: &mut DbConn, id: i64, from: Status, to: Status) -> QueryResult<bool> {
     Ok(diesel::update(digests::table.find(id).filter(digests::status.eq(from))).set(digests::status.eq(to)).execute(conn)? == 1)
 }
 
 pub fn mark_sent(conn: &mut DbConn, id: i64, recipients: i32, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(digests::table.find(id))
-        .set((digests::status.eq(SENT), digests::sent_at.eq(Some(at)), digests::recipients.eq(recipients)))
+        .set((digests::status.eq(Status::Sent), digests::sent_at.eq(Some(at)), digests::recipients.eq(recipients)))
         .execute(conn)
 }
 
 /// Scheduled digests whose time has come.
 pub fn due(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<Digest>> {
     digests::table
-        .filter(digests::status.eq(SCHEDULED))
+        .filter(digests::status.eq(Status::Scheduled))
         .filter(digests::scheduled_at.le(now))
         .select(Digest::as_select())
         .load(conn)
 }
 
-pub fn exists_for_period(conn: &mut DbConn, community_id: i64, audience: &str, period_key: &str) -> QueryResult<bool> {
+pub fn exists_for_period(conn: &mut DbConn, community_id: i64, audience: Delivery, period_key: &str) -> QueryResult<bool> {
     digests::table
         .filter(digests::community_id.eq(community_id))
         .filter(digests::audience.eq(audience))

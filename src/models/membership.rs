@@ -8,10 +8,15 @@ use crate::db::DbConn;
 use crate::models::community::Community;
 use crate::models::user::User;
 
-pub const REQUESTED: &str = "requested";
-pub const INVITED: &str = "invited";
-pub const ACTIVE: &str = "active";
-pub const DECLINED: &str = "declined";
+crate::text_enum! {
+    /// Where a membership stands.
+    pub enum Status {
+        Requested,
+        Invited,
+        Active,
+        Declined,
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = memberships)]
@@ -19,22 +24,31 @@ pub struct Membership {
     pub id: i64,
     pub community_id: i64,
     pub user_id: i64,
-    pub status: String,
+    pub status: Status,
     pub created_at: NaiveDateTime,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
-    /// each, daily, weekly, summary or web.
-    pub delivery: String,
+    pub delivery: Delivery,
 }
 
-pub const DELIVERY_MODES: &[&str] = &["each", "daily", "weekly", "summary", "web"];
+crate::text_enum! {
+    /// How a member receives a community's posts: each by mail, in a daily or weekly digest, a
+    /// daily summary, or only on the web.
+    pub enum Delivery {
+        Each,
+        Daily,
+        Weekly,
+        Summary,
+        Web,
+    }
+}
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = memberships)]
-pub struct NewMembership<'a> {
+pub struct NewMembership {
     pub community_id: i64,
     pub user_id: i64,
-    pub status: &'a str,
+    pub status: Status,
     pub created_at: NaiveDateTime,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
@@ -53,14 +67,14 @@ pub fn find(conn: &mut DbConn, community_id: i64, user_id: i64) -> QueryResult<O
         .optional()
 }
 
-pub fn set_status(conn: &mut DbConn, id: i64, status: &str, by: Option<i64>, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_status(conn: &mut DbConn, id: i64, status: Status, by: Option<i64>, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(memberships::table.find(id))
         .set((memberships::status.eq(status), memberships::decided_by.eq(by), memberships::decided_at.eq(Some(at))))
         .execute(conn)
 }
 
 /// Members of one community in a status, with their accounts, oldest first.
-pub fn list(conn: &mut DbConn, community_id: i64, status: &str) -> QueryResult<Vec<(Membership, User)>> {
+pub fn list(conn: &mut DbConn, community_id: i64, status: Status) -> QueryResult<Vec<(Membership, User)>> {
     memberships::table
         .inner_join(users::table.on(users::id.eq(memberships::user_id)))
         .filter(memberships::community_id.eq(community_id))
@@ -75,7 +89,7 @@ pub fn communities_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Commun
     memberships::table
         .inner_join(communities::table)
         .filter(memberships::user_id.eq(user_id))
-        .filter(memberships::status.eq(ACTIVE))
+        .filter(memberships::status.eq(Status::Active))
         .order(communities::name.asc())
         .select(Community::as_select())
         .load(conn)
@@ -84,22 +98,22 @@ pub fn communities_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Commun
 pub fn count_active(conn: &mut DbConn, community_id: i64) -> QueryResult<i64> {
     memberships::table
         .filter(memberships::community_id.eq(community_id))
-        .filter(memberships::status.eq(ACTIVE))
+        .filter(memberships::status.eq(Status::Active))
         .count()
         .get_result(conn)
 }
 
-pub fn set_delivery(conn: &mut DbConn, id: i64, delivery: &str) -> QueryResult<usize> {
+pub fn set_delivery(conn: &mut DbConn, id: i64, delivery: Delivery) -> QueryResult<usize> {
     diesel::update(memberships::table.find(id)).set(memberships::delivery.eq(delivery)).execute(conn)
 }
 
 /// Active, confirmed members of a community who get mail in this mode and whose mail has not
 /// stopped, with their addresses.
-pub fn recipients(conn: &mut DbConn, community_id: i64, delivery: &str) -> QueryResult<Vec<(i64, String)>> {
+pub fn recipients(conn: &mut DbConn, community_id: i64, delivery: Delivery) -> QueryResult<Vec<(i64, String)>> {
     memberships::table
         .inner_join(users::table.on(users::id.eq(memberships::user_id)))
         .filter(memberships::community_id.eq(community_id))
-        .filter(memberships::status.eq(ACTIVE))
+        .filter(memberships::status.eq(Status::Active))
         .filter(memberships::delivery.eq(delivery))
         .filter(users::mail_stopped_at.is_null())
         .filter(users::disabled_at.is_null())
@@ -114,7 +128,7 @@ pub fn of_user(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(Membership, 
     memberships::table
         .inner_join(communities::table)
         .filter(memberships::user_id.eq(user_id))
-        .filter(memberships::status.eq(ACTIVE))
+        .filter(memberships::status.eq(Status::Active))
         .order(communities::name.asc())
         .select((Membership::as_select(), Community::as_select()))
         .load(conn)

@@ -6,9 +6,14 @@ use diesel::prelude::*;
 use crate::db::schema::{page_events, page_links, page_redirects, page_revisions, pages, theme_looks, users};
 use crate::db::DbConn;
 
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
-pub const WITHDRAWN: &str = "withdrawn";
+crate::text_enum! {
+    /// Where a knowledge page stands.
+    pub enum Status {
+        Draft,
+        Published,
+        Withdrawn,
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, serde::Deserialize, PartialEq)]
 #[diesel(table_name = pages)]
@@ -31,7 +36,7 @@ pub struct Page {
     pub sources: String,
     /// Ids of the threads the page was distilled from, comma separated.
     pub source_threads: String,
-    pub status: String,
+    pub status: Status,
     pub withdrawn_note: String,
     pub revision: i32,
     pub created_by: Option<i64>,
@@ -92,7 +97,7 @@ impl Content {
 #[diesel(table_name = pages)]
 pub struct NewPage<'a> {
     pub slug: &'a str,
-    pub status: &'a str,
+    pub status: Status,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -129,7 +134,7 @@ pub fn update_content(conn: &mut DbConn, id: i64, expected_revision: i32, conten
     Ok(n == 1)
 }
 
-pub fn set_status(conn: &mut DbConn, id: i64, status: &str, note: &str, published_at: Option<NaiveDateTime>, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_status(conn: &mut DbConn, id: i64, status: Status, note: &str, published_at: Option<NaiveDateTime>, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(pages::table.find(id))
         .set((pages::status.eq(status), pages::withdrawn_note.eq(note), pages::published_at.eq(published_at), pages::updated_at.eq(now)))
         .execute(conn)
@@ -142,7 +147,7 @@ pub fn rename(conn: &mut DbConn, id: i64, new_slug: &str, now: NaiveDateTime) ->
 /// Published pages, newest first.
 pub fn published(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Page>> {
     pages::table
-        .filter(pages::status.eq(PUBLISHED))
+        .filter(pages::status.eq(Status::Published))
         .order(pages::published_at.desc())
         .limit(limit)
         .select(Page::as_select())
@@ -158,7 +163,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Page>> {
 /// (portable, and fine for lowercase slugs) narrows the rows, the exact match happens here.
 pub fn published_with_theme(conn: &mut DbConn, theme: &str, limit: i64) -> QueryResult<Vec<Page>> {
     let rows: Vec<Page> = pages::table
-        .filter(pages::status.eq(PUBLISHED))
+        .filter(pages::status.eq(Status::Published))
         .filter(pages::themes.like(format!("%{theme}%")))
         .order(pages::published_at.desc())
         .limit(limit.saturating_mul(2))
@@ -170,7 +175,7 @@ pub fn published_with_theme(conn: &mut DbConn, theme: &str, limit: i64) -> Query
 /// How many published pages carry a theme (LIKE narrows; slugs do not contain each other).
 pub fn count_with_theme(conn: &mut DbConn, theme: &str) -> QueryResult<i64> {
     pages::table
-        .filter(pages::status.eq(PUBLISHED))
+        .filter(pages::status.eq(Status::Published))
         .filter(pages::themes.like(format!("%{theme}%")))
         .count()
         .get_result(conn)
@@ -189,13 +194,18 @@ pub fn add_revision(conn: &mut DbConn, page_id: i64, revision: i32, snapshot: &s
         .execute(conn)
 }
 
-/// Actions written to a page's event log.
-pub const EVENT_CREATED: &str = "created";
-pub const EVENT_SAVED: &str = "saved";
-pub const EVENT_PUBLISHED: &str = "published";
-pub const EVENT_RENAMED: &str = "renamed";
-pub const EVENT_WITHDRAWN: &str = "withdrawn";
-pub const EVENT_ROLLED_BACK: &str = "rolled back";
+crate::text_enum! {
+    /// Actions written to a page's event log.
+    pub enum Action {
+        Created,
+        Saved,
+        Published,
+        Renamed,
+        Withdrawn,
+        #[strum(serialize = "rolled back")]
+        RolledBack,
+    }
+}
 
 /// One entry of a page's event log: who did what to it, and when.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -204,12 +214,12 @@ pub struct PageEvent {
     pub id: i64,
     pub page_id: i64,
     pub actor_id: Option<i64>,
-    pub action: String,
+    pub action: Action,
     pub detail: String,
     pub created_at: NaiveDateTime,
 }
 
-pub fn add_event(conn: &mut DbConn, page_id: i64, actor_id: Option<i64>, action: &str, detail: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn add_event(conn: &mut DbConn, page_id: i64, actor_id: Option<i64>, action: Action, detail: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::insert_into(page_events::table)
         .values((
             page_events::page_id.eq(page_id),
@@ -232,7 +242,7 @@ pub fn events(conn: &mut DbConn, page_id: i64) -> QueryResult<Vec<(PageEvent, Op
 }
 
 /// The newest event of one of `actions` on a page, with the actor's name.
-pub fn last_event(conn: &mut DbConn, page_id: i64, actions: &[&str]) -> QueryResult<Option<(PageEvent, Option<String>)>> {
+pub fn last_event(conn: &mut DbConn, page_id: i64, actions: &[Action]) -> QueryResult<Option<(PageEvent, Option<String>)>> {
     page_events::table
         .left_join(users::table.on(page_events::actor_id.eq(users::id.nullable())))
         .filter(page_events::page_id.eq(page_id))
@@ -265,7 +275,7 @@ pub fn backlinks(conn: &mut DbConn, slug: &str) -> QueryResult<Vec<Page>> {
     page_links::table
         .inner_join(pages::table)
         .filter(page_links::to_slug.eq(slug))
-        .filter(pages::status.eq(PUBLISHED))
+        .filter(pages::status.eq(Status::Published))
         .order(pages::title.asc())
         .select(Page::as_select())
         .distinct()

@@ -8,12 +8,17 @@ use diesel::prelude::*;
 use crate::db::schema::{posts, users};
 use crate::db::DbConn;
 
-pub const PENDING: &str = "pending";
-pub const HELD: &str = "held";
-pub const CHANGES_REQUESTED: &str = "changes_requested";
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
-pub const REMOVED: &str = "removed";
+crate::text_enum! {
+    /// Where a post stands in moderation.
+    pub enum Status {
+        Pending,
+        Held,
+        ChangesRequested,
+        Approved,
+        Rejected,
+        Removed,
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = posts)]
@@ -29,7 +34,7 @@ pub struct Post {
     pub state: String,
     pub district: String,
     pub sector: String,
-    pub status: String,
+    pub status: Status,
     pub held_reason: String,
     pub moderator_note: String,
     pub original_title: Option<String>,
@@ -59,7 +64,7 @@ impl Post {
     }
     /// Waiting for a moderator (shown in the queue).
     pub fn in_queue(&self) -> bool {
-        self.status == PENDING || self.status == HELD
+        self.status == Status::Pending || self.status == Status::Held
     }
 }
 
@@ -76,7 +81,7 @@ pub struct NewPost<'a> {
     pub state: &'a str,
     pub district: &'a str,
     pub sector: &'a str,
-    pub status: &'a str,
+    pub status: Status,
     pub held_reason: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -88,7 +93,7 @@ pub struct NewPost<'a> {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = posts)]
 pub struct Decision {
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub version: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
     pub moderator_note: Option<String>,
@@ -150,7 +155,7 @@ pub fn threads(conn: &mut DbConn, community_id: i64, public_only: bool, limit: i
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .filter(posts::community_id.eq(community_id))
         .filter(posts::thread_id.is_null())
-        .filter(posts::status.eq(APPROVED))
+        .filter(posts::status.eq(Status::Approved))
         .into_boxed();
     if public_only {
         q = q.filter(posts::is_public.eq(true));
@@ -166,7 +171,7 @@ pub fn threads(conn: &mut DbConn, community_id: i64, public_only: bool, limit: i
 pub fn reply_counts(conn: &mut DbConn, thread_ids: &[i64]) -> QueryResult<Vec<(Option<i64>, i64)>> {
     posts::table
         .filter(posts::thread_id.eq_any(thread_ids))
-        .filter(posts::status.eq(APPROVED))
+        .filter(posts::status.eq(Status::Approved))
         .group_by(posts::thread_id)
         .select((posts::thread_id, diesel::dsl::count_star()))
         .load(conn)
@@ -181,15 +186,15 @@ pub fn replies(conn: &mut DbConn, root_id: i64, viewer: Option<i64>, moderator: 
         .into_boxed();
     if !moderator {
         q = match viewer {
-            Some(v) => q.filter(posts::status.eq(APPROVED).or(posts::author_id.eq(v))),
-            None => q.filter(posts::status.eq(APPROVED)),
+            Some(v) => q.filter(posts::status.eq(Status::Approved).or(posts::author_id.eq(v))),
+            None => q.filter(posts::status.eq(Status::Approved)),
         };
     }
     q.order(posts::id.asc()).select((Post::as_select(), users::name)).load(conn)
 }
 
 /// The moderator queue: items in these statuses, oldest first.
-pub fn queue(conn: &mut DbConn, community_id: i64, statuses: &[&str], kind: Option<bool>, limit: i64) -> QueryResult<Vec<WithAuthor>> {
+pub fn queue(conn: &mut DbConn, community_id: i64, statuses: &[Status], kind: Option<bool>, limit: i64) -> QueryResult<Vec<WithAuthor>> {
     let mut q = posts::table
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .filter(posts::community_id.eq(community_id))
@@ -203,7 +208,7 @@ pub fn queue(conn: &mut DbConn, community_id: i64, statuses: &[&str], kind: Opti
     q.order(posts::created_at.asc()).limit(limit).select((Post::as_select(), users::name)).load(conn)
 }
 
-pub fn count_in_status(conn: &mut DbConn, community_id: i64, status: &str) -> QueryResult<i64> {
+pub fn count_in_status(conn: &mut DbConn, community_id: i64, status: Status) -> QueryResult<i64> {
     posts::table
         .filter(posts::community_id.eq(community_id))
         .filter(posts::status.eq(status))
@@ -224,7 +229,7 @@ pub fn approved_count(conn: &mut DbConn, community_id: i64, author_id: i64) -> Q
     posts::table
         .filter(posts::community_id.eq(community_id))
         .filter(posts::author_id.eq(author_id))
-        .filter(posts::status.eq(APPROVED))
+        .filter(posts::status.eq(Status::Approved))
         .count()
         .get_result(conn)
 }
@@ -235,7 +240,7 @@ pub fn awaiting_consolidation(conn: &mut DbConn, community_id: i64) -> QueryResu
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .filter(posts::community_id.eq(community_id))
         .filter(posts::thread_id.is_null())
-        .filter(posts::status.eq(APPROVED))
+        .filter(posts::status.eq(Status::Approved))
         .filter(posts::consolidated_at.is_null())
         .order(posts::response_due_at.asc())
         .select((Post::as_select(), users::name))
@@ -246,7 +251,7 @@ pub fn awaiting_consolidation(conn: &mut DbConn, community_id: i64) -> QueryResu
 pub fn approved_since(conn: &mut DbConn, community_id: i64, since: Option<NaiveDateTime>, limit: i64) -> QueryResult<Vec<Post>> {
     let mut q = posts::table
         .filter(posts::community_id.eq(community_id))
-        .filter(posts::status.eq(APPROVED))
+        .filter(posts::status.eq(Status::Approved))
         .into_boxed();
     if let Some(s) = since {
         q = q.filter(posts::approved_at.gt(s));

@@ -9,16 +9,21 @@ use diesel::prelude::*;
 use crate::db::schema::{page_links, pages, registry_records, registry_tags, registry_versions};
 use crate::db::DbConn;
 
-pub const DRAFT: &str = "draft";
-pub const SUBMITTED: &str = "submitted";
-pub const RETURNED: &str = "returned";
-pub const PUBLISHED: &str = "published";
-pub const SUPERSEDED: &str = "superseded";
-/// The published version of a record the national focal point took out of the registry.
-pub const WITHDRAWN: &str = "withdrawn";
+crate::text_enum! {
+    /// Where a registry version stands.
+    pub enum Status {
+        Draft,
+        Submitted,
+        Returned,
+        Published,
+        Superseded,
+        /// The published version of a record the national focal point took out of the registry.
+        Withdrawn,
+    }
+}
 
 /// Statuses of the one version a record may have open for work.
-pub const OPEN: &[&str] = &[DRAFT, SUBMITTED, RETURNED];
+pub const OPEN: &[Status] = &[Status::Draft, Status::Submitted, Status::Returned];
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq)]
 #[diesel(table_name = registry_records)]
@@ -71,7 +76,7 @@ pub struct Version {
     pub number: i32,
     pub fields: String,
     pub state: String,
-    pub status: String,
+    pub status: Status,
     pub author_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -181,7 +186,7 @@ pub fn in_states(conn: &mut DbConn, states: Option<&[String]>) -> QueryResult<Ve
     q.load(conn)
 }
 
-pub fn insert_version(conn: &mut DbConn, record_id: i64, number: i32, fields: &str, state: &str, status: &str, author: Option<i64>, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_version(conn: &mut DbConn, record_id: i64, number: i32, fields: &str, state: &str, status: Status, author: Option<i64>, now: NaiveDateTime) -> QueryResult<i64> {
     diesel::insert_into(registry_versions::table)
         .values((
             registry_versions::record_id.eq(record_id),
@@ -192,7 +197,7 @@ pub fn insert_version(conn: &mut DbConn, record_id: i64, number: i32, fields: &s
             registry_versions::author_id.eq(author),
             registry_versions::created_at.eq(now),
             registry_versions::updated_at.eq(now),
-            registry_versions::submitted_at.eq(if status == SUBMITTED { Some(now) } else { None }),
+            registry_versions::submitted_at.eq(if status == Status::Submitted { Some(now) } else { None }),
         ))
         .returning(registry_versions::id)
         .get_result(conn)
@@ -233,14 +238,14 @@ pub fn last_number(conn: &mut DbConn, record_id: i64) -> QueryResult<i32> {
 }
 
 /// Rewrites an open version's fields; false when someone else changed it first.
-pub fn update_fields(conn: &mut DbConn, id: i64, lock: i32, fields: &str, state: &str, status: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn update_fields(conn: &mut DbConn, id: i64, lock: i32, fields: &str, state: &str, status: Status, now: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(registry_versions::table.find(id).filter(registry_versions::lock_version.eq(lock)).filter(registry_versions::status.eq_any(OPEN)))
         .set((
             registry_versions::fields.eq(fields),
             registry_versions::state.eq(state),
             registry_versions::status.eq(status),
             registry_versions::updated_at.eq(now),
-            registry_versions::submitted_at.eq(if status == SUBMITTED { Some(now) } else { None }),
+            registry_versions::submitted_at.eq(if status == Status::Submitted { Some(now) } else { None }),
             registry_versions::lock_version.eq(lock + 1),
         ))
         .execute(conn)?;
@@ -249,7 +254,7 @@ pub fn update_fields(conn: &mut DbConn, id: i64, lock: i32, fields: &str, state:
 
 /// Moves a version from `from` to `to` status with the reviewer's comments; false when the
 /// version was not in `from` at that lock (another reviewer acted first).
-pub fn review(conn: &mut DbConn, id: i64, lock: i32, from: &str, to: &str, by: i64, comments: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn review(conn: &mut DbConn, id: i64, lock: i32, from: Status, to: Status, by: i64, comments: &str, now: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(registry_versions::table.find(id).filter(registry_versions::lock_version.eq(lock)).filter(registry_versions::status.eq(from)))
         .set((
             registry_versions::status.eq(to),
@@ -263,7 +268,7 @@ pub fn review(conn: &mut DbConn, id: i64, lock: i32, from: &str, to: &str, by: i
     Ok(n == 1)
 }
 
-pub fn set_version_status(conn: &mut DbConn, id: i64, status: &str) -> QueryResult<usize> {
+pub fn set_version_status(conn: &mut DbConn, id: i64, status: Status) -> QueryResult<usize> {
     diesel::update(registry_versions::table.find(id)).set(registry_versions::status.eq(status)).execute(conn)
 }
 
@@ -271,7 +276,7 @@ pub fn set_version_status(conn: &mut DbConn, id: i64, status: &str) -> QueryResu
 pub fn submitted(conn: &mut DbConn) -> QueryResult<Vec<(Version, Record)>> {
     registry_versions::table
         .inner_join(registry_records::table)
-        .filter(registry_versions::status.eq(SUBMITTED))
+        .filter(registry_versions::status.eq(Status::Submitted))
         .order(registry_versions::submitted_at.asc())
         .select((Version::as_select(), Record::as_select()))
         .load(conn)
@@ -317,7 +322,7 @@ pub fn linking_pages(conn: &mut DbConn, target: &str) -> QueryResult<Vec<(String
     page_links::table
         .inner_join(pages::table)
         .filter(page_links::to_slug.eq(target))
-        .filter(pages::status.eq(crate::models::page::PUBLISHED))
+        .filter(pages::status.eq(crate::models::page::Status::Published))
         .order(pages::title.asc())
         .select((pages::slug, pages::title, pages::language))
         .distinct()

@@ -11,21 +11,26 @@ use diesel::sql_types::BigInt;
 use crate::db::schema::search_outbox;
 use crate::db::DbConn;
 
-pub const PAGE: &str = "page";
-pub const THREAD: &str = "thread";
-/// A registry record (any kind); ref_id is the record id.
-pub const RECORD: &str = "record";
-/// Everything: each indexer rebuilds its whole index (`solex reindex` writes it; ref_id 0).
-pub const REBUILD: &str = "rebuild";
+crate::text_enum! {
+    /// What a search outbox row names.
+    pub enum Kind {
+        Page,
+        Thread,
+        /// A registry record (any kind); ref_id is the record id.
+        Record,
+        /// Everything: each indexer rebuilds its whole index (`solex reindex` writes it; ref_id 0).
+        Rebuild,
+    }
+}
 
-pub fn push(conn: &mut DbConn, kind: &str, ref_id: i64) -> QueryResult<usize> {
+pub fn push(conn: &mut DbConn, kind: Kind, ref_id: i64) -> QueryResult<usize> {
     diesel::insert_into(search_outbox::table)
         .values((search_outbox::kind.eq(kind), search_outbox::ref_id.eq(ref_id), search_outbox::created_at.eq(crate::models::now())))
         .execute(conn)
 }
 
 /// Like `push`, and returns the new row's id.
-pub fn push_returning_id(conn: &mut DbConn, kind: &str, ref_id: i64) -> QueryResult<i64> {
+pub fn push_returning_id(conn: &mut DbConn, kind: Kind, ref_id: i64) -> QueryResult<i64> {
     diesel::insert_into(search_outbox::table)
         .values((search_outbox::kind.eq(kind), search_outbox::ref_id.eq(ref_id), search_outbox::created_at.eq(crate::models::now())))
         .returning(search_outbox::id)
@@ -33,12 +38,12 @@ pub fn push_returning_id(conn: &mut DbConn, kind: &str, ref_id: i64) -> QueryRes
 }
 
 /// (id, kind, ref_id) after `after`, oldest first.
-pub fn after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<(i64, String, i64)>> {
+pub fn after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<(i64, Kind, i64)>> {
     pending(conn, after, &[], limit)
 }
 
 /// (id, kind, ref_id) after `after` or inside one of `holes` (inclusive id ranges), oldest first.
-pub fn pending(conn: &mut DbConn, after: i64, holes: &[(i64, i64)], limit: i64) -> QueryResult<Vec<(i64, String, i64)>> {
+pub fn pending(conn: &mut DbConn, after: i64, holes: &[(i64, i64)], limit: i64) -> QueryResult<Vec<(i64, Kind, i64)>> {
     let mut q = search_outbox::table.filter(search_outbox::id.gt(after)).into_boxed();
     for &(from, to) in holes {
         q = q.or_filter(search_outbox::id.between(from, to));

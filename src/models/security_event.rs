@@ -7,32 +7,37 @@ use diesel::prelude::*;
 use crate::db::schema::{security_events, users};
 use crate::db::DbConn;
 
-pub const SIGN_IN: &str = "sign_in";
-pub const SIGN_IN_FAILED: &str = "sign_in_failed";
-pub const SIGN_IN_LIMITED: &str = "sign_in_limited";
-pub const PASSWORD_CHANGED: &str = "password_changed";
-pub const PASSWORD_CHANGE_FAILED: &str = "password_change_failed";
-pub const PASSWORD_RESET: &str = "password_reset";
-pub const ACCOUNT_DISABLED: &str = "account_disabled";
-pub const ACCOUNT_ENABLED: &str = "account_enabled";
+crate::text_enum! {
+    /// What happened.
+    pub enum Kind {
+        SignIn,
+        SignInFailed,
+        SignInLimited,
+        PasswordChanged,
+        PasswordChangeFailed,
+        PasswordReset,
+        AccountDisabled,
+        AccountEnabled,
+    }
+}
 
 /// Every kind, for the administrator's filter.
-pub const KINDS: &[&str] = &[
-    SIGN_IN,
-    SIGN_IN_FAILED,
-    SIGN_IN_LIMITED,
-    PASSWORD_CHANGED,
-    PASSWORD_CHANGE_FAILED,
-    PASSWORD_RESET,
-    ACCOUNT_DISABLED,
-    ACCOUNT_ENABLED,
+pub const KINDS: &[Kind] = &[
+    Kind::SignIn,
+    Kind::SignInFailed,
+    Kind::SignInLimited,
+    Kind::PasswordChanged,
+    Kind::PasswordChangeFailed,
+    Kind::PasswordReset,
+    Kind::AccountDisabled,
+    Kind::AccountEnabled,
 ];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = security_events)]
 pub struct SecurityEvent {
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub user_id: Option<i64>,
     /// The client's network address.
     pub address: String,
@@ -43,7 +48,7 @@ pub struct SecurityEvent {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = security_events)]
 pub struct NewSecurityEvent<'a> {
-    pub kind: &'a str,
+    pub kind: Kind,
     pub user_id: Option<i64>,
     pub address: &'a str,
     pub detail: &'a str,

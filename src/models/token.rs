@@ -7,17 +7,22 @@ use diesel::prelude::*;
 use crate::db::schema::account_tokens;
 use crate::db::DbConn;
 
-pub const VERIFY_EMAIL: &str = "verify_email";
-pub const RESET_PASSWORD: &str = "reset_password";
-/// Confirms a message that came by mail in a member's name without their reply token.
-pub const CONFIRM_MAIL: &str = "confirm_mail";
+crate::text_enum! {
+    /// What a one-time token is for.
+    pub enum Purpose {
+        VerifyEmail,
+        ResetPassword,
+        /// Confirms a message that came by mail in a member's name without their reply token.
+        ConfirmMail,
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = account_tokens)]
 pub struct AccountToken {
     pub id: i64,
     pub user_id: i64,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -28,7 +33,7 @@ pub struct AccountToken {
 #[diesel(table_name = account_tokens)]
 pub struct NewAccountToken<'a> {
     pub user_id: i64,
-    pub purpose: &'a str,
+    pub purpose: Purpose,
     pub token_hash: &'a str,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -41,7 +46,7 @@ pub fn insert(conn: &mut DbConn, new: &NewAccountToken) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-pub fn find(conn: &mut DbConn, purpose: &str, token_hash: &str) -> QueryResult<Option<AccountToken>> {
+pub fn find(conn: &mut DbConn, purpose: Purpose, token_hash: &str) -> QueryResult<Option<AccountToken>> {
     account_tokens::table
         .filter(account_tokens::purpose.eq(purpose))
         .filter(account_tokens::token_hash.eq(token_hash))
@@ -59,7 +64,7 @@ pub fn consume(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bo
 }
 
 /// Retires every unused token of one purpose, so only the newest link works.
-pub fn retire_unused(conn: &mut DbConn, user_id: i64, purpose: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn retire_unused(conn: &mut DbConn, user_id: i64, purpose: Purpose, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         account_tokens::table
             .filter(account_tokens::user_id.eq(user_id))

@@ -15,7 +15,7 @@ fn is_hindi(text: &str) -> bool {
 
 /// A published page's document.
 pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocument> {
-    if p.status != page::PUBLISHED {
+    if p.status != page::Status::Published {
         return None;
     }
     let mut d = doc!(
@@ -35,16 +35,16 @@ pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocumen
 }
 
 /// The document for one item, or None when it is not public (then it is only deleted).
-pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: &str, id: i64) -> Result<Option<TantivyDocument>, AppError> {
+pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind, id: i64) -> Result<Option<TantivyDocument>, AppError> {
     match kind {
-        search_outbox::PAGE => {
+        search_outbox::Kind::Page => {
             let Ok(p) = page::find(conn, id) else { return Ok(None) };
             Ok(page_document(f, &p))
         }
-        search_outbox::THREAD => {
+        search_outbox::Kind::Thread => {
             let Ok(root) = post::find(conn, id) else { return Ok(None) };
             let c = community::find(conn, root.community_id)?;
-            if !root.is_query() || root.status != post::APPROVED || !(root.is_public || c.public_threads) {
+            if !root.is_query() || root.status != post::Status::Approved || !(root.is_public || c.public_threads) {
                 return Ok(None);
             }
             let mut body = crate::markdown::to_plain_text(&root.body_md);
@@ -69,7 +69,7 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: &str, id: i64) -> Re
             }
             Ok(Some(d))
         }
-        search_outbox::RECORD => {
+        search_outbox::Kind::Record => {
             let Ok(r) = registry::find(conn, id) else { return Ok(None) };
             let terms = vocabulary::all(conn)?;
             record_document(conn, f, &terms, &r)

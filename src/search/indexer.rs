@@ -42,10 +42,10 @@ impl SearchIndex {
             }
             // A rebuild reads everything committed before it, so rows ahead of it in the same
             // read need no work of their own.
-            let from = rows.iter().rposition(|(_, kind, _)| kind == search_outbox::REBUILD).unwrap_or(0);
+            let from = rows.iter().rposition(|(_, kind, _)| *kind == search_outbox::Kind::Rebuild).unwrap_or(0);
             for (i, (id, kind, ref_id)) in rows.iter().enumerate() {
                 if i >= from {
-                    self.apply_row(&w.writer, conn, *id, kind, *ref_id)?;
+                    self.apply_row(&w.writer, conn, *id, *kind, *ref_id)?;
                 }
                 cursor.take(*id);
             }
@@ -70,8 +70,8 @@ impl SearchIndex {
         Ok(applied)
     }
 
-    fn apply_row(&self, writer: &tantivy::IndexWriter, conn: &mut DbConn, id: i64, kind: &str, ref_id: i64) -> Result<(), AppError> {
-        if kind == search_outbox::REBUILD {
+    fn apply_row(&self, writer: &tantivy::IndexWriter, conn: &mut DbConn, id: i64, kind: search_outbox::Kind, ref_id: i64) -> Result<(), AppError> {
+        if kind == search_outbox::Kind::Rebuild {
             writer.delete_all_documents().map_err(index_err)?;
             let n = add_all(writer, &self.fields, conn)?;
             tracing::info!("search index rebuilt as asked by outbox row {id}: {n} documents");

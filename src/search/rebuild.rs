@@ -40,7 +40,7 @@ pub(super) fn add_all(writer: &IndexWriter, fields: &Fields, conn: &mut DbConn) 
     }
     for c in community::list(conn)? {
         for (root, _) in post::threads(conn, c.id, !c.public_threads, i64::MAX, 0)? {
-            if let Some(d) = document(conn, fields, search_outbox::THREAD, root.id)? {
+            if let Some(d) = document(conn, fields, search_outbox::Kind::Thread, root.id)? {
                 writer.add_document(d).map_err(err)?;
                 n += 1;
             }
@@ -98,7 +98,7 @@ pub enum Reindexed {
 /// `rebuild` outbox row asks every portal on this database to rebuild its own index; then the
 /// index in `base` is rebuilt here if no process holds it, or else by its holder, waited for.
 pub fn reindex(base: &Path, conn: &mut DbConn) -> Result<Reindexed, AppError> {
-    let request = search_outbox::push_returning_id(conn, search_outbox::REBUILD, 0)?;
+    let request = search_outbox::push_returning_id(conn, search_outbox::Kind::Rebuild, 0)?;
     let deadline = Instant::now() + REINDEX_WAIT;
     let mut told = false;
     loop {

@@ -11,7 +11,7 @@ use crate::services::Env;
 /// An approved post goes to every member who takes each message, except its author.
 pub fn post_approved(conn: &mut DbConn, env: &Env, p: &post::Post) -> Result<usize, AppError> {
     let mut queued = 0;
-    for (uid, email) in membership::recipients(conn, p.community_id, "each")? {
+    for (uid, email) in membership::recipients(conn, p.community_id, membership::Delivery::Each)? {
         if uid == p.author_id {
             continue;
         }

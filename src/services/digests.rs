@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDateTime};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, Message};
+use crate::models::membership::Delivery;
 use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
 use crate::models::{self, community, digest, membership, moderation, post};
 use crate::services::communities::Access;
@@ -15,7 +16,7 @@ use crate::services::Env;
 
 const MAX_ITEMS: i64 = 200;
 
-fn check_audience(audience: &str) -> Result<(), AppError> {
+fn check_audience(audience: Delivery) -> Result<(), AppError> {
     if digest::AUDIENCES.contains(&audience) {
         Ok(())
     } else {
@@ -24,7 +25,7 @@ fn check_audience(audience: &str) -> Result<(), AppError> {
 }
 
 /// Creates a draft holding every post approved since the last digest for this audience.
-fn create(conn: &mut DbConn, community_id: i64, audience: &str, actor: Option<i64>, period_key: Option<&str>) -> Result<Option<i64>, AppError> {
+fn create(conn: &mut DbConn, community_id: i64, audience: Delivery, actor: Option<i64>, period_key: Option<&str>) -> Result<Option<i64>, AppError> {
     let since = digest::last_sent(conn, community_id, audience)?;
     let posts = post::approved_since(conn, community_id, since, MAX_ITEMS)?;
     if posts.is_empty() && actor.is_none() {
@@ -32,7 +33,7 @@ fn create(conn: &mut DbConn, community_id: i64, audience: &str, actor: Option<i6
     }
     let id = digest::insert(
         conn,
-        &digest::NewDigest { community_id, audience, status: digest::DRAFT, editorial: "", period_key, created_by: actor, created_at: models::now() },
+        &digest::NewDigest { community_id, audience, status: digest::Status::Draft, editorial: "", period_key, created_by: actor, created_at: models::now() },
     )?;
     for (i, p) in posts.iter().enumerate() {
         digest::add_item(conn, id, p.id, i as i32 + 1)?;
@@ -40,7 +41,7 @@ fn create(conn: &mut DbConn, community_id: i64, audience: &str, actor: Option<i6
     Ok(Some(id))
 }
 
-pub fn draft(conn: &mut DbConn, access: &Access, actor: i64, audience: &str) -> Result<i64, AppError> {
+pub fn draft(conn: &mut DbConn, access: &Access, actor: i64, audience: Delivery) -> Result<i64, AppError> {
     access.require_moderator()?;
     check_audience(audience)?;
     let cid = access.community.id;
@@ -64,7 +65,7 @@ fn in_community(conn: &mut DbConn, access: &Access, id: i64) -> Result<digest::D
 
 pub fn view(conn: &mut DbConn, access: &Access, id: i64) -> Result<DigestView, AppError> {
     let d = in_community(conn, access, id)?;
-    let recipients = membership::recipients(conn, d.community_id, &d.audience)?.len();
+    let recipients = membership::recipients(conn, d.community_id, d.audience)?.len();
     Ok(DigestView { items: digest::items(conn, d.id)?, digest: d, recipients })
 }
 
@@ -87,7 +88,7 @@ pub struct DigestEdit {
 /// Returns the number of recipients when sent now.
 pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, e: &DigestEdit) -> Result<Option<usize>, AppError> {
     let d = in_community(conn, access, id)?;
-    if d.status == digest::SENT || d.status == digest::SENDING {
+    if d.status == digest::Status::Sent || d.status == digest::Status::Sending {
         return Err(AppError::Conflict("digest-already-sent".into()));
     }
     if e.editorial.chars().count() > crate::services::posting::MAX_BODY {
@@ -100,16 +101,16 @@ pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, 
             if at <= models::now() {
                 return Err(AppError::field("send_at", "digest-send-at-past"));
             }
-            (digest::SCHEDULED, Some(at))
+            (digest::Status::Scheduled, Some(at))
         }
-        _ => (digest::DRAFT, None),
+        _ => (digest::Status::Draft, None),
     };
     write_tx(conn, |tx| {
         digest::set_editorial(tx, d.id, e.editorial.trim(), at, status)?;
         for (item, position, included) in &e.items {
             digest::set_item(tx, *item, d.id, *position, *included)?;
         }
-        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: Some(actor), action: if status == digest::SCHEDULED { "digest scheduled" } else { "digest saved" }, reason: "", created_at: models::now() })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: Some(actor), action: if status == digest::Status::Scheduled { "digest scheduled" } else { "digest saved" }, reason: "", created_at: models::now() })?;
         Ok::<_, AppError>(())
     })?;
     if e.action == "send" {
@@ -123,13 +124,13 @@ pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, 
 pub fn send(conn: &mut DbConn, env: &Env, id: i64, actor: Option<i64>) -> Result<usize, AppError> {
     write_tx(conn, |tx| {
         let d = digest::find(tx, id)?;
-        if !(digest::transition(tx, id, digest::DRAFT, digest::SENDING)? || digest::transition(tx, id, digest::SCHEDULED, digest::SENDING)?) {
+        if !(digest::transition(tx, id, digest::Status::Draft, digest::Status::Sending)? || digest::transition(tx, id, digest::Status::Scheduled, digest::Status::Sending)?) {
             return Err(AppError::Conflict("digest-already-sent".into()));
         }
-        if !digest::items(tx, id)?.iter().any(|(i, p, _)| i.included && p.status == post::APPROVED) {
+        if !digest::items(tx, id)?.iter().any(|(i, p, _)| i.included && p.status == post::Status::Approved) {
             return Err(AppError::field("items", "digest-items-empty"));
         }
-        let recipients = membership::recipients(tx, d.community_id, &d.audience)?;
+        let recipients = membership::recipients(tx, d.community_id, d.audience)?;
         // The status guard above means these Message-IDs cannot exist yet, so no lookup per
         // recipient (100,000 of them would cost 100,000 lookups).
         for (uid, email) in &recipients {
@@ -148,9 +149,9 @@ pub fn for_preview(conn: &mut DbConn, access: &Access, id: i64) -> Result<digest
     in_community(conn, access, id)
 }
 
-fn period_key(audience: &str, now: NaiveDateTime) -> String {
+fn period_key(audience: Delivery, now: NaiveDateTime) -> String {
     match audience {
-        "weekly" => {
+        Delivery::Weekly => {
             let w = now.date().iso_week();
             format!("{}-W{:02}", w.year(), w.week())
         }
@@ -171,8 +172,8 @@ pub fn scheduler_tick(conn: &mut DbConn, env: &Env, now: NaiveDateTime) -> Resul
     }
     for c in community::with_auto_digest(conn)? {
         for audience in digest::AUDIENCES {
-            let due = match *audience {
-                "weekly" => digest::last_sent(conn, c.id, audience)?.is_none_or(|t| now - t >= chrono::Duration::days(7)),
+            let due = match audience {
+                Delivery::Weekly => digest::last_sent(conn, c.id, audience)?.is_none_or(|t| now - t >= chrono::Duration::days(7)),
                 _ => digest::last_sent(conn, c.id, audience)?.is_none_or(|t| now - t >= chrono::Duration::hours(23)),
             };
             if !due || membership::recipients(conn, c.id, audience)?.is_empty() {

@@ -192,7 +192,7 @@ fn hold_or_refuse(conn: &mut DbConn, site: &Site, sender: &str, target: Target, 
     };
     let (c, thread_id) = match target {
         Target::Thread(post_id) => match post::find(conn, post_id) {
-            Ok(p) if p.status == post::APPROVED => (community::find(conn, p.community_id)?, Some(p.root_id())),
+            Ok(p) if p.status == post::Status::Approved => (community::find(conn, p.community_id)?, Some(p.root_id())),
             _ => return Ok(Outcome::Refused("the thread no longer exists".into())),
         },
         Target::Community(cid) => match community::find(conn, cid) {
@@ -304,7 +304,7 @@ pub fn ingest(conn: &mut DbConn, site: &Site, raw: &[u8], envelope_to: Option<&s
                     return Ok(Outcome::Refused("unsubscribe address without a valid token".into()));
                 };
                 if let Some(mm) = membership::find(conn, community_id, u.id)? {
-                    membership::set_delivery(conn, mm.id, "web")?;
+                    membership::set_delivery(conn, mm.id, membership::Delivery::Web)?;
                 }
                 Ok(Outcome::Unsubscribed)
             }

@@ -44,7 +44,7 @@ pub fn reset_links(conn: &mut DbConn, actor_id: i64, user_id: i64) -> Result<(),
         user::find(c, user_id)?;
         let now = models::now();
         user::rotate_mail_key(c, user_id, &tokens::mail_token())?;
-        token::retire_unused(c, user_id, token::CONFIRM_MAIL, now)?;
+        token::retire_unused(c, user_id, token::Purpose::ConfirmMail, now)?;
         let detail = Message::new(if actor_id == user_id { "audit-by-member" } else { "audit-by-admin" }).to_stored();
         audit::insert(c, &audit::NewAuditEntry { actor_id: Some(actor_id), action: "reset mail links", subject_user_id: Some(user_id), detail: &detail, created_at: now })?;
         Ok(())
@@ -76,7 +76,7 @@ pub fn hold(conn: &mut DbConn, env: &Env, u: &user::User, held: &Held) -> Result
         let secret = tokens::random_token();
         let token_id = token::insert(
             c,
-            &token::NewAccountToken { user_id: u.id, purpose: token::CONFIRM_MAIL, token_hash: &tokens::hash_token(&secret), created_at: now, expires_at: now + Duration::hours(CONFIRM_TTL_HOURS) },
+            &token::NewAccountToken { user_id: u.id, purpose: token::Purpose::ConfirmMail, token_hash: &tokens::hash_token(&secret), created_at: now, expires_at: now + Duration::hours(CONFIRM_TTL_HOURS) },
         )?;
         held_mail::insert(
             c,
@@ -95,7 +95,7 @@ pub struct HeldView {
 }
 
 fn held_by_link(conn: &mut DbConn, secret: &str) -> Result<(token::AccountToken, held_mail::HeldMail), AppError> {
-    let t = accounts::live_token(conn, token::CONFIRM_MAIL, secret)?;
+    let t = accounts::live_token(conn, token::Purpose::ConfirmMail, secret)?;
     let h = held_mail::by_token(conn, t.id)?.ok_or(AppError::NotFound)?;
     Ok((t, h))
 }

@@ -78,10 +78,10 @@ pub fn queue(conn: &mut DbConn, access: &Access, filter: Filter, kind: Option<bo
             out
         }
         _ => {
-            let statuses: &[&str] = match filter {
-                Filter::Held => &[post::HELD],
-                Filter::Sent => &[post::CHANGES_REQUESTED],
-                _ => &[post::PENDING],
+            let statuses: &[post::Status] = match filter {
+                Filter::Held => &[post::Status::Held],
+                Filter::Sent => &[post::Status::ChangesRequested],
+                _ => &[post::Status::Pending],
             };
             post::queue(conn, cid, statuses, kind, 500)?.into_iter().map(|(p, a)| (p, a, vec![])).collect()
         }
@@ -104,10 +104,10 @@ pub fn queue(conn: &mut DbConn, access: &Access, filter: Filter, kind: Option<bo
         ids.len() as i64
     };
     let counts = [
-        (Filter::Waiting, post::count_in_status(conn, cid, post::PENDING)?),
-        (Filter::Held, post::count_in_status(conn, cid, post::HELD)?),
+        (Filter::Waiting, post::count_in_status(conn, cid, post::Status::Pending)?),
+        (Filter::Held, post::count_in_status(conn, cid, post::Status::Held)?),
         (Filter::Flags, flagged),
-        (Filter::Sent, post::count_in_status(conn, cid, post::CHANGES_REQUESTED)?),
+        (Filter::Sent, post::count_in_status(conn, cid, post::Status::ChangesRequested)?),
     ];
     Ok(Queue { items, counts })
 }
@@ -231,7 +231,7 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
             return Err(stale());
         }
         let approve = |mut d: post::Decision| {
-            d.status = Some(post::APPROVED.into());
+            d.status = Some(post::Status::Approved.into());
             d.approved_at = Some(Some(now));
             d.approved_by = Some(Some(actor));
             if current.is_query() {
@@ -267,15 +267,15 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
                 if reason.is_empty() {
                     return Err(AppError::field("message", "decide-changes-message"));
                 }
-                ("changes requested", post::Decision { status: Some(post::CHANGES_REQUESTED.into()), moderator_note: Some(reason.clone()), ..base })
+                ("changes requested", post::Decision { status: Some(post::Status::ChangesRequested.into()), moderator_note: Some(reason.clone()), ..base })
             }
             "reject" => {
                 if reason.is_empty() {
                     return Err(AppError::field("message", "decide-reject-reason"));
                 }
-                ("rejected", post::Decision { status: Some(post::REJECTED.into()), moderator_note: Some(reason.clone()), ..base })
+                ("rejected", post::Decision { status: Some(post::Status::Rejected.into()), moderator_note: Some(reason.clone()), ..base })
             }
-            "hold" => ("held", post::Decision { status: Some(post::HELD.into()), moderator_note: Some(reason.clone()), ..base }),
+            "hold" => ("held", post::Decision { status: Some(post::Status::Held.into()), moderator_note: Some(reason.clone()), ..base }),
             _ => return Err(AppError::field("action", "decide-action-choose")),
         };
         if !post::decide(tx, current.id, current.version, decision)? {
@@ -283,9 +283,9 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
         }
         moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(current.id), actor_id: Some(actor), action, reason: &reason, created_at: now })?;
         let decided = post::find(tx, current.id)?;
-        if decided.status == post::APPROVED {
+        if decided.status == post::Status::Approved {
             deliver::post_approved(tx, env, &decided)?;
-            search_outbox::push(tx, search_outbox::THREAD, decided.root_id())?;
+            search_outbox::push(tx, search_outbox::Kind::Thread, decided.root_id())?;
         }
         if action != "approved" && action != "held" {
             deliver::notify_author(tx, env, &decided)?;
@@ -332,13 +332,13 @@ pub fn resolve_flags(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, 
         let outcome = if remove { "removed" } else { "kept" };
         if remove {
             let current = post::find(tx, p.id)?;
-            let d = post::Decision { status: Some(post::REMOVED.into()), updated_at: Some(now), moderator_note: Some(reason.trim().into()), ..Default::default() };
+            let d = post::Decision { status: Some(post::Status::Removed.into()), updated_at: Some(now), moderator_note: Some(reason.trim().into()), ..Default::default() };
             if !post::decide(tx, current.id, current.version, d)? {
                 return Err(stale());
             }
             let removed = post::find(tx, current.id)?;
             deliver::notify_author(tx, env, &removed)?;
-            search_outbox::push(tx, search_outbox::THREAD, removed.root_id())?;
+            search_outbox::push(tx, search_outbox::Kind::Thread, removed.root_id())?;
         }
         if moderation::resolve_flags(tx, p.id, actor, outcome, now)? == 0 {
             return Err(stale());
@@ -360,7 +360,7 @@ pub fn set_public(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, 
         if !post::decide(tx, p.id, p.version, post::Decision { is_public: Some(public), updated_at: Some(now), ..Default::default() })? {
             return Err(stale());
         }
-        search_outbox::push(tx, search_outbox::THREAD, p.id)?;
+        search_outbox::push(tx, search_outbox::Kind::Thread, p.id)?;
         let action = if public { "thread made public" } else { "thread made members-only" };
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action, reason: "", created_at: now })?;
         Ok(())

@@ -127,21 +127,21 @@ fn held_by(rule: &impl std::fmt::Display) -> String {
 }
 
 /// Where a new post goes: the queue, unless the community trusts this author; hold rules win.
-fn initial_status(conn: &mut DbConn, c: &community::Community, author: i64, text: &str) -> Result<(&'static str, String), AppError> {
+fn initial_status(conn: &mut DbConn, c: &community::Community, author: i64, text: &str) -> Result<(post::Status, String), AppError> {
     let rules = HoldRules::parse(&c.hold_rules).map_err(|m| AppError::Internal(format!("{m:?}")))?;
     if let Some(rule) = rules.first_match(text) {
-        return Ok((post::PENDING, held_by(&rule)));
+        return Ok((post::Status::Pending, held_by(&rule)));
     }
-    if c.premoderation == community::PREMODERATE_NEW && post::approved_count(conn, c.id, author)? >= i64::from(c.trusted_after) {
-        return Ok((post::APPROVED, String::new()));
+    if c.premoderation == community::Premoderation::NewMembers && post::approved_count(conn, c.id, author)? >= i64::from(c.trusted_after) {
+        return Ok((post::Status::Approved, String::new()));
     }
-    Ok((post::PENDING, String::new()))
+    Ok((post::Status::Pending, String::new()))
 }
 
 pub struct Submitted {
     pub post_id: i64,
     pub thread_id: i64,
-    pub status: &'static str,
+    pub status: post::Status,
 }
 
 /// A post checked and rendered without the database: what `submit_prepared` writes.
@@ -170,7 +170,7 @@ fn root_of(conn: &mut DbConn, access: &Access, reply_to: Option<i64>) -> Result<
     }
     let Some(id) = reply_to else { return Ok(None) };
     let root = post::find(conn, id)?;
-    if root.community_id != access.community.id || !root.is_query() || root.status != post::APPROVED {
+    if root.community_id != access.community.id || !root.is_query() || root.status != post::Status::Approved {
         return Err(AppError::NotFound);
     }
     Ok(Some(root))
@@ -228,7 +228,7 @@ fn write_post(tx: &mut DbConn, env: &Env, access: &Access, author: i64, root: Op
     let c = &access.community;
     let now = models::now();
     let (status, held_reason) = initial_status(tx, c, author, &format!("{}\n{}", clean.title, clean.body))?;
-    let approved = status == post::APPROVED;
+    let approved = status == post::Status::Approved;
     let id = post::insert(
         tx,
         &post::NewPost {
@@ -261,7 +261,7 @@ fn write_post(tx: &mut DbConn, env: &Env, access: &Access, author: i64, root: Op
     if approved {
         let published = post::find(tx, id)?;
         crate::services::deliver::post_approved(tx, env, &published)?;
-        crate::models::search_outbox::push(tx, crate::models::search_outbox::THREAD, published.root_id())?;
+        crate::models::search_outbox::push(tx, crate::models::search_outbox::Kind::Thread, published.root_id())?;
     }
     Ok(Submitted { post_id: id, thread_id: root.map(|r| r.id).unwrap_or(id), status })
 }
@@ -278,7 +278,7 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
     if p.author_id != author || p.community_id != access.community.id {
         return Err(AppError::NotFound);
     }
-    if p.status != post::CHANGES_REQUESTED {
+    if p.status != post::Status::ChangesRequested {
         return Err(AppError::Conflict("post-not-waiting".into()));
     }
     let mut errors = FieldErrors::new();
@@ -291,7 +291,7 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
     write_tx(conn, |tx| {
         let now = models::now();
         let ok = post::decide(tx, p.id, version, post::Decision {
-            status: Some(post::PENDING.into()),
+            status: Some(post::Status::Pending.into()),
             updated_at: Some(now),
             held_reason: Some(held.clone()),
             title: Some(clean.title.clone()),
@@ -320,7 +320,7 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
 pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reason: &str) -> Result<i64, AppError> {
     let p = post::find(conn, post_id)?;
     let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
-    if p.community_id != access.community.id || !access.may_read(&p, &root) || p.status != post::APPROVED {
+    if p.community_id != access.community.id || !access.may_read(&p, &root) || p.status != post::Status::Approved {
         return Err(AppError::NotFound);
     }
     let reason = reason.trim();

@@ -17,8 +17,8 @@ pub fn unknown_migrations(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
 }
 
 pub fn mail_outbox_counts(conn: &mut DbConn) -> Result<Vec<(String, i64)>, AppError> {
-    [mail_outbox::QUEUED, mail_outbox::SENT, mail_outbox::FAILED]
+    [mail_outbox::Status::Queued, mail_outbox::Status::Sent, mail_outbox::Status::Failed]
         .iter()
-        .map(|s| Ok((s.to_string(), mail_outbox::count_by_status(conn, s)?)))
+        .map(|s| Ok((s.to_string(), mail_outbox::count_by_status(conn, *s)?)))
         .collect()
 }

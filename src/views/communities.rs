@@ -6,20 +6,21 @@ use crate::paths;
 use super::{csrf_field, error_summary, format_time, input, layout, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::attachment::Attachment;
-use crate::models::community::Community;
+use crate::models::community::{self, Community};
+use crate::models::membership;
 use crate::models::post::{self, Post};
 use crate::services::communities::{Access, CommunityPage, Listing, ThreadView};
 use crate::services::posting::PostInput;
 use crate::vocab;
 
-pub fn status_label(t: &Strings, status: &str) -> &'static str {
+pub fn status_label(t: &Strings, status: post::Status) -> &'static str {
     match status {
-        post::PENDING => t.status_pending,
-        post::HELD => t.status_held,
-        post::CHANGES_REQUESTED => t.status_changes_requested,
-        post::APPROVED => t.status_approved,
-        post::REJECTED => t.status_rejected,
-        _ => t.status_removed,
+        post::Status::Pending => t.status_pending,
+        post::Status::Held => t.status_held,
+        post::Status::ChangesRequested => t.status_changes_requested,
+        post::Status::Approved => t.status_approved,
+        post::Status::Rejected => t.status_rejected,
+        post::Status::Removed => t.status_removed,
     }
 }
 
@@ -38,24 +39,24 @@ pub fn list(ctx: &Ctx, rows: &[Listing], signed_in: bool) -> Markup {
                 li.card {
                     h2 { a href=(paths::community(&r.community.slug)) { (r.community.name) } }
                     p.meta { (theme_names(ctx, &[r.community.theme.as_str()])) " · " (r.members) " " (t.members_count)
-                        @if r.community.join_policy == "invite" { " · " (t.invite_only) } }
+                        @if r.community.join_policy == community::JoinPolicy::Invite { " · " (t.invite_only) } }
                     @if !r.community.description.is_empty() { p { (r.community.description) } }
-                    (membership_action(ctx, &r.community, r.membership.as_deref(), signed_in))
+                    (membership_action(ctx, &r.community, r.membership, signed_in))
                 }
             }
         }
     })
 }
 
-fn membership_action(ctx: &Ctx, c: &Community, membership: Option<&str>, signed_in: bool) -> Markup {
+fn membership_action(ctx: &Ctx, c: &Community, membership: Option<membership::Status>, signed_in: bool) -> Markup {
     let t = ctx.t();
     html! {
         @match membership {
-            Some("active") => p.badge { (t.member_badge) },
-            Some("requested") => p.badge { (t.join_requested) },
-            Some("invited") => form method="post" action=(paths::community_page(&c.slug, "join")) { (csrf_field(ctx)) button type="submit" { (t.invited_accept) } },
+            Some(membership::Status::Active) => p.badge { (t.member_badge) },
+            Some(membership::Status::Requested) => p.badge { (t.join_requested) },
+            Some(membership::Status::Invited) => form method="post" action=(paths::community_page(&c.slug, "join")) { (csrf_field(ctx)) button type="submit" { (t.invited_accept) } },
             _ if !signed_in => p { a href={ "/login?next=/c/" (c.slug) } { (t.join_to_post) } },
-            _ if c.join_policy == "invite" => p.meta { (t.invite_only) },
+            _ if c.join_policy == community::JoinPolicy::Invite => p.meta { (t.invite_only) },
             _ => form method="post" action=(paths::community_page(&c.slug, "join")) { (csrf_field(ctx)) button type="submit" { (t.join_button) } },
         }
     }
@@ -82,7 +83,7 @@ pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, noti
             @if a.moderator || a.admin { a href={ (base) "/settings" } { (t.settings_link) } }
             @if a.is_member() || a.admin { a href={ (base) "/log" } { (t.log_link) } }
         }
-        @if !a.is_member() { (membership_action(ctx, c, a.membership.as_deref(), a.viewer_id.is_some())) }
+        @if !a.is_member() { (membership_action(ctx, c, a.membership, a.viewer_id.is_some())) }
         @if a.is_member() && !a.moderator {
             form.inline method="post" action={ (base) "/leave" } { (csrf_field(ctx)) button.link type="submit" { (t.leave_button) } }
         }
@@ -184,7 +185,7 @@ fn post_body(ctx: &Ctx, p: &Post, author: &str, files: &[&Attachment]) -> Markup
     let t = ctx.t();
     html! {
         p.meta { (author) " · " (format_time(p.approved_at.as_ref().unwrap_or(&p.created_at)))
-            @if p.status != post::APPROVED { " · " strong.status { (status_label(t, &p.status)) } }
+            @if p.status != post::Status::Approved { " · " strong.status { (status_label(t, p.status)) } }
             @if p.original_body_md.is_some() { " · " (t.edited_by_moderator) } }
         div.body { (PreEscaped(&p.body_html)) }
         (attachment_list(ctx, files))
@@ -221,9 +222,9 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
                 p.meta { (v.root.sector) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (v.root.state) }
             }
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
-            @if can_flag && v.root.status == post::APPROVED { (flag_form(ctx, slug, &v.root)) }
+            @if can_flag && v.root.status == post::Status::Approved { (flag_form(ctx, slug, &v.root)) }
         }
-        @if a.moderator && v.root.status == post::APPROVED {
+        @if a.moderator && v.root.status == post::Status::Approved {
             p.tools { a.button href={ "/kb/new?thread=" (v.root.id) } { (t.kb_distil) } }
             form.inline method="post" action={ (paths::thread(&slug, v.root.id)) "/visibility" } {
                 (csrf_field(ctx))
@@ -232,11 +233,11 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             }
         }
         section aria-labelledby="replies-h" {
-            h2 #replies-h { (v.replies.iter().filter(|(p, _)| p.status == post::APPROVED).count()) " " (t.replies) }
+            h2 #replies-h { (v.replies.iter().filter(|(p, _)| p.status == post::Status::Approved).count()) " " (t.replies) }
             @for (p, author) in &v.replies {
                 article.post.reply #{ "post-" (p.id) } {
                     (post_body(ctx, p, author, &files_of(p.id)))
-                    @if can_flag && p.status == post::APPROVED { (flag_form(ctx, slug, p)) }
+                    @if can_flag && p.status == post::Status::Approved { (flag_form(ctx, slug, p)) }
                 }
             }
         }
@@ -246,7 +247,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
                 ul { @for r in &v.registry { li { (super::registry::record_link(r)) } } }
             }
         }
-        @if a.is_member() && v.root.status == post::APPROVED {
+        @if a.is_member() && v.root.status == post::Status::Approved {
             section aria-labelledby="reply-h" {
                 h2 #reply-h { (t.reply_heading) }
                 (error_summary(ctx, errors))
@@ -269,23 +270,23 @@ pub fn my_posts(ctx: &Ctx, rows: &[(Post, Community)]) -> Markup {
         @for (p, c) in rows {
             article.post.mine #{ "post-" (p.id) } {
                 h2 {
-                    @if p.status == post::APPROVED { a href=(paths::post(&c.slug, p.root_id(), p.id)) { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } }
+                    @if p.status == post::Status::Approved { a href=(paths::post(&c.slug, p.root_id(), p.id)) { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } }
                     @else { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) }
                 }
-                p.meta { (c.name) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) } }
+                p.meta { (c.name) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, p.status)) } }
                 @if !p.moderator_note.is_empty() {
                     div.note { strong { (t.moderator_message) ": " } (t.stored(&p.moderator_note)) }
                 }
                 @if let Some(original) = &p.original_body_md {
-                    details.diff open[p.status == post::APPROVED] {
+                    details.diff open[p.status == post::Status::Approved] {
                         summary { (t.what_changed) }
                         (diff_view(original, &p.body_md))
                     }
                 }
-                @if p.status == post::CHANGES_REQUESTED {
+                @if p.status == post::Status::ChangesRequested {
                     p { a.button href=(paths::post_edit(&c.slug, p.id)) { (t.edit_resubmit) } }
                 }
-                @if p.status == post::REJECTED || p.status == post::CHANGES_REQUESTED {
+                @if p.status == post::Status::Rejected || p.status == post::Status::ChangesRequested {
                     details { summary { (t.your_text) } pre.source { (p.body_md) } }
                 }
             }

@@ -6,7 +6,7 @@ use crate::paths;
 use super::communities::theme_names;
 use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
-use crate::models::page::Page;
+use crate::models::page::{self, Page};
 use crate::services::knowledge::{Builder, Credit, Event, PageForm, PageView, Revision, LAYOUTS};
 use crate::vocab;
 
@@ -96,7 +96,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
     layout_with_head(ctx, &p.title, head, html! {
         p.crumbs { a href="/kb" { (t.kb_title) } @for th in p.theme_list() { " · " a href=(paths::theme(&th)) { (theme_label(ctx, th)) } } }
         article.kb.{ "layout-" (v.look.0) } lang=(p.language) {
-            @if p.status != "published" { p.note { (p.status) } }
+            @if p.status != page::Status::Published { p.note { (p.status.as_str()) } }
             h1 { (p.title) }
             p.meta {
                 @if !p.sector.is_empty() { (p.sector) " · " }
@@ -226,7 +226,7 @@ pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &
             (page_fields(ctx, f, errors, false))
             (input(ctx, Field::new("note", t.kb_change_note, &f.note), errors))
             button type="submit" name="action" value="save" { (t.save) } " "
-            @if p.status != "published" { button type="submit" name="action" value="publish" { (t.kb_publish) } }
+            @if p.status != page::Status::Published { button type="submit" name="action" value="publish" { (t.kb_publish) } }
         }
         h2 { (t.kb_rename) }
         form method="post" action={ (base) "/rename" } {
@@ -234,7 +234,7 @@ pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &
             (input(ctx, Field::new("new_slug", t.field_slug, &p.slug), errors))
             button.secondary type="submit" { (t.kb_rename) }
         }
-        @if p.status == "published" {
+        @if p.status == page::Status::Published {
             h2 { (t.kb_withdraw) }
             form method="post" action={ (base) "/withdraw" } {
                 (csrf_field(ctx))
@@ -261,18 +261,16 @@ pub fn pages(ctx: &Ctx, pages: &[Page]) -> Markup {
 }
 
 /// An event's action in the reader's language.
-fn event_label(ctx: &Ctx, action: &str) -> String {
+fn event_label(ctx: &Ctx, action: page::Action) -> &'static str {
     let t = ctx.t();
     match action {
-        "created" => t.kb_event_created,
-        "saved" => t.kb_event_saved,
-        "published" => t.kb_event_published,
-        "renamed" => t.kb_event_renamed,
-        "withdrawn" => t.kb_event_withdrawn,
-        "rolled back" => t.kb_event_rolled_back,
-        other => other,
+        page::Action::Created => t.kb_event_created,
+        page::Action::Saved => t.kb_event_saved,
+        page::Action::Published => t.kb_event_published,
+        page::Action::Renamed => t.kb_event_renamed,
+        page::Action::Withdrawn => t.kb_event_withdrawn,
+        page::Action::RolledBack => t.kb_event_rolled_back,
     }
-    .to_string()
 }
 
 pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision], events: &[Event]) -> Markup {
@@ -303,7 +301,7 @@ pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision], events: &[Event]) -> Ma
                         tr {
                             td { (format_time(&e.at)) }
                             td { (e.actor.as_deref().unwrap_or("content/")) }
-                            td { (event_label(ctx, &e.action)) }
+                            td { (event_label(ctx, e.action)) }
                             td { (e.detail) }
                         }
                     }

@@ -6,27 +6,27 @@ use crate::paths;
 use super::{csrf_field, error_summary, format_time, layout, notice, Ctx};
 use crate::error::FieldErrors;
 use crate::models::community::Community;
-use crate::models::digest::Digest;
-use crate::models::membership::{Membership, DELIVERY_MODES};
+use crate::models::digest::{self, Digest};
+use crate::models::membership::{Delivery, Membership};
 use crate::services::communities::Access;
 use crate::services::digests::{DigestEdit, DigestView};
 use crate::services::mail_identity::HeldView;
 
-pub fn delivery_label(t: &super::Strings, mode: &str) -> &'static str {
+pub fn delivery_label(t: &super::Strings, mode: Delivery) -> &'static str {
     match mode {
-        "each" => t.delivery_each,
-        "daily" => t.delivery_daily,
-        "weekly" => t.delivery_weekly,
-        "summary" => t.delivery_summary,
-        _ => t.delivery_web,
+        Delivery::Each => t.delivery_each,
+        Delivery::Daily => t.delivery_daily,
+        Delivery::Weekly => t.delivery_weekly,
+        Delivery::Summary => t.delivery_summary,
+        Delivery::Web => t.delivery_web,
     }
 }
 
-fn mode_select(ctx: &Ctx, name: &str, id: &str, current: &str) -> Markup {
+fn mode_select(ctx: &Ctx, name: &str, id: &str, current: Delivery) -> Markup {
     let t = ctx.t();
     html! {
         select name=(name) id=(id) {
-            @for m in DELIVERY_MODES { option value=(m) selected[*m == current] { (delivery_label(t, m)) } }
+            @for m in Delivery::all() { option value=(m.as_str()) selected[m == current] { (delivery_label(t, m)) } }
         }
     }
 }
@@ -50,7 +50,7 @@ pub fn delivery_settings(ctx: &Ctx, rows: &[(Membership, Community)], stopped: b
                     @for (m, c) in rows {
                         div.field {
                             label for={ "d-" (m.id) } { (c.name) }
-                            (mode_select(ctx, &format!("d-{}", m.id), &format!("d-{}", m.id), &m.delivery))
+                            (mode_select(ctx, &format!("d-{}", m.id), &format!("d-{}", m.id), m.delivery))
                         }
                     }
                     button type="submit" { (t.save) }
@@ -88,14 +88,14 @@ pub fn held(ctx: &Ctx, secret: &str, v: &HeldView, sent: bool) -> Markup {
     })
 }
 
-pub fn unsubscribe(ctx: &Ctx, token: &str, c: &Community, current: &str, changed: bool) -> Markup {
+pub fn unsubscribe(ctx: &Ctx, token: &str, c: &Community, current: Delivery, changed: bool) -> Markup {
     let t = ctx.t();
     let base = paths::unsubscribe(token, &c.slug);
     layout(ctx, t.mail_unsubscribe, html! {
         h1 { (c.name) }
         @if changed { (notice(&format!("{}: {}", t.mail_delivery, delivery_label(t, current)))) }
         p { (t.mail_delivery) ": " strong { (delivery_label(t, current)) } }
-        @if current != "web" {
+        @if current != Delivery::Web {
             form method="post" action=(base) {
                 input type="hidden" name="List-Unsubscribe" value="One-Click";
                 button type="submit" { (t.unsubscribe_button) }
@@ -119,9 +119,7 @@ pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
             div.field {
                 label for="audience" { (t.digest_audience) }
                 select #audience name="audience" {
-                    option value="daily" { (t.delivery_daily) }
-                    option value="weekly" { (t.delivery_weekly) }
-                    option value="summary" { (t.delivery_summary) }
+                    @for a in digest::AUDIENCES { option value=(a.as_str()) { (delivery_label(t, a)) } }
                 }
             }
             button type="submit" { (t.digest_new) }
@@ -129,8 +127,8 @@ pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
         ol.threads {
             @for d in list {
                 li {
-                    a href={ (base) "/" (d.id) } { (delivery_label(t, &d.audience)) " · " (format_time(&d.created_at)) }
-                    p.meta { (d.status) @if let Some(s) = d.sent_at { " · " (format_time(&s)) " · " (d.recipients) } @if let Some(s) = d.scheduled_at { " · " (format_time(&s)) } }
+                    a href={ (base) "/" (d.id) } { (delivery_label(t, d.audience)) " · " (format_time(&d.created_at)) }
+                    p.meta { (d.status.as_str()) @if let Some(s) = d.sent_at { " · " (format_time(&s)) " · " (d.recipients) } @if let Some(s) = d.scheduled_at { " · " (format_time(&s)) } }
                 }
             }
         }
@@ -141,14 +139,14 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
     let t = ctx.t();
     let d = &v.digest;
     let base = paths::digest(&a.community.slug, d.id);
-    let editable = d.status == "draft" || d.status == "scheduled";
+    let editable = d.status == digest::Status::Draft || d.status == digest::Status::Scheduled;
     let editorial = edit.map(|e| e.editorial.as_str()).unwrap_or(&d.editorial);
     let send_at = edit.map(|e| e.send_at.clone()).unwrap_or_else(|| d.scheduled_at.map(|s| s.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
     layout(ctx, t.digests_title, html! {
         p.crumbs { a href=(paths::digests(&a.community.slug)) { (t.digests_title) } }
-        h1 { (delivery_label(t, &d.audience)) ": " (a.community.name) }
+        h1 { (delivery_label(t, d.audience)) ": " (a.community.name) }
         @if let Some(n) = notice_text { (notice(n)) }
-        p.meta { (d.status) " · " (v.recipients) " " (t.digest_recipients)
+        p.meta { (d.status.as_str()) " · " (v.recipients) " " (t.digest_recipients)
             " · " a href={ (base) "/preview?format=html" } { (t.digest_preview) " (HTML)" }
             " · " a href={ (base) "/preview?format=text" } { (t.digest_preview) " (text)" } }
         (error_summary(ctx, errors))

@@ -53,7 +53,7 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                                 label.check { input type="checkbox" name="ids" value=(item.post.id); " " (t.select_item) }
                             }
                             h2 { a href={ (base) "/" (item.post.id) } { (if item.post.title.is_empty() { t.reply_heading } else { item.post.title.as_str() }) } }
-                            p.meta { (item.author) " · " (format_time(&item.post.created_at)) " · " (status_label(t, &item.post.status))
+                            p.meta { (item.author) " · " (format_time(&item.post.created_at)) " · " (status_label(t, item.post.status))
                                 @if let Some(who) = &item.claimed_by_name { " · " (t.claimed_by) " " (who) } }
                             @if !item.post.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&item.post.held_reason)) } }
                             @for f in &item.flags { p.note { (t.flags_heading) ": " (f.reason) } }
@@ -98,7 +98,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
     layout(ctx, t.review_title, html! {
         p.crumbs { a href=(paths::community_page(&a.community.slug, "queue")) { (t.queue_title) } }
         h1 { (if p.title.is_empty() { format!("{}: {}", t.reply_heading, r.thread_title) } else { p.title.clone() }) }
-        p.meta { (r.author) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, &p.status)) }
+        p.meta { (r.author) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, p.status)) }
             @if !p.themes.is_empty() { " · " (theme_names(ctx, &p.theme_list())) } }
         @if !p.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&p.held_reason)) } }
         @if let Some(who) = &r.claimed_by_name { p.note { (t.claimed_by) " " (who) } }

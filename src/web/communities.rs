@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::models;
 use crate::error::{AppError, FieldErrors};
 use crate::services::communities::{self, Access};
 use crate::services::posting::{self, PostInput};
@@ -70,7 +71,7 @@ async fn community(state: web::Data<AppState>, visit: Visit, path: web::Path<Str
 async fn join(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (slug, uid) = (path.into_inner(), member.principal.user.id);
     let (_, status) = state.write_with_access(slug.clone(), &visit, move |c, a| communities::join(c, a, uid)).await?;
-    let key = if status == "active" { "joined" } else { "requested" };
+    let key = if status == models::membership::Status::Active { "joined" } else { "requested" };
     Ok(see_other(&format!("{}?done={key}", paths::community(&slug))))
 }
 
@@ -152,7 +153,7 @@ async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, pat
 
 /// The confirmation for a post: published at once, or waiting for a moderator.
 fn posted_key(s: &posting::Submitted) -> &'static str {
-    if s.status == "approved" { "published" } else { "submitted" }
+    if s.status == models::post::Status::Approved { "published" } else { "submitted" }
 }
 
 async fn thread_page(state: &AppState, visit: &Visit, slug: String, id: i64, reply: &PostInput, errors: &FieldErrors, done: &str, status: u16) -> Result<HttpResponse, AppError> {
@@ -217,7 +218,7 @@ fn input_of(p: &crate::models::post::Post) -> PostInput {
 async fn edit_form(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let (a, p) = own_post(&state, &member, &visit, slug, id).await?;
-    if p.status != crate::models::post::CHANGES_REQUESTED {
+    if p.status != crate::models::post::Status::ChangesRequested {
         return Err(AppError::Conflict("post-not-waiting".into()));
     }
     Ok(html(200, views::communities::edit_post(&visit.ctx, &a.community, &p, &input_of(&p), &FieldErrors::new())))

@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
+use crate::models::membership::Delivery;
 use crate::mail;
 use crate::services::{communities, ingest, mail_identity};
 use crate::services::digests::{self, DigestEdit};
@@ -30,14 +31,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/mail/inbound", web::post().to(inbound));
 }
 
+/// The message when a delivery mode is not one of the choices.
+const DELIVERY_CHOOSE: &str = "delivery-choose-missing";
+
 async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     // Fields are named d-MEMBERSHIP_ID with the chosen mode.
-    let changes: Vec<(i64, String)> = form
+    let changes = form
         .1
          .0
         .iter()
-        .filter_map(|(k, v)| k.strip_prefix("d-").and_then(|id| id.parse().ok()).map(|id| (id, v.clone())))
-        .collect();
+        .filter_map(|(k, v)| k.strip_prefix("d-").and_then(|id| id.parse().ok()).map(|id| (id, v)))
+        .map(|(id, v)| Ok((id, super::choice(v, "delivery", DELIVERY_CHOOSE)?)))
+        .collect::<Result<Vec<(i64, Delivery)>, AppError>>()?;
     let uid = member.principal.user.id;
     state.write(move |c| communities::set_deliveries(c, uid, &changes)).await?;
     Ok(see_other("/profile?saved=1#delivery"))
@@ -82,7 +87,7 @@ async fn unsubscribe_page(state: web::Data<AppState>, visit: Visit, path: web::P
     let (token, slug) = path.into_inner();
     let (t2, s2) = (token.clone(), slug.clone());
     let (_, c, m) = state.db(move |conn| communities::by_mail_token(conn, &t2, &s2)).await?;
-    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, &m.delivery, false)))
+    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, m.delivery, false)))
 }
 
 /// RFC 8058: mail clients POST `List-Unsubscribe=One-Click` without cookies; the token in the
@@ -90,8 +95,8 @@ async fn unsubscribe_page(state: web::Data<AppState>, visit: Visit, path: web::P
 async fn unsubscribe(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
     let (token, slug) = path.into_inner();
     let (t2, s2) = (token.clone(), slug.clone());
-    let c = state.write(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, "web")).await?;
-    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, "web", true)))
+    let c = state.write(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, Delivery::Web)).await?;
+    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, Delivery::Web, true)))
 }
 
 #[derive(Deserialize)]
@@ -102,10 +107,10 @@ struct ModeForm {
 
 async fn unsubscribe_mode(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>, form: web::Form<ModeForm>) -> Result<HttpResponse, AppError> {
     let (token, slug) = path.into_inner();
-    let mode = form.into_inner().delivery;
-    let (t2, s2, m2) = (token.clone(), slug.clone(), mode.clone());
-    let c = state.write(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, &m2)).await?;
-    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, &mode, true)))
+    let mode: Delivery = super::choice(&form.into_inner().delivery, "delivery", DELIVERY_CHOOSE)?;
+    let (t2, s2) = (token.clone(), slug.clone());
+    let c = state.write(move |conn| communities::set_delivery_by_token(conn, &t2, &s2, mode)).await?;
+    Ok(html(200, views::mail_pages::unsubscribe(&visit.ctx, &token, &c, mode, true)))
 }
 
 async fn digest_list(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -120,8 +125,9 @@ struct NewDigestForm {
 }
 
 async fn digest_new(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: CsrfForm<NewDigestForm>) -> Result<HttpResponse, AppError> {
-    let (slug, uid, audience) = (path.into_inner(), member.principal.user.id, form.0.audience);
-    let (_, id) = state.write_with_access(slug.clone(), &visit, move |c, a| digests::draft(c, a, uid, &audience)).await?;
+    let audience: Delivery = super::choice(&form.0.audience, "audience", "digest-audience-choose")?;
+    let (slug, uid) = (path.into_inner(), member.principal.user.id);
+    let (_, id) = state.write_with_access(slug.clone(), &visit, move |c, a| digests::draft(c, a, uid, audience)).await?;
     Ok(see_other(&paths::digest(&slug, id)))
 }
 

@@ -141,6 +141,12 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
 
+/// A form's choice (a status, an action, a delivery mode) as its typed value; any other text is
+/// a field error, so use cases never see a form's words.
+pub fn choice<T: std::str::FromStr>(value: &str, field: &'static str, message: &'static str) -> Result<T, AppError> {
+    value.parse().map_err(|_| AppError::field(field, message))
+}
+
 /// What became of a submitted form: done, or to be shown again with a message per field.
 /// Any other error passes on to the error page.
 pub enum Submitted<T> {

@@ -166,7 +166,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
             };
             if !theirs {
                 report.note(problem(row.line, col("slug"), "slug", Message::new("csv-record-not-yours").arg("slug", quoted(&slug)).arg("state", &r.state)));
-            } else if open.as_ref().is_some_and(|v| v.status == registry::SUBMITTED) {
+            } else if open.as_ref().is_some_and(|v| v.status == registry::Status::Submitted) {
                 report.note(problem(row.line, col("slug"), "slug", Message::new("csv-record-waiting").arg("slug", quoted(&slug))));
             }
         }
@@ -197,7 +197,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
         Importer::Seed => None,
     };
     let publish = matches!(who, Importer::Seed);
-    let status = if publish { registry::PUBLISHED } else { registry::SUBMITTED };
+    let status = if publish { registry::Status::Published } else { registry::Status::Submitted };
     let created = write_tx(conn, |tx| {
         let now = models::now();
         let mut created = Vec::new();
@@ -220,20 +220,20 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
                     let state = values.get("state").cloned().unwrap_or_default();
                     let number = match registry::open_version(tx, record.id)? {
                         Some(v) => {
-                            if !registry::update_fields(tx, v.id, v.lock_version, &reg::to_json(values), &state, registry::SUBMITTED, now)? {
+                            if !registry::update_fields(tx, v.id, v.lock_version, &reg::to_json(values), &state, registry::Status::Submitted, now)? {
                                 return Err(AppError::Conflict(Message::new("csv-changed-during-import").arg("slug", &record.slug)));
                             }
                             v.number
                         }
                         None => {
                             let n = registry::last_number(tx, record.id)? + 1;
-                            registry::insert_version(tx, record.id, n, &reg::to_json(values), &state, registry::SUBMITTED, author, now)?;
+                            registry::insert_version(tx, record.id, n, &reg::to_json(values), &state, registry::Status::Submitted, author, now)?;
                             n
                         }
                     };
                     if publish {
                         let v = registry::version(tx, record.id, number)?;
-                        registry::set_version_status(tx, v.id, registry::PUBLISHED)?;
+                        registry::set_version_status(tx, v.id, registry::Status::Published)?;
                     }
                     (record.clone(), number, values)
                 }

@@ -11,7 +11,7 @@ use super::spec::Kind;
 pub(super) fn public_thread(conn: &mut DbConn, id: i64) -> Option<(String, String)> {
     let root = post::find(conn, id).ok()?;
     let c = models::community::find(conn, root.community_id).ok()?;
-    (root.is_query() && root.status == post::APPROVED && (root.is_public || c.public_threads)).then(|| (crate::paths::thread(&c.slug, root.id), root.title))
+    (root.is_query() && root.status == post::Status::Approved && (root.is_public || c.public_threads)).then(|| (crate::paths::thread(&c.slug, root.id), root.title))
 }
 
 /// Registry records that name a knowledge page, or that the page's text links to.

@@ -102,7 +102,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
             }
             Input::Pages => {
                 for s in split_list(v) {
-                    if let Some(p) = page::find_by_slug(conn, s)?.filter(|p| p.status == page::PUBLISHED) {
+                    if let Some(p) = page::find_by_slug(conn, s)?.filter(|p| p.status == page::Status::Published) {
                         pages.push((p.slug, p.title, p.language));
                     }
                 }
@@ -156,7 +156,7 @@ pub struct EditView {
     pub seen: Seen,
     pub comments: BTreeMap<String, String>,
     /// (number, status) of the open version, if one is open.
-    pub status: Option<(i32, String)>,
+    pub status: Option<(i32, registry::Status)>,
     pub vocabs: Vocabs,
     pub states: Option<Vec<String>>,
 }
@@ -206,7 +206,7 @@ pub fn review_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, n
     let new = parse_values(&version.fields);
     Ok(ReviewView {
         kind,
-        may_decide: is_reviewer(who) && version.status == registry::SUBMITTED,
+        may_decide: is_reviewer(who) && version.status == registry::Status::Submitted,
         diff: diff(kind, old.as_ref(), &new),
         author: user_name(conn, version.author_id),
         record: rec,

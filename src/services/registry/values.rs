@@ -130,7 +130,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             let mut slugs: Vec<String> = Vec::new();
             for item in split_list(raw) {
                 let slug = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item).to_string();
-                let public = page::find_by_slug(conn, &slug).map_err(check_failed)?.is_some_and(|p| p.status == page::PUBLISHED);
+                let public = page::find_by_slug(conn, &slug).map_err(check_failed)?.is_some_and(|p| p.status == page::Status::Published);
                 if !public && !kept(&slug) {
                     return Err(Message::new("registry-page-unknown").arg("value", format!("{slug:?}")));
                 }

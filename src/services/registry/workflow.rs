@@ -101,7 +101,7 @@ pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input:
         return Err(AppError::Validation(errors));
     }
     let slug = unique_slug(conn, kind, slug, &title_of(&values))?;
-    let status = if submit { registry::SUBMITTED } else { registry::DRAFT };
+    let status = if submit { registry::Status::Submitted } else { registry::Status::Draft };
     write_tx(conn, |tx| {
         let now = models::now();
         let cols = columns(&values);
@@ -136,7 +136,7 @@ pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let status = if submit { registry::SUBMITTED } else { registry::DRAFT };
+    let status = if submit { registry::Status::Submitted } else { registry::Status::Draft };
     let state = values.get("state").cloned().unwrap_or_default();
     write_tx(conn, |tx| {
         let now = models::now();
@@ -194,10 +194,10 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, note
         };
         let v = registry::version(tx, rec.id, n)?;
         let now = models::now();
-        registry::set_version_status(tx, v.id, registry::WITHDRAWN)?;
+        registry::set_version_status(tx, v.id, registry::Status::Withdrawn)?;
         registry::mark_withdrawn(tx, rec.id, &note, now)?;
         registry::set_tags(tx, rec.id, kind.code(), &[])?;
-        search_outbox::push(tx, search_outbox::RECORD, rec.id)?;
+        search_outbox::push(tx, search_outbox::Kind::Record, rec.id)?;
         audit_entry(tx, who.user.id, "registry withdraw", &Message::new("audit-registry-withdrawn").arg("kind", Arg::Key(kind.singular_key())).arg("slug", &rec.slug).arg("note", &note).to_stored())?;
         Ok(())
     })
@@ -238,8 +238,8 @@ pub fn review(
     write_tx(conn, |tx| {
         let v = registry::version(tx, rec.id, number)?;
         let now = models::now();
-        let to = if decision == Decision::Approve { registry::PUBLISHED } else { registry::RETURNED };
-        if v.status != registry::SUBMITTED || !registry::review(tx, v.id, lock, registry::SUBMITTED, to, who.user.id, &comments_json, now)? {
+        let to = if decision == Decision::Approve { registry::Status::Published } else { registry::Status::Returned };
+        if v.status != registry::Status::Submitted || !registry::review(tx, v.id, lock, registry::Status::Submitted, to, who.user.id, &comments_json, now)? {
             return Err(AppError::Conflict("registry-not-waiting".into()));
         }
         let values = parse_values(&v.fields);
@@ -263,12 +263,12 @@ pub fn review(
 pub(crate) fn publish_in(tx: &mut DbConn, kind: Kind, rec: &registry::Record, number: i32, values: &Values, by: Option<i64>, now: NaiveDateTime) -> diesel::QueryResult<()> {
     if let Some(old) = rec.published_version.filter(|o| *o != number) {
         let old_v = registry::version(tx, rec.id, old)?;
-        registry::set_version_status(tx, old_v.id, registry::SUPERSEDED)?;
+        registry::set_version_status(tx, old_v.id, registry::Status::Superseded)?;
     }
     registry::set_columns(tx, rec.id, &columns(values), now)?;
     registry::set_tags(tx, rec.id, kind.code(), &tags(kind, values))?;
     registry::mark_published(tx, rec.id, number, by, now)?;
-    search_outbox::push(tx, search_outbox::RECORD, rec.id)?;
+    search_outbox::push(tx, search_outbox::Kind::Record, rec.id)?;
     Ok(())
 }
 

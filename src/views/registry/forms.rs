@@ -65,7 +65,7 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
     layout(ctx, &title, html! {
         (crumbs(ctx, Some(kind)))
         h1 { (title) }
-        @if let Some((n, s)) = &e.status { p.note { (t.fmt("registry-open-version", &[("number", (*n).into()), ("status", status(ctx, s).into())])) } }
+        @if let Some((n, s)) = &e.status { p.note { (t.fmt("registry-open-version", &[("number", (*n).into()), ("status", status(ctx, *s).into())])) } }
         @if let Some((at, note)) = e.record.as_ref().and_then(|r| r.withdrawn_at.map(|at| (at, &r.withdrawn_note))) {
             p.note { (t.fmt("registry-withdrawn-on", &[("date", day(at))])) " " (note) }
         }

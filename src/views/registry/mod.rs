@@ -13,7 +13,7 @@ use maud::{html, Markup};
 use crate::paths;
 
 use super::{Ctx, Lang};
-use crate::models::registry::Record;
+use crate::models::registry::{self, Record};
 use crate::services::registry::Kind;
 
 mod browse;
@@ -38,15 +38,15 @@ fn day(at: chrono::NaiveDateTime) -> crate::error::Arg {
 }
 
 /// A version's status in the reader's language.
-fn status(ctx: &Ctx, s: &str) -> &'static str {
+fn status(ctx: &Ctx, s: registry::Status) -> &'static str {
     let t = ctx.t();
     match s {
-        "draft" => t.registry_status_draft,
-        "submitted" => t.registry_status_submitted,
-        "returned" => t.registry_status_returned,
-        "published" => t.registry_status_published,
-        "superseded" => t.registry_status_superseded,
-        _ => t.registry_status_withdrawn,
+        registry::Status::Draft => t.registry_status_draft,
+        registry::Status::Submitted => t.registry_status_submitted,
+        registry::Status::Returned => t.registry_status_returned,
+        registry::Status::Published => t.registry_status_published,
+        registry::Status::Superseded => t.registry_status_superseded,
+        registry::Status::Withdrawn => t.registry_status_withdrawn,
     }
 }
 

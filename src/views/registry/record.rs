@@ -5,7 +5,7 @@ use crate::paths;
 
 use super::{crumbs, day, hindi, record_link, record_meta, status};
 use crate::error::FieldErrors;
-use crate::models::registry::Record;
+use crate::models::registry::{self, Record};
 use crate::services::registry::{Input, Kind, RecordView, Spec, Values, Vocabs};
 use crate::views::{csrf_field, error_summary, format_time, input, layout, notice, Ctx, Field};
 
@@ -114,9 +114,9 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             } @else if !r.is_published() { p.note { (t.registry_unpublished) } }
             @if let Some(open) = &v.open {
                 p.note {
-                    (t.fmt("registry-open-version", &[("number", open.number.into()), ("status", status(ctx, &open.status).into())]))
+                    (t.fmt("registry-open-version", &[("number", open.number.into()), ("status", status(ctx, open.status).into())]))
                     " "
-                    @if v.may_review && open.status == "submitted" {
+                    @if v.may_review && open.status == registry::Status::Submitted {
                         a href=(paths::registry_review(kind.plural(), &r.slug, open.number)) { (t.registry_review) }
                     } @else {
                         a href=(paths::registry_review(kind.plural(), &r.slug, open.number)) { (t.registry_published_value) " ↔ " (t.registry_submitted_value) }
@@ -150,7 +150,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                         @for (ver, author) in &v.history {
                             li {
                                 a href=(paths::registry_review(kind.plural(), &r.slug, ver.number)) { "#" (ver.number) }
-                                " · " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at))
+                                " · " (status(ctx, ver.status)) " · " (format_time(&ver.updated_at))
                                 @if let Some(a) = author { " · " (a) }
                             }
                         }

@@ -6,7 +6,7 @@ use crate::paths;
 use super::record::show_value;
 use super::{crumbs, record_link, record_meta, status};
 use crate::error::FieldErrors;
-use crate::models::registry::Record;
+use crate::models::registry::{self, Record};
 use crate::services::registry::{Kind, ReviewView, WorkList};
 use crate::views::{csrf_field, error_summary, format_time, layout, textarea, Ctx};
 
@@ -21,7 +21,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
         (crumbs(ctx, Some(kind)))
         h1 { (t.registry_review) ": " a href=(paths::registry_record(kind.plural(), &r.slug)) { (r.title) } }
         p.meta {
-            "#" (ver.number) " · " (status(ctx, &ver.status)) " · " (ver.state)
+            "#" (ver.number) " · " (status(ctx, ver.status)) " · " (ver.state)
             @if let Some(a) = &v.author { " · " (a) }
             @if let Some(at) = ver.submitted_at { " · " (format_time(&at)) }
         }
@@ -73,7 +73,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
             li {
                 @if review { a href=(paths::registry_review(plural, &r.slug, ver.number)) { (r.title) } }
                 @else { a href=(paths::registry_edit(plural, &r.slug)) { (r.title) } }
-                p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (status(ctx, &ver.status)) " · " (format_time(&ver.updated_at)) }
+                p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (status(ctx, ver.status)) " · " (format_time(&ver.updated_at)) }
             }
         }
     };
@@ -91,7 +91,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
         } @else {
             h2 { (t.registry_mine) " (" (w.mine.len()) ")" }
             @if w.mine.is_empty() { p { (t.registry_none) } }
-            ul.threads { @for (ver, r) in &w.mine { (row(ver, r, ver.status == "submitted")) } }
+            ul.threads { @for (ver, r) in &w.mine { (row(ver, r, ver.status == registry::Status::Submitted)) } }
         }
         h2 { (t.registry_overdue_list) " (" (w.overdue.len()) ")" }
         ul.threads { @for r in &w.overdue { li { (record_link(r)) p.meta { (record_meta(ctx, r)) } } } }

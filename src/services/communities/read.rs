@@ -1,0 +1,150 @@
+//! What a viewer sees: the list of communities, a community, a thread, an attachment, the log
+//! and the dashboard.
+
+use super::*;
+
+pub struct Listing {
+    pub community: community::Community,
+    pub membership: Option<membership::Status>,
+    pub members: i64,
+}
+
+pub fn list(conn: &mut DbConn, viewer: Option<&Principal>) -> Result<Vec<Listing>, AppError> {
+    let mut out = Vec::new();
+    for c in community::list(conn)? {
+        let membership = match viewer {
+            Some(p) => membership::find(conn, c.id, p.user.id)?.map(|m| m.status),
+            None => None,
+        };
+        let members = membership::count_active(conn, c.id)?;
+        out.push(Listing { community: c, membership, members });
+    }
+    Ok(out)
+}
+
+pub struct ThreadSummary {
+    pub root: post::Post,
+    pub author: String,
+    pub replies: i64,
+}
+
+pub struct CommunityPage {
+    pub threads: Vec<ThreadSummary>,
+    pub has_next: bool,
+    pub queue_size: i64,
+}
+
+pub const THREADS_PER_PAGE: i64 = 30;
+
+pub fn community_page(conn: &mut DbConn, access: &Access, page: i64) -> Result<CommunityPage, AppError> {
+    let public_only = !access.reads_all_threads();
+    let mut rows = post::threads(conn, access.community.id, public_only, THREADS_PER_PAGE + 1, crate::services::page_offset(page, THREADS_PER_PAGE))?;
+    let has_next = rows.len() as i64 > THREADS_PER_PAGE;
+    rows.truncate(THREADS_PER_PAGE as usize);
+    let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
+    let counts = post::reply_counts(conn, &ids)?;
+    let threads = rows
+        .into_iter()
+        .map(|(root, author)| {
+            let replies = counts.iter().find(|(t, _)| *t == Some(root.id)).map(|(_, n)| *n).unwrap_or(0);
+            ThreadSummary { root, author, replies }
+        })
+        .collect();
+    let queue_size = if access.moderator {
+        post::count_in_status(conn, access.community.id, post::Status::Pending)? + post::count_in_status(conn, access.community.id, post::Status::Held)?
+    } else {
+        0
+    };
+    Ok(CommunityPage { threads, has_next, queue_size })
+}
+
+pub struct ThreadView {
+    pub root: post::Post,
+    pub root_author: String,
+    pub replies: Vec<(post::Post, String)>,
+    pub attachments: Vec<attachment::Attachment>,
+    /// Published registry records that name this thread.
+    pub registry: Vec<crate::models::registry::Record>,
+}
+
+/// A thread as `access` may see it; anything hidden answers 404, so its existence is not revealed.
+pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<ThreadView, AppError> {
+    let root = post::find(conn, root_id)?;
+    if root.community_id != access.community.id || !root.is_query() || !access.may_read(&root, &root) {
+        return Err(AppError::NotFound);
+    }
+    let root_author = user::find(conn, root.author_id)?.name;
+    let replies = post::replies(conn, root.id, access.viewer_id, access.moderator)?
+        .into_iter()
+        .filter(|(p, _)| access.may_read(p, &root))
+        .collect::<Vec<_>>();
+    let mut ids: Vec<i64> = replies.iter().map(|(p, _)| p.id).collect();
+    ids.push(root.id);
+    let attachments = attachment::for_posts(conn, &ids)?;
+    let registry = crate::services::registry::for_thread(conn, root.id)?;
+    Ok(ThreadView { root, root_author, replies, attachments, registry })
+}
+
+/// An attachment and the post it hangs on, if `viewer` may read that post.
+pub fn attachment_for(conn: &mut DbConn, viewer: Option<&Principal>, id: i64) -> Result<attachment::Attachment, AppError> {
+    let a = attachment::find(conn, id)?;
+    let p = post::find(conn, a.post_id)?;
+    let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
+    let c = community::find(conn, p.community_id)?;
+    let acc = access(conn, &c.slug, viewer)?;
+    if !acc.may_read(&p, &root) {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
+
+pub fn moderation_log(
+    conn: &mut DbConn,
+    access: &Access,
+) -> Result<Vec<(moderation::LogEntry, Option<String>, Option<(String, String, Option<i64>)>)>, AppError> {
+    if !(access.is_member() || access.admin) {
+        return Err(if access.viewer_id.is_some() { AppError::Forbidden } else { AppError::Unauthorized });
+    }
+    let rows = moderation::log_for_community(conn, access.community.id, 300)?;
+    Ok(rows
+        .into_iter()
+        .map(|(mut e, who, post)| {
+            // A reason given about a post (why it was rejected, held or flagged) is for its
+            // author and the moderators; other members see only what happened.
+            let author = post.as_ref().map(|p| p.3);
+            if e.post_id.is_some() && !access.moderator && (author.is_none() || author != access.viewer_id) {
+                e.reason.clear();
+            }
+            (e, who, post.map(|(title, status, thread, _)| (title, status, thread)))
+        })
+        .collect())
+}
+
+/// What the dashboard shows a signed-in person: their communities (with the queue size where
+/// they moderate) and their posts a moderator sent back.
+pub struct Dashboard {
+    pub communities: Vec<(community::Community, Option<i64>)>,
+    pub sent_back: Vec<post::Post>,
+}
+
+pub fn dashboard(conn: &mut DbConn, p: &Principal) -> Result<Dashboard, AppError> {
+    let mut list: Vec<community::Community> = membership::communities_of(conn, p.user.id)?;
+    for g in &p.roles.grants {
+        if let Some(cid) = g.community_id {
+            if !list.iter().any(|c| c.id == cid) {
+                list.push(community::find(conn, cid)?);
+            }
+        }
+    }
+    let mut communities = Vec::with_capacity(list.len());
+    for c in list {
+        let queue = if p.roles.moderates(c.id) {
+            Some(post::count_in_status(conn, c.id, post::Status::Pending)? + post::count_in_status(conn, c.id, post::Status::Held)?)
+        } else {
+            None
+        };
+        communities.push((c, queue));
+    }
+    let sent_back = post::by_author(conn, p.user.id)?.into_iter().filter(|x| x.status == post::Status::ChangesRequested).collect();
+    Ok(Dashboard { communities, sent_back })
+}
