@@ -125,9 +125,15 @@ struct NewDigestForm {
 }
 
 async fn digest_new(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: CsrfForm<NewDigestForm>) -> Result<HttpResponse, AppError> {
-    let audience: Delivery = super::choice(&form.0.audience, "audience", "digest-audience-choose")?;
+    let audience: Result<Delivery, AppError> = super::choice(&form.0.audience, "audience", "digest-audience-choose");
     let (slug, uid) = (path.into_inner(), member.principal.user.id);
-    let (_, id) = state.write_with_access(slug.clone(), &visit, move |c, a| digests::draft(c, a, uid, audience)).await?;
+    // Rights first: a member who may not make digests hears that, not a complaint about the form.
+    let (_, id) = state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            a.require_moderator()?;
+            digests::draft(c, a, uid, audience?)
+        })
+        .await?;
     Ok(see_other(&paths::digest(&slug, id)))
 }
 

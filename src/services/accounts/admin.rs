@@ -11,12 +11,7 @@ pub fn add_user_from_console(
     name: Option<&str>,
     admin: bool,
 ) -> Result<String, AppError> {
-    let email = normalise_email(email);
-    let mut errors = FieldErrors::new();
-    check_email(&email, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let email = valid_email(email)?;
     write_tx(conn, |c| {
         let id = match user::find_by_email(c, &email)? {
             Some(u) => u.id,

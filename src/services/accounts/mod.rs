@@ -50,6 +50,14 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The address normalised, or the field error a form shows for it.
+fn valid_email(email: &str) -> Result<String, AppError> {
+    let email = normalise_email(email);
+    let mut errors = FieldErrors::new();
+    check_email(&email, &mut errors);
+    if errors.is_empty() { Ok(email) } else { Err(AppError::Validation(errors)) }
+}
+
 pub fn check_email(email: &str, errors: &mut FieldErrors) {
     if email.is_empty() {
         errors.insert("email", "email-missing".into());

@@ -4,12 +4,7 @@ use super::*;
 
 /// Always answers the same, so the form does not reveal which addresses have accounts.
 pub fn request_password_reset(conn: &mut DbConn, env: &Env, email: &str) -> Result<(), AppError> {
-    let email = normalise_email(email);
-    let mut errors = FieldErrors::new();
-    check_email(&email, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let email = valid_email(email)?;
     write_tx(conn, |c| {
         if let Some(u) = user::find_by_email(c, &email)? {
             let secret = issue_token(c, u.id, token::Purpose::ResetPassword, RESET_TTL_HOURS)?;
