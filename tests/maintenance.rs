@@ -4,72 +4,10 @@
 
 mod common;
 
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
+use common::process::{read, run as solex, said, wait_for, Portal, SHIPPED};
 use diesel::connection::SimpleConnection;
 use diesel_migrations::MigrationHarness;
 use solex::db::{self, DatabaseUrl, DbConn};
-
-const SHIPPED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
-
-struct Portal {
-    child: Child,
-    base: String,
-    log: std::path::PathBuf,
-}
-
-impl Portal {
-    fn spawn(dir: &std::path::Path, url: &str, name: &str) -> Portal {
-        let port = common::free_port();
-        let log = dir.join(format!("{name}.log"));
-        let mut cmd = common::portal_command(dir, url, port, &log);
-        cmd.env("SOLEX_SEARCH_PER_MINUTE", "0").env("SOLEX_CONTENT_DIR", SHIPPED);
-        Portal { child: cmd.spawn().unwrap(), base: format!("http://127.0.0.1:{port}"), log }
-    }
-
-    fn start(dir: &std::path::Path, url: &str, name: &str) -> Portal {
-        let mut p = Self::spawn(dir, url, name);
-        wait_for("the portal answers", || {
-            if let Some(status) = p.child.try_wait().unwrap() {
-                panic!("the portal exited with {status}: {}", read(&p.log));
-            }
-            ureq::get(&format!("{}/healthz", p.base)).call().is_ok()
-        });
-        p
-    }
-
-    fn running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
-}
-
-impl Drop for Portal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn read(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_default()
-}
-
-fn solex(dir: &std::path::Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_solex")).current_dir(dir).env("DATABASE_URL", url).env("RUST_LOG", "warn").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).output().unwrap()
-}
-
-fn said(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 fn get(url: &str) -> (u16, String) {
     match ureq::get(url).call() {
@@ -92,7 +30,7 @@ fn connect(url: &str) -> DbConn {
 fn content_import_beside_a_serving_portal_is_taken_in_by_it() {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = common::fresh_database(dir.path());
-    let mut portal = Portal::start(dir.path(), &url, "portal");
+    let mut portal = Portal::start(dir.path(), &url, "portal", true);
     let page = format!("{}/kb/treating-rice-mill-waste-water", portal.base);
     assert!(!get(&page).1.contains("Quillwort"), "served (and cached) before the import");
     // The same page with a new title, and a file that cannot be imported.
@@ -104,8 +42,8 @@ fn content_import_beside_a_serving_portal_is_taken_in_by_it() {
     std::fs::write(more.join("b.md"), "no front matter\n").unwrap();
     let out = solex(dir.path(), &url, &["content", "import", more.to_str().unwrap()]);
     assert!(!out.status.success() && said(&out).contains("1 updated") && said(&out).contains("b.md: line 1"), "{}", said(&out));
-    wait_for("the portal serves the new title", || get(&page).1.contains("Quillwort rice mills"));
-    wait_for("the portal's index has it", || search_total(&portal.base, "quillwort") == 1);
+    wait_for("the portal serves the new title", 30, || get(&page).1.contains("Quillwort rice mills"));
+    wait_for("the portal's index has it", 30, || search_total(&portal.base, "quillwort") == 1);
     assert!(portal.running(), "{}", read(&portal.log));
     assert!(!std::fs::read_dir(dir.path().join("search-index")).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with('.')), "no rebuild folders");
     drop(portal);
@@ -125,7 +63,7 @@ fn revert_last_migration(url: &str) {
 fn migrate_beside_a_serving_portal_is_refused_unless_forced_and_an_older_portal_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = common::fresh_database(dir.path());
-    let mut portal = Portal::start(dir.path(), &url, "portal");
+    let mut portal = Portal::start(dir.path(), &url, "portal", true);
     let out = solex(dir.path(), &url, &["migrate"]);
     assert!(out.status.success() && said(&out).contains("up to date"), "nothing pending, nothing to refuse: {}", said(&out));
 
@@ -158,7 +96,7 @@ fn migrate_beside_a_serving_portal_is_refused_unless_forced_and_an_older_portal_
     assert!(portal.running(), "{}", read(&portal.log));
     // Nothing of this version starts on it, or migrates it.
     let other = tempfile::tempdir().unwrap();
-    let mut late = Portal::spawn(other.path(), &url, "late");
+    let mut late = Portal::spawn(other.path(), &url, "late", true);
     let status = late.child.wait().unwrap();
     assert!(!status.success() && read(&late.log).contains("newer than this solex knows"), "{}", read(&late.log));
     let out = solex(dir.path(), &url, &["migrate", "--force"]);

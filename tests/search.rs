@@ -5,6 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::process::{command, read, run, wait_for, Portal, SHIPPED};
 use common::world::*;
 use common::TestApp;
 
@@ -127,9 +128,9 @@ fn a_second_portal_on_the_same_data_directory_is_refused_and_the_first_keeps_ser
     assert!(total(&first.base, "coke").unwrap() > 0);
     let more = dir.path().join("more");
     page_file(&more, "treating-rice-mill-waste-water", "quillwort-mills", "Quillwort rice mills");
-    let out = solex_cli(dir.path(), &url, &["content", "import", more.to_str().unwrap()]);
+    let out = run(dir.path(), &url, &["content", "import", more.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    wait_for("the new page is searchable in the first portal", || total(&first.base, "quillwort") == Ok(1));
+    wait_for("the new page is searchable in the first portal", 20, || total(&first.base, "quillwort") == Ok(1));
     drop(first);
     common::drop_database(&pg);
 }
@@ -145,7 +146,7 @@ fn reindex_beside_a_serving_portal_is_carried_out_by_it_while_searches_go_on() {
     // Pages added without outbox rows (as `content generate` does) wait for a reindex.
     let more = dir.path().join("more");
     page_file(&more, "treating-rice-mill-waste-water", "quillwort-mills", "Quillwort rice mills");
-    let out = solex_cli(dir.path(), &url, &["content", "generate", "3", more.to_str().unwrap()]);
+    let out = run(dir.path(), &url, &["content", "generate", "3", more.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(total(&portal.base, "quillwort"), Ok(0));
 
@@ -165,7 +166,7 @@ fn reindex_beside_a_serving_portal_is_carried_out_by_it_while_searches_go_on() {
             (asked, wrong)
         })
     };
-    let reindex = || common_cli(dir.path(), &url, &["reindex"]).spawn().unwrap();
+    let reindex = || command(dir.path(), &url, &["reindex"]).spawn().unwrap();
     // Both are waited for before anything is checked, so none outlives a failing test.
     let (a, b) = (reindex(), reindex());
     for out in [a, b].map(|child| child.wait_with_output().unwrap()) {
@@ -173,7 +174,7 @@ fn reindex_beside_a_serving_portal_is_carried_out_by_it_while_searches_go_on() {
         assert!(out.status.success(), "{said} {}", String::from_utf8_lossy(&out.stderr));
         assert!(said.contains(&format!("`solex serve` (pid {}) rebuilt its search index", portal.child.id())), "{said}");
     }
-    wait_for("the generated pages are searchable", || total(&portal.base, "quillwort") == Ok(3));
+    wait_for("the generated pages are searchable", 20, || total(&portal.base, "quillwort") == Ok(3));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let (asked, wrong) = searcher.join().unwrap();
     assert!(wrong.is_empty(), "{} of {asked} searches went wrong: {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
@@ -181,7 +182,7 @@ fn reindex_beside_a_serving_portal_is_carried_out_by_it_while_searches_go_on() {
 
     // With no portal running, reindex rebuilds the index itself.
     drop(portal);
-    let out = solex_cli(dir.path(), &url, &["reindex"]);
+    let out = run(dir.path(), &url, &["reindex"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("documents indexed in"));
     portal = Portal::start(dir.path(), &url, "again", false);
@@ -258,66 +259,16 @@ fn a_change_committed_after_one_with_a_higher_id_is_still_indexed() {
     assert!(low < never && never < high);
     abandoned.batch_execute("ROLLBACK").unwrap();
     late.batch_execute("COMMIT").unwrap();
-    wait_for("the change with the higher id is searchable", || titles(&api(&c, "hornwort")) == ["Hornwort brassware"]);
+    wait_for("the change with the higher id is searchable", 20, || titles(&api(&c, "hornwort")) == ["Hornwort brassware"]);
     // The indexer has applied an id above the open transaction's; now that one commits.
     early.batch_execute("COMMIT").unwrap();
-    wait_for("the change committed last, with the lower id, is searchable", || titles(&api(&c, "quillwort")) == ["Quillwort rice mills"]);
+    wait_for("the change committed last, with the lower id, is searchable", 20, || titles(&api(&c, "quillwort")) == ["Quillwort rice mills"]);
     assert!(titles(&api(&c, "bladderwort")).is_empty(), "a rolled-back change stays out");
     // A hole that never fills stops nothing after it.
     let mut next = open();
     retitle(&mut next, "polio-awareness-in-brassware-families", "Hornwort brassware families");
     next.batch_execute("COMMIT").unwrap();
-    wait_for("a later change is searchable", || titles(&api(&c, "families hornwort")) == ["Hornwort brassware families"]);
-}
-
-/// The shipped knowledge pages.
-const SHIPPED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
-
-/// The built binary serving from `dir` as an operating-system process, killed when dropped.
-struct Portal {
-    child: std::process::Child,
-    base: String,
-    log: std::path::PathBuf,
-}
-
-impl Portal {
-    /// Started, not waited for.
-    fn spawn(dir: &std::path::Path, url: &str, name: &str, shipped_content: bool) -> Portal {
-        let port = common::free_port();
-        let log = dir.join(format!("{name}.log"));
-        let mut cmd = common::portal_command(dir, url, port, &log);
-        // The tests search as fast as they can.
-        cmd.env("SOLEX_SEARCH_PER_MINUTE", "0");
-        if shipped_content {
-            cmd.env("SOLEX_CONTENT_DIR", SHIPPED);
-        }
-        Portal { child: cmd.spawn().unwrap(), base: format!("http://127.0.0.1:{port}"), log }
-    }
-
-    /// Started and answering.
-    fn start(dir: &std::path::Path, url: &str, name: &str, shipped_content: bool) -> Portal {
-        let mut p = Self::spawn(dir, url, name, shipped_content);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while ureq::get(&format!("{}/healthz", p.base)).call().is_err() {
-            if let Some(status) = p.child.try_wait().unwrap() {
-                panic!("the portal exited with {status}: {}", read(&p.log));
-            }
-            assert!(Instant::now() < deadline, "the portal did not come up: {}", read(&p.log));
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        p
-    }
-}
-
-impl Drop for Portal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn read(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_default()
+    wait_for("a later change is searchable", 20, || titles(&api(&c, "families hornwort")) == ["Hornwort brassware families"]);
 }
 
 /// The number of results for `q`, or what went wrong.
@@ -325,17 +276,6 @@ fn total(base: &str, q: &str) -> Result<u64, String> {
     let r = ureq::get(&format!("{base}/api/search")).query("q", q).call().map_err(|e| e.to_string())?;
     let v: serde_json::Value = r.into_json().map_err(|e| e.to_string())?;
     v["total"].as_u64().ok_or_else(|| format!("no total in {v}"))
-}
-
-fn common_cli(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_solex"));
-    cmd.current_dir(dir).env("DATABASE_URL", url).env("RUST_LOG", "warn").args(args);
-    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-    cmd
-}
-
-fn solex_cli(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {
-    common_cli(dir, url, args).output().unwrap()
 }
 
 /// Writes DIR/SLUG.md: the shipped page `from` under another slug and title.
@@ -351,15 +291,6 @@ fn page_file(dir: &std::path::Path, from: &str, slug: &str, title: &str) {
         .collect();
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join(format!("{slug}.md")), text.join("\n") + "\n").unwrap();
-}
-
-/// Waits (bounded) for a condition.
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]

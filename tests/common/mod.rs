@@ -2,6 +2,7 @@
 //! file, or a fresh PostgreSQL database when SOLEX_TEST_PG is set), its own outbox folder.
 #![allow(dead_code)]
 
+pub mod process;
 pub mod smtp;
 pub mod webdriver;
 pub mod world;
