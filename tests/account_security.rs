@@ -401,11 +401,26 @@ fn sign_ins_and_failures_are_in_the_security_log() {
     assert!(newest < older, "newest first");
 
     let failures = admin.get("/admin/security?kind=sign_in_failed").body;
-    assert!(failures.contains("wrong password") && !failures.contains("<td>sign_in</td>"));
+    assert!(failures.contains("wrong password") && !failures.contains("<td>sign-in</td>"));
     let mine = admin.get(&format!("/admin/security?user={sam}")).body;
     assert!(mine.contains("wrong password") && !mine.contains("unknown account"));
-    assert!(!admin.get("/admin/security?address=10.9.9.9").body.contains("<td>sign_in_failed</td>"));
-    assert!(admin.get("/admin/security?address=127.0.0.1").body.contains("<td>sign_in_failed</td>"));
+    // An administrator reading Hindi reads the kinds and the details in Hindi.
+    assert_eq!(admin.get("/lang/hi?next=/admin/security").status, 303);
+    let hindi = admin.get("/admin/security").body;
+    for words in ["<td>असफल साइन इन</td>", "<td>गलत पासवर्ड</td>", "<td>ऐसा कोई खाता नहीं</td>"] {
+        assert!(hindi.contains(words), "{words}: {hindi}");
+    }
+    assert!(!hindi.contains("wrong password") && !hindi.contains("<td>failed sign-in</td>"), "{hindi}");
+    // Rows written before details were messages show as they are.
+    {
+        let mut conn = app.db();
+        let e = security_event::NewSecurityEvent { kind: security_event::Kind::SignInFailed, user_id: Some(sam), address: "10.7.7.7", detail: "wrong password", created_at: solex::models::now() };
+        security_event::insert(&mut conn, &e).unwrap();
+    }
+    assert!(admin.get("/admin/security?address=10.7.7.7").body.contains("<td>wrong password</td>"));
+    assert_eq!(admin.get("/lang/en?next=/admin/security").status, 303);
+    assert!(!admin.get("/admin/security?address=10.9.9.9").body.contains("<td>failed sign-in</td>"));
+    assert!(admin.get("/admin/security?address=127.0.0.1").body.contains("<td>failed sign-in</td>"));
 
     // Paged: fifty a page.
     {
@@ -533,7 +548,7 @@ fn a_sign_in_refused_by_the_limit_is_logged_once_per_window() {
     }
     let limited = events(&app, security_event::Kind::SignInLimited, Some(sam));
     assert_eq!(limited.len(), 1, "one event for the account, not one per refused request");
-    assert_eq!(limited[0].detail, "account");
+    assert!(limited[0].detail.contains("security-limited-account"), "stored as a message: {}", limited[0].detail);
     assert_eq!(limited[0].address, "10.1.2.0", "where the first refused guess came from");
     // An address over its own limit: one event for the address, with no account.
     let mut refused = 0;
@@ -545,7 +560,7 @@ fn a_sign_in_refused_by_the_limit_is_logged_once_per_window() {
     assert_eq!(refused, 3);
     let by_address: Vec<_> = events(&app, security_event::Kind::SignInLimited, None).into_iter().filter(|e| e.address == "10.3.3.3").collect();
     assert_eq!(by_address.len(), 1);
-    assert!(by_address[0].user_id.is_none() && by_address[0].detail == "address");
+    assert!(by_address[0].user_id.is_none() && by_address[0].detail.contains("security-limited-address"));
 }
 
 /// Keys the rate limiter holds, from /metrics.
@@ -595,7 +610,7 @@ fn a_password_checked_before_a_reset_does_not_open_a_session_after_it() {
     assert!(matches!(r, Err(solex::error::AppError::Validation(_))), "answered as a wrong password");
     assert_eq!(accounts::sessions_of(&mut conn, sam).unwrap().len(), sessions, "no session opened");
     let failed = events(&app, security_event::Kind::SignInFailed, Some(sam));
-    assert!(failed.iter().any(|e| e.detail == "account changed during the check"));
+    assert!(failed.iter().any(|e| e.detail.contains("security-account-changed")));
     // The account read after the reset, with its new password checked, signs in.
     let current = accounts::find_for_sign_in(&mut conn, "sam@example.org").unwrap();
     assert!(accounts::finish_sign_in(&mut conn, &app.env(), current, true, &attempt, 30).is_ok());

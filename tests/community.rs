@@ -392,3 +392,84 @@ fn posting_is_rate_limited() {
     assert_eq!(r.status, 429);
     assert!(r.body.contains("Please slow down"));
 }
+
+#[test]
+fn an_unknown_decision_comes_back_with_a_message_and_changes_nothing() {
+    let w = world();
+    let id = ask(&w, &w.alice, "Which lining?", "For an induction furnace.");
+    let log_size = |w: &World| {
+        use diesel::prelude::*;
+        use solex::db::schema::moderation_log;
+        moderation_log::table.count().get_result::<i64>(&mut *w.app.db()).unwrap()
+    };
+    let before = log_size(&w);
+    for action in ["publish", "", "APPROVE"] {
+        let r = decide(&w, &w.moderator, id, &[("action", action), ("message", "kept for the form")]);
+        assert_eq!(r.status, 400, "{action:?}: {}", r.body);
+        assert!(r.body.contains("Choose what to do with this item"), "{}", r.body);
+        assert!(r.body.contains("kept for the form"), "what the moderator wrote comes back");
+        assert!(!r.body.contains("checked"), "no decision is shown chosen: {}", r.body);
+    }
+    assert_eq!((version_of(&w, id), log_size(&w)), (0, before), "nothing changed");
+    // Rights first: someone who may not decide is refused whatever the form says.
+    assert_eq!(decide(&w, &w.bob, id, &[("action", "publish")]).status, 403);
+    // The same for the bulk actions.
+    let queue = format!("/c/{}/queue", w.slug);
+    let token = common::hidden_value(&w.moderator.get(&queue).body, "csrf").unwrap();
+    let r = w.moderator.post_raw(&format!("{queue}/bulk"), &[("csrf", &token), ("ids", &id.to_string()), ("action", "delete")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Choose approve or reject"), "{}", r.body);
+    assert_eq!((version_of(&w, id), log_size(&w)), (0, before), "nothing changed");
+    // Every decision the page offers is one the server takes.
+    let page = w.moderator.get(&format!("{queue}/{id}")).body;
+    for value in ["approve", "edit_approve", "changes", "reject", "hold"] {
+        assert!(page.contains(&format!("value=\"{value}\"")), "{value}");
+    }
+    assert!(page.contains("value=\"approve\" checked"), "approve is the default: {page}");
+}
+
+#[test]
+fn unknown_settings_choices_are_field_errors_not_defaults() {
+    let w = world();
+    let settings = format!("/c/{}/settings", w.slug);
+    let fields = |policy: &'static str, premod: &'static str| {
+        vec![("name", "Energy efficiency in foundries"), ("theme", "energy-efficiency"), ("join_policy", policy), ("premoderation", premod), ("trusted_after", "3"), ("hold_rules", ""), ("canned_reasons", "Off topic"), ("response_days", "10")]
+    };
+    let r = w.moderator.submit(&settings, &settings, &fields("closed", "all"));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Choose how people join."), "{}", r.body);
+    let r = w.moderator.submit(&settings, &settings, &fields("invite", "some"));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Choose which posts wait for a moderator."), "{}", r.body);
+    let c = solex::models::community::find_by_slug(&mut w.app.db(), &w.slug).unwrap();
+    assert_eq!((c.join_policy, c.premoderation), (solex::models::community::JoinPolicy::Request, solex::models::community::Premoderation::All), "nothing changed");
+    assert_eq!(w.moderator.submit(&settings, &settings, &fields("invite", "new_members")).status, 303);
+    let c = solex::models::community::find_by_slug(&mut w.app.db(), &w.slug).unwrap();
+    assert_eq!((c.join_policy, c.premoderation), (solex::models::community::JoinPolicy::Invite, solex::models::community::Premoderation::NewMembers));
+    // A new community with an unknown policy is refused too.
+    let r = create_community(&w.admin, "Closed circle", "closed", "mod@example.org", &[("join_policy", "secret")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Choose how people join."), "{}", r.body);
+    assert!(solex::models::community::find_by_slug(&mut w.app.db(), "closed").is_err());
+}
+
+#[test]
+fn the_moderation_log_reads_in_the_visitors_language() {
+    let w = world();
+    let id = ask(&w, &w.alice, "Cupola coke", "How much coke?");
+    assert_eq!(decide(&w, &w.moderator, id, &[("action", "edit_approve"), ("title", "Coke per tonne in cupolas"), ("body", "How much coke per tonne?")]).status, 303);
+    let stored: Vec<solex::models::moderation::Action> = solex::models::moderation::log_for_post(&mut w.app.db(), id).unwrap().into_iter().map(|(e, _)| e.action).collect();
+    assert_eq!(stored, [solex::models::moderation::Action::Submitted, solex::models::moderation::Action::EditedAndApproved]);
+    let log = format!("/c/{}/log", w.slug);
+    assert!(w.bob.get(&log).body.contains("edited and approved"));
+    assert_eq!(w.bob.get(&format!("/lang/hi?next={log}")).status, 303);
+    let hindi = w.bob.get(&log).body;
+    for words in ["संपादित और स्वीकृत", "भेजा गया", "सदस्यता स्वीकृत", "समुदाय बनाया गया"] {
+        assert!(hindi.contains(words), "{words}: {hindi}");
+    }
+    assert!(!hindi.contains("edited and approved") && !hindi.contains("membership approved"), "{hindi}");
+    // The item's history on the review page too.
+    assert_eq!(w.moderator.get(&format!("/lang/hi?next={log}")).status, 303);
+    let review = w.moderator.get(&format!("/c/{}/queue/{id}", w.slug)).body;
+    assert!(review.contains("संपादित और स्वीकृत") && !review.contains("edited and approved"), "{review}");
+}

@@ -113,6 +113,11 @@ fn a_record_goes_from_state_draft_through_review_to_the_public() {
     let resp = review(&r.national, path, 1, &[("decision", "return"), ("comment", "  ")]);
     assert_eq!(resp.status, 400);
     assert!(resp.body.contains("Say what needs to change"));
+    // A decision that is neither approve nor return comes back with a message, nothing changed.
+    let resp = review(&r.national, path, 1, &[("decision", "publish"), ("comment", "looks fine")]);
+    assert_eq!(resp.status, 400, "{}", resp.body);
+    assert!(resp.body.contains("Choose approve or return."), "{}", resp.body);
+    assert_eq!(r.app.client().get(path).status, 404, "still not published");
 
     // Approved: published with who verified it, filterable, and in search.
     let resp = review(&r.national, path, 1, &[("decision", "approve")]);

@@ -7,6 +7,41 @@ use crate::db::schema::{flags, moderation_log, posts, users};
 use crate::db::DbConn;
 use crate::models::post::Post;
 
+crate::text_enum! {
+    /// What a log entry records, stored as its code; views show it by its label in the
+    /// reader's language. (Rows from before 2026-12-04 held English phrases; the migration
+    /// `moderation_action_codes` rewrote them to these codes.)
+    pub enum Action {
+        Submitted,
+        Resubmitted,
+        ApprovedAutomatically,
+        Flagged,
+        Claimed,
+        Approved,
+        EditedAndApproved,
+        ChangesRequested,
+        Rejected,
+        Held,
+        RemovedAfterFlags,
+        FlagsDismissed,
+        ThreadMadePublic,
+        ThreadMadeMembersOnly,
+        DigestScheduled,
+        DigestSaved,
+        DigestSent,
+        CommunityCreated,
+        SettingsChanged,
+        InvitationAccepted,
+        MembershipRequested,
+        LeftTheCommunity,
+        MembershipApproved,
+        MembershipDeclined,
+        MemberInvited,
+        UnsubscribedFromMail,
+        ChangedMailDelivery,
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = moderation_log)]
 pub struct LogEntry {
@@ -14,7 +49,7 @@ pub struct LogEntry {
     pub community_id: i64,
     pub post_id: Option<i64>,
     pub actor_id: Option<i64>,
-    pub action: String,
+    pub action: Action,
     pub reason: String,
     pub created_at: NaiveDateTime,
 }
@@ -25,7 +60,7 @@ pub struct NewLogEntry<'a> {
     pub community_id: i64,
     pub post_id: Option<i64>,
     pub actor_id: Option<i64>,
-    pub action: &'a str,
+    pub action: Action,
     pub reason: &'a str,
     pub created_at: NaiveDateTime,
 }

@@ -21,18 +21,6 @@ crate::text_enum! {
     }
 }
 
-/// Every kind, for the administrator's filter.
-pub const KINDS: &[Kind] = &[
-    Kind::SignIn,
-    Kind::SignInFailed,
-    Kind::SignInLimited,
-    Kind::PasswordChanged,
-    Kind::PasswordChangeFailed,
-    Kind::PasswordReset,
-    Kind::AccountDisabled,
-    Kind::AccountEnabled,
-];
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = security_events)]
 pub struct SecurityEvent {
@@ -41,6 +29,8 @@ pub struct SecurityEvent {
     pub user_id: Option<i64>,
     /// The client's network address.
     pub address: String,
+    /// A message as stored (`Message::to_stored`), read in the administrator's language. Older
+    /// rows hold English words, which views show as they are.
     pub detail: String,
     pub created_at: NaiveDateTime,
 }

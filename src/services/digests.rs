@@ -110,7 +110,7 @@ pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, 
         for (item, position, included) in &e.items {
             digest::set_item(tx, *item, d.id, *position, *included)?;
         }
-        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: Some(actor), action: if status == digest::Status::Scheduled { "digest scheduled" } else { "digest saved" }, reason: "", created_at: models::now() })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: Some(actor), action: if status == digest::Status::Scheduled { moderation::Action::DigestScheduled } else { moderation::Action::DigestSaved }, reason: "", created_at: models::now() })?;
         Ok::<_, AppError>(())
     })?;
     if e.action == "send" {
@@ -138,7 +138,7 @@ pub fn send(conn: &mut DbConn, env: &Env, id: i64, actor: Option<i64>) -> Result
             mail_outbox::enqueue(tx, &Outgoing { message_id: &message_id, recipient: email, kind: OutboxKind::Digest, ref_id: Some(id), user_id: Some(*uid), payload: None })?;
         }
         digest::mark_sent(tx, id, recipients.len() as i32, models::now())?;
-        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: "digest sent", reason: &Message::new("log-digest-recipients").arg("count", recipients.len()).to_stored(), created_at: models::now() })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: moderation::Action::DigestSent, reason: &Message::new("log-digest-recipients").arg("count", recipients.len()).to_stored(), created_at: models::now() })?;
         Ok(recipients.len())
     })
 }

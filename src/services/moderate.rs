@@ -159,27 +159,61 @@ pub fn claim(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64) -> Re
             let who = p.claimed_by.map(|id| user::find(tx, id).map(|u| u.name)).transpose()?.unwrap_or_default();
             return Err(AppError::Conflict(Message::new("review-claimed").arg("name", who)));
         }
-        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action: "claimed", reason: "", created_at: now })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action: moderation::Action::Claimed, reason: "", created_at: now })?;
         Ok(())
     })
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct DecisionForm {
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub version: i32,
-    /// A canned reason chosen from the list.
-    #[serde(default)]
+crate::text_enum! {
+    /// What a moderator does with one item in the queue.
+    pub enum Decision {
+        Approve,
+        EditApprove,
+        Changes,
+        Reject,
+        Hold,
+    }
+}
+
+impl Decision {
+    /// What the log records for this decision.
+    pub fn logged(self) -> moderation::Action {
+        match self {
+            Decision::Approve => moderation::Action::Approved,
+            Decision::EditApprove => moderation::Action::EditedAndApproved,
+            Decision::Changes => moderation::Action::ChangesRequested,
+            Decision::Reject => moderation::Action::Rejected,
+            Decision::Hold => moderation::Action::Held,
+        }
+    }
+}
+
+crate::text_enum! {
+    /// What a moderator does with many selected items at once.
+    pub enum Bulk {
+        Approve,
+        Reject,
+    }
+}
+
+/// The words a decision carries, as the moderator wrote or chose them.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionText {
+    /// A canned reason chosen from the community's list.
     pub canned: String,
-    /// A written reason or message to the author.
-    #[serde(default)]
+    /// A written reason or message to the author; it wins over the canned one.
     pub message: String,
-    #[serde(default)]
+    /// The edited title and body, for `EditApprove`.
     pub title: String,
-    #[serde(default)]
     pub body: String,
+}
+
+/// One moderator decision on one item, at the version the moderator saw.
+#[derive(Debug, Clone)]
+pub struct Decide {
+    pub decision: Decision,
+    pub version: i32,
+    pub text: DecisionText,
 }
 
 fn stale() -> AppError {
@@ -216,14 +250,15 @@ fn stored_reason(reason: &str) -> String {
 }
 
 /// Applies one moderator decision; returns the action logged.
-pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, form: &DecisionForm) -> Result<&'static str, AppError> {
+pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, cmd: &Decide) -> Result<moderation::Action, AppError> {
     let c = access.community.clone();
     let p = post_in(conn, access, post_id)?;
-    let reason = stored_reason(if form.message.trim().is_empty() { form.canned.trim() } else { form.message.trim() });
+    let text = &cmd.text;
+    let reason = stored_reason(if text.message.trim().is_empty() { text.canned.trim() } else { text.message.trim() });
     write_tx(conn, |tx| {
         let now = models::now();
         let current = post::find(tx, p.id)?;
-        if current.version != form.version {
+        if current.version != cmd.version {
             return Err(stale());
         }
         claimed_by_other(tx, &current, actor, now)?;
@@ -240,11 +275,11 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
             d
         };
         let base = post::Decision { updated_at: Some(now), claimed_by: Some(None), claimed_until: Some(None), ..Default::default() };
-        let (action, decision) = match form.action.as_str() {
-            "approve" => ("approved", approve(base)),
-            "edit_approve" => {
-                let title = form.title.trim().to_string();
-                let body = form.body.trim().replace("\r\n", "\n");
+        let decision = match cmd.decision {
+            Decision::Approve => approve(base),
+            Decision::EditApprove => {
+                let title = text.title.trim().to_string();
+                let body = text.body.trim().replace("\r\n", "\n");
                 if body.is_empty() || body.chars().count() > MAX_BODY {
                     return Err(AppError::field("body", Message::new("edit-body-length").arg("max", MAX_BODY)));
                 }
@@ -261,23 +296,23 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
                     d.title = Some(title);
                 }
                 d.moderator_note = Some(reason.clone());
-                ("edited and approved", d)
+                d
             }
-            "changes" => {
+            Decision::Changes => {
                 if reason.is_empty() {
                     return Err(AppError::field("message", "decide-changes-message"));
                 }
-                ("changes requested", post::Decision { status: Some(post::Status::ChangesRequested.into()), moderator_note: Some(reason.clone()), ..base })
+                post::Decision { status: Some(post::Status::ChangesRequested.into()), moderator_note: Some(reason.clone()), ..base }
             }
-            "reject" => {
+            Decision::Reject => {
                 if reason.is_empty() {
                     return Err(AppError::field("message", "decide-reject-reason"));
                 }
-                ("rejected", post::Decision { status: Some(post::Status::Rejected.into()), moderator_note: Some(reason.clone()), ..base })
+                post::Decision { status: Some(post::Status::Rejected.into()), moderator_note: Some(reason.clone()), ..base }
             }
-            "hold" => ("held", post::Decision { status: Some(post::Status::Held.into()), moderator_note: Some(reason.clone()), ..base }),
-            _ => return Err(AppError::field("action", "decide-action-choose")),
+            Decision::Hold => post::Decision { status: Some(post::Status::Held.into()), moderator_note: Some(reason.clone()), ..base },
         };
+        let action = cmd.decision.logged();
         if !post::decide(tx, current.id, current.version, decision)? {
             return Err(stale());
         }
@@ -287,7 +322,9 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
             deliver::post_approved(tx, env, &decided)?;
             search_outbox::push(tx, search_outbox::Kind::Thread, decided.root_id())?;
         }
-        if action != "approved" && action != "held" {
+        // The author hears of everything but a plain approval (the post appears) and a hold
+        // (it still waits).
+        if !matches!(cmd.decision, Decision::Approve | Decision::Hold) {
             deliver::notify_author(tx, env, &decided)?;
         }
         Ok(action)
@@ -296,14 +333,15 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
 
 /// Approves or rejects many items at once. Items another moderator holds or has already
 /// decided are skipped and counted.
-pub fn bulk(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, ids: &[i64], action: &str, reason: &str) -> Result<(usize, usize), AppError> {
+pub fn bulk(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, ids: &[i64], action: Bulk, reason: &str) -> Result<(usize, usize), AppError> {
     access.require_moderator()?;
-    if action == "reject" && reason.trim().is_empty() {
+    if action == Bulk::Reject && reason.trim().is_empty() {
         return Err(AppError::field("message", "bulk-reason"));
     }
-    if action != "approve" && action != "reject" {
-        return Err(AppError::field("action", "bulk-action-choose"));
-    }
+    let decision = match action {
+        Bulk::Approve => Decision::Approve,
+        Bulk::Reject => Decision::Reject,
+    };
     let mut done = 0;
     let mut skipped = 0;
     for &id in ids.iter().take(500) {
@@ -314,8 +352,8 @@ pub fn bulk(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, ids: &[i6
                 continue;
             }
         };
-        let form = DecisionForm { action: action.into(), version: p.version, message: reason.into(), ..Default::default() };
-        match decide(conn, env, access, actor, id, &form) {
+        let cmd = Decide { decision, version: p.version, text: DecisionText { message: reason.into(), ..Default::default() } };
+        match decide(conn, env, access, actor, id, &cmd) {
             Ok(_) => done += 1,
             Err(AppError::Conflict(_)) => skipped += 1,
             Err(e) => return Err(e),
@@ -343,7 +381,7 @@ pub fn resolve_flags(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, 
         if moderation::resolve_flags(tx, p.id, actor, outcome, now)? == 0 {
             return Err(stale());
         }
-        let action = if remove { "removed after flags" } else { "flags dismissed" };
+        let action = if remove { moderation::Action::RemovedAfterFlags } else { moderation::Action::FlagsDismissed };
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action, reason: reason.trim(), created_at: now })?;
         Ok(())
     })
@@ -361,7 +399,7 @@ pub fn set_public(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, 
             return Err(stale());
         }
         search_outbox::push(tx, search_outbox::Kind::Thread, p.id)?;
-        let action = if public { "thread made public" } else { "thread made members-only" };
+        let action = if public { moderation::Action::ThreadMadePublic } else { moderation::Action::ThreadMadeMembersOnly };
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(actor), action, reason: "", created_at: now })?;
         Ok(())
     })

@@ -256,7 +256,7 @@ fn write_post(tx: &mut DbConn, env: &Env, access: &Access, author: i64, root: Op
             &attachment::NewAttachment { post_id: id, original_name: &f.original_name, stored_name: name, content_type: f.content_type, size_bytes: f.size as i64, created_at: now },
         )?;
     }
-    let action = if approved { "approved automatically (trusted member)" } else { "submitted" };
+    let action = if approved { moderation::Action::ApprovedAutomatically } else { moderation::Action::Submitted };
     moderation::log(tx, &moderation::NewLogEntry { community_id: c.id, post_id: Some(id), actor_id: Some(author), action, reason: &held_reason, created_at: now })?;
     if approved {
         let published = post::find(tx, id)?;
@@ -310,7 +310,7 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
         if !ok {
             return Err(AppError::Conflict("post-changed".into()));
         }
-        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(author), action: "resubmitted", reason: "", created_at: now })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(author), action: moderation::Action::Resubmitted, reason: "", created_at: now })?;
         Ok(())
     })
 }
@@ -333,7 +333,7 @@ pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reas
         }
         let now = models::now();
         moderation::flag(tx, &moderation::NewFlag { post_id: p.id, user_id, reason, created_at: now })?;
-        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(user_id), action: "flagged", reason: "", created_at: now })?;
+        moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(user_id), action: moderation::Action::Flagged, reason: "", created_at: now })?;
         Ok(p.root_id())
     })
 }

@@ -158,11 +158,26 @@ fn account_access(ctx: &Ctx, u: &User) -> Markup {
     }
 }
 
+/// A security event's kind in the reader's language.
+fn security_kind_label(t: &super::Strings, kind: security_event::Kind) -> &'static str {
+    use security_event::Kind;
+    t.get(match kind {
+        Kind::SignIn => "security-kind-sign-in",
+        Kind::SignInFailed => "security-kind-sign-in-failed",
+        Kind::SignInLimited => "security-kind-sign-in-limited",
+        Kind::PasswordChanged => "security-kind-password-changed",
+        Kind::PasswordChangeFailed => "security-kind-password-change-failed",
+        Kind::PasswordReset => "security-kind-password-reset",
+        Kind::AccountDisabled => "security-kind-account-disabled",
+        Kind::AccountEnabled => "security-kind-account-enabled",
+    })
+}
+
 /// The security log with its filters, newest first, paged.
 pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event::Filter, page: i64, has_next: bool) -> Markup {
     let t = ctx.t();
     let kinds: Vec<(String, String)> = std::iter::once((String::new(), String::new()))
-        .chain(security_event::KINDS.iter().map(|k| (k.to_string(), k.to_string())))
+        .chain(security_event::Kind::all().map(|k| (k.to_string(), security_kind_label(t, k).to_string())))
         .collect();
     let account = filter.user_id.map(|id| id.to_string()).unwrap_or_default();
     let query = format!(
@@ -190,14 +205,14 @@ pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event
                     @for (e, name) in rows {
                         tr {
                             td { (format_time(&e.created_at)) }
-                            td { (e.kind) }
+                            td { (security_kind_label(t, e.kind)) }
                             td {
                                 @if let Some(id) = e.user_id {
                                     a href={ "/admin/security?user=" (id) } { (name.as_deref().unwrap_or("?")) }
                                 }
                             }
                             td { a href={ "/admin/security?address=" (super::urlencode(&e.address)) } { (e.address) } }
-                            td { (e.detail) }
+                            td { (t.stored(&e.detail)) }
                         }
                     }
                 }

@@ -430,7 +430,7 @@ mod tests {
             r#"Err\(\s*"([^"]+)"\.into\(\)\)"#,
             r#"problem\([^()]*,\s*"([^"]+)"\)"#,
             // Labels of registry choices, stored codes and logged actions named by data.
-            r#""((?:choice|held|canned|audit|log-digest)-[a-z0-9-]+)""#,
+            r#""((?:choice|held|canned|audit|log|security)-[a-z0-9-]+)""#,
         ]
         .map(|p| regex::Regex::new(p).unwrap());
         let mut named = 0;

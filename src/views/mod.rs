@@ -238,9 +238,10 @@ pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// An action as the logs store it (an English phrase that serves as its code) in the reader's
-/// language: the key is `prefix-` and the phrase's words joined by '-'; an action the locale
-/// files do not name shows as stored.
+/// An action as the audit log stores it (an English phrase that serves as its code) in the
+/// reader's language: the key is `prefix-` and the phrase's words joined by '-'; an action the
+/// locale files do not name shows as stored. (The moderation log stores typed codes instead:
+/// `moderation::action_label`.)
 pub fn logged_action<'a>(ctx: &Ctx, prefix: &str, action: &'a str) -> &'a str {
     let mut key = String::with_capacity(prefix.len() + 1 + action.len());
     key.push_str(prefix);

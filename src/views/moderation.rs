@@ -8,10 +8,11 @@ use super::communities::{diff_view, status_label, theme_names};
 use super::{csrf_field, error_summary, format_time, input, layout, notice, select, textarea, Ctx, Field};
 use crate::error::FieldErrors;
 use crate::models::community::Community;
-use crate::models::moderation::LogEntry;
+use crate::models::community::{JoinPolicy, Premoderation};
+use crate::models::moderation::{Action, LogEntry};
 use crate::models::post::Post;
-use crate::services::communities::{Access, CommunityForm, Listing, MembersView, SettingsForm};
-use crate::services::moderate::{DecisionForm, Filter, Queue, Review};
+use crate::services::communities::{Access, Listing, MembersView, NewCommunity, SettingsChange};
+use crate::services::moderate::{Bulk, Decision, DecisionText, Filter, Queue, Review};
 use crate::vocab;
 
 fn crumbs(a: &Access) -> Markup {
@@ -67,12 +68,63 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                         legend { (t.bulk_heading) }
                         (reason_select(ctx, &a.community, ""))
                         div.field { label for="message" { (t.message_to_author) } input #message name="message" type="text"; }
-                        button type="submit" name="action" value="approve" { (t.bulk_approve) } " "
-                        button.secondary type="submit" name="action" value="reject" { (t.bulk_reject) }
+                        @for b in Bulk::all() {
+                            button.secondary[b != Bulk::Approve] type="submit" name="action" value=(b.as_str()) { (bulk_label(t, b)) } " "
+                        }
                     }
                 }
             }
         }
+    })
+}
+
+fn bulk_label(t: &super::Strings, b: Bulk) -> &'static str {
+    match b {
+        Bulk::Approve => t.bulk_approve,
+        Bulk::Reject => t.bulk_reject,
+    }
+}
+
+fn decision_label(t: &super::Strings, d: Decision) -> &'static str {
+    match d {
+        Decision::Approve => t.action_approve,
+        Decision::EditApprove => t.action_edit_approve,
+        Decision::Changes => t.action_changes,
+        Decision::Reject => t.action_reject,
+        Decision::Hold => t.action_hold,
+    }
+}
+
+/// A log entry's action in the reader's language.
+pub fn action_label(t: &super::Strings, a: Action) -> &'static str {
+    t.get(match a {
+        Action::Submitted => "log-submitted",
+        Action::Resubmitted => "log-resubmitted",
+        Action::ApprovedAutomatically => "log-approved-automatically",
+        Action::Flagged => "log-flagged",
+        Action::Claimed => "log-claimed",
+        Action::Approved => "log-approved",
+        Action::EditedAndApproved => "log-edited-and-approved",
+        Action::ChangesRequested => "log-changes-requested",
+        Action::Rejected => "log-rejected",
+        Action::Held => "log-held",
+        Action::RemovedAfterFlags => "log-removed-after-flags",
+        Action::FlagsDismissed => "log-flags-dismissed",
+        Action::ThreadMadePublic => "log-thread-made-public",
+        Action::ThreadMadeMembersOnly => "log-thread-made-members-only",
+        Action::DigestScheduled => "log-digest-scheduled",
+        Action::DigestSaved => "log-digest-saved",
+        Action::DigestSent => "log-digest-sent",
+        Action::CommunityCreated => "log-community-created",
+        Action::SettingsChanged => "log-settings-changed",
+        Action::InvitationAccepted => "log-invitation-accepted",
+        Action::MembershipRequested => "log-membership-requested",
+        Action::LeftTheCommunity => "log-left-the-community",
+        Action::MembershipApproved => "log-membership-approved",
+        Action::MembershipDeclined => "log-membership-declined",
+        Action::MemberInvited => "log-member-invited",
+        Action::UnsubscribedFromMail => "log-unsubscribed-from-mail",
+        Action::ChangedMailDelivery => "log-changed-mail-delivery",
     })
 }
 
@@ -89,7 +141,8 @@ fn reason_select(ctx: &Ctx, c: &Community, chosen: &str) -> Markup {
     select(ctx, "canned", t.canned_reason, &options, chosen, &FieldErrors::new())
 }
 
-pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &FieldErrors) -> Markup {
+/// `chosen`: the decision to show selected (none when the one sent was not a choice).
+pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form: &DecisionText, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let p = &r.post;
     let base = paths::queue_item(&a.community.slug, p.id);
@@ -126,10 +179,11 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
             form method="post" action={ (base) "/decide" } novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(p.version);
-                fieldset.field #action {
+                fieldset.field.has-error[errors.contains_key("action")] #action {
                     legend { (t.decide_heading) }
-                    @for (value, text) in [("approve", t.action_approve), ("edit_approve", t.action_edit_approve), ("changes", t.action_changes), ("reject", t.action_reject), ("hold", t.action_hold)] {
-                        label.check { input type="radio" name="action" value=(value) checked[form.action == value || (form.action.is_empty() && value == "approve")]; " " (text) }
+                    @if let Some(e) = errors.get("action") { p.error { (t.msg(e)) } }
+                    @for d in Decision::all() {
+                        label.check { input type="radio" name="action" value=(d.as_str()) checked[chosen == Some(d)]; " " (decision_label(t, d)) }
                     }
                 }
                 (reason_select(ctx, &a.community, &form.canned))
@@ -138,7 +192,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
                     @if let Some(e) = errors.get("message") { p.error { (ctx.t().msg(e)) } }
                     textarea #message name="message" rows="3" { (form.message) }
                 }
-                details open[form.action == "edit_approve"] {
+                details open[chosen == Some(Decision::EditApprove)] {
                     summary { (t.action_edit_approve) }
                     @if p.is_query() { (input(ctx, Field::new("title", t.field_title, &title), errors)) }
                     div.field.has-error[errors.contains_key("body")] {
@@ -151,7 +205,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, form: &DecisionForm, errors: &F
             }
         }
         h2 { (t.history) }
-        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (super::logged_action(ctx, "log", &e.action)) @if !e.reason.is_empty() { ": " (ctx.t().stored(&e.reason)) } } } }
+        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (action_label(t, e.action)) @if !e.reason.is_empty() { ": " (ctx.t().stored(&e.reason)) } } } }
     })
 }
 
@@ -168,7 +222,7 @@ pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(Str
                         tr {
                             td { (format_time(&e.created_at)) }
                             td { (who.as_deref().unwrap_or("solex")) }
-                            td { (super::logged_action(ctx, "log", &e.action)) }
+                            td { (action_label(t, e.action)) }
                             td {
                                 // Only published posts are named; the rest stays between author and moderators.
                                 @if let (Some((title, status, thread)), Some(pid)) = (post, e.post_id) {
@@ -176,7 +230,7 @@ pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(Str
                                         a href=(paths::post(&a.community.slug, thread.unwrap_or(pid), pid)) { (if title.is_empty() { t.reply_heading } else { title.as_str() }) }
                                     } @else { "#" (pid) }
                                 }
-                                @if !e.reason.is_empty() && (a.moderator || !e.action.starts_with("submitted")) { " " (ctx.t().stored(&e.reason)) }
+                                @if !e.reason.is_empty() && (a.moderator || e.action != Action::Submitted) { " " (ctx.t().stored(&e.reason)) }
                             }
                         }
                     }
@@ -244,12 +298,24 @@ fn theme_options(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 
-fn policy_options(ctx: &Ctx) -> Vec<(String, String)> {
-    let t = ctx.t();
-    vec![("request".into(), t.policy_request.into()), ("invite".into(), t.policy_invite.into())]
+fn policy_options(t: &super::Strings) -> Vec<(String, String)> {
+    let label = |p| match p {
+        JoinPolicy::Request => t.policy_request,
+        JoinPolicy::Invite => t.policy_invite,
+    };
+    JoinPolicy::all().map(|p| (p.as_str().to_string(), label(p).to_string())).collect()
 }
 
-pub fn settings(ctx: &Ctx, a: &Access, f: &SettingsForm, errors: &FieldErrors, saved: bool) -> Markup {
+fn premoderation_options(t: &super::Strings) -> Vec<(String, String)> {
+    let label = |p| match p {
+        Premoderation::All => t.premod_all,
+        Premoderation::NewMembers => t.premod_new,
+    };
+    Premoderation::all().map(|p| (p.as_str().to_string(), label(p).to_string())).collect()
+}
+
+pub fn settings(ctx: &Ctx, a: &Access, s: &SettingsChange, errors: &FieldErrors, saved: bool) -> Markup {
+    let f = &s.profile;
     let t = ctx.t();
     layout(ctx, t.settings_link, html! {
         (crumbs(a))
@@ -261,21 +327,22 @@ pub fn settings(ctx: &Ctx, a: &Access, f: &SettingsForm, errors: &FieldErrors, s
             (input(ctx, Field::new("name", t.col_name, &f.name).required(), errors))
             (textarea(ctx, "description", t.field_description, &f.description, None, 5, errors))
             (select(ctx, "theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
-            (select(ctx, "join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
-            div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
-            (select(ctx, "premoderation", t.field_premoderation, &[("all".into(), t.premod_all.into()), ("new_members".into(), t.premod_new.into())], &f.premoderation, errors))
-            (input(ctx, Field::new("trusted_after", t.field_trusted_after, &f.trusted_after).kind("number"), errors))
-            (textarea(ctx, "hold_rules", t.field_hold_rules, &f.hold_rules, Some(t.hold_rules_hint), 5, errors))
-            (textarea(ctx, "canned_reasons", t.field_canned, &f.canned_reasons, None, 5, errors))
-            (input(ctx, Field::new("response_days", t.field_response_days, &f.response_days).kind("number"), errors))
-            div.field { label.check { input type="checkbox" name="auto_digest" value="on" checked[f.auto_digest.is_some()]; " " (t.field_auto_digest) } }
+            (select(ctx, "join_policy", t.field_join_policy, &policy_options(t), f.join_policy.as_str(), errors))
+            div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads]; " " (t.field_public_threads) } }
+            (select(ctx, "premoderation", t.field_premoderation, &premoderation_options(t), s.premoderation.as_str(), errors))
+            (input(ctx, Field::new("trusted_after", t.field_trusted_after, &s.trusted_after.to_string()).kind("number"), errors))
+            (textarea(ctx, "hold_rules", t.field_hold_rules, &s.hold_rules, Some(t.hold_rules_hint), 5, errors))
+            (textarea(ctx, "canned_reasons", t.field_canned, &s.canned_reasons, None, 5, errors))
+            (input(ctx, Field::new("response_days", t.field_response_days, &s.response_days.to_string()).kind("number"), errors))
+            div.field { label.check { input type="checkbox" name="auto_digest" value="on" checked[s.auto_digest]; " " (t.field_auto_digest) } }
             button type="submit" { (t.save) }
         }
     })
 }
 
-pub fn admin_communities(ctx: &Ctx, rows: &[Listing], f: &CommunityForm, errors: &FieldErrors) -> Markup {
+pub fn admin_communities(ctx: &Ctx, rows: &[Listing], new: &NewCommunity, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
+    let f = &new.profile;
     layout(ctx, t.communities_title, html! {
         p.crumbs { a href="/admin/users" { (t.nav_admin) } }
         h1 { (t.communities_title) }
@@ -285,12 +352,12 @@ pub fn admin_communities(ctx: &Ctx, rows: &[Listing], f: &CommunityForm, errors:
         form method="post" action="/admin/communities" novalidate {
             (csrf_field(ctx))
             (input(ctx, Field::new("name", t.col_name, &f.name).required(), errors))
-            (input(ctx, Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors))
+            (input(ctx, Field::new("slug", t.field_slug, &new.slug).hint(t.field_slug_hint), errors))
             (textarea(ctx, "description", t.field_description, &f.description, None, 5, errors))
             (select(ctx, "theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
-            (select(ctx, "join_policy", t.field_join_policy, &policy_options(ctx), &f.join_policy, errors))
-            div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads.is_some()]; " " (t.field_public_threads) } }
-            (textarea(ctx, "moderators", t.field_moderators, &f.moderators, None, 5, errors))
+            (select(ctx, "join_policy", t.field_join_policy, &policy_options(t), f.join_policy.as_str(), errors))
+            div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads]; " " (t.field_public_threads) } }
+            (textarea(ctx, "moderators", t.field_moderators, &new.moderators.join("\n"), None, 5, errors))
             button type="submit" { (t.create_community) }
         }
     })

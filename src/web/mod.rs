@@ -147,6 +147,24 @@ pub fn choice<T: std::str::FromStr>(value: &str, field: &'static str, message: &
     value.parse().map_err(|_| AppError::field(field, message))
 }
 
+/// A choice on a form that is shown again with all its problems at once: the typed value, or
+/// `fallback` with the field's message added to `errors`. An empty value (a field the form
+/// left out) is the fallback without a message.
+pub fn choice_or<T: std::str::FromStr>(value: &str, fallback: T, field: &'static str, message: &'static str, errors: &mut FieldErrors) -> T {
+    if value.is_empty() {
+        return fallback;
+    }
+    value.parse().unwrap_or_else(|_| {
+        errors.insert(field, message.into());
+        fallback
+    })
+}
+
+/// A command read from a form, or the problems reading it, as a use case would refuse it.
+pub fn checked<T>(command: T, errors: FieldErrors) -> Result<T, AppError> {
+    if errors.is_empty() { Ok(command) } else { Err(AppError::Validation(errors)) }
+}
+
 /// What became of a submitted form: done, or to be shown again with a message per field.
 /// Any other error passes on to the error page.
 pub enum Submitted<T> {

@@ -6,13 +6,14 @@ use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
 use crate::models;
-use crate::services::communities::{self, CommunityForm, SettingsForm};
-use crate::services::moderate::{self, DecisionForm, Filter};
+use crate::models::community::{JoinPolicy, Premoderation};
+use crate::services::communities::{self, NewCommunity, Profile, SettingsChange};
+use crate::services::moderate::{self, Bulk, Decide, Decision, DecisionText, Filter};
 use crate::paths;
 use crate::views;
 use crate::web::communities::{done_text, Done};
 use crate::web::visit::{Admin, CsrfForm, Empty, Member, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{checked, choice, choice_or, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{slug}/queue", web::get().to(queue))
@@ -78,8 +79,15 @@ async fn bulk(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let ids: Vec<i64> = form.1.all("ids").iter().filter_map(|s| s.parse().ok()).collect();
     let f = form.0;
     let reason = if f.message.trim().is_empty() { f.canned.clone() } else { f.message.clone() };
-    let (uid, action, env) = (member.principal.user.id, f.action, state.env.clone());
-    let result = state.write_with_access(slug.clone(), &visit, move |c, a| moderate::bulk(c, &env, a, uid, &ids, &action, &reason)).await;
+    let action: Result<Bulk, AppError> = choice(&f.action, "action", "bulk-action-choose");
+    let (uid, env) = (member.principal.user.id, state.env.clone());
+    let result = state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            // Rights first: only a moderator hears what is wrong with the form.
+            a.require_moderator()?;
+            moderate::bulk(c, &env, a, uid, &ids, action?, &reason)
+        })
+        .await;
     match submitted(result)? {
         Submitted::Done((_, (done, skipped))) => {
             let text = format!("{done} ✓ · {skipped} ↷");
@@ -89,14 +97,46 @@ async fn bulk(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     }
 }
 
-async fn review_page(state: &AppState, visit: &Visit, slug: String, id: i64, form: &DecisionForm, errors: &FieldErrors, status: u16) -> Result<HttpResponse, AppError> {
+/// The decision form as posted; `command` reads it into what the use case takes.
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    version: i32,
+    #[serde(default)]
+    canned: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+impl DecisionForm {
+    fn text(&self) -> DecisionText {
+        DecisionText { canned: self.canned.clone(), message: self.message.clone(), title: self.title.clone(), body: self.body.clone() }
+    }
+
+    fn command(&self) -> Result<Decide, AppError> {
+        let decision = choice(&self.action, "action", "decide-action-choose")?;
+        Ok(Decide { decision, version: self.version, text: self.text() })
+    }
+}
+
+/// The review page, with the decision form as sent (`None`: a fresh form, approve chosen).
+async fn review_page(state: &AppState, visit: &Visit, slug: String, id: i64, form: Option<&DecisionForm>, errors: &FieldErrors, status: u16) -> Result<HttpResponse, AppError> {
     let (a, r) = state.with_access(slug, visit, move |c, a| moderate::review(c, a, id)).await?;
-    Ok(html(status, views::moderation::review(&visit.ctx, &a, &r, form, errors)))
+    // A decision that is not one of the choices shows none chosen, beside its message.
+    let chosen = form.map_or(Some(Decision::Approve), |f| f.action.parse().ok());
+    let text = form.map(DecisionForm::text).unwrap_or_default();
+    Ok(html(status, views::moderation::review(&visit.ctx, &a, &r, chosen, &text, errors)))
 }
 
 async fn review(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    review_page(&state, &visit, slug, id, &DecisionForm::default(), &FieldErrors::new(), 200).await
+    review_page(&state, &visit, slug, id, None, &FieldErrors::new(), 200).await
 }
 
 async fn claim(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
@@ -108,10 +148,17 @@ async fn claim(state: web::Data<AppState>, member: Member, visit: Visit, path: w
 async fn decide(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<DecisionForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let f = form.0;
-    let (uid, ff, env) = (member.principal.user.id, f.clone(), state.env.clone());
-    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| moderate::decide(c, &env, a, uid, id, &ff)).await)? {
+    let (uid, cmd, env) = (member.principal.user.id, f.command(), state.env.clone());
+    let result = state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            // Rights first: only a moderator hears what is wrong with the form.
+            a.require_moderator()?;
+            moderate::decide(c, &env, a, uid, id, &cmd?)
+        })
+        .await;
+    match submitted(result)? {
         Submitted::Done(_) => Ok(see_other(&paths::community_page(&slug, "queue?done=ok"))),
-        Submitted::Invalid(errors) => review_page(&state, &visit, slug, id, &f, &errors, 400).await,
+        Submitted::Invalid(errors) => review_page(&state, &visit, slug, id, Some(&f), &errors, 400).await,
     }
 }
 
@@ -189,39 +236,140 @@ struct SavedQuery {
     saved: Option<String>,
 }
 
+/// The fields the new-community form and the settings form share.
+#[derive(Deserialize)]
+struct ProfileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    join_policy: String,
+    #[serde(default)]
+    public_threads: Option<String>,
+}
+
+impl ProfileForm {
+    fn read(&self, errors: &mut FieldErrors) -> Profile {
+        Profile {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            theme: self.theme.clone(),
+            join_policy: choice_or(&self.join_policy, JoinPolicy::Request, "join_policy", "join-policy-choose", errors),
+            public_threads: self.public_threads.is_some(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    #[serde(flatten)]
+    profile: ProfileForm,
+    #[serde(default)]
+    premoderation: String,
+    #[serde(default)]
+    trusted_after: String,
+    #[serde(default)]
+    hold_rules: String,
+    #[serde(default)]
+    canned_reasons: String,
+    #[serde(default)]
+    response_days: String,
+    #[serde(default)]
+    auto_digest: Option<String>,
+}
+
+/// A whole number typed in a form, or 0 with the field's message.
+fn number(value: &str, field: &'static str, message: &'static str, errors: &mut FieldErrors) -> i32 {
+    value.trim().parse().unwrap_or_else(|_| {
+        errors.insert(field, message.into());
+        0
+    })
+}
+
+impl SettingsForm {
+    /// The change, with what could not be read noted in the errors (the form comes back with
+    /// those fields at their fallback and a message beside them).
+    fn read(&self) -> (SettingsChange, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let change = SettingsChange {
+            profile: self.profile.read(&mut errors),
+            premoderation: choice_or(&self.premoderation, Premoderation::All, "premoderation", "premoderation-choose", &mut errors),
+            trusted_after: number(&self.trusted_after, "trusted_after", "trusted-after-invalid", &mut errors),
+            hold_rules: self.hold_rules.clone(),
+            canned_reasons: self.canned_reasons.clone(),
+            response_days: number(&self.response_days, "response_days", "response-days-invalid", &mut errors),
+            auto_digest: self.auto_digest.is_some(),
+        };
+        (change, errors)
+    }
+}
+
 async fn settings_form(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>, q: web::Query<SavedQuery>) -> Result<HttpResponse, AppError> {
     let a = state.access(path.into_inner(), &visit).await?;
     a.require_steward()?;
-    let f = SettingsForm::from_settings(&communities::settings_of(&a.community));
+    let f = SettingsChange::of(&a.community);
     Ok(html(200, views::moderation::settings(&visit.ctx, &a, &f, &FieldErrors::new(), q.saved.is_some())))
 }
 
 async fn settings(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: CsrfForm<SettingsForm>) -> Result<HttpResponse, AppError> {
-    let (slug, f) = (path.into_inner(), form.0);
-    let (uid, ff) = (member.principal.user.id, f.clone());
-    // The result is kept apart so the standing comes back for the form shown again.
-    let (a, result) = state.write_with_access(slug.clone(), &visit, move |c, a| Ok(communities::update_settings(c, a, uid, &ff))).await?;
+    let (slug, uid) = (path.into_inner(), member.principal.user.id);
+    let (change, errors) = form.0.read();
+    let command = checked(change.clone(), errors);
+    // The result is kept apart so the standing comes back for the form shown again; rights
+    // are checked before the form's problems are told.
+    let (a, result) = state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            a.require_steward()?;
+            Ok(command.and_then(|cmd| communities::update_settings(c, a, uid, &cmd)))
+        })
+        .await?;
     match submitted(result)? {
         Submitted::Done(()) => Ok(see_other(&paths::community_page(&slug, "settings?saved=1"))),
-        Submitted::Invalid(errors) => Ok(html(400, views::moderation::settings(&visit.ctx, &a, &f, &errors, false))),
+        Submitted::Invalid(errors) => Ok(html(400, views::moderation::settings(&visit.ctx, &a, &change, &errors, false))),
     }
 }
 
-async fn admin_page(state: &AppState, admin: &Member, form: &CommunityForm, errors: &FieldErrors, status: u16) -> Result<HttpResponse, AppError> {
+#[derive(Deserialize)]
+struct CommunityForm {
+    #[serde(flatten)]
+    profile: ProfileForm,
+    #[serde(default)]
+    slug: String,
+    /// Email addresses of the first moderators, separated by commas, semicolons, spaces or lines.
+    #[serde(default)]
+    moderators: String,
+}
+
+impl CommunityForm {
+    fn read(&self) -> (NewCommunity, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let new = NewCommunity {
+            profile: self.profile.read(&mut errors),
+            slug: self.slug.clone(),
+            moderators: self.moderators.split([',', '\n', ';', ' ']).map(str::trim).filter(|e| !e.is_empty()).map(str::to_string).collect(),
+        };
+        (new, errors)
+    }
+}
+
+async fn admin_page(state: &AppState, admin: &Member, new: &NewCommunity, errors: &FieldErrors, status: u16) -> Result<HttpResponse, AppError> {
     let principal = admin.principal.clone();
     let rows = state.db(move |c| communities::list(c, Some(&principal))).await?;
-    Ok(html(status, views::moderation::admin_communities(&admin.ctx, &rows, form, errors)))
+    Ok(html(status, views::moderation::admin_communities(&admin.ctx, &rows, new, errors)))
 }
 
 async fn admin_list(state: web::Data<AppState>, Admin(admin): Admin) -> Result<HttpResponse, AppError> {
-    admin_page(&state, &admin, &CommunityForm::default(), &FieldErrors::new(), 200).await
+    admin_page(&state, &admin, &NewCommunity::default(), &FieldErrors::new(), 200).await
 }
 
 async fn admin_create(state: web::Data<AppState>, Admin(admin): Admin, form: CsrfForm<CommunityForm>) -> Result<HttpResponse, AppError> {
-    let f = form.0;
-    let (principal, ff) = (admin.principal.clone(), f.clone());
-    match submitted(state.write(move |c| communities::create(c, &principal, &ff)).await)? {
+    let (new, errors) = form.0.read();
+    let (principal, command) = (admin.principal.clone(), checked(new.clone(), errors));
+    match submitted(state.write(move |c| communities::create(c, &principal, &command?)).await)? {
         Submitted::Done(slug) => Ok(see_other(&paths::community(&slug))),
-        Submitted::Invalid(errors) => admin_page(&state, &admin, &f, &errors, 400).await,
+        Submitted::Invalid(errors) => admin_page(&state, &admin, &new, &errors, 400).await,
     }
 }

@@ -226,11 +226,7 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
     if !registry::is_reviewer(&member.principal) {
         return Err(AppError::Forbidden);
     }
-    let decision = match form.1.get("decision").as_str() {
-        "approve" => Decision::Approve,
-        "return" => Decision::Return,
-        _ => return Err(AppError::BadRequest("registry-decision-choose".into())),
-    };
+    let decision: Result<Decision, AppError> = super::choice(&form.1.get("decision"), "decision", "registry-decision-choose");
     let lock: i32 = form.1.get("lock").parse().unwrap_or(-1);
     let mut comments = BTreeMap::new();
     for (k, v) in &form.1 .0 {
@@ -241,8 +237,12 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
         }
     }
     let (p, s, env) = (member.principal.clone(), slug.clone(), state.env.clone());
-    match submitted(state.write(move |c| registry::review(c, &p, &env, kind, &s, n, lock, decision, &comments)).await)? {
-        Submitted::Done(()) => {
+    let reviewed = state.write(move |c| {
+        let decision = decision?;
+        registry::review(c, &p, &env, kind, &s, n, lock, decision, &comments).map(|()| decision)
+    });
+    match submitted(reviewed.await)? {
+        Submitted::Done(decision) => {
             let done = if decision == Decision::Approve { "published" } else { "returned" };
             Ok(see_other(&format!("{}?done={done}", paths::registry_record(kind.plural(), &slug))))
         }

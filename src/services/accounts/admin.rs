@@ -110,7 +110,7 @@ fn note_access_change(c: &mut DbConn, actor_id: i64, user_id: i64, address: &str
         c,
         &audit::NewAuditEntry { actor_id: Some(actor_id), action, subject_user_id: Some(user_id), detail: &detail, created_at: models::now() },
     )?;
-    security_event(c, kind, Some(user_id), address, &format!("by account {actor_id}"))?;
+    security_event(c, kind, Some(user_id), address, Some(Message::new("security-by-account").arg("id", actor_id)))?;
     Ok(())
 }
 

@@ -40,7 +40,7 @@ pub fn reset_password_hashed(conn: &mut DbConn, secret: &str, hash: &str, addres
         // The link came to this mailbox (or from the administrator's console), which proves it.
         user::mark_verified(c, t.user_id, models::now())?;
         session::delete_for_user(c, t.user_id)?;
-        security_event(c, security_event::Kind::PasswordReset, Some(t.user_id), address, "")?;
+        security_event(c, security_event::Kind::PasswordReset, Some(t.user_id), address, None)?;
         Ok(t.user_id)
     })
 }
@@ -56,7 +56,7 @@ pub fn reset_password(conn: &mut DbConn, secret: &str, password: &str) -> Result
 /// Step one of changing a password: a wrong current password is logged and refused. The
 /// check itself ran outside the pool.
 pub fn refuse_password_change(conn: &mut DbConn, user_id: i64, address: &str) -> Result<(), AppError> {
-    security_event(conn, security_event::Kind::PasswordChangeFailed, Some(user_id), address, "wrong current password")?;
+    security_event(conn, security_event::Kind::PasswordChangeFailed, Some(user_id), address, Some(Message::new("security-wrong-current-password")))?;
     Err(AppError::field("current_password", "current-password-wrong"))
 }
 
@@ -73,7 +73,7 @@ pub fn change_password_hashed(
     write_tx(conn, |c| {
         user::set_password_hash(c, user_id, hash)?;
         session::delete_others(c, user_id, keep_session)?;
-        security_event(c, security_event::Kind::PasswordChanged, Some(user_id), address, "")?;
+        security_event(c, security_event::Kind::PasswordChanged, Some(user_id), address, None)?;
         let u = user::find(c, user_id)?;
         deliver::one_off(c, env, &u, OutboxKind::PasswordChanged, None, None)?;
         Ok(())

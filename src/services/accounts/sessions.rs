@@ -18,11 +18,14 @@ pub struct Attempt<'a> {
     pub address: &'a str,
 }
 
-pub(super) fn security_event(conn: &mut DbConn, kind: security_event::Kind, user_id: Option<i64>, address: &str, detail: &str) -> diesel::QueryResult<()> {
+/// `detail` is stored as a message (empty when `None`), so the log reads in each
+/// administrator's language.
+pub(super) fn security_event(conn: &mut DbConn, kind: security_event::Kind, user_id: Option<i64>, address: &str, detail: Option<Message>) -> diesel::QueryResult<()> {
     let address: String = address.chars().take(64).collect();
+    let detail = detail.map(|m| m.to_stored()).unwrap_or_default();
     security_event::insert(
         conn,
-        &security_event::NewSecurityEvent { kind, user_id, address: &address, detail, created_at: models::now() },
+        &security_event::NewSecurityEvent { kind, user_id, address: &address, detail: &detail, created_at: models::now() },
     )?;
     Ok(())
 }
@@ -31,13 +34,13 @@ pub(super) fn security_event(conn: &mut DbConn, kind: security_event::Kind, user
 /// named (when there is one) or, with no account, for the address.
 pub fn sign_in_limited(conn: &mut DbConn, email: Option<&str>, address: &str) -> Result<(), AppError> {
     let (user_id, detail) = match email {
-        Some(email) => (find_for_sign_in(conn, email)?.map(|u| u.id), "account"),
-        None => (None, "address"),
+        Some(email) => (find_for_sign_in(conn, email)?.map(|u| u.id), "security-limited-account"),
+        None => (None, "security-limited-address"),
     };
     if email.is_some() && user_id.is_none() {
         return Ok(());
     }
-    security_event(conn, security_event::Kind::SignInLimited, user_id, address, detail)?;
+    security_event(conn, security_event::Kind::SignInLimited, user_id, address, Some(Message::new(detail)))?;
     Ok(())
 }
 
@@ -54,20 +57,20 @@ pub fn finish_sign_in(
 ) -> Result<SignedIn, AppError> {
     let wrong = || AppError::field("password", "sign-in-wrong");
     let Some(u) = account else {
-        security_event(conn, security_event::Kind::SignInFailed, None, attempt.address, "unknown account")?;
+        security_event(conn, security_event::Kind::SignInFailed, None, attempt.address, Some(Message::new("security-unknown-account")))?;
         return Err(wrong());
     };
     if !password_ok {
-        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "wrong password")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, Some(Message::new("security-wrong-password")))?;
         return Err(wrong());
     }
     if u.is_disabled() {
-        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "account disabled")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, Some(Message::new("security-disabled-account")))?;
         return Err(AppError::field("email", "account-disabled"));
     }
     if !u.is_verified() {
         resend_verification(conn, env, &u.email)?;
-        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "address not confirmed")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, Some(Message::new("security-address-unconfirmed")))?;
         return Err(AppError::field("email", "account-unconfirmed"));
     }
     let secret = tokens::random_token();
@@ -96,11 +99,11 @@ pub fn finish_sign_in(
                 expires_at: now + Duration::days(session_days),
             },
         )?;
-        security_event(c, security_event::Kind::SignIn, Some(u.id), attempt.address, "")?;
+        security_event(c, security_event::Kind::SignIn, Some(u.id), attempt.address, None)?;
         Ok::<_, AppError>(true)
     })?;
     if !opened {
-        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, "account changed during the check")?;
+        security_event(conn, security_event::Kind::SignInFailed, Some(u.id), attempt.address, Some(Message::new("security-account-changed")))?;
         return Err(wrong());
     }
     Ok(SignedIn { token: secret, user: u })

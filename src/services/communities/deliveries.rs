@@ -35,7 +35,7 @@ pub fn set_delivery_by_token(conn: &mut DbConn, token: &str, slug: &str, mode: m
     let (u, c, m) = by_mail_token(conn, token, slug)?;
     write_tx(conn, |tx| {
         membership::set_delivery(tx, m.id, mode)?;
-        let action = if mode == membership::Delivery::Web { "unsubscribed from mail" } else { "changed mail delivery" };
+        let action = if mode == membership::Delivery::Web { moderation::Action::UnsubscribedFromMail } else { moderation::Action::ChangedMailDelivery };
         log(tx, c.id, None, Some(u.id), action, "")?;
         Ok::<_, AppError>(())
     })?;

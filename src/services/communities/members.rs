@@ -12,7 +12,7 @@ pub fn join(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<membersh
             Some(m) if m.status == membership::Status::Active || m.status == membership::Status::Requested => return Ok(m.status),
             Some(m) if m.status == membership::Status::Invited => {
                 membership::set_status(c, m.id, membership::Status::Active, Some(user_id), now)?;
-                log(c, cid, None, Some(user_id), "invitation accepted", "")?;
+                log(c, cid, None, Some(user_id), moderation::Action::InvitationAccepted, "")?;
                 membership::Status::Active
             }
             _ if access.community.join_policy == community::JoinPolicy::Invite => {
@@ -20,12 +20,12 @@ pub fn join(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<membersh
             }
             Some(m) => {
                 membership::set_status(c, m.id, membership::Status::Requested, None, now)?;
-                log(c, cid, None, Some(user_id), "membership requested", "")?;
+                log(c, cid, None, Some(user_id), moderation::Action::MembershipRequested, "")?;
                 membership::Status::Requested
             }
             None => {
                 membership::insert(c, &membership::NewMembership { community_id: cid, user_id, status: membership::Status::Requested, created_at: now, decided_by: None, decided_at: None })?;
-                log(c, cid, None, Some(user_id), "membership requested", "")?;
+                log(c, cid, None, Some(user_id), moderation::Action::MembershipRequested, "")?;
                 membership::Status::Requested
             }
         };
@@ -38,7 +38,7 @@ pub fn leave(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<(), App
     write_tx(conn, |c| {
         if let Some(m) = membership::find(c, cid, user_id)? {
             membership::set_status(c, m.id, membership::Status::Declined, Some(user_id), models::now())?;
-            log(c, cid, None, Some(user_id), "left the community", "")?;
+            log(c, cid, None, Some(user_id), moderation::Action::LeftTheCommunity, "")?;
         }
         Ok(())
     })
@@ -50,7 +50,7 @@ pub fn decide_membership(conn: &mut DbConn, access: &Access, actor: i64, user_id
     let cid = access.community.id;
     write_tx(conn, |c| {
         let m = membership::find(c, cid, user_id)?.filter(|m| m.status == membership::Status::Requested).ok_or(AppError::NotFound)?;
-        let (status, action) = if approve { (membership::Status::Active, "membership approved") } else { (membership::Status::Declined, "membership declined") };
+        let (status, action) = if approve { (membership::Status::Active, moderation::Action::MembershipApproved) } else { (membership::Status::Declined, moderation::Action::MembershipDeclined) };
         membership::set_status(c, m.id, status, Some(actor), models::now())?;
         log(c, cid, None, Some(actor), action, "")?;
         Ok(())
@@ -77,7 +77,7 @@ pub fn invite(conn: &mut DbConn, access: &Access, actor: i64, email: &str) -> Re
                 membership::insert(c, &membership::NewMembership { community_id: cid, user_id: u.id, status: membership::Status::Invited, created_at: now, decided_by: Some(actor), decided_at: Some(now) })?;
             }
         }
-        log(c, cid, None, Some(actor), "member invited", "")?;
+        log(c, cid, None, Some(actor), moderation::Action::MemberInvited, "")?;
         Ok(())
     })
 }

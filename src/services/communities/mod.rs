@@ -70,7 +70,7 @@ pub fn access(conn: &mut DbConn, slug: &str, viewer: Option<&Principal>) -> Resu
     Ok(Access { viewer_id: viewer.map(|p| p.user.id), community: c, membership, moderator, admin })
 }
 
-fn log(conn: &mut DbConn, community_id: i64, post_id: Option<i64>, actor: Option<i64>, action: &str, reason: &str) -> diesel::QueryResult<usize> {
+fn log(conn: &mut DbConn, community_id: i64, post_id: Option<i64>, actor: Option<i64>, action: moderation::Action, reason: &str) -> diesel::QueryResult<usize> {
     moderation::log(
         conn,
         &moderation::NewLogEntry { community_id, post_id, actor_id: actor, action, reason, created_at: models::now() },

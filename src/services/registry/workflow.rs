@@ -203,10 +203,12 @@ pub fn withdraw(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, note
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Decision {
-    Approve,
-    Return,
+crate::text_enum! {
+    /// What the national focal point does with a submitted version.
+    pub enum Decision {
+        Approve,
+        Return,
+    }
 }
 
 /// The national focal point's decision on a submitted version. Comments are keyed by field

@@ -7,7 +7,7 @@ use super::record::show_value;
 use super::{crumbs, record_link, record_meta, status};
 use crate::error::FieldErrors;
 use crate::models::registry::{self, Record};
-use crate::services::registry::{Kind, ReviewView, WorkList};
+use crate::services::registry::{Decision, Kind, ReviewView, WorkList};
 use crate::views::{csrf_field, error_summary, format_time, layout, textarea, Ctx};
 
 pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
@@ -56,9 +56,10 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
             @if reviewable {
                 (textarea(ctx, "comment", t.registry_general_comment, "", None, 3, errors))
                 div.actions {
-                    button.primary type="submit" name="decision" value="approve" { (t.registry_approve) }
-                    " "
-                    button type="submit" name="decision" value="return" { (t.registry_return) }
+                    @for d in Decision::all() {
+                        @let (primary, label) = match d { Decision::Approve => (true, t.registry_approve), Decision::Return => (false, t.registry_return) };
+                        button.primary[primary] type="submit" name="decision" value=(d.as_str()) { (label) } " "
+                    }
                 }
             }
         }

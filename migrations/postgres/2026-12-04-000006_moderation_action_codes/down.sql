@@ -1,0 +1,21 @@
+-- Back to the English phrases the older code writes and reads.
+UPDATE moderation_log SET action = 'edited and approved' WHERE action = 'edited_and_approved';
+UPDATE moderation_log SET action = 'changes requested' WHERE action = 'changes_requested';
+UPDATE moderation_log SET action = 'removed after flags' WHERE action = 'removed_after_flags';
+UPDATE moderation_log SET action = 'flags dismissed' WHERE action = 'flags_dismissed';
+UPDATE moderation_log SET action = 'thread made public' WHERE action = 'thread_made_public';
+UPDATE moderation_log SET action = 'thread made members-only' WHERE action = 'thread_made_members_only';
+UPDATE moderation_log SET action = 'approved automatically (trusted member)' WHERE action = 'approved_automatically';
+UPDATE moderation_log SET action = 'digest scheduled' WHERE action = 'digest_scheduled';
+UPDATE moderation_log SET action = 'digest saved' WHERE action = 'digest_saved';
+UPDATE moderation_log SET action = 'digest sent' WHERE action = 'digest_sent';
+UPDATE moderation_log SET action = 'community created' WHERE action = 'community_created';
+UPDATE moderation_log SET action = 'settings changed' WHERE action = 'settings_changed';
+UPDATE moderation_log SET action = 'invitation accepted' WHERE action = 'invitation_accepted';
+UPDATE moderation_log SET action = 'membership requested' WHERE action = 'membership_requested';
+UPDATE moderation_log SET action = 'left the community' WHERE action = 'left_the_community';
+UPDATE moderation_log SET action = 'membership approved' WHERE action = 'membership_approved';
+UPDATE moderation_log SET action = 'membership declined' WHERE action = 'membership_declined';
+UPDATE moderation_log SET action = 'member invited' WHERE action = 'member_invited';
+UPDATE moderation_log SET action = 'unsubscribed from mail' WHERE action = 'unsubscribed_from_mail';
+UPDATE moderation_log SET action = 'changed mail delivery' WHERE action = 'changed_mail_delivery';
