@@ -338,6 +338,9 @@ fn flags_reach_the_queue_and_moderators_decide() {
     assert_eq!(w.outsider.post(&format!("/c/{}/posts/{id}/flag", w.slug), &[("reason", "x")]).status, 403);
     let q = w.moderator.get(&format!("/c/{}/queue?show=flags", w.slug));
     assert!(q.body.contains("Flag me") && q.body.contains("Shares a worker&#39;s phone number") || q.body.contains("Shares a worker's phone number"), "{}", q.body);
+    let r = w.moderator.post(&format!("/c/{}/queue/{id}/flags", w.slug), &[("outcome", "delete"), ("message", "Personal information")]);
+    assert_eq!(r.status, 400, "an outcome that is not one of the choices is refused");
+    assert_eq!(w.bob.get(&format!("/c/{}/t/{id}", w.slug)).status, 200, "and changes nothing");
     let r = w.moderator.post(&format!("/c/{}/queue/{id}/flags", w.slug), &[("outcome", "remove"), ("message", "Personal information")]);
     assert_eq!(r.status, 303);
     assert_eq!(w.bob.get(&format!("/c/{}/t/{id}", w.slug)).status, 404);

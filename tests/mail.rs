@@ -140,6 +140,9 @@ fn moderators_compose_preview_and_send_digests() {
         let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
         w.moderator.post_raw(&page_path, &refs)
     };
+    let r = post("publish");
+    assert_eq!(r.status, 400, "an action that is not one of the buttons is refused");
+    assert!(r.body.contains("Choose save, schedule or send"), "{}", r.body);
     let r = post("schedule");
     assert_eq!(r.status, 400);
     assert!(r.body.contains("Choose a time in the future"));

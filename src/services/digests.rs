@@ -74,14 +74,23 @@ pub fn list(conn: &mut DbConn, access: &Access) -> Result<Vec<digest::Digest>, A
     Ok(digest::for_community(conn, access.community.id)?)
 }
 
-#[derive(Debug, Clone, Default)]
+crate::text_enum! {
+    /// What the moderator does with the digest after saving the choices.
+    pub enum DigestAction {
+        Save,
+        Schedule,
+        Send,
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct DigestEdit {
     pub editorial: String,
     /// (item id, position, included)
     pub items: Vec<(i64, i32, bool)>,
     /// "YYYY-MM-DDTHH:MM" in UTC, for "send later".
     pub send_at: String,
-    pub action: String,
+    pub action: DigestAction,
 }
 
 /// Saves the moderator's choices; then sends now, schedules, or leaves a draft.
@@ -94,8 +103,8 @@ pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, 
     if e.editorial.chars().count() > crate::services::posting::MAX_BODY {
         return Err(AppError::field("editorial", "digest-editorial-too-long"));
     }
-    let (status, at) = match e.action.as_str() {
-        "schedule" => {
+    let (status, at) = match e.action {
+        DigestAction::Schedule => {
             let at = NaiveDateTime::parse_from_str(e.send_at.trim(), "%Y-%m-%dT%H:%M")
                 .map_err(|_| AppError::field("send_at", "digest-send-at-invalid"))?;
             if at <= models::now() {
@@ -103,7 +112,7 @@ pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, 
             }
             (digest::Status::Scheduled, Some(at))
         }
-        _ => (digest::Status::Draft, None),
+        DigestAction::Save | DigestAction::Send => (digest::Status::Draft, None),
     };
     write_tx(conn, |tx| {
         digest::set_editorial(tx, d.id, e.editorial.trim(), at, status)?;
@@ -113,7 +122,7 @@ pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, 
         moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: Some(actor), action: if status == digest::Status::Scheduled { moderation::Action::DigestScheduled } else { moderation::Action::DigestSaved }, reason: "", created_at: models::now() })?;
         Ok::<_, AppError>(())
     })?;
-    if e.action == "send" {
+    if e.action == DigestAction::Send {
         return send(conn, env, d.id, Some(actor)).map(Some);
     }
     Ok(None)

@@ -165,6 +165,14 @@ pub fn claim(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64) -> Re
 }
 
 crate::text_enum! {
+    /// What a moderator does with a flagged post.
+    pub enum FlagOutcome {
+        Keep,
+        Remove,
+    }
+}
+
+crate::text_enum! {
     /// What a moderator does with one item in the queue.
     pub enum Decision {
         Approve,

@@ -9,7 +9,7 @@ use crate::models::community::Community;
 use crate::models::digest::{self, Digest};
 use crate::models::membership::{Delivery, Membership};
 use crate::services::communities::Access;
-use crate::services::digests::{DigestEdit, DigestView};
+use crate::services::digests::{DigestAction, DigestEdit, DigestView};
 use crate::services::mail_identity::HeldView;
 
 pub fn delivery_label(t: &super::Strings, mode: Delivery) -> &'static str {
@@ -179,9 +179,9 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
                     @if let Some(e) = errors.get("send_at") { p.error { (ctx.t().msg(e)) } }
                     input #send_at name="send_at" type="datetime-local" value=(send_at);
                 }
-                button type="submit" name="action" value="save" { (t.save) } " "
-                button type="submit" name="action" value="schedule" { (t.digest_schedule) } " "
-                button type="submit" name="action" value="send" { (t.digest_send_now) }
+                button type="submit" name="action" value=(DigestAction::Save) { (t.save) } " "
+                button type="submit" name="action" value=(DigestAction::Schedule) { (t.digest_schedule) } " "
+                button type="submit" name="action" value=(DigestAction::Send) { (t.digest_send_now) }
             }
         }
     })

@@ -11,8 +11,8 @@ use crate::models::community::Community;
 use crate::models::community::{JoinPolicy, Premoderation};
 use crate::models::moderation::{Action, LogEntry};
 use crate::models::post::Post;
-use crate::services::communities::{Access, Listing, MembersView, NewCommunity, SettingsChange};
-use crate::services::moderate::{Bulk, Decision, DecisionText, Filter, Queue, Review};
+use crate::services::communities::{Access, Listing, MemberDecision, MembersView, NewCommunity, SettingsChange};
+use crate::services::moderate::{Bulk, Decision, DecisionText, FlagOutcome, Filter, Queue, Review};
 use crate::vocab;
 
 fn crumbs(a: &Access) -> Markup {
@@ -167,8 +167,8 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form:
                 form method="post" action={ (base) "/flags" } {
                     (csrf_field(ctx))
                     div.field { label for="flag-message" { (t.message_to_author) } input #flag-message name="message" type="text"; }
-                    button type="submit" name="outcome" value="keep" { (t.keep_post) } " "
-                    button.secondary type="submit" name="outcome" value="remove" { (t.remove_post) }
+                    button type="submit" name="outcome" value=(FlagOutcome::Keep) { (t.keep_post) } " "
+                    button.secondary type="submit" name="outcome" value=(FlagOutcome::Remove) { (t.remove_post) }
                 }
             }
         }
@@ -272,8 +272,8 @@ pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &Fie
                     (u.name) " · " (u.organisation) " · " (u.state) " "
                     form.inline method="post" action={ (base) "/" (u.id) } {
                         (csrf_field(ctx))
-                        button type="submit" name="decision" value="approve" { (t.approve) } " "
-                        button.secondary type="submit" name="decision" value="decline" { (t.decline) }
+                        button type="submit" name="decision" value=(MemberDecision::Approve) { (t.approve) } " "
+                        button.secondary type="submit" name="decision" value=(MemberDecision::Decline) { (t.decline) }
                     }
                 }
             }

@@ -8,11 +8,12 @@ use crate::error::{AppError, FieldErrors};
 use crate::models::membership::Delivery;
 use crate::mail;
 use crate::services::{communities, ingest, mail_identity};
-use crate::services::digests::{self, DigestEdit};
+
+use crate::services::digests::{self, DigestAction, DigestEdit};
 use crate::paths;
 use crate::views;
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{choice_or, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/profile/delivery", web::post().to(set_delivery))
@@ -171,7 +172,12 @@ async fn digest_edit(state: web::Data<AppState>, member: Member, visit: Visit, p
         })
         .collect();
     let f = form.0;
-    let edit = DigestEdit { editorial: f.editorial, items, send_at: f.send_at, action: f.action };
+    let mut errors = FieldErrors::new();
+    let action = choice_or(&f.action, DigestAction::Save, "action", "digest-action-choose", &mut errors);
+    let edit = DigestEdit { editorial: f.editorial, items, send_at: f.send_at, action };
+    if !errors.is_empty() {
+        return digest_view(&state, &visit, slug, id, Some(&edit), &errors, None, 400).await;
+    }
     let (uid, e, env) = (member.principal.user.id, edit.clone(), state.env.clone());
     match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| digests::edit(c, &env, a, uid, id, &e)).await)? {
         Submitted::Done((_, sent)) => {

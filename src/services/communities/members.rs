@@ -44,6 +44,14 @@ pub fn leave(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<(), App
     })
 }
 
+crate::text_enum! {
+    /// What a moderator does with a request to join.
+    pub enum MemberDecision {
+        Approve,
+        Decline,
+    }
+}
+
 /// A moderator approves or declines a request to join.
 pub fn decide_membership(conn: &mut DbConn, access: &Access, actor: i64, user_id: i64, approve: bool) -> Result<(), AppError> {
     access.require_moderator()?;

@@ -545,6 +545,9 @@ decide-reject-reason = Choose or write a reason for the author.
 decide-action-choose = Choose what to do with this item.
 bulk-reason = Choose or write a reason for rejecting.
 bulk-action-choose = Choose approve or reject.
+digest-action-choose = Choose save, schedule or send.
+flag-outcome-choose = Choose keep or remove.
+member-decision-choose = Choose approve or decline.
 public-whole-thread = Only a whole thread can be made public.
 
 ## Digests

@@ -542,6 +542,9 @@ decide-reject-reason = लेखक के लिए कोई कारण च�
 decide-action-choose = चुनें कि इसके साथ क्या करना है।
 bulk-reason = अस्वीकार करने का कोई कारण चुनें या लिखें।
 bulk-action-choose = स्वीकृत या अस्वीकार में से चुनें।
+digest-action-choose = सहेजें, समय तय करें या भेजें में से चुनें।
+flag-outcome-choose = रखें या हटाएँ में से चुनें।
+member-decision-choose = स्वीकृत या अस्वीकार में से चुनें।
 public-whole-thread = केवल पूरी चर्चा को सार्वजनिक किया जा सकता है।
 
 ## Digests
