@@ -64,7 +64,7 @@ pub fn create(conn: &mut DbConn, actor: &Principal, form: &CommunityForm) -> Res
         let mut settings = settings_of(&community::find(c, id)?);
         settings.join_policy = policy;
         settings.public_threads = form.public_threads.is_some();
-        settings.canned_reasons = crate::services::moderate::STANDARD_REASONS.iter().map(|(text, _)| *text).collect::<Vec<_>>().join("\n");
+        settings.canned_reasons = crate::models::list::encode(crate::services::moderate::STANDARD_REASONS.iter().map(|(text, _)| *text));
         community::update_settings(c, id, &settings)?;
         for uid in moderator_ids {
             role::insert(c, &role::NewRoleGrant { user_id: uid, role: role::Role::Moderator.as_str(), community_id: Some(id), state: "", granted_by: Some(actor.user.id), granted_at: now })?;
@@ -188,7 +188,7 @@ pub fn update_settings(conn: &mut DbConn, access: &Access, actor: i64, form: &Se
         premoderation: form.premoderation.parse().unwrap_or(community::Premoderation::All),
         trusted_after,
         hold_rules: form.hold_rules.trim().into(),
-        canned_reasons: form.canned_reasons.trim().into(),
+        canned_reasons: crate::models::list::encode(form.canned_reasons.lines()),
         response_days,
         auto_digest: form.auto_digest.is_some(),
     };
