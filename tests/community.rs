@@ -147,7 +147,7 @@ fn reject_and_ask_for_changes_tell_the_author_and_keep_the_text() {
         let mut conn = w.app.db();
         let p = solex::models::post::find(&mut conn, id).unwrap();
         assert_eq!(p.status, solex::models::post::Status::Pending);
-        assert_eq!(p.themes, "energy-efficiency,occupational-health-safety");
+        assert_eq!(p.themes, "energy-efficiency\noccupational-health-safety", "one theme a line");
     }
     // Hold keeps it in the queue under "held".
     assert_eq!(decide(&w, &w.moderator, id, &[("action", "hold"), ("message", "Ask the working group")]).status, 303);

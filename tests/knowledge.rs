@@ -260,3 +260,71 @@ fn content_round_trip_is_lossless_and_bad_files_name_their_line() {
     drop(conn);
     common::drop_database(&pg);
 }
+
+#[test]
+fn a_pages_lists_keep_values_with_commas_through_the_form_the_store_and_its_file() {
+    let w = world();
+    let mut threads = Vec::new();
+    for title in ["Slag from cupolas", "Slag in roads"] {
+        let id = ask(&w, &w.alice, title, "Where can we use it?");
+        assert_eq!(decide(&w, &w.moderator, id, &[("action", "approve")]).status, 303);
+        threads.push(id);
+    }
+    let (a, b) = (threads[0], threads[1]);
+    let typed = format!("{a}, {b}");
+    let contributor = "Ravi Kumar | Foundry Owners' Association, Samalkha";
+    let contributors = format!("{contributor}\nA community member");
+    let source = "Fostering Business Responsibility in MSME Clusters, Vol. I; Box 1.1";
+    let fields = |rev: &'static str, action: &'static str| -> Vec<(&str, String)> {
+        vec![
+            ("revision", rev.into()), ("action", action.into()), ("slug", "slag-lists".into()), ("title", "Slag lists".into()), ("problem", "Slag piles up.".into()),
+            ("solution", "Sell it.".into()), ("themes", "energy-efficiency".into()), ("themes", "solid-waste".into()), ("language", "en".into()),
+            ("contributors", contributors.clone()), ("sources", source.into()), ("source_threads", typed.clone()),
+        ]
+    };
+    let pairs = |v: &[(&'static str, String)]| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let new = pairs(&fields("0", "save"));
+    let builder = format!("/kb/new?thread={a}&thread={b}");
+    let r = w.moderator.submit(&builder, "/kb/new", &new.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+    assert_eq!(r.status, 303, "{}", r.body);
+    let stored = || {
+        let mut conn = w.app.db();
+        solex::models::page::find_by_slug(&mut conn, "slag-lists").unwrap().unwrap()
+    };
+    let p = stored();
+    assert_eq!(p.themes, "energy-efficiency\nsolid-waste");
+    assert_eq!(p.source_threads, format!("{a}\n{b}"));
+    assert_eq!(p.contributors, contributors);
+    assert_eq!(p.sources, source);
+
+    // The form shows the lists as they are typed; sent back unchanged, they stay the same.
+    let edit = w.moderator.get("/kb/slag-lists/edit").body;
+    assert!(edit.contains(&format!("name=\"source_threads\" type=\"text\" value=\"{typed}\"")), "{edit}");
+    assert!(edit.contains("Foundry Owners&#39; Association, Samalkha") || edit.contains("Foundry Owners' Association, Samalkha"));
+    let rev = common::hidden_value(&edit, "revision").unwrap();
+    let mut publish = pairs(&fields("0", "publish"));
+    publish[0].1 = rev;
+    let r = w.moderator.post("/kb/slag-lists/edit", &publish.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+    assert!(r.status == 200 || r.status == 303, "{}", r.body);
+    let q = stored();
+    assert_eq!(q.status.to_string(), "published");
+    assert_eq!((q.themes, q.source_threads, q.contributors, q.sources), (p.themes, p.source_threads, p.contributors, p.sources));
+
+    // Both hubs list it, another does not; the page names the contributor with the comma kept.
+    for theme in ["energy-efficiency", "solid-waste"] {
+        assert!(w.app.client().get(&format!("/kb/themes/{theme}")).body.contains("Slag lists"), "{theme}");
+    }
+    assert!(!w.app.client().get("/kb/themes/waste-water").body.contains("Slag lists"));
+    let public = w.app.client().get("/kb/slag-lists").body;
+    assert!(public.contains("Ravi Kumar, Foundry Owners") && public.contains("Vol. I; Box 1.1"), "{public}");
+
+    // The content file carries TOML arrays, as before; imported again it changes nothing.
+    let file = solex::content::to_file(&stored());
+    assert!(file.contains("themes = [\"energy-efficiency\", \"solid-waste\"]"), "{file}");
+    assert!(file.contains(&format!("contributors = [\"{contributor}\", \"A community member\"]")), "{file}");
+    assert!(file.contains(&format!("threads = [{a}, {b}]")), "{file}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("slag-lists.md"), &file).unwrap();
+    let report = solex::content::import_dir(&mut w.app.db(), dir.path()).unwrap();
+    assert_eq!((report.unchanged, report.updated, report.errors.len()), (1, 0, 0), "{:?}", report.errors);
+}

@@ -54,11 +54,104 @@ fn sqlite_connections_enforce_foreign_keys_and_use_wal() {
     assert!(dir.path().join("fk.db-wal").exists(), "WAL journal in use");
 }
 
+/// The version of 2026-12-04-000005_one_list_encoding.
+const ONE_LIST_ENCODING: &str = "20261204000005";
+
+/// Reverts migrations, newest first, until the one of `version` is reverted.
+fn revert_through(conn: &mut db::DbConn, version: &str) {
+    use diesel_migrations::MigrationHarness;
+    loop {
+        let reverted = match conn {
+            db::DbConn::Sqlite(c) => c.revert_last_migration(db::SQLITE_MIGRATIONS),
+            db::DbConn::Pg(c) => c.revert_last_migration(db::PG_MIGRATIONS),
+        }
+        .unwrap();
+        if reverted.to_string().replace('-', "") == version {
+            return;
+        }
+    }
+}
+
+/// Rows written in the old encodings: themes and source threads joined with ',', registry
+/// multi-valued fields (inside the version's JSON) with '; '.
+const OLD_ROWS: &str = "
+INSERT INTO users (id, email, password_hash, name, created_at) VALUES (1, 'a@example.org', 'x', 'A', '2026-01-01 00:00:00');
+INSERT INTO communities (id, slug, name, description, theme, created_at) VALUES (1, 'c', 'C', '', 'child-labour', '2026-01-01 00:00:00');
+INSERT INTO posts (id, community_id, author_id, title, body_md, body_html, themes, status, created_at, updated_at)
+    VALUES (1, 1, 1, 'Q', 'b', 'b', 'energy-efficiency,child-labour', 'approved', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+INSERT INTO pages (id, slug, title, problem_md, solution_md, body_html, themes, contributors, sources, source_threads, status, created_at, updated_at, published_at)
+    VALUES (1, 'p', 'P', 'x', 'y', 'z', 'energy-efficiency,child-labour', 'Ravi | Foundry Owners, Samalkha', 'Vol. I, Box 1.1; Box 2.3', '1,2', 'published', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+INSERT INTO pages (id, slug, title, problem_md, solution_md, body_html, status, created_at, updated_at, published_at)
+    VALUES (2, 'no-themes', 'N', 'x', 'y', 'z', 'published', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+INSERT INTO page_revisions (page_id, revision, snapshot, note, edited_at)
+    VALUES (1, 1, '{\"title\":\"P\",\"themes\":\"energy-efficiency,child-labour\",\"contributors\":\"Ravi | Foundry Owners, Samalkha\",\"source_threads\":\"1,2\"}', 'created', '2026-01-01 00:00:00');
+INSERT INTO registry_records (id, kind, slug, title, state, created_at, updated_at) VALUES (1, 'initiative', 'r', 'R', 'Haryana', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+INSERT INTO registry_versions (record_id, number, fields, state, status, created_at, updated_at)
+    VALUES (1, 1, '{\"see_issues\":\"energy; air-pollution\",\"pages\":\"p; q\",\"threads\":\"1\",\"title\":\"R; and more\",\"sources\":\"Vol. I; Box 1.1\"}', 'Haryana', 'published', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+";
+
+fn fields(conn: &mut db::DbConn) -> std::collections::BTreeMap<String, String> {
+    serde_json::from_str(&solex::models::registry::version(conn, 1, 1).unwrap().fields).unwrap()
+}
+
+fn snapshot(conn: &mut db::DbConn) -> serde_json::Value {
+    serde_json::from_str(&solex::models::page::revisions(conn, 1).unwrap()[0].1).unwrap()
+}
+
+#[test]
+fn lists_move_to_one_value_a_line_and_back() {
+    use solex::models::{community, page, post};
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let mut conn = db::establish(&db::DatabaseUrl::parse(&url).unwrap()).unwrap();
+    db::run_migrations(&mut conn).unwrap();
+    revert_through(&mut conn, ONE_LIST_ENCODING);
+    conn.batch_execute(OLD_ROWS).unwrap();
+
+    let applied = db::run_migrations(&mut conn).unwrap();
+    assert!(applied.iter().any(|v| v.replace('-', "") == ONE_LIST_ENCODING), "{applied:?}");
+    let p = page::find(&mut conn, 1).unwrap();
+    assert_eq!(p.themes, "energy-efficiency\nchild-labour");
+    assert_eq!(p.theme_list(), ["energy-efficiency", "child-labour"]);
+    assert_eq!(p.thread_ids(), [1, 2]);
+    assert_eq!(p.contributors, "Ravi | Foundry Owners, Samalkha", "already one a line: untouched");
+    assert_eq!(p.sources, "Vol. I, Box 1.1; Box 2.3");
+    assert_eq!(post::find(&mut conn, 1).unwrap().themes, "energy-efficiency\nchild-labour");
+    assert_eq!(community::find(&mut conn, 1).unwrap().themes(), ["child-labour"]);
+    let snap = snapshot(&mut conn);
+    assert_eq!((snap["themes"].as_str(), snap["source_threads"].as_str()), (Some("energy-efficiency\nchild-labour"), Some("1\n2")));
+    assert_eq!(snap["contributors"], "Ravi | Foundry Owners, Samalkha");
+    let f = fields(&mut conn);
+    assert_eq!((f["see_issues"].as_str(), f["pages"].as_str(), f["threads"].as_str()), ("energy\nair-pollution", "p\nq", "1"));
+    assert_eq!((f["title"].as_str(), f["sources"].as_str()), ("R; and more", "Vol. I; Box 1.1"), "text fields keep their semicolons");
+
+    // The theme filter matches whole lines, exactly: no prefix, no LIKE wildcard, no case
+    // folding, and an empty theme matches no page (not even one without themes).
+    for (theme, found) in [("child-labour", true), ("energy-efficiency", true), ("energy", false), ("child_labour", false), ("%", false), ("_", false), ("", false), ("CHILD-LABOUR", false), ("efficiency\nchild", false)] {
+        assert_eq!(page::published_with_theme(&mut conn, theme, 10).unwrap().len(), usize::from(found), "{theme:?}");
+        assert_eq!(page::count_with_theme(&mut conn, theme).unwrap(), i64::from(found), "{theme:?}");
+    }
+
+    // Down restores the old encodings.
+    revert_through(&mut conn, ONE_LIST_ENCODING);
+    let p = page::find(&mut conn, 1).unwrap();
+    assert_eq!((p.themes.as_str(), p.source_threads.as_str()), ("energy-efficiency,child-labour", "1,2"));
+    assert_eq!(post::find(&mut conn, 1).unwrap().themes, "energy-efficiency,child-labour");
+    let snap = snapshot(&mut conn);
+    assert_eq!((snap["themes"].as_str(), snap["source_threads"].as_str()), (Some("energy-efficiency,child-labour"), Some("1,2")));
+    let f = fields(&mut conn);
+    assert_eq!((f["see_issues"].as_str(), f["pages"].as_str(), f["title"].as_str()), ("energy; air-pollution", "p; q", "R; and more"));
+    drop(conn);
+    common::drop_database(&pg);
+}
+
+/// The version of 2026-12-04-000006_moderation_action_codes.
+const MODERATION_ACTION_CODES: &str = "20261204000006";
+
 /// The moderation log's English phrases become the codes the program reads, and back on down.
 #[test]
 fn old_moderation_log_phrases_become_action_codes() {
     use diesel::prelude::*;
-    use diesel_migrations::MigrationHarness;
     use solex::db::schema::moderation_log;
     use solex::models::moderation::Action;
 
@@ -66,19 +159,7 @@ fn old_moderation_log_phrases_become_action_codes() {
     let (url, pg) = common::fresh_database(dir.path());
     let mut conn = db::establish(&db::DatabaseUrl::parse(&url).unwrap()).unwrap();
     db::run_migrations(&mut conn).unwrap();
-    // Back to just before the change (later migrations, if any, go down first).
-    let before_codes = |conn: &mut db::DbConn| loop {
-        let reverted = match conn {
-            db::DbConn::Sqlite(c) => c.revert_last_migration(db::SQLITE_MIGRATIONS),
-            db::DbConn::Pg(c) => c.revert_last_migration(db::PG_MIGRATIONS),
-        }
-        .unwrap();
-        // A version is its directory's date and number (2026-12-04-000006_moderation_action_codes).
-        if reverted.to_string().replace('-', "") == "20261204000006" {
-            break;
-        }
-    };
-    before_codes(&mut conn);
+    revert_through(&mut conn, MODERATION_ACTION_CODES);
     conn.batch_execute(
         "INSERT INTO communities (slug, name, description, theme, created_at) VALUES ('a', 'A', '', '', '2026-01-01 00:00:00');
          INSERT INTO moderation_log (community_id, action, reason, created_at) VALUES
@@ -91,7 +172,7 @@ fn old_moderation_log_phrases_become_action_codes() {
     db::run_migrations(&mut conn).unwrap();
     let actions: Vec<Action> = moderation_log::table.order(moderation_log::id).select(moderation_log::action).load(&mut conn).unwrap();
     assert_eq!(actions, [Action::ApprovedAutomatically, Action::ThreadMadeMembersOnly, Action::EditedAndApproved, Action::Rejected]);
-    before_codes(&mut conn);
+    revert_through(&mut conn, MODERATION_ACTION_CODES);
     let phrases: Vec<String> = moderation_log::table.order(moderation_log::id).select(moderation_log::action).load(&mut conn).unwrap();
     assert_eq!(phrases, ["approved automatically (trusted member)", "thread made members-only", "edited and approved", "rejected"]);
     db::revert_all_migrations(&mut conn).unwrap();

@@ -561,3 +561,72 @@ fn registry_choices_read_in_hindi_on_a_hindi_page() {
     let form = r.haryana.get("/registry/clusters/new").body;
     assert!(form.contains("<option value=\"Semi-urban\">अर्ध-शहरी</option>"), "{form}");
 }
+
+/// A CSV's rows as column name to cell (guards taken off), keyed by web name.
+fn csv_records(text: &str) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
+    use solex::services::registry::csv;
+    let rows = csv::parse(text).unwrap();
+    let (head, body) = rows.split_first().unwrap();
+    body.iter()
+        .map(|row| {
+            let cells: std::collections::BTreeMap<String, String> = head.cells.iter().zip(&row.cells).map(|(h, c)| (h.trim().to_string(), csv::unguard(c).to_string())).collect();
+            (cells["slug"].clone(), cells)
+        })
+        .collect()
+}
+
+fn published_fields(app: &TestApp, kind: &str, slug: &str) -> std::collections::BTreeMap<String, String> {
+    let mut conn = app.db();
+    let rec = solex::models::registry::find_by_slug(&mut conn, kind, slug).unwrap().unwrap();
+    let v = solex::models::registry::version(&mut conn, rec.id, rec.published_version.unwrap()).unwrap();
+    serde_json::from_str(&v.fields).unwrap()
+}
+
+#[test]
+fn multi_valued_fields_are_stored_one_a_line_and_keep_their_csv_cells() {
+    let r = registry();
+    // A shipped record is stored one value a line and exports the cells of its file.
+    let stored = published_fields(&r.app, "cluster", "samalkha-foundry");
+    assert_eq!(stored["see_issues"], "energy\nair-pollution\noccupational-health-safety\nsolid-waste");
+    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/registry/clusters.csv")).unwrap();
+    let (_, bytes, _, _) = r.app.client().get_bytes("/registry/clusters.csv?state=Haryana");
+    let exported = csv_records(&String::from_utf8(bytes).unwrap());
+    let (file, out) = (&csv_records(&seed)["samalkha-foundry"], &exported["samalkha-foundry"]);
+    for (name, cell) in file {
+        assert_eq!(out.get(name), Some(cell), "column {name}");
+    }
+    assert_eq!(out["see_issues"], "energy; air-pollution; occupational-health-safety; solid-waste");
+    // The form's text input shows its pages as typed, "a; b".
+    let form = r.haryana.get("/registry/clusters/samalkha-foundry/edit").body;
+    assert!(form.contains(&format!("name=\"pages\" type=\"text\" value=\"{}\"", out["pages"])), "{form}");
+
+    // Terms whose labels hold commas, named in a CSV cell by label and by code.
+    for (code, label) in [("mse-cdp", "Cluster Development Programme, MSE-CDP"), ("sfurti", "SFURTI, for traditional industries")] {
+        let resp = r.admin.submit("/admin/vocabularies/scheme", "/admin/vocabularies/scheme", &[("code", code), ("label", label), ("grp", "Ministry of MSME")]);
+        assert_eq!(resp.status, 303, "{}", resp.body);
+    }
+    let csv = "slug,title,state,sector,stage,schemes,see_issues\r\n\
+        karnal-rice-mills,Cleaner rice mills in Karnal,Haryana,Food processing,implementation,\"Cluster Development Programme, MSE-CDP; sfurti\",energy; effluents\r\n";
+    let resp = csv_import(&r.haryana, "initiative", "import", csv);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let path = "/registry/initiatives/karnal-rice-mills";
+    assert_eq!(review(&r.national, path, 1, &[("decision", "approve")]).status, 303);
+    let stored = published_fields(&r.app, "initiative", "karnal-rice-mills");
+    assert_eq!((stored["schemes"].as_str(), stored["see_issues"].as_str()), ("mse-cdp\nsfurti", "energy\neffluents"));
+    let page = r.app.client().get(path).body;
+    assert!(page.contains("Cluster Development Programme, MSE-CDP") && page.contains("SFURTI, for traditional industries"), "{page}");
+    assert!(r.haryana.get(&format!("{path}/edit")).body.contains("value=\"mse-cdp\" checked"), "the form checks the stored terms");
+    assert!(r.app.client().get("/registry/initiatives?scheme=mse-cdp").body.contains("Cleaner rice mills in Karnal"), "filters find it by either term");
+    assert!(r.app.client().get("/registry/initiatives?scheme=sfurti").body.contains("Cleaner rice mills in Karnal"));
+
+    let (_, bytes, _, _) = r.app.client().get_bytes("/registry/initiatives.csv?state=Haryana");
+    let text = String::from_utf8(bytes).unwrap();
+    let row = &csv_records(&text)["karnal-rice-mills"];
+    assert_eq!((row["schemes"].as_str(), row["see_issues"].as_str()), ("mse-cdp; sfurti", "energy; effluents"));
+    let (_, bytes, _, _) = r.app.client().get_bytes("/registry/initiatives.json?state=Haryana");
+    let items: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let item = items.as_array().unwrap().iter().find(|i| i["slug"] == "karnal-rice-mills").unwrap();
+    assert_eq!(item["schemes"], serde_json::json!(["mse-cdp", "sfurti"]));
+    let resp = csv_import(&r.haryana, "initiative", "check", &text);
+    assert!(resp.body.contains("to update: 0"), "the export imports back unchanged: {}", resp.body);
+}

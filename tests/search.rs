@@ -387,3 +387,19 @@ fn a_change_committed_while_the_portal_was_down_is_searchable_after_restart() {
     portal.wait().unwrap();
     common::drop_database(&pg);
 }
+
+#[test]
+fn a_thread_is_found_under_each_of_its_themes() {
+    let w = world_with(&[("public_threads", "on")]);
+    let fields = [("title", "Induction furnace harmonics"), ("body", "Our capacitor bank keeps failing."), ("themes", "energy-efficiency"), ("themes", "occupational-health-safety")];
+    let r = w.alice.post_multipart(&format!("/c/{}/posts", w.slug), &fields, &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = id_from(&r);
+    assert_eq!(decide(&w, &w.moderator, id, &[("action", "approve")]).status, 303);
+    w.app.drain();
+    let anon = w.app.client();
+    for theme in ["energy-efficiency", "occupational-health-safety"] {
+        assert!(titles(&api(&anon, &format!("capacitor theme:{theme}"))).iter().any(|t| t.contains("Induction furnace")), "{theme}");
+    }
+    assert!(titles(&api(&anon, "capacitor theme:child-labour")).is_empty());
+}

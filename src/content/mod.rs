@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::content_import::{self, Baseline, ContentImport};
-use crate::models::{page, search_outbox};
+use crate::models::{list, page, search_outbox};
 use crate::services::knowledge::{self, PageForm};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,12 +63,13 @@ fn format_time(t: NaiveDateTime) -> String {
     }
 }
 
+/// Front matter lists as a form's textarea takes them: one value a line.
 fn lines(v: &[String]) -> String {
     v.join("\n")
 }
 
-fn split_lines(s: &str) -> Vec<String> {
-    s.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+fn values(stored: &str) -> Vec<String> {
+    list::decode(stored).map(str::to_string).collect()
 }
 
 pub fn to_file(p: &page::Page) -> String {
@@ -83,8 +84,8 @@ pub fn to_file(p: &page::Page) -> String {
         state: p.state.clone(),
         district: p.district.clone(),
         translation: p.translation_slug.clone(),
-        contributors: split_lines(&p.contributors),
-        sources: split_lines(&p.sources),
+        contributors: values(&p.contributors),
+        sources: values(&p.sources),
         threads: p.thread_ids(),
     };
     let toml = toml::to_string(&front).unwrap_or_default();
@@ -137,7 +138,7 @@ fn form_of(p: &ParsedPage, revision: i32) -> PageForm {
         translation_slug: p.front.translation.clone(),
         contributors: lines(&p.front.contributors),
         sources: lines(&p.front.sources),
-        source_threads: p.front.threads.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","),
+        source_threads: p.front.threads.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
         revision,
         note: "imported from content/".into(),
     }
@@ -425,7 +426,7 @@ pub fn generate(conn: &mut DbConn, dir: &Path, n: usize) -> Result<usize, AppErr
                 title: format!("{} ({w1} {w2} {i})", src.front.title),
                 problem_md: src.problem.clone(),
                 solution_md: solution,
-                themes: src.front.themes.join(","),
+                themes: list::encode(&src.front.themes),
                 sector: src.front.sector.clone(),
                 state: src.front.state.clone(),
                 district: src.front.district.clone(),

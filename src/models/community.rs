@@ -29,6 +29,7 @@ pub struct Community {
     pub slug: String,
     pub name: String,
     pub description: String,
+    /// The community's theme slug; read as a list (models::list) by whom it concerns.
     pub theme: String,
     pub created_at: NaiveDateTime,
     pub join_policy: JoinPolicy,
@@ -37,7 +38,7 @@ pub struct Community {
     pub trusted_after: i32,
     /// One rule a line: a word or phrase, or /regex/.
     pub hold_rules: String,
-    /// One reason a line, offered when rejecting.
+    /// Reasons offered when rejecting, a list (models::list).
     pub canned_reasons: String,
     pub response_days: i32,
     /// Send daily and weekly digests on schedule when no moderator composes one.
@@ -46,7 +47,10 @@ pub struct Community {
 
 impl Community {
     pub fn canned_reasons(&self) -> Vec<&str> {
-        self.canned_reasons.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+        super::list::decode(&self.canned_reasons).collect()
+    }
+    pub fn themes(&self) -> Vec<&str> {
+        super::list::decode(&self.theme).collect()
     }
 }
 

@@ -8,6 +8,7 @@ pub mod content_import;
 pub mod digest;
 pub mod held_mail;
 pub mod inbound;
+pub mod list;
 pub mod mail_outbox;
 pub mod membership;
 pub mod moderation;

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{page_events, page_links, page_redirects, page_revisions, pages, theme_looks, users};
 use crate::db::DbConn;
+use crate::models::list;
 
 crate::text_enum! {
     /// Where a knowledge page stands.
@@ -24,17 +25,18 @@ pub struct Page {
     pub problem_md: String,
     pub solution_md: String,
     pub body_html: String,
+    /// Theme slugs, a list (models::list).
     pub themes: String,
     pub sector: String,
     pub state: String,
     pub district: String,
     pub language: String,
     pub translation_slug: String,
-    /// One contributor a line: "Name | Organisation".
+    /// A list (models::list) of contributors: "Name | Organisation".
     pub contributors: String,
-    /// One source a line.
+    /// A list (models::list) of sources.
     pub sources: String,
-    /// Ids of the threads the page was distilled from, comma separated.
+    /// Ids of the threads the page was distilled from, a list (models::list).
     pub source_threads: String,
     pub status: Status,
     pub withdrawn_note: String,
@@ -47,10 +49,10 @@ pub struct Page {
 
 impl Page {
     pub fn theme_list(&self) -> Vec<&str> {
-        self.themes.split(',').filter(|t| !t.is_empty()).collect()
+        list::decode(&self.themes).collect()
     }
     pub fn thread_ids(&self) -> Vec<i64> {
-        self.source_threads.split(',').filter_map(|t| t.trim().parse().ok()).collect()
+        list::decode(&self.source_threads).filter_map(|t| t.parse().ok()).collect()
     }
 }
 
@@ -159,24 +161,22 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Page>> {
     pages::table.order(pages::slug.asc()).select(Page::as_select()).load(conn)
 }
 
-/// Published pages carrying a theme, newest first. Themes are stored as a comma list: LIKE
-/// (portable, and fine for lowercase slugs) narrows the rows, the exact match happens here.
+/// Published pages carrying a theme (a whole line of their list), newest first.
 pub fn published_with_theme(conn: &mut DbConn, theme: &str, limit: i64) -> QueryResult<Vec<Page>> {
-    let rows: Vec<Page> = pages::table
+    pages::table
         .filter(pages::status.eq(Status::Published))
-        .filter(pages::themes.like(format!("%{theme}%")))
+        .filter(list::sql_holds(pages::themes, theme))
         .order(pages::published_at.desc())
-        .limit(limit.saturating_mul(2))
+        .limit(limit)
         .select(Page::as_select())
-        .load(conn)?;
-    Ok(rows.into_iter().filter(|p| p.theme_list().contains(&theme)).take(limit as usize).collect())
+        .load(conn)
 }
 
-/// How many published pages carry a theme (LIKE narrows; slugs do not contain each other).
+/// How many published pages carry a theme.
 pub fn count_with_theme(conn: &mut DbConn, theme: &str) -> QueryResult<i64> {
     pages::table
         .filter(pages::status.eq(Status::Published))
-        .filter(pages::themes.like(format!("%{theme}%")))
+        .filter(list::sql_holds(pages::themes, theme))
         .count()
         .get_result(conn)
 }

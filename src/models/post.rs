@@ -30,6 +30,7 @@ pub struct Post {
     pub title: String,
     pub body_md: String,
     pub body_html: String,
+    /// Theme slugs, a list (models::list).
     pub themes: String,
     pub state: String,
     pub district: String,
@@ -60,7 +61,7 @@ impl Post {
         self.thread_id.unwrap_or(self.id)
     }
     pub fn theme_list(&self) -> Vec<&str> {
-        self.themes.split(',').filter(|t| !t.is_empty()).collect()
+        crate::models::list::decode(&self.themes).collect()
     }
     /// Waiting for a moderator (shown in the queue).
     pub fn in_queue(&self) -> bool {

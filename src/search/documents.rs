@@ -90,7 +90,8 @@ pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary
         if matches!(name.as_str(), "title" | "name" | "pages" | "threads") {
             continue;
         }
-        for item in value.split("; ") {
+        // Multi-valued fields hold a list (models::list); other text is read line by line too.
+        for item in crate::models::list::decode(value) {
             let label = terms.iter().find(|t| t.code == item && t.vocab != "state").map(|t| t.label.as_str()).unwrap_or(item);
             body.push_str(label);
             body.push('\n');

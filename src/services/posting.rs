@@ -98,7 +98,7 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
     } else {
         String::new()
     };
-    Clean { title: if is_query { title } else { String::new() }, body, html, themes: themes.join(","), state, district, sector }
+    Clean { title: if is_query { title } else { String::new() }, body, html, themes: crate::models::list::encode(&themes), state, district, sector }
 }
 
 fn check_files(uploads: Vec<Received>, errors: &mut FieldErrors) -> Vec<CheckedFile> {

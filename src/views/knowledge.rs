@@ -6,6 +6,7 @@ use crate::paths;
 use super::communities::theme_names;
 use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
+use crate::models::list;
 use crate::models::page::{self, Page};
 use crate::services::knowledge::{Builder, Credit, Event, PageForm, PageView, Revision, LAYOUTS};
 use crate::vocab;
@@ -114,11 +115,11 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             div.body { (PreEscaped(&p.body_html)) }
             @if !p.contributors.is_empty() {
                 h2 { (t.kb_contributors) }
-                ul { @for c in p.contributors.lines() { li { (c.replace(" | ", ", ")) } } }
+                ul { @for c in list::decode(&p.contributors) { li { (c.replace(" | ", ", ")) } } }
             }
             @if !p.sources.is_empty() {
                 h2 { (t.kb_sources) }
-                ul { @for s in p.sources.lines() { li { (s) } } }
+                ul { @for s in list::decode(&p.sources) { li { (s) } } }
             }
             @if !v.threads.is_empty() {
                 h2 { (t.kb_threads) }
@@ -184,12 +185,12 @@ pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: boo
 
 pub fn builder(ctx: &Ctx, b: &Builder, f: &PageForm, picked: &[i64], errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let threads_q: String = b.thread_ids.split(',').map(|id| format!("thread={id}")).collect::<Vec<_>>().join("&");
+    let threads_q: String = b.thread_ids.iter().map(|id| format!("thread={id}")).collect::<Vec<_>>().join("&");
     layout(ctx, t.kb_builder, html! {
         h1 { (t.kb_builder) }
         p { (t.kb_builder_intro) }
         form method="get" action="/kb/new" {
-            @for id in b.thread_ids.split(',') { input type="hidden" name="thread" value=(id); }
+            @for id in &b.thread_ids { input type="hidden" name="thread" value=(id); }
             ol.queue {
                 @for (p, author, _) in &b.posts {
                     li.item {

@@ -102,7 +102,7 @@ async fn builder(state: web::Data<AppState>, member: Member, req: actix_web::Htt
         state: b.state.clone(),
         sector: b.sector.clone(),
         contributors: b.contributors.clone(),
-        source_threads: b.thread_ids.clone(),
+        source_threads: b.thread_ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", "),
         solution,
         language: member.ctx.lang.code().into(),
         ..Default::default()
@@ -224,7 +224,8 @@ async fn revisions(state: web::Data<AppState>, member: Member, path: web::Path<S
 }
 
 fn as_text(c: &page::Content) -> String {
-    format!("# {}\n\n{}\n\n{}\n\n---\n{}\n{}\n{}", c.title, c.problem_md, c.solution_md, c.themes, c.contributors, c.sources)
+    let themes = crate::models::list::decode(&c.themes).collect::<Vec<_>>().join(",");
+    format!("# {}\n\n{}\n\n{}\n\n---\n{}\n{}\n{}", c.title, c.problem_md, c.solution_md, themes, c.contributors, c.sources)
 }
 
 async fn revision(state: web::Data<AppState>, member: Member, path: web::Path<(String, i32)>) -> Result<HttpResponse, AppError> {

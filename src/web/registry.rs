@@ -139,12 +139,12 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(S
     }
 }
 
-/// The record's values as the form sent them; checkbox lists become "a; b".
+/// The record's values as the form sent them; checkboxes become a list (models::list).
 fn values_from(kind: Kind, raw: &RawForm) -> Values {
     let mut v = Values::new();
     for spec in kind.fields() {
         let value = match spec.input {
-            registry::Input::Terms(_) => raw.all(spec.name).join("; "),
+            registry::Input::Terms(_) => crate::models::list::encode(raw.all(spec.name)),
             _ => raw.get(spec.name),
         };
         v.insert(spec.name.to_string(), value);

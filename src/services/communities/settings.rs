@@ -77,7 +77,7 @@ pub fn create(conn: &mut DbConn, actor: &Principal, new: &NewCommunity) -> Resul
         let id = community::insert(c, &community::NewCommunity { slug: &slug, name, description: profile.description.trim(), theme: &profile.theme, created_at: now })?;
         let mut settings = SettingsChange::of(&community::find(c, id)?);
         settings.profile = profile.clone();
-        settings.canned_reasons = crate::services::moderate::STANDARD_REASONS.iter().map(|(text, _)| *text).collect::<Vec<_>>().join("\n");
+        settings.canned_reasons = crate::models::list::encode(crate::services::moderate::STANDARD_REASONS.iter().map(|(text, _)| *text));
         community::update_settings(c, id, &settings.row())?;
         for uid in moderator_ids {
             role::insert(c, &role::NewRoleGrant { user_id: uid, role: role::Role::Moderator.as_str(), community_id: Some(id), state: "", granted_by: Some(actor.user.id), granted_at: now })?;
@@ -141,7 +141,7 @@ impl SettingsChange {
             premoderation: self.premoderation,
             trusted_after: self.trusted_after,
             hold_rules: self.hold_rules.trim().into(),
-            canned_reasons: self.canned_reasons.trim().into(),
+            canned_reasons: crate::models::list::encode(self.canned_reasons.lines()),
             response_days: self.response_days,
             auto_digest: self.auto_digest,
         }

@@ -77,7 +77,7 @@ pub fn create_draft(conn: &mut DbConn, who: &Principal, form: &PageForm) -> Resu
     let right = require_any(conn, who)?;
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
-    if !content.themes.is_empty() && !right.covers(content.themes.split(',')) {
+    if !content.themes.is_empty() && !right.covers(list::decode(&content.themes)) {
         return Err(AppError::Forbidden);
     }
     check_sources(conn, who, &content, &[])?;
@@ -135,7 +135,7 @@ fn check_change(conn: &mut DbConn, who: &Principal, p: &page::Page, form: &PageF
     }
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
-    if !content.themes.is_empty() && !editor_right(conn, who)?.covers(content.themes.split(',')) {
+    if !content.themes.is_empty() && !editor_right(conn, who)?.covers(list::decode(&content.themes)) {
         return Err(AppError::field("themes", "kb-themes-keep"));
     }
     check_sources(conn, who, &content, &p.thread_ids())
@@ -212,7 +212,8 @@ pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i
     let form = PageForm {
         revision: p.revision,
         note: format!("rolled back to revision {to_revision}"),
-        themes: content.themes.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+        themes: list::decode(&content.themes).map(str::to_string).collect(),
+        source_threads: threads_field(&content.source_threads),
         title: content.title,
         problem: content.problem_md,
         solution: content.solution_md,
@@ -223,7 +224,6 @@ pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i
         translation_slug: content.translation_slug,
         contributors: content.contributors,
         sources: content.sources,
-        source_threads: content.source_threads,
         slug: p.slug.clone(),
     };
     check_change(conn, who, &p, &form)?;

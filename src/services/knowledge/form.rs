@@ -36,11 +36,17 @@ impl PageForm {
             translation_slug: p.translation_slug.clone(),
             contributors: p.contributors.clone(),
             sources: p.sources.clone(),
-            source_threads: p.source_threads.clone(),
+            source_threads: threads_field(&p.source_threads),
             revision: p.revision,
             note: String::new(),
         }
     }
+}
+
+/// Stored source threads as the form's field shows them: "12, 15" (a text input keeps no
+/// line breaks).
+pub fn threads_field(stored: &str) -> String {
+    list::decode(stored).collect::<Vec<_>>().join(", ")
 }
 
 /// Paths under /kb/ that are not pages.
@@ -87,8 +93,9 @@ pub fn render_body(language: &str, problem: &str, solution: &str) -> String {
     )
 }
 
+/// A textarea of one value a line, as a stored list of at most `max_lines` values.
 fn lines_clean(text: &str, max_lines: usize) -> String {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).take(max_lines).map(|l| l.chars().take(300).collect::<String>()).collect::<Vec<_>>().join("\n")
+    list::encode(list::decode(text).take(max_lines).map(|l| l.chars().take(300).collect::<String>()))
 }
 
 /// Checks a page form and turns it into stored content.
@@ -115,7 +122,7 @@ pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
     if !translation_slug.is_empty() && !valid_slug(&translation_slug) {
         errors.insert("translation_slug", "kb-translation-missing".into());
     }
-    let threads: Vec<String> = form.source_threads.split([',', ' ']).filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let threads: Vec<&str> = form.source_threads.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()).collect();
     if threads.iter().any(|t| t.parse::<i64>().is_err()) {
         errors.insert("source_threads", "kb-threads-invalid".into());
     }
@@ -126,7 +133,7 @@ pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
         title,
         problem_md: problem,
         solution_md: solution,
-        themes: themes.join(","),
+        themes: list::encode(&themes),
         sector,
         state,
         district: form.district.trim().chars().take(100).collect(),
@@ -134,6 +141,6 @@ pub fn clean(form: &PageForm, errors: &mut FieldErrors) -> page::Content {
         translation_slug,
         contributors: lines_clean(&form.contributors, 50),
         sources: lines_clean(&form.sources, 50),
-        source_threads: threads.join(","),
+        source_threads: list::encode(threads),
     }
 }

@@ -7,7 +7,7 @@
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::markdown;
-use crate::models::{self, community, page, post, role, search_outbox, user};
+use crate::models::{self, community, list, page, post, role, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::vocab;
 
@@ -52,7 +52,7 @@ pub fn editor_right(conn: &mut DbConn, who: &Principal) -> Result<EditorRight, A
     }
     let mut themes: Vec<String> = Vec::new();
     for id in who.roles.moderated() {
-        for t in community::find(conn, id)?.theme.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        for t in community::find(conn, id)?.themes() {
             if !themes.iter().any(|m| m == t) {
                 themes.push(t.to_string());
             }
@@ -94,7 +94,7 @@ fn may_cite(conn: &mut DbConn, who: &Principal, root: &post::Post) -> Result<boo
 /// Refuses source threads `who` may not cite, unless the page already named them (an
 /// editor keeps the sources someone else added). Unknown and forbidden look the same.
 fn check_sources(conn: &mut DbConn, who: &Principal, c: &page::Content, already: &[i64]) -> Result<(), AppError> {
-    for id in c.source_threads.split(',').filter_map(|t| t.trim().parse::<i64>().ok()) {
+    for id in list::decode(&c.source_threads).filter_map(|t| t.parse::<i64>().ok()) {
         if already.contains(&id) {
             continue;
         }

@@ -181,7 +181,7 @@ pub fn home(conn: &mut DbConn) -> Result<(Vec<(&'static str, usize)>, Vec<page::
 pub struct Builder {
     pub posts: Vec<(post::Post, String, String)>,
     pub contributors: String,
-    pub thread_ids: String,
+    pub thread_ids: Vec<i64>,
     pub title: String,
     pub themes: Vec<String>,
     pub state: String,
@@ -229,7 +229,7 @@ pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Bu
     Ok(Builder {
         posts,
         contributors: contributors.join("\n"),
-        thread_ids: threads.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","),
+        thread_ids: threads.to_vec(),
         title: first.title.clone(),
         themes: first.theme_list().into_iter().map(str::to_string).collect(),
         state: first.state.clone(),

@@ -149,18 +149,27 @@ pub fn to_csv(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> Str
     for (r, v) in rows {
         let url = env.url(&crate::paths::registry_record(kind.plural(), &r.slug));
         let verified = r.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let cells: Vec<&str> = head
+        let cells: Vec<std::borrow::Cow<str>> = head
             .iter()
             .map(|h| match *h {
-                "slug" => r.slug.as_str(),
-                "url" => url.as_str(),
-                "verified_at" => verified.as_str(),
-                name => v.get(name).map(String::as_str).unwrap_or(""),
+                "slug" => r.slug.as_str().into(),
+                "url" => url.as_str().into(),
+                "verified_at" => verified.as_str().into(),
+                name => field_cell(kind, name, v),
             })
             .collect();
-        out.row(&cells);
+        out.row(&cells.iter().map(|c| c.as_ref()).collect::<Vec<_>>());
     }
     out.finish()
+}
+
+/// A field's cell, as an import reads it back: lists as "a; b".
+pub(super) fn field_cell<'a>(kind: Kind, name: &str, v: &'a Values) -> std::borrow::Cow<'a, str> {
+    match (kind.spec(name), v.get(name)) {
+        (Some(spec), Some(stored)) => reg::cell(spec.input, stored),
+        (None, Some(stored)) => stored.as_str().into(),
+        (_, None) => "".into(),
+    }
 }
 
 fn json_value(input: Input, text: &str) -> serde_json::Value {

@@ -9,7 +9,7 @@ use crate::error::{AppError, Message};
 use crate::models::{self, content_import, registry};
 use crate::services::accounts::Principal;
 
-use super::csv::{header, parse, problem, quoted, unguard, Out, Problem, QUOTE_CHARS};
+use super::csv::{field_cell, header, parse, problem, quoted, unguard, Out, Problem, QUOTE_CHARS};
 use super::{self as reg, Kind, Values, Vocabs};
 
 /// Imports of this many rows refresh the planner's statistics afterwards: on a young
@@ -383,7 +383,7 @@ pub fn seed_conflict(conn: &mut DbConn, item: &content_import::ContentImport) ->
                 continue;
             }
             file.push_str(&format!("{name}: {}\n", unguard(cell)));
-            portal.push_str(&format!("{name}: {}\n", published.get(name).map(String::as_str).unwrap_or("")));
+            portal.push_str(&format!("{name}: {}\n", field_cell(kind, name, &published)));
         }
     }
     Ok((r.title.clone(), format!("/registry/{}/{}", kind.plural(), r.slug), portal, file))

@@ -9,7 +9,7 @@ use crate::services::accounts::Principal;
 
 use super::links::public_thread;
 use super::spec::{Input, Kind, Spec};
-use super::values::{parse_values, split_list, Values};
+use super::values::{multi_values, parse_values, Values};
 use super::vocabularies::Vocabs;
 use super::workflow::{drafting_states, is_overdue, is_reviewer, latest_values, may_draft, may_edit_record, published_values, Seen};
 
@@ -94,21 +94,21 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         let Some(v) = shown.get(spec.name) else { continue };
         match spec.input {
             Input::Ref(k) => {
-                for s in split_list(v) {
+                for s in multi_values(v) {
                     if let Some(r) = registry::find_by_slug(conn, k.code(), s)?.filter(|r| r.is_published()) {
                         refs.push(r);
                     }
                 }
             }
             Input::Pages => {
-                for s in split_list(v) {
+                for s in multi_values(v) {
                     if let Some(p) = page::find_by_slug(conn, s)?.filter(|p| p.status == page::Status::Published) {
                         pages.push((p.slug, p.title, p.language));
                     }
                 }
             }
             Input::Threads => {
-                for s in split_list(v) {
+                for s in multi_values(v) {
                     if let Some((url, title)) = s.parse().ok().and_then(|id| public_thread(conn, id)) {
                         threads.push((url, title));
                     }

@@ -5,18 +5,33 @@ use std::collections::BTreeMap;
 
 use crate::db::DbConn;
 use crate::error::{AppError, Arg, FieldErrors, Message};
-use crate::models::{page, registry};
+use crate::models::{list, page, registry};
 use crate::vocab;
 
 use super::links::public_thread;
 use super::spec::{Input, Kind, Spec};
 use super::vocabularies::Vocabs;
 
-/// Field name to canonical text value. Multi-valued fields join their values with "; ",
-/// indicators put one per line.
+/// Field name to canonical text value. Multi-valued fields (terms, pages, threads) and
+/// indicators are stored lists (models::list), one value a line.
 pub type Values = BTreeMap<String, String>;
+
+/// The items of a multi-valued field as a writer types it (a CSV cell "a; b", a form) or as
+/// it is stored (one a line): codes, web names and numbers hold neither ';' nor a line break.
 pub(crate) fn split_list(s: &str) -> impl Iterator<Item = &str> {
     s.split([';', '\n']).map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// How a CSV cell writes the items of a multi-valued field: "a; b".
+pub const CELL_SEPARATOR: &str = "; ";
+
+/// A stored value as a CSV cell or a text input shows it: multi-valued fields as "a; b",
+/// everything else as it is.
+pub fn cell(input: Input, stored: &str) -> std::borrow::Cow<'_, str> {
+    match input {
+        Input::Terms(_) | Input::Pages | Input::Threads => list::decode(stored).collect::<Vec<_>>().join(CELL_SEPARATOR).into(),
+        _ => stored.into(),
+    }
 }
 
 fn parse_number(s: &str) -> Option<f64> {
@@ -36,7 +51,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
     if raw.is_empty() {
         return if spec.required { Err(Message::new("registry-required").arg("field", Arg::Key(spec.label))) } else { Ok(String::new()) };
     }
-    let kept = |code: &str| previous.is_some_and(|p| split_list(p).any(|c| c == code));
+    let kept = |code: &str| previous.is_some_and(|p| list::holds(p, code));
     match spec.input {
         Input::Text(max) => {
             let one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -85,7 +100,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
                     None => return Err(Message::new("registry-term-unknown").arg("value", format!("{item:?}")).arg("vocabulary", Arg::Key(vocab_title(name)))),
                 }
             }
-            Ok(codes.join("; "))
+            Ok(list::encode(codes))
         }
         // References name only what the public can see (or what the record already named):
         // another state's draft, a draft page or a closed community's thread is "not there"
@@ -124,6 +139,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
                 out.push(parts.get(3).copied().unwrap_or("").to_string());
                 lines.push(out.join(" | "));
             }
+            // Its own format, one indicator a line: a line keeps its trailing " | " for no unit.
             Ok(lines.join("\n"))
         }
         Input::Pages => {
@@ -138,7 +154,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
                     slugs.push(slug);
                 }
             }
-            Ok(slugs.join("; "))
+            Ok(list::encode(slugs))
         }
         Input::Threads => {
             let mut ids: Vec<String> = Vec::new();
@@ -154,7 +170,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
                     None => return Err(Message::new("registry-thread-unknown").arg("value", format!("{item:?}"))),
                 }
             }
-            Ok(ids.join("; "))
+            Ok(list::encode(ids))
         }
         Input::Url => match url::Url::parse(raw) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u.to_string()),
@@ -230,7 +246,7 @@ pub(super) fn tags(kind: Kind, v: &Values) -> Vec<(String, String)> {
             Input::Threads => "thread".into(),
             _ => continue,
         };
-        for code in split_list(value) {
+        for code in list::decode(value) {
             out.push((vocab.clone(), code.to_string()));
         }
     }
@@ -245,6 +261,7 @@ pub(crate) fn to_json(v: &Values) -> String {
     serde_json::to_string(v).expect("values serialise")
 }
 
+/// The items of a stored multi-valued field.
 pub fn multi_values(v: &str) -> Vec<&str> {
-    split_list(v).collect()
+    list::decode(v).collect()
 }

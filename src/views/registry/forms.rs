@@ -50,6 +50,11 @@ fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs:
                 (input(ctx, Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors))
             }
             Input::Url => { (input(ctx, Field { name: spec.name, label: &label, value, kind: "url", autocomplete: "url", hint, required: spec.required }, errors)) }
+            // Pages and threads are typed as "a; b": a text input keeps no line breaks.
+            Input::Pages | Input::Threads => {
+                @let typed = crate::services::registry::cell(spec.input, value);
+                (input(ctx, Field { name: spec.name, label: &label, value: typed.as_ref(), kind: "text", autocomplete: "off", hint, required: spec.required }, errors))
+            }
             _ => { (input(ctx, Field { name: spec.name, label: &label, value, kind: "text", autocomplete: "off", hint, required: spec.required }, errors)) }
         }
     }
