@@ -172,9 +172,15 @@ struct FlagsForm {
 
 async fn flags(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<FlagsForm>) -> Result<HttpResponse, AppError> {
     let ((slug, id), f) = (path.into_inner(), form.0);
-    let remove = choice::<moderate::FlagOutcome>(&f.outcome, "outcome", "flag-outcome-choose")? == moderate::FlagOutcome::Remove;
     let (uid, env) = (member.principal.user.id, state.env.clone());
-    state.write_with_access(slug.clone(), &visit, move |c, a| moderate::resolve_flags(c, &env, a, uid, id, remove, &f.message)).await?;
+    state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            // Rights first: only a moderator hears what is wrong with the form.
+            a.require_moderator()?;
+            let outcome: moderate::FlagOutcome = choice(&f.outcome, "outcome", "flag-outcome-choose")?;
+            moderate::resolve_flags(c, &env, a, uid, id, outcome == moderate::FlagOutcome::Remove, &f.message)
+        })
+        .await?;
     Ok(see_other(&paths::community_page(&slug, "queue?show=flags&done=ok")))
 }
 
@@ -211,9 +217,14 @@ struct MemberDecision {
 }
 
 async fn decide_member(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<MemberDecision>) -> Result<HttpResponse, AppError> {
-    let approve = choice::<communities::MemberDecision>(&form.0.decision, "decision", "member-decision-choose")? == communities::MemberDecision::Approve;
-    let ((slug, user_id), uid) = (path.into_inner(), member.principal.user.id);
-    state.write_with_access(slug.clone(), &visit, move |c, a| communities::decide_membership(c, a, uid, user_id, approve)).await?;
+    let ((slug, user_id), uid, decision) = (path.into_inner(), member.principal.user.id, form.0.decision);
+    state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            a.require_moderator()?;
+            let decision: communities::MemberDecision = choice(&decision, "decision", "member-decision-choose")?;
+            communities::decide_membership(c, a, uid, user_id, decision == communities::MemberDecision::Approve)
+        })
+        .await?;
     Ok(see_other(&paths::community_page(&slug, "members?done=ok")))
 }
 
