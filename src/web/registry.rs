@@ -237,11 +237,12 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
         }
     }
     let (p, s, env) = (member.principal.clone(), slug.clone(), state.env.clone());
-    let reviewed = state.write(move |c| {
-        let decision = decision?;
-        registry::review(c, &p, &env, kind, &s, n, lock, decision, &comments).map(|()| decision)
-    });
-    match submitted(reviewed.await)? {
+    // An unknown decision is answered before a connection is taken.
+    let reviewed = match decision {
+        Ok(decision) => state.write(move |c| registry::review(c, &p, &env, kind, &s, n, lock, decision, &comments).map(|()| decision)).await,
+        Err(e) => Err(e),
+    };
+    match submitted(reviewed)? {
         Submitted::Done(decision) => {
             let done = if decision == Decision::Approve { "published" } else { "returned" };
             Ok(see_other(&format!("{}?done={done}", paths::registry_record(kind.plural(), &slug))))
