@@ -114,6 +114,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
 pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
     let workers = state.config.workers;
     let static_dir = state.config.static_dir.clone();
+    let head_timeout = std::time::Duration::from_secs(state.config.body_timeout_secs);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -137,6 +138,10 @@ pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .default_service(aw::to(web::system::not_found))
     })
     .workers(workers)
+    // The request head gets as long as a body does (actix's 5 s default): on a loaded machine
+    // a worker may come to a connection later than that with its head already received, and
+    // timing it out then closes a connection that was only waiting for us.
+    .client_request_timeout(head_timeout)
     // SIGTERM: requests in flight get this long to finish; then `solex serve` stops the
     // background workers (see background.rs).
     .shutdown_timeout(10)

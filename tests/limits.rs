@@ -394,3 +394,25 @@ fn registry_import_is_rate_limited() {
     assert_eq!(r.status, 429);
     assert!(r.header("retry-after").is_some() && r.body.contains("Please slow down"));
 }
+
+/// A small form refused before it is read (here: not signed in) is read to its end after the
+/// answer, so the connection goes on to the next request instead of closing over unread bytes
+/// (which the kernel answers with a reset that can cost the client the answer).
+#[test]
+fn a_small_form_refused_before_it_is_read_leaves_the_connection_usable() {
+    let app = TestApp::start();
+    let mut stream = TcpStream::connect(app.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let body = "d-1=daily";
+    let head = format!("POST /profile/delivery HTTP/1.1\r\nHost: solex\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n", body.len());
+    stream.write_all(head.as_bytes()).unwrap();
+    // The body comes a moment after the head, as from a slow line: the refusal is decided by then.
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = stream.write_all(format!("{body}GET /healthz HTTP/1.1\r\nHost: solex\r\nConnection: close\r\n\r\n").as_bytes());
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let answers = String::from_utf8_lossy(&raw);
+    let statuses: Vec<&str> = answers.lines().filter(|l| l.starts_with("HTTP/1.1 ")).collect();
+    assert_eq!(statuses.len(), 2, "both requests answered on one connection: {answers}");
+    assert!(statuses[0].starts_with("HTTP/1.1 303") && statuses[1].starts_with("HTTP/1.1 200"), "{statuses:?}");
+}

@@ -1,10 +1,13 @@
 //! A deadline on reading request bodies. Every body extractor (forms, multipart, JSON, the
 //! inbound mail endpoint) reads the payload this middleware wraps, so a body that trickles in
 //! is cut off after `body_timeout_secs` (plus a second per `GRACE_BYTES` received, so a large
-//! upload on a slow line still arrives) and answered 408. A body left unread (refused before
-//! it was read, or cut off) is not drained: `observe` closes the connection instead.
+//! upload on a slow line still arrives) and answered 408. A small body left unread (a form
+//! refused before it was read) is read to its end after the answer, within the same deadline,
+//! so closing or reusing the connection never meets unread bytes: the kernel answers a close
+//! over unread data with a reset, and the client can lose the answer already sent. A large
+//! one (or one cut off) is not drained: `observe` closes the connection instead.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -27,6 +30,9 @@ use crate::web::AppState;
 /// Bytes that buy one more second of reading time: 16 KiB/s is a slow mobile line.
 const GRACE_BYTES: u64 = 16 * 1024;
 
+/// The largest declared body read to its end when the handler left it unread (a form).
+const DRAIN_MAX: u64 = 64 * 1024;
+
 /// Whether the body was read to its end; `observe` closes a connection whose body was not,
 /// rather than reading (and discarding) the rest of it.
 #[derive(Clone, Default)]
@@ -39,7 +45,8 @@ impl BodyRead {
 }
 
 struct Deadline {
-    inner: Payload,
+    /// Shared with the middleware, which may read what the handler left.
+    inner: Rc<RefCell<Payload>>,
     read: BodyRead,
     started: Instant,
     base: Duration,
@@ -61,7 +68,8 @@ impl Stream for Deadline {
         if self.timed_out.get() {
             return Poll::Ready(None);
         }
-        match Pin::new(&mut self.inner).poll_next(cx) {
+        let polled = Pin::new(&mut *self.inner.borrow_mut()).poll_next(cx);
+        match polled {
             Poll::Ready(Some(Ok(chunk))) => {
                 self.received += chunk.len() as u64;
                 let due = self.due();
@@ -84,6 +92,11 @@ impl Stream for Deadline {
     }
 }
 
+/// The declared length of a body, if it declares one.
+fn declared_length(req: &ServiceRequest) -> Option<u64> {
+    req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok())
+}
+
 fn has_body(req: &ServiceRequest) -> bool {
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() != "0");
     declared || req.headers().contains_key(header::TRANSFER_ENCODING)
@@ -99,9 +112,16 @@ pub async fn body_deadline(mut req: ServiceRequest, next: Next<impl MessageBody 
     let base = Duration::from_secs(secs);
     let read = BodyRead::default();
     req.extensions_mut().insert(read.clone());
-    let stream = Deadline { inner: req.take_payload(), read, started, base, received: 0, sleep: Box::pin(sleep_until(started + base)), timed_out: timed_out.clone() };
+    let small = declared_length(&req).is_some_and(|n| n <= DRAIN_MAX);
+    let inner = Rc::new(RefCell::new(req.take_payload()));
+    let deadline = |inner: Rc<RefCell<Payload>>, read: BodyRead| Deadline { inner, read, started, base, received: 0, sleep: Box::pin(sleep_until(started + base)), timed_out: timed_out.clone() };
+    let stream = deadline(inner.clone(), read.clone());
     req.set_payload(Payload::from(Box::pin(stream) as Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>>));
     let res = next.call(req).await?;
+    if small && !read.finished() && !timed_out.get() {
+        let mut rest = deadline(inner, read);
+        while let Some(Ok(_)) = std::future::poll_fn(|cx| Pin::new(&mut rest).poll_next(cx)).await {}
+    }
     if timed_out.get() {
         let (http_req, _) = res.into_parts();
         return Ok(ServiceResponse::from_err(AppError::BodyTimeout, http_req));
