@@ -217,7 +217,8 @@ pub fn search_indexer(index: Arc<SearchIndex>, pool: Pool) -> Worker {
         .consuming(move || counted.backlog(&mut *counting.get()?))
 }
 
-/// Sends due digests and reminds focal points of unverified registry records, every `every`.
+/// Sends due digests, reminds focal points of unverified registry records and sends the day's
+/// notices (`services::notify::daily_tick`), every `every`.
 /// Of several portal processes on one database only the holder of the scheduler's lease runs
 /// it; it renews the lease each run, and when it dies another process takes the lease once it
 /// has expired, so each due job runs once: never in two processes at a time, and not
@@ -234,16 +235,21 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         // Registry records unverified for a year: their focal points are reminded, whatever
         // became of the digests.
         let reminded = services::registry::remind_overdue(&mut conn, &env, models::now());
+        // Roundups, moderators' daily mail and urgent queries, whatever became of the rest.
+        let noticed = services::notify::daily_tick(&mut conn, &env, models::now());
         if let Ok(n @ 1..) = sent {
             tracing::info!("scheduler sent {n} digests");
         }
         if let Ok(n @ 1..) = reminded {
             tracing::info!("reminded focal points of {n} unverified registry records");
         }
-        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) {
+        if let Ok(n @ 1..) = noticed {
+            tracing::info!("scheduler queued {n} notices");
+        }
+        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) {
             mail.wake();
         }
-        Ok(sent? + reminded?)
+        Ok(sent? + reminded? + noticed?)
     })
     .waiting_first()
 }

@@ -63,6 +63,11 @@ pub struct Config {
     /// How long one portal process keeps the scheduler once it runs it (renewed every run).
     /// When that process dies, another takes the scheduler over after at most this long.
     pub scheduler_lease_secs: u64,
+    /// The hour (UTC) from which the day's roundups and moderators' daily mail go out
+    /// (3 UTC is 08:30 in India).
+    pub daily_mail_hour: u32,
+    /// Hours a query may wait in the queue before its moderators are told at once.
+    pub moderator_urgent_hours: u32,
 }
 
 impl Default for Config {
@@ -96,6 +101,8 @@ impl Default for Config {
             search_per_minute: 120,
             scheduler_secs: 60,
             scheduler_lease_secs: 180,
+            daily_mail_hour: 3,
+            moderator_urgent_hours: 24,
         }
     }
 }
@@ -156,6 +163,8 @@ impl Config {
         if let Some(v) = s("SEARCH_PER_MINUTE") { self.search_per_minute = parse("SOLEX_SEARCH_PER_MINUTE", &v)?; }
         if let Some(v) = s("SCHEDULER_SECS") { self.scheduler_secs = parse("SOLEX_SCHEDULER_SECS", &v)?; }
         if let Some(v) = s("SCHEDULER_LEASE_SECS") { self.scheduler_lease_secs = parse("SOLEX_SCHEDULER_LEASE_SECS", &v)?; }
+        if let Some(v) = s("DAILY_MAIL_HOUR") { self.daily_mail_hour = parse("SOLEX_DAILY_MAIL_HOUR", &v)?; }
+        if let Some(v) = s("MODERATOR_URGENT_HOURS") { self.moderator_urgent_hours = parse("SOLEX_MODERATOR_URGENT_HOURS", &v)?; }
         Ok(())
     }
 
@@ -172,6 +181,9 @@ impl Config {
         }
         // A lease shorter than two runs would pass from process to process while its holder
         // is only between runs, and could end while a run is still going.
+        if self.daily_mail_hour > 23 || self.moderator_urgent_hours == 0 {
+            return Err(AppError::Config("daily_mail_hour must be 0-23 and moderator_urgent_hours at least 1".into()));
+        }
         if self.scheduler_secs == 0 || self.scheduler_lease_secs < 2 * self.scheduler_secs {
             return Err(AppError::Config("scheduler_secs must be at least 1 and scheduler_lease_secs at least twice scheduler_secs".into()));
         }

@@ -99,7 +99,8 @@ enum MailCommand {
 
 #[derive(Subcommand)]
 enum DigestCommand {
-    /// Send scheduled digests that are due and automatic digests, once (the server does this every minute).
+    /// Send scheduled digests that are due and automatic digests, and the day's notices
+    /// (roundups, moderators' daily mail, urgent queries), once (the server does this every minute).
     Tick,
 }
 
@@ -277,8 +278,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Digest(DigestCommand::Tick) => {
             let mut conn = connect(&config)?;
-            let n = services::digests::scheduler_tick(&mut conn, &services::Env::from_config(&config), solex::models::now())?;
-            println!("{n} digests sent to the outbox; the server's sender delivers them.");
+            let env = services::Env::from_config(&config);
+            let n = services::digests::scheduler_tick(&mut conn, &env, solex::models::now())?;
+            let notices = services::notify::daily_tick(&mut conn, &env, solex::models::now())?;
+            println!("{n} digests and {notices} notices sent to the outbox; the server's sender delivers them.");
             Ok(())
         }
         Command::User(UserCommand::Add { admin, name, email }) => {

@@ -19,6 +19,14 @@ pub const KB_FEED: &str = "/kb/feed.atom";
 pub const MY_POSTS: &str = "/my/posts";
 /// The delivery settings on the profile page.
 pub const PROFILE_DELIVERY: &str = "/profile#delivery";
+/// The member's notice settings on their profile.
+pub const PROFILE_NOTICES: &str = "/profile#notices";
+
+/// Notice settings reached from a link in a notice, without signing in (the token is the
+/// member's own, for this purpose only).
+pub fn notices(token: &str) -> String {
+    format!("/notices/{token}")
+}
 pub const PASSWORD_FORGOT: &str = "/password/forgot";
 
 // Knowledge pages and theme hubs.

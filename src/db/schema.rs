@@ -107,6 +107,9 @@ diesel::table! {
         updated_at -> Timestamp,
         approved_at -> Nullable<Timestamp>,
         approved_by -> Nullable<BigInt>,
+        answer_kind -> Text,
+        answered_page_id -> Nullable<BigInt>,
+        answered_by -> Nullable<BigInt>,
     }
 }
 
@@ -433,6 +436,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_settings (user_id, topic) {
+        user_id -> BigInt,
+        topic -> Text,
+        mode -> Text,
+    }
+}
+
+diesel::table! {
+    pending_notices (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        ref_id -> Nullable<BigInt>,
+        payload -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    digest_answers (digest_id, query_id) {
+        digest_id -> BigInt,
+        page_id -> BigInt,
+        query_id -> BigInt,
+    }
+}
+
+diesel::table! {
     content_imports (id) {
         id -> BigInt,
         kind -> Text,
@@ -462,6 +492,7 @@ diesel::joinable!(flags -> posts (post_id));
 diesel::joinable!(digests -> communities (community_id));
 diesel::joinable!(digest_items -> digests (digest_id));
 diesel::joinable!(digest_items -> posts (post_id));
+diesel::joinable!(digest_answers -> pages (page_id));
 diesel::joinable!(registry_versions -> registry_records (record_id));
 diesel::joinable!(registry_tags -> registry_records (record_id));
 
@@ -471,4 +502,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     inbound_mail, held_mail, pages, page_revisions, page_events, page_links, page_redirects,
     theme_looks, search_outbox, vocab_terms, registry_records, registry_versions, registry_tags,
     rate_buckets, change_stamp, job_leases, content_imports,
+    notification_settings, pending_notices, digest_answers,
 );

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::markdown;
 use crate::mail::Identity;
 use crate::models::mail_outbox::{OutboxKind, OutboxMail};
-use crate::models::{community, digest, membership, post, registry, user};
+use crate::models::{community, digest, membership, page, post, registry, user};
 use crate::paths;
 use crate::tokens::address::{self, Token};
 use crate::tokens::MailPurpose;
@@ -153,22 +153,61 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let b = list_headers(base.to(mailbox(&u.email)?), id, c, &u, &key).envelope(envelope(&id.domain, &key, &u)?);
             Ok(Some(finish(b, body)?))
         }
-        OutboxKind::Notice => {
-            let (Some(post_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
-            let Ok(p) = post::find(conn, post_id) else { return Ok(None) };
-            let u = user::find(conn, user_id)?;
-            if u.mail_stopped_at.is_some() {
-                return Ok(None);
-            }
-            let t = crate::views::Lang::from_code(&u.language).unwrap_or(crate::views::Lang::En).strings();
-            let title = if p.title.is_empty() { t.reply_heading.to_string() } else { p.title.clone() };
-            let status = crate::views::communities::status_label(t, p.status);
-            let body = bodies::notice(&u.language, &u.name, &title, status, &p.moderator_note, &url(id, &paths::my_post(p.id)));
+        OutboxKind::Notice
+        | OutboxKind::Receipt
+        | OutboxKind::AnswerPersonal
+        | OutboxKind::ModeratorItem
+        | OutboxKind::ModeratorQueue
+        | OutboxKind::ModeratorUrgent
+        | OutboxKind::RegistrySubmitted
+        | OutboxKind::RegistryDecision
+        | OutboxKind::RegistryReminder
+        | OutboxKind::Roundup => {
+            let Some(u) = notice_recipient(conn, row)? else { return Ok(None) };
+            let settings = notices_url(id, &u);
+            let body = if kind == OutboxKind::Roundup {
+                let mut notices = Vec::new();
+                for n in row.payload().notices {
+                    let Ok(kind) = n.kind.parse::<OutboxKind>() else { continue };
+                    let payload = n.payload.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default();
+                    if let Some(body) = notice_body(conn, id, kind, n.ref_id, &payload, &u)? {
+                        notices.push(body);
+                    }
+                }
+                if notices.is_empty() {
+                    return Ok(None);
+                }
+                let date = row.created_at.format("%Y-%m-%d").to_string();
+                bodies::roundup(&u.language, &u.name, &date, &notices, &settings)
+            } else {
+                let Some(n) = notice_body(conn, id, kind, row.ref_id, &row.payload(), &u)? else { return Ok(None) };
+                bodies::single_notice(&u.language, &u.name, &n, &settings)
+            };
             let mut b = base.to(mailbox(&u.email)?);
             if let Some(key) = &u.mail_token {
                 b = b.envelope(envelope(&id.domain, key, &u)?);
             }
             Ok(Some(finish(header(b, "Auto-Submitted", "auto-generated".into()), body)?))
+        }
+        OutboxKind::AnswerList => {
+            let (Some(query_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
+            let Some(q) = post::find(conn, query_id).optional()? else { return Ok(None) };
+            let Some(page_id) = q.answered_page_id.filter(|_| q.answered() == Some(post::AnswerKind::Page)) else { return Ok(None) };
+            let Some((u, key)) = member_wanting(conn, q.community_id, user_id, membership::Delivery::Each)? else { return Ok(None) };
+            let c = community::find(conn, q.community_id)?;
+            let pg = page::find(conn, page_id)?;
+            let (page_url, thread_url) = (url(id, &paths::page(&pg.slug)), url(id, &paths::thread(&c.slug, q.id)));
+            let t = crate::views::Lang::from_code(&u.language).unwrap_or(crate::views::Lang::En).strings();
+            let subject = format!("[{}] {}: {}", c.name, t.fmt("answer-list-heading", &[]), crate::error::one_line(&pg.title, 200));
+            let summary = first_words(&markdown::to_plain_text(&pg.problem_md), 600);
+            let (text, html) = bodies::answer_core(&u.language, &q.title, &pg.title, &summary, &page_url, &thread_url);
+            let mut urls = (String::new(), String::new());
+            let body = bodies::list_mail(subject, &text, &html, &footer(id, &c, &u, &key, &page_url, &mut urls));
+            let mut b = list_headers(base.to(mailbox(&u.email)?), id, &c, &u, &key);
+            b = b.reply_to(mailbox(&address::reply(&id.domain, &Token::derive(&key, MailPurpose::Reply, u.id, q.id), q.id))?);
+            let parent = address::post_message_id(&id.domain, q.id, u.id);
+            b = b.in_reply_to(parent.clone()).references(parent).envelope(envelope(&id.domain, &key, &u)?);
+            Ok(Some(finish(b, body)?))
         }
         OutboxKind::VerifyEmail | OutboxKind::AlreadyRegistered | OutboxKind::ResetPassword | OutboxKind::PasswordChanged | OutboxKind::ConfirmHeld => {
             // A member deleted since is nothing to send; a database error is retried.
@@ -178,20 +217,141 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             // To the address the mail was queued for: the one the account had at the time.
             Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
         }
-        OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => {
-            let (Some(record_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
-            let (Some(u), Some(rec)) = (user::find(conn, user_id).optional()?, registry::find(conn, record_id).optional()?) else { return Ok(None) };
-            let record_url = url(id, &paths::registry_record_of(&rec.kind, &rec.slug));
-            let body = if kind == OutboxKind::RegistryDecision {
-                let Some(d) = row.payload().registry else { return Ok(None) };
-                bodies::registry_decision(&u.language, &u.name, &d.title, d.published, &d.note, &record_url)
-            } else {
-                let since = rec.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
-                bodies::registry_reminder(&u.language, &u.name, &rec.title, &since, &record_url)
-            };
-            Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
-        }
     }
+}
+
+/// The member a notice row is for, unless they are gone or their mail is stopped.
+fn notice_recipient(conn: &mut DbConn, row: &OutboxMail) -> Result<Option<user::User>, AppError> {
+    let Some(user_id) = row.user_id else { return Ok(None) };
+    Ok(user::find(conn, user_id).optional()?.filter(|u| u.mail_stopped_at.is_none()))
+}
+
+/// Where a notice's reader chooses their notices: a link that works without signing in.
+fn notices_url(id: &Identity, u: &user::User) -> String {
+    match &u.mail_token {
+        Some(key) => url(id, &paths::notices(&Token::derive(key, MailPurpose::Notices, u.id, 0).to_string())),
+        None => url(id, paths::PROFILE_NOTICES),
+    }
+}
+
+fn first_words(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    format!("{}…", cut.rsplit_once(' ').map(|(head, _)| head).unwrap_or(&cut))
+}
+
+/// A query's title, or a reply's thread's title.
+fn title_of(conn: &mut DbConn, p: &post::Post) -> Result<String, AppError> {
+    Ok(if p.is_query() { p.title.clone() } else { format!("Re: {}", post::find(conn, p.root_id())?.title) })
+}
+
+/// What one notice says, rendered now for its reader; None when it has nothing to say any
+/// more (the post it is about was decided since, the record withdrawn, ...).
+fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Option<i64>, payload: &crate::models::mail_outbox::Payload, u: &user::User) -> Result<Option<bodies::NoticeBody>, AppError> {
+    let lang = u.language.as_str();
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let now = crate::models::now();
+    let post_ref = |conn: &mut DbConn| -> Result<Option<post::Post>, AppError> {
+        match ref_id {
+            Some(i) => Ok(post::find(conn, i).optional()?),
+            None => Ok(None),
+        }
+    };
+    Ok(Some(match kind {
+        OutboxKind::Receipt => {
+            let Some(p) = post_ref(conn)?.filter(|p| p.in_queue()) else { return Ok(None) };
+            let c = community::find(conn, p.community_id)?;
+            bodies::receipt(lang, &title_of(conn, &p)?, &c.name, &url(id, &paths::my_post(p.id)))
+        }
+        OutboxKind::Notice => {
+            let Some(p) = post_ref(conn)?.filter(|p| !p.in_queue()) else { return Ok(None) };
+            let c = community::find(conn, p.community_id)?;
+            let (link, action) = match p.status {
+                post::Status::Approved => (paths::post(&c.slug, p.root_id(), p.id), t.fmt("decision-open-post", &[])),
+                post::Status::ChangesRequested => (paths::post_edit(&c.slug, p.id), t.fmt("decision-open-edit", &[])),
+                _ => (paths::my_post(p.id), t.my_posts_title.to_string()),
+            };
+            let status = crate::views::communities::status_label(t, p.status);
+            bodies::decision(lang, &title_of(conn, &p)?, status, &p.moderator_note, &url(id, &link), &action)
+        }
+        OutboxKind::AnswerPersonal => {
+            let Some(q) = post_ref(conn)? else { return Ok(None) };
+            let Some(how) = q.answered() else { return Ok(None) };
+            let c = community::find(conn, q.community_id)?;
+            let pg = match q.answered_page_id {
+                Some(pid) => page::find(conn, pid).optional()?,
+                None => None,
+            };
+            let asker = q.author_id == u.id;
+            match (how, pg) {
+                (post::AnswerKind::InThread, _) => bodies::answer(lang, &q.title, &bodies::Answered::InThread, asker, &url(id, &paths::thread(&c.slug, q.id))),
+                (post::AnswerKind::Page, Some(pg)) => bodies::answer(lang, &q.title, &bodies::Answered::Page(&pg.title), asker, &url(id, &paths::page(&pg.slug))),
+                (post::AnswerKind::ExistingPage, Some(pg)) => bodies::answer(lang, &q.title, &bodies::Answered::ExistingPage(&pg.title), asker, &url(id, &paths::page(&pg.slug))),
+                (_, None) => return Ok(None),
+            }
+        }
+        OutboxKind::ModeratorItem => {
+            let (Some(cid), Some(item)) = (ref_id, payload.queue_item.as_ref()) else { return Ok(None) };
+            let Some(c) = community::find(conn, cid).optional()? else { return Ok(None) };
+            let rest = if item.what == "join" { "members" } else { "queue" };
+            bodies::moderator_item(lang, &c.name, &item.what, &item.title, &url(id, &paths::community_page(&c.slug, rest)))
+        }
+        OutboxKind::ModeratorQueue => {
+            let waiting = crate::models::notification::waiting_for(conn, u.id, now)?;
+            let Some(first) = waiting.first() else { return Ok(None) };
+            let queue_url = url(id, &paths::community_page(&first.community.slug, "queue"));
+            let mut queues = Vec::new();
+            for w in &waiting {
+                let mut posts = Vec::new();
+                for p in &w.posts {
+                    posts.push((title_of(conn, p)?, url(id, &paths::queue_item(&w.community.slug, p.id)), (now - p.created_at).num_days()));
+                }
+                let due_soon = w
+                    .due_soon
+                    .iter()
+                    .map(|q| (q.title.clone(), url(id, &paths::thread(&w.community.slug, q.id)), q.response_due_at.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()))
+                    .collect();
+                queues.push(bodies::QueueSnapshot { community: w.community.name.clone(), queue_url: url(id, &paths::community_page(&w.community.slug, "queue")), posts, flags: w.flags, joins: w.joins, due_soon });
+            }
+            bodies::moderator_queue(lang, &queues, &queue_url)
+        }
+        OutboxKind::ModeratorUrgent => {
+            let Some(p) = post_ref(conn)?.filter(|p| p.in_queue()) else { return Ok(None) };
+            let c = community::find(conn, p.community_id)?;
+            // How long it had waited when the moderator was told (the mail may go later).
+            let waited = payload.waited_hours.unwrap_or_else(|| (now - p.created_at).num_hours());
+            let hours = u32::try_from(waited.max(0)).unwrap_or(u32::MAX);
+            bodies::moderator_urgent(lang, &c.name, &p.title, hours, &url(id, &paths::queue_item(&c.slug, p.id)))
+        }
+        OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => {
+            let Some(rec) = (match ref_id {
+                Some(r) => registry::find(conn, r).optional()?,
+                None => None,
+            }) else {
+                return Ok(None);
+            };
+            let record_url = url(id, &paths::registry_record_of(&rec.kind, &rec.slug));
+            match kind {
+                OutboxKind::RegistrySubmitted => {
+                    let Some(v) = registry::open_version(conn, rec.id)?.filter(|v| v.status == registry::Status::Submitted) else { return Ok(None) };
+                    let plural = paths::registry_plural(&rec.kind).unwrap_or("initiatives");
+                    bodies::registry_submitted(lang, &rec.title, &v.state, &url(id, &paths::registry_review(plural, &rec.slug, v.number)))
+                }
+                OutboxKind::RegistryDecision => {
+                    let Some(d) = payload.registry.as_ref() else { return Ok(None) };
+                    bodies::registry_decision(lang, &d.title, d.published, &d.note, &record_url)
+                }
+                _ => {
+                    let since = rec.verified_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                    bodies::registry_reminder(lang, &rec.title, &since, &record_url)
+                }
+            }
+        }
+        _ => return Ok(None),
+    }))
 }
 
 /// An account mail for `u`. A link with a one-time secret is rebuilt from the row's payload;
@@ -245,8 +405,12 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
             is_reply: !p.is_query(),
         });
     }
+    let mut answers = Vec::new();
+    for (q, page_slug, page_title) in digest::answers(conn, d.id)? {
+        answers.push(bodies::DigestAnswer { query: q.title, page: page_title, url: url(id, &paths::page(&page_slug)) });
+    }
     let summary = d.audience == membership::Delivery::Summary;
-    let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_plain_text(&d.editorial), &markdown::to_safe_html(&d.editorial), &entries, summary);
+    let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_plain_text(&d.editorial), &markdown::to_safe_html(&d.editorial), &entries, &answers, summary);
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let kind = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
     let date = d.sent_at.unwrap_or(d.created_at).format("%Y-%m-%d");

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{digest_items, digests, posts, users};
+use crate::db::schema::{digest_answers, digest_items, digests, pages, posts, users};
 use crate::db::DbConn;
 use crate::models::membership::Delivery;
 use crate::models::post::Post;
@@ -97,6 +97,25 @@ pub fn set_item(conn: &mut DbConn, item_id: i64, digest_id: i64, position: i32, 
     diesel::update(digest_items::table.find(item_id).filter(digest_items::digest_id.eq(digest_id)))
         .set((digest_items::position.eq(position), digest_items::included.eq(included)))
         .execute(conn)
+}
+
+/// Puts a consolidated reply (a page answering `query_id`) in a digest, under its own heading.
+pub fn add_answer(conn: &mut DbConn, digest_id: i64, query_id: i64, page_id: i64) -> QueryResult<usize> {
+    diesel::insert_into(digest_answers::table)
+        .values((digest_answers::digest_id.eq(digest_id), digest_answers::query_id.eq(query_id), digest_answers::page_id.eq(page_id)))
+        .execute(conn)
+}
+
+/// The consolidated replies a digest carries: each query with the page's web name and title,
+/// in the order the queries were answered.
+pub fn answers(conn: &mut DbConn, digest_id: i64) -> QueryResult<Vec<(Post, String, String)>> {
+    digest_answers::table
+        .inner_join(posts::table.on(posts::id.eq(digest_answers::query_id)))
+        .inner_join(pages::table)
+        .filter(digest_answers::digest_id.eq(digest_id))
+        .order((posts::consolidated_at.asc(), posts::id.asc()))
+        .select((Post::as_select(), pages::slug, pages::title))
+        .load(conn)
 }
 
 /// Items with their posts and authors, in the moderator's order.

@@ -46,6 +46,26 @@ crate::text_enum! {
         RegistryDecision,
         /// A registry record not verified for a year, to a focal point (ref_id: the record).
         RegistryReminder,
+        /// A post has entered the moderator queue, to its author (ref_id: the post).
+        Receipt,
+        /// A query has its answer (a consolidated page, an existing page, or the thread
+        /// itself), to the asker and to each who replied (ref_id: the query).
+        AnswerPersonal,
+        /// The consolidated reply as list mail, to members who take each message (ref_id:
+        /// the query).
+        AnswerList,
+        /// Something new waits in a queue, to a moderator who takes their queue at once
+        /// (ref_id: the community; payload: what it is).
+        ModeratorItem,
+        /// What waits in every queue a moderator keeps, and queries due soon; rendered from
+        /// the queues as they are when sent.
+        ModeratorQueue,
+        /// A query has waited for a moderator longer than allowed (ref_id: the query).
+        ModeratorUrgent,
+        /// A registry version waits for review, to the national focal points (ref_id: the record).
+        RegistrySubmitted,
+        /// A member's daily roundup of notices (payload: the notices).
+        Roundup,
     }
 }
 
@@ -61,6 +81,34 @@ pub struct Payload {
     /// A registry reviewer's decision, as it was when made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<RegistryDecision>,
+    /// What a new queue item is, for a moderator's at-once notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_item: Option<QueueItem>,
+    /// How long a query had waited for a moderator when they were told, in hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waited_hours: Option<i64>,
+    /// The notices a roundup carries, as they waited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
+}
+
+/// A new item in a moderator's queue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QueueItem {
+    /// "post", "flag" or "join".
+    pub what: String,
+    /// A post's title, or a member's name for a join request.
+    pub title: String,
+}
+
+/// One notice in a roundup: what its own mail would have been.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Notice {
+    pub kind: String,
+    #[serde(default)]
+    pub ref_id: Option<i64>,
+    #[serde(default)]
+    pub payload: Option<String>,
 }
 
 /// What a reviewer decided on a registry version; the words around it are the recipient's.
@@ -73,6 +121,22 @@ pub struct RegistryDecision {
     /// The reviewer's general comment.
     #[serde(default)]
     pub note: String,
+}
+
+impl OutboxKind {
+    /// The topic a member turns this notice on, off or daily by; None for mail that is not a
+    /// notice (account mail, list mail, a roundup itself).
+    pub fn topic(self) -> Option<crate::models::notification::Topic> {
+        use crate::models::notification::Topic;
+        match self {
+            OutboxKind::Receipt | OutboxKind::Notice => Some(Topic::PostStatus),
+            OutboxKind::AnswerPersonal => Some(Topic::Answers),
+            OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
+            OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
+            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => Some(Topic::Registry),
+            _ => None,
+        }
+    }
 }
 
 impl Payload {
@@ -314,7 +378,9 @@ mod tests {
             names,
             [
                 "raw", "post", "digest", "notice", "verify_email", "already_registered", "reset_password",
-                "password_changed", "confirm_held", "registry_decision", "registry_reminder",
+                "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
+                "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
+                "registry_submitted", "roundup",
             ]
         );
         for k in OutboxKind::all() {

@@ -12,6 +12,7 @@ pub mod list;
 pub mod mail_outbox;
 pub mod membership;
 pub mod moderation;
+pub mod notification;
 pub mod page;
 pub mod post;
 pub mod registry;

@@ -39,6 +39,8 @@ crate::text_enum! {
         MemberInvited,
         UnsubscribedFromMail,
         ChangedMailDelivery,
+        AnsweredInThread,
+        AnsweredByPage,
     }
 }
 

@@ -50,6 +50,10 @@ pub struct Post {
     pub updated_at: NaiveDateTime,
     pub approved_at: Option<NaiveDateTime>,
     pub approved_by: Option<i64>,
+    /// An `AnswerKind` as text, '' while the query waits; read by `answered()`.
+    pub answer_kind: String,
+    pub answered_page_id: Option<i64>,
+    pub answered_by: Option<i64>,
 }
 
 impl Post {
@@ -260,9 +264,79 @@ pub fn approved_since(conn: &mut DbConn, community_id: i64, since: Option<NaiveD
     q.order(posts::approved_at.asc()).limit(limit).select(Post::as_select()).load(conn)
 }
 
-/// Records that a query has its consolidated reply (a published knowledge page).
-pub fn mark_consolidated(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(posts::table.find(id).filter(posts::consolidated_at.is_null()))
-        .set(posts::consolidated_at.eq(Some(at)))
-        .execute(conn)
+crate::text_enum! {
+    /// How a query was answered.
+    pub enum AnswerKind {
+        /// By a knowledge page made from its thread.
+        Page,
+        /// By a page that already existed.
+        ExistingPage,
+        /// In the thread itself.
+        InThread,
+    }
+}
+
+impl Post {
+    /// How this query was answered, if it was.
+    pub fn answered(&self) -> Option<AnswerKind> {
+        self.answer_kind.parse().ok()
+    }
+}
+
+/// Records that a query has its answer; false when it already had one (the first answer stays).
+pub fn mark_answered(conn: &mut DbConn, id: i64, kind: AnswerKind, page_id: Option<i64>, by: Option<i64>, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(posts::table.find(id).filter(posts::consolidated_at.is_null()))
+        .set((posts::consolidated_at.eq(Some(at)), posts::answer_kind.eq(kind.as_str()), posts::answered_page_id.eq(page_id), posts::answered_by.eq(by)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Queries that have waited for a moderator since before `before`, in every community.
+pub fn queries_waiting_since(conn: &mut DbConn, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<Post>> {
+    posts::table
+        .filter(posts::thread_id.is_null())
+        .filter(posts::status.eq_any([Status::Pending, Status::Held]))
+        .filter(posts::created_at.le(before))
+        .order(posts::created_at.asc())
+        .limit(limit)
+        .select(Post::as_select())
+        .load(conn)
+}
+
+/// Approved queries of a community still without an answer whose reply is due by `until`.
+pub fn due_by(conn: &mut DbConn, community_id: i64, until: NaiveDateTime) -> QueryResult<Vec<Post>> {
+    posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::thread_id.is_null())
+        .filter(posts::status.eq(Status::Approved))
+        .filter(posts::consolidated_at.is_null())
+        .filter(posts::response_due_at.le(until))
+        .order(posts::response_due_at.asc())
+        .select(Post::as_select())
+        .load(conn)
+}
+
+/// Queries of a community answered by a page made from their thread after `since` (all of
+/// them when None), oldest answer first.
+pub fn answered_by_page_since(conn: &mut DbConn, community_id: i64, since: Option<NaiveDateTime>, limit: i64) -> QueryResult<Vec<Post>> {
+    let mut q = posts::table
+        .filter(posts::community_id.eq(community_id))
+        .filter(posts::thread_id.is_null())
+        .filter(posts::answer_kind.eq(AnswerKind::Page.as_str()))
+        .filter(posts::answered_page_id.is_not_null())
+        .into_boxed();
+    if let Some(s) = since {
+        q = q.filter(posts::consolidated_at.gt(s));
+    }
+    q.order(posts::consolidated_at.asc()).limit(limit).select(Post::as_select()).load(conn)
+}
+
+/// Who replied to a thread with an approved reply, each once.
+pub fn contributors(conn: &mut DbConn, root_id: i64) -> QueryResult<Vec<i64>> {
+    posts::table
+        .filter(posts::thread_id.eq(root_id))
+        .filter(posts::status.eq(Status::Approved))
+        .select(posts::author_id)
+        .distinct()
+        .load(conn)
 }

@@ -192,3 +192,26 @@ pub fn count_enabled(conn: &mut DbConn, role: Role) -> QueryResult<i64> {
 pub fn focal_points(conn: &mut DbConn) -> QueryResult<Vec<RoleGrant>> {
     role_grants::table.filter(role_grants::role.eq(Role::FocalPoint.as_str())).select(RoleGrant::as_select()).load(conn)
 }
+
+/// Every (moderator, community) pair whose moderator's account is enabled.
+pub fn moderator_grants(conn: &mut DbConn) -> QueryResult<Vec<(i64, i64)>> {
+    role_grants::table
+        .inner_join(users::table.on(users::id.eq(role_grants::user_id)))
+        .filter(role_grants::role.eq(Role::Moderator.as_str()))
+        .filter(users::disabled_at.is_null())
+        .filter(role_grants::community_id.is_not_null())
+        .select((role_grants::user_id, role_grants::community_id.assume_not_null()))
+        .load(conn)
+}
+
+/// The enabled moderators of one community.
+pub fn moderators_of(conn: &mut DbConn, community_id: i64) -> QueryResult<Vec<i64>> {
+    role_grants::table
+        .inner_join(users::table.on(users::id.eq(role_grants::user_id)))
+        .filter(role_grants::role.eq(Role::Moderator.as_str()))
+        .filter(role_grants::community_id.eq(community_id))
+        .filter(users::disabled_at.is_null())
+        .select(role_grants::user_id)
+        .distinct()
+        .load(conn)
+}

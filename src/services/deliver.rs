@@ -34,13 +34,9 @@ pub fn one_off(conn: &mut DbConn, env: &Env, u: &user::User, kind: OutboxKind, r
     Ok(())
 }
 
-/// Tells the author what a moderator decided (sent back, rejected, edited, removed).
+/// Tells the author what a moderator decided (approved, sent back, rejected, edited,
+/// removed), as they chose to hear of their posts.
 pub fn notify_author(conn: &mut DbConn, env: &Env, p: &post::Post) -> Result<(), AppError> {
-    let u = user::find(conn, p.author_id)?;
-    if u.email_verified_at.is_none() {
-        return Ok(());
-    }
-    let message_id = address::new_message_id(&env.mail_domain);
-    mail_outbox::enqueue(conn, &Outgoing { message_id: &message_id, recipient: &u.email, kind: OutboxKind::Notice, ref_id: Some(p.id), user_id: Some(u.id), payload: None })?;
+    crate::services::notify::notify(conn, env, p.author_id, OutboxKind::Notice, Some(p.id), None)?;
     Ok(())
 }

@@ -28,7 +28,8 @@ fn check_audience(audience: Delivery) -> Result<(), AppError> {
 fn create(conn: &mut DbConn, community_id: i64, audience: Delivery, actor: Option<i64>, period_key: Option<&str>) -> Result<Option<i64>, AppError> {
     let since = digest::last_sent(conn, community_id, audience)?;
     let posts = post::approved_since(conn, community_id, since, MAX_ITEMS)?;
-    if posts.is_empty() && actor.is_none() {
+    let answered = post::answered_by_page_since(conn, community_id, since, MAX_ITEMS)?;
+    if posts.is_empty() && answered.is_empty() && actor.is_none() {
         return Ok(None);
     }
     let id = digest::insert(
@@ -37,6 +38,9 @@ fn create(conn: &mut DbConn, community_id: i64, audience: Delivery, actor: Optio
     )?;
     for (i, p) in posts.iter().enumerate() {
         digest::add_item(conn, id, p.id, i as i32 + 1)?;
+    }
+    for (query_id, page_id) in answered.iter().filter_map(|q| Some((q.id, q.answered_page_id?))) {
+        digest::add_answer(conn, id, query_id, page_id)?;
     }
     Ok(Some(id))
 }

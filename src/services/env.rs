@@ -13,6 +13,10 @@ pub struct Env {
     pub base_url: String,
     /// Where attachments are stored under random names.
     pub attachments_dir: PathBuf,
+    /// The hour (UTC) from which daily mail goes out.
+    pub daily_mail_hour: u32,
+    /// Hours a query waits in the queue before its moderators are told at once.
+    pub moderator_urgent_hours: u32,
 }
 
 impl Env {
@@ -21,6 +25,8 @@ impl Env {
             mail_domain: config.mail_domain.clone(),
             base_url: config.base_url.trim_end_matches('/').to_string(),
             attachments_dir: config.attachments_dir.clone(),
+            daily_mail_hour: config.daily_mail_hour,
+            moderator_urgent_hours: config.moderator_urgent_hours,
         }
     }
 

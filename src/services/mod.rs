@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod knowledge;
 pub mod mail_identity;
 pub mod moderate;
+pub mod notify;
 pub mod posting;
 pub mod registry;
 pub mod passwords;

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, Message};
 use crate::markdown;
-use crate::models::{self, attachment, moderation, post, search_outbox, user};
+use crate::models::{self, attachment, moderation, page, post, search_outbox, user};
 use crate::services::communities::Access;
 use crate::services::deliver;
 use crate::services::posting::{MAX_BODY, MAX_TITLE};
@@ -330,9 +330,8 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
             deliver::post_approved(tx, env, &decided)?;
             search_outbox::push(tx, search_outbox::Kind::Thread, decided.root_id())?;
         }
-        // The author hears of everything but a plain approval (the post appears) and a hold
-        // (it still waits).
-        if !matches!(cmd.decision, Decision::Approve | Decision::Hold) {
+        // The author hears of every decision but a hold (the post still waits).
+        if cmd.decision != Decision::Hold {
             deliver::notify_author(tx, env, &decided)?;
         }
         Ok(action)
@@ -417,4 +416,51 @@ pub fn set_public(conn: &mut DbConn, access: &Access, actor: i64, post_id: i64, 
 pub fn due(conn: &mut DbConn, access: &Access) -> Result<Vec<(post::Post, String)>, AppError> {
     access.require_moderator()?;
     Ok(post::awaiting_consolidation(conn, access.community.id)?)
+}
+
+/// How a moderator closes a query without making a new page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Close {
+    /// The thread's replies answer it.
+    InThread,
+    /// A published page already answers it (its web name).
+    ByPage(String),
+}
+
+/// Closes an approved query as answered without a new page; the asker and those who replied
+/// are told, with the page's link when there is one.
+pub fn close_query(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, close: &Close) -> Result<(), AppError> {
+    let q = post_in(conn, access, post_id)?;
+    if !q.is_query() || q.status != post::Status::Approved {
+        return Err(AppError::NotFound);
+    }
+    let (kind, page_id, action, note) = match close {
+        Close::InThread => (post::AnswerKind::InThread, None, moderation::Action::AnsweredInThread, String::new()),
+        Close::ByPage(slug) => {
+            let slug = slug.trim().trim_start_matches("/kb/").trim_matches('/');
+            if slug.is_empty() {
+                return Err(AppError::field("page", "close-page-missing"));
+            }
+            let found = match page::find_by_slug(conn, slug)? {
+                Some(p) => Some(p),
+                None => match page::redirect_target(conn, slug)? {
+                    Some(to) => page::find_by_slug(conn, &to)?,
+                    None => None,
+                },
+            };
+            let Some(p) = found.filter(|p| p.status == page::Status::Published) else {
+                return Err(AppError::field("page", Message::new("close-page-unknown").arg("slug", slug)));
+            };
+            (post::AnswerKind::ExistingPage, Some(p.id), moderation::Action::AnsweredByPage, p.slug)
+        }
+    };
+    write_tx(conn, |tx| {
+        let now = models::now();
+        if !post::mark_answered(tx, q.id, kind, page_id, Some(actor), now)? {
+            return Err(AppError::Conflict("close-already".into()));
+        }
+        moderation::log(tx, &moderation::NewLogEntry { community_id: q.community_id, post_id: Some(q.id), actor_id: Some(actor), action, reason: &note, created_at: now })?;
+        crate::services::notify::query_answered(tx, env, &q, kind)?;
+        Ok(())
+    })
 }

@@ -262,6 +262,9 @@ fn write_post(tx: &mut DbConn, env: &Env, access: &Access, author: i64, root: Op
         let published = post::find(tx, id)?;
         crate::services::deliver::post_approved(tx, env, &published)?;
         crate::models::search_outbox::push(tx, crate::models::search_outbox::Kind::Thread, published.root_id())?;
+    } else {
+        let queued = post::find(tx, id)?;
+        crate::services::notify::post_queued(tx, env, &queued)?;
     }
     Ok(Submitted { post_id: id, thread_id: root.map(|r| r.id).unwrap_or(id), status })
 }
@@ -273,7 +276,7 @@ fn remove_files(dir: &Path, names: &[String]) {
 }
 
 /// The author edits a post a moderator sent back and puts it in the queue again.
-pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, version: i32, input: &PostInput) -> Result<(), AppError> {
+pub fn resubmit(conn: &mut DbConn, env: &Env, access: &Access, author: i64, post_id: i64, version: i32, input: &PostInput) -> Result<(), AppError> {
     let p = post::find(conn, post_id)?;
     if p.author_id != author || p.community_id != access.community.id {
         return Err(AppError::NotFound);
@@ -311,13 +314,15 @@ pub fn resubmit(conn: &mut DbConn, access: &Access, author: i64, post_id: i64, v
             return Err(AppError::Conflict("post-changed".into()));
         }
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(author), action: moderation::Action::Resubmitted, reason: "", created_at: now })?;
+        let queued = post::find(tx, p.id)?;
+        crate::services::notify::post_queued(tx, env, &queued)?;
         Ok(())
     })
 }
 
 /// A member flags an approved post they can read; the flag goes to the moderators' queue.
 /// Returns the thread the post belongs to.
-pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reason: &str) -> Result<i64, AppError> {
+pub fn flag(conn: &mut DbConn, env: &Env, access: &Access, user_id: i64, post_id: i64, reason: &str) -> Result<i64, AppError> {
     let p = post::find(conn, post_id)?;
     let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
     if p.community_id != access.community.id || !access.may_read(&p, &root) || p.status != post::Status::Approved {
@@ -334,6 +339,7 @@ pub fn flag(conn: &mut DbConn, access: &Access, user_id: i64, post_id: i64, reas
         let now = models::now();
         moderation::flag(tx, &moderation::NewFlag { post_id: p.id, user_id, reason, created_at: now })?;
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(user_id), action: moderation::Action::Flagged, reason: "", created_at: now })?;
+        crate::services::notify::queue_item(tx, env, p.community_id, Some(user_id), "flag", &root.title)?;
         Ok(p.root_id())
     })
 }

@@ -116,6 +116,12 @@ pub fn new_message_id(domain: &str) -> String {
     format!("<{}@{}>", super::random_token(), domain)
 }
 
+/// The Message-ID of a notice that must go at most once (an urgent query for one moderator,
+/// one day's roundup): `key` names it, so queuing it again finds it queued.
+pub fn keyed_message_id(host: &str, key: &str) -> String {
+    format!("<{key}@{host}>")
+}
+
 /// The host of the portal's web address, which names account mail in its Message-ID.
 pub fn web_host(base_url: &str) -> String {
     url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "solex.localhost".into())

@@ -61,6 +61,8 @@ pub enum MailPurpose {
     Post,
     Unsubscribe,
     Bounce,
+    /// The link in a notice to its member's notice settings.
+    Notices,
 }
 
 impl MailPurpose {
@@ -70,6 +72,7 @@ impl MailPurpose {
             MailPurpose::Post => "post",
             MailPurpose::Unsubscribe => "unsubscribe",
             MailPurpose::Bounce => "bounce",
+            MailPurpose::Notices => "notices",
         }
     }
 }

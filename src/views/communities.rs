@@ -207,6 +207,50 @@ fn flag_form(ctx: &Ctx, slug: &str, p: &Post) -> Markup {
     }
 }
 
+/// How the query was answered, or by when its consolidated reply is due (and how late it is).
+fn answer_line(ctx: &Ctx, v: &ThreadView) -> Markup {
+    let t = ctx.t();
+    let now = crate::models::now();
+    html! {
+        @match &v.answer {
+            Some((post::AnswerKind::InThread, _)) => p.answered { strong { (t.fmt("answered-in-thread", &[])) } },
+            Some((kind, Some((slug, title)))) => p.answered {
+                @let key = if *kind == post::AnswerKind::Page { "answered-by-page" } else { "answered-existing-page" };
+                strong { (t.fmt(key, &[])) } " " a href=(paths::page(slug)) { (title) }
+            },
+            // Answered by a page no longer published: nothing to link to.
+            Some((_, None)) => {},
+            None => @if let (post::Status::Approved, Some(due)) = (v.root.status, v.root.response_due_at) {
+                p.meta {
+                    (t.fmt("reply-due-by", &[("date", super::format_time(&due).into())]))
+                    @if due < now { " · " strong.status { (t.fmt("days-late", &[("days", (now - due).num_days().max(1).into())])) } }
+                }
+            },
+        }
+    }
+}
+
+/// A moderator closes a query without a new page: answered in the thread, or by a page
+/// that exists.
+fn close_form(ctx: &Ctx, slug: &str, root_id: i64) -> Markup {
+    let t = ctx.t();
+    html! {
+        details.close-query {
+            summary { (t.fmt("close-query", &[])) }
+            form method="post" action={ (paths::thread(slug, root_id)) "/close" } {
+                (csrf_field(ctx))
+                fieldset {
+                    legend { (t.fmt("close-query", &[])) }
+                    label { input type="radio" name="how" value="in_thread" checked; " " (t.fmt("close-in-thread", &[])) }
+                    label { input type="radio" name="how" value="existing_page"; " " (t.fmt("close-by-page", &[])) }
+                }
+                div.field { label for="close-page" { (t.fmt("close-page-slug", &[])) } input #close-page type="text" name="page" maxlength="200"; }
+                button.secondary type="submit" { (t.fmt("close-submit", &[])) }
+            }
+        }
+    }
+}
+
 pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
     let t = ctx.t();
     let slug = &a.community.slug;
@@ -221,11 +265,13 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             @if !v.root.state.is_empty() || !v.root.sector.is_empty() {
                 p.meta { (v.root.sector) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (v.root.state) }
             }
+            (answer_line(ctx, v))
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
             @if can_flag && v.root.status == post::Status::Approved { (flag_form(ctx, slug, &v.root)) }
         }
         @if a.moderator && v.root.status == post::Status::Approved {
             p.tools { a.button href={ "/kb/new?thread=" (v.root.id) } { (t.kb_distil) } }
+            @if v.answer.is_none() { (close_form(ctx, slug, v.root.id)) }
             form.inline method="post" action={ (paths::thread(&slug, v.root.id)) "/visibility" } {
                 (csrf_field(ctx))
                 input type="hidden" name="public" value=(if v.root.is_public { "0" } else { "1" });

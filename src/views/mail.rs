@@ -223,14 +223,30 @@ pub struct DigestEntry {
     pub is_reply: bool,
 }
 
-/// The shared part of a digest (or summary): the editorial note and the chosen items.
-pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial_html: &str, entries: &[DigestEntry], summary: bool) -> (String, String) {
+/// A consolidated reply in a digest: the query it answers and the page.
+pub struct DigestAnswer {
+    pub query: String,
+    pub page: String,
+    pub url: String,
+}
+
+/// The shared part of a digest (or summary): the editorial note, the consolidated replies
+/// under their own heading, then the chosen items.
+pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial_html: &str, entries: &[DigestEntry], answers: &[DigestAnswer], summary: bool) -> (String, String) {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let heading = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
     let mut text = format!("{heading}: {community}\n\n");
     if !editorial_plain.is_empty() {
         text.push_str(editorial_plain);
         text.push_str("\n\n");
+    }
+    let answers_heading = t.fmt("answers-in-digest", &[]);
+    if !answers.is_empty() {
+        text.push_str(&format!("{answers_heading}\n\n"));
+        for a in answers {
+            text.push_str(&format!("* {} ({}: {})\n  {}\n", a.page, t.fmt("answer-list-heading", &[]), a.query, a.url));
+        }
+        text.push('\n');
     }
     for (i, e) in entries.iter().enumerate() {
         let lead = if summary { first_lines(&e.plain, 2) } else { e.plain.clone() };
@@ -239,6 +255,10 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
     let html = html! {
         h1 style="font-size:1.3em" { (heading) ": " (community) }
         @if !editorial_html.is_empty() { div style="border-left:4px solid #0b5d6b;padding-left:.75em" { (PreEscaped(editorial_html)) } }
+        @if !answers.is_empty() {
+            h2 style="font-size:1.1em" { (answers_heading) }
+            ul { @for a in answers { li { a href=(a.url) { (a.page) } br; span style="color:#555" { (a.query) } } } }
+        }
         ol {
             @for e in entries {
                 li style="margin-bottom:1em" {
@@ -258,38 +278,241 @@ fn first_lines(text: &str, n: usize) -> String {
     if joined.chars().count() > 240 { format!("{}…", joined.chars().take(240).collect::<String>()) } else { joined }
 }
 
-/// Tells an author what a moderator decided about their post.
-pub fn notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str, url: &str) -> MailBody {
-    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
-    let subject = format!("solex: {title} · {status_text}");
-    let greeting = format!("{} {name},", if lang == "hi" { "नमस्ते" } else { "Hello" });
-    let line = format!("{}: {status_text}", t.mail_notice_line);
-    let note_line = if note.is_empty() { String::new() } else { format!("{}: {}", t.moderator_message, t.stored(note)) };
-    let lines: Vec<&str> = [line.as_str(), note_line.as_str()].into_iter().filter(|l| !l.is_empty()).collect();
-    build(&subject, &greeting, &lines, url, t.my_posts_title, t.footer)
-}
-
 /// A reviewer's decision on a registry version, for the focal point who submitted it.
-pub fn registry_decision(lang: &str, name: &str, title: &str, published: bool, note: &str, url: &str) -> MailBody {
-    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+pub fn registry_decision(lang: &str, title: &str, published: bool, note: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
     let status = if published { t.registry_status_published } else { t.registry_status_returned };
-    registry_notice(lang, name, title, status, note, url)
+    registry_notice(lang, title, status, note, url, t.mail_registry_open)
 }
 
 /// A registry record not verified for a year, for a focal point who may check it.
-pub fn registry_reminder(lang: &str, name: &str, title: &str, verified_on: &str, url: &str) -> MailBody {
-    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+pub fn registry_reminder(lang: &str, title: &str, verified_on: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
     let status = t.fmt("mail-registry-unverified", &[("date", verified_on.into())]);
-    registry_notice(lang, name, title, &status, t.mail_registry_check_again, url)
+    registry_notice(lang, title, &status, t.mail_registry_check_again, url, t.mail_registry_open)
 }
 
-/// A registry record's news for its focal point: published, returned, or due for checking.
-fn registry_notice(lang: &str, name: &str, title: &str, status_text: &str, note: &str, url: &str) -> MailBody {
-    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
-    let args = [("title", title.into()), ("status", status_text.into())];
-    let subject = t.fmt("mail-registry-subject", &args);
-    let greeting = t.fmt("mail-registry-greeting", &[("name", name.into())]);
-    let line = t.fmt("mail-registry-line", &args);
-    let lines: Vec<&str> = [line.as_str(), note].into_iter().filter(|l| !l.is_empty()).collect();
-    build(&subject, &greeting, &lines, url, t.mail_registry_open, t.footer)
+/// A version submitted for review, for the national focal points.
+pub fn registry_submitted(lang: &str, title: &str, state: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let status = t.fmt("registry-submitted-status", &[("state", state.into())]);
+    registry_notice(lang, title, &status, "", url, &t.fmt("registry-review-open", &[]))
 }
+
+/// A registry record's news for a focal point: submitted, published, returned, or due for checking.
+fn registry_notice(lang: &str, title: &str, status_text: &str, note: &str, url: &str, action: &str) -> NoticeBody {
+    let t = strings(lang);
+    let args = [("title", title.into()), ("status", status_text.into())];
+    let lines = [t.fmt("mail-registry-line", &args), note.to_string()].into_iter().filter(|l| !l.is_empty()).collect();
+    NoticeBody { subject: t.fmt("mail-registry-subject", &args), lines, items: vec![], url: url.to_string(), action: action.to_string() }
+}
+
+fn strings(lang: &str) -> &'static crate::views::Strings {
+    crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings()
+}
+
+/// A notice: what happened, in a few lines, and where to act on it. Sent alone
+/// (`single_notice`) or with others in a member's daily roundup (`roundup`).
+pub struct NoticeBody {
+    pub subject: String,
+    pub lines: Vec<String>,
+    /// Items, each a label and its link (a moderator's queue).
+    pub items: Vec<(String, String)>,
+    pub url: String,
+    pub action: String,
+}
+
+/// The line at the foot of every notice: how to choose which come and how often.
+fn notice_footer(t: &crate::views::Strings, settings_url: &str) -> (String, maud::Markup) {
+    let label = t.fmt("notify-settings-link", &[]);
+    let text = format!("-- \n{label}: {settings_url}\n{}\n", t.footer);
+    let html = html! { hr; p style="color:#555; font-size: 0.9em" { a href=(settings_url) { (label) } br; (t.footer) } };
+    (text, html)
+}
+
+fn notice_text(n: &NoticeBody, out: &mut String) {
+    for l in &n.lines {
+        out.push_str(l);
+        out.push_str("\n\n");
+    }
+    for (label, url) in &n.items {
+        out.push_str(&format!("- {label}\n  {url}\n"));
+    }
+    if !n.items.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&format!("{}: {}\n\n", n.action, n.url));
+}
+
+fn notice_html(n: &NoticeBody) -> maud::Markup {
+    html! {
+        @for l in &n.lines { p { (l) } }
+        @if !n.items.is_empty() { ul { @for (label, url) in &n.items { li { a href=(url) { (label) } } } } }
+        p { a href=(n.url) { (n.action) } }
+    }
+}
+
+fn notice_page(lang: &str, subject: &str, greeting: &str, parts: maud::Markup, footer: maud::Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(if lang == "hi" { "hi" } else { "en" }) {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family: sans-serif; line-height: 1.5; max-width: 36em" { p { (greeting) } (parts) (footer) }
+        }
+    }
+    .into_string()
+}
+
+/// One notice as its own mail.
+pub fn single_notice(lang: &str, name: &str, n: &NoticeBody, settings_url: &str) -> MailBody {
+    let t = strings(lang);
+    let greeting = t.fmt("notice-greeting", &[("name", name.into())]);
+    let mut text = format!("{greeting}\n\n");
+    notice_text(n, &mut text);
+    let (ftext, fhtml) = notice_footer(t, settings_url);
+    text.push_str(&ftext);
+    MailBody { subject: n.subject.clone(), html: notice_page(lang, &n.subject, &greeting, notice_html(n), fhtml), text }
+}
+
+/// A member's notices of a day in one mail, each under its own heading.
+pub fn roundup(lang: &str, name: &str, date: &str, notices: &[NoticeBody], settings_url: &str) -> MailBody {
+    let t = strings(lang);
+    let subject = t.fmt("roundup-subject", &[("date", date.into()), ("count", notices.len().into())]);
+    let greeting = t.fmt("notice-greeting", &[("name", name.into())]);
+    let intro = t.fmt("roundup-intro", &[]);
+    let mut text = format!("{greeting}\n\n{intro}\n\n");
+    for (i, n) in notices.iter().enumerate() {
+        text.push_str(&format!("{}. {}\n\n", i + 1, n.subject));
+        notice_text(n, &mut text);
+    }
+    let (ftext, fhtml) = notice_footer(t, settings_url);
+    text.push_str(&ftext);
+    let parts = html! {
+        p { (intro) }
+        @for n in notices { h2 style="font-size:1.1em; margin-top:1.5em" { (n.subject) } (notice_html(n)) }
+    };
+    MailBody { html: notice_page(lang, &subject, &greeting, parts, fhtml), subject, text }
+}
+
+/// A post has reached the moderators.
+pub fn receipt(lang: &str, title: &str, community: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    NoticeBody {
+        subject: t.fmt("receipt-subject", &[("title", title.into())]),
+        lines: vec![t.fmt("receipt-line", &[("community", community.into())])],
+        items: vec![],
+        url: url.to_string(),
+        action: t.fmt("receipt-open", &[]),
+    }
+}
+
+/// What a moderator decided about an author's post: approved (with its link), sent back for
+/// changes (with the note and the link to change it), rejected (with the reason), edited.
+pub fn decision(lang: &str, title: &str, status_text: &str, note: &str, url: &str, action: &str) -> NoticeBody {
+    let t = strings(lang);
+    let mut lines = vec![format!("{}: {status_text}", t.mail_notice_line)];
+    if !note.is_empty() {
+        lines.push(format!("{}: {}", t.moderator_message, t.stored(note)));
+    }
+    NoticeBody { subject: format!("solex: {title} · {status_text}"), lines, items: vec![], url: url.to_string(), action: action.to_string() }
+}
+
+/// How a query was answered, as a notice says it.
+pub enum Answered<'a> {
+    /// By a page made from its thread.
+    Page(&'a str),
+    /// By a page that already existed.
+    ExistingPage(&'a str),
+    /// In the thread itself.
+    InThread,
+}
+
+/// A query one asked or answered has its answer.
+pub fn answer(lang: &str, query_title: &str, how: &Answered, asker: bool, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let (line, action) = match how {
+        Answered::Page(page) => (t.fmt(if asker { "answer-line-page-asker" } else { "answer-line-page-contributor" }, &[("title", query_title.into()), ("page", (*page).into())]), "answer-open-page"),
+        Answered::ExistingPage(page) => (t.fmt("answer-line-existing", &[("title", query_title.into()), ("page", (*page).into())]), "answer-open-page"),
+        Answered::InThread => (t.fmt("answer-line-thread", &[("title", query_title.into())]), "answer-open-thread"),
+    };
+    NoticeBody { subject: t.fmt("answer-subject", &[("title", query_title.into())]), lines: vec![line], items: vec![], url: url.to_string(), action: t.fmt(action, &[]) }
+}
+
+/// The consolidated reply as list mail: which query it answers, the page's problem and
+/// solution, and its link.
+pub fn answer_core(lang: &str, query_title: &str, page_title: &str, summary_plain: &str, page_url: &str, thread_url: &str) -> (String, String) {
+    let t = strings(lang);
+    let heading = t.fmt("answer-list-heading", &[]);
+    let intro = t.fmt("answer-list-intro", &[("title", query_title.into())]);
+    let read = t.fmt("answer-open-page", &[]);
+    let text = format!("{heading}: {page_title}\n\n{intro}\n\n{summary_plain}\n\n{read}: {page_url}\n{}: {thread_url}\n", t.mail_thread);
+    let html = html! {
+        p style="color:#0b5d6b; font-weight:bold" { (heading) }
+        h1 style="font-size:1.3em" { a href=(page_url) { (page_title) } }
+        p { (intro) }
+        p { (summary_plain) }
+        p { a href=(page_url) { (read) } " · " a href=(thread_url) { (t.mail_thread) } }
+    }
+    .into_string();
+    (text, html)
+}
+
+/// A new item in a queue, for a moderator who takes them at once.
+pub fn moderator_item(lang: &str, community: &str, what: &str, title: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let key = match what {
+        "flag" => "queue-item-flag",
+        "join" => "queue-item-join",
+        _ => "queue-item-post",
+    };
+    NoticeBody {
+        subject: t.fmt("queue-item-subject", &[("community", community.into())]),
+        lines: vec![t.fmt(key, &[("title", title.into())])],
+        items: vec![],
+        url: url.to_string(),
+        action: t.fmt("queue-open", &[]),
+    }
+}
+
+/// One community's part of a moderator's daily mail.
+pub struct QueueSnapshot {
+    pub community: String,
+    pub queue_url: String,
+    /// Posts waiting: title, link, days waited.
+    pub posts: Vec<(String, String, i64)>,
+    pub flags: i64,
+    pub joins: i64,
+    /// Approved queries whose reply is due within two days: title, link, due date.
+    pub due_soon: Vec<(String, String, String)>,
+}
+
+/// What waits in every queue a moderator keeps.
+pub fn moderator_queue(lang: &str, queues: &[QueueSnapshot], url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let waiting: i64 = queues.iter().map(|q| q.posts.len() as i64 + q.flags + q.joins).sum();
+    let mut lines = Vec::new();
+    let mut items = Vec::new();
+    for q in queues {
+        lines.push(t.fmt("queue-community", &[("community", q.community.as_str().into()), ("posts", q.posts.len().into()), ("flags", q.flags.into()), ("joins", q.joins.into())]));
+        for (title, link, days) in &q.posts {
+            items.push((format!("{} · {title} · {}", q.community, t.fmt("queue-post-age", &[("days", (*days).into())])), link.clone()));
+        }
+        for (title, link, due) in &q.due_soon {
+            items.push((format!("{} · {}", q.community, t.fmt("queue-due-soon", &[("title", title.as_str().into()), ("date", due.as_str().into())])), link.clone()));
+        }
+    }
+    NoticeBody { subject: t.fmt("queue-subject", &[("count", waiting.into())]), lines, items, url: url.to_string(), action: t.fmt("queue-open", &[]) }
+}
+
+/// A query has waited in the queue longer than allowed.
+pub fn moderator_urgent(lang: &str, community: &str, title: &str, hours: u32, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    NoticeBody {
+        subject: t.fmt("urgent-subject", &[("hours", hours.into()), ("title", title.into())]),
+        lines: vec![t.fmt("urgent-line", &[("community", community.into()), ("hours", hours.into())])],
+        items: vec![],
+        url: url.to_string(),
+        action: t.fmt("queue-open", &[]),
+    }
+}
+

@@ -8,6 +8,7 @@ use crate::error::FieldErrors;
 use crate::models::community::Community;
 use crate::models::digest::{self, Digest};
 use crate::models::membership::{Delivery, Membership};
+use crate::models::notification::{Mode, Topic};
 use crate::services::communities::Access;
 use crate::services::digests::{DigestAction, DigestEdit, DigestView};
 use crate::services::mail_identity::HeldView;
@@ -63,6 +64,76 @@ pub fn delivery_settings(ctx: &Ctx, rows: &[(Membership, Community)], stopped: b
             }
         }
     }
+}
+
+fn topic_label(t: &super::Strings, topic: Topic) -> String {
+    t.fmt(
+        match topic {
+            Topic::PostStatus => "notify-topic-post-status",
+            Topic::Answers => "notify-topic-answers",
+            Topic::ModeratorQueue => "notify-topic-moderator-queue",
+            Topic::ModeratorUrgent => "notify-topic-moderator-urgent",
+            Topic::Registry => "notify-topic-registry",
+        },
+        &[],
+    )
+}
+
+fn mode_label(t: &super::Strings, mode: Mode) -> String {
+    t.fmt(
+        match mode {
+            Mode::Now => "notify-mode-now",
+            Mode::Daily => "notify-mode-daily",
+            Mode::Off => "notify-mode-off",
+        },
+        &[],
+    )
+}
+
+/// One select per topic; the form around it is the caller's.
+fn notice_fields(t: &super::Strings, rows: &[(Topic, Mode)]) -> Markup {
+    html! {
+        @for (topic, mode) in rows {
+            @let field = topic.field();
+            div.field {
+                label for=(field) { (topic_label(t, *topic)) }
+                select name=(field) id=(field) {
+                    @for m in topic.modes() { option value=(m.as_str()) selected[m == mode] { (mode_label(t, *m)) } }
+                }
+            }
+        }
+    }
+}
+
+/// The notices section of the profile page.
+pub fn notice_settings(ctx: &Ctx, rows: &[(Topic, Mode)]) -> Markup {
+    let t = ctx.t();
+    html! {
+        section #notices aria-labelledby="notices-h" {
+            h2 #notices-h { (t.fmt("notify-title", &[])) }
+            p.meta { (t.fmt("notify-help", &[])) }
+            form method="post" action="/profile/notices" {
+                (csrf_field(ctx))
+                (notice_fields(t, rows))
+                button type="submit" { (t.fmt("notify-save", &[])) }
+            }
+        }
+    }
+}
+
+/// The page behind the settings link in a notice.
+pub fn notices_by_token(ctx: &Ctx, token: &str, rows: &[(Topic, Mode)], saved: bool) -> Markup {
+    let t = ctx.t();
+    let title = t.fmt("notify-title", &[]);
+    layout(ctx, &title, html! {
+        h1 { (title) }
+        @if saved { (notice(&t.fmt("notify-saved", &[]))) }
+        p.meta { (t.fmt("notify-help", &[])) }
+        form method="post" action=(paths::notices(token)) {
+            (notice_fields(t, rows))
+            button type="submit" { (t.fmt("notify-save", &[])) }
+        }
+    })
 }
 
 /// The page behind a confirmation link: the held message as it came, and one button (a POST

@@ -125,6 +125,8 @@ pub fn action_label(t: &super::Strings, a: Action) -> &'static str {
         Action::MemberInvited => "log-member-invited",
         Action::UnsubscribedFromMail => "log-unsubscribed-from-mail",
         Action::ChangedMailDelivery => "log-changed-mail-delivery",
+        Action::AnsweredInThread => "log-answered-in-thread",
+        Action::AnsweredByPage => "log-answered-by-page",
     })
 }
 
@@ -251,7 +253,7 @@ pub fn due(ctx: &Ctx, a: &Access, rows: &[(Post, String)], now: chrono::NaiveDat
                 li {
                     a href=(paths::thread(&a.community.slug, p.id)) { (p.title) }
                     p.meta { (author) " · " (t.due_by) " " (p.response_due_at.as_ref().map(format_time).unwrap_or_default())
-                        @if p.response_due_at.is_some_and(|d| d <= now) { " · " strong.status { (t.overdue) } } }
+                        @if let Some(due) = p.response_due_at.filter(|d| *d <= now) { " · " strong.status { (t.overdue) ", " (t.fmt("days-late", &[("days", (now - due).num_days().max(1).into())])) } } }
                 }
             }
         }

@@ -288,10 +288,13 @@ struct SavedQuery {
 
 async fn profile_page(state: &AppState, member: &Member, form: &Profile, errors: &FieldErrors, saved: bool) -> Result<Markup, AppError> {
     let user_id = member.principal.user.id;
-    let (sessions, deliveries) = state
-        .db(move |c| Ok((accounts::sessions_of(c, user_id)?, crate::services::communities::deliveries(c, user_id)?)))
+    let (sessions, deliveries, notices) = state
+        .db(move |c| Ok((accounts::sessions_of(c, user_id)?, crate::services::communities::deliveries(c, user_id)?, crate::services::notify::settings(c, user_id)?)))
         .await?;
-    let delivery = views::mail_pages::delivery_settings(&member.ctx, &deliveries, member.principal.user.mail_stopped_at.is_some());
+    let delivery = maud::html! {
+        (views::mail_pages::delivery_settings(&member.ctx, &deliveries, member.principal.user.mail_stopped_at.is_some()))
+        (views::mail_pages::notice_settings(&member.ctx, &notices))
+    };
     Ok(views::accounts::profile(&member.ctx, &member.principal.user.email, form, errors, &sessions, member.principal.session_id, saved, &delivery))
 }
 

@@ -69,8 +69,8 @@ async fn community(state: web::Data<AppState>, visit: Visit, path: web::Path<Str
 }
 
 async fn join(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
-    let (slug, uid) = (path.into_inner(), member.principal.user.id);
-    let (_, status) = state.write_with_access(slug.clone(), &visit, move |c, a| communities::join(c, a, uid)).await?;
+    let (slug, uid, env) = (path.into_inner(), member.principal.user.id, state.env.clone());
+    let (_, status) = state.write_with_access(slug.clone(), &visit, move |c, a| communities::join(c, &env, a, uid)).await?;
     let key = if status == models::membership::Status::Active { "joined" } else { "requested" };
     Ok(see_other(&format!("{}?done={key}", paths::community(&slug))))
 }
@@ -184,7 +184,7 @@ struct FlagForm {
 
 async fn flag(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<FlagForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let (uid, reason) = (member.principal.user.id, form.0.reason);
+    let (uid, reason, env) = (member.principal.user.id, form.0.reason, state.env.clone());
     // The flag form sits under each post, so a refused flag (no reason, flagged already) is
     // shown on the error page with its message rather than as a form again.
     let (_, root) = state
@@ -192,7 +192,7 @@ async fn flag(state: web::Data<AppState>, member: Member, visit: Visit, path: we
             if !a.is_member() {
                 return Err(AppError::Forbidden);
             }
-            posting::flag(c, a, uid, id, &reason)
+            posting::flag(c, &env, a, uid, id, &reason)
         })
         .await?;
     Ok(see_other(&format!("{}?done=flagged#post-{id}", paths::thread(&slug, root))))
@@ -253,7 +253,8 @@ async fn edit(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     let f = form.0;
     let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector };
     let (inp, uid, version) = (input.clone(), member.principal.user.id, f.version);
-    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| posting::resubmit(c, a, uid, id, version, &inp)).await)? {
+    let env = state.env.clone();
+    match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| posting::resubmit(c, &env, a, uid, id, version, &inp)).await)? {
         Submitted::Done(_) => Ok(see_other(paths::MY_POSTS)),
         Submitted::Invalid(errors) => {
             let (a, p) = own_post(&state, &member, &visit, slug, id).await?;

@@ -164,14 +164,14 @@ async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<S
 
 async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (f, publish) = (form_from(&form.1), form.1.all("action").iter().any(|a| a == "publish"));
-    let ff = f.clone();
+    let (ff, env) = (f.clone(), state.env.clone());
     // The result is kept apart so the page comes back for the form shown again. Publishing
     // follows only a save that succeeded, and a refusal to publish goes to the error page.
     let (p, saved) = state
         .write(on_editable(&member, path.into_inner(), move |c, who, p| {
             let saved = knowledge::edit(c, who, p.id, &ff);
             if saved.is_ok() && publish {
-                knowledge::publish(c, who, p.id)?;
+                knowledge::publish(c, &env, who, p.id)?;
             }
             Ok(saved)
         }))

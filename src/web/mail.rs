@@ -7,7 +7,8 @@ use serde::Deserialize;
 use crate::error::{AppError, FieldErrors};
 use crate::models::membership::Delivery;
 use crate::mail;
-use crate::services::{communities, ingest, mail_identity};
+use crate::models::notification::{Mode, Topic};
+use crate::services::{communities, ingest, mail_identity, notify};
 
 use crate::services::digests::{self, DigestAction, DigestEdit};
 use crate::paths;
@@ -17,6 +18,9 @@ use crate::web::{choice_or, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/profile/delivery", web::post().to(set_delivery))
+        .route("/profile/notices", web::post().to(set_notices))
+        .route("/notices/{token}", web::get().to(notices_page))
+        .route("/notices/{token}", web::post().to(notices_by_token))
         .route("/profile/resume-mail", web::post().to(resume_mail))
         .route("/profile/mail-links/reset", web::post().to(reset_mail_links))
         .route("/mail/confirm/{token}", web::get().to(held_page))
@@ -47,6 +51,54 @@ async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm
     let uid = member.principal.user.id;
     state.write(move |c| communities::set_deliveries(c, uid, &changes)).await?;
     Ok(see_other("/profile?saved=1#delivery"))
+}
+
+/// The notice modes a form chose: fields named n-TOPIC, each holding a mode.
+fn notice_choices(pairs: &[(String, String)]) -> Result<Vec<(Topic, Mode)>, AppError> {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("n-").map(|topic| (topic, v)))
+        .map(|(topic, v)| {
+            let topic: Topic = super::choice(topic, "notices", "notify-mode-choose")?;
+            Ok((topic, super::choice(v, topic.field(), "notify-mode-choose")?))
+        })
+        .collect()
+}
+
+async fn set_notices(state: web::Data<AppState>, member: Member, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let choices = notice_choices(&form.1 .0)?;
+    let uid = member.principal.user.id;
+    state.write(move |c| notify::set_settings(c, uid, &choices)).await?;
+    Ok(see_other("/profile?saved=1#notices"))
+}
+
+/// The settings link in every notice: the token is the credential (the member's own, for
+/// this purpose only), so the page works without signing in, like unsubscribing.
+async fn notices_page(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let t2 = token.clone();
+    let rows = state
+        .db(move |c| {
+            let uid = notify::member_by_token(c, &t2)?.id;
+            notify::settings(c, uid)
+        })
+        .await?;
+    Ok(html(200, views::mail_pages::notices_by_token(&visit.ctx, &token, &rows, false)))
+}
+
+async fn notices_by_token(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, form: web::Form<Vec<(String, String)>>) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let t2 = token.clone();
+    // The token is checked before the form is read.
+    let uid = state.db(move |c| Ok(notify::member_by_token(c, &t2)?.id)).await?;
+    let choices = notice_choices(&form.into_inner())?;
+    let rows = state
+        .write(move |c| {
+            notify::set_settings(c, uid, &choices)?;
+            notify::settings(c, uid)
+        })
+        .await?;
+    Ok(html(200, views::mail_pages::notices_by_token(&visit.ctx, &token, &rows, true)))
 }
 
 async fn resume_mail(state: web::Data<AppState>, member: Member, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {

@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/queue/{id}/decide", web::post().to(decide))
         .route("/c/{slug}/queue/{id}/flags", web::post().to(flags))
         .route("/c/{slug}/t/{id}/visibility", web::post().to(visibility))
+        .route("/c/{slug}/t/{id}/close", web::post().to(close_query))
         .route("/c/{slug}/due", web::get().to(due))
         .route("/c/{slug}/members", web::get().to(members))
         .route("/c/{slug}/members/{user_id}", web::post().to(decide_member))
@@ -193,6 +194,32 @@ struct VisibilityForm {
 async fn visibility(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<VisibilityForm>) -> Result<HttpResponse, AppError> {
     let ((slug, id), public, uid) = (path.into_inner(), form.0.public == "1", member.principal.user.id);
     state.write_with_access(slug.clone(), &visit, move |c, a| moderate::set_public(c, a, uid, id, public)).await?;
+    Ok(see_other(&format!("{}?done=ok", paths::thread(&slug, id))))
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    #[serde(default)]
+    how: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// Closes a query without a new page. The choice is read after the moderator check; a
+/// refusal (no such page) shows on the error page with its message.
+async fn close_query(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<CloseForm>) -> Result<HttpResponse, AppError> {
+    let ((slug, id), f, uid, env) = (path.into_inner(), form.0, member.principal.user.id, state.env.clone());
+    state
+        .write_with_access(slug.clone(), &visit, move |c, a| {
+            a.require_moderator()?;
+            let close = match f.how.as_str() {
+                "in_thread" => moderate::Close::InThread,
+                "existing_page" => moderate::Close::ByPage(f.page),
+                _ => return Err(AppError::field("how", "close-how-choose")),
+            };
+            moderate::close_query(c, &env, a, uid, id, &close)
+        })
+        .await?;
     Ok(see_other(&format!("{}?done=ok", paths::thread(&slug, id))))
 }
 

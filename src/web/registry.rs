@@ -168,8 +168,8 @@ async fn create(state: web::Data<AppState>, member: Member, path: web::Path<Stri
     let values = values_from(kind, &form.1);
     let slug = form.1.get("slug");
     let submit = form.1.get("action") == "submit";
-    let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
-    match submitted(state.write(move |c| registry::create(c, &p, kind, &s, &v, submit)).await)? {
+    let (p, v, s, env) = (member.principal.clone(), values.clone(), slug.clone(), state.env.clone());
+    match submitted(state.write(move |c| registry::create(c, &env, &p, kind, &s, &v, submit)).await)? {
         Submitted::Done(saved) => Ok(saved_record(kind, &saved)),
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();
@@ -199,8 +199,8 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(Strin
     let values = values_from(kind, &form.1);
     let seen = registry::Seen { version: form.1.get("version").parse().unwrap_or(0), lock: form.1.get("lock").parse().unwrap_or(0) };
     let submit = form.1.get("action") == "submit";
-    let (p, v, s) = (member.principal.clone(), values.clone(), slug.clone());
-    match submitted(state.write(move |c| registry::save(c, &p, kind, &s, &v, seen, submit)).await)? {
+    let (p, v, s, env) = (member.principal.clone(), values.clone(), slug.clone(), state.env.clone());
+    match submitted(state.write(move |c| registry::save(c, &env, &p, kind, &s, &v, seen, submit)).await)? {
         Submitted::Done(saved) => Ok(saved_record(kind, &saved)),
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Asks to join (or accepts an invitation). Returns the new membership status.
-pub fn join(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<membership::Status, AppError> {
+pub fn join(conn: &mut DbConn, env: &crate::services::Env, access: &Access, user_id: i64) -> Result<membership::Status, AppError> {
     let cid = access.community.id;
     write_tx(conn, |c| {
         let now = models::now();
@@ -29,6 +29,10 @@ pub fn join(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<membersh
                 membership::Status::Requested
             }
         };
+        if status == membership::Status::Requested {
+            let name = crate::models::user::find(c, user_id)?.name;
+            crate::services::notify::queue_item(c, env, cid, Some(user_id), "join", &name)?;
+        }
         Ok(status)
     })
 }

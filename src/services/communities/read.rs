@@ -2,6 +2,7 @@
 //! and the dashboard.
 
 use super::*;
+use diesel::OptionalExtension;
 
 pub struct Listing {
     pub community: community::Community,
@@ -65,6 +66,9 @@ pub struct ThreadView {
     pub attachments: Vec<attachment::Attachment>,
     /// Published registry records that name this thread.
     pub registry: Vec<crate::models::registry::Record>,
+    /// How the query was answered, with the answering page (web name, title) while it is
+    /// published.
+    pub answer: Option<(post::AnswerKind, Option<(String, String)>)>,
 }
 
 /// A thread as `access` may see it; anything hidden answers 404, so its existence is not revealed.
@@ -82,7 +86,17 @@ pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<Thread
     ids.push(root.id);
     let attachments = attachment::for_posts(conn, &ids)?;
     let registry = crate::services::registry::for_thread(conn, root.id)?;
-    Ok(ThreadView { root, root_author, replies, attachments, registry })
+    let answer = match root.answered() {
+        Some(kind) => {
+            let page = match root.answered_page_id {
+                Some(id) => crate::models::page::find(conn, id).optional()?.filter(|p| p.status == crate::models::page::Status::Published).map(|p| (p.slug, p.title)),
+                None => None,
+            };
+            Some((kind, page))
+        }
+        None => None,
+    };
+    Ok(ThreadView { root, root_author, replies, attachments, registry, answer })
 }
 
 /// An attachment and the post it hangs on, if `viewer` may read that post.

@@ -64,8 +64,10 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: page:
         search_outbox::push(tx, search_outbox::Kind::Page, id)?;
         if status == page::Status::Published {
             page::add_event(tx, id, by, page::Action::Published, "", now)?;
+            // An import marks its threads answered but mails no one: it brings content in,
+            // it does not answer anyone today.
             let created = page::find(tx, id)?;
-            mark_threads_consolidated(tx, &created)?;
+            mark_threads_consolidated(tx, &created, by)?;
         }
         Ok::<_, AppError>(())
     })?;
@@ -84,15 +86,18 @@ pub fn create_draft(conn: &mut DbConn, who: &Principal, form: &PageForm) -> Resu
     create(conn, Some(who.user.id), form, page::Status::Draft, None)
 }
 
-fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page) -> diesel::QueryResult<()> {
+/// Marks the queries a published page was made from as answered by it; returns those that
+/// were waiting (the first page to answer a query stays its answer).
+fn mark_threads_consolidated(conn: &mut DbConn, p: &page::Page, by: Option<i64>) -> diesel::QueryResult<Vec<post::Post>> {
+    let mut answered = Vec::new();
     for id in p.thread_ids() {
         if let Ok(root) = post::find(conn, id) {
-            if root.consolidated_at.is_none() {
-                post::mark_consolidated(conn, root.id, models::now())?;
+            if root.is_query() && root.consolidated_at.is_none() && post::mark_answered(conn, root.id, post::AnswerKind::Page, Some(p.id), by, models::now())? {
+                answered.push(root);
             }
         }
     }
-    Ok(())
+    Ok(answered)
 }
 
 const EDIT_CONFLICT: &str = "kb-edit-conflict";
@@ -150,7 +155,9 @@ pub fn edit(conn: &mut DbConn, who: &Principal, page_id: i64, form: &PageForm) -
 
 /// Publishing, withdrawing and renaming check the editor's right inside their transaction,
 /// on the page as it is written, so a page moved out of their themes meanwhile stays out of reach.
-pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), AppError> {
+/// The queries the page was made from are answered: their askers, those who replied and the
+/// community hear of it.
+pub fn publish(conn: &mut DbConn, env: &Env, who: &Principal, page_id: i64) -> Result<(), AppError> {
     write_tx(conn, |tx| {
         let p = require_page(tx, who, page_id)?;
         let now = models::now();
@@ -159,7 +166,9 @@ pub fn publish(conn: &mut DbConn, who: &Principal, page_id: i64) -> Result<(), A
         }
         page::set_status(tx, p.id, page::Status::Published, "", Some(p.published_at.unwrap_or(now)), now)?;
         search_outbox::push(tx, search_outbox::Kind::Page, p.id)?;
-        mark_threads_consolidated(tx, &p)?;
+        for query in mark_threads_consolidated(tx, &p, Some(who.user.id))? {
+            crate::services::notify::query_answered(tx, env, &query, post::AnswerKind::Page)?;
+        }
         Ok(())
     })
 }

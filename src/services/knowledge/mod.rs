@@ -9,6 +9,7 @@ use crate::error::{AppError, FieldErrors, Message};
 use crate::markdown;
 use crate::models::{self, community, list, page, post, role, search_outbox, user};
 use crate::services::accounts::Principal;
+use crate::services::Env;
 use crate::vocab;
 
 // Split by concern; each part shares this module's imports and helpers (`use super::*`).

@@ -8,9 +8,9 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, Arg, FieldErrors, Message};
 use crate::models::mail_outbox::{OutboxKind, Payload, RegistryDecision};
-use crate::models::{self, registry, role, search_outbox, user};
+use crate::models::{self, registry, role, search_outbox};
 use crate::services::accounts::Principal;
-use crate::services::deliver;
+use crate::services::notify;
 use crate::services::Env;
 
 use super::spec::Kind;
@@ -90,7 +90,7 @@ pub struct Saved {
 }
 
 /// Creates a record with its first version, as a draft or submitted for review.
-pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &Values, submit: bool) -> Result<Saved, AppError> {
+pub fn create(conn: &mut DbConn, env: &Env, who: &Principal, kind: Kind, slug: &str, input: &Values, submit: bool) -> Result<Saved, AppError> {
     if !may_draft(who) {
         return Err(AppError::Forbidden);
     }
@@ -107,6 +107,9 @@ pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input:
         let cols = columns(&values);
         let id = registry::insert_record(tx, kind.code(), &slug, &cols, Some(who.user.id), now)?;
         registry::insert_version(tx, id, 1, &to_json(&values), &cols.state, status, Some(who.user.id), now)?;
+        if submit {
+            tell_reviewers(tx, env, who, id)?;
+        }
         Ok::<_, AppError>(())
     })?;
     Ok(Saved { slug, submitted: submit })
@@ -122,7 +125,7 @@ pub struct Seen {
 
 /// Saves changes to a record: into its open version, or as a new version copied from the
 /// published one.
-pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &Values, seen: Seen, submit: bool) -> Result<Saved, AppError> {
+pub fn save(conn: &mut DbConn, env: &Env, who: &Principal, kind: Kind, slug: &str, input: &Values, seen: Seen, submit: bool) -> Result<Saved, AppError> {
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
     if !may_edit_record(who, &rec, open.as_ref()) {
@@ -158,6 +161,9 @@ pub fn save(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, input: &
             // Until something is published, the record row follows the draft, so the focal
             // point's lists show the current title.
             registry::set_columns(tx, rec.id, &columns(&values), now)?;
+        }
+        if submit {
+            tell_reviewers(tx, env, who, rec.id)?;
         }
         Ok(())
     })?;
@@ -250,11 +256,16 @@ pub fn review(
         }
         let action = if decision == Decision::Approve { "registry publish" } else { "registry return" };
         audit_entry(tx, who.user.id, action, &Message::new("audit-registry-version").arg("kind", Arg::Key(kind.singular_key())).arg("slug", &rec.slug).arg("number", number).to_stored())?;
-        if let Some(author) = v.author_id.filter(|a| *a != who.user.id) {
-            if let Ok(u) = user::find(tx, author) {
-                let decided = RegistryDecision { title: title_of(&values), published: decision == Decision::Approve, note: comments.get("").cloned().unwrap_or_default() };
-                deliver::one_off(tx, env, &u, OutboxKind::RegistryDecision, Some(rec.id), Some(Payload::registry(decided)))?;
+        // The version's author and the focal points of its state hear of the decision.
+        let mut told: Vec<i64> = v.author_id.into_iter().collect();
+        for g in role::focal_points(tx)? {
+            if !v.state.is_empty() && g.state == v.state && !told.contains(&g.user_id) {
+                told.push(g.user_id);
             }
+        }
+        let decided = RegistryDecision { title: title_of(&values), published: decision == Decision::Approve, note: comments.get("").cloned().unwrap_or_default() };
+        for uid in told.into_iter().filter(|u| *u != who.user.id) {
+            notify::notify(tx, env, uid, OutboxKind::RegistryDecision, Some(rec.id), Some(Payload::registry(decided.clone())))?;
         }
         Ok(())
     })
@@ -271,6 +282,15 @@ pub(crate) fn publish_in(tx: &mut DbConn, kind: Kind, rec: &registry::Record, nu
     registry::set_tags(tx, rec.id, kind.code(), &tags(kind, values))?;
     registry::mark_published(tx, rec.id, number, by, now)?;
     search_outbox::push(tx, search_outbox::Kind::Record, rec.id)?;
+    Ok(())
+}
+
+/// A version was submitted: the national focal points, who review, are told (not the one
+/// who submitted it).
+fn tell_reviewers(tx: &mut DbConn, env: &Env, who: &Principal, record_id: i64) -> Result<(), AppError> {
+    for g in role::focal_points(tx)?.into_iter().filter(|g| g.state.is_empty() && g.user_id != who.user.id) {
+        notify::notify(tx, env, g.user_id, OutboxKind::RegistrySubmitted, Some(record_id), None)?;
+    }
     Ok(())
 }
 
@@ -296,9 +316,9 @@ pub fn remind_overdue(conn: &mut DbConn, env: &Env, now: NaiveDateTime) -> Resul
         }
         write_tx(conn, |tx| {
             for uid in &to {
-                let u = user::find(tx, *uid)?;
-                deliver::one_off(tx, env, &u, OutboxKind::RegistryReminder, Some(rec.id), None)?;
-                sent += 1;
+                if notify::notify(tx, env, *uid, OutboxKind::RegistryReminder, Some(rec.id), None)? {
+                    sent += 1;
+                }
             }
             registry::mark_reminded(tx, rec.id, now)?;
             Ok::<_, AppError>(())

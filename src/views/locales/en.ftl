@@ -797,6 +797,8 @@ log-membership-declined = membership declined
 log-member-invited = member invited
 log-unsubscribed-from-mail = unsubscribed from mail
 log-changed-mail-delivery = changed mail delivery
+log-answered-in-thread = marked the query answered in its thread
+log-answered-by-page = marked the query answered by an existing page
 audit-grant = grant
 audit-revoke = revoke
 audit-disable = disable
@@ -853,3 +855,68 @@ log-digest-recipients = { $count ->
     [one] { $count } recipient
    *[other] { $count } recipients
 }
+
+## Notices by mail (the exchange loop)
+notice-greeting = Hello { $name },
+notify-settings-link = Choose which notices you get, and how often
+receipt-subject = solex: received · { $title }
+receipt-line = Your post in { $community } has reached the moderators. You will get a mail when they have decided on it.
+receipt-open = See your post
+decision-open-post = Read it on the portal
+decision-open-edit = Change your post
+answer-subject = solex: answered · { $title }
+answer-line-page-asker = Your query "{ $title }" has a consolidated reply: { $page }.
+answer-line-page-contributor = A query you replied to, "{ $title }", has a consolidated reply: { $page }. Thank you for what you shared.
+answer-line-existing = The moderators found that an existing page answers "{ $title }": { $page }.
+answer-line-thread = The moderators marked "{ $title }" as answered in its thread.
+answer-open-page = Read the answer
+answer-open-thread = Open the thread
+answer-list-heading = Consolidated reply
+answer-list-intro = The moderators have brought together what was learnt from the query "{ $title }":
+answers-in-digest = Consolidated replies
+queue-item-subject = solex: new in the { $community } queue
+queue-item-post = A post waits for moderation: { $title }
+queue-item-flag = A post was flagged: { $title }
+queue-item-join = { $title } asks to join
+queue-open = Open the queue
+queue-subject = solex: { $count } items wait in your queues
+queue-community = { $community }: { $posts } posts, { $flags } flags and { $joins } join requests waiting.
+queue-post-age = waiting { $days } days
+queue-due-soon = reply due { $date }: { $title }
+urgent-subject = solex: waiting { $hours } hours · { $title }
+urgent-line = A query in { $community } has waited { $hours } hours for a moderator.
+registry-submitted-status = submitted for review ({ $state })
+registry-review-open = Review it
+roundup-subject = solex: your notices of { $date } ({ $count })
+roundup-intro = What happened since your last roundup:
+notify-title = Notices by mail
+notify-help = Notices tell you what happens to your posts and queries, and what waits for you. Each kind can come at once, in one mail a day, or not at all. Community mail (posts and digests) is set per community above.
+notify-topic-post-status = My posts: received, approved, sent back or rejected
+notify-topic-answers = Consolidated replies to queries I asked or answered
+notify-topic-moderator-queue = What waits in the queues I moderate
+notify-topic-moderator-urgent = A query waiting too long in a queue I moderate
+notify-topic-registry = Registry records: to review, decided, due for checking
+notify-mode-now = At once
+notify-mode-daily = Daily roundup
+notify-mode-off = Off
+notify-save = Save notice settings
+notify-saved = Your notice settings are saved.
+notify-mode-choose = Choose at once, daily roundup or off.
+notify-link-invalid = This link does not work any more. Sign in and open your profile to choose your notices.
+answered-by-page = Answered:
+answered-existing-page = Answered by an existing page:
+answered-in-thread = Answered in this thread
+reply-due-by = Consolidated reply due by { $date }
+days-late = { $days ->
+    [one] 1 day late
+   *[other] { $days } days late
+}
+close-query = Close this query without a new page
+close-in-thread = Answered in the thread
+close-by-page = Answered by an existing page
+close-page-slug = Web name of the page (for "answered by an existing page")
+close-submit = Close the query
+close-how-choose = Choose how the query was answered.
+close-page-missing = Give the web name of a published page.
+close-page-unknown = No published page has the web name { $slug }.
+close-already = This query is already answered.
