@@ -281,3 +281,48 @@ fn each_member_chooses_per_topic_at_once_daily_or_off_from_the_profile_or_the_ma
     ask(&w, &w.alice, "Loud one", "Receipt at once again.");
     assert!(notices(&w, &smtp, "alice@example.org").iter().any(|(s, _)| s == "solex: received · Loud one"));
 }
+
+#[test]
+fn each_item_of_a_digest_carries_its_reader_s_own_reply_address() {
+    let smtp = SmtpServer::start();
+    let w = world_with_smtp(&smtp);
+    let membership = {
+        let mut conn = w.app.db();
+        let community = solex::models::community::find_by_slug(&mut conn, &w.slug).unwrap().id;
+        solex::models::membership::find(&mut conn, community, w.app.user_id("bob@example.org")).unwrap().unwrap().id
+    };
+    assert_eq!(w.bob.post("/profile/delivery", &[(&format!("d-{membership}"), "daily")]).status, 303);
+    let a = ask(&w, &w.alice, "Cupola lining", "Which refractory?");
+    let b = ask(&w, &w.alice, "Blower sizing", "What blower for a 3 tonne cupola?");
+    for id in [a, b] {
+        assert_eq!(decide(&w, &w.moderator, id, &[("action", "approve")]).status, 303);
+    }
+    let r = w.moderator.post(&format!("/c/{}/digests", w.slug), &[("audience", "daily")]);
+    let page_path = r.location.unwrap();
+    let preview = w.moderator.get(&format!("{page_path}/preview?format=text")).body;
+    assert!(preview.contains(&format!("reply+…-{a}@solex.localhost")), "the preview shows where replies go: {preview}");
+    let token = common::hidden_value(&w.moderator.get(&page_path).body, "csrf").unwrap();
+    assert_eq!(w.moderator.post_raw(&page_path, &[("csrf", &token), ("editorial", ""), ("action", "send")]).status, 200);
+
+    let raw = smtp.delivered(&w.app, "bob@example.org", 1).into_iter().find(|raw| header(raw, "Subject").unwrap().contains("Digest")).unwrap();
+    let m = MessageParser::default().parse(&raw).unwrap();
+    let (text, html) = (m.body_text(0).unwrap().into_owned(), m.body_html(0).unwrap().into_owned());
+    let community = 1;
+    for id in [a, b] {
+        let to = format!("reply+{}-{id}@solex.localhost", mail_token(&w, "bob@example.org", solex::tokens::MailPurpose::Reply, id));
+        assert!(text.contains(&to) && html.contains(&format!("mailto:{to}")), "item {id} carries bob's own reply address: {text}");
+    }
+    assert!(!text.contains('\u{E000}') && !html.contains('\u{E000}'), "no marker is left");
+    let post_to = format!("post+{}-{community}@solex.localhost", mail_token(&w, "bob@example.org", solex::tokens::MailPurpose::Post, community));
+    assert!(header(&raw, "Reply-To").unwrap().contains(&post_to), "a reply to the whole digest goes to the community, never to a dead address");
+    assert!(text.contains("reply to its own address"), "the footer says what replying does: {text}");
+
+    // Replying to one item's address answers that thread.
+    let to = format!("reply+{}-{b}@solex.localhost", mail_token(&w, "bob@example.org", solex::tokens::MailPurpose::Reply, b));
+    let mail = format!("From: Bob Bhatt <bob@example.org>\r\nTo: <{to}>\r\nSubject: Re: Digest\r\nMessage-ID: <digest-reply@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA 5 HP blower.\r\n");
+    let r = ureq::post(&format!("{}/mail/inbound", w.app.base)).set("Authorization", "Bearer relay-secret").set("X-Original-To", &to).send_string(&mail);
+    assert!(r.is_ok(), "{r:?}");
+    let mut conn = w.app.db();
+    let pending = solex::models::post::queue(&mut conn, 1, &[solex::models::post::Status::Pending], Some(false), 10).unwrap();
+    assert!(pending.iter().any(|(p, _)| p.thread_id == Some(b) && p.body_md.contains("A 5 HP blower.")), "{pending:?}");
+}

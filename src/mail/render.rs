@@ -21,7 +21,9 @@ use crate::tokens::address::{self, Token};
 use crate::tokens::MailPurpose;
 use crate::views::mail as bodies;
 
-/// The part of a digest every recipient shares, rendered once per sending thread.
+/// The part of a digest every recipient shares, rendered once per sending thread. Each item's
+/// reply address is the recipient's own: the shared text holds a marker per thread (made
+/// with a random nonce, so no post can forge one) that each recipient's address replaces.
 #[derive(Clone)]
 pub struct Shared {
     community: community::Community,
@@ -29,6 +31,8 @@ pub struct Shared {
     text: String,
     html: String,
     subject: String,
+    /// (marker, thread) for each item's reply address.
+    replies: Vec<(String, i64)>,
 }
 
 #[derive(Default)]
@@ -75,7 +79,7 @@ fn footer<'a>(id: &'a Identity, c: &'a community::Community, u: &'a user::User, 
         web_url,
         settings_url: &urls.0,
         unsubscribe_url: &urls.1,
-        reply_by_mail: true,
+        reply: bodies::ReplyHint::Thread,
     }
 }
 
@@ -148,9 +152,20 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let Some((u, key)) = member_wanting(conn, shared.community.id, user_id, shared.audience)? else { return Ok(None) };
             let c = &shared.community;
             let web_url = url(id, &paths::community(&c.slug));
+            let (mut text, mut html) = (shared.text.clone(), shared.html.clone());
+            for (marker, thread) in &shared.replies {
+                let to = address::reply(&id.domain, &Token::derive(&key, MailPurpose::Reply, u.id, *thread), *thread);
+                text = text.replace(marker.as_str(), &to);
+                html = html.replace(marker.as_str(), &to);
+            }
             let mut urls = (String::new(), String::new());
-            let body = bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer(id, c, &u, &key, &web_url, &mut urls));
-            let b = list_headers(base.to(mailbox(&u.email)?), id, c, &u, &key).envelope(envelope(&id.domain, &key, &u)?);
+            let mut f = footer(id, c, &u, &key, &web_url, &mut urls);
+            f.reply = bodies::ReplyHint::Digest;
+            let body = bodies::list_mail(shared.subject.clone(), &text, &html, &f);
+            // A reply to the whole digest reaches the moderators as a new query, as the footer
+            // says; each item carries its own reply address for answering it.
+            let post_to = address::post(&id.domain, &Token::derive(&key, MailPurpose::Post, u.id, c.id), c.id);
+            let b = list_headers(base.to(mailbox(&u.email)?), id, c, &u, &key).reply_to(mailbox(&post_to)?).envelope(envelope(&id.domain, &key, &u)?);
             Ok(Some(finish(b, body)?))
         }
         OutboxKind::Notice
@@ -391,12 +406,19 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
     let d = digest::find(conn, digest_id)?;
     let c = community::find(conn, d.community_id)?;
     let mut entries = Vec::new();
+    let nonce = crate::tokens::random_token();
+    let mut replies: Vec<(String, i64)> = Vec::new();
     for (item, p, author) in digest::items(conn, d.id)? {
         if !item.included || p.status != post::Status::Approved {
             continue;
         }
         let root_title = if p.is_query() { p.title.clone() } else { post::find(conn, p.root_id())?.title };
+        let marker = format!("\u{E000}{nonce}:{}\u{E000}", p.root_id());
+        if !replies.iter().any(|(m, _)| *m == marker) {
+            replies.push((marker.clone(), p.root_id()));
+        }
         entries.push(bodies::DigestEntry {
+            reply_to: marker,
             title: root_title,
             author,
             url: url(id, &paths::post(&c.slug, p.root_id(), p.id)),
@@ -414,7 +436,7 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let kind = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
     let date = d.sent_at.unwrap_or(d.created_at).format("%Y-%m-%d");
-    Ok(Shared { subject: format!("[{}] {kind} {date}", c.name), community: c, audience: d.audience, text, html })
+    Ok(Shared { subject: format!("[{}] {kind} {date}", c.name), community: c, audience: d.audience, text, html, replies })
 }
 
 /// A digest as a given reader would see it, without personal links (for the moderator's preview).
@@ -422,6 +444,13 @@ pub fn preview_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &s
     let shared = shared_digest(conn, id, digest_id, lang)?;
     let web_url = url(id, &paths::community(&shared.community.slug));
     let settings = url(id, paths::PROFILE_DELIVERY);
-    let footer = bodies::ListFooter { lang, community: &shared.community.name, web_url: &web_url, settings_url: &settings, unsubscribe_url: &settings, reply_by_mail: true };
-    Ok(bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer))
+    // Each reader's reply addresses are their own; the preview shows where they go.
+    let (mut text, mut html) = (shared.text.clone(), shared.html.clone());
+    for (marker, thread) in &shared.replies {
+        let shown = format!("reply+…-{thread}@{}", id.domain);
+        text = text.replace(marker.as_str(), &shown);
+        html = html.replace(marker.as_str(), &shown);
+    }
+    let footer = bodies::ListFooter { lang, community: &shared.community.name, web_url: &web_url, settings_url: &settings, unsubscribe_url: &settings, reply: bodies::ReplyHint::Digest };
+    Ok(bodies::list_mail(shared.subject.clone(), &text, &html, &footer))
 }

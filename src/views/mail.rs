@@ -164,21 +164,32 @@ pub struct ListFooter<'a> {
     pub web_url: &'a str,
     pub settings_url: &'a str,
     pub unsubscribe_url: &'a str,
-    pub reply_by_mail: bool,
+    pub reply: ReplyHint,
+}
+
+/// What replying to a list mail does, as its footer says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyHint {
+    /// A reply answers the thread (through the moderators).
+    Thread,
+    /// Each item has its own reply address; a reply to the whole mail opens a new query.
+    Digest,
 }
 
 fn footer_lines(f: &ListFooter) -> (String, String) {
     let t = crate::views::Lang::from_code(f.lang).unwrap_or(crate::views::Lang::En).strings();
     let mut text = String::from("\n-- \n");
-    if f.reply_by_mail {
-        text.push_str(t.mail_reply_hint);
-        text.push('\n');
-    }
+    let hint = match f.reply {
+        ReplyHint::Thread => t.mail_reply_hint.to_string(),
+        ReplyHint::Digest => t.fmt("mail-digest-reply-hint", &[]),
+    };
+    text.push_str(&hint);
+    text.push('\n');
     text.push_str(&format!("{}: {}\n{}: {}\n{}: {}\n", t.mail_on_the_web, f.web_url, t.mail_delivery, f.settings_url, t.mail_unsubscribe, f.unsubscribe_url));
     let html = html! {
         hr;
         p style="color:#555;font-size:0.9em" {
-            @if f.reply_by_mail { (t.mail_reply_hint) br; }
+            (hint) br;
             a href=(f.web_url) { (t.mail_on_the_web) } " · "
             a href=(f.settings_url) { (t.mail_delivery) } " · "
             a href=(f.unsubscribe_url) { (t.mail_unsubscribe) }
@@ -215,6 +226,8 @@ pub fn post_core(lang: &str, author: &str, body_plain: &str, body_html: &str, th
 }
 
 pub struct DigestEntry {
+    /// What stands for the reader's reply address for this item (replaced per reader).
+    pub reply_to: String,
     pub title: String,
     pub author: String,
     pub url: String,
@@ -241,6 +254,7 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
         text.push_str("\n\n");
     }
     let answers_heading = t.fmt("answers-in-digest", &[]);
+    let reply_label = t.fmt("mail-reply-item", &[]);
     if !answers.is_empty() {
         text.push_str(&format!("{answers_heading}\n\n"));
         for a in answers {
@@ -250,7 +264,7 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
     }
     for (i, e) in entries.iter().enumerate() {
         let lead = if summary { first_lines(&e.plain, 2) } else { e.plain.clone() };
-        text.push_str(&format!("{}. {}{} ({})\n{}\n{}\n\n", i + 1, if e.is_reply { "Re: " } else { "" }, e.title, e.author, lead, e.url));
+        text.push_str(&format!("{}. {}{} ({})\n{}\n{}\n{reply_label}: {}\n\n", i + 1, if e.is_reply { "Re: " } else { "" }, e.title, e.author, lead, e.url, e.reply_to));
     }
     let html = html! {
         h1 style="font-size:1.3em" { (heading) ": " (community) }
@@ -264,6 +278,7 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
                 li style="margin-bottom:1em" {
                     a href=(e.url) { @if e.is_reply { "Re: " } (e.title) } " · " span style="color:#555" { (e.author) }
                     @if summary { p { (first_lines(&e.plain, 2)) } } @else { div { (PreEscaped(&e.html)) } }
+                    p style="font-size:0.9em" { a href={ "mailto:" (e.reply_to) } { (reply_label) } }
                 }
             }
         }

@@ -920,3 +920,5 @@ close-how-choose = Choose how the query was answered.
 close-page-missing = Give the web name of a published page.
 close-page-unknown = No published page has the web name { $slug }.
 close-already = This query is already answered.
+mail-digest-reply-hint = To answer an item, reply to its own address (under the item); your reply goes to the moderators first. A reply to this whole mail reaches the moderators as a new query.
+mail-reply-item = Reply to this item by mail
