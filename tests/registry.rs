@@ -95,6 +95,12 @@ fn a_record_goes_from_state_draft_through_review_to_the_public() {
     let work = r.national.get("/registry/work");
     assert!(work.body.contains("Energy audits for Panipat foundries"), "{}", work.body);
     assert_eq!(r.app.client().get(path).status, 404, "submitted is not published");
+    let told = r.app.mail_for("nfp@example.org", 2);
+    assert_eq!(told.subject, "solex registry: Energy audits for Panipat foundries · submitted for review (Haryana)");
+    assert!(told.text.contains(&format!("{path}/review/1")), "the national focal point is told, with the review's link: {}", told.text);
+    // A second focal point of the state hears of the decision too.
+    let _colleague = r.app.member("hr2@example.org", PW, "Hema Haryana");
+    r.app.grant_focal_point(&r.admin, "hr2@example.org", "Haryana");
 
     // Returned with comments beside a field: the focal point sees them in the form.
     let resp = review(&r.national, path, 1, &[("decision", "return"), ("comment_district", "Name the villages too."), ("comment", "")]);
@@ -103,6 +109,8 @@ fn a_record_goes_from_state_draft_through_review_to_the_public() {
     assert!(form.body.contains("Name the villages too."), "{}", form.body);
     let mail = r.app.mail_for("hr@example.org", 2);
     assert!(mail.subject.contains("returned"), "{}", mail.subject);
+    assert!(r.app.mail_for("hr2@example.org", 2).subject.contains("returned"));
+    assert_eq!(r.app.mail_count("pb@example.org"), 1, "another state's focal point hears nothing");
 
     // A return without any comment is refused, and the version stays where it was.
     let mut fields = panipat_initiative("submit");
