@@ -311,8 +311,8 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
         OutboxKind::ModeratorItem => {
             let (Some(cid), Some(item)) = (ref_id, payload.queue_item.as_ref()) else { return Ok(None) };
             let Some(c) = community::find(conn, cid).optional()? else { return Ok(None) };
-            let rest = if item.what == "join" { "members" } else { "queue" };
-            bodies::moderator_item(lang, &c.name, &item.what, &item.title, &url(id, &paths::community_page(&c.slug, rest)))
+            let rest = if item.what == crate::models::mail_outbox::QueueWhat::Join { "members" } else { "queue" };
+            bodies::moderator_item(lang, &c.name, item.what, &item.title, &url(id, &paths::community_page(&c.slug, rest)))
         }
         OutboxKind::ModeratorQueue => {
             let waiting = crate::models::notification::waiting_for(conn, u.id, now)?;

@@ -92,11 +92,19 @@ pub struct Payload {
     pub notices: Vec<Notice>,
 }
 
+/// What kind of item arrived in a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueWhat {
+    Post,
+    Flag,
+    Join,
+}
+
 /// A new item in a moderator's queue.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QueueItem {
-    /// "post", "flag" or "join".
-    pub what: String,
+    pub what: QueueWhat,
     /// A post's title, or a member's name for a join request.
     pub title: String,
 }

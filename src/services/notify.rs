@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime, Timelike};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
-use crate::models::mail_outbox::{self, Notice, OutboxKind, Outgoing, Payload, QueueItem};
+use crate::models::mail_outbox::{self, Notice, OutboxKind, Outgoing, Payload, QueueItem, QueueWhat};
 use crate::models::notification::{self, Mode, Topic};
 use crate::models::{membership, post, role, user};
 use crate::services::Env;
@@ -63,18 +63,18 @@ fn deliver(conn: &mut DbConn, user_id: i64, kind: OutboxKind, ref_id: Option<i64
 pub fn post_queued(conn: &mut DbConn, env: &Env, p: &post::Post) -> Result<(), AppError> {
     notify(conn, env, p.author_id, OutboxKind::Receipt, Some(p.id), None)?;
     let title = if p.is_query() { p.title.clone() } else { post::find(conn, p.root_id())?.title };
-    queue_item(conn, env, p.community_id, Some(p.author_id), "post", &title)
+    queue_item(conn, env, p.community_id, Some(p.author_id), QueueWhat::Post, &title)
 }
 
 /// Something new waits in a community's queue (a post, a flag, a join request): moderators
 /// who chose "at once" for their queue get it now; the others see it in their daily mail.
-pub fn queue_item(conn: &mut DbConn, env: &Env, community_id: i64, actor: Option<i64>, what: &str, title: &str) -> Result<(), AppError> {
+pub fn queue_item(conn: &mut DbConn, env: &Env, community_id: i64, actor: Option<i64>, what: QueueWhat, title: &str) -> Result<(), AppError> {
     for moderator in role::moderators_of(conn, community_id)? {
         // A moderator's own post or flag is nothing new to them.
         if Some(moderator) == actor || notification::mode(conn, moderator, Topic::ModeratorQueue)? != Mode::Now {
             continue;
         }
-        let item = QueueItem { what: what.to_string(), title: crate::error::one_line(title, 200) };
+        let item = QueueItem { what, title: crate::error::one_line(title, 200) };
         notify(conn, env, moderator, OutboxKind::ModeratorItem, Some(community_id), Some(Payload { queue_item: Some(item), ..Payload::default() }))?;
     }
     Ok(())

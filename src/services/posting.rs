@@ -339,7 +339,7 @@ pub fn flag(conn: &mut DbConn, env: &Env, access: &Access, user_id: i64, post_id
         let now = models::now();
         moderation::flag(tx, &moderation::NewFlag { post_id: p.id, user_id, reason, created_at: now })?;
         moderation::log(tx, &moderation::NewLogEntry { community_id: p.community_id, post_id: Some(p.id), actor_id: Some(user_id), action: moderation::Action::Flagged, reason: "", created_at: now })?;
-        crate::services::notify::queue_item(tx, env, p.community_id, Some(user_id), "flag", &root.title)?;
+        crate::services::notify::queue_item(tx, env, p.community_id, Some(user_id), crate::models::mail_outbox::QueueWhat::Flag, &root.title)?;
         Ok(p.root_id())
     })
 }

@@ -473,12 +473,13 @@ pub fn answer_core(lang: &str, query_title: &str, page_title: &str, summary_plai
 }
 
 /// A new item in a queue, for a moderator who takes them at once.
-pub fn moderator_item(lang: &str, community: &str, what: &str, title: &str, url: &str) -> NoticeBody {
+pub fn moderator_item(lang: &str, community: &str, what: crate::models::mail_outbox::QueueWhat, title: &str, url: &str) -> NoticeBody {
+    use crate::models::mail_outbox::QueueWhat;
     let t = strings(lang);
     let key = match what {
-        "flag" => "queue-item-flag",
-        "join" => "queue-item-join",
-        _ => "queue-item-post",
+        QueueWhat::Flag => "queue-item-flag",
+        QueueWhat::Join => "queue-item-join",
+        QueueWhat::Post => "queue-item-post",
     };
     NoticeBody {
         subject: t.fmt("queue-item-subject", &[("community", community.into())]),

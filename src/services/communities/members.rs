@@ -31,7 +31,7 @@ pub fn join(conn: &mut DbConn, env: &crate::services::Env, access: &Access, user
         };
         if status == membership::Status::Requested {
             let name = crate::models::user::find(c, user_id)?.name;
-            crate::services::notify::queue_item(c, env, cid, Some(user_id), "join", &name)?;
+            crate::services::notify::queue_item(c, env, cid, Some(user_id), crate::models::mail_outbox::QueueWhat::Join, &name)?;
         }
         Ok(status)
     })
