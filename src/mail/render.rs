@@ -80,7 +80,9 @@ fn footer<'a>(id: &'a Identity, c: &'a community::Community, u: &'a user::User, 
 }
 
 fn finish(b: MessageBuilder, body: bodies::MailBody) -> Result<Message, AppError> {
-    b.subject(body.subject)
+    // Every kind's Subject goes through here: a line break from a title or a community name
+    // would otherwise fold into a header of its own.
+    b.subject(crate::models::single_line(&body.subject))
         .multipart(MultiPart::alternative_plain_html(body.text, body.html))
         .map_err(|e| AppError::Internal(format!("cannot build message: {e}")))
 }

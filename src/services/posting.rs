@@ -101,7 +101,7 @@ struct Clean {
 }
 
 fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
-    let title = input.title.trim().to_string();
+    let title = models::single_line(&input.title);
     let body = input.body.trim().replace("\r\n", "\n");
     // Sizes first: nothing is parsed or rendered before they are known to be right.
     if is_query {
