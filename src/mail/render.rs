@@ -58,12 +58,42 @@ fn unsubscribe_url(id: &Identity, c: &community::Community, u: &user::User, key:
 fn list_headers(b: MessageBuilder, id: &Identity, c: &community::Community, u: &user::User, key: &str) -> MessageBuilder {
     let unsubscribe_url = unsubscribe_url(id, c, u, key);
     let unsubscribe_to = address::unsubscribe(&id.domain, &Token::derive(key, MailPurpose::Unsubscribe, u.id, c.id), c.id);
-    let b = header(b, "List-Id", format!("\"{}\" <{}.{}>", c.name.replace('"', "'"), c.slug, id.domain));
+    let b = b.raw_header(list_id(&c.name, &c.slug, &id.domain));
     let b = header(b, "List-Unsubscribe", format!("<mailto:{unsubscribe_to}?subject=unsubscribe>, <{unsubscribe_url}>"));
     let b = header(b, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into());
     let b = header(b, "List-Post", format!("<mailto:{}>", address::post(&id.domain, &Token::derive(key, MailPurpose::Post, u.id, c.id), c.id)));
     let b = header(b, "List-Archive", format!("<{}>", url(id, &paths::community(&c.slug))));
     header(b, "Precedence", "list".into())
+}
+
+/// List-Id (RFC 2919): the community's name as the phrase, then `<slug.domain>`. An ASCII
+/// name is a quoted string; any other is RFC 2047 encoded words without quotes (a client does not
+/// decode an encoded word inside quotes), folded between words. Built pre-encoded because lettre
+/// would encode the whole value, the quotes and the angle brackets with it.
+fn list_id(name: &str, slug: &str, domain: &str) -> HeaderValue {
+    let name = crate::models::single_line(name);
+    let id = format!("<{slug}.{domain}>");
+    let words = if name.bytes().all(|b| (0x20..0x7f).contains(&b)) { vec![format!("\"{}\"", name.replace(['"', '\\'], "'"))] } else { encoded_words(&name) };
+    let one_line = format!("{} {id}", words.join(" "));
+    // Folded only when the line would pass 78 characters ("List-Id: " is 9).
+    let encoded = if one_line.len() + 9 <= 78 { one_line } else { format!("{}\r\n {id}", words.join("\r\n ")) };
+    HeaderValue::dangerous_new_pre_encoded(HeaderName::new_from_ascii_str("List-Id"), format!("{name} {id}"), encoded)
+}
+
+/// Text as RFC 2047 encoded words (UTF-8, base64), each within the 75 characters a word may
+/// have: at most 45 bytes of text, split between characters.
+fn encoded_words(text: &str) -> Vec<String> {
+    use base64::Engine;
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in text.chars() {
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(std::mem::take(&mut chunk));
+        }
+        chunk.push(c);
+    }
+    words.push(chunk);
+    words.iter().filter(|w| !w.is_empty()).map(|w| format!("=?utf-8?b?{}?=", base64::engine::general_purpose::STANDARD.encode(w))).collect()
 }
 
 fn footer<'a>(id: &'a Identity, c: &'a community::Community, u: &'a user::User, key: &str, web_url: &'a str, urls: &'a mut (String, String)) -> bodies::ListFooter<'a> {
@@ -262,4 +292,23 @@ pub fn preview_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &s
     let settings = url(id, paths::PROFILE_DELIVERY);
     let footer = bodies::ListFooter { lang, community: &shared.community.name, web_url: &web_url, settings_url: &settings, unsubscribe_url: &settings, reply_by_mail: true };
     Ok(bodies::list_mail(shared.subject.clone(), &shared.text, &shared.html, &footer))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn list_id_encodes_only_the_name_and_parses_back() {
+        for name in ["Energy efficiency in foundries", "फाउंड्री में ऊर्जा दक्षता और कोयले की बचत पर चर्चा", "Say \"hi\"\r\nBcc: x@y.z"] {
+            let value = super::list_id(name, "foundry-energy", "solex.localhost");
+            let m = lettre::Message::builder().from("a@b.c".parse().unwrap()).to("d@e.f".parse().unwrap()).raw_header(value).body(String::from("x")).unwrap();
+            let raw = m.formatted();
+            let text = String::from_utf8_lossy(&raw);
+            assert!(text.lines().all(|l| l.len() <= 998 && !l.starts_with("Bcc:")), "{text}");
+            let parsed = mail_parser::MessageParser::default().parse(&raw[..]).unwrap();
+            let list = parsed.header("List-Id").and_then(|h| h.as_address()).and_then(|a| a.first()).expect("a List-Id");
+            assert_eq!(list.address(), Some("foundry-energy.solex.localhost"), "{text}");
+            let expected = crate::models::single_line(name).replace('"', "'");
+            assert_eq!(list.name(), Some(expected.as_str()), "{text}");
+        }
+    }
 }
