@@ -20,6 +20,7 @@ diesel::table! {
         credit_consent -> Bool,
         credit_consent_at -> Nullable<Timestamp>,
         disabled_at -> Nullable<Timestamp>,
+        last_bounce_at -> Nullable<Timestamp>,
     }
 }
 

@@ -302,6 +302,18 @@ pub fn sent_to(conn: &mut DbConn, message_id: &str, recipient: &str) -> QueryRes
     .get_result(conn)
 }
 
+/// Whether the portal sent the member a message (other than `except`, by Message-ID) after
+/// `after` and no later than `until`.
+pub fn delivered_between(conn: &mut DbConn, user_id: i64, after: NaiveDateTime, until: NaiveDateTime, except: Option<&str>) -> QueryResult<bool> {
+    let sent = mail_outbox::table
+        .filter(mail_outbox::user_id.eq(user_id))
+        .filter(mail_outbox::status.eq(Status::Sent))
+        .filter(mail_outbox::sent_at.gt(after))
+        .filter(mail_outbox::sent_at.le(until))
+        .filter(mail_outbox::message_id.ne(except.unwrap_or("")));
+    diesel::select(diesel::dsl::exists(sent)).get_result(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -241,9 +241,10 @@ fn bounce(conn: &mut DbConn, site: &Site, m: &mail_parser::Message, token: &Opti
     if !mail_outbox::sent_to(conn, mid, &u.email)? {
         return Ok(Outcome::Refused("the report names no message sent to this member".into()));
     }
-    let hard = ours.iter().any(|r| r.status.starts_with("5."));
+    // A full mailbox (5.2.2) is a soft bounce: its owner empties it and mail works again.
+    let hard = ours.iter().any(|r| r.status.starts_with("5.") && r.status != "5.2.2");
     if hard {
-        user::record_bounce(conn, u.id, site.bounce_threshold, models::now())?;
+        user::record_bounce(conn, u.id, site.bounce_threshold, Some(mid.as_str()), models::now())?;
     }
     Ok(Outcome::Bounce { hard })
 }
