@@ -230,6 +230,9 @@ diesel::table! {
         outcome -> Text,
         reason -> Text,
         post_id -> Nullable<BigInt>,
+        dedupe_key -> Nullable<Text>,
+        community_id -> Nullable<BigInt>,
+        dropped -> Text,
     }
 }
 

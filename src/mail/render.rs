@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::markdown;
 use crate::mail::Identity;
 use crate::models::mail_outbox::{OutboxKind, OutboxMail};
-use crate::models::{community, digest, membership, post, registry, user};
+use crate::models::{community, digest, inbound, membership, post, registry, user};
 use crate::paths;
 use crate::tokens::address::{self, Token};
 use crate::tokens::MailPurpose;
@@ -210,6 +210,11 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             // To the address the mail was queued for: the one the account had at the time.
             Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
         }
+        OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
+            let Some(body) = inbound_notice(conn, id, kind, row)? else { return Ok(None) };
+            // RFC 3834: an answer a program wrote, so the member's auto-responder stays quiet.
+            Ok(Some(finish(header(base.to(mailbox(&row.recipient)?), "Auto-Submitted", "auto-replied".into()), body)?))
+        }
         OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => {
             let (Some(record_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
             let (Some(u), Some(rec)) = (user::find(conn, user_id).optional()?, registry::find(conn, record_id).optional()?) else { return Ok(None) };
@@ -224,6 +229,30 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
         }
     }
+}
+
+/// What became of a member's message by mail: refused and why, or posted without some parts.
+/// Rendered from its inbound_mail row, in the member's language when it is sent.
+fn inbound_notice(conn: &mut DbConn, id: &Identity, kind: OutboxKind, row: &OutboxMail) -> Result<Option<bodies::MailBody>, AppError> {
+    let (Some(inbound_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
+    let (Some(u), Some(log)) = (user::find(conn, user_id).optional()?, inbound::find(conn, inbound_id).optional()?) else { return Ok(None) };
+    if u.mail_stopped_at.is_some() {
+        return Ok(None);
+    }
+    let t = crate::views::Lang::from_code(&u.language).unwrap_or(crate::views::Lang::En).strings();
+    let c = match log.community_id {
+        Some(cid) => community::find(conn, cid).optional()?,
+        None => None,
+    };
+    let community = c.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let received = log.received_at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let dropped: Vec<String> = crate::models::list::decode(&log.dropped).map(|d| t.stored(d).into_owned()).collect();
+    Ok(Some(if kind == OutboxKind::MailRefused {
+        let link = url(id, &c.map(|c| paths::community(&c.slug)).unwrap_or_else(|| paths::PROFILE_DELIVERY.to_string()));
+        bodies::mail_refused(&u.language, &u.name, &community, &received, &t.stored(&log.reason), &link)
+    } else {
+        bodies::mail_parts_dropped(&u.language, &u.name, &community, &received, &dropped, &url(id, &log.post_id.map(paths::my_post).unwrap_or_default()))
+    }))
 }
 
 /// An account mail for `u`. A link with a one-time secret is rebuilt from the row's payload;

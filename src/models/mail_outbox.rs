@@ -46,6 +46,11 @@ crate::text_enum! {
         RegistryDecision,
         /// A registry record not verified for a year, to a focal point (ref_id: the record).
         RegistryReminder,
+        /// A member's message by mail was refused, and why (ref_id: its inbound_mail row).
+        MailRefused,
+        /// A member's message by mail was posted without some of its parts, and why (ref_id:
+        /// its inbound_mail row).
+        MailPartsDropped,
     }
 }
 
@@ -326,7 +331,8 @@ mod tests {
             names,
             [
                 "raw", "post", "digest", "notice", "verify_email", "already_registered", "reset_password",
-                "password_changed", "confirm_held", "registry_decision", "registry_reminder",
+                "password_changed", "confirm_held", "registry_decision", "registry_reminder", "mail_refused",
+                "mail_parts_dropped",
             ]
         );
         for k in OutboxKind::all() {
