@@ -39,6 +39,7 @@ crate::text_enum! {
         MemberInvited,
         UnsubscribedFromMail,
         ChangedMailDelivery,
+        MemberMailRestarted,
     }
 }
 
