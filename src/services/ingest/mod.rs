@@ -368,6 +368,12 @@ fn file(conn: &mut DbConn, site: &Site, m: &mail_parser::Message, target: Option
     if let Some((_, Local::Bounce { token })) = &target {
         return bounce(conn, site, m, token);
     }
+    // The community the address names, so its moderators see even what is refused at once.
+    facts.community_id = match &target {
+        Some((_, Local::Reply { post_id, .. })) => post::find(conn, *post_id).ok().map(|p| p.community_id),
+        Some((_, Local::Post { community_id, .. } | Local::Unsubscribe { community_id, .. })) => community::find(conn, *community_id).ok().map(|c| c.id),
+        _ => None,
+    };
     if let Some(reason) = is_automatic(m) {
         return Ok(Outcome::Refused(reason));
     }
@@ -390,7 +396,6 @@ fn file(conn: &mut DbConn, site: &Site, m: &mail_parser::Message, target: Option
             let Some(u) = token_member(conn, &token, MailPurpose::Unsubscribe, community_id)? else {
                 return Ok(Outcome::UnknownAddress(Message::new("mail-refused-unsubscribe-token")));
             };
-            facts.community_id = community::find(conn, community_id).ok().map(|c| c.id);
             if let Some(mm) = membership::find(conn, community_id, u.id)? {
                 membership::set_delivery(conn, mm.id, membership::Delivery::Web)?;
             }
