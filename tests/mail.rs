@@ -206,16 +206,7 @@ fn ingest_cli(w: &World, raw: &str, recipient: Option<&str>) -> (bool, String) {
 
 /// `solex mail ingest` with the exit code the MTA would see.
 fn ingest_code(w: &World, raw: &str, recipient: Option<&str>) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_solex"));
-    cmd.args(["mail", "ingest"]).env("DATABASE_URL", &w.app.config.database_url).env("SOLEX_ATTACHMENTS_DIR", &w.app.config.attachments_dir).env("RUST_LOG", "error").env_remove("ORIGINAL_RECIPIENT");
-    if let Some(r) = recipient {
-        cmd.args(["--recipient", r]);
-    }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+    ingest_as_mta(w, raw.as_bytes(), recipient)
 }
 
 #[test]
