@@ -249,7 +249,7 @@ fn inbound_notice(conn: &mut DbConn, id: &Identity, kind: OutboxKind, row: &Outb
     let dropped: Vec<String> = crate::models::list::decode(&log.dropped).map(|d| t.stored(d).into_owned()).collect();
     Ok(Some(if kind == OutboxKind::MailRefused {
         let link = url(id, &c.map(|c| paths::community(&c.slug)).unwrap_or_else(|| paths::PROFILE_DELIVERY.to_string()));
-        bodies::mail_refused(&u.language, &u.name, &community, &received, &t.stored(&log.reason), &link)
+        bodies::mail_refused(&u.language, &u.name, &community, &received, &t.stored(&log.reason), &dropped, &link)
     } else {
         bodies::mail_parts_dropped(&u.language, &u.name, &community, &received, &dropped, &url(id, &log.post_id.map(paths::my_post).unwrap_or_default()))
     }))

@@ -189,7 +189,7 @@ strings! {
     registry_facet_scheme, pages_nav, registry_indicator, registry_baseline, registry_latest, registry_unit,
     registry_cite, registry_slug_optional, registry_slug_hint,
     tabs_kind, registry_changed_mark, mail_registry_check_again, mail_registry_open,
-    mail_refused_help, mail_dropped_help, inbound_log_title, inbound_log_link, inbound_log_intro,
+    mail_refused_help, mail_refused_parts, mail_dropped_help, inbound_log_title, inbound_log_link, inbound_log_intro,
     inbound_log_empty, col_outcome, col_sender, col_recipient, col_reason, inbound_dropped,
     inbound_post, mail_stopped_heading, resume_member_mail, mail_resumed_notice,
 }

@@ -23,19 +23,37 @@ pub struct Body {
 }
 
 pub fn read(m: &mail_parser::Message) -> Body {
+    // Every text part in the order it comes, each trimmed by itself: a signature or a quote at
+    // the end of one part does not take the parts after it (Apple Mail's text after a photo).
     let texts: Vec<String> = m
-        .text_bodies()
-        .filter_map(|part| match &part.body {
+        .parts
+        .iter()
+        .enumerate()
+        .filter(|(i, part)| m.text_body.contains(&(*i as u32)) || m.attachments.contains(&(*i as u32)) && is_unnamed_text(part))
+        .filter_map(|(_, part)| match &part.body {
             PartType::Text(t) => Some(t.to_string()),
             PartType::Html(h) => Some(mail_parser::decoders::html::html_to_text(&trim_html(h))),
             // Inline images among the text are files (or left out) below.
             _ => None,
         })
-        .map(|t| storable(&t).trim_matches('\n').to_string())
-        .filter(|t| !t.trim().is_empty())
+        .map(|t| trim_reply(&storable(&t)))
+        .filter(|t| !t.is_empty())
         .collect();
     let (files, dropped) = parts(m);
-    Body { text: trim_reply(&texts.join("\n\n")), files, dropped }
+    Body { text: texts.join("\n\n"), files, dropped }
+}
+
+/// Text mail-parser files as an attachment though nobody attached it: text with an unknown or
+/// no subtype (text/enriched, "text"), or a multipart without its boundary, with no file name
+/// and no attachment disposition. RFC 2046 says to read unknown text as plain text. Other
+/// text types (calendars, cards) stay files.
+fn is_unnamed_text(part: &mail_parser::MessagePart) -> bool {
+    let readable = match part.content_type() {
+        None => true,
+        Some(ct) if ct.ctype().eq_ignore_ascii_case("multipart") => true,
+        Some(ct) => ct.ctype().eq_ignore_ascii_case("text") && ct.subtype().is_none_or(|s| ["plain", "enriched", "richtext"].iter().any(|t| s.eq_ignore_ascii_case(t))),
+    };
+    readable && matches!(part.body, PartType::Text(_)) && part.attachment_name().is_none() && !part.content_disposition().is_some_and(|d| d.is_attachment())
 }
 
 fn content_type(part: &mail_parser::MessagePart) -> String {
@@ -46,7 +64,7 @@ fn content_type(part: &mail_parser::MessagePart) -> String {
 fn parts(m: &mail_parser::Message) -> (Vec<Upload>, Vec<Dropped>) {
     let mut files = Vec::new();
     let mut dropped = Vec::new();
-    for part in m.attachments() {
+    for part in m.attachments().filter(|p| !is_unnamed_text(p)) {
         let ctype = content_type(part);
         let name = part.attachment_name().map(|n| attachments::safe_name(&storable(n)));
         let named = |fallback: &str| name.clone().unwrap_or_else(|| fallback.to_string());
@@ -257,6 +275,16 @@ mod tests {
         assert!(b.files.is_empty());
         let keys: Vec<&str> = b.dropped.iter().map(|d| d.0.key).collect();
         assert_eq!(keys, ["mail-part-signature", "mail-part-winmail", "mail-part-forwarded", "file-type-refused", "mail-part-unnamed-image", "mail-part-signature"]);
+    }
+
+    #[test]
+    fn text_without_a_known_subtype_is_read_as_text() {
+        let raw = "From: a@b.c\r\nTo: x@y.z\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: text; charset=us-ascii\r\n\r\nA drainbread ISP wrote this.\r\n";
+        assert_eq!(parse(raw).text, "A drainbread ISP wrote this.");
+        let calendar = "From: a@b.c\r\nTo: x@y.z\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nSee you.\r\n--B\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\n--B--\r\n";
+        let b = parse(calendar);
+        assert_eq!(b.text, "See you.");
+        assert_eq!(b.dropped.iter().map(|d| d.0.key).collect::<Vec<_>>(), ["file-type-refused"]);
     }
 
     #[test]

@@ -892,6 +892,7 @@ mail-refused-subject = solex: your message by mail was not posted
 mail-refused-line = Your message by mail for “{ $community }”, received { $date }, was not posted.
 mail-refused-line-nowhere = Your message by mail, received { $date }, was not posted.
 mail-refused-why = Why: { $reason }
+mail-refused-parts = These parts of it were left out:
 mail-refused-help = Reply to a message from the list, or write to the address in its List-Post header, from your own mailbox; or post on the web. We tell you of a refusal at most once an hour.
 mail-dropped-subject = solex: parts of your message were left out
 mail-dropped-line = Your message by mail for “{ $community }”, received { $date }, is with the moderators, without these parts:

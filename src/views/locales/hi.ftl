@@ -886,6 +886,7 @@ mail-refused-subject = solex: ईमेल से भेजा आपका स�
 mail-refused-line = «{ $community }» के लिए ईमेल से भेजा आपका संदेश, जो { $date } को मिला, प्रकाशित नहीं हुआ।
 mail-refused-line-nowhere = ईमेल से भेजा आपका संदेश, जो { $date } को मिला, प्रकाशित नहीं हुआ।
 mail-refused-why = कारण: { $reason }
+mail-refused-parts = इसके ये भाग छोड़ दिए गए:
 mail-refused-help = अपने मेलबॉक्स से सूची के किसी संदेश का उत्तर दें, या उसके List-Post हेडर वाले पते पर लिखें; या वेब पर पोस्ट करें। अस्वीकृति की सूचना हम घंटे में अधिकतम एक बार भेजते हैं।
 mail-dropped-subject = solex: आपके संदेश के कुछ भाग छोड़ दिए गए
 mail-dropped-line = «{ $community }» के लिए ईमेल से भेजा आपका संदेश, जो { $date } को मिला, मॉडरेटर के पास है, इन भागों के बिना:
