@@ -430,6 +430,16 @@ mod tests {
         assert_eq!(EN.msg(&Message { key: "no-such-key", args: vec![], more: vec![] }), "no-such-key");
     }
 
+    #[test]
+    fn a_stored_message_with_more_reads_back_whole_in_each_language() {
+        let both = Message::all(vec![Message::new("post-title-missing"), Message::new("file-empty").arg("name", "a.pdf")]).unwrap();
+        let stored = both.to_stored();
+        assert_eq!(EN.stored(&stored), "Give your question a title. a.pdf: the file is empty.");
+        assert_eq!(HI.stored(&stored), format!("{} {}", HI.msg(&Message::new("post-title-missing")), HI.msg(&Message::new("file-empty").arg("name", "a.pdf"))));
+        // One message alone is stored as before: no "more".
+        assert!(!Message::new("post-title-missing").to_stored().contains("more"));
+    }
+
     /// Keys the code names as literals (in `t.fmt(KEY, ..)`, `Message::new(KEY)`), the message of field
     /// errors, refusals and CSV problems. Each must be in the locale files.
     #[test]
