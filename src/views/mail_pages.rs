@@ -197,7 +197,8 @@ pub fn inbound_log(ctx: &Ctx, a: Option<&Access>, rows: &[crate::models::inbound
         p { (t.inbound_log_intro) }
         @if rows.is_empty() { p { (t.inbound_log_empty) } }
         @else {
-            div.table-wrap {
+            // The table may scroll sideways on a narrow screen: a region keyboards can reach.
+            div.table-wrap tabindex="0" role="region" aria-label=(t.inbound_log_title) {
                 table {
                     thead { tr { th scope="col" { (t.col_when) } th scope="col" { (t.col_outcome) } th scope="col" { (t.col_sender) } th scope="col" { (t.col_recipient) } th scope="col" { (t.col_reason) } } }
                     tbody {
