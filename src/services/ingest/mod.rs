@@ -59,7 +59,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The outcome as stored in the log (and shown through `views::mail_pages::outcome_label`).
+    /// The outcome as stored in the log (pages show it by the key `inbound-outcome-…`).
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Posted { .. } => "accepted",

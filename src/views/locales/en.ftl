@@ -895,7 +895,7 @@ mail-refused-why = Why: { $reason }
 mail-refused-parts = These parts of it were left out:
 mail-refused-help = Reply to a message from the list, or write to the address in its List-Post header, from your own mailbox; or post on the web. We tell you of a refusal at most once an hour.
 mail-dropped-subject = solex: parts of your message were left out
-mail-dropped-line = Your message by mail for “{ $community }”, received { $date }, is with the moderators, without these parts:
+mail-dropped-line = Your message by mail for “{ $community }”, received { $date }, was taken without these parts:
 mail-dropped-help = Your text was kept whole. To share a file, attach a PDF, an image or an office document.
 # The log of mail received, for moderators and administrators.
 inbound-log-title = Mail received

@@ -889,7 +889,7 @@ mail-refused-why = कारण: { $reason }
 mail-refused-parts = इसके ये भाग छोड़ दिए गए:
 mail-refused-help = अपने मेलबॉक्स से सूची के किसी संदेश का उत्तर दें, या उसके List-Post हेडर वाले पते पर लिखें; या वेब पर पोस्ट करें। अस्वीकृति की सूचना हम घंटे में अधिकतम एक बार भेजते हैं।
 mail-dropped-subject = solex: आपके संदेश के कुछ भाग छोड़ दिए गए
-mail-dropped-line = «{ $community }» के लिए ईमेल से भेजा आपका संदेश, जो { $date } को मिला, मॉडरेटर के पास है, इन भागों के बिना:
+mail-dropped-line = «{ $community }» के लिए ईमेल से भेजा आपका संदेश, जो { $date } को मिला, इन भागों के बिना लिया गया:
 mail-dropped-help = आपका पूरा पाठ रखा गया। फ़ाइल साझा करने के लिए PDF, चित्र या ऑफ़िस दस्तावेज़ जोड़ें।
 # The log of mail received, for moderators and administrators.
 inbound-log-title = आई हुई ईमेल
