@@ -46,7 +46,8 @@ impl Message {
 
     /// The message as text for a column the portal fills itself (why a post was held, what a
     /// log entry records), so each reader sees it in their language later:
-    /// `{"key":"k","args":{"name":"text"|1|{"key":"k"}}}`. Views read it with `Strings::stored`;
+    /// `{"key":"k","args":{"name":"text"|1|{"key":"k"}}}`, with `"more":[…]` when it has
+    /// messages after it. Views read it with `Strings::stored`;
     /// text that is not such an object (older rows, what people typed) is shown as it is.
     pub fn to_stored(&self) -> String {
         use serde_json::{json, Map, Value};
@@ -62,7 +63,12 @@ impl Message {
                 (name.to_string(), v)
             })
             .collect();
-        json!({ "key": self.key, "args": args }).to_string()
+        let mut stored = json!({ "key": self.key, "args": args });
+        if !self.more.is_empty() {
+            let more: Vec<Value> = self.more.iter().map(|m| serde_json::from_str(&m.to_stored()).expect("a stored message is JSON")).collect();
+            stored["more"] = Value::Array(more);
+        }
+        stored.to_string()
     }
 }
 

@@ -88,8 +88,11 @@ enum ContentCommand {
 enum MailCommand {
     /// Read one RFC 5322 message on standard input (as an MTA pipe) and file it: a reply goes to
     /// the moderator queue, a bounce is counted, anything else is refused with its reason
-    /// recorded (exit 0). Exits 75 (temporary failure) only when the database cannot be reached
-    /// or stays busy, so the MTA retries; 70 when the refusal could not even be recorded.
+    /// recorded. Every message is recorded; the exit code tells the MTA what to do: 0 filed
+    /// (posted, held, counted, a duplicate, or refused with the sender told where that is
+    /// safe); 67 (EX_NOUSER) the address is not one of the portal's, so the MTA bounces it; 65
+    /// (EX_DATAERR) the message cannot be read; 75 (EX_TEMPFAIL) the database cannot be reached
+    /// or stays busy, so the MTA retries; 70 (EX_SOFTWARE) the refusal could not be recorded.
     Ingest {
         /// The envelope recipient (for example $ORIGINAL_RECIPIENT in Postfix).
         #[arg(long, env = "ORIGINAL_RECIPIENT")]
@@ -145,10 +148,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// sysexits: try again later (the database cannot be reached), and the portal failed on this
-/// message and could not even record it (the MTA returns it to its sender).
+/// sysexits: try again later (the database cannot be reached); the portal failed on this
+/// message and could not even record it (the MTA returns it to its sender); no such address
+/// (the MTA bounces it: "user unknown"); the message is not readable mail.
 const EX_TEMPFAIL: u8 = 75;
 const EX_SOFTWARE: u8 = 70;
+const EX_NOUSER: u8 = 67;
+const EX_DATAERR: u8 = 65;
 
 fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
     use std::io::Read;
@@ -179,12 +185,17 @@ fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
     };
     match result {
         Ok(outcome) => {
-            println!("{}", match &outcome {
-                ingest::Outcome::Refused(r) => format!("refused: {r}"),
-                ingest::Outcome::Posted { post_id } => format!("accepted: post {post_id} is in the moderator queue"),
-                other => other.label().to_string(),
+            let english = solex::views::i18n::english;
+            println!("{}", match (&outcome, outcome.reason()) {
+                (ingest::Outcome::Posted { post_id }, _) => format!("accepted: post {post_id} is in the moderator queue"),
+                (_, Some(why)) => format!("{}: {}", outcome.label(), english(why)),
+                (other, None) => other.label().to_string(),
             });
-            ExitCode::SUCCESS
+            match outcome {
+                ingest::Outcome::UnknownAddress(_) => ExitCode::from(EX_NOUSER),
+                ingest::Outcome::Malformed(_) => ExitCode::from(EX_DATAERR),
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             eprintln!("solex: {e}");

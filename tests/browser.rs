@@ -423,8 +423,16 @@ fn the_main_pages_have_no_accessibility_violations() {
     for path in ["/kb/themes/child-labour", "/registry/practices"] {
         audit(path);
     }
+    // A refused message by mail with a part left out, for the moderator's inbound log.
+    let community_id = solex::models::community::find_by_slug(&mut w.app.db(), &w.slug).unwrap().id;
+    let dropped = solex::error::Message::new("mail-part-winmail").arg("name", "winmail.dat").to_stored();
+    let reason = solex::error::Message::new("mail-refused-rate").arg("minutes", 3).to_stored();
+    let row = solex::models::inbound::NewInboundMail { received_at: solex::models::now(), sender: "bob@example.org", recipient: "reply+…@solex.localhost", message_id: "a11y@example.org", outcome: "refused", reason: &reason, post_id: None, dedupe_key: None, community_id: Some(community_id), dropped: &dropped };
+    solex::models::inbound::record(&mut w.app.db(), &row).unwrap();
     sign_in(&b, &w.app.base, "mod@example.org", PW);
     for path in [
+        format!("/c/{}/mail-log", w.slug),
+        format!("/c/{}/members", w.slug),
         "/dashboard".to_string(),
         "/profile".to_string(),
         format!("/c/{}", w.slug),

@@ -18,9 +18,16 @@ fn community_id(w: &World) -> i64 {
     solex::models::community::find_by_slug(&mut conn, &w.slug).unwrap().id
 }
 
+/// A Message-ID no other message of the test run has: each message a test writes is a new one
+/// (the same one delivered twice is filed once).
+fn fresh_id() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A plain message as a mail client (or a forger) writes it.
 fn message(from: &str, to: &str, extra: &str, body: &str) -> String {
-    format!("From: <{from}>\r\nTo: <{to}>\r\nSubject: Re: [Energy efficiency in foundries] Coke\r\nMessage-ID: <m{}.{}@example.org>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n", body.len(), to.len())
+    format!("From: <{from}>\r\nTo: <{to}>\r\nSubject: Re: [Energy efficiency in foundries] Coke\r\nMessage-ID: <m{}@example.org>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n", fresh_id())
 }
 
 /// Delivers a message through the relay endpoint; returns (outcome, reason).
@@ -123,7 +130,7 @@ fn a_reply_is_posted_only_through_the_members_own_reply_address_and_otherwise_he
 
     // The same from someone who is not a confirmed member: refused with a reason, nobody mailed.
     let (outcome, reason) = inbound(&w, "noreply@solex.localhost", &message("mallory@example.net", "noreply@solex.localhost", &refs, "Spam."));
-    assert_eq!(outcome, "refused");
+    assert_eq!(outcome, "unknown address");
     assert!(reason.contains("not sent through the member's own reply address"), "{reason}");
     // A new query to the list address without a valid token, From Bob: held too, not posted.
     let list = format!("post+{}-{}@{DOMAIN}", "0".repeat(32), community_id(&w));
@@ -159,24 +166,24 @@ fn a_token_of_one_purpose_serves_no_other() {
     for wrong in [&unsub, &bounce] {
         let to = format!("reply+{wrong}-{id}@{DOMAIN}");
         let (outcome, reason) = inbound(&w, &to, &message(stranger, &to, "", "Posted with the wrong token."));
-        assert_eq!(outcome, "refused", "{reason}");
+        assert_eq!(outcome, "unknown address", "{reason}");
     }
     // A reply token for another thread posts nothing either.
     let other = ask(&w, &w.alice, "Another thread", "text");
     decide(&w, &w.moderator, other, &[("action", "approve")]);
     let to = format!("reply+{reply}-{other}@{DOMAIN}");
-    assert_eq!(inbound(&w, &to, &message(stranger, &to, "", "Other thread.")).0, "refused");
+    assert_eq!(inbound(&w, &to, &message(stranger, &to, "", "Other thread.")).0, "unknown address");
     assert!(pending(&w).is_empty());
 
     // The reply token in an unsubscribe address or link unsubscribes no one.
     let to = format!("unsubscribe+{reply}-{c}@{DOMAIN}");
-    assert_eq!(inbound(&w, &to, &message(stranger, &to, "", "unsubscribe")).0, "refused");
+    assert_eq!(inbound(&w, &to, &message(stranger, &to, "", "unsubscribe")).0, "unknown address");
     assert_eq!(w.app.client().get(&format!("/unsubscribe/{reply}/{}", w.slug)).status, 404);
     assert_eq!(w.app.client().post_raw(&format!("/unsubscribe/{reply}/{}", w.slug), &[("List-Unsubscribe", "One-Click")]).status, 404);
     // The reply token in a bounce address counts no bounce.
     let to = format!("bounce+{reply}@{DOMAIN}");
     for _ in 0..3 {
-        assert_eq!(inbound(&w, &to, &dsn(&to, "bob@example.org", "5.1.1", "")).0, "refused");
+        assert_eq!(inbound(&w, &to, &dsn(&to, "bob@example.org", "5.1.1", "")).0, "unknown address");
     }
     assert_eq!(bob_mail_state(&w), ("each".to_string(), 0, false));
 
@@ -190,7 +197,7 @@ fn a_token_of_one_purpose_serves_no_other() {
 /// message's headers as text/rfc822-headers.
 fn dsn(to: &str, failed: &str, status: &str, returned: &str) -> String {
     let returned = if returned.is_empty() { String::new() } else { format!("--b\r\nContent-Type: text/rfc822-headers\r\n\r\n{returned}\r\n") };
-    format!("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: <{to}>\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <dsn{}@mx.example.org>\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; {failed}\r\nAction: failed\r\nStatus: {status}\r\n{returned}--b--\r\n", returned.len())
+    format!("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: <{to}>\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <dsn{}@mx.example.org>\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; {failed}\r\nAction: failed\r\nStatus: {status}\r\n{returned}--b--\r\n", fresh_id())
 }
 
 #[test]
@@ -249,7 +256,7 @@ fn resetting_mail_links_retires_every_old_address_and_new_mail_carries_new_ones(
 
     assert_eq!(w.app.client().get(&old_web).status, 404, "the old web unsubscribe link stops working");
     let stranger = "stranger@example.net";
-    assert_eq!(inbound(&w, &old_reply, &message(stranger, &old_reply, "", "With the old address.")).0, "refused");
+    assert_eq!(inbound(&w, &old_reply, &message(stranger, &old_reply, "", "With the old address.")).0, "unknown address");
     assert!(pending(&w).is_empty());
 
     // New mail carries new addresses, and they work.
@@ -343,7 +350,7 @@ fn a_members_address_alone_lets_no_one_post_unsubscribe_or_stop_mail() {
     // Unsubscribing with a guessed or someone else's token.
     for t in [&guessed, &foreign] {
         let to = format!("unsubscribe+{t}-{c}@{DOMAIN}");
-        assert_eq!(forge(&to, "", "unsubscribe"), "refused");
+        assert_eq!(forge(&to, "", "unsubscribe"), "unknown address");
         assert_eq!(w.app.client().post_raw(&format!("/unsubscribe/{t}/{}", w.slug), &[("List-Unsubscribe", "One-Click")]).status, 404);
     }
     // Forged bounces: guessed token, and a well-formed report to a bare bounce address.
@@ -390,15 +397,15 @@ fn a_disabled_member_posts_nothing_by_mail_and_nothing_is_held_for_them() {
 
     // His own reply address, his From alone, his post address: no one.
     let (outcome, reason) = inbound(&w, &reply_to, &message("bob@example.org", &reply_to, "", "Posted while disabled."));
-    assert_eq!(outcome, "refused", "{reason}");
+    assert_eq!(outcome, "unknown address", "{reason}");
     assert!(!reason.is_empty());
-    assert_eq!(from_bob_without_token(&w, id, "Held while disabled?").0, "refused");
+    assert_eq!(from_bob_without_token(&w, id, "Held while disabled?").0, "unknown address");
     let c = community_id(&w);
     let post_to = format!("post+{}-{c}@{DOMAIN}", mail_token(&w, "bob@example.org", MailPurpose::Post, c));
-    assert_eq!(inbound(&w, &post_to, &message("bob@example.org", &post_to, "", "A new question while disabled.")).0, "refused");
+    assert_eq!(inbound(&w, &post_to, &message("bob@example.org", &post_to, "", "A new question while disabled.")).0, "unknown address");
     assert_eq!(bob_waiting(&w), 1, "nothing new is held for a disabled account");
     let log = solex::models::inbound::recent(&mut w.app.db(), 3).unwrap();
-    assert!(log.iter().all(|l| l.outcome == "refused" && !l.reason.is_empty()), "each refusal has its reason recorded");
+    assert!(log.iter().all(|l| l.outcome == "unknown address" && !l.reason.is_empty()), "each refusal has its reason recorded");
 
     // The link mailed before the account was disabled posts nothing either.
     let visitor = w.app.client();

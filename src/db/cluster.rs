@@ -8,6 +8,16 @@ use diesel::sql_types::{BigInt, Binary, Integer, Text};
 use crate::db::schema::{change_stamp, job_leases, rate_buckets};
 use crate::db::DbConn;
 
+/// The fixed-size name of a rate-limit key: the first 16 bytes of its SHA-256, so no address
+/// or account name is stored in a bucket.
+pub fn key_of(key: &str) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&digest[..16]);
+    k
+}
+
 /// `text` for this connection's backend: `NOW` becomes the database's clock in milliseconds
 /// since 1970 (PostgreSQL's now() is fixed for a transaction and SQLite's 'now' for a
 /// statement, so every use in one statement agrees), and on SQLite `$n` becomes `?n`: SQLite

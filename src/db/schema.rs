@@ -20,6 +20,7 @@ diesel::table! {
         credit_consent -> Bool,
         credit_consent_at -> Nullable<Timestamp>,
         disabled_at -> Nullable<Timestamp>,
+        last_bounce_at -> Nullable<Timestamp>,
     }
 }
 
@@ -232,6 +233,9 @@ diesel::table! {
         outcome -> Text,
         reason -> Text,
         post_id -> Nullable<BigInt>,
+        dedupe_key -> Nullable<Text>,
+        community_id -> Nullable<BigInt>,
+        dropped -> Text,
     }
 }
 

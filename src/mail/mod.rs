@@ -170,10 +170,14 @@ impl Mailer {
             Mailer::Smtp(transport, peers) => {
                 let started = std::time::Instant::now();
                 let sent = transport.send(message).map(|_| ()).map_err(|e| {
-                    if e.is_permanent() {
-                        SendError::Rejected(e.to_string())
+                    let text = e.to_string();
+                    if e.is_permanent() && mailbox_full(e.status().map(|c| c.to_string()).as_deref(), &text) {
+                        // A soft bounce: the address is good, so it never counts as hard.
+                        SendError::Permanent(text)
+                    } else if e.is_permanent() {
+                        SendError::Rejected(text)
                     } else {
-                        SendError::Temporary(e.to_string())
+                        SendError::Temporary(text)
                     }
                 });
                 // A slow message means a new pooled connection still has Nagle on.
@@ -184,6 +188,12 @@ impl Mailer {
             }
         }
     }
+}
+
+/// Whether a permanent SMTP refusal says the mailbox is full (552, or the enhanced status
+/// 5.2.2 in its text): the owner empties it and mail works again.
+fn mailbox_full(code: Option<&str>, text: &str) -> bool {
+    code == Some("552") || text.split(|c: char| c.is_whitespace() || c == ':' || c == ',').any(|w| w == "5.2.2")
 }
 
 /// Backoff after the n-th failed attempt: `base` seconds doubling, capped at one hour.
@@ -347,9 +357,20 @@ fn record_failure(conn: &mut DbConn, identity: &Identity, id: i64, attempts: i64
             tracing::warn!(mail_id = id, "mail refused by the receiving server: {}", loggable(&e));
             mail_outbox::mark_failed(conn, id, &e)?;
             if let Some(uid) = user_id {
-                user::record_bounce(conn, uid, identity.bounce_threshold, models::now())?;
+                user::record_bounce(conn, uid, identity.bounce_threshold, None, models::now())?;
             }
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_full_mailbox_is_told_by_its_code_or_its_enhanced_status() {
+        assert!(super::mailbox_full(Some("552"), "552 mailbox over quota"));
+        assert!(super::mailbox_full(Some("550"), "550 5.2.2 The email account that you tried to reach is over quota"));
+        assert!(!super::mailbox_full(Some("550"), "550 5.1.1 user unknown"));
+        assert!(!super::mailbox_full(None, "5.2.20 something else"));
+    }
 }

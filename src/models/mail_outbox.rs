@@ -66,6 +66,11 @@ crate::text_enum! {
         RegistrySubmitted,
         /// A member's daily roundup of notices (payload: the notices).
         Roundup,
+        /// A member's message by mail was refused, and why (ref_id: its inbound_mail row).
+        MailRefused,
+        /// A member's message by mail was posted without some of its parts, and why (ref_id:
+        /// its inbound_mail row).
+        MailPartsDropped,
     }
 }
 
@@ -374,6 +379,18 @@ pub fn sent_to(conn: &mut DbConn, message_id: &str, recipient: &str) -> QueryRes
     .get_result(conn)
 }
 
+/// Whether the portal sent the member a message (other than `except`, by Message-ID) after
+/// `after` and no later than `until`.
+pub fn delivered_between(conn: &mut DbConn, user_id: i64, after: NaiveDateTime, until: NaiveDateTime, except: Option<&str>) -> QueryResult<bool> {
+    let sent = mail_outbox::table
+        .filter(mail_outbox::user_id.eq(user_id))
+        .filter(mail_outbox::status.eq(Status::Sent))
+        .filter(mail_outbox::sent_at.gt(after))
+        .filter(mail_outbox::sent_at.le(until))
+        .filter(mail_outbox::message_id.ne(except.unwrap_or("")));
+    diesel::select(diesel::dsl::exists(sent)).get_result(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,7 +405,7 @@ mod tests {
                 "raw", "post", "digest", "notice", "verify_email", "already_registered", "reset_password",
                 "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
-                "registry_submitted", "roundup",
+                "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped",
             ]
         );
         for k in OutboxKind::all() {

@@ -46,6 +46,13 @@ pub fn storable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Text for one line, a title or a mail Subject: `storable`, and every run of blanks, line
+/// breaks and tabs (Unicode line separators too) one space, none at the ends. A line break in
+/// a title would reach mail headers and page titles.
+pub fn single_line(text: &str) -> String {
+    storable(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The clock every model uses, truncated to microseconds so both backends store the same value.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};

@@ -41,6 +41,7 @@ crate::text_enum! {
         ChangedMailDelivery,
         AnsweredInThread,
         AnsweredByPage,
+        MemberMailRestarted,
     }
 }
 

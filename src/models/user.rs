@@ -30,6 +30,8 @@ pub struct User {
     pub credit_consent_at: Option<NaiveDateTime>,
     /// Set while an administrator has disabled the account.
     pub disabled_at: Option<NaiveDateTime>,
+    /// When the last hard bounce was counted.
+    pub last_bounce_at: Option<NaiveDateTime>,
 }
 
 impl User {
@@ -135,9 +137,30 @@ pub fn rotate_mail_key(conn: &mut DbConn, id: i64, key: &str) -> QueryResult<usi
     diesel::update(users::table.find(id)).set(users::mail_token.eq(key)).execute(conn)
 }
 
-/// Counts a hard bounce; stops mail once `threshold` is reached. Returns the new count.
-pub fn record_bounce(conn: &mut DbConn, id: i64, threshold: i32, now: NaiveDateTime) -> QueryResult<i32> {
-    diesel::update(users::table.find(id)).set(users::bounce_count.eq(users::bounce_count + 1)).execute(conn)?;
+/// A hard bounce older than this no longer counts: the next one starts the count again.
+pub const BOUNCE_DECAY_DAYS: i64 = 30;
+/// A message sent this long ago without a bounce since was delivered: a bounce that comes after
+/// such a delivery starts the count again. (A relay's 250 only says it took the message; its
+/// report of a failure comes later, so acceptance alone proves nothing.)
+pub const DELIVERED_AFTER_HOURS: i64 = 48;
+
+/// Counts a hard bounce of the message `bounced` (its Message-ID, when known); stops mail once
+/// `threshold` is reached. The count starts again when the last bounce is over
+/// `BOUNCE_DECAY_DAYS` old, or when a message other than `bounced` was delivered since it.
+/// Returns the new count.
+pub fn record_bounce(conn: &mut DbConn, id: i64, threshold: i32, bounced: Option<&str>, now: NaiveDateTime) -> QueryResult<i32> {
+    let last: Option<NaiveDateTime> = users::table.find(id).select(users::last_bounce_at).first(conn)?;
+    let restart = match last {
+        // Counted before bounces were dated: too old to tell, so it starts again.
+        None => true,
+        Some(at) => at < now - chrono::Duration::days(BOUNCE_DECAY_DAYS) || crate::models::mail_outbox::delivered_between(conn, id, at, now - chrono::Duration::hours(DELIVERED_AFTER_HOURS), bounced)?,
+    };
+    let target = users::table.find(id);
+    if restart {
+        diesel::update(target).set((users::bounce_count.eq(1), users::last_bounce_at.eq(Some(now)))).execute(conn)?;
+    } else {
+        diesel::update(target).set((users::bounce_count.eq(users::bounce_count + 1), users::last_bounce_at.eq(Some(now)))).execute(conn)?;
+    }
     let count: i32 = users::table.find(id).select(users::bounce_count).first(conn)?;
     if count >= threshold {
         diesel::update(users::table.find(id).filter(users::mail_stopped_at.is_null()))
@@ -150,7 +173,7 @@ pub fn record_bounce(conn: &mut DbConn, id: i64, threshold: i32, now: NaiveDateT
 /// The member asks for mail again after fixing their mailbox.
 pub fn resume_mail(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
-        .set((users::bounce_count.eq(0), users::mail_stopped_at.eq(None::<NaiveDateTime>)))
+        .set((users::bounce_count.eq(0), users::mail_stopped_at.eq(None::<NaiveDateTime>), users::last_bounce_at.eq(None::<NaiveDateTime>)))
         .execute(conn)
 }
 

@@ -286,7 +286,7 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
         let decision = match cmd.decision {
             Decision::Approve => approve(base),
             Decision::EditApprove => {
-                let title = text.title.trim().to_string();
+                let title = crate::models::single_line(&text.title);
                 let body = text.body.trim().replace("\r\n", "\n");
                 if body.is_empty() || body.chars().count() > MAX_BODY {
                     return Err(AppError::field("body", Message::new("edit-body-length").arg("max", MAX_BODY)));

@@ -17,6 +17,38 @@ use crate::services::Env;
 pub const MAX_TITLE: usize = 200;
 pub const MAX_BODY: usize = 20_000;
 
+/// Members may post a few times a minute and a few dozen times an hour, on the web and by mail
+/// alike. Every attempt counts against the hour, refused ones too, so a flood of forms the
+/// checks send back is limited as well; only posts made count against the minute, so a member
+/// correcting a form a few times is not stopped for it. Counted in the database's shared
+/// buckets, across every portal process and every `solex mail ingest`.
+const PER_MINUTE: i32 = 5;
+const PER_HOUR: i32 = 40;
+const MINUTE_MS: i64 = 60_000;
+const HOUR_MS: i64 = 3_600_000;
+
+fn limit_key(user_id: i64, window: &str) -> [u8; 16] {
+    crate::db::cluster::key_of(&format!("post:{user_id}:{window}"))
+}
+
+/// Whether `user_id` may post now; counts the attempt against the hour. A refusal is
+/// `AppError::RateLimited` with the seconds to wait.
+pub fn allowed(conn: &mut DbConn, user_id: i64) -> Result<(), AppError> {
+    use crate::db::cluster::{self, Bucket};
+    if let Some(secs) = cluster::check_bucket(conn, &limit_key(user_id, "m"), PER_MINUTE, MINUTE_MS)? {
+        return Err(AppError::RateLimited(secs));
+    }
+    match cluster::hit_bucket(conn, &limit_key(user_id, "h"), PER_HOUR, HOUR_MS)? {
+        Bucket::Counted => Ok(()),
+        Bucket::Refused { secs, .. } => Err(AppError::RateLimited(secs)),
+    }
+}
+
+/// Counts a post made against the minute.
+pub fn counted(conn: &mut DbConn, user_id: i64) -> Result<(), AppError> {
+    Ok(crate::db::cluster::record_bucket(conn, &limit_key(user_id, "m"), MINUTE_MS)?)
+}
+
 /// Words, phrases or /regular expressions/ that always send a post to the queue.
 pub struct HoldRules(Vec<(String, Regex)>);
 
@@ -69,7 +101,7 @@ struct Clean {
 }
 
 fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
-    let title = input.title.trim().to_string();
+    let title = models::single_line(&input.title);
     let body = input.body.trim().replace("\r\n", "\n");
     // Sizes first: nothing is parsed or rendered before they are known to be right.
     if is_query {

@@ -84,6 +84,14 @@ pub fn user(
             (csrf_field(ctx))
             button.secondary type="submit" { (t.admin_reset_mail_links) }
         }
+        @if let Some(since) = u.mail_stopped_at {
+            h2 #mail-stopped { (t.mail_stopped_heading) }
+            p { (t.fmt("mail-stopped-since", &[("date", since.format("%Y-%m-%d").to_string().into()), ("count", u.bounce_count.into())])) }
+            form method="post" action={ "/admin/users/" (u.id) "/mail/restart" } {
+                (csrf_field(ctx))
+                button.secondary type="submit" { (t.resume_member_mail) }
+            }
+        }
         (account_access(ctx, u))
         h2 { (t.col_roles) }
         ul.grants {

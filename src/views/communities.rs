@@ -79,6 +79,7 @@ pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, noti
                 a href={ (base) "/due" } { (t.due_link) }
                 a href={ (base) "/digests" } { (t.digests_link) }
                 a href={ (base) "/members" } { (t.members_link) }
+                a href={ (base) "/mail-log" } { (t.inbound_log_link) }
             }
             @if a.moderator || a.admin { a href={ (base) "/settings" } { (t.settings_link) } }
             @if a.is_member() || a.admin { a href={ (base) "/log" } { (t.log_link) } }

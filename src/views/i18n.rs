@@ -189,6 +189,9 @@ strings! {
     registry_facet_scheme, pages_nav, registry_indicator, registry_baseline, registry_latest, registry_unit,
     registry_cite, registry_slug_optional, registry_slug_hint,
     tabs_kind, registry_changed_mark, mail_registry_check_again, mail_registry_open,
+    mail_refused_help, mail_refused_parts, mail_dropped_help, inbound_log_title, inbound_log_link, inbound_log_intro,
+    inbound_log_empty, col_outcome, col_sender, col_recipient, col_reason, inbound_dropped,
+    inbound_post, mail_stopped_heading, resume_member_mail, mail_resumed_notice,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));
@@ -262,7 +265,12 @@ impl Strings {
         let Some(Value::Object(m)) = (text.starts_with('{') && text.ends_with('}')).then(|| serde_json::from_str::<Value>(text).ok()).flatten() else {
             return text.into();
         };
-        let Some(key) = m.get("key").and_then(Value::as_str) else { return text.into() };
+        self.stored_object(&m).map(Into::into).unwrap_or_else(|| text.into())
+    }
+
+    fn stored_object(&self, m: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+        use serde_json::Value;
+        let key = m.get("key").and_then(Value::as_str)?;
         let mut args: HashMap<&str, FluentValue> = HashMap::new();
         for (name, v) in m.get("args").and_then(Value::as_object).into_iter().flatten() {
             let value = match v {
@@ -273,7 +281,14 @@ impl Strings {
             };
             args.insert(name.as_str(), value);
         }
-        lookup(self.lang, key, Some(&args)).into()
+        let mut text = lookup(self.lang, key, Some(&args));
+        for next in m.get("more").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(more) = next.as_object().and_then(|o| self.stored_object(o)) {
+                text.push(' ');
+                text.push_str(&more);
+            }
+        }
+        Some(text)
     }
 
     fn fluent_args<'a>(&self, args: impl Iterator<Item = (&'a str, &'a Arg)>) -> HashMap<&'a str, FluentValue<'a>> {
@@ -413,6 +428,16 @@ mod tests {
         // A message from a service renders the same way; an unknown key shows as itself.
         assert_eq!(HI.msg(&Message::new("registry-verified-seed").arg("date", "2026-03-01")), "पुस्तक के केस अध्ययनों से, 2026-03-01 को प्रकाशित");
         assert_eq!(EN.msg(&Message { key: "no-such-key", args: vec![], more: vec![] }), "no-such-key");
+    }
+
+    #[test]
+    fn a_stored_message_with_more_reads_back_whole_in_each_language() {
+        let both = Message::all(vec![Message::new("post-title-missing"), Message::new("file-empty").arg("name", "a.pdf")]).unwrap();
+        let stored = both.to_stored();
+        assert_eq!(EN.stored(&stored), "Give your question a title. a.pdf: the file is empty.");
+        assert_eq!(HI.stored(&stored), format!("{} {}", HI.msg(&Message::new("post-title-missing")), HI.msg(&Message::new("file-empty").arg("name", "a.pdf"))));
+        // One message alone is stored as before: no "more".
+        assert!(!Message::new("post-title-missing").to_stored().contains("more"));
     }
 
     /// Keys the code names as literals (in `t.fmt(KEY, ..)`, `Message::new(KEY)`), the message of field

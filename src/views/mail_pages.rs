@@ -257,3 +257,45 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
         }
     })
 }
+
+/// The log of mail received, newest first: a community's (for its moderators, `a`) or every
+/// message's (for administrators). `base` is the page's own path, for the pager.
+pub fn inbound_log(ctx: &Ctx, a: Option<&Access>, rows: &[crate::models::inbound::InboundMail], base: &str, page: i64, has_next: bool) -> Markup {
+    let t = ctx.t();
+    layout(ctx, t.inbound_log_title, html! {
+        @if let Some(a) = a { p.crumbs { a href=(paths::community(&a.community.slug)) { (a.community.name) } } }
+        h1 { (t.inbound_log_title) }
+        p { (t.inbound_log_intro) }
+        @if rows.is_empty() { p { (t.inbound_log_empty) } }
+        @else {
+            // The table may scroll sideways on a narrow screen: a region keyboards can reach.
+            div.table-wrap tabindex="0" role="region" aria-label=(t.inbound_log_title) {
+                table {
+                    thead { tr { th scope="col" { (t.col_when) } th scope="col" { (t.col_outcome) } th scope="col" { (t.col_sender) } th scope="col" { (t.col_recipient) } th scope="col" { (t.col_reason) } } }
+                    tbody {
+                        @for r in rows {
+                            tr {
+                                td { (format_time(&r.received_at)) }
+                                td { (super::logged_action(ctx, "inbound-outcome", &r.outcome)) }
+                                td { (r.sender) }
+                                td { (r.recipient) }
+                                td {
+                                    (t.stored(&r.reason))
+                                    @if !r.dropped.is_empty() {
+                                        p.meta { (t.inbound_dropped) ":" }
+                                        ul { @for d in crate::models::list::decode(&r.dropped) { li { (t.stored(d)) } } }
+                                    }
+                                    @if let (Some(id), Some(a)) = (r.post_id, a) { a href=(paths::community_page(&a.community.slug, &format!("queue/{id}"))) { (t.inbound_post) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        nav.pager aria-label=(t.pages_nav) {
+            @if page > 1 { a rel="prev" href={ (base) "?page=" (page - 1) } { (t.previous) } }
+            @if has_next { a rel="next" href={ (base) "?page=" (page + 1) } { (t.next) } }
+        }
+    })
+}

@@ -127,6 +127,7 @@ pub fn action_label(t: &super::Strings, a: Action) -> &'static str {
         Action::ChangedMailDelivery => "log-changed-mail-delivery",
         Action::AnsweredInThread => "log-answered-in-thread",
         Action::AnsweredByPage => "log-answered-by-page",
+        Action::MemberMailRestarted => "log-member-mail-restarted",
     })
 }
 
@@ -290,6 +291,21 @@ pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &Fie
         @if !m.invited.is_empty() { h2 { (t.invited_heading) } ul { @for (_, u) in &m.invited { li { (u.name) } } } }
         h2 { (t.active_heading) " (" (m.active.len()) ")" }
         ul { @for (_, u) in &m.active { li { (u.name) @if !u.organisation.is_empty() { " · " (u.organisation) } } } }
+        @let stopped: Vec<_> = m.active.iter().filter_map(|(_, u)| Some((u, u.mail_stopped_at?))).collect();
+        @if !stopped.is_empty() {
+            h2 #mail-stopped { (t.mail_stopped_heading) " (" (stopped.len()) ")" }
+            ul {
+                @for (u, since) in &stopped {
+                    li {
+                        (u.name) " · " (t.fmt("mail-stopped-since", &[("date", since.format("%Y-%m-%d").to_string().into()), ("count", u.bounce_count.into())])) " "
+                        form.inline method="post" action={ (base) "/" (u.id) "/mail" } {
+                            (csrf_field(ctx))
+                            button.secondary type="submit" { (t.resume_member_mail) }
+                        }
+                    }
+                }
+            }
+        }
     })
 }
 

@@ -19,6 +19,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}/grants", web::post().to(grant))
         .route("/admin/grants/{id}/revoke", web::post().to(revoke))
         .route("/admin/users/{id}/mail-links/reset", web::post().to(reset_mail_links))
+        .route("/admin/users/{id}/mail/restart", web::post().to(restart_mail))
+        .route("/admin/mail-log", web::get().to(mail_log))
         .route("/admin/audit", web::get().to(audit))
         .route("/admin/users/{id}/disable", web::post().to(disable))
         .route("/admin/users/{id}/enable", web::post().to(enable))
@@ -75,6 +77,20 @@ async fn reset_mail_links(state: web::Data<AppState>, Admin(admin): Admin, path:
     let actor = admin.principal.user.id;
     state.write(move |c| crate::services::mail_identity::reset_links(c, actor, user_id)).await?;
     Ok(see_other(&format!("/admin/users/{user_id}")))
+}
+
+/// Restarts mail to a member whose mail stopped after bounces.
+async fn restart_mail(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (user_id, actor) = (path.into_inner(), admin.principal.user.id);
+    state.write(move |c| accounts::restart_mail(c, actor, user_id)).await?;
+    Ok(see_other(&format!("/admin/users/{user_id}")))
+}
+
+/// Every message that came by mail, newest first.
+async fn mail_log(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+    let page = crate::services::page_number(q.page.as_deref());
+    let (rows, has_next) = state.db(move |c| crate::services::ingest::admin_log(c, page)).await?;
+    Ok(html(200, views::mail_pages::inbound_log(&admin.ctx, None, &rows, "/admin/mail-log", page, has_next)))
 }
 
 async fn audit(state: web::Data<AppState>, Admin(admin): Admin) -> Result<HttpResponse, AppError> {

@@ -346,11 +346,12 @@ async fn inbound(state: web::Data<AppState>, req: HttpRequest, mut payload: web:
     } else {
         state.write(move |c| ingest::ingest(c, &site, &body, recipient.as_deref(), max)).await?
     };
-    let (label, reason, post_id) = match &outcome {
-        ingest::Outcome::Posted { post_id } => (outcome.label(), String::new(), Some(*post_id)),
-        ingest::Outcome::Refused(r) => (outcome.label(), r.clone(), None),
-        _ => (outcome.label(), String::new(), None),
+    let reason = outcome.reason().map(views::i18n::english).unwrap_or_default();
+    let post_id = match outcome {
+        ingest::Outcome::Posted { post_id } => Some(post_id),
+        _ => None,
     };
+    let label = outcome.label();
     let mut response = if oversized { HttpResponse::PayloadTooLarge() } else { HttpResponse::Ok() };
     Ok(response.json(serde_json::json!({ "outcome": label, "reason": reason, "post_id": post_id })))
 }

@@ -27,6 +27,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/due", web::get().to(due))
         .route("/c/{slug}/members", web::get().to(members))
         .route("/c/{slug}/members/{user_id}", web::post().to(decide_member))
+        .route("/c/{slug}/members/{user_id}/mail", web::post().to(restart_member_mail))
+        .route("/c/{slug}/mail-log", web::get().to(mail_log))
         .route("/c/{slug}/invite", web::post().to(invite))
         .route("/c/{slug}/settings", web::get().to(settings_form))
         .route("/c/{slug}/settings", web::post().to(settings))
@@ -253,6 +255,28 @@ async fn decide_member(state: web::Data<AppState>, member: Member, visit: Visit,
         })
         .await?;
     Ok(see_other(&paths::community_page(&slug, "members?done=ok")))
+}
+
+/// A moderator restarts mail to a member whose mail stopped after bounces.
+async fn restart_member_mail(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let ((slug, user_id), uid) = (path.into_inner(), member.principal.user.id);
+    state.write_with_access(slug.clone(), &visit, move |c, a| communities::restart_member_mail(c, a, uid, user_id)).await?;
+    Ok(see_other(&paths::community_page(&slug, "members?done=ok")))
+}
+
+#[derive(Deserialize)]
+struct LogPage {
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// The mail that came for this community, newest first, with what became of each message.
+async fn mail_log(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>, q: web::Query<LogPage>) -> Result<HttpResponse, AppError> {
+    let page = crate::services::page_number(q.page.as_deref());
+    let slug = path.into_inner();
+    let base = paths::community_page(&slug, "mail-log");
+    let (a, (rows, has_next)) = state.with_access(slug, &visit, move |c, a| crate::services::ingest::community_log(c, a, page)).await?;
+    Ok(html(200, views::mail_pages::inbound_log(&visit.ctx, Some(&a), &rows, &base, page, has_next)))
 }
 
 #[derive(Deserialize)]

@@ -14,8 +14,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-
 /// Keys held at most, unless built `with_capacity`.
 pub const DEFAULT_CAPACITY: usize = 100_000;
 /// Hits remembered per key; no limit in the portal counts more than this.
@@ -99,13 +97,10 @@ fn check_in(table: &mut Table, key: &Key, max: usize, window: Duration, now: Ins
     Ok(())
 }
 
-/// The fixed-size name of a key: the first 16 bytes of its SHA-256. Shared buckets in the
-/// database use the same name, so no address or email is stored there either.
+/// The fixed-size name of a key (`db::cluster::key_of`): shared buckets in the database use
+/// the same name, so no address or email is stored there either.
 pub fn key_of(key: &str) -> Key {
-    let digest = Sha256::digest(key.as_bytes());
-    let mut k = [0u8; 16];
-    k.copy_from_slice(&digest[..16]);
-    k
+    crate::db::cluster::key_of(key)
 }
 
 /// What `hit` did.

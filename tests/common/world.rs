@@ -102,3 +102,19 @@ pub fn mail_token(w: &World, email: &str, purpose: solex::tokens::MailPurpose, o
     let u = solex::models::user::find_by_email(&mut conn, email).unwrap().unwrap();
     solex::tokens::address::Token::derive(u.mail_token.as_deref().unwrap(), purpose, u.id, object_id).to_string()
 }
+
+/// `solex mail ingest` as an MTA runs it, on the world's database: (exit code, what it said).
+pub fn ingest_as_mta(w: &World, raw: &[u8], recipient: Option<&str>) -> (i32, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_solex"));
+    cmd.args(["mail", "ingest"]).env("DATABASE_URL", &w.app.config.database_url).env("SOLEX_ATTACHMENTS_DIR", &w.app.config.attachments_dir).env("RUST_LOG", "error").env_remove("ORIGINAL_RECIPIENT");
+    if let Some(r) = recipient {
+        cmd.args(["--recipient", r]);
+    }
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // A child that stops reading early (it never should) must not fail the test here.
+    let _ = child.stdin.take().unwrap().write_all(raw);
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+}

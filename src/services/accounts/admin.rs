@@ -103,6 +103,17 @@ pub fn enable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) -> 
     })
 }
 
+/// An administrator restarts mail to a member whose mail stopped after bounces. Audited.
+pub fn restart_mail(conn: &mut DbConn, actor_id: i64, user_id: i64) -> Result<(), AppError> {
+    write_tx(conn, |c| {
+        user::find(c, user_id)?;
+        user::resume_mail(c, user_id)?;
+        let detail = Message::new("audit-by-admin").to_stored();
+        audit::insert(c, &audit::NewAuditEntry { actor_id: Some(actor_id), action: "mail restarted", subject_user_id: Some(user_id), detail: &detail, created_at: models::now() })?;
+        Ok(())
+    })
+}
+
 /// Writes a disable or enable to both the audit log and the security log.
 fn note_access_change(c: &mut DbConn, actor_id: i64, user_id: i64, address: &str, action: &str, kind: security_event::Kind) -> Result<(), AppError> {
     let detail = Message::new(if action == "disable" { "audit-account-disabled" } else { "audit-account-enabled" }).to_stored();

@@ -94,6 +94,19 @@ pub fn invite(conn: &mut DbConn, access: &Access, actor: i64, email: &str) -> Re
     })
 }
 
+/// A moderator restarts mail to a member of the community whose mail stopped after bounces
+/// (the member fixed their mailbox and said so). Logged in the community's log.
+pub fn restart_member_mail(conn: &mut DbConn, access: &Access, actor: i64, user_id: i64) -> Result<(), AppError> {
+    access.require_moderator()?;
+    let cid = access.community.id;
+    write_tx(conn, |c| {
+        membership::find(c, cid, user_id)?.filter(|m| m.status == membership::Status::Active).ok_or(AppError::NotFound)?;
+        user::resume_mail(c, user_id)?;
+        log(c, cid, None, Some(actor), moderation::Action::MemberMailRestarted, "")?;
+        Ok(())
+    })
+}
+
 pub struct MembersView {
     pub requests: Vec<(membership::Membership, user::User)>,
     pub invited: Vec<(membership::Membership, user::User)>,

@@ -922,3 +922,77 @@ close-page-unknown = No published page has the web name { $slug }.
 close-already = This query is already answered.
 mail-digest-reply-hint = To answer an item, reply to its own address (under the item); your reply goes to the moderators first. A reply to this whole mail reaches the moderators as a new query.
 mail-reply-item = Reply to this item by mail
+# Mail that came in: why it was refused or left parts out (stored, shown to the reader later).
+mail-refused-malformed = malformed message: it could not be read as mail
+mail-refused-no-sender = malformed message: no sender
+mail-refused-no-from = the message has no From address
+mail-refused-automatic = automatic message ({ $header }), not one a person wrote
+mail-refused-not-ours = not addressed to a list address of this portal
+mail-refused-not-proven = not sent through the member's own reply address, and the sender is not a confirmed member who may post there
+mail-refused-unsubscribe-token = an unsubscribe address without a valid token
+mail-refused-bounce-token = a bounce address without a valid token
+mail-refused-not-a-report = not a delivery-status report
+mail-refused-report-not-member = the report does not name this member's address
+mail-refused-report-no-headers = the report does not return the failed message's headers
+mail-refused-report-not-sent = the report names no message sent to this member
+mail-refused-thread-gone = the thread no longer exists
+mail-refused-no-community = no such community
+mail-refused-not-member = the sender is not a member of { $community }
+mail-refused-not-allowed = the sender may not post there
+mail-refused-thread-closed = the thread is not open for replies
+mail-refused-invalid = the message cannot be posted as it is
+mail-refused-rate = too many posts in a short time; try again in { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+}
+mail-refused-too-many-held = too many held messages already wait for this member's confirmation
+mail-refused-failed = the portal could not file the message ({ $error })
+mail-refused-oversized = message of { $size } bytes is over the { $max } byte limit
+mail-refused-duplicate = the same message (same Message-ID, same address) came before, on { $date }; it was filed once
+mail-part-signature = { $name }: a digital signature (PGP or S/MIME); your text was kept without it
+mail-part-winmail = { $name }: Outlook's winmail.dat, which only Outlook can read; send files as ordinary attachments
+mail-part-forwarded = { $name }: a forwarded message; copy what matters into your own text
+mail-part-unnamed-image = an image inside the text without a file name; attach it as a file to share it
+mail-part-too-many = { $name }: more than { $max } files; the first { $max } were kept
+mail-part-not-held = { $name }: files do not wait with a message held for confirmation; attach them on the web
+# Telling a member what became of their mail.
+mail-refused-subject = solex: your message by mail was not posted
+mail-refused-line = Your message by mail for “{ $community }”, received { $date }, was not posted.
+mail-refused-line-nowhere = Your message by mail, received { $date }, was not posted.
+mail-refused-why = Why: { $reason }
+mail-refused-parts = These parts of it were left out:
+mail-refused-help = Reply to a message from the list, or write to the address in its List-Post header, from your own mailbox; or post on the web. We tell you of a refusal at most once an hour.
+mail-dropped-subject = solex: parts of your message were left out
+mail-dropped-line = Your message by mail for “{ $community }”, received { $date }, was taken without these parts:
+mail-dropped-help = Your text was kept whole. To share a file, attach a PDF, an image or an office document.
+# The log of mail received, for moderators and administrators.
+inbound-log-title = Mail received
+inbound-log-link = Mail received
+inbound-log-intro = Every message that came by mail, newest first: what became of it, and why.
+inbound-log-empty = No mail has come in.
+col-outcome = Outcome
+col-sender = From
+col-recipient = To
+col-reason = Why
+inbound-dropped = Left out
+inbound-post = The post
+inbound-outcome-accepted = accepted
+inbound-outcome-held-for-confirmation = held for the member to confirm
+inbound-outcome-unsubscribed = unsubscribed
+inbound-outcome-hard-bounce = hard bounce
+inbound-outcome-soft-bounce = soft bounce
+inbound-outcome-duplicate = duplicate
+inbound-outcome-refused = refused
+inbound-outcome-unknown-address = unknown address
+inbound-outcome-malformed = malformed
+inbound-outcome-received = being filed
+# Members whose mail stopped after bounces.
+mail-stopped-heading = Mail stopped after bounces
+mail-stopped-since = mail stopped on { $date } after { $count ->
+    [one] a bounce
+   *[other] { $count } bounces
+}
+resume-member-mail = Restart mail
+mail-resumed-notice = Mail to this member is restarted.
+log-member-mail-restarted = restarted a member's mail
+audit-mail-restarted = mail restarted

@@ -916,3 +916,77 @@ close-page-unknown = { $slug } नाम का कोई प्रकाशि�
 close-already = इस प्रश्न का उत्तर पहले ही दिया जा चुका है।
 mail-digest-reply-hint = किसी विषय का उत्तर देने के लिए उसके नीचे दिए उसके अपने पते पर जवाब भेजें; आपका उत्तर पहले मॉडरेटर के पास जाएगा। पूरे ईमेल का जवाब मॉडरेटरों के पास एक नए प्रश्न के रूप में पहुँचेगा।
 mail-reply-item = इस विषय का उत्तर ईमेल से दें
+# Mail that came in: why it was refused or left parts out (stored, shown to the reader later).
+mail-refused-malformed = त्रुटिपूर्ण संदेश: इसे ईमेल के रूप में पढ़ा नहीं जा सका
+mail-refused-no-sender = त्रुटिपूर्ण संदेश: भेजने वाला नहीं
+mail-refused-no-from = संदेश में From पता नहीं है
+mail-refused-automatic = स्वचालित संदेश ({ $header }), किसी व्यक्ति का लिखा नहीं
+mail-refused-not-ours = इस पोर्टल के किसी सूची-पते पर नहीं भेजा गया
+mail-refused-not-proven = सदस्य के अपने उत्तर-पते से नहीं भेजा गया, और भेजने वाला ऐसा पक्का सदस्य नहीं जो वहाँ लिख सके
+mail-refused-unsubscribe-token = सदस्यता छोड़ने का पता, पर मान्य टोकन के बिना
+mail-refused-bounce-token = बाउंस पता, पर मान्य टोकन के बिना
+mail-refused-not-a-report = डिलीवरी-स्थिति रिपोर्ट नहीं
+mail-refused-report-not-member = रिपोर्ट में इस सदस्य का पता नहीं है
+mail-refused-report-no-headers = रिपोर्ट विफल संदेश के हेडर नहीं लौटाती
+mail-refused-report-not-sent = रिपोर्ट में ऐसा कोई संदेश नहीं जो इस सदस्य को भेजा गया हो
+mail-refused-thread-gone = यह चर्चा अब मौजूद नहीं है
+mail-refused-no-community = ऐसा कोई समुदाय नहीं
+mail-refused-not-member = भेजने वाला { $community } का सदस्य नहीं है
+mail-refused-not-allowed = भेजने वाला वहाँ नहीं लिख सकता
+mail-refused-thread-closed = यह चर्चा उत्तरों के लिए खुली नहीं है
+mail-refused-invalid = संदेश इस रूप में प्रकाशित नहीं हो सकता
+mail-refused-rate = थोड़े समय में बहुत अधिक पोस्ट; { $minutes ->
+    [one] एक मिनट
+   *[other] { $minutes } मिनट
+} बाद फिर कोशिश करें
+mail-refused-too-many-held = इस सदस्य की पुष्टि के लिए पहले ही बहुत से संदेश रुके हैं
+mail-refused-failed = पोर्टल संदेश दर्ज नहीं कर सका ({ $error })
+mail-refused-oversized = { $size } बाइट का संदेश { $max } बाइट की सीमा से बड़ा है
+mail-refused-duplicate = यही संदेश (वही Message-ID, वही पता) पहले { $date } को आया था; वह एक बार दर्ज हुआ
+mail-part-signature = { $name }: डिजिटल हस्ताक्षर (PGP या S/MIME); आपका पाठ उसके बिना रखा गया
+mail-part-winmail = { $name }: Outlook की winmail.dat फ़ाइल, जिसे केवल Outlook पढ़ सकता है; फ़ाइलें सामान्य अटैचमेंट के रूप में भेजें
+mail-part-forwarded = { $name }: अग्रेषित संदेश; जो ज़रूरी है उसे अपने पाठ में कॉपी करें
+mail-part-unnamed-image = पाठ के भीतर बिना फ़ाइल-नाम का चित्र; उसे साझा करने के लिए फ़ाइल के रूप में जोड़ें
+mail-part-too-many = { $name }: { $max } से अधिक फ़ाइलें; पहली { $max } रखी गईं
+mail-part-not-held = { $name }: पुष्टि के लिए रुके संदेश के साथ फ़ाइलें नहीं रखी जातीं; उन्हें वेब पर जोड़ें
+# Telling a member what became of their mail.
+mail-refused-subject = solex: ईमेल से भेजा आपका संदेश प्रकाशित नहीं हुआ
+mail-refused-line = «{ $community }» के लिए ईमेल से भेजा आपका संदेश, जो { $date } को मिला, प्रकाशित नहीं हुआ।
+mail-refused-line-nowhere = ईमेल से भेजा आपका संदेश, जो { $date } को मिला, प्रकाशित नहीं हुआ।
+mail-refused-why = कारण: { $reason }
+mail-refused-parts = इसके ये भाग छोड़ दिए गए:
+mail-refused-help = अपने मेलबॉक्स से सूची के किसी संदेश का उत्तर दें, या उसके List-Post हेडर वाले पते पर लिखें; या वेब पर पोस्ट करें। अस्वीकृति की सूचना हम घंटे में अधिकतम एक बार भेजते हैं।
+mail-dropped-subject = solex: आपके संदेश के कुछ भाग छोड़ दिए गए
+mail-dropped-line = «{ $community }» के लिए ईमेल से भेजा आपका संदेश, जो { $date } को मिला, इन भागों के बिना लिया गया:
+mail-dropped-help = आपका पूरा पाठ रखा गया। फ़ाइल साझा करने के लिए PDF, चित्र या ऑफ़िस दस्तावेज़ जोड़ें।
+# The log of mail received, for moderators and administrators.
+inbound-log-title = आई हुई ईमेल
+inbound-log-link = आई हुई ईमेल
+inbound-log-intro = ईमेल से आया हर संदेश, नया पहले: उसका क्या हुआ, और क्यों।
+inbound-log-empty = अभी तक कोई ईमेल नहीं आई।
+col-outcome = परिणाम
+col-sender = भेजने वाला
+col-recipient = किसे
+col-reason = कारण
+inbound-dropped = छोड़े गए भाग
+inbound-post = पोस्ट
+inbound-outcome-accepted = स्वीकृत
+inbound-outcome-held-for-confirmation = सदस्य की पुष्टि के लिए रुका
+inbound-outcome-unsubscribed = सदस्यता छोड़ी
+inbound-outcome-hard-bounce = स्थायी बाउंस
+inbound-outcome-soft-bounce = अस्थायी बाउंस
+inbound-outcome-duplicate = दोहराव
+inbound-outcome-refused = अस्वीकृत
+inbound-outcome-unknown-address = अज्ञात पता
+inbound-outcome-malformed = त्रुटिपूर्ण
+inbound-outcome-received = दर्ज हो रहा है
+# Members whose mail stopped after bounces.
+mail-stopped-heading = बाउंस के बाद ईमेल बंद
+mail-stopped-since = { $date } को { $count ->
+    [one] एक बाउंस
+   *[other] { $count } बाउंस
+} के बाद ईमेल बंद
+resume-member-mail = ईमेल फिर शुरू करें
+mail-resumed-notice = इस सदस्य को ईमेल फिर शुरू हुई।
+log-member-mail-restarted = एक सदस्य की ईमेल फिर शुरू की
+audit-mail-restarted = ईमेल फिर शुरू
