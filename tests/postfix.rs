@@ -119,10 +119,10 @@ impl Postfix {
         std::fs::write(conf.join("transport"), format!("{DOMAIN} solex:\n")).unwrap();
         std::fs::write(conf.join("solex_recipients"), recipient_table(DOMAIN)).unwrap();
         let confdir = conf.display().to_string();
-        run(Command::new("postmap").args(["-c", &confdir, &format!("hash:{confdir}/transport")]));
+        run(Command::new(sbin("postmap")).args(["-c", &confdir, &format!("hash:{confdir}/transport")]));
         let postfix = Postfix { dir, port };
         // `postfix start` returns once the master daemon listens (master -w).
-        let out = Command::new("postfix").args(["-c", &confdir, "start"]).output().expect("run postfix (install Debian's postfix: bash .ci/run does)");
+        let out = Command::new(sbin("postfix")).args(["-c", &confdir, "start"]).output().expect("run postfix (install Debian's postfix: bash .ci/run does)");
         assert!(out.status.success(), "postfix start: {}{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr), postfix.log());
         postfix
     }
@@ -164,16 +164,17 @@ impl Drop for Postfix {
         // `postfix stop` ends the master, which ends its children; it kills them itself after
         // five seconds. Then wait for the master's process group to be gone, and end what is
         // left of it (only this instance's processes are in it).
-        let _ = Command::new("postfix").args(["-c", &self.conf(), "stop"]).output();
+        let _ = Command::new(sbin("postfix")).args(["-c", &self.conf(), "stop"]).output();
         if pid.parse::<u32>().is_ok() {
-            let group = format!("-{pid}");
-            let alive = || Command::new("kill").args(["-0", "--", &group]).stderr(std::process::Stdio::null()).status().is_ok_and(|s| s.success());
+            // The shell's own kill: signals a process group, on any Debian.
+            let kill = |signal: &str| Command::new("sh").args(["-c", &format!("kill -{signal} -{pid} 2>/dev/null")]).status().is_ok_and(|s| s.success());
+            let alive = || kill("0");
             let deadline = Instant::now() + Duration::from_secs(15);
             while alive() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(100));
             }
             if alive() {
-                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                kill("KILL");
             }
         }
     }
@@ -188,7 +189,7 @@ fn recipient_table(domain: &str) -> String {
 /// The built binary, or a copy in `dir` when the pipe's user cannot reach it where it is.
 fn solex_binary_for_pipe(dir: &Path) -> PathBuf {
     let built = PathBuf::from(env!("CARGO_BIN_EXE_solex"));
-    let reachable = Command::new("runuser").args(["-u", PIPE_USER, "--", "test", "-x"]).arg(&built).status().is_ok_and(|s| s.success());
+    let reachable = Command::new(sbin("runuser")).args(["-u", PIPE_USER, "--", "test", "-x"]).arg(&built).status().is_ok_and(|s| s.success());
     if reachable {
         return built;
     }
@@ -208,6 +209,12 @@ fn open_sqlite_to_all(db: &Path) {
             chmod(&e.path(), 0o666);
         }
     }
+}
+
+/// An administrator's command by its full path: a test's PATH may lack /usr/sbin.
+fn sbin(name: &str) -> PathBuf {
+    let path = Path::new("/usr/sbin").join(name);
+    if path.exists() { path } else { PathBuf::from(name) }
 }
 
 fn chmod(path: &Path, mode: u32) {
