@@ -180,10 +180,12 @@ impl Drop for Postfix {
     }
 }
 
-/// The portal's own address shapes (src/tokens/address.rs), for Postfix's recipient
-/// validation: anything else is refused during SMTP, so no bounce goes to a forged sender.
+/// The portal's own address shapes (src/tokens/address.rs) and its From address (a reply to
+/// it is held by its References), for Postfix's recipient validation: anything else is refused
+/// during SMTP, so no bounce goes to a forged sender.
 fn recipient_table(domain: &str) -> String {
-    format!("/^(reply|post|unsubscribe|bounce)\\+[^@]+@{}$/ OK\n", domain.replace('.', "\\."))
+    let domain = domain.replace('.', "\\.");
+    format!("/^(reply|post|unsubscribe|bounce)\\+[^@]+@{domain}$/ OK\n/^noreply@{domain}$/ OK\n")
 }
 
 /// The built binary, or a copy in `dir` when the pipe's user cannot reach it where it is.
@@ -263,13 +265,24 @@ fn postfix_delivers_a_reply_into_the_queue_and_bounces_an_unknown_address_with_t
     let line = postfix.log().lines().find(|l| l.contains(&delivered)).unwrap().to_string();
     assert!(line.contains("dsn=2.0.0, status=sent (delivered via solex service"), "{line}");
 
+    // A reply to the From address, threaded by its References: taken, and held for Bob to
+    // confirm (tests/mail_identity.rs), which the ingest command reports to Postfix.
+    let bob = w.app.user_id("bob@example.org");
+    let noreply = format!("noreply@{DOMAIN}");
+    let refs = format!("In-Reply-To: <p{id}.u{bob}@{DOMAIN}>\r\nReferences: <p{id}.u{bob}@{DOMAIN}>\r\n");
+    let threaded = mail("bob@example.org", &noreply, "r2@example.org", "Threaded by references.").replacen("Content-Type", &format!("{refs}Content-Type"), 1);
+    postfix.send("bob@example.org", &noreply, &threaded).unwrap_or_else(|e| panic!("{e}\n{}", postfix.log()));
+    let to_noreply = format!("to=<{noreply}>, relay=solex,");
+    postfix.wait_for("Postfix logs the delivery to noreply", 60, || postfix.log().contains(&to_noreply));
+    let line = postfix.log().lines().find(|l| l.contains(&to_noreply)).unwrap().to_string();
+    assert!(line.contains("dsn=2.0.0, status=sent") && line.contains("held"), "{line}");
+
     // Not one of the portal's address shapes: refused during SMTP, nothing is queued.
     let err = postfix.send("stranger@example.org", &format!("nosuch@{DOMAIN}"), &mail("stranger@example.org", "nosuch@solex.localhost", "n1@example.org", "hello")).unwrap_err();
     assert!(err.is_permanent() && err.to_string().contains("5.1.1"), "{err}");
 
     // A portal address with a forged token: Postfix takes it, `solex mail ingest` exits 67 and
     // Postfix bounces it to the sender as "5.1.1 user unknown", with the portal's reason.
-    let bob = w.app.user_id("bob@example.org");
     let forged = format!("reply+{bob}-{}-{id}@{DOMAIN}", "0".repeat(32));
     postfix.send("stranger@example.org", &forged, &mail("stranger@example.org", &forged, "f1@example.org", "spoof")).unwrap_or_else(|e| panic!("{e}\n{}", postfix.log()));
     postfix.wait_for("the bounce reaches the sender", 60, || !postfix.delivered().is_empty());
