@@ -293,6 +293,7 @@ fn postfix_delivers_a_reply_into_the_queue_and_bounces_an_unknown_address_with_t
     assert!(dsn.contains("Status: 5.1.1"), "the portal's EX_NOUSER, as Postfix maps it: {dsn}");
     assert!(dsn.contains("user unknown"), "{dsn}");
     assert!(dsn.contains("unknown address"), "the portal's reason reaches the sender: {dsn}");
+    assert!(!dsn.contains('\u{1b}'), "no terminal colours in the notice: {dsn}");
     assert!(postfix.log().contains("dsn=5.1.1, status=bounced (user unknown."), "{}", postfix.log());
     assert_eq!(pending().len(), 1, "the forged message made no post");
 }
