@@ -128,6 +128,9 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "info,actix_server=warn".into()),
         )
         .with_target(false)
+        // Colours only for a person at a terminal: an MTA puts this output in its log and in
+        // the bounce it sends.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let cli = Cli::parse();
     if let Some(Command::Mail(MailCommand::Ingest { recipient })) = &cli.command {
