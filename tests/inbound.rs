@@ -116,6 +116,12 @@ fn a_reply_keeps_every_word_and_the_member_is_told_which_parts_were_left_out() {
     let hindi = notices(&w);
     assert_eq!(hindi.len(), 2);
     assert!(text_of(&hindi[1]).contains("डिजिटल हस्ताक्षर"), "{}", text_of(&hindi[1]));
+
+    // These notices are about Bob's posts: he can turn them off with the rest of that topic.
+    assert_eq!(w.bob.post("/profile/notices", &[("n-post_status", "off")]).status, 303);
+    assert_eq!(ingest_as_mta(&w, reply_with_parts(&to).as_bytes(), Some(&to)).0, 0);
+    assert_eq!(replies(&w, id).len(), 3, "the reply is still posted");
+    assert_eq!(notices(&w).len(), 2, "no notice once he turned them off");
 }
 
 #[test]

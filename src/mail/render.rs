@@ -209,6 +209,8 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistrySubmitted
         | OutboxKind::RegistryDecision
         | OutboxKind::RegistryReminder
+        | OutboxKind::MailRefused
+        | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
             let Some(u) = notice_recipient(conn, row)? else { return Ok(None) };
             let settings = notices_url(id, &u);
@@ -234,7 +236,10 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             if let Some(key) = &u.mail_token {
                 b = b.envelope(envelope(&id.domain, key, &u)?);
             }
-            Ok(Some(finish(header(b, "Auto-Submitted", "auto-generated".into()), body)?))
+            // RFC 3834: a notice about a member's own message answers it ("auto-replied");
+            // the rest a program wrote on its own. Either keeps auto-responders quiet.
+            let auto = if matches!(kind, OutboxKind::MailRefused | OutboxKind::MailPartsDropped) { "auto-replied" } else { "auto-generated" };
+            Ok(Some(finish(header(b, "Auto-Submitted", auto.into()), body)?))
         }
         OutboxKind::AnswerList => {
             let (Some(query_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
@@ -263,11 +268,6 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let Some(body) = account_mail(conn, id, kind, row, &u)? else { return Ok(None) };
             // To the address the mail was queued for: the one the account had at the time.
             Ok(Some(finish(base.to(mailbox(&row.recipient)?), body)?))
-        }
-        OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
-            let Some(body) = inbound_notice(conn, id, kind, row)? else { return Ok(None) };
-            // RFC 3834: an answer a program wrote, so the member's auto-responder stays quiet.
-            Ok(Some(finish(header(base.to(mailbox(&row.recipient)?), "Auto-Submitted", "auto-replied".into()), body)?))
         }
     }
 }
@@ -402,18 +402,19 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
                 }
             }
         }
+        OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
+            let Some(inbound_id) = ref_id else { return Ok(None) };
+            let Some(body) = inbound_notice(conn, id, kind, inbound_id, u)? else { return Ok(None) };
+            body
+        }
         _ => return Ok(None),
     }))
 }
 
 /// What became of a member's message by mail: refused and why, or posted without some parts.
 /// Rendered from its inbound_mail row, in the member's language when it is sent.
-fn inbound_notice(conn: &mut DbConn, id: &Identity, kind: OutboxKind, row: &OutboxMail) -> Result<Option<bodies::MailBody>, AppError> {
-    let (Some(inbound_id), Some(user_id)) = (row.ref_id, row.user_id) else { return Ok(None) };
-    let (Some(u), Some(log)) = (user::find(conn, user_id).optional()?, inbound::find(conn, inbound_id).optional()?) else { return Ok(None) };
-    if u.mail_stopped_at.is_some() {
-        return Ok(None);
-    }
+fn inbound_notice(conn: &mut DbConn, id: &Identity, kind: OutboxKind, inbound_id: i64, u: &user::User) -> Result<Option<bodies::NoticeBody>, AppError> {
+    let Some(log) = inbound::find(conn, inbound_id).optional()? else { return Ok(None) };
     let t = crate::views::Lang::from_code(&u.language).unwrap_or(crate::views::Lang::En).strings();
     let c = match log.community_id {
         Some(cid) => community::find(conn, cid).optional()?,
@@ -424,9 +425,9 @@ fn inbound_notice(conn: &mut DbConn, id: &Identity, kind: OutboxKind, row: &Outb
     let dropped: Vec<String> = crate::models::list::decode(&log.dropped).map(|d| t.stored(d).into_owned()).collect();
     Ok(Some(if kind == OutboxKind::MailRefused {
         let link = url(id, &c.map(|c| paths::community(&c.slug)).unwrap_or_else(|| paths::PROFILE_DELIVERY.to_string()));
-        bodies::mail_refused(&u.language, &u.name, &community, &received, &t.stored(&log.reason), &dropped, &link)
+        bodies::mail_refused(&u.language, &community, &received, &t.stored(&log.reason), &dropped, &link)
     } else {
-        bodies::mail_parts_dropped(&u.language, &u.name, &community, &received, &dropped, &url(id, &log.post_id.map(paths::my_post).unwrap_or_default()))
+        bodies::mail_parts_dropped(&u.language, &community, &received, &dropped, &url(id, &log.post_id.map(paths::my_post).unwrap_or_default()))
     }))
 }
 

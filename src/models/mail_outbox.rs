@@ -142,7 +142,7 @@ impl OutboxKind {
     pub fn topic(self) -> Option<crate::models::notification::Topic> {
         use crate::models::notification::Topic;
         match self {
-            OutboxKind::Receipt | OutboxKind::Notice => Some(Topic::PostStatus),
+            OutboxKind::Receipt | OutboxKind::Notice | OutboxKind::MailRefused | OutboxKind::MailPartsDropped => Some(Topic::PostStatus),
             OutboxKind::AnswerPersonal => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),

@@ -535,31 +535,27 @@ pub fn moderator_urgent(lang: &str, community: &str, title: &str, hours: u32, ur
 
 /// A member's message by mail was refused: when, for which community, why, and which of its
 /// parts were left out (a whole message forwarded, say, which leaves nothing to post).
-pub fn mail_refused(lang: &str, name: &str, community: &str, received: &str, reason: &str, parts: &[String], url: &str) -> MailBody {
-    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+pub fn mail_refused(lang: &str, community: &str, received: &str, reason: &str, parts: &[String], url: &str) -> NoticeBody {
+    let t = strings(lang);
     let args = [("community", community.into()), ("date", received.into())];
-    let subject = t.fmt("mail-refused-subject", &args);
-    let greeting = t.fmt("mail-registry-greeting", &[("name", name.into())]);
-    let line = t.fmt(if community.is_empty() { "mail-refused-line-nowhere" } else { "mail-refused-line" }, &args);
-    let why = t.fmt("mail-refused-why", &[("reason", reason.into())]);
-    let mut lines: Vec<&str> = vec![&line, &why];
+    let mut lines = vec![
+        t.fmt(if community.is_empty() { "mail-refused-line-nowhere" } else { "mail-refused-line" }, &args),
+        t.fmt("mail-refused-why", &[("reason", reason.into())]),
+    ];
     if !parts.is_empty() {
-        lines.push(t.mail_refused_parts);
-        lines.extend(parts.iter().map(String::as_str));
+        lines.push(t.mail_refused_parts.to_string());
+        lines.extend(parts.iter().cloned());
     }
-    lines.push(t.mail_refused_help);
-    build(&subject, &greeting, &lines, url, t.mail_on_the_web, t.footer)
+    lines.push(t.mail_refused_help.to_string());
+    NoticeBody { subject: t.fmt("mail-refused-subject", &args), lines, items: vec![], url: url.to_string(), action: t.mail_on_the_web.to_string() }
 }
 
 /// A member's message by mail was posted without some of its parts: which, and why.
-pub fn mail_parts_dropped(lang: &str, name: &str, community: &str, received: &str, parts: &[String], url: &str) -> MailBody {
-    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+pub fn mail_parts_dropped(lang: &str, community: &str, received: &str, parts: &[String], url: &str) -> NoticeBody {
+    let t = strings(lang);
     let args = [("community", community.into()), ("date", received.into())];
-    let subject = t.fmt("mail-dropped-subject", &args);
-    let greeting = t.fmt("mail-registry-greeting", &[("name", name.into())]);
-    let line = t.fmt("mail-dropped-line", &args);
-    let mut lines: Vec<&str> = vec![&line];
-    lines.extend(parts.iter().map(String::as_str));
-    lines.push(t.mail_dropped_help);
-    build(&subject, &greeting, &lines, url, t.my_posts_title, t.footer)
+    let mut lines = vec![t.fmt("mail-dropped-line", &args)];
+    lines.extend(parts.iter().cloned());
+    lines.push(t.mail_dropped_help.to_string());
+    NoticeBody { subject: t.fmt("mail-dropped-subject", &args), lines, items: vec![], url: url.to_string(), action: t.my_posts_title.to_string() }
 }

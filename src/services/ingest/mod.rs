@@ -25,7 +25,7 @@ use crate::error::{loggable, one_line, AppError, Message};
 use crate::models::{self, community, inbound, list, mail_outbox, membership, post, user};
 use crate::services::communities::{self, Access};
 use crate::services::mail_identity::{self, Held};
-use crate::services::{deliver, posting, Env};
+use crate::services::{notify, posting, Env};
 use crate::tokens::address::{self, Local, Token};
 use crate::tokens::MailPurpose;
 
@@ -511,7 +511,8 @@ fn finish(conn: &mut DbConn, site: &Site, claim: i64, outcome: Outcome, facts: &
 }
 
 /// A member whose token proved the message theirs is told of parts left out of their post,
-/// and why a message was refused (at most once an hour). Only a confirmed address that still
+/// and why a message was refused (at most once an hour), as they chose for notices about
+/// their posts (at once, in the daily roundup, or not at all). Only a confirmed address that still
 /// gets mail is written to: never an unproven From, so no backscatter.
 fn tell_member(tx: &mut DbConn, site: &Site, inbound_id: i64, outcome: &Outcome, facts: &Facts) -> Result<(), AppError> {
     use crate::models::mail_outbox::OutboxKind;
@@ -520,11 +521,13 @@ fn tell_member(tx: &mut DbConn, site: &Site, inbound_id: i64, outcome: &Outcome,
         return Ok(());
     }
     match outcome {
-        Outcome::Posted { .. } if !facts.dropped.is_empty() => deliver::one_off(tx, &site.env, u, OutboxKind::MailPartsDropped, Some(inbound_id), None)?,
+        Outcome::Posted { .. } if !facts.dropped.is_empty() => {
+            notify::notify(tx, &site.env, u.id, OutboxKind::MailPartsDropped, Some(inbound_id), None)?;
+        }
         Outcome::Refused(_) => {
             let key = crate::db::cluster::key_of(&format!("mail-refusal-notice:{}", u.id));
             if crate::db::cluster::hit_bucket(tx, &key, 1, REFUSAL_NOTICE_WINDOW_MS)? == crate::db::cluster::Bucket::Counted {
-                deliver::one_off(tx, &site.env, u, OutboxKind::MailRefused, Some(inbound_id), None)?;
+                notify::notify(tx, &site.env, u.id, OutboxKind::MailRefused, Some(inbound_id), None)?;
             }
         }
         _ => {}
