@@ -18,7 +18,7 @@ mod dsn;
 
 pub use body::{trim_reply, Dropped};
 
-use mail_parser::{Address, HeaderValue, MessageParser};
+use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{loggable, one_line, AppError, Message};
@@ -113,10 +113,31 @@ fn is_automatic(m: &mail_parser::Message) -> Option<Message> {
             return automatic(&format!("Precedence: {v}"));
         }
     }
-    for h in ["X-Autoreply", "X-Autorespond"] {
+    for h in ["X-Autoreply", "X-Autorespond", "X-Failed-Recipients"] {
         if m.header_raw(h).is_some() {
             return automatic(h);
         }
+    }
+    // Delivery reports, read receipts and abuse reports (RFC 6522), wherever they were sent:
+    // a bounce that reached a reply or posting address is no member's words.
+    if let Some(ct) = m.content_type() {
+        if ct.ctype().eq_ignore_ascii_case("multipart") && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report")) {
+            return automatic("Content-Type: multipart/report");
+        }
+    }
+    // The null reverse-path (RFC 5321 4.5.5) is for notifications only, and MAILER-DAEMON or
+    // the postmaster signs the bounces of mail servers that send no report.
+    let daemon = |local: &str| ["mailer-daemon", "postmaster", "post_master"].iter().any(|d| local.eq_ignore_ascii_case(d));
+    if let Some(path) = m.header_raw("Return-Path") {
+        let path = path.trim().trim_start_matches('<').trim_end_matches('>');
+        if path.is_empty() || daemon(path.split('@').next().unwrap_or("")) {
+            return automatic(&format!("Return-Path: <{path}>"));
+        }
+    }
+    let from = m.from().and_then(|a| a.first());
+    let local = from.and_then(|a| a.address()).map(|a| a.split('@').next().unwrap_or("")).unwrap_or("");
+    if daemon(local) || (local.is_empty() && from.and_then(|a| a.name()).is_some_and(daemon)) {
+        return automatic("From: MAILER-DAEMON");
     }
     None
 }
@@ -587,5 +608,19 @@ mod tests {
         assert_eq!(parse("Auto-Submitted: no\r\n"), None);
         assert_eq!(parse("Auto-Submitted: auto-replied\r\n"), Some("mail-refused-automatic"));
         assert_eq!(parse("Precedence: bulk\r\n"), Some("mail-refused-automatic"));
+    }
+
+    #[test]
+    fn bounces_are_automatic_whatever_address_they_reached() {
+        let parse = |raw: &str| is_automatic(&MessageParser::default().parse(raw.as_bytes()).unwrap()).map(|m| m.key);
+        let report = "From: a@b.c\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\n\r\nfailed\r\n--x--\r\n";
+        assert_eq!(parse(report), Some("mail-refused-automatic"));
+        assert_eq!(parse("Return-Path: <>\r\nFrom: a@b.c\r\n\r\nfailed\r\n"), Some("mail-refused-automatic"));
+        assert_eq!(parse("From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\r\n\r\nfailed\r\n"), Some("mail-refused-automatic"));
+        assert_eq!(parse("X-Failed-Recipients: x@y.z\r\nFrom: a@b.c\r\n\r\nfailed\r\n"), Some("mail-refused-automatic"));
+        assert_eq!(parse("Return-Path: <bob@example.org>\r\nFrom: Bob <bob@example.org>\r\n\r\nA reply.\r\n"), None);
+        assert_eq!(parse("Return-Path: <MAILER-DAEMON>\r\nFrom: Postmaster <postmaster@example.jp>\r\n\r\nReturned mail\r\n"), Some("mail-refused-automatic"));
+        assert_eq!(parse("From: MAILER-DAEMON <>\r\n\r\nMail delivery failed\r\n"), Some("mail-refused-automatic"));
+        assert_eq!(parse("From: daemon-fan@example.org\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\nhi\r\n--x--\r\n"), None);
     }
 }
