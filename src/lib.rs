@@ -110,6 +110,27 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     }))
 }
 
+/// Pending connections the kernel keeps for the portal. The standard library listens with
+/// 128: a burst of more new visitors than that overflows the queue, and on Linux a connection
+/// whose handshake was dropped there can be reset after its request was sent. 2048 is actix's
+/// own default (the kernel caps it at `net.core.somaxconn`).
+const LISTEN_BACKLOG: i32 = 2048;
+
+/// A listening socket on `addr` ("host:port"; port 0 picks a free one).
+pub fn listen(addr: &str) -> std::io::Result<TcpListener> {
+    use std::net::ToSocketAddrs;
+    let addr = addr
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "the address names no host"))?;
+    let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
+    // A restarted portal binds again at once, while the old connections wait out TIME_WAIT.
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    Ok(socket.into())
+}
+
 /// The HTTP server on an already bound listener (tests bind port 0).
 pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
     let workers = state.config.workers;

@@ -1,6 +1,5 @@
 //! The solex command line: serve the portal, migrate, and manage accounts.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -324,7 +323,7 @@ fn connect(config: &Config) -> Result<db::DbConn, solex::AppError> {
 }
 
 fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let listener = TcpListener::bind(&config.bind)
+    let listener = solex::listen(&config.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let base_url = config.base_url.clone();
     let backend_note = match config.database()? {

@@ -131,7 +131,7 @@ impl TestApp {
     fn start_on(dir: tempfile::TempDir, database_url: String, pg: Option<(String, String)>, adjust: impl FnOnce(&mut Config)) -> TestApp {
         // Warnings and errors of the portal show in a failing test's output.
         let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let listener = solex::listen("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().unwrap().port();
         let mut config = Config {
             bind: format!("127.0.0.1:{port}"),
