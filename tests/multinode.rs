@@ -138,6 +138,34 @@ fn a_page_cached_on_one_process_is_dropped_after_a_change_on_the_other() {
     assert!(visitor.get("/communities").body.contains("Brass foundries of Moradabad"), "B renders the page again");
 }
 
+#[test]
+fn refused_writes_and_sign_ins_leave_cached_pages_in_place() {
+    let app = TestApp::start();
+    let admin = app.admin("admin@example.org", PW);
+    app.member("pat@example.org", PW, "Pat Member");
+    let changes = || cluster::changes(&mut app.db()).unwrap();
+    let visitor = app.client();
+    assert_eq!(visitor.get("/communities").status, 200);
+    let (stamp, drops) = (changes(), gauge(&app, "solex_page_cache_drops_total"));
+    // A wrong password, a form without its token, a form that fails its checks, a sign-in and
+    // a sign-out: none of them changes a public page.
+    let stranger = app.client();
+    assert_eq!(stranger.sign_in("pat@example.org", "not the password at all").status, 400);
+    assert_eq!(stranger.post_raw("/login", &[("email", "pat@example.org"), ("password", PW)]).status, 403);
+    assert_eq!(create_community(&admin, "", "", "admin@example.org", &[]).status, 400);
+    let pat = app.client();
+    assert_eq!(pat.sign_in("pat@example.org", PW).status, 303);
+    assert_eq!(pat.post("/logout", &[]).status, 303);
+    assert_eq!(gauge(&app, "solex_page_cache_drops_total"), drops, "the page cache kept its pages");
+    assert_eq!(changes(), stamp, "no other process was told of a change");
+
+    // A change that commits drops them, here and (through the stamp) everywhere.
+    assert_eq!(create_community(&admin, "Brass foundries of Moradabad", "moradabad-brass", "admin@example.org", &[]).status, 303);
+    assert!(gauge(&app, "solex_page_cache_drops_total") > drops);
+    assert!(changes() > stamp);
+    assert!(visitor.get("/communities").body.contains("Brass foundries of Moradabad"));
+}
+
 /// Connections of their own to the test's database, as another process would have.
 fn connections(app: &TestApp, n: usize) -> Vec<db::DbConn> {
     let url = DatabaseUrl::parse(&app.config.database_url).unwrap();

@@ -13,6 +13,7 @@ use crate::paths;
 use crate::services::accounts::{self, Registration};
 use crate::views::{self, Lang};
 use crate::web::visit::{make_cookie, removal_cookie, with_cookie, CsrfForm, Empty, Member, Visit, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::web::page_cache::no_public_change;
 use crate::web::ratelimit::Hit;
 use crate::web::{html, safe_next, see_other, submitted, AppState, Submitted};
 use crate::services::roles;
@@ -164,7 +165,7 @@ async fn login(state: web::Data<AppState>, visit: Visit, req: HttpRequest, form:
             state.forget_last_shared(&ip_key).await;
             let res = with_cookie(see_other(&safe_next(&f.next, "/dashboard")), make_cookie(&state, SESSION_COOKIE, signed_in.token, Some(days)))?;
             // A fresh CSRF token with the fresh session: nothing planted before sign-in survives it.
-            with_cookie(res, make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None))
+            with_cookie(res, make_cookie(&state, CSRF_COOKIE, tokens::random_token(), None)).map(no_public_change)
         }
         Submitted::Invalid(errors) => Ok(html(400, views::accounts::login(&visit.ctx, &f.email, &f.next, &errors, None))),
     }
@@ -175,7 +176,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, _form: CsrfForm<Em
         let secret = c.value().to_string();
         state.write(move |conn| accounts::sign_out(conn, &secret)).await?;
     }
-    with_cookie(see_other("/"), removal_cookie(&state, SESSION_COOKIE))
+    with_cookie(see_other("/"), removal_cookie(&state, SESSION_COOKIE)).map(no_public_change)
 }
 
 async fn logout_everywhere(state: web::Data<AppState>, member: Member, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {

@@ -13,6 +13,7 @@ use crate::services::{communities, ingest, mail_identity, notify};
 use crate::services::digests::{self, DigestAction, DigestEdit};
 use crate::paths;
 use crate::views;
+use crate::web::page_cache::no_public_change;
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
 use crate::web::{choice_or, html, see_other, submitted, AppState, Submitted};
 
@@ -50,7 +51,7 @@ async fn set_delivery(state: web::Data<AppState>, member: Member, form: CsrfForm
         .collect::<Result<Vec<(i64, Delivery)>, AppError>>()?;
     let uid = member.principal.user.id;
     state.write(move |c| communities::set_deliveries(c, uid, &changes)).await?;
-    Ok(see_other("/profile?saved=1#delivery"))
+    Ok(no_public_change(see_other("/profile?saved=1#delivery")))
 }
 
 /// The notice modes a form chose: fields named n-TOPIC, each holding a mode.
@@ -69,7 +70,7 @@ async fn set_notices(state: web::Data<AppState>, member: Member, form: CsrfForm<
     let choices = notice_choices(&form.1 .0)?;
     let uid = member.principal.user.id;
     state.write(move |c| notify::set_settings(c, uid, &choices)).await?;
-    Ok(see_other("/profile?saved=1#notices"))
+    Ok(no_public_change(see_other("/profile?saved=1#notices")))
 }
 
 /// The settings link in every notice: the token is the credential (the member's own, for
@@ -98,19 +99,19 @@ async fn notices_by_token(state: web::Data<AppState>, visit: Visit, path: web::P
             notify::settings(c, uid)
         })
         .await?;
-    Ok(html(200, views::mail_pages::notices_by_token(&visit.ctx, &token, &rows, true)))
+    Ok(no_public_change(html(200, views::mail_pages::notices_by_token(&visit.ctx, &token, &rows, true))))
 }
 
 async fn resume_mail(state: web::Data<AppState>, member: Member, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let uid = member.principal.user.id;
     state.write(move |c| communities::resume_mail(c, uid)).await?;
-    Ok(see_other("/profile?saved=1#delivery"))
+    Ok(no_public_change(see_other("/profile?saved=1#delivery")))
 }
 
 async fn reset_mail_links(state: web::Data<AppState>, member: Member, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let uid = member.principal.user.id;
     state.write(move |c| mail_identity::reset_links(c, uid, uid)).await?;
-    Ok(see_other("/profile?saved=1#delivery"))
+    Ok(no_public_change(see_other("/profile?saved=1#delivery")))
 }
 
 /// A member's message that came by mail without their reply token: shown, not posted.

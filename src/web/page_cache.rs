@@ -1,8 +1,9 @@
 //! Finished HTML of public pages for visitors who are not signed in. Rendering a knowledge page
 //! takes several queries; most of its readers are anonymous and see the same bytes, so those
 //! bytes are kept. An entry is used only while
-//! - no write request has finished in this process since it was made (any POST may change
-//!   what a page shows: a publication, a back-link, a theme hub, a registry record),
+//! - no write request has succeeded in this process since it was made (any POST may change
+//!   what a page shows: a publication, a back-link, a theme hub, a registry record); a refused
+//!   one (4xx) wrote nothing, and one marked `NoPublicChange` wrote nothing public,
 //! - no write request has finished in any other portal process on the database since, as
 //!   far as this process has read the shared change stamp (`web::cluster`, a few times a
 //!   second),
@@ -29,6 +30,18 @@ const MAX_AGE: Duration = Duration::from_secs(5);
 const MAX_ENTRIES: usize = 4096;
 /// Pages are a few kilobytes; exports of a whole registry list are megabytes and stay out.
 const MAX_BODY: usize = 256 * 1024;
+
+/// Marks the answer to a write request that changed nothing a public page shows (a sign-in,
+/// a member's own mail settings): the caches keep their pages. Unmarked successful writes
+/// drop them, so a handler that forgets the mark costs speed, never correctness.
+#[derive(Clone, Copy)]
+pub struct NoPublicChange;
+
+/// `res`, marked as changing no public page.
+pub fn no_public_change(mut res: actix_web::HttpResponse) -> actix_web::HttpResponse {
+    res.extensions_mut().insert(NoPublicChange);
+    res
+}
 
 /// The route pattern a response came from, for the access log and metrics.
 #[derive(Clone)]
@@ -86,6 +99,11 @@ impl PageCache {
     /// Pages served from the cache since start (for /metrics).
     pub fn hits(&self) -> u64 {
         self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Times `note_write` outdated every page (for /metrics).
+    pub fn drops(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 
     /// A write request finished: nothing rendered before it may be served again.

@@ -50,6 +50,9 @@ async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     body.push_str("# HELP solex_page_cache_hits_total Pages served from the page cache.\n");
     body.push_str("# TYPE solex_page_cache_hits_total counter\n");
     body.push_str(&format!("solex_page_cache_hits_total {}\n", state.pages.hits()));
+    body.push_str("# HELP solex_page_cache_drops_total Times this process's write requests made every cached page outdated.\n");
+    body.push_str("# TYPE solex_page_cache_drops_total counter\n");
+    body.push_str(&format!("solex_page_cache_drops_total {}\n", state.pages.drops()));
     body.push_str("# HELP solex_password_checks_total Password checks (argon2), real or dummy.\n");
     body.push_str("# TYPE solex_password_checks_total counter\n");
     body.push_str(&format!("solex_password_checks_total {}\n", state.passwords.checks()));

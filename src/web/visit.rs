@@ -175,13 +175,12 @@ pub async fn context(
             Err(body) => head.set_body(body),
         };
     }
-    if is_write {
-        // A refused request (4xx) changed nothing; anything else may have, on any page.
-        if response.status().is_client_error() {
-            state.pages.note_write();
-        } else {
-            state.note_change().await;
-        }
+    // A refused request (4xx) wrote nothing (bad input loses nothing and leaves nothing half
+    // written), so a flood of refused sign-ins or forged forms keeps every cached page; any
+    // other write may have changed any page, unless its handler says it changed none.
+    let refused = response.status().is_client_error();
+    if is_write && !refused && response.extensions().get::<page_cache::NoPublicChange>().is_none() {
+        state.note_change().await;
     }
     set_visit_cookies(&state, &mut response, csrf_is_new.then_some(csrf), stale_session);
     Ok(ServiceResponse::new(http_req, response))
