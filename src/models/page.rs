@@ -56,6 +56,17 @@ impl Page {
     }
 }
 
+/// Enough of a page to link to it: what a page's asides (back-links, related pages, its
+/// translation) need, without the bodies.
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq)]
+#[diesel(table_name = pages)]
+pub struct PageRef {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub language: String,
+}
+
 /// The editable content of a page; what a revision stores.
 #[derive(Debug, Clone, Default, PartialEq, AsChangeset, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = pages)]
@@ -172,6 +183,25 @@ pub fn published_with_theme(conn: &mut DbConn, theme: &str, limit: i64) -> Query
         .load(conn)
 }
 
+/// `published_with_theme` as links: the newest `limit` published pages in `language` carrying
+/// `theme`, other than `except`.
+pub fn related_refs(conn: &mut DbConn, theme: &str, language: &str, except: i64, limit: i64) -> QueryResult<Vec<PageRef>> {
+    pages::table
+        .filter(pages::status.eq(Status::Published))
+        .filter(list::sql_holds(pages::themes, theme))
+        .filter(pages::language.eq(language))
+        .filter(pages::id.ne(except))
+        .order(pages::published_at.desc())
+        .limit(limit)
+        .select(PageRef::as_select())
+        .load(conn)
+}
+
+/// A published page by its web name, as a link.
+pub fn published_ref(conn: &mut DbConn, slug: &str) -> QueryResult<Option<PageRef>> {
+    pages::table.filter(pages::slug.eq(slug)).filter(pages::status.eq(Status::Published)).select(PageRef::as_select()).first(conn).optional()
+}
+
 /// How many published pages carry a theme.
 pub fn count_with_theme(conn: &mut DbConn, theme: &str) -> QueryResult<i64> {
     pages::table
@@ -271,13 +301,13 @@ pub fn set_links(conn: &mut DbConn, page_id: i64, slugs: &[String]) -> QueryResu
 }
 
 /// Published pages that link to `slug`.
-pub fn backlinks(conn: &mut DbConn, slug: &str) -> QueryResult<Vec<Page>> {
+pub fn backlinks(conn: &mut DbConn, slug: &str) -> QueryResult<Vec<PageRef>> {
     page_links::table
         .inner_join(pages::table)
         .filter(page_links::to_slug.eq(slug))
         .filter(pages::status.eq(Status::Published))
         .order(pages::title.asc())
-        .select(Page::as_select())
+        .select(PageRef::as_select())
         .distinct()
         .load(conn)
 }

@@ -11,8 +11,8 @@ use crate::models::page::{self, Page};
 use crate::services::knowledge::{Builder, Credit, Event, PageForm, PageView, Revision, LAYOUTS};
 use crate::vocab;
 
-fn page_link(p: &Page) -> Markup {
-    html! { a href=(paths::page(&p.slug)) lang=(p.language) { (p.title) } }
+fn page_link(slug: &str, language: &str, title: &str) -> Markup {
+    html! { a href=(paths::page(slug)) lang=(language) { (title) } }
 }
 
 /// Who did something, as a public page says it: a name only with the person's consent.
@@ -43,7 +43,7 @@ pub fn home(ctx: &Ctx, counts: &[(&str, usize)], recent: &[Page]) -> Markup {
         @if recent.is_empty() { p { (t.no_threads) } }
         ul.threads {
             @for p in recent {
-                li { (page_link(p)) p.meta { (theme_names(ctx, &p.theme_list())) @if !p.state.is_empty() { " · " (p.state) } } }
+                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (theme_names(ctx, &p.theme_list())) @if !p.state.is_empty() { " · " (p.state) } } }
             }
         }
         p { a href=(paths::KB_FEED) { "Atom" } }
@@ -60,7 +60,7 @@ pub fn hub(ctx: &Ctx, theme: &str, pages: &[Page], near: &[(String, usize)]) -> 
         @if pages.is_empty() { p { (t.no_threads) } }
         ul.threads {
             @for p in pages {
-                li { (page_link(p)) p.meta { (p.language) @if !p.sector.is_empty() { " · " (p.sector) } @if !p.state.is_empty() { " · " (p.state) } } }
+                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (p.language) @if !p.sector.is_empty() { " · " (p.sector) } @if !p.state.is_empty() { " · " (p.state) } } }
             }
         }
         @if !near.is_empty() {
@@ -127,7 +127,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             }
         }
         @if !v.backlinks.is_empty() {
-            aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(b)) } } } }
+            aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(&b.slug, &b.language, &b.title)) } } } }
         }
         @if !v.registry.is_empty() {
             aside aria-labelledby="registry-h" {
@@ -136,7 +136,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             }
         }
         @if !v.related.is_empty() {
-            aside aria-labelledby="related-h" { h2 #related-h { (t.kb_related) } ul { @for r in &v.related { li { (page_link(r)) } } } }
+            aside aria-labelledby="related-h" { h2 #related-h { (t.kb_related) } ul { @for r in &v.related { li { (page_link(&r.slug, &r.language, &r.title)) } } } }
         }
         @if editor { p.tools { a href=(paths::page_edit(&p.slug)) { (t.kb_edit) } " · " a href=(paths::page_revisions(&p.slug)) { (t.history) } } }
     })

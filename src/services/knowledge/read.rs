@@ -52,9 +52,9 @@ pub enum Lookup {
 
 pub struct PageView {
     pub page: page::Page,
-    pub backlinks: Vec<page::Page>,
-    pub related: Vec<page::Page>,
-    pub translation: Option<page::Page>,
+    pub backlinks: Vec<page::PageRef>,
+    pub related: Vec<page::PageRef>,
+    pub translation: Option<page::PageRef>,
     pub look: (String, String),
     pub threads: Vec<(i64, String, String)>,
     /// Published registry records naming this page or linked from it.
@@ -119,8 +119,8 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
     }
     let backlinks = page::backlinks(conn, &p.slug)?.into_iter().filter(|b| b.id != p.id).collect();
     let first_theme = p.theme_list().first().map(|s| s.to_string()).unwrap_or_default();
-    let related = page::published_with_theme(conn, &first_theme, 12)?.into_iter().filter(|r| r.id != p.id && r.language == p.language).take(5).collect();
-    let translation = if p.translation_slug.is_empty() { None } else { page::find_by_slug(conn, &p.translation_slug)?.filter(|t| t.status == page::Status::Published) };
+    let related = page::related_refs(conn, &first_theme, &p.language, p.id, 5)?;
+    let translation = if p.translation_slug.is_empty() { None } else { page::published_ref(conn, &p.translation_slug)? };
     let look = page::look(conn, &first_theme)?.unwrap_or((DEFAULT_LOOK.0.into(), DEFAULT_LOOK.1.into()));
     // Source threads are linked only where they are public.
     let mut threads = Vec::new();
