@@ -136,6 +136,7 @@ pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Resu
     let workers = state.config.workers;
     let static_dir = state.config.static_dir.clone();
     let head_timeout = std::time::Duration::from_secs(state.config.body_timeout_secs);
+    let blocking_threads = (state.config.pool_size as usize).div_ceil(workers).max(2);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -159,6 +160,10 @@ pub fn server(state: aw::Data<AppState>, listener: TcpListener) -> std::io::Resu
             .default_service(aw::to(web::system::not_found))
     })
     .workers(workers)
+    // Database work runs on each worker's blocking threads, one pooled connection each: more
+    // threads than connections only queue on the pool's lock and wake one another (the uncached
+    // page's profile spent a third of its time there), and each idle thread keeps memory.
+    .worker_max_blocking_threads(blocking_threads)
     // The request head gets as long as a body does (actix's 5 s default): on a loaded machine
     // a worker may come to a connection later than that with its head already received, and
     // timing it out then closes a connection that was only waiting for us.
