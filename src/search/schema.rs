@@ -1,13 +1,15 @@
 //! The index's fields and its text analysis. Either changing means SCHEMA_VERSION goes up, so
 //! an index built by an older binary is rebuilt at start-up.
 
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 use tantivy::tokenizer::{Language, LowerCaser, RegexTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer};
 use tantivy::Index;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const TOKENIZER: &str = "solex";
+/// The fields counted as facets over every match, from their fast columns (named as the fields).
+pub(super) const FACETS: [&str; 5] = ["kind", "theme", "state", "sector", "language"];
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -29,14 +31,14 @@ pub(super) fn schema() -> (Schema, Fields) {
         .set_stored();
     let f = Fields {
         key: b.add_text_field("key", STRING | STORED),
-        kind: b.add_text_field("kind", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text),
         url: b.add_text_field("url", STORED),
-        theme: b.add_text_field("theme", STRING | STORED),
-        state: b.add_text_field("state", STRING | STORED),
-        sector: b.add_text_field("sector", STRING | STORED),
-        language: b.add_text_field("language", STRING | STORED),
+        theme: b.add_text_field("theme", STRING | STORED | FAST),
+        state: b.add_text_field("state", STRING | STORED | FAST),
+        sector: b.add_text_field("sector", STRING | STORED | FAST),
+        language: b.add_text_field("language", STRING | STORED | FAST),
     };
     (b.build(), f)
 }
