@@ -1,6 +1,8 @@
 //! Queries: relevance-ranked search with filters, facets, snippets and a suggestion when
 //! nothing matches; and the bare ranked keys the benchmark compares engines with.
 
+use std::collections::HashMap;
+
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermQuery};
@@ -8,7 +10,7 @@ use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use super::schema::{Fields, FACETS};
+use super::schema::{Fields, FACET_PAIR, FACET_VALUE};
 use super::SearchIndex;
 
 /// Title words weigh this much more than body words.
@@ -79,7 +81,7 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
             Box::new(BooleanQuery::new(parts))
         }
     };
-    // One pass over the matches ranks them and counts their facets from the fast fields.
+    // One pass over the matches ranks them and counts their facets from the fast column.
     let collector = (TopDocs::with_limit(limit.max(1)).order_by_score(), FacetCounts);
     let run = |query: &dyn Query| searcher.search(query, &collector).unwrap_or_default();
     // Exact terms first; only when they find nothing, allow one typo per long word.
@@ -92,6 +94,8 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
     let (total, facets) = counted;
     // Stored documents and snippets only for the hits shown.
     let snippets = if top.is_empty() { None } else { SnippetGenerator::create(searcher, query.as_ref(), f.body).ok() };
+    let mut words: Vec<String> = Vec::new();
+    query.query_terms(&mut |t, _| words.extend((t.field() == f.body).then(|| t.value().as_str().map(str::to_string)).flatten()));
     let hits = top
         .into_iter()
         .filter_map(|(score, a)| searcher.doc::<TantivyDocument>(a).ok().map(|d| (score, d)))
@@ -99,7 +103,7 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
             kind: stored(&d, f.kind),
             title: stored(&d, f.title),
             url: stored(&d, f.url),
-            snippet_html: snippets.as_ref().map(|g| g.snippet_from_doc(&d).to_html()).unwrap_or_default(),
+            snippet_html: snippets.as_ref().map(|g| g.snippet(around_first_match(&stored(&d, f.body), &words)).to_html()).unwrap_or_default(),
             themes: d.get_all(f.theme).filter_map(|v| v.as_str().map(str::to_string)).collect(),
             state: stored(&d, f.state),
             language: stored(&d, f.language),
@@ -108,6 +112,37 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
         .collect();
     let suggestion = if total == 0 { nearest_theme(q) } else { None };
     Results { total, hits, facets, suggestion }
+}
+
+/// About how much of a body a snippet is chosen from.
+const SNIPPET_WINDOW: usize = 480;
+
+/// The part of `body` around the first place a query word (a stem, so matched without its last
+/// letter: "energi" is found as "energ") seems to occur: analysing whole bodies for every hit
+/// shown cost more than the rest of a search.
+fn around_first_match<'a>(body: &'a str, words: &[String]) -> &'a str {
+    if body.len() <= SNIPPET_WINDOW {
+        return body;
+    }
+    let lower = body.to_ascii_lowercase();
+    let at = words
+        .iter()
+        .filter_map(|w| {
+            let n = w.chars().count();
+            let stem: String = w.chars().take(n.saturating_sub(1).max(3)).collect();
+            lower.find(&stem)
+        })
+        .min()
+        .unwrap_or(0);
+    let mut start = at.saturating_sub(SNIPPET_WINDOW / 4);
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + SNIPPET_WINDOW).min(body.len());
+    while !body.is_char_boundary(end) {
+        end += 1;
+    }
+    &body[start..end]
 }
 
 /// The query box's text as a query: every word must match, as people expect from a search box
@@ -143,13 +178,14 @@ fn shape(query: Box<dyn Query>, title: Field, fuzzy: bool) -> Box<dyn Query> {
     }
 }
 
-/// Counts the matches, and each facet value among them, from the facet fields' fast columns
-/// (term ordinals per segment, turned into text once per segment).
+/// Counts the matches, and each facet value among them, from the facet set's fast column: one
+/// ordinal per document counted, each set seen turned into its facets once per segment.
 struct FacetCounts;
 
 struct SegmentFacetCounts {
     matched: usize,
-    columns: Vec<(&'static str, StrColumn, Vec<u32>)>,
+    sets: Option<StrColumn>,
+    counts: Vec<u32>,
 }
 
 type Counted = (usize, Vec<(String, String, usize)>);
@@ -159,14 +195,9 @@ impl Collector for FacetCounts {
     type Child = SegmentFacetCounts;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounts> {
-        let mut columns = Vec::with_capacity(FACETS.len());
-        for facet in FACETS {
-            if let Some(column) = segment.fast_fields().str(facet)? {
-                let terms = column.num_terms();
-                columns.push((facet, column, vec![0; terms]));
-            }
-        }
-        Ok(SegmentFacetCounts { matched: 0, columns })
+        let sets = segment.fast_fields().str("facet_set")?;
+        let counts = vec![0; sets.as_ref().map_or(0, |c| c.num_terms())];
+        Ok(SegmentFacetCounts { matched: 0, sets, counts })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -175,7 +206,7 @@ impl Collector for FacetCounts {
 
     fn merge_fruits(&self, segments: Vec<Counted>) -> tantivy::Result<Counted> {
         let mut total = 0;
-        let mut all: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
+        let mut all: HashMap<(String, String), usize> = HashMap::new();
         for (matched, facets) in segments {
             total += matched;
             for (facet, value, n) in facets {
@@ -192,26 +223,36 @@ impl SegmentCollector for SegmentFacetCounts {
     type Fruit = Counted;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.matched += 1;
-        for (_, column, counts) in &mut self.columns {
-            for ord in column.term_ords(doc) {
-                counts[ord as usize] += 1;
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.matched += docs.len();
+        if let Some(sets) = &self.sets {
+            let ords = sets.ords();
+            for &doc in docs {
+                if let Some(ord) = ords.first(doc) {
+                    self.counts[ord as usize] += 1;
+                }
             }
         }
     }
 
     fn harvest(self) -> Counted {
-        let mut facets = Vec::new();
-        let mut value = String::new();
-        for (facet, column, counts) in &self.columns {
-            for (ord, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-                value.clear();
-                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) && !value.is_empty() {
-                    facets.push((facet.to_string(), value.clone(), n as usize));
+        let mut facets: HashMap<(String, String), usize> = HashMap::new();
+        let mut set = String::new();
+        if let Some(sets) = &self.sets {
+            for (ord, &n) in self.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                set.clear();
+                if !sets.ord_to_str(ord as u64, &mut set).unwrap_or(false) {
+                    continue;
+                }
+                for (facet, value) in set.split(FACET_PAIR).filter_map(|pair| pair.split_once(FACET_VALUE)) {
+                    *facets.entry((facet.to_string(), value.to_string())).or_default() += n as usize;
                 }
             }
         }
-        (self.matched, facets)
+        (self.matched, facets.into_iter().map(|((facet, value), n)| (facet, value, n)).collect())
     }
 }
 
@@ -271,6 +312,7 @@ mod tests {
             if i % 5 == 0 {
                 d.add_text(f.theme, "water");
             }
+            f.add_facet_set(&mut d);
             w.add_document(d).unwrap();
             if i == 199 {
                 w.commit().unwrap();
