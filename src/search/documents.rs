@@ -31,6 +31,7 @@ pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocumen
     for t in p.theme_list() {
         d.add_text(f.theme, t);
     }
+    f.add_facet_set(&mut d);
     Some(d)
 }
 
@@ -67,6 +68,7 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
             for t in root.theme_list() {
                 d.add_text(f.theme, t);
             }
+            f.add_facet_set(&mut d);
             Ok(Some(d))
         }
         search_outbox::Kind::Record => {
@@ -98,7 +100,7 @@ pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary
         }
     }
     let language = if is_hindi(&format!("{} {body}", r.title)) { "hi" } else { "en" };
-    Ok(Some(doc!(
+    let mut d = doc!(
         f.key => format!("record:{}", r.id),
         f.kind => r.kind.clone(),
         f.title => r.title.clone(),
@@ -107,5 +109,7 @@ pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary
         f.state => r.state.clone(),
         f.sector => r.sector.clone(),
         f.language => language,
-    )))
+    );
+    f.add_facet_set(&mut d);
+    Ok(Some(d))
 }

@@ -1,16 +1,23 @@
 //! Queries: relevance-ranked search with filters, facets, snippets and a suggestion when
 //! nothing matches; and the bare ranked keys the benchmark compares engines with.
 
-use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
-use tantivy::schema::{Field, TantivyDocument, Value};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::Term;
+use std::collections::HashMap;
 
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::columnar::StrColumn;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+use super::schema::{Fields, FACET_PAIR, FACET_VALUE};
 use super::SearchIndex;
 
-/// Facet counts are taken over this many best results (the total counts all).
-const FACET_DEPTH: usize = 200;
+/// Title words weigh this much more than body words.
+const TITLE_BOOST: Score = 3.0;
+/// Words shorter than this are never taken with a typo: one edit away from "t" are "a", "at",
+/// "to" and "it", which are in nearly every page.
+const FUZZY_MIN_CHARS: usize = 4;
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Hit {
@@ -37,7 +44,7 @@ pub struct Filters {
 pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
-    /// (facet, value, count)
+    /// (facet, value, count), over every match: by facet, then most frequent first.
     pub facets: Vec<(String, String, usize)>,
     pub suggestion: Option<String>,
 }
@@ -48,87 +55,204 @@ fn stored(d: &TantivyDocument, f: Field) -> String {
 
 impl SearchIndex {
     /// Relevance-ranked search with title weighing more, phrases, -exclusion, field filters
-    /// (theme:, state:, kind:, language:) and typo tolerance; facets count the top results.
+    /// (theme:, state:, kind:, language:) and typo tolerance; facets count every match.
     pub fn search(&self, q: &str, filters: &Filters, limit: usize) -> Results {
-        let q = q.trim();
-        if q.is_empty() {
-            return Results::default();
-        }
-        let searcher = self.reader.searcher();
-        let f = self.fields;
-        // Exact terms first; only when they find nothing, allow one typo per word.
-        let parse = |fuzzy: bool| {
-            let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
-            // Every word must match, as people expect from a search box with filters.
-            parser.set_conjunction_by_default();
-            parser.set_field_boost(f.title, 3.0);
-            if fuzzy {
-                parser.set_field_fuzzy(f.title, false, 1, true);
-                parser.set_field_fuzzy(f.body, false, 1, true);
+        search_in(&self.index, &self.reader.searcher(), &self.fields, q, filters, limit)
+    }
+}
+
+/// `SearchIndex::search` on any index of this schema (tests use one in memory).
+pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str, filters: &Filters, limit: usize) -> Results {
+    let q = q.trim();
+    if q.is_empty() {
+        return Results::default();
+    }
+    // Filters become required terms of the query, so only matching documents are ranked.
+    let with_filters = |q: Box<dyn Query>| -> Box<dyn Query> {
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
+        for (field, value) in [(f.kind, &filters.kind), (f.theme, &filters.theme), (f.state, &filters.state), (f.sector, &filters.sector), (f.language, &filters.language)] {
+            if !value.is_empty() {
+                parts.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))));
             }
-            parser.parse_query_lenient(q).0
-        };
-        // Filters become required terms of the query, so only matching documents are ranked.
-        let with_filters = |q: Box<dyn tantivy::query::Query>| -> Box<dyn tantivy::query::Query> {
-            use tantivy::query::{BooleanQuery, Occur, TermQuery};
-            use tantivy::schema::IndexRecordOption;
-            let mut parts: Vec<(Occur, Box<dyn tantivy::query::Query>)> = vec![(Occur::Must, q)];
-            for (field, value) in [(f.kind, &filters.kind), (f.theme, &filters.theme), (f.state, &filters.state), (f.sector, &filters.sector), (f.language, &filters.language)] {
-                if !value.is_empty() {
-                    parts.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))));
+        }
+        if parts.len() == 1 {
+            parts.pop().expect("one part").1
+        } else {
+            Box::new(BooleanQuery::new(parts))
+        }
+    };
+    // One pass over the matches ranks them and counts their facets from the fast column.
+    let collector = (TopDocs::with_limit(limit.max(1)).order_by_score(), FacetCounts);
+    let run = |query: &dyn Query| searcher.search(query, &collector).unwrap_or_default();
+    // Exact terms first; only when they find nothing, allow one typo per long word.
+    let mut query = with_filters(parse(index, f, q, false));
+    let (mut top, mut counted) = run(query.as_ref());
+    if top.is_empty() && !q.contains('"') {
+        query = with_filters(parse(index, f, q, true));
+        (top, counted) = run(query.as_ref());
+    }
+    let (total, facets) = counted;
+    // Stored documents and snippets only for the hits shown.
+    let snippets = if top.is_empty() { None } else { SnippetGenerator::create(searcher, query.as_ref(), f.body).ok() };
+    let mut words: Vec<String> = Vec::new();
+    query.query_terms(&mut |t, _| words.extend((t.field() == f.body).then(|| t.value().as_str().map(str::to_string)).flatten()));
+    let hits = top
+        .into_iter()
+        .filter_map(|(score, a)| searcher.doc::<TantivyDocument>(a).ok().map(|d| (score, d)))
+        .map(|(score, d)| Hit {
+            kind: stored(&d, f.kind),
+            title: stored(&d, f.title),
+            url: stored(&d, f.url),
+            snippet_html: snippets.as_ref().map(|g| g.snippet(around_first_match(&stored(&d, f.body), &words)).to_html()).unwrap_or_default(),
+            themes: d.get_all(f.theme).filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            state: stored(&d, f.state),
+            language: stored(&d, f.language),
+            score,
+        })
+        .collect();
+    let suggestion = if total == 0 { nearest_theme(q) } else { None };
+    Results { total, hits, facets, suggestion }
+}
+
+/// About how much of a body a snippet is chosen from.
+const SNIPPET_WINDOW: usize = 480;
+
+/// The part of `body` around the first place a query word (a stem, so matched without its last
+/// letter: "energi" is found as "energ") seems to occur: analysing whole bodies for every hit
+/// shown cost more than the rest of a search.
+fn around_first_match<'a>(body: &'a str, words: &[String]) -> &'a str {
+    if body.len() <= SNIPPET_WINDOW {
+        return body;
+    }
+    let lower = body.to_ascii_lowercase();
+    let at = words
+        .iter()
+        .filter_map(|w| {
+            let n = w.chars().count();
+            let stem: String = w.chars().take(n.saturating_sub(1).max(3)).collect();
+            lower.find(&stem)
+        })
+        .min()
+        .unwrap_or(0);
+    let mut start = at.saturating_sub(SNIPPET_WINDOW / 4);
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + SNIPPET_WINDOW).min(body.len());
+    while !body.is_char_boundary(end) {
+        end += 1;
+    }
+    &body[start..end]
+}
+
+/// The query box's text as a query: every word must match, as people expect from a search box
+/// with filters; title words weigh more; with `fuzzy`, long words may have one typo.
+fn parse(index: &Index, f: &Fields, q: &str, fuzzy: bool) -> Box<dyn Query> {
+    let mut parser = QueryParser::for_index(index, vec![f.title, f.body]);
+    parser.set_conjunction_by_default();
+    // The parser's own boost and fuzziness apply to every word alike; `shape` does both per word.
+    shape(parser.parse_query_lenient(q).0, f.title, fuzzy)
+}
+
+/// Boosts the parts that search the title only, and with `fuzzy` turns each single word of
+/// FUZZY_MIN_CHARS or more into a one-typo query; phrases, exclusions and filters stay.
+fn shape(query: Box<dyn Query>, title: Field, fuzzy: bool) -> Box<dyn Query> {
+    if let Some(b) = query.downcast_ref::<BooleanQuery>() {
+        let clauses = b.clauses().iter().map(|(occur, q)| (*occur, shape(q.box_clone(), title, fuzzy))).collect();
+        return Box::new(BooleanQuery::with_minimum_required_clauses(clauses, b.get_minimum_number_should_match()));
+    }
+    let (mut any, mut title_only) = (false, true);
+    query.query_terms(&mut |t, _| {
+        any = true;
+        title_only &= t.field() == title;
+    });
+    let long_word = |t: &Term| t.value().as_str().is_some_and(|w| w.chars().count() >= FUZZY_MIN_CHARS);
+    let query: Box<dyn Query> = match query.downcast_ref::<TermQuery>() {
+        Some(t) if fuzzy && long_word(t.term()) => Box::new(FuzzyTermQuery::new(t.term().clone(), 1, true)),
+        _ => query,
+    };
+    if any && title_only {
+        Box::new(BoostQuery::new(query, TITLE_BOOST))
+    } else {
+        query
+    }
+}
+
+/// Counts the matches, and each facet value among them, from the facet set's fast column: one
+/// ordinal per document counted, each set seen turned into its facets once per segment.
+struct FacetCounts;
+
+struct SegmentFacetCounts {
+    matched: usize,
+    sets: Option<StrColumn>,
+    counts: Vec<u32>,
+}
+
+type Counted = (usize, Vec<(String, String, usize)>);
+
+impl Collector for FacetCounts {
+    type Fruit = Counted;
+    type Child = SegmentFacetCounts;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounts> {
+        let sets = segment.fast_fields().str("facet_set")?;
+        let counts = vec![0; sets.as_ref().map_or(0, |c| c.num_terms())];
+        Ok(SegmentFacetCounts { matched: 0, sets, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Counted>) -> tantivy::Result<Counted> {
+        let mut total = 0;
+        let mut all: HashMap<(String, String), usize> = HashMap::new();
+        for (matched, facets) in segments {
+            total += matched;
+            for (facet, value, n) in facets {
+                *all.entry((facet, value)).or_default() += n;
+            }
+        }
+        let mut facets: Vec<(String, String, usize)> = all.into_iter().map(|((facet, value), n)| (facet, value, n)).collect();
+        facets.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+        Ok((total, facets))
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounts {
+    type Fruit = Counted;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.matched += docs.len();
+        if let Some(sets) = &self.sets {
+            let ords = sets.ords();
+            for &doc in docs {
+                if let Some(ord) = ords.first(doc) {
+                    self.counts[ord as usize] += 1;
                 }
             }
-            if parts.len() == 1 { parts.pop().expect("one part").1 } else { Box::new(BooleanQuery::new(parts)) }
-        };
-        let run = |query: &dyn tantivy::query::Query| {
-            searcher
-                .search(query, &(TopDocs::with_limit(FACET_DEPTH).order_by_score(), tantivy::collector::Count))
-                .unwrap_or_default()
-        };
-        let mut query = with_filters(parse(false));
-        let (mut top, mut total) = run(query.as_ref());
-        if top.is_empty() && !q.contains('"') {
-            query = with_filters(parse(true));
-            (top, total) = run(query.as_ref());
         }
-        let all: Vec<(f32, TantivyDocument)> = top.into_iter().filter_map(|(s, a)| searcher.doc(a).ok().map(|d| (s, d))).collect();
-        let mut facets: Vec<(String, String, usize)> = Vec::new();
-        let mut count = |facet: &str, value: &str| {
-            if value.is_empty() {
-                return;
+    }
+
+    fn harvest(self) -> Counted {
+        let mut facets: HashMap<(String, String), usize> = HashMap::new();
+        let mut set = String::new();
+        if let Some(sets) = &self.sets {
+            for (ord, &n) in self.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                set.clear();
+                if !sets.ord_to_str(ord as u64, &mut set).unwrap_or(false) {
+                    continue;
+                }
+                for (facet, value) in set.split(FACET_PAIR).filter_map(|pair| pair.split_once(FACET_VALUE)) {
+                    *facets.entry((facet.to_string(), value.to_string())).or_default() += n as usize;
+                }
             }
-            match facets.iter_mut().find(|(k, v, _)| k == facet && v == value) {
-                Some(e) => e.2 += 1,
-                None => facets.push((facet.into(), value.into(), 1)),
-            }
-        };
-        for (_, d) in &all {
-            count("kind", &stored(d, f.kind));
-            for t in d.get_all(f.theme).filter_map(|v| v.as_str()) {
-                count("theme", t);
-            }
-            count("state", &stored(d, f.state));
-            count("sector", &stored(d, f.sector));
-            count("language", &stored(d, f.language));
         }
-        facets.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
-        let snippets = SnippetGenerator::create(&searcher, query.as_ref(), f.body).ok();
-        let hits = all
-            .into_iter()
-            .take(limit)
-            .map(|(score, d)| Hit {
-                kind: stored(&d, f.kind),
-                title: stored(&d, f.title),
-                url: stored(&d, f.url),
-                snippet_html: snippets.as_ref().map(|g| g.snippet_from_doc(&d).to_html()).unwrap_or_default(),
-                themes: d.get_all(f.theme).filter_map(|v| v.as_str().map(str::to_string)).collect(),
-                state: stored(&d, f.state),
-                language: stored(&d, f.language),
-                score,
-            })
-            .collect();
-        let suggestion = if total == 0 { nearest_theme(q) } else { None };
-        Results { total, hits, facets, suggestion }
+        (self.matched, facets.into_iter().map(|((facet, value), n)| (facet, value, n)).collect())
     }
 }
 
@@ -137,10 +261,7 @@ impl SearchIndex {
     /// used to compare engines like for like).
     pub fn ranked_keys(&self, q: &str, limit: usize) -> Vec<String> {
         let searcher = self.reader.searcher();
-        let mut parser = QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(self.fields.title, 3.0);
-        let (query, _) = parser.parse_query_lenient(q);
+        let query = parse(&self.index, &self.fields, q, false);
         searcher
             .search(&query, &TopDocs::with_limit(limit).order_by_score())
             .unwrap_or_default()
@@ -149,7 +270,6 @@ impl SearchIndex {
             .collect()
     }
 }
-
 /// For an empty result: the theme whose name shares the most words with the query.
 fn nearest_theme(q: &str) -> Option<String> {
     let words: Vec<String> = q.to_lowercase().split_whitespace().map(|w| w.chars().take(5).collect()).collect();
@@ -162,4 +282,91 @@ fn nearest_theme(q: &str) -> Option<String> {
         .filter(|(n, _)| *n > 0)
         .max_by_key(|(n, _)| *n)
         .map(|(_, s)| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::{doc, Index, IndexWriter};
+
+    use super::{search_in, Filters, Results};
+    use crate::search::schema::{prepare, schema, Fields};
+
+    const PAGES: usize = 330;
+    const STATES: [&str; 3] = ["Punjab", "Kerala", "Bihar"];
+
+    /// PAGES small pages in two segments: page i is in STATES[i % 3], has the theme
+    /// energy-efficiency when i is even and water too when i % 5 == 0; every fourth page's body
+    /// has the short words "at", "to" and "it".
+    fn pages() -> (Index, Fields) {
+        let (schema, f) = schema();
+        let index = Index::create_in_ram(schema);
+        prepare(&index);
+        let mut w: IndexWriter = index.writer(15_000_000).unwrap();
+        for i in 0..PAGES {
+            let body = if i % 4 == 0 { "Sit at the loom, to learn it." } else { "Dyeing vats." };
+            let mut d =
+                doc!(f.key => format!("page:{i}"), f.kind => "page", f.title => format!("Weaving cluster {i}"), f.body => body, f.state => STATES[i % 3], f.sector => "textiles", f.language => "en");
+            if i % 2 == 0 {
+                d.add_text(f.theme, "energy-efficiency");
+            }
+            if i % 5 == 0 {
+                d.add_text(f.theme, "water");
+            }
+            f.add_facet_set(&mut d);
+            w.add_document(d).unwrap();
+            if i == 199 {
+                w.commit().unwrap();
+            }
+        }
+        w.commit().unwrap();
+        (index, f)
+    }
+
+    fn run(index: &Index, f: &Fields, q: &str, filters: &Filters) -> Results {
+        search_in(index, &index.reader().unwrap().searcher(), f, q, filters, 20)
+    }
+
+    fn count(r: &Results, facet: &str, value: &str) -> Option<usize> {
+        r.facets.iter().find(|(k, v, _)| k == facet && v == value).map(|e| e.2)
+    }
+
+    fn pages_where(p: impl Fn(usize) -> bool) -> usize {
+        (0..PAGES).filter(|&i| p(i)).count()
+    }
+
+    #[test]
+    fn facets_count_every_match_not_only_the_best() {
+        let (index, f) = pages();
+        let r = run(&index, &f, "weaving", &Filters::default());
+        assert_eq!((r.total, r.hits.len()), (PAGES, 20));
+        for (s, state) in STATES.iter().enumerate() {
+            assert_eq!(count(&r, "state", state), Some(pages_where(|i| i % 3 == s)), "{state}");
+        }
+        assert_eq!(count(&r, "theme", "energy-efficiency"), Some(pages_where(|i| i % 2 == 0)));
+        assert_eq!(count(&r, "theme", "water"), Some(pages_where(|i| i % 5 == 0)));
+        assert_eq!(count(&r, "kind", "page"), Some(PAGES));
+        assert_eq!(count(&r, "sector", "textiles"), Some(PAGES));
+        let order: Vec<(&str, &str)> = r.facets.iter().map(|(k, v, _)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(order[..4], [("kind", "page"), ("language", "en"), ("sector", "textiles"), ("state", "Bihar")], "by facet, then most frequent, then by name");
+
+        let kerala = Filters { state: "Kerala".into(), ..Default::default() };
+        let r = run(&index, &f, "weaving", &kerala);
+        assert_eq!(r.total, pages_where(|i| i % 3 == 1));
+        assert_eq!(count(&r, "theme", "energy-efficiency"), Some(pages_where(|i| i % 3 == 1 && i % 2 == 0)));
+        assert_eq!(count(&r, "state", "Punjab"), None);
+    }
+
+    #[test]
+    fn only_long_words_are_taken_with_a_typo() {
+        let (index, f) = pages();
+        // One edit from "t" and "a" are "at", "to" and "it", in a quarter of the pages.
+        for short in ["t", "a", "i", "sat", "vax"] {
+            let r = run(&index, &f, short, &Filters::default());
+            assert_eq!(r.total, 0, "{short}: {:?}", r.hits.iter().map(|h| &h.title).collect::<Vec<_>>());
+        }
+        assert_eq!(run(&index, &f, "looom", &Filters::default()).total, pages_where(|i| i % 4 == 0), "a long word finds its typo");
+        assert_eq!(run(&index, &f, "looom -vats", &Filters::default()).total, pages_where(|i| i % 4 == 0));
+        assert_eq!(run(&index, &f, "\"the loom\"", &Filters::default()).total, pages_where(|i| i % 4 == 0));
+        assert_eq!(run(&index, &f, "\"the looom\"", &Filters::default()).total, 0, "phrases are never fuzzy");
+    }
 }
