@@ -564,21 +564,31 @@ pub fn find_matching(conn: &mut DbConn, q: &Query, limit: Option<i64>, offset: i
     s.load(conn)
 }
 
-pub fn count_matching(conn: &mut DbConn, q: &Query) -> QueryResult<i64> {
-    narrowed!(registry_records::table.count().into_boxed(), q).get_result(conn)
+/// What facets are counted from, one row per matching record: (state, sector, stage, start
+/// year, end year). One read of the matching records gives the total, the column counts and
+/// the years, where a statement each would read them five times.
+pub fn matching_facts(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<(String, String, String, Option<i32>, Option<i32>)>> {
+    use registry_records::dsl as rr;
+    narrowed!(rr::registry_records.select((rr::state, rr::sector, rr::stage, rr::start_year, rr::end_year)).into_boxed(), q).load(conn)
 }
 
-/// How many matching records have each value of a column (state, sector or stage).
-pub fn column_counts(conn: &mut DbConn, q: &Query, column: &str) -> QueryResult<Vec<(String, i64)>> {
+/// (vocab, code) of the tags, in the given vocabularies, of the records a query matches; the
+/// records are chosen in the same statement, not sent back as a list of ids.
+pub fn tags_of_matching(conn: &mut DbConn, q: &Query, vocabs: &[&str]) -> QueryResult<Vec<(String, String)>> {
+    let tags = registry_tags::table.inner_join(registry_records::table).filter(registry_tags::vocab.eq_any(vocabs.to_vec())).select((registry_tags::vocab, registry_tags::code));
+    narrowed!(tags.into_boxed(), q).load(conn)
+}
+
+/// How many published records of a kind carry each code of some vocabularies: (vocab, code,
+/// how many). Tags exist only for published records, so this reads one index range.
+pub fn tag_counts_of_kind_in(conn: &mut DbConn, kind: &str, vocabs: &[&str]) -> QueryResult<Vec<(String, String, i64)>> {
     use diesel::dsl::count_star;
-    use registry_records::dsl as rr;
-    let rows: Vec<(String, i64)> = match column {
-        "state" => narrowed!(rr::registry_records.group_by(rr::state).select((rr::state, count_star())).into_boxed(), q).load(conn)?,
-        "sector" => narrowed!(rr::registry_records.group_by(rr::sector).select((rr::sector, count_star())).into_boxed(), q).load(conn)?,
-        "stage" => narrowed!(rr::registry_records.group_by(rr::stage).select((rr::stage, count_star())).into_boxed(), q).load(conn)?,
-        _ => Vec::new(),
-    };
-    Ok(rows.into_iter().filter(|(v, _)| !v.is_empty()).collect())
+    registry_tags::table
+        .filter(registry_tags::kind.eq(kind))
+        .filter(registry_tags::vocab.eq_any(vocabs))
+        .group_by((registry_tags::vocab, registry_tags::code))
+        .select((registry_tags::vocab, registry_tags::code, count_star()))
+        .load(conn)
 }
 
 impl Query {
@@ -586,44 +596,4 @@ impl Query {
     pub fn is_whole_kind(&self) -> bool {
         self.state.is_empty() && self.sector.is_empty() && self.stage.is_empty() && self.district.is_empty() && self.year.is_none() && self.tags.is_empty()
     }
-}
-
-/// How many published records of the query's kind carry each code of a vocabulary. Tags exist
-/// only for published records, so this reads one index range.
-pub fn tag_counts_of_kind(conn: &mut DbConn, kind: &str, vocab: &str) -> QueryResult<Vec<(String, i64)>> {
-    use diesel::dsl::count_star;
-    registry_tags::table
-        .filter(registry_tags::kind.eq(kind))
-        .filter(registry_tags::vocab.eq(vocab))
-        .group_by(registry_tags::code)
-        .select((registry_tags::code, count_star()))
-        .load(conn)
-}
-
-pub fn matching_ids(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<i64>> {
-    narrowed!(registry_records::table.select(registry_records::id).into_boxed(), q).load(conn)
-}
-
-/// (vocab, code) of the given records' tags in the given vocabularies, in chunks that stay
-/// under both backends' limits on bound parameters.
-pub fn tags_of(conn: &mut DbConn, ids: &[i64], vocabs: &[&str]) -> QueryResult<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(5000) {
-        let rows: Vec<(String, String)> = registry_tags::table
-            .filter(registry_tags::record_id.eq_any(chunk))
-            .filter(registry_tags::vocab.eq_any(vocabs))
-            .select((registry_tags::vocab, registry_tags::code))
-            .load(conn)?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// (start, end, how many) over the matching records that have a start year.
-pub fn year_spans(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<(Option<i32>, Option<i32>, i64)>> {
-    use diesel::dsl::count_star;
-    use registry_records::dsl as rr;
-    narrowed!(rr::registry_records.group_by((rr::start_year, rr::end_year)).select((rr::start_year, rr::end_year, count_star())).into_boxed(), q)
-        .filter(rr::start_year.is_not_null())
-        .load(conn)
 }
