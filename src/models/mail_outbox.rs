@@ -254,6 +254,8 @@ fn new_row<'a>(m: &Outgoing<'a>, now: NaiveDateTime) -> NewOutboxMail<'a> {
 
 /// Columns a queued row binds (see `NewOutboxMail`).
 const OUTBOX_COLUMNS: usize = 11;
+/// Queued rows that fit in one statement on both backends.
+pub const ROWS_PER_STATEMENT: usize = crate::db::rows_per_statement(OUTBOX_COLUMNS);
 
 /// Queues many mails in the caller's transaction, as `enqueue` does one: rows of as many
 /// mails as one statement may bind go in one INSERT each (a digest to 100,000 members is a
@@ -261,7 +263,7 @@ const OUTBOX_COLUMNS: usize = 11;
 pub fn enqueue_many(conn: &mut DbConn, mails: &[Outgoing]) -> QueryResult<usize> {
     let now = crate::models::now();
     let mut queued = 0;
-    for chunk in mails.chunks(crate::db::rows_per_statement(OUTBOX_COLUMNS)) {
+    for chunk in mails.chunks(ROWS_PER_STATEMENT) {
         let rows: Vec<NewOutboxMail> = chunk.iter().map(|m| new_row(m, now)).collect();
         queued += crate::on_backend!(&mut *conn, |c| diesel::insert_into(mail_outbox::table).values(&rows).execute(c))?;
     }
