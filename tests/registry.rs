@@ -638,3 +638,54 @@ fn multi_valued_fields_are_stored_one_a_line_and_keep_their_csv_cells() {
     let resp = csv_import(&r.haryana, "initiative", "check", &text);
     assert!(resp.body.contains("to update: 0"), "the export imports back unchanged: {}", resp.body);
 }
+
+#[test]
+fn an_import_writes_new_records_together_and_changed_ones_in_file_order_as_one_by_one_would() {
+    use solex::models::{registry as rec, search_outbox};
+    use solex::services::registry::import::{import, Importer};
+    use solex::services::registry::Kind;
+    let r = registry();
+    let mut conn = r.app.db();
+    let outbox_before = search_outbox::last_id(&mut conn).unwrap();
+    // A new record whose title makes the web name of one that exists, a changed record between
+    // two new ones, and a new record with terms and a cluster.
+    let csv = "slug,title,cluster,state,start_year,see_issues,br_activities\r\n\
+        ,Sgfi child labour programme,,Punjab,2001,child-labour,\r\n\
+        sgfi-child-labour-programme,Child-labour-free ball stitching in Jalandhar and Meerut,jalandhar-sports-goods,Punjab,1999,child-labour,\r\n\
+        ,Cupola audits in Samalkha,samalkha-foundry,Haryana,2024,energy; air-pollution,energy-audits\r\n";
+    let report = import(&mut conn, Importer::Seed, Kind::Initiative, csv, false).unwrap();
+    assert!(report.applied && report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.created, ["sgfi-child-labour-programme-2", "cupola-audits-in-samalkha"]);
+    assert_eq!(report.updated, ["sgfi-child-labour-programme"]);
+
+    let twin = rec::find_by_slug(&mut conn, "initiative", "sgfi-child-labour-programme-2").unwrap().unwrap();
+    let audits = rec::find_by_slug(&mut conn, "initiative", "cupola-audits-in-samalkha").unwrap().unwrap();
+    let changed = rec::find_by_slug(&mut conn, "initiative", "sgfi-child-labour-programme").unwrap().unwrap();
+    assert!(twin.id < audits.id, "new records take ids in file order");
+    for new in [&twin, &audits] {
+        assert_eq!(new.published_version, Some(1));
+        assert!(new.verified_at.is_some() && new.verified_by.is_none());
+        let versions = rec::versions(&mut conn, new.id).unwrap();
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].status, rec::Status::Published);
+        assert_eq!(versions[0].state, new.state);
+    }
+    assert_eq!((audits.title.as_str(), audits.state.as_str(), audits.start_year), ("Cupola audits in Samalkha", "Haryana", Some(2024)));
+    let statuses: Vec<rec::Status> = rec::versions(&mut conn, changed.id).unwrap().iter().map(|v| v.status).collect();
+    assert_eq!(statuses, [rec::Status::Published, rec::Status::Superseded]);
+    assert_eq!(changed.title, "Child-labour-free ball stitching in Jalandhar and Meerut");
+
+    // Tags follow the published values, as the public filters read them.
+    for (vocab, code) in [("cluster", "samalkha-foundry"), ("see_issue", "energy"), ("see_issue", "air-pollution"), ("br_activity", "energy-audits")] {
+        assert!(rec::tagged(&mut conn, vocab, code).unwrap().iter().any(|t| t.id == audits.id), "{vocab}={code}");
+    }
+    assert!(rec::tagged(&mut conn, "see_issue", "child-labour").unwrap().iter().any(|t| t.id == twin.id));
+    let list = r.app.client().get("/registry/initiatives?see_issue=air-pollution&state=Haryana");
+    assert!(list.body.contains("Cupola audits in Samalkha"), "{}", list.body);
+
+    // The indexer hears of every record the import published.
+    let told: Vec<i64> = search_outbox::after(&mut conn, outbox_before, 100).unwrap().into_iter().filter(|(_, k, _)| *k == search_outbox::Kind::Record).map(|(_, _, id)| id).collect();
+    for id in [twin.id, changed.id, audits.id] {
+        assert_eq!(told.iter().filter(|t| **t == id).count(), 1, "record {id} in {told:?}");
+    }
+}

@@ -173,6 +173,27 @@ pub fn migration_names(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
+/// Bound parameters one statement may carry on both backends: SQLite allows 32,766 and
+/// PostgreSQL 65,535, so multi-row INSERTs are cut to the smaller.
+pub const MAX_BIND_PARAMS: usize = 32_766;
+
+/// Rows of `columns` bound values each that fit in one statement on both backends.
+pub const fn rows_per_statement(columns: usize) -> usize {
+    MAX_BIND_PARAMS / columns
+}
+
+/// Runs one statement on whichever backend `conn` holds, typed for that backend: for what
+/// diesel builds per backend but not for the two at once (a multi-row INSERT).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// Refreshes the planner's statistics for some tables after a bulk change, so the next
 /// queries do not plan against an empty table's numbers. Both backends accept the same words.
 pub fn analyze(conn: &mut DbConn, tables: &[&str]) -> diesel::QueryResult<()> {

@@ -212,8 +212,10 @@ pub struct Outgoing<'a> {
     pub payload: Option<Payload>,
 }
 
+// Every field is written as given, None as NULL: with diesel's default (a field may mean
+// DEFAULT), SQLite would take the rows one INSERT at a time inside a nested transaction.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = mail_outbox)]
+#[diesel(table_name = mail_outbox, treat_none_as_default_value = false)]
 struct NewOutboxMail<'a> {
     message_id: &'a str,
     recipient: &'a str,
@@ -231,9 +233,11 @@ struct NewOutboxMail<'a> {
 /// Queues a mail in the caller's transaction, so it commits (or rolls back) with its cause.
 /// Nothing is rendered here: the sender renders the row when it sends it.
 pub fn enqueue(conn: &mut DbConn, m: &Outgoing) -> QueryResult<i64> {
-    let now = crate::models::now();
-    let payload = m.payload.as_ref().map(|p| serde_json::to_string(p).expect("a payload serialises"));
-    let new = NewOutboxMail {
+    diesel::insert_into(mail_outbox::table).values(&new_row(m, crate::models::now())).returning(mail_outbox::id).get_result(conn)
+}
+
+fn new_row<'a>(m: &Outgoing<'a>, now: NaiveDateTime) -> NewOutboxMail<'a> {
+    NewOutboxMail {
         message_id: m.message_id,
         recipient: m.recipient,
         subject: "",
@@ -244,9 +248,26 @@ pub fn enqueue(conn: &mut DbConn, m: &Outgoing) -> QueryResult<i64> {
         kind: m.kind.as_str(),
         ref_id: m.ref_id,
         user_id: m.user_id,
-        payload,
-    };
-    diesel::insert_into(mail_outbox::table).values(&new).returning(mail_outbox::id).get_result(conn)
+        payload: m.payload.as_ref().map(|p| serde_json::to_string(p).expect("a payload serialises")),
+    }
+}
+
+/// Columns a queued row binds (see `NewOutboxMail`).
+const OUTBOX_COLUMNS: usize = 11;
+/// Queued rows that fit in one statement on both backends.
+pub const ROWS_PER_STATEMENT: usize = crate::db::rows_per_statement(OUTBOX_COLUMNS);
+
+/// Queues many mails in the caller's transaction, as `enqueue` does one: rows of as many
+/// mails as one statement may bind go in one INSERT each (a digest to 100,000 members is a
+/// few dozen statements, not 100,000). Returns how many were queued.
+pub fn enqueue_many(conn: &mut DbConn, mails: &[Outgoing]) -> QueryResult<usize> {
+    let now = crate::models::now();
+    let mut queued = 0;
+    for chunk in mails.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<NewOutboxMail> = chunk.iter().map(|m| new_row(m, now)).collect();
+        queued += crate::on_backend!(&mut *conn, |c| diesel::insert_into(mail_outbox::table).values(&rows).execute(c))?;
+    }
+    Ok(queued)
 }
 
 /// Queues a mail unless its Message-ID is already queued (so approving twice, or a retried

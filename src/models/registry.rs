@@ -107,6 +107,154 @@ pub fn insert_record(conn: &mut DbConn, kind: &str, slug: &str, cols: &Columns, 
         .get_result(conn)
 }
 
+/// A new record with its first version, as an import writes many at once.
+pub struct NewRecord {
+    pub slug: String,
+    pub cols: Columns,
+    /// The first version's fields (JSON).
+    pub fields: String,
+    /// The record's tags, written only when it is published at once.
+    pub tags: Vec<(String, String)>,
+}
+
+// Every field is written as given, None as NULL: with diesel's default (a field may mean
+// DEFAULT), SQLite would take the rows one INSERT at a time inside a nested transaction.
+#[derive(Insertable)]
+#[diesel(table_name = registry_records, treat_none_as_default_value = false)]
+struct RecordRow<'a> {
+    kind: &'a str,
+    slug: &'a str,
+    title: &'a str,
+    state: &'a str,
+    district: &'a str,
+    sector: &'a str,
+    stage: &'a str,
+    start_year: Option<i32>,
+    end_year: Option<i32>,
+    published_version: Option<i32>,
+    created_by: Option<i64>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    verified_by: Option<i64>,
+    verified_at: Option<NaiveDateTime>,
+}
+const RECORD_COLUMNS: usize = 15;
+
+#[derive(Insertable)]
+#[diesel(table_name = registry_versions, treat_none_as_default_value = false)]
+struct VersionRow<'a> {
+    record_id: i64,
+    number: i32,
+    fields: &'a str,
+    state: &'a str,
+    status: Status,
+    author_id: Option<i64>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    submitted_at: Option<NaiveDateTime>,
+}
+const VERSION_COLUMNS: usize = 9;
+
+#[derive(Insertable)]
+#[diesel(table_name = registry_tags, treat_none_as_default_value = false)]
+struct TagRow<'a> {
+    record_id: i64,
+    kind: &'a str,
+    vocab: &'a str,
+    code: &'a str,
+}
+const TAG_COLUMNS: usize = 4;
+
+/// Inserts records with their first versions (and, when `status` is published, their tags),
+/// a few statements for many rows. What lands is what `insert_record` and `insert_version`
+/// followed by `publish_in` would write for each: a published record carries version 1 as its
+/// published one, verified by nobody at `now`. Returns the new ids in the order given.
+pub fn insert_records(conn: &mut DbConn, kind: &str, new: &[NewRecord], status: Status, by: Option<i64>, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
+    let published = status == Status::Published;
+    let mut ids = Vec::with_capacity(new.len());
+    for chunk in new.chunks(crate::db::rows_per_statement(RECORD_COLUMNS)) {
+        let rows: Vec<RecordRow> = chunk
+            .iter()
+            .map(|n| RecordRow {
+                kind,
+                slug: &n.slug,
+                title: &n.cols.title,
+                state: &n.cols.state,
+                district: &n.cols.district,
+                sector: &n.cols.sector,
+                stage: &n.cols.stage,
+                start_year: n.cols.start_year,
+                end_year: n.cols.end_year,
+                published_version: published.then_some(1),
+                created_by: by,
+                created_at: now,
+                updated_at: now,
+                verified_by: None,
+                verified_at: published.then_some(now),
+            })
+            .collect();
+        // RETURNING promises no order on either backend: ids are matched by web name.
+        let back: Vec<(i64, String)> = crate::on_backend!(&mut *conn, |c| diesel::insert_into(registry_records::table).values(&rows).returning((registry_records::id, registry_records::slug)).get_results(c))?;
+        let by_slug: std::collections::HashMap<&str, i64> = back.iter().map(|(id, slug)| (slug.as_str(), *id)).collect();
+        ids.extend(chunk.iter().map(|n| by_slug[n.slug.as_str()]));
+    }
+    let submitted_at = (status == Status::Submitted).then_some(now);
+    for (chunk, chunk_ids) in new.chunks(crate::db::rows_per_statement(VERSION_COLUMNS)).zip(ids.chunks(crate::db::rows_per_statement(VERSION_COLUMNS))) {
+        let rows: Vec<VersionRow> = chunk
+            .iter()
+            .zip(chunk_ids)
+            .map(|(n, id)| VersionRow { record_id: *id, number: 1, fields: &n.fields, state: &n.cols.state, status, author_id: by, created_at: now, updated_at: now, submitted_at })
+            .collect();
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(registry_versions::table).values(&rows).execute(c))?;
+    }
+    if published {
+        let tags: Vec<TagRow> = new.iter().zip(&ids).flat_map(|(n, id)| n.tags.iter().map(move |(vocab, code)| TagRow { record_id: *id, kind, vocab, code })).collect();
+        for chunk in tags.chunks(crate::db::rows_per_statement(TAG_COLUMNS)) {
+            crate::on_backend!(&mut *conn, |c| diesel::insert_into(registry_tags::table).values(chunk).execute(c))?;
+        }
+    }
+    Ok(ids)
+}
+
+/// The web names of every record of a kind, to choose new ones without a look-up each.
+pub fn slugs_of_kind(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<String>> {
+    registry_records::table.filter(registry_records::kind.eq(kind)).select(registry_records::slug).load(conn)
+}
+
+/// Records of a kind by web name, looked up in chunks that stay under both backends' limits.
+pub fn find_by_slugs(conn: &mut DbConn, kind: &str, slugs: &[&str]) -> QueryResult<Vec<Record>> {
+    let mut out = Vec::new();
+    for chunk in slugs.chunks(5000) {
+        out.extend(registry_records::table.filter(registry_records::kind.eq(kind)).filter(registry_records::slug.eq_any(chunk)).select(Record::as_select()).load(conn)?);
+    }
+    Ok(out)
+}
+
+/// The versions open for work of the given records.
+pub fn open_versions(conn: &mut DbConn, record_ids: &[i64]) -> QueryResult<Vec<Version>> {
+    let mut out = Vec::new();
+    for chunk in record_ids.chunks(5000) {
+        out.extend(registry_versions::table.filter(registry_versions::record_id.eq_any(chunk)).filter(registry_versions::status.eq_any(OPEN)).select(Version::as_select()).load(conn)?);
+    }
+    Ok(out)
+}
+
+/// The published versions of the given records.
+pub fn published_versions(conn: &mut DbConn, record_ids: &[i64]) -> QueryResult<Vec<Version>> {
+    let mut out = Vec::new();
+    for chunk in record_ids.chunks(5000) {
+        out.extend(
+            registry_versions::table
+                .inner_join(registry_records::table)
+                .filter(registry_records::id.eq_any(chunk))
+                .filter(registry_records::published_version.eq(registry_versions::number.nullable()))
+                .select(Version::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Record> {
     registry_records::table.find(id).select(Record::as_select()).first(conn)
 }
@@ -416,21 +564,31 @@ pub fn find_matching(conn: &mut DbConn, q: &Query, limit: Option<i64>, offset: i
     s.load(conn)
 }
 
-pub fn count_matching(conn: &mut DbConn, q: &Query) -> QueryResult<i64> {
-    narrowed!(registry_records::table.count().into_boxed(), q).get_result(conn)
+/// What facets are counted from, one row per matching record: (state, sector, stage, start
+/// year, end year). One read of the matching records gives the total, the column counts and
+/// the years, where a statement each would read them five times.
+pub fn matching_facts(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<(String, String, String, Option<i32>, Option<i32>)>> {
+    use registry_records::dsl as rr;
+    narrowed!(rr::registry_records.select((rr::state, rr::sector, rr::stage, rr::start_year, rr::end_year)).into_boxed(), q).load(conn)
 }
 
-/// How many matching records have each value of a column (state, sector or stage).
-pub fn column_counts(conn: &mut DbConn, q: &Query, column: &str) -> QueryResult<Vec<(String, i64)>> {
+/// (vocab, code) of the tags, in the given vocabularies, of the records a query matches; the
+/// records are chosen in the same statement, not sent back as a list of ids.
+pub fn tags_of_matching(conn: &mut DbConn, q: &Query, vocabs: &[&str]) -> QueryResult<Vec<(String, String)>> {
+    let tags = registry_tags::table.inner_join(registry_records::table).filter(registry_tags::vocab.eq_any(vocabs.to_vec())).select((registry_tags::vocab, registry_tags::code));
+    narrowed!(tags.into_boxed(), q).load(conn)
+}
+
+/// How many published records of a kind carry each code of some vocabularies: (vocab, code,
+/// how many). Tags exist only for published records, so this reads one index range.
+pub fn tag_counts_of_kind_in(conn: &mut DbConn, kind: &str, vocabs: &[&str]) -> QueryResult<Vec<(String, String, i64)>> {
     use diesel::dsl::count_star;
-    use registry_records::dsl as rr;
-    let rows: Vec<(String, i64)> = match column {
-        "state" => narrowed!(rr::registry_records.group_by(rr::state).select((rr::state, count_star())).into_boxed(), q).load(conn)?,
-        "sector" => narrowed!(rr::registry_records.group_by(rr::sector).select((rr::sector, count_star())).into_boxed(), q).load(conn)?,
-        "stage" => narrowed!(rr::registry_records.group_by(rr::stage).select((rr::stage, count_star())).into_boxed(), q).load(conn)?,
-        _ => Vec::new(),
-    };
-    Ok(rows.into_iter().filter(|(v, _)| !v.is_empty()).collect())
+    registry_tags::table
+        .filter(registry_tags::kind.eq(kind))
+        .filter(registry_tags::vocab.eq_any(vocabs))
+        .group_by((registry_tags::vocab, registry_tags::code))
+        .select((registry_tags::vocab, registry_tags::code, count_star()))
+        .load(conn)
 }
 
 impl Query {
@@ -438,44 +596,4 @@ impl Query {
     pub fn is_whole_kind(&self) -> bool {
         self.state.is_empty() && self.sector.is_empty() && self.stage.is_empty() && self.district.is_empty() && self.year.is_none() && self.tags.is_empty()
     }
-}
-
-/// How many published records of the query's kind carry each code of a vocabulary. Tags exist
-/// only for published records, so this reads one index range.
-pub fn tag_counts_of_kind(conn: &mut DbConn, kind: &str, vocab: &str) -> QueryResult<Vec<(String, i64)>> {
-    use diesel::dsl::count_star;
-    registry_tags::table
-        .filter(registry_tags::kind.eq(kind))
-        .filter(registry_tags::vocab.eq(vocab))
-        .group_by(registry_tags::code)
-        .select((registry_tags::code, count_star()))
-        .load(conn)
-}
-
-pub fn matching_ids(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<i64>> {
-    narrowed!(registry_records::table.select(registry_records::id).into_boxed(), q).load(conn)
-}
-
-/// (vocab, code) of the given records' tags in the given vocabularies, in chunks that stay
-/// under both backends' limits on bound parameters.
-pub fn tags_of(conn: &mut DbConn, ids: &[i64], vocabs: &[&str]) -> QueryResult<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(5000) {
-        let rows: Vec<(String, String)> = registry_tags::table
-            .filter(registry_tags::record_id.eq_any(chunk))
-            .filter(registry_tags::vocab.eq_any(vocabs))
-            .select((registry_tags::vocab, registry_tags::code))
-            .load(conn)?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// (start, end, how many) over the matching records that have a start year.
-pub fn year_spans(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<(Option<i32>, Option<i32>, i64)>> {
-    use diesel::dsl::count_star;
-    use registry_records::dsl as rr;
-    narrowed!(rr::registry_records.group_by((rr::start_year, rr::end_year)).select((rr::start_year, rr::end_year, count_star())).into_boxed(), q)
-        .filter(rr::start_year.is_not_null())
-        .load(conn)
 }

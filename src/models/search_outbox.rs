@@ -29,6 +29,17 @@ pub fn push(conn: &mut DbConn, kind: Kind, ref_id: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
+/// Like `push` for many rows of one kind, in as few statements as both backends allow.
+pub fn push_many(conn: &mut DbConn, kind: Kind, ref_ids: &[i64]) -> QueryResult<usize> {
+    let now = crate::models::now();
+    let mut n = 0;
+    for chunk in ref_ids.chunks(crate::db::rows_per_statement(3)) {
+        let rows: Vec<_> = chunk.iter().map(|id| (search_outbox::kind.eq(kind), search_outbox::ref_id.eq(*id), search_outbox::created_at.eq(now))).collect();
+        n += crate::on_backend!(&mut *conn, |c| diesel::insert_into(search_outbox::table).values(&rows).execute(c))?;
+    }
+    Ok(n)
+}
+
 /// Like `push`, and returns the new row's id.
 pub fn push_returning_id(conn: &mut DbConn, kind: Kind, ref_id: i64) -> QueryResult<i64> {
     diesel::insert_into(search_outbox::table)

@@ -146,9 +146,16 @@ pub fn send(conn: &mut DbConn, env: &Env, id: i64, actor: Option<i64>) -> Result
         let recipients = membership::recipients(tx, d.community_id, d.audience)?;
         // The status guard above means these Message-IDs cannot exist yet, so no lookup per
         // recipient (100,000 of them would cost 100,000 lookups).
-        for (uid, email) in &recipients {
-            let message_id = address::digest_message_id(&env.mail_domain, id, *uid);
-            mail_outbox::enqueue(tx, &Outgoing { message_id: &message_id, recipient: email, kind: OutboxKind::Digest, ref_id: Some(id), user_id: Some(*uid), payload: None })?;
+        // A few thousand rows a statement, built as they go, so 100,000 recipients never
+        // hold all their rows in memory at once.
+        for chunk in recipients.chunks(mail_outbox::ROWS_PER_STATEMENT) {
+            let message_ids: Vec<String> = chunk.iter().map(|(uid, _)| address::digest_message_id(&env.mail_domain, id, *uid)).collect();
+            let mails: Vec<Outgoing> = chunk
+                .iter()
+                .zip(&message_ids)
+                .map(|((uid, email), message_id)| Outgoing { message_id, recipient: email, kind: OutboxKind::Digest, ref_id: Some(id), user_id: Some(*uid), payload: None })
+                .collect();
+            mail_outbox::enqueue_many(tx, &mails)?;
         }
         digest::mark_sent(tx, id, recipients.len() as i32, models::now())?;
         moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: actor, action: moderation::Action::DigestSent, reason: &Message::new("log-digest-recipients").arg("count", recipients.len()).to_stored(), created_at: models::now() })?;

@@ -118,32 +118,43 @@ pub fn all_matching(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<
 /// matching records. Filtering and counting happen in the database.
 pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> Result<Browse, AppError> {
     let q = query_of(kind, filters);
-    let total = registry::count_matching(conn, &q)?;
+    let facts = registry::matching_facts(conn, &q)?;
+    let total = facts.len() as i64;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let page = crate::services::page_number(Some(&filters.page)).min(pages);
     let records = registry::find_matching(conn, &q, Some(PER_PAGE), crate::services::page_offset(page, PER_PAGE))?;
     let vocabs = Vocabs::load(conn)?;
     let tag_vocabs: Vec<&str> = kind.facets().iter().filter(|(n, _)| !matches!(*n, "state" | "sector" | "stage")).map(|(_, v)| *v).collect();
-    // Over the whole kind the counts come from an index; under filters, from the tags of the
-    // matching records, which the database finds by record.
-    let filtered_tags = if q.is_whole_kind() || tag_vocabs.is_empty() {
-        None
-    } else {
-        let ids = registry::matching_ids(conn, &q)?;
-        Some(registry::tags_of(conn, &ids, &tag_vocabs)?)
-    };
+    // (vocab, code) -> how many matching records carry it. Over the whole kind the counts
+    // come from an index; under filters, from the tags of the matching records.
+    let mut tag_counts: BTreeMap<(String, String), i64> = BTreeMap::new();
+    if !tag_vocabs.is_empty() && q.is_whole_kind() {
+        for (vocab, code, n) in registry::tag_counts_of_kind_in(conn, &q.kind, &tag_vocabs)? {
+            tag_counts.insert((vocab, code), n);
+        }
+    } else if !tag_vocabs.is_empty() {
+        for tag in registry::tags_of_matching(conn, &q, &tag_vocabs)? {
+            *tag_counts.entry(tag).or_default() += 1;
+        }
+    }
     let mut facets = Vec::new();
     for (name, vocab) in kind.facets() {
-        let counts = match (*name, &filtered_tags) {
-            ("state" | "sector" | "stage", _) => registry::column_counts(conn, &q, name)?,
-            (_, None) => registry::tag_counts_of_kind(conn, &q.kind, vocab)?,
-            (_, Some(tags)) => {
-                let mut m: BTreeMap<String, i64> = BTreeMap::new();
-                for (_, code) in tags.iter().filter(|(v, _)| v == vocab) {
-                    *m.entry(code.clone()).or_default() += 1;
+        let counts: Vec<(String, i64)> = match *name {
+            "state" | "sector" | "stage" => {
+                let mut m: BTreeMap<&str, i64> = BTreeMap::new();
+                for (state, sector, stage, _, _) in &facts {
+                    let v = match *name {
+                        "state" => state,
+                        "sector" => sector,
+                        _ => stage,
+                    };
+                    if !v.is_empty() {
+                        *m.entry(v).or_default() += 1;
+                    }
                 }
-                m.into_iter().collect()
+                m.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
             }
+            _ => tag_counts.iter().filter(|((v, _), _)| v == vocab).map(|((_, code), n)| (code.clone(), *n)).collect(),
         };
         let mut counts: Vec<(String, String, usize)> = counts.into_iter().map(|(c, n)| (c.clone(), vocabs.label(vocab, &c, hindi), n as usize)).collect();
         counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
@@ -151,10 +162,10 @@ pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> 
     }
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
     if matches!(kind, Kind::Initiative | Kind::Practice) {
-        for (start, end, n) in registry::year_spans(conn, &q)? {
-            let Some(s) = start else { continue };
+        for (_, _, _, start, end) in &facts {
+            let Some(s) = *start else { continue };
             for y in s..=end.unwrap_or(s).clamp(s, s + 50) {
-                *years.entry(y).or_default() += n as usize;
+                *years.entry(y).or_default() += 1;
             }
         }
     }

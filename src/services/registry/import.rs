@@ -2,11 +2,11 @@
 //! and column; it changes nothing until the whole file is clean, and then applies every row
 //! in one transaction.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, Message};
-use crate::models::{self, content_import, registry};
+use crate::models::{self, content_import, registry, search_outbox};
 use crate::services::accounts::Principal;
 
 use super::csv::{field_cell, header, parse, problem, quoted, unguard, Out, Problem, QUOTE_CHARS};
@@ -67,11 +67,43 @@ enum Plan {
 /// May the importer know this record exists? Published records are public; an unpublished
 /// one only to those who may work on it. Any other is answered for as a web name that does
 /// not exist, so an import tells nobody about another state's drafts.
-fn may_see(conn: &mut DbConn, who: &Importer, r: &registry::Record) -> Result<bool, AppError> {
-    Ok(match who {
-        Importer::FocalPoint(p) if !r.is_published() => reg::may_edit_record(p, r, registry::open_version(conn, r.id)?.as_ref()),
+fn may_see(who: &Importer, r: &registry::Record, open: Option<&registry::Version>) -> bool {
+    match who {
+        Importer::FocalPoint(p) if !r.is_published() => reg::may_edit_record(p, r, open),
         _ => true,
-    })
+    }
+}
+
+/// The records a file names by web name, with their open and published versions, read in a
+/// few statements instead of several per row.
+#[derive(Default)]
+struct Named {
+    records: HashMap<String, registry::Record>,
+    open: HashMap<i64, registry::Version>,
+    published: HashMap<i64, Values>,
+}
+
+impl Named {
+    fn load(conn: &mut DbConn, kind: Kind, slugs: &[&str]) -> Result<Named, AppError> {
+        let mut named = Named::default();
+        if slugs.is_empty() {
+            return Ok(named);
+        }
+        named.records = registry::find_by_slugs(conn, kind.code(), slugs)?.into_iter().map(|r| (r.slug.clone(), r)).collect();
+        let ids: Vec<i64> = named.records.values().map(|r| r.id).collect();
+        for v in registry::open_versions(conn, &ids)? {
+            named.open.entry(v.record_id).or_insert(v);
+        }
+        named.published = registry::published_versions(conn, &ids)?.into_iter().map(|v| (v.record_id, reg::parse_values(&v.fields))).collect();
+        Ok(named)
+    }
+
+    fn published_values(&self, conn: &mut DbConn, r: &registry::Record) -> Result<Option<Values>, AppError> {
+        match self.published.get(&r.id) {
+            Some(v) if r.is_published() => Ok(Some(v.clone())),
+            _ => reg::published_values(conn, r),
+        }
+    }
 }
 
 /// Checks a CSV file and, unless `dry_run` or a problem was found, applies all of it.
@@ -112,6 +144,13 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
     }
     let col = |name: &str| names.iter().position(|n| n == name).map(|i| i + 1).unwrap_or(0);
     let vocabs = Vocabs::load(conn)?;
+    let mut lookups = reg::Lookups::default();
+    let slug_cell = names.iter().position(|n| n == "slug");
+    let named_slugs: Vec<&str> = match slug_cell {
+        Some(i) => body.iter().filter(|r| r.cells.len() == names.len()).map(|r| unguard(&r.cells[i]).trim()).filter(|s| !s.is_empty()).collect(),
+        None => Vec::new(),
+    };
+    let named = Named::load(conn, kind, &named_slugs)?;
     let mut plans: Vec<Plan> = Vec::new();
     let mut slugs_in_file: HashSet<String> = HashSet::new();
     report.rows = body.len();
@@ -130,9 +169,8 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
                 input.insert(name.clone(), cell.to_string());
             }
         }
-        let existing = if slug.is_empty() { None } else { registry::find_by_slug(conn, kind.code(), &slug)? };
-        let existing = match existing {
-            Some(r) if may_see(conn, &who, &r)? => Some(r),
+        let existing = match named.records.get(&slug) {
+            Some(r) if may_see(&who, r, named.open.get(&r.id)) => Some(r.clone()),
             _ => None,
         };
         if !slug.is_empty() && existing.is_none() && !reg::valid_slug(&slug) {
@@ -140,10 +178,10 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
             continue;
         }
         let previous = match &existing {
-            Some(r) => reg::published_values(conn, r)?,
+            Some(r) => named.published_values(conn, r)?,
             None => None,
         };
-        let (values, errors) = reg::clean(conn, &vocabs, kind, &input, previous.as_ref())?;
+        let (values, errors) = reg::clean_with(conn, &vocabs, &mut lookups, kind, &input, previous.as_ref())?;
         let before = report.problem_count();
         for (field, message) in &errors {
             report.note(problem(row.line, col(field), field, message.clone()));
@@ -155,10 +193,7 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
                 }
             }
         }
-        let open = match &existing {
-            Some(r) => registry::open_version(conn, r.id)?,
-            None => None,
-        };
+        let open = existing.as_ref().and_then(|r| named.open.get(&r.id)).cloned();
         if let Some(r) = &existing {
             let theirs = match &who {
                 Importer::FocalPoint(p) => reg::may_edit_record(p, r, open.as_ref()),
@@ -201,22 +236,40 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
     let created = write_tx(conn, |tx| {
         let now = models::now();
         let mut created = Vec::new();
-        for (i, plan) in plans.iter().enumerate() {
-            if i > 0 && i % ANALYZE_AFTER == 0 && plans.len() >= 5 * ANALYZE_AFTER {
-                // A long import into young tables: plans made for empty tables would scan them
-                // once per row, so the statistics are refreshed as they grow.
-                crate::db::analyze(tx, &["registry_records", "registry_versions", "registry_tags", "search_outbox"])?;
+        // New records are written together, a few statements for many rows; they wait in
+        // `batch` until an update (written row by row, in file order) or the end comes.
+        let mut batch: Vec<registry::NewRecord> = Vec::new();
+        let flush = |tx: &mut DbConn, batch: &mut Vec<registry::NewRecord>| -> Result<(), AppError> {
+            if batch.is_empty() {
+                return Ok(());
             }
-            let (rec, number, values) = match plan {
+            let ids = registry::insert_records(tx, kind.code(), batch, status, author, now)?;
+            if publish {
+                search_outbox::push_many(tx, search_outbox::Kind::Record, &ids)?;
+            }
+            batch.clear();
+            Ok(())
+        };
+        let mut taken: HashSet<String> = if plans.iter().any(|p| matches!(p, Plan::Create { .. })) { registry::slugs_of_kind(tx, kind.code())?.into_iter().collect() } else { HashSet::new() };
+        let mut written_since_analyze = 0;
+        for plan in &plans {
+            match plan {
                 Plan::Create { slug, values } => {
-                    let slug = reg::unique_slug(tx, kind, slug, &reg::title_of(values))?;
-                    let cols = reg::columns(values);
-                    let id = registry::insert_record(tx, kind.code(), &slug, &cols, author, now)?;
-                    registry::insert_version(tx, id, 1, &reg::to_json(values), &cols.state, status, author, now)?;
+                    let slug = reg::unique_slug_by(kind, slug, &reg::title_of(values), |s| Ok(taken.contains(s)))?;
+                    taken.insert(slug.clone());
+                    let tags = if publish { reg::tags(kind, values) } else { Vec::new() };
+                    batch.push(registry::NewRecord { slug: slug.clone(), cols: reg::columns(values), fields: reg::to_json(values), tags });
                     created.push(slug);
-                    (registry::find(tx, id)?, 1, values)
                 }
                 Plan::Update { record, values } => {
+                    flush(tx, &mut batch)?;
+                    if written_since_analyze >= ANALYZE_AFTER && plans.len() >= 5 * ANALYZE_AFTER {
+                        // A long import into young tables: plans made for empty tables would
+                        // scan them once per updated row, so the statistics are refreshed as
+                        // they grow.
+                        crate::db::analyze(tx, &["registry_records", "registry_versions", "registry_tags", "search_outbox"])?;
+                        written_since_analyze = 0;
+                    }
                     let state = values.get("state").cloned().unwrap_or_default();
                     let number = match registry::open_version(tx, record.id)? {
                         Some(v) => {
@@ -234,14 +287,13 @@ pub fn import(conn: &mut DbConn, who: Importer, kind: Kind, text: &str, dry_run:
                     if publish {
                         let v = registry::version(tx, record.id, number)?;
                         registry::set_version_status(tx, v.id, registry::Status::Published)?;
+                        reg::publish_in(tx, kind, record, number, values, None, now)?;
                     }
-                    (record.clone(), number, values)
                 }
-            };
-            if publish {
-                reg::publish_in(tx, kind, &rec, number, values, None, now)?;
             }
+            written_since_analyze += 1;
         }
+        flush(tx, &mut batch)?;
         Ok::<_, AppError>(created)
     })?;
     if plans.len() >= ANALYZE_AFTER {

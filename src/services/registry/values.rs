@@ -1,7 +1,7 @@
 //! Checking what a writer typed into canonical values, and the columns and tags derived
 //! from them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::db::DbConn;
 use crate::error::{AppError, Arg, FieldErrors, Message};
@@ -44,9 +44,42 @@ fn format_number(v: f64) -> String {
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
+/// What checking references found public, kept while many records are checked at once (an
+/// import names the same few clusters on thousands of rows): each is looked up once.
+#[derive(Debug, Default)]
+pub(crate) struct Lookups {
+    records: HashMap<(&'static str, String), bool>,
+    pages: HashMap<String, bool>,
+    threads: HashMap<i64, bool>,
+}
+
+impl Lookups {
+    fn record_public(&mut self, conn: &mut DbConn, kind: Kind, slug: &str) -> Result<bool, Message> {
+        if let Some(p) = self.records.get(&(kind.code(), slug.to_string())) {
+            return Ok(*p);
+        }
+        let public = registry::find_by_slug(conn, kind.code(), slug).map_err(check_failed)?.is_some_and(|r| r.is_published());
+        self.records.insert((kind.code(), slug.to_string()), public);
+        Ok(public)
+    }
+
+    fn page_public(&mut self, conn: &mut DbConn, slug: &str) -> Result<bool, Message> {
+        if let Some(p) = self.pages.get(slug) {
+            return Ok(*p);
+        }
+        let public = page::find_by_slug(conn, slug).map_err(check_failed)?.is_some_and(|p| p.status == page::Status::Published);
+        self.pages.insert(slug.to_string(), public);
+        Ok(public)
+    }
+
+    fn thread_public(&mut self, conn: &mut DbConn, id: i64) -> bool {
+        *self.threads.entry(id).or_insert_with(|| public_thread(conn, id).is_some())
+    }
+}
+
 /// Checks one value and returns its canonical text, or a message for the field.
 /// `previous` is the value the record already had: a retired term it carries may stay.
-fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previous: Option<&str>) -> Result<String, Message> {
+fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, lookups: &mut Lookups, spec: &Spec, raw: &str, previous: Option<&str>) -> Result<String, Message> {
     let raw = raw.trim();
     if raw.is_empty() {
         return if spec.required { Err(Message::new("registry-required").arg("field", Arg::Key(spec.label))) } else { Ok(String::new()) };
@@ -107,8 +140,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
         // to every writer, in the same words as what does not exist.
         Input::Ref(kind) => {
             let slug = raw.rsplit('/').next().unwrap_or(raw).trim();
-            let public = registry::find_by_slug(conn, kind.code(), slug).map_err(check_failed)?.is_some_and(|r| r.is_published());
-            if public || kept(slug) {
+            if lookups.record_public(conn, kind, slug)? || kept(slug) {
                 Ok(slug.to_string())
             } else {
                 Err(Message::new("registry-ref-unknown").arg("kind", kind.code()).arg("value", format!("{slug:?}")))
@@ -146,8 +178,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             let mut slugs: Vec<String> = Vec::new();
             for item in split_list(raw) {
                 let slug = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item).to_string();
-                let public = page::find_by_slug(conn, &slug).map_err(check_failed)?.is_some_and(|p| p.status == page::Status::Published);
-                if !public && !kept(&slug) {
+                if !lookups.page_public(conn, &slug)? && !kept(&slug) {
                     return Err(Message::new("registry-page-unknown").arg("value", format!("{slug:?}")));
                 }
                 if !slugs.contains(&slug) {
@@ -160,7 +191,7 @@ fn clean_value(conn: &mut DbConn, vocabs: &Vocabs, spec: &Spec, raw: &str, previ
             let mut ids: Vec<String> = Vec::new();
             for item in split_list(raw) {
                 let id = item.trim_end_matches('/').rsplit('/').next().unwrap_or(item);
-                let found = id.parse::<i64>().ok().filter(|n| kept(&n.to_string()) || public_thread(conn, *n).is_some());
+                let found = id.parse::<i64>().ok().filter(|n| kept(&n.to_string()) || lookups.thread_public(conn, *n));
                 match found {
                     Some(n) => {
                         if !ids.contains(&n.to_string()) {
@@ -192,12 +223,17 @@ fn vocab_title(name: &str) -> &'static str {
 
 /// Checks every field of a record; errors are keyed by field name.
 pub fn clean(conn: &mut DbConn, vocabs: &Vocabs, kind: Kind, input: &Values, previous: Option<&Values>) -> Result<(Values, FieldErrors), AppError> {
+    clean_with(conn, vocabs, &mut Lookups::default(), kind, input, previous)
+}
+
+/// `clean` for one of many records checked together, sharing what was looked up.
+pub(crate) fn clean_with(conn: &mut DbConn, vocabs: &Vocabs, lookups: &mut Lookups, kind: Kind, input: &Values, previous: Option<&Values>) -> Result<(Values, FieldErrors), AppError> {
     let mut out = Values::new();
     let mut errors = FieldErrors::new();
     for spec in kind.fields() {
         let raw = input.get(spec.name).map(String::as_str).unwrap_or("");
         let prev = previous.and_then(|p| p.get(spec.name)).map(String::as_str);
-        match clean_value(conn, vocabs, spec, raw, prev) {
+        match clean_value(conn, vocabs, lookups, spec, raw, prev) {
             Ok(v) => {
                 if !v.is_empty() {
                     out.insert(spec.name.to_string(), v);

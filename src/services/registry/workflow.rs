@@ -54,12 +54,18 @@ pub(crate) fn valid_slug(s: &str) -> bool {
 }
 
 pub(crate) fn unique_slug(conn: &mut DbConn, kind: Kind, wanted: &str, title: &str) -> Result<String, AppError> {
+    unique_slug_by(kind, wanted, title, |s| Ok(registry::find_by_slug(conn, kind.code(), s)?.is_some()))
+}
+
+/// `unique_slug` with `taken` telling whether a web name of the kind is in use (an import
+/// asks a set of them, loaded once).
+pub(crate) fn unique_slug_by(kind: Kind, wanted: &str, title: &str, mut taken: impl FnMut(&str) -> Result<bool, AppError>) -> Result<String, AppError> {
     if !wanted.trim().is_empty() {
         let s = wanted.trim();
         if !valid_slug(s) {
             return Err(AppError::field("slug", "slug-invalid"));
         }
-        if registry::find_by_slug(conn, kind.code(), s)?.is_some() {
+        if taken(s)? {
             return Err(AppError::field("slug", Message::new("slug-taken").arg("slug", s)));
         }
         return Ok(s.to_string());
@@ -70,7 +76,7 @@ pub(crate) fn unique_slug(conn: &mut DbConn, kind: Kind, wanted: &str, title: &s
     };
     let mut slug = base.clone();
     let mut n = 2;
-    while registry::find_by_slug(conn, kind.code(), &slug)?.is_some() {
+    while taken(&slug)? {
         slug = format!("{base}-{n}");
         n += 1;
     }
