@@ -106,6 +106,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         search_wake,
         workers: std::sync::Arc::new(workers),
         pages,
+        page_views: Default::default(),
         serving,
     }))
 }

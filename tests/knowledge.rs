@@ -153,6 +153,31 @@ fn revisions_diff_rollback_retag_rename_and_withdraw() {
 }
 
 #[test]
+fn readers_who_edit_nothing_see_each_change_at_once() {
+    // Members who edit no page and visitors asking with a query string (no page cache) are
+    // served the page's data read once per change: each change must reach them at once.
+    let w = world();
+    let url = "/kb/child-labour-free-silk-reeling";
+    let editor = &w.other_moderator;
+    let reads = |want: &str| {
+        for body in [w.outsider.get(url).body, w.app.client().get(&format!("{url}?from=feed")).body, w.bob.get(url).body] {
+            assert!(body.contains(want), "{want} in {body}");
+        }
+    };
+    reads("Child-labour-free silk reeling");
+    reads("Child-labour-free silk reeling");
+    let rev = common::hidden_value(&editor.get(&format!("{url}/edit")).body, "revision").unwrap();
+    assert_eq!(editor.post(&format!("{url}/edit"), &edit_fields(&rev, "Silk reeling without children", "Train the reelers.", "child-labour")).status, 200);
+    reads("Silk reeling without children");
+    // The editor's own view carries the tools a reader's does not.
+    assert!(editor.get(url).body.contains(&format!("{url}/edit")));
+    assert!(!w.outsider.get(url).body.contains(&format!("{url}/edit")));
+    assert_eq!(editor.post(&format!("{url}/withdraw"), &[("note", "Merged into the overview.")]).status, 303);
+    assert_eq!(w.outsider.get(url).status, 410);
+    assert_eq!(w.app.client().get(&format!("{url}?from=feed")).status, 410);
+}
+
+#[test]
 fn script_never_reaches_a_page_from_any_field() {
     let w = world();
     let payloads = [

@@ -52,8 +52,22 @@ async fn hub(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) 
 async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let slug = path.into_inner();
     let principal = visit.principal.clone();
+    // A reader who edits no page sees what a visitor sees: its data is read once per change
+    // (the page cache's stamp, taken before the read) and rendered for each such reader.
+    let as_visitor = principal.as_deref().is_none_or(|p| !knowledge::edits_pages(p));
+    let stamp = state.pages.stamp(state.search.generation());
+    if let Some(v) = as_visitor.then(|| state.page_views.get(&slug, stamp)).flatten() {
+        return Ok(html(200, views::knowledge::page(&visit.ctx, &v, false)));
+    }
+    let key = slug.clone();
     match state.db(move |c| knowledge::lookup(c, principal.as_deref(), &slug)).await? {
-        Lookup::Found(v) => Ok(html(200, views::knowledge::page(&visit.ctx, &v, v.editor))),
+        Lookup::Found(v) => {
+            let v: std::sync::Arc<knowledge::PageView> = std::sync::Arc::from(v);
+            if as_visitor {
+                state.page_views.put(key, stamp, v.clone());
+            }
+            Ok(html(200, views::knowledge::page(&visit.ctx, &v, v.editor)))
+        }
         Lookup::Moved(to) => Ok(HttpResponse::MovedPermanently().insert_header((header::LOCATION, paths::page(&to))).finish()),
         Lookup::Gone { title, note } => Ok(html(410, views::knowledge::gone(&visit.ctx, &title, &note))),
     }

@@ -198,3 +198,36 @@ mod tests {
         assert!(cache.get("/kb", Lang::En, s).is_some(), "the next ones get the old copy meanwhile");
     }
 }
+
+/// Beyond this many the view cache starts again empty (a view is a page's data: kilobytes).
+const MAX_VIEWS: usize = 1024;
+
+/// What a page's readers who may not change it all see, read from the database once per
+/// change and rendered for each reader (signed in or not, any query string). Entries follow
+/// the same stamp and age limit as the page cache, so they go stale exactly when its pages do.
+pub struct ViewCache<T> {
+    entries: RwLock<HashMap<String, (Stamp, Instant, Arc<T>)>>,
+}
+
+impl<T> Default for ViewCache<T> {
+    fn default() -> Self {
+        ViewCache { entries: RwLock::new(HashMap::new()) }
+    }
+}
+
+impl<T> ViewCache<T> {
+    pub fn get(&self, key: &str, now: Stamp) -> Option<Arc<T>> {
+        let entries = self.entries.read().expect("view cache");
+        let (stamp, made, view) = entries.get(key)?;
+        (*stamp == now && made.elapsed() < MAX_AGE).then(|| view.clone())
+    }
+
+    /// Keeps a view read under `stamp` (taken before the read began).
+    pub fn put(&self, key: String, stamp: Stamp, view: Arc<T>) {
+        let mut entries = self.entries.write().expect("view cache");
+        if entries.len() >= MAX_VIEWS && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, (stamp, Instant::now(), view));
+    }
+}

@@ -24,6 +24,8 @@ pub struct AppState {
     /// The mail sender, the indexer, the scheduler and the change watch (stopped by `serve`).
     pub workers: std::sync::Arc<Workers>,
     pub pages: crate::web::page_cache::PageCache,
+    /// Knowledge pages' data for readers who edit none.
+    pub page_views: crate::web::page_cache::ViewCache<crate::services::knowledge::PageView>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).

@@ -62,6 +62,11 @@ pub fn editor_right(conn: &mut DbConn, who: &Principal) -> Result<EditorRight, A
     Ok(EditorRight { everywhere: false, themes })
 }
 
+/// Whether `who` may edit some page: otherwise every page reads for them as for a visitor.
+pub fn edits_pages(who: &Principal) -> bool {
+    who.roles.is_admin() || who.roles.is_knowledge_editor() || !who.roles.moderated().is_empty()
+}
+
 fn require_any(conn: &mut DbConn, who: &Principal) -> Result<EditorRight, AppError> {
     let right = editor_right(conn, who)?;
     if right.any() { Ok(right) } else { Err(AppError::Forbidden) }
