@@ -66,7 +66,7 @@ fn main() {
     per_call(n, "check_bucket", |_| {
         cluster::check_bucket(&mut conn, &hot, 5, 900_000).unwrap();
     });
-    per_call(n, "bump_changes (every write request)", |_| cluster::bump_changes(&mut conn).unwrap());
+    per_call(n, "bump_changes (every write request)", |_| cluster::bump_changes(&mut conn, true).unwrap());
     per_call(n, "changes (each process, 4 a second)", |_| {
         cluster::changes(&mut conn).unwrap();
     });

@@ -107,6 +107,9 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         workers: std::sync::Arc::new(workers),
         pages,
         page_views: Default::default(),
+        principals: Default::default(),
+        standings: Default::default(),
+        threads: Default::default(),
         serving,
     }))
 }

@@ -386,6 +386,43 @@ fn memberships_requests_invitations_and_public_threads() {
 }
 
 #[test]
+fn kept_threads_and_standings_follow_each_change_at_once() {
+    let w = world();
+    let id = ask(&w, &w.alice, "Blower delivery below its plate", "Measured with a pitot tube");
+    assert_eq!(decide(&w, &w.moderator, id, &[("action", "approve")]).status, 303);
+    let thread = format!("/c/{}/t/{id}", w.slug);
+    // A reader who is not yet a member: refused, then let in the moment the request is approved.
+    assert_eq!(w.outsider.post(&format!("/c/{}/join", w.slug), &[]).status, 303);
+    assert_eq!(w.outsider.get(&thread).status, 404);
+    assert_eq!(w.outsider.get(&thread).status, 404, "the same from the kept standing");
+    let uid = w.app.user_id("out@example.org");
+    let r = w.moderator.submit(&format!("/c/{}/members", w.slug), &format!("/c/{}/members/{uid}", w.slug), &[("decision", "approve")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(w.outsider.get(&thread).body.contains("Blower delivery below its plate"), "a member now");
+    // A reply waiting in the queue: its author and the moderator see it, other members do not,
+    // though all read the same kept thread; once approved everyone sees it.
+    assert!(!w.alice.get(&thread).body.contains("Seal the wind box first"));
+    let r = w.bob.post_multipart(&format!("{thread}/reply"), &[("body", "Seal the wind box first")], &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let reply = {
+        let mut conn = w.app.db();
+        solex::models::post::replies(&mut conn, id, None, true).unwrap().last().unwrap().0.id
+    };
+    for (who, c, sees) in [("author", &w.bob, true), ("moderator", &w.moderator, true), ("asker", &w.alice, false), ("new member", &w.outsider, false)] {
+        assert_eq!(c.get(&thread).body.contains("Seal the wind box first"), sees, "{who} before approval");
+    }
+    assert_eq!(decide(&w, &w.moderator, reply, &[("action", "approve")]).status, 303);
+    for (who, c) in [("asker", &w.alice), ("new member", &w.outsider)] {
+        assert!(c.get(&thread).body.contains("Seal the wind box first"), "{who} after approval");
+    }
+    // Signing out is seen at the next request: the kept session no longer opens the thread.
+    let session = w.alice.cookie("solex_session").unwrap();
+    assert_eq!(w.alice.post("/logout", &[]).status, 303);
+    let replayed = w.app.client().get_with(&thread, &[("Cookie", &format!("solex_session={session}"))]);
+    assert_eq!(replayed.status, 404, "a visitor again");
+}
+
+#[test]
 fn posting_is_rate_limited() {
     let w = world();
     for i in 0..5 {

@@ -105,11 +105,21 @@ fn a_session_opened_on_one_process_works_on_the_other() {
     let page = on_b.get("/dashboard");
     assert_eq!(page.status, 200, "signed in on B with A's cookie");
     assert!(page.body.contains("Pat Member"));
-    // Signing out on B ends the session on A too.
+    // Signing out on B ends the session on A too: A keeps who a session belongs to for pages
+    // that only read, and drops it when it next reads the shared stamp (every quarter second).
     let session = on_a.cookie("solex_session").expect("session cookie");
+    let replay = || Client::new(&a.base).get_with("/dashboard", &[("Cookie", &format!("solex_session={session}"))]);
+    assert_eq!(replay().status, 200, "A knows the session");
     assert_eq!(on_b.post("/logout", &[]).status, 303);
-    let replayed = Client::new(&a.base).get_with("/dashboard", &[("Cookie", &format!("solex_session={session}"))]);
-    assert_eq!(replayed.status, 303, "sent to sign in");
+    wait_until(10, "A to refuse the session ended on B", || replay().status == 303);
+    // A session ended on A itself is refused by A at once.
+    let again = a.client();
+    assert_eq!(again.sign_in("pat@example.org", PW).status, 303);
+    let session = again.cookie("solex_session").expect("session cookie");
+    let replay = || Client::new(&a.base).get_with("/dashboard", &[("Cookie", &format!("solex_session={session}"))]);
+    assert_eq!(replay().status, 200);
+    assert_eq!(again.post("/logout", &[]).status, 303);
+    assert_eq!(replay().status, 303, "refused at the next request");
     // And a session opened on B works on A.
     let fresh = b.client();
     assert_eq!(fresh.sign_in("pat@example.org", PW).status, 303);

@@ -373,7 +373,7 @@ pub fn import_dir_as(conn: &mut DbConn, dir: &Path, mode: Mode) -> Result<Report
         }
     }
     if report.created + report.updated > 0 {
-        crate::db::cluster::bump_changes(conn)?;
+        crate::db::cluster::bump_changes(conn, true)?;
     }
     Ok(report)
 }

@@ -140,10 +140,18 @@ pub fn count_buckets(conn: &mut DbConn) -> QueryResult<i64> {
     rate_buckets::table.count().get_result(conn)
 }
 
-/// Something may have changed what a page shows.
-pub fn bump_changes(conn: &mut DbConn) -> QueryResult<()> {
-    fn bump(conn: &mut DbConn) -> QueryResult<()> {
-        diesel::update(change_stamp::table.find(1)).set(change_stamp::changes.eq(change_stamp::changes + 1)).execute(conn).map(|_| ())
+/// A write request succeeded: `public` when it may have changed what a page shows (both
+/// counters move), otherwise it changed only who someone is or what they set (a sign-in, a
+/// sign-out, their own mail settings), which pages kept for signed-in readers depend on.
+pub fn bump_changes(conn: &mut DbConn, public: bool) -> QueryResult<()> {
+    fn bump(conn: &mut DbConn, public: bool) -> QueryResult<()> {
+        let target = change_stamp::table.find(1);
+        if public {
+            diesel::update(target).set((change_stamp::changes.eq(change_stamp::changes + 1), change_stamp::writes.eq(change_stamp::writes + 1))).execute(conn)?;
+        } else {
+            diesel::update(target).set(change_stamp::writes.eq(change_stamp::writes + 1)).execute(conn)?;
+        }
+        Ok(())
     }
     match conn {
         // Every write request bumps the stamp. A bump lost in a crash of the database server
@@ -152,14 +160,19 @@ pub fn bump_changes(conn: &mut DbConn) -> QueryResult<()> {
         // was 0.4 to 3.5 ms here, the bump without it about 0.15 ms.
         DbConn::Pg(_) => conn.transaction(|c| {
             diesel::connection::SimpleConnection::batch_execute(c, "SET LOCAL synchronous_commit = off")?;
-            bump(c)
+            bump(c, public)
         }),
-        DbConn::Sqlite(_) => bump(conn),
+        DbConn::Sqlite(_) => bump(conn, public),
     }
 }
 
 pub fn changes(conn: &mut DbConn) -> QueryResult<i64> {
     change_stamp::table.find(1).select(change_stamp::changes).first(conn)
+}
+
+/// Both shared counters in one read: (public changes, all writes).
+pub fn stamps(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
+    change_stamp::table.find(1).select((change_stamp::changes, change_stamp::writes)).first(conn)
 }
 
 /// Takes or renews the lease on job `name` for `holder` until `lease_ms` from now: true when

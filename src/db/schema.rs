@@ -428,6 +428,7 @@ diesel::table! {
     change_stamp (id) {
         id -> Integer,
         changes -> BigInt,
+        writes -> BigInt,
     }
 }
 

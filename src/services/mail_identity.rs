@@ -34,7 +34,8 @@ pub fn member_for(conn: &mut DbConn, t: &Token, purpose: MailPurpose, object_id:
 
 pub fn principal_of(conn: &mut DbConn, u: user::User) -> Result<Principal, AppError> {
     let roles = role::for_user(conn, u.id)?;
-    Ok(Principal { session_id: 0, user: u, roles })
+    // Acting for one mail: no session, nothing kept between requests.
+    Ok(Principal { session_id: 0, user: u, roles, session_ends_at: crate::models::now() })
 }
 
 /// A new mail key for `user_id`: reply, post, unsubscribe and bounce addresses in mail already

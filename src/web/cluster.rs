@@ -9,7 +9,7 @@
 //! benches/shared_state.rs), and one code path is then tested by every sign-in of the suite
 //! on both databases.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Weak;
 use std::time::{Duration, Instant};
 
@@ -17,6 +17,7 @@ use crate::db::cluster::{self, Bucket};
 use crate::background::Worker;
 use crate::db::Pool;
 use crate::error::AppError;
+use crate::web::page_cache::SharedStamps;
 use crate::web::ratelimit::{key_of, Hit};
 use crate::web::AppState;
 
@@ -102,11 +103,16 @@ impl AppState {
         logged(self.db(move |c| Ok(cluster::clear_bucket(c, &k)?)).await);
     }
 
-    /// A write request finished that may have changed what pages show: this process's cache
-    /// drops them at once, the other processes' on their next read of the change stamp.
-    pub async fn note_change(&self) {
-        self.pages.note_write();
-        if let Err(e) = self.db(|c| Ok(cluster::bump_changes(c)?)).await {
+    /// A write request succeeded. When it may have changed what pages show (`public`) this
+    /// process's cache drops them at once, the other processes' on their next read of the
+    /// change stamp; either way what is kept for signed-in readers is outdated everywhere.
+    pub async fn note_change(&self, public: bool) {
+        if public {
+            self.pages.note_write();
+        } else {
+            self.pages.note_private_write();
+        }
+        if let Err(e) = self.db(move |c| Ok(cluster::bump_changes(c, public)?)).await {
             // The page cache's age limit still bounds how long other processes show old pages.
             tracing::warn!("change stamp not bumped: {e}");
         }
@@ -121,12 +127,14 @@ fn logged(result: Result<(), AppError>) {
 
 /// Reads the change stamp into `seen` every `WATCH_EVERY` and sweeps old buckets, while the
 /// portal that owns `seen` lives. Buckets whose window began more than `keep` ago go.
-pub fn change_watch(pool: Pool, seen: Weak<AtomicI64>, keep: Duration) -> Worker {
+pub fn change_watch(pool: Pool, seen: Weak<SharedStamps>, keep: Duration) -> Worker {
     let mut swept = Instant::now();
     Worker::new("change watch", WATCH_EVERY, move |_| {
         let Some(seen) = seen.upgrade() else { return Ok(0) };
         let mut c = pool.get()?;
-        seen.store(cluster::changes(&mut c)?, Ordering::Release);
+        let (changes, writes) = cluster::stamps(&mut c)?;
+        seen.changes.store(changes, Ordering::Release);
+        seen.writes.store(writes, Ordering::Release);
         if swept.elapsed() >= SWEEP_EVERY {
             swept = Instant::now();
             cluster::sweep_buckets(&mut c, millis(keep))?;

@@ -147,9 +147,23 @@ async fn thread_page(state: &AppState, visit: &Visit, slug: String, id: i64, rep
     Ok(html(status, views::communities::thread(&visit.ctx, &a, &view, reply, errors, done_text(visit.ctx.t(), done))))
 }
 
+/// A thread's data is read once per change (the page cache's stamp, taken before the read)
+/// and each reader sees it through their own standing, itself kept until any write.
 async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, i64)>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    thread_page(&state, &visit, slug, id, &PostInput::default(), &FieldErrors::new(), &q.done, 200).await
+    let a = state.standing(slug, &visit).await?;
+    let stamp = state.pages.stamp(state.search.generation());
+    let key = id.to_string();
+    let data = match state.threads.get(&key, stamp) {
+        Some(d) => d,
+        None => {
+            let d = std::sync::Arc::new(state.db(move |c| communities::thread_data(c, id)).await?);
+            state.threads.put(key, stamp, d.clone());
+            d
+        }
+    };
+    let view = data.view_for(&a)?;
+    Ok(html(200, views::communities::thread(&visit.ctx, &a, &view, &PostInput::default(), &FieldErrors::new(), done_text(visit.ctx.t(), &q.done))))
 }
 
 async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: MultipartForm) -> Result<HttpResponse, AppError> {

@@ -13,6 +13,11 @@
 //!   made outside a request, a change stamp not read for a while).
 //!
 //! Pages carrying a CSRF token are never kept: one visitor's token must not reach another.
+//!
+//! `ViewCache` keeps the data behind pages instead (a page, a thread, who a session belongs to)
+//! for readers who are signed in. Those that depend on who someone is follow the signed-in
+//! stamp: any successful write, public or not (a sign-out, a password change, a membership
+//! decided), here or in another process, outdates them, as do the index and the age limit.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -68,10 +73,20 @@ pub struct Stamp {
 #[derive(Default)]
 pub struct PageCache {
     entries: RwLock<HashMap<(String, Lang), Cached>>,
+    /// Successful writes in this process that may have changed a public page.
     writes: AtomicU64,
-    /// Written by the change watch (`web::cluster::change_watch`).
-    shared: Arc<AtomicI64>,
+    /// Successful writes in this process of any kind.
+    any_writes: AtomicU64,
+    shared: Arc<SharedStamps>,
     hits: AtomicU64,
+}
+
+/// The shared counters as this process last read them, written by the change watch
+/// (`web::cluster::change_watch`).
+#[derive(Default)]
+pub struct SharedStamps {
+    pub changes: AtomicI64,
+    pub writes: AtomicI64,
 }
 
 /// Public pages whose HTML depends only on the address, the language and the database.
@@ -83,17 +98,23 @@ pub fn applies(path: &str) -> bool {
 
 impl PageCache {
     pub fn stamp(&self, index_generation: i64) -> Stamp {
-        Stamp { writes: self.writes.load(Ordering::Acquire), index: index_generation, shared: self.shared.load(Ordering::Acquire) }
+        Stamp { writes: self.writes.load(Ordering::Acquire), index: index_generation, shared: self.shared.changes.load(Ordering::Acquire) }
     }
 
-    /// Where the change watch writes the shared change stamp; it stops once the cache is gone.
-    pub fn shared_stamp(&self) -> Weak<AtomicI64> {
+    /// The stamp for data that depends on who a signed-in reader is: it moves with every
+    /// successful write (a superset of the public one's moves).
+    pub fn signed_in_stamp(&self, index_generation: i64) -> Stamp {
+        Stamp { writes: self.any_writes.load(Ordering::Acquire), index: index_generation, shared: self.shared.writes.load(Ordering::Acquire) }
+    }
+
+    /// Where the change watch writes the shared counters; it stops once the cache is gone.
+    pub fn shared_stamp(&self) -> Weak<SharedStamps> {
         Arc::downgrade(&self.shared)
     }
 
     /// The shared change stamp as last read (for /metrics).
     pub fn shared_seen(&self) -> i64 {
-        self.shared.load(Ordering::Acquire)
+        self.shared.changes.load(Ordering::Acquire)
     }
 
     /// Pages served from the cache since start (for /metrics).
@@ -108,7 +129,14 @@ impl PageCache {
 
     /// A write request finished: nothing rendered before it may be served again.
     pub fn note_write(&self) {
+        self.any_writes.fetch_add(1, Ordering::AcqRel);
         self.writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A write request finished that changed no public page (a sign-in or sign-out, a
+    /// member's own settings): only what was kept for signed-in readers is outdated.
+    pub fn note_private_write(&self) {
+        self.any_writes.fetch_add(1, Ordering::AcqRel);
     }
 
     pub fn get(&self, path: &str, lang: Lang, now: Stamp) -> Option<Cached> {
@@ -181,7 +209,7 @@ mod tests {
         assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_none(), "a write finished");
         let s = cache.stamp(7);
         cache.put("/kb".into(), Lang::En, s, None, Bytes::from_static(b"page"), &HeaderMap::new());
-        cache.shared_stamp().upgrade().unwrap().fetch_add(1, Ordering::AcqRel);
+        cache.shared_stamp().upgrade().unwrap().changes.fetch_add(1, Ordering::AcqRel);
         assert!(cache.get("/kb", Lang::En, cache.stamp(7)).is_none(), "another process wrote");
         let big = Bytes::from(vec![b'x'; MAX_BODY + 1]);
         cache.put("/registry/initiatives.csv".into(), Lang::En, cache.stamp(7), None, big, &HeaderMap::new());

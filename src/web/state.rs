@@ -26,6 +26,12 @@ pub struct AppState {
     pub pages: crate::web::page_cache::PageCache,
     /// Knowledge pages' data for readers who edit none.
     pub page_views: crate::web::page_cache::ViewCache<crate::services::knowledge::PageView>,
+    /// Who each session belongs to, for requests that only read (keyed by the token's hash).
+    pub principals: crate::web::page_cache::ViewCache<crate::services::accounts::Principal>,
+    /// Readers' standing in communities, for requests that only read.
+    pub standings: crate::web::page_cache::ViewCache<Access>,
+    /// Threads' data before any reader's rights are applied.
+    pub threads: crate::web::page_cache::ViewCache<communities::ThreadData>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).
@@ -76,6 +82,21 @@ impl AppState {
         T: Send + 'static,
     {
         self.db(in_community(slug, visit, f)).await
+    }
+
+    /// The visitor's standing in the community named `slug`, for pages that only read: kept
+    /// per reader and community under the signed-in stamp, so a membership or role decided
+    /// anywhere is seen at the next request.
+    pub async fn standing(&self, slug: String, visit: &Visit) -> Result<std::sync::Arc<Access>, AppError> {
+        let key = format!("{}/{slug}", visit.principal.as_ref().map_or(0, |p| p.user.id));
+        let stamp = self.pages.signed_in_stamp(self.search.generation());
+        if let Some(a) = self.standings.get(&key, stamp) {
+            return Ok(a);
+        }
+        let principal = visit.principal.clone();
+        let a = std::sync::Arc::new(self.db(move |c| communities::access(c, &slug, principal.as_deref())).await?);
+        self.standings.put(key, stamp, a.clone());
+        Ok(a)
     }
 
     /// As `with_access`, for work that writes (see `write`).

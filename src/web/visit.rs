@@ -87,8 +87,9 @@ pub async fn context(
     let csrf = csrf_existing.unwrap_or_else(tokens::random_token);
 
     let session_secret = req.cookie(&cookie_name(&state, SESSION_COOKIE)).map(|c| c.value().to_string());
+    let is_write = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
     let principal = match session_secret.clone() {
-        Some(secret) if !secret.is_empty() => state.db(move |c| accounts::principal_for_token(c, &secret)).await?,
+        Some(secret) if !secret.is_empty() => principal_of(&state, secret, is_write).await?,
         _ => None,
     };
     let stale_session = session_secret.is_some() && principal.is_none();
@@ -107,7 +108,6 @@ pub async fn context(
     } else {
         req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
     };
-    let principal = principal.map(Arc::new);
     let visit = Visit {
         ctx: Ctx {
             lang,
@@ -134,7 +134,6 @@ pub async fn context(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
 
-    let is_write = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
     let cache_path = (*req.method() == actix_web::http::Method::GET && visit.principal.is_none() && page_cache::applies(req.path()))
         .then(|| visit.ctx.path.clone());
     let stamp = state.pages.stamp(state.search.generation());
@@ -180,11 +179,29 @@ pub async fn context(
     // written), so a flood of refused sign-ins or forged forms keeps every cached page; any
     // other write may have changed any page, unless its handler says it changed none.
     let refused = response.status().is_client_error();
-    if is_write && !refused && response.extensions().get::<page_cache::NoPublicChange>().is_none() {
-        state.note_change().await;
+    if is_write && !refused {
+        state.note_change(response.extensions().get::<page_cache::NoPublicChange>().is_none()).await;
     }
     set_visit_cookies(&state, &mut response, csrf_is_new.then_some(csrf), stale_session);
     Ok(ServiceResponse::new(http_req, response))
+}
+
+/// Who the session with this secret belongs to. A request that only reads takes it from the
+/// signed-in cache, kept until any write succeeds here or in another process (a sign-out, a
+/// password changed, a role taken away) or for a few seconds; a write always reads it afresh.
+async fn principal_of(state: &AppState, secret: String, is_write: bool) -> Result<Option<Arc<accounts::Principal>>, AppError> {
+    let key = tokens::hash_token(&secret);
+    let stamp = state.pages.signed_in_stamp(state.search.generation());
+    if !is_write {
+        if let Some(p) = state.principals.get(&key, stamp).filter(|p| p.session_ends_at > crate::models::now()) {
+            return Ok(Some(p));
+        }
+    }
+    let principal = state.db(move |c| accounts::principal_for_token(c, &secret)).await?.map(Arc::new);
+    if let (false, Some(p)) = (is_write, &principal) {
+        state.principals.put(key, stamp, p.clone());
+    }
+    Ok(principal)
 }
 
 /// A new visitor's CSRF token, and the removal of a session cookie that names no session.

@@ -128,6 +128,9 @@ pub struct Principal {
     pub session_id: i64,
     pub user: user::User,
     pub roles: role::Roles,
+    /// When the session ends if it is not used again (idle limit or absolute lifetime, the
+    /// earlier), so a principal kept between requests is not used past it.
+    pub session_ends_at: chrono::NaiveDateTime,
 }
 
 /// A session unused this long ends, whatever its absolute lifetime (`session_days`): long
@@ -149,7 +152,8 @@ pub fn principal_for_token(conn: &mut DbConn, secret: &str) -> Result<Option<Pri
         session::touch(conn, s.id, now)?;
     }
     let roles = role::for_user(conn, u.id)?;
-    Ok(Some(Principal { session_id: s.id, user: u, roles }))
+    let session_ends_at = s.expires_at.min(s.last_seen_at + Duration::days(SESSION_IDLE_DAYS));
+    Ok(Some(Principal { session_id: s.id, user: u, roles, session_ends_at }))
 }
 
 pub fn sign_out(conn: &mut DbConn, secret: &str) -> Result<(), AppError> {

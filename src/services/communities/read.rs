@@ -71,17 +71,25 @@ pub struct ThreadView {
     pub answer: Option<(post::AnswerKind, Option<(String, String)>)>,
 }
 
-/// A thread as `access` may see it; anything hidden answers 404, so its existence is not revealed.
-pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<ThreadView, AppError> {
+/// Everything a thread holds before any reader's rights are applied (replies in every
+/// status, all their attachments): read once per change and shown to each reader through
+/// `view_for`, so the rule for who sees what stays in one place.
+pub struct ThreadData {
+    root: post::Post,
+    root_author: String,
+    replies: Vec<(post::Post, String)>,
+    attachments: Vec<attachment::Attachment>,
+    registry: Vec<crate::models::registry::Record>,
+    answer: Option<(post::AnswerKind, Option<(String, String)>)>,
+}
+
+pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppError> {
     let root = post::find(conn, root_id)?;
-    if root.community_id != access.community.id || !root.is_query() || !access.may_read(&root, &root) {
+    if !root.is_query() {
         return Err(AppError::NotFound);
     }
     let root_author = user::find(conn, root.author_id)?.name;
-    let replies = post::replies(conn, root.id, access.viewer_id, access.moderator)?
-        .into_iter()
-        .filter(|(p, _)| access.may_read(p, &root))
-        .collect::<Vec<_>>();
+    let replies = post::replies(conn, root.id, None, true)?;
     let mut ids: Vec<i64> = replies.iter().map(|(p, _)| p.id).collect();
     ids.push(root.id);
     let attachments = attachment::for_posts(conn, &ids)?;
@@ -96,7 +104,27 @@ pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<Thread
         }
         None => None,
     };
-    Ok(ThreadView { root, root_author, replies, attachments, registry, answer })
+    Ok(ThreadData { root, root_author, replies, attachments, registry, answer })
+}
+
+impl ThreadData {
+    /// The thread as `access` may see it; anything hidden answers 404, so its existence is
+    /// not revealed.
+    pub fn view_for(&self, access: &Access) -> Result<ThreadView, AppError> {
+        let root = &self.root;
+        if root.community_id != access.community.id || !access.may_read(root, root) {
+            return Err(AppError::NotFound);
+        }
+        let replies: Vec<(post::Post, String)> = self.replies.iter().filter(|(p, _)| access.may_read(p, root)).cloned().collect();
+        let shown = |post_id: i64| post_id == root.id || replies.iter().any(|(p, _)| p.id == post_id);
+        let attachments = self.attachments.iter().filter(|a| shown(a.post_id)).cloned().collect();
+        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone() })
+    }
+}
+
+/// A thread as `access` may see it, read afresh.
+pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<ThreadView, AppError> {
+    thread_data(conn, root_id)?.view_for(access)
 }
 
 /// An attachment and the post it hangs on, if `viewer` may read that post.

@@ -1,0 +1,1 @@
+ALTER TABLE change_stamp DROP COLUMN writes;
