@@ -107,6 +107,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         workers: std::sync::Arc::new(workers),
         pages,
         page_views: Default::default(),
+        registry_lists: Default::default(),
         serving,
     }))
 }

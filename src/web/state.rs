@@ -26,6 +26,8 @@ pub struct AppState {
     pub pages: crate::web::page_cache::PageCache,
     /// Knowledge pages' data for readers who edit none.
     pub page_views: crate::web::page_cache::ViewCache<crate::services::knowledge::PageView>,
+    /// Registry lists' data (records and counts), by kind, filters, page and language.
+    pub registry_lists: crate::web::page_cache::ViewCache<crate::services::registry::Browse>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).

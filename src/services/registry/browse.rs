@@ -114,6 +114,21 @@ pub fn all_matching(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<
     Ok(registry::find_matching(conn, &query_of(kind, filters), None, 0)?)
 }
 
+/// What a list shows depends only on this text (the kind, the filters as the database reads
+/// them, the page asked for and the language of the labels), never on who asks: lists with
+/// the same key show the same records and counts.
+pub fn browse_key(kind: Kind, filters: &Filters, hindi: bool) -> String {
+    let q = query_of(kind, filters);
+    let mut key = format!("{}\n{}\n{}\n{}\n{}\n{:?}\n{}\n{}", q.kind, q.state, q.sector, q.stage, q.district.to_lowercase(), q.year, crate::services::page_number(Some(&filters.page)), hindi);
+    for (vocab, code) in &q.tags {
+        key.push('\n');
+        key.push_str(vocab);
+        key.push('=');
+        key.push_str(code);
+    }
+    key
+}
+
 /// One page of published records matching the filters, with counts for each facet over all
 /// matching records. Filtering and counting happen in the database.
 pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> Result<Browse, AppError> {
