@@ -110,6 +110,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         principals: Default::default(),
         standings: Default::default(),
         threads: Default::default(),
+        registry_lists: Default::default(),
         serving,
     }))
 }

@@ -62,6 +62,16 @@ fn seen(form: &str) -> Vec<(&'static str, String)> {
     vec![("version", hidden_value(form, "version").expect("version field")), ("lock", hidden_value(form, "lock").expect("lock field"))]
 }
 
+/// The Panipat initiative submitted again by `who`, under a new title.
+fn resubmit_titled(who: &Client, path: &str, title: &str) {
+    let form = who.get(&format!("{path}/edit"));
+    let mut fields = panipat_initiative("submit");
+    fields.retain(|(k, _)| *k != "slug" && *k != "title");
+    fields.push(("title", title.to_string()));
+    fields.extend(seen(&form.body));
+    assert_eq!(who.post(&format!("{path}/edit"), &as_refs(&fields)).status, 303);
+}
+
 fn review(who: &Client, path: &str, n: i32, fields: &[(&str, &str)]) -> Resp {
     let page = who.get(&format!("{path}/review/{n}"));
     assert_eq!(page.status, 200, "{}", page.body);
@@ -143,12 +153,7 @@ fn a_record_goes_from_state_draft_through_review_to_the_public() {
     assert!(cluster.body.contains("Energy audits for Panipat foundries"), "the cluster lists its initiatives");
 
     // A later edit is a new version: the public keeps the published one until it is approved.
-    let form = r.haryana.get(&format!("{path}/edit"));
-    let mut fields = panipat_initiative("submit");
-    fields.retain(|(k, _)| *k != "slug" && *k != "title");
-    fields.push(("title", "Energy audits and cupola upgrades in Panipat".into()));
-    fields.extend(seen(&form.body));
-    assert_eq!(r.haryana.post(&format!("{path}/edit"), &as_refs(&fields)).status, 303);
+    resubmit_titled(&r.haryana, path, "Energy audits and cupola upgrades in Panipat");
     let public = r.app.client().get(path);
     assert!(public.body.contains("Energy audits for Panipat foundries") && !public.body.contains("cupola upgrades"));
     let diff = r.national.get(&format!("{path}/review/2"));
@@ -418,6 +423,36 @@ fn lists_page_through_many_records_and_filter_in_the_database() {
         assert!(f.body.contains(&format!("Generated initiative {i}")));
     }
     assert!(f.body.contains("Child labour (3)"), "facet counts over the filtered records");
+}
+
+#[test]
+fn list_readers_see_each_publication_edit_and_withdrawal_at_once() {
+    // A list's data is read once per change and rendered for every reader (visitors with or
+    // without a query string, members, focal points): each change must reach them all at once.
+    let r = registry();
+    let list = "/registry/initiatives?state=Haryana&see_issue=energy";
+    let reads = |want: &str, shown: bool| {
+        let other = format!("{list}&from=feed");
+        for body in [r.app.client().get(list).body, r.app.client().get(&other).body, r.member.get(list).body, r.haryana.get(list).body, r.national.get(list).body] {
+            assert_eq!(body.contains(want), shown, "{want} shown: {shown}, in {body}");
+        }
+    };
+    let path = "/registry/initiatives/panipat-energy-audits";
+    reads("Energy audits for Panipat foundries", false);
+    assert_eq!(new_initiative(&r.haryana, &as_refs(&panipat_initiative("submit"))).status, 303);
+    reads("Energy audits for Panipat foundries", false);
+    assert_eq!(review(&r.national, path, 1, &[("decision", "approve")]).status, 303);
+    reads("Energy audits for Panipat foundries", true);
+    resubmit_titled(&r.haryana, path, "Energy audits and cupola upgrades in Panipat");
+    reads("Energy audits for Panipat foundries", true);
+    assert_eq!(review(&r.national, path, 2, &[("decision", "approve")]).status, 303);
+    reads("Energy audits and cupola upgrades in Panipat", true);
+    reads("Energy audits for Panipat foundries", false);
+    assert_eq!(r.national.post(&format!("{path}/withdraw"), &[("note", "Merged into the cluster's programme.")]).status, 303);
+    reads("Energy audits and cupola upgrades in Panipat", false);
+    // The focal point's list carries the link to a new record; a visitor's does not.
+    assert!(r.haryana.get(list).body.contains("/registry/initiatives/new"));
+    assert!(!r.app.client().get(list).body.contains("/registry/initiatives/new"));
 }
 
 #[test]

@@ -564,18 +564,25 @@ pub fn find_matching(conn: &mut DbConn, q: &Query, limit: Option<i64>, offset: i
     s.load(conn)
 }
 
-/// What facets are counted from, one row per matching record: (state, sector, stage, start
-/// year, end year). One read of the matching records gives the total, the column counts and
-/// the years, where a statement each would read them five times.
-pub fn matching_facts(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<(String, String, String, Option<i32>, Option<i32>)>> {
+/// One row per matching record's facts with how many records share them: (state, sector,
+/// stage, start year, end year, how many). The total, the column counts and the years all
+/// come from these few rows, grouped in the database from one index.
+pub fn matching_facts(conn: &mut DbConn, q: &Query) -> QueryResult<Vec<(String, String, String, Option<i32>, Option<i32>, i64)>> {
+    use diesel::dsl::count_star;
     use registry_records::dsl as rr;
-    narrowed!(rr::registry_records.select((rr::state, rr::sector, rr::stage, rr::start_year, rr::end_year)).into_boxed(), q).load(conn)
+    let grouped = rr::registry_records.group_by((rr::state, rr::sector, rr::stage, rr::start_year, rr::end_year)).select((rr::state, rr::sector, rr::stage, rr::start_year, rr::end_year, count_star()));
+    narrowed!(grouped.into_boxed(), q).load(conn)
 }
 
-/// (vocab, code) of the tags, in the given vocabularies, of the records a query matches; the
-/// records are chosen in the same statement, not sent back as a list of ids.
-pub fn tags_of_matching(conn: &mut DbConn, q: &Query, vocabs: &[&str]) -> QueryResult<Vec<(String, String)>> {
-    let tags = registry_tags::table.inner_join(registry_records::table).filter(registry_tags::vocab.eq_any(vocabs.to_vec())).select((registry_tags::vocab, registry_tags::code));
+/// (vocab, code, how many) of the tags, in the given vocabularies, of the records a query
+/// matches; the records are chosen and the tags counted in the same statement.
+pub fn tag_counts_of_matching(conn: &mut DbConn, q: &Query, vocabs: &[&str]) -> QueryResult<Vec<(String, String, i64)>> {
+    use diesel::dsl::count_star;
+    let tags = registry_tags::table
+        .inner_join(registry_records::table)
+        .filter(registry_tags::vocab.eq_any(vocabs.to_vec()))
+        .group_by((registry_tags::vocab, registry_tags::code))
+        .select((registry_tags::vocab, registry_tags::code, count_star()));
     narrowed!(tags.into_boxed(), q).load(conn)
 }
 

@@ -156,11 +156,17 @@ async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(Strin
     let key = id.to_string();
     let data = match state.threads.get(&key, stamp) {
         Some(d) => d,
-        None => {
-            let d = std::sync::Arc::new(state.db(move |c| communities::thread_data(c, id)).await?);
-            state.threads.put(key, stamp, d.clone());
-            d
-        }
+        None => match state.db(move |c| communities::thread_data(c, id)).await {
+            Ok(d) => {
+                let d = std::sync::Arc::new(d);
+                state.threads.put(key, stamp, d.clone());
+                d
+            }
+            Err(e) => {
+                state.threads.remove(&key);
+                return Err(e);
+            }
+        },
     };
     let view = data.view_for(&a)?;
     Ok(html(200, views::communities::thread(&visit.ctx, &a, &view, &PostInput::default(), &FieldErrors::new(), done_text(visit.ctx.t(), &q.done))))

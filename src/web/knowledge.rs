@@ -60,7 +60,11 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<String>)
         return Ok(html(200, views::knowledge::page(&visit.ctx, &v, false)));
     }
     let key = slug.clone();
-    match state.db(move |c| knowledge::lookup(c, principal.as_deref(), &slug)).await? {
+    let found = state.db(move |c| knowledge::lookup(c, principal.as_deref(), &slug)).await;
+    if !matches!(found, Ok(Lookup::Found(_))) {
+        state.page_views.remove(&key);
+    }
+    match found? {
         Lookup::Found(v) => {
             let v: std::sync::Arc<knowledge::PageView> = std::sync::Arc::from(v);
             if as_visitor {

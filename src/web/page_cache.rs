@@ -225,6 +225,20 @@ mod tests {
         assert!(cache.get("/kb", Lang::En, s).is_none(), "the first reader renders it again");
         assert!(cache.get("/kb", Lang::En, s).is_some(), "the next ones get the old copy meanwhile");
     }
+
+    #[test]
+    fn an_old_view_is_read_again_by_one_reader_only_and_a_change_outdates_it() {
+        let views: ViewCache<&str> = ViewCache::default();
+        let cache = PageCache::default();
+        let s = cache.stamp(1);
+        views.put("list".into(), s, Arc::new("view"));
+        assert!(views.get("list", s).is_some());
+        views.entries.write().unwrap().get_mut("list").unwrap().1 -= MAX_AGE;
+        assert!(views.get("list", s).is_none(), "the first reader reads it again");
+        assert!(views.get("list", s).is_some(), "the next ones get the old copy meanwhile");
+        cache.note_write();
+        assert!(views.get("list", cache.stamp(1)).is_none(), "a write finished");
+    }
 }
 
 /// Beyond this many the view cache starts again empty (a view is a page's data: kilobytes).
@@ -245,9 +259,28 @@ impl<T> Default for ViewCache<T> {
 
 impl<T> ViewCache<T> {
     pub fn get(&self, key: &str, now: Stamp) -> Option<Arc<T>> {
-        let entries = self.entries.read().expect("view cache");
-        let (stamp, made, view) = entries.get(key)?;
-        (*stamp == now && made.elapsed() < MAX_AGE).then(|| view.clone())
+        {
+            let entries = self.entries.read().expect("view cache");
+            let (stamp, made, view) = entries.get(key)?;
+            if *stamp != now {
+                return None;
+            }
+            if made.elapsed() < MAX_AGE {
+                return Some(view.clone());
+            }
+        }
+        // Old but not outdated by any change: as in the page cache, this caller reads it
+        // again while the others keep the old copy, rather than every reader at once.
+        let mut entries = self.entries.write().expect("view cache");
+        let (stamp, made, view) = entries.get_mut(key)?;
+        if *stamp != now {
+            return None;
+        }
+        if made.elapsed() >= MAX_AGE {
+            *made = Instant::now();
+            return None;
+        }
+        Some(view.clone())
     }
 
     /// Keeps a view read under `stamp` (taken before the read began).
@@ -257,5 +290,11 @@ impl<T> ViewCache<T> {
             entries.clear();
         }
         entries.insert(key, (stamp, Instant::now(), view));
+    }
+
+    /// Forgets `key`: its re-read found nothing (a session ended, a thread gone), and the old
+    /// copy must not go on being served to the other readers meanwhile.
+    pub fn remove(&self, key: &str) {
+        self.entries.write().expect("view cache").remove(key);
     }
 }

@@ -93,9 +93,21 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
             Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json(kind, &state.env, &rows)))
         }
         None => {
-            let filters = q.filters.clone();
+            // A list reads the same for everyone (who may draft changes only a link): its data is
+            // read once per change (the page cache's stamp, taken before the read) and
+            // rendered for each reader, signed in or not, whatever else the address carries.
             let hindi = visit.ctx.lang == views::Lang::Hi;
-            let b = state.db(move |c| registry::browse(c, kind, &filters, hindi)).await?;
+            let key = registry::browse_key(kind, &q.filters, hindi);
+            let stamp = state.pages.stamp(state.search.generation());
+            let b = match state.registry_lists.get(&key, stamp) {
+                Some(b) => b,
+                None => {
+                    let filters = q.filters.clone();
+                    let b = std::sync::Arc::new(state.db(move |c| registry::browse(c, kind, &filters, hindi)).await?);
+                    state.registry_lists.put(key, stamp, b.clone());
+                    b
+                }
+            };
             let fp = visit.principal.as_deref().is_some_and(registry::may_draft);
             Ok(html(200, views::registry::list(&visit.ctx, &b, &q.filters, fp)))
         }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub standings: crate::web::page_cache::ViewCache<Access>,
     /// Threads' data before any reader's rights are applied.
     pub threads: crate::web::page_cache::ViewCache<communities::ThreadData>,
+    /// Registry lists' data (records and counts), by kind, filters, page and language.
+    pub registry_lists: crate::web::page_cache::ViewCache<crate::services::registry::Browse>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).
@@ -94,9 +96,17 @@ impl AppState {
             return Ok(a);
         }
         let principal = visit.principal.clone();
-        let a = std::sync::Arc::new(self.db(move |c| communities::access(c, &slug, principal.as_deref())).await?);
-        self.standings.put(key, stamp, a.clone());
-        Ok(a)
+        match self.db(move |c| communities::access(c, &slug, principal.as_deref())).await {
+            Ok(a) => {
+                let a = std::sync::Arc::new(a);
+                self.standings.put(key, stamp, a.clone());
+                Ok(a)
+            }
+            Err(e) => {
+                self.standings.remove(&key);
+                Err(e)
+            }
+        }
     }
 
     /// As `with_access`, for work that writes (see `write`).

@@ -198,8 +198,10 @@ async fn principal_of(state: &AppState, secret: String, is_write: bool) -> Resul
         }
     }
     let principal = state.db(move |c| accounts::principal_for_token(c, &secret)).await?.map(Arc::new);
-    if let (false, Some(p)) = (is_write, &principal) {
-        state.principals.put(key, stamp, p.clone());
+    match &principal {
+        Some(p) if !is_write => state.principals.put(key, stamp, p.clone()),
+        Some(_) => {}
+        None => state.principals.remove(&key),
     }
     Ok(principal)
 }

@@ -114,12 +114,27 @@ pub fn all_matching(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<
     Ok(registry::find_matching(conn, &query_of(kind, filters), None, 0)?)
 }
 
+/// What a list shows depends only on this text (the kind, the filters as the database reads
+/// them, the page asked for and the language of the labels), never on who asks: lists with
+/// the same key show the same records and counts.
+pub fn browse_key(kind: Kind, filters: &Filters, hindi: bool) -> String {
+    let q = query_of(kind, filters);
+    let mut key = format!("{}\n{}\n{}\n{}\n{}\n{:?}\n{}\n{}", q.kind, q.state, q.sector, q.stage, q.district.to_lowercase(), q.year, crate::services::page_number(Some(&filters.page)), hindi);
+    for (vocab, code) in &q.tags {
+        key.push('\n');
+        key.push_str(vocab);
+        key.push('=');
+        key.push_str(code);
+    }
+    key
+}
+
 /// One page of published records matching the filters, with counts for each facet over all
 /// matching records. Filtering and counting happen in the database.
 pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> Result<Browse, AppError> {
     let q = query_of(kind, filters);
     let facts = registry::matching_facts(conn, &q)?;
-    let total = facts.len() as i64;
+    let total: i64 = facts.iter().map(|f| f.5).sum();
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let page = crate::services::page_number(Some(&filters.page)).min(pages);
     let records = registry::find_matching(conn, &q, Some(PER_PAGE), crate::services::page_offset(page, PER_PAGE))?;
@@ -133,8 +148,8 @@ pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> 
             tag_counts.insert((vocab, code), n);
         }
     } else if !tag_vocabs.is_empty() {
-        for tag in registry::tags_of_matching(conn, &q, &tag_vocabs)? {
-            *tag_counts.entry(tag).or_default() += 1;
+        for (vocab, code, n) in registry::tag_counts_of_matching(conn, &q, &tag_vocabs)? {
+            tag_counts.insert((vocab, code), n);
         }
     }
     let mut facets = Vec::new();
@@ -142,14 +157,14 @@ pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> 
         let counts: Vec<(String, i64)> = match *name {
             "state" | "sector" | "stage" => {
                 let mut m: BTreeMap<&str, i64> = BTreeMap::new();
-                for (state, sector, stage, _, _) in &facts {
+                for (state, sector, stage, _, _, n) in &facts {
                     let v = match *name {
                         "state" => state,
                         "sector" => sector,
                         _ => stage,
                     };
                     if !v.is_empty() {
-                        *m.entry(v).or_default() += 1;
+                        *m.entry(v).or_default() += n;
                     }
                 }
                 m.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
@@ -162,10 +177,10 @@ pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> 
     }
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
     if matches!(kind, Kind::Initiative | Kind::Practice) {
-        for (_, _, _, start, end) in &facts {
+        for (_, _, _, start, end, n) in &facts {
             let Some(s) = *start else { continue };
             for y in s..=end.unwrap_or(s).clamp(s, s + 50) {
-                *years.entry(y).or_default() += 1;
+                *years.entry(y).or_default() += *n as usize;
             }
         }
     }
