@@ -110,7 +110,10 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         principals: Default::default(),
         standings: Default::default(),
         threads: Default::default(),
-        registry_lists: Default::default(),
+        // A list changes only by a write (the stamp) or from the command line (which bumps it
+        // too), so its age limit bounds only a change stamp not read; a longer life keeps the
+        // re-reads of many kept lists rare.
+        registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(30)),
         serving,
     }))
 }

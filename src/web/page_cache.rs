@@ -233,11 +233,21 @@ mod tests {
         let s = cache.stamp(1);
         views.put("list".into(), s, Arc::new("view"));
         assert!(views.get("list", s).is_some());
-        views.entries.write().unwrap().get_mut("list").unwrap().1 -= MAX_AGE;
+        views.entries.write().unwrap().get_mut("list").unwrap().1 = Instant::now();
         assert!(views.get("list", s).is_none(), "the first reader reads it again");
         assert!(views.get("list", s).is_some(), "the next ones get the old copy meanwhile");
         cache.note_write();
         assert!(views.get("list", cache.stamp(1)).is_none(), "a write finished");
+    }
+
+    #[test]
+    fn views_read_together_come_due_apart_within_their_life() {
+        let views: ViewCache<()> = ViewCache::with_life(Duration::from_secs(30));
+        let start = Instant::now();
+        let dues: Vec<Duration> = (0..200).map(|i| views.due(&format!("/registry/initiatives?state=s{i}")) - start).collect();
+        assert!(dues.iter().all(|d| *d >= Duration::from_secs(15) && *d < Duration::from_secs(31)), "{dues:?}");
+        let (first, last) = (dues.iter().min().unwrap(), dues.iter().max().unwrap());
+        assert!(*last - *first > Duration::from_secs(10), "spread over the second half of the life: {first:?}..{last:?}");
     }
 }
 
@@ -246,38 +256,53 @@ const MAX_VIEWS: usize = 1024;
 
 /// What a page's readers who may not change it all see, read from the database once per
 /// change and rendered for each reader (signed in or not, any query string). Entries follow
-/// the same stamp and age limit as the page cache, so they go stale exactly when its pages do.
+/// the same stamp as the page cache, so they go stale exactly when its pages do, and an age
+/// limit (`MAX_AGE` unless made `with_life`).
 pub struct ViewCache<T> {
     entries: RwLock<HashMap<String, (Stamp, Instant, Arc<T>)>>,
+    life: Duration,
 }
 
 impl<T> Default for ViewCache<T> {
     fn default() -> Self {
-        ViewCache { entries: RwLock::new(HashMap::new()) }
+        Self::with_life(MAX_AGE)
     }
 }
 
 impl<T> ViewCache<T> {
+    pub fn with_life(life: Duration) -> Self {
+        ViewCache { entries: RwLock::new(HashMap::new()), life }
+    }
+
+    /// When an entry made now for `key` is due to be read again: somewhere between half the
+    /// life and the whole, the same for a key each time. Entries read together (a crawler's
+    /// pass, a restart) then come due apart, not all in the same second.
+    fn due(&self, key: &str) -> Instant {
+        let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        Instant::now() + self.life / 2 + self.life.mul_f64((h % 1024) as f64 / 2048.0)
+    }
+
     pub fn get(&self, key: &str, now: Stamp) -> Option<Arc<T>> {
         {
             let entries = self.entries.read().expect("view cache");
-            let (stamp, made, view) = entries.get(key)?;
+            let (stamp, due, view) = entries.get(key)?;
             if *stamp != now {
                 return None;
             }
-            if made.elapsed() < MAX_AGE {
+            if Instant::now() < *due {
                 return Some(view.clone());
             }
         }
         // Old but not outdated by any change: as in the page cache, this caller reads it
         // again while the others keep the old copy, rather than every reader at once.
+        let next = self.due(key);
         let mut entries = self.entries.write().expect("view cache");
-        let (stamp, made, view) = entries.get_mut(key)?;
+        let (stamp, due, view) = entries.get_mut(key)?;
         if *stamp != now {
             return None;
         }
-        if made.elapsed() >= MAX_AGE {
-            *made = Instant::now();
+        if Instant::now() >= *due {
+            *due = next;
             return None;
         }
         Some(view.clone())
@@ -285,11 +310,12 @@ impl<T> ViewCache<T> {
 
     /// Keeps a view read under `stamp` (taken before the read began).
     pub fn put(&self, key: String, stamp: Stamp, view: Arc<T>) {
+        let due = self.due(&key);
         let mut entries = self.entries.write().expect("view cache");
         if entries.len() >= MAX_VIEWS && !entries.contains_key(&key) {
             entries.clear();
         }
-        entries.insert(key, (stamp, Instant::now(), view));
+        entries.insert(key, (stamp, due, view));
     }
 
     /// Forgets `key`: its re-read found nothing (a session ended, a thread gone), and the old
