@@ -6,7 +6,8 @@
 //! owns an index folder (its lock); `solex reindex` beside a serving portal asks it to rebuild.
 //!
 //! schema: fields and analysis; documents: what each item becomes; cursor: which outbox rows
-//! are in; indexer: the outbox consumer; rebuild: full rebuilds; query: search and facets.
+//! are in; indexer: the outbox consumer; rebuild: full rebuilds; query: search and facets;
+//! tokenizer: words without a regex, and the analysis snippets use.
 
 mod cursor;
 mod documents;
@@ -15,6 +16,7 @@ mod lock;
 mod query;
 mod rebuild;
 mod schema;
+mod tokenizer;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};

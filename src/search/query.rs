@@ -1,16 +1,18 @@
 //! Queries: relevance-ranked search with filters, facets, snippets and a suggestion when
 //! nothing matches; and the bare ranked keys the benchmark compares engines with.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::schema::{Fields, FACET_PAIR, FACET_VALUE};
+use super::tokenizer::SnippetWords;
 use super::SearchIndex;
 
 /// Title words weigh this much more than body words.
@@ -93,7 +95,7 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
     }
     let (total, facets) = counted;
     // Stored documents and snippets only for the hits shown.
-    let snippets = if top.is_empty() { None } else { SnippetGenerator::create(searcher, query.as_ref(), f.body).ok() };
+    let snippets = if top.is_empty() { None } else { snippet_generator(searcher, query.as_ref(), f.body).ok() };
     let mut words: Vec<String> = Vec::new();
     query.query_terms(&mut |t, _| words.extend((t.field() == f.body).then(|| t.value().as_str().map(str::to_string)).flatten()));
     let hits = top
@@ -113,6 +115,33 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
     let suggestion = if total == 0 { nearest_theme(q) } else { None };
     Results { total, hits, facets, suggestion }
 }
+
+/// What `SnippetGenerator::create` makes (the query's terms in `field` that occur, each scored
+/// 1 / (1 + document frequency)), with the index's analysis replaced by one that stems only the
+/// words that can stem to a query term: stemming every word of each shown body cost more than
+/// finding the words.
+fn snippet_generator(searcher: &Searcher, query: &dyn Query, field: Field) -> tantivy::Result<SnippetGenerator> {
+    let mut terms: BTreeSet<Term> = BTreeSet::new();
+    query.query_terms(&mut |t, _| {
+        if t.field() == field {
+            terms.insert(t.clone());
+        }
+    });
+    let mut scored: BTreeMap<String, Score> = BTreeMap::new();
+    for t in &terms {
+        let value = t.value();
+        let Some(text) = value.as_str() else { continue };
+        let n = searcher.doc_freq(t)?;
+        if n > 0 {
+            scored.insert(text.to_string(), 1.0 / (1.0 + n as Score));
+        }
+    }
+    let words = TextAnalyzer::from(SnippetWords::new(scored.keys().map(String::as_str)));
+    Ok(SnippetGenerator::new(scored, words, field, SNIPPET_CHARS))
+}
+
+/// tantivy's default snippet length, in characters.
+const SNIPPET_CHARS: usize = 150;
 
 /// About how much of a body a snippet is chosen from.
 const SNIPPET_WINDOW: usize = 480;
@@ -286,6 +315,7 @@ fn nearest_theme(q: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::collector::TopDocs;
     use tantivy::{doc, Index, IndexWriter};
 
     use super::{search_in, Filters, Results};
@@ -354,6 +384,58 @@ mod tests {
         assert_eq!(r.total, pages_where(|i| i % 3 == 1));
         assert_eq!(count(&r, "theme", "energy-efficiency"), Some(pages_where(|i| i % 3 == 1 && i % 2 == 0)));
         assert_eq!(count(&r, "state", "Punjab"), None);
+    }
+
+    #[test]
+    fn snippets_are_the_same_as_with_the_regex_analysis_and_every_word_stemmed() {
+        use tantivy::snippet::SnippetGenerator;
+        use tantivy::TantivyDocument;
+
+        use super::{around_first_match, parse, snippet_generator, stored};
+        // An index analysed as before this change (the regex tokenizer, every word stemmed),
+        // over the shipped pages, each also cut in pieces so many pages match.
+        let (schema, f) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register("solex", crate::search::tokenizer::tests::regex_analyzer());
+        let mut w: IndexWriter = index.writer(15_000_000).unwrap();
+        let mut n = 0;
+        for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/content")).unwrap().flatten() {
+            let Ok(text) = std::fs::read_to_string(e.path()) else { continue };
+            let paras: Vec<&str> = text.split("\n\n").collect();
+            for (i, body) in std::iter::once(text.as_str()).chain(paras.iter().copied()).enumerate() {
+                let mut d = doc!(f.key => format!("page:{n}:{i}"), f.kind => "page", f.title => format!("Page {n}"), f.body => body, f.language => "en");
+                f.add_facet_set(&mut d);
+                w.add_document(d).unwrap();
+            }
+            n += 1;
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let queries = [
+            "coke", "cupola furnace", "child labour", "\"child labour\"", "effluent treatment", "cupla", "बाल", "बाल श्रम", "कोक बचत", "stitching -football",
+            "energy efficiency", "training workers", "waste water", "polio", "families awareness", "reeling silk", "charging", "the", "a", "housekeeping foundries",
+            "saving costs", "generously", "दस्ताने", "जालंधर खेल", "1,200", "2024", "Rs lakh",
+        ];
+        let mut compared = 0;
+        for q in queries {
+            for fuzzy in [false, true] {
+                let query = parse(&index, &f, q, fuzzy);
+                let Ok(before) = SnippetGenerator::create(&searcher, query.as_ref(), f.body) else { continue };
+                let ours = snippet_generator(&searcher, query.as_ref(), f.body).unwrap();
+                let mut words: Vec<String> = Vec::new();
+                query.query_terms(&mut |t, _| words.extend((t.field() == f.body).then(|| t.value().as_str().map(str::to_string)).flatten()));
+                let top = searcher.search(query.as_ref(), &TopDocs::with_limit(50).order_by_score()).unwrap();
+                for (_, a) in top {
+                    let body = stored(&searcher.doc::<TantivyDocument>(a).unwrap(), f.body);
+                    for text in [around_first_match(&body, &words), body.as_str()] {
+                        let (b, o) = (before.snippet(text).to_html(), ours.snippet(text).to_html());
+                        assert_eq!(o, b, "{q:?}");
+                        compared += usize::from(b.contains("<b>"));
+                    }
+                }
+            }
+        }
+        assert!(compared > 200, "{compared} snippets with a highlight compared");
     }
 
     #[test]

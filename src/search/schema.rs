@@ -2,7 +2,6 @@
 //! an index built by an older binary is rebuilt at start-up.
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING};
-use tantivy::tokenizer::{Language, LowerCaser, RegexTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer};
 use tantivy::Index;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
@@ -71,17 +70,9 @@ impl Fields {
     }
 }
 
-/// Words are runs of letters, combining marks and digits, so Devanagari words keep their
-/// vowel signs and viramas; English words are lowercased and stemmed.
-fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(RegexTokenizer::new(r"[\p{L}\p{M}\p{N}]+").expect("valid token pattern"))
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
-
 /// Registers the analyser on an opened or created index (tantivy keeps tokenizers per handle).
 pub(super) fn prepare(index: &Index) {
-    index.tokenizers().register(TOKENIZER, analyzer());
+    // Words are runs of letters, combining marks and digits, so Devanagari words keep their
+    // vowel signs and viramas; English words are lowercased and stemmed.
+    index.tokenizers().register(TOKENIZER, super::tokenizer::analyzer());
 }
