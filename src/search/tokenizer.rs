@@ -454,9 +454,18 @@ pub(super) mod tests {
         }
         let mut lower = TextAnalyzer::builder(super::Words::default()).filter(LowerCaser).build();
         let mut stem = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default()).filter(tantivy::tokenizer::Stemmer::new(tantivy::tokenizer::Language::English)).build();
-        for i in 0..2000 {
+        // And 2,000 made-up words of one to three syllables.
+        const SYLLABLES: [&str; 16] = ["ka", "ro", "mi", "tan", "vel", "shu", "dor", "pe", "lin", "gra", "os", "ur", "ble", "sti", "ny", "qua"];
+        for i in 0..2000usize {
             text.push(' ');
-            text.push_str(crate::content::generated_word(i));
+            let mut j = i;
+            loop {
+                text.push_str(SYLLABLES[j % 16]);
+                j /= 16;
+                if j == 0 {
+                    break;
+                }
+            }
         }
         // Each word also with the suffixes the stemmer takes off or replaces.
         let mut n = 0;
