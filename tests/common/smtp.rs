@@ -88,7 +88,7 @@ impl SmtpServer {
     pub fn raw_messages(&self) -> Vec<Vec<u8>> {
         let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return vec![] };
         let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-        files.sort();
+        files.sort_by_key(|p| arrival(p.file_name().and_then(|n| n.to_str()).unwrap_or_default()));
         files.into_iter().filter_map(|p| std::fs::read(p).ok()).collect()
     }
 
@@ -135,6 +135,17 @@ impl Drop for SmtpServer {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Where a Maildir file name ("SECONDS.MmicrosPpidQcount.host", as Python's mailbox writes it)
+/// puts the message in order of arrival: its microseconds are not zero-padded, so the names
+/// themselves do not sort in that order within a second.
+fn arrival(name: &str) -> (u64, u64, u64, String) {
+    let number = |after: char, before: char| -> u64 {
+        name.split_once(after).and_then(|(_, rest)| rest.split(before).next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let secs = name.split('.').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    (secs, number('M', 'P'), number('Q', '.'), name.to_string())
 }
 
 /// One header of a raw message, as text.
