@@ -153,21 +153,7 @@ async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(Strin
     let (slug, id) = path.into_inner();
     let a = state.standing(slug, &visit).await?;
     let stamp = state.pages.stamp(state.search.generation());
-    let key = id.to_string();
-    let data = match state.threads.get(&key, stamp) {
-        Some(d) => d,
-        None => match state.db(move |c| communities::thread_data(c, id)).await {
-            Ok(d) => {
-                let d = std::sync::Arc::new(d);
-                state.threads.put(key, stamp, d.clone());
-                d
-            }
-            Err(e) => {
-                state.threads.remove(&key);
-                return Err(e);
-            }
-        },
-    };
+    let data = state.kept(&state.threads, id.to_string(), stamp, move |c| communities::thread_data(c, id)).await?;
     let view = data.view_for(&a)?;
     Ok(html(200, views::communities::thread(&visit.ctx, &a, &view, &PostInput::default(), &FieldErrors::new(), done_text(visit.ctx.t(), &q.done))))
 }

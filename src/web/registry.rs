@@ -99,15 +99,8 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
             let hindi = visit.ctx.lang == views::Lang::Hi;
             let key = registry::browse_key(kind, &q.filters, hindi);
             let stamp = state.pages.stamp(state.search.generation());
-            let b = match state.registry_lists.get(&key, stamp) {
-                Some(b) => b,
-                None => {
-                    let filters = q.filters.clone();
-                    let b = std::sync::Arc::new(state.db(move |c| registry::browse(c, kind, &filters, hindi)).await?);
-                    state.registry_lists.put(key, stamp, b.clone());
-                    b
-                }
-            };
+            let filters = q.filters.clone();
+            let b = state.kept(&state.registry_lists, key, stamp, move |c| registry::browse(c, kind, &filters, hindi)).await?;
             let fp = visit.principal.as_deref().is_some_and(registry::may_draft);
             Ok(html(200, views::registry::list(&visit.ctx, &b, &q.filters, fp)))
         }

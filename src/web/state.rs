@@ -4,6 +4,7 @@ use crate::db::{DbConn, Pool};
 use crate::error::AppError;
 use crate::services::communities::{self, Access};
 use crate::web::metrics::Metrics;
+use crate::web::page_cache::{Stamp, ViewCache};
 use crate::web::ratelimit::RateLimiter;
 use crate::web::visit::Visit;
 
@@ -25,15 +26,15 @@ pub struct AppState {
     pub workers: std::sync::Arc<Workers>,
     pub pages: crate::web::page_cache::PageCache,
     /// Knowledge pages' data for readers who edit none.
-    pub page_views: crate::web::page_cache::ViewCache<crate::services::knowledge::PageView>,
+    pub page_views: ViewCache<crate::services::knowledge::PageView>,
     /// Who each session belongs to, for requests that only read (keyed by the token's hash).
-    pub principals: crate::web::page_cache::ViewCache<crate::services::accounts::Principal>,
+    pub principals: ViewCache<crate::services::accounts::Principal>,
     /// Readers' standing in communities, for requests that only read.
-    pub standings: crate::web::page_cache::ViewCache<Access>,
+    pub standings: ViewCache<Access>,
     /// Threads' data before any reader's rights are applied.
-    pub threads: crate::web::page_cache::ViewCache<communities::ThreadData>,
+    pub threads: ViewCache<communities::ThreadData>,
     /// Registry lists' data (records and counts), by kind, filters, page and language.
-    pub registry_lists: crate::web::page_cache::ViewCache<crate::services::registry::Browse>,
+    pub registry_lists: ViewCache<crate::services::registry::Browse>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).
@@ -92,18 +93,29 @@ impl AppState {
     pub async fn standing(&self, slug: String, visit: &Visit) -> Result<std::sync::Arc<Access>, AppError> {
         let key = format!("{}/{slug}", visit.principal.as_ref().map_or(0, |p| p.user.id));
         let stamp = self.pages.signed_in_stamp(self.search.generation());
-        if let Some(a) = self.standings.get(&key, stamp) {
-            return Ok(a);
-        }
         let principal = visit.principal.clone();
-        match self.db(move |c| communities::access(c, &slug, principal.as_deref())).await {
-            Ok(a) => {
-                let a = std::sync::Arc::new(a);
-                self.standings.put(key, stamp, a.clone());
-                Ok(a)
+        self.kept(&self.standings, key, stamp, move |c| communities::access(c, &slug, principal.as_deref())).await
+    }
+
+    /// `cache`'s view for `key` while `stamp` holds, or else `read` from the database and kept
+    /// under `stamp` (taken before the read). A read that fails forgets the key, so the old
+    /// copy is not served on to other readers meanwhile.
+    pub async fn kept<T, F>(&self, cache: &ViewCache<T>, key: String, stamp: Stamp, read: F) -> Result<std::sync::Arc<T>, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(v) = cache.get(&key, stamp) {
+            return Ok(v);
+        }
+        match self.db(read).await {
+            Ok(v) => {
+                let v = std::sync::Arc::new(v);
+                cache.put(key, stamp, v.clone());
+                Ok(v)
             }
             Err(e) => {
-                self.standings.remove(&key);
+                cache.remove(&key);
                 Err(e)
             }
         }
