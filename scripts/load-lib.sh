@@ -13,9 +13,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# start_portal BACKEND: exports the portal's environment, starts it and waits until it answers.
-# Sets `port`, `base` and `solex_pid`.
-start_portal() {
+# portal_env BACKEND [CONTENT_DIR]: a fresh database and the portal's environment, exported
+# (demo content from content/ unless CONTENT_DIR). Sets `port` and `base`.
+portal_env() {
   port=$(free_port)
   local db
   case $1 in
@@ -27,14 +27,20 @@ start_portal() {
     *) echo "unknown backend $1" >&2; exit 2 ;;
   esac
   base="http://127.0.0.1:$port"
-  export DATABASE_URL="$db" SOLEX_INDEX_DIR="$work/index-$port" SOLEX_CONTENT_DIR="$PWD/content" \
+  export DATABASE_URL="$db" SOLEX_INDEX_DIR="$work/index-$port" SOLEX_CONTENT_DIR="${2:-$PWD/content}" \
     SOLEX_OUTBOX_DIR="$work/outbox-$port" SOLEX_ATTACHMENTS_DIR="$work/attachments-$port" SOLEX_BIND="127.0.0.1:$port" \
     SOLEX_BASE_URL="$base" SOLEX_WORKERS=2 RUST_LOG=warn
+}
+
+# serve_portal: starts the portal in that environment and waits until it answers. Sets `solex_pid`.
+serve_portal() {
   "$solex_bin" serve >"$work/solex-$port.log" 2>&1 &
   solex_pid=$!
   pids+=("$solex_pid")
   for _ in $(seq 1 150); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.2; done
 }
+
+start_portal() { portal_env "$@"; serve_portal; }
 
 # start_nginx PATH FILE: nginx (2 workers, as the portal) serves FILE's bytes at PATH. Sets `nginx_base`.
 start_nginx() {
