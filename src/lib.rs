@@ -111,9 +111,10 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         standings: Default::default(),
         threads: Default::default(),
         // A list changes only by a write (the stamp) or from the command line (which bumps it
-        // too), so its age limit bounds only a change stamp not read; a longer life keeps the
-        // re-reads of many kept lists rare.
-        registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(30)),
+        // too), so its age limit bounds only a change stamp not read and the overdue marks,
+        // which move by the day. Re-reading hundreds of kept lists (15 ms each) every half
+        // minute took a core from readers often enough to show in their slowest 1%.
+        registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(300)),
         serving,
     }))
 }

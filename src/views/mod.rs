@@ -47,12 +47,12 @@ impl Ctx {
     }
 }
 
-pub fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+pub fn layout(ctx: &Ctx, title: &str, body: impl maud::Render) -> Markup {
     layout_with_head(ctx, title, html! { meta name="description" content=(ctx.t().footer); }, body)
 }
 
 /// The layout with extra elements in <head> (page looks, feeds).
-pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> Markup {
+pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: impl maud::Render) -> Markup {
     let t = ctx.t();
     let other = ctx.lang.other();
     html! {

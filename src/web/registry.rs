@@ -97,13 +97,33 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
             // read once per change (the page cache's stamp, taken before the read) and
             // rendered for each reader, signed in or not, whatever else the address carries.
             let hindi = visit.ctx.lang == views::Lang::Hi;
-            let key = registry::browse_key(kind, &q.filters, hindi);
+            // The body also shows the filters as typed (the district's case, an unknown value),
+            // which the data's key leaves out.
+            let mut key = registry::browse_key(kind, &q.filters, hindi);
+            key.push('\n');
+            key.push_str(&q.filters.query_page(0));
+            key.push_str(&q.filters.page);
             let stamp = state.pages.stamp(state.search.generation());
             let filters = q.filters.clone();
-            let b = state.kept(&state.registry_lists, key, stamp, move |c| registry::browse(c, kind, &filters, hindi)).await?;
+            let kept = state.kept(&state.registry_lists, key, stamp, move |c| registry::browse(c, kind, &filters, hindi).map(KeptList::new)).await?;
             let fp = visit.principal.as_deref().is_some_and(registry::may_draft);
-            Ok(html(200, views::registry::list(&visit.ctx, &b, &q.filters, fp)))
+            let body = kept.bodies[usize::from(fp)].get_or_init(|| views::registry::list_body(&visit.ctx, &kept.browse, &q.filters, fp).into_string());
+            Ok(html(200, views::registry::list_page(&visit.ctx, kind, maud::PreEscaped(body.as_str()))))
         }
+    }
+}
+
+/// A registry list's data, and its body rendered once for readers who may not draft and once
+/// for those who may (the only difference between readers), when first asked for. Rendering
+/// fifty records and their facets costs more than the rest of the request.
+pub struct KeptList {
+    browse: registry::Browse,
+    bodies: [std::sync::OnceLock<String>; 2],
+}
+
+impl KeptList {
+    fn new(browse: registry::Browse) -> Self {
+        KeptList { browse, bodies: Default::default() }
     }
 }
 

@@ -33,8 +33,9 @@ pub struct AppState {
     pub standings: ViewCache<Access>,
     /// Threads' data before any reader's rights are applied.
     pub threads: ViewCache<communities::ThreadData>,
-    /// Registry lists' data (records and counts), by kind, filters, page and language.
-    pub registry_lists: ViewCache<crate::services::registry::Browse>,
+    /// Registry lists' data (records and counts) and rendered bodies, by kind, filters, page
+    /// and language.
+    pub registry_lists: ViewCache<crate::web::registry::KeptList>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).

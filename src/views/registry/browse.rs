@@ -77,11 +77,23 @@ fn facet_label(ctx: &Ctx, name: &str) -> &'static str {
 }
 
 pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Markup {
+    list_page(ctx, b.kind, list_body(ctx, b, filters, focal_point))
+}
+
+/// A list's page around its body (rendered apart: see `list_body`).
+pub fn list_page(ctx: &Ctx, kind: Kind, body: impl maud::Render) -> Markup {
+    layout(ctx, ctx.t().get(kind.label_key()), body)
+}
+
+/// What a list shows inside the layout. It depends only on the list's data, the filters as
+/// typed, the language and whether the reader may draft, never on the rest of the request,
+/// so it can be rendered once and kept with the data.
+pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Markup {
     let t = ctx.t();
     let kind = b.kind;
     let query = filters.query_with("", "");
     let suffix = if query.is_empty() { String::new() } else { format!("?{query}") };
-    layout(ctx, ctx.t().get(kind.label_key()), html! {
+    html! {
         (crumbs(ctx, None))
         h1 { (ctx.t().get(kind.label_key())) " (" (b.total) ")" }
         div.registry-browse {
@@ -131,5 +143,5 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
                 }
             }
         }
-    })
+    }
 }

@@ -22,7 +22,7 @@ mod record;
 mod review;
 mod vocabularies;
 
-pub use browse::{list, overview};
+pub use browse::{list, list_body, list_page, overview};
 pub use forms::{edit_form, import};
 pub use record::{gone, record, show_value};
 pub use review::{review, work};
