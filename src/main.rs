@@ -120,17 +120,36 @@ enum UserCommand {
     },
 }
 
+fn json_logs() -> bool {
+    std::env::var("SOLEX_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"))
+}
+
+/// A word to the person who started the portal: plain lines at a terminal, and in the log's
+/// own format when the log is JSON (where every line must be one object).
+fn say(text: &str) {
+    if json_logs() {
+        tracing::info!("{text}");
+    } else {
+        println!("{text}");
+    }
+}
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
-        )
-        .with_target(false)
-        // Colours only for a person at a terminal: an MTA puts this output in its log and in
-        // the bounce it sends.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into());
+    // Read before the settings, which may fail to load and must be able to say so in the
+    // format the operator's log collector expects.
+    if json_logs() {
+        // One JSON object a line, the event's fields at the top level, for a log search.
+        tracing_subscriber::fmt().json().flatten_event(true).with_current_span(false).with_env_filter(filter).with_target(false).init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            // Colours only for a person at a terminal: an MTA puts this output in its log and in
+            // the bounce it sends.
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init();
+    }
     let cli = Cli::parse();
     if let Some(Command::Mail(MailCommand::Ingest { recipient })) = &cli.command {
         return match Config::load(cli.config.as_deref()) {
@@ -335,11 +354,9 @@ fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         let mut conn = state.pool.get()?;
         services::accounts::has_admin(&mut conn)?
     };
-    println!("solex is listening on {base_url} (database: {backend_note})");
+    say(&format!("solex is listening on {base_url} (database: {backend_note})"));
     if !has_admin {
-        println!(
-            "No administrator yet. In another terminal run\n  cargo run --release -- user add --admin you@example.org\nand open the link it prints to choose your password."
-        );
+        say("No administrator yet. In another terminal run\n  cargo run --release -- user add --admin you@example.org\nand open the link it prints to choose your password.");
     }
     let server = solex::server(state.clone(), listener)?;
     // The server returns after SIGTERM or SIGINT (actix stops it gracefully); then each

@@ -184,3 +184,39 @@ fn logs_never_carry_tokens_from_links() {
     assert!(!log.contains(secret), "{log}");
     common::drop_database(&pg);
 }
+
+#[test]
+fn json_logs_carry_the_request_id_the_response_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let (mut child, base) = common::spawn_portal_with(dir.path(), &url, &[("SOLEX_LOG_FORMAT", "json")]);
+    let ok = ureq::get(&format!("{base}/kb")).call().unwrap();
+    let ok_id = ok.header("x-request-id").expect("every answer names its request").to_string();
+    assert!(ok_id.len() == 16 && ok_id.bytes().all(|b| b.is_ascii_hexdigit()), "{ok_id}");
+    let missing = match ureq::get(&format!("{base}/kb/no-such-page")).call() {
+        Err(ureq::Error::Status(404, r)) => r,
+        other => panic!("expected 404, got {other:?}"),
+    };
+    let missing_id = missing.header("x-request-id").unwrap().to_string();
+    assert_ne!(ok_id, missing_id, "each request its own id");
+    // Without a trusted proxy, an id sent by the client is not taken (it could name another's).
+    let sent = ureq::get(&format!("{base}/kb")).set("x-request-id", "chosen-by-the-client").call().unwrap();
+    assert_ne!(sent.header("x-request-id"), Some("chosen-by-the-client"));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let requests: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("not one JSON object a line ({e}): {l}")))
+        .filter(|v| v["message"] == "request")
+        .collect();
+    let find = |id: &str| requests.iter().find(|v| v["request_id"] == id).unwrap_or_else(|| panic!("{id} not in {log}")).clone();
+    let line = find(&ok_id);
+    assert_eq!(line["path"], "/kb");
+    assert_eq!(line["status"], 200);
+    assert!(line["us"].as_u64().is_some(), "duration: {line}");
+    let line = find(&missing_id);
+    assert_eq!(line["path"], "/kb/{slug}", "route pattern, not the path asked for");
+    assert_eq!(line["status"], 404);
+    common::drop_database(&pg);
+}

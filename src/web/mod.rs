@@ -66,6 +66,8 @@ pub async fn observe(
     // Query strings and paths (unsubscribe, verify, reset and confirm links) carry secrets: the
     // log names the route pattern, and a request that matched no route only as `<unmatched>`.
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    let request_id = RequestId::of(&req, state.as_ref().is_some_and(|s| s.config.trust_proxy));
+    actix_web::HttpMessage::extensions_mut(&req).insert(request_id.clone());
     let mut res = next.call(req).await?.map_into_boxed_body();
     let elapsed = started.elapsed();
     let status = res.status().as_u16();
@@ -86,12 +88,34 @@ pub async fn observe(
         let secure = state.config.cookies_secure();
         set_security_headers(headers, secure);
     }
+    if let Ok(value) = HeaderValue::from_str(&request_id.0) {
+        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    let request_id = &request_id.0;
     if status >= 500 {
-        tracing::error!(%method, %path, status, ms = elapsed.as_millis() as u64, "request failed");
+        tracing::error!(%request_id, %method, %path, status, us = elapsed.as_micros() as u64, "request failed");
     } else {
-        tracing::info!(%method, %path, status, us = elapsed.as_micros() as u64, "request");
+        tracing::info!(%request_id, %method, %path, status, us = elapsed.as_micros() as u64, "request");
     }
     Ok(res)
+}
+
+/// What a member quotes when something went wrong, and what finds that request in the log: the
+/// id the proxy in front gave it (nginx's `$request_id`), when the portal trusts its proxy and
+/// the id is a plain token, or a new one.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub std::sync::Arc<str>);
+
+impl RequestId {
+    fn of(req: &ServiceRequest, trust_proxy: bool) -> RequestId {
+        let given = req.headers().get("x-request-id").filter(|_| trust_proxy).and_then(|v| v.to_str().ok()).filter(|v| {
+            (8..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+        match given {
+            Some(id) => RequestId(id.into()),
+            None => RequestId(format!("{:016x}", rand::random::<u64>()).into()),
+        }
+    }
 }
 
 fn set_security_headers(headers: &mut actix_web::http::header::HeaderMap, secure: bool) {
