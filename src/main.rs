@@ -48,6 +48,9 @@ enum Command {
     /// The national registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Read the settings and try each for real (database, SMTP server, folders, base URL,
+    /// secrets); print every problem and exit 1 if there is any, before the service starts.
+    CheckConfig,
 }
 
 #[derive(Subcommand)]
@@ -242,6 +245,20 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Mail(MailCommand::Ingest { .. }) => unreachable!("handled before"),
+        Command::CheckConfig => {
+            use services::system::Verdict;
+            let checks = services::system::check_config(&config, || solex::mail::Mailer::from_config(&config)?.greet());
+            for c in &checks {
+                let mark = match c.verdict { Verdict::Ok => "ok     ", Verdict::Warning => "warning", Verdict::Problem => "PROBLEM" };
+                println!("{mark} {}: {}", c.what, c.detail);
+            }
+            let problems = checks.iter().filter(|c| c.verdict == Verdict::Problem).count();
+            if problems > 0 {
+                return Err(format!("{problems} problem(s) to fix before starting the portal").into());
+            }
+            println!("The settings are ready for `solex serve`.");
+            Ok(())
+        }
         Command::Reindex => {
             let mut conn = connect(&config)?;
             let dir = solex::search::current_dir(&config.index_dir);

@@ -220,3 +220,51 @@ fn json_logs_carry_the_request_id_the_response_names() {
     assert_eq!(line["status"], 404);
     common::drop_database(&pg);
 }
+
+#[test]
+fn check_config_tries_each_setting_and_names_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let statics = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
+    // A developer's setup on this machine: ready (plain HTTP on loopback is fine there).
+    let out = solex_cmd(dir.path())
+        .arg("check-config")
+        .env("DATABASE_URL", &url)
+        .env("SOLEX_STATIC_DIR", statics)
+        .env("SOLEX_BASE_URL", "http://127.0.0.1:8080")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("ok      database_url"), "{said}");
+    assert!(said.contains("ok      index_dir"), "{said}");
+    if let Some((_, name)) = &pg {
+        assert!(said.contains("PostgreSQL answers"), "{name}: {said}");
+    } else {
+        assert!(!dir.path().join("solex.db").exists(), "checking makes no database");
+    }
+
+    // A public portal set up wrongly: every problem is named in one run, and the password in
+    // the database URL is never printed.
+    std::fs::write(dir.path().join("a-file"), b"not a folder").unwrap();
+    let out = solex_cmd(dir.path())
+        .arg("check-config")
+        .env("DATABASE_URL", "postgres://postgres:s3cret-pw@127.0.0.1:1/none")
+        .env("SOLEX_STATIC_DIR", statics)
+        .env("SOLEX_BASE_URL", "http://portal.example.in")
+        .env("SOLEX_SMTP_URL", "smtp://127.0.0.1:1")
+        .env("SOLEX_INBOUND_TOKEN", "short")
+        .env("SOLEX_ATTACHMENTS_DIR", dir.path().join("a-file").join("attachments"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success(), "{said}");
+    for what in ["database_url", "base_url", "smtp_url", "mail_domain", "mail_from", "inbound_token", "attachments_dir"] {
+        assert!(said.contains(&format!("PROBLEM {what}:")), "{what} named: {said}");
+    }
+    assert!(said.contains("ok      index_dir"), "{said}");
+    assert!(err.contains("7 problem(s)"), "{err}");
+    assert!(!said.contains("s3cret-pw") && !err.contains("s3cret-pw"), "{said}{err}");
+    common::drop_database(&pg);
+}

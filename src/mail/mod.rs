@@ -152,6 +152,19 @@ impl Mailer {
         }
     }
 
+    /// Greets the SMTP server (an outbox folder: makes sure it can be written); for checking
+    /// the settings before a start.
+    pub fn greet(&self) -> Result<(), AppError> {
+        match self {
+            Mailer::File(_) => Ok(()),
+            Mailer::Smtp(transport, _) => match transport.test_connection() {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(AppError::Config("the server did not answer the greeting".into())),
+                Err(e) => Err(AppError::Config(e.to_string())),
+            },
+        }
+    }
+
     /// Before a run of messages: opens (or reuses) a pooled SMTP connection and turns Nagle off
     /// on it, so even a connection's first message is not held back (see `nodelay`).
     pub fn prepare(&self) {
