@@ -2,7 +2,8 @@
 
 use maud::{html, Markup};
 
-use super::{csrf_field, error_summary, format_time, layout, select, Ctx};
+use super::dates::when;
+use super::{csrf_field, error_summary, layout, select, Ctx};
 use crate::error::FieldErrors;
 use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User};
 use crate::models::content_import::ContentImport;
@@ -86,7 +87,7 @@ pub fn user(
         }
         @if let Some(since) = u.mail_stopped_at {
             h2 #mail-stopped { (t.mail_stopped_heading) }
-            p { (t.fmt("mail-stopped-since", &[("date", since.format("%Y-%m-%d").to_string().into()), ("count", u.bounce_count.into())])) }
+            p { (t.fmt("mail-stopped-since", &[("date", super::dates::day_text(ctx.lang, since.date()).into()), ("count", u.bounce_count.into())])) }
             form method="post" action={ "/admin/users/" (u.id) "/mail/restart" } {
                 (csrf_field(ctx))
                 button.secondary type="submit" { (t.resume_member_mail) }
@@ -118,7 +119,7 @@ pub fn user(
         }
         @if !history.is_empty() {
             h2 { (t.admin_audit_title) }
-            ul { @for e in history { li { (format_time(&e.created_at)) ": " (super::logged_action(ctx, "audit", &e.action)) " " (ctx.t().stored(&e.detail)) } } }
+            ul { @for e in history { li { (when(ctx, &e.created_at)) ": " (super::logged_action(ctx, "audit", &e.action)) " " (ctx.t().stored(&e.detail)) } } }
         }
     })
 }
@@ -134,7 +135,7 @@ pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -
                 tbody {
                     @for (e, actor, subject) in rows {
                         tr {
-                            td { (format_time(&e.created_at)) }
+                            td { (when(ctx, &e.created_at)) }
                             td { (actor.as_deref().unwrap_or("console")) }
                             td { (super::logged_action(ctx, "audit", &e.action)) }
                             td { (subject.as_deref().unwrap_or("")) }
@@ -212,7 +213,7 @@ pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event
                 tbody {
                     @for (e, name) in rows {
                         tr {
-                            td { (format_time(&e.created_at)) }
+                            td { (when(ctx, &e.created_at)) }
                             td { (security_kind_label(t, e.kind)) }
                             td {
                                 @if let Some(id) = e.user_id {
@@ -257,7 +258,7 @@ pub fn content_conflicts(ctx: &Ctx, rows: &[(&ContentImport, &str, &str)]) -> Ma
                                 td { a href=(link) { (name) } }
                                 td { (content_kind(ctx, &item.kind)) }
                                 td { code { "content/" (item.file) } }
-                                td { @if let Some(at) = &item.conflict_at { (format_time(at)) } }
+                                td { @if let Some(at) = &item.conflict_at { (when(ctx, at)) } }
                                 td { a href={ "/admin/content/" (item.id) } { (t.get("content-compare")) } }
                             }
                         }
@@ -277,7 +278,7 @@ pub fn content_conflict(ctx: &Ctx, item: &ContentImport, name: &str, link: &str,
         dl {
             dt { (t.get("content-col-item")) } dd { a href=(link) { (name) } " (" (content_kind(ctx, &item.kind)) ")" }
             dt { (t.get("content-col-file")) } dd { code { "content/" (item.file) } }
-            @if let Some(at) = &item.conflict_at { dt { (t.get("content-col-since")) } dd { (format_time(at)) } }
+            @if let Some(at) = &item.conflict_at { dt { (t.get("content-col-since")) } dd { (when(ctx, at)) } }
         }
         p { (t.get("content-diff-legend")) }
         (super::communities::diff_view(portal, file))

@@ -3,7 +3,8 @@
 use maud::{html, Markup, PreEscaped};
 use crate::paths;
 
-use super::{csrf_field, error_summary, format_time, layout, notice, Ctx};
+use super::dates::when;
+use super::{csrf_field, error_summary, layout, notice, Ctx};
 use crate::error::FieldErrors;
 use crate::models::community::Community;
 use crate::models::digest::{self, Digest};
@@ -198,8 +199,8 @@ pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
         ol.threads {
             @for d in list {
                 li {
-                    a href={ (base) "/" (d.id) } { (delivery_label(t, d.audience)) " · " (format_time(&d.created_at)) }
-                    p.meta { (d.status.as_str()) @if let Some(s) = d.sent_at { " · " (format_time(&s)) " · " (d.recipients) } @if let Some(s) = d.scheduled_at { " · " (format_time(&s)) } }
+                    a href={ (base) "/" (d.id) } { (delivery_label(t, d.audience)) " · " (when(ctx, &d.created_at)) }
+                    p.meta { (d.status.as_str()) @if let Some(s) = d.sent_at { " · " (when(ctx, &s)) " · " (d.recipients) } @if let Some(s) = d.scheduled_at { " · " (when(ctx, &s)) } }
                 }
             }
         }
@@ -275,7 +276,7 @@ pub fn inbound_log(ctx: &Ctx, a: Option<&Access>, rows: &[crate::models::inbound
                     tbody {
                         @for r in rows {
                             tr {
-                                td { (format_time(&r.received_at)) }
+                                td { (when(ctx, &r.received_at)) }
                                 td { (super::logged_action(ctx, "inbound-outcome", &r.outcome)) }
                                 td { (r.sender) }
                                 td { (r.recipient) }

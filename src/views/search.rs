@@ -15,7 +15,9 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
             "thread" => t.search_kind_thread.to_string(),
             other => crate::services::registry::Kind::from_code(other).map(|k| ctx.t().get(k.singular_key())).unwrap_or(other).to_string(),
         },
-        "language" => crate::vocab::LANGUAGES.iter().find(|(c, _)| *c == value).map(|(_, n)| n.to_string()).unwrap_or_else(|| value.to_string()),
+        "language" => crate::vocab::language_name(value).to_string(),
+        "state" => crate::vocab::state_label(value, ctx.lang == super::Lang::Hi).to_string(),
+        "sector" => crate::vocab::sector_label(value, ctx.lang == super::Lang::Hi).to_string(),
         _ => value.to_string(),
     }
 }
