@@ -194,7 +194,7 @@ strings! {
     inbound_post, mail_stopped_heading, resume_member_mail, mail_resumed_notice,
     // --- hindi ---
     glossary_title, glossary_intro, glossary_link, glossary_on_page, kb_status_draft,
-    kb_status_withdrawn, kb_status_published,
+    kb_status_withdrawn, kb_status_published, search_facet_language,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

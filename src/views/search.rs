@@ -52,7 +52,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                         @for facet in ["kind", "theme", "state", "sector", "language"] {
                             @let values: Vec<_> = r.facets.iter().filter(|(f, _, _)| f == facet).collect();
                             @if !values.is_empty() {
-                                h2 { (match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.field_language }) }
+                                h2 { (match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.search_facet_language }) }
                                 ul { @for (_, v, n) in values { li { a href=(link(facet, v)) { (facet_label(ctx, facet, v)) } " (" (n) ")" } } }
                             }
                         }

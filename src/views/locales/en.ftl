@@ -1005,3 +1005,4 @@ glossary-on-page = Acronyms on this page
 kb-status-draft = Draft (not published)
 kb-status-withdrawn = Withdrawn
 kb-status-published = Published
+search-facet-language = Language

@@ -999,3 +999,4 @@ glossary-on-page = इस पृष्ठ पर संक्षिप्त र
 kb-status-draft = मसौदा (प्रकाशित नहीं)
 kb-status-withdrawn = वापस लिया गया
 kb-status-published = प्रकाशित
+search-facet-language = भाषा
