@@ -35,7 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/looks", web::get().to(looks))
         .route("/admin/looks", web::post().to(set_look))
         .route("/sitemap.xml", web::get().to(sitemap))
-        .route(crate::paths::GLOSSARY, web::get().to(glossary));
+        .route("/glossary", web::get().to(glossary));
 }
 
 /// The glossary of acronyms, in the reader's language.
