@@ -16,9 +16,22 @@ pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String 
         Some(Role::Admin) => t.role_admin.to_string(),
         Some(Role::Moderator) => format!("{} {}", t.role_moderator, community.unwrap_or("?")),
         Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point.to_string(),
-        Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, g.state),
+        Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, crate::vocab::state_label(&g.state, ctx.lang == super::Lang::Hi)),
         Some(Role::KnowledgeEditor) => t.role_knowledge_editor.to_string(),
         None => g.role.clone(),
+    }
+}
+
+/// A granted role's name alone, in the reader's language (the stored code if unknown).
+fn role_name<'a>(ctx: &Ctx, g: &'a RoleGrant) -> &'a str {
+    let t = ctx.t();
+    match g.role() {
+        Some(Role::Admin) => t.role_admin,
+        Some(Role::Moderator) => t.role_moderator,
+        Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point,
+        Some(Role::FocalPoint) => t.role_focal_point,
+        Some(Role::KnowledgeEditor) => t.role_knowledge_editor,
+        None => &g.role,
     }
 }
 
@@ -35,7 +48,7 @@ pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bo
                         tr {
                             td { a href={ "/admin/users/" (u.id) } { (u.name) } }
                             td { (u.email) }
-                            td { (grants.iter().map(|g| g.role.as_str()).collect::<Vec<_>>().join(", ")) }
+                            td { (grants.iter().map(|g| role_name(ctx, g)).collect::<Vec<_>>().join(", ")) }
                             td { (if u.is_verified() { t.yes } else { t.no }) }
                         }
                     }
@@ -70,7 +83,7 @@ pub fn user(
         .collect();
     let state_options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
         .chain(std::iter::once(("national".to_string(), t.national.to_string())))
-        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), s.to_string())))
+        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), crate::vocab::state_label(s, t.lang == super::Lang::Hi).to_string())))
         .collect();
     layout(ctx, &u.name, html! {
         p { a href="/admin/users" { "← " (t.admin_users_title) } }
@@ -78,7 +91,7 @@ pub fn user(
         dl {
             dt { (t.col_email) } dd { (u.email) }
             dt { (t.field_organisation) } dd { (u.organisation) }
-            dt { (t.field_state) } dd { (u.state) " " (u.district) }
+            dt { (t.field_state) } dd { (crate::vocab::state_label(&u.state, ctx.lang == super::Lang::Hi)) " " (u.district) }
             dt { (t.col_verified) } dd { (if u.is_verified() { t.yes } else { t.no }) }
         }
         form method="post" action={ "/admin/users/" (u.id) "/mail-links/reset" } {

@@ -260,7 +260,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             h1 { (v.root.title) }
             @if !v.root.themes.is_empty() { p.meta { (theme_names(ctx, &v.root.theme_list())) } }
             @if !v.root.state.is_empty() || !v.root.sector.is_empty() {
-                p.meta { (v.root.sector) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (v.root.state) }
+                p.meta { (vocab::sector_label(&v.root.sector, ctx.lang == super::Lang::Hi)) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (vocab::state_label(&v.root.state, ctx.lang == super::Lang::Hi)) }
             }
             (answer_line(ctx, v))
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))

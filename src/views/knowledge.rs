@@ -341,13 +341,18 @@ pub fn revision_diff(ctx: &Ctx, p: &Page, number: i32, before: &str, after: &str
     })
 }
 
+/// A page layout's name in the reader's language (the stored name if the locale files lack it).
+fn layout_label<'a>(ctx: &Ctx, layout: &'a str) -> &'a str {
+    ctx.t().find(&format!("kb-layout-{layout}")).unwrap_or(layout)
+}
+
 pub fn looks(ctx: &Ctx, rows: &[(String, String, String)], errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let theme_opts: Vec<(String, String)> = vocab::THEMES.iter().map(|(s, en, hi)| (s.to_string(), if hindi(ctx) { hi } else { en }.to_string())).collect();
-    let layout_opts: Vec<(String, String)> = LAYOUTS.iter().map(|l| (l.to_string(), l.to_string())).collect();
+    let layout_opts: Vec<(String, String)> = LAYOUTS.iter().map(|l| (l.to_string(), layout_label(ctx, l).to_string())).collect();
     layout(ctx, t.kb_looks, html! {
         h1 { (t.kb_looks) }
-        ul { @for (th, l, a) in rows { li { (theme_label(ctx, th)) ": " (l) " · " code { (a) } } } }
+        ul { @for (th, l, a) in rows { li { (theme_label(ctx, th)) ": " (layout_label(ctx, l)) " · " code { (a) } } } }
         (error_summary(ctx, errors))
         form method="post" action="/admin/looks" novalidate {
             (csrf_field(ctx))
