@@ -13,6 +13,8 @@ pub fn registry_plural(code: &str) -> Option<&'static str> {
     REGISTRY_KINDS.iter().find(|(c, _)| *c == code).map(|(_, p)| *p)
 }
 
+/// The glossary of acronyms (registry labels and knowledge pages link to it).
+pub const GLOSSARY: &str = "/glossary";
 /// The knowledge base's Atom feed.
 pub const KB_FEED: &str = "/kb/feed.atom";
 /// Where a member's own posts are listed.

@@ -23,7 +23,39 @@ pub fn canonical_state(input: &str) -> Option<&'static str> {
     STATES.iter().copied().find(|s| s.eq_ignore_ascii_case(t))
 }
 
+/// The same states and union territories in Hindi, in the order of `STATES`.
+pub const STATES_HI: &[&str] = &[
+    "आंध्र प्रदेश", "अरुणाचल प्रदेश", "असम", "बिहार", "छत्तीसगढ़", "गोवा", "गुजरात",
+    "हरियाणा", "हिमाचल प्रदेश", "झारखंड", "कर्नाटक", "केरल", "मध्य प्रदेश",
+    "महाराष्ट्र", "मणिपुर", "मेघालय", "मिज़ोरम", "नागालैंड", "ओडिशा", "पंजाब", "राजस्थान",
+    "सिक्किम", "तमिलनाडु", "तेलंगाना", "त्रिपुरा", "उत्तर प्रदेश", "उत्तराखंड", "पश्चिम बंगाल",
+    "अंडमान और निकोबार द्वीपसमूह", "चंडीगढ़", "दादरा और नगर हवेली और दमन और दीव",
+    "दिल्ली", "जम्मू और कश्मीर", "लद्दाख", "लक्षद्वीप", "पुदुचेरी",
+];
+
+/// A state or union territory (stored by its English name) in the reader's language; a name
+/// the list does not know shows as stored.
+pub fn state_label(name: &str, hindi: bool) -> &str {
+    match STATES.iter().position(|s| *s == name) {
+        Some(i) if hindi => STATES_HI[i],
+        _ => name,
+    }
+}
+
+/// A sector (stored by its English name) in the reader's language.
+pub fn sector_label(name: &str, hindi: bool) -> &str {
+    match registry_hindi("sector", name) {
+        h if hindi && !h.is_empty() => h,
+        _ => name,
+    }
+}
+
 pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("hi", "हिन्दी")];
+
+/// A language code's own name ("hi" is shown as हिन्दी); an unknown code as it is.
+pub fn language_name(code: &str) -> &str {
+    LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or(code)
+}
 
 pub fn is_language(code: &str) -> bool {
     LANGUAGES.iter().any(|(c, _)| *c == code)
@@ -281,8 +313,208 @@ pub const REGISTRY_HINDI: &[(&str, &str, &str)] = &[
     ("stage", "implementation", "कार्यान्वयन"),
     ("stage", "monitoring", "निगरानी और मूल्यांकन"),
     ("stage", "exit", "निकास: स्थानीय संस्थाएँ आगे बढ़ाती हैं"),
+    ("br_activity", "ethical-marketing", "नैतिक विपणन और बिक्री-पश्चात सेवा"),
+    ("br_activity", "working-conditions", "बेहतर कार्य-परिस्थितियाँ"),
+    ("br_activity", "safety-training", "स्वास्थ्य और सुरक्षा प्रशिक्षण"),
+    ("br_activity", "fair-wages", "उचित मज़दूरी"),
+    ("br_activity", "worker-skills", "कामगारों का कौशल उन्नयन"),
+    ("br_activity", "women-facilities", "महिला कामगारों के लिए सुविधाएँ"),
+    ("br_activity", "group-insurance", "सामूहिक सामाजिक सुरक्षा और बीमा"),
+    ("br_activity", "no-gender-discrimination", "लैंगिक भेदभाव से बचाव"),
+    ("br_activity", "health-awareness", "स्वास्थ्य जागरूकता व्याख्यान और संगोष्ठियाँ"),
+    ("br_activity", "adolescent-health", "किशोर स्वास्थ्य शिक्षा"),
+    ("br_activity", "health-camps", "कामगारों और परिवारों के लिए स्वास्थ्य शिविर"),
+    ("br_activity", "mobile-clinics", "चलती-फिरती जाँच और उपचार (mobile clinic)"),
+    ("br_activity", "health-convergence", "स्वास्थ्य संगठनों का अभिसरण (convergence)"),
+    ("br_activity", "health-infrastructure", "स्वास्थ्य अवसंरचना"),
+    ("br_activity", "scholarships", "कामगारों के बच्चों के लिए छात्रवृत्ति और वज़ीफ़ा"),
+    ("br_activity", "tuition-centres", "बाल-श्रम-बहुल क्लस्टरों में ट्यूशन केंद्र"),
+    ("br_activity", "adult-education", "अनौपचारिक और प्रौढ़ शिक्षा"),
+    ("br_activity", "vocational-training", "व्यावसायिक प्रशिक्षण"),
+    ("br_activity", "environmental-education", "स्कूलों में पर्यावरण अभिमुखीकरण"),
+    ("br_activity", "short-stay-homes", "अल्पावास गृह (short-stay home)"),
+    ("br_activity", "women-in-difficulty", "संकट में महिलाओं और बच्चों की सहायता"),
+    ("br_activity", "women-income", "महिलाओं के लिए आय सृजन"),
+    ("br_activity", "women-empowerment", "महिला सशक्तिकरण"),
+    ("br_activity", "atrocities-prevention", "महिलाओं पर अत्याचार की रोकथाम"),
+    ("br_activity", "women-employment", "महिलाओं के लिए प्रशिक्षण और रोज़गार"),
+    ("br_activity", "creches", "शिशुगृह (crèche)"),
+    ("br_activity", "early-childhood", "प्रारंभिक बाल्यावस्था शिक्षा (3-6 वर्ष)"),
+    ("br_activity", "pollution-control", "प्रदूषण नियंत्रण (वायु, जल, भूमि, शोर)"),
+    ("br_activity", "waste-management", "अपशिष्ट प्रबंधन (ETP, लैंडफ़िल, सुरक्षित निपटान)"),
+    ("br_activity", "resource-use", "प्राकृतिक संसाधनों का इष्टतम उपयोग"),
+    ("br_activity", "rainwater-harvesting", "वर्षा जल संचयन"),
+    ("br_activity", "watershed", "जलागम प्रबंधन (watershed)"),
+    ("br_activity", "afforestation", "वनरोपण"),
+    ("br_activity", "energy-awareness", "ऊर्जा बचत जागरूकता"),
+    ("br_activity", "energy-audits", "ऊर्जा लेखा-परीक्षा (energy audit)"),
+    ("br_activity", "energy-efficient-technology", "ऊर्जा-दक्ष प्रौद्योगिकियाँ"),
+    ("br_activity", "alternative-energy", "वैकल्पिक ऊर्जा"),
+    ("br_activity", "waste-to-energy", "उप-उत्पादों और अपशिष्ट से ऊर्जा"),
+    ("br_activity", "anti-addiction", "शराब और नशे की लत में कमी"),
+    ("br_activity", "child-marriage", "बाल विवाह की रोकथाम"),
+    ("br_activity", "dowry", "दहेज की रोकथाम"),
+    ("br_activity", "human-rights", "मानवाधिकार उल्लंघन की रोकथाम"),
+    ("br_activity", "disabled-income", "दिव्यांगजनों के लिए आय सृजन"),
+    ("br_activity", "disability-action", "दिव्यांगजनों के लिए स्वैच्छिक कार्य"),
+    ("br_activity", "disabled-children", "दिव्यांग बच्चों की शिक्षा और पुनर्वास"),
+    ("br_activity", "elderly-care", "बुज़ुर्गों की देखभाल"),
+    ("scheme", "norad-women-units", "महिलाओं के लिए रोज़गार-सह-आय सृजन इकाइयाँ (NORAD)"),
+    ("scheme", "swayamsidha", "स्वयंसिद्धा (एकीकृत महिला सशक्तिकरण)"),
+    ("scheme", "wcd-ngo-grant", "स्वैच्छिक संगठनों को सहायता-अनुदान"),
+    ("scheme", "step", "स्टेप (STEP): महिलाओं के लिए प्रशिक्षण और रोज़गार"),
+    ("scheme", "working-women-creche-hostel", "कामकाजी महिलाओं के लिए शिशुगृह और छात्रावास"),
+    ("scheme", "rashtriya-mahila-kosh", "राष्ट्रीय महिला कोष (गरीब महिलाओं के लिए सूक्ष्म वित्त)"),
+    ("scheme", "early-childhood-education", "स्वैच्छिक संस्थाओं के माध्यम से प्रारंभिक बाल्यावस्था शिक्षा"),
+    ("scheme", "national-creche-fund", "राष्ट्रीय शिशुगृह कोष (National Crèche Fund)"),
+    ("scheme", "gender-budgeting", "जेंडर बजटिंग (gender budgeting)"),
+    ("scheme", "working-children-welfare", "देखभाल की ज़रूरत वाले कामकाजी बच्चों का कल्याण"),
+    ("scheme", "balika-samridhi", "बालिका समृद्धि योजना"),
+    ("scheme", "kishori-shakti", "किशोरी शक्ति योजना"),
+    ("scheme", "icds", "समेकित बाल विकास सेवाएँ (ICDS)"),
+    ("scheme", "working-women-hostel", "कामकाजी महिला छात्रावास"),
+    ("scheme", "rajiv-gandhi-creche", "राजीव गांधी राष्ट्रीय शिशुगृह योजना"),
+    ("scheme", "mahila-vikas-nidhi", "महिला विकास निधि"),
+    ("scheme", "sidbi-micro-credit", "सूक्ष्म ऋण योजना (micro credit scheme)"),
+    ("scheme", "sidbi-energy-saving", "MSME में ऊर्जा बचत (JICA ऋण-सहायता)"),
+    ("scheme", "youth-clubs", "युवा क्लबों को सहायता"),
+    ("scheme", "sc-vo-grant", "अनुसूचित जातियों के लिए स्वैच्छिक संगठनों को सहायता-अनुदान"),
+    ("scheme", "sc-st-obc-ngo", "अनुसूचित जाति, जनजाति और अन्य पिछड़े वर्गों के लिए काम करने वाले NGO को सहायता"),
+    ("scheme", "alcohol-drug-prevention", "शराब और मादक द्रव्य सेवन की रोकथाम"),
+    ("scheme", "disabled-income", "दिव्यांगजनों के लिए आय सृजन कार्यक्रम"),
+    ("scheme", "adip", "दिव्यांगजनों के लिए सहायक उपकरण (ADIP)"),
+    ("scheme", "ddrs", "दीनदयाल दिव्यांग पुनर्वास योजना (DDRS)"),
+    ("scheme", "older-persons", "वृद्धजनों के लिए एकीकृत कार्यक्रम"),
+    ("scheme", "disabled-children-education", "दिव्यांग बच्चों के लिए समेकित शिक्षा"),
+    ("scheme", "adult-education-skills", "प्रौढ़ शिक्षा और कौशल विकास"),
+    ("scheme", "environmental-orientation", "स्कूली शिक्षा में पर्यावरण अभिमुखीकरण"),
+    ("scheme", "non-formal-education", "अनौपचारिक शिक्षा (NCLP केंद्रों सहित)"),
+    ("scheme", "ner-capacity-building", "क्षमता निर्माण और तकनीकी सहायता"),
+    ("scheme", "nmdfc-education-loan", "अल्पसंख्यकों के लिए शिक्षा ऋण"),
+    ("scheme", "pollution-abatement", "निवारक रणनीतियों से औद्योगिक प्रदूषण में कमी"),
+    ("scheme", "cetp", "साझा बहिःस्राव उपचार संयंत्र (CETP)"),
+    ("scheme", "clean-technologies", "स्वच्छ प्रौद्योगिकियाँ"),
+    ("scheme", "greening-india", "हरित भारत के लिए सहायता-अनुदान"),
 ];
 
 pub fn registry_hindi(vocab: &str, code: &str) -> &'static str {
+    if vocab == "state" {
+        return STATES.iter().position(|s| *s == code).map(|i| STATES_HI[i]).unwrap_or("");
+    }
     REGISTRY_HINDI.iter().find(|(v, c, _)| *v == vocab && *c == code).map(|(_, _, h)| *h).unwrap_or("")
+}
+
+/// The groups the registry's starting terms are listed under, in Hindi.
+pub const GROUPS_HINDI: &[(&str, &str)] = &[
+    ("Labour-related", "श्रम-संबंधी"),
+    ("Environment and energy", "पर्यावरण और ऊर्जा"),
+    ("Community health", "सामुदायिक स्वास्थ्य"),
+    ("Generic social issues", "सामान्य सामाजिक मुद्दे"),
+    ("Labour welfare", "श्रमिक कल्याण"),
+    ("Health care", "स्वास्थ्य सेवा"),
+    ("Education", "शिक्षा"),
+    ("Women and children", "महिलाएँ और बच्चे"),
+    ("Environment", "पर्यावरण"),
+    ("Energy", "ऊर्जा"),
+    ("Weaker sections", "कमज़ोर वर्ग"),
+    ("Women and Child Development", "महिला एवं बाल विकास"),
+    ("Central Social Welfare Board", "केंद्रीय समाज कल्याण बोर्ड"),
+    ("SIDBI", "भारतीय लघु उद्योग विकास बैंक (SIDBI)"),
+    ("Youth Affairs and Sports", "युवा कार्यक्रम और खेल"),
+    ("Social Justice and Empowerment", "सामाजिक न्याय और अधिकारिता"),
+    ("Human Resource Development", "मानव संसाधन विकास"),
+    ("Development of North Eastern Region", "पूर्वोत्तर क्षेत्र विकास"),
+    ("NMDFC", "राष्ट्रीय अल्पसंख्यक विकास एवं वित्त निगम (NMDFC)"),
+    ("Environment and Forests", "पर्यावरण और वन"),
+];
+
+/// A term's group in the reader's language; a group an administrator typed shows as stored.
+pub fn group_label(grp: &str, hindi: bool) -> &str {
+    match GROUPS_HINDI.iter().find(|(en, _)| *en == grp) {
+        Some((_, hi)) if hindi => hi,
+        _ => grp,
+    }
+}
+
+/// The acronyms the portal's labels and the book use: (acronym, English, Hindi expansion with
+/// what it means). `views::glossary` marks them with `<abbr>` and lists them on /glossary.
+pub const ACRONYMS: &[(&str, &str, &str)] = &[
+    ("BDS", "Business development services", "व्यावसायिक विकास सेवाएँ (business development services)"),
+    ("BMO", "Business membership organisation (industry association)", "व्यावसायिक सदस्यता संगठन, यानी उद्योग संघ (business membership organisation)"),
+    ("BR", "Business responsibility", "व्यावसायिक उत्तरदायित्व (business responsibility)"),
+    ("CD", "Cluster development", "क्लस्टर विकास (cluster development)"),
+    ("CDA", "Cluster development agent", "क्लस्टर विकास एजेंट (cluster development agent)"),
+    ("CDE", "Cluster development executive", "क्लस्टर विकास अधिकारी (cluster development executive)"),
+    ("CETP", "Common effluent treatment plant", "साझा बहिःस्राव उपचार संयंत्र (common effluent treatment plant)"),
+    ("CFC", "Common facility centre", "साझा सुविधा केंद्र (common facility centre)"),
+    ("CFP", "Cluster focal point", "क्लस्टर फ़ोकल पॉइंट (cluster focal point)"),
+    ("CSR", "Corporate social responsibility", "कॉर्पोरेट सामाजिक उत्तरदायित्व (corporate social responsibility)"),
+    ("EH", "Engaged, high: initiatives on most critical SEE issues", "अधिक संलग्न: अधिकांश गंभीर SEE मुद्दों पर पहल (engaged, high)"),
+    ("EL", "Engaged, low: a few isolated initiatives", "कम संलग्न: कुछ इक्की-दुक्की पहल (engaged, low)"),
+    ("EM", "Engaged, moderate: sustained initiatives on a few SEE issues", "मध्यम संलग्न: कुछ SEE मुद्दों पर निरंतर पहल (engaged, moderate)"),
+    ("ESR", "Enterprise social responsibility", "उद्यम सामाजिक उत्तरदायित्व (enterprise social responsibility)"),
+    ("ETP", "Effluent treatment plant", "बहिःस्राव उपचार संयंत्र (effluent treatment plant)"),
+    ("ICDS", "Integrated Child Development Services", "समेकित बाल विकास सेवाएँ (Integrated Child Development Services)"),
+    ("IA", "Implementing agency", "कार्यान्वयन एजेंसी (implementing agency)"),
+    ("JICA", "Japan International Cooperation Agency", "जापान अंतरराष्ट्रीय सहयोग एजेंसी (Japan International Cooperation Agency)"),
+    ("M&E", "Monitoring and evaluation", "निगरानी और मूल्यांकन (monitoring and evaluation)"),
+    ("MSME", "Micro, small and medium enterprises", "सूक्ष्म, लघु और मध्यम उद्यम (micro, small and medium enterprises)"),
+    ("NCLP", "National Child Labour Project", "राष्ट्रीय बाल श्रम परियोजना (National Child Labour Project)"),
+    ("NFP", "National focal point", "राष्ट्रीय फ़ोकल पॉइंट (national focal point)"),
+    ("NGO", "Non-governmental organisation", "ग़ैर-सरकारी संगठन (non-governmental organisation)"),
+    ("NVG", "National Voluntary Guidelines on the social, environmental and economic responsibilities of business (2011)", "व्यवसाय के सामाजिक, पर्यावरणीय और आर्थिक उत्तरदायित्वों पर राष्ट्रीय स्वैच्छिक दिशानिर्देश, 2011 (National Voluntary Guidelines)"),
+    ("OHS", "Occupational health and safety", "व्यावसायिक स्वास्थ्य और सुरक्षा (occupational health and safety)"),
+    ("PMU", "Programme management unit", "कार्यक्रम प्रबंधन इकाई (programme management unit)"),
+    ("SEE", "Social, environmental and energy (issues)", "सामाजिक, पर्यावरणीय और ऊर्जा (मुद्दे) (social, environmental and energy)"),
+    ("SFP", "State focal point", "राज्य फ़ोकल पॉइंट (state focal point)"),
+    ("SHG", "Self-help group", "स्वयं सहायता समूह (self-help group)"),
+    ("SIDBI", "Small Industries Development Bank of India", "भारतीय लघु उद्योग विकास बैंक (SIDBI)"),
+    ("SPV", "Special purpose vehicle (a company the cluster's firms set up for a shared facility)", "विशेष प्रयोजन संस्था: साझा सुविधा के लिए क्लस्टर की इकाइयों की बनाई कंपनी (special purpose vehicle)"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn devanagari(s: &str) -> bool {
+        s.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
+    }
+
+    /// Every value a reader can meet in a vocabulary has a Hindi label, written in Devanagari:
+    /// states, sectors, themes, languages, each registry vocabulary's starting terms and their
+    /// groups, and the acronyms' expansions.
+    #[test]
+    fn every_vocabulary_value_has_a_hindi_label() {
+        assert_eq!(STATES.len(), STATES_HI.len());
+        let mut missing = Vec::new();
+        for s in STATES {
+            if !devanagari(state_label(s, true)) { missing.push(format!("state {s}")); }
+            assert_eq!(state_label(s, false), *s);
+        }
+        for s in SECTORS {
+            if !devanagari(sector_label(s, true)) { missing.push(format!("sector {s}")); }
+        }
+        for (slug, _, _) in THEMES {
+            if !devanagari(theme_label(slug, true)) { missing.push(format!("theme {slug}")); }
+        }
+        if !devanagari(language_name("hi")) { missing.push("language hi".into()); }
+        for (vocab, _) in REGISTRY_VOCABS {
+            let seed = registry_seed(vocab);
+            assert!(!seed.is_empty(), "{vocab} has no starting terms");
+            for (code, _, grp) in seed {
+                if !devanagari(registry_hindi(vocab, &code)) { missing.push(format!("{vocab} {code}")); }
+                if !grp.is_empty() && !devanagari(group_label(&grp, true)) { missing.push(format!("{vocab} group {grp}")); }
+            }
+        }
+        for (a, en, hi) in ACRONYMS {
+            if en.is_empty() || !devanagari(hi) { missing.push(format!("acronym {a}")); }
+        }
+        assert!(missing.is_empty(), "no Hindi label for: {missing:#?}");
+        // No Hindi label names a term of another vocabulary by mistake: each (vocabulary, code) once.
+        let mut seen = std::collections::BTreeSet::new();
+        for (v, c, _) in REGISTRY_HINDI {
+            assert!(seen.insert((v, c)), "{v} {c} twice in REGISTRY_HINDI");
+            assert!(registry_seed(v).iter().any(|(code, _, _)| code == c), "{v} {c} is not a starting term");
+        }
+    }
 }

@@ -94,6 +94,7 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/kb/{slug}/revisions/{n}", "/kb/cutting-coke-use-in-cupola-furnaces/revisions/1", ["in", "no", "no", "no", "ok"]),
     ("get", "/looks/{theme}.css", "/looks/energy-efficiency.css", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/sitemap.xml", "/sitemap.xml", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/glossary", "/glossary", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/registry", "/registry", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/registry/work", "/registry/work", ["in", "no", "no", "ok", "no"]),
     ("get", "/registry/import", "/registry/import", ["in", "no", "no", "ok", "no"]),

@@ -19,8 +19,24 @@ pub struct Term {
 }
 
 impl Term {
+    /// The label in Hindi or English. A term stored without a Hindi label (a database seeded
+    /// before the book's lists had Hindi for every term) reads the starting list's Hindi.
     pub fn label_in(&self, hindi: bool) -> &str {
-        if hindi && !self.label_hi.is_empty() { &self.label_hi } else { &self.label }
+        if !hindi {
+            return &self.label;
+        }
+        if !self.label_hi.is_empty() {
+            return &self.label_hi;
+        }
+        match crate::vocab::registry_hindi(&self.vocab, &self.code) {
+            "" => &self.label,
+            seeded => seeded,
+        }
+    }
+
+    /// The term's group in the reader's language.
+    pub fn group_in(&self, hindi: bool) -> &str {
+        crate::vocab::group_label(&self.grp, hindi)
     }
 }
 

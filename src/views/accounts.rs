@@ -3,7 +3,8 @@
 use maud::{html, Markup};
 use crate::paths;
 
-use super::{csrf_field, error_summary, format_time, input, language_options, layout, notice, select, state_options, Ctx, Field};
+use super::dates::when;
+use super::{csrf_field, error_summary, input, language_options, layout, notice, select, state_options, Ctx, Field};
 use crate::error::FieldErrors;
 use crate::models::{role::RoleGrant, session::Session, user::{Profile, User}};
 use crate::services::accounts::Registration;
@@ -126,8 +127,8 @@ pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, ses
                         strong { (if s.user_agent.is_empty() { "?" } else { s.user_agent.as_str() }) }
                         @if s.id == current_session { " ✓" }
                         br;
-                        (t.session_started) ": " (format_time(&s.created_at)) " · "
-                        (t.session_last_seen) ": " (format_time(&s.last_seen_at))
+                        (t.session_started) ": " (when(ctx, &s.created_at)) " · "
+                        (t.session_last_seen) ": " (when(ctx, &s.last_seen_at))
                     }
                 }
             }

@@ -2,7 +2,8 @@
 
 use maud::{html, Markup};
 
-use super::{csrf_field, error_summary, format_time, layout, select, Ctx};
+use super::dates::when;
+use super::{csrf_field, error_summary, layout, select, Ctx};
 use crate::error::FieldErrors;
 use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User};
 use crate::models::content_import::ContentImport;
@@ -15,9 +16,22 @@ pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String 
         Some(Role::Admin) => t.role_admin.to_string(),
         Some(Role::Moderator) => format!("{} {}", t.role_moderator, community.unwrap_or("?")),
         Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point.to_string(),
-        Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, g.state),
+        Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, crate::vocab::state_label(&g.state, ctx.lang == super::Lang::Hi)),
         Some(Role::KnowledgeEditor) => t.role_knowledge_editor.to_string(),
         None => g.role.clone(),
+    }
+}
+
+/// A granted role's name alone, in the reader's language (the stored code if unknown).
+fn role_name<'a>(ctx: &Ctx, g: &'a RoleGrant) -> &'a str {
+    let t = ctx.t();
+    match g.role() {
+        Some(Role::Admin) => t.role_admin,
+        Some(Role::Moderator) => t.role_moderator,
+        Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point,
+        Some(Role::FocalPoint) => t.role_focal_point,
+        Some(Role::KnowledgeEditor) => t.role_knowledge_editor,
+        None => &g.role,
     }
 }
 
@@ -34,7 +48,7 @@ pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bo
                         tr {
                             td { a href={ "/admin/users/" (u.id) } { (u.name) } }
                             td { (u.email) }
-                            td { (grants.iter().map(|g| g.role.as_str()).collect::<Vec<_>>().join(", ")) }
+                            td { (grants.iter().map(|g| role_name(ctx, g)).collect::<Vec<_>>().join(", ")) }
                             td { (if u.is_verified() { t.yes } else { t.no }) }
                         }
                     }
@@ -69,7 +83,7 @@ pub fn user(
         .collect();
     let state_options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
         .chain(std::iter::once(("national".to_string(), t.national.to_string())))
-        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), s.to_string())))
+        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), crate::vocab::state_label(s, t.lang == super::Lang::Hi).to_string())))
         .collect();
     layout(ctx, &u.name, html! {
         p { a href="/admin/users" { "← " (t.admin_users_title) } }
@@ -77,7 +91,7 @@ pub fn user(
         dl {
             dt { (t.col_email) } dd { (u.email) }
             dt { (t.field_organisation) } dd { (u.organisation) }
-            dt { (t.field_state) } dd { (u.state) " " (u.district) }
+            dt { (t.field_state) } dd { (crate::vocab::state_label(&u.state, ctx.lang == super::Lang::Hi)) " " (u.district) }
             dt { (t.col_verified) } dd { (if u.is_verified() { t.yes } else { t.no }) }
         }
         form method="post" action={ "/admin/users/" (u.id) "/mail-links/reset" } {
@@ -86,7 +100,7 @@ pub fn user(
         }
         @if let Some(since) = u.mail_stopped_at {
             h2 #mail-stopped { (t.mail_stopped_heading) }
-            p { (t.fmt("mail-stopped-since", &[("date", since.format("%Y-%m-%d").to_string().into()), ("count", u.bounce_count.into())])) }
+            p { (t.fmt("mail-stopped-since", &[("date", super::dates::day_text(ctx.lang, since.date()).into()), ("count", u.bounce_count.into())])) }
             form method="post" action={ "/admin/users/" (u.id) "/mail/restart" } {
                 (csrf_field(ctx))
                 button.secondary type="submit" { (t.resume_member_mail) }
@@ -118,7 +132,7 @@ pub fn user(
         }
         @if !history.is_empty() {
             h2 { (t.admin_audit_title) }
-            ul { @for e in history { li { (format_time(&e.created_at)) ": " (super::logged_action(ctx, "audit", &e.action)) " " (ctx.t().stored(&e.detail)) } } }
+            ul { @for e in history { li { (when(ctx, &e.created_at)) ": " (super::logged_action(ctx, "audit", &e.action)) " " (ctx.t().stored(&e.detail)) } } }
         }
     })
 }
@@ -134,7 +148,7 @@ pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -
                 tbody {
                     @for (e, actor, subject) in rows {
                         tr {
-                            td { (format_time(&e.created_at)) }
+                            td { (when(ctx, &e.created_at)) }
                             td { (actor.as_deref().unwrap_or("console")) }
                             td { (super::logged_action(ctx, "audit", &e.action)) }
                             td { (subject.as_deref().unwrap_or("")) }
@@ -212,7 +226,7 @@ pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event
                 tbody {
                     @for (e, name) in rows {
                         tr {
-                            td { (format_time(&e.created_at)) }
+                            td { (when(ctx, &e.created_at)) }
                             td { (security_kind_label(t, e.kind)) }
                             td {
                                 @if let Some(id) = e.user_id {
@@ -257,7 +271,7 @@ pub fn content_conflicts(ctx: &Ctx, rows: &[(&ContentImport, &str, &str)]) -> Ma
                                 td { a href=(link) { (name) } }
                                 td { (content_kind(ctx, &item.kind)) }
                                 td { code { "content/" (item.file) } }
-                                td { @if let Some(at) = &item.conflict_at { (format_time(at)) } }
+                                td { @if let Some(at) = &item.conflict_at { (when(ctx, at)) } }
                                 td { a href={ "/admin/content/" (item.id) } { (t.get("content-compare")) } }
                             }
                         }
@@ -277,7 +291,7 @@ pub fn content_conflict(ctx: &Ctx, item: &ContentImport, name: &str, link: &str,
         dl {
             dt { (t.get("content-col-item")) } dd { a href=(link) { (name) } " (" (content_kind(ctx, &item.kind)) ")" }
             dt { (t.get("content-col-file")) } dd { code { "content/" (item.file) } }
-            @if let Some(at) = &item.conflict_at { dt { (t.get("content-col-since")) } dd { (format_time(at)) } }
+            @if let Some(at) = &item.conflict_at { dt { (t.get("content-col-since")) } dd { (when(ctx, at)) } }
         }
         p { (t.get("content-diff-legend")) }
         (super::communities::diff_view(portal, file))

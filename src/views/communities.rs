@@ -3,7 +3,8 @@
 use maud::{html, Markup, PreEscaped};
 use crate::paths;
 
-use super::{csrf_field, error_summary, format_time, input, layout, notice, select, state_options, textarea, Ctx, Field, Strings};
+use super::dates::when;
+use super::{csrf_field, error_summary, input, layout, notice, sector_options, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::attachment::Attachment;
 use crate::models::community::{self, Community};
@@ -95,7 +96,7 @@ pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, noti
             @for th in &page.threads {
                 li {
                     a href={ (base) "/t/" (th.root.id) } { (th.root.title) }
-                    p.meta { (th.author) " · " (th.root.approved_at.as_ref().map(format_time).unwrap_or_default()) " · " (th.replies) " " (t.replies)
+                    p.meta { (th.author) " · " @if let Some(at) = &th.root.approved_at { (when(ctx, at)) } " · " (th.replies) " " (t.replies)
                         @if th.root.is_public { " · " (t.public_label) } }
                 }
             }
@@ -121,11 +122,6 @@ fn theme_checkboxes(ctx: &Ctx, chosen: &[String], errors: &FieldErrors) -> Marku
     }
 }
 
-fn sector_options(t: &Strings) -> Vec<(String, String)> {
-    std::iter::once((String::new(), t.choose_state.to_string()))
-        .chain(vocab::SECTORS.iter().map(|s| (s.to_string(), s.to_string())))
-        .collect()
-}
 
 fn files_field(ctx: &Ctx, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
@@ -185,7 +181,7 @@ fn attachment_list(ctx: &Ctx, files: &[&Attachment]) -> Markup {
 fn post_body(ctx: &Ctx, p: &Post, author: &str, files: &[&Attachment]) -> Markup {
     let t = ctx.t();
     html! {
-        p.meta { (author) " · " (format_time(p.approved_at.as_ref().unwrap_or(&p.created_at)))
+        p.meta { (author) " · " (when(ctx, p.approved_at.as_ref().unwrap_or(&p.created_at)))
             @if p.status != post::Status::Approved { " · " strong.status { (status_label(t, p.status)) } }
             @if p.original_body_md.is_some() { " · " (t.edited_by_moderator) } }
         div.body { (PreEscaped(&p.body_html)) }
@@ -223,7 +219,7 @@ fn answer_line(ctx: &Ctx, v: &ThreadView) -> Markup {
             Some((_, None)) => {},
             None => @if let (post::Status::Approved, Some(due)) = (v.root.status, v.root.response_due_at) {
                 p.meta {
-                    (t.fmt("reply-due-by", &[("date", super::format_time(&due).into())]))
+                    (t.fmt("reply-due-by", &[("date", super::dates::time_text(ctx.lang, &due).into())]))
                     @if due < now { " · " strong.status { (t.fmt("days-late", &[("days", (now - due).num_days().max(1).into())])) } }
                 }
             },
@@ -264,7 +260,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             h1 { (v.root.title) }
             @if !v.root.themes.is_empty() { p.meta { (theme_names(ctx, &v.root.theme_list())) } }
             @if !v.root.state.is_empty() || !v.root.sector.is_empty() {
-                p.meta { (v.root.sector) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (v.root.state) }
+                p.meta { (vocab::sector_label(&v.root.sector, ctx.lang == super::Lang::Hi)) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (vocab::state_label(&v.root.state, ctx.lang == super::Lang::Hi)) }
             }
             (answer_line(ctx, v))
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
@@ -320,7 +316,7 @@ pub fn my_posts(ctx: &Ctx, rows: &[(Post, Community)]) -> Markup {
                     @if p.status == post::Status::Approved { a href=(paths::post(&c.slug, p.root_id(), p.id)) { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } }
                     @else { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) }
                 }
-                p.meta { (c.name) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, p.status)) } }
+                p.meta { (c.name) " · " (when(ctx, &p.created_at)) " · " strong.status { (status_label(t, p.status)) } }
                 @if !p.moderator_note.is_empty() {
                     div.note { strong { (t.moderator_message) ": " } (t.stored(&p.moderator_note)) }
                 }

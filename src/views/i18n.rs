@@ -192,6 +192,9 @@ strings! {
     mail_refused_help, mail_refused_parts, mail_dropped_help, inbound_log_title, inbound_log_link, inbound_log_intro,
     inbound_log_empty, col_outcome, col_sender, col_recipient, col_reason, inbound_dropped,
     inbound_post, mail_stopped_heading, resume_member_mail, mail_resumed_notice,
+    // --- hindi ---
+    glossary_title, glossary_intro, glossary_link, glossary_on_page, kb_status_draft,
+    kb_status_withdrawn, kb_status_published, search_facet_language,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

@@ -4,7 +4,8 @@ use maud::{html, Markup, PreEscaped};
 use crate::paths;
 
 use super::communities::theme_names;
-use super::{csrf_field, error_summary, format_time, input, layout, layout_with_head, notice, select, state_options, textarea, Ctx, Field, Strings};
+use super::dates::{day, when};
+use super::{csrf_field, error_summary, input, layout, layout_with_head, notice, sector_options, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::list;
 use crate::models::page::{self, Page};
@@ -28,6 +29,29 @@ fn theme_label(ctx: &Ctx, slug: &str) -> String {
     theme_names(ctx, &[slug])
 }
 
+fn hindi(ctx: &Ctx) -> bool {
+    ctx.lang == super::Lang::Hi
+}
+
+/// A page's status in the reader's language.
+fn status_label(ctx: &Ctx, s: page::Status) -> &'static str {
+    let t = ctx.t();
+    match s {
+        page::Status::Draft => t.kb_status_draft,
+        page::Status::Published => t.kb_status_published,
+        page::Status::Withdrawn => t.kb_status_withdrawn,
+    }
+}
+
+/// Where a page is from, in the reader's language: sector, district, state.
+fn place(ctx: &Ctx, p: &Page) -> Markup {
+    html! {
+        @if !p.sector.is_empty() { (vocab::sector_label(&p.sector, hindi(ctx))) " · " }
+        @if !p.district.is_empty() { (p.district) ", " }
+        @if !p.state.is_empty() { (vocab::state_label(&p.state, hindi(ctx))) " · " }
+    }
+}
+
 pub fn home(ctx: &Ctx, counts: &[(&str, usize)], recent: &[Page]) -> Markup {
     let t = ctx.t();
     layout(ctx, t.kb_title, html! {
@@ -43,7 +67,7 @@ pub fn home(ctx: &Ctx, counts: &[(&str, usize)], recent: &[Page]) -> Markup {
         @if recent.is_empty() { p { (t.no_threads) } }
         ul.threads {
             @for p in recent {
-                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (theme_names(ctx, &p.theme_list())) @if !p.state.is_empty() { " · " (p.state) } } }
+                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (theme_names(ctx, &p.theme_list())) @if !p.state.is_empty() { " · " (vocab::state_label(&p.state, hindi(ctx))) } } }
             }
         }
         p { a href=(paths::KB_FEED) { "Atom" } }
@@ -60,7 +84,7 @@ pub fn hub(ctx: &Ctx, theme: &str, pages: &[Page], near: &[(String, usize)]) -> 
         @if pages.is_empty() { p { (t.no_threads) } }
         ul.threads {
             @for p in pages {
-                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (p.language) @if !p.sector.is_empty() { " · " (p.sector) } @if !p.state.is_empty() { " · " (p.state) } } }
+                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (vocab::language_name(&p.language)) @if !p.sector.is_empty() { " · " (vocab::sector_label(&p.sector, hindi(ctx))) } @if !p.state.is_empty() { " · " (vocab::state_label(&p.state, hindi(ctx))) } } }
             }
         }
         @if !near.is_empty() {
@@ -97,19 +121,17 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
     layout_with_head(ctx, &p.title, head, html! {
         p.crumbs { a href="/kb" { (t.kb_title) } @for th in p.theme_list() { " · " a href=(paths::theme(&th)) { (theme_label(ctx, th)) } } }
         article.kb.{ "layout-" (v.look.0) } lang=(p.language) {
-            @if p.status != page::Status::Published { p.note { (p.status.as_str()) } }
+            @if p.status != page::Status::Published { p.note lang=(ctx.lang.code()) { (status_label(ctx, p.status)) } }
             h1 { (p.title) }
-            p.meta {
-                @if !p.sector.is_empty() { (p.sector) " · " }
-                @if !p.district.is_empty() { (p.district) ", " }
-                @if !p.state.is_empty() { (p.state) " · " }
-                @if let Some(d) = p.published_at { (d.format("%Y-%m-%d")) }
+            p.meta lang=(ctx.lang.code()) {
+                (place(ctx, p))
+                @if let Some(d) = p.published_at { (day(ctx, &d)) }
             }
             @if let Some(c) = &v.published_by {
-                p.meta.published-by { (t.kb_published_by) ": " (credit(t, &c.by)) }
+                p.meta.published-by lang=(ctx.lang.code()) { (t.kb_published_by) ": " (credit(t, &c.by)) }
             }
             @if let Some(c) = &v.changed_by {
-                p.meta.changed-by { (t.kb_changed_by) ": " (credit(t, &c.by)) " · " (c.at.format("%Y-%m-%d")) }
+                p.meta.changed-by lang=(ctx.lang.code()) { (t.kb_changed_by) ": " (credit(t, &c.by)) " · " (day(ctx, &c.at)) }
             }
             @if let Some(tr) = &v.translation { p { a href=(paths::page(&tr.slug)) hreflang=(tr.language) lang=(tr.language) { (if tr.language == "hi" { "हिन्दी में पढ़ें" } else { "Read in English" }) } } }
             div.body { (PreEscaped(&p.body_html)) }
@@ -138,6 +160,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
         @if !v.related.is_empty() {
             aside aria-labelledby="related-h" { h2 #related-h { (t.kb_related) } ul { @for r in &v.related { li { (page_link(&r.slug, &r.language, &r.title)) } } } }
         }
+        (super::glossary::note(ctx, &format!("{}\n{}\n{}", p.title, crate::markdown::to_plain_text(&p.problem_md), crate::markdown::to_plain_text(&p.solution_md))))
         @if editor { p.tools { a href=(paths::page_edit(&p.slug)) { (t.kb_edit) } " · " a href=(paths::page_revisions(&p.slug)) { (t.history) } } }
     })
 }
@@ -153,9 +176,6 @@ pub fn gone(ctx: &Ctx, title: &str, note: &str) -> Markup {
 }
 
 
-fn sector_options(t: &Strings) -> Vec<(String, String)> {
-    std::iter::once((String::new(), t.choose_state.to_string())).chain(vocab::SECTORS.iter().map(|s| (s.to_string(), s.to_string()))).collect()
-}
 
 pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: bool) -> Markup {
     let t = ctx.t();
@@ -217,7 +237,7 @@ pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &
     layout(ctx, t.kb_edit, html! {
         p.crumbs { a href="/kb/pages" { (t.kb_pages) } " · " a href=(base) { (p.title) } }
         h1 { (t.kb_edit) ": " (p.title) }
-        p.meta { (p.status) " · r" (p.revision) }
+        p.meta { (status_label(ctx, p.status)) " · r" (p.revision) }
         @if let Some(n) = notice_text { (notice(n)) }
         @if !broken.is_empty() { div.note role="alert" { (t.kb_broken_links) ": " @for b in broken { code { (paths::page(&b)) } " " } } }
         (error_summary(ctx, errors))
@@ -254,8 +274,8 @@ pub fn pages(ctx: &Ctx, pages: &[Page]) -> Markup {
             thead { tr { th { (t.kb_subject) } th { (t.col_action) } th { (t.col_when) } } }
             tbody { @for p in pages { tr {
                 td { a href=(paths::page_edit(&p.slug)) lang=(p.language) { (p.title) } }
-                td { (p.status) " · r" (p.revision) }
-                td { (format_time(&p.updated_at)) }
+                td { (status_label(ctx, p.status)) " · r" (p.revision) }
+                td { (when(ctx, &p.updated_at)) }
             } } }
         } }
     })
@@ -283,7 +303,7 @@ pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision], events: &[Event]) -> Ma
         ol.log reversed {
             @for r in revs {
                 li {
-                    "r" (r.number) " · " (format_time(&r.at)) " · " (r.editor.as_deref().unwrap_or("content/")) " · " (r.note) " · "
+                    "r" (r.number) " · " (when(ctx, &r.at)) " · " (r.editor.as_deref().unwrap_or("content/")) " · " (r.note) " · "
                     a href={ (base) "/revisions/" (r.number) } { (t.what_changed) }
                     @if r.number != p.revision {
                         form.inline method="post" action={ (base) "/revisions/" (r.number) "/restore" } {
@@ -300,7 +320,7 @@ pub fn revisions(ctx: &Ctx, p: &Page, revs: &[Revision], events: &[Event]) -> Ma
                 tbody {
                     @for e in events {
                         tr {
-                            td { (format_time(&e.at)) }
+                            td { (when(ctx, &e.at)) }
                             td { (e.actor.as_deref().unwrap_or("content/")) }
                             td { (event_label(ctx, e.action)) }
                             td { (e.detail) }
@@ -321,13 +341,18 @@ pub fn revision_diff(ctx: &Ctx, p: &Page, number: i32, before: &str, after: &str
     })
 }
 
+/// A page layout's name in the reader's language (the stored name if the locale files lack it).
+fn layout_label<'a>(ctx: &Ctx, layout: &'a str) -> &'a str {
+    ctx.t().find(&format!("kb-layout-{layout}")).unwrap_or(layout)
+}
+
 pub fn looks(ctx: &Ctx, rows: &[(String, String, String)], errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let theme_opts: Vec<(String, String)> = vocab::THEMES.iter().map(|(s, en, _)| (s.to_string(), en.to_string())).collect();
-    let layout_opts: Vec<(String, String)> = LAYOUTS.iter().map(|l| (l.to_string(), l.to_string())).collect();
+    let theme_opts: Vec<(String, String)> = vocab::THEMES.iter().map(|(s, en, hi)| (s.to_string(), if hindi(ctx) { hi } else { en }.to_string())).collect();
+    let layout_opts: Vec<(String, String)> = LAYOUTS.iter().map(|l| (l.to_string(), layout_label(ctx, l).to_string())).collect();
     layout(ctx, t.kb_looks, html! {
         h1 { (t.kb_looks) }
-        ul { @for (th, l, a) in rows { li { (theme_label(ctx, th)) ": " (l) " · " code { (a) } } } }
+        ul { @for (th, l, a) in rows { li { (theme_label(ctx, th)) ": " (layout_label(ctx, l)) " · " code { (a) } } } }
         (error_summary(ctx, errors))
         form method="post" action="/admin/looks" novalidate {
             (csrf_field(ctx))

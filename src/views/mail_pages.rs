@@ -3,7 +3,8 @@
 use maud::{html, Markup, PreEscaped};
 use crate::paths;
 
-use super::{csrf_field, error_summary, format_time, layout, notice, Ctx};
+use super::dates::when;
+use super::{csrf_field, error_summary, layout, notice, Ctx};
 use crate::error::FieldErrors;
 use crate::models::community::Community;
 use crate::models::digest::{self, Digest};
@@ -179,6 +180,17 @@ pub fn unsubscribe(ctx: &Ctx, token: &str, c: &Community, current: Delivery, cha
     })
 }
 
+/// A digest's status in the reader's language.
+fn digest_status(ctx: &Ctx, s: crate::models::digest::Status) -> &'static str {
+    use crate::models::digest::Status;
+    ctx.t().get(match s {
+        Status::Draft => "digest-status-draft",
+        Status::Scheduled => "digest-status-scheduled",
+        Status::Sending => "digest-status-sending",
+        Status::Sent => "digest-status-sent",
+    })
+}
+
 pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
     let t = ctx.t();
     let base = paths::digests(&a.community.slug);
@@ -198,8 +210,8 @@ pub fn digests(ctx: &Ctx, a: &Access, list: &[Digest]) -> Markup {
         ol.threads {
             @for d in list {
                 li {
-                    a href={ (base) "/" (d.id) } { (delivery_label(t, d.audience)) " · " (format_time(&d.created_at)) }
-                    p.meta { (d.status.as_str()) @if let Some(s) = d.sent_at { " · " (format_time(&s)) " · " (d.recipients) } @if let Some(s) = d.scheduled_at { " · " (format_time(&s)) } }
+                    a href={ (base) "/" (d.id) } { (delivery_label(t, d.audience)) " · " (when(ctx, &d.created_at)) }
+                    p.meta { (digest_status(ctx, d.status)) @if let Some(s) = d.sent_at { " · " (when(ctx, &s)) " · " (d.recipients) } @if let Some(s) = d.scheduled_at { " · " (when(ctx, &s)) } }
                 }
             }
         }
@@ -217,7 +229,7 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
         p.crumbs { a href=(paths::digests(&a.community.slug)) { (t.digests_title) } }
         h1 { (delivery_label(t, d.audience)) ": " (a.community.name) }
         @if let Some(n) = notice_text { (notice(n)) }
-        p.meta { (d.status.as_str()) " · " (v.recipients) " " (t.digest_recipients)
+        p.meta { (digest_status(ctx, d.status)) " · " (v.recipients) " " (t.digest_recipients)
             " · " a href={ (base) "/preview?format=html" } { (t.digest_preview) " (HTML)" }
             " · " a href={ (base) "/preview?format=text" } { (t.digest_preview) " (text)" } }
         (error_summary(ctx, errors))
@@ -275,7 +287,7 @@ pub fn inbound_log(ctx: &Ctx, a: Option<&Access>, rows: &[crate::models::inbound
                     tbody {
                         @for r in rows {
                             tr {
-                                td { (format_time(&r.received_at)) }
+                                td { (when(ctx, &r.received_at)) }
                                 td { (super::logged_action(ctx, "inbound-outcome", &r.outcome)) }
                                 td { (r.sender) }
                                 td { (r.recipient) }

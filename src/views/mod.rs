@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod admin;
 pub mod communities;
+pub mod dates;
 pub mod diff;
 pub mod feeds;
+pub mod glossary;
 pub mod moderation;
 pub mod registry;
 pub mod search;
@@ -220,9 +222,19 @@ pub fn select(
     }
 }
 
+/// The states and union territories to choose from, named in the reader's language.
 pub fn state_options(t: &Strings) -> Vec<(String, String)> {
+    let h = t.lang == Lang::Hi;
     std::iter::once((String::new(), t.choose_state.to_string()))
-        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), s.to_string())))
+        .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), crate::vocab::state_label(s, h).to_string())))
+        .collect()
+}
+
+/// The sectors to choose from, named in the reader's language.
+pub fn sector_options(t: &Strings) -> Vec<(String, String)> {
+    let h = t.lang == Lang::Hi;
+    std::iter::once((String::new(), "—".to_string()))
+        .chain(crate::vocab::SECTORS.iter().map(|s| (s.to_string(), crate::vocab::sector_label(s, h).to_string())))
         .collect()
 }
 

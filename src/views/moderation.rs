@@ -5,7 +5,8 @@ use maud::{html, Markup, PreEscaped};
 use crate::paths;
 
 use super::communities::{diff_view, status_label, theme_names};
-use super::{csrf_field, error_summary, format_time, input, layout, notice, select, textarea, Ctx, Field};
+use super::dates::when;
+use super::{csrf_field, error_summary, input, layout, notice, select, textarea, Ctx, Field};
 use crate::error::FieldErrors;
 use crate::models::community::Community;
 use crate::models::community::{JoinPolicy, Premoderation};
@@ -54,7 +55,7 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                                 label.check { input type="checkbox" name="ids" value=(item.post.id); " " (t.select_item) }
                             }
                             h2 { a href={ (base) "/" (item.post.id) } { (if item.post.title.is_empty() { t.reply_heading } else { item.post.title.as_str() }) } }
-                            p.meta { (item.author) " · " (format_time(&item.post.created_at)) " · " (status_label(t, item.post.status))
+                            p.meta { (item.author) " · " (when(ctx, &item.post.created_at)) " · " (status_label(t, item.post.status))
                                 @if let Some(who) = &item.claimed_by_name { " · " (t.claimed_by) " " (who) } }
                             @if !item.post.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&item.post.held_reason)) } }
                             @for f in &item.flags { p.note { (t.flags_heading) ": " (f.reason) } }
@@ -154,7 +155,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form:
     layout(ctx, t.review_title, html! {
         p.crumbs { a href=(paths::community_page(&a.community.slug, "queue")) { (t.queue_title) } }
         h1 { (if p.title.is_empty() { format!("{}: {}", t.reply_heading, r.thread_title) } else { p.title.clone() }) }
-        p.meta { (r.author) " · " (format_time(&p.created_at)) " · " strong.status { (status_label(t, p.status)) }
+        p.meta { (r.author) " · " (when(ctx, &p.created_at)) " · " strong.status { (status_label(t, p.status)) }
             @if !p.themes.is_empty() { " · " (theme_names(ctx, &p.theme_list())) } }
         @if !p.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&p.held_reason)) } }
         @if let Some(who) = &r.claimed_by_name { p.note { (t.claimed_by) " " (who) } }
@@ -166,7 +167,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form:
         @if !r.flags.is_empty() {
             section {
                 h2 { (t.flags_heading) }
-                ul { @for f in &r.flags { li { (format_time(&f.created_at)) ": " (f.reason) } } }
+                ul { @for f in &r.flags { li { (when(ctx, &f.created_at)) ": " (f.reason) } } }
                 form method="post" action={ (base) "/flags" } {
                     (csrf_field(ctx))
                     div.field { label for="flag-message" { (t.message_to_author) } input #flag-message name="message" type="text"; }
@@ -208,7 +209,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form:
             }
         }
         h2 { (t.history) }
-        ol.log { @for (e, who) in &r.history { li { (format_time(&e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (action_label(t, e.action)) @if !e.reason.is_empty() { ": " (ctx.t().stored(&e.reason)) } } } }
+        ol.log { @for (e, who) in &r.history { li { (when(ctx, &e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (action_label(t, e.action)) @if !e.reason.is_empty() { ": " (ctx.t().stored(&e.reason)) } } } }
     })
 }
 
@@ -223,7 +224,7 @@ pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(Str
                 tbody {
                     @for (e, who, post) in rows {
                         tr {
-                            td { (format_time(&e.created_at)) }
+                            td { (when(ctx, &e.created_at)) }
                             td { (who.as_deref().unwrap_or("solex")) }
                             td { (action_label(t, e.action)) }
                             td {
@@ -253,7 +254,7 @@ pub fn due(ctx: &Ctx, a: &Access, rows: &[(Post, String)], now: chrono::NaiveDat
             @for (p, author) in rows {
                 li {
                     a href=(paths::thread(&a.community.slug, p.id)) { (p.title) }
-                    p.meta { (author) " · " (t.due_by) " " (p.response_due_at.as_ref().map(format_time).unwrap_or_default())
+                    p.meta { (author) " · " (t.due_by) " " @if let Some(at) = &p.response_due_at { (when(ctx, at)) }
                         @if let Some(due) = p.response_due_at.filter(|d| *d <= now) { " · " strong.status { (t.overdue) ", " (t.fmt("days-late", &[("days", (now - due).num_days().max(1).into())])) } } }
                 }
             }
@@ -297,7 +298,7 @@ pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &Fie
             ul {
                 @for (u, since) in &stopped {
                     li {
-                        (u.name) " · " (t.fmt("mail-stopped-since", &[("date", since.format("%Y-%m-%d").to_string().into()), ("count", u.bounce_count.into())])) " "
+                        (u.name) " · " (t.fmt("mail-stopped-since", &[("date", super::dates::day_text(ctx.lang, since.date()).into()), ("count", u.bounce_count.into())])) " "
                         form.inline method="post" action={ (base) "/" (u.id) "/mail" } {
                             (csrf_field(ctx))
                             button.secondary type="submit" { (t.resume_member_mail) }

@@ -15,7 +15,9 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
             "thread" => t.search_kind_thread.to_string(),
             other => crate::services::registry::Kind::from_code(other).map(|k| ctx.t().get(k.singular_key())).unwrap_or(other).to_string(),
         },
-        "language" => crate::vocab::LANGUAGES.iter().find(|(c, _)| *c == value).map(|(_, n)| n.to_string()).unwrap_or_else(|| value.to_string()),
+        "language" => crate::vocab::language_name(value).to_string(),
+        "state" => crate::vocab::state_label(value, ctx.lang == super::Lang::Hi).to_string(),
+        "sector" => crate::vocab::sector_label(value, ctx.lang == super::Lang::Hi).to_string(),
         _ => value.to_string(),
     }
 }
@@ -50,7 +52,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                         @for facet in ["kind", "theme", "state", "sector", "language"] {
                             @let values: Vec<_> = r.facets.iter().filter(|(f, _, _)| f == facet).collect();
                             @if !values.is_empty() {
-                                h2 { (match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.field_language }) }
+                                h2 { (match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.search_facet_language }) }
                                 ul { @for (_, v, n) in values { li { a href=(link(facet, v)) { (facet_label(ctx, facet, v)) } " (" (n) ")" } } }
                             }
                         }

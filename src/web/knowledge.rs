@@ -34,7 +34,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/looks/{theme}.css", web::get().to(look_css))
         .route("/admin/looks", web::get().to(looks))
         .route("/admin/looks", web::post().to(set_look))
-        .route("/sitemap.xml", web::get().to(sitemap));
+        .route("/sitemap.xml", web::get().to(sitemap))
+        .route("/glossary", web::get().to(glossary));
+}
+
+/// The glossary of acronyms, in the reader's language.
+async fn glossary(visit: Visit) -> HttpResponse {
+    html(200, views::glossary::page(&visit.ctx))
 }
 
 async fn home(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {

@@ -996,3 +996,20 @@ resume-member-mail = Restart mail
 mail-resumed-notice = Mail to this member is restarted.
 log-member-mail-restarted = restarted a member's mail
 audit-mail-restarted = mail restarted
+
+# --- hindi ---
+glossary-title = Glossary of acronyms
+glossary-intro = The short forms that cluster development practitioners, the book and this portal's registry use, written out.
+glossary-link = Acronyms explained
+glossary-on-page = Acronyms on this page
+kb-status-draft = Draft (not published)
+kb-status-withdrawn = Withdrawn
+kb-status-published = Published
+search-facet-language = Language
+kb-layout-classic = Classic
+kb-layout-wide = Wide
+kb-layout-card = Cards
+digest-status-draft = Draft
+digest-status-scheduled = Scheduled
+digest-status-sending = Sending
+digest-status-sent = Sent

@@ -990,3 +990,20 @@ resume-member-mail = ईमेल फिर शुरू करें
 mail-resumed-notice = इस सदस्य को ईमेल फिर शुरू हुई।
 log-member-mail-restarted = एक सदस्य की ईमेल फिर शुरू की
 audit-mail-restarted = ईमेल फिर शुरू
+
+# --- hindi ---
+glossary-title = संक्षिप्त रूपों की शब्दावली
+glossary-intro = क्लस्टर विकास के कार्यकर्ता, पुस्तक और इस पोर्टल की रजिस्ट्री जिन संक्षिप्त रूपों (acronyms) का उपयोग करते हैं, उनके पूरे रूप।
+glossary-link = संक्षिप्त रूपों के अर्थ
+glossary-on-page = इस पृष्ठ पर संक्षिप्त रूप
+kb-status-draft = मसौदा (प्रकाशित नहीं)
+kb-status-withdrawn = वापस लिया गया
+kb-status-published = प्रकाशित
+search-facet-language = भाषा
+kb-layout-classic = पारंपरिक
+kb-layout-wide = चौड़ा
+kb-layout-card = कार्ड
+digest-status-draft = मसौदा
+digest-status-scheduled = निर्धारित
+digest-status-sending = भेजा जा रहा है
+digest-status-sent = भेजा गया

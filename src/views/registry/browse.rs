@@ -27,7 +27,7 @@ pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
                 tbody {
                     @for (state, counts) in &ov.states {
                         tr {
-                            th scope="row" { (state) }
+                            th scope="row" { (crate::vocab::state_label(state, ctx.lang == crate::views::Lang::Hi)) }
                             @for (i, k) in Kind::ALL.iter().enumerate() {
                                 td {
                                     @if counts[i] > 0 {
@@ -90,6 +90,7 @@ pub fn list_page(ctx: &Ctx, kind: Kind, body: impl maud::Render) -> Markup {
 /// so it can be rendered once and kept with the data.
 pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Markup {
     let t = ctx.t();
+    let ab = crate::views::glossary::Abbrs::new(ctx);
     let kind = b.kind;
     let query = filters.query_with("", "");
     let suffix = if query.is_empty() { String::new() } else { format!("?{query}") };
@@ -136,11 +137,12 @@ pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) ->
                 @for f in &b.facets {
                     @if !f.counts.is_empty() && filters.get(f.name).is_empty() {
                         details.facet {
-                            summary { (facet_label(ctx, f.name)) }
-                            ul { @for (code, label, n) in &f.counts { li { a href={ (paths::registry_list(kind.plural())) "?" (filters.query_with(f.name, code)) } { (label) } " (" (n) ")" } } }
+                            summary { (ab.mark(facet_label(ctx, f.name))) }
+                            ul { @for (code, label, n) in &f.counts { li { a href={ (paths::registry_list(kind.plural())) "?" (filters.query_with(f.name, code)) } { (ab.mark(label)) } " (" (n) ")" } } }
                         }
                     }
                 }
+                @if ab.any() { (crate::views::glossary::link(ctx)) }
             }
         }
     }

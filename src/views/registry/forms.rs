@@ -15,7 +15,7 @@ fn term_options(vocabs: &Vocabs, vocab: &str, current: &str, h: bool, allowed: O
     for term in vocabs.of(vocab) {
         let offered = (!term.retired || term.code == current) && allowed.is_none_or(|a| vocab != "state" || a.contains(&term.code));
         if offered {
-            let label = if term.grp.is_empty() { term.label_in(h).to_string() } else { format!("{} — {}", term.grp, term.label_in(h)) };
+            let label = if term.grp.is_empty() { term.label_in(h).to_string() } else { format!("{} — {}", term.group_in(h), term.label_in(h)) };
             out.push((term.code.clone(), label));
         }
     }
@@ -41,7 +41,7 @@ fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs:
                     @if let Some(e) = errors.get(spec.name) { p.error { (ctx.t().msg(e)) } }
                     @let offered: Vec<&Term> = vocabs.of(v).filter(|t| !t.retired || chosen.contains(&t.code.as_str())).collect();
                     @for (i, term) in offered.iter().enumerate() {
-                        @if !term.grp.is_empty() && (i == 0 || offered[i - 1].grp != term.grp) { p.group { (term.grp) } }
+                        @if !term.grp.is_empty() && (i == 0 || offered[i - 1].grp != term.grp) { p.group { (term.group_in(h)) } }
                         label.check { input type="checkbox" name=(spec.name) value=(term.code) checked[chosen.contains(&term.code.as_str())]; " " (term.label_in(h)) }
                     }
                 }
@@ -72,7 +72,7 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
         h1 { (title) }
         @if let Some((n, s)) = &e.status { p.note { (t.fmt("registry-open-version", &[("number", (*n).into()), ("status", status(ctx, *s).into())])) } }
         @if let Some((at, note)) = e.record.as_ref().and_then(|r| r.withdrawn_at.map(|at| (at, &r.withdrawn_note))) {
-            p.note { (t.fmt("registry-withdrawn-on", &[("date", day(at))])) " " (note) }
+            p.note { (t.fmt("registry-withdrawn-on", &[("date", day(ctx, at))])) " " (note) }
         }
         @if !e.comments.is_empty() {
             div.note role="note" {

@@ -32,9 +32,9 @@ fn hindi(ctx: &Ctx) -> bool {
     ctx.lang == Lang::Hi
 }
 
-/// A day as the registry shows it, for a message argument.
-fn day(at: chrono::NaiveDateTime) -> crate::error::Arg {
-    at.format("%Y-%m-%d").to_string().into()
+/// A day as the registry shows it in the reader's language, for a message argument.
+fn day(ctx: &Ctx, at: chrono::NaiveDateTime) -> crate::error::Arg {
+    super::dates::day_text(ctx.lang, at.date()).into()
 }
 
 /// A version's status in the reader's language.
@@ -64,7 +64,7 @@ fn record_meta(ctx: &Ctx, r: &Record) -> Markup {
     html! {
         @if let Some(k) = kind { (ctx.t().get(k.singular_key())) " · " }
         @if !r.district.is_empty() { (r.district) ", " }
-        (r.state)
+        (crate::vocab::state_label(&r.state, hindi(ctx)))
         @if let Some(s) = r.start_year { " · " (s) "–" @if let Some(e) = r.end_year { (e) } }
     }
 }

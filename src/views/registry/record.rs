@@ -7,25 +7,32 @@ use super::{crumbs, day, hindi, record_link, record_meta, status};
 use crate::error::FieldErrors;
 use crate::models::registry::{self, Record};
 use crate::services::registry::{Input, Kind, RecordView, Spec, Values, Vocabs};
-use crate::views::{csrf_field, error_summary, format_time, input, layout, notice, Ctx, Field};
+use crate::views::dates::when;
+use crate::views::glossary::Abbrs;
+use crate::views::{csrf_field, error_summary, input, layout, notice, Ctx, Field};
 
 /// A stored value as a reader sees it: terms by label, records and pages as links.
 pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Vocabs) -> Markup {
+    show_marked(ctx, kind, spec, value, vocabs, &Abbrs::new(ctx))
+}
+
+/// `show_value` with the page's acronyms marked on their first use.
+fn show_marked(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Vocabs, ab: &Abbrs) -> Markup {
     let h = hindi(ctx);
     let items = crate::services::registry::multi_values(value);
     html! {
         @match spec.input {
             Input::Term(v) if kind.facets().iter().any(|(n, _)| *n == v) => {
-                a href={ (paths::registry_list(kind.plural())) "?" (v) "=" (crate::views::urlencode(value)) } { (vocabs.label(v, value, h)) }
+                a href={ (paths::registry_list(kind.plural())) "?" (v) "=" (crate::views::urlencode(value)) } { (ab.mark(&vocabs.label(v, value, h))) }
             }
-            Input::Term(v) => { (vocabs.label(v, value, h)) }
+            Input::Term(v) => { (ab.mark(&vocabs.label(v, value, h))) }
             Input::Terms(v) => {
                 ul.inline-list {
                     @for code in &items {
                         li {
                             @if kind.facets().iter().any(|(n, _)| *n == v) {
-                                a href={ (paths::registry_list(kind.plural())) "?" (v) "=" (crate::views::urlencode(code)) } { (vocabs.label(v, code, h)) }
-                            } @else { (vocabs.label(v, code, h)) }
+                                a href={ (paths::registry_list(kind.plural())) "?" (v) "=" (crate::views::urlencode(code)) } { (ab.mark(&vocabs.label(v, code, h))) }
+                            } @else { (ab.mark(&vocabs.label(v, code, h))) }
                         }
                     }
                 }
@@ -46,7 +53,7 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
                 }
             }
             Input::Long => { div.long { (value) } }
-            Input::Choice(options) => { (options.iter().find(|(o, _)| *o == value).map(|(_, key)| ctx.t().get(*key)).unwrap_or(value)) }
+            Input::Choice(options) => { (ab.mark(options.iter().find(|(o, _)| *o == value).map(|(_, key)| ctx.t().get(*key)).unwrap_or(value))) }
             _ => { (value) }
         }
     }
@@ -54,16 +61,16 @@ pub fn show_value(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Voca
 
 /// The record's fields; the name is the heading, pages and threads have their own sections,
 /// and records named by web name show their titles.
-fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &[Record]) -> Markup {
+fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &[Record], ab: &Abbrs) -> Markup {
     html! {
         dl.record {
             @for spec in kind.fields().iter().filter(|s| !matches!(s.name, "title" | "name") && !matches!(s.input, Input::Pages | Input::Threads)) {
                 @if let Some(v) = values.get(spec.name) {
-                    dt { (ctx.t().get(spec.label)) }
+                    dt { (ab.mark(ctx.t().get(spec.label))) }
                     dd {
                         @match (spec.input, refs.iter().find(|r| Some(r.kind.as_str()) == ref_kind(spec) && &r.slug == v)) {
                             (Input::Ref(_), Some(r)) => { (record_link(r)) }
-                            _ => { (show_value(ctx, kind, spec, v, vocabs)) }
+                            _ => { (show_marked(ctx, kind, spec, v, vocabs, ab)) }
                         }
                     }
                 }
@@ -103,14 +110,14 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             @if let (Some(at), true) = (r.verified_at, r.is_published()) {
                 p.verified {
                     @match &v.verified_by {
-                        Some(name) => { (t.fmt("registry-verified", &[("name", name.into()), ("date", day(at))])) }
-                        None => { (t.fmt("registry-verified-seed", &[("date", day(at))])) }
+                        Some(name) => { (t.fmt("registry-verified", &[("name", name.into()), ("date", day(ctx, at))])) }
+                        None => { (t.fmt("registry-verified-seed", &[("date", day(ctx, at))])) }
                     }
                 }
             }
             @if v.overdue { p.note role="status" { (t.registry_overdue) } }
             @if let Some(at) = r.withdrawn_at {
-                p.note { (t.fmt("registry-withdrawn-on", &[("date", day(at))])) " " (r.withdrawn_note) }
+                p.note { (t.fmt("registry-withdrawn-on", &[("date", day(ctx, at))])) " " (r.withdrawn_note) }
             } @else if !r.is_published() { p.note { (t.registry_unpublished) } }
             @if let Some(open) = &v.open {
                 p.note {
@@ -124,7 +131,9 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                 }
             }
             @if v.may_edit { p { a.button href=(paths::registry_edit(kind.plural(), &r.slug)) { (t.registry_edit) } } }
-            @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs)) }
+            @let ab = Abbrs::new(ctx);
+            @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs, &ab)) }
+            @if ab.any() { (crate::views::glossary::link(ctx)) }
             @if !v.related.is_empty() {
                 section aria-labelledby="related-h" {
                     h2 #related-h { (t.registry_related) }
@@ -150,7 +159,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                         @for (ver, author) in &v.history {
                             li {
                                 a href=(paths::registry_review(kind.plural(), &r.slug, ver.number)) { "#" (ver.number) }
-                                " · " (status(ctx, ver.status)) " · " (format_time(&ver.updated_at))
+                                " · " (status(ctx, ver.status)) " · " (when(ctx, &ver.updated_at))
                                 @if let Some(a) = author { " · " (a) }
                             }
                         }

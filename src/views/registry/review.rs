@@ -8,7 +8,8 @@ use super::{crumbs, record_link, record_meta, status};
 use crate::error::FieldErrors;
 use crate::models::registry::{self, Record};
 use crate::services::registry::{Decision, Kind, ReviewView, WorkList};
-use crate::views::{csrf_field, error_summary, format_time, layout, textarea, Ctx};
+use crate::views::dates::when;
+use crate::views::{csrf_field, error_summary, layout, textarea, Ctx};
 
 pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
@@ -23,7 +24,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
         p.meta {
             "#" (ver.number) " · " (status(ctx, ver.status)) " · " (ver.state)
             @if let Some(a) = &v.author { " · " (a) }
-            @if let Some(at) = ver.submitted_at { " · " (format_time(&at)) }
+            @if let Some(at) = ver.submitted_at { " · " (when(ctx, &at)) }
         }
         p.hint { (t.registry_changed_only) }
         (error_summary(ctx, errors))
@@ -74,7 +75,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
             li {
                 @if review { a href=(paths::registry_review(plural, &r.slug, ver.number)) { (r.title) } }
                 @else { a href=(paths::registry_edit(plural, &r.slug)) { (r.title) } }
-                p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (status(ctx, ver.status)) " · " (format_time(&ver.updated_at)) }
+                p.meta { (record_meta(ctx, r)) " · #" (ver.number) " " (status(ctx, ver.status)) " · " (when(ctx, &ver.updated_at)) }
             }
         }
     };
