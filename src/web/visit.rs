@@ -127,7 +127,7 @@ pub async fn context(
     // Filters and search terms are shown back and matched as text: bytes that are not UTF-8
     // would come back as replacement characters and match nothing, so such a query is refused.
     let query_is_text = percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_ok();
-    let wants_json = req.path().starts_with("/api/")
+    let wants_json = is_api(req.path())
         || req
             .headers()
             .get(header::ACCEPT)
@@ -239,6 +239,11 @@ fn static_miss(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     ServiceResponse::new(http_req, response)
 }
 
+/// The JSON API: every answer under /api, errors included, is JSON.
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
 fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<BoxBody> {
     let status = err.status_code();
     let code = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -256,29 +261,37 @@ fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<Box
         AppError::Validation(fields) => Some(fields.values().map(|m| ctx.t().msg(m)).collect::<Vec<_>>().join(" ")),
         AppError::TooLarge => Some(ctx.t().error_413_body.to_string()),
         AppError::BodyTimeout => Some(ctx.t().error_408_body.to_string()),
+        AppError::MethodNotAllowed(allow) => Some(ctx.t().fmt("method-not-allowed", &[("allowed", (*allow).into())])),
         _ => None,
     };
     if wants_json {
         let body = serde_json::json!({
-            "error": match status { 401 => "unauthorized", 403 => "forbidden", 404 => "not_found", 410 => "gone", 429 => "rate_limited", 400 => "bad_request", 409 => "conflict", 408 => "timeout", 413 => "too_large", _ => "internal" },
+            "error": match status { 401 => "unauthorized", 403 => "forbidden", 404 => "not_found", 405 => "method_not_allowed", 410 => "gone", 429 => "rate_limited", 400 => "bad_request", 409 => "conflict", 408 => "timeout", 413 => "too_large", _ => "internal" },
             "status": status,
             "message": detail.clone().unwrap_or_else(|| if status >= 500 { "internal error".into() } else { err.to_string() }),
         });
-        return with_retry_after(HttpResponse::build(code), err).json(body);
+        return with_headers(HttpResponse::build(code), err).json(body);
     }
     if status == 401 {
         let next = views::urlencode(&ctx.path);
         return HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login?next={next}"))).finish();
     }
-    with_retry_after(HttpResponse::build(code), err)
+    with_headers(HttpResponse::build(code), err)
         .content_type("text/html; charset=utf-8")
         .body(views::errors::page(ctx, status, detail.as_deref()).into_string())
 }
 
-/// A refusal for going too fast says when to come back, as a page or as JSON.
-fn with_retry_after(mut builder: actix_web::HttpResponseBuilder, err: &AppError) -> actix_web::HttpResponseBuilder {
-    if let AppError::RateLimited(secs) = err {
-        builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+/// A refusal for going too fast says when to come back, one for a method says which methods
+/// the path takes, as a page or as JSON.
+fn with_headers(mut builder: actix_web::HttpResponseBuilder, err: &AppError) -> actix_web::HttpResponseBuilder {
+    match err {
+        AppError::RateLimited(secs) => {
+            builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        AppError::MethodNotAllowed(allow) => {
+            builder.insert_header((header::ALLOW, *allow));
+        }
+        _ => {}
     }
     builder
 }

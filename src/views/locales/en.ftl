@@ -996,3 +996,9 @@ resume-member-mail = Restart mail
 mail-resumed-notice = Mail to this member is restarted.
 log-member-mail-restarted = restarted a member's mail
 audit-mail-restarted = mail restarted
+
+# --- contract ---
+method-not-allowed = This address does not take that method. It takes: { $allowed }.
+api-parameter-one-of = The parameter { $name } must be one of: { $allowed }.
+api-limit-range = The parameter limit must be a whole number from 1 to { $max }.
+api-q-too-long = The parameter q must be at most { $max } characters long.

@@ -990,3 +990,9 @@ resume-member-mail = ईमेल फिर शुरू करें
 mail-resumed-notice = इस सदस्य को ईमेल फिर शुरू हुई।
 log-member-mail-restarted = एक सदस्य की ईमेल फिर शुरू की
 audit-mail-restarted = ईमेल फिर शुरू
+
+# --- contract ---
+method-not-allowed = यह पता इस तरीक़े (method) से नहीं खुलता। यह इनसे खुलता है: { $allowed }।
+api-parameter-one-of = पैरामीटर { $name } इनमें से एक होना चाहिए: { $allowed }।
+api-limit-range = पैरामीटर limit 1 से { $max } तक की पूर्ण संख्या होनी चाहिए।
+api-q-too-long = पैरामीटर q में अधिकतम { $max } अक्षर हो सकते हैं।
