@@ -89,7 +89,17 @@ pub async fn context(
     let session_secret = req.cookie(&cookie_name(&state, SESSION_COOKIE)).map(|c| c.value().to_string());
     let is_write = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
     let principal = match session_secret.clone() {
-        Some(secret) if !secret.is_empty() => principal_of(&state, secret, is_write).await?,
+        Some(secret) if !secret.is_empty() => match principal_of(&state, secret, is_write).await {
+            Ok(p) => p,
+            // The database did not answer: the error page, or JSON under /api, for a visitor
+            // not known yet, never the framework's empty answer.
+            Err(e) => {
+                let ctx = Ctx { lang: accept_language(req.request()), csrf, path: req.path().to_string(), base_url: state.base_url.clone(), viewer: None };
+                let json = wants_json(&req);
+                let (http_req, _) = req.into_parts();
+                return Ok(ServiceResponse::new(http_req, render_error(&ctx, &e, json)));
+            }
+        },
         _ => None,
     };
     let stale_session = session_secret.is_some() && principal.is_none();
@@ -127,12 +137,7 @@ pub async fn context(
     // Filters and search terms are shown back and matched as text: bytes that are not UTF-8
     // would come back as replacement characters and match nothing, so such a query is refused.
     let query_is_text = percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_ok();
-    let wants_json = is_api(req.path())
-        || req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    let wants_json = wants_json(&req);
 
     let cache_path = (*req.method() == actix_web::http::Method::GET && visit.principal.is_none() && page_cache::applies(req.path()))
         .then(|| visit.ctx.path.clone());
@@ -242,6 +247,16 @@ fn static_miss(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 /// The JSON API: every answer under /api, errors included, is JSON.
 pub fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
+}
+
+/// An error answers this request as JSON: under /api, or for a client that asks for JSON only.
+fn wants_json(req: &ServiceRequest) -> bool {
+    is_api(req.path())
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
 }
 
 fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<BoxBody> {
