@@ -133,6 +133,9 @@ pub enum AppError {
     /// The request body did not arrive in time (408).
     #[error("request body timed out")]
     BodyTimeout,
+    /// The path exists but not with this method (405); the methods it takes, for `Allow`.
+    #[error("method not allowed")]
+    MethodNotAllowed(&'static str),
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]
@@ -170,6 +173,7 @@ impl AppError {
             AppError::Gone => 410,
             AppError::TooLarge => 413,
             AppError::BodyTimeout => 408,
+            AppError::MethodNotAllowed(_) => 405,
             AppError::Config(_) | AppError::Db(_) | AppError::Pool(_) | AppError::Internal(_) => 500,
         }
     }

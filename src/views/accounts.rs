@@ -61,7 +61,7 @@ pub fn login(ctx: &Ctx, email: &str, next: &str, errors: &FieldErrors, notice_te
         form method="post" action="/login" novalidate {
             (csrf_field(ctx))
             input type="hidden" name="next" value=(next);
-            (input(ctx, Field::new("email", t.field_email, email).kind("email").autocomplete("username").required(), errors))
+            (input(ctx, Field::new("email", t.field_email, email).kind("email").autocomplete("email").required(), errors))
             (input(ctx, Field::new("password", t.field_password, "").kind("password").autocomplete("current-password").required(), errors))
             button type="submit" { (t.sign_in_button) }
         }

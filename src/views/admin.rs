@@ -198,7 +198,7 @@ fn security_kind_label(t: &super::Strings, kind: security_event::Kind) -> &'stat
 /// The security log with its filters, newest first, paged.
 pub fn security(ctx: &Ctx, rows: &[security_event::Row], filter: &security_event::Filter, page: i64, has_next: bool) -> Markup {
     let t = ctx.t();
-    let kinds: Vec<(String, String)> = std::iter::once((String::new(), String::new()))
+    let kinds: Vec<(String, String)> = std::iter::once((String::new(), t.kind_all.to_string()))
         .chain(security_event::Kind::all().map(|k| (k.to_string(), security_kind_label(t, k).to_string())))
         .collect();
     let account = filter.user_id.map(|id| id.to_string()).unwrap_or_default();

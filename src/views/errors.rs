@@ -11,7 +11,7 @@ pub fn page(ctx: &Ctx, status: u16, detail: Option<&str>) -> Markup {
         403 => (t.error_403_title, t.error_403_body),
         410 => (t.error_410_title, t.error_410_body),
         429 => (t.error_429_title, ""),
-        400 | 409 | 408 | 413 => (t.error_400_title, ""),
+        400 | 405 | 409 | 408 | 413 => (t.error_400_title, ""),
         _ => (t.error_500_title, t.error_500_body),
     };
     layout(ctx, title, html! {

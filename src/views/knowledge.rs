@@ -5,7 +5,7 @@ use crate::paths;
 
 use super::communities::theme_names;
 use super::dates::{day, when};
-use super::{csrf_field, error_summary, input, layout, layout_with_head, notice, sector_options, select, state_options, textarea, Ctx, Field, Strings};
+use super::{csrf_field, error_summary, input, input_as, layout, layout_with_head, notice, sector_options, select, state_options, textarea, Ctx, Field, Strings};
 use crate::error::FieldErrors;
 use crate::models::list;
 use crate::models::page::{self, Page};
@@ -259,7 +259,7 @@ pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &
             h2 { (t.kb_withdraw) }
             form method="post" action={ (base) "/withdraw" } {
                 (csrf_field(ctx))
-                (input(ctx, Field::new("note", t.kb_withdraw_note, ""), errors))
+                (input_as(ctx, "withdraw-note", Field::new("note", t.kb_withdraw_note, ""), errors))
                 button.secondary type="submit" { (t.kb_withdraw) }
             }
         }

@@ -163,9 +163,15 @@ impl<'a> Field<'a> {
 }
 
 pub fn input(ctx: &Ctx, f: Field, errors: &FieldErrors) -> Markup {
+    input_as(ctx, f.name, f, errors)
+}
+
+/// `input` with an id of its own, for a field whose name another form on the same page uses
+/// too (ids are unique on a page, so each label focuses its own field).
+pub fn input_as(ctx: &Ctx, id: &str, f: Field, errors: &FieldErrors) -> Markup {
     let error = errors.get(f.name).map(|m| ctx.t().msg(m));
-    let hint_id = format!("{}-hint", f.name);
-    let error_id = format!("{}-error", f.name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
     let described = [f.hint.map(|_| hint_id.as_str()), error.as_ref().map(|_| error_id.as_str())]
         .into_iter()
         .flatten()
@@ -174,10 +180,10 @@ pub fn input(ctx: &Ctx, f: Field, errors: &FieldErrors) -> Markup {
     let error = error.as_deref();
     html! {
         div.field.has-error[error.is_some()] {
-            label for=(f.name) { (f.label) }
+            label for=(id) { (f.label) }
             @if let Some(h) = f.hint { p.hint id=(hint_id) { (h) } }
             @if let Some(e) = error { p.error id=(error_id) { (e) } }
-            input id=(f.name) name=(f.name) type=(f.kind) value=(f.value) autocomplete=(f.autocomplete)
+            input id=(id) name=(f.name) type=(f.kind) value=(f.value) autocomplete=(f.autocomplete)
                 required[f.required] aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
         }

@@ -11,40 +11,75 @@ use crate::web::{blocking, html, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/search", web::get().to(page))
-        .route("/api/search", web::get().to(api))
-        .route("/api/openapi.json", web::get().to(openapi))
+        .service(web::resource("/api/search").route(web::get().to(api)).default_service(web::to(get_only)))
+        .service(web::resource("/api/openapi.json").route(web::get().to(openapi)).default_service(web::to(get_only)))
         .route("/opensearch.xml", web::get().to(opensearch));
 }
 
+/// The API's paths take GET only: any other method is a 405 (JSON, with `Allow`).
+async fn get_only() -> Result<HttpResponse, AppError> {
+    Err(AppError::MethodNotAllowed("GET"))
+}
+
+/// What a search through the API may ask for (static/api/openapi.json): the kinds the index
+/// holds, the languages, and a limit of 1 to 100 results.
+const API_KINDS: [&str; 6] = ["page", "thread", "cluster", "initiative", "practice", "agency"];
+const API_LANGUAGES: [&str; 2] = ["en", "hi"];
+const API_MAX_LIMIT: usize = 100;
+const API_MAX_QUERY: usize = 500;
+const DEFAULT_LIMIT: usize = 20;
+
+/// The parameters as sent. The page takes what it can read of them; the API checks each
+/// (`api_limit`), so a wrong value is a 400 that says which parameter and what it takes.
 #[derive(Deserialize, Default)]
 struct SearchQuery {
     #[serde(default)]
     q: String,
-    #[serde(default)]
-    kind: String,
+    kind: Option<String>,
     #[serde(default)]
     theme: String,
     #[serde(default)]
     state: String,
     #[serde(default)]
     sector: String,
-    #[serde(default)]
-    language: String,
-    #[serde(default)]
-    limit: Option<usize>,
+    language: Option<String>,
+    limit: Option<String>,
 }
 
 impl SearchQuery {
     fn filters(&self) -> Filters {
-        Filters { kind: self.kind.clone(), theme: self.theme.clone(), state: self.state.clone(), sector: self.sector.clone(), language: self.language.clone() }
+        let kind = self.kind.clone().unwrap_or_default();
+        let language = self.language.clone().unwrap_or_default();
+        Filters { kind, theme: self.theme.clone(), state: self.state.clone(), sector: self.sector.clone(), language }
     }
 }
 
-fn run(state: &AppState, q: &SearchQuery) -> Result<crate::search::Results, AppError> {
-    if q.q.chars().count() > 500 {
+/// The API's checks of the parameters, and the number of results asked for.
+fn api_limit(q: &SearchQuery) -> Result<usize, AppError> {
+    use crate::error::Message;
+    let one_of = |name: &'static str, value: &Option<String>, allowed: &[&str]| match value {
+        Some(v) if !allowed.contains(&v.as_str()) => Err(AppError::BadRequest(Message::new("api-parameter-one-of").arg("name", name).arg("allowed", allowed.join(", ")))),
+        _ => Ok(()),
+    };
+    if q.q.chars().count() > API_MAX_QUERY {
+        return Err(AppError::BadRequest(Message::new("api-q-too-long").arg("max", API_MAX_QUERY)));
+    }
+    one_of("kind", &q.kind, &API_KINDS)?;
+    one_of("language", &q.language, &API_LANGUAGES)?;
+    match q.limit.as_deref() {
+        None => Ok(DEFAULT_LIMIT),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=API_MAX_LIMIT).contains(&n) && !v.starts_with('+') => Ok(n),
+            _ => Err(AppError::BadRequest(Message::new("api-limit-range").arg("max", API_MAX_LIMIT))),
+        },
+    }
+}
+
+fn run(state: &AppState, q: &SearchQuery, limit: usize) -> Result<crate::search::Results, AppError> {
+    if q.q.chars().count() > API_MAX_QUERY {
         return Err(AppError::BadRequest("query-too-long".into()));
     }
-    Ok(state.search.search(&q.q, &q.filters(), q.limit.unwrap_or(20).clamp(1, 100)))
+    Ok(state.search.search(&q.q, &q.filters(), limit.clamp(1, API_MAX_LIMIT)))
 }
 
 /// Generous for a person, firm for a script: searches per client address per minute. Counted
@@ -63,15 +98,17 @@ async fn page(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuer
     let q = q.into_inner();
     let filters = q.filters();
     let text = q.q.clone();
-    let results = blocking(move || run(&st, &q)).await??;
+    let limit = q.limit.as_deref().and_then(|l| l.parse().ok()).unwrap_or(DEFAULT_LIMIT);
+    let results = blocking(move || run(&st, &q, limit)).await??;
     Ok(html(200, views::search::page(&visit.ctx, &text, &filters, &results)))
 }
 
 async fn api(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let limit = api_limit(&q)?;
     search_allowed(&state, &visit)?;
     let st = state.clone();
-    let q = q.into_inner();
-    let results = blocking(move || run(&st, &q)).await??;
+    let results = blocking(move || run(&st, &q, limit)).await??;
     Ok(HttpResponse::Ok().json(results))
 }
 

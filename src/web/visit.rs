@@ -89,7 +89,17 @@ pub async fn context(
     let session_secret = req.cookie(&cookie_name(&state, SESSION_COOKIE)).map(|c| c.value().to_string());
     let is_write = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
     let principal = match session_secret.clone() {
-        Some(secret) if !secret.is_empty() => principal_of(&state, secret, is_write).await?,
+        Some(secret) if !secret.is_empty() => match principal_of(&state, secret, is_write).await {
+            Ok(p) => p,
+            // The database did not answer: the error page, or JSON under /api, for a visitor
+            // not known yet, never the framework's empty answer.
+            Err(e) => {
+                let ctx = Ctx { lang: accept_language(req.request()), csrf, path: req.path().to_string(), base_url: state.base_url.clone(), viewer: None };
+                let json = wants_json(&req);
+                let (http_req, _) = req.into_parts();
+                return Ok(ServiceResponse::new(http_req, render_error(&ctx, &e, json)));
+            }
+        },
         _ => None,
     };
     let stale_session = session_secret.is_some() && principal.is_none();
@@ -127,12 +137,7 @@ pub async fn context(
     // Filters and search terms are shown back and matched as text: bytes that are not UTF-8
     // would come back as replacement characters and match nothing, so such a query is refused.
     let query_is_text = percent_encoding::percent_decode_str(req.query_string()).decode_utf8().is_ok();
-    let wants_json = req.path().starts_with("/api/")
-        || req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    let wants_json = wants_json(&req);
 
     let cache_path = (*req.method() == actix_web::http::Method::GET && visit.principal.is_none() && page_cache::applies(req.path()))
         .then(|| visit.ctx.path.clone());
@@ -239,6 +244,21 @@ fn static_miss(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     ServiceResponse::new(http_req, response)
 }
 
+/// The JSON API: every answer under /api, errors included, is JSON.
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// An error answers this request as JSON: under /api, or for a client that asks for JSON only.
+fn wants_json(req: &ServiceRequest) -> bool {
+    is_api(req.path())
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+}
+
 fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<BoxBody> {
     let status = err.status_code();
     let code = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -256,29 +276,37 @@ fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<Box
         AppError::Validation(fields) => Some(fields.values().map(|m| ctx.t().msg(m)).collect::<Vec<_>>().join(" ")),
         AppError::TooLarge => Some(ctx.t().error_413_body.to_string()),
         AppError::BodyTimeout => Some(ctx.t().error_408_body.to_string()),
+        AppError::MethodNotAllowed(allow) => Some(ctx.t().fmt("method-not-allowed", &[("allowed", (*allow).into())])),
         _ => None,
     };
     if wants_json {
         let body = serde_json::json!({
-            "error": match status { 401 => "unauthorized", 403 => "forbidden", 404 => "not_found", 410 => "gone", 429 => "rate_limited", 400 => "bad_request", 409 => "conflict", 408 => "timeout", 413 => "too_large", _ => "internal" },
+            "error": match status { 401 => "unauthorized", 403 => "forbidden", 404 => "not_found", 405 => "method_not_allowed", 410 => "gone", 429 => "rate_limited", 400 => "bad_request", 409 => "conflict", 408 => "timeout", 413 => "too_large", _ => "internal" },
             "status": status,
             "message": detail.clone().unwrap_or_else(|| if status >= 500 { "internal error".into() } else { err.to_string() }),
         });
-        return with_retry_after(HttpResponse::build(code), err).json(body);
+        return with_headers(HttpResponse::build(code), err).json(body);
     }
     if status == 401 {
         let next = views::urlencode(&ctx.path);
         return HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login?next={next}"))).finish();
     }
-    with_retry_after(HttpResponse::build(code), err)
+    with_headers(HttpResponse::build(code), err)
         .content_type("text/html; charset=utf-8")
         .body(views::errors::page(ctx, status, detail.as_deref()).into_string())
 }
 
-/// A refusal for going too fast says when to come back, as a page or as JSON.
-fn with_retry_after(mut builder: actix_web::HttpResponseBuilder, err: &AppError) -> actix_web::HttpResponseBuilder {
-    if let AppError::RateLimited(secs) = err {
-        builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+/// A refusal for going too fast says when to come back, one for a method says which methods
+/// the path takes, as a page or as JSON.
+fn with_headers(mut builder: actix_web::HttpResponseBuilder, err: &AppError) -> actix_web::HttpResponseBuilder {
+    match err {
+        AppError::RateLimited(secs) => {
+            builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        AppError::MethodNotAllowed(allow) => {
+            builder.insert_header((header::ALLOW, *allow));
+        }
+        _ => {}
     }
     builder
 }

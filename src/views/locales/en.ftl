@@ -1013,3 +1013,8 @@ digest-status-draft = Draft
 digest-status-scheduled = Scheduled
 digest-status-sending = Sending
 digest-status-sent = Sent
+# --- contract ---
+method-not-allowed = This address does not take that method. It takes: { $allowed }.
+api-parameter-one-of = The parameter { $name } must be one of: { $allowed }.
+api-limit-range = The parameter limit must be a whole number from 1 to { $max }.
+api-q-too-long = The parameter q must be at most { $max } characters long.

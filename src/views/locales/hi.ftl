@@ -1007,3 +1007,8 @@ digest-status-draft = मसौदा
 digest-status-scheduled = निर्धारित
 digest-status-sending = भेजा जा रहा है
 digest-status-sent = भेजा गया
+# --- contract ---
+method-not-allowed = यह पता इस तरीक़े (method) से नहीं खुलता। यह इनसे खुलता है: { $allowed }।
+api-parameter-one-of = पैरामीटर { $name } इनमें से एक होना चाहिए: { $allowed }।
+api-limit-range = पैरामीटर limit 1 से { $max } तक की पूर्ण संख्या होनी चाहिए।
+api-q-too-long = पैरामीटर q में अधिकतम { $max } अक्षर हो सकते हैं।

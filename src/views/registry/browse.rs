@@ -122,7 +122,7 @@ pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) ->
                             (record_link(r))
                             p.meta {
                                 (record_meta(ctx, r))
-                                @if crate::services::registry::is_overdue(r, b.now) { " · " span.flag { "⚠" } }
+                                @if crate::services::registry::is_overdue(r, b.now) { " · " span.flag title=(t.registry_overdue_list) { span aria-hidden="true" { "⚠" } span.visually-hidden { (t.registry_overdue_list) } } }
                             }
                         }
                     }

@@ -38,7 +38,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
                         @for d in &v.diff {
                             @if d.changed || !d.new.is_empty() {
                                 tr.changed[d.changed] {
-                                    th scope="row" { (ctx.t().get(d.spec.label)) @if d.changed { " " span.flag aria-label=(ctx.t().registry_changed_mark) { "●" } } }
+                                    th scope="row" { (ctx.t().get(d.spec.label)) @if d.changed { " " span.flag title=(ctx.t().registry_changed_mark) { span aria-hidden="true" { "●" } span.visually-hidden { (ctx.t().registry_changed_mark) } } } }
                                     td.old { @if !d.old.is_empty() { (show_value(ctx, kind, d.spec, &d.old, &v.vocabs)) } }
                                     td.new { @if !d.new.is_empty() { (show_value(ctx, kind, d.spec, &d.new, &v.vocabs)) } }
                                     @if reviewable {
