@@ -54,6 +54,15 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
             tracing::warn!("content/{file}: changed in the file and on the portal since the last import; the portal's version stays (administrators: /admin/content)");
         }
     }
+    if content::demo::wanted(config.demo, &config.database_url) {
+        let mut conn = pool.get()?;
+        // The demo is a convenience: a problem with it is logged, never stops the portal.
+        match content::demo::load(&mut conn, &config.content_dir.join("demo")) {
+            Ok(content::demo::Outcome::Loaded { threads, pages }) => tracing::info!(threads, pages, "demo community loaded from content/demo (see README: demo)"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("content/demo: {e}"),
+        }
+    }
     {
         let mut conn = pool.get()?;
         services::registry::seed_vocabularies(&mut conn)?;
@@ -114,6 +123,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         // too), so its age limit bounds only a change stamp not read; a longer life keeps the
         // re-reads of many kept lists rare.
         registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(30)),
+        home: Default::default(),
         serving,
     }))
 }

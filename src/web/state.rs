@@ -35,6 +35,8 @@ pub struct AppState {
     pub threads: ViewCache<communities::ThreadData>,
     /// Registry lists' data (records and counts), by kind, filters, page and language.
     pub registry_lists: ViewCache<crate::services::registry::Browse>,
+    /// The home page's counts, themes and newest solutions.
+    pub home: ViewCache<crate::services::home::Home>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).
