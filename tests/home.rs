@@ -59,6 +59,16 @@ fn the_home_page_counts_what_there_is_and_follows_a_publication() {
     hindi.get("/lang/hi?next=/");
     let hi = hindi.get("/").body;
     assert!(hi.contains("href=\"/search?q=%E0%A4%AC%E0%A4%BE%E0%A4%B2+%E0%A4%B6%E0%A5%8D%E0%A4%B0%E0%A4%AE\""), "examples in the visitor's language");
+    // Every example question, in either language, finds something.
+    for (client, page) in [(&visitor, &home.body), (&hindi, &hi)] {
+        let list = page.split("<ul class=\"examples\">").nth(1).unwrap();
+        let links: Vec<&str> = list[..list.find("</ul>").unwrap()].split("href=\"").skip(1).map(|l| &l[..l.find('"').unwrap()]).collect();
+        assert_eq!(links.len(), 4);
+        for link in links {
+            let found = client.get(&link.replace("&amp;", "&")).body;
+            assert!(found.contains("<ol class=\"results\"><li>"), "{link} finds nothing");
+        }
+    }
 
     publish(&w, "using-foundry-slag", "Using foundry slag", "Slag piles up along the roads. Nobody takes it.");
     let home = visitor.get("/").body;
