@@ -2,6 +2,7 @@ use maud::{html, Markup};
 use crate::paths;
 
 use super::{layout, urlencode, Ctx};
+use crate::error::Arg;
 use crate::services::home::Home;
 
 /// The home page: one search with example questions, three doors with live counts, themes,
@@ -29,9 +30,9 @@ pub fn home(ctx: &Ctx, h: &Home, ask_in: Option<&[(String, String)]>) -> Markup 
         section aria-labelledby="home-doors" {
             h2.visually-hidden #home-doors { (t.home_doors) }
             ul.doors {
-                li { a href="/kb" { strong.count { (h.solutions) } " " span { (t.home_door_solutions) } } p { (t.home_door_solutions_hint) } }
-                li { a href="/communities" { strong.count { (h.communities) } " " span { (t.home_door_communities) } } p { (t.home_door_communities_hint) } }
-                li { a href="/registry" { strong.count { (h.records) } " " span { (t.home_door_registry) } } p { (t.home_door_registry_hint) } }
+                li { a href="/kb" { strong.count { (h.solutions) } " " span { (t.fmt("home-door-solutions", &[("count", Arg::Number(h.solutions))])) } } p { (t.home_door_solutions_hint) } }
+                li { a href="/communities" { strong.count { (h.communities) } " " span { (t.fmt("home-door-communities", &[("count", Arg::Number(h.communities))])) } } p { (t.home_door_communities_hint) } }
+                li { a href="/registry" { strong.count { (h.records) } " " span { (t.fmt("home-door-registry", &[("count", Arg::Number(h.records))])) } } p { (t.home_door_registry_hint) } }
             }
         }
         section.ask #ask aria-labelledby="home-ask" {
@@ -58,7 +59,7 @@ pub fn home(ctx: &Ctx, h: &Home, ask_in: Option<&[(String, String)]>) -> Markup 
             section aria-labelledby="home-themes" {
                 h2 #home-themes { (t.home_themes) }
                 ul.theme-counts {
-                    @for (slug, n) in &h.themes { li { a href=(paths::theme(slug)) { (crate::vocab::theme_label(slug, hindi)) } " " span.meta { "(" (n) " " (t.home_pages_count) ")" } } }
+                    @for (slug, n) in &h.themes { li { a href=(paths::theme(slug)) { (crate::vocab::theme_label(slug, hindi)) } " " span.meta { "(" (t.fmt("home-pages-count", &[("count", Arg::Number(*n))])) ")" } } }
                 }
             }
         }

@@ -1008,14 +1008,26 @@ home-example-3-q = waste water
 home-example-4 = How do women weavers start a savings group?
 home-example-4-q = savings group
 home-doors = Where to go
-home-door-solutions = solutions
+home-door-solutions = { $count ->
+    [one] solution
+   *[other] solutions
+}
 home-door-solutions-hint = Public pages: a problem and how a cluster solved it.
-home-door-communities = communities
+home-door-communities = { $count ->
+    [one] community
+   *[other] communities
+}
 home-door-communities-hint = Moderated groups where practitioners ask and answer.
-home-door-registry = registry records
+home-door-registry = { $count ->
+    [one] registry record
+   *[other] registry records
+}
 home-door-registry-hint = Clusters, initiatives, best practices and agencies across India.
 home-themes = Themes
-home-pages-count = pages
+home-pages-count = { $count ->
+    [one] { $count } page
+   *[other] { $count } pages
+}
 home-newest = Newest solutions
 home-all-solutions = All solutions
 home-ask-heading = Ask a question

@@ -1002,14 +1002,26 @@ home-example-3-q = फ़ुटबॉल सिलाई
 home-example-4 = ऊर्जा की बचत कैसे करें?
 home-example-4-q = ऊर्जा
 home-doors = कहाँ जाएँ
-home-door-solutions = समाधान
+home-door-solutions = { $count ->
+    [one] समाधान
+   *[other] समाधान
+}
 home-door-solutions-hint = सार्वजनिक पृष्ठ: एक समस्या और किसी क्लस्टर ने उसे कैसे सुलझाया।
-home-door-communities = समुदाय
+home-door-communities = { $count ->
+    [one] समुदाय
+   *[other] समुदाय
+}
 home-door-communities-hint = संचालित समूह जहाँ कार्यकर्ता प्रश्न पूछते और उत्तर देते हैं।
-home-door-registry = रजिस्ट्री प्रविष्टियाँ
+home-door-registry = { $count ->
+    [one] रजिस्ट्री प्रविष्टि
+   *[other] रजिस्ट्री प्रविष्टियाँ
+}
 home-door-registry-hint = पूरे भारत के क्लस्टर, पहलें, श्रेष्ठ प्रथाएँ और संस्थाएँ।
 home-themes = विषय
-home-pages-count = पृष्ठ
+home-pages-count = { $count ->
+    [one] { $count } पृष्ठ
+   *[other] { $count } पृष्ठ
+}
 home-newest = नए समाधान
 home-all-solutions = सभी समाधान
 home-ask-heading = प्रश्न पूछें
