@@ -19,6 +19,10 @@ pub struct Config {
     pub index_dir: PathBuf,
     pub static_dir: PathBuf,
     pub content_dir: PathBuf,
+    /// Load the demo community of `content_dir/demo/` (once per database): unset means only
+    /// on the embedded default database (`sqlite://data/solex.db`), never on any other
+    /// unless set to true.
+    pub demo: Option<bool>,
     /// Where mail is written as .eml files when no SMTP server is configured.
     pub outbox_dir: PathBuf,
     /// Files attached to posts, stored under random names.
@@ -79,6 +83,7 @@ impl Default for Config {
             index_dir: "search-index".into(),
             static_dir: "static".into(),
             content_dir: "content".into(),
+            demo: None,
             outbox_dir: "outbox".into(),
             attachments_dir: "data/attachments".into(),
             smtp_url: None,
@@ -141,6 +146,7 @@ impl Config {
         if let Some(v) = s("INDEX_DIR") { self.index_dir = v.into(); }
         if let Some(v) = s("STATIC_DIR") { self.static_dir = v.into(); }
         if let Some(v) = s("CONTENT_DIR") { self.content_dir = v.into(); }
+        if let Some(v) = s("DEMO") { self.demo = Some(parse("SOLEX_DEMO", &v)?); }
         if let Some(v) = s("OUTBOX_DIR") { self.outbox_dir = v.into(); }
         if let Some(v) = s("ATTACHMENTS_DIR") { self.attachments_dir = v.into(); }
         if let Some(v) = s("SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }

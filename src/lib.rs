@@ -54,6 +54,15 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
             tracing::warn!("content/{file}: changed in the file and on the portal since the last import; the portal's version stays (administrators: /admin/content)");
         }
     }
+    if content::demo::wanted(config.demo, &config.database_url) {
+        let mut conn = pool.get()?;
+        // The demo is a convenience: a problem with it is logged, never stops the portal.
+        match content::demo::load(&mut conn, &config.content_dir.join("demo")) {
+            Ok(content::demo::Outcome::Loaded { threads, pages }) => tracing::info!(threads, pages, "demo community loaded from content/demo (see README: demo)"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("content/demo: {e}"),
+        }
+    }
     {
         let mut conn = pool.get()?;
         services::registry::seed_vocabularies(&mut conn)?;
@@ -115,6 +124,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         // which move by the day. Re-reading hundreds of kept lists (15 ms each) every half
         // minute took a core from readers often enough to show in their slowest 1%.
         registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(300)),
+        home: Default::default(),
         serving,
     }))
 }

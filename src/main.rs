@@ -78,6 +78,10 @@ enum ContentCommand {
         /// Take the files' versions of changed pages anyway, each as a new revision.
         #[arg(long)]
         take_files: bool,
+        /// Also load the demo community from DIR/demo/ (once per database; the server loads it
+        /// by itself only on the embedded default database, or with the `demo` setting).
+        #[arg(long)]
+        demo: bool,
     },
     /// Write every page to DIR/SLUG.md.
     Export { dir: PathBuf },
@@ -268,7 +272,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
-        Command::Content(ContentCommand::Import { dir, take_files }) => {
+        Command::Content(ContentCommand::Import { dir, take_files, demo }) => {
             let mut conn = connect(&config)?;
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
             let mode = if take_files { solex::content::Mode::TakeFiles } else { solex::content::Mode::KeepPortal };
@@ -287,6 +291,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 services::registry::seed_vocabularies(&mut conn)?;
                 for (file, seed) in services::registry::import::import_seed_dir(&mut conn, &dir.join("registry"))? {
                     println!("{file}: {} created, {} updated, {} in conflict, {} problems", seed.created.len(), seed.updated.len(), seed.conflicts.len(), seed.problem_count());
+                }
+            }
+            if demo || config.demo == Some(true) {
+                match solex::content::demo::load(&mut conn, &dir.join("demo"))? {
+                    solex::content::demo::Outcome::Loaded { threads, pages } => println!("demo community loaded: {threads} threads, {pages} pages"),
+                    solex::content::demo::Outcome::AlreadyLoaded => println!("demo community already loaded"),
+                    solex::content::demo::Outcome::NoDemo => println!("{}: no demo community", dir.join("demo").display()),
                 }
             }
             if r.errors.is_empty() { Ok(()) } else { Err("some files were not imported".into()) }

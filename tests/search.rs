@@ -409,3 +409,52 @@ fn a_thread_is_found_under_each_of_its_themes() {
     }
     assert!(titles(&api(&anon, "capacitor theme:child-labour")).is_empty());
 }
+
+#[test]
+fn on_a_phone_results_come_first_with_filters_folded_and_removable_one_by_one() {
+    let app = TestApp::start();
+    let c = app.client();
+    let page = c.get("/search?q=labour&kind=page&state=Karnataka").body;
+    assert!(page.contains("<details class=\"search-filters\"><summary>Filter</summary>"), "filters folded, closed: {page}");
+    assert!(page.contains("<ol class=\"results\">"));
+    // Each chip drops its own filter and keeps the others.
+    assert!(page.contains("href=\"/search?q=labour&amp;kind=page\""), "the state chip drops the state only");
+    assert!(page.contains("href=\"/search?q=labour&amp;state=Karnataka\""), "the kind chip drops the kind only");
+    let wider = c.get("/search?q=labour&kind=page").body;
+    let chips = |p: &str| p.split("<ul class=\"chips\">").nth(1).map(|c| c[..c.find("</ul>").unwrap()].to_string()).unwrap_or_default();
+    assert_eq!(chips(&page).matches("<li>").count(), 2);
+    assert!(wider.contains("Jalandhar"), "Punjab's page is back");
+    assert_eq!(chips(&wider).matches("<li>").count(), 1, "only the kind chip is left: {}", chips(&wider));
+    assert!(chips(&wider).contains("href=\"/search?q=labour\""));
+    // The search box keeps the filters that are on.
+    assert!(page.contains("<input type=\"hidden\" name=\"state\" value=\"Karnataka\">"));
+}
+
+#[test]
+fn a_registry_result_reads_as_one_line_not_a_field_dump() {
+    let app = TestApp::start();
+    let c = app.client();
+    let v = api(&c, "Samalkha kind:initiative");
+    let hit = &v["hits"][0];
+    assert_eq!(hit["kind"], "initiative", "{v}");
+    assert_eq!(hit["summary"], "Coke saved by the 29 units: 0 → 742.93 tonnes a year");
+    assert_eq!((hit["district"].as_str(), hit["sector"].as_str()), (Some("Panipat"), Some("Metal and foundry")));
+    let page = c.get("/search?q=Samalkha&kind=initiative").body;
+    assert!(page.contains("Panipat, Haryana · Metal and foundry · Coke saved by the 29 units: 0 → 742.93 tonnes a year"), "{page}");
+    assert!(!page.contains("| 742.93 |") && !page.contains("742.93 | tonnes"), "no raw field dump");
+    // Pages keep their snippet.
+    assert!(c.get("/search?q=coke&kind=page").body.contains("<p class=\"snippet\""));
+}
+
+#[test]
+fn words_under_three_letters_are_never_taken_with_a_typo() {
+    let app = TestApp::start();
+    let c = app.client();
+    // One edit from "xo" are "to", "so", "no", "do", in nearly every document; from "qn", "in"
+    // and "on". Exact, they are in none.
+    for short in ["xo", "qn", "zt"] {
+        let v = api(&c, short);
+        assert_eq!(v["total"], 0, "{short}: {:?}", titles(&v));
+    }
+    assert!(!titles(&api(&c, "cupla")).is_empty(), "a longer word still may have a typo");
+}

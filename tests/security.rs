@@ -61,6 +61,7 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/admin/content/{id}", "/admin/content/999999", ["in", "no", "no", "no", "no"]),
     ("get", "/admin/vocabularies/{vocab}", "/admin/vocabularies/see_issue", ["in", "no", "no", "no", "ok"]),
     ("get", "/communities", "/communities", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/ask", "/ask", ["in", "ok", "ok", "ok", "ok"]),
     ("get", "/my/posts", "/my/posts", ["in", "ok", "ok", "ok", "ok"]),
     ("get", "/files/{id}/{name}", "/files/{file}/cupola.pdf", ["no", "ok", "no", "no", "ok"]),
     ("get", "/c/{slug}", "/c/foundry-energy", ["ok", "ok", "ok", "ok", "ok"]),

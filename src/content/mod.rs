@@ -3,6 +3,7 @@
 //! pages by slug; export writes every page back the same way, so a round trip is lossless.
 
 pub mod conflicts;
+pub mod demo;
 
 use std::path::Path;
 

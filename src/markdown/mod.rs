@@ -94,6 +94,25 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// The first sentence of `text` on one line, cut at a word with an ellipsis when longer than
+/// about `max` characters.
+pub fn one_line(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = match text.find(". ").or_else(|| text.find("। ")) {
+        Some(end) => &text[..end + if text[end..].starts_with('.') { 1 } else { "।".len() }],
+        None => text.as_str(),
+    };
+    if first.chars().count() <= max {
+        return first.to_string();
+    }
+    let cut = first.char_indices().nth(max).map_or(first.len(), |(i, _)| i);
+    let kept = match first[..cut].rfind(' ') {
+        Some(space) if space > 0 => &first[..space],
+        _ => &first[..cut],
+    };
+    format!("{}…", kept.trim_end_matches([',', ';', ':', ' ']))
+}
+
 /// Plain text of Markdown, for the plain part of mails, search documents, feeds and snippets:
 /// words only, from the stored source (raw HTML in it is dropped, not shown).
 pub fn to_plain_text(source: &str) -> String {

@@ -89,6 +89,10 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Community>> {
     communities::table.order(communities::name.asc()).select(Community::as_select()).load(conn)
 }
 
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    communities::table.count().get_result(conn)
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Community> {
     communities::table.find(id).select(Community::as_select()).first(conn)
 }

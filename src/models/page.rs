@@ -202,6 +202,11 @@ pub fn published_ref(conn: &mut DbConn, slug: &str) -> QueryResult<Option<PageRe
     pages::table.filter(pages::slug.eq(slug)).filter(pages::status.eq(Status::Published)).select(PageRef::as_select()).first(conn).optional()
 }
 
+/// How many pages are published.
+pub fn count_published(conn: &mut DbConn) -> QueryResult<i64> {
+    pages::table.filter(pages::status.eq(Status::Published)).count().get_result(conn)
+}
+
 /// How many published pages carry a theme.
 pub fn count_with_theme(conn: &mut DbConn, theme: &str) -> QueryResult<i64> {
     pages::table

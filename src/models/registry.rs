@@ -310,6 +310,11 @@ pub fn all_published(conn: &mut DbConn) -> QueryResult<Vec<Record>> {
         .load(conn)
 }
 
+/// How many records the public sees (those with a published version).
+pub fn count_published(conn: &mut DbConn) -> QueryResult<i64> {
+    registry_records::table.filter(registry_records::published_version.is_not_null()).count().get_result(conn)
+}
+
 pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
     registry_records::table.count().get_result(conn)
 }

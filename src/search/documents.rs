@@ -109,7 +109,37 @@ pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary
         f.state => r.state.clone(),
         f.sector => r.sector.clone(),
         f.language => language,
+        f.district => values.get("district").cloned().unwrap_or_default(),
+        f.summary => telling(&r.kind, &values),
     );
     f.add_facet_set(&mut d);
     Ok(Some(d))
+}
+
+/// A field value on one line, cut at a word.
+fn line_of(values: &std::collections::BTreeMap<String, String>, name: &str) -> Option<String> {
+    values.get(name).map(|v| crate::markdown::one_line(v, 140)).filter(|v| !v.is_empty())
+}
+
+/// The one value that tells most about a record in a list of results: an initiative's first
+/// indicator (baseline to latest) or else its outcomes, a practice's economic benefit, a
+/// cluster's product, an agency's type.
+fn telling(kind: &str, values: &std::collections::BTreeMap<String, String>) -> String {
+    let indicator = || {
+        let first = values.get("indicators")?.lines().find(|l| !l.trim().is_empty())?;
+        let parts: Vec<&str> = first.split('|').map(str::trim).collect();
+        match parts.as_slice() {
+            [name, baseline, latest, unit, ..] if !latest.is_empty() => Some(format!("{name}: {baseline} → {latest} {unit}").replace(":  → ", ": ").trim().to_string()),
+            [name, ..] => Some(name.to_string()),
+            [] => None,
+        }
+    };
+    let found = match kind {
+        "initiative" => indicator().or_else(|| line_of(values, "outcomes")),
+        "practice" => line_of(values, "economic_benefit").or_else(|| line_of(values, "intervention")),
+        "cluster" => line_of(values, "product").or_else(|| line_of(values, "description")),
+        "agency" => line_of(values, "agency_type").or_else(|| line_of(values, "mandate")),
+        _ => None,
+    };
+    found.unwrap_or_default()
 }

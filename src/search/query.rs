@@ -29,6 +29,10 @@ pub struct Hit {
     pub snippet_html: String,
     pub themes: Vec<String>,
     pub state: String,
+    pub district: String,
+    pub sector: String,
+    /// A registry record's one most telling value; empty for pages and discussions.
+    pub summary: String,
     pub language: String,
     pub score: f32,
 }
@@ -108,6 +112,9 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
             snippet_html: snippets.as_ref().map(|g| g.snippet(around_first_match(&stored(&d, f.body), &words)).to_html()).unwrap_or_default(),
             themes: d.get_all(f.theme).filter_map(|v| v.as_str().map(str::to_string)).collect(),
             state: stored(&d, f.state),
+            district: stored(&d, f.district),
+            sector: stored(&d, f.sector),
+            summary: stored(&d, f.summary),
             language: stored(&d, f.language),
             score,
         })

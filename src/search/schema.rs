@@ -5,7 +5,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TantivyDocument, TextFie
 use tantivy::Index;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 const TOKENIZER: &str = "solex";
 /// Between a facet and its value, and between the pairs, in a document's facet set.
 pub(super) const FACET_VALUE: char = '\u{1f}';
@@ -22,6 +22,10 @@ pub struct Fields {
     pub(super) state: Field,
     pub(super) sector: Field,
     pub(super) language: Field,
+    pub(super) district: Field,
+    /// A registry record's one most telling value (an initiative's headline indicator, a
+    /// practice's economic benefit), shown instead of a snippet; stored only.
+    pub(super) summary: Field,
     /// Every facet value of the document in one text, a fast column only: counting facets over
     /// all matches then reads one column value per document instead of five.
     pub(super) facet_set: Field,
@@ -42,6 +46,8 @@ pub(super) fn schema() -> (Schema, Fields) {
         state: b.add_text_field("state", STRING | STORED),
         sector: b.add_text_field("sector", STRING | STORED),
         language: b.add_text_field("language", STRING | STORED),
+        district: b.add_text_field("district", STORED),
+        summary: b.add_text_field("summary", STORED),
         facet_set: b.add_text_field("facet_set", FAST),
     };
     (b.build(), f)

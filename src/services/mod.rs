@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod communities;
 pub mod deliver;
 pub mod digests;
+pub mod home;
 mod env;
 pub mod ingest;
 pub mod knowledge;

@@ -195,6 +195,13 @@ strings! {
     // --- hindi ---
     glossary_title, glossary_intro, glossary_link, glossary_on_page, kb_status_draft,
     kb_status_withdrawn, kb_status_published, search_facet_language,
+    // --- home ---
+    home_search_heading, home_examples, home_example_1, home_example_1_q, home_example_2,
+    home_example_2_q, home_example_3, home_example_3_q, home_example_4, home_example_4_q,
+    home_doors, home_door_solutions_hint, home_door_communities_hint, home_door_registry_hint,
+    home_themes, home_newest, home_all_solutions, home_ask_heading, home_ask_intro,
+    home_membership, home_join, home_sign_in_to_ask, home_ask_in, home_join_community,
+    search_filter, search_active_filters, search_remove_filter,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

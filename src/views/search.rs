@@ -4,7 +4,7 @@ use maud::{html, Markup, PreEscaped};
 use crate::paths;
 
 use super::{layout, Ctx};
-use crate::search::{Filters, Results};
+use crate::search::{Filters, Hit, Results};
 
 fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
     let t = ctx.t();
@@ -22,52 +22,83 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
     }
 }
 
+/// The search page: results first; the active filters as chips that each drop one filter; the
+/// facets behind a "Filter" disclosure, closed, so that on a phone the first screen shows results.
 pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
     let t = ctx.t();
-    let link = |facet: &str, value: &str| {
-        let mut params: Vec<(String, String)> = vec![("q".into(), q.into())];
-        for (k, v) in [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language)] {
-            if k != facet && !v.is_empty() {
-                params.push((k.into(), v.clone()));
-            }
+    let active: Vec<(&str, &String)> = [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    // This search with `facet` set to `value`, or without it when `value` is None.
+    let link = |facet: &str, value: Option<&str>| {
+        let mut params: Vec<(&str, &str)> = vec![("q", q)];
+        params.extend(active.iter().filter(|(k, _)| *k != facet).map(|(k, v)| (*k, v.as_str())));
+        if let Some(v) = value {
+            params.push((facet, v));
         }
-        params.push((facet.into(), value.into()));
         format!("/search?{}", url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish())
     };
+    let facet_name = |facet: &str| match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.search_facet_language };
     layout(ctx, t.search_title, html! {
         h1 { (t.search_title) }
         form.search method="get" action="/search" role="search" {
-            label for="q-main" { (t.search_label) }
+            label.visually-hidden for="q-main" { (t.search_label) }
             input #q-main type="search" name="q" value=(q);
+            @for (k, v) in &active { input type="hidden" name=(k) value=(v); }
             button type="submit" { (t.search_button) }
         }
         @if !q.is_empty() {
             p.meta { (r.total) " " (t.search_results) }
-            @if let Some(s) = &r.suggestion {
-                p.note { (t.search_try_theme) " " a href=(paths::theme(&s)) { (crate::vocab::theme_label(s, ctx.lang == super::Lang::Hi)) } }
+            @if !active.is_empty() {
+                h2.visually-hidden { (t.search_active_filters) }
+                ul.chips {
+                    @for (facet, v) in &active {
+                        li { a href=(link(facet, None)) title=(t.search_remove_filter) {
+                            (facet_name(facet)) ": " (facet_label(ctx, facet, v))
+                            span aria-hidden="true" { "×" }
+                            span.visually-hidden { " (" (t.search_remove_filter) ")" }
+                        } }
+                    }
+                }
             }
-            div.search-layout {
-                @if !r.facets.is_empty() {
-                    aside.facets aria-label=(t.search_narrow) {
+            @if !r.facets.is_empty() {
+                details.search-filters {
+                    summary { (t.search_filter) }
+                    div.facets {
                         @for facet in ["kind", "theme", "state", "sector", "language"] {
                             @let values: Vec<_> = r.facets.iter().filter(|(f, _, _)| f == facet).collect();
                             @if !values.is_empty() {
-                                h2 { (match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.search_facet_language }) }
-                                ul { @for (_, v, n) in values { li { a href=(link(facet, v)) { (facet_label(ctx, facet, v)) } " (" (n) ")" } } }
+                                h2 { (facet_name(facet)) }
+                                ul { @for (_, v, n) in values { li { a href=(link(facet, Some(v))) { (facet_label(ctx, facet, v)) } " (" (n) ")" } } }
                             }
                         }
                     }
                 }
-                ol.results {
-                    @for h in &r.hits {
-                        li {
-                            span.badge { (facet_label(ctx, "kind", &h.kind)) }
-                            " " a href=(h.url) lang=(h.language) { (h.title) }
-                            @if !h.snippet_html.is_empty() { p.snippet lang=(h.language) { (PreEscaped(&h.snippet_html)) } }
+            }
+            @if let Some(s) = &r.suggestion {
+                p.note { (t.search_try_theme) " " a href=(paths::theme(&s)) { (crate::vocab::theme_label(s, ctx.lang == super::Lang::Hi)) } }
+            }
+            ol.results {
+                @for h in &r.hits {
+                    li {
+                        span.badge { (facet_label(ctx, "kind", &h.kind)) }
+                        " " a href=(h.url) lang=(h.language) { (h.title) }
+                        @if crate::services::registry::Kind::from_code(&h.kind).is_some() {
+                            p.summary lang=(h.language) { (record_line(h)) }
+                        } @else if !h.snippet_html.is_empty() {
+                            p.snippet lang=(h.language) { (PreEscaped(&h.snippet_html)) }
                         }
                     }
                 }
             }
         }
     })
+}
+
+/// A registry result in one line: where (district, state), the sector, and its most telling
+/// value, instead of its fields dumped one after another.
+fn record_line(h: &Hit) -> String {
+    let place = [h.district.as_str(), h.state.as_str()].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
+    [place.as_str(), h.sector.as_str(), h.summary.as_str()].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · ")
 }

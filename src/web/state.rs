@@ -36,6 +36,8 @@ pub struct AppState {
     /// Registry lists' data (records and counts) and rendered bodies, by kind, filters, page
     /// and language.
     pub registry_lists: ViewCache<crate::web::registry::KeptList>,
+    /// The home page's counts, themes and newest solutions.
+    pub home: ViewCache<crate::services::home::Home>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).

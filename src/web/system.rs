@@ -3,22 +3,40 @@
 use actix_web::{web, HttpResponse};
 
 use crate::error::AppError;
-use crate::services::system;
+use crate::services::{home as home_data, system};
 use crate::views;
-use crate::web::visit::Visit;
-use crate::web::AppState;
+use crate::web::visit::{Member, Visit};
+use crate::web::{see_other, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
+        .route("/ask", web::get().to(ask))
         .route("/healthz", web::get().to(healthz))
         .route("/metrics", web::get().to(metrics));
 }
 
 async fn home(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {
-    let (_, recent) = state.db(crate::services::knowledge::home).await?;
+    // The counts are read once per change (any write here or in another portal, or a change
+    // the indexer took in, outdates them), so a busy home page costs no count queries.
+    let stamp = state.pages.stamp(state.search.generation());
+    let data = state.kept(&state.home, "home".into(), stamp, home_data::read).await?;
+    let ask_in = match &visit.principal {
+        Some(p) => {
+            let id = p.user.id;
+            Some(state.db(move |c| home_data::ask_in(c, id)).await?)
+        }
+        None => None,
+    };
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(views::home::home(&visit.ctx, &recent[..recent.len().min(6)]).into_string()))
+        .body(views::home::home(&visit.ctx, &data, ask_in.as_deref()).into_string()))
+}
+
+/// "Ask a question": a visitor signs in first (and comes back here); a member goes straight
+/// to the question form of their community, or chooses among theirs on the home page.
+async fn ask(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {
+    let id = member.principal.user.id;
+    Ok(see_other(&state.db(move |c| home_data::ask_target(c, id)).await?))
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {

@@ -1018,3 +1018,47 @@ method-not-allowed = This address does not take that method. It takes: { $allowe
 api-parameter-one-of = The parameter { $name } must be one of: { $allowed }.
 api-limit-range = The parameter limit must be a whole number from 1 to { $max }.
 api-q-too-long = The parameter q must be at most { $max } characters long.
+# --- home ---
+home-search-heading = Search what clusters have learnt
+home-examples = For example:
+home-example-1 = How did foundries cut their coke use?
+home-example-1-q = coke cupola
+home-example-2 = How do clusters end child labour?
+home-example-2-q = child labour
+home-example-3 = What to do with a rice mill's waste water?
+home-example-3-q = waste water
+home-example-4 = How do women weavers start a savings group?
+home-example-4-q = savings group
+home-doors = Where to go
+home-door-solutions = { $count ->
+    [one] solution
+   *[other] solutions
+}
+home-door-solutions-hint = Public pages: a problem and how a cluster solved it.
+home-door-communities = { $count ->
+    [one] community
+   *[other] communities
+}
+home-door-communities-hint = Moderated groups where practitioners ask and answer.
+home-door-registry = { $count ->
+    [one] registry record
+   *[other] registry records
+}
+home-door-registry-hint = Clusters, initiatives, best practices and agencies across India.
+home-themes = Themes
+home-pages-count = { $count ->
+    [one] { $count } page
+   *[other] { $count } pages
+}
+home-newest = Newest solutions
+home-all-solutions = All solutions
+home-ask-heading = Ask a question
+home-ask-intro = Ask the practitioners in a community. A moderator reads every question before the members see it, and the best answers become public pages.
+home-membership = Membership is free and open to anyone who works with or in an MSME cluster: entrepreneurs, cluster development agents, officials, trainers, researchers. You register with your email, then ask to join a community; its moderators accept members and check every post.
+home-join = Join (free)
+home-sign-in-to-ask = Sign in to ask
+home-ask-in = Ask in
+home-join-community = Join a community to ask
+search-filter = Filter
+search-active-filters = Active filters
+search-remove-filter = Remove filter

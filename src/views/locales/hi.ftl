@@ -1012,3 +1012,47 @@ method-not-allowed = यह पता इस तरीक़े (method) से 
 api-parameter-one-of = पैरामीटर { $name } इनमें से एक होना चाहिए: { $allowed }।
 api-limit-range = पैरामीटर limit 1 से { $max } तक की पूर्ण संख्या होनी चाहिए।
 api-q-too-long = पैरामीटर q में अधिकतम { $max } अक्षर हो सकते हैं।
+# --- home ---
+home-search-heading = क्लस्टरों के अनुभव में खोजें
+home-examples = उदाहरण के लिए:
+home-example-1 = फाउंड्रियों ने कोक की खपत कैसे घटाई?
+home-example-1-q = कोक भट्टी
+home-example-2 = क्लस्टर बाल श्रम कैसे ख़त्म करते हैं?
+home-example-2-q = बाल श्रम
+home-example-3 = फ़ुटबॉल सिलाई से बच्चों को कैसे हटाया गया?
+home-example-3-q = फ़ुटबॉल सिलाई
+home-example-4 = ऊर्जा की बचत कैसे करें?
+home-example-4-q = ऊर्जा
+home-doors = कहाँ जाएँ
+home-door-solutions = { $count ->
+    [one] समाधान
+   *[other] समाधान
+}
+home-door-solutions-hint = सार्वजनिक पृष्ठ: एक समस्या और किसी क्लस्टर ने उसे कैसे सुलझाया।
+home-door-communities = { $count ->
+    [one] समुदाय
+   *[other] समुदाय
+}
+home-door-communities-hint = संचालित समूह जहाँ कार्यकर्ता प्रश्न पूछते और उत्तर देते हैं।
+home-door-registry = { $count ->
+    [one] रजिस्ट्री प्रविष्टि
+   *[other] रजिस्ट्री प्रविष्टियाँ
+}
+home-door-registry-hint = पूरे भारत के क्लस्टर, पहलें, श्रेष्ठ प्रथाएँ और संस्थाएँ।
+home-themes = विषय
+home-pages-count = { $count ->
+    [one] { $count } पृष्ठ
+   *[other] { $count } पृष्ठ
+}
+home-newest = नए समाधान
+home-all-solutions = सभी समाधान
+home-ask-heading = प्रश्न पूछें
+home-ask-intro = किसी समुदाय के कार्यकर्ताओं से पूछें। सदस्यों के देखने से पहले मॉडरेटर हर प्रश्न पढ़ता है, और श्रेष्ठ उत्तर सार्वजनिक पृष्ठ बनते हैं।
+home-membership = सदस्यता निःशुल्क है और हर उस व्यक्ति के लिए खुली है जो किसी एमएसएमई क्लस्टर में या उसके साथ काम करता है: उद्यमी, क्लस्टर विकास कार्यकर्ता, अधिकारी, प्रशिक्षक, शोधकर्ता। आप अपने ईमेल से पंजीकरण करते हैं, फिर किसी समुदाय से जुड़ने का अनुरोध करते हैं; उसके मॉडरेटर सदस्यों को स्वीकार करते हैं और हर संदेश जाँचते हैं।
+home-join = जुड़ें (निःशुल्क)
+home-sign-in-to-ask = पूछने के लिए साइन इन करें
+home-ask-in = इसमें पूछें:
+home-join-community = पूछने के लिए किसी समुदाय से जुड़ें
+search-filter = छाँटें
+search-active-filters = लागू छँटाई
+search-remove-filter = छँटाई हटाएँ
