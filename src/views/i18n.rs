@@ -192,6 +192,12 @@ strings! {
     mail_refused_help, mail_refused_parts, mail_dropped_help, inbound_log_title, inbound_log_link, inbound_log_intro,
     inbound_log_empty, col_outcome, col_sender, col_recipient, col_reason, inbound_dropped,
     inbound_post, mail_stopped_heading, resume_member_mail, mail_resumed_notice,
+    // --- sitepages ---
+    footer_nav_label, site_about, site_contact, site_privacy, site_accessibility, site_terms,
+    site_feed, site_sitemap, site_host, site_contact_email, site_grievance_officer, site_updated,
+    site_edit, site_pages_title, site_pages_intro, site_page_shipped, site_page_body,
+    site_page_body_hint, site_page_save, site_page_saved, site_page_view, error_405_title,
+    error_405_body,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

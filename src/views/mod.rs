@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod moderation;
 pub mod registry;
 pub mod search;
+pub mod site;
 pub mod errors;
 pub mod home;
 pub mod i18n;
@@ -106,7 +107,7 @@ pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: Markup) -> M
                     }
                 }
                 main #main tabindex="-1" { (body) }
-                footer.site { p { (t.footer) } }
+                footer.site { (site::footer_nav(ctx)) p { (t.footer) } }
             }
         }
     }
