@@ -72,6 +72,13 @@ pub struct Config {
     pub daily_mail_hour: u32,
     /// Hours a query may wait in the queue before its moderators are told at once.
     pub moderator_urgent_hours: u32,
+    /// The institution that runs the portal, named on the About and Contact pages.
+    pub host_institution: String,
+    /// Where visitors write to the team (Contact and Accessibility pages); empty hides it.
+    pub contact_email: String,
+    /// Name and designation of the grievance officer (Privacy and Contact pages).
+    pub grievance_officer: String,
+    pub grievance_email: String,
 }
 
 impl Default for Config {
@@ -108,6 +115,10 @@ impl Default for Config {
             scheduler_lease_secs: 180,
             daily_mail_hour: 3,
             moderator_urgent_hours: 24,
+            host_institution: String::new(),
+            contact_email: String::new(),
+            grievance_officer: String::new(),
+            grievance_email: String::new(),
         }
     }
 }
@@ -171,6 +182,10 @@ impl Config {
         if let Some(v) = s("SCHEDULER_LEASE_SECS") { self.scheduler_lease_secs = parse("SOLEX_SCHEDULER_LEASE_SECS", &v)?; }
         if let Some(v) = s("DAILY_MAIL_HOUR") { self.daily_mail_hour = parse("SOLEX_DAILY_MAIL_HOUR", &v)?; }
         if let Some(v) = s("MODERATOR_URGENT_HOURS") { self.moderator_urgent_hours = parse("SOLEX_MODERATOR_URGENT_HOURS", &v)?; }
+        if let Some(v) = s("HOST_INSTITUTION") { self.host_institution = v; }
+        if let Some(v) = s("CONTACT_EMAIL") { self.contact_email = v; }
+        if let Some(v) = s("GRIEVANCE_OFFICER") { self.grievance_officer = v; }
+        if let Some(v) = s("GRIEVANCE_EMAIL") { self.grievance_email = v; }
         Ok(())
     }
 

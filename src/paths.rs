@@ -127,6 +127,26 @@ pub fn registry_new(plural: &str) -> String {
     format!("/registry/{plural}/new")
 }
 
+// The pages that say who runs the portal: `/{slug}` each, linked from every page's footer.
+
+/// The site pages by slug, in the footer's order.
+pub const SITE_PAGES: [&str; 5] = ["about", "contact", "privacy", "accessibility", "terms"];
+
+pub fn site_page(slug: &str) -> String {
+    format!("/{slug}")
+}
+
+/// Where administrators list the site pages.
+pub const ADMIN_SITE: &str = "/admin/site";
+
+/// An administrator's editor of one site page in one language.
+pub fn site_page_edit(slug: &str, lang: &str) -> String {
+    format!("/admin/site/{slug}/{lang}")
+}
+
+pub const ROBOTS: &str = "/robots.txt";
+pub const SITEMAP: &str = "/sitemap.xml";
+
 // Links mailed to people (their secrets in the query or the path).
 
 pub fn unsubscribe(token: &str, slug: &str) -> String {
@@ -157,5 +177,7 @@ mod tests {
         assert_eq!(registry_record_of("agency", "msme-di"), "/registry/agencies/msme-di");
         assert_eq!(registry_record_of("unknown", "x"), "/registry/initiatives/x");
         assert_eq!(registry_review("practices", "p", 2), "/registry/practices/p/review/2");
+        assert_eq!(site_page("privacy"), "/privacy");
+        assert_eq!(site_page_edit("terms", "hi"), "/admin/site/terms/hi");
     }
 }

@@ -420,7 +420,7 @@ fn the_main_pages_have_no_accessibility_violations() {
     for path in PUBLIC_PAGES {
         audit(path);
     }
-    for path in ["/kb/themes/child-labour", "/registry/practices"] {
+    for path in ["/kb/themes/child-labour", "/registry/practices", "/about", "/privacy", "/accessibility"] {
         audit(path);
     }
     // A refused message by mail with a part left out, for the moderator's inbound log.

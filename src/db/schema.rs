@@ -501,11 +501,23 @@ diesel::joinable!(digest_answers -> pages (page_id));
 diesel::joinable!(registry_versions -> registry_records (record_id));
 diesel::joinable!(registry_tags -> registry_records (record_id));
 
+diesel::table! {
+    site_pages (id) {
+        id -> BigInt,
+        slug -> Text,
+        lang -> Text,
+        body_md -> Text,
+        body_html -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users, sessions, account_tokens, communities, role_grants, audit_log, security_events,
     mail_outbox, memberships, posts, attachments, moderation_log, flags, digests, digest_items,
     inbound_mail, held_mail, pages, page_revisions, page_events, page_links, page_redirects,
     theme_looks, search_outbox, vocab_terms, registry_records, registry_versions, registry_tags,
     rate_buckets, change_stamp, job_leases, content_imports,
-    notification_settings, pending_notices, digest_answers,
+    notification_settings, pending_notices, digest_answers, site_pages,
 );

@@ -20,6 +20,7 @@ pub mod search_outbox;
 pub mod security_event;
 pub mod role;
 pub mod session;
+pub mod site_page;
 pub mod token;
 pub mod user;
 pub mod vocabulary;

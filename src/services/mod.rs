@@ -16,6 +16,7 @@ pub mod posting;
 pub mod registry;
 pub mod passwords;
 pub mod roles;
+pub mod site;
 pub mod system;
 
 pub use env::Env;

@@ -39,7 +39,7 @@ pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bo
     let t = ctx.t();
     layout(ctx, t.admin_users_title, html! {
         h1 { (t.admin_users_title) }
-        p { a href="/admin/audit" { (t.admin_audit_title) } " · " a href="/admin/security" { (t.admin_security_title) } " · " a href="/admin/communities" { (t.communities_title) } " · " a href="/admin/looks" { (t.kb_looks) } " · " a href="/kb/pages" { (t.kb_pages) } " · " a href="/admin/vocabularies" { (t.vocab_title) } " · " a href="/admin/content" { (t.get("content-conflicts-title")) } }
+        p { a href="/admin/audit" { (t.admin_audit_title) } " · " a href="/admin/security" { (t.admin_security_title) } " · " a href="/admin/communities" { (t.communities_title) } " · " a href="/admin/looks" { (t.kb_looks) } " · " a href="/kb/pages" { (t.kb_pages) } " · " a href="/admin/vocabularies" { (t.vocab_title) } " · " a href="/admin/content" { (t.get("content-conflicts-title")) } " · " a href=(crate::paths::ADMIN_SITE) { (t.site_pages_title) } }
         div.table-wrap {
             table {
                 thead { tr { th scope="col" { (t.col_name) } th scope="col" { (t.col_email) } th scope="col" { (t.col_roles) } th scope="col" { (t.col_verified) } } }

@@ -10,8 +10,9 @@ pub fn page(ctx: &Ctx, status: u16, detail: Option<&str>) -> Markup {
         404 => (t.error_404_title, t.error_404_body),
         403 => (t.error_403_title, t.error_403_body),
         410 => (t.error_410_title, t.error_410_body),
+        405 => (t.error_405_title, t.error_405_body),
         429 => (t.error_429_title, ""),
-        400 | 405 | 409 | 408 | 413 => (t.error_400_title, ""),
+        400..=499 => (t.error_400_title, ""),
         _ => (t.error_500_title, t.error_500_body),
     };
     layout(ctx, title, html! {

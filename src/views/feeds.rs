@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use maud::{html, Markup};
 
 use crate::models::page::Page;
+use crate::paths;
 
 const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 
@@ -39,32 +40,91 @@ pub fn atom(base: &str, title: &str, self_path: &str, pages: &[Page]) -> String 
                     link href={ (base) "/kb/" (p.slug) } {}
                     updated { (atom_time(p.published_at.unwrap_or(p.updated_at))) }
                     author { name { "solex" } }
-                    summary { (crate::markdown::to_plain_text(&p.problem_md).chars().take(SUMMARY_CHARS).collect::<String>()) }
+                    summary { (summary(&crate::markdown::to_plain_text(&p.problem_md), SUMMARY_CHARS)) }
                 }
             }
         }
     })
 }
 
-/// The sitemap: the knowledge base, its theme hubs and pages, the registry and its records
-/// (`records` as (path, last change)).
-pub fn sitemap(base: &str, pages: &[Page], themes: &[&str], records: &[(String, NaiveDateTime)]) -> String {
+/// `text` in at most `max` characters: whole if it fits, else cut after the last whole word
+/// that fits (and any punctuation ending it), with an ellipsis. A first word longer than
+/// `max` is cut inside it, since a summary must say something.
+pub fn summary(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    // The byte offset of the character after the first `max - 1` (the ellipsis is the last).
+    let end = text.char_indices().nth(max - 1).map_or(text.len(), |(i, _)| i);
+    let head = &text[..end];
+    // Vowel signs and viramas continue a Hindi word as letters do; spaces and punctuation end one.
+    let next_starts_word = text[end..].chars().next().is_some_and(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !matches!(c, '।' | '॥' | '…' | '—' | '–'));
+    let cut = if next_starts_word {
+        match head.rfind(char::is_whitespace) {
+            Some(i) if i > 0 => &head[..i],
+            _ => head,
+        }
+    } else {
+        head
+    };
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—' | '('));
+    format!("{cut}…")
+}
+
+/// The sitemap: the home page, the communities, the knowledge base with its theme hubs and
+/// pages, the registry with each kind's list and its records (`records` as (path, last
+/// change)), and the pages that say who runs the portal.
+pub fn sitemap(base: &str, pages: &[Page], themes: &[&str], records: &[(String, NaiveDateTime)], communities: &[String]) -> String {
     let day = |t: &NaiveDateTime| t.format("%Y-%m-%d").to_string();
     xml(html! {
         urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" {
+            url { loc { (base) "/" } }
+            url { loc { (base) "/communities" } }
+            @for slug in communities {
+                url { loc { (base) (paths::community(slug)) } }
+            }
             url { loc { (base) "/kb" } }
             @for theme in themes {
-                url { loc { (base) "/kb/themes/" (theme) } }
+                url { loc { (base) (paths::theme(theme)) } }
             }
             @for p in pages {
-                url { loc { (base) "/kb/" (p.slug) } lastmod { (day(&p.updated_at)) } }
+                url { loc { (base) (paths::page(&p.slug)) } lastmod { (day(&p.updated_at)) } }
             }
             url { loc { (base) "/registry" } }
+            @for (_, plural) in paths::REGISTRY_KINDS {
+                url { loc { (base) (paths::registry_list(plural)) } }
+            }
             @for (path, at) in records {
                 url { loc { (base) (path) } lastmod { (day(at)) } }
             }
+            @for slug in paths::SITE_PAGES {
+                url { loc { (base) (paths::site_page(slug)) } }
+            }
         }
     })
+}
+
+/// /robots.txt: crawlers may read the public pages, not forms, accounts, mailed links (their
+/// tokens are in the path or query), administration, moderation queues or the API.
+pub fn robots(base: &str) -> String {
+    const DISALLOW: &[&str] = &[
+        "/admin", "/api/", "/c/*/queue", "/c/*/due", "/c/*/members", "/c/*/settings", "/c/*/digests", "/c/*/mail-log", "/c/*/new",
+        "/c/*/posts/", "/credit-consent", "/dashboard", "/files/", "/kb/new", "/kb/pages", "/kb/*/edit", "/kb/*/revisions", "/lang/",
+        "/login", "/logout", "/mail/", "/my/", "/notices/", "/password/", "/profile", "/register", "/registry/import",
+        "/registry/work", "/registry/*/new", "/registry/*/edit", "/registry/*/review/", "/search", "/unsubscribe/", "/verify",
+    ];
+    let mut out = String::from("User-agent: *\nAllow: /\n");
+    for path in DISALLOW {
+        out.push_str("Disallow: ");
+        out.push_str(path);
+        out.push('\n');
+    }
+    out.push_str(&format!("\nSitemap: {base}{}\n", paths::SITEMAP));
+    out
 }
 
 /// Lets browsers add the portal as a search engine.
@@ -82,6 +142,37 @@ pub fn opensearch(base: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::summary;
+
+    #[test]
+    fn summaries_end_at_a_whole_word_with_an_ellipsis() {
+        assert_eq!(summary("Short enough.", 300), "Short enough.");
+        assert_eq!(summary("  spaced  ", 300), "spaced");
+        assert_eq!(summary("The cupola furnace burns coke", 18), "The cupola…");
+        // A cut that falls exactly at a word's end keeps it; punctuation before the cut goes.
+        assert_eq!(summary("one two, three four", 8), "one two…");
+        assert_eq!(summary("one two three", 8), "one two…");
+        assert_eq!(summary("Supercalifragilistic", 10), "Supercali…");
+        let hindi = "कुपोला भट्टी में कोक की खपत घटाने के उपाय";
+        let cut = summary(hindi, 20);
+        assert_eq!(cut, "कुपोला भट्टी में…");
+        assert!(cut.chars().count() <= 20 && hindi.starts_with(cut.trim_end_matches('…')));
+        for max in 1..hindi.chars().count() + 2 {
+            let s = summary(hindi, max);
+            assert!(s.chars().count() <= max.max(1), "{max}: {s}");
+        }
+    }
+
+    #[test]
+    fn robots_keeps_crawlers_to_public_pages_and_names_the_sitemap() {
+        let r = super::robots("https://solex.example");
+        assert!(r.starts_with("User-agent: *\nAllow: /\n"), "{r}");
+        for line in ["Disallow: /admin\n", "Disallow: /api/\n", "Disallow: /login\n", "Disallow: /unsubscribe/\n", "Disallow: /c/*/queue\n"] {
+            assert!(r.contains(line), "{line}: {r}");
+        }
+        assert!(r.ends_with("\nSitemap: https://solex.example/sitemap.xml\n"), "{r}");
+        assert!(!r.contains("Disallow: /kb\n") && !r.contains("Disallow: /registry\n"));
+    }
     #[test]
     fn values_are_escaped_and_empty_elements_closed() {
         let out = super::opensearch("https://x.example/a&b\"<c>");

@@ -202,6 +202,12 @@ strings! {
     home_themes, home_newest, home_all_solutions, home_ask_heading, home_ask_intro,
     home_membership, home_join, home_sign_in_to_ask, home_ask_in, home_join_community,
     search_filter, search_active_filters, search_remove_filter,
+    // --- sitepages ---
+    footer_nav_label, site_about, site_contact, site_privacy, site_accessibility, site_terms,
+    site_feed, site_sitemap, site_host, site_contact_email, site_grievance_officer, site_updated,
+    site_edit, site_pages_title, site_pages_intro, site_page_shipped, site_page_body,
+    site_page_body_hint, site_page_save, site_page_saved, site_page_view, error_405_title,
+    error_405_body,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

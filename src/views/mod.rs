@@ -11,6 +11,7 @@ pub mod glossary;
 pub mod moderation;
 pub mod registry;
 pub mod search;
+pub mod site;
 pub mod errors;
 pub mod home;
 pub mod i18n;
@@ -108,7 +109,7 @@ pub fn layout_with_head(ctx: &Ctx, title: &str, head: Markup, body: impl maud::R
                     }
                 }
                 main #main tabindex="-1" { (body) }
-                footer.site { p { (t.footer) } }
+                footer.site { (site::footer_nav(ctx)) p { (t.footer) } }
             }
         }
     }

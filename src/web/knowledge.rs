@@ -320,8 +320,10 @@ async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Resu
 }
 
 async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let (pages, records) = state.db(|c| Ok((page::published(c, 50_000)?, crate::services::registry::published_paths(c)?))).await?;
+    let (pages, records, communities) = state
+        .db(|c| Ok((page::published(c, 50_000)?, crate::services::registry::published_paths(c)?, crate::services::site::community_slugs(c)?)))
+        .await?;
     let themes: Vec<&str> = crate::vocab::THEMES.iter().map(|(slug, _, _)| *slug).collect();
-    let out = views::feeds::sitemap(&state.config.base_url, &pages, &themes, &records);
+    let out = views::feeds::sitemap(&state.config.base_url, &pages, &themes, &records, &communities);
     Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(out))
 }

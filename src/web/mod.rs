@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod registry;
 pub mod search;
+pub mod site;
 pub mod state;
 pub mod system;
 pub mod visit;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     knowledge::routes(cfg);
     search::routes(cfg);
     registry::routes(cfg);
+    site::routes(cfg);
 }
 
 impl ResponseError for AppError {

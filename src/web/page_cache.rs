@@ -91,7 +91,8 @@ pub struct SharedStamps {
 
 /// Public pages whose HTML depends only on the address, the language and the database.
 pub fn applies(path: &str) -> bool {
-    let public_area = path == "/" || path == "/kb" || path.starts_with("/kb/") || path == "/registry" || path.starts_with("/registry/") || path == "/communities";
+    let site_page = path.len() > 1 && crate::paths::SITE_PAGES.contains(&&path[1..]);
+    let public_area = path == "/" || path == "/kb" || path.starts_with("/kb/") || path == "/registry" || path.starts_with("/registry/") || path == "/communities" || site_page;
     let private = ["/new", "/edit", "/revisions", "/work", "/import", "/review"].iter().any(|p| path.contains(p));
     public_area && !private
 }
@@ -189,10 +190,10 @@ mod tests {
 
     #[test]
     fn only_public_reading_pages_are_kept() {
-        for p in ["/", "/kb", "/kb/cutting-coke-use-in-cupola-furnaces", "/kb/themes/energy-efficiency", "/registry/initiatives", "/registry/initiatives/panipat"] {
+        for p in ["/", "/about", "/privacy", "/kb", "/kb/cutting-coke-use-in-cupola-furnaces", "/kb/themes/energy-efficiency", "/registry/initiatives", "/registry/initiatives/panipat"] {
             assert!(applies(p), "{p}");
         }
-        for p in ["/kb/new", "/kb/x/edit", "/kb/x/revisions", "/registry/work", "/registry/import", "/registry/initiatives/new", "/registry/initiatives/x/review/1", "/dashboard", "/c/foundry-energy", "/search", "/kbx"] {
+        for p in ["/kb/new", "/kb/x/edit", "/kb/x/revisions", "/registry/work", "/registry/import", "/registry/initiatives/new", "/registry/initiatives/x/review/1", "/dashboard", "/c/foundry-energy", "/search", "/kbx", "/aboutx", "/admin/site", "/admin/site/about/en"] {
             assert!(!applies(p), "{p}");
         }
     }

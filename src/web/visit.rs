@@ -160,10 +160,12 @@ pub async fn context(
         let err = AppError::BadRequest("address-not-utf8".into());
         return Ok(ServiceResponse::new(http_req, render_error(&visit.ctx, &err, wants_json)));
     }
+    let is_api = is_api(req.path());
     let res = next.call(req).await?;
     let (http_req, response) = res.into_parts();
     let mut response = match response.error().and_then(|e| e.as_error::<AppError>()) {
         Some(err) => render_error(&visit.ctx, err, wants_json),
+        None if !is_api && !wants_json && is_bare_refusal(&response) => styled_refusal(&visit.ctx, response),
         None => response.map_into_boxed_body(),
     };
     if let Some(path) = cache_path.filter(|_| response.status() == actix_web::http::StatusCode::OK) {
@@ -257,6 +259,25 @@ fn wants_json(req: &ServiceRequest) -> bool {
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+}
+
+/// A 4xx the framework answered itself: a wrong method on a known path (405, no body), or an
+/// extractor's refusal (its own plain-text message). A handler's own 4xx carries its type.
+fn is_bare_refusal<B>(res: &HttpResponse<B>) -> bool {
+    res.status().is_client_error() && (res.error().is_some() || !res.headers().contains_key(header::CONTENT_TYPE))
+}
+
+/// The portal's styled page for such a refusal, with the same status and headers (Allow,
+/// Retry-After), in the visitor's language.
+fn styled_refusal<B>(ctx: &Ctx, res: HttpResponse<B>) -> HttpResponse<BoxBody> {
+    let status = res.status();
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            builder.append_header((name.clone(), value.clone()));
+        }
+    }
+    builder.content_type("text/html; charset=utf-8").body(views::errors::page(ctx, status.as_u16(), None).into_string())
 }
 
 fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<BoxBody> {
