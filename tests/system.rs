@@ -268,3 +268,18 @@ fn check_config_tries_each_setting_and_names_every_problem() {
     assert!(!said.contains("s3cret-pw") && !err.contains("s3cret-pw"), "{said}{err}");
     common::drop_database(&pg);
 }
+
+#[test]
+fn error_pages_and_json_errors_name_the_request_id() {
+    let app = TestApp::start();
+    let c = app.client();
+    let page = c.get("/kb/no-such-page");
+    assert_eq!(page.status, 404);
+    let id = page.header("x-request-id").expect("request id header").to_string();
+    assert!(page.body.contains(&format!("<code>{id}</code>")), "the page shows the id a member can quote: {}", page.body);
+    let api = c.get("/api/search?limit=abc");
+    assert_eq!(api.status, 400);
+    let id = api.header("x-request-id").unwrap().to_string();
+    let body: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(body["request_id"], id.as_str(), "{body}");
+}

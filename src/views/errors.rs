@@ -19,6 +19,9 @@ pub fn page(ctx: &Ctx, status: u16, detail: Option<&str>) -> Markup {
         h1 { (title) }
         @if !body.is_empty() { p { (body) } }
         @if let Some(d) = detail { p { (d) } }
+        @if let Some(id) = &ctx.request_id {
+            p.meta { (t.error_request_id) " " code { (id) } }
+        }
         p { a href="/" { (t.back_home) } }
     })
 }

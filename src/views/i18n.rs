@@ -207,7 +207,7 @@ strings! {
     site_feed, site_sitemap, site_host, site_contact_email, site_grievance_officer, site_updated,
     site_edit, site_pages_title, site_pages_intro, site_page_shipped, site_page_body,
     site_page_body_hint, site_page_save, site_page_saved, site_page_view, error_405_title,
-    error_405_body,
+    error_405_body, error_request_id,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

@@ -35,6 +35,8 @@ pub struct Ctx {
     pub viewer: Option<Viewer>,
     /// The portal's public address, for links that must be absolute (alternate languages).
     pub base_url: std::sync::Arc<str>,
+    /// This request's id (as in the log and the x-request-id header), for error pages.
+    pub request_id: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Debug, Clone)]

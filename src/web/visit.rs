@@ -94,7 +94,7 @@ pub async fn context(
             // The database did not answer: the error page, or JSON under /api, for a visitor
             // not known yet, never the framework's empty answer.
             Err(e) => {
-                let ctx = Ctx { lang: accept_language(req.request()), csrf, path: req.path().to_string(), base_url: state.base_url.clone(), viewer: None };
+                let ctx = Ctx { lang: accept_language(req.request()), csrf, path: req.path().to_string(), base_url: state.base_url.clone(), viewer: None, request_id: request_id_of(req.request()) };
                 let json = wants_json(&req);
                 let (http_req, _) = req.into_parts();
                 return Ok(ServiceResponse::new(http_req, render_error(&ctx, &e, json)));
@@ -124,6 +124,7 @@ pub async fn context(
             csrf: csrf.clone(),
             path,
             base_url: state.base_url.clone(),
+            request_id: request_id_of(req.request()),
             viewer: principal.as_ref().map(|p| Viewer {
                 id: p.user.id,
                 name: p.user.name.clone(),
@@ -223,6 +224,11 @@ fn set_visit_cookies(state: &AppState, response: &mut HttpResponse, new_csrf: Op
     }
 }
 
+/// The id `observe` gave this request.
+fn request_id_of(req: &HttpRequest) -> Option<std::sync::Arc<str>> {
+    req.extensions().get::<crate::web::RequestId>().map(|r| r.0.clone())
+}
+
 /// The visitor's language from Accept-Language, English when none is supported.
 fn accept_language(req: &HttpRequest) -> Lang {
     req.headers()
@@ -241,7 +247,7 @@ fn static_miss(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
         .cookie(&cookie_name(&state, LANG_COOKIE))
         .and_then(|c| Lang::from_code(c.value()))
         .unwrap_or_else(|| accept_language(&http_req));
-    let ctx = Ctx { lang, csrf: String::new(), path: http_req.path().to_string(), viewer: None, base_url: state.base_url.clone() };
+    let ctx = Ctx { lang, csrf: String::new(), path: http_req.path().to_string(), viewer: None, base_url: state.base_url.clone(), request_id: request_id_of(&http_req) };
     let response = render_error(&ctx, &AppError::NotFound, false);
     ServiceResponse::new(http_req, response)
 }
@@ -306,6 +312,10 @@ fn render_error(ctx: &Ctx, err: &AppError, wants_json: bool) -> HttpResponse<Box
             "status": status,
             "message": detail.clone().unwrap_or_else(|| if status >= 500 { "internal error".into() } else { err.to_string() }),
         });
+        let mut body = body;
+        if let Some(id) = ctx.request_id.as_deref() {
+            body["request_id"] = id.into();
+        }
         return with_headers(HttpResponse::build(code), err).json(body);
     }
     if status == 401 {

@@ -1090,3 +1090,4 @@ audit-site-page = site page
 audit-site-page-saved = { $page } ({ $lang }) saved
 error-405-title = Not possible here
 error-405-body = This address exists, but it does not accept that kind of request.
+error-request-id = If you write to us about this, quote this request id:

@@ -1084,3 +1084,4 @@ audit-site-page = साइट पृष्ठ
 audit-site-page-saved = { $page } ({ $lang }) सहेजा गया
 error-405-title = यहाँ संभव नहीं
 error-405-body = यह पता मौजूद है, पर इस प्रकार का अनुरोध स्वीकार नहीं करता।
+error-request-id = इस बारे में हमें लिखें तो यह अनुरोध पहचान (request id) बताएँ:
