@@ -114,6 +114,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         // too), so its age limit bounds only a change stamp not read; a longer life keeps the
         // re-reads of many kept lists rare.
         registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(30)),
+        registry_pictures: Default::default(),
         serving,
     }))
 }

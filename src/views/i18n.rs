@@ -192,6 +192,12 @@ strings! {
     mail_refused_help, mail_refused_parts, mail_dropped_help, inbound_log_title, inbound_log_link, inbound_log_intro,
     inbound_log_empty, col_outcome, col_sender, col_recipient, col_reason, inbound_dropped,
     inbound_post, mail_stopped_heading, resume_member_mail, mail_resumed_notice,
+    // --- pictures ---
+    registry_map_heading, registry_map_show, registry_map_note, registry_map_table_note,
+    registry_charts_link, registry_charts_title, registry_charts_intro, registry_charts_none,
+    registry_charts_by_state, registry_charts_by_sector, registry_chart_state_label,
+    registry_chart_sector_label, registry_stage_unstated, registry_sector_unstated,
+    registry_not_given, registry_indicators_chart,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

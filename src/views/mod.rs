@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod charts;
 pub mod communities;
 pub mod diff;
 pub mod feeds;
