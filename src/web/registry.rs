@@ -19,7 +19,7 @@ use crate::web::{blocking, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry", web::get().to(overview))
-        .route(paths::REGISTRY_CHARTS, web::get().to(charts))
+        .route("/registry/charts", web::get().to(charts))
         .route("/registry/work", web::get().to(work))
         .route("/registry/import", web::get().to(import_form))
         .route("/registry/import", web::post().to(import))
