@@ -125,6 +125,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         // minute took a core from readers often enough to show in their slowest 1%.
         registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(300)),
         home: Default::default(),
+        registry_pictures: Default::default(),
         serving,
     }))
 }

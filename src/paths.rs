@@ -105,6 +105,14 @@ pub fn registry_list(plural: &str) -> String {
     format!("/registry/{plural}")
 }
 
+/// The charts of initiatives by stage, per state and per sector.
+pub const REGISTRY_CHARTS: &str = "/registry/charts";
+
+/// The registry's front page with its map showing records of one kind.
+pub fn registry_map(plural: &str) -> String {
+    format!("/registry?map={plural}")
+}
+
 pub fn registry_record(plural: &str, slug: &str) -> String {
     format!("/registry/{plural}/{slug}")
 }

@@ -355,6 +355,7 @@ const PUBLIC_PAGES: &[&str] = &[
     "/kb/themes/energy-efficiency",
     "/search?q=cupola",
     "/registry",
+    "/registry/charts",
     "/registry/initiatives",
     "/communities",
     "/login",

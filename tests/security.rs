@@ -97,6 +97,7 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/sitemap.xml", "/sitemap.xml", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/glossary", "/glossary", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/registry", "/registry", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/charts", "/registry/charts", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/registry/work", "/registry/work", ["in", "no", "no", "ok", "no"]),
     ("get", "/registry/import", "/registry/import", ["in", "no", "no", "ok", "no"]),
     ("get", "/registry/{kind}", "/registry/initiatives", ["ok", "ok", "ok", "ok", "ok"]),

@@ -315,6 +315,40 @@ pub fn count_published(conn: &mut DbConn) -> QueryResult<i64> {
     registry_records::table.filter(registry_records::published_version.is_not_null()).count().get_result(conn)
 }
 
+/// How many published records of each kind each state has: (state, kind, how many), counted
+/// in the database.
+pub fn published_counts_by_state(conn: &mut DbConn) -> QueryResult<Vec<(String, String, i64)>> {
+    use diesel::dsl::count_star;
+    registry_records::table
+        .filter(registry_records::published_version.is_not_null())
+        .group_by((registry_records::state, registry_records::kind))
+        .select((registry_records::state, registry_records::kind, count_star()))
+        .load(conn)
+}
+
+/// How many published records of a kind share each (state, sector, stage), counted in the
+/// database.
+pub fn published_stage_counts(conn: &mut DbConn, kind: &str) -> QueryResult<Vec<(String, String, String, i64)>> {
+    use diesel::dsl::count_star;
+    registry_records::table
+        .filter(registry_records::kind.eq(kind))
+        .filter(registry_records::published_version.is_not_null())
+        .group_by((registry_records::state, registry_records::sector, registry_records::stage))
+        .select((registry_records::state, registry_records::sector, registry_records::stage, count_star()))
+        .load(conn)
+}
+
+/// The published records verified last, newest first.
+pub fn recently_verified(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Record>> {
+    registry_records::table
+        .filter(registry_records::published_version.is_not_null())
+        .filter(registry_records::verified_at.is_not_null())
+        .order((registry_records::verified_at.desc(), registry_records::kind.asc(), registry_records::title.asc()))
+        .limit(limit)
+        .select(Record::as_select())
+        .load(conn)
+}
+
 pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
     registry_records::table.count().get_result(conn)
 }

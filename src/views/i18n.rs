@@ -208,6 +208,12 @@ strings! {
     site_edit, site_pages_title, site_pages_intro, site_page_shipped, site_page_body,
     site_page_body_hint, site_page_save, site_page_saved, site_page_view, error_405_title,
     error_405_body, error_request_id,
+    // --- pictures ---
+    registry_map_heading, registry_map_show, registry_map_note, registry_map_table_note,
+    registry_charts_link, registry_charts_title, registry_charts_intro, registry_charts_none,
+    registry_charts_by_state, registry_charts_by_sector, registry_chart_state_label,
+    registry_chart_sector_label, registry_stage_unstated, registry_sector_unstated,
+    registry_not_given, registry_indicators_chart,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

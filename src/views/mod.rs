@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod charts;
 pub mod communities;
 pub mod dates;
 pub mod diff;

@@ -19,6 +19,7 @@ use crate::web::{blocking, html, see_other, submitted, AppState, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry", web::get().to(overview))
+        .route("/registry/charts", web::get().to(charts))
         .route("/registry/work", web::get().to(work))
         .route("/registry/import", web::get().to(import_form))
         .route("/registry/import", web::post().to(import))
@@ -47,10 +48,27 @@ struct Done {
     done: String,
 }
 
-async fn overview(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {
-    let ov = state.db(registry::overview).await?;
+#[derive(Deserialize, Default)]
+struct MapQuery {
+    #[serde(default)]
+    map: String,
+}
+
+/// The front page reads the same for everyone: its counts are read once per change (the page
+/// cache's stamp, taken before the read), not at every request.
+async fn overview(state: web::Data<AppState>, visit: Visit, q: web::Query<MapQuery>) -> Result<HttpResponse, AppError> {
+    let stamp = state.pages.stamp(state.search.generation());
+    let ov = state.kept(&state.registry_pictures.overview, String::new(), stamp, registry::overview).await?;
     let fp = visit.principal.as_deref().is_some_and(registry::may_draft);
-    Ok(html(200, views::registry::overview(&visit.ctx, &ov, fp)))
+    Ok(html(200, views::registry::overview(&visit.ctx, &ov, views::registry::map_kind(&q.map), fp)))
+}
+
+/// Initiatives by stage, per state and per sector: read once per change and language.
+async fn charts(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse, AppError> {
+    let hindi = visit.ctx.lang == views::Lang::Hi;
+    let stamp = state.pages.stamp(state.search.generation());
+    let c = state.kept(&state.registry_pictures.charts, hindi.to_string(), stamp, move |conn| registry::stage_charts(conn, hindi)).await?;
+    Ok(html(200, views::registry::stage_charts(&visit.ctx, &c)))
 }
 
 async fn work(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, AppError> {

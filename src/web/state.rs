@@ -8,6 +8,21 @@ use crate::web::page_cache::{Stamp, ViewCache};
 use crate::web::ratelimit::RateLimiter;
 use crate::web::visit::Visit;
 
+/// The data behind the registry's pictures, kept like the lists' (they change only by a write
+/// or from the command line, both of which move the stamp).
+pub struct RegistryPictures {
+    pub overview: ViewCache<crate::services::registry::Overview>,
+    /// By language (the labels of states, sectors and stages).
+    pub charts: ViewCache<crate::services::registry::StageCharts>,
+}
+
+impl Default for RegistryPictures {
+    fn default() -> Self {
+        let life = std::time::Duration::from_secs(30);
+        RegistryPictures { overview: ViewCache::with_life(life), charts: ViewCache::with_life(life) }
+    }
+}
+
 /// Everything a handler may need, built once at start-up.
 pub struct AppState {
     pub config: Config,
@@ -38,6 +53,8 @@ pub struct AppState {
     pub registry_lists: ViewCache<crate::web::registry::KeptList>,
     /// The home page's counts, themes and newest solutions.
     pub home: ViewCache<crate::services::home::Home>,
+    /// The registry front page's counts and the charts of initiatives by stage.
+    pub registry_pictures: RegistryPictures,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).

@@ -187,27 +187,97 @@ pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> 
     Ok(Browse { kind, records, total, page, pages, facets, years: years.into_iter().collect(), now: models::now() })
 }
 
-/// The registry's front page: counts per state and kind.
+/// The registry's front page: counts per state and kind (the map and its table), and the
+/// records verified last.
 pub struct Overview {
-    /// (state, counts in Kind::ALL order).
+    /// (state, counts in Kind::ALL order), states with at least one record, by name.
     pub states: Vec<(String, [usize; 4])>,
     pub totals: [usize; 4],
     pub recent: Vec<registry::Record>,
 }
 
+impl Overview {
+    /// How many published records of a kind a state has.
+    pub fn count(&self, state: &str, kind: Kind) -> usize {
+        let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.states.iter().find(|(s, _)| s == state).map_or(0, |(_, c)| c[i])
+    }
+}
+
+/// The front page's data, counted in the database. It reads the same for everyone.
 pub fn overview(conn: &mut DbConn) -> Result<Overview, AppError> {
-    let all = registry::all_published(conn)?;
     let mut by_state: BTreeMap<String, [usize; 4]> = BTreeMap::new();
     let mut totals = [0; 4];
-    for r in &all {
-        let i = Kind::ALL.iter().position(|k| k.code() == r.kind).unwrap_or(0);
-        by_state.entry(r.state.clone()).or_default()[i] += 1;
-        totals[i] += 1;
+    for (state, kind, n) in registry::published_counts_by_state(conn)? {
+        let Some(i) = Kind::ALL.iter().position(|k| k.code() == kind) else { continue };
+        by_state.entry(state).or_default()[i] += n as usize;
+        totals[i] += n as usize;
     }
-    let mut recent = all;
-    recent.sort_by(|a, b| b.verified_at.cmp(&a.verified_at));
-    recent.truncate(8);
+    let recent = registry::recently_verified(conn, 8)?;
     Ok(Overview { states: by_state.into_iter().collect(), totals, recent })
+}
+
+/// One bar of a chart of initiatives by stage: a state or a sector (code as stored, empty for
+/// "not given"), its label in the reader's language, and its counts in `StageCharts::stages`
+/// order.
+pub struct StageRow {
+    pub code: String,
+    pub label: String,
+    pub counts: Vec<usize>,
+}
+
+impl StageRow {
+    pub fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
+}
+
+/// Published initiatives by stage, per state and per sector.
+pub struct StageCharts {
+    /// (code, label) of each stage in the vocabulary's order; the last is ("", "") for
+    /// initiatives with no stage given, when there are any.
+    pub stages: Vec<(String, String)>,
+    pub by_state: Vec<StageRow>,
+    pub by_sector: Vec<StageRow>,
+    pub total: usize,
+}
+
+/// The charts' data: initiatives counted by state, sector and stage in the database, then
+/// folded into the two charts. Rows come most first.
+pub fn stage_charts(conn: &mut DbConn, hindi: bool) -> Result<StageCharts, AppError> {
+    let facts = registry::published_stage_counts(conn, Kind::Initiative.code())?;
+    let vocabs = Vocabs::load(conn)?;
+    let mut stages: Vec<(String, String)> = vocabs
+        .of("stage")
+        .filter(|t| !t.retired || facts.iter().any(|(_, _, stage, _)| *stage == t.code))
+        .map(|t| (t.code.clone(), t.label_in(hindi).to_string()))
+        .collect();
+    for (_, _, stage, _) in &facts {
+        if !stage.is_empty() && !stages.iter().any(|(c, _)| c == stage) {
+            stages.push((stage.clone(), stage.clone()));
+        }
+    }
+    if facts.iter().any(|(_, _, stage, _)| stage.is_empty()) {
+        stages.push((String::new(), String::new()));
+    }
+    let column = |stage: &str| stages.iter().position(|(c, _)| c == stage).unwrap_or(0);
+    let mut states: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut sectors: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut total = 0;
+    for (state, sector, stage, n) in &facts {
+        let (i, n) = (column(stage), *n as usize);
+        states.entry(state).or_insert_with(|| vec![0; stages.len()])[i] += n;
+        sectors.entry(sector).or_insert_with(|| vec![0; stages.len()])[i] += n;
+        total += n;
+    }
+    let rows = |m: BTreeMap<&str, Vec<usize>>, vocab: &str| {
+        let mut rows: Vec<StageRow> = m.into_iter().map(|(code, counts)| StageRow { label: if code.is_empty() { String::new() } else { vocabs.label(vocab, code, hindi) }, code: code.to_string(), counts }).collect();
+        rows.sort_by(|a, b| b.total().cmp(&a.total()).then_with(|| a.code.is_empty().cmp(&b.code.is_empty())).then_with(|| a.label.cmp(&b.label)));
+        rows
+    };
+    let by_state = rows(states, "state");
+    let by_sector = rows(sectors, "sector");
+    Ok(StageCharts { stages, by_state, by_sector, total })
 }
 
 /// (path, last change) of every published record, for the sitemap.

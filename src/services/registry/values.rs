@@ -39,6 +39,31 @@ fn parse_number(s: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// One indicator of an initiative as stored ("name | baseline | latest | unit").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub name: String,
+    pub baseline: Option<f64>,
+    pub latest: Option<f64>,
+    /// As written, for showing beside the numbers.
+    pub baseline_text: String,
+    pub latest_text: String,
+    pub unit: String,
+}
+
+/// The indicators of a stored value, one a line; a number that does not read is left out.
+pub fn indicators(stored: &str) -> Vec<Indicator> {
+    stored
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let p: Vec<&str> = line.split('|').map(str::trim).collect();
+            let part = |i: usize| p.get(i).copied().unwrap_or("").to_string();
+            Indicator { name: part(0), baseline: parse_number(&part(1)), latest: parse_number(&part(2)), baseline_text: part(1), latest_text: part(2), unit: part(3) }
+        })
+        .collect()
+}
+
 fn format_number(v: f64) -> String {
     let s = format!("{v}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)

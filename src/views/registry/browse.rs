@@ -8,13 +8,17 @@ use crate::error::FieldErrors;
 use crate::services::registry::{Browse, Filters, Kind, Overview};
 use crate::views::{input, layout, select, Ctx, Field};
 
-pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
+/// The registry's front page: the map of `map` records by state leads, then the kinds, the
+/// table of counts by state (the map's numbers) and the records verified last.
+pub fn overview(ctx: &Ctx, ov: &Overview, map: Kind, focal_point: bool) -> Markup {
     let t = ctx.t();
     let max = ov.states.iter().map(|(_, c)| c[1]).max().unwrap_or(1).max(1);
     layout(ctx, t.registry_title, html! {
         h1 { (t.registry_title) }
         p.lead { (t.registry_intro) }
         @if focal_point { p { a.button href="/registry/work" { (t.registry_work) } } }
+        (super::pictures::state_map(ctx, ov, map))
+        p { a href=(paths::REGISTRY_CHARTS) { (t.registry_charts_link) } }
         ul.hubs {
             @for (i, k) in Kind::ALL.iter().enumerate() {
                 li { a href=(paths::registry_list(k.plural())) { (ctx.t().get(k.label_key())) } " (" (ov.totals[i]) ")" }
@@ -42,6 +46,7 @@ pub fn overview(ctx: &Ctx, ov: &Overview, focal_point: bool) -> Markup {
                 tfoot { tr { th scope="row" { (t.registry_total) } @for n in ov.totals { td { (n) } } } }
             }
         }
+        p.meta { (t.registry_map_table_note) }
         @if !ov.recent.is_empty() {
             h2 { (t.registry_recent) }
             ul.threads { @for r in &ov.recent { li { (record_link(r)) p.meta { (record_meta(ctx, r)) } } } }

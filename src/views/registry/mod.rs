@@ -6,6 +6,7 @@
 //! - `forms`: the focal point's edit form and CSV import
 //! - `review`: the reviewer's diff and the work lists
 //! - `vocabularies`: the administrator's vocabulary pages
+//! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
 //!
 //! The helpers below are shared by those files.
 
@@ -18,12 +19,14 @@ use crate::services::registry::Kind;
 
 mod browse;
 mod forms;
+mod pictures;
 mod record;
 mod review;
 mod vocabularies;
 
 pub use browse::{list, list_body, list_page, overview};
 pub use forms::{edit_form, import};
+pub use pictures::{map_kind, stage_charts};
 pub use record::{gone, record, show_value};
 pub use review::{review, work};
 pub use vocabularies::{vocabularies, vocabulary};

@@ -43,6 +43,7 @@ fn show_marked(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Vocabs,
             Input::Url => { a href=(value) rel="nofollow ugc noopener" { (value) } }
             Input::Indicators => {
                 table.indicators {
+                    caption { (ctx.t().registry_indicators_chart) }
                     thead { tr { th { (ctx.t().registry_indicator) } th { (ctx.t().registry_baseline) } th { (ctx.t().registry_latest) } th { (ctx.t().registry_unit) } } }
                     tbody {
                         @for line in value.lines() {
@@ -70,6 +71,10 @@ fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &
                     dd {
                         @match (spec.input, refs.iter().find(|r| Some(r.kind.as_str()) == ref_kind(spec) && &r.slug == v)) {
                             (Input::Ref(_), Some(r)) => { (record_link(r)) }
+                            (Input::Indicators, _) => {
+                                (super::pictures::indicator_charts(ctx, &crate::services::registry::indicators(v)))
+                                (show_marked(ctx, kind, spec, v, vocabs, ab))
+                            }
                             _ => { (show_marked(ctx, kind, spec, v, vocabs, ab)) }
                         }
                     }
