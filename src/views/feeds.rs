@@ -95,6 +95,8 @@ pub fn sitemap(base: &str, pages: &[Page], themes: &[&str], records: &[(String, 
                 url { loc { (base) (paths::page(&p.slug)) } lastmod { (day(&p.updated_at)) } }
             }
             url { loc { (base) "/registry" } }
+            url { loc { (base) (paths::REGISTRY_CHARTS) } }
+            url { loc { (base) (paths::GLOSSARY) } }
             @for (_, plural) in paths::REGISTRY_KINDS {
                 url { loc { (base) (paths::registry_list(plural)) } }
             }
