@@ -1,7 +1,8 @@
 //! The registry's pictures, drawn on the server as inline SVG: the tile-grid map of states and
 //! union territories, the charts of initiatives by stage, and an initiative's indicators. Each
 //! picture is an image with a name (`role="img"` and a `<title>`; the map, whose squares are
-//! links, a named group, since an image's content is not read out); a table beside it carries
+//! links, keeps svg's own role, named by its `<title>`, since an image's content is never read
+//! out); a table beside it carries
 //! the same numbers for screen readers and anyone who would rather read. Colours come from
 //! classes in static/style.css; numbers are printed on the pictures, so nothing is told by
 //! colour alone.
@@ -84,7 +85,7 @@ pub fn state_map(ctx: &Ctx, ov: &Overview, kind: Kind) -> Markup {
                 }
             }
             figure.tilemap {
-                svg.tilemap viewBox={ "0 0 " (cols * STEP) " " (rows * STEP) } role="group" aria-labelledby="map-t" {
+                svg.tilemap viewBox={ "0 0 " (cols * STEP) " " (rows * STEP) } aria-labelledby="map-t" {
                     title #map-t { (t.fmt("registry-map-label", &[("kind", kind_label.into())])) }
                     @for ((name, code, col, row), n) in TILES.iter().zip(&counts) {
                         @let (x, y) = (*col as u32 * STEP, *row as u32 * STEP);
