@@ -94,23 +94,43 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// The first sentence of `text` on one line, cut at a word with an ellipsis when longer than
-/// about `max` characters.
+/// The first sentence of `text` on one line, cut at a word with an ellipsis (`cut_at_word`)
+/// when longer than `max` characters.
 pub fn one_line(text: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let first = match text.find(". ").or_else(|| text.find("। ")) {
         Some(end) => &text[..end + if text[end..].starts_with('.') { 1 } else { "।".len() }],
         None => text.as_str(),
     };
-    if first.chars().count() <= max {
-        return first.to_string();
+    cut_at_word(first, max)
+}
+
+/// `text` in at most `max` characters: whole if it fits, else cut after the last whole word
+/// that fits (and any punctuation ending it), with an ellipsis. A first word longer than
+/// `max` is cut inside it, since a summary must say something.
+pub fn cut_at_word(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
     }
-    let cut = first.char_indices().nth(max).map_or(first.len(), |(i, _)| i);
-    let kept = match first[..cut].rfind(' ') {
-        Some(space) if space > 0 => &first[..space],
-        _ => &first[..cut],
+    if max == 0 {
+        return String::new();
+    }
+    // The byte offset of the character after the first `max - 1` (the ellipsis is the last).
+    let end = text.char_indices().nth(max - 1).map_or(text.len(), |(i, _)| i);
+    let head = &text[..end];
+    // Vowel signs and viramas continue a Hindi word as letters do; spaces and punctuation end one.
+    let next_starts_word = text[end..].chars().next().is_some_and(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !matches!(c, '।' | '॥' | '…' | '—' | '–'));
+    let cut = if next_starts_word {
+        match head.rfind(char::is_whitespace) {
+            Some(i) if i > 0 => &head[..i],
+            _ => head,
+        }
+    } else {
+        head
     };
-    format!("{}…", kept.trim_end_matches([',', ';', ':', ' ']))
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—' | '('));
+    format!("{cut}…")
 }
 
 /// Plain text of Markdown, for the plain part of mails, search documents, feeds and snippets:
@@ -133,6 +153,25 @@ pub fn to_plain_text(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_end_at_a_whole_word_with_an_ellipsis() {
+        assert_eq!(cut_at_word("Short enough.", 300), "Short enough.");
+        assert_eq!(cut_at_word("  spaced  ", 300), "spaced");
+        assert_eq!(cut_at_word("The cupola furnace burns coke", 18), "The cupola…");
+        // A cut that falls exactly at a word's end keeps it; punctuation before the cut goes.
+        assert_eq!(cut_at_word("one two, three four", 8), "one two…");
+        assert_eq!(cut_at_word("one two three", 8), "one two…");
+        assert_eq!(cut_at_word("Supercalifragilistic", 10), "Supercali…");
+        let hindi = "कुपोला भट्टी में कोक की खपत घटाने के उपाय";
+        let cut = cut_at_word(hindi, 20);
+        assert_eq!(cut, "कुपोला भट्टी में…");
+        assert!(cut.chars().count() <= 20 && hindi.starts_with(cut.trim_end_matches('…')));
+        for max in 1..hindi.chars().count() + 2 {
+            let s = cut_at_word(hindi, max);
+            assert!(s.chars().count() <= max.max(1), "{max}: {s}");
+        }
+    }
 
     #[test]
     fn scripts_handlers_and_javascript_links_never_survive() {

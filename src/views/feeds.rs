@@ -40,39 +40,11 @@ pub fn atom(base: &str, title: &str, self_path: &str, pages: &[Page]) -> String 
                     link href={ (base) "/kb/" (p.slug) } {}
                     updated { (atom_time(p.published_at.unwrap_or(p.updated_at))) }
                     author { name { "solex" } }
-                    summary { (summary(&crate::markdown::to_plain_text(&p.problem_md), SUMMARY_CHARS)) }
+                    summary { (crate::markdown::cut_at_word(&crate::markdown::to_plain_text(&p.problem_md), SUMMARY_CHARS)) }
                 }
             }
         }
     })
-}
-
-/// `text` in at most `max` characters: whole if it fits, else cut after the last whole word
-/// that fits (and any punctuation ending it), with an ellipsis. A first word longer than
-/// `max` is cut inside it, since a summary must say something.
-pub fn summary(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    // The byte offset of the character after the first `max - 1` (the ellipsis is the last).
-    let end = text.char_indices().nth(max - 1).map_or(text.len(), |(i, _)| i);
-    let head = &text[..end];
-    // Vowel signs and viramas continue a Hindi word as letters do; spaces and punctuation end one.
-    let next_starts_word = text[end..].chars().next().is_some_and(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !matches!(c, '।' | '॥' | '…' | '—' | '–'));
-    let cut = if next_starts_word {
-        match head.rfind(char::is_whitespace) {
-            Some(i) if i > 0 => &head[..i],
-            _ => head,
-        }
-    } else {
-        head
-    };
-    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—' | '('));
-    format!("{cut}…")
 }
 
 /// The sitemap: the home page, the communities, the knowledge base with its theme hubs and
@@ -144,27 +116,6 @@ pub fn opensearch(base: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::summary;
-
-    #[test]
-    fn summaries_end_at_a_whole_word_with_an_ellipsis() {
-        assert_eq!(summary("Short enough.", 300), "Short enough.");
-        assert_eq!(summary("  spaced  ", 300), "spaced");
-        assert_eq!(summary("The cupola furnace burns coke", 18), "The cupola…");
-        // A cut that falls exactly at a word's end keeps it; punctuation before the cut goes.
-        assert_eq!(summary("one two, three four", 8), "one two…");
-        assert_eq!(summary("one two three", 8), "one two…");
-        assert_eq!(summary("Supercalifragilistic", 10), "Supercali…");
-        let hindi = "कुपोला भट्टी में कोक की खपत घटाने के उपाय";
-        let cut = summary(hindi, 20);
-        assert_eq!(cut, "कुपोला भट्टी में…");
-        assert!(cut.chars().count() <= 20 && hindi.starts_with(cut.trim_end_matches('…')));
-        for max in 1..hindi.chars().count() + 2 {
-            let s = summary(hindi, max);
-            assert!(s.chars().count() <= max.max(1), "{max}: {s}");
-        }
-    }
-
     #[test]
     fn robots_keeps_crawlers_to_public_pages_and_names_the_sitemap() {
         let r = super::robots("https://solex.example");
