@@ -27,7 +27,7 @@ pub struct Config {
     pub outbox_dir: PathBuf,
     /// Files attached to posts, stored under random names.
     pub attachments_dir: PathBuf,
-    /// `smtp://host:port` (plain, for a local relay), `smtp+starttls://...` or `smtps://...`,
+    /// `smtp://host:port` (plain, for a local relay), `smtp://...:587?tls=required` (STARTTLS) or `smtps://...`,
     /// with optional `user:password@`. Unset means the outbox folder.
     pub smtp_url: Option<String>,
     pub mail_from: String,

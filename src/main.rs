@@ -28,6 +28,9 @@ enum Command {
         /// Apply them even though portals serve the database.
         #[arg(long)]
         force: bool,
+        /// List the migrations that would be applied, in order, and apply none.
+        #[arg(long, conflicts_with = "force")]
+        dry_run: bool,
     },
     /// Manage accounts.
     #[command(subcommand)]
@@ -198,7 +201,9 @@ fn ingest_from_stdin(config: &Config, recipient: Option<String>) -> ExitCode {
             return ExitCode::from(EX_TEMPFAIL);
         }
     };
-    let mut conn = match config.database().and_then(|url| db::establish(&url)) {
+    // A database a newer solex migrated is not written by this one: the MTA keeps the
+    // message and retries until the newer solex (or the restored backup) is in place.
+    let mut conn = match config.database().and_then(|url| db::establish(&url)).and_then(|mut c| db::serving::refuse_newer(&mut c).map(|()| c)) {
         Ok(conn) => conn,
         Err(e) => {
             eprintln!("solex: {e}");
@@ -236,7 +241,20 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
-        Command::Migrate { force } => {
+        Command::Migrate { dry_run: true, .. } => {
+            let mut conn = db::establish(&config.database()?)?;
+            let pending = db::serving::dry_run(&mut conn)?;
+            if pending.is_empty() {
+                println!("none pending: the database is up to date.");
+            } else {
+                println!("{} pending, in the order `solex migrate` would apply them:", pending.len());
+            }
+            for name in pending {
+                println!("pending {name}");
+            }
+            Ok(())
+        }
+        Command::Migrate { force, dry_run: false } => {
             let url = config.database()?;
             let mut conn = db::establish(&url)?;
             let applied = db::serving::migrate(&url, &mut conn, force, "solex migrate")?;

@@ -57,19 +57,20 @@ fn sqlite_connections_enforce_foreign_keys_and_use_wal() {
 /// The version of 2026-12-04-000005_one_list_encoding.
 const ONE_LIST_ENCODING: &str = "20261204000005";
 
+/// Reverts the newest applied migration; returns its version.
+fn revert_last(conn: &mut db::DbConn) -> String {
+    use diesel_migrations::MigrationHarness;
+    match conn {
+        db::DbConn::Sqlite(c) => c.revert_last_migration(db::SQLITE_MIGRATIONS),
+        db::DbConn::Pg(c) => c.revert_last_migration(db::PG_MIGRATIONS),
+    }
+    .unwrap()
+    .to_string()
+}
+
 /// Reverts migrations, newest first, until the one of `version` is reverted.
 fn revert_through(conn: &mut db::DbConn, version: &str) {
-    use diesel_migrations::MigrationHarness;
-    loop {
-        let reverted = match conn {
-            db::DbConn::Sqlite(c) => c.revert_last_migration(db::SQLITE_MIGRATIONS),
-            db::DbConn::Pg(c) => c.revert_last_migration(db::PG_MIGRATIONS),
-        }
-        .unwrap();
-        if reverted.to_string().replace('-', "") == version {
-            return;
-        }
-    }
+    while revert_last(conn).replace('-', "") != version {}
 }
 
 /// Rows written in the old encodings: themes and source threads joined with ',', registry
@@ -228,6 +229,112 @@ fn old_moderation_log_phrases_become_action_codes() {
     let phrases: Vec<String> = moderation_log::table.order(moderation_log::id).select(moderation_log::action).load(&mut conn).unwrap();
     assert_eq!(phrases, ["approved automatically (trusted member)", "thread made members-only", "edited and approved", "rejected"]);
     db::revert_all_migrations(&mut conn).unwrap();
+    drop(conn);
+    common::drop_database(&pg);
+}
+
+/// Reverts the newest migrations, `n` of them, as if this solex were newer than its database.
+fn revert_newest(url: &str, n: usize) {
+    let mut conn = db::establish(&db::DatabaseUrl::parse(url).unwrap()).unwrap();
+    for _ in 0..n {
+        revert_last(&mut conn);
+    }
+}
+
+#[test]
+fn migrate_dry_run_lists_what_is_pending_in_order_and_applies_nothing() {
+    use common::process::{run as solex, said};
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let names = db::migration_names(&Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite")).unwrap();
+    let listed = |out: &std::process::Output| -> Vec<String> {
+        String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.strip_prefix("pending ")).map(str::to_string).collect()
+    };
+
+    // An empty database: every migration, oldest first.
+    let out = solex(dir.path(), &url, &["migrate", "--dry-run"]);
+    assert!(out.status.success(), "{}", said(&out));
+    assert_eq!(listed(&out), names);
+    let out = solex(dir.path(), &url, &["migrate", "--dry-run"]);
+    assert_eq!(listed(&out), names, "the dry run applied nothing");
+
+    let out = solex(dir.path(), &url, &["migrate"]);
+    assert!(out.status.success(), "{}", said(&out));
+    let out = solex(dir.path(), &url, &["migrate", "--dry-run"]);
+    assert!(out.status.success() && said(&out).contains("none pending") && listed(&out).is_empty(), "{}", said(&out));
+
+    // The two newest reverted: both listed, in the order they would be applied, and still pending after.
+    revert_newest(&url, 2);
+    let out = solex(dir.path(), &url, &["migrate", "--dry-run"]);
+    assert!(out.status.success(), "{}", said(&out));
+    assert_eq!(listed(&out), names[names.len() - 2..].to_vec());
+    let mut conn = db::establish(&db::DatabaseUrl::parse(&url).unwrap()).unwrap();
+    assert_eq!(db::serving::pending(&mut conn).unwrap().len(), 2, "nothing was applied");
+    let out = solex(dir.path(), &url, &["migrate"]);
+    // `migrate` names each by its version: the name's date and number.
+    let newest = names[names.len() - 1].split('_').next().unwrap().replace('-', "");
+    assert!(out.status.success() && said(&out).contains(&format!("applied {newest}")), "{}", said(&out));
+    assert!(db::serving::pending(&mut conn).unwrap().is_empty());
+    drop(conn);
+    common::drop_database(&pg);
+}
+
+#[test]
+fn a_database_migrated_by_a_newer_solex_is_refused_by_every_command_that_opens_it() {
+    use common::process::{command, run as solex, said};
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    assert!(solex(dir.path(), &url, &["migrate"]).status.success());
+    let mut conn = db::establish(&db::DatabaseUrl::parse(&url).unwrap()).unwrap();
+    conn.batch_execute("INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000000')").unwrap();
+    let refused = |text: &str| text.contains("newer than this solex knows") && text.contains("29991231000000") && text.contains("run that newer solex, or restore the backup");
+
+    let export = dir.path().join("export");
+    for args in [
+        &["migrate", "--dry-run"][..],
+        &["migrate"],
+        &["migrate", "--force"],
+        &["user", "add", "--admin", "someone@example.org"],
+        &["reindex"],
+        &["digest", "tick"],
+        &["registry", "remind"],
+        &["content", "export", export.to_str().unwrap()],
+    ] {
+        let out = solex(dir.path(), &url, args);
+        assert!(!out.status.success() && refused(&said(&out)), "{args:?}: {}", said(&out));
+    }
+    assert_eq!(solex::models::user::count(&mut conn).unwrap(), 0, "no account was made");
+    assert!(!export.exists(), "nothing was exported");
+
+    // check-config names it as a problem among the rest.
+    let out = solex(dir.path(), &url, &["check-config"]);
+    let text = said(&out);
+    assert!(!out.status.success() && text.contains("PROBLEM database_url") && refused(&text), "{text}");
+
+    // Mail is not filed, and the MTA is told to try again later (EX_TEMPFAIL), not to bounce it.
+    let mut ingest = command(dir.path(), &url, &["mail", "ingest", "--recipient", "post+general@solex.localhost"]);
+    ingest.stdin(std::process::Stdio::null());
+    let out = ingest.output().unwrap();
+    assert_eq!(out.status.code(), Some(75), "{}", said(&out));
+    assert!(refused(&said(&out)), "{}", said(&out));
+
+    // The portal does not start on it.
+    let log = dir.path().join("portal.log");
+    let mut portal = common::portal_command(dir.path(), &url, common::free_port(), &log).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while portal.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Killed if still serving, so a failing run leaves no portal behind.
+    let _ = portal.kill();
+    let status = portal.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!status.success() && refused(&text), "{text}");
+
+    // Once the newer solex's migration is gone (the backup restored), all is well again.
+    conn.batch_execute("DELETE FROM __diesel_schema_migrations WHERE version = '29991231000000'").unwrap();
+    let out = solex(dir.path(), &url, &["migrate", "--dry-run"]);
+    assert!(out.status.success() && said(&out).contains("none pending"), "{}", said(&out));
     drop(conn);
     common::drop_database(&pg);
 }

@@ -283,3 +283,34 @@ fn error_pages_and_json_errors_name_the_request_id() {
     let body: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(body["request_id"], id.as_str(), "{body}");
 }
+
+#[test]
+fn check_config_refuses_an_smtp_password_sent_in_clear() {
+    use solex::services::system::{check_config, Verdict};
+    let dir = tempfile::tempdir().unwrap();
+    let in_clear = |smtp: &str| -> Vec<String> {
+        let mut config = solex::Config { smtp_url: Some(smtp.into()), ..Default::default() };
+        config.base_url = "https://portal.example.in".into();
+        config.database_url = format!("sqlite://{}", dir.path().join("solex.db").display());
+        for d in [&mut config.index_dir, &mut config.attachments_dir, &mut config.outbox_dir] {
+            *d = dir.path().join(d.file_name().unwrap());
+        }
+        // The server's greeting is not what is judged here: it answers.
+        let checks = check_config(&config, || Ok(()));
+        checks.into_iter().filter(|c| c.what == "smtp_url" && c.verdict == Verdict::Problem).map(|c| c.detail).collect()
+    };
+    let problems = in_clear("smtp://solex:hunter2-pw@relay.example.in:587");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("in clear") && problems[0].contains("relay.example.in"), "{problems:?}");
+    assert!(!problems[0].contains("hunter2-pw"), "the password is never printed: {problems:?}");
+    for fine in [
+        "smtp://solex:hunter2-pw@relay.example.in:587?tls=required",
+        "smtps://solex:hunter2-pw@relay.example.in",
+        "smtp://solex:hunter2-pw@127.0.0.1:25",
+        "smtp://solex:hunter2-pw@[::1]:25",
+        "smtp://solex:hunter2-pw@localhost:25",
+        "smtp://relay.example.in:25",
+    ] {
+        assert!(in_clear(fine).is_empty(), "{fine}: {:?}", in_clear(fine));
+    }
+}

@@ -162,9 +162,16 @@ pub fn unknown_migrations(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
 /// What a binary older than its database says, and then does nothing.
 pub fn newer_schema_message(unknown: &[String]) -> String {
     format!(
-        "the database schema is newer than this solex knows (migrations {} were applied by a newer version): run that version of solex",
+        "the database schema is newer than this solex knows (migrations {} were applied by a newer version): run that newer solex, or restore the backup taken before the upgrade",
         unknown.join(", ")
     )
+}
+
+/// What `solex migrate` would apply, in order, without applying it (`--dry-run`); refused
+/// like any other start on a database a newer solex migrated.
+pub fn dry_run(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
+    refuse_newer(conn)?;
+    pending(conn)
 }
 
 /// Applies pending migrations if no portal serves the database, and returns their names.
@@ -191,7 +198,9 @@ pub fn migrate(url: &DatabaseUrl, conn: &mut DbConn, force: bool, what: &str) ->
     )))
 }
 
-fn refuse_newer(conn: &mut DbConn) -> Result<(), AppError> {
+/// Refuses a database a newer solex migrated: this binary does not know its schema, so
+/// reading or writing it could lose what the newer one keeps.
+pub fn refuse_newer(conn: &mut DbConn) -> Result<(), AppError> {
     let unknown = unknown_migrations(conn)?;
     if unknown.is_empty() { Ok(()) } else { Err(AppError::Config(newer_schema_message(&unknown))) }
 }

@@ -64,6 +64,20 @@ fn writable(dir: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Why an SMTP address would send its password unencrypted: plain `smtp://` carrying one to
+/// another machine without `?tls=required` (a relay on this machine is fine).
+fn smtp_password_in_clear(smtp: &str) -> Option<String> {
+    let url = url::Url::parse(smtp).ok()?;
+    let required = url.query_pairs().any(|(k, v)| k == "tls" && v == "required");
+    // smtp:// is not a scheme the URL standard knows, so its IP addresses stay text.
+    let host = url.host_str().unwrap_or("");
+    let local = host == "localhost" || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback());
+    if url.scheme() != "smtp" || url.password().is_none() || required || local {
+        return None;
+    }
+    Some(format!("the password for {host} would cross the network in clear: use smtps://{host}:465 or add ?tls=required"))
+}
+
 /// Every setting an operator gets wrong before the first start, each tried for real: the
 /// database is connected to, the SMTP server greeted, folders written to. Reads nothing
 /// from and writes nothing to the portal's data (a missing SQLite file is not created).
@@ -85,9 +99,14 @@ pub fn check_config(config: &crate::config::Config, greet_smtp: impl FnOnce() ->
         }
         Ok(url) => {
             let name = match &url { DatabaseUrl::Sqlite(p) => format!("SQLite file {}", p.display()), DatabaseUrl::Postgres(_) => "PostgreSQL".to_string() };
-            checks.push(match crate::db::establish(&url).and_then(|mut c| ping(&mut c).and_then(|()| crate::db::serving::pending(&mut c))) {
-                Ok(pending) if pending.is_empty() => check("database_url", Verdict::Ok, format!("{name} answers; its schema is up to date")),
-                Ok(pending) => check("database_url", Verdict::Ok, format!("{name} answers; {} migrations will be applied at the start (`solex migrate`)", pending.len())),
+            let state = |c: &mut DbConn| -> Result<(Vec<String>, Vec<String>), AppError> {
+                ping(c)?;
+                Ok((unknown_migrations(c)?, crate::db::serving::pending(c)?))
+            };
+            checks.push(match crate::db::establish(&url).and_then(|mut c| state(&mut c)) {
+                Ok((unknown, _)) if !unknown.is_empty() => check("database_url", Verdict::Problem, format!("{name} answers, but {}", crate::db::serving::newer_schema_message(&unknown))),
+                Ok((_, pending)) if pending.is_empty() => check("database_url", Verdict::Ok, format!("{name} answers; its schema is up to date")),
+                Ok((_, pending)) => check("database_url", Verdict::Ok, format!("{name} answers; {} migrations will be applied at the start (`solex migrate`)", pending.len())),
                 // The error names the server, never the URL (which may carry a password).
                 Err(e) => check("database_url", Verdict::Problem, format!("{name} cannot be reached: {e}")),
             });
@@ -107,10 +126,15 @@ pub fn check_config(config: &crate::config::Config, greet_smtp: impl FnOnce() ->
     match &config.smtp_url {
         None if local => checks.push(check("smtp_url", Verdict::Ok, format!("unset: mail is written to {}", config.outbox_dir.display()))),
         None => checks.push(check("smtp_url", Verdict::Problem, format!("unset: no mail leaves this machine (it is written to {})", config.outbox_dir.display()))),
-        Some(_) => checks.push(match greet_smtp() {
-            Ok(()) => check("smtp_url", Verdict::Ok, "the SMTP server answers"),
-            Err(e) => check("smtp_url", Verdict::Problem, format!("the SMTP server refuses or cannot be reached: {e}")),
-        }),
+        Some(smtp) => {
+            if let Some(why) = smtp_password_in_clear(smtp) {
+                checks.push(check("smtp_url", Verdict::Problem, why));
+            }
+            checks.push(match greet_smtp() {
+                Ok(()) => check("smtp_url", Verdict::Ok, "the SMTP server answers"),
+                Err(e) => check("smtp_url", Verdict::Problem, format!("the SMTP server refuses or cannot be reached: {e}")),
+            });
+        }
     }
     let example = |d: &str| d == "solex.localhost" || d.ends_with(".localhost") || d.ends_with("example.org");
     if example(&config.mail_domain) && !local {
