@@ -242,8 +242,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Migrate { dry_run: true, .. } => {
-            let mut conn = db::establish(&config.database()?)?;
-            let pending = db::serving::dry_run(&mut conn)?;
+            let pending = db::serving::dry_run(&config.database()?)?;
             if pending.is_empty() {
                 println!("none pending: the database is up to date.");
             } else {

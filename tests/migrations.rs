@@ -257,6 +257,9 @@ fn migrate_dry_run_lists_what_is_pending_in_order_and_applies_nothing() {
     assert_eq!(listed(&out), names);
     let out = solex(dir.path(), &url, &["migrate", "--dry-run"]);
     assert_eq!(listed(&out), names, "the dry run applied nothing");
+    if pg.is_none() {
+        assert!(!dir.path().join("solex.db").exists(), "the dry run made no SQLite file");
+    }
 
     let out = solex(dir.path(), &url, &["migrate"]);
     assert!(out.status.success(), "{}", said(&out));

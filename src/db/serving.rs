@@ -168,10 +168,20 @@ pub fn newer_schema_message(unknown: &[String]) -> String {
 }
 
 /// What `solex migrate` would apply, in order, without applying it (`--dry-run`); refused
-/// like any other start on a database a newer solex migrated.
-pub fn dry_run(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
-    refuse_newer(conn)?;
-    pending(conn)
+/// like any other start on a database a newer solex migrated. A missing SQLite file is not
+/// made: every migration would be applied to it.
+pub fn dry_run(url: &DatabaseUrl) -> Result<Vec<String>, AppError> {
+    if let DatabaseUrl::Sqlite(path) = url {
+        if !path.exists() {
+            let e = |e: Box<dyn std::error::Error + Send + Sync>| AppError::Internal(format!("cannot read the embedded migrations: {e}"));
+            let mut all: Vec<String> = MigrationSource::<Sqlite>::migrations(&SQLITE_MIGRATIONS).map_err(e)?.iter().map(|m| m.name().to_string()).collect();
+            all.sort();
+            return Ok(all);
+        }
+    }
+    let mut conn = establish(url)?;
+    refuse_newer(&mut conn)?;
+    pending(&mut conn)
 }
 
 /// Applies pending migrations if no portal serves the database, and returns their names.
