@@ -254,6 +254,7 @@ pub fn restore(config: &Config, dir: &Path) -> Result<Restored, AppError> {
         }
     }
     let url = config.database()?;
+    refuse_occupied(&url)?;
     if !is_empty_dir(&config.attachments_dir)? {
         return Err(AppError::Config(format!("the attachments folder {} is not empty: restore only into an empty one", config.attachments_dir.display())));
     }
@@ -331,19 +332,27 @@ fn check_counts(conn: &mut DbConn, manifest: &Manifest) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Into a file beside the target, renamed into place once loaded, counted and migrated.
-fn restore_sqlite(manifest: &Manifest, dir: &Path, target: &Path, same: bool) -> Result<Vec<String>, AppError> {
-    let occupied = match std::fs::metadata(target) {
-        Ok(m) if m.len() == 0 => false,
-        Ok(_) => {
-            let mut conn = sql::open_copy(target)?;
-            sql::all_table_count(&mut conn)? > 0
-        }
-        Err(_) => false,
+/// A restore goes only into a database without tables (or an SQLite file not there yet).
+fn refuse_occupied(url: &DatabaseUrl) -> Result<(), AppError> {
+    let occupied = match url {
+        DatabaseUrl::Sqlite(target) => match std::fs::metadata(target) {
+            Ok(m) if m.len() > 0 => sql::all_table_count(&mut sql::open_copy(target)?)? > 0,
+            _ => false,
+        },
+        DatabaseUrl::Postgres(_) => sql::all_table_count(&mut db::establish(url)?)? > 0,
     };
     if occupied {
-        return Err(AppError::Config(format!("the database {} already has tables: restore only into an empty database", target.display())));
+        let which = match url {
+            DatabaseUrl::Sqlite(path) => format!("the SQLite database {}", path.display()),
+            DatabaseUrl::Postgres(_) => "the PostgreSQL database".to_string(),
+        };
+        return Err(AppError::Config(format!("{which} already has tables: restore only into an empty database")));
     }
+    Ok(())
+}
+
+/// Into a file beside the target, renamed into place once loaded, counted and migrated.
+fn restore_sqlite(manifest: &Manifest, dir: &Path, target: &Path, same: bool) -> Result<Vec<String>, AppError> {
     let tmp = staging_dir(target);
     for leftover in ["", "-wal", "-shm"] {
         let mut p = tmp.as_os_str().to_owned();
@@ -372,6 +381,7 @@ fn restore_sqlite(manifest: &Manifest, dir: &Path, target: &Path, same: bool) ->
 
 fn restore_pg(manifest: &Manifest, dir: &Path, url: &DatabaseUrl, raw_url: &str, same: bool) -> Result<Vec<String>, AppError> {
     let mut conn = db::establish(url)?;
+    // Checked again on the connection that loads (the first look was before the checksums).
     if sql::all_table_count(&mut conn)? > 0 {
         return Err(AppError::Config("the PostgreSQL database already has tables: restore only into an empty database".into()));
     }
