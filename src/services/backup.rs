@@ -423,3 +423,28 @@ fn load_neutral(conn: &mut DbConn, manifest: &Manifest, dir: &Path) -> Result<()
         check_counts(conn, manifest)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pg_dump_gets_the_password_in_its_environment_only() {
+        let (cmd, password) = pg_command("pg_dump", "postgres://solex:s%40cret@127.0.0.1:5432/solex?sslmode=disable").unwrap();
+        assert_eq!(password.as_deref(), Some("s@cret"));
+        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(args, ["--dbname=postgres://solex@127.0.0.1:5432/solex?sslmode=disable"]);
+        let env: Vec<_> = cmd.get_envs().collect();
+        assert_eq!(env, [(std::ffi::OsStr::new("PGPASSWORD"), Some(std::ffi::OsStr::new("s@cret")))]);
+        let (cmd, password) = pg_command("pg_restore", "postgres://postgres@127.0.0.1/solex").unwrap();
+        assert_eq!((password, cmd.get_envs().count()), (None, 0));
+    }
+
+    #[test]
+    fn a_failing_pg_dump_never_repeats_the_password() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo 'password authentication failed: hunter22' >&2; exit 1"]);
+        let e = run_pg(cmd, "pg_dump", Some("hunter22")).unwrap_err().to_string();
+        assert!(e.contains("pg_dump failed") && !e.contains("hunter22"), "{e}");
+    }
+}
