@@ -263,3 +263,44 @@ fn a_changed_attachment_makes_the_restore_refuse_and_leave_the_target_empty() {
     let (ok, said) = restore(w.app.dir.path(), &w.app.config.database_url, &dir);
     assert!(!ok && said.contains("already has tables"), "{said}");
 }
+
+#[test]
+fn a_backup_from_before_the_newest_migration_is_restored_and_then_migrated() {
+    // A backup as an older solex (without the newest migration, site_pages) wrote it: its
+    // SQLite copy taken back one migration, its manifest written to match.
+    let source = tempfile::tempdir().unwrap();
+    let sqlite_url = format!("sqlite://{}", source.path().join("source.db").display());
+    let w = world_on(TestApp::start_with(|c| c.database_url = sqlite_url.clone()), &[]);
+    ask_with_file(&w.alice, "Cupola coke ratio in Samalkha");
+    let backups = tempfile::tempdir().unwrap();
+    let dir = backups.path().join("older");
+    let mut manifest = back_up(&w.app, &dir);
+    let newest = manifest.migrations.pop().unwrap();
+    let folder = db::migration_names(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))).unwrap().pop().unwrap();
+    assert_eq!(folder.replace(['-', '_'], "").get(..newest.len()), Some(newest.as_str()), "{folder} is the newest migration");
+    {
+        use diesel::connection::SimpleConnection;
+        let mut copy = db::backup::open_copy(&dir.join("solex.db")).unwrap();
+        let down = process::read(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).join(&folder).join("down.sql"));
+        copy.batch_execute(&down).unwrap();
+        copy.batch_execute(&format!("DELETE FROM __diesel_schema_migrations WHERE version = '{newest}'")).unwrap();
+    }
+    manifest.tables.remove("site_pages");
+    manifest.files.remove("tables/site_pages.jsonl");
+    std::fs::remove_file(dir.join("tables/site_pages.jsonl")).unwrap();
+    manifest.files.insert("solex.db".into(), sha256_file(&dir.join("solex.db")).unwrap());
+    std::fs::write(dir.join("manifest.json"), serde_json::to_string(&manifest).unwrap()).unwrap();
+
+    // Into SQLite (the native copy), or on the PostgreSQL run into PostgreSQL (the neutral one).
+    let target = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(target.path());
+    let (ok, said) = restore(target.path(), &url, &dir);
+    assert!(ok, "restore failed: {said}");
+    assert!(said.contains(&format!("applied {newest}")), "the newer migration is applied: {said}");
+    let restored = counts(&url);
+    assert_eq!(restored.get("site_pages"), Some(&0), "the newer table is there");
+    for (table, n) in &manifest.tables {
+        assert_eq!(restored[table], *n, "{table}");
+    }
+    common::drop_database(&pg);
+}

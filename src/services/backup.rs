@@ -360,6 +360,9 @@ fn restore_sqlite(manifest: &Manifest, dir: &Path, target: &Path, same: bool) ->
         let _ = std::fs::remove_file(PathBuf::from(p));
     }
     let staged = Staged(tmp.clone());
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io("create", parent))?;
+    }
     if same {
         std::fs::copy(dir.join(SQLITE_FILE), &tmp).map_err(io("write", &tmp))?;
     }
