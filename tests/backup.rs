@@ -108,8 +108,8 @@ fn a_backup_taken_while_members_write_restores_whole_into_an_empty_portal() {
             while !stop.load(Ordering::SeqCst) {
                 n += 1;
                 assert!(draft_initiative(&alice, n), "draft {n}");
-                // Within the posting limit of five a minute each.
-                if n % 3 == 0 && n <= 24 {
+                // Well within the posting limit of five a minute each.
+                if n % 3 == 0 && n <= 12 {
                     ask_with_file(if n % 2 == 0 { &bob } else { &alice }, &format!("Question {n} on cupola linings"));
                 }
                 writes.fetch_add(1, Ordering::SeqCst);
