@@ -45,6 +45,15 @@ enum Command {
     /// temporary folder and swapped in; a portal serving it is asked to rebuild it (and every
     /// other portal on the same database rebuilds its own), and this waits until it has.
     Reindex,
+    /// Write a consistent copy of the database and the attachments into DIR (new or empty)
+    /// while the portal serves: the native copy (SQLite's online backup, or pg_dump's custom
+    /// format), every table as JSON lines, the attachments, and manifest.json with row counts
+    /// and the sha256 of every file.
+    Backup { dir: PathBuf },
+    /// Restore the backup in DIR into an empty database and attachments folder: every checksum
+    /// is checked first; then the data (into PostgreSQL or SQLite, whichever the backup came
+    /// from), the attachments, newer migrations, and the search index rebuilt.
+    Restore { dir: PathBuf },
     /// Knowledge pages as Markdown files with TOML front matter.
     #[command(subcommand)]
     Content(ContentCommand),
@@ -286,6 +295,28 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             match solex::search::reindex(&config.index_dir, &mut conn)? {
                 solex::search::Reindexed::Here { documents } => println!("{documents} documents indexed in {}", dir.display()),
                 solex::search::Reindexed::ByHolder(holder) => println!("{holder} rebuilt its search index in {}", dir.display()),
+            }
+            Ok(())
+        }
+        Command::Backup { dir } => {
+            let b = services::backup::backup(&config, &dir)?;
+            let m = &b.manifest;
+            let rows: i64 = m.tables.values().sum();
+            println!("Backup of the {} database written to {}: {} tables, {rows} rows, {} attachments, {} migrations.", m.backend, dir.display(), m.tables.len(), m.attachments().count(), m.migrations.len());
+            Ok(())
+        }
+        Command::Restore { dir } => {
+            let r = services::backup::restore(&config, &dir)?;
+            for (table, n) in &r.tables {
+                println!("{table}: {n} rows");
+            }
+            println!("Restored from {} ({} copy): {} tables, {} rows, {} attachments.", dir.display(), r.copy, r.tables.len(), r.tables.values().sum::<i64>(), r.attachments);
+            for name in &r.migrations_applied {
+                println!("applied {name}");
+            }
+            match r.documents_indexed {
+                Some(n) => println!("{n} documents indexed in {}", solex::search::current_dir(&config.index_dir).display()),
+                None => println!("the portal holding {} rebuilt its search index", config.index_dir.display()),
             }
             Ok(())
         }

@@ -1,6 +1,7 @@
 //! Connections to either backend, the pool, migrations and write transactions.
 //! The URL scheme alone picks the backend; nothing else in the crate needs to know.
 
+pub mod backup;
 pub mod cluster;
 pub mod schema;
 pub mod serving;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod backup;
 pub mod communities;
 pub mod deliver;
 pub mod digests;
