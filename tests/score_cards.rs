@@ -240,11 +240,29 @@ fn the_shipped_cards_make_a_short_list_anyone_can_read_in_either_language() {
         assert!(page.body.contains(shown), "{shown}: {}", page.body);
     }
     assert!(!page.body.contains("name=\"note\""), "no publish form for the public");
+    assert!(c.get("/registry/clusters/samalkha-foundry").body.contains("href=\"/registry/clusters/samalkha-foundry/score-cards\""), "the cluster's page leads to its cards");
+    assert!(c.get("/registry").body.contains("href=\"/registry/short-lists\""), "the registry's home leads to the short lists");
     let card = c.get("/registry/clusters/samalkha-foundry/score-cards");
     assert!(card.body.contains("2.62"), "{}", card.body);
     assert_eq!(c.get("/lang/hi?next=/registry/short-lists").status, 303);
     let hi = c.get("/registry/short-lists");
     assert!(hi.body.contains("क्लस्टरों की लघु सूचियाँ") && hi.body.contains("राज्यवार"), "{}", hi.body);
     assert_eq!(c.get("/registry/short-lists/999999").status, 404);
+    // Published as shipped, the list is the README's table (registry section), row by row.
+    let r = p.national.post("/registry/short-lists", &[("note", "")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let csv = c.get(&format!("{}.csv", r.location.unwrap())).body;
+    let rows: Vec<String> = csv.lines().skip(1).map(|l| {
+        let cells: Vec<&str> = l.split(',').collect();
+        format!("{} {} {} {}", cells[2], cells[0], cells[1], cells[7..11].iter().chain(&cells[15..16]).copied().collect::<Vec<_>>().join(" "))
+    }).collect();
+    assert_eq!(rows, [
+        "jalandhar-sports-goods 1 1 2.43 2.43 1.00 4.00 2.84",
+        "howrah-foundry 1 1 3.43 3.43 0.89 2.80 2.80",
+        "samalkha-foundry 1 2 3.29 3.00 1.14 2.60 2.62",
+        "batala-foundry 2 3 3.14 2.86 0.93 2.80 2.60",
+        "kalady-rice-mills 1 1 2.57 2.43 1.00 2.60 2.31",
+        "jalandhar-foundry 3 4 3.00 2.57 0.86 2.20 2.25",
+    ], "{csv}");
     assert_eq!(c.get("/registry/short-lists/nope.csv").status, 404);
 }

@@ -16,7 +16,7 @@ use crate::views::{csrf_field, error_summary, input, layout, notice, textarea, C
 /// Where the short lists live.
 pub const SHORT_LISTS: &str = "/registry/short-lists";
 
-fn cards_path(cluster: &str) -> String {
+pub fn cards_path(cluster: &str) -> String {
     format!("{}/score-cards", paths::registry_record(Kind::Cluster.plural(), cluster))
 }
 
