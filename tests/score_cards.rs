@@ -210,9 +210,13 @@ fn out_of_range_scores_come_back_with_a_message_beside_each_field_and_nothing_sa
     set(&mut fields, "assessed_on", "2099-01-01");
     let r = p.punjab.submit(&format!("{BATALA}/new"), &format!("{BATALA}/new"), &refs(&fields));
     assert_eq!(r.status, 400, "{}", r.body);
-    for id in ["efforts-noise-pollution", "economic-exports", "existence-wages-benefits"] {
-        assert!(r.body.contains(&format!("<p class=\"error\" id=\"{id}-error\">Give a whole number from 0 to 5.</p>")), "{id}: {}", r.body);
-        assert!(r.body.contains(&format!("href=\"#{id}\"")), "the summary links to {id}");
+    for (id, message) in [
+        ("efforts-noise-pollution", "Noise pollution, Efforts: give a whole number from 0 to 5."),
+        ("economic-exports", "Exports from the cluster, as a share of total turnover: give a whole number from 0 to 5."),
+        ("existence-wages-benefits", "Wages and benefits, Existence: give a whole number from 0 to 5."),
+    ] {
+        assert!(r.body.contains(&format!("<p class=\"error\" id=\"{id}-error\">{message}</p>")), "{id}: {}", r.body);
+        assert!(r.body.contains(&format!("<a href=\"#{id}\">{message}</a>")), "the summary names and links to {id}");
     }
     assert!(r.body.contains("The day scored cannot be in the future."), "{}", r.body);
     assert!(r.body.contains("value=\"2.5\""), "what was typed comes back");
@@ -223,9 +227,9 @@ fn out_of_range_scores_come_back_with_a_message_beside_each_field_and_nothing_sa
     assert_eq!(p.punjab.get(&format!("/lang/hi?next={BATALA}")).status, 303);
     let r = p.punjab.submit(&format!("{BATALA}/new"), &format!("{BATALA}/new"), &refs(&fields));
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("0 से 5 तक की कोई पूर्ण संख्या दें।"), "{}", r.body);
+    assert!(r.body.contains("ध्वनि प्रदूषण, प्रयास: 0 से 5 तक की कोई पूर्ण संख्या दें।"), "{}", r.body);
     assert!(r.body.contains("जल प्रदूषण") && r.body.contains("समीक्षा के लिए भेजें"), "{}", r.body);
-    assert!(!r.body.contains("Give a whole number"), "{}", r.body);
+    assert!(!r.body.contains("whole number") && !r.body.contains("Noise pollution"), "{}", r.body);
     assert_eq!(count_cards(&p.app), before);
 }
 

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, FieldErrors, Message};
+use crate::error::{AppError, Arg, FieldErrors, Message};
 use crate::models::registry::{self, Record, Status};
 use crate::models::score_card::{self as cards, CardText, ScoreCard, ShortList};
 use crate::models::{self, user};
@@ -195,18 +195,27 @@ pub fn score_fields() -> impl Iterator<Item = &'static str> {
     (0..3).flat_map(|t| ISSUES.iter().map(move |i| i.fields[t])).chain(ECONOMIC.iter().map(|p| p.field))
 }
 
+/// Every score field with the message it gets when out of range, naming the issue and
+/// template, or the parameter (the form's summary lists many at once).
+fn score_fields_named() -> impl Iterator<Item = (&'static str, Message)> {
+    let issues = (0..3).flat_map(|t| {
+        ISSUES.iter().map(move |i| (i.fields[t], Message::new("esr-issue-score-range").arg("issue", Arg::Key(i.label)).arg("template", Arg::Key(TEMPLATES[t].0))))
+    });
+    issues.chain(ECONOMIC.iter().map(|p| (p.field, Message::new("esr-econ-score-range").arg("parameter", Arg::Key(p.label)))))
+}
+
 const NOTE_CHARS: usize = 2000;
 
 /// Checks a card's form: each score a whole number 0-5, the date a real day not in the future.
 pub fn check(input: &CardInput, today: NaiveDate) -> Result<(String, Scores, String), FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut digits = String::with_capacity(26);
-    for field in score_fields() {
+    for (field, message) in score_fields_named() {
         let v = input.scores.get(field).map(|s| s.trim()).unwrap_or("");
         match v.parse::<u8>() {
             Ok(n) if n <= MAX_SCORE && v.bytes().all(|b| b.is_ascii_digit()) => digits.push(char::from(b'0' + n)),
             _ => {
-                errors.insert(field, Message::new("esr-score-range"));
+                errors.insert(field, message);
             }
         }
     }
@@ -685,6 +694,8 @@ mod tests {
         assert_eq!(named, ["assessed_on", "diversity-air-pollution", "economic-exports", "efforts-noise-pollution", "existence-wages-benefits"]);
         input.assessed_on = "1 Dec".into();
         assert_eq!(check(&input, today).unwrap_err()["assessed_on"].key, "esr-date-invalid");
+        assert_eq!(e["efforts-noise-pollution"].key, "esr-issue-score-range");
+        assert_eq!(e["economic-exports"].key, "esr-econ-score-range");
     }
 
     fn entry(slug: &str, state: &str, sector: &str, total: f64) -> Entry {
