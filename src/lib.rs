@@ -79,6 +79,13 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
                     tracing::warn!("{file}:{}:{}: {}", p.line, p.column, views::Lang::En.strings().msg(&p.message));
                 }
             }
+            let (added, problems) = services::registry::score_cards::import_seed(&mut conn, &seed.join("score_cards.csv"))?;
+            if added > 0 {
+                tracing::info!(added, "registry/score_cards.csv imported");
+            }
+            for (line, problem) in problems {
+                tracing::warn!("registry/score_cards.csv:{line}: {problem}");
+            }
         }
     }
     let search = {

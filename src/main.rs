@@ -340,6 +340,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 for (file, seed) in services::registry::import::import_seed_dir(&mut conn, &dir.join("registry"))? {
                     println!("{file}: {} created, {} updated, {} in conflict, {} problems", seed.created.len(), seed.updated.len(), seed.conflicts.len(), seed.problem_count());
                 }
+                let (added, problems) = services::registry::score_cards::import_seed(&mut conn, &dir.join("registry").join("score_cards.csv"))?;
+                println!("registry/score_cards.csv: {added} score cards added, {} problems", problems.len());
+                for (line, problem) in problems {
+                    println!("registry/score_cards.csv:{line}: {problem}");
+                }
             }
             if demo || config.demo == Some(true) {
                 match solex::content::demo::load(&mut conn, &dir.join("demo"))? {

@@ -34,7 +34,7 @@ const ROLES: [&str; 5] = ["anonymous", "member", "moderator of another community
 /// their own community.
 /// The fixtures: community foundry-energy (theme energy-efficiency, members only, alice is a
 /// member, mod@ moderates); othermod@ moderates child-labour (theme child-labour); hr@ is focal point for Haryana; the registry record and
-/// its review belong to Gujarat; the page `using-slag` is a draft.
+/// its review belong to Gujarat; the score card {card} is Batala's (Punjab) shipped, approved one; the page `using-slag` is a draft.
 const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/", "/", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/healthz", "/healthz", ["ok", "ok", "ok", "ok", "ok"]),
@@ -105,6 +105,12 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/{kind}/{slug}", "/registry/initiatives/{record}", ["no", "no", "no", "no", "no"]),
     ("get", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
     ("get", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/short-lists", "/registry/short-lists", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/short-lists/{name}", "/registry/short-lists/999999.csv", ["no", "no", "no", "no", "no"]),
+    ("get", "/registry/clusters/{slug}/score-cards", "/registry/clusters/batala-foundry/score-cards", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/clusters/{slug}/score-cards/new", "/registry/clusters/batala-foundry/score-cards/new", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/clusters/{slug}/score-cards/{id}", "/registry/clusters/batala-foundry/score-cards/{card}", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/clusters/{slug}/score-cards/{id}/edit", "/registry/clusters/batala-foundry/score-cards/{card}/edit", ["in", "no", "no", "no", "no"]),
     ("get", "/search", "/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/search", "/api/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/openapi.json", "/api/openapi.json", ["ok", "ok", "ok", "ok", "ok"]),
@@ -175,6 +181,10 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/withdraw", "/registry/initiatives/{record}/withdraw", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/short-lists", "/registry/short-lists", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/clusters/{slug}/score-cards/new", "/registry/clusters/batala-foundry/score-cards/new", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/clusters/{slug}/score-cards/{id}/edit", "/registry/clusters/batala-foundry/score-cards/{card}/edit", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/clusters/{slug}/score-cards/{id}/review", "/registry/clusters/batala-foundry/score-cards/{card}/review", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
@@ -246,6 +256,12 @@ fn fixtures() -> Fixtures {
         ("sector", "Metal and foundry"), ("start_year", "2024"), ("stage", "implementation"), ("see_issues", "energy"), ("action", "submit"),
     ]);
     assert!(r.status == 303, "{} {}", r.status, r.body);
+    // The shipped, approved score card of a Punjab cluster (no role in the table keeps Punjab).
+    let card = {
+        let mut conn = w.app.db();
+        let cluster = solex::models::registry::find_by_slug(&mut conn, "cluster", "batala-foundry").unwrap().expect("seeded cluster");
+        solex::models::score_card::of_cluster(&mut conn, cluster.id).unwrap()[0].id
+    };
     let alice = w.app.user_id("alice@example.org").to_string();
     let ids = vec![
         ("{alice}", alice),
@@ -254,6 +270,7 @@ fn fixtures() -> Fixtures {
         ("{file}", file.to_string()),
         ("{digest}", digest),
         ("{record}", "rajkot-foundry-audits".to_string()),
+        ("{card}", card.to_string()),
     ];
     let clients = vec![w.app.client(), w.alice.clone(), w.other_moderator.clone(), haryana, w.admin.clone()];
     let app = w.app;

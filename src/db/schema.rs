@@ -521,3 +521,33 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_buckets, change_stamp, job_leases, content_imports,
     notification_settings, pending_notices, digest_answers, site_pages,
 );
+
+diesel::table! {
+    score_cards (id) {
+        id -> BigInt,
+        cluster_id -> BigInt,
+        state -> Text,
+        assessed_on -> Text,
+        scores -> Text,
+        note -> Text,
+        status -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        comment -> Text,
+        lock_version -> Integer,
+    }
+}
+
+diesel::table! {
+    short_lists (id) {
+        id -> BigInt,
+        published_at -> Timestamp,
+        published_by -> Nullable<BigInt>,
+        note -> Text,
+        entries -> Text,
+    }
+}

@@ -214,6 +214,18 @@ strings! {
     registry_charts_by_state, registry_charts_by_sector, registry_chart_state_label,
     registry_chart_sector_label, registry_stage_unstated, registry_sector_unstated,
     registry_not_given, registry_indicators_chart,
+    // --- esr ---
+    esr_cards_title, esr_cards_intro, esr_only_approved, esr_card_new, esr_card_form_title,
+    esr_card_none, esr_assessed_on, esr_assessed_on_hint, esr_status, esr_approved,
+    esr_approved_notice, esr_returned_said, esr_reviewed_by, esr_issue, esr_economic_heading,
+    esr_econ_scale, esr_parameter, esr_score, esr_note, esr_save_draft, esr_submit, esr_br_heading,
+    esr_total, esr_max, esr_average, esr_econ_average, esr_inverse, esr_engagement_scaled,
+    esr_final_heading, esr_factor, esr_max_score, esr_weight, esr_weighted, esr_max_weighted,
+    esr_factor_existence, esr_factor_intensity, esr_factor_engagement, esr_factor_economic,
+    esr_consolidated, esr_short_lists_title, esr_short_lists_intro, esr_ranking_heading,
+    esr_per_state, esr_per_sector, esr_rank, esr_cluster, esr_where, esr_none_ranked, esr_publish,
+    esr_publish_note, esr_published_heading, esr_none_published, esr_short_list_published,
+    esr_download_csv, esr_download_json, esr_waiting, esr_mine,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

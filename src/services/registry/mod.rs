@@ -14,6 +14,7 @@
 //! - `browse`: the public lists, the overview and the sitemap's paths
 //! - `links`: records named by pages and threads, and registry links in pages
 //! - `csv`, `import`: CSV and JSON out, CSV in
+//! - `score_cards`: ESR score cards of clusters, their ranking and the published short lists
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
@@ -25,6 +26,7 @@ mod spec;
 mod values;
 mod vocabularies;
 mod workflow;
+pub mod score_cards;
 
 pub mod csv;
 pub mod import;

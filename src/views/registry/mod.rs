@@ -7,6 +7,7 @@
 //! - `review`: the reviewer's diff and the work lists
 //! - `vocabularies`: the administrator's vocabulary pages
 //! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
+//! - `score_cards`: ESR score cards with their working, and the short lists of clusters
 //!
 //! The helpers below are shared by those files.
 
@@ -22,6 +23,7 @@ mod forms;
 mod pictures;
 mod record;
 mod review;
+pub mod score_cards;
 mod vocabularies;
 
 pub use browse::{list, list_body, list_page, overview};

@@ -136,6 +136,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                 }
             }
             @if v.may_edit { p { a.button href=(paths::registry_edit(kind.plural(), &r.slug)) { (t.registry_edit) } } }
+            @if kind == Kind::Cluster && r.is_published() { p { a href=(super::score_cards::cards_path(&r.slug)) { (t.esr_cards_title) } } }
             @let ab = Abbrs::new(ctx);
             @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs, &ab)) }
             @if ab.any() { (crate::views::glossary::link(ctx)) }

@@ -1,0 +1,2 @@
+DROP TABLE short_lists;
+DROP TABLE score_cards;
