@@ -15,6 +15,7 @@ pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
 pub mod registry;
+pub mod rights;
 pub mod search;
 pub mod site;
 pub mod state;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     search::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
+    rights::routes(cfg);
 }
 
 impl ResponseError for AppError {
