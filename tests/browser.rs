@@ -443,6 +443,9 @@ fn the_main_pages_have_no_accessibility_violations() {
         format!("/c/{}/new", w.slug),
         format!("/c/{}/queue", w.slug),
         format!("/kb/new?thread={id}"),
+        "/account/data".to_string(),
+        "/account/delete".to_string(),
+        format!("/c/{}/removals", w.slug),
     ] {
         audit(&path);
     }

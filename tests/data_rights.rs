@@ -129,6 +129,14 @@ fn deleting_ones_account_ends_sessions_erases_the_profile_and_keeps_posts_as_for
     let thread = approved_query(&w, &w.alice, "Alice asks about blast rates", "What blast rate suits a 24 inch cupola?");
     approved_reply(&w, &w.bob, "bob@example.org", thread, "Bob answers: about 90 cubic metres a minute.");
     let alice_id = w.app.user_id("alice@example.org");
+    // Alice agreed to be named on knowledge pages, and a page drawn from her thread names her.
+    assert_eq!(w.alice.post("/credit-consent", &[("consent", "yes")]).status, 303);
+    let r = w.moderator.submit(&format!("/kb/new?thread={thread}"), &format!("/kb/new?thread={thread}"), &[
+        ("title", "Blast rates for small cupolas"), ("slug", "blast-rates"), ("problem", "Too much blast."), ("solution", "Measure it."),
+        ("themes", "energy-efficiency"), ("language", "en"), ("contributors", "Alice Ahuja\nBob Bhatt | SGMEA"),
+    ]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(w.moderator.get("/kb/blast-rates").body.contains("Alice Ahuja"), "named before");
     // Alice is also signed in on another device.
     let phone = w.app.client();
     assert_eq!(phone.sign_in("alice@example.org", PW).status, 303);
@@ -171,6 +179,8 @@ fn deleting_ones_account_ends_sessions_erases_the_profile_and_keeps_posts_as_for
     hi.get(&format!("/lang/hi?next={}", thread_path(&w, thread)));
     assert!(hi.get(&thread_path(&w, thread)).body.contains("पूर्व सदस्य"));
     assert!(!w.bob.get(&format!("/c/{}", w.slug)).body.contains("Alice Ahuja"), "nor in the thread list");
+    let page = w.moderator.get("/kb/blast-rates").body;
+    assert!(page.contains("former member") && page.contains("Bob Bhatt, SGMEA") && !page.contains("Alice Ahuja"), "{page}");
 
     // The audit log names the account by number only.
     let rows = audit::for_subject(&mut w.app.db(), alice_id).unwrap();

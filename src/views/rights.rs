@@ -88,8 +88,24 @@ pub fn your_data(ctx: &Ctx, g: &Grievance, consent_at: Option<&chrono::NaiveDate
 /// The readable copy of a member's data, a whole page of its own (downloaded as a file).
 pub fn export_page(ctx: &Ctx, d: &MemberData) -> Markup {
     let t = ctx.t();
+    // A document of its own, read offline: no site navigation, forms or scripts in it.
+    html! {
+        (maud::DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (t.export_title) }
+            }
+            body { main { (export_body(ctx, d)) } }
+        }
+    }
+}
+
+fn export_body(ctx: &Ctx, d: &MemberData) -> Markup {
+    let t = ctx.t();
     let p = &d.profile;
-    layout(ctx, t.export_title, html! {
+    html! {
         h1 { (t.export_title) }
         p { (t.export_made) " " (when(ctx, &d.exported_at)) }
         h2 { (t.profile_title) }
@@ -126,7 +142,7 @@ pub fn export_page(ctx: &Ctx, d: &MemberData) -> Markup {
         ul { @for r in &d.registry_submissions { li { (r.kind) " / " (r.record) " · " (r.title) " · " (r.version) " · " (r.status) } } }
         h2 { (t.export_removals) }
         ul { @for r in &d.removal_requests { li { "#" (r.post_id) " · " (r.status) @if !r.reason.is_empty() { ": " (r.reason) } } } }
-    })
+    }
 }
 
 /// Deleting one's own account: what happens, the password, the choice about posts, and the
