@@ -189,3 +189,14 @@ mod tests {
         assert_eq!(site_page_edit("terms", "hi"), "/admin/site/terms/hi");
     }
 }
+
+// --- rights ---
+/// A member's own data: the notice, their consent, downloads and deletion.
+pub const ACCOUNT_DATA: &str = "/account/data";
+pub const ACCOUNT_EXPORT: &str = "/account/export";
+pub const ACCOUNT_DELETE: &str = "/account/delete";
+
+/// One removal request in a community's queue (moderators decide it here).
+pub fn removal(slug: &str, id: i64) -> String {
+    format!("/c/{slug}/removals/{id}")
+}

@@ -11,7 +11,7 @@ const PW: &str = "ikat weavers of Barpali";
 fn join_confirm_sign_in_and_see_dashboard() {
     let app = TestApp::start();
     let c = app.client();
-    let r = c.submit("/register", "/register", &[("email", "Meera@Example.org "), ("password", PW), ("name", "Meera Das"), ("state", "Orissa"), ("district", "Bargarh")]);
+    let r = c.submit("/register", "/register", &[("email", "Meera@Example.org "), ("password", PW), ("name", "Meera Das"), ("state", "Orissa"), ("district", "Bargarh"), ("data_consent", "yes")]);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Check your email"));
 
@@ -63,7 +63,7 @@ fn registration_errors_keep_what_was_typed() {
     let c = app.client();
 
     // A taken address gets the same answer as a new one; its owner is told by mail.
-    let r = c.submit("/register", "/register", &[("email", "taken@example.org"), ("password", PW), ("name", "Second Person"), ("organisation", "SGMEA")]);
+    let r = c.submit("/register", "/register", &[("email", "taken@example.org"), ("password", PW), ("name", "Second Person"), ("organisation", "SGMEA"), ("data_consent", "yes")]);
     assert_eq!(r.status, 200);
     assert!(!r.body.contains("already exists"), "{}", r.body);
     assert!(app.mail_for("taken@example.org", 2).subject.contains("tried to register"));
@@ -188,7 +188,7 @@ fn password_reset_by_email() {
 fn expired_and_unknown_links_say_so() {
     let app = TestApp::start();
     let c = app.client();
-    c.submit("/register", "/register", &[("email", "e@example.org"), ("password", PW), ("name", "E")]);
+    c.submit("/register", "/register", &[("email", "e@example.org"), ("password", PW), ("name", "E"), ("data_consent", "yes")]);
     let link = app.mail_for("e@example.org", 1).link("/verify?token=");
     {
         use solex::db::schema::account_tokens::dsl::*;

@@ -27,6 +27,8 @@ fn a_newcomer_joins_confirms_and_reaches_the_dashboard() {
     b.fill("#password", "short");
     b.fill("#name", "Kavita Rao");
     b.fill("#organisation", "Okhla Garment and Textile Cluster");
+    // Agreeing to the data notice; the box stays ticked when the form comes back.
+    b.click("#data_consent");
     b.click("form[action='/register'] button[type=submit]");
     b.wait_text(".error-summary", |t| t.contains("at least 10 characters"));
     assert!(b.source().contains("value=\"Okhla Garment and Textile Cluster\""), "typing kept");
@@ -441,6 +443,9 @@ fn the_main_pages_have_no_accessibility_violations() {
         format!("/c/{}/new", w.slug),
         format!("/c/{}/queue", w.slug),
         format!("/kb/new?thread={id}"),
+        "/account/data".to_string(),
+        "/account/delete".to_string(),
+        format!("/c/{}/removals", w.slug),
     ] {
         audit(&path);
     }

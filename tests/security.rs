@@ -123,6 +123,10 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/robots.txt", "/robots.txt", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/admin/site", "/admin/site", ["in", "no", "no", "no", "ok"]),
     ("get", "/admin/site/{slug}/{lang}", "/admin/site/privacy/hi", ["in", "no", "no", "no", "ok"]),
+    // Members' data: each signed-in person their own; removal requests for the community's moderators.
+    ("get", "/account/data", "/account/data", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/account/delete", "/account/delete", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/c/{slug}/removals", "/c/foundry-energy/removals", ["in", "no", "no", "no", "no"]),
     // Writes, each with a valid CSRF token and an empty form: who is let through at all.
     ("post", "/register", "/register", ["bad", "bad", "bad", "bad", "bad"]),
     ("post", "/login", "/login", ["bad", "bad", "bad", "bad", "bad"]),
@@ -143,6 +147,11 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/admin/content/{id}/keep", "/admin/content/999999/keep", ["in", "no", "no", "no", "no"]),
     ("post", "/password/change", "/password/change", ["in", "bad", "bad", "bad", "bad"]),
     ("post", "/credit-consent", "/credit-consent", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/account/export", "/account/export", ["in", "ok", "ok", "ok", "ok"]),
+    // An empty form has no password (nor confirmation): refused, nothing deleted.
+    ("post", "/account/delete", "/account/delete", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/admin/users/{id}/delete", "/admin/users/999999/delete", ["in", "no", "no", "no", "bad"]),
+    ("post", "/c/{slug}/removals/{id}", "/c/foundry-energy/removals/999999", ["in", "no", "no", "no", "no"]),
     ("post", "/admin/communities", "/admin/communities", ["in", "no", "no", "no", "bad"]),
     ("post", "/admin/looks", "/admin/looks", ["in", "no", "no", "no", "bad"]),
     ("post", "/admin/site/{slug}/{lang}", "/admin/site/privacy/hi", ["in", "no", "no", "no", "bad"]),

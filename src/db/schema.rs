@@ -21,6 +21,9 @@ diesel::table! {
         credit_consent_at -> Nullable<Timestamp>,
         disabled_at -> Nullable<Timestamp>,
         last_bounce_at -> Nullable<Timestamp>,
+        data_consent_at -> Nullable<Timestamp>,
+        data_notice_version -> Text,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -513,6 +516,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    removal_requests (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        post_id -> BigInt,
+        community_id -> BigInt,
+        status -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
 diesel::allow_tables_to_appear_in_same_query!(
     users, sessions, account_tokens, communities, role_grants, audit_log, security_events,
     mail_outbox, memberships, posts, attachments, moderation_log, flags, digests, digest_items,
@@ -520,6 +536,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     theme_looks, search_outbox, vocab_terms, registry_records, registry_versions, registry_tags,
     rate_buckets, change_stamp, job_leases, content_imports,
     notification_settings, pending_notices, digest_answers, site_pages,
+    removal_requests,
 );
 
 diesel::table! {

@@ -17,6 +17,7 @@ pub mod page;
 pub mod post;
 pub mod registry;
 pub mod score_card;
+pub mod removal;
 pub mod search_outbox;
 pub mod security_event;
 pub mod role;

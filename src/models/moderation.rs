@@ -42,6 +42,7 @@ crate::text_enum! {
         AnsweredInThread,
         AnsweredByPage,
         MemberMailRestarted,
+        RemovedOnRequest,
     }
 }
 

@@ -18,6 +18,7 @@ crate::text_enum! {
         PasswordReset,
         AccountDisabled,
         AccountEnabled,
+        AccountDeleted,
     }
 }
 

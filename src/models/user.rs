@@ -32,11 +32,20 @@ pub struct User {
     pub disabled_at: Option<NaiveDateTime>,
     /// When the last hard bounce was counted.
     pub last_bounce_at: Option<NaiveDateTime>,
+    /// When this person agreed to the data notice at sign-up, and to which version of it.
+    pub data_consent_at: Option<NaiveDateTime>,
+    pub data_notice_version: String,
+    /// Set when the account was deleted: name and address erased, shown as "former member".
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 impl User {
     pub fn is_verified(&self) -> bool {
         self.email_verified_at.is_some()
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
     }
 
     pub fn is_disabled(&self) -> bool {
@@ -187,4 +196,37 @@ pub fn set_credit_consent(conn: &mut DbConn, id: i64, consent: bool, at: NaiveDa
 /// Disables (Some) or enables (None) an account.
 pub fn set_disabled(conn: &mut DbConn, id: i64, at: Option<NaiveDateTime>) -> QueryResult<usize> {
     diesel::update(users::table.find(id)).set(users::disabled_at.eq(at)).execute(conn)
+}
+
+/// What a deleted member's credit line on a knowledge page becomes (views show it in the
+/// reader's language, as they show an erased author name).
+pub const FORMER_MEMBER: &str = "(former member)";
+
+/// Records that this person agreed to version `version` of the data notice.
+pub fn set_data_consent(conn: &mut DbConn, id: i64, version: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::data_consent_at.eq(Some(at)), users::data_notice_version.eq(version)))
+        .execute(conn)
+}
+
+/// Erases an account's personal data: name, profile, address (replaced by `placeholder`, which
+/// can receive no mail), password and mail key (so every mailed address and link dies). The
+/// row stays, marked deleted and disabled, so posts keep an author shown as "former member".
+pub fn erase(conn: &mut DbConn, id: i64, placeholder: &str, mail_key: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(placeholder),
+            users::password_hash.eq(""),
+            users::name.eq(""),
+            users::organisation.eq(""),
+            users::state.eq(""),
+            users::district.eq(""),
+            users::role_title.eq(""),
+            users::mail_token.eq(Some(mail_key)),
+            users::credit_consent.eq(false),
+            users::mail_stopped_at.eq(Some(at)),
+            users::disabled_at.eq(Some(at)),
+            users::deleted_at.eq(Some(at)),
+        ))
+        .execute(conn)
 }

@@ -10,7 +10,7 @@ use crate::models::{role::RoleGrant, session::Session, user::{Profile, User}};
 use crate::services::accounts::Registration;
 use crate::services::communities::Dashboard;
 
-pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors) -> Markup {
+pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors, grievance: &super::rights::Grievance) -> Markup {
     let t = ctx.t();
     let language = if form.language.is_empty() { ctx.lang.code() } else { form.language.as_str() };
     layout(ctx, t.register_title, html! {
@@ -27,6 +27,9 @@ pub fn register(ctx: &Ctx, form: &Registration, errors: &FieldErrors) -> Markup 
                 label.check { input type="checkbox" name="credit_consent" value="on" checked[form.credit_consent.is_some()]; " " (t.field_credit_consent) }
                 p.hint { (t.credit_consent_hint) }
             }
+            // What is kept and why, before the box that agrees to it (DPDP Act: notice, consent).
+            (super::rights::data_notice(ctx, grievance))
+            (super::rights::checkbox(ctx, "data_consent", t.data_consent_label, form.data_consent.is_some(), errors))
             button type="submit" { (t.register_button) }
         }
         p { a href="/login" { (t.nav_sign_in) } }
@@ -116,7 +119,7 @@ pub fn profile(ctx: &Ctx, email: &str, form: &Profile, errors: &FieldErrors, ses
             div.field { label.check { input type="checkbox" name="credit_consent" value="on" checked[form.credit_consent]; " " (t.field_credit_consent) } }
             button type="submit" { (t.save) }
         }
-        p { a href="/password/change" { (t.change_password_title) } }
+        p { a href="/password/change" { (t.change_password_title) } " · " a href=(paths::ACCOUNT_DATA) { (t.your_data_title) } }
         (delivery)
         section aria-labelledby="sessions-h" {
             h2 #sessions-h { (t.sessions_title) }

@@ -46,7 +46,7 @@ pub fn users(ctx: &Ctx, rows: &[(User, Vec<RoleGrant>)], page: i64, has_next: bo
                 tbody {
                     @for (u, grants) in rows {
                         tr {
-                            td { a href={ "/admin/users/" (u.id) } { (u.name) } }
+                            td { a href={ "/admin/users/" (u.id) } { (super::author_name(t, &u.name)) } }
                             td { (u.email) }
                             td { (grants.iter().map(|g| role_name(ctx, g)).collect::<Vec<_>>().join(", ")) }
                             td { (if u.is_verified() { t.yes } else { t.no }) }
@@ -85,9 +85,10 @@ pub fn user(
         .chain(std::iter::once(("national".to_string(), t.national.to_string())))
         .chain(crate::vocab::STATES.iter().map(|s| (s.to_string(), crate::vocab::state_label(s, t.lang == super::Lang::Hi).to_string())))
         .collect();
-    layout(ctx, &u.name, html! {
+    let name = super::author_name(t, &u.name);
+    layout(ctx, name, html! {
         p { a href="/admin/users" { "← " (t.admin_users_title) } }
-        h1 { (u.name) }
+        h1 { (name) }
         dl {
             dt { (t.col_email) } dd { (u.email) }
             dt { (t.field_organisation) } dd { (u.organisation) }
@@ -149,9 +150,9 @@ pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -
                     @for (e, actor, subject) in rows {
                         tr {
                             td { (when(ctx, &e.created_at)) }
-                            td { (actor.as_deref().unwrap_or("console")) }
+                            td { (actor.as_deref().map(|s| super::author_name(t, s)).unwrap_or("console")) }
                             td { (super::logged_action(ctx, "audit", &e.action)) }
-                            td { (subject.as_deref().unwrap_or("")) }
+                            td { (subject.as_deref().map(|s| super::author_name(t, s)).unwrap_or("")) }
                             td { (ctx.t().stored(&e.detail)) }
                         }
                     }
@@ -165,7 +166,9 @@ pub fn audit(ctx: &Ctx, rows: &[(AuditEntry, Option<String>, Option<String>)]) -
 fn account_access(ctx: &Ctx, u: &User) -> Markup {
     let t = ctx.t();
     html! {
-        @if u.is_disabled() {
+        @if let Some(at) = &u.deleted_at {
+            p.note { (t.account_deleted_note) " " (super::dates::when(ctx, at)) }
+        } @else if u.is_disabled() {
             p.note { (t.admin_account_disabled) }
             form method="post" action={ "/admin/users/" (u.id) "/enable" } {
                 (csrf_field(ctx))
@@ -175,6 +178,18 @@ fn account_access(ctx: &Ctx, u: &User) -> Markup {
             form method="post" action={ "/admin/users/" (u.id) "/disable" } {
                 (csrf_field(ctx))
                 button.secondary type="submit" { (t.admin_disable_account) }
+            }
+        }
+        @if !u.is_deleted() {
+            section aria-labelledby="delete-account-h" {
+                h2 #delete-account-h { (t.admin_delete_account) }
+                p { (t.admin_delete_account_intro) }
+                form method="post" action={ "/admin/users/" (u.id) "/delete" } {
+                    (csrf_field(ctx))
+                    div.field { label.check { input type="checkbox" name="confirm" value="yes" required; " " (t.admin_delete_confirm) } }
+                    div.field { label.check { input type="checkbox" name="remove_posts" value="yes"; " " (t.delete_remove_posts) } }
+                    button.secondary type="submit" { (t.admin_delete_account) }
+                }
             }
         }
     }
@@ -192,6 +207,7 @@ fn security_kind_label(t: &super::Strings, kind: security_event::Kind) -> &'stat
         Kind::PasswordReset => "security-kind-password-reset",
         Kind::AccountDisabled => "security-kind-account-disabled",
         Kind::AccountEnabled => "security-kind-account-enabled",
+        Kind::AccountDeleted => "security-kind-account-deleted",
     })
 }
 

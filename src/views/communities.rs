@@ -96,7 +96,7 @@ pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, noti
             @for th in &page.threads {
                 li {
                     a href={ (base) "/t/" (th.root.id) } { (th.root.title) }
-                    p.meta { (th.author) " · " @if let Some(at) = &th.root.approved_at { (when(ctx, at)) } " · " (th.replies) " " (t.replies)
+                    p.meta { (super::author_name(t, &th.author)) " · " @if let Some(at) = &th.root.approved_at { (when(ctx, at)) } " · " (th.replies) " " (t.replies)
                         @if th.root.is_public { " · " (t.public_label) } }
                 }
             }
@@ -181,7 +181,7 @@ fn attachment_list(ctx: &Ctx, files: &[&Attachment]) -> Markup {
 fn post_body(ctx: &Ctx, p: &Post, author: &str, files: &[&Attachment]) -> Markup {
     let t = ctx.t();
     html! {
-        p.meta { (author) " · " (when(ctx, p.approved_at.as_ref().unwrap_or(&p.created_at)))
+        p.meta { (super::author_name(ctx.t(), author)) " · " (when(ctx, p.approved_at.as_ref().unwrap_or(&p.created_at)))
             @if p.status != post::Status::Approved { " · " strong.status { (status_label(t, p.status)) } }
             @if p.original_body_md.is_some() { " · " (t.edited_by_moderator) } }
         div.body { (PreEscaped(&p.body_html)) }

@@ -226,6 +226,16 @@ strings! {
     esr_per_state, esr_per_sector, esr_rank, esr_cluster, esr_where, esr_none_ranked, esr_publish,
     esr_publish_note, esr_published_heading, esr_none_published, esr_short_list_published,
     esr_download_csv, esr_download_json, esr_waiting, esr_mine,
+    // --- rights ---
+    former_member, account_deleted_note, admin_delete_account, admin_delete_account_intro,
+    admin_delete_confirm, delete_remove_posts, data_notice_title, data_notice_what, data_notice_who,
+    data_notice_how_long, data_notice_rights, data_notice_more, data_consent_label, your_data_title,
+    consent_given, consent_none, notice_version, download_title, download_intro, download_json,
+    download_html, delete_title, delete_intro, delete_what_happens, delete_posts_stay,
+    delete_download_first, delete_confirm, delete_button, deleted_title, deleted_body, export_title,
+    export_made, export_joined, export_consent, export_posts, export_notifications, export_registry,
+    export_removals, removals_title, removals_intro, removals_none, removal_reason, removal_approve,
+    removal_decline, removal_done, removals_link,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

@@ -137,7 +137,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             div.body { (PreEscaped(&p.body_html)) }
             @if !p.contributors.is_empty() {
                 h2 { (t.kb_contributors) }
-                ul { @for c in list::decode(&p.contributors) { li { (c.replace(" | ", ", ")) } } }
+                ul { @for c in list::decode(&p.contributors) { li { (super::credit_line(t, c)) } } }
             }
             @if !p.sources.is_empty() {
                 h2 { (t.kb_sources) }
@@ -214,7 +214,7 @@ pub fn builder(ctx: &Ctx, b: &Builder, f: &PageForm, picked: &[i64], errors: &Fi
             ol.queue {
                 @for (p, author, _) in &b.posts {
                     li.item {
-                        label.check { input type="checkbox" name="pick" value=(p.id) checked[picked.contains(&p.id)]; " " strong { (author) } @if !p.title.is_empty() { ": " (p.title) } }
+                        label.check { input type="checkbox" name="pick" value=(p.id) checked[picked.contains(&p.id)]; " " strong { (super::author_name(t, author)) } @if !p.title.is_empty() { ": " (p.title) } }
                         div.body.excerpt { (PreEscaped(&p.body_html)) }
                     }
                 }

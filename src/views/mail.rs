@@ -215,6 +215,7 @@ pub fn list_mail(subject: String, text_core: &str, html_core: &str, footer: &Lis
 /// One post as mail: who wrote it, the text, the link to the thread.
 pub fn post_core(lang: &str, author: &str, body_plain: &str, body_html: &str, thread_url: &str) -> (String, String) {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let author = super::author_name(t, author);
     let text = format!("{author}:\n\n{body_plain}\n\n{}: {thread_url}\n", t.mail_thread);
     let html = html! {
         p style="color:#555" { strong { (author) } }
@@ -264,7 +265,7 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
     }
     for (i, e) in entries.iter().enumerate() {
         let lead = if summary { first_lines(&e.plain, 2) } else { e.plain.clone() };
-        text.push_str(&format!("{}. {}{} ({})\n{}\n{}\n{reply_label}: {}\n\n", i + 1, if e.is_reply { "Re: " } else { "" }, e.title, e.author, lead, e.url, e.reply_to));
+        text.push_str(&format!("{}. {}{} ({})\n{}\n{}\n{reply_label}: {}\n\n", i + 1, if e.is_reply { "Re: " } else { "" }, e.title, super::author_name(t, &e.author), lead, e.url, e.reply_to));
     }
     let html = html! {
         h1 style="font-size:1.3em" { (heading) ": " (community) }
@@ -276,7 +277,7 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
         ol {
             @for e in entries {
                 li style="margin-bottom:1em" {
-                    a href=(e.url) { @if e.is_reply { "Re: " } (e.title) } " · " span style="color:#555" { (e.author) }
+                    a href=(e.url) { @if e.is_reply { "Re: " } (e.title) } " · " span style="color:#555" { (super::author_name(t, &e.author)) }
                     @if summary { p { (first_lines(&e.plain, 2)) } } @else { div { (PreEscaped(&e.html)) } }
                     p style="font-size:0.9em" { a href={ "mailto:" (e.reply_to) } { (reply_label) } }
                 }

@@ -248,7 +248,7 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
                         li.item {
                             label.check {
                                 input type="checkbox" name="include" value=(item.id) checked[item.included] disabled[!editable];
-                                " " strong { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } " · " (author)
+                                " " strong { (if p.title.is_empty() { t.reply_heading } else { p.title.as_str() }) } " · " (super::author_name(t, author))
                             }
                             label { (t.digest_position) " " input.position type="number" name={ "pos-" (item.id) } value=(item.position) min="1" disabled[!editable]; }
                             div.body.excerpt { (PreEscaped(&p.body_html)) }

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod glossary;
 pub mod moderation;
 pub mod registry;
+pub mod rights;
 pub mod search;
 pub mod site;
 pub mod errors;
@@ -51,6 +52,18 @@ impl Ctx {
     pub fn t(&self) -> &'static Strings {
         self.lang.strings()
     }
+}
+
+/// An author's name as shown: a deleted account's name is erased, and reads "former member"
+/// wherever an author is named (threads, queues, digests, histories).
+pub fn author_name<'a>(t: &'static Strings, name: &'a str) -> &'a str {
+    if name.is_empty() { t.former_member } else { name }
+}
+
+/// A contributor line of a knowledge page as shown: "Name | Organisation" as "Name,
+/// Organisation", and a deleted member's line as "former member".
+pub fn credit_line(t: &'static Strings, line: &str) -> String {
+    if line == crate::models::user::FORMER_MEMBER { t.former_member.to_string() } else { line.replace(" | ", ", ") }
 }
 
 pub fn layout(ctx: &Ctx, title: &str, body: impl maud::Render) -> Markup {

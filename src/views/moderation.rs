@@ -44,6 +44,7 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                 a href={ (base) "?show=" (filter.as_str()) "&kind=" (k) } aria-current=[(k == kind).then_some("page")] { (text) }
             }
         }
+        p { a href=(paths::community_page(&a.community.slug, "removals")) { (t.removals_link) } }
         @if q.items.is_empty() { p { (t.queue_empty) } }
         @else {
             form method="post" action={ (base) "/bulk" } {
@@ -55,7 +56,7 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                                 label.check { input type="checkbox" name="ids" value=(item.post.id); " " (t.select_item) }
                             }
                             h2 { a href={ (base) "/" (item.post.id) } { (if item.post.title.is_empty() { t.reply_heading } else { item.post.title.as_str() }) } }
-                            p.meta { (item.author) " · " (when(ctx, &item.post.created_at)) " · " (status_label(t, item.post.status))
+                            p.meta { (super::author_name(t, &item.author)) " · " (when(ctx, &item.post.created_at)) " · " (status_label(t, item.post.status))
                                 @if let Some(who) = &item.claimed_by_name { " · " (t.claimed_by) " " (who) } }
                             @if !item.post.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&item.post.held_reason)) } }
                             @for f in &item.flags { p.note { (t.flags_heading) ": " (f.reason) } }
@@ -129,6 +130,7 @@ pub fn action_label(t: &super::Strings, a: Action) -> &'static str {
         Action::AnsweredInThread => "log-answered-in-thread",
         Action::AnsweredByPage => "log-answered-by-page",
         Action::MemberMailRestarted => "log-member-mail-restarted",
+        Action::RemovedOnRequest => "log-removed-on-request",
     })
 }
 
@@ -155,7 +157,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form:
     layout(ctx, t.review_title, html! {
         p.crumbs { a href=(paths::community_page(&a.community.slug, "queue")) { (t.queue_title) } }
         h1 { (if p.title.is_empty() { format!("{}: {}", t.reply_heading, r.thread_title) } else { p.title.clone() }) }
-        p.meta { (r.author) " · " (when(ctx, &p.created_at)) " · " strong.status { (status_label(t, p.status)) }
+        p.meta { (super::author_name(t, &r.author)) " · " (when(ctx, &p.created_at)) " · " strong.status { (status_label(t, p.status)) }
             @if !p.themes.is_empty() { " · " (theme_names(ctx, &p.theme_list())) } }
         @if !p.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&p.held_reason)) } }
         @if let Some(who) = &r.claimed_by_name { p.note { (t.claimed_by) " " (who) } }
@@ -254,7 +256,7 @@ pub fn due(ctx: &Ctx, a: &Access, rows: &[(Post, String)], now: chrono::NaiveDat
             @for (p, author) in rows {
                 li {
                     a href=(paths::thread(&a.community.slug, p.id)) { (p.title) }
-                    p.meta { (author) " · " (t.due_by) " " @if let Some(at) = &p.response_due_at { (when(ctx, at)) }
+                    p.meta { (super::author_name(t, author)) " · " (t.due_by) " " @if let Some(at) = &p.response_due_at { (when(ctx, at)) }
                         @if let Some(due) = p.response_due_at.filter(|d| *d <= now) { " · " strong.status { (t.overdue) ", " (t.fmt("days-late", &[("days", (now - due).num_days().max(1).into())])) } } }
                 }
             }

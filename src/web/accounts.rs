@@ -43,8 +43,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 const HOUR: Duration = Duration::from_secs(3600);
 
-async fn register_form(visit: Visit) -> HttpResponse {
-    html(200, views::accounts::register(&visit.ctx, &Registration::default(), &FieldErrors::new()))
+async fn register_form(state: web::Data<AppState>, visit: Visit) -> HttpResponse {
+    html(200, views::accounts::register(&visit.ctx, &Registration::default(), &FieldErrors::new(), &crate::web::rights::grievance(&state)))
 }
 
 async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Registration>) -> Result<HttpResponse, AppError> {
@@ -52,7 +52,7 @@ async fn register(state: web::Data<AppState>, visit: Visit, form: CsrfForm<Regis
     state.limit_shared(&format!("register:{}", visit.client_ip), 20, HOUR).await?;
     let checked = match submitted(accounts::check_registration(&reg))? {
         Submitted::Done(checked) => checked,
-        Submitted::Invalid(errors) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &errors))),
+        Submitted::Invalid(errors) => return Ok(html(400, views::accounts::register(&visit.ctx, &reg, &errors, &crate::web::rights::grievance(&state)))),
     };
     // Every sign-up costs one hash, taken address or not, and the hash holds no connection.
     let hash = state.passwords.hash(reg.password.clone()).await?;

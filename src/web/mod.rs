@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod registry;
 pub mod score_cards;
+pub mod rights;
 pub mod search;
 pub mod site;
 pub mod state;
@@ -46,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     score_cards::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
+    rights::routes(cfg);
 }
 
 impl ResponseError for AppError {

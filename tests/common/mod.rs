@@ -277,7 +277,7 @@ impl TestApp {
     /// Registers through the web form and follows the mailed link: a verified member.
     pub fn member(&self, email: &str, password: &str, name: &str) -> Client {
         let c = self.client();
-        let r = c.submit("/register", "/register", &[("email", email), ("password", password), ("name", name)]);
+        let r = c.submit("/register", "/register", &[("email", email), ("password", password), ("name", name), ("data_consent", "yes")]);
         assert_eq!(r.status, 200, "register: {}", r.body);
         let mail = self.mail_for(email, 1);
         let link = mail.link("/verify?token=");

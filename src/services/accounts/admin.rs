@@ -95,7 +95,11 @@ pub fn disable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) ->
 /// An administrator enables a disabled account again.
 pub fn enable(conn: &mut DbConn, actor_id: i64, user_id: i64, address: &str) -> Result<(), AppError> {
     write_tx(conn, |c| {
-        if !user::find(c, user_id)?.is_disabled() {
+        let u = user::find(c, user_id)?;
+        if u.is_deleted() {
+            return Err(AppError::Conflict("account-already-deleted".into()));
+        }
+        if !u.is_disabled() {
             return Ok(());
         }
         user::set_disabled(c, user_id, None)?;

@@ -15,11 +15,13 @@ mod register;
 mod sessions;
 mod profile;
 mod admin;
+mod rights;
 
 pub use register::*;
 pub use sessions::*;
 pub use profile::*;
 pub use admin::*;
+pub use rights::*;
 
 const VERIFY_TTL_HOURS: i64 = 48;
 const RESET_TTL_HOURS: i64 = 2;
@@ -44,6 +46,9 @@ pub struct Registration {
     /// The sign-up checkbox "name me as a contributor"; unticked unless the person ticks it.
     #[serde(default)]
     pub credit_consent: Option<String>,
+    /// The sign-up checkbox "I have read the notice and agree": required.
+    #[serde(default)]
+    pub data_consent: Option<String>,
 }
 
 pub fn normalise_email(email: &str) -> String {

@@ -33,6 +33,9 @@ pub fn check_registration(reg: &Registration) -> Result<CheckedRegistration, App
     if let Some(msg) = passwords::weakness(&reg.password, &email) {
         errors.insert("password", msg);
     }
+    if reg.data_consent.is_none() {
+        errors.insert("data_consent", "data-consent-missing".into());
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -67,6 +70,8 @@ pub fn register_checked(conn: &mut DbConn, env: &Env, reg: &CheckedRegistration,
         )?;
         // The sign-up form asked; the answer (ticked or not) is this person's choice.
         user::set_credit_consent(c, id, profile.credit_consent, models::now())?;
+        // Checked in check_registration: no account opens without consent to the notice.
+        user::set_data_consent(c, id, DATA_NOTICE_VERSION, models::now())?;
         let u = user::find(c, id)?;
         send_verification(c, env, &u)?;
         Ok::<_, AppError>(())

@@ -166,7 +166,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                             li {
                                 a href=(paths::registry_review(kind.plural(), &r.slug, ver.number)) { "#" (ver.number) }
                                 " · " (status(ctx, ver.status)) " · " (when(ctx, &ver.updated_at))
-                                @if let Some(a) = author { " · " (a) }
+                                @if let Some(a) = author { " · " (crate::views::author_name(ctx.t(), a)) }
                             }
                         }
                     }

@@ -23,7 +23,7 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
         h1 { (t.registry_review) ": " a href=(paths::registry_record(kind.plural(), &r.slug)) { (r.title) } }
         p.meta {
             "#" (ver.number) " · " (status(ctx, ver.status)) " · " (ver.state)
-            @if let Some(a) = &v.author { " · " (a) }
+            @if let Some(a) = &v.author { " · " (crate::views::author_name(ctx.t(), a)) }
             @if let Some(at) = ver.submitted_at { " · " (when(ctx, &at)) }
         }
         p.hint { (t.registry_changed_only) }
