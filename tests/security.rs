@@ -105,6 +105,10 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/{kind}/{slug}", "/registry/initiatives/{record}", ["no", "no", "no", "no", "no"]),
     ("get", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
     ("get", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/agency-requests", "/registry/agency-requests", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/agency-requests/new", "/registry/agency-requests/new", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/agency-requests/{id}", "/registry/agency-requests/{agency_request}", ["in", "ok", "no", "no", "no"]),
+    ("get", "/registry/agencies/{slug}/rate", "/registry/agencies/{agency}/rate", ["in", "no", "no", "no", "no"]),
     ("get", "/search", "/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/search", "/api/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/openapi.json", "/api/openapi.json", ["ok", "ok", "ok", "ok", "ok"]),
@@ -175,6 +179,9 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/withdraw", "/registry/initiatives/{record}/withdraw", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/agency-requests/new", "/registry/agency-requests/new", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/registry/agency-requests/{id}", "/registry/agency-requests/{agency_request}", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/agencies/{slug}/rate", "/registry/agencies/{agency}/rate", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
@@ -246,6 +253,19 @@ fn fixtures() -> Fixtures {
         ("sector", "Metal and foundry"), ("start_year", "2024"), ("stage", "implementation"), ("see_issues", "energy"), ("action", "submit"),
     ]);
     assert!(r.status == 303, "{} {}", r.status, r.body);
+    // A published Gujarat agency (rated only by Gujarat's and the national focal points), and
+    // alice's request to register another, which only Gujarat's focal point decides.
+    {
+        let mut conn = w.app.db();
+        let csv = "slug,name,agency_type,state\ngujarat-cluster-agency,Gujarat Cluster Agency,MSME association,Gujarat\n";
+        solex::services::registry::import::import(&mut conn, solex::services::registry::import::Importer::Seed, solex::services::registry::Kind::Agency, csv, false).unwrap();
+    }
+    let r = w.alice.submit("/registry/agency-requests/new", "/registry/agency-requests/new", &[("name", "Rajkot Engineering Association"), ("agency_type", "MSME association"), ("state", "Gujarat")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let agency_request = {
+        let mut conn = w.app.db();
+        solex::models::agency_rating::requests_by(&mut conn, w.app.user_id("alice@example.org")).unwrap()[0].id.to_string()
+    };
     let alice = w.app.user_id("alice@example.org").to_string();
     let ids = vec![
         ("{alice}", alice),
@@ -254,6 +274,8 @@ fn fixtures() -> Fixtures {
         ("{file}", file.to_string()),
         ("{digest}", digest),
         ("{record}", "rajkot-foundry-audits".to_string()),
+        ("{agency}", "gujarat-cluster-agency".to_string()),
+        ("{agency_request}", agency_request),
     ];
     let clients = vec![w.app.client(), w.alice.clone(), w.other_moderator.clone(), haryana, w.admin.clone()];
     let app = w.app;

@@ -214,6 +214,16 @@ strings! {
     registry_charts_by_state, registry_charts_by_sector, registry_chart_state_label,
     registry_chart_sector_label, registry_stage_unstated, registry_sector_unstated,
     registry_not_given, registry_indicators_chart,
+    // --- agency ---
+    rating_title, rating_stale, rating_none, rating_rate, rating_source, rating_criterion,
+    rating_points, rating_total, rating_saved, rating_min, rating_min_hint, rating_sort,
+    rating_sort_title, rating_form_intro, rating_date, rating_date_hint, rating_note, rating_save,
+    agency_requests_title, agency_requests_intro, agency_requests_to_decide, agency_requests_mine,
+    agency_requests_none, agency_request_new, agency_request_update, agency_request_intro,
+    agency_request_existing, agency_request_existing_hint, agency_request_send, agency_request_sent,
+    agency_request_pending, agency_request_approved, agency_request_declined, agency_request_agency,
+    agency_request_reason, agency_request_reason_hint, agency_request_decide,
+    agency_request_decide_intro, agency_request_approve, agency_request_decline,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

@@ -14,6 +14,7 @@ pub mod password_workers;
 pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
+pub mod agency_ratings;
 pub mod registry;
 pub mod search;
 pub mod site;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);
+    agency_ratings::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
 }
