@@ -191,7 +191,9 @@ fn a_member_asks_and_the_state_focal_point_decides() {
     assert_eq!(w.haryana.post(&path, &[("decision", "approve")]).status, 403);
     assert_eq!(w.member.post(&path, &[("decision", "approve")]).status, 403, "the requester does not decide");
 
-    // Punjab's focal point approves: the agency goes to the national focal point's review.
+    // Punjab's focal point finds it from the registry's work list and approves: the agency
+    // goes to the national focal point's review.
+    assert!(w.punjab.get("/registry/work").body.contains("href=\"/registry/agency-requests\""));
     assert!(w.punjab.get("/registry/agency-requests").body.contains("Ludhiana Knitwear Club"));
     let page = w.punjab.get(&path);
     assert!(page.body.contains("Common facilities for knitwear units.") && page.body.contains("Mohan Member"), "{}", page.body);

@@ -120,7 +120,7 @@ pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) ->
                     a href={ (paths::registry_list(kind.plural())) ".csv" (suffix) } { "CSV" } " · "
                     a href={ (paths::registry_list(kind.plural())) ".json" (suffix) } { "JSON" }
                     @if focal_point { " · " a href=(paths::registry_new(kind.plural())) { (t.registry_new) } }
-                    @if kind == Kind::Agency { " · " a href="/registry/agency-requests/new" { (t.agency_request_new) } }
+                    @if kind == Kind::Agency { " · " a href="/registry/agency-requests/new" { (t.agency_request_new) } " · " a href="/registry/agency-requests" { (t.agency_requests_title) } }
                 }
                 @if b.records.is_empty() { p { (t.registry_none) } }
                 ul.threads {
