@@ -79,6 +79,8 @@ pub struct Config {
     /// Name and designation of the grievance officer (Privacy and Contact pages).
     pub grievance_officer: String,
     pub grievance_email: String,
+    /// Days after which an implementing agency's latest rating (Table 2.10) is due for review.
+    pub agency_rating_review_days: i64,
 }
 
 impl Default for Config {
@@ -115,6 +117,7 @@ impl Default for Config {
             scheduler_lease_secs: 180,
             daily_mail_hour: 3,
             moderator_urgent_hours: 24,
+            agency_rating_review_days: 730,
             host_institution: String::new(),
             contact_email: String::new(),
             grievance_officer: String::new(),
@@ -182,6 +185,7 @@ impl Config {
         if let Some(v) = s("SCHEDULER_LEASE_SECS") { self.scheduler_lease_secs = parse("SOLEX_SCHEDULER_LEASE_SECS", &v)?; }
         if let Some(v) = s("DAILY_MAIL_HOUR") { self.daily_mail_hour = parse("SOLEX_DAILY_MAIL_HOUR", &v)?; }
         if let Some(v) = s("MODERATOR_URGENT_HOURS") { self.moderator_urgent_hours = parse("SOLEX_MODERATOR_URGENT_HOURS", &v)?; }
+        if let Some(v) = s("AGENCY_RATING_REVIEW_DAYS") { self.agency_rating_review_days = parse("SOLEX_AGENCY_RATING_REVIEW_DAYS", &v)?; }
         if let Some(v) = s("HOST_INSTITUTION") { self.host_institution = v; }
         if let Some(v) = s("CONTACT_EMAIL") { self.contact_email = v; }
         if let Some(v) = s("GRIEVANCE_OFFICER") { self.grievance_officer = v; }

@@ -111,6 +111,10 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/clusters/{slug}/score-cards/new", "/registry/clusters/batala-foundry/score-cards/new", ["in", "no", "no", "no", "no"]),
     ("get", "/registry/clusters/{slug}/score-cards/{id}", "/registry/clusters/batala-foundry/score-cards/{card}", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/registry/clusters/{slug}/score-cards/{id}/edit", "/registry/clusters/batala-foundry/score-cards/{card}/edit", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/agency-requests", "/registry/agency-requests", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/agency-requests/new", "/registry/agency-requests/new", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/agency-requests/{id}", "/registry/agency-requests/{agency_request}", ["in", "ok", "no", "no", "no"]),
+    ("get", "/registry/agencies/{slug}/rate", "/registry/agencies/{agency}/rate", ["in", "no", "no", "no", "no"]),
     ("get", "/search", "/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/search", "/api/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/openapi.json", "/api/openapi.json", ["ok", "ok", "ok", "ok", "ok"]),
@@ -194,6 +198,9 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/clusters/{slug}/score-cards/new", "/registry/clusters/batala-foundry/score-cards/new", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/clusters/{slug}/score-cards/{id}/edit", "/registry/clusters/batala-foundry/score-cards/{card}/edit", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/clusters/{slug}/score-cards/{id}/review", "/registry/clusters/batala-foundry/score-cards/{card}/review", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/agency-requests/new", "/registry/agency-requests/new", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/registry/agency-requests/{id}", "/registry/agency-requests/{agency_request}", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/agencies/{slug}/rate", "/registry/agencies/{agency}/rate", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
@@ -271,6 +278,19 @@ fn fixtures() -> Fixtures {
         let cluster = solex::models::registry::find_by_slug(&mut conn, "cluster", "batala-foundry").unwrap().expect("seeded cluster");
         solex::models::score_card::of_cluster(&mut conn, cluster.id).unwrap()[0].id
     };
+    // A published Gujarat agency (rated only by Gujarat's and the national focal points), and
+    // alice's request to register another, which only Gujarat's focal point decides.
+    {
+        let mut conn = w.app.db();
+        let csv = "slug,name,agency_type,state\ngujarat-cluster-agency,Gujarat Cluster Agency,MSME association,Gujarat\n";
+        solex::services::registry::import::import(&mut conn, solex::services::registry::import::Importer::Seed, solex::services::registry::Kind::Agency, csv, false).unwrap();
+    }
+    let r = w.alice.submit("/registry/agency-requests/new", "/registry/agency-requests/new", &[("name", "Rajkot Engineering Association"), ("agency_type", "MSME association"), ("state", "Gujarat")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let agency_request = {
+        let mut conn = w.app.db();
+        solex::models::agency_rating::requests_by(&mut conn, w.app.user_id("alice@example.org")).unwrap()[0].id.to_string()
+    };
     let alice = w.app.user_id("alice@example.org").to_string();
     let ids = vec![
         ("{alice}", alice),
@@ -280,6 +300,8 @@ fn fixtures() -> Fixtures {
         ("{digest}", digest),
         ("{record}", "rajkot-foundry-audits".to_string()),
         ("{card}", card.to_string()),
+        ("{agency}", "gujarat-cluster-agency".to_string()),
+        ("{agency_request}", agency_request),
     ];
     let clients = vec![w.app.client(), w.alice.clone(), w.other_moderator.clone(), haryana, w.admin.clone()];
     let app = w.app;

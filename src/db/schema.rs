@@ -568,3 +568,41 @@ diesel::table! {
         entries -> Text,
     }
 }
+
+// --- agency ---
+diesel::table! {
+    agency_ratings (id) {
+        id -> BigInt,
+        record_id -> BigInt,
+        rated_by -> Nullable<BigInt>,
+        rated_on -> Timestamp,
+        scores -> Text,
+        total -> Integer,
+        note -> Text,
+        latest -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agency_requests (id) {
+        id -> BigInt,
+        requested_by -> BigInt,
+        record_id -> Nullable<BigInt>,
+        state -> Text,
+        name -> Text,
+        fields -> Text,
+        status -> Text,
+        reason -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(agency_ratings -> registry_records (record_id));
+diesel::allow_tables_to_appear_in_same_query!(agency_ratings, agency_requests);
+diesel::allow_tables_to_appear_in_same_query!(agency_ratings, registry_records);
+diesel::allow_tables_to_appear_in_same_query!(agency_ratings, users);
+diesel::allow_tables_to_appear_in_same_query!(agency_requests, registry_records);
+diesel::allow_tables_to_appear_in_same_query!(agency_requests, users);

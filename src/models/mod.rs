@@ -1,6 +1,7 @@
 //! Rows and queries, one file per aggregate. Functions take `&mut DbConn` and return
 //! `QueryResult`; transactions belong to services.
 
+pub mod agency_rating;
 pub mod attachment;
 pub mod audit;
 pub mod community;

@@ -548,6 +548,10 @@ pub struct Query {
     pub year: Option<i32>,
     /// (vocabulary, code) pairs every record must carry.
     pub tags: Vec<(String, String)>,
+    /// Agencies whose latest rating (Table 2.10) is at least this.
+    pub min_rating: Option<i32>,
+    /// Agencies by latest rating, highest first (unrated last), instead of by title.
+    pub by_rating: bool,
 }
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -589,15 +593,36 @@ macro_rules! narrowed {
                 .select(t.field(registry_tags::record_id));
             s = s.filter(r::id.eq_any(tagged));
         }
+        if let Some(min) = q.min_rating {
+            use crate::db::schema::agency_ratings as ar;
+            // An alias, so the subquery can run inside a statement already joined with the ratings.
+            let a = diesel::alias!(ar as min_rated);
+            let rated = a.filter(a.field(ar::latest).eq(true)).filter(a.field(ar::total).ge(min)).select(a.field(ar::record_id));
+            s = s.filter(r::id.eq_any(rated));
+        }
         s
     }};
 }
 
 /// One page of matching records by title, or all of them when `limit` is None.
 pub fn find_matching(conn: &mut DbConn, q: &Query, limit: Option<i64>, offset: i64) -> QueryResult<Vec<Record>> {
+    if q.by_rating {
+        return find_matching_by_rating(conn, q, limit, offset);
+    }
     let mut s = narrowed!(registry_records::table.select(Record::as_select()).into_boxed(), q).order((registry_records::title.asc(), registry_records::id.asc()));
     if let Some(l) = limit {
         // SQLite accepts OFFSET only after LIMIT.
+        s = s.limit(l).offset(offset);
+    }
+    s.load(conn)
+}
+
+/// `find_matching` ordered by each agency's latest rating, highest first, unrated last.
+fn find_matching_by_rating(conn: &mut DbConn, q: &Query, limit: Option<i64>, offset: i64) -> QueryResult<Vec<Record>> {
+    use crate::db::schema::agency_ratings as ar;
+    let joined = registry_records::table.left_join(ar::table.on(ar::record_id.eq(registry_records::id).and(ar::latest.eq(true)))).select(Record::as_select()).into_boxed();
+    let mut s = narrowed!(joined, q).order((ar::total.is_null().asc(), ar::total.desc(), registry_records::title.asc(), registry_records::id.asc()));
+    if let Some(l) = limit {
         s = s.limit(l).offset(offset);
     }
     s.load(conn)
@@ -640,6 +665,6 @@ pub fn tag_counts_of_kind_in(conn: &mut DbConn, kind: &str, vocabs: &[&str]) -> 
 impl Query {
     /// True when only the kind is asked for.
     pub fn is_whole_kind(&self) -> bool {
-        self.state.is_empty() && self.sector.is_empty() && self.stage.is_empty() && self.district.is_empty() && self.year.is_none() && self.tags.is_empty()
+        self.state.is_empty() && self.sector.is_empty() && self.stage.is_empty() && self.district.is_empty() && self.year.is_none() && self.tags.is_empty() && self.min_rating.is_none()
     }
 }

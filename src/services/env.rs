@@ -17,6 +17,8 @@ pub struct Env {
     pub daily_mail_hour: u32,
     /// Hours a query waits in the queue before its moderators are told at once.
     pub moderator_urgent_hours: u32,
+    /// Days after which an agency's latest rating is flagged for review.
+    pub agency_rating_review_days: i64,
 }
 
 impl Env {
@@ -27,6 +29,7 @@ impl Env {
             attachments_dir: config.attachments_dir.clone(),
             daily_mail_hour: config.daily_mail_hour,
             moderator_urgent_hours: config.moderator_urgent_hours,
+            agency_rating_review_days: config.agency_rating_review_days,
         }
     }
 

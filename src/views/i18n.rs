@@ -236,6 +236,16 @@ strings! {
     export_made, export_joined, export_consent, export_posts, export_notifications, export_registry,
     export_removals, removals_title, removals_intro, removals_none, removal_reason, removal_approve,
     removal_decline, removal_done, removals_link,
+    // --- agency ---
+    rating_title, rating_stale, rating_none, rating_rate, rating_source, rating_criterion,
+    rating_points, rating_total, rating_saved, rating_min, rating_min_hint, rating_sort,
+    rating_sort_title, rating_form_intro, rating_date, rating_date_hint, rating_note, rating_save,
+    agency_requests_title, agency_requests_intro, agency_requests_to_decide, agency_requests_mine,
+    agency_requests_none, agency_request_new, agency_request_update, agency_request_intro,
+    agency_request_existing, agency_request_existing_hint, agency_request_send, agency_request_sent,
+    agency_request_pending, agency_request_approved, agency_request_declined, agency_request_agency,
+    agency_request_reason, agency_request_reason_hint, agency_request_decide,
+    agency_request_decide_intro, agency_request_approve, agency_request_decline,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

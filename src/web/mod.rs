@@ -14,6 +14,7 @@ pub mod password_workers;
 pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
+pub mod agency_ratings;
 pub mod registry;
 pub mod score_cards;
 pub mod rights;
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     search::routes(cfg);
     // Before the registry's, whose /registry/{kind} would take /registry/short-lists.
     score_cards::routes(cfg);
+    agency_ratings::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
     rights::routes(cfg);

@@ -123,7 +123,14 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
             key.push_str(&q.filters.page);
             let stamp = state.pages.stamp(state.search.generation());
             let filters = q.filters.clone();
-            let kept = state.kept(&state.registry_lists, key, stamp, move |c| registry::browse(c, kind, &filters, hindi).map(KeptList::new)).await?;
+            let review_days = state.env.agency_rating_review_days;
+            let kept = state
+                .kept(&state.registry_lists, key, stamp, move |c| {
+                    let mut b = registry::browse(c, kind, &filters, hindi)?;
+                    registry::agency_ratings::attach(c, &mut b, review_days)?;
+                    Ok(KeptList::new(b))
+                })
+                .await?;
             let fp = visit.principal.as_deref().is_some_and(registry::may_draft);
             let body = kept.bodies[usize::from(fp)].get_or_init(|| views::registry::list_body(&visit.ctx, &kept.browse, &q.filters, fp).into_string());
             Ok(html(200, views::registry::list_page(&visit.ctx, kind, maud::PreEscaped(body.as_str()))))
@@ -148,8 +155,8 @@ impl KeptList {
 async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, String)>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
     let (plural, slug) = path.into_inner();
     let kind = kind_of(&plural)?;
-    let p = visit.principal.clone();
-    let v = match state.db(move |c| registry::view(c, p.as_deref(), kind, &slug)).await? {
+    let (p, env) = (visit.principal.clone(), state.env.clone());
+    let v = match state.db(move |c| registry::agency_ratings::view_with_ratings(c, &env, p.as_deref(), kind, &slug)).await? {
         registry::Lookup::Found(v) => v,
         registry::Lookup::Gone { title, note } => return Ok(html(410, views::registry::gone(&visit.ctx, kind, &title, &note))),
     };
@@ -160,6 +167,7 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String,
         "published" => Some(t.registry_published_notice),
         "returned" => Some(t.registry_returned_notice),
         "withdrawn" => Some(t.registry_withdrawn_notice),
+        "rated" => Some(t.rating_saved),
         _ => None,
     };
     Ok(html(200, views::registry::record(&visit.ctx, &v, flash, &FieldErrors::new())))

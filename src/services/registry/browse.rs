@@ -30,6 +30,12 @@ pub struct Filters {
     pub scheme: String,
     #[serde(default)]
     pub year: String,
+    /// "rating": agencies by latest rating (Table 2.10), highest first.
+    #[serde(default)]
+    pub sort: String,
+    /// Agencies whose latest rating is at least this (0-100).
+    #[serde(default)]
+    pub min_rating: String,
     /// Text, as the list's query string is read through a flattened struct.
     #[serde(default)]
     pub page: String,
@@ -46,6 +52,8 @@ impl Filters {
             "br_activity" => &self.br_activity,
             "scheme" => &self.scheme,
             "year" => &self.year,
+            "sort" => &self.sort,
+            "min_rating" => &self.min_rating,
             _ => "",
         }
     }
@@ -59,7 +67,7 @@ impl Filters {
     /// The query string that reproduces these filters (first page), with one of them replaced.
     pub fn query_with(&self, name: &str, value: &str) -> String {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for key in ["state", "district", "sector", "stage", "see_issue", "br_activity", "scheme", "year"] {
+        for key in ["state", "district", "sector", "stage", "see_issue", "br_activity", "scheme", "year", "sort", "min_rating"] {
             let v = if key == name { value } else { self.get(key) };
             if !v.is_empty() {
                 q.append_pair(key, v);
@@ -87,6 +95,8 @@ pub struct Browse {
     /// Years with at least one record active in them, with counts.
     pub years: Vec<(i32, usize)>,
     pub now: NaiveDateTime,
+    /// Agencies' latest ratings by record id (filled by `agency_ratings::attach`).
+    pub ratings: std::collections::HashMap<i64, super::agency_ratings::Latest>,
 }
 
 pub const PER_PAGE: i64 = 50;
@@ -106,6 +116,8 @@ fn query_of(kind: Kind, filters: &Filters) -> registry::Query {
         district: filters.district.trim().chars().take(100).collect(),
         year: filters.year.trim().parse().ok(),
         tags,
+        min_rating: if kind == Kind::Agency { super::agency_ratings::min_rating_filter(&filters.min_rating) } else { None },
+        by_rating: kind == Kind::Agency && filters.sort == "rating",
     }
 }
 
@@ -119,7 +131,7 @@ pub fn all_matching(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<
 /// the same key show the same records and counts.
 pub fn browse_key(kind: Kind, filters: &Filters, hindi: bool) -> String {
     let q = query_of(kind, filters);
-    let mut key = format!("{}\n{}\n{}\n{}\n{}\n{:?}\n{}\n{}", q.kind, q.state, q.sector, q.stage, q.district.to_lowercase(), q.year, crate::services::page_number(Some(&filters.page)), hindi);
+    let mut key = format!("{}\n{}\n{}\n{}\n{}\n{:?}\n{}\n{}\n{:?}\n{}", q.kind, q.state, q.sector, q.stage, q.district.to_lowercase(), q.year, crate::services::page_number(Some(&filters.page)), hindi, q.min_rating, q.by_rating);
     for (vocab, code) in &q.tags {
         key.push('\n');
         key.push_str(vocab);
@@ -184,7 +196,7 @@ pub fn browse(conn: &mut DbConn, kind: Kind, filters: &Filters, hindi: bool) -> 
             }
         }
     }
-    Ok(Browse { kind, records, total, page, pages, facets, years: years.into_iter().collect(), now: models::now() })
+    Ok(Browse { kind, records, total, page, pages, facets, years: years.into_iter().collect(), now: models::now(), ratings: Default::default() })
 }
 
 /// The registry's front page: counts per state and kind (the map and its table), and the

@@ -129,15 +129,20 @@ impl Out {
 
 /// The columns of a kind's CSV: the web name, every field, then read-only columns.
 pub fn header(kind: Kind) -> Vec<&'static str> {
-    std::iter::once("slug").chain(kind.fields().iter().map(|s| s.name)).chain(reg::READ_ONLY_COLUMNS.iter().copied()).collect()
+    // The latest rating (Table 2.10) is an agency's only.
+    std::iter::once("slug").chain(kind.fields().iter().map(|s| s.name)).chain(reg::READ_ONLY_COLUMNS.iter().copied().filter(|c| kind == Kind::Agency || *c != "latest_rating")).collect()
 }
 
 /// Published records matching the filters, with their values.
 pub fn exported(conn: &mut DbConn, kind: Kind, filters: &Filters) -> Result<Vec<(registry::Record, Values)>, AppError> {
     let records = reg::all_matching(conn, kind, filters)?;
     let mut fields: BTreeMap<i64, String> = registry::published_fields(conn, kind.code())?.into_iter().collect();
+    let ratings = if kind == Kind::Agency { reg::agency_ratings::latest_totals(conn, &records.iter().map(|r| r.id).collect::<Vec<_>>())? } else { Default::default() };
     Ok(records.into_iter().map(|r| {
-        let v = reg::parse_values(&fields.remove(&r.id).unwrap_or_default());
+        let mut v = reg::parse_values(&fields.remove(&r.id).unwrap_or_default());
+        if let Some(total) = ratings.get(&r.id) {
+            v.insert("latest_rating".into(), total.to_string());
+        }
         (r, v)
     }).collect())
 }
@@ -204,6 +209,9 @@ pub fn to_json(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> St
                 if let Some(text) = v.get(spec.name) {
                     m.insert(spec.name.into(), json_value(spec.input, text));
                 }
+            }
+            if kind == Kind::Agency {
+                m.insert("latest_rating".into(), json_value(Input::Count, v.get("latest_rating").map(String::as_str).unwrap_or("")));
             }
             serde_json::Value::Object(m)
         })

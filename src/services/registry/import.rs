@@ -327,6 +327,7 @@ pub fn import_seed_dir(conn: &mut DbConn, dir: &std::path::Path) -> Result<Vec<(
         report.conflicts = rows.conflicts;
         out.push((path.display().to_string(), report));
     }
+    reg::agency_ratings::import_seed(conn, &dir.join("agency-ratings.csv"))?;
     Ok(out)
 }
 

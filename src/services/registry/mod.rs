@@ -20,6 +20,7 @@
 //! `services::registry::X` whichever file holds it.
 
 mod browse;
+pub mod agency_ratings;
 mod links;
 mod read;
 mod spec;

@@ -56,6 +56,8 @@ pub struct RecordView {
     pub may_review: bool,
     pub history: Vec<(registry::Version, Option<String>)>,
     pub vocabs: Vocabs,
+    /// An agency's ratings (Table 2.10), added by `agency_ratings::for_record`.
+    pub ratings: Option<super::agency_ratings::AgencyRatings>,
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -132,6 +134,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         Vec::new()
     };
     Ok(Lookup::Found(Box::new(RecordView {
+        ratings: None,
         kind,
         overdue: is_overdue(&rec, models::now()),
         verified_by: user_name(conn, rec.verified_by),

@@ -254,7 +254,7 @@ static AGENCY: &[Spec] = &[
 ];
 
 /// Columns an export adds that an import skips.
-pub const READ_ONLY_COLUMNS: &[&str] = &["url", "verified_at"];
+pub const READ_ONLY_COLUMNS: &[&str] = &["url", "verified_at", "latest_rating"];
 
 #[cfg(test)]
 mod tests {

@@ -293,7 +293,7 @@ pub(crate) fn publish_in(tx: &mut DbConn, kind: Kind, rec: &registry::Record, nu
 
 /// A version was submitted: the national focal points, who review, are told (not the one
 /// who submitted it).
-fn tell_reviewers(tx: &mut DbConn, env: &Env, who: &Principal, record_id: i64) -> Result<(), AppError> {
+pub(super) fn tell_reviewers(tx: &mut DbConn, env: &Env, who: &Principal, record_id: i64) -> Result<(), AppError> {
     for g in role::focal_points(tx)?.into_iter().filter(|g| g.state.is_empty() && g.user_id != who.user.id) {
         notify::notify(tx, env, g.user_id, OutboxKind::RegistrySubmitted, Some(record_id), None)?;
     }

@@ -106,6 +106,7 @@ pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) ->
             form.filters #filters method="get" action=(paths::registry_list(kind.plural())) aria-label=(t.registry_filter) {
                 @for (name, _) in kind.facets() { (facet_select(ctx, b, filters, name, facet_label(ctx, name))) }
                 (input(ctx, Field::new("district", t.registry_district, &filters.district), &FieldErrors::new()))
+                @if kind == Kind::Agency { (super::agency_ratings::list_controls(ctx, filters)) }
                 @if matches!(kind, Kind::Initiative | Kind::Practice) {
                     (select(ctx, "year", t.registry_year, &std::iter::once((String::new(), t.registry_any.to_string())).chain(b.years.iter().map(|(y, n)| (y.to_string(), format!("{y} ({n})")))).collect::<Vec<_>>(), &filters.year, &FieldErrors::new()))
                 }
@@ -119,6 +120,7 @@ pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) ->
                     a href={ (paths::registry_list(kind.plural())) ".csv" (suffix) } { "CSV" } " · "
                     a href={ (paths::registry_list(kind.plural())) ".json" (suffix) } { "JSON" }
                     @if focal_point { " · " a href=(paths::registry_new(kind.plural())) { (t.registry_new) } }
+                    @if kind == Kind::Agency { " · " a href="/registry/agency-requests/new" { (t.agency_request_new) } " · " a href="/registry/agency-requests" { (t.agency_requests_title) } }
                 }
                 @if b.records.is_empty() { p { (t.registry_none) } }
                 ul.threads {
@@ -127,6 +129,7 @@ pub fn list_body(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) ->
                             (record_link(r))
                             p.meta {
                                 (record_meta(ctx, r))
+                                @if let Some(l) = b.ratings.get(&r.id) { " · " (super::agency_ratings::score(ctx, l)) }
                                 @if crate::services::registry::is_overdue(r, b.now) { " · " span.flag title=(t.registry_overdue_list) { span aria-hidden="true" { "⚠" } span.visually-hidden { (t.registry_overdue_list) } } }
                             }
                         }

@@ -10,7 +10,7 @@ use crate::services::registry::import::Report;
 use crate::services::registry::{EditView, Input, Kind, Spec, Values, Vocabs};
 use crate::views::{csrf_field, error_summary, input, layout, notice, select, textarea, Ctx, Field};
 
-fn term_options(vocabs: &Vocabs, vocab: &str, current: &str, h: bool, allowed: Option<&[String]>) -> Vec<(String, String)> {
+pub(super) fn term_options(vocabs: &Vocabs, vocab: &str, current: &str, h: bool, allowed: Option<&[String]>) -> Vec<(String, String)> {
     let mut out = vec![(String::new(), "—".to_string())];
     for term in vocabs.of(vocab) {
         let offered = (!term.retired || term.code == current) && allowed.is_none_or(|a| vocab != "state" || a.contains(&term.code));
@@ -22,7 +22,7 @@ fn term_options(vocabs: &Vocabs, vocab: &str, current: &str, h: bool, allowed: O
     out
 }
 
-fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs: &Vocabs, allowed: Option<&[String]>, comment: Option<&String>) -> Markup {
+pub(super) fn form_field(ctx: &Ctx, spec: &Spec, value: &str, errors: &FieldErrors, vocabs: &Vocabs, allowed: Option<&[String]>, comment: Option<&String>) -> Markup {
     let h = hindi(ctx);
     let label = if spec.required { format!("{} *", ctx.t().get(spec.label)) } else { ctx.t().get(spec.label).to_string() };
     let hint = (!spec.hint.is_empty()).then(|| ctx.t().get(spec.hint));

@@ -18,6 +18,7 @@ use super::{Ctx, Lang};
 use crate::models::registry::{self, Record};
 use crate::services::registry::Kind;
 
+mod agency_ratings;
 mod browse;
 mod forms;
 mod pictures;
@@ -26,6 +27,7 @@ mod review;
 pub mod score_cards;
 mod vocabularies;
 
+pub use agency_ratings::{agency_request, agency_request_form, agency_requests, rate_form};
 pub use browse::{list, list_body, list_page, overview};
 pub use forms::{edit_form, import};
 pub use pictures::{map_kind, stage_charts};

@@ -140,6 +140,8 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             @let ab = Abbrs::new(ctx);
             @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs, &ab)) }
             @if ab.any() { (crate::views::glossary::link(ctx)) }
+            @if let Some(a) = &v.ratings { (super::agency_ratings::section(ctx, r, a)) }
+            @if kind == Kind::Agency && r.is_published() { p { a href={ "/registry/agency-requests/new?agency=" (r.slug) } { (t.agency_request_update) } } }
             @if !v.related.is_empty() {
                 section aria-labelledby="related-h" {
                     h2 #related-h { (t.registry_related) }

@@ -82,6 +82,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
     layout(ctx, t.registry_work, html! {
         (crumbs(ctx, None))
         h1 { (t.registry_work) }
+        p { a href="/registry/agency-requests" { (t.agency_requests_title) } }
         p {
             @for k in Kind::ALL { a href=(paths::registry_new(k.plural())) { (t.registry_new) ": " (ctx.t().get(k.singular_key())) } " · " }
             a href="/registry/import" { (t.registry_import) }

@@ -1,0 +1,2 @@
+DROP TABLE agency_requests;
+DROP TABLE agency_ratings;
