@@ -18,6 +18,7 @@ pub mod post;
 pub mod registry;
 pub mod search_outbox;
 pub mod security_event;
+pub mod series;
 pub mod role;
 pub mod session;
 pub mod site_page;

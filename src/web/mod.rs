@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod registry;
 pub mod search;
+pub mod series;
 pub mod site;
 pub mod state;
 pub mod system;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);
+    series::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
 }

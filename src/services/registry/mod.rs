@@ -14,6 +14,7 @@
 //! - `browse`: the public lists, the overview and the sitemap's paths
 //! - `links`: records named by pages and threads, and registry links in pages
 //! - `csv`, `import`: CSV and JSON out, CSV in
+//! - `series`, `ratings`: indicators over time, and the national focal point's cluster ratings
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
@@ -28,6 +29,8 @@ mod workflow;
 
 pub mod csv;
 pub mod import;
+pub mod ratings;
+pub mod series;
 
 pub use browse::*;
 pub use links::*;

@@ -22,6 +22,7 @@ mod forms;
 mod pictures;
 mod record;
 mod review;
+pub mod series;
 mod vocabularies;
 
 pub use browse::{list, list_body, list_page, overview};
