@@ -58,6 +58,7 @@ pub enum Written {
 }
 
 /// Writes the value of an indicator on a date: a new row, or the one already there changed.
+#[allow(clippy::too_many_arguments)]
 pub fn put_value(conn: &mut DbConn, record_id: i64, indicator: &str, observed_on: &str, value: f64, source: &str, by: Option<i64>, now: NaiveDateTime) -> QueryResult<Written> {
     let found: Option<IndicatorValue> = indicator_values::table
         .filter(indicator_values::record_id.eq(record_id))

@@ -70,7 +70,10 @@ pub fn score_field(code: &str) -> String {
 
 /// Checks a rating: a date, and every component scored by a whole number from 0 to its
 /// maximum. Errors are keyed by field (`date`, `note`, `score_CODE`).
-fn check(components: &[Component], form: &RatingForm) -> Result<(String, String, Vec<(String, i32)>), BTreeMap<String, Message>> {
+/// A rating checked: its date (YYYY-MM-DD), note, and (component code, score) pairs.
+type Checked = (String, String, Vec<(String, i32)>);
+
+fn check(components: &[Component], form: &RatingForm) -> Result<Checked, BTreeMap<String, Message>> {
     let mut errors = BTreeMap::new();
     let date = form.date.trim();
     let day = match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
@@ -167,8 +170,8 @@ pub fn national(conn: &mut DbConn, sort: &str) -> Result<National, AppError> {
             newest.push(row);
         }
     }
-    let (ratings, places): (Vec<(Rating, Option<String>)>, Vec<(String, String, String)>) = newest.into_iter().map(|(r, slug, title, state)| ((r, None), (slug, title, state))).unzip();
-    let rated = with_scores(conn, ratings)?;
+    let places: Vec<(String, String, String)> = newest.iter().map(|(_, slug, title, state)| (slug.clone(), title.clone(), state.clone())).collect();
+    let rated = with_scores(conn, newest.into_iter().map(|(r, ..)| (r, None)).collect())?;
     let mut rows: Vec<Latest> = rated.into_iter().zip(places).map(|(rated, (slug, title, state))| Latest { slug, title, state, rated }).collect();
     let sort = if sort == "cluster" || components.iter().any(|c| c.code == sort) { sort.to_string() } else { "total".to_string() };
     match sort.as_str() {
