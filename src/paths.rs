@@ -135,6 +135,23 @@ pub fn registry_new(plural: &str) -> String {
     format!("/registry/{plural}/new")
 }
 
+/// Where those who may edit an initiative enter its indicators' values.
+pub fn registry_indicator_values(slug: &str) -> String {
+    format!("/registry/initiatives/{slug}/indicators")
+}
+
+/// Every published initiative's indicator values, one a row (the import reads it back).
+pub const REGISTRY_INDICATOR_VALUES_CSV: &str = "/registry/indicator_values.csv";
+pub const REGISTRY_INDICATOR_VALUES_IMPORT: &str = "/registry/indicator-values/import";
+
+/// The national table of clusters' newest ratings (`.csv` for the download).
+pub const REGISTRY_RATINGS: &str = "/registry/ratings";
+
+/// A cluster's rating history, and where the national focal point rates it.
+pub fn registry_cluster_ratings(slug: &str) -> String {
+    format!("/registry/clusters/{slug}/ratings")
+}
+
 // The pages that say who runs the portal: `/{slug}` each, linked from every page's footer.
 
 /// The site pages by slug, in the footer's order.

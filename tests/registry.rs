@@ -860,18 +860,19 @@ fn an_initiative_shows_its_indicators_from_baseline_to_latest() {
     assert_eq!(page.status, 200);
     assert_light(path, &page.body);
     let body = &page.body;
-    assert_eq!(body.matches("<svg class=\"indicator\"").count(), 2, "{body}");
-    assert!(body.contains("Coke saved by the 29 units: baseline 0 tonnes a year, latest 742.93 tonnes a year"), "{body}");
-    assert!(body.contains("Latest: 742.93 tonnes a year"), "units shown: {body}");
-    // Both bars on one scale: the latest value fills it, the baseline of 0 draws nothing.
-    assert!(body.contains("<rect class=\"base\" x=\"0\" y=\"17\" height=\"12\" width=\"0\"></rect>"), "{body}");
-    assert!(body.contains("<rect class=\"latest\" x=\"0\" y=\"50\" height=\"12\" width=\"320\"></rect>"), "{body}");
-    // The table of the same values is still there.
+    // With dated values (shipped in content/registry/indicator_values.csv) each indicator is
+    // drawn as its series over time (tests/indicator_series.rs), not as two bars.
+    assert_eq!(body.matches("<svg class=\"series\"").count(), 2, "{body}");
+    assert!(!body.contains("<svg class=\"indicator\""), "{body}");
+    // The table of baseline and latest value is still there.
     assert!(body.contains("<td>742.93</td><td>tonnes a year</td>"), "{body}");
     // An indicator going down draws a shorter latest bar; a record without indicators none.
     assert_eq!(new_initiative(&r.haryana, &as_refs(&panipat_initiative("submit"))).status, 303);
     assert_eq!(review(&r.national, "/registry/initiatives/panipat-energy-audits", 1, &[("decision", "approve")]).status, 303);
+    // A record with no dated values yet draws both bars on one scale, the larger filling it.
     let panipat = c.get("/registry/initiatives/panipat-energy-audits").body;
+    assert!(panipat.contains("Coke per tonne of metal: baseline 250 kg, latest 210 kg"), "{panipat}");
+    assert!(panipat.contains("Latest: 210 kg"), "units shown: {panipat}");
     assert!(panipat.contains("width=\"320\"></rect>") && panipat.contains("<rect class=\"latest\" x=\"0\" y=\"50\" height=\"12\" width=\"268.8\"></rect>"), "210 of 250 on 320: {panipat}");
     let none = c.get("/registry/initiatives/switch-asia-foundry-clusters").body;
     assert!(!none.contains("<svg"), "{none}");

@@ -115,6 +115,12 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/agency-requests/new", "/registry/agency-requests/new", ["in", "ok", "ok", "ok", "ok"]),
     ("get", "/registry/agency-requests/{id}", "/registry/agency-requests/{agency_request}", ["in", "ok", "no", "no", "no"]),
     ("get", "/registry/agencies/{slug}/rate", "/registry/agencies/{agency}/rate", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/indicator_values.csv", "/registry/indicator_values.csv", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/indicator-values/import", "/registry/indicator-values/import", ["in", "no", "no", "ok", "no"]),
+    ("get", "/registry/initiatives/{slug}/indicators", "/registry/initiatives/{record}/indicators", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/ratings", "/registry/ratings", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/ratings.csv", "/registry/ratings.csv", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/clusters/{slug}/ratings", "/registry/clusters/samalkha-foundry/ratings", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/search", "/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/search", "/api/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/openapi.json", "/api/openapi.json", ["ok", "ok", "ok", "ok", "ok"]),
@@ -201,13 +207,16 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/agency-requests/new", "/registry/agency-requests/new", ["in", "bad", "bad", "bad", "bad"]),
     ("post", "/registry/agency-requests/{id}", "/registry/agency-requests/{agency_request}", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/agencies/{slug}/rate", "/registry/agencies/{agency}/rate", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/indicator-values/import", "/registry/indicator-values/import", ["in", "no", "no", "bad", "no"]),
+    ("post", "/registry/initiatives/{slug}/indicators", "/registry/initiatives/{record}/indicators", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/clusters/{slug}/ratings", "/registry/clusters/samalkha-foundry/ratings", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
 ];
 
 /// Forms that take files.
-const MULTIPART: &[&str] = &["/c/{slug}/posts", "/c/{slug}/t/{id}/reply", "/registry/import"];
+const MULTIPART: &[&str] = &["/c/{slug}/posts", "/c/{slug}/t/{id}/reply", "/registry/import", "/registry/indicator-values/import"];
 
 /// Every route the portal registers, read from the source, as "method pattern".
 fn registered_routes() -> BTreeSet<String> {

@@ -529,6 +529,53 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    indicator_values (id) {
+        id -> BigInt,
+        record_id -> BigInt,
+        indicator -> Text,
+        observed_on -> Text,
+        value -> Double,
+        source -> Text,
+        entered_by -> Nullable<BigInt>,
+        entered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rating_components (code) {
+        code -> Text,
+        label -> Text,
+        label_hi -> Text,
+        max_score -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    cluster_ratings (id) {
+        id -> BigInt,
+        record_id -> BigInt,
+        rated_on -> Text,
+        total -> Integer,
+        note -> Text,
+        rated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cluster_rating_scores (id) {
+        id -> BigInt,
+        rating_id -> BigInt,
+        component -> Text,
+        score -> Integer,
+    }
+}
+
+diesel::joinable!(cluster_rating_scores -> cluster_ratings (rating_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users, sessions, account_tokens, communities, role_grants, audit_log, security_events,
     mail_outbox, memberships, posts, attachments, moderation_log, flags, digests, digest_items,
@@ -537,6 +584,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_buckets, change_stamp, job_leases, content_imports,
     notification_settings, pending_notices, digest_answers, site_pages,
     removal_requests,
+    indicator_values, rating_components, cluster_ratings, cluster_rating_scores,
 );
 
 diesel::table! {

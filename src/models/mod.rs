@@ -21,6 +21,7 @@ pub mod score_card;
 pub mod removal;
 pub mod search_outbox;
 pub mod security_event;
+pub mod series;
 pub mod role;
 pub mod session;
 pub mod site_page;

@@ -246,6 +246,14 @@ strings! {
     agency_request_pending, agency_request_approved, agency_request_declined, agency_request_agency,
     agency_request_reason, agency_request_reason_hint, agency_request_decide,
     agency_request_decide_intro, agency_request_approve, agency_request_decline,
+    // --- series ---
+    series_heading, series_date, series_value, series_source, series_none, series_enter,
+    series_download, series_choose, series_no_indicators, series_entry_intro, series_indicator,
+    series_date_hint, series_value_hint, series_source_hint, series_save, series_saved,
+    series_import_title, series_import_intro, rating_history_link, rating_national_title,
+    rating_intro, rating_none, rating_history_caption, rating_national_caption, rating_date,
+    rating_total, rating_by, rating_by_seed, rating_add, rating_scores, rating_scores_hint,
+    rating_note, rating_save, rating_saved, rating_download, rating_cluster,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

@@ -19,6 +19,7 @@ pub mod registry;
 pub mod score_cards;
 pub mod rights;
 pub mod search;
+pub mod series;
 pub mod site;
 pub mod state;
 pub mod system;
@@ -47,6 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     // Before the registry's, whose /registry/{kind} would take /registry/short-lists.
     score_cards::routes(cfg);
     agency_ratings::routes(cfg);
+    series::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
     rights::routes(cfg);

@@ -107,8 +107,14 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         }
         Some(_) => {
             let filters = q.filters.clone();
-            let rows = state.db(move |c| registry::csv::exported(c, kind, &filters)).await?;
-            Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json(kind, &state.env, &rows)))
+            let (rows, series) = state
+                .db(move |c| {
+                    let rows = registry::csv::exported(c, kind, &filters)?;
+                    let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
+                    Ok::<_, AppError>((rows, registry::series::by_record(c, &ids)?))
+                })
+                .await?;
+            Ok(HttpResponse::Ok().content_type("application/json").body(registry::csv::to_json_with_series(kind, &state.env, &rows, &series)))
         }
         None => {
             // A list reads the same for everyone (who may draft changes only a link): its data is
@@ -329,26 +335,29 @@ async fn import(state: web::Data<AppState>, member: Member, visit: Visit, form: 
     let form = form.read().await?;
     let kind = Kind::from_code(&form.get("kind")).unwrap_or(Kind::Initiative);
     let dry_run = form.get("mode") != "import";
-    let Some(file) = form.files.into_iter().next() else {
-        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "csv-choose-file".into()))));
-    };
-    if file.size > registry::import::MAX_BYTES {
-        return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", "csv-too-large".into()))));
-    }
-    let bytes = blocking(move || file.read_all()).await??;
-    let text = match String::from_utf8(bytes) {
+    let text = match uploaded_csv(form.files).await? {
         Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            let msg = Message::new("csv-not-utf8").arg("line", line);
-            return Ok(html(400, views::registry::import(&member.ctx, kind, None, &error("file", msg))));
-        }
+        Err(errors) => return Ok(html(400, views::registry::import(&member.ctx, kind, None, &errors))),
     };
     let p = member.principal.clone();
     let report = state.write(move |c| registry::import::import(c, Importer::FocalPoint(&p), kind, &text, dry_run)).await?;
     let status = if report.problems.is_empty() { 200 } else { 400 };
     Ok(html(status, views::registry::import(&member.ctx, kind, Some(&report), &FieldErrors::new())))
+}
+
+/// The CSV file an import form sent, as text; or the message for its file field (none sent,
+/// too large, not UTF-8).
+pub(crate) async fn uploaded_csv(files: Vec<crate::services::attachments::Received>) -> Result<Result<String, FieldErrors>, AppError> {
+    let Some(file) = files.into_iter().next() else { return Ok(Err(error("file", "csv-choose-file".into()))) };
+    if file.size > registry::import::MAX_BYTES {
+        return Ok(Err(error("file", "csv-too-large".into())));
+    }
+    let bytes = blocking(move || file.read_all()).await??;
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        error("file", Message::new("csv-not-utf8").arg("line", line))
+    }))
 }
 
 fn error(field: &'static str, msg: Message) -> FieldErrors {

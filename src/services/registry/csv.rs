@@ -177,7 +177,7 @@ pub(super) fn field_cell<'a>(kind: Kind, name: &str, v: &'a Values) -> std::borr
     }
 }
 
-fn json_value(input: Input, text: &str) -> serde_json::Value {
+fn json_value(input: Input, text: &str, series: Option<&BTreeMap<String, Vec<crate::models::series::IndicatorValue>>>) -> serde_json::Value {
     use serde_json::Value as J;
     match input {
         Input::Count | Input::Year => text.parse::<i64>().map(J::from).unwrap_or(J::Null),
@@ -188,7 +188,12 @@ fn json_value(input: Input, text: &str) -> serde_json::Value {
                 .map(|l| {
                     let p: Vec<&str> = l.split('|').map(str::trim).collect();
                     let num = |s: Option<&&str>| s.and_then(|v| v.parse::<f64>().ok()).and_then(serde_json::Number::from_f64).map(J::Number).unwrap_or(J::Null);
-                    serde_json::json!({ "name": p[0], "baseline": num(p.get(1)), "latest": num(p.get(2)), "unit": p.get(3).copied().unwrap_or("") })
+                    // The indicator's dated values, oldest first (indicators over time).
+                    let values: Vec<serde_json::Value> = series
+                        .and_then(|s| s.get(p[0]))
+                        .map(|vs| vs.iter().map(|v| serde_json::json!({ "date": v.observed_on, "value": v.value, "source": v.source })).collect())
+                        .unwrap_or_default();
+                    serde_json::json!({ "name": p[0], "baseline": num(p.get(1)), "latest": num(p.get(2)), "unit": p.get(3).copied().unwrap_or(""), "values": values })
                 })
                 .collect(),
         ),
@@ -197,6 +202,11 @@ fn json_value(input: Input, text: &str) -> serde_json::Value {
 }
 
 pub fn to_json(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> String {
+    to_json_with_series(kind, env, rows, &reg::series::ByRecord::new())
+}
+
+/// `to_json` with each indicator's dated values nested under it.
+pub fn to_json_with_series(kind: Kind, env: &Env, rows: &[(registry::Record, Values)], series: &reg::series::ByRecord) -> String {
     let items: Vec<serde_json::Value> = rows
         .iter()
         .map(|(r, v)| {
@@ -207,7 +217,7 @@ pub fn to_json(kind: Kind, env: &Env, rows: &[(registry::Record, Values)]) -> St
             m.insert("verified_at".into(), r.verified_at.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()).into());
             for spec in kind.fields() {
                 if let Some(text) = v.get(spec.name) {
-                    m.insert(spec.name.into(), json_value(spec.input, text));
+                    m.insert(spec.name.into(), json_value(spec.input, text, series.get(&r.id)));
                 }
             }
             if kind == Kind::Agency {

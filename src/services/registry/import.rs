@@ -328,6 +328,13 @@ pub fn import_seed_dir(conn: &mut DbConn, dir: &std::path::Path) -> Result<Vec<(
         out.push((path.display().to_string(), report));
     }
     reg::agency_ratings::import_seed(conn, &dir.join("agency-ratings.csv"))?;
+    // Indicators over time and cluster ratings: shipped values first, then the baseline and
+    // latest value of indicators that still have none become their series' first values.
+    if let Some(report) = super::series::import_seed(conn, dir)? {
+        out.push((dir.join("indicator_values.csv").display().to_string(), report));
+    }
+    super::series::adopt_record_values(conn)?;
+    super::ratings::import_seed(conn, dir)?;
     Ok(out)
 }
 

@@ -15,6 +15,7 @@
 //! - `links`: records named by pages and threads, and registry links in pages
 //! - `csv`, `import`: CSV and JSON out, CSV in
 //! - `score_cards`: ESR score cards of clusters, their ranking and the published short lists
+//! - `series`, `ratings`: indicators over time, and the national focal point's cluster ratings
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
@@ -31,6 +32,8 @@ pub mod score_cards;
 
 pub mod csv;
 pub mod import;
+pub mod ratings;
+pub mod series;
 
 pub use browse::*;
 pub use links::*;

@@ -58,6 +58,8 @@ pub struct RecordView {
     pub vocabs: Vocabs,
     /// An agency's ratings (Table 2.10), added by `agency_ratings::for_record`.
     pub ratings: Option<super::agency_ratings::AgencyRatings>,
+    /// An initiative's indicators over time, in the order the record lists them.
+    pub series: Vec<super::series::Series>,
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -133,9 +135,11 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
     } else {
         Vec::new()
     };
+    let series = if kind == Kind::Initiative { super::series::series_of(conn, rec.id, &shown)? } else { Vec::new() };
     Ok(Lookup::Found(Box::new(RecordView {
         ratings: None,
         kind,
+        series,
         overdue: is_overdue(&rec, models::now()),
         verified_by: user_name(conn, rec.verified_by),
         open_values: if insider { open.as_ref().map(|v| parse_values(&v.fields)) } else { None },

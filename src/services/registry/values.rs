@@ -34,7 +34,7 @@ pub fn cell(input: Input, stored: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn parse_number(s: &str) -> Option<f64> {
+pub(super) fn parse_number(s: &str) -> Option<f64> {
     let cleaned: String = s.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
@@ -64,7 +64,7 @@ pub fn indicators(stored: &str) -> Vec<Indicator> {
         .collect()
 }
 
-fn format_number(v: f64) -> String {
+pub(super) fn format_number(v: f64) -> String {
     let s = format!("{v}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }

@@ -100,6 +100,28 @@ pub fn edit_form(ctx: &Ctx, kind: Kind, e: &EditView, values: &Values, slug_inpu
         }
     })
 }
+/// An import's report: each problem by line and column, or what the file would change.
+pub(super) fn import_report(ctx: &Ctx, r: &Report) -> Markup {
+    let t = ctx.t();
+    html! {
+        @if !r.problems.is_empty() {
+            div.error-summary role="alert" {
+                h2 { (t.registry_problems) " (" (r.problem_count()) ")" }
+                div.table-wrap {
+                    table {
+                        thead { tr { th { (t.registry_line) } th { (t.registry_column) } th { (t.registry_field) } th { "" } } }
+                        tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (t.msg(&p.message)) } } } }
+                    }
+                }
+                @if r.more_problems > 0 { p { (t.fmt("registry-more-problems", &[("count", r.more_problems.into())])) } }
+            }
+        } @else {
+            (notice(if r.applied { t.registry_imported } else { t.registry_clean }))
+            p { (t.fmt("registry-would", &[("created", r.created.len().into()), ("updated", r.updated.len().into()), ("unchanged", r.unchanged.len().into())])) }
+        }
+    }
+}
+
 pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let kinds: Vec<(String, String)> = Kind::ALL.iter().map(|k| (k.code().to_string(), ctx.t().get(k.label_key()).to_string())).collect();
@@ -109,20 +131,8 @@ pub fn import(ctx: &Ctx, kind: Kind, report: Option<&Report>, errors: &FieldErro
         p { (t.registry_import_intro) }
         p.meta { (t.registry_template) ": " @for k in Kind::ALL { a href={ (paths::registry_list(k.plural())) ".csv?template=1" } { (ctx.t().get(k.label_key())) } " " } }
         @if let Some(r) = report {
-            @if !r.problems.is_empty() {
-                div.error-summary role="alert" {
-                    h2 { (t.registry_problems) " (" (r.problem_count()) ")" }
-                    div.table-wrap {
-                        table {
-                            thead { tr { th { (t.registry_line) } th { (t.registry_column) } th { (t.registry_field) } th { "" } } }
-                            tbody { @for p in &r.problems { tr { td { (p.line) } td { @if p.column > 0 { (p.column) } } td { (p.header) } td { (ctx.t().msg(&p.message)) } } } }
-                        }
-                    }
-                    @if r.more_problems > 0 { p { (t.fmt("registry-more-problems", &[("count", r.more_problems.into())])) } }
-                }
-            } @else {
-                (notice(if r.applied { t.registry_imported } else { t.registry_clean }))
-                p { (t.fmt("registry-would", &[("created", r.created.len().into()), ("updated", r.updated.len().into()), ("unchanged", r.unchanged.len().into())])) }
+            (import_report(ctx, r))
+            @if r.problems.is_empty() {
                 @if r.applied { ul { @for s in &r.created { li { a href=(paths::registry_record(kind.plural(), &s)) { (s) } } } @for s in &r.updated { li { a href=(paths::registry_record(kind.plural(), &s)) { (s) } } } } }
             }
         }

@@ -25,6 +25,7 @@ mod pictures;
 mod record;
 mod review;
 pub mod score_cards;
+pub mod series;
 mod vocabularies;
 
 pub use agency_ratings::{agency_request, agency_request_form, agency_requests, rate_form};

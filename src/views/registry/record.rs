@@ -62,7 +62,9 @@ fn show_marked(ctx: &Ctx, kind: Kind, spec: &Spec, value: &str, vocabs: &Vocabs,
 
 /// The record's fields; the name is the heading, pages and threads have their own sections,
 /// and records named by web name show their titles.
-fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &[Record], ab: &Abbrs) -> Markup {
+/// `bars`: draw each indicator's baseline and latest value as bars (when no dated values are
+/// there to draw its series instead).
+fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &[Record], ab: &Abbrs, bars: bool) -> Markup {
     html! {
         dl.record {
             @for spec in kind.fields().iter().filter(|s| !matches!(s.name, "title" | "name") && !matches!(s.input, Input::Pages | Input::Threads)) {
@@ -72,7 +74,7 @@ fn fields_table(ctx: &Ctx, kind: Kind, values: &Values, vocabs: &Vocabs, refs: &
                         @match (spec.input, refs.iter().find(|r| Some(r.kind.as_str()) == ref_kind(spec) && &r.slug == v)) {
                             (Input::Ref(_), Some(r)) => { (record_link(r)) }
                             (Input::Indicators, _) => {
-                                (super::pictures::indicator_charts(ctx, &crate::services::registry::indicators(v)))
+                                @if bars { (super::pictures::indicator_charts(ctx, &crate::services::registry::indicators(v))) }
                                 (show_marked(ctx, kind, spec, v, vocabs, ab))
                             }
                             _ => { (show_marked(ctx, kind, spec, v, vocabs, ab)) }
@@ -138,7 +140,10 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             @if v.may_edit { p { a.button href=(paths::registry_edit(kind.plural(), &r.slug)) { (t.registry_edit) } } }
             @if kind == Kind::Cluster && r.is_published() { p { a href=(super::score_cards::cards_path(&r.slug)) { (t.esr_cards_title) } } }
             @let ab = Abbrs::new(ctx);
-            @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs, &ab)) }
+            @let dated = v.series.iter().any(|s| !s.points.is_empty());
+            @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs, &ab, !dated)) }
+            @if kind == Kind::Initiative { (super::series::section(ctx, &r.slug, &v.series, v.may_edit)) }
+            @if kind == Kind::Cluster { p { a href=(paths::registry_cluster_ratings(&r.slug)) { (t.rating_history_link) } } }
             @if ab.any() { (crate::views::glossary::link(ctx)) }
             @if let Some(a) = &v.ratings { (super::agency_ratings::section(ctx, r, a)) }
             @if kind == Kind::Agency && r.is_published() { p { a href={ "/registry/agency-requests/new?agency=" (r.slug) } { (t.agency_request_update) } } }

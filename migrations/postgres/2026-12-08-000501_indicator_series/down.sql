@@ -1,0 +1,4 @@
+DROP TABLE cluster_rating_scores;
+DROP TABLE cluster_ratings;
+DROP TABLE rating_components;
+DROP TABLE indicator_values;
