@@ -250,10 +250,10 @@ strings! {
     series_heading, series_date, series_value, series_source, series_none, series_enter,
     series_download, series_choose, series_no_indicators, series_entry_intro, series_indicator,
     series_date_hint, series_value_hint, series_source_hint, series_save, series_saved,
-    series_import_title, series_import_intro, rating_history_link, rating_national_title,
-    rating_intro, rating_none, rating_history_caption, rating_national_caption, rating_date,
-    rating_total, rating_by, rating_by_seed, rating_add, rating_scores, rating_scores_hint,
-    rating_note, rating_save, rating_saved, rating_download, rating_cluster,
+    series_import_title, series_import_intro, cluster_rating_history_link, cluster_rating_national_title,
+    cluster_rating_intro, cluster_rating_none, cluster_rating_history_caption, cluster_rating_national_caption, cluster_rating_date,
+    cluster_rating_total, cluster_rating_by, cluster_rating_by_seed, cluster_rating_add, cluster_rating_scores, cluster_rating_scores_hint,
+    cluster_rating_note, cluster_rating_save, cluster_rating_saved, cluster_rating_download, cluster_rating_cluster,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

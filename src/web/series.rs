@@ -124,7 +124,7 @@ async fn history(state: web::Data<AppState>, visit: Visit, path: web::Path<Strin
     let slug = path.into_inner();
     let p = visit.principal.clone();
     let h = state.db(move |c| ratings::history(c, p.as_deref(), &slug)).await?;
-    let flash = (q.done == "rated").then_some(visit.ctx.t().rating_saved);
+    let flash = (q.done == "rated").then_some(visit.ctx.t().cluster_rating_saved);
     Ok(html(200, views::registry::series::history(&visit.ctx, &h, &RatingForm::default(), &FieldErrors::new(), flash)))
 }
 

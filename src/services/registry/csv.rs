@@ -221,7 +221,7 @@ pub fn to_json_with_series(kind: Kind, env: &Env, rows: &[(registry::Record, Val
                 }
             }
             if kind == Kind::Agency {
-                m.insert("latest_rating".into(), json_value(Input::Count, v.get("latest_rating").map(String::as_str).unwrap_or("")));
+                m.insert("latest_rating".into(), json_value(Input::Count, v.get("latest_rating").map(String::as_str).unwrap_or(""), None));
             }
             serde_json::Value::Object(m)
         })

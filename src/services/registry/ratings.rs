@@ -93,10 +93,10 @@ fn check(components: &[Component], form: &RatingForm) -> Result<Checked, BTreeMa
         match raw.parse::<i32>() {
             Ok(n) if (0..=c.max_score).contains(&n) => scores.push((c.code.clone(), n)),
             _ if raw.is_empty() => {
-                errors.insert(score_field(&c.code), "rating-score-missing".into());
+                errors.insert(score_field(&c.code), "cluster-rating-score-missing".into());
             }
             _ => {
-                errors.insert(score_field(&c.code), Message::new("rating-score-invalid").arg("max", c.max_score));
+                errors.insert(score_field(&c.code), Message::new("cluster-rating-score-invalid").arg("max", c.max_score));
             }
         }
     }

@@ -143,7 +143,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
             @let dated = v.series.iter().any(|s| !s.points.is_empty());
             @if let Some(values) = shown { (fields_table(ctx, kind, values, &v.vocabs, &v.refs, &ab, !dated)) }
             @if kind == Kind::Initiative { (super::series::section(ctx, &r.slug, &v.series, v.may_edit)) }
-            @if kind == Kind::Cluster { p { a href=(paths::registry_cluster_ratings(&r.slug)) { (t.rating_history_link) } } }
+            @if kind == Kind::Cluster { p { a href=(paths::registry_cluster_ratings(&r.slug)) { (t.cluster_rating_history_link) } } }
             @if ab.any() { (crate::views::glossary::link(ctx)) }
             @if let Some(a) = &v.ratings { (super::agency_ratings::section(ctx, r, a)) }
             @if kind == Kind::Agency && r.is_published() { p { a href={ "/registry/agency-requests/new?agency=" (r.slug) } { (t.agency_request_update) } } }

@@ -186,25 +186,25 @@ fn iso_day(ctx: &Ctx, iso: &str) -> Markup {
 /// A cluster's ratings, newest first, and for the national focal point the form to rate it.
 pub fn history(ctx: &Ctx, h: &History, form: &RatingForm, errors: &FieldErrors, flash: Option<&str>) -> Markup {
     let t = ctx.t();
-    let title = t.fmt("rating-history-title", &[("title", h.record.title.as_str().into())]);
+    let title = t.fmt("cluster-rating-history-title", &[("title", h.record.title.as_str().into())]);
     layout(ctx, &title, html! {
         (crumbs(ctx, Some(Kind::Cluster)))
         h1 { (title) }
         @if let Some(f) = flash { (notice(f)) }
-        p { a href=(paths::registry_record(Kind::Cluster.plural(), &h.record.slug)) { (h.record.title) } " · " a href=(paths::REGISTRY_RATINGS) { (t.rating_national_title) } }
-        p { (t.rating_intro) }
+        p { a href=(paths::registry_record(Kind::Cluster.plural(), &h.record.slug)) { (h.record.title) } " · " a href=(paths::REGISTRY_RATINGS) { (t.cluster_rating_national_title) } }
+        p { (t.cluster_rating_intro) }
         @if h.ratings.is_empty() {
-            p { (t.rating_none) }
+            p { (t.cluster_rating_none) }
         } @else {
             div.table-wrap {
                 table.ratings {
-                    caption { (t.rating_history_caption) }
+                    caption { (t.cluster_rating_history_caption) }
                     thead {
                         tr {
-                            th scope="col" { (t.rating_date) }
+                            th scope="col" { (t.cluster_rating_date) }
                             @for c in &h.components { th scope="col" { (component_label(ctx, c)) } }
-                            th scope="col" { (t.rating_total) }
-                            th scope="col" { (t.rating_by) }
+                            th scope="col" { (t.cluster_rating_total) }
+                            th scope="col" { (t.cluster_rating_by) }
                         }
                     }
                     tbody {
@@ -213,7 +213,7 @@ pub fn history(ctx: &Ctx, h: &History, form: &RatingForm, errors: &FieldErrors, 
                                 th scope="row" { (iso_day(ctx, &r.rating.rated_on)) }
                                 @for c in &h.components { td.num { @if let Some(s) = r.scores.get(&c.code) { (s) } } }
                                 td.num { strong { (r.rating.total) } }
-                                td { (r.rater.as_deref().unwrap_or(t.rating_by_seed)) @if !r.rating.note.is_empty() { br; span.meta { (r.rating.note) } } }
+                                td { (r.rater.as_deref().unwrap_or(t.cluster_rating_by_seed)) @if !r.rating.note.is_empty() { br; span.meta { (r.rating.note) } } }
                             }
                         }
                     }
@@ -222,14 +222,14 @@ pub fn history(ctx: &Ctx, h: &History, form: &RatingForm, errors: &FieldErrors, 
         }
         @if h.may_rate {
             section aria-labelledby="rate-h" {
-                h2 #rate-h { (t.rating_add) }
+                h2 #rate-h { (t.cluster_rating_add) }
                 (error_summary(ctx, errors))
                 form method="post" action=(paths::registry_cluster_ratings(&h.record.slug)) {
                     (csrf_field(ctx))
-                    (input(ctx, Field::new("date", t.rating_date, &form.date).kind("date").required(), errors))
+                    (input(ctx, Field::new("date", t.cluster_rating_date, &form.date).kind("date").required(), errors))
                     fieldset {
-                        legend { (t.rating_scores) }
-                        p.hint { (t.rating_scores_hint) }
+                        legend { (t.cluster_rating_scores) }
+                        p.hint { (t.cluster_rating_scores_hint) }
                         @for c in &h.components {
                             @let name = score_field(&c.code);
                             @let value = form.scores.get(&c.code).map(String::as_str).unwrap_or("");
@@ -242,8 +242,8 @@ pub fn history(ctx: &Ctx, h: &History, form: &RatingForm, errors: &FieldErrors, 
                             }
                         }
                     }
-                    (textarea(ctx, "note", t.rating_note, &form.note, None, 3, errors))
-                    div.actions { button.primary type="submit" { (t.rating_save) } }
+                    (textarea(ctx, "note", t.cluster_rating_note, &form.note, None, 3, errors))
+                    div.actions { button.primary type="submit" { (t.cluster_rating_save) } }
                 }
             }
         }
@@ -259,23 +259,23 @@ pub fn national(ctx: &Ctx, n: &National) -> Markup {
             @else { a href={ (paths::REGISTRY_RATINGS) "?sort=" (code) } { (label) } }
         }
     };
-    layout(ctx, t.rating_national_title, html! {
+    layout(ctx, t.cluster_rating_national_title, html! {
         (crumbs(ctx, Some(Kind::Cluster)))
-        h1 { (t.rating_national_title) }
-        p { (t.rating_intro) }
-        p.meta { a href={ (paths::REGISTRY_RATINGS) ".csv?sort=" (n.sort) } { (t.rating_download) } }
+        h1 { (t.cluster_rating_national_title) }
+        p { (t.cluster_rating_intro) }
+        p.meta { a href={ (paths::REGISTRY_RATINGS) ".csv?sort=" (n.sort) } { (t.cluster_rating_download) } }
         @if n.rows.is_empty() {
-            p { (t.rating_none) }
+            p { (t.cluster_rating_none) }
         } @else {
             div.table-wrap {
                 table.ratings {
-                    caption { (t.rating_national_caption) }
+                    caption { (t.cluster_rating_national_caption) }
                     thead {
                         tr {
-                            th scope="col" { (sort_link("cluster", t.rating_cluster)) }
-                            th scope="col" { (t.rating_date) }
+                            th scope="col" { (sort_link("cluster", t.cluster_rating_cluster)) }
+                            th scope="col" { (t.cluster_rating_date) }
                             @for c in &n.components { th scope="col" aria-sort=[(n.sort == c.code).then_some("descending")] { (sort_link(&c.code, component_label(ctx, c))) } }
-                            th scope="col" aria-sort=[(n.sort == "total").then_some("descending")] { (sort_link("total", t.rating_total)) }
+                            th scope="col" aria-sort=[(n.sort == "total").then_some("descending")] { (sort_link("total", t.cluster_rating_total)) }
                         }
                     }
                     tbody {
