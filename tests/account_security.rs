@@ -195,7 +195,7 @@ fn unknown_passwordless_and_normal_accounts_each_cost_one_check() {
     // Signing up costs one hash, whether the address is taken or not.
     for email in ["normal@example.org", "fresh@example.org"] {
         let before = hashes(&app);
-        let r = app.client().submit("/register", "/register", &[("email", email), ("password", PW), ("name", "Someone")]);
+        let r = app.client().submit("/register", "/register", &[("email", email), ("password", PW), ("name", "Someone"), ("data_consent", "yes")]);
         assert_eq!(r.status, 200, "{email}");
         assert_eq!(hashes(&app) - before, 1, "{email}: one hash");
     }
@@ -205,8 +205,8 @@ fn unknown_passwordless_and_normal_accounts_each_cost_one_check() {
 fn signing_up_with_a_taken_address_answers_as_for_a_new_one_and_mails_the_owner() {
     let app = TestApp::start();
     app.member("owner@example.org", PW, "Owner");
-    let taken = app.client().submit("/register", "/register", &[("email", "Owner@Example.org"), ("password", PW), ("name", "Intruder")]);
-    let fresh = app.client().submit("/register", "/register", &[("email", "new@example.org"), ("password", PW), ("name", "Newcomer")]);
+    let taken = app.client().submit("/register", "/register", &[("email", "Owner@Example.org"), ("password", PW), ("name", "Intruder"), ("data_consent", "yes")]);
+    let fresh = app.client().submit("/register", "/register", &[("email", "new@example.org"), ("password", PW), ("name", "Newcomer"), ("data_consent", "yes")]);
     assert_eq!(taken.status, 200);
     assert_eq!(fresh.status, 200);
     let main = |body: &str| body.split("<main").nth(1).unwrap_or("").split("</main>").next().unwrap_or("").to_string();
@@ -247,7 +247,7 @@ fn sign_up_asks_and_nobody_is_named_without_consent() {
 
     // Ticking the box at sign-up is remembered as a choice.
     let c = w.app.client();
-    let r = c.submit("/register", "/register", &[("email", "yes@example.org"), ("password", PW), ("name", "Yasmin"), ("credit_consent", "on")]);
+    let r = c.submit("/register", "/register", &[("email", "yes@example.org"), ("password", PW), ("name", "Yasmin"), ("credit_consent", "on"), ("data_consent", "yes")]);
     assert_eq!(r.status, 200);
     let mut conn = w.app.db();
     let yes = user::find_by_email(&mut conn, "yes@example.org").unwrap().unwrap();
