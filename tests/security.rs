@@ -105,6 +105,9 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/{kind}/{slug}", "/registry/initiatives/{record}", ["no", "no", "no", "no", "no"]),
     ("get", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
     ("get", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/{kind}/feed.atom", "/registry/initiatives/feed.atom", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/feedback", "/registry/feedback", ["in", "no", "no", "ok", "no"]),
+    ("get", "/registry/feedback/{id}", "/registry/feedback/999999", ["in", "no", "no", "no", "no"]),
     ("get", "/search", "/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/search", "/api/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/openapi.json", "/api/openapi.json", ["ok", "ok", "ok", "ok", "ok"]),
@@ -175,6 +178,8 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/{kind}/{slug}/edit", "/registry/initiatives/{record}/edit", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/review/{n}", "/registry/initiatives/{record}/review/1", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/withdraw", "/registry/initiatives/{record}/withdraw", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/{kind}/{slug}/feedback", "/registry/initiatives/{record}/feedback", ["no", "no", "no", "no", "no"]),
+    ("post", "/registry/feedback/{id}", "/registry/feedback/999999", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

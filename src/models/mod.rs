@@ -16,6 +16,7 @@ pub mod notification;
 pub mod page;
 pub mod post;
 pub mod registry;
+pub mod registry_feedback;
 pub mod search_outbox;
 pub mod security_event;
 pub mod role;

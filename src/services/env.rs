@@ -17,6 +17,8 @@ pub struct Env {
     pub daily_mail_hour: u32,
     /// Hours a query waits in the queue before its moderators are told at once.
     pub moderator_urgent_hours: u32,
+    /// Days registry feedback waits for a state's focal points before going national.
+    pub registry_feedback_days: u32,
 }
 
 impl Env {
@@ -27,6 +29,7 @@ impl Env {
             attachments_dir: config.attachments_dir.clone(),
             daily_mail_hour: config.daily_mail_hour,
             moderator_urgent_hours: config.moderator_urgent_hours,
+            registry_feedback_days: config.registry_feedback_days,
         }
     }
 

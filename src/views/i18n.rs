@@ -214,6 +214,19 @@ strings! {
     registry_charts_by_state, registry_charts_by_sector, registry_chart_state_label,
     registry_chart_sector_label, registry_stage_unstated, registry_sector_unstated,
     registry_not_given, registry_indicators_chart,
+    // --- feedback ---
+    registry_feedback_heading, registry_feedback_intro, registry_feedback_kind,
+    registry_feedback_kind_pick, registry_feedback_kind_correction, registry_feedback_kind_update,
+    registry_feedback_kind_complaint, registry_feedback_text, registry_feedback_text_hint,
+    registry_feedback_name, registry_feedback_contact, registry_feedback_contact_hint,
+    registry_feedback_honeypot, registry_feedback_send, registry_feedback_sent,
+    registry_feedback_queue, registry_feedback_none, registry_feedback_escalated,
+    registry_feedback_item, registry_feedback_received, registry_feedback_status,
+    registry_feedback_status_open, registry_feedback_status_answered,
+    registry_feedback_status_acted, registry_feedback_status_declined, registry_feedback_not_given,
+    registry_feedback_action, registry_feedback_action_pick, registry_feedback_action_answer,
+    registry_feedback_action_acted, registry_feedback_action_declined, registry_feedback_note,
+    registry_feedback_save, registry_feedback_saved,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

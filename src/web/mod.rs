@@ -15,6 +15,7 @@ pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
 pub mod registry;
+pub mod registry_feedback;
 pub mod search;
 pub mod site;
 pub mod state;
@@ -41,6 +42,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);
+    // Before the registry's own routes, whose /registry/{kind}/{slug} would take these paths.
+    registry_feedback::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
 }

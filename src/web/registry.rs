@@ -160,6 +160,7 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String,
         "published" => Some(t.registry_published_notice),
         "returned" => Some(t.registry_returned_notice),
         "withdrawn" => Some(t.registry_withdrawn_notice),
+        "feedback" => Some(t.registry_feedback_sent),
         _ => None,
     };
     Ok(html(200, views::registry::record(&visit.ctx, &v, flash, &FieldErrors::new())))

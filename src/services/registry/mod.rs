@@ -14,11 +14,14 @@
 //! - `browse`: the public lists, the overview and the sitemap's paths
 //! - `links`: records named by pages and threads, and registry links in pages
 //! - `csv`, `import`: CSV and JSON out, CSV in
+//! - `feedback`: visitors' feedback on records, answered by the state's focal points
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
 
 mod browse;
+mod feed;
+mod feedback;
 mod links;
 mod read;
 mod spec;
@@ -30,6 +33,8 @@ pub mod csv;
 pub mod import;
 
 pub use browse::*;
+pub use feed::*;
+pub use feedback::*;
 pub use links::*;
 pub use read::*;
 pub use spec::*;

@@ -56,6 +56,8 @@ pub struct RecordView {
     pub may_review: bool,
     pub history: Vec<(registry::Version, Option<String>)>,
     pub vocabs: Vocabs,
+    /// (open, resolved) items of feedback on the record.
+    pub feedback_counts: (i64, i64),
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -131,6 +133,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
     } else {
         Vec::new()
     };
+    let rec_id = rec.id;
     Ok(Lookup::Found(Box::new(RecordView {
         kind,
         overdue: is_overdue(&rec, models::now()),
@@ -147,6 +150,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         may_review,
         history,
         vocabs: Vocabs::load(conn)?,
+        feedback_counts: super::feedback::feedback_counts(conn, rec_id)?,
     })))
 }
 /// What the edit form starts from: the open version, or the published one.

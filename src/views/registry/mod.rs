@@ -6,6 +6,7 @@
 //! - `forms`: the focal point's edit form and CSV import
 //! - `review`: the reviewer's diff and the work lists
 //! - `vocabularies`: the administrator's vocabulary pages
+//! - `feedback`: feedback on a record, and the focal points' queue of it
 //! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
 //!
 //! The helpers below are shared by those files.
@@ -18,6 +19,7 @@ use crate::models::registry::{self, Record};
 use crate::services::registry::Kind;
 
 mod browse;
+mod feedback;
 mod forms;
 mod pictures;
 mod record;
@@ -27,7 +29,8 @@ mod vocabularies;
 pub use browse::{list, list_body, list_page, overview};
 pub use forms::{edit_form, import};
 pub use pictures::{map_kind, stage_charts};
-pub use record::{gone, record, show_value};
+pub use record::{gone, record, record_with_feedback, show_value};
+pub use feedback::{item as feedback_item, queue as feedback_queue};
 pub use review::{review, work};
 pub use vocabularies::{vocabularies, vocabulary};
 
