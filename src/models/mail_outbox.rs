@@ -436,7 +436,8 @@ mod tests {
                 "raw", "post", "digest", "notice", "verify_email", "already_registered", "reset_password",
                 "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
-                "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped",
+                "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
+                "registry_feedback_escalated", "registry_feedback_answer",
             ]
         );
         for k in OutboxKind::all() {
