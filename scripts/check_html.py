@@ -196,6 +196,11 @@ def setup():
     form.feed(expect("open a record's form", state_fp.get(edit), {200})[2])
     fields = [(k, v + " (revised)" if k == "title" else v) for k, v in form.fields if k != "action"]
     expect("submit a change", state_fp.post(edit, [f for f in fields if f[0] != "csrf"] + [("action", "submit")]), {303})
+    # Feedback on a Haryana record, waiting in the focal points' queue.
+    visitor = Visitor("feedback")
+    record = "/registry/initiatives/samalkha-innovative-cluster"
+    expect("open a record", visitor.get(record), {200})
+    expect("send feedback", visitor.post(record + "/feedback", [("feedback_kind", "correction"), ("feedback_text", "The district is Panipat."), ("feedback_contact", "+91 98765 43210")]), {303})
     member_hi = account("hindi@example.org", "Hema Hindi")
     member_hi.lang = "hi"
     expect("switch to Hindi", member_hi.get("/lang/hi?next=/"), {303})

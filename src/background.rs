@@ -235,6 +235,11 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         // Registry records unverified for a year: their focal points are reminded, whatever
         // became of the digests.
         let reminded = services::registry::remind_overdue(&mut conn, &env, models::now());
+        // Registry feedback unanswered too long goes to the national focal points.
+        let escalated = services::registry::escalate_feedback(&mut conn, &env, models::now());
+        if let Ok(n @ 1..) = escalated {
+            tracing::info!("sent {n} notices of unanswered registry feedback to the national focal points");
+        }
         // Roundups, moderators' daily mail and urgent queries, whatever became of the rest.
         let noticed = services::notify::daily_tick(&mut conn, &env, models::now());
         if let Ok(n @ 1..) = sent {
@@ -246,10 +251,10 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         if let Ok(n @ 1..) = noticed {
             tracing::info!("scheduler queued {n} notices");
         }
-        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) {
+        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) || matches!(escalated, Ok(1..)) {
             mail.wake();
         }
-        Ok(sent? + reminded? + noticed?)
+        Ok(sent? + reminded? + noticed? + escalated?)
     })
     .waiting_first()
 }

@@ -72,6 +72,9 @@ pub struct Config {
     pub daily_mail_hour: u32,
     /// Hours a query may wait in the queue before its moderators are told at once.
     pub moderator_urgent_hours: u32,
+    /// Days feedback on a registry record waits for its state's focal points before it goes to
+    /// the national focal points.
+    pub registry_feedback_days: u32,
     /// The institution that runs the portal, named on the About and Contact pages.
     pub host_institution: String,
     /// Where visitors write to the team (Contact and Accessibility pages); empty hides it.
@@ -118,6 +121,7 @@ impl Default for Config {
             daily_mail_hour: 3,
             moderator_urgent_hours: 24,
             agency_rating_review_days: 730,
+            registry_feedback_days: 14,
             host_institution: String::new(),
             contact_email: String::new(),
             grievance_officer: String::new(),
@@ -186,6 +190,7 @@ impl Config {
         if let Some(v) = s("DAILY_MAIL_HOUR") { self.daily_mail_hour = parse("SOLEX_DAILY_MAIL_HOUR", &v)?; }
         if let Some(v) = s("MODERATOR_URGENT_HOURS") { self.moderator_urgent_hours = parse("SOLEX_MODERATOR_URGENT_HOURS", &v)?; }
         if let Some(v) = s("AGENCY_RATING_REVIEW_DAYS") { self.agency_rating_review_days = parse("SOLEX_AGENCY_RATING_REVIEW_DAYS", &v)?; }
+        if let Some(v) = s("REGISTRY_FEEDBACK_DAYS") { self.registry_feedback_days = parse("SOLEX_REGISTRY_FEEDBACK_DAYS", &v)?; }
         if let Some(v) = s("HOST_INSTITUTION") { self.host_institution = v; }
         if let Some(v) = s("CONTACT_EMAIL") { self.contact_email = v; }
         if let Some(v) = s("GRIEVANCE_OFFICER") { self.grievance_officer = v; }

@@ -190,6 +190,19 @@ pub fn confirm_held(secret: &str) -> String {
     format!("/mail/confirm/{secret}")
 }
 
+/// The focal points' queue of feedback on registry records.
+pub const REGISTRY_FEEDBACK: &str = "/registry/feedback";
+
+/// One item of registry feedback, for the focal points who answer it.
+pub fn registry_feedback_item(id: i64) -> String {
+    format!("/registry/feedback/{id}")
+}
+
+/// The Atom feed of a registry kind's newly published and updated records.
+pub fn registry_feed(plural: &str) -> String {
+    format!("/registry/{plural}/feed.atom")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

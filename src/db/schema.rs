@@ -576,6 +576,25 @@ diesel::table! {
 
 diesel::joinable!(cluster_rating_scores -> cluster_ratings (rating_id));
 
+diesel::table! {
+    registry_feedback (id) {
+        id -> BigInt,
+        record_id -> BigInt,
+        state -> Text,
+        kind -> Text,
+        body -> Text,
+        name -> Text,
+        contact -> Text,
+        lang -> Text,
+        status -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        escalated_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users, sessions, account_tokens, communities, role_grants, audit_log, security_events,
     mail_outbox, memberships, posts, attachments, moderation_log, flags, digests, digest_items,

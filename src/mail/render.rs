@@ -209,6 +209,8 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistrySubmitted
         | OutboxKind::RegistryDecision
         | OutboxKind::RegistryReminder
+        | OutboxKind::RegistryFeedback
+        | OutboxKind::RegistryFeedbackEscalated
         | OutboxKind::MailRefused
         | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
@@ -260,6 +262,19 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let parent = address::post_message_id(&id.domain, q.id, u.id);
             b = b.in_reply_to(parent.clone()).references(parent).envelope(envelope(&id.domain, &key, &u)?);
             Ok(Some(finish(b, body)?))
+        }
+        OutboxKind::RegistryFeedbackAnswer => {
+            // To the address the visitor left; the answer as the focal point wrote it.
+            let Some(f) = (match row.ref_id {
+                Some(r) => crate::models::registry_feedback::find(conn, r).optional()?,
+                None => None,
+            }) else {
+                return Ok(None);
+            };
+            let rec = registry::find(conn, f.record_id)?;
+            let lang = row.payload().lang.unwrap_or_else(|| "en".into());
+            let body = bodies::registry_feedback_answer(&lang, &rec.title, &f.body, &f.note, &url(id, &paths::registry_record_of(&rec.kind, &rec.slug)));
+            Ok(Some(finish(header(base.to(mailbox(&row.recipient)?), "Auto-Submitted", "auto-generated".into()), body)?))
         }
         OutboxKind::VerifyEmail | OutboxKind::AlreadyRegistered | OutboxKind::ResetPassword | OutboxKind::PasswordChanged | OutboxKind::ConfirmHeld => {
             // A member deleted since is nothing to send; a database error is retried.
@@ -401,6 +416,20 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
                     bodies::registry_reminder(lang, &rec.title, &since, &record_url)
                 }
             }
+        }
+        OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => {
+            let Some(f) = (match ref_id {
+                Some(r) => crate::models::registry_feedback::find(conn, r).optional()?,
+                None => None,
+            }) else {
+                return Ok(None);
+            };
+            // Answered meanwhile: nothing left to tell.
+            if f.status != crate::models::registry_feedback::Status::Open {
+                return Ok(None);
+            }
+            let rec = registry::find(conn, f.record_id)?;
+            bodies::registry_feedback(lang, &rec.title, f.kind.as_str(), &f.body, kind == OutboxKind::RegistryFeedbackEscalated, &url(id, &paths::registry_feedback_item(f.id)))
         }
         OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
             let Some(inbound_id) = ref_id else { return Ok(None) };

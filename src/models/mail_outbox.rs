@@ -71,6 +71,13 @@ crate::text_enum! {
         /// A member's message by mail was posted without some of its parts, and why (ref_id:
         /// its inbound_mail row).
         MailPartsDropped,
+        /// Feedback on a registry record, to its state's focal points (ref_id: the feedback).
+        RegistryFeedback,
+        /// Feedback unanswered too long, to the national focal points (ref_id: the feedback).
+        RegistryFeedbackEscalated,
+        /// A focal point's answer, to the address the visitor left (ref_id: the feedback;
+        /// payload: the visitor's language).
+        RegistryFeedbackAnswer,
     }
 }
 
@@ -95,6 +102,9 @@ pub struct Payload {
     /// The notices a roundup carries, as they waited.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    /// The language a visitor without an account wrote in (an answer to registry feedback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// What kind of item arrived in a queue.
@@ -146,7 +156,7 @@ impl OutboxKind {
             OutboxKind::AnswerPersonal => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
-            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder => Some(Topic::Registry),
+            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => Some(Topic::Registry),
             _ => None,
         }
     }
@@ -426,7 +436,8 @@ mod tests {
                 "raw", "post", "digest", "notice", "verify_email", "already_registered", "reset_password",
                 "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
-                "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped",
+                "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
+                "registry_feedback_escalated", "registry_feedback_answer",
             ]
         );
         for k in OutboxKind::all() {

@@ -19,6 +19,7 @@ pub mod post;
 pub mod registry;
 pub mod score_card;
 pub mod removal;
+pub mod registry_feedback;
 pub mod search_outbox;
 pub mod security_event;
 pub mod series;

@@ -668,3 +668,14 @@ impl Query {
         self.state.is_empty() && self.sector.is_empty() && self.stage.is_empty() && self.district.is_empty() && self.year.is_none() && self.tags.is_empty() && self.min_rating.is_none()
     }
 }
+
+/// A kind's published records, last published first (publication sets updated_at).
+pub fn recently_published(conn: &mut DbConn, kind: &str, limit: i64) -> QueryResult<Vec<Record>> {
+    registry_records::table
+        .filter(registry_records::kind.eq(kind))
+        .filter(registry_records::published_version.is_not_null())
+        .order((registry_records::updated_at.desc(), registry_records::id.desc()))
+        .limit(limit)
+        .select(Record::as_select())
+        .load(conn)
+}

@@ -19,6 +19,8 @@ pub struct Env {
     pub moderator_urgent_hours: u32,
     /// Days after which an agency's latest rating is flagged for review.
     pub agency_rating_review_days: i64,
+    /// Days registry feedback waits for a state's focal points before going national.
+    pub registry_feedback_days: u32,
 }
 
 impl Env {
@@ -30,6 +32,7 @@ impl Env {
             daily_mail_hour: config.daily_mail_hour,
             moderator_urgent_hours: config.moderator_urgent_hours,
             agency_rating_review_days: config.agency_rating_review_days,
+            registry_feedback_days: config.registry_feedback_days,
         }
     }
 

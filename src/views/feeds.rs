@@ -135,3 +135,29 @@ mod tests {
         assert!(feed.contains("<title>Fish &amp; &lt;chips&gt;</title>") && feed.contains("<link rel=\"self\" href=\"https://x.example/kb/feed.atom\"></link>"), "{feed}");
     }
 }
+
+/// An Atom feed of a registry kind's records, last published or updated first; `list_path` is
+/// the kind's list, `self_path` the feed's own path.
+pub fn registry_atom(base: &str, title: &str, self_path: &str, list_path: &str, records: &[crate::models::registry::Record]) -> String {
+    let updated = records.iter().map(|r| r.updated_at).max().unwrap_or_else(crate::models::now);
+    xml(html! {
+        feed xmlns="http://www.w3.org/2005/Atom" {
+            title { (title) }
+            id { (base) (self_path) }
+            link rel="self" href={ (base) (self_path) } {}
+            link href={ (base) (list_path) } {}
+            updated { (atom_time(updated)) }
+            @for r in records.iter().take(FEED_ENTRIES) {
+                @let path = paths::registry_record_of(&r.kind, &r.slug);
+                entry {
+                    title { (r.title) }
+                    id { (base) (path) }
+                    link href={ (base) (path) } {}
+                    updated { (atom_time(r.updated_at)) }
+                    author { name { "solex" } }
+                    summary { (r.state) @if !r.district.is_empty() { ", " (r.district) } @if !r.sector.is_empty() { " · " (r.sector) } }
+                }
+            }
+        }
+    })
+}

@@ -254,6 +254,19 @@ strings! {
     cluster_rating_intro, cluster_rating_none, cluster_rating_history_caption, cluster_rating_national_caption, cluster_rating_date,
     cluster_rating_total, cluster_rating_by, cluster_rating_by_seed, cluster_rating_add, cluster_rating_scores, cluster_rating_scores_hint,
     cluster_rating_note, cluster_rating_save, cluster_rating_saved, cluster_rating_download, cluster_rating_cluster,
+    // --- feedback ---
+    registry_feedback_heading, registry_feedback_intro, registry_feedback_kind,
+    registry_feedback_kind_pick, registry_feedback_kind_correction, registry_feedback_kind_update,
+    registry_feedback_kind_complaint, registry_feedback_text, registry_feedback_text_hint,
+    registry_feedback_name, registry_feedback_contact, registry_feedback_contact_hint,
+    registry_feedback_honeypot, registry_feedback_send, registry_feedback_sent,
+    registry_feedback_queue, registry_feedback_none, registry_feedback_escalated,
+    registry_feedback_item, registry_feedback_received, registry_feedback_status,
+    registry_feedback_status_open, registry_feedback_status_answered,
+    registry_feedback_status_acted, registry_feedback_status_declined, registry_feedback_not_given,
+    registry_feedback_action, registry_feedback_action_pick, registry_feedback_action_answer,
+    registry_feedback_action_acted, registry_feedback_action_declined, registry_feedback_note,
+    registry_feedback_save, registry_feedback_saved,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

@@ -560,3 +560,21 @@ pub fn mail_parts_dropped(lang: &str, community: &str, received: &str, parts: &[
     lines.push(t.mail_dropped_help.to_string());
     NoticeBody { subject: t.fmt("mail-dropped-subject", &args), lines, items: vec![], url: url.to_string(), action: t.my_posts_title.to_string() }
 }
+
+/// Feedback on a registry record, for the focal points who answer it; `escalated` when it
+/// waited too long for its state's focal points and comes to the national ones.
+pub fn registry_feedback(lang: &str, title: &str, kind: &str, text: &str, escalated: bool, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let kind_label = t.find(&format!("registry-feedback-kind-{kind}")).unwrap_or(kind);
+    let status = if escalated { t.fmt("mail-registry-feedback-escalated", &[("kind", kind_label.into())]) } else { t.fmt("mail-registry-feedback-new", &[("kind", kind_label.into())]) };
+    registry_notice(lang, title, &status, &first_lines(text, 6), url, &t.fmt("registry-feedback-open", &[]))
+}
+
+/// A focal point's answer to feedback, for the visitor who left their address.
+pub fn registry_feedback_answer(lang: &str, title: &str, asked: &str, answer: &str, url: &str) -> MailBody {
+    let t = strings(lang);
+    let subject = t.fmt("mail-registry-feedback-answer-subject", &[("title", title.into())]);
+    let said = t.fmt("mail-registry-feedback-you-wrote", &[("text", first_lines(asked, 6).into())]);
+    let greeting = t.fmt("mail-registry-feedback-greeting", &[]);
+    build(&subject, &greeting, &[&said, answer], url, &t.fmt("mail-registry-open-record", &[]), t.footer)
+}

@@ -18,6 +18,7 @@ pub mod agency_ratings;
 pub mod registry;
 pub mod score_cards;
 pub mod rights;
+pub mod registry_feedback;
 pub mod search;
 pub mod series;
 pub mod site;
@@ -49,6 +50,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     score_cards::routes(cfg);
     agency_ratings::routes(cfg);
     series::routes(cfg);
+    // Before the registry's own routes, whose /registry/{kind}/{slug} would take these paths.
+    registry_feedback::routes(cfg);
     registry::routes(cfg);
     site::routes(cfg);
     rights::routes(cfg);

@@ -174,6 +174,7 @@ async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String,
         "returned" => Some(t.registry_returned_notice),
         "withdrawn" => Some(t.registry_withdrawn_notice),
         "rated" => Some(t.rating_saved),
+        "feedback" => Some(t.registry_feedback_sent),
         _ => None,
     };
     Ok(html(200, views::registry::record(&visit.ctx, &v, flash, &FieldErrors::new())))

@@ -16,12 +16,15 @@
 //! - `csv`, `import`: CSV and JSON out, CSV in
 //! - `score_cards`: ESR score cards of clusters, their ranking and the published short lists
 //! - `series`, `ratings`: indicators over time, and the national focal point's cluster ratings
+//! - `feedback`: visitors' feedback on records, answered by the state's focal points
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
 
 mod browse;
 pub mod agency_ratings;
+mod feed;
+mod feedback;
 mod links;
 mod read;
 mod spec;
@@ -36,6 +39,8 @@ pub mod ratings;
 pub mod series;
 
 pub use browse::*;
+pub use feed::*;
+pub use feedback::*;
 pub use links::*;
 pub use read::*;
 pub use spec::*;

@@ -60,6 +60,8 @@ pub struct RecordView {
     pub ratings: Option<super::agency_ratings::AgencyRatings>,
     /// An initiative's indicators over time, in the order the record lists them.
     pub series: Vec<super::series::Series>,
+    /// (open, resolved) items of feedback on the record.
+    pub feedback_counts: (i64, i64),
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -136,6 +138,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         Vec::new()
     };
     let series = if kind == Kind::Initiative { super::series::series_of(conn, rec.id, &shown)? } else { Vec::new() };
+    let rec_id = rec.id;
     Ok(Lookup::Found(Box::new(RecordView {
         ratings: None,
         kind,
@@ -154,6 +157,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         may_review,
         history,
         vocabs: Vocabs::load(conn)?,
+        feedback_counts: super::feedback::feedback_counts(conn, rec_id)?,
     })))
 }
 /// What the edit form starts from: the open version, or the published one.

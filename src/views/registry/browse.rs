@@ -87,7 +87,13 @@ pub fn list(ctx: &Ctx, b: &Browse, filters: &Filters, focal_point: bool) -> Mark
 
 /// A list's page around its body (rendered apart: see `list_body`).
 pub fn list_page(ctx: &Ctx, kind: Kind, body: impl maud::Render) -> Markup {
-    layout(ctx, ctx.t().get(kind.label_key()), body)
+    let title = ctx.t().get(kind.label_key());
+    // The kind's feed of newly published and updated records, for feed readers.
+    let head = html! {
+        meta name="description" content=(ctx.t().footer);
+        link rel="alternate" type="application/atom+xml" title={ "solex: " (title) } href=(paths::registry_feed(kind.plural()));
+    };
+    crate::views::layout_with_head(ctx, title, head, body)
 }
 
 /// What a list shows inside the layout. It depends only on the list's data, the filters as

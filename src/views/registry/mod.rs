@@ -6,6 +6,7 @@
 //! - `forms`: the focal point's edit form and CSV import
 //! - `review`: the reviewer's diff and the work lists
 //! - `vocabularies`: the administrator's vocabulary pages
+//! - `feedback`: feedback on a record, and the focal points' queue of it
 //! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
 //! - `score_cards`: ESR score cards with their working, and the short lists of clusters
 //!
@@ -20,6 +21,7 @@ use crate::services::registry::Kind;
 
 mod agency_ratings;
 mod browse;
+mod feedback;
 mod forms;
 mod pictures;
 mod record;
@@ -32,7 +34,8 @@ pub use agency_ratings::{agency_request, agency_request_form, agency_requests, r
 pub use browse::{list, list_body, list_page, overview};
 pub use forms::{edit_form, import};
 pub use pictures::{map_kind, stage_charts};
-pub use record::{gone, record, show_value};
+pub use record::{gone, record, record_with_feedback, show_value};
+pub use feedback::{item as feedback_item, queue as feedback_queue};
 pub use review::{review, work};
 pub use vocabularies::{vocabularies, vocabulary};
 

@@ -104,6 +104,11 @@ pub fn gone(ctx: &Ctx, kind: Kind, title: &str, note: &str) -> Markup {
 }
 
 pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErrors) -> Markup {
+    record_with_feedback(ctx, v, flash, errors, &crate::services::registry::FeedbackForm::default())
+}
+
+/// The record's page with its feedback form filled in as sent (a form with mistakes).
+pub fn record_with_feedback(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErrors, feedback: &crate::services::registry::FeedbackForm) -> Markup {
     let t = ctx.t();
     let r = &v.record;
     let kind = v.kind;
@@ -191,6 +196,7 @@ pub fn record(ctx: &Ctx, v: &RecordView, flash: Option<&str>, errors: &FieldErro
                 }
             }
         }
+        @if r.is_published() { (super::feedback::section(ctx, v, feedback, errors)) }
         p.meta { (ctx.t().registry_cite) ": " code { (paths::registry_record(kind.plural(), &r.slug)) } }
     })
 }

@@ -86,6 +86,7 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
         p {
             @for k in Kind::ALL { a href=(paths::registry_new(k.plural())) { (t.registry_new) ": " (ctx.t().get(k.singular_key())) } " · " }
             a href="/registry/import" { (t.registry_import) }
+            " · " a href=(paths::REGISTRY_FEEDBACK) { (t.registry_feedback_queue) }
         }
         @if w.is_reviewer {
             h2 { (t.registry_waiting) " (" (w.waiting.len()) ")" }
