@@ -33,6 +33,8 @@ pub enum Kind {
     Bool,
     Timestamp,
     Binary,
+    /// Floating point: PostgreSQL writes a whole double as `0`, SQLite as `0.0`.
+    Real,
     Other,
 }
 
@@ -200,6 +202,8 @@ fn kind_of(declared: &str) -> Kind {
         Kind::Timestamp
     } else if d == "blob" || d == "bytea" {
         Kind::Binary
+    } else if d == "real" || d.starts_with("double") || d.starts_with("float") {
+        Kind::Real
     } else {
         Kind::Other
     }
@@ -351,6 +355,7 @@ fn to_neutral(table: &Table, row: &mut Map<String, Value>) {
             (Some(Kind::Bool), Value::Number(n)) => *value = Value::Bool(n.as_i64() != Some(0)),
             (Some(Kind::Timestamp), Value::String(s)) => *value = Value::String(neutral_timestamp(s)),
             (Some(Kind::Binary), Value::String(s)) => *value = Value::String(s.trim_start_matches("\\x").to_ascii_lowercase()),
+            (Some(Kind::Real), Value::Number(n)) => *value = n.as_f64().map(Value::from).unwrap_or(Value::Null),
             _ => {}
         }
     }
