@@ -308,3 +308,39 @@ fn a_backup_from_before_the_newest_migration_is_restored_and_then_migrated() {
     }
     common::drop_database(&pg);
 }
+
+#[test]
+fn a_restore_that_fails_after_loading_leaves_the_target_empty_to_run_again() {
+    let w = world();
+    ask_with_file(&w.alice, "Cupola coke ratio in Samalkha");
+    let backups = tempfile::tempdir().unwrap();
+    let dir = backups.path().join("nightly");
+    let mut manifest = back_up(&w.app, &dir);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "password hashes and contacts are for the backup's owner only");
+    }
+    // A manifest that disagrees with the copy is only found out after the data has loaded.
+    let good = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    *manifest.tables.get_mut("posts").unwrap() += 1;
+    std::fs::write(dir.join("manifest.json"), serde_json::to_string(&manifest).unwrap()).unwrap();
+
+    let target = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(target.path());
+    let (ok, said) = restore(target.path(), &url, &dir);
+    assert!(!ok && said.contains("table posts has"), "{said}");
+    {
+        let mut conn = db::establish(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+        assert_eq!(db::backup::all_table_count(&mut conn).unwrap(), 0, "the half-done restore was undone: {said}");
+    }
+    assert!(!target.path().join("data/attachments").exists() || std::fs::read_dir(target.path().join("data/attachments")).unwrap().next().is_none());
+
+    // So the same command, with the manifest put right, simply runs again.
+    std::fs::write(dir.join("manifest.json"), good).unwrap();
+    let (ok, said) = restore(target.path(), &url, &dir);
+    assert!(ok, "{said}");
+    assert_eq!(counts(&url)["posts"], manifest.tables["posts"] - 1);
+    common::drop_database(&pg);
+}

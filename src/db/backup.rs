@@ -293,6 +293,17 @@ pub fn all_table_count(conn: &mut DbConn) -> Result<i64, AppError> {
     Ok(r.n)
 }
 
+/// Empties a PostgreSQL database a failed restore has half filled (its schema dropped and made
+/// again, functions and sequences included), so that the restore can simply be run again.
+pub fn empty_pg_schema(conn: &mut DbConn) -> Result<(), AppError> {
+    if let DbConn::Pg(c) = conn {
+        let schema: Name = diesel::sql_query("SELECT current_schema() AS name").get_result(c)?;
+        let q = quoted(&schema.name);
+        c.batch_execute(&format!("DROP SCHEMA {q} CASCADE; CREATE SCHEMA {q};"))?;
+    }
+    Ok(())
+}
+
 /// The versions of the migrations the database has applied, in order.
 pub fn applied_versions(conn: &mut DbConn) -> Result<Vec<String>, AppError> {
     let q = "SELECT version AS name FROM __diesel_schema_migrations ORDER BY version";

@@ -107,6 +107,12 @@ pub fn backup(config: &Config, dir: &Path) -> Result<Backup, AppError> {
         return Err(AppError::Config(format!("{} is not empty: a backup goes into a new or empty folder", dir.display())));
     }
     std::fs::create_dir_all(dir.join(TABLES)).map_err(io("create", &dir.join(TABLES)))?;
+    // The copy holds password hashes, mail keys and visitors' contacts: only its owner may read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io("protect", dir))?;
+    }
     let url = config.database()?;
     let (migrations, tables) = match &url {
         DatabaseUrl::Sqlite(path) => {
@@ -389,15 +395,23 @@ fn restore_pg(manifest: &Manifest, dir: &Path, url: &DatabaseUrl, raw_url: &str,
         return Err(AppError::Config("the PostgreSQL database already has tables: restore only into an empty database".into()));
     }
     check_known(&conn, manifest)?;
-    if same {
-        let (mut cmd, password) = pg_command("pg_restore", raw_url)?;
-        cmd.args(["--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges"]).arg(dir.join(PG_FILE));
-        run_pg(cmd, "pg_restore", password.as_deref())?;
-        check_counts(&mut conn, manifest)?;
-    } else {
-        load_neutral(&mut conn, manifest, dir)?;
-    }
-    db::run_migrations(&mut conn)
+    let loaded = (|| {
+        if same {
+            let (mut cmd, password) = pg_command("pg_restore", raw_url)?;
+            cmd.args(["--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges"]).arg(dir.join(PG_FILE));
+            run_pg(cmd, "pg_restore", password.as_deref())?;
+            check_counts(&mut conn, manifest)?;
+        } else {
+            load_neutral(&mut conn, manifest, dir)?;
+        }
+        db::run_migrations(&mut conn)
+    })();
+    // The load commits before the count check and the newer migrations; a failure there would
+    // leave a full database that a second restore refuses, so it is emptied again.
+    loaded.map_err(|e| match sql::empty_pg_schema(&mut conn) {
+        Ok(()) => AppError::Config(format!("{e}; the database was emptied again, so the restore can be run again")),
+        Err(again) => AppError::Config(format!("{e}; emptying the database again failed too ({again}): empty it by hand before restoring again")),
+    })
 }
 
 /// The schema the backup was taken on, then its rows, in one transaction: a failure leaves
