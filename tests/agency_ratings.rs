@@ -15,25 +15,10 @@ use solex::services::registry::agency_ratings::{self as ar, RatingForm, Scores, 
 
 const PW: &str = "kollegal silk reelers";
 
-struct World {
-    app: TestApp,
-    national: Client,
-    haryana: Client,
-    punjab: Client,
-    member: Client,
-}
+use common::world::{focal_points, FocalPoints as World};
 
 fn world() -> World {
-    let app = TestApp::start();
-    let admin = app.admin("admin@example.org", PW);
-    let national = app.member("nfp@example.org", PW, "Nalini National");
-    let haryana = app.member("hr@example.org", PW, "Harish Haryana");
-    let punjab = app.member("pb@example.org", PW, "Preet Punjab");
-    let member = app.member("member@example.org", PW, "Mohan Member");
-    app.grant_focal_point(&admin, "nfp@example.org", "national");
-    app.grant_focal_point(&admin, "hr@example.org", "Haryana");
-    app.grant_focal_point(&admin, "pb@example.org", "Punjab");
-    World { app, national, haryana, punjab, member }
+    focal_points(PW)
 }
 
 /// Scores for every criterion: `given` where named, else 0.

@@ -6,31 +6,16 @@
 
 mod common;
 
-use common::{Client, TestApp};
+use common::TestApp;
 
 const PW: &str = "double blast cupola";
 const SAMALKHA: &str = "/registry/initiatives/samalkha-innovative-cluster";
 const ENTRY: &str = "/registry/initiatives/samalkha-innovative-cluster/indicators";
 
-struct Portal {
-    app: TestApp,
-    national: Client,
-    haryana: Client,
-    punjab: Client,
-    member: Client,
-}
+use common::world::{focal_points, FocalPoints as Portal};
 
 fn portal() -> Portal {
-    let app = TestApp::start();
-    let admin = app.admin("admin@example.org", PW);
-    let national = app.member("nfp@example.org", PW, "Nalini National");
-    let haryana = app.member("hr@example.org", PW, "Harish Haryana");
-    let punjab = app.member("pb@example.org", PW, "Preet Punjab");
-    let member = app.member("member@example.org", PW, "Mohan Member");
-    app.grant_focal_point(&admin, "nfp@example.org", "national");
-    app.grant_focal_point(&admin, "hr@example.org", "Haryana");
-    app.grant_focal_point(&admin, "pb@example.org", "Punjab");
-    Portal { app, national, haryana, punjab, member }
+    focal_points(PW)
 }
 
 fn value_count(app: &TestApp) -> i64 {

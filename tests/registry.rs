@@ -8,26 +8,10 @@ use common::{hidden_value, Client, Resp, TestApp};
 
 const PW: &str = "kollegal silk reelers";
 
-struct Registry {
-    app: TestApp,
-    admin: Client,
-    national: Client,
-    haryana: Client,
-    punjab: Client,
-    member: Client,
-}
+use common::world::{focal_points, FocalPoints as Registry};
 
 fn registry() -> Registry {
-    let app = TestApp::start();
-    let admin = app.admin("admin@example.org", PW);
-    let national = app.member("nfp@example.org", PW, "Nalini National");
-    let haryana = app.member("hr@example.org", PW, "Harish Haryana");
-    let punjab = app.member("pb@example.org", PW, "Preet Punjab");
-    let member = app.member("member@example.org", PW, "Mohan Member");
-    app.grant_focal_point(&admin, "nfp@example.org", "national");
-    app.grant_focal_point(&admin, "hr@example.org", "Haryana");
-    app.grant_focal_point(&admin, "pb@example.org", "Punjab");
-    Registry { app, admin, national, haryana, punjab, member }
+    focal_points(PW)
 }
 
 fn new_initiative(who: &Client, fields: &[(&str, &str)]) -> Resp {

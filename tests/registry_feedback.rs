@@ -12,25 +12,10 @@ use solex::db::schema::registry_feedback as rf;
 const PW: &str = "kollegal silk reelers";
 const RECORD: &str = "/registry/initiatives/panipat-energy-audits";
 
-struct Registry {
-    app: TestApp,
-    national: Client,
-    haryana: Client,
-    punjab: Client,
-    member: Client,
-}
+use common::world::{focal_points, FocalPoints as Registry};
 
 fn registry() -> Registry {
-    let app = TestApp::start();
-    let admin = app.admin("admin@example.org", PW);
-    let national = app.member("nfp@example.org", PW, "Nalini National");
-    let haryana = app.member("hr@example.org", PW, "Harish Haryana");
-    let punjab = app.member("pb@example.org", PW, "Preet Punjab");
-    let member = app.member("member@example.org", PW, "Mohan Member");
-    app.grant_focal_point(&admin, "nfp@example.org", "national");
-    app.grant_focal_point(&admin, "hr@example.org", "Haryana");
-    app.grant_focal_point(&admin, "pb@example.org", "Punjab");
-    Registry { app, national, haryana, punjab, member }
+    focal_points(PW)
 }
 
 /// The Haryana focal point submits the Panipat initiative and the national focal point

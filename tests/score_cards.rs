@@ -5,29 +5,14 @@
 
 mod common;
 
-use common::{hidden_value, Client, TestApp};
+use common::{hidden_value, TestApp};
 
 const PW: &str = "batala foundry owners";
 
-struct People {
-    app: TestApp,
-    national: Client,
-    haryana: Client,
-    punjab: Client,
-    member: Client,
-}
+use common::world::{focal_points, FocalPoints as People};
 
 fn people() -> People {
-    let app = TestApp::start();
-    let admin = app.admin("admin@example.org", PW);
-    let national = app.member("nfp@example.org", PW, "Nalini National");
-    let haryana = app.member("hr@example.org", PW, "Harish Haryana");
-    let punjab = app.member("pb@example.org", PW, "Preet Punjab");
-    let member = app.member("member@example.org", PW, "Mohan Member");
-    app.grant_focal_point(&admin, "nfp@example.org", "national");
-    app.grant_focal_point(&admin, "hr@example.org", "Haryana");
-    app.grant_focal_point(&admin, "pb@example.org", "Punjab");
-    People { app, national, haryana, punjab, member }
+    focal_points(PW)
 }
 
 const ISSUES: [&str; 7] = ["wages-benefits", "collective-bargaining", "hours-of-work", "working-conditions", "air-pollution", "water-pollution", "noise-pollution"];

@@ -118,3 +118,27 @@ pub fn ingest_as_mta(w: &World, raw: &[u8], recipient: Option<&str>) -> (i32, St
     let out = child.wait_with_output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
 }
+
+/// A portal with registry focal points signed in: national, Haryana's and Punjab's, beside an
+/// administrator and a plain member. The registry's tests share it.
+pub struct FocalPoints {
+    pub app: TestApp,
+    pub admin: Client,
+    pub national: Client,
+    pub haryana: Client,
+    pub punjab: Client,
+    pub member: Client,
+}
+
+pub fn focal_points(password: &str) -> FocalPoints {
+    let app = TestApp::start();
+    let admin = app.admin("admin@example.org", password);
+    let national = app.member("nfp@example.org", password, "Nalini National");
+    let haryana = app.member("hr@example.org", password, "Harish Haryana");
+    let punjab = app.member("pb@example.org", password, "Preet Punjab");
+    let member = app.member("member@example.org", password, "Mohan Member");
+    app.grant_focal_point(&admin, "nfp@example.org", "national");
+    app.grant_focal_point(&admin, "hr@example.org", "Haryana");
+    app.grant_focal_point(&admin, "pb@example.org", "Punjab");
+    FocalPoints { app, admin, national, haryana, punjab, member }
+}
