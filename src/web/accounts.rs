@@ -370,13 +370,19 @@ struct ChangePasswordForm {
     password: String,
 }
 
+/// Guessing one's own password from a stolen session (to change it, or to delete the account)
+/// is limited like signing in, per form. Returns the key to clear once the password was right.
+pub(super) async fn limit_own_password_guesses(state: &AppState, form: &str, user_id: i64) -> Result<String, AppError> {
+    let key = format!("{form}:{user_id}");
+    let window = Duration::from_secs(state.config.login_window_secs);
+    state.limit_shared(&key, state.config.login_attempts, window).await?;
+    Ok(key)
+}
+
 async fn change_password(state: web::Data<AppState>, member: Member, visit: Visit, form: CsrfForm<ChangePasswordForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let u = &member.principal.user;
-    // Guessing the current password from a stolen session is limited like signing in.
-    let key = format!("password-change:{}", u.id);
-    let window = Duration::from_secs(state.config.login_window_secs);
-    state.limit_shared(&key, state.config.login_attempts, window).await?;
+    let key = limit_own_password_guesses(&state, "password-change", u.id).await?;
     match submitted(change_own_password(&state, &member, &visit.client_ip, f).await)? {
         Submitted::Done(()) => {
             state.clear_shared(&key).await;

@@ -3,8 +3,6 @@
 //! member's request, and the moderators' queue of removal requests. Every handler takes the
 //! signed-in member from the session: nobody names whose data they get.
 
-use std::time::Duration;
-
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -78,10 +76,7 @@ struct DeleteForm {
 async fn delete(state: web::Data<AppState>, member: Member, visit: Visit, form: CsrfForm<DeleteForm>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let u = &member.principal.user;
-    // Guessing the password from a stolen session is limited like signing in.
-    let key = format!("account-delete:{}", u.id);
-    let window = Duration::from_secs(state.config.login_window_secs);
-    state.limit_shared(&key, state.config.login_attempts, window).await?;
+    let key = super::accounts::limit_own_password_guesses(&state, "account-delete", u.id).await?;
     let mut errors = FieldErrors::new();
     if !state.passwords.check(f.password, Some(u.password_hash.clone())).await? {
         errors.insert("password", "current-password-wrong".into());
