@@ -1,6 +1,8 @@
 //! Search speed on generated pages (default 100,000, made from the shipped content/ pages):
-//! full rebuild rate, in-process query latency (p50, p99), and SQLite FTS5 on the same pages
-//! in the same run. Run: `cargo bench --bench search` (N from SOLEX_BENCH_PAGES).
+//! full rebuild rate, in-process query latency (p50, p99) for an anonymous visitor, a
+//! signed-in member (the membership filter in the query) and an administrator (no filter), and
+//! SQLite FTS5 on the same pages in the same run. Run: `cargo bench --bench search` (N from
+//! SOLEX_BENCH_PAGES).
 
 use std::time::Instant;
 
@@ -69,6 +71,20 @@ fn main() {
     lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let (t50, t99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
     println!("tantivy, full search (top 20 with facets over all matches and snippets): p50 {t50:.2} ms, p99 {t99:.2} ms; peak RSS {:.0} MB", peak_rss_mb());
+    // The same queries by a member of three communities (public OR community in the three,
+    // and the "my communities" count), and by an administrator (no audience clause at all).
+    let viewers = [("a member of 3 communities", search::Audience { all: false, communities: vec![1, 2, 3] }), ("an administrator", search::Audience { all: true, communities: vec![] })];
+    for (who, audience) in viewers {
+        let mut lat = Vec::with_capacity(queries.len());
+        for q in &queries {
+            let t = Instant::now();
+            std::hint::black_box(index.search_for(&audience, q, &Default::default(), 20).total);
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let (m50, m99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
+        println!("tantivy, full search as {who}: p50 {m50:.2} ms, p99 {m99:.2} ms ({:.2}x, {:.2}x anonymous)", m50 / t50, m99 / t99);
+    }
     // The same with one hit shown: the difference is what loading and snippeting 19 more costs.
     let mut lat = Vec::with_capacity(queries.len());
     for q in &queries {

@@ -95,6 +95,15 @@ pub fn communities_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Commun
         .load(conn)
 }
 
+/// The ids of the communities this person is an active member of.
+pub fn active_community_ids(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<i64>> {
+    memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::status.eq(Status::Active))
+        .select(memberships::community_id)
+        .load(conn)
+}
+
 pub fn count_active(conn: &mut DbConn, community_id: i64) -> QueryResult<i64> {
     memberships::table
         .filter(memberships::community_id.eq(community_id))

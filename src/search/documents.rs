@@ -1,9 +1,11 @@
-//! What the index holds for each public item: one document per published page, public
-//! thread and published registry record, keyed `kind:id` so a change deletes then re-adds it.
+//! What the index holds for each item: one document per published page, approved thread
+//! (public, or members-only with its community as audience) and published registry record,
+//! keyed `kind:id` so a change deletes then re-adds it.
 
 use tantivy::schema::TantivyDocument;
 use tantivy::doc;
 
+use super::audience::{members_of, PUBLIC};
 use super::schema::Fields;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -27,6 +29,7 @@ pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocumen
         f.state => p.state.clone(),
         f.sector => p.sector.clone(),
         f.language => p.language.clone(),
+        f.audience => PUBLIC,
     );
     for t in p.theme_list() {
         d.add_text(f.theme, t);
@@ -35,7 +38,9 @@ pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocumen
     Some(d)
 }
 
-/// The document for one item, or None when it is not public (then it is only deleted).
+/// The document for one item, or None when it is not to be found (then it is only deleted):
+/// threads are in once approved (withdrawn, rejected, held or pending ones never), readable
+/// by everyone or by their community's members as the thread page decides.
 pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind, id: i64) -> Result<Option<TantivyDocument>, AppError> {
     match kind {
         search_outbox::Kind::Page => {
@@ -45,9 +50,10 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
         search_outbox::Kind::Thread => {
             let Ok(root) = post::find(conn, id) else { return Ok(None) };
             let c = community::find(conn, root.community_id)?;
-            if !root.is_query() || root.status != post::Status::Approved || !(root.is_public || c.public_threads) {
+            if !root.is_query() || root.status != post::Status::Approved {
                 return Ok(None);
             }
+            let audience = if root.is_public || c.public_threads { PUBLIC.to_string() } else { members_of(c.id) };
             let mut body = crate::markdown::to_plain_text(&root.body_md);
             for (r, _) in post::replies(conn, root.id, None, false)? {
                 body.push('\n');
@@ -64,6 +70,8 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
                 f.state => root.state.clone(),
                 f.sector => root.sector.clone(),
                 f.language => language,
+                f.audience => audience,
+                f.community => c.id.to_string(),
             );
             for t in root.theme_list() {
                 d.add_text(f.theme, t);
@@ -111,6 +119,7 @@ pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary
         f.language => language,
         f.district => values.get("district").cloned().unwrap_or_default(),
         f.summary => telling(&r.kind, &values),
+        f.audience => PUBLIC,
     );
     f.add_facet_set(&mut d);
     Ok(Some(d))

@@ -5,10 +5,11 @@
 //! old-schema index is rebuilt in a temporary folder and swapped in. One process at a time
 //! owns an index folder (its lock); `solex reindex` beside a serving portal asks it to rebuild.
 //!
-//! schema: fields and analysis; documents: what each item becomes; cursor: which outbox rows
-//! are in; indexer: the outbox consumer; rebuild: full rebuilds; query: search and facets;
-//! tokenizer: words without a regex, and the analysis snippets use.
+//! schema: fields and analysis; documents: what each item becomes; audience: who may find it;
+//! cursor: which outbox rows are in; indexer: the outbox consumer; rebuild: full rebuilds;
+//! query: search and facets; tokenizer: words without a regex, and the analysis snippets use.
 
+mod audience;
 mod cursor;
 mod documents;
 mod indexer;
@@ -29,6 +30,7 @@ use crate::error::AppError;
 use crate::models::search_outbox;
 use cursor::Cursor;
 
+pub use audience::Audience;
 pub use lock::{Holder, IndexLock, Role};
 pub use query::{Filters, Hit, Results};
 pub use rebuild::{rebuild_into, reindex, Reindexed};

@@ -11,7 +11,8 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use super::schema::{Fields, FACET_PAIR, FACET_VALUE};
+use super::audience::Audience;
+use super::schema::{Fields, COMMUNITY_FACET, FACET_PAIR, FACET_VALUE};
 use super::tokenizer::SnippetWords;
 use super::SearchIndex;
 
@@ -44,6 +45,8 @@ pub struct Filters {
     pub state: String,
     pub sector: String,
     pub language: String,
+    /// Only threads of the viewer's own communities ("my communities"; see `Audience`).
+    pub mine: bool,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -53,6 +56,10 @@ pub struct Results {
     /// (facet, value, count), over every match: by facet, then most frequent first.
     pub facets: Vec<(String, String, usize)>,
     pub suggestion: Option<String>,
+    /// How many matches are threads of the viewer's own communities: the "my communities"
+    /// facet, None for a viewer without a community.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mine: Option<usize>,
 }
 
 fn stored(d: &TantivyDocument, f: Field) -> String {
@@ -61,14 +68,22 @@ fn stored(d: &TantivyDocument, f: Field) -> String {
 
 impl SearchIndex {
     /// Relevance-ranked search with title weighing more, phrases, -exclusion, field filters
-    /// (theme:, state:, kind:, language:) and typo tolerance; facets count every match.
+    /// (theme:, state:, kind:, language:) and typo tolerance; facets count every match. Finds
+    /// public documents only: what anyone may see.
     pub fn search(&self, q: &str, filters: &Filters, limit: usize) -> Results {
-        search_in(&self.index, &self.reader.searcher(), &self.fields, q, filters, limit)
+        self.search_for(&Audience::public(), q, filters, limit)
+    }
+
+    /// `search` as `audience` may see it: public documents and the members-only threads of
+    /// the audience's communities, required inside the query, so the total, the facets, the
+    /// snippets and the "my communities" count are all this viewer's own.
+    pub fn search_for(&self, audience: &Audience, q: &str, filters: &Filters, limit: usize) -> Results {
+        search_in(&self.index, &self.reader.searcher(), &self.fields, audience, q, filters, limit)
     }
 }
 
-/// `SearchIndex::search` on any index of this schema (tests use one in memory).
-pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str, filters: &Filters, limit: usize) -> Results {
+/// `SearchIndex::search_for` on any index of this schema (tests use one in memory).
+pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, audience: &Audience, q: &str, filters: &Filters, limit: usize) -> Results {
     let q = q.trim();
     if q.is_empty() {
         return Results::default();
@@ -80,6 +95,10 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
             if !value.is_empty() {
                 parts.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))));
             }
+        }
+        parts.extend(audience.clause(f).map(|c| (Occur::Must, c)));
+        if filters.mine {
+            parts.push((Occur::Must, audience.mine(f)));
         }
         if parts.len() == 1 {
             parts.pop().expect("one part").1
@@ -97,7 +116,18 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
         query = with_filters(parse(index, f, q, true));
         (top, counted) = run(query.as_ref());
     }
-    let (total, facets) = counted;
+    let (total, mut facets) = counted;
+    // Communities are counted for "my communities" only: the viewer's, summed.
+    let mine = audience.has_communities().then(|| {
+        let mut n = 0;
+        for (_, id, count) in facets.iter().filter(|(k, _, _)| k == COMMUNITY_FACET) {
+            if id.parse().is_ok_and(|id: i64| audience.communities.contains(&id)) {
+                n += count;
+            }
+        }
+        n
+    });
+    facets.retain(|(k, _, _)| k != COMMUNITY_FACET);
     // Stored documents and snippets only for the hits shown.
     let snippets = if top.is_empty() { None } else { snippet_generator(searcher, query.as_ref(), f.body).ok() };
     let mut words: Vec<String> = Vec::new();
@@ -120,7 +150,7 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, q: &str,
         })
         .collect();
     let suggestion = if total == 0 { nearest_theme(q) } else { None };
-    Results { total, hits, facets, suggestion }
+    Results { total, hits, facets, suggestion, mine }
 }
 
 /// What `SnippetGenerator::create` makes (the query's terms in `field` that occur, each scored
@@ -293,11 +323,13 @@ impl SegmentCollector for SegmentFacetCounts {
 }
 
 impl SearchIndex {
-    /// Only the best `limit` document keys, without facets or snippets (the cheapest query,
-    /// used to compare engines like for like).
+    /// Only the best `limit` public document keys, without facets or snippets (the cheapest
+    /// query, used to compare engines like for like).
     pub fn ranked_keys(&self, q: &str, limit: usize) -> Vec<String> {
         let searcher = self.reader.searcher();
-        let query = parse(&self.index, &self.fields, q, false);
+        let words = parse(&self.index, &self.fields, q, false);
+        let public = Audience::public().clause(&self.fields).expect("a public audience has a clause");
+        let query = BooleanQuery::new(vec![(Occur::Must, words), (Occur::Must, public)]);
         searcher
             .search(&query, &TopDocs::with_limit(limit).order_by_score())
             .unwrap_or_default()
@@ -325,7 +357,8 @@ mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::{doc, Index, IndexWriter};
 
-    use super::{search_in, Filters, Results};
+    use super::{search_in, Audience, Filters, Results};
+    use crate::search::audience::{members_of, PUBLIC};
     use crate::search::schema::{prepare, schema, Fields};
 
     const PAGES: usize = 330;
@@ -342,7 +375,7 @@ mod tests {
         for i in 0..PAGES {
             let body = if i % 4 == 0 { "Sit at the loom, to learn it." } else { "Dyeing vats." };
             let mut d =
-                doc!(f.key => format!("page:{i}"), f.kind => "page", f.title => format!("Weaving cluster {i}"), f.body => body, f.state => STATES[i % 3], f.sector => "textiles", f.language => "en");
+                doc!(f.key => format!("page:{i}"), f.kind => "page", f.title => format!("Weaving cluster {i}"), f.body => body, f.state => STATES[i % 3], f.sector => "textiles", f.language => "en", f.audience => PUBLIC);
             if i % 2 == 0 {
                 d.add_text(f.theme, "energy-efficiency");
             }
@@ -360,7 +393,11 @@ mod tests {
     }
 
     fn run(index: &Index, f: &Fields, q: &str, filters: &Filters) -> Results {
-        search_in(index, &index.reader().unwrap().searcher(), f, q, filters, 20)
+        run_for(index, f, &Audience::public(), q, filters)
+    }
+
+    fn run_for(index: &Index, f: &Fields, audience: &Audience, q: &str, filters: &Filters) -> Results {
+        search_in(index, &index.reader().unwrap().searcher(), f, audience, q, filters, 20)
     }
 
     fn count(r: &Results, facet: &str, value: &str) -> Option<usize> {
@@ -443,6 +480,59 @@ mod tests {
             }
         }
         assert!(compared > 200, "{compared} snippets with a highlight compared");
+    }
+
+    /// The pages, and threads about looms: community 1's members-only ones (THREADS[0]),
+    /// community 2's (THREADS[1]) and community 1's public ones (THREADS[2]).
+    const THREADS: [usize; 3] = [7, 5, 3];
+
+    fn pages_and_threads() -> (Index, Fields) {
+        let (index, f) = pages();
+        let mut w: IndexWriter = index.writer(15_000_000).unwrap();
+        for (n, (community, audience)) in THREADS.iter().zip([(1, members_of(1)), (2, members_of(2)), (1, PUBLIC.to_string())]) {
+            for i in 0..*n {
+                let mut d = doc!(f.key => format!("thread:{community}{i}"), f.kind => "thread", f.title => format!("Loom query {audience} {i}"), f.body => "Which loom?",
+                    f.state => "Punjab", f.language => "en", f.audience => audience.as_str(), f.community => community.to_string());
+                f.add_facet_set(&mut d);
+                w.add_document(d).unwrap();
+            }
+        }
+        w.commit().unwrap();
+        (index, f)
+    }
+
+    #[test]
+    fn members_only_threads_are_found_and_counted_for_their_communities_only() {
+        let (index, f) = pages_and_threads();
+        let loom_pages = pages_where(|i| i % 4 == 0);
+        let punjab_pages = pages_where(|i| i % 4 == 0 && i % 3 == 0);
+        let member = |c: &[i64]| Audience { all: false, communities: c.to_vec() };
+        let admin = Audience { all: true, communities: vec![] };
+        // (viewer, threads found, "my communities")
+        let cases = [
+            (Audience::public(), THREADS[2], None),
+            (member(&[1]), THREADS[0] + THREADS[2], Some(THREADS[0] + THREADS[2])),
+            (member(&[2]), THREADS[1] + THREADS[2], Some(THREADS[1])),
+            (member(&[1, 2]), THREADS.iter().sum(), Some(THREADS.iter().sum())),
+            (member(&[3]), THREADS[2], Some(0)),
+            (admin.clone(), THREADS.iter().sum(), None),
+        ];
+        for (who, threads, mine) in cases {
+            let r = run_for(&index, &f, &who, "loom", &Filters::default());
+            assert_eq!(r.total, loom_pages + threads, "{who:?}");
+            assert_eq!(count(&r, "kind", "thread"), Some(threads), "{who:?}");
+            assert_eq!(count(&r, "state", "Punjab"), Some(punjab_pages + threads), "{who:?}");
+            assert_eq!(r.mine, mine, "{who:?}");
+            assert!(r.facets.iter().all(|(k, _, _)| k != "community"), "community ids are not shown as a facet");
+            let mine_only = run_for(&index, &f, &who, "loom", &Filters { mine: true, ..Default::default() });
+            assert_eq!(mine_only.total, mine.unwrap_or(0), "{who:?}: my communities");
+            assert_eq!(mine_only.mine, mine, "{who:?}");
+            // Ranking is the words' own: every thread scores alike whoever may read it.
+            let scores: Vec<f32> = run_for(&index, &f, &who, "which", &Filters::default()).hits.iter().map(|h| h.score).collect();
+            assert!(scores.windows(2).all(|w| w[0] == w[1]), "{who:?}: {scores:?}");
+        }
+        let r = run_for(&index, &f, &member(&[2]), "loom", &Filters::default());
+        assert!(r.hits.iter().all(|h| !h.title.contains(&members_of(1))), "nothing of community 1 reaches a member of 2");
     }
 
     #[test]

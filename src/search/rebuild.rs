@@ -22,7 +22,7 @@ const HOLE_WINDOW: i64 = 10_000;
 /// How long `solex reindex` waits for a serving portal to carry out its request.
 const REINDEX_WAIT: Duration = Duration::from_secs(10 * 60);
 
-/// Adds a document for every public item; returns how many.
+/// Adds a document for every item search finds (for someone); returns how many.
 pub(super) fn add_all(writer: &IndexWriter, fields: &Fields, conn: &mut DbConn) -> Result<usize, AppError> {
     let mut n = 0;
     for p in page::published(conn, i64::MAX)? {
@@ -39,7 +39,7 @@ pub(super) fn add_all(writer: &IndexWriter, fields: &Fields, conn: &mut DbConn) 
         }
     }
     for c in community::list(conn)? {
-        for (root, _) in post::threads(conn, c.id, !c.public_threads, i64::MAX, 0)? {
+        for (root, _) in post::threads(conn, c.id, false, i64::MAX, 0)? {
             if let Some(d) = document(conn, fields, search_outbox::Kind::Thread, root.id)? {
                 writer.add_document(d).map_err(err)?;
                 n += 1;
@@ -49,7 +49,7 @@ pub(super) fn add_all(writer: &IndexWriter, fields: &Fields, conn: &mut DbConn) 
     Ok(n)
 }
 
-/// Writes a fresh index of everything public into a temporary folder and swaps it in for the
+/// Writes a fresh index of everything searchable into a temporary folder and swaps it in for the
 /// live one; the lock proves no other process uses the folder.
 pub fn rebuild_into(lock: &IndexLock, conn: &mut DbConn) -> Result<usize, AppError> {
     let base = lock.base();

@@ -5,11 +5,13 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TantivyDocument, TextFie
 use tantivy::Index;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 const TOKENIZER: &str = "solex";
 /// Between a facet and its value, and between the pairs, in a document's facet set.
 pub(super) const FACET_VALUE: char = '\u{1f}';
 pub(super) const FACET_PAIR: char = '\u{1e}';
+/// The facet set's name for a thread's community (query.rs turns it into "my communities").
+pub(super) const COMMUNITY_FACET: &str = "community";
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -29,6 +31,11 @@ pub struct Fields {
     /// Every facet value of the document in one text, a fast column only: counting facets over
     /// all matches then reads one column value per document instead of five.
     pub(super) facet_set: Field,
+    /// Who may find the document: `public`, or `community:ID` for a members-only thread
+    /// (see audience.rs); indexed only.
+    pub(super) audience: Field,
+    /// A thread's community id, public or not: the "my communities" facet.
+    pub(super) community: Field,
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -49,6 +56,8 @@ pub(super) fn schema() -> (Schema, Fields) {
         district: b.add_text_field("district", STORED),
         summary: b.add_text_field("summary", STORED),
         facet_set: b.add_text_field("facet_set", FAST),
+        audience: b.add_text_field("audience", STRING),
+        community: b.add_text_field("community", STRING | STORED),
     };
     (b.build(), f)
 }
@@ -59,10 +68,11 @@ impl Fields {
         [("kind", self.kind), ("theme", self.theme), ("state", self.state), ("sector", self.sector), ("language", self.language)]
     }
 
-    /// Adds the document's facet set, made from its facet fields (call once they are all in).
+    /// Adds the document's facet set, made from its facet fields (call once they are all in),
+    /// and its thread's community, counted for "my communities" and never shown as such.
     pub(super) fn add_facet_set(&self, d: &mut TantivyDocument) {
         let mut set = String::new();
-        for (facet, field) in self.facets() {
+        for (facet, field) in self.facets().into_iter().chain([(COMMUNITY_FACET, self.community)]) {
             for value in d.get_all(field).filter_map(|v| v.as_str()).filter(|v| !v.is_empty()) {
                 if !set.is_empty() {
                     set.push(FACET_PAIR);

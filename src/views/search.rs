@@ -18,6 +18,7 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
         "language" => crate::vocab::language_name(value).to_string(),
         "state" => crate::vocab::state_label(value, ctx.lang == super::Lang::Hi).to_string(),
         "sector" => crate::vocab::sector_label(value, ctx.lang == super::Lang::Hi).to_string(),
+        "mine" => t.mysearch_mine.to_string(),
         _ => value.to_string(),
     }
 }
@@ -26,7 +27,8 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
 /// facets behind a "Filter" disclosure, closed, so that on a phone the first screen shows results.
 pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
     let t = ctx.t();
-    let active: Vec<(&str, &String)> = [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language)]
+    let mine = if filters.mine { "1".to_string() } else { String::new() };
+    let active: Vec<(&str, &String)> = [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language), ("mine", &mine)]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
         .collect();
@@ -39,7 +41,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
         }
         format!("/search?{}", url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish())
     };
-    let facet_name = |facet: &str| match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.search_facet_language };
+    let facet_name = |facet: &str| match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, "mine" => t.mysearch_facet, _ => t.search_facet_language };
     layout(ctx, t.search_title, html! {
         h1 { (t.search_title) }
         form.search method="get" action="/search" role="search" {
@@ -72,6 +74,11 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                                 h2 { (facet_name(facet)) }
                                 ul { @for (_, v, n) in values { li { a href=(link(facet, Some(v))) { (facet_label(ctx, facet, v)) } " (" (n) ")" } } }
                             }
+                        }
+                        // Signed-in members only: threads of their own communities.
+                        @if let Some(n) = r.mine.filter(|n| *n > 0 && !filters.mine) {
+                            h2 { (facet_name("mine")) }
+                            ul { li { a href=(link("mine", Some("1"))) { (t.mysearch_mine) } " (" (n) ")" } }
                         }
                     }
                 }

@@ -1,10 +1,11 @@
-//! Public search: the HTML page and a JSON API.
+//! Search: the HTML page, where signed-in members also find the members-only threads of their
+//! communities, and a JSON API, which answers everyone as an anonymous visitor.
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::search::Filters;
+use crate::search::{Audience, Filters};
 use crate::views;
 use crate::web::visit::Visit;
 use crate::web::{blocking, html, AppState};
@@ -44,13 +45,16 @@ struct SearchQuery {
     sector: String,
     language: Option<String>,
     limit: Option<String>,
+    /// "1": only threads of the viewer's own communities (the page only).
+    #[serde(default)]
+    mine: String,
 }
 
 impl SearchQuery {
     fn filters(&self) -> Filters {
         let kind = self.kind.clone().unwrap_or_default();
         let language = self.language.clone().unwrap_or_default();
-        Filters { kind, theme: self.theme.clone(), state: self.state.clone(), sector: self.sector.clone(), language }
+        Filters { kind, theme: self.theme.clone(), state: self.state.clone(), sector: self.sector.clone(), language, mine: false }
     }
 }
 
@@ -75,11 +79,20 @@ fn api_limit(q: &SearchQuery) -> Result<usize, AppError> {
     }
 }
 
-fn run(state: &AppState, q: &SearchQuery, limit: usize) -> Result<crate::search::Results, AppError> {
-    if q.q.chars().count() > API_MAX_QUERY {
+fn run(state: &AppState, audience: &Audience, q: &str, filters: &Filters, limit: usize) -> Result<crate::search::Results, AppError> {
+    if q.chars().count() > API_MAX_QUERY {
         return Err(AppError::BadRequest("query-too-long".into()));
     }
-    Ok(state.search.search(&q.q, &q.filters(), limit.clamp(1, API_MAX_LIMIT)))
+    Ok(state.search.search_for(audience, q, filters, limit.clamp(1, API_MAX_LIMIT)))
+}
+
+/// Whose members-only threads this visitor finds: from their memberships and roles as they
+/// are now, read once per search (one query; nothing per hit).
+async fn audience(state: &AppState, visit: &Visit) -> Result<Audience, AppError> {
+    match visit.principal.clone() {
+        None => Ok(Audience::public()),
+        Some(p) => state.db(move |c| crate::services::communities::search_audience(c, &p)).await,
+    }
 }
 
 /// Generous for a person, firm for a script: searches per client address per minute. Counted
@@ -96,11 +109,18 @@ async fn page(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuer
     search_allowed(&state, &visit)?;
     let st = state.clone();
     let q = q.into_inner();
-    let filters = q.filters();
+    let audience = audience(&state, &visit).await?;
+    let filters = Filters { mine: q.mine == "1" && audience.has_communities(), ..q.filters() };
     let text = q.q.clone();
     let limit = q.limit.as_deref().and_then(|l| l.parse().ok()).unwrap_or(DEFAULT_LIMIT);
-    let results = blocking(move || run(&st, &q, limit)).await??;
-    Ok(html(200, views::search::page(&visit.ctx, &text, &filters, &results)))
+    let (f, signed_in) = (filters.clone(), visit.principal.is_some());
+    let results = blocking(move || run(&st, &audience, &q.q, &f, limit)).await??;
+    let mut res = html(200, views::search::page(&visit.ctx, &text, &filters, &results));
+    if signed_in {
+        // A member's results may hold their communities' threads: no shared cache keeps them.
+        res.headers_mut().insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("private, no-store"));
+    }
+    Ok(res)
 }
 
 async fn api(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuery>) -> Result<HttpResponse, AppError> {
@@ -108,7 +128,7 @@ async fn api(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuery
     let limit = api_limit(&q)?;
     search_allowed(&state, &visit)?;
     let st = state.clone();
-    let results = blocking(move || run(&st, &q, limit)).await??;
+    let results = blocking(move || run(&st, &Audience::public(), &q.q, &q.filters(), limit)).await??;
     Ok(HttpResponse::Ok().json(results))
 }
 

@@ -127,6 +127,18 @@ pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<Thread
     thread_data(conn, root_id)?.view_for(access)
 }
 
+/// Whose members-only threads `viewer` finds in search, by the thread page's rule
+/// (`Access::may_read`): administrators every community's, members and moderators their own
+/// communities'. Read once per search from the memberships as they are now, so a member who
+/// leaves or is removed no longer finds them at their next search.
+pub fn search_audience(conn: &mut DbConn, viewer: &Principal) -> Result<crate::search::Audience, AppError> {
+    let mut communities = membership::active_community_ids(conn, viewer.user.id)?;
+    communities.extend(viewer.roles.moderated());
+    communities.sort_unstable();
+    communities.dedup();
+    Ok(crate::search::Audience { all: viewer.roles.is_admin(), communities })
+}
+
 /// An attachment and the post it hangs on, if `viewer` may read that post.
 pub fn attachment_for(conn: &mut DbConn, viewer: Option<&Principal>, id: i64) -> Result<attachment::Attachment, AppError> {
     let a = attachment::find(conn, id)?;

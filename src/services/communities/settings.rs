@@ -166,8 +166,14 @@ pub fn update_settings(conn: &mut DbConn, access: &Access, actor: i64, change: &
     }
     let settings = change.row();
     write_tx(conn, |c| {
+        let was_public = community::find(c, access.community.id)?.public_threads;
         community::update_settings(c, access.community.id, &settings)?;
         log(c, access.community.id, None, Some(actor), moderation::Action::SettingsChanged, "")?;
+        if settings.public_threads != was_public {
+            // Who may find each thread in search changes with it.
+            let roots: Vec<i64> = post::threads(c, access.community.id, false, i64::MAX, 0)?.into_iter().map(|(p, _)| p.id).collect();
+            models::search_outbox::push_many(c, models::search_outbox::Kind::Thread, &roots)?;
+        }
         Ok(())
     })
 }

@@ -1472,3 +1472,7 @@ mail-registry-feedback-answer-subject = solex registry: an answer to your feedba
 mail-registry-feedback-you-wrote = You wrote: { $text }
 mail-registry-feedback-greeting = Hello,
 mail-registry-open-record = Open the record
+
+# --- mysearch ---
+mysearch-facet = Communities
+mysearch-mine = My communities

@@ -1463,3 +1463,7 @@ mail-registry-feedback-answer-subject = solex रजिस्ट्री: { $ti
 mail-registry-feedback-you-wrote = आपने लिखा: { $text }
 mail-registry-feedback-greeting = नमस्ते,
 mail-registry-open-record = रिकॉर्ड खोलें
+
+# --- mysearch ---
+mysearch-facet = समुदाय
+mysearch-mine = मेरे समुदाय
