@@ -4,7 +4,7 @@
 use tantivy::schema::TantivyDocument;
 use tantivy::doc;
 
-use super::schema::Fields;
+use super::schema::{members_of, Fields, MEMBERS_ONLY};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{community, page, post, registry, search_outbox, user, vocabulary};
@@ -45,11 +45,15 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
         search_outbox::Kind::Thread => {
             let Ok(root) = post::find(conn, id) else { return Ok(None) };
             let c = community::find(conn, root.community_id)?;
-            if !root.is_query() || root.status != post::Status::Approved || !(root.is_public || c.public_threads) {
+            if !root.is_query() || root.status != post::Status::Approved {
                 return Ok(None);
             }
+            // Members-only threads are found only by searches that ask for their community.
+            let members_only = !(root.is_public || c.public_threads);
+            let replies = post::replies(conn, root.id, None, false)?;
+            let answered = root.answered().is_some() || !replies.is_empty();
             let mut body = crate::markdown::to_plain_text(&root.body_md);
-            for (r, _) in post::replies(conn, root.id, None, false)? {
+            for (r, _) in replies {
                 body.push('\n');
                 body.push_str(&crate::markdown::to_plain_text(&r.body_md));
             }
@@ -65,6 +69,13 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
                 f.sector => root.sector.clone(),
                 f.language => language,
             );
+            if members_only {
+                d.add_text(f.audience, MEMBERS_ONLY);
+                d.add_text(f.audience, members_of(c.id));
+            }
+            if answered {
+                d.add_text(f.answered, "yes");
+            }
             for t in root.theme_list() {
                 d.add_text(f.theme, t);
             }

@@ -30,7 +30,7 @@ use crate::models::search_outbox;
 use cursor::Cursor;
 
 pub use lock::{Holder, IndexLock, Role};
-pub use query::{Filters, Hit, Results};
+pub use query::{Filters, Hit, Likeness, Results};
 pub use rebuild::{rebuild_into, reindex, Reindexed};
 pub use schema::{Fields, SCHEMA_VERSION};
 

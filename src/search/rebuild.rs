@@ -22,7 +22,8 @@ const HOLE_WINDOW: i64 = 10_000;
 /// How long `solex reindex` waits for a serving portal to carry out its request.
 const REINDEX_WAIT: Duration = Duration::from_secs(10 * 60);
 
-/// Adds a document for every public item; returns how many.
+/// Adds a document for every public item and every approved thread (members-only ones for
+/// their members' searches); returns how many.
 pub(super) fn add_all(writer: &IndexWriter, fields: &Fields, conn: &mut DbConn) -> Result<usize, AppError> {
     let mut n = 0;
     for p in page::published(conn, i64::MAX)? {
@@ -39,7 +40,7 @@ pub(super) fn add_all(writer: &IndexWriter, fields: &Fields, conn: &mut DbConn) 
         }
     }
     for c in community::list(conn)? {
-        for (root, _) in post::threads(conn, c.id, !c.public_threads, i64::MAX, 0)? {
+        for (root, _) in post::threads(conn, c.id, false, i64::MAX, 0)? {
             if let Some(d) = document(conn, fields, search_outbox::Kind::Thread, root.id)? {
                 writer.add_document(d).map_err(err)?;
                 n += 1;

@@ -5,7 +5,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TantivyDocument, TextFie
 use tantivy::Index;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 const TOKENIZER: &str = "solex";
 /// Between a facet and its value, and between the pairs, in a document's facet set.
 pub(super) const FACET_VALUE: char = '\u{1f}';
@@ -29,6 +29,19 @@ pub struct Fields {
     /// Every facet value of the document in one text, a fast column only: counting facets over
     /// all matches then reads one column value per document instead of five.
     pub(super) facet_set: Field,
+    /// Empty for what anyone may read; `members` and `c:{id}` on a thread only the members of
+    /// community {id} read. Every search leaves out `members` unless it asks for `c:{id}`.
+    pub(super) audience: Field,
+    /// `yes` on a thread with an answer (a reply or a moderator's close); indexed only.
+    pub(super) answered: Field,
+}
+
+/// The audience value every members-only document carries.
+pub(super) const MEMBERS_ONLY: &str = "members";
+
+/// The audience of the members-only threads of one community.
+pub(super) fn members_of(community_id: i64) -> String {
+    format!("c:{community_id}")
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -49,6 +62,8 @@ pub(super) fn schema() -> (Schema, Fields) {
         district: b.add_text_field("district", STORED),
         summary: b.add_text_field("summary", STORED),
         facet_set: b.add_text_field("facet_set", FAST),
+        audience: b.add_text_field("audience", STRING),
+        answered: b.add_text_field("answered", STRING),
     };
     (b.build(), f)
 }
