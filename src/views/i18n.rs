@@ -267,6 +267,8 @@ strings! {
     registry_feedback_action, registry_feedback_action_pick, registry_feedback_action_answer,
     registry_feedback_action_acted, registry_feedback_action_declined, registry_feedback_note,
     registry_feedback_save, registry_feedback_saved,
+    // --- similar ---
+    similar_thanks,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));
