@@ -88,6 +88,9 @@ fn a_query_goes_from_a_member_through_the_queue_to_another_member() {
     b.fill("#title", "Coke savings from a divided-blast cupola?");
     b.fill("#body", "We melt 12 tonnes a day in Howrah. What did Samalkha units save?");
     b.click("input[value='energy-efficiency']");
+    // The form goes to the check step first; "Post anyway" sends the draft.
+    b.click("form[action='/c/foundry-energy/check'] button[type=submit]");
+    b.wait_text("h1", |t| t == "Check before you post");
     b.click("form[action='/c/foundry-energy/posts'] button[type=submit]");
     b.wait_text(".notice", |t| t.contains("waiting for a moderator"));
     drop(b);
@@ -449,4 +452,43 @@ fn the_main_pages_have_no_accessibility_violations() {
     ] {
         audit(&path);
     }
+}
+
+/// The "check before you post" step with page scripts switched off: a Hindi question finds
+/// the English page through the glossary; "this answers me" stops there with nothing posted;
+/// a second question keeps its draft through the check and "Post anyway" sends it.
+#[test]
+fn the_check_before_posting_works_without_javascript() {
+    use common::world::*;
+    let w = world();
+    let b = Browser::without_javascript();
+    sign_in(&b, &w.app.base, "alice@example.org", PW);
+    b.goto(&format!("{}/c/{}/new", w.app.base, w.slug));
+    b.fill("#title", "कुपोला में कोक कम कैसे करें?");
+    b.fill("#body", "हमारी इकाई में बहुत कोक लगता है।");
+    b.click("form[action='/c/foundry-energy/check'] button[type=submit]");
+    b.wait_text("h1", |t| t == "Check before you post");
+    b.find("ol.similar a[href='/kb/cutting-coke-use-in-cupola-furnaces']");
+    assert_eq!(b.execute("return document.querySelector('#title').value"), serde_json::json!("कुपोला में कोक कम कैसे करें?"), "the draft is kept");
+    b.click("ol.similar form[action='/c/foundry-energy/answered'] button[type=submit]");
+    b.wait_text(".notice", |t| t.contains("Nothing was posted."));
+    let alice = w.app.user_id("alice@example.org");
+    assert!(solex::models::post::by_author(&mut w.app.db(), alice).unwrap().is_empty());
+
+    b.goto(&format!("{}/c/{}/new", w.app.base, w.slug));
+    b.fill("#title", "Lining life of a divided-blast cupola");
+    b.fill("#body", "How many heats does the lining last?");
+    b.click("input[value='energy-efficiency']");
+    b.click("form[action='/c/foundry-energy/check'] button[type=submit]");
+    b.wait_text("h1", |t| t == "Check before you post");
+    // "Check again" keeps the draft too (a second button of the same form, no script).
+    b.click("button[formaction='/c/foundry-energy/check']");
+    b.wait_text("h1", |t| t == "Check before you post");
+    assert_eq!(b.execute("return document.querySelector('#title').value"), serde_json::json!("Lining life of a divided-blast cupola"));
+    b.click("form[action='/c/foundry-energy/posts'] button[type=submit]");
+    b.wait_text(".notice", |t| t.contains("waiting for a moderator"));
+    let posts = solex::models::post::by_author(&mut w.app.db(), alice).unwrap();
+    assert_eq!(posts.len(), 1);
+    assert_eq!((posts[0].title.as_str(), posts[0].body_md.as_str()), ("Lining life of a divided-blast cupola", "How many heats does the lining last?"));
+    assert_eq!(posts[0].theme_list(), ["energy-efficiency"]);
 }

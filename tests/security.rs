@@ -215,13 +215,20 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/clusters/{slug}/ratings", "/registry/clusters/samalkha-foundry/ratings", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/feedback", "/registry/initiatives/{record}/feedback", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/feedback/{id}", "/registry/feedback/999999", ["in", "no", "no", "no", "no"]),
+    // --- similar ---
+    ("post", "/c/{slug}/check", "/c/foundry-energy/check", ["in", "bad", "no", "no", "no"]),
+    ("post", "/c/{slug}/answered", "/c/foundry-energy/answered", ["in", "bad", "no", "no", "no"]),
+    ("post", "/c/{slug}/queue/{id}/answered", "/c/foundry-energy/queue/{pending}/answered", ["in", "no", "no", "no", "no"]),
+    ("get", "/admin/glossary", "/admin/glossary", ["in", "no", "no", "no", "ok"]),
+    ("post", "/admin/glossary", "/admin/glossary", ["in", "no", "no", "no", "bad"]),
+    ("post", "/admin/glossary/{id}", "/admin/glossary/1", ["in", "no", "no", "no", "bad"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
 ];
 
 /// Forms that take files.
-const MULTIPART: &[&str] = &["/c/{slug}/posts", "/c/{slug}/t/{id}/reply", "/registry/import", "/registry/indicator-values/import"];
+const MULTIPART: &[&str] = &["/c/{slug}/posts", "/c/{slug}/check", "/c/{slug}/t/{id}/reply", "/registry/import", "/registry/indicator-values/import"];
 
 /// Every route the portal registers, read from the source, as "method pattern".
 fn registered_routes() -> BTreeSet<String> {

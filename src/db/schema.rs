@@ -673,3 +673,28 @@ diesel::allow_tables_to_appear_in_same_query!(agency_ratings, registry_records);
 diesel::allow_tables_to_appear_in_same_query!(agency_ratings, users);
 diesel::allow_tables_to_appear_in_same_query!(agency_requests, registry_records);
 diesel::allow_tables_to_appear_in_same_query!(agency_requests, users);
+
+// --- similar ---
+diesel::table! {
+    glossary_terms (id) {
+        id -> BigInt,
+        term_en -> Text,
+        term_hi -> Text,
+        retired -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    similar_answers (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        user_id -> BigInt,
+        target_kind -> Text,
+        target_id -> BigInt,
+        source -> Text,
+        post_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}

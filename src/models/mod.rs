@@ -29,6 +29,8 @@ pub mod site_page;
 pub mod token;
 pub mod user;
 pub mod vocabulary;
+pub mod glossary;
+pub mod similar_answer;
 
 /// Text as it is stored, the same on both backends: PostgreSQL refuses a NUL in text, and no
 /// other control character means anything in a title, a body, a name or an address, so they

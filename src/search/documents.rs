@@ -54,8 +54,10 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
                 return Ok(None);
             }
             let audience = if root.is_public || c.public_threads { PUBLIC.to_string() } else { members_of(c.id) };
+            let replies = post::replies(conn, root.id, None, false)?;
+            let answered = root.answered().is_some() || !replies.is_empty();
             let mut body = crate::markdown::to_plain_text(&root.body_md);
-            for (r, _) in post::replies(conn, root.id, None, false)? {
+            for (r, _) in replies {
                 body.push('\n');
                 body.push_str(&crate::markdown::to_plain_text(&r.body_md));
             }
@@ -73,6 +75,9 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
                 f.audience => audience,
                 f.community => c.id.to_string(),
             );
+            if answered {
+                d.add_text(f.answered, "yes");
+            }
             for t in root.theme_list() {
                 d.add_text(f.theme, t);
             }

@@ -24,6 +24,9 @@ const FUZZY_MIN_CHARS: usize = 4;
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Hit {
+    /// The document's key (`page:12`, `record:3`, `thread:40`); not part of the API's answer.
+    #[serde(skip)]
+    pub key: String,
     pub kind: String,
     pub title: String,
     pub url: String,
@@ -132,14 +135,21 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, audience
     let snippets = if top.is_empty() { None } else { snippet_generator(searcher, query.as_ref(), f.body).ok() };
     let mut words: Vec<String> = Vec::new();
     query.query_terms(&mut |t, _| words.extend((t.field() == f.body).then(|| t.value().as_str().map(str::to_string)).flatten()));
-    let hits = top
-        .into_iter()
+    let hits = hits_of(searcher, f, top, snippets.as_ref(), &words);
+    let suggestion = if total == 0 { nearest_theme(q) } else { None };
+    Results { total, hits, facets, suggestion, mine }
+}
+
+/// The stored documents of the ranked matches, each with a snippet around its first match.
+fn hits_of(searcher: &Searcher, f: &Fields, top: Vec<(Score, tantivy::DocAddress)>, snippets: Option<&SnippetGenerator>, words: &[String]) -> Vec<Hit> {
+    top.into_iter()
         .filter_map(|(score, a)| searcher.doc::<TantivyDocument>(a).ok().map(|d| (score, d)))
         .map(|(score, d)| Hit {
+            key: stored(&d, f.key),
             kind: stored(&d, f.kind),
             title: stored(&d, f.title),
             url: stored(&d, f.url),
-            snippet_html: snippets.as_ref().map(|g| g.snippet(around_first_match(&stored(&d, f.body), &words)).to_html()).unwrap_or_default(),
+            snippet_html: snippets.map(|g| g.snippet(around_first_match(&stored(&d, f.body), words)).to_html()).unwrap_or_default(),
             themes: d.get_all(f.theme).filter_map(|v| v.as_str().map(str::to_string)).collect(),
             state: stored(&d, f.state),
             district: stored(&d, f.district),
@@ -148,9 +158,93 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, audience
             language: stored(&d, f.language),
             score,
         })
+        .collect()
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+}
+
+/// A keyword field's value (indexed without frequencies).
+fn exact(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+/// What `SearchIndex::similar` looks for: existing answers close to a draft query.
+#[derive(Debug, Default, Clone)]
+pub struct Likeness {
+    /// The draft's words, with their glossary equivalents in the other language.
+    pub text: String,
+    /// The asking community's theme: documents of that theme rank higher.
+    pub theme: String,
+    /// Whose reading the list is for: the asker's, also beside the query in the queue.
+    pub audience: Audience,
+    pub limit: usize,
+}
+
+/// Words too common to tell one question from another, in English and Hindi.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "all", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from",
+    "get", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "need", "no", "not", "of", "on", "or", "our",
+    "should", "so", "some", "than", "that", "the", "their", "them", "there", "these", "they", "this", "to", "us", "use", "was", "we", "what",
+    "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "anyone", "please", "there", "way", "ways",
+    "का", "की", "के", "को", "में", "से", "है", "हैं", "और", "या", "पर", "क्या", "कैसे", "कोई", "कि", "यह", "वह", "हम", "मैं", "हमारे", "हमारी",
+    "हमें", "लिए", "तो", "भी", "एक", "था", "थी", "थे", "हो", "करें", "करे", "कर", "किया", "जा", "ने", "इस", "उस", "अपने", "कौन", "कब", "क्यों",
+];
+
+/// The words of `text` that tell something, analysed as the index analyses bodies.
+fn telling_terms(index: &Index, f: &Fields, text: &str) -> Vec<String> {
+    let Ok(mut analyzer) = index.tokenizer_for_field(f.body) else { return vec![] };
+    let kept: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '-'))
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.to_lowercase().as_str()))
         .collect();
-    let suggestion = if total == 0 { nearest_theme(q) } else { None };
-    Results { total, hits, facets, suggestion, mine }
+    let mut terms: Vec<String> = Vec::new();
+    let kept = kept.join(" ");
+    let mut stream = analyzer.token_stream(&kept);
+    while let Some(t) = stream.next() {
+        if t.text.chars().count() >= 2 && !terms.contains(&t.text) {
+            terms.push(t.text.clone());
+        }
+    }
+    terms.truncate(MAX_SIMILAR_TERMS);
+    terms
+}
+
+/// A draft's words looked up at most: the title, the first lines and their glossary terms.
+const MAX_SIMILAR_TERMS: usize = 48;
+/// A document of the asking community's theme weighs this much more.
+const THEME_BOOST: Score = 1.5;
+
+impl SearchIndex {
+    /// Published pages, registry practices and answered threads that share words with a draft
+    /// query, best first: any word may match (title words weigh more), the community's theme
+    /// weighs more, and only what `audience` may read.
+    pub fn similar(&self, l: &Likeness) -> Vec<Hit> {
+        similar_in(&self.index, &self.reader.searcher(), &self.fields, l)
+    }
+}
+
+pub(super) fn similar_in(index: &Index, searcher: &Searcher, f: &Fields, l: &Likeness) -> Vec<Hit> {
+    let terms = telling_terms(index, f, &l.text);
+    if terms.is_empty() || l.limit == 0 {
+        return vec![];
+    }
+    let words: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .flat_map(|w| [(Occur::Should, Box::new(BoostQuery::new(term(f.title, w), TITLE_BOOST)) as Box<dyn Query>), (Occur::Should, term(f.body, w))])
+        .collect();
+    let answered_thread: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(Occur::Must, exact(f.kind, "thread")), (Occur::Must, exact(f.answered, "yes"))]));
+    let kinds: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, exact(f.kind, "page")), (Occur::Should, exact(f.kind, "practice")), (Occur::Should, answered_thread)];
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(words))), (Occur::Must, Box::new(BooleanQuery::new(kinds)))];
+    parts.extend(l.audience.clause(f).map(|c| (Occur::Must, c)));
+    if !l.theme.is_empty() {
+        parts.push((Occur::Should, Box::new(BoostQuery::new(exact(f.theme, &l.theme), THEME_BOOST))));
+    }
+    let query = BooleanQuery::new(parts);
+    let top = searcher.search(&query, &TopDocs::with_limit(l.limit).order_by_score()).unwrap_or_default();
+    let snippets = if top.is_empty() { None } else { snippet_generator(searcher, &query, f.body).ok() };
+    hits_of(searcher, f, top, snippets.as_ref(), &terms)
 }
 
 /// What `SnippetGenerator::create` makes (the query's terms in `field` that occur, each scored

@@ -5,7 +5,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TantivyDocument, TextFie
 use tantivy::Index;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 const TOKENIZER: &str = "solex";
 /// Between a facet and its value, and between the pairs, in a document's facet set.
 pub(super) const FACET_VALUE: char = '\u{1f}';
@@ -36,6 +36,8 @@ pub struct Fields {
     pub(super) audience: Field,
     /// A thread's community id, public or not: the "my communities" facet.
     pub(super) community: Field,
+    /// `yes` on a thread with an answer (a reply or a moderator's close); indexed only.
+    pub(super) answered: Field,
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -58,6 +60,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         facet_set: b.add_text_field("facet_set", FAST),
         audience: b.add_text_field("audience", STRING),
         community: b.add_text_field("community", STRING | STORED),
+        answered: b.add_text_field("answered", STRING),
     };
     (b.build(), f)
 }

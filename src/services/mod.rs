@@ -17,6 +17,7 @@ pub mod posting;
 pub mod registry;
 pub mod passwords;
 pub mod roles;
+pub mod similar;
 pub mod site;
 pub mod system;
 

@@ -122,7 +122,7 @@ pub struct Review {
     pub history: Vec<(moderation::LogEntry, Option<String>)>,
 }
 
-fn post_in(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<post::Post, AppError> {
+pub fn post_in(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<post::Post, AppError> {
     access.require_moderator()?;
     let p = post::find(conn, post_id)?;
     if p.community_id != access.community.id {
@@ -259,13 +259,19 @@ fn stored_reason(reason: &str) -> String {
 
 /// Applies one moderator decision; returns the action logged.
 pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, cmd: &Decide) -> Result<moderation::Action, AppError> {
-    let c = access.community.clone();
     let p = post_in(conn, access, post_id)?;
+    write_tx(conn, |tx| decide_in(tx, env, access, actor, p.id, cmd))
+}
+
+/// `decide` inside the caller's write transaction, after the caller checked the moderator's
+/// rights and that the post is in this community, so the caller's own change commits with it.
+pub fn decide_in(tx: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id: i64, cmd: &Decide) -> Result<moderation::Action, AppError> {
+    let c = &access.community;
     let text = &cmd.text;
     let reason = stored_reason(if text.message.trim().is_empty() { text.canned.trim() } else { text.message.trim() });
-    write_tx(conn, |tx| {
+    {
         let now = models::now();
-        let current = post::find(tx, p.id)?;
+        let current = post::find(tx, post_id)?;
         if current.version != cmd.version {
             return Err(stale());
         }
@@ -335,7 +341,7 @@ pub fn decide(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, post_id
             deliver::notify_author(tx, env, &decided)?;
         }
         Ok(action)
-    })
+    }
 }
 
 /// Approves or rejects many items at once. Items another moderator holds or has already

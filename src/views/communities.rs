@@ -123,7 +123,7 @@ fn theme_checkboxes(ctx: &Ctx, chosen: &[String], errors: &FieldErrors) -> Marku
 }
 
 
-fn files_field(ctx: &Ctx, errors: &FieldErrors) -> Markup {
+pub(super) fn files_field(ctx: &Ctx, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let error = errors.get("files");
     html! {
@@ -157,11 +157,12 @@ pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, errors: &FieldErr
         p.crumbs { a href=(paths::community(&c.slug)) { (c.name) } }
         h1 { (t.new_query) }
         (error_summary(ctx, errors))
-        form method="post" action=(paths::community_page(&c.slug, "posts")) enctype="multipart/form-data" novalidate {
+        // The first step checks for similar answers (the check step keeps the draft whole).
+        form method="post" action=(paths::community_page(&c.slug, "check")) enctype="multipart/form-data" novalidate {
             (csrf_field(ctx))
             (query_fields(ctx, input_, errors))
             (files_field(ctx, errors))
-            button type="submit" { (t.submit_post) }
+            button type="submit" { (t.fmt("similar-check-button", &[])) }
         }
     })
 }

@@ -269,6 +269,8 @@ strings! {
     registry_feedback_save, registry_feedback_saved,
     // --- mysearch ---
     mysearch_facet, mysearch_mine,
+    // --- similar ---
+    similar_thanks,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

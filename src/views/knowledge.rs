@@ -162,6 +162,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
         }
         (super::glossary::note(ctx, &format!("{}\n{}\n{}", p.title, crate::markdown::to_plain_text(&p.problem_md), crate::markdown::to_plain_text(&p.solution_md))))
         @if editor { p.tools { a href=(paths::page_edit(&p.slug)) { (t.kb_edit) } " · " a href=(paths::page_revisions(&p.slug)) { (t.history) } } }
+        @if editor && v.answered > 0 { p.meta { (t.fmt("similar-answered-count", &[("count", v.answered.into())])) } }
     })
 }
 

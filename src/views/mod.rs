@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod registry;
 pub mod rights;
 pub mod search;
+pub mod similar;
 pub mod site;
 pub mod errors;
 pub mod home;

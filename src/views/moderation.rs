@@ -14,13 +14,15 @@ use crate::models::moderation::{Action, LogEntry};
 use crate::models::post::Post;
 use crate::services::communities::{Access, Listing, MemberDecision, MembersView, NewCommunity, SettingsChange};
 use crate::services::moderate::{Bulk, Decision, DecisionText, FlagOutcome, Filter, Queue, Review};
+use crate::services::similar::Similar;
+use super::similar::Offer;
 use crate::vocab;
 
 fn crumbs(a: &Access) -> Markup {
     html! { p.crumbs { a href=(paths::community(&a.community.slug)) { (a.community.name) } } }
 }
 
-pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notice_text: Option<&str>, errors: &FieldErrors) -> Markup {
+pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, similar: &[(i64, Vec<Similar>)], filter: Filter, kind: &str, notice_text: Option<&str>, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let base = paths::community_page(&a.community.slug, "queue");
     let label = |f: Filter| match f {
@@ -62,6 +64,12 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, filter: Filter, kind: &str, notic
                             @for f in &item.flags { p.note { (t.flags_heading) ": " (f.reason) } }
                             div.body.excerpt { (PreEscaped(&item.post.body_html)) }
                             @if !item.attachments.is_empty() { p.meta { (item.attachments.len()) " " (t.attachments_heading) } }
+                            @if let Some((_, found)) = similar.iter().find(|(id, _)| *id == item.post.id) {
+                                details.similar {
+                                    summary { (t.fmt("similar-beside-query", &[("count", found.len().into())])) }
+                                    (super::similar::list(ctx, &a.community.slug, found, Offer::Counts))
+                                }
+                            }
                         }
                     }
                 }
@@ -148,7 +156,7 @@ fn reason_select(ctx: &Ctx, c: &Community, chosen: &str) -> Markup {
 }
 
 /// `chosen`: the decision to show selected (none when the one sent was not a choice).
-pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form: &DecisionText, errors: &FieldErrors) -> Markup {
+pub fn review(ctx: &Ctx, a: &Access, r: &Review, similar: &[Similar], chosen: Option<Decision>, form: &DecisionText, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     let p = &r.post;
     let base = paths::queue_item(&a.community.slug, p.id);
@@ -208,6 +216,13 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, chosen: Option<Decision>, form:
                     }
                 }
                 button type="submit" { (t.decide_button) }
+            }
+            @if p.is_query() {
+                section.similar aria-labelledby="similar-heading" {
+                    h2 #similar-heading { (t.fmt("similar-close-heading", &[])) }
+                    p.hint { (t.fmt("similar-close-intro", &[])) }
+                    (super::similar::list(ctx, &a.community.slug, similar, Offer::Close { post_id: p.id, version: p.version, slug: &a.community.slug }))
+                }
             }
         }
         h2 { (t.history) }

@@ -6,7 +6,7 @@ use crate::paths;
 use super::{layout, Ctx};
 use crate::search::{Filters, Hit, Results};
 
-fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
+pub(super) fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
     let t = ctx.t();
     match facet {
         "theme" => crate::vocab::theme_label(value, ctx.lang == super::Lang::Hi).to_string(),

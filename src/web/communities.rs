@@ -50,6 +50,7 @@ pub fn done_text(t: &views::Strings, key: &str) -> Option<&'static str> {
         "requested" => Some(t.join_requested),
         "joined" => Some(t.member_badge),
         "ok" => Some(t.action_done),
+        "answered" => Some(t.similar_thanks),
         _ => None,
     }
 }
@@ -88,7 +89,7 @@ async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, pa
     Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &FieldErrors::new())))
 }
 
-fn input_from(form: &FormData) -> PostInput {
+pub(crate) fn input_from(form: &FormData) -> PostInput {
     PostInput {
         title: form.get("title"),
         body: form.get("body"),

@@ -21,6 +21,7 @@ pub mod rights;
 pub mod registry_feedback;
 pub mod search;
 pub mod series;
+pub mod similar;
 pub mod site;
 pub mod state;
 pub mod system;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     admin::routes(cfg);
     communities::routes(cfg);
     moderation::routes(cfg);
+    similar::routes(cfg);
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);

@@ -58,9 +58,17 @@ async fn queue_page(state: &AppState, visit: &Visit, slug: String, q: &QueueQuer
     let filter = Filter::parse(&q.show);
     let kind = if q.kind.is_empty() { "all".to_string() } else { q.kind.clone() };
     let k = kind_of(&kind);
-    let (a, queue) = state.with_access(slug, visit, move |c, a| moderate::queue(c, a, filter, k)).await?;
+    let index = state.search.clone();
+    let (a, (queue, similar)) = state
+        .with_access(slug, visit, move |c, a| {
+            let queue = moderate::queue(c, a, filter, k)?;
+            let waiting: Vec<&models::post::Post> = queue.items.iter().map(|i| &i.post).filter(|p| p.in_queue()).collect();
+            let similar = crate::services::similar::for_queries(c, &index, a, &waiting)?;
+            Ok((queue, similar))
+        })
+        .await?;
     let text = notice_text.or_else(|| done_text(visit.ctx.t(), &q.done).map(str::to_string));
-    Ok(html(status, views::moderation::queue(&visit.ctx, &a, &queue, filter, &kind, text.as_deref(), errors)))
+    Ok(html(status, views::moderation::queue(&visit.ctx, &a, &queue, &similar, filter, &kind, text.as_deref(), errors)))
 }
 
 async fn queue(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>, q: web::Query<QueueQuery>) -> Result<HttpResponse, AppError> {
@@ -130,11 +138,18 @@ impl DecisionForm {
 
 /// The review page, with the decision form as sent (`None`: a fresh form, approve chosen).
 async fn review_page(state: &AppState, visit: &Visit, slug: String, id: i64, form: Option<&DecisionForm>, errors: &FieldErrors, status: u16) -> Result<HttpResponse, AppError> {
-    let (a, r) = state.with_access(slug, visit, move |c, a| moderate::review(c, a, id)).await?;
+    let index = state.search.clone();
+    let (a, (r, similar)) = state
+        .with_access(slug, visit, move |c, a| {
+            let r = moderate::review(c, a, id)?;
+            let similar = crate::services::similar::for_queries(c, &index, a, &[&r.post])?.pop().map(|(_, s)| s).unwrap_or_default();
+            Ok((r, similar))
+        })
+        .await?;
     // A decision that is not one of the choices shows none chosen, beside its message.
     let chosen = form.map_or(Some(Decision::Approve), |f| f.action.parse().ok());
     let text = form.map(DecisionForm::text).unwrap_or_default();
-    Ok(html(status, views::moderation::review(&visit.ctx, &a, &r, chosen, &text, errors)))
+    Ok(html(status, views::moderation::review(&visit.ctx, &a, &r, &similar, chosen, &text, errors)))
 }
 
 async fn review(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {

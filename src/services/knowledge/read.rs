@@ -61,6 +61,9 @@ pub struct PageView {
     pub registry: Vec<crate::models::registry::Record>,
     /// The viewer may edit this page.
     pub editor: bool,
+    /// For editors: how many members it answered before they posted a query (or whose
+    /// queued query a moderator closed with it).
+    pub answered: i64,
     /// Who published the page, and who changed it last (when not the same event).
     pub published_by: Option<Credited>,
     pub changed_by: Option<Credited>,
@@ -139,7 +142,8 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         .filter(|c| published.as_ref().is_none_or(|pb| c.id > pb.id));
     let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
     let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
-    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, published_by, changed_by })))
+    let answered = if editor { crate::services::similar::answered_count(conn, crate::models::similar_answer::Target { kind: crate::models::similar_answer::TargetKind::Page, id: p.id })? } else { 0 };
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, answered, published_by, changed_by })))
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {

@@ -1476,3 +1476,39 @@ mail-registry-open-record = Open the record
 # --- mysearch ---
 mysearch-facet = Communities
 mysearch-mine = My communities
+# --- similar ---
+similar-thanks = Glad an existing answer helped. Nothing was posted.
+similar-check-button = Check for similar answers
+similar-check-title = Check before you post
+similar-check-intro = These published pages, registry practices and answered threads look close to your question. If one answers it, say so and stop here; if not, your draft is below, kept as you wrote it.
+similar-heading = Similar answers
+similar-none = Nothing close to your question was found. You can post it below.
+similar-answered-count = { $count ->
+    [one] Answered { $count } question before it was posted
+   *[other] Answered { $count } questions before they were posted
+}
+similar-answers-me = This answers me
+similar-draft-heading = Your question
+similar-post-anyway = Post anyway
+similar-check-again = Check again
+similar-beside-query = { $count ->
+    [one] { $count } similar answer
+   *[other] { $count } similar answers
+}
+similar-close-heading = Answered by an existing page?
+similar-close-intro = Closing the query as answered by one of these rejects it with that reason and mails the asker the link.
+similar-close-button = Close: answered by this
+similar-closed-note = Your question is answered by an existing page: { $title } — { $url }
+similar-target-unknown = That answer is not there, or the asker may not read it.
+similar-glossary-title = Bilingual glossary
+similar-glossary-intro = Domain terms in English and Hindi. When a member writes a question, its words are looked up in both languages through these pairs, so a Hindi question finds English pages and the other way round. A retired pair is no longer used.
+similar-term-en = English term
+similar-term-hi = Hindi term
+similar-term-retired = Retired
+similar-term-save = Save
+similar-term-add = Add a pair
+similar-term-missing = Write the term.
+similar-term-taken = This pair is in the glossary already.
+similar-audit-added = glossary pair added: { $en } / { $hi }
+similar-audit-updated = glossary pair changed: { $en } / { $hi }
+similar-audit-retired = glossary pair retired: { $en } / { $hi }

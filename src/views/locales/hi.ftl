@@ -1467,3 +1467,39 @@ mail-registry-open-record = रिकॉर्ड खोलें
 # --- mysearch ---
 mysearch-facet = समुदाय
 mysearch-mine = मेरे समुदाय
+# --- similar ---
+similar-thanks = अच्छा हुआ कि पहले से मौजूद उत्तर काम आया। कुछ भी पोस्ट नहीं किया गया।
+similar-check-button = मिलते-जुलते उत्तर देखें
+similar-check-title = पोस्ट करने से पहले देख लें
+similar-check-intro = ये प्रकाशित पन्ने, रजिस्ट्री की अच्छी प्रथाएँ और उत्तर पाए धागे आपके प्रश्न से मिलते-जुलते लगते हैं। अगर इनमें से किसी से उत्तर मिल जाए, तो बताएँ और यहीं रुकें; नहीं तो आपका मसौदा नीचे है, जैसा आपने लिखा था।
+similar-heading = मिलते-जुलते उत्तर
+similar-none = आपके प्रश्न से मिलता-जुलता कुछ नहीं मिला। आप इसे नीचे पोस्ट कर सकते हैं।
+similar-answered-count = { $count ->
+    [one] पोस्ट होने से पहले { $count } प्रश्न का उत्तर दिया
+   *[other] पोस्ट होने से पहले { $count } प्रश्नों के उत्तर दिए
+}
+similar-answers-me = इससे मेरा उत्तर मिल गया
+similar-draft-heading = आपका प्रश्न
+similar-post-anyway = फिर भी पोस्ट करें
+similar-check-again = फिर से देखें
+similar-beside-query = { $count ->
+    [one] { $count } मिलता-जुलता उत्तर
+   *[other] { $count } मिलते-जुलते उत्तर
+}
+similar-close-heading = किसी मौजूदा पन्ने में उत्तर है?
+similar-close-intro = इनमें से किसी को उत्तर मानकर प्रश्न बंद करने पर वह इसी कारण से अस्वीकार होता है और पूछने वाले को लिंक मेल किया जाता है।
+similar-close-button = बंद करें: इसमें उत्तर है
+similar-closed-note = आपके प्रश्न का उत्तर एक मौजूदा पन्ने में है: { $title } — { $url }
+similar-target-unknown = वह उत्तर मौजूद नहीं है, या पूछने वाला उसे नहीं पढ़ सकता।
+similar-glossary-title = द्विभाषी शब्दावली
+similar-glossary-intro = अंग्रेज़ी और हिन्दी में क्षेत्र के शब्द। जब कोई सदस्य प्रश्न लिखता है, उसके शब्द इन जोड़ों से दोनों भाषाओं में खोजे जाते हैं, ताकि हिन्दी प्रश्न अंग्रेज़ी पन्ने ढूँढ़ सके और उल्टा भी। सेवानिवृत्त जोड़ा अब काम में नहीं आता।
+similar-term-en = अंग्रेज़ी शब्द
+similar-term-hi = हिन्दी शब्द
+similar-term-retired = सेवानिवृत्त
+similar-term-save = सहेजें
+similar-term-add = जोड़ा जोड़ें
+similar-term-missing = शब्द लिखें।
+similar-term-taken = यह जोड़ा शब्दावली में पहले से है।
+similar-audit-added = शब्दावली में जोड़ा जोड़ा गया: { $en } / { $hi }
+similar-audit-updated = शब्दावली का जोड़ा बदला गया: { $en } / { $hi }
+similar-audit-retired = शब्दावली का जोड़ा सेवानिवृत्त: { $en } / { $hi }

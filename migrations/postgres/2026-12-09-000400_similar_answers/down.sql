@@ -1,0 +1,2 @@
+DROP TABLE similar_answers;
+DROP TABLE glossary_terms;

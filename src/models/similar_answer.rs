@@ -1,0 +1,92 @@
+//! "This answers me": which existing page, registry record or thread answered a member before
+//! they posted (or answered a queued query, by a moderator's decision).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::similar_answers;
+use crate::db::DbConn;
+
+/// What answered: a knowledge page, a registry record or a thread, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub kind: TargetKind,
+    pub id: i64,
+}
+
+crate::text_enum! {
+    pub enum TargetKind {
+        Page,
+        Record,
+        Thread,
+    }
+}
+
+crate::text_enum! {
+    /// Who said so: the member before posting, or a moderator closing the query.
+    pub enum Source {
+        Member,
+        Moderator,
+    }
+}
+
+impl Target {
+    /// A search key (`page:12`, `record:3`, `thread:40`) as a target.
+    pub fn parse(key: &str) -> Option<Target> {
+        let (kind, id) = key.split_once(':')?;
+        Some(Target { kind: kind.parse().ok()?, id: id.parse().ok()? })
+    }
+
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.kind.as_str(), self.id)
+    }
+}
+
+pub struct NewAnswer {
+    pub community_id: i64,
+    pub user_id: i64,
+    pub target: Target,
+    pub source: Source,
+    pub post_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, a: &NewAnswer) -> QueryResult<usize> {
+    diesel::insert_into(similar_answers::table)
+        .values((
+            similar_answers::community_id.eq(a.community_id),
+            similar_answers::user_id.eq(a.user_id),
+            similar_answers::target_kind.eq(a.target.kind.as_str()),
+            similar_answers::target_id.eq(a.target.id),
+            similar_answers::source.eq(a.source.as_str()),
+            similar_answers::post_id.eq(a.post_id),
+            similar_answers::created_at.eq(a.created_at),
+        ))
+        .execute(conn)
+}
+
+/// Whether this member already said this target answered them.
+pub fn said_by(conn: &mut DbConn, user_id: i64, target: Target) -> QueryResult<bool> {
+    let n: i64 = similar_answers::table
+        .filter(similar_answers::user_id.eq(user_id))
+        .filter(similar_answers::target_kind.eq(target.kind.as_str()))
+        .filter(similar_answers::target_id.eq(target.id))
+        .filter(similar_answers::source.eq(Source::Member.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// How many times each of `targets` answered someone (members and moderators alike).
+pub fn counts(conn: &mut DbConn, targets: &[Target]) -> QueryResult<Vec<(Target, i64)>> {
+    let mut out = Vec::with_capacity(targets.len());
+    for t in targets {
+        let n: i64 = similar_answers::table
+            .filter(similar_answers::target_kind.eq(t.kind.as_str()))
+            .filter(similar_answers::target_id.eq(t.id))
+            .count()
+            .get_result(conn)?;
+        out.push((*t, n));
+    }
+    Ok(out)
+}
