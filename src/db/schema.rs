@@ -673,3 +673,34 @@ diesel::allow_tables_to_appear_in_same_query!(agency_ratings, registry_records);
 diesel::allow_tables_to_appear_in_same_query!(agency_ratings, users);
 diesel::allow_tables_to_appear_in_same_query!(agency_requests, registry_records);
 diesel::allow_tables_to_appear_in_same_query!(agency_requests, users);
+
+diesel::table! {
+    expert_profiles (user_id) {
+        user_id -> BigInt,
+        themes -> Text,
+        sectors -> Text,
+        states -> Text,
+        organisation -> Text,
+        experience -> Text,
+        languages -> Text,
+        listed -> Bool,
+        paused -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expert_requests (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        expert_id -> BigInt,
+        asked_by -> Nullable<BigInt>,
+        asked_at -> Timestamp,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(expert_profiles, users);
+diesel::allow_tables_to_appear_in_same_query!(expert_requests, users);
+diesel::allow_tables_to_appear_in_same_query!(expert_requests, posts);
