@@ -215,6 +215,14 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/clusters/{slug}/ratings", "/registry/clusters/samalkha-foundry/ratings", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/feedback", "/registry/initiatives/{record}/feedback", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/feedback/{id}", "/registry/feedback/999999", ["in", "no", "no", "no", "no"]),
+    // Experts: the public directory, each member's own profile, the thread an asked expert
+    // reads by their mail's token, and asking experts (moderators of the community only).
+    ("get", "/experts", "/experts?theme=energy-efficiency", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/experts/profile", "/experts/profile", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/experts/asked/{id}/{token}", "/experts/asked/{thread}/1-00000000000000000000000000000000", ["no", "no", "no", "no", "no"]),
+    ("post", "/experts/profile", "/experts/profile", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/experts/profile/delete", "/experts/profile/delete", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/c/{slug}/t/{id}/experts", "/c/foundry-energy/t/{thread}/experts", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
