@@ -196,6 +196,9 @@ def setup():
     form.feed(expect("open a record's form", state_fp.get(edit), {200})[2])
     fields = [(k, v + " (revised)" if k == "title" else v) for k, v in form.fields if k != "action"]
     expect("submit a change", state_fp.post(edit, [f for f in fields if f[0] != "csrf"] + [("action", "submit")]), {303})
+    # A listed expert of the community's theme, offered beside the waiting query.
+    expect("offer expertise", state_fp.post("/experts/profile", [("themes", "energy-efficiency"), ("states", "Haryana"), ("sectors", "Metal and foundry"),
+        ("organisation", "Haryana MSME Directorate"), ("experience", "Cupola audits in Panipat."), ("languages", "hi"), ("languages", "en"), ("listed", "1")]), {303})
     # Feedback on a Haryana record, waiting in the focal points' queue.
     visitor = Visitor("feedback")
     record = "/registry/initiatives/samalkha-innovative-cluster"

@@ -203,6 +203,22 @@ pub fn registry_feed(plural: &str) -> String {
     format!("/registry/{plural}/feed.atom")
 }
 
+/// The public directory of experts.
+pub const EXPERTS: &str = "/experts";
+
+/// A member's own expert profile.
+pub const EXPERT_PROFILE: &str = "/experts/profile";
+
+/// Where a moderator asks experts for their input on a query.
+pub fn ask_experts(slug: &str, root_id: i64) -> String {
+    format!("/c/{slug}/t/{root_id}/experts")
+}
+
+/// The one thread an asked expert may read, by the token of their request mail.
+pub fn expert_thread(root_id: i64, token: &str) -> String {
+    format!("/experts/asked/{root_id}/{token}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

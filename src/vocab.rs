@@ -472,6 +472,19 @@ pub const ACRONYMS: &[(&str, &str, &str)] = &[
     ("SPV", "Special purpose vehicle (a company the cluster's firms set up for a shared facility)", "विशेष प्रयोजन संस्था: साझा सुविधा के लिए क्लस्टर की इकाइयों की बनाई कंपनी (special purpose vehicle)"),
 ];
 
+/// Languages an expert may say they work in: code and the language's own name (shown as is in
+/// every interface language).
+pub const EXPERT_LANGUAGES: &[(&str, &str)] = &[
+    ("en", "English"), ("hi", "हिन्दी"), ("bn", "বাংলা"), ("mr", "मराठी"), ("te", "తెలుగు"),
+    ("ta", "தமிழ்"), ("gu", "ગુજરાતી"), ("ur", "اردو"), ("kn", "ಕನ್ನಡ"), ("or", "ଓଡ଼ିଆ"),
+    ("ml", "മലയാളം"), ("pa", "ਪੰਜਾਬੀ"), ("as", "অসমীয়া"),
+];
+
+/// An expert's language by its code, in its own name; an unknown code as it is.
+pub fn expert_language_name(code: &str) -> &str {
+    EXPERT_LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,3 +531,4 @@ mod tests {
         }
     }
 }
+

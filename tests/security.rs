@@ -222,6 +222,14 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/admin/glossary", "/admin/glossary", ["in", "no", "no", "no", "ok"]),
     ("post", "/admin/glossary", "/admin/glossary", ["in", "no", "no", "no", "bad"]),
     ("post", "/admin/glossary/{id}", "/admin/glossary/1", ["in", "no", "no", "no", "bad"]),
+    // Experts: the public directory, each member's own profile, the thread an asked expert
+    // reads by their mail's token, and asking experts (moderators of the community only).
+    ("get", "/experts", "/experts?theme=energy-efficiency", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/experts/profile", "/experts/profile", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/experts/asked/{id}/{token}", "/experts/asked/{thread}/1-00000000000000000000000000000000", ["no", "no", "no", "no", "no"]),
+    ("post", "/experts/profile", "/experts/profile", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/experts/profile/delete", "/experts/profile/delete", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/c/{slug}/t/{id}/experts", "/c/foundry-energy/t/{thread}/experts", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

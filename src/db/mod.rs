@@ -253,6 +253,10 @@ pub fn lock_admins(conn: &mut DbConn) -> diesel::QueryResult<()> {
 /// Lock class of the per-member lock around holding mail (see `lock_user`).
 pub const HELD_MAIL_LOCK: i32 = 0x6d61_696c;
 
+/// Lock class around asking experts about one query (keyed by the query's id), so the count
+/// of experts asked and the requests added are one step.
+pub const EXPERT_REQUESTS_LOCK: i32 = 0x6578_7074;
+
 /// Inside a `write_tx`: serialises one kind of change (`purpose`) for one user, so a count and
 /// the insert that depends on it are one step. On PostgreSQL a transaction-scoped advisory lock
 /// on (purpose, user) makes a second transaction wait for the first to commit; SQLite's

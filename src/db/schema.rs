@@ -698,3 +698,34 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    expert_profiles (user_id) {
+        user_id -> BigInt,
+        themes -> Text,
+        sectors -> Text,
+        states -> Text,
+        organisation -> Text,
+        experience -> Text,
+        languages -> Text,
+        listed -> Bool,
+        paused -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expert_requests (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        expert_id -> BigInt,
+        asked_by -> Nullable<BigInt>,
+        asked_at -> Timestamp,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(expert_profiles, users);
+diesel::allow_tables_to_appear_in_same_query!(expert_requests, users);
+diesel::allow_tables_to_appear_in_same_query!(expert_requests, posts);

@@ -276,6 +276,25 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let body = bodies::registry_feedback_answer(&lang, &rec.title, &f.body, &f.note, &url(id, &paths::registry_record_of(&rec.kind, &rec.slug)));
             Ok(Some(finish(header(base.to(mailbox(&row.recipient)?), "Auto-Submitted", "auto-generated".into()), body)?))
         }
+        OutboxKind::ExpertRequest => {
+            // Only while the query is approved and the expert still gets mail; in their language.
+            let Some(r) = (match row.ref_id {
+                Some(r) => crate::models::expert::find_request(conn, r)?,
+                None => None,
+            }) else {
+                return Ok(None);
+            };
+            let Some(q) = post::find(conn, r.post_id).optional()?.filter(|q| q.status == post::Status::Approved) else { return Ok(None) };
+            let Some(u) = user::find(conn, r.expert_id).optional()?.filter(|u| u.mail_stopped_at.is_none() && !u.is_disabled() && !u.is_deleted()) else { return Ok(None) };
+            let Some(key) = u.mail_token.clone() else { return Ok(None) };
+            let c = community::find(conn, q.community_id)?;
+            let reply_to = address::reply(&id.domain, &Token::derive(&key, MailPurpose::Reply, u.id, q.id), q.id);
+            let link = url(id, &paths::expert_thread(q.id, &Token::derive(&key, MailPurpose::Expert, u.id, q.id).to_string()));
+            let body = bodies::expert_request(&u.language, &u.name, &c.name, &q.title, &markdown::to_plain_text(&q.body_md), &reply_to, &link);
+            // A moderator's request, answered by a person: no Auto-Submitted header.
+            let b = base.to(mailbox(&u.email)?).reply_to(mailbox(&reply_to)?).envelope(envelope(&id.domain, &key, &u)?);
+            Ok(Some(finish(b, body)?))
+        }
         OutboxKind::VerifyEmail | OutboxKind::AlreadyRegistered | OutboxKind::ResetPassword | OutboxKind::PasswordChanged | OutboxKind::ConfirmHeld => {
             // A member deleted since is nothing to send; a database error is retried.
             let Some(user_id) = row.user_id else { return Ok(None) };

@@ -78,6 +78,9 @@ crate::text_enum! {
         /// A focal point's answer, to the address the visitor left (ref_id: the feedback;
         /// payload: the visitor's language).
         RegistryFeedbackAnswer,
+        /// A moderator asks an expert for their input on a query (ref_id: the expert_requests
+        /// row), with the thread's reply address and a link to read it.
+        ExpertRequest,
     }
 }
 
@@ -437,7 +440,7 @@ mod tests {
                 "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
-                "registry_feedback_escalated", "registry_feedback_answer",
+                "registry_feedback_escalated", "registry_feedback_answer", "expert_request",
             ]
         );
         for k in OutboxKind::all() {

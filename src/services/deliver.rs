@@ -10,6 +10,8 @@ use crate::services::Env;
 
 /// An approved post goes to every member who takes each message, except its author.
 pub fn post_approved(conn: &mut DbConn, env: &Env, p: &post::Post) -> Result<usize, AppError> {
+    // Experts asked about a query while it waited hear of it now that it is approved.
+    crate::services::experts::query_approved(conn, env, p)?;
     let mut queued = 0;
     for (uid, email) in membership::recipients(conn, p.community_id, membership::Delivery::Each)? {
         if uid == p.author_id {

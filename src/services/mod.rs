@@ -6,6 +6,7 @@ pub mod backup;
 pub mod communities;
 pub mod deliver;
 pub mod digests;
+pub mod experts;
 pub mod home;
 mod env;
 pub mod ingest;

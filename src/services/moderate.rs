@@ -120,6 +120,8 @@ pub struct Review {
     pub attachments: Vec<attachment::Attachment>,
     pub flags: Vec<moderation::Flag>,
     pub history: Vec<(moderation::LogEntry, Option<String>)>,
+    /// For a query: the experts asked and those who may be.
+    pub experts: Option<crate::services::experts::Panel>,
 }
 
 pub fn post_in(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<post::Post, AppError> {
@@ -139,7 +141,9 @@ pub fn review(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<Review
         (Some(by), Some(until)) if until > models::now() => Some(user::find(conn, by)?.name),
         _ => None,
     };
+    let experts = if p.is_query() { crate::services::experts::panel(conn, access, p.id)? } else { None };
     Ok(Review {
+        experts,
         attachments: attachment::for_posts(conn, &[p.id])?,
         flags: moderation::open_flags_for_post(conn, p.id)?,
         history: moderation::log_for_post(conn, p.id)?,

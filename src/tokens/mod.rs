@@ -63,6 +63,8 @@ pub enum MailPurpose {
     Bounce,
     /// The link in a notice to its member's notice settings.
     Notices,
+    /// The link in an expert's request mail to the one thread they were asked about.
+    Expert,
 }
 
 impl MailPurpose {
@@ -73,6 +75,7 @@ impl MailPurpose {
             MailPurpose::Unsubscribe => "unsubscribe",
             MailPurpose::Bounce => "bounce",
             MailPurpose::Notices => "notices",
+            MailPurpose::Expert => "expert",
         }
     }
 }

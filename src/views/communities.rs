@@ -34,6 +34,7 @@ pub fn list(ctx: &Ctx, rows: &[Listing], signed_in: bool) -> Markup {
     layout(ctx, t.communities_title, html! {
         h1 { (t.communities_title) }
         p { (t.communities_intro) }
+        p { a href=(paths::EXPERTS) { (t.experts_directory_link) } }
         @if rows.is_empty() { p { (t.no_communities) } }
         ul.cards {
             @for r in rows {
@@ -179,7 +180,7 @@ fn attachment_list(ctx: &Ctx, files: &[&Attachment]) -> Markup {
     }
 }
 
-fn post_body(ctx: &Ctx, p: &Post, author: &str, files: &[&Attachment]) -> Markup {
+pub(super) fn post_body(ctx: &Ctx, p: &Post, author: &str, files: &[&Attachment]) -> Markup {
     let t = ctx.t();
     html! {
         p.meta { (super::author_name(ctx.t(), author)) " · " (when(ctx, p.approved_at.as_ref().unwrap_or(&p.created_at)))
@@ -249,7 +250,8 @@ fn close_form(ctx: &Ctx, slug: &str, root_id: i64) -> Markup {
     }
 }
 
-pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: &FieldErrors, notice_text: Option<&str>) -> Markup {
+/// `experts`: the panel where a moderator asks experts about the query (moderators only).
+pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: &FieldErrors, notice_text: Option<&str>, experts: Option<&crate::services::experts::Panel>) -> Markup {
     let t = ctx.t();
     let slug = &a.community.slug;
     let files_of = |id: i64| v.attachments.iter().filter(|f| f.post_id == id).collect::<Vec<_>>();
@@ -267,6 +269,8 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
             @if can_flag && v.root.status == post::Status::Approved { (flag_form(ctx, slug, &v.root)) }
         }
+        (super::experts::asked_list(ctx, &v.experts))
+        @if let Some(p) = experts { (super::experts::ask_panel(ctx, slug, p, errors, "thread")) }
         @if a.moderator && v.root.status == post::Status::Approved {
             p.tools { a.button href={ "/kb/new?thread=" (v.root.id) } { (t.kb_distil) } }
             @if v.answer.is_none() { (close_form(ctx, slug, v.root.id)) }

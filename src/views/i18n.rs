@@ -271,6 +271,15 @@ strings! {
     mysearch_facet, mysearch_mine,
     // --- similar ---
     similar_thanks,
+    // --- experts ---
+    experts_title, experts_intro, experts_become, experts_any, experts_filter_button, experts_none,
+    experts_paused, experts_themes, experts_sectors, experts_states, experts_languages,
+    experts_organisation, experts_experience, experts_experience_hint, experts_multi_hint,
+    experts_listed, experts_pause, experts_profile_title, experts_profile_intro, experts_save,
+    experts_saved, experts_deleted, experts_delete, experts_asked_heading, experts_answered,
+    experts_not_answered, experts_ask_heading, experts_ask_intro, experts_ask_waiting,
+    experts_ask_button, experts_ask_none, experts_match_sector, experts_match_state,
+    experts_asked_page_intro, experts_directory_link,
 }
 
 pub static EN: LazyLock<Strings> = LazyLock::new(|| Strings::load(Lang::En));

@@ -578,3 +578,15 @@ pub fn registry_feedback_answer(lang: &str, title: &str, asked: &str, answer: &s
     let greeting = t.fmt("mail-registry-feedback-greeting", &[]);
     build(&subject, &greeting, &[&said, answer], url, &t.fmt("mail-registry-open-record", &[]), t.footer)
 }
+
+/// A moderator asks an expert for their input on a query: the query, where to reply (the
+/// thread's reply address, so the reply goes to the moderators) and a link to read the thread.
+pub fn expert_request(lang: &str, name: &str, community: &str, title: &str, text: &str, reply_to: &str, link: &str) -> MailBody {
+    let t = strings(lang);
+    let subject = t.fmt("experts-mail-subject", &[("community", community.into()), ("title", title.into())]);
+    let greeting = t.fmt("experts-mail-greeting", &[("name", name.into())]);
+    let intro = t.fmt("experts-mail-intro", &[("community", community.into())]);
+    let text: String = if text.chars().count() > 4000 { format!("{}…", text.chars().take(4000).collect::<String>()) } else { text.to_string() };
+    let reply = t.fmt("experts-mail-reply", &[("address", reply_to.into())]);
+    build(&subject, &greeting, &[&intro, title, &text, &reply], link, &t.fmt("experts-mail-open", &[]), t.footer)
+}

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod charts;
 pub mod communities;
 pub mod dates;
+pub mod experts;
 pub mod diff;
 pub mod feeds;
 pub mod glossary;

@@ -225,6 +225,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, similar: &[Similar], chosen: Op
                 }
             }
         }
+        @if let Some(panel) = &r.experts { (super::experts::ask_panel(ctx, &a.community.slug, panel, errors, "queue")) }
         h2 { (t.history) }
         ol.log { @for (e, who) in &r.history { li { (when(ctx, &e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (action_label(t, e.action)) @if !e.reason.is_empty() { ": " (ctx.t().stored(&e.reason)) } } } }
     })

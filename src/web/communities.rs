@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::models;
 use crate::error::{AppError, FieldErrors};
 use crate::services::communities::{self, Access};
+use crate::services::experts;
 use crate::services::posting::{self, PostInput};
 use crate::services::attachments;
 use crate::paths;
@@ -143,9 +144,9 @@ fn posted_key(s: &posting::Submitted) -> &'static str {
     if s.status == models::post::Status::Approved { "published" } else { "submitted" }
 }
 
-async fn thread_page(state: &AppState, visit: &Visit, slug: String, id: i64, reply: &PostInput, errors: &FieldErrors, done: &str, status: u16) -> Result<HttpResponse, AppError> {
-    let (a, view) = state.with_access(slug, visit, move |c, a| communities::thread(c, a, id)).await?;
-    Ok(html(status, views::communities::thread(&visit.ctx, &a, &view, reply, errors, done_text(visit.ctx.t(), done))))
+pub(crate) async fn thread_page(state: &AppState, visit: &Visit, slug: String, id: i64, reply: &PostInput, errors: &FieldErrors, done: &str, status: u16) -> Result<HttpResponse, AppError> {
+    let (a, (view, panel)) = state.with_access(slug, visit, move |c, a| Ok((communities::thread(c, a, id)?, experts::panel(c, a, id)?))).await?;
+    Ok(html(status, views::communities::thread(&visit.ctx, &a, &view, reply, errors, done_text(visit.ctx.t(), done), panel.as_ref())))
 }
 
 /// A thread's data is read once per change (the page cache's stamp, taken before the read)
@@ -156,7 +157,9 @@ async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(Strin
     let stamp = state.pages.stamp(state.search.generation());
     let data = state.kept(&state.threads, id.to_string(), stamp, move |c| communities::thread_data(c, id)).await?;
     let view = data.view_for(&a)?;
-    Ok(html(200, views::communities::thread(&visit.ctx, &a, &view, &PostInput::default(), &FieldErrors::new(), done_text(visit.ctx.t(), &q.done))))
+    // Moderators see the experts they may ask, read afresh.
+    let panel = if a.moderator { let access = (*a).clone(); state.db(move |c| experts::panel(c, &access, id)).await? } else { None };
+    Ok(html(200, views::communities::thread(&visit.ctx, &a, &view, &PostInput::default(), &FieldErrors::new(), done_text(visit.ctx.t(), &q.done), panel.as_ref())))
 }
 
 async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: MultipartForm) -> Result<HttpResponse, AppError> {

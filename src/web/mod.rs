@@ -12,6 +12,7 @@ pub mod moderation;
 pub mod page_cache;
 pub mod password_workers;
 pub mod upload;
+pub mod experts;
 pub mod metrics;
 pub mod ratelimit;
 pub mod agency_ratings;
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     communities::routes(cfg);
     moderation::routes(cfg);
     similar::routes(cfg);
+    experts::routes(cfg);
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);

@@ -8,6 +8,8 @@ use crate::error::{AppError, FieldErrors};
 use crate::models;
 use crate::models::community::{JoinPolicy, Premoderation};
 use crate::services::communities::{self, NewCommunity, Profile, SettingsChange};
+use crate::services::experts;
+use crate::services::posting::PostInput;
 use crate::services::moderate::{self, Bulk, Decide, Decision, DecisionText, Filter};
 use crate::paths;
 use crate::views;
@@ -24,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{slug}/queue/{id}/flags", web::post().to(flags))
         .route("/c/{slug}/t/{id}/visibility", web::post().to(visibility))
         .route("/c/{slug}/t/{id}/close", web::post().to(close_query))
+        .route("/c/{slug}/t/{id}/experts", web::post().to(ask_experts))
         .route("/c/{slug}/due", web::get().to(due))
         .route("/c/{slug}/members", web::get().to(members))
         .route("/c/{slug}/members/{user_id}", web::post().to(decide_member))
@@ -238,6 +241,22 @@ async fn close_query(state: web::Data<AppState>, member: Member, visit: Visit, p
         })
         .await?;
     Ok(see_other(&format!("{}?done=ok", paths::thread(&slug, id))))
+}
+
+/// A moderator asks experts about a query, from its review page in the queue or from the
+/// thread; a refused choice shows on the page it came from.
+async fn ask_experts(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    let chosen: Vec<i64> = form.1.all("expert").iter().filter_map(|s| s.parse().ok()).collect();
+    let from_queue = form.1.get("from") == "queue";
+    let (uid, env) = (member.principal.user.id, state.env.clone());
+    let result = state.write_with_access(slug.clone(), &visit, move |c, a| experts::ask(c, &env, a, uid, id, &chosen)).await;
+    match submitted(result)? {
+        Submitted::Done(_) if from_queue => Ok(see_other(&format!("{}?done=ok", paths::queue_item(&slug, id)))),
+        Submitted::Done(_) => Ok(see_other(&format!("{}?done=ok#experts-asked-h", paths::thread(&slug, id)))),
+        Submitted::Invalid(errors) if from_queue => review_page(&state, &visit, slug, id, None, &errors, 400).await,
+        Submitted::Invalid(errors) => crate::web::communities::thread_page(&state, &visit, slug, id, &PostInput::default(), &errors, "", 400).await,
+    }
 }
 
 async fn due(state: web::Data<AppState>, _m: Member, visit: Visit, path: web::Path<String>) -> Result<HttpResponse, AppError> {

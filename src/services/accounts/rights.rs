@@ -199,6 +199,8 @@ pub fn delete_account(conn: &mut DbConn, user_id: i64, by: DeletedBy, remove_pos
             removal::request_for_published(c, user_id, now)?;
         }
         session::delete_for_user(c, user_id)?;
+        // An expert profile goes with the account: no longer listed nor offered.
+        crate::models::expert::delete(c, user_id)?;
         removal::erase_traces(c, user_id, &u.email)?;
         user::erase(c, user_id, &erased_address(user_id), &tokens::mail_token(), now)?;
         let (actor, detail) = match by {

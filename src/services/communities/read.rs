@@ -69,6 +69,8 @@ pub struct ThreadView {
     /// How the query was answered, with the answering page (web name, title) while it is
     /// published.
     pub answer: Option<(post::AnswerKind, Option<(String, String)>)>,
+    /// Experts a moderator asked about the query, and whether each answered.
+    pub experts: Vec<crate::services::experts::Asked>,
 }
 
 /// Everything a thread holds before any reader's rights are applied (replies in every
@@ -81,6 +83,7 @@ pub struct ThreadData {
     attachments: Vec<attachment::Attachment>,
     registry: Vec<crate::models::registry::Record>,
     answer: Option<(post::AnswerKind, Option<(String, String)>)>,
+    experts: Vec<crate::services::experts::Asked>,
 }
 
 pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppError> {
@@ -104,7 +107,8 @@ pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppErr
         }
         None => None,
     };
-    Ok(ThreadData { root, root_author, replies, attachments, registry, answer })
+    let experts = crate::services::experts::asked_on(conn, root.id)?;
+    Ok(ThreadData { root, root_author, replies, attachments, registry, answer, experts })
 }
 
 impl ThreadData {
@@ -118,7 +122,7 @@ impl ThreadData {
         let replies: Vec<(post::Post, String)> = self.replies.iter().filter(|(p, _)| access.may_read(p, root)).cloned().collect();
         let shown = |post_id: i64| post_id == root.id || replies.iter().any(|(p, _)| p.id == post_id);
         let attachments = self.attachments.iter().filter(|a| shown(a.post_id)).cloned().collect();
-        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone() })
+        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone(), experts: self.experts.clone() })
     }
 }
 

@@ -210,9 +210,13 @@ fn post_as(conn: &mut DbConn, site: &Site, u: user::User, target: Target, title:
     let Some((c, thread)) = resolve(conn, target, false)? else { return Ok(gone(target)) };
     facts.community_id = Some(c.id);
     let who = mail_identity::principal_of(conn, u)?;
-    let access: Access = communities::access(conn, &c.slug, Some(&who))?;
+    let mut access: Access = communities::access(conn, &c.slug, Some(&who))?;
     if !access.is_member() {
-        return Ok(Outcome::Refused(Message::new("mail-refused-not-member").arg("community", c.name.clone())));
+        // An expert asked about this thread replies to it whether or not they are a member.
+        match thread.map(|root| crate::services::experts::as_asked_expert(conn, &access, root, who.user.id)).transpose()?.flatten() {
+            Some(asked) => access = asked,
+            None => return Ok(Outcome::Refused(Message::new("mail-refused-not-member").arg("community", c.name.clone()))),
+        }
     }
     let uid = who.user.id;
     if let Err(e) = posting::allowed(conn, uid) {

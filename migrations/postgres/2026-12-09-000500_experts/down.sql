@@ -1,0 +1,2 @@
+DROP TABLE expert_requests;
+DROP TABLE expert_profiles;
