@@ -673,3 +673,31 @@ diesel::allow_tables_to_appear_in_same_query!(agency_ratings, registry_records);
 diesel::allow_tables_to_appear_in_same_query!(agency_ratings, users);
 diesel::allow_tables_to_appear_in_same_query!(agency_requests, registry_records);
 diesel::allow_tables_to_appear_in_same_query!(agency_requests, users);
+
+// --- outcomes ---
+diesel::table! {
+    outcomes (id) {
+        id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        user_id -> BigInt,
+        verdict -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        folded_at -> Nullable<Timestamp>,
+        folded_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    outcome_asks (query_id) {
+        query_id -> BigInt,
+        page_id -> BigInt,
+        user_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(outcomes, users);
+diesel::allow_tables_to_appear_in_same_query!(outcome_asks, posts);

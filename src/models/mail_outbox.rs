@@ -78,6 +78,9 @@ crate::text_enum! {
         /// A focal point's answer, to the address the visitor left (ref_id: the feedback;
         /// payload: the visitor's language).
         RegistryFeedbackAnswer,
+        /// Sixty days after a query was answered by a page, to its asker: did it work?
+        /// (ref_id: the query).
+        OutcomeAsk,
     }
 }
 
@@ -153,7 +156,7 @@ impl OutboxKind {
         use crate::models::notification::Topic;
         match self {
             OutboxKind::Receipt | OutboxKind::Notice | OutboxKind::MailRefused | OutboxKind::MailPartsDropped => Some(Topic::PostStatus),
-            OutboxKind::AnswerPersonal => Some(Topic::Answers),
+            OutboxKind::AnswerPersonal | OutboxKind::OutcomeAsk => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
             OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => Some(Topic::Registry),

@@ -63,6 +63,8 @@ pub enum MailPurpose {
     Bounce,
     /// The link in a notice to its member's notice settings.
     Notices,
+    /// The links in the mail asking whether a query's answer worked (object: the query).
+    Outcome,
 }
 
 impl MailPurpose {
@@ -73,6 +75,7 @@ impl MailPurpose {
             MailPurpose::Unsubscribe => "unsubscribe",
             MailPurpose::Bounce => "bounce",
             MailPurpose::Notices => "notices",
+            MailPurpose::Outcome => "outcome",
         }
     }
 }

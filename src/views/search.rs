@@ -18,6 +18,7 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
         "language" => crate::vocab::language_name(value).to_string(),
         "state" => crate::vocab::state_label(value, ctx.lang == super::Lang::Hi).to_string(),
         "sector" => crate::vocab::sector_label(value, ctx.lang == super::Lang::Hi).to_string(),
+        "worked" => t.fmt("outcome-search-worked-yes", &[]),
         _ => value.to_string(),
     }
 }
@@ -26,7 +27,7 @@ fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
 /// facets behind a "Filter" disclosure, closed, so that on a phone the first screen shows results.
 pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
     let t = ctx.t();
-    let active: Vec<(&str, &String)> = [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language)]
+    let active: Vec<(&str, &String)> = [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language), ("worked", &filters.worked)]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
         .collect();
@@ -39,7 +40,8 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
         }
         format!("/search?{}", url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish())
     };
-    let facet_name = |facet: &str| match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, _ => t.search_facet_language };
+    let worked_name = t.fmt("outcome-search-facet", &[]);
+    let facet_name = |facet: &str| match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, "worked" => worked_name.as_str(), _ => t.search_facet_language };
     layout(ctx, t.search_title, html! {
         h1 { (t.search_title) }
         form.search method="get" action="/search" role="search" {
@@ -66,7 +68,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                 details.search-filters {
                     summary { (t.search_filter) }
                     div.facets {
-                        @for facet in ["kind", "theme", "state", "sector", "language"] {
+                        @for facet in ["kind", "theme", "state", "sector", "language", "worked"] {
                             @let values: Vec<_> = r.facets.iter().filter(|(f, _, _)| f == facet).collect();
                             @if !values.is_empty() {
                                 h2 { (facet_name(facet)) }
@@ -84,6 +86,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                     li {
                         span.badge { (facet_label(ctx, "kind", &h.kind)) }
                         " " a href=(h.url) lang=(h.language) { (h.title) }
+                        @if h.worked > 0 { " " span.worked { (t.fmt("outcome-worked-for", &[("count", (h.worked as i64).into())])) } }
                         @if crate::services::registry::Kind::from_code(&h.kind).is_some() {
                             p.summary lang=(h.language) { (record_line(h)) }
                         } @else if !h.snippet_html.is_empty() {

@@ -64,6 +64,8 @@ pub struct PageView {
     /// Who published the page, and who changed it last (when not the same event).
     pub published_by: Option<Credited>,
     pub changed_by: Option<Credited>,
+    /// What members said of the page ("It worked?").
+    pub outcomes: crate::models::outcome::Counts,
 }
 
 /// How a public page names who did something: by name only if they agreed to be named
@@ -139,7 +141,8 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         .filter(|c| published.as_ref().is_none_or(|pb| c.id > pb.id));
     let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
     let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
-    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, published_by, changed_by })))
+    let outcomes = crate::models::outcome::counts(conn, crate::models::outcome::Subject::Page, p.id)?;
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, published_by, changed_by, outcomes })))
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {
