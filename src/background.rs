@@ -240,6 +240,11 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         if let Ok(n @ 1..) = escalated {
             tracing::info!("sent {n} notices of unanswered registry feedback to the national focal points");
         }
+        // Askers whose answer is sixty days old: did it work? Once per query.
+        let asked = services::outcomes::ask_due(&mut conn, &env, models::now());
+        if let Ok(n @ 1..) = asked {
+            tracing::info!("asked {n} askers whether their answer worked");
+        }
         // Roundups, moderators' daily mail and urgent queries, whatever became of the rest.
         let noticed = services::notify::daily_tick(&mut conn, &env, models::now());
         if let Ok(n @ 1..) = sent {
@@ -251,10 +256,10 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         if let Ok(n @ 1..) = noticed {
             tracing::info!("scheduler queued {n} notices");
         }
-        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) || matches!(escalated, Ok(1..)) {
+        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) || matches!(escalated, Ok(1..)) || matches!(asked, Ok(1..)) {
             mail.wake();
         }
-        Ok(sent? + reminded? + noticed? + escalated?)
+        Ok(sent? + reminded? + noticed? + escalated? + asked?)
     })
     .waiting_first()
 }

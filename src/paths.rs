@@ -246,3 +246,20 @@ pub const ACCOUNT_DELETE: &str = "/account/delete";
 pub fn removal(slug: &str, id: i64) -> String {
     format!("/c/{slug}/removals/{id}")
 }
+
+// --- outcomes ---
+
+/// Where a member says whether a page (`base` its path) or a practice worked for them.
+pub fn outcome_form(base: &str) -> String {
+    format!("{base}/outcome")
+}
+
+/// Where the editors of a page or the keepers of a practice read the notes.
+pub fn field_reports(base: &str) -> String {
+    format!("{base}/field-reports")
+}
+
+/// The link in the mail asking an asker whether their answer worked, one per answer.
+pub fn outcome_ask(query_id: i64, token: &str, answer: &str) -> String {
+    format!("/outcomes/ask/{query_id}/{token}?answer={answer}")
+}

@@ -230,6 +230,16 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/experts/profile", "/experts/profile", ["in", "bad", "bad", "bad", "bad"]),
     ("post", "/experts/profile/delete", "/experts/profile/delete", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/c/{slug}/t/{id}/experts", "/c/foundry-energy/t/{thread}/experts", ["in", "no", "no", "no", "no"]),
+    // --- outcomes ---
+    ("get", "/kb/{slug}/outcome", "/kb/cutting-coke-use-in-cupola-furnaces/outcome", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/kb/{slug}/outcome", "/kb/cutting-coke-use-in-cupola-furnaces/outcome", ["in", "bad", "bad", "bad", "bad"]),
+    ("get", "/kb/{slug}/field-reports", "/kb/cutting-coke-use-in-cupola-furnaces/field-reports", ["in", "no", "no", "no", "ok"]),
+    ("post", "/kb/{slug}/field-reports", "/kb/cutting-coke-use-in-cupola-furnaces/field-reports", ["in", "no", "no", "no", "bad"]),
+    ("get", "/registry/practices/{slug}/outcome", "/registry/practices/maitree-savings-group/outcome", ["in", "ok", "ok", "ok", "ok"]),
+    ("post", "/registry/practices/{slug}/outcome", "/registry/practices/maitree-savings-group/outcome", ["in", "bad", "bad", "bad", "bad"]),
+    ("get", "/registry/practices/{slug}/field-reports", "/registry/practices/maitree-savings-group/field-reports", ["in", "no", "no", "no", "no"]),
+    ("get", "/outcomes/ask/{query}/{token}", "/outcomes/ask/{thread}/1-00000000000000000000000000000000?answer=worked", ["no", "no", "no", "no", "no"]),
+    ("post", "/outcomes/ask/{query}/{token}", "/outcomes/ask/{thread}/1-00000000000000000000000000000000", ["no", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

@@ -729,3 +729,31 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(expert_profiles, users);
 diesel::allow_tables_to_appear_in_same_query!(expert_requests, users);
 diesel::allow_tables_to_appear_in_same_query!(expert_requests, posts);
+
+// --- outcomes ---
+diesel::table! {
+    outcomes (id) {
+        id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        user_id -> BigInt,
+        verdict -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        folded_at -> Nullable<Timestamp>,
+        folded_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    outcome_asks (query_id) {
+        query_id -> BigInt,
+        page_id -> BigInt,
+        user_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(outcomes, users);
+diesel::allow_tables_to_appear_in_same_query!(outcome_asks, posts);

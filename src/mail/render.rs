@@ -211,6 +211,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistryReminder
         | OutboxKind::RegistryFeedback
         | OutboxKind::RegistryFeedbackEscalated
+        | OutboxKind::OutcomeAsk
         | OutboxKind::MailRefused
         | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
@@ -449,6 +450,16 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
             }
             let rec = registry::find(conn, f.record_id)?;
             bodies::registry_feedback(lang, &rec.title, f.kind.as_str(), &f.body, kind == OutboxKind::RegistryFeedbackEscalated, &url(id, &paths::registry_feedback_item(f.id)))
+        }
+        OutboxKind::OutcomeAsk => {
+            // One link per answer, each with the asker's token for this query.
+            let Some(q) = post_ref(conn)?.filter(|q| q.author_id == u.id) else { return Ok(None) };
+            let (Some(page_id), Some(key)) = (q.answered_page_id, u.mail_token.as_deref()) else { return Ok(None) };
+            let Some(pg) = page::find(conn, page_id).optional()?.filter(|p| p.status == page::Status::Published) else { return Ok(None) };
+            let token = Token::derive(key, MailPurpose::Outcome, u.id, q.id).to_string();
+            let links: Vec<(crate::models::outcome::Verdict, String)> =
+                crate::models::outcome::Verdict::all().map(|v| (v, url(id, &paths::outcome_ask(q.id, &token, v.as_str())))).collect();
+            crate::views::outcomes::ask_mail(lang, &q.title, &pg.title, &links, &url(id, &paths::page(&pg.slug)))
         }
         OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
             let Some(inbound_id) = ref_id else { return Ok(None) };

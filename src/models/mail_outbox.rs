@@ -81,6 +81,9 @@ crate::text_enum! {
         /// A moderator asks an expert for their input on a query (ref_id: the expert_requests
         /// row), with the thread's reply address and a link to read it.
         ExpertRequest,
+        /// Sixty days after a query was answered by a page, to its asker: did it work?
+        /// (ref_id: the query).
+        OutcomeAsk,
     }
 }
 
@@ -156,7 +159,7 @@ impl OutboxKind {
         use crate::models::notification::Topic;
         match self {
             OutboxKind::Receipt | OutboxKind::Notice | OutboxKind::MailRefused | OutboxKind::MailPartsDropped => Some(Topic::PostStatus),
-            OutboxKind::AnswerPersonal => Some(Topic::Answers),
+            OutboxKind::AnswerPersonal | OutboxKind::OutcomeAsk => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
             OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => Some(Topic::Registry),
@@ -440,7 +443,7 @@ mod tests {
                 "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
-                "registry_feedback_escalated", "registry_feedback_answer", "expert_request",
+                "registry_feedback_escalated", "registry_feedback_answer", "expert_request", "outcome_ask",
             ]
         );
         for k in OutboxKind::all() {

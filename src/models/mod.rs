@@ -13,6 +13,7 @@ pub mod list;
 pub mod mail_outbox;
 pub mod membership;
 pub mod moderation;
+pub mod outcome;
 pub mod notification;
 pub mod page;
 pub mod post;

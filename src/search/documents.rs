@@ -9,14 +9,15 @@ use super::audience::{members_of, PUBLIC};
 use super::schema::Fields;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{community, page, post, registry, search_outbox, user, vocabulary};
+use crate::models::{community, outcome, page, post, registry, search_outbox, user, vocabulary};
 
 fn is_hindi(text: &str) -> bool {
     text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
 }
 
 /// A published page's document.
-pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocument> {
+/// `worked`: how many members said the page worked for them.
+pub(super) fn page_document(f: &Fields, p: &page::Page, worked: i64) -> Option<TantivyDocument> {
     if p.status != page::Status::Published {
         return None;
     }
@@ -34,6 +35,7 @@ pub(super) fn page_document(f: &Fields, p: &page::Page) -> Option<TantivyDocumen
     for t in p.theme_list() {
         d.add_text(f.theme, t);
     }
+    f.add_worked(&mut d, worked);
     f.add_facet_set(&mut d);
     Some(d)
 }
@@ -45,7 +47,8 @@ pub(super) fn document(conn: &mut DbConn, f: &Fields, kind: search_outbox::Kind,
     match kind {
         search_outbox::Kind::Page => {
             let Ok(p) = page::find(conn, id) else { return Ok(None) };
-            Ok(page_document(f, &p))
+            let worked = outcome::counts(conn, outcome::Subject::Page, p.id)?.worked;
+            Ok(page_document(f, &p, worked))
         }
         search_outbox::Kind::Thread => {
             let Ok(root) = post::find(conn, id) else { return Ok(None) };
@@ -126,6 +129,9 @@ pub(super) fn record_document(conn: &mut DbConn, f: &Fields, terms: &[vocabulary
         f.summary => telling(&r.kind, &values),
         f.audience => PUBLIC,
     );
+    if r.kind == "practice" {
+        f.add_worked(&mut d, outcome::counts(conn, outcome::Subject::Practice, r.id)?.worked);
+    }
     f.add_facet_set(&mut d);
     Ok(Some(d))
 }

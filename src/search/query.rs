@@ -39,6 +39,8 @@ pub struct Hit {
     pub summary: String,
     pub language: String,
     pub score: f32,
+    /// How many members said a page or best practice worked for them (0 for the rest).
+    pub worked: u64,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -50,6 +52,8 @@ pub struct Filters {
     pub language: String,
     /// Only threads of the viewer's own communities ("my communities"; see `Audience`).
     pub mine: bool,
+    /// "yes": only pages and practices that worked for at least one member's unit.
+    pub worked: String,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -94,7 +98,7 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, audience
     // Filters become required terms of the query, so only matching documents are ranked.
     let with_filters = |q: Box<dyn Query>| -> Box<dyn Query> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
-        for (field, value) in [(f.kind, &filters.kind), (f.theme, &filters.theme), (f.state, &filters.state), (f.sector, &filters.sector), (f.language, &filters.language)] {
+        for (field, value) in [(f.kind, &filters.kind), (f.theme, &filters.theme), (f.state, &filters.state), (f.sector, &filters.sector), (f.language, &filters.language), (f.proven, &filters.worked)] {
             if !value.is_empty() {
                 parts.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))));
             }
@@ -157,6 +161,7 @@ fn hits_of(searcher: &Searcher, f: &Fields, top: Vec<(Score, tantivy::DocAddress
             summary: stored(&d, f.summary),
             language: stored(&d, f.language),
             score,
+            worked: d.get_first(f.worked).and_then(|v| v.as_u64()).unwrap_or(0),
         })
         .collect()
 }

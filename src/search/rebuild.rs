@@ -25,8 +25,9 @@ const REINDEX_WAIT: Duration = Duration::from_secs(10 * 60);
 /// Adds a document for every item search finds (for someone); returns how many.
 pub(super) fn add_all(writer: &IndexWriter, fields: &Fields, conn: &mut DbConn) -> Result<usize, AppError> {
     let mut n = 0;
+    let worked = crate::models::outcome::worked_by_subject(conn, crate::models::outcome::Subject::Page)?;
     for p in page::published(conn, i64::MAX)? {
-        if let Some(d) = page_document(fields, &p) {
+        if let Some(d) = page_document(fields, &p, worked.get(&p.id).copied().unwrap_or(0)) {
             writer.add_document(d).map_err(err)?;
             n += 1;
         }

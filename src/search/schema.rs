@@ -5,7 +5,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TantivyDocument, TextFie
 use tantivy::Index;
 
 /// Bump when the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 const TOKENIZER: &str = "solex";
 /// Between a facet and its value, and between the pairs, in a document's facet set.
 pub(super) const FACET_VALUE: char = '\u{1f}';
@@ -38,6 +38,12 @@ pub struct Fields {
     pub(super) community: Field,
     /// `yes` on a thread with an answer (a reply or a moderator's close); indexed only.
     pub(super) answered: Field,
+    /// How many members said a page or best practice worked for them; stored only (shown in
+    /// results without asking the database).
+    pub(super) worked: Field,
+    /// "yes" when `worked` is at least one, else empty: the "worked for at least one unit"
+    /// facet and filter.
+    pub(super) proven: Field,
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -61,14 +67,25 @@ pub(super) fn schema() -> (Schema, Fields) {
         audience: b.add_text_field("audience", STRING),
         community: b.add_text_field("community", STRING | STORED),
         answered: b.add_text_field("answered", STRING),
+        worked: b.add_u64_field("worked", STORED),
+        proven: b.add_text_field("proven", STRING | STORED),
     };
     (b.build(), f)
 }
 
 impl Fields {
     /// The facets views show, by name.
-    pub(super) fn facets(&self) -> [(&'static str, Field); 5] {
-        [("kind", self.kind), ("theme", self.theme), ("state", self.state), ("sector", self.sector), ("language", self.language)]
+    pub(super) fn facets(&self) -> [(&'static str, Field); 6] {
+        [("kind", self.kind), ("theme", self.theme), ("state", self.state), ("sector", self.sector), ("language", self.language), ("worked", self.proven)]
+    }
+
+    /// Adds how many said the item worked, and the facet when any did (before the facet set).
+    pub(super) fn add_worked(&self, d: &mut TantivyDocument, worked: i64) {
+        let n = u64::try_from(worked).unwrap_or(0);
+        d.add_u64(self.worked, n);
+        if n > 0 {
+            d.add_text(self.proven, "yes");
+        }
     }
 
     /// Adds the document's facet set, made from its facet fields (call once they are all in),

@@ -14,6 +14,7 @@ pub mod knowledge;
 pub mod mail_identity;
 pub mod moderate;
 pub mod notify;
+pub mod outcomes;
 pub mod posting;
 pub mod registry;
 pub mod passwords;

@@ -65,6 +65,8 @@ pub enum MailPurpose {
     Notices,
     /// The link in an expert's request mail to the one thread they were asked about.
     Expert,
+    /// The links in the mail asking whether a query's answer worked (object: the query).
+    Outcome,
 }
 
 impl MailPurpose {
@@ -76,6 +78,7 @@ impl MailPurpose {
             MailPurpose::Bounce => "bounce",
             MailPurpose::Notices => "notices",
             MailPurpose::Expert => "expert",
+            MailPurpose::Outcome => "outcome",
         }
     }
 }

@@ -148,6 +148,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
                 ul { @for (id, slug, title) in &v.threads { li { a href=(paths::thread(&slug, *id)) { (title) } } } }
             }
         }
+        @if p.status == page::Status::Published { (super::outcomes::section(ctx, &v.outcomes, &paths::page(&p.slug), editor)) }
         @if !v.backlinks.is_empty() {
             aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(&b.slug, &b.language, &b.title)) } } } }
         }

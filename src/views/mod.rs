@@ -11,6 +11,7 @@ pub mod diff;
 pub mod feeds;
 pub mod glossary;
 pub mod moderation;
+pub mod outcomes;
 pub mod registry;
 pub mod rights;
 pub mod search;

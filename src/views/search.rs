@@ -19,6 +19,7 @@ pub(super) fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
         "state" => crate::vocab::state_label(value, ctx.lang == super::Lang::Hi).to_string(),
         "sector" => crate::vocab::sector_label(value, ctx.lang == super::Lang::Hi).to_string(),
         "mine" => t.mysearch_mine.to_string(),
+        "worked" => t.fmt("outcome-search-worked-yes", &[]),
         _ => value.to_string(),
     }
 }
@@ -28,7 +29,7 @@ pub(super) fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
 pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
     let t = ctx.t();
     let mine = if filters.mine { "1".to_string() } else { String::new() };
-    let active: Vec<(&str, &String)> = [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language), ("mine", &mine)]
+    let active: Vec<(&str, &String)> = [("kind", &filters.kind), ("theme", &filters.theme), ("state", &filters.state), ("sector", &filters.sector), ("language", &filters.language), ("mine", &mine), ("worked", &filters.worked)]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
         .collect();
@@ -41,7 +42,8 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
         }
         format!("/search?{}", url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish())
     };
-    let facet_name = |facet: &str| match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, "mine" => t.mysearch_facet, _ => t.search_facet_language };
+    let worked_name = t.fmt("outcome-search-facet", &[]);
+    let facet_name = |facet: &str| match facet { "kind" => t.search_facet_kind, "theme" => t.field_themes, "state" => t.field_state, "sector" => t.field_sector, "mine" => t.mysearch_facet, "worked" => worked_name.as_str(), _ => t.search_facet_language };
     layout(ctx, t.search_title, html! {
         h1 { (t.search_title) }
         form.search method="get" action="/search" role="search" {
@@ -68,7 +70,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                 details.search-filters {
                     summary { (t.search_filter) }
                     div.facets {
-                        @for facet in ["kind", "theme", "state", "sector", "language"] {
+                        @for facet in ["kind", "theme", "state", "sector", "language", "worked"] {
                             @let values: Vec<_> = r.facets.iter().filter(|(f, _, _)| f == facet).collect();
                             @if !values.is_empty() {
                                 h2 { (facet_name(facet)) }
@@ -91,6 +93,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                     li {
                         span.badge { (facet_label(ctx, "kind", &h.kind)) }
                         " " a href=(h.url) lang=(h.language) { (h.title) }
+                        @if h.worked > 0 { " " span.worked { (t.fmt("outcome-worked-for", &[("count", (h.worked as i64).into())])) } }
                         @if crate::services::registry::Kind::from_code(&h.kind).is_some() {
                             p.summary lang=(h.language) { (record_line(h)) }
                         } @else if !h.snippet_html.is_empty() {

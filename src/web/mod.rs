@@ -9,6 +9,7 @@ pub mod knowledge;
 pub mod limits;
 pub mod mail;
 pub mod moderation;
+pub mod outcomes;
 pub mod page_cache;
 pub mod password_workers;
 pub mod upload;
@@ -50,6 +51,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);
+    // Before the registry's, whose /registry/{kind}/{slug}/... would take the practices' paths.
+    outcomes::routes(cfg);
     // Before the registry's, whose /registry/{kind} would take /registry/short-lists.
     score_cards::routes(cfg);
     agency_ratings::routes(cfg);

@@ -48,13 +48,16 @@ struct SearchQuery {
     /// "1": only threads of the viewer's own communities (the page only).
     #[serde(default)]
     mine: String,
+    /// "yes": only what worked for at least one member's unit.
+    worked: Option<String>,
 }
 
 impl SearchQuery {
     fn filters(&self) -> Filters {
         let kind = self.kind.clone().unwrap_or_default();
         let language = self.language.clone().unwrap_or_default();
-        Filters { kind, theme: self.theme.clone(), state: self.state.clone(), sector: self.sector.clone(), language, mine: false }
+        let worked = self.worked.clone().unwrap_or_default();
+        Filters { kind, theme: self.theme.clone(), state: self.state.clone(), sector: self.sector.clone(), language, mine: false, worked }
     }
 }
 
@@ -70,6 +73,7 @@ fn api_limit(q: &SearchQuery) -> Result<usize, AppError> {
     }
     one_of("kind", &q.kind, &API_KINDS)?;
     one_of("language", &q.language, &API_LANGUAGES)?;
+    one_of("worked", &q.worked, &["yes"])?;
     match q.limit.as_deref() {
         None => Ok(DEFAULT_LIMIT),
         Some(v) => match v.parse::<usize>() {

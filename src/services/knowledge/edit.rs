@@ -109,6 +109,15 @@ pub fn save(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm) -
 
 /// Saves new content as the next revision, logging it as `action`.
 fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, action: page::Action) -> Result<Vec<String>, AppError> {
+    save_as_then(conn, by, page_id, form, action, |_| Ok(()))
+}
+
+/// `save`, with `also` run in the same transaction (nothing is saved when it fails).
+pub fn save_then(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, also: impl FnOnce(&mut DbConn) -> Result<(), AppError>) -> Result<Vec<String>, AppError> {
+    save_as_then(conn, by, page_id, form, page::Action::Saved, also)
+}
+
+fn save_as_then(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, action: page::Action, also: impl FnOnce(&mut DbConn) -> Result<(), AppError>) -> Result<Vec<String>, AppError> {
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
     if !errors.is_empty() {
@@ -125,7 +134,7 @@ fn save_as(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, ac
         page::add_event(tx, page_id, by, action, &format!("r{}: {note}", form.revision + 1), now)?;
         store_links(tx, page_id, &content)?;
         search_outbox::push(tx, search_outbox::Kind::Page, page_id)?;
-        Ok(())
+        also(tx)
     })?;
     Ok(broken)
 }

@@ -67,6 +67,8 @@ pub struct PageView {
     /// Who published the page, and who changed it last (when not the same event).
     pub published_by: Option<Credited>,
     pub changed_by: Option<Credited>,
+    /// What members said of the page ("It worked?").
+    pub outcomes: crate::models::outcome::Counts,
 }
 
 /// How a public page names who did something: by name only if they agreed to be named
@@ -143,7 +145,8 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
     let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
     let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
     let answered = if editor { crate::services::similar::answered_count(conn, crate::models::similar_answer::Target { kind: crate::models::similar_answer::TargetKind::Page, id: p.id })? } else { 0 };
-    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, answered, published_by, changed_by })))
+    let outcomes = crate::models::outcome::counts(conn, crate::models::outcome::Subject::Page, p.id)?;
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, answered, published_by, changed_by, outcomes })))
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {

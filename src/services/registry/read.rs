@@ -62,6 +62,8 @@ pub struct RecordView {
     pub series: Vec<super::series::Series>,
     /// (open, resolved) items of feedback on the record.
     pub feedback_counts: (i64, i64),
+    /// What members said of a published best practice ("It worked?"); None for other kinds.
+    pub outcomes: Option<crate::models::outcome::Counts>,
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -139,6 +141,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
     };
     let series = if kind == Kind::Initiative { super::series::series_of(conn, rec.id, &shown)? } else { Vec::new() };
     let rec_id = rec.id;
+    let published_practice = rec.is_published() && rec.withdrawn_at.is_none();
     Ok(Lookup::Found(Box::new(RecordView {
         ratings: None,
         kind,
@@ -158,6 +161,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         history,
         vocabs: Vocabs::load(conn)?,
         feedback_counts: super::feedback::feedback_counts(conn, rec_id)?,
+        outcomes: if kind == Kind::Practice && published_practice { Some(crate::models::outcome::counts(conn, crate::models::outcome::Subject::Practice, rec_id)?) } else { None },
     })))
 }
 /// What the edit form starts from: the open version, or the published one.

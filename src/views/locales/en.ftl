@@ -1564,3 +1564,44 @@ experts-mail-intro = A moderator of { $community } asks for your input, as an ex
 experts-mail-reply = Reply to this mail to answer (or write to { $address }). Your reply goes to the moderators and, once approved, into the thread.
 experts-mail-open = Read the thread
 experts-directory-link = Experts who offer their input on queries
+# --- outcomes ---
+outcome-heading = It worked?
+outcome-verdict-tried = I tried this
+outcome-verdict-worked = It worked
+outcome-verdict-failed = It did not work for us
+outcome-verdict-legend = What happened when you tried it?
+outcome-verdict-choose = Choose one of the three answers.
+outcome-none-yet = No member has said yet whether this worked for them.
+outcome-worked-for = Worked for { $count ->
+        [one] { $count } unit
+       *[other] { $count } units
+    }
+outcome-tried-by = tried, no result yet: { $count }
+outcome-failed-for = did not work for { $count }
+outcome-report-link = Tell others whether this worked for your unit
+outcome-sign-in = Sign in to tell others whether this worked for your unit
+outcome-notes-link = Read the members' notes
+outcome-note = A short note (optional)
+outcome-note-hint = What you did, what changed, what got in the way. At most { $max } characters; moderators may add it to the page.
+outcome-note-long = A note has at most { $max } characters.
+outcome-form-title = It worked? { $title }
+outcome-form-intro = One answer per member: sending again replaces your answer.
+outcome-yours = Your answer so far: { $answer }
+outcome-save = Save my answer
+outcome-notes-title = Members' notes: { $title }
+outcome-notes-none = No member has left a note yet.
+outcome-fold-legend = Choose the notes to add to the page's "Field reports" section
+outcome-fold = Add to the page as a new revision
+outcome-fold-choose = Choose at least one note that is not on the page yet.
+outcome-fold-stale = Someone else added these notes meanwhile. Look at the list again.
+outcome-folded = on the page
+outcome-folded-notice = The notes were added to the page as a new revision.
+outcome-ask-title = Did the answer work?
+outcome-ask-intro = You asked "{ $query }" and were answered with this page:
+outcome-confirm = Confirm
+outcome-thanks = Thank you: your answer is saved. You may change it here.
+outcome-mail-subject = Did the answer to "{ $title }" work?
+outcome-mail-line = Two months ago your question "{ $title }" was answered with the page "{ $page }". Did it work for your unit? Your answer tells other units what to try.
+outcome-mail-links = Choose one answer (the link opens a page where you confirm it, with a note if you like):
+outcome-search-facet = Worked?
+outcome-search-worked-yes = Worked for at least one unit

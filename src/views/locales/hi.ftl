@@ -1555,3 +1555,44 @@ experts-mail-intro = { $community } के एक मॉडरेटर वि�
 experts-mail-reply = उत्तर देने के लिए इस ईमेल का जवाब दें (या { $address } पर लिखें)। आपका उत्तर मॉडरेटरों के पास जाता है और स्वीकृत होने पर चर्चा में दिखता है।
 experts-mail-open = चर्चा पढ़ें
 experts-directory-link = प्रश्नों पर राय देने वाले विशेषज्ञ
+# --- outcomes ---
+outcome-heading = क्या यह काम आया?
+outcome-verdict-tried = मैंने इसे आज़माया
+outcome-verdict-worked = यह काम आया
+outcome-verdict-failed = यह हमारे काम नहीं आया
+outcome-verdict-legend = आज़माने पर क्या हुआ?
+outcome-verdict-choose = तीन उत्तरों में से एक चुनें।
+outcome-none-yet = अभी तक किसी सदस्य ने नहीं बताया कि यह उनके काम आया या नहीं।
+outcome-worked-for = { $count ->
+        [one] { $count } इकाई
+       *[other] { $count } इकाइयों
+    } के काम आया
+outcome-tried-by = आज़माया, अभी परिणाम नहीं: { $count }
+outcome-failed-for = { $count } के काम नहीं आया
+outcome-report-link = दूसरों को बताएँ कि यह आपकी इकाई के काम आया या नहीं
+outcome-sign-in = यह बताने के लिए कि यह आपकी इकाई के काम आया या नहीं, साइन इन करें
+outcome-notes-link = सदस्यों की टिप्पणियाँ पढ़ें
+outcome-note = एक छोटी टिप्पणी (वैकल्पिक)
+outcome-note-hint = आपने क्या किया, क्या बदला, क्या बाधा आई। अधिकतम { $max } अक्षर; मॉडरेटर इसे पेज में जोड़ सकते हैं।
+outcome-note-long = टिप्पणी में अधिकतम { $max } अक्षर हो सकते हैं।
+outcome-form-title = क्या यह काम आया? { $title }
+outcome-form-intro = हर सदस्य का एक उत्तर: फिर भेजने पर आपका उत्तर बदल जाता है।
+outcome-yours = अब तक आपका उत्तर: { $answer }
+outcome-save = मेरा उत्तर सहेजें
+outcome-notes-title = सदस्यों की टिप्पणियाँ: { $title }
+outcome-notes-none = अभी तक किसी सदस्य ने टिप्पणी नहीं छोड़ी।
+outcome-fold-legend = पेज के "क्षेत्र से रिपोर्ट" भाग में जोड़ने के लिए टिप्पणियाँ चुनें
+outcome-fold = नए संशोधन के रूप में पेज में जोड़ें
+outcome-fold-choose = कम से कम एक ऐसी टिप्पणी चुनें जो अभी पेज पर नहीं है।
+outcome-fold-stale = इस बीच किसी और ने ये टिप्पणियाँ जोड़ दीं। सूची फिर देखें।
+outcome-folded = पेज पर है
+outcome-folded-notice = टिप्पणियाँ नए संशोधन के रूप में पेज में जोड़ दी गईं।
+outcome-ask-title = क्या उत्तर काम आया?
+outcome-ask-intro = आपने पूछा था "{ $query }" और उत्तर में यह पेज मिला:
+outcome-confirm = पुष्टि करें
+outcome-thanks = धन्यवाद: आपका उत्तर सहेज लिया गया। आप इसे यहाँ बदल सकते हैं।
+outcome-mail-subject = क्या "{ $title }" का उत्तर काम आया?
+outcome-mail-line = दो महीने पहले आपके प्रश्न "{ $title }" का उत्तर पेज "{ $page }" से दिया गया था। क्या यह आपकी इकाई के काम आया? आपका उत्तर दूसरी इकाइयों को बताता है कि क्या आज़माएँ।
+outcome-mail-links = एक उत्तर चुनें (लिंक एक पेज खोलता है जहाँ आप उसकी पुष्टि करते हैं, चाहें तो टिप्पणी के साथ):
+outcome-search-facet = काम आया?
+outcome-search-worked-yes = कम से कम एक इकाई के काम आया

@@ -1,0 +1,2 @@
+DROP TABLE outcome_asks;
+DROP TABLE outcomes;
