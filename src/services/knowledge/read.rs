@@ -59,6 +59,8 @@ pub struct PageView {
     pub threads: Vec<(i64, String, String)>,
     /// Published registry records naming this page or linked from it.
     pub registry: Vec<crate::models::registry::Record>,
+    /// The schemes of Annex I the page points to (retired ones too).
+    pub schemes: Vec<crate::models::vocabulary::Term>,
     /// The viewer may edit this page.
     pub editor: bool,
     /// Who published the page, and who changed it last (when not the same event).
@@ -133,13 +135,15 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         }
     }
     let registry = crate::services::registry::for_page(conn, p.id, &p.slug)?;
+    let codes = scheme_link::of_page(conn, p.id)?;
+    let schemes = crate::services::registry::terms_of(conn, &codes)?;
     let published = page::last_event(conn, p.id, &[page::Action::Published])?.map(|(e, _)| e);
     let changed = page::last_event(conn, p.id, &[page::Action::Saved, page::Action::RolledBack])?
         .map(|(e, _)| e)
         .filter(|c| published.as_ref().is_none_or(|pb| c.id > pb.id));
     let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
     let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
-    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, published_by, changed_by })))
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, schemes, editor, published_by, changed_by })))
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {
@@ -186,13 +190,17 @@ pub struct Builder {
     pub themes: Vec<String>,
     pub state: String,
     pub sector: String,
+    /// The schemes the chosen queries point to, offered for the page.
+    pub schemes: Vec<String>,
+    /// Every scheme of Annex I, for the page's choice (retired ones only where chosen).
+    pub scheme_terms: Vec<crate::models::vocabulary::Term>,
 }
 
 /// The builder again, around a refused form: without threads it shows the form alone.
 pub fn builder_again(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Builder, AppError> {
     if threads.is_empty() {
         require_any(conn, who)?;
-        return Ok(Builder::default());
+        return Ok(Builder { scheme_terms: crate::services::registry::scheme_terms(conn)?, ..Builder::default() });
     }
     builder(conn, who, threads)
 }
@@ -202,10 +210,16 @@ pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Bu
     let mut posts = Vec::new();
     let mut contributors: Vec<String> = Vec::new();
     let mut first: Option<post::Post> = None;
+    let mut schemes: Vec<String> = Vec::new();
     for &id in threads.iter().take(10) {
         let root = post::find(conn, id)?;
         if !may_cite(conn, who, &root)? {
             return Err(AppError::Forbidden);
+        }
+        for code in scheme_link::of_post(conn, root.id)? {
+            if !schemes.contains(&code) {
+                schemes.push(code);
+            }
         }
         let mut thread = vec![(root.clone(), user::find(conn, root.author_id)?)];
         for (r, _) in post::replies(conn, root.id, None, false)? {
@@ -234,7 +248,14 @@ pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Bu
         themes: first.theme_list().into_iter().map(str::to_string).collect(),
         state: first.state.clone(),
         sector: first.sector.clone(),
+        schemes,
+        scheme_terms: crate::services::registry::scheme_terms(conn)?,
     })
+}
+
+/// The editor's form for a page as it is, with the schemes it points to.
+pub fn form_for(conn: &mut DbConn, p: &page::Page) -> Result<PageForm, AppError> {
+    Ok(PageForm { schemes: Some(scheme_link::of_page(conn, p.id)?), ..PageForm::of(p) })
 }
 
 /// Pages for the editors' list: every status, the pages this editor may edit.

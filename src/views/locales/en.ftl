@@ -1472,3 +1472,25 @@ mail-registry-feedback-answer-subject = solex registry: an answer to your feedba
 mail-registry-feedback-you-wrote = You wrote: { $text }
 mail-registry-feedback-greeting = Hello,
 mail-registry-open-record = Open the record
+
+# --- schemes ---
+schemes-digest-registry = From the registry
+schemes-digest-registry-hint = Records published or updated since this community's last digest whose themes match the community's. Untick any to leave it out.
+schemes-digest-open-record = Open the record
+schemes-field = Schemes of Annex I
+schemes-field-hint = Social-sector schemes this points to; tick any that apply.
+schemes-retired = no longer offered
+schemes-unknown = "{ $scheme }" is not a scheme of the registry.
+schemes-retired-chosen = "{ $scheme }" is no longer offered; choose another scheme.
+schemes-too-many = At most { $max } schemes, please.
+schemes-title = Social-sector schemes (Annex I)
+schemes-intro = Schemes a cluster initiative can dovetail. Each scheme's page lists the initiatives that dovetail it, and the knowledge pages and public queries that point to it.
+schemes-col-scheme = Scheme
+schemes-col-sponsor = Sponsor
+schemes-col-pages = Knowledge pages
+schemes-initiatives = Initiatives that dovetail this scheme
+schemes-pages = Knowledge pages
+schemes-queries = Public queries
+schemes-none = None yet.
+schemes-on-page = Schemes of Annex I
+schemes-overview-link = Social-sector schemes (Annex I)

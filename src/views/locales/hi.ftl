@@ -1463,3 +1463,25 @@ mail-registry-feedback-answer-subject = solex रजिस्ट्री: { $ti
 mail-registry-feedback-you-wrote = आपने लिखा: { $text }
 mail-registry-feedback-greeting = नमस्ते,
 mail-registry-open-record = रिकॉर्ड खोलें
+
+# --- schemes ---
+schemes-digest-registry = रजिस्ट्री से
+schemes-digest-registry-hint = इस समुदाय के पिछले डाइजेस्ट के बाद प्रकाशित या अद्यतन रिकॉर्ड, जिनके विषय समुदाय के विषयों से मेल खाते हैं। जिसे छोड़ना हो, उसका निशान हटाएँ।
+schemes-digest-open-record = रिकॉर्ड खोलें
+schemes-field = अनुलग्नक I की योजनाएँ
+schemes-field-hint = यह जिन सामाजिक क्षेत्र की योजनाओं से जुड़ा है; जो लागू हों उन पर निशान लगाएँ।
+schemes-retired = अब उपलब्ध नहीं
+schemes-unknown = "{ $scheme }" रजिस्ट्री की कोई योजना नहीं है।
+schemes-retired-chosen = "{ $scheme }" अब उपलब्ध नहीं है; कोई दूसरी योजना चुनें।
+schemes-too-many = अधिकतम { $max } योजनाएँ चुनें।
+schemes-title = सामाजिक क्षेत्र की योजनाएँ (अनुलग्नक I)
+schemes-intro = वे योजनाएँ जिनसे क्लस्टर पहल जुड़ सकती है। हर योजना के पेज पर उससे जुड़ी पहलें, और उसकी ओर इशारा करने वाले ज्ञान पेज और सार्वजनिक प्रश्न हैं।
+schemes-col-scheme = योजना
+schemes-col-sponsor = प्रायोजक
+schemes-col-pages = ज्ञान पेज
+schemes-initiatives = इस योजना से जुड़ी पहलें
+schemes-pages = ज्ञान पेज
+schemes-queries = सार्वजनिक प्रश्न
+schemes-none = अभी कोई नहीं।
+schemes-on-page = अनुलग्नक I की योजनाएँ
+schemes-overview-link = सामाजिक क्षेत्र की योजनाएँ (अनुलग्नक I)
