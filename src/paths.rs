@@ -144,6 +144,14 @@ pub fn registry_indicator_values(slug: &str) -> String {
 pub const REGISTRY_INDICATOR_VALUES_CSV: &str = "/registry/indicator_values.csv";
 pub const REGISTRY_INDICATOR_VALUES_IMPORT: &str = "/registry/indicator-values/import";
 
+/// The schemes of Annex I, and one scheme's page: the initiatives that dovetail it, the
+/// knowledge pages and the public queries that point to it.
+pub const REGISTRY_SCHEMES: &str = "/registry/schemes";
+
+pub fn registry_scheme(code: &str) -> String {
+    format!("/registry/schemes/{code}")
+}
+
 /// The national table of clusters' newest ratings (`.csv` for the download).
 pub const REGISTRY_RATINGS: &str = "/registry/ratings";
 

@@ -532,3 +532,87 @@ mod tests {
     }
 }
 
+/// How a community's theme reads in the registry, for the "From the registry" section of its
+/// digests: (community theme, registry vocabulary, term code). A record carrying any of its
+/// theme's tags matches; an empty code stands for any term of that vocabulary (a community
+/// about finance and schemes hears of every record that dovetails a scheme, one about codes
+/// and compliance of every record naming an NVG principle). Clusters, initiatives and best
+/// practices carry SEE issues and BR activities; agencies carry neither, so they never match.
+pub const THEME_REGISTRY_TAGS: &[(&str, &str, &str)] = &[
+    ("child-labour", "see_issue", "child-labour"),
+    ("child-labour", "br_activity", "tuition-centres"),
+    ("child-labour", "br_activity", "scholarships"),
+    ("occupational-health-safety", "see_issue", "occupational-health-safety"),
+    ("occupational-health-safety", "br_activity", "safety-training"),
+    ("wages-working-conditions", "see_issue", "working-conditions"),
+    ("wages-working-conditions", "see_issue", "social-security"),
+    ("wages-working-conditions", "br_activity", "working-conditions"),
+    ("wages-working-conditions", "br_activity", "fair-wages"),
+    ("wages-working-conditions", "br_activity", "group-insurance"),
+    ("skills-training", "see_issue", "skills"),
+    ("skills-training", "br_activity", "worker-skills"),
+    ("skills-training", "br_activity", "vocational-training"),
+    ("skills-training", "br_activity", "adult-education"),
+    ("women-gender", "see_issue", "gender"),
+    ("women-gender", "br_activity", "women-facilities"),
+    ("women-gender", "br_activity", "no-gender-discrimination"),
+    ("women-gender", "br_activity", "women-income"),
+    ("women-gender", "br_activity", "women-empowerment"),
+    ("women-gender", "br_activity", "women-employment"),
+    ("women-gender", "br_activity", "creches"),
+    ("community-health", "see_issue", "community-health"),
+    ("community-health", "see_issue", "health-care-access"),
+    ("community-health", "br_activity", "health-camps"),
+    ("community-health", "br_activity", "health-awareness"),
+    ("energy-efficiency", "see_issue", "energy"),
+    ("energy-efficiency", "br_activity", "energy-audits"),
+    ("energy-efficiency", "br_activity", "energy-efficient-technology"),
+    ("energy-efficiency", "br_activity", "energy-awareness"),
+    ("air-pollution", "see_issue", "air-pollution"),
+    ("air-pollution", "br_activity", "pollution-control"),
+    ("waste-water", "see_issue", "effluents"),
+    ("waste-water", "br_activity", "waste-management"),
+    ("solid-waste", "see_issue", "solid-waste"),
+    ("solid-waste", "br_activity", "waste-management"),
+    ("generic-social", "see_issue", "education-access"),
+    ("generic-social", "see_issue", "alcohol-drugs"),
+    ("generic-social", "see_issue", "hiv-aids"),
+    ("generic-social", "see_issue", "underprivileged"),
+    ("generic-social", "br_activity", "disabled-children"),
+    ("generic-social", "br_activity", "elderly-care"),
+    ("generic-social", "br_activity", "anti-addiction"),
+    ("generic-social", "br_activity", "child-marriage"),
+    ("generic-social", "br_activity", "human-rights"),
+    ("finance-schemes", "scheme", ""),
+    ("codes-compliance", "nvg", ""),
+];
+
+/// The registry tags (vocabulary, code) that a community's themes match.
+pub fn registry_tags_of_themes(themes: &[&str]) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for (theme, vocab, code) in THEME_REGISTRY_TAGS {
+        if themes.contains(theme) && !out.contains(&(*vocab, *code)) {
+            out.push((*vocab, *code));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod theme_registry_tags {
+    use super::*;
+
+    #[test]
+    fn every_theme_reads_in_the_registry_by_terms_that_exist() {
+        for (theme, _, _) in THEMES {
+            assert!(!registry_tags_of_themes(&[theme]).is_empty(), "{theme} matches nothing in the registry");
+        }
+        for (theme, vocab, code) in THEME_REGISTRY_TAGS {
+            assert!(is_theme(theme), "{theme}");
+            assert!(REGISTRY_VOCABS.iter().any(|(v, _)| v == vocab), "{vocab}");
+            assert!(code.is_empty() || registry_seed(vocab).iter().any(|(c, _, _)| c == code), "{vocab}/{code}");
+        }
+        assert_eq!(registry_tags_of_themes(&["energy-efficiency", "waste-water"]).len(), 6);
+        assert_eq!(registry_tags_of_themes(&["waste-water", "solid-waste"]).len(), 3, "a shared tag is asked once");
+    }
+}

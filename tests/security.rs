@@ -124,6 +124,9 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/{kind}/feed.atom", "/registry/initiatives/feed.atom", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/registry/feedback", "/registry/feedback", ["in", "no", "no", "ok", "no"]),
     ("get", "/registry/feedback/{id}", "/registry/feedback/999999", ["in", "no", "no", "no", "no"]),
+    // --- schemes ---
+    ("get", "/registry/schemes", "/registry/schemes", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/schemes/{code}", "/registry/schemes/sidbi-energy-saving", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/search", "/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/search", "/api/search?q=coke", ["ok", "ok", "ok", "ok", "ok"]),
     ("get", "/api/openapi.json", "/api/openapi.json", ["ok", "ok", "ok", "ok", "ok"]),

@@ -142,6 +142,7 @@ fn form_of(p: &ParsedPage, revision: i32) -> PageForm {
         source_threads: p.front.threads.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
         revision,
         note: "imported from content/".into(),
+        schemes: None,
     }
 }
 

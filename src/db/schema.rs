@@ -757,3 +757,40 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(outcomes, users);
 diesel::allow_tables_to_appear_in_same_query!(outcome_asks, posts);
+
+// --- schemes ---
+diesel::table! {
+    page_schemes (id) {
+        id -> BigInt,
+        page_id -> BigInt,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    post_schemes (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    digest_records (id) {
+        id -> BigInt,
+        digest_id -> BigInt,
+        record_id -> BigInt,
+        position -> Integer,
+        included -> Bool,
+    }
+}
+
+diesel::joinable!(page_schemes -> pages (page_id));
+diesel::joinable!(post_schemes -> posts (post_id));
+diesel::joinable!(digest_records -> digests (digest_id));
+diesel::joinable!(digest_records -> registry_records (record_id));
+diesel::allow_tables_to_appear_in_same_query!(page_schemes, pages);
+diesel::allow_tables_to_appear_in_same_query!(post_schemes, posts);
+diesel::allow_tables_to_appear_in_same_query!(post_schemes, communities);
+diesel::allow_tables_to_appear_in_same_query!(digest_records, registry_records);
+diesel::allow_tables_to_appear_in_same_query!(digest_records, digests);

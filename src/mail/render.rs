@@ -552,8 +552,14 @@ fn shared_digest(conn: &mut DbConn, id: &Identity, digest_id: i64, lang: &str) -
     for (q, page_slug, page_title) in digest::answers(conn, d.id)? {
         answers.push(bodies::DigestAnswer { query: q.title, page: page_title, url: url(id, &paths::page(&page_slug)) });
     }
+    let hindi = lang == "hi";
+    let records: Vec<bodies::DigestRecordEntry> = digest::records(conn, d.id)?
+        .into_iter()
+        .filter(|(item, r)| item.included && r.is_published())
+        .map(|(_, r)| bodies::DigestRecordEntry { url: url(id, &paths::registry_record_of(&r.kind, &r.slug)), state: crate::vocab::state_label(&r.state, hindi).to_string(), kind: r.kind, title: r.title })
+        .collect();
     let summary = d.audience == membership::Delivery::Summary;
-    let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_plain_text(&d.editorial), &markdown::to_safe_html(&d.editorial), &entries, &answers, summary);
+    let (text, html) = bodies::digest_core(lang, &c.name, &markdown::to_plain_text(&d.editorial), &markdown::to_safe_html(&d.editorial), &entries, &answers, &records, summary);
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let kind = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
     let date = d.sent_at.unwrap_or(d.created_at).format("%Y-%m-%d");

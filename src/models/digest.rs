@@ -4,10 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{digest_answers, digest_items, digests, pages, posts, users};
+use crate::db::schema::{digest_answers, digest_items, digest_records, digests, pages, posts, registry_records, users};
 use crate::db::DbConn;
 use crate::models::membership::Delivery;
 use crate::models::post::Post;
+use crate::models::registry::Record;
 
 crate::text_enum! {
     /// Where a digest stands: composed, waiting for its time, being sent, sent.
@@ -163,4 +164,35 @@ pub fn exists_for_period(conn: &mut DbConn, community_id: i64, audience: Deliver
         .count()
         .get_result::<i64>(conn)
         .map(|n| n > 0)
+}
+
+/// A registry record a digest carries under "From the registry".
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = digest_records)]
+pub struct DigestRecord {
+    pub id: i64,
+    pub digest_id: i64,
+    pub record_id: i64,
+    pub position: i32,
+    pub included: bool,
+}
+
+pub fn add_record(conn: &mut DbConn, digest_id: i64, record_id: i64, position: i32) -> QueryResult<usize> {
+    diesel::insert_into(digest_records::table)
+        .values((digest_records::digest_id.eq(digest_id), digest_records::record_id.eq(record_id), digest_records::position.eq(position), digest_records::included.eq(true)))
+        .execute(conn)
+}
+
+pub fn set_record(conn: &mut DbConn, item_id: i64, digest_id: i64, included: bool) -> QueryResult<usize> {
+    diesel::update(digest_records::table.find(item_id).filter(digest_records::digest_id.eq(digest_id))).set(digest_records::included.eq(included)).execute(conn)
+}
+
+/// The registry records of a digest with their rows, in order.
+pub fn records(conn: &mut DbConn, digest_id: i64) -> QueryResult<Vec<(DigestRecord, Record)>> {
+    digest_records::table
+        .inner_join(registry_records::table)
+        .filter(digest_records::digest_id.eq(digest_id))
+        .order((digest_records::position.asc(), digest_records::id.asc()))
+        .select((DigestRecord::as_select(), Record::as_select()))
+        .load(conn)
 }

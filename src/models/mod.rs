@@ -19,6 +19,7 @@ pub mod page;
 pub mod post;
 pub mod registry;
 pub mod score_card;
+pub mod scheme_link;
 pub mod removal;
 pub mod registry_feedback;
 pub mod expert;

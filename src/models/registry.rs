@@ -679,3 +679,31 @@ pub fn recently_published(conn: &mut DbConn, kind: &str, limit: i64) -> QueryRes
         .select(Record::as_select())
         .load(conn)
 }
+
+/// Published records changed (published, updated) after `since` that carry any of the tags
+/// (vocabulary, code; an empty code is any term of the vocabulary), last changed first.
+pub fn published_tagged_since(conn: &mut DbConn, tags: &[(&str, &str)], since: NaiveDateTime, limit: i64) -> QueryResult<Vec<Record>> {
+    let mut ids: Vec<i64> = Vec::new();
+    for (vocab, code) in tags {
+        let mut q = registry_tags::table.filter(registry_tags::vocab.eq(*vocab)).select(registry_tags::record_id).into_boxed();
+        if !code.is_empty() {
+            q = q.filter(registry_tags::code.eq(*code));
+        }
+        let found: Vec<i64> = q
+            .filter(registry_tags::record_id.eq_any(
+                registry_records::table.filter(registry_records::published_version.is_not_null()).filter(registry_records::updated_at.gt(since)).select(registry_records::id),
+            ))
+            .load(conn)?;
+        for id in found {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    registry_records::table
+        .filter(registry_records::id.eq_any(ids))
+        .order((registry_records::updated_at.desc(), registry_records::id.desc()))
+        .limit(limit)
+        .select(Record::as_select())
+        .load(conn)
+}

@@ -9,12 +9,28 @@ use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, Message};
 use crate::models::membership::Delivery;
 use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
-use crate::models::{self, community, digest, membership, moderation, post};
+use crate::models::{self, community, digest, membership, moderation, post, registry};
 use crate::services::communities::Access;
 use crate::tokens::address;
 use crate::services::Env;
 
 const MAX_ITEMS: i64 = 200;
+/// At most this many registry records in one digest's "From the registry".
+const MAX_RECORDS: i64 = 50;
+/// A community's first digest for an audience looks this far back in the registry.
+const FIRST_REGISTRY_DAYS: i64 = 7;
+
+/// Published registry records changed since `since` (or in the last week, for a first digest)
+/// whose tags match the community's themes (`vocab::THEME_REGISTRY_TAGS`).
+fn registry_since(conn: &mut DbConn, community_id: i64, since: Option<NaiveDateTime>) -> Result<Vec<registry::Record>, AppError> {
+    let c = community::find(conn, community_id)?;
+    let tags = crate::vocab::registry_tags_of_themes(&c.themes());
+    if tags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let since = since.unwrap_or_else(|| models::now() - chrono::Duration::days(FIRST_REGISTRY_DAYS));
+    Ok(registry::published_tagged_since(conn, &tags, since, MAX_RECORDS)?)
+}
 
 fn check_audience(audience: Delivery) -> Result<(), AppError> {
     if digest::AUDIENCES.contains(&audience) {
@@ -29,7 +45,8 @@ fn create(conn: &mut DbConn, community_id: i64, audience: Delivery, actor: Optio
     let since = digest::last_sent(conn, community_id, audience)?;
     let posts = post::approved_since(conn, community_id, since, MAX_ITEMS)?;
     let answered = post::answered_by_page_since(conn, community_id, since, MAX_ITEMS)?;
-    if posts.is_empty() && answered.is_empty() && actor.is_none() {
+    let records = registry_since(conn, community_id, since)?;
+    if posts.is_empty() && answered.is_empty() && records.is_empty() && actor.is_none() {
         return Ok(None);
     }
     let id = digest::insert(
@@ -41,6 +58,9 @@ fn create(conn: &mut DbConn, community_id: i64, audience: Delivery, actor: Optio
     }
     for (query_id, page_id) in answered.iter().filter_map(|q| Some((q.id, q.answered_page_id?))) {
         digest::add_answer(conn, id, query_id, page_id)?;
+    }
+    for (i, r) in records.iter().enumerate() {
+        digest::add_record(conn, id, r.id, i as i32 + 1)?;
     }
     Ok(Some(id))
 }
@@ -55,6 +75,8 @@ pub fn draft(conn: &mut DbConn, access: &Access, actor: i64, audience: Delivery)
 pub struct DigestView {
     pub digest: digest::Digest,
     pub items: Vec<(digest::DigestItem, post::Post, String)>,
+    /// "From the registry": the records matching the community's themes.
+    pub records: Vec<(digest::DigestRecord, registry::Record)>,
     pub recipients: usize,
 }
 
@@ -70,7 +92,7 @@ fn in_community(conn: &mut DbConn, access: &Access, id: i64) -> Result<digest::D
 pub fn view(conn: &mut DbConn, access: &Access, id: i64) -> Result<DigestView, AppError> {
     let d = in_community(conn, access, id)?;
     let recipients = membership::recipients(conn, d.community_id, d.audience)?.len();
-    Ok(DigestView { items: digest::items(conn, d.id)?, digest: d, recipients })
+    Ok(DigestView { items: digest::items(conn, d.id)?, records: digest::records(conn, d.id)?, digest: d, recipients })
 }
 
 pub fn list(conn: &mut DbConn, access: &Access) -> Result<Vec<digest::Digest>, AppError> {
@@ -92,6 +114,8 @@ pub struct DigestEdit {
     pub editorial: String,
     /// (item id, position, included)
     pub items: Vec<(i64, i32, bool)>,
+    /// (registry item id, included)
+    pub records: Vec<(i64, bool)>,
     /// "YYYY-MM-DDTHH:MM" in UTC, for "send later".
     pub send_at: String,
     pub action: DigestAction,
@@ -123,6 +147,9 @@ pub fn edit(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, id: i64, 
         for (item, position, included) in &e.items {
             digest::set_item(tx, *item, d.id, *position, *included)?;
         }
+        for (item, included) in &e.records {
+            digest::set_record(tx, *item, d.id, *included)?;
+        }
         moderation::log(tx, &moderation::NewLogEntry { community_id: d.community_id, post_id: None, actor_id: Some(actor), action: if status == digest::Status::Scheduled { moderation::Action::DigestScheduled } else { moderation::Action::DigestSaved }, reason: "", created_at: models::now() })?;
         Ok::<_, AppError>(())
     })?;
@@ -140,7 +167,9 @@ pub fn send(conn: &mut DbConn, env: &Env, id: i64, actor: Option<i64>) -> Result
         if !(digest::transition(tx, id, digest::Status::Draft, digest::Status::Sending)? || digest::transition(tx, id, digest::Status::Scheduled, digest::Status::Sending)?) {
             return Err(AppError::Conflict("digest-already-sent".into()));
         }
-        if !digest::items(tx, id)?.iter().any(|(i, p, _)| i.included && p.status == post::Status::Approved) {
+        if !digest::items(tx, id)?.iter().any(|(i, p, _)| i.included && p.status == post::Status::Approved)
+            && !digest::records(tx, id)?.iter().any(|(i, r)| i.included && r.is_published())
+        {
             return Err(AppError::field("items", "digest-items-empty"));
         }
         let recipients = membership::recipients(tx, d.community_id, d.audience)?;

@@ -122,6 +122,9 @@ pub struct Review {
     pub history: Vec<(moderation::LogEntry, Option<String>)>,
     /// For a query: the experts asked and those who may be.
     pub experts: Option<crate::services::experts::Panel>,
+    /// The schemes the query points to (codes), and every scheme term to choose from.
+    pub schemes: Vec<String>,
+    pub scheme_terms: Vec<crate::models::vocabulary::Term>,
 }
 
 pub fn post_in(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<post::Post, AppError> {
@@ -147,6 +150,8 @@ pub fn review(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<Review
         attachments: attachment::for_posts(conn, &[p.id])?,
         flags: moderation::open_flags_for_post(conn, p.id)?,
         history: moderation::log_for_post(conn, p.id)?,
+        schemes: crate::models::scheme_link::of_post(conn, p.id)?,
+        scheme_terms: crate::services::registry::scheme_terms(conn)?,
         post: p,
         author,
         thread_title,
@@ -218,6 +223,8 @@ pub struct DecisionText {
     /// The edited title and body, for `EditApprove`.
     pub title: String,
     pub body: String,
+    /// The schemes of Annex I the query points to, for `EditApprove`; None leaves them.
+    pub schemes: Option<Vec<String>>,
 }
 
 /// One moderator decision on one item, at the version the moderator saw.
@@ -312,6 +319,12 @@ pub fn decide_in(tx: &mut DbConn, env: &Env, access: &Access, actor: i64, post_i
                 d.body_md = Some(body);
                 if current.is_query() {
                     d.title = Some(title);
+                    // A retired scheme the query already points to may stay; none is newly chosen.
+                    if let Some(chosen) = &text.schemes {
+                        let already = crate::models::scheme_link::of_post(tx, current.id)?;
+                        let codes = crate::services::registry::checked_schemes(tx, chosen, &already)?;
+                        crate::models::scheme_link::set_for_post(tx, current.id, &codes)?;
+                    }
                 }
                 d.moderator_note = Some(reason.clone());
                 d

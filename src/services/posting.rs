@@ -88,6 +88,8 @@ pub struct PostInput {
     pub state: String,
     pub district: String,
     pub sector: String,
+    /// The schemes of Annex I a new query points to (codes), checked when it is written.
+    pub schemes: Vec<String>,
 }
 
 struct Clean {
@@ -98,6 +100,8 @@ struct Clean {
     state: String,
     district: String,
     sector: String,
+    /// As chosen; checked against the vocabulary when written (a reply points to none).
+    schemes: Vec<String>,
 }
 
 fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
@@ -130,7 +134,8 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
     } else {
         String::new()
     };
-    Clean { title: if is_query { title } else { String::new() }, body, html, themes: crate::models::list::encode(&themes), state, district, sector }
+    let schemes = if is_query { input.schemes.clone() } else { Vec::new() };
+    Clean { title: if is_query { title } else { String::new() }, body, html, themes: crate::models::list::encode(&themes), state, district, sector, schemes }
 }
 
 fn check_files(uploads: Vec<Received>, errors: &mut FieldErrors) -> Vec<CheckedFile> {
@@ -227,7 +232,9 @@ pub fn submit(
 /// removed again, so nothing half-written remains.
 pub fn submit_prepared(conn: &mut DbConn, env: &Env, access: &Access, author: i64, prepared: Prepared) -> Result<Submitted, AppError> {
     let root = root_of(conn, access, prepared.reply_to)?;
-    let Prepared { clean, files, .. } = prepared;
+    let Prepared { mut clean, files, .. } = prepared;
+    // The schemes are checked before any file is stored: a wrong one leaves nothing behind.
+    clean.schemes = crate::services::registry::checked_schemes(conn, &clean.schemes, &[])?;
     let mut stored = Vec::new();
     for f in &files {
         match attachments::store(&env.attachments_dir, f) {
@@ -252,7 +259,9 @@ pub fn submit_prepared_in(tx: &mut DbConn, env: &Env, access: &Access, author: i
         return Err(AppError::Internal("files need submit_prepared".into()));
     }
     let root = root_of(tx, access, prepared.reply_to)?;
-    write_post(tx, env, access, author, root.as_ref(), &prepared.clean, &[], &[])
+    let mut clean = prepared.clean;
+    clean.schemes = crate::services::registry::checked_schemes(tx, &clean.schemes, &[])?;
+    write_post(tx, env, access, author, root.as_ref(), &clean, &[], &[])
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -282,6 +291,9 @@ fn write_post(tx: &mut DbConn, env: &Env, access: &Access, author: i64, root: Op
             response_due_at: (approved && root.is_none()).then(|| now + chrono::Duration::days(i64::from(c.response_days))),
         },
     )?;
+    if root.is_none() && !clean.schemes.is_empty() {
+        crate::models::scheme_link::set_for_post(tx, id, &clean.schemes)?;
+    }
     for (f, name) in files.iter().zip(stored) {
         attachment::insert(
             tx,

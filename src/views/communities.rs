@@ -152,7 +152,7 @@ pub fn query_fields(ctx: &Ctx, input_: &PostInput, errors: &FieldErrors) -> Mark
     }
 }
 
-pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, errors: &FieldErrors) -> Markup {
+pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, schemes: &[crate::models::vocabulary::Term], errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     layout(ctx, t.new_query, html! {
         p.crumbs { a href=(paths::community(&c.slug)) { (c.name) } }
@@ -162,6 +162,7 @@ pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, errors: &FieldErr
         form method="post" action=(paths::community_page(&c.slug, "check")) enctype="multipart/form-data" novalidate {
             (csrf_field(ctx))
             (query_fields(ctx, input_, errors))
+            (super::registry::schemes::scheme_choices(ctx, schemes, &input_.schemes, errors))
             (files_field(ctx, errors))
             button type="submit" { (t.fmt("similar-check-button", &[])) }
         }

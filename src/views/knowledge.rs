@@ -9,6 +9,7 @@ use super::{csrf_field, error_summary, input, input_as, layout, layout_with_head
 use crate::error::FieldErrors;
 use crate::models::list;
 use crate::models::page::{self, Page};
+use crate::models::vocabulary::Term;
 use crate::services::knowledge::{Builder, Credit, Event, PageForm, PageView, Revision, LAYOUTS};
 use crate::vocab;
 
@@ -149,6 +150,12 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             }
         }
         @if p.status == page::Status::Published { (super::outcomes::section(ctx, &v.outcomes, &paths::page(&p.slug), editor)) }
+        @if !v.schemes.is_empty() {
+            aside aria-labelledby="schemes-h" {
+                h2 #schemes-h { (t.fmt("schemes-on-page", &[])) }
+                (super::registry::schemes::scheme_links(ctx, &v.schemes))
+            }
+        }
         @if !v.backlinks.is_empty() {
             aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(&b.slug, &b.language, &b.title)) } } } }
         }
@@ -179,7 +186,7 @@ pub fn gone(ctx: &Ctx, title: &str, note: &str) -> Markup {
 
 
 
-pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: bool) -> Markup {
+pub fn page_fields(ctx: &Ctx, f: &PageForm, schemes: &[Term], errors: &FieldErrors, with_slug: bool) -> Markup {
     let t = ctx.t();
     let hindi = ctx.lang == super::Lang::Hi;
     html! {
@@ -202,6 +209,7 @@ pub fn page_fields(ctx: &Ctx, f: &PageForm, errors: &FieldErrors, with_slug: boo
         (textarea(ctx, "contributors", t.kb_contributors, &f.contributors, Some(t.kb_contributors_hint), 4, errors))
         (textarea(ctx, "sources", t.kb_sources, &f.sources, None, 3, errors))
         (input(ctx, Field::new("source_threads", t.kb_threads, &f.source_threads), errors))
+        (super::registry::schemes::scheme_choices(ctx, schemes, f.schemes.as_deref().unwrap_or(&[]), errors))
     }
 }
 
@@ -227,13 +235,13 @@ pub fn builder(ctx: &Ctx, b: &Builder, f: &PageForm, picked: &[i64], errors: &Fi
         (error_summary(ctx, errors))
         form method="post" action={ "/kb/new?" (threads_q) } novalidate {
             (csrf_field(ctx))
-            (page_fields(ctx, f, errors, true))
+            (page_fields(ctx, f, &b.scheme_terms, errors, true))
             button type="submit" { (t.kb_save_draft) }
         }
     })
 }
 
-pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &[String], notice_text: Option<&str>) -> Markup {
+pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, schemes: &[Term], errors: &FieldErrors, broken: &[String], notice_text: Option<&str>) -> Markup {
     let t = ctx.t();
     let base = paths::page(&p.slug);
     layout(ctx, t.kb_edit, html! {
@@ -246,7 +254,7 @@ pub fn editor(ctx: &Ctx, p: &Page, f: &PageForm, errors: &FieldErrors, broken: &
         form method="post" action={ (base) "/edit" } novalidate {
             (csrf_field(ctx))
             input type="hidden" name="revision" value=(f.revision);
-            (page_fields(ctx, f, errors, false))
+            (page_fields(ctx, f, schemes, errors, false))
             (input(ctx, Field::new("note", t.kb_change_note, &f.note), errors))
             button type="submit" name="action" value="save" { (t.save) } " "
             @if p.status != page::Status::Published { button type="submit" name="action" value="publish" { (t.kb_publish) } }

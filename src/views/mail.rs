@@ -244,9 +244,25 @@ pub struct DigestAnswer {
     pub url: String,
 }
 
+/// A registry record in a digest's "From the registry".
+pub struct DigestRecordEntry {
+    /// The record's kind as stored (cluster, initiative, practice, agency).
+    pub kind: String,
+    pub title: String,
+    pub state: String,
+    pub url: String,
+}
+
+/// The kind and place of a registry record, as a digest names it: "Initiative, Haryana".
+fn record_meta(t: &super::Strings, r: &DigestRecordEntry) -> String {
+    let kind = t.fmt(&format!("registry-kind-{}", r.kind), &[]);
+    if r.state.is_empty() { kind } else { format!("{kind}, {}", r.state) }
+}
+
 /// The shared part of a digest (or summary): the editorial note, the consolidated replies
-/// under their own heading, then the chosen items.
-pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial_html: &str, entries: &[DigestEntry], answers: &[DigestAnswer], summary: bool) -> (String, String) {
+/// under their own heading, then the chosen items, then what is new in the registry.
+#[allow(clippy::too_many_arguments)]
+pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial_html: &str, entries: &[DigestEntry], answers: &[DigestAnswer], records: &[DigestRecordEntry], summary: bool) -> (String, String) {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
     let heading = if summary { t.mail_summary_heading } else { t.mail_digest_heading };
     let mut text = format!("{heading}: {community}\n\n");
@@ -267,6 +283,14 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
         let lead = if summary { first_lines(&e.plain, 2) } else { e.plain.clone() };
         text.push_str(&format!("{}. {}{} ({})\n{}\n{}\n{reply_label}: {}\n\n", i + 1, if e.is_reply { "Re: " } else { "" }, e.title, super::author_name(t, &e.author), lead, e.url, e.reply_to));
     }
+    let registry_heading = t.fmt("schemes-digest-registry", &[]);
+    if !records.is_empty() {
+        text.push_str(&format!("{registry_heading}\n\n"));
+        for r in records {
+            text.push_str(&format!("* {} ({})\n  {}\n", r.title, record_meta(t, r), r.url));
+        }
+        text.push('\n');
+    }
     let html = html! {
         h1 style="font-size:1.3em" { (heading) ": " (community) }
         @if !editorial_html.is_empty() { div style="border-left:4px solid #0b5d6b;padding-left:.75em" { (PreEscaped(editorial_html)) } }
@@ -282,6 +306,10 @@ pub fn digest_core(lang: &str, community: &str, editorial_plain: &str, editorial
                     p style="font-size:0.9em" { a href={ "mailto:" (e.reply_to) } { (reply_label) } }
                 }
             }
+        }
+        @if !records.is_empty() {
+            h2 style="font-size:1.1em" { (registry_heading) }
+            ul { @for r in records { li { a href=(r.url) { (r.title) } " · " span style="color:#555" { (record_meta(t, r)) } } } }
         }
     }
     .into_string();

@@ -256,6 +256,24 @@ pub fn digest(ctx: &Ctx, a: &Access, v: &DigestView, edit: Option<&DigestEdit>, 
                     }
                 }
             }
+            @if !v.records.is_empty() {
+                fieldset #registry-items {
+                    legend { (t.fmt("schemes-digest-registry", &[])) }
+                    p.hint { (t.fmt("schemes-digest-registry-hint", &[])) }
+                    ul.queue {
+                        @for (item, r) in &v.records {
+                            li.item {
+                                input type="hidden" name={ "rec-" (item.id) } value="1";
+                                label.check {
+                                    input type="checkbox" name="include_record" value=(item.id) checked[item.included] disabled[!editable];
+                                    " " strong { (r.title) } " · " (t.fmt(&format!("registry-kind-{}", r.kind), &[])) @if !r.state.is_empty() { ", " (crate::vocab::state_label(&r.state, ctx.lang == super::Lang::Hi)) }
+                                }
+                                " " a href=(paths::registry_record_of(&r.kind, &r.slug)) { (t.fmt("schemes-digest-open-record", &[])) }
+                            }
+                        }
+                    }
+                }
+            }
             @if editable {
                 div.field.has-error[errors.contains_key("send_at")] {
                     label for="send_at" { (t.digest_send_at) }

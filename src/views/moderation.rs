@@ -209,6 +209,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, similar: &[Similar], chosen: Op
                 details open[chosen == Some(Decision::EditApprove)] {
                     summary { (t.action_edit_approve) }
                     @if p.is_query() { (input(ctx, Field::new("title", t.field_title, &title), errors)) }
+                    @if p.is_query() { (super::registry::schemes::scheme_choices(ctx, &r.scheme_terms, form.schemes.as_deref().unwrap_or(&r.schemes), errors)) }
                     div.field.has-error[errors.contains_key("body")] {
                         label for="body" { (t.field_body) }
                         @if let Some(e) = errors.get("body") { p.error { (ctx.t().msg(e)) } }

@@ -87,7 +87,8 @@ async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, pa
         return Err(AppError::Forbidden);
     }
     if let Some(ask) = crate::web::accounts::credit_question_first(&visit) { return Ok(ask); }
-    Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &FieldErrors::new())))
+    let schemes = state.db(crate::services::registry::scheme_terms).await?;
+    Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &schemes, &FieldErrors::new())))
 }
 
 pub(crate) fn input_from(form: &FormData) -> PostInput {
@@ -98,6 +99,7 @@ pub(crate) fn input_from(form: &FormData) -> PostInput {
         state: form.get("state"),
         district: form.get("district"),
         sector: form.get("sector"),
+        schemes: form.all("schemes"),
     }
 }
 
@@ -135,7 +137,10 @@ async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, pat
     let (input, result) = post_from_form(&state, &member, &a, None, form).await?;
     match submitted(result)? {
         Submitted::Done(s) => Ok(see_other(&format!("{}?done={}", paths::thread(&slug, s.thread_id), posted_key(&s)))),
-        Submitted::Invalid(errors) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &errors))),
+        Submitted::Invalid(errors) => {
+            let schemes = state.db(crate::services::registry::scheme_terms).await?;
+            Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &schemes, &errors)))
+        }
     }
 }
 
@@ -208,6 +213,7 @@ fn input_of(p: &crate::models::post::Post) -> PostInput {
         state: p.state.clone(),
         district: p.district.clone(),
         sector: p.sector.clone(),
+        schemes: Vec::new(),
     }
 }
 
@@ -247,7 +253,7 @@ async fn edit(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     // Checkbox lists repeat the field name, so they come from the raw pairs.
     let themes = form.1.all("themes");
     let f = form.0;
-    let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector };
+    let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector, schemes: Vec::new() };
     let (inp, uid, version) = (input.clone(), member.principal.user.id, f.version);
     let env = state.env.clone();
     match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| posting::resubmit(c, &env, a, uid, id, version, &inp)).await)? {

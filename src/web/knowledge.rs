@@ -11,6 +11,7 @@ use crate::models::page::{self, Page};
 use crate::paths;
 use crate::services::accounts::Principal;
 use crate::services::knowledge::{self, Lookup, PageForm};
+use crate::services::registry;
 use crate::views;
 use crate::web::visit::{Admin, CsrfForm, Empty, Member, RawForm, Visit};
 use crate::web::{html, see_other, submitted, AppState, Submitted};
@@ -101,6 +102,8 @@ fn form_from(raw: &RawForm) -> PageForm {
         source_threads: get("source_threads"),
         revision: get("revision").parse().unwrap_or(0),
         note: get("note"),
+        // Only a form that showed the schemes changes them (none ticked clears them).
+        schemes: (!get("schemes_shown").is_empty()).then(|| raw.all("schemes")),
     }
 }
 
@@ -129,6 +132,7 @@ async fn builder(state: web::Data<AppState>, member: Member, req: actix_web::Htt
         source_threads: b.thread_ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", "),
         solution,
         language: member.ctx.lang.code().into(),
+        schemes: Some(b.schemes.clone()),
         ..Default::default()
     };
     Ok(html(200, views::knowledge::builder(&member.ctx, &b, &form, &picked, &FieldErrors::new())))
@@ -169,9 +173,11 @@ where
     }
 }
 
-/// The editor, showing the page as it is with a form's errors.
-fn editor_again(member: &Member, p: &Page, errors: &FieldErrors) -> HttpResponse {
-    html(400, views::knowledge::editor(&member.ctx, p, &PageForm::of(p), errors, &[], None))
+/// The editor, showing the page as it is (with the schemes it points to) and a form's errors.
+async fn editor_again(state: &AppState, member: &Member, p: &Page, errors: &FieldErrors) -> Result<HttpResponse, AppError> {
+    let page = p.clone();
+    let (form, schemes) = state.db(move |c| Ok((knowledge::form_for(c, &page)?, registry::scheme_terms(c)?))).await?;
+    Ok(html(400, views::knowledge::editor(&member.ctx, p, &form, &schemes, errors, &[], None)))
 }
 
 #[derive(Deserialize)]
@@ -181,9 +187,9 @@ struct CreatedQuery {
 }
 
 async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<String>, q: web::Query<CreatedQuery>) -> Result<HttpResponse, AppError> {
-    let (p, ()) = state.db(on_editable(&member, path.into_inner(), |_, _, _| Ok(()))).await?;
+    let (p, (form, schemes)) = state.db(on_editable(&member, path.into_inner(), |c, _, p| Ok((knowledge::form_for(c, p)?, registry::scheme_terms(c)?)))).await?;
     let notice = q.created.as_ref().map(|_| member.ctx.t().saved_short);
-    Ok(html(200, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &FieldErrors::new(), &[], notice)))
+    Ok(html(200, views::knowledge::editor(&member.ctx, &p, &form, &schemes, &FieldErrors::new(), &[], notice)))
 }
 
 async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
@@ -203,10 +209,19 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<String
     match submitted(saved)? {
         Submitted::Done(broken) => {
             let id = p.id;
-            let p = state.db(move |c| Ok(page::find(c, id)?)).await?;
-            Ok(html(200, views::knowledge::editor(&member.ctx, &p, &PageForm::of(&p), &FieldErrors::new(), &broken, Some(member.ctx.t().saved_short))))
+            let (p, form, schemes) = state
+                .db(move |c| {
+                    let p = page::find(c, id)?;
+                    Ok((knowledge::form_for(c, &p)?, registry::scheme_terms(c)?, p))
+                })
+                .await
+                .map(|(form, schemes, p)| (p, form, schemes))?;
+            Ok(html(200, views::knowledge::editor(&member.ctx, &p, &form, &schemes, &FieldErrors::new(), &broken, Some(member.ctx.t().saved_short))))
         }
-        Submitted::Invalid(errors) => Ok(html(400, views::knowledge::editor(&member.ctx, &p, &f, &errors, &[], None))),
+        Submitted::Invalid(errors) => {
+            let schemes = state.db(registry::scheme_terms).await?;
+            Ok(html(400, views::knowledge::editor(&member.ctx, &p, &f, &schemes, &errors, &[], None)))
+        }
     }
 }
 
@@ -221,7 +236,7 @@ async fn rename(state: web::Data<AppState>, member: Member, path: web::Path<Stri
     let (p, renamed) = state.write(on_editable(&member, path.into_inner(), move |c, who, p| Ok(knowledge::rename(c, who, p.id, &new)))).await?;
     match submitted(renamed)? {
         Submitted::Done(slug) => Ok(see_other(&paths::page_edit(&slug))),
-        Submitted::Invalid(errors) => Ok(editor_again(&member, &p, &errors)),
+        Submitted::Invalid(errors) => editor_again(&state, &member, &p, &errors).await,
     }
 }
 
@@ -236,7 +251,7 @@ async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<St
     let (p, withdrawn) = state.write(on_editable(&member, path.into_inner(), move |c, who, p| Ok(knowledge::withdraw(c, who, p.id, &note)))).await?;
     match submitted(withdrawn)? {
         Submitted::Done(()) => Ok(see_other(&paths::page_edit(&p.slug))),
-        Submitted::Invalid(errors) => Ok(editor_again(&member, &p, &errors)),
+        Submitted::Invalid(errors) => editor_again(&state, &member, &p, &errors).await,
     }
 }
 

@@ -224,10 +224,13 @@ async fn digest_edit(state: web::Data<AppState>, member: Member, visit: Visit, p
             Some((item, v.trim().parse().unwrap_or(999), included.contains(&item)))
         })
         .collect();
+    // Every registry record has a field rec-ITEM; those left unchecked are left out.
+    let chosen_records: Vec<i64> = form.1.all("include_record").iter().filter_map(|v| v.parse().ok()).collect();
+    let records: Vec<(i64, bool)> = form.1 .0.iter().filter_map(|(k, _)| k.strip_prefix("rec-")?.parse().ok()).map(|item| (item, chosen_records.contains(&item))).collect();
     let f = form.0;
     let mut errors = FieldErrors::new();
     let action = choice_or(&f.action, DigestAction::Save, "action", "digest-action-choose", &mut errors);
-    let edit = DigestEdit { editorial: f.editorial, items, send_at: f.send_at, action };
+    let edit = DigestEdit { editorial: f.editorial, items, records, send_at: f.send_at, action };
     if !errors.is_empty() {
         return digest_view(&state, &visit, slug, id, Some(&edit), &errors, None, 400).await;
     }

@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod agency_ratings;
 pub mod registry;
 pub mod score_cards;
+pub mod schemes;
 pub mod rights;
 pub mod registry_feedback;
 pub mod search;
@@ -57,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     score_cards::routes(cfg);
     agency_ratings::routes(cfg);
     series::routes(cfg);
+    schemes::routes(cfg);
     // Before the registry's own routes, whose /registry/{kind}/{slug} would take these paths.
     registry_feedback::routes(cfg);
     registry::routes(cfg);

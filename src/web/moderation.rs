@@ -126,11 +126,14 @@ struct DecisionForm {
     title: String,
     #[serde(default)]
     body: String,
+    /// Read from the raw form (a repeated field): the schemes, when the form showed them.
+    #[serde(skip)]
+    schemes: Option<Vec<String>>,
 }
 
 impl DecisionForm {
     fn text(&self) -> DecisionText {
-        DecisionText { canned: self.canned.clone(), message: self.message.clone(), title: self.title.clone(), body: self.body.clone() }
+        DecisionText { canned: self.canned.clone(), message: self.message.clone(), title: self.title.clone(), body: self.body.clone(), schemes: self.schemes.clone() }
     }
 
     fn command(&self) -> Result<Decide, AppError> {
@@ -168,7 +171,8 @@ async fn claim(state: web::Data<AppState>, member: Member, visit: Visit, path: w
 
 async fn decide(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: CsrfForm<DecisionForm>) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    let f = form.0;
+    let schemes = (!form.1.get("schemes_shown").is_empty()).then(|| form.1.all("schemes"));
+    let f = DecisionForm { schemes, ..form.0 };
     let (uid, cmd, env) = (member.principal.user.id, f.command(), state.env.clone());
     let result = state
         .write_with_access(slug.clone(), &visit, move |c, a| {

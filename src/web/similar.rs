@@ -47,15 +47,16 @@ async fn check(state: web::Data<AppState>, member: Member, visit: Visit, path: w
     let inp = input.clone();
     // Files are not kept at this step: the draft form asks for them again.
     drop(form);
+    let schemes = state.db(crate::services::registry::scheme_terms).await?;
     if let Err(e) = blocking(move || posting::prepare(None, &inp, vec![])).await? {
         return match e {
-            AppError::Validation(errors) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &errors))),
+            AppError::Validation(errors) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &schemes, &errors))),
             e => Err(e),
         };
     }
     let (index, c, title, body) = (state.search.clone(), a.community.clone(), input.title.clone(), input.body.clone());
     let items = state.db(move |conn| similar::find(conn, &index, &c, uid, &title, &body)).await?;
-    Ok(html(200, views::similar::check(&visit.ctx, &a.community, &input, &items, had_files)))
+    Ok(html(200, views::similar::check(&visit.ctx, &a.community, &input, &schemes, &items, had_files)))
 }
 
 #[derive(Deserialize)]

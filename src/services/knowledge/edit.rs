@@ -51,6 +51,10 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: page:
     } else if page::slug_exists(conn, &slug)? {
         errors.insert("slug", Message::new("slug-taken").arg("slug", &slug));
     }
+    let schemes = match &form.schemes {
+        Some(chosen) => Some(crate::services::registry::clean_schemes(conn, chosen, &[], &mut errors)?),
+        None => None,
+    };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -58,6 +62,9 @@ pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: page:
     write_tx(conn, |tx| {
         let now = models::now();
         let id = page::insert(tx, &page::NewPage { slug: &slug, status, created_by: by, created_at: now, updated_at: now, published_at }, &content)?;
+        if let Some(codes) = &schemes {
+            scheme_link::set_for_page(tx, id, codes)?;
+        }
         page::add_revision(tx, id, 1, &snapshot(&content), by, if form.note.is_empty() { "created" } else { &form.note }, now)?;
         page::add_event(tx, id, by, page::Action::Created, &slug, now)?;
         store_links(tx, id, &content)?;
@@ -120,6 +127,14 @@ pub fn save_then(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageFo
 fn save_as_then(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, action: page::Action, also: impl FnOnce(&mut DbConn) -> Result<(), AppError>) -> Result<Vec<String>, AppError> {
     let mut errors = FieldErrors::new();
     let content = clean(form, &mut errors);
+    // A retired scheme the page already points to may stay; none may be newly chosen.
+    let schemes = match &form.schemes {
+        Some(chosen) => {
+            let already = scheme_link::of_page(conn, page_id)?;
+            Some(crate::services::registry::clean_schemes(conn, chosen, &already, &mut errors)?)
+        }
+        None => None,
+    };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -128,6 +143,9 @@ fn save_as_then(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageFor
         let now = models::now();
         if !page::update_content(tx, page_id, form.revision, &content, now)? {
             return Err(AppError::Conflict(EDIT_CONFLICT.into()));
+        }
+        if let Some(codes) = &schemes {
+            scheme_link::set_for_page(tx, page_id, codes)?;
         }
         let note = if form.note.is_empty() { "edited" } else { &form.note };
         page::add_revision(tx, page_id, form.revision + 1, &snapshot(&content), by, note, now)?;
@@ -243,6 +261,7 @@ pub fn rollback(conn: &mut DbConn, who: &Principal, page_id: i64, to_revision: i
         contributors: content.contributors,
         sources: content.sources,
         slug: p.slug.clone(),
+        schemes: None,
     };
     check_change(conn, who, &p, &form)?;
     save_as(conn, Some(who.user.id), page_id, &form, page::Action::RolledBack).map(|_| ())

@@ -19,6 +19,9 @@ pub struct PageForm {
     pub source_threads: String,
     pub revision: i32,
     pub note: String,
+    /// The schemes of Annex I the page points to (codes); None leaves them as they are (an
+    /// import, a rollback: schemes are links, not revisioned content).
+    pub schemes: Option<Vec<String>>,
 }
 
 impl PageForm {
@@ -39,6 +42,7 @@ impl PageForm {
             source_threads: threads_field(&p.source_threads),
             revision: p.revision,
             note: String::new(),
+            schemes: None,
         }
     }
 }

@@ -7,7 +7,7 @@
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::markdown;
-use crate::models::{self, community, list, page, post, role, search_outbox, user};
+use crate::models::{self, community, list, page, post, role, scheme_link, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::services::Env;
 use crate::vocab;

@@ -59,6 +59,8 @@ pub struct PageView {
     pub threads: Vec<(i64, String, String)>,
     /// Published registry records naming this page or linked from it.
     pub registry: Vec<crate::models::registry::Record>,
+    /// The schemes of Annex I the page points to (retired ones too).
+    pub schemes: Vec<crate::models::vocabulary::Term>,
     /// The viewer may edit this page.
     pub editor: bool,
     /// For editors: how many members it answered before they posted a query (or whose
@@ -138,6 +140,8 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         }
     }
     let registry = crate::services::registry::for_page(conn, p.id, &p.slug)?;
+    let codes = scheme_link::of_page(conn, p.id)?;
+    let schemes = crate::services::registry::terms_of(conn, &codes)?;
     let published = page::last_event(conn, p.id, &[page::Action::Published])?.map(|(e, _)| e);
     let changed = page::last_event(conn, p.id, &[page::Action::Saved, page::Action::RolledBack])?
         .map(|(e, _)| e)
@@ -146,7 +150,7 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
     let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
     let answered = if editor { crate::services::similar::answered_count(conn, crate::models::similar_answer::Target { kind: crate::models::similar_answer::TargetKind::Page, id: p.id })? } else { 0 };
     let outcomes = crate::models::outcome::counts(conn, crate::models::outcome::Subject::Page, p.id)?;
-    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, editor, answered, published_by, changed_by, outcomes })))
+    Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, schemes, editor, answered, published_by, changed_by, outcomes })))
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {
@@ -193,13 +197,17 @@ pub struct Builder {
     pub themes: Vec<String>,
     pub state: String,
     pub sector: String,
+    /// The schemes the chosen queries point to, offered for the page.
+    pub schemes: Vec<String>,
+    /// Every scheme of Annex I, for the page's choice (retired ones only where chosen).
+    pub scheme_terms: Vec<crate::models::vocabulary::Term>,
 }
 
 /// The builder again, around a refused form: without threads it shows the form alone.
 pub fn builder_again(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Builder, AppError> {
     if threads.is_empty() {
         require_any(conn, who)?;
-        return Ok(Builder::default());
+        return Ok(Builder { scheme_terms: crate::services::registry::scheme_terms(conn)?, ..Builder::default() });
     }
     builder(conn, who, threads)
 }
@@ -209,10 +217,16 @@ pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Bu
     let mut posts = Vec::new();
     let mut contributors: Vec<String> = Vec::new();
     let mut first: Option<post::Post> = None;
+    let mut schemes: Vec<String> = Vec::new();
     for &id in threads.iter().take(10) {
         let root = post::find(conn, id)?;
         if !may_cite(conn, who, &root)? {
             return Err(AppError::Forbidden);
+        }
+        for code in scheme_link::of_post(conn, root.id)? {
+            if !schemes.contains(&code) {
+                schemes.push(code);
+            }
         }
         let mut thread = vec![(root.clone(), user::find(conn, root.author_id)?)];
         for (r, _) in post::replies(conn, root.id, None, false)? {
@@ -241,7 +255,14 @@ pub fn builder(conn: &mut DbConn, who: &Principal, threads: &[i64]) -> Result<Bu
         themes: first.theme_list().into_iter().map(str::to_string).collect(),
         state: first.state.clone(),
         sector: first.sector.clone(),
+        schemes,
+        scheme_terms: crate::services::registry::scheme_terms(conn)?,
     })
+}
+
+/// The editor's form for a page as it is, with the schemes it points to.
+pub fn form_for(conn: &mut DbConn, p: &page::Page) -> Result<PageForm, AppError> {
+    Ok(PageForm { schemes: Some(scheme_link::of_page(conn, p.id)?), ..PageForm::of(p) })
 }
 
 /// Pages for the editors' list: every status, the pages this editor may edit.

@@ -17,6 +17,7 @@
 //! - `score_cards`: ESR score cards of clusters, their ranking and the published short lists
 //! - `series`, `ratings`: indicators over time, and the national focal point's cluster ratings
 //! - `feedback`: visitors' feedback on records, answered by the state's focal points
+//! - `schemes`: the schemes of Annex I, what points to them, and their pages
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
@@ -27,6 +28,7 @@ mod feed;
 mod feedback;
 mod links;
 mod read;
+mod schemes;
 mod spec;
 mod values;
 mod vocabularies;
@@ -43,6 +45,7 @@ pub use feed::*;
 pub use feedback::*;
 pub use links::*;
 pub use read::*;
+pub use schemes::*;
 pub use spec::*;
 pub use values::*;
 pub use vocabularies::*;

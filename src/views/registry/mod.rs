@@ -9,6 +9,7 @@
 //! - `feedback`: feedback on a record, and the focal points' queue of it
 //! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
 //! - `score_cards`: ESR score cards with their working, and the short lists of clusters
+//! - `schemes`: the schemes of Annex I, their pages, and their choice on pages and queries
 //!
 //! The helpers below are shared by those files.
 
@@ -26,6 +27,7 @@ mod forms;
 mod pictures;
 mod record;
 mod review;
+pub mod schemes;
 pub mod score_cards;
 pub mod series;
 mod vocabularies;

@@ -1,0 +1,3 @@
+DROP TABLE digest_records;
+DROP TABLE post_schemes;
+DROP TABLE page_schemes;
