@@ -215,6 +215,15 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/clusters/{slug}/ratings", "/registry/clusters/samalkha-foundry/ratings", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/feedback", "/registry/initiatives/{record}/feedback", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/feedback/{id}", "/registry/feedback/999999", ["in", "no", "no", "no", "no"]),
+    // The funding clearing house: public lists and pages, members post, focal points review,
+    // the national focal point alone sees the national picture.
+    ("get", "/registry/funding", "/registry/funding", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/funding/national", "/registry/funding/national", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/funding/{list}", "/registry/funding/offers.csv", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/funding/{list}/new", "/registry/funding/proposals/new", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/funding/{list}/{id}", "/registry/funding/offers/999999", ["no", "no", "no", "no", "no"]),
+    ("post", "/registry/funding/{list}/new", "/registry/funding/offers/new", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/registry/funding/{list}/{id}/review", "/registry/funding/offers/999999/review", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

@@ -211,6 +211,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistryReminder
         | OutboxKind::RegistryFeedback
         | OutboxKind::RegistryFeedbackEscalated
+        | OutboxKind::FundingMatches
         | OutboxKind::MailRefused
         | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
@@ -430,6 +431,13 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
             }
             let rec = registry::find(conn, f.record_id)?;
             bodies::registry_feedback(lang, &rec.title, f.kind.as_str(), &f.body, kind == OutboxKind::RegistryFeedbackEscalated, &url(id, &paths::registry_feedback_item(f.id)))
+        }
+        OutboxKind::FundingMatches => {
+            if payload.funding.is_empty() {
+                return Ok(None);
+            }
+            let items: Vec<(String, String)> = payload.funding.iter().map(|m| (bodies::funding_match_label(lang, &m.offer_title, &m.proposal_title, m.score), url(id, &m.path))).collect();
+            bodies::funding_matches(lang, items, &url(id, paths::FUNDING))
         }
         OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
             let Some(inbound_id) = ref_id else { return Ok(None) };

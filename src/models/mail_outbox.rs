@@ -78,6 +78,9 @@ crate::text_enum! {
         /// A focal point's answer, to the address the visitor left (ref_id: the feedback;
         /// payload: the visitor's language).
         RegistryFeedbackAnswer,
+        /// A week's new matches between funding offers and proposals, to the author of one side
+        /// of each (payload: the matches).
+        FundingMatches,
     }
 }
 
@@ -105,6 +108,21 @@ pub struct Payload {
     /// The language a visitor without an account wrote in (an answer to registry feedback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// New matches of the funding clearing house, as they stood when found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funding: Vec<FundingMatch>,
+}
+
+/// A match between a funding offer and a proposal, for the weekly mail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FundingMatch {
+    pub offer_id: i64,
+    pub offer_title: String,
+    pub proposal_id: i64,
+    pub proposal_title: String,
+    pub score: u32,
+    /// The page of the side the recipient did not post.
+    pub path: String,
 }
 
 /// What kind of item arrived in a queue.
@@ -156,7 +174,7 @@ impl OutboxKind {
             OutboxKind::AnswerPersonal => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
-            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => Some(Topic::Registry),
+            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches => Some(Topic::Registry),
             _ => None,
         }
     }

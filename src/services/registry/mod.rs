@@ -17,6 +17,7 @@
 //! - `score_cards`: ESR score cards of clusters, their ranking and the published short lists
 //! - `series`, `ratings`: indicators over time, and the national focal point's cluster ratings
 //! - `feedback`: visitors' feedback on records, answered by the state's focal points
+//! - `funding`: the funding clearing house: offers, proposals, their matches and weekly mail
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
@@ -25,6 +26,7 @@ mod browse;
 pub mod agency_ratings;
 mod feed;
 mod feedback;
+pub mod funding;
 mod links;
 mod read;
 mod spec;

@@ -9,6 +9,7 @@
 //! - `feedback`: feedback on a record, and the focal points' queue of it
 //! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
 //! - `score_cards`: ESR score cards with their working, and the short lists of clusters
+//! - `funding`: the funding clearing house's lists, forms, posts with their matches, national picture
 //!
 //! The helpers below are shared by those files.
 
@@ -23,6 +24,7 @@ mod agency_ratings;
 mod browse;
 mod feedback;
 mod forms;
+pub mod funding;
 mod pictures;
 mod record;
 mod review;
