@@ -455,7 +455,7 @@ mod tests {
                 "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
-                "registry_feedback_escalated", "registry_feedback_answer",
+                "registry_feedback_escalated", "registry_feedback_answer", "funding_matches",
             ]
         );
         for k in OutboxKind::all() {

@@ -10,7 +10,7 @@ use crate::models::funding::{FundingPost, Kind, Status};
 use crate::models::list;
 use crate::paths;
 use crate::services::registry::funding::{is_open, plural, Choices, Filter, Hub, Listing, Picture, PostForm, PostView, Score, Totals, BUDGET_POINTS, SCHEME_POINTS, SECTOR_POINTS, STATE_POINTS};
-use crate::services::registry::{Decision, Vocabs};
+use crate::services::registry::Vocabs;
 use crate::views::{csrf_field, error_summary, input, layout, notice, select, textarea, Ctx, Field};
 
 /// Rupees with Indian grouping: ₹5,00,000.
@@ -293,23 +293,7 @@ pub fn post(ctx: &Ctx, v: &PostView, done: &str, errors: &FieldErrors) -> Markup
                 }
             }
         }
-        @if v.may_review {
-            section aria-labelledby="review-h" {
-                h2 #review-h { (t.registry_review) }
-                (error_summary(ctx, errors))
-                form method="post" action={ (path) "/review" } {
-                    (csrf_field(ctx))
-                    input type="hidden" name="lock" value=(p.lock_version);
-                    (textarea(ctx, "comment", t.registry_general_comment, "", None, 3, errors))
-                    div.actions {
-                        @for d in Decision::all() {
-                            @let (primary, label) = match d { Decision::Approve => (true, t.get("funding-publish")), Decision::Return => (false, t.registry_return) };
-                            button.primary[primary] type="submit" name="decision" value=(d.as_str()) { (label) } " "
-                        }
-                    }
-                }
-            }
-        }
+        @if v.may_review { (super::review_form(ctx, &path, p.lock_version, t.get("funding-publish"), errors)) }
     })
 }
 

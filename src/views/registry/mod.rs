@@ -63,6 +63,29 @@ fn status(ctx: &Ctx, s: registry::Status) -> &'static str {
     }
 }
 
+/// The reviewer's form under a score card or a funding post at `path`: a general comment, then
+/// approve (labelled `approve`) or return, with the lock read with the page.
+fn review_form(ctx: &Ctx, path: &str, lock: i32, approve: &str, errors: &crate::error::FieldErrors) -> Markup {
+    let t = ctx.t();
+    html! {
+        section aria-labelledby="review-h" {
+            h2 #review-h { (t.registry_review) }
+            (super::error_summary(ctx, errors))
+            form method="post" action={ (path) "/review" } {
+                (super::csrf_field(ctx))
+                input type="hidden" name="lock" value=(lock);
+                (super::textarea(ctx, "comment", t.registry_general_comment, "", None, 3, errors))
+                div.actions {
+                    @for d in crate::services::registry::Decision::all() {
+                        @let (primary, label) = match d { crate::services::registry::Decision::Approve => (true, approve), crate::services::registry::Decision::Return => (false, t.registry_return) };
+                        button.primary[primary] type="submit" name="decision" value=(d.as_str()) { (label) } " "
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Where a record of this kind (its code, as stored) and slug lives on the site.
 pub fn record_path(kind: &str, slug: &str) -> String {
     paths::registry_record_of(kind, slug)
