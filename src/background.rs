@@ -217,8 +217,8 @@ pub fn search_indexer(index: Arc<SearchIndex>, pool: Pool) -> Worker {
         .consuming(move || counted.backlog(&mut *counting.get()?))
 }
 
-/// Sends due digests, reminds focal points of unverified registry records and sends the day's
-/// notices (`services::notify::daily_tick`), every `every`.
+/// Sends due digests, reminds focal points of unverified registry records, mails the week's
+/// new funding matches and sends the day's notices (`services::notify::daily_tick`), every `every`.
 /// Of several portal processes on one database only the holder of the scheduler's lease runs
 /// it; it renews the lease each run, and when it dies another process takes the lease once it
 /// has expired, so each due job runs once: never in two processes at a time, and not
@@ -245,6 +245,11 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         if let Ok(n @ 1..) = asked {
             tracing::info!("asked {n} askers whether their answer worked");
         }
+        // The funding clearing house's weekly mail of new matches.
+        let funding = services::registry::funding::weekly_tick(&mut conn, &env, models::now());
+        if let Ok(n @ 1..) = funding {
+            tracing::info!("mailed {n} people their new funding matches");
+        }
         // Roundups, moderators' daily mail and urgent queries, whatever became of the rest.
         let noticed = services::notify::daily_tick(&mut conn, &env, models::now());
         if let Ok(n @ 1..) = sent {
@@ -256,10 +261,10 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         if let Ok(n @ 1..) = noticed {
             tracing::info!("scheduler queued {n} notices");
         }
-        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) || matches!(escalated, Ok(1..)) || matches!(asked, Ok(1..)) {
+        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) || matches!(escalated, Ok(1..)) || matches!(asked, Ok(1..)) || matches!(funding, Ok(1..)) {
             mail.wake();
         }
-        Ok(sent? + reminded? + noticed? + escalated? + asked?)
+        Ok(sent? + reminded? + noticed? + escalated? + asked? + funding?)
     })
     .waiting_first()
 }

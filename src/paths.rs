@@ -227,6 +227,20 @@ pub fn expert_thread(root_id: i64, token: &str) -> String {
     format!("/experts/asked/{root_id}/{token}")
 }
 
+/// The funding clearing house: its front page, the national picture, and the lists of offers
+/// and proposals (`offers`, `proposals`; `.csv` and `.json` for the downloads).
+pub const FUNDING: &str = "/registry/funding";
+pub const FUNDING_NATIONAL: &str = "/registry/funding/national";
+
+pub fn funding_list(plural: &str) -> String {
+    format!("/registry/funding/{plural}")
+}
+
+/// One offer or proposal.
+pub fn funding_post(plural: &str, id: i64) -> String {
+    format!("/registry/funding/{plural}/{id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

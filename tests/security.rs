@@ -243,6 +243,15 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/practices/{slug}/field-reports", "/registry/practices/maitree-savings-group/field-reports", ["in", "no", "no", "no", "no"]),
     ("get", "/outcomes/ask/{query}/{token}", "/outcomes/ask/{thread}/1-00000000000000000000000000000000?answer=worked", ["no", "no", "no", "no", "no"]),
     ("post", "/outcomes/ask/{query}/{token}", "/outcomes/ask/{thread}/1-00000000000000000000000000000000", ["no", "no", "no", "no", "no"]),
+    // The funding clearing house: public lists and pages, members post, focal points review,
+    // the national focal point alone sees the national picture.
+    ("get", "/registry/funding", "/registry/funding", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/funding/national", "/registry/funding/national", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/funding/{list}", "/registry/funding/offers.csv", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/funding/{list}/new", "/registry/funding/proposals/new", ["in", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/funding/{list}/{id}", "/registry/funding/offers/999999", ["no", "no", "no", "no", "no"]),
+    ("post", "/registry/funding/{list}/new", "/registry/funding/offers/new", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/registry/funding/{list}/{id}/review", "/registry/funding/offers/999999/review", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

@@ -794,3 +794,41 @@ diesel::allow_tables_to_appear_in_same_query!(post_schemes, posts);
 diesel::allow_tables_to_appear_in_same_query!(post_schemes, communities);
 diesel::allow_tables_to_appear_in_same_query!(digest_records, registry_records);
 diesel::allow_tables_to_appear_in_same_query!(digest_records, digests);
+
+diesel::table! {
+    funding_posts (id) {
+        id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        scheme -> Text,
+        funder -> Text,
+        partners -> Text,
+        cluster_id -> Nullable<BigInt>,
+        amount_min -> BigInt,
+        amount_max -> BigInt,
+        budget -> BigInt,
+        sectors -> Text,
+        states -> Text,
+        deadline -> Text,
+        body -> Text,
+        contact -> Text,
+        status -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        comment -> Text,
+        lock_version -> Integer,
+    }
+}
+
+diesel::table! {
+    funding_match_mails (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        offer_id -> BigInt,
+        proposal_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}

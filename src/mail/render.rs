@@ -212,6 +212,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistryFeedback
         | OutboxKind::RegistryFeedbackEscalated
         | OutboxKind::OutcomeAsk
+        | OutboxKind::FundingMatches
         | OutboxKind::MailRefused
         | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
@@ -460,6 +461,13 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
             let links: Vec<(crate::models::outcome::Verdict, String)> =
                 crate::models::outcome::Verdict::all().map(|v| (v, url(id, &paths::outcome_ask(q.id, &token, v.as_str())))).collect();
             crate::views::outcomes::ask_mail(lang, &q.title, &pg.title, &links, &url(id, &paths::page(&pg.slug)))
+        }
+        OutboxKind::FundingMatches => {
+            if payload.funding.is_empty() {
+                return Ok(None);
+            }
+            let items: Vec<(String, String)> = payload.funding.iter().map(|m| (bodies::funding_match_label(lang, &m.offer_title, &m.proposal_title, m.score), url(id, &m.path))).collect();
+            bodies::funding_matches(lang, items, &url(id, paths::FUNDING))
         }
         OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
             let Some(inbound_id) = ref_id else { return Ok(None) };

@@ -84,6 +84,9 @@ crate::text_enum! {
         /// Sixty days after a query was answered by a page, to its asker: did it work?
         /// (ref_id: the query).
         OutcomeAsk,
+        /// A week's new matches between funding offers and proposals, to the author of one side
+        /// of each (payload: the matches).
+        FundingMatches,
     }
 }
 
@@ -111,6 +114,21 @@ pub struct Payload {
     /// The language a visitor without an account wrote in (an answer to registry feedback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// New matches of the funding clearing house, as they stood when found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funding: Vec<FundingMatch>,
+}
+
+/// A match between a funding offer and a proposal, for the weekly mail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FundingMatch {
+    pub offer_id: i64,
+    pub offer_title: String,
+    pub proposal_id: i64,
+    pub proposal_title: String,
+    pub score: u32,
+    /// The page of the side the recipient did not post.
+    pub path: String,
 }
 
 /// What kind of item arrived in a queue.
@@ -162,7 +180,7 @@ impl OutboxKind {
             OutboxKind::AnswerPersonal | OutboxKind::OutcomeAsk => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
-            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => Some(Topic::Registry),
+            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches => Some(Topic::Registry),
             _ => None,
         }
     }
@@ -443,7 +461,7 @@ mod tests {
                 "password_changed", "confirm_held", "registry_decision", "registry_reminder", "receipt",
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
-                "registry_feedback_escalated", "registry_feedback_answer", "expert_request", "outcome_ask",
+                "registry_feedback_escalated", "registry_feedback_answer", "expert_request", "outcome_ask", "funding_matches",
             ]
         );
         for k in OutboxKind::all() {

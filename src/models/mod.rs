@@ -7,6 +7,7 @@ pub mod audit;
 pub mod community;
 pub mod content_import;
 pub mod digest;
+pub mod funding;
 pub mod held_mail;
 pub mod inbound;
 pub mod list;

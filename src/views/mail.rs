@@ -598,6 +598,24 @@ pub fn registry_feedback(lang: &str, title: &str, kind: &str, text: &str, escala
     registry_notice(lang, title, &status, &first_lines(text, 6), url, &t.fmt("registry-feedback-open", &[]))
 }
 
+/// One new match in the weekly mail of the funding clearing house.
+pub fn funding_match_label(lang: &str, offer: &str, proposal: &str, score: u32) -> String {
+    strings(lang).fmt("funding-mail-item", &[("offer", offer.into()), ("proposal", proposal.into()), ("score", score.into())])
+}
+
+/// The week's new matches between funding offers and proposals, each linking to the other side.
+pub fn funding_matches(lang: &str, items: Vec<(String, String)>, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let count = items.len();
+    NoticeBody {
+        subject: t.fmt("funding-mail-subject", &[("count", count.into())]),
+        lines: vec![t.fmt("funding-mail-line", &[("count", count.into())])],
+        items,
+        url: url.to_string(),
+        action: t.fmt("funding-mail-open", &[]),
+    }
+}
+
 /// A focal point's answer to feedback, for the visitor who left their address.
 pub fn registry_feedback_answer(lang: &str, title: &str, asked: &str, answer: &str, url: &str) -> MailBody {
     let t = strings(lang);

@@ -17,6 +17,7 @@ pub mod experts;
 pub mod metrics;
 pub mod ratelimit;
 pub mod agency_ratings;
+pub mod funding;
 pub mod registry;
 pub mod score_cards;
 pub mod schemes;
@@ -56,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     outcomes::routes(cfg);
     // Before the registry's, whose /registry/{kind} would take /registry/short-lists.
     score_cards::routes(cfg);
+    funding::routes(cfg);
     agency_ratings::routes(cfg);
     series::routes(cfg);
     schemes::routes(cfg);

@@ -18,6 +18,7 @@
 //! - `series`, `ratings`: indicators over time, and the national focal point's cluster ratings
 //! - `feedback`: visitors' feedback on records, answered by the state's focal points
 //! - `schemes`: the schemes of Annex I, what points to them, and their pages
+//! - `funding`: the funding clearing house: offers, proposals, their matches and weekly mail
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
@@ -26,6 +27,7 @@ mod browse;
 pub mod agency_ratings;
 mod feed;
 mod feedback;
+pub mod funding;
 mod links;
 mod read;
 mod schemes;

@@ -18,7 +18,7 @@ pub fn overview(ctx: &Ctx, ov: &Overview, map: Kind, focal_point: bool) -> Marku
         p.lead { (t.registry_intro) }
         @if focal_point { p { a.button href="/registry/work" { (t.registry_work) } } }
         (super::pictures::state_map(ctx, ov, map))
-        p { a href=(paths::REGISTRY_CHARTS) { (t.registry_charts_link) } " · " a href=(super::score_cards::SHORT_LISTS) { (t.esr_short_lists_title) } " · " a href=(paths::REGISTRY_SCHEMES) { (t.fmt("schemes-overview-link", &[])) } }
+        p { a href=(paths::REGISTRY_CHARTS) { (t.registry_charts_link) } " · " a href=(super::score_cards::SHORT_LISTS) { (t.esr_short_lists_title) } " · " a href=(paths::REGISTRY_SCHEMES) { (t.fmt("schemes-overview-link", &[])) } " · " a href=(paths::FUNDING) { (t.get("funding-title")) } }
         ul.hubs {
             @for (i, k) in Kind::ALL.iter().enumerate() {
                 li { a href=(paths::registry_list(k.plural())) { (ctx.t().get(k.label_key())) } " (" (ov.totals[i]) ")" }

@@ -10,6 +10,7 @@
 //! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
 //! - `score_cards`: ESR score cards with their working, and the short lists of clusters
 //! - `schemes`: the schemes of Annex I, their pages, and their choice on pages and queries
+//! - `funding`: the funding clearing house's lists, forms, posts with their matches, national picture
 //!
 //! The helpers below are shared by those files.
 
@@ -24,6 +25,7 @@ mod agency_ratings;
 mod browse;
 mod feedback;
 mod forms;
+pub mod funding;
 mod pictures;
 mod record;
 mod review;
@@ -60,6 +62,29 @@ fn status(ctx: &Ctx, s: registry::Status) -> &'static str {
         registry::Status::Published => t.registry_status_published,
         registry::Status::Superseded => t.registry_status_superseded,
         registry::Status::Withdrawn => t.registry_status_withdrawn,
+    }
+}
+
+/// The reviewer's form under a score card or a funding post at `path`: a general comment, then
+/// approve (labelled `approve`) or return, with the lock read with the page.
+fn review_form(ctx: &Ctx, path: &str, lock: i32, approve: &str, errors: &crate::error::FieldErrors) -> Markup {
+    let t = ctx.t();
+    html! {
+        section aria-labelledby="review-h" {
+            h2 #review-h { (t.registry_review) }
+            (super::error_summary(ctx, errors))
+            form method="post" action={ (path) "/review" } {
+                (super::csrf_field(ctx))
+                input type="hidden" name="lock" value=(lock);
+                (super::textarea(ctx, "comment", t.registry_general_comment, "", None, 3, errors))
+                div.actions {
+                    @for d in crate::services::registry::Decision::all() {
+                        @let (primary, label) = match d { crate::services::registry::Decision::Approve => (true, approve), crate::services::registry::Decision::Return => (false, t.registry_return) };
+                        button.primary[primary] type="submit" name="decision" value=(d.as_str()) { (label) } " "
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::models::registry::{Record, Status};
 use crate::models::score_card::ShortList;
 use crate::paths;
 use crate::services::registry::score_cards::{ranked_by, two_places, Card, CardInput, CardView, ClusterCards, Entry, ShortLists, ECONOMIC, ISSUES, MAX_SCORE, TEMPLATES, WEIGHTS};
-use crate::services::registry::{Decision, Kind};
+use crate::services::registry::Kind;
 use crate::views::dates::{day_text, when};
 use crate::views::{csrf_field, error_summary, input, layout, notice, textarea, Ctx, Field};
 
@@ -235,23 +235,7 @@ pub fn card_page(ctx: &Ctx, v: &CardView, flash: Option<&str>, errors: &FieldErr
         @if v.may_edit { p { a.button href={ (path) "/edit" } { (t.registry_edit) } } }
         p.consolidated { (t.esr_consolidated) ": " strong { (two_places(v.card.working.total)) } " / 5.00" }
         (working(ctx, &v.card))
-        @if v.may_review {
-            section aria-labelledby="review-h" {
-                h2 #review-h { (t.registry_review) }
-                (error_summary(ctx, errors))
-                form method="post" action={ (path) "/review" } {
-                    (csrf_field(ctx))
-                    input type="hidden" name="lock" value=(card.lock_version);
-                    (textarea(ctx, "comment", t.registry_general_comment, "", None, 3, errors))
-                    div.actions {
-                        @for d in Decision::all() {
-                            @let (primary, label) = match d { Decision::Approve => (true, t.registry_approve), Decision::Return => (false, t.registry_return) };
-                            button.primary[primary] type="submit" name="decision" value=(d.as_str()) { (label) } " "
-                        }
-                    }
-                }
-            }
-        }
+        @if v.may_review { (super::review_form(ctx, &path, card.lock_version, t.registry_approve, errors)) }
     })
 }
 

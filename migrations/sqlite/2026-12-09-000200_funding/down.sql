@@ -1,0 +1,2 @@
+DROP TABLE funding_match_mails;
+DROP TABLE funding_posts;

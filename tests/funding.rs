@@ -1,0 +1,298 @@
+//! The funding clearing house over HTTP: posting with field messages (English and Hindi),
+//! review by the state's focal point, matches on each page, the weekly mail of new matches
+//! (the scheduler's tick driven directly), the national picture, CSV and JSON, and who may do
+//! what. (The score's arithmetic is tested beside it, in services::registry::funding.)
+
+mod common;
+
+use diesel::prelude::*;
+
+use common::world::{focal_points, FocalPoints};
+use common::{hidden_value, Client, Resp, TestApp};
+
+const PW: &str = "batala foundry owners";
+const OFFERS: &str = "/registry/funding/offers";
+const PROPOSALS: &str = "/registry/funding/proposals";
+
+fn count(app: &TestApp) -> i64 {
+    let mut conn = app.db();
+    solex::db::schema::funding_posts::table.count().get_result::<i64>(&mut *conn).unwrap()
+}
+
+fn post_form(c: &Client, list: &str, fields: &[(&str, &str)]) -> Resp {
+    c.submit(&format!("{list}/new"), &format!("{list}/new"), fields)
+}
+
+/// A foundry offer for Punjab and Haryana under STEP, ₹1–5 lakh.
+fn foundry_offer(c: &Client) -> Resp {
+    post_form(c, OFFERS, &[
+        ("title", "Cleaner cupolas"), ("funder", "Punjab Foundry Trust"), ("scheme", "step"), ("amount_min", "1,00,000"), ("amount_max", "5,00,000"),
+        ("sectors", "Metal and foundry"), ("states", "Punjab"), ("states", "Haryana"), ("deadline", ""), ("body", "Grants for cupola upgrades."), ("contact", "trust@example.net"),
+    ])
+}
+
+fn proposal(c: &Client, cluster: &str, title: &str, sector: &str, budget: &str, scheme: &str) -> Resp {
+    post_form(c, PROPOSALS, &[
+        ("title", title), ("cluster", cluster), ("scheme", scheme), ("budget", budget), ("sectors", sector),
+        ("body", "Coke use is high and the air is dirty."), ("partners", "Batala Foundry Association"), ("contact", "assoc@example.net"),
+    ])
+}
+
+/// The path of a new post, from the redirect after posting.
+fn path_of(r: &Resp) -> String {
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.location.as_deref().unwrap().split('?').next().unwrap().to_string()
+}
+
+fn decide(c: &Client, path: &str, decision: &str, comment: &str) -> Resp {
+    let page = c.get(path);
+    let lock = hidden_value(&page.body, "lock").unwrap_or_else(|| "0".into());
+    c.post(&format!("{path}/review"), &[("lock", &lock), ("decision", decision), ("comment", comment)])
+}
+
+fn people() -> FocalPoints {
+    focal_points(PW)
+}
+
+#[test]
+fn posts_with_mistakes_come_back_with_messages_in_english_and_hindi_and_nothing_is_kept() {
+    let p = people();
+    let r = post_form(&p.member, OFFERS, &[("title", ""), ("amount_min", "lots"), ("amount_max", "10"), ("deadline", "2001-01-01"), ("states", "Atlantis")]);
+    assert_eq!(r.status, 400);
+    for said in ["Fill this in.", "Give an amount in whole rupees.", "Tick at least one sector.", "The deadline has passed.", "Unknown state: Atlantis."] {
+        assert!(r.body.contains(said), "{said}: {}", r.body);
+    }
+    assert!(r.body.contains("value=\"lots\""), "what was typed is shown again");
+    let r = post_form(&p.member, OFFERS, &[("title", "x"), ("funder", "y"), ("scheme", "z"), ("amount_min", "500"), ("amount_max", "100"), ("sectors", "Metal and foundry"), ("body", "b"), ("contact", "c")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("The largest amount must not be below the smallest."), "{}", r.body);
+    let r = proposal(&p.member, "no-such-cluster", "t", "Metal and foundry", "0", "");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("The registry has no published cluster by that name.") && r.body.contains("Give an amount in whole rupees."), "{}", r.body);
+
+    // In Hindi too.
+    p.member.get("/lang/hi?next=/");
+    let r = post_form(&p.member, PROPOSALS, &[("title", "")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("इसे भरें।") && r.body.contains("क्लस्टर चुनें।") && r.body.contains("कम से कम एक क्षेत्र चुनें।"), "{}", r.body);
+    assert_eq!(count(&p.app), 0);
+}
+
+#[test]
+fn a_member_s_posts_wait_for_the_state_s_focal_point_and_then_match() {
+    let p = people();
+    // A member's offer waits; only its states' focal points and the national one see it.
+    let offer = path_of(&foundry_offer(&p.member));
+    assert!(offer.starts_with(&format!("{OFFERS}/")), "{offer}");
+    assert!(p.member.get(&offer).body.contains("waiting for review"));
+    assert_eq!(p.app.client().get(&offer).status, 404);
+    let outsider = p.app.member("other@example.org", PW, "Olga Other");
+    assert_eq!(outsider.get(&offer).status, 404);
+    assert!(!p.app.client().get(OFFERS).body.contains("Cleaner cupolas"));
+    let queue = p.haryana.get("/registry/funding");
+    assert!(queue.body.contains("Waiting for your review (1)") && queue.body.contains(&offer), "{}", queue.body);
+
+    // Deciding: a member cannot; a return needs a comment; Haryana's focal point returns it,
+    // and the member reads why.
+    assert_eq!(decide(&p.member, &offer, "approve", "").status, 403);
+    assert_eq!(decide(&outsider, &offer, "approve", "").status, 403);
+    let r = decide(&p.haryana, &offer, "return", " ");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Say what needs to change"), "{}", r.body);
+    assert_eq!(decide(&p.haryana, &offer, "return", "Name the trust's registration.").status, 303);
+    let back = p.member.get(&offer);
+    assert!(back.body.contains("returned") && back.body.contains("Name the trust"), "{}", back.body);
+    assert_eq!(decide(&p.punjab, &offer, "approve", "").status, 409, "no longer waiting");
+
+    // Posted again and published by Punjab's focal point.
+    let offer = path_of(&foundry_offer(&p.member));
+    assert_eq!(decide(&p.punjab, &offer, "approve", "").status, 303);
+    assert_eq!(p.app.client().get(&offer).status, 200);
+
+    // A member's proposal for a Punjab cluster waits for Punjab, not Haryana.
+    let prop = path_of(&proposal(&p.member, "batala-foundry", "Batala cupola upgrade", "Metal and foundry", "3,00,000", "STEP"));
+    assert_eq!(p.haryana.get(&prop).status, 404);
+    assert_eq!(decide(&p.haryana, &prop, "approve", "").status, 404);
+    assert_eq!(decide(&p.punjab, &prop, "approve", "").status, 303);
+
+    // A focal point's own proposal for their state is published at once.
+    let own = path_of(&proposal(&p.punjab, "jalandhar-sports-goods", "Stitching centres", "Sports goods", "50,000", ""));
+    assert!(p.app.client().get(&own).body.contains("Stitching centres"));
+
+    // Matches on both pages: scheme 40 + sector 30 + state 20 + budget 10.
+    let page = p.app.client().get(&offer);
+    assert!(page.body.contains("Matches (1)") && page.body.contains("Batala cupola upgrade") && page.body.contains("<td class=\"num\">100</td>"), "{}", page.body);
+    let page = p.app.client().get(&prop);
+    assert!(page.body.contains("Matches (1)") && page.body.contains("Cleaner cupolas") && page.body.contains("₹1,00,000"), "{}", page.body);
+    assert!(p.app.client().get(&own).body.contains("No matches yet."), "sports goods share nothing with the foundry offer");
+    // In Hindi.
+    let hindi = p.app.client();
+    hindi.get("/lang/hi?next=/");
+    assert!(hindi.get(&offer).body.contains("मिलान (1)"));
+}
+
+#[test]
+fn lists_filter_and_export_published_posts_only() {
+    let p = people();
+    let offer = path_of(&foundry_offer(&p.national));
+    let closed = path_of(&post_form(&p.national, OFFERS, &[
+        ("title", "Handloom looms"), ("funder", "Weavers Fund"), ("scheme", "Any textile scheme"), ("amount_min", "0"), ("amount_max", "20000"),
+        ("sectors", "Handloom"), ("body", "Looms."), ("contact", "fund@example.net"),
+    ]));
+    path_of(&proposal(&p.member, "samalkha-foundry", "Samalkha waiting", "Metal and foundry", "1000", ""));
+    // A deadline passes.
+    {
+        let mut conn = p.app.db();
+        let id: i64 = closed.rsplit('/').next().unwrap().parse().unwrap();
+        use solex::db::schema::funding_posts as f;
+        diesel::update(f::table.find(id)).set(f::deadline.eq("2020-01-01")).execute(&mut *conn).unwrap();
+    }
+    let anon = p.app.client();
+    let all = anon.get(OFFERS);
+    assert!(all.body.contains("Cleaner cupolas") && all.body.contains("Handloom looms") && all.body.contains("closed"), "{}", all.body);
+    let open = anon.get(&format!("{OFFERS}?open=1"));
+    assert!(open.body.contains("Cleaner cupolas") && !open.body.contains("Handloom looms"));
+    let haryana = anon.get(&format!("{OFFERS}?state=Haryana&sector=Metal+and+foundry&scheme=STEP"));
+    assert!(haryana.body.contains("Cleaner cupolas") && !haryana.body.contains("Handloom looms"), "an offer for every state is listed under each, if its sector fits");
+    assert!(!anon.get(&format!("{OFFERS}?state=Gujarat&sector=Metal+and+foundry")).body.contains("Cleaner cupolas"));
+    assert!(!anon.get(PROPOSALS).body.contains("Samalkha waiting"), "a waiting proposal is not listed");
+
+    let csv = anon.get(&format!("{OFFERS}.csv?open=1"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines[0], "id,title,scheme,funder,amount_min,amount_max,sectors,states,deadline,open,description,contact,published_at");
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    let id = offer.rsplit('/').next().unwrap();
+    assert!(lines[1].starts_with(&format!("{id},Cleaner cupolas,step,Punjab Foundry Trust,100000,500000,Metal and foundry,Punjab; Haryana,,true,")), "{}", lines[1]);
+    let json: serde_json::Value = serde_json::from_str(&anon.get(&format!("{OFFERS}.json")).body).unwrap();
+    let offers = json["offers"].as_array().unwrap();
+    assert_eq!(offers.len(), 2);
+    let cupolas = offers.iter().find(|o| o["title"] == "Cleaner cupolas").unwrap();
+    assert_eq!(cupolas["amount_max"], 500000);
+    assert_eq!(cupolas["states"], serde_json::json!(["Punjab", "Haryana"]));
+    assert_eq!(offers.iter().find(|o| o["title"] == "Handloom looms").unwrap()["open"], false);
+    let json: serde_json::Value = serde_json::from_str(&anon.get(&format!("{PROPOSALS}.json")).body).unwrap();
+    assert_eq!(json["proposals"].as_array().unwrap().len(), 0);
+    assert_eq!(anon.get("/registry/funding/grants.csv").status, 404);
+}
+
+/// The funding mails to `to` so far.
+fn funding_mails(app: &TestApp, to: &str) -> Vec<common::Mail> {
+    app.drain();
+    app.mails().into_iter().filter(|m| m.to == to && m.subject.contains("solex funding") || m.to == to && m.subject.contains("वित्त-पोषण")).collect()
+}
+
+#[test]
+fn both_sides_get_one_weekly_mail_of_new_matches_in_their_language() {
+    let p = people();
+    let env = p.app.env();
+    let tick = |at: chrono::NaiveDateTime| {
+        let mut conn = p.app.db();
+        solex::services::registry::funding::weekly_tick(&mut conn, &env, at).unwrap()
+    };
+    let now = solex::models::now();
+    assert_eq!(tick(now), 0, "nothing to match, nothing sent");
+    let offer = path_of(&foundry_offer(&p.national));
+    assert_eq!(tick(now), 0, "an offer without proposals");
+    // The member reads Hindi.
+    {
+        let mut conn = p.app.db();
+        use solex::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("member@example.org"))).set(users::language.eq("hi")).execute(&mut *conn).unwrap();
+    }
+    let prop = path_of(&proposal(&p.member, "batala-foundry", "Batala cupola upgrade", "Metal and foundry", "3,00,000", ""));
+    assert_eq!(tick(now), 0, "a proposal waiting for review matches nothing");
+    assert_eq!(decide(&p.punjab, &prop, "approve", "").status, 303);
+
+    assert_eq!(tick(now), 2, "the offer's author and the proposal's");
+    let to_national = funding_mails(&p.app, "nfp@example.org");
+    assert_eq!(to_national.len(), 1);
+    let m = &to_national[0];
+    assert!(m.subject.contains("1 new matches this week"), "{}", m.subject);
+    assert!(m.text.contains("Cleaner cupolas ↔ Batala cupola upgrade (score 60)") && m.text.contains(&prop), "the offer's author is sent to the proposal: {}", m.text);
+    let to_member = funding_mails(&p.app, "member@example.org");
+    assert_eq!(to_member.len(), 1);
+    assert!(to_member[0].subject.contains("इस सप्ताह 1 नए मिलान") && to_member[0].text.contains(&offer), "{}", to_member[0].text);
+
+    // Once a week: the same tick again sends nothing.
+    assert_eq!(tick(now), 0);
+    // A new match this week waits for next week's mail, which lists only it.
+    let second = path_of(&proposal(&p.punjab, "batala-foundry", "Batala sand reuse", "Metal and foundry", "9,00,000", "step"));
+    assert_eq!(tick(now), 1, "Punjab's focal point hears of their match now; the national one had this week's mail");
+    assert_eq!(funding_mails(&p.app, "pb@example.org").len(), 1);
+    let next_week = now + chrono::Duration::days(7);
+    assert_eq!(tick(next_week), 1, "the national focal point, next week");
+    let to_national = funding_mails(&p.app, "nfp@example.org");
+    assert_eq!(to_national.len(), 2, "a second mail the next week");
+    assert!(to_national[1].text.contains("Batala sand reuse") && !to_national[1].text.contains("Batala cupola upgrade"), "{}", to_national[1].text);
+    assert!(to_national[1].text.contains(&second));
+    assert_eq!(funding_mails(&p.app, "pb@example.org").len(), 1, "Punjab's focal point has nothing new");
+    assert_eq!(funding_mails(&p.app, "member@example.org").len(), 1, "the member has nothing new");
+    assert_eq!(tick(next_week + chrono::Duration::days(7)), 0, "nothing new, no mail");
+}
+
+#[test]
+fn the_national_focal_point_sees_the_national_picture() {
+    let p = people();
+    path_of(&foundry_offer(&p.national));
+    path_of(&post_form(&p.national, OFFERS, &[
+        ("title", "Everywhere fund"), ("funder", "National Fund"), ("scheme", "swayamsidha"), ("amount_min", "0"), ("amount_max", "1,00,000"),
+        ("sectors", "Sports goods"), ("body", "For all."), ("contact", "nf@example.net"),
+    ]));
+    path_of(&proposal(&p.punjab, "batala-foundry", "Batala cupola upgrade", "Metal and foundry", "3,00,000", ""));
+    path_of(&proposal(&p.punjab, "jalandhar-sports-goods", "Stitching centres", "Sports goods", "50,000", ""));
+    // Waiting: not counted.
+    path_of(&proposal(&p.member, "samalkha-foundry", "Samalkha waiting", "Metal and foundry", "7,000", ""));
+
+    assert_eq!(p.punjab.get("/registry/funding/national").status, 403);
+    assert_eq!(p.member.get("/registry/funding/national").status, 403);
+    let page = p.national.get("/registry/funding/national");
+    assert_eq!(page.status, 200);
+    let row = |name: &str| -> Vec<String> {
+        let start = page.body.find(&format!("<th scope=\"row\">{name}</th>")).unwrap_or_else(|| panic!("no row {name}: {}", page.body));
+        let end = start + page.body[start..].find("</tr>").unwrap();
+        page.body[start..end].split("<td class=\"num\">").skip(1).map(|c| c.split('<').next().unwrap().to_string()).collect()
+    };
+    // Punjab: the foundry offer (₹5 lakh), two proposals (₹3.5 lakh), the foundry match and
+    // the sports match (the national fund is open to every state).
+    assert_eq!(row("Punjab"), ["1", "₹5,00,000", "2", "₹3,50,000", "2"]);
+    assert_eq!(row("Haryana"), ["1", "₹5,00,000", "0", "₹0", "0"]);
+    assert_eq!(row("Every state"), ["1", "₹1,00,000", "0", "₹0", "0"]);
+    assert_eq!(row("Sports goods"), ["1", "₹1,00,000", "1", "₹50,000", "1"]);
+    assert_eq!(row("Metal and foundry"), ["1", "₹5,00,000", "1", "₹3,00,000", "1"]);
+    // The nation counts each once, in both tables.
+    assert_eq!(page.body.matches("<th scope=\"row\">All India</th><td class=\"num\">2</td><td class=\"num\">₹6,00,000</td><td class=\"num\">2</td><td class=\"num\">₹3,50,000</td><td class=\"num\">2</td>").count(), 2, "{}", page.body);
+    let hindi = p.national.clone();
+    hindi.get("/lang/hi?next=/");
+    assert!(hindi.get("/registry/funding/national").body.contains("पूरा भारत"));
+}
+
+#[test]
+fn who_may_do_what() {
+    let p = people();
+    let anon = p.app.client();
+    let r = anon.get(&format!("{OFFERS}/new"));
+    assert_eq!(r.status, 303);
+    assert!(r.location.unwrap().starts_with("/login"));
+    assert_eq!(p.member.get(&format!("{PROPOSALS}/new")).status, 200);
+    // Without the form's token nothing is posted.
+    let r = p.member.post_raw(&format!("{OFFERS}/new"), &[("title", "x")]);
+    assert!(r.status == 403 || r.status == 400, "{}", r.status);
+    // A state focal point's offer is published at once, even for another state.
+    let offer = path_of(&foundry_offer(&p.haryana));
+    assert_eq!(anon.get(&offer).status, 200);
+    // No review form on a published post, and no second decision.
+    assert!(hidden_value(&p.national.get(&offer).body, "lock").is_none());
+    assert_eq!(decide(&p.national, &offer, "approve", "").status, 409);
+    // The national focal point reviews any state's waiting post; the kind in the path must fit.
+    let prop = path_of(&proposal(&p.member, "samalkha-foundry", "Samalkha", "Metal and foundry", "1000", ""));
+    let id = prop.rsplit('/').next().unwrap();
+    assert_eq!(p.national.get(&format!("{OFFERS}/{id}")).status, 404);
+    assert_eq!(decide(&p.punjab, &prop, "approve", "").status, 404, "Punjab does not keep Haryana's");
+    assert_eq!(decide(&p.national, &prop, "approve", "").status, 303);
+    // An administrator is no focal point.
+    let other = path_of(&proposal(&p.member, "samalkha-foundry", "Samalkha two", "Metal and foundry", "1000", ""));
+    assert_eq!(decide(&p.admin, &other, "approve", "").status, 403);
+    assert_eq!(p.admin.get("/registry/funding/national").status, 403);
+}
