@@ -215,6 +215,8 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/clusters/{slug}/ratings", "/registry/clusters/samalkha-foundry/ratings", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/{kind}/{slug}/feedback", "/registry/initiatives/{record}/feedback", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/feedback/{id}", "/registry/feedback/999999", ["in", "no", "no", "no", "no"]),
+    // --- levels ---
+    ("post", "/registry/{kind}/{slug}/review/{n}/notes", "/registry/initiatives/{record}/review/1/notes", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

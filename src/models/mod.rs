@@ -20,6 +20,7 @@ pub mod registry;
 pub mod score_card;
 pub mod removal;
 pub mod registry_feedback;
+pub mod review_note;
 pub mod search_outbox;
 pub mod security_event;
 pub mod series;
