@@ -230,3 +230,13 @@ pub const ACCOUNT_DELETE: &str = "/account/delete";
 pub fn removal(slug: &str, id: i64) -> String {
     format!("/c/{slug}/removals/{id}")
 }
+
+/// An ESR score card of a cluster.
+pub fn score_card(cluster: &str, id: i64) -> String {
+    format!("{}/score-cards/{id}", registry_record("clusters", cluster))
+}
+
+/// A member's request to register or update an implementing agency.
+pub fn agency_request(id: i64) -> String {
+    format!("/registry/agency-requests/{id}")
+}

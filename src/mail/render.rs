@@ -211,6 +211,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistryReminder
         | OutboxKind::RegistryFeedback
         | OutboxKind::RegistryFeedbackEscalated
+        | OutboxKind::SubmissionDecided
         | OutboxKind::MailRefused
         | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
@@ -430,6 +431,10 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
             }
             let rec = registry::find(conn, f.record_id)?;
             bodies::registry_feedback(lang, &rec.title, f.kind.as_str(), &f.body, kind == OutboxKind::RegistryFeedbackEscalated, &url(id, &paths::registry_feedback_item(f.id)))
+        }
+        OutboxKind::SubmissionDecided => {
+            let Some(d) = payload.decided.as_ref() else { return Ok(None) };
+            bodies::submission_decided(lang, &d.what, &d.title, &d.outcome, &d.note, &url(id, &d.path))
         }
         OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
             let Some(inbound_id) = ref_id else { return Ok(None) };

@@ -78,6 +78,10 @@ crate::text_enum! {
         /// A focal point's answer, to the address the visitor left (ref_id: the feedback;
         /// payload: the visitor's language).
         RegistryFeedbackAnswer,
+        /// A decision on something a person submitted: an ESR score card approved or returned
+        /// by the national focal point, an agency registration request decided by a state
+        /// focal point; to its submitter (payload: the decision).
+        SubmissionDecided,
     }
 }
 
@@ -105,6 +109,25 @@ pub struct Payload {
     /// The language a visitor without an account wrote in (an answer to registry feedback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// A decision on a score card or an agency request, as it was when made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided: Option<SubmissionDecision>,
+}
+
+/// A focal point's decision on a person's submission; the words around it are the recipient's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SubmissionDecision {
+    /// What was decided on: "score-card" or "agency-request".
+    pub what: String,
+    /// The cluster of a score card, the agency of a request.
+    pub title: String,
+    /// "approved", "returned" or "declined".
+    pub outcome: String,
+    /// The comment or reason given with it.
+    #[serde(default)]
+    pub note: String,
+    /// Where the submitter reads it on the portal.
+    pub path: String,
 }
 
 /// What kind of item arrived in a queue.
@@ -156,7 +179,7 @@ impl OutboxKind {
             OutboxKind::AnswerPersonal => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
-            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => Some(Topic::Registry),
+            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::SubmissionDecided => Some(Topic::Registry),
             _ => None,
         }
     }
@@ -169,6 +192,10 @@ impl Payload {
 
     pub fn registry(decision: RegistryDecision) -> Payload {
         Payload { registry: Some(decision), ..Payload::default() }
+    }
+
+    pub fn decided(decision: SubmissionDecision) -> Payload {
+        Payload { decided: Some(decision), ..Payload::default() }
     }
 }
 
