@@ -285,3 +285,13 @@ pub fn field_reports(base: &str) -> String {
 pub fn outcome_ask(query_id: i64, token: &str, answer: &str) -> String {
     format!("/outcomes/ask/{query_id}/{token}?answer={answer}")
 }
+
+/// An ESR score card of a cluster.
+pub fn score_card(cluster: &str, id: i64) -> String {
+    format!("{}/score-cards/{id}", registry_record("clusters", cluster))
+}
+
+/// A member's request to register or update an implementing agency.
+pub fn agency_request(id: i64) -> String {
+    format!("/registry/agency-requests/{id}")
+}

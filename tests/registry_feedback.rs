@@ -12,7 +12,7 @@ use solex::db::schema::registry_feedback as rf;
 const PW: &str = "kollegal silk reelers";
 const RECORD: &str = "/registry/initiatives/panipat-energy-audits";
 
-use common::world::{focal_points, FocalPoints as Registry};
+use common::world::{focal_points, submit_panipat, FocalPoints as Registry};
 
 fn registry() -> Registry {
     focal_points(PW)
@@ -21,19 +21,7 @@ fn registry() -> Registry {
 /// The Haryana focal point submits the Panipat initiative and the national focal point
 /// publishes it.
 fn publish_panipat(r: &Registry) {
-    let fields = [
-        ("slug", "panipat-energy-audits"),
-        ("title", "Energy audits for Panipat foundries"),
-        ("state", "Haryana"),
-        ("district", "Panipat"),
-        ("sector", "Metal and foundry"),
-        ("start_year", "2024"),
-        ("stage", "implementation"),
-        ("see_issues", "energy"),
-        ("action", "submit"),
-    ];
-    let resp = r.haryana.submit("/registry/initiatives/new", "/registry/initiatives/new", &fields);
-    assert_eq!(resp.status, 303, "{}", resp.body);
+    submit_panipat(r);
     let page = r.national.get(&format!("{RECORD}/review/1"));
     let lock = common::hidden_value(&page.body, "lock").expect("lock field");
     let resp = r.national.post(&format!("{RECORD}/review/1"), &[("lock", lock.as_str()), ("decision", "approve"), ("comment", "")]);

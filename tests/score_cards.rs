@@ -9,32 +9,10 @@ use common::{hidden_value, TestApp};
 
 const PW: &str = "batala foundry owners";
 
-use common::world::{focal_points, FocalPoints as People};
+use common::world::{card, focal_points, refs, FocalPoints as People};
 
 fn people() -> People {
     focal_points(PW)
-}
-
-const ISSUES: [&str; 7] = ["wages-benefits", "collective-bargaining", "hours-of-work", "working-conditions", "air-pollution", "water-pollution", "noise-pollution"];
-const ECONOMIC: [&str; 5] = ["value-chain", "raw-materials", "turnover", "exports", "employment"];
-
-/// A card's form fields: every existence and diversity score `high`, efforts 1,1,1,1,1,0,0
-/// (a total of 5, the book's highest engagement), every economic score `econ`.
-fn card(day: &str, high: &str, econ: &str, action: &str) -> Vec<(String, String)> {
-    let mut f = vec![("assessed_on".to_string(), day.to_string()), ("note".to_string(), "Scored with the foundry association.".to_string()), ("action".to_string(), action.to_string())];
-    for (i, issue) in ISSUES.iter().enumerate() {
-        f.push((format!("existence-{issue}"), high.to_string()));
-        f.push((format!("diversity-{issue}"), high.to_string()));
-        f.push((format!("efforts-{issue}"), if i < 5 { "1" } else { "0" }.to_string()));
-    }
-    for p in ECONOMIC {
-        f.push((format!("economic-{p}"), econ.to_string()));
-    }
-    f
-}
-
-fn refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
-    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 fn set(v: &mut [(String, String)], name: &str, value: &str) {

@@ -252,6 +252,8 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/funding/{list}/{id}", "/registry/funding/offers/999999", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/funding/{list}/new", "/registry/funding/offers/new", ["in", "bad", "bad", "bad", "bad"]),
     ("post", "/registry/funding/{list}/{id}/review", "/registry/funding/offers/999999/review", ["in", "no", "no", "no", "no"]),
+    // --- levels ---
+    ("post", "/registry/{kind}/{slug}/review/{n}/notes", "/registry/initiatives/{record}/review/1/notes", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

@@ -163,6 +163,10 @@ diesel::table! {
         state -> Text,
         granted_by -> Nullable<BigInt>,
         granted_at -> Timestamp,
+        sector -> Text,
+        cluster_id -> Nullable<BigInt>,
+        office_title -> Text,
+        ends_on -> Text,
     }
 }
 
@@ -832,3 +836,18 @@ diesel::table! {
         sent_at -> Timestamp,
     }
 }
+
+// --- levels ---
+diesel::table! {
+    registry_review_notes (id) {
+        id -> BigInt,
+        version_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(registry_review_notes -> registry_versions (version_id));
+diesel::allow_tables_to_appear_in_same_query!(registry_review_notes, registry_versions);
+diesel::allow_tables_to_appear_in_same_query!(registry_review_notes, users);

@@ -213,6 +213,7 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistryFeedbackEscalated
         | OutboxKind::OutcomeAsk
         | OutboxKind::FundingMatches
+        | OutboxKind::SubmissionDecided
         | OutboxKind::MailRefused
         | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
@@ -468,6 +469,10 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
             }
             let items: Vec<(String, String)> = payload.funding.iter().map(|m| (bodies::funding_match_label(lang, &m.offer_title, &m.proposal_title, m.score), url(id, &m.path))).collect();
             bodies::funding_matches(lang, items, &url(id, paths::FUNDING))
+        }
+        OutboxKind::SubmissionDecided => {
+            let Some(d) = payload.decided.as_ref() else { return Ok(None) };
+            bodies::submission_decided(lang, &d.what, &d.title, &d.outcome, &d.note, &url(id, &d.path))
         }
         OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
             let Some(inbound_id) = ref_id else { return Ok(None) };

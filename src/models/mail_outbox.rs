@@ -87,6 +87,10 @@ crate::text_enum! {
         /// A week's new matches between funding offers and proposals, to the author of one side
         /// of each (payload: the matches).
         FundingMatches,
+        /// A decision on something a person submitted: an ESR score card approved or returned
+        /// by the national focal point, an agency registration request decided by a state
+        /// focal point; to its submitter (payload: the decision).
+        SubmissionDecided,
     }
 }
 
@@ -117,6 +121,9 @@ pub struct Payload {
     /// New matches of the funding clearing house, as they stood when found.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub funding: Vec<FundingMatch>,
+    /// A decision on a score card or an agency request, as it was when made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided: Option<SubmissionDecision>,
 }
 
 /// A match between a funding offer and a proposal, for the weekly mail.
@@ -128,6 +135,22 @@ pub struct FundingMatch {
     pub proposal_title: String,
     pub score: u32,
     /// The page of the side the recipient did not post.
+    pub path: String,
+}
+
+/// A focal point's decision on a person's submission; the words around it are the recipient's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SubmissionDecision {
+    /// What was decided on: "score-card" or "agency-request".
+    pub what: String,
+    /// The cluster of a score card, the agency of a request.
+    pub title: String,
+    /// "approved", "returned" or "declined".
+    pub outcome: String,
+    /// The comment or reason given with it.
+    #[serde(default)]
+    pub note: String,
+    /// Where the submitter reads it on the portal.
     pub path: String,
 }
 
@@ -180,7 +203,7 @@ impl OutboxKind {
             OutboxKind::AnswerPersonal | OutboxKind::OutcomeAsk => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
-            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches => Some(Topic::Registry),
+            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches | OutboxKind::SubmissionDecided => Some(Topic::Registry),
             _ => None,
         }
     }
@@ -193,6 +216,10 @@ impl Payload {
 
     pub fn registry(decision: RegistryDecision) -> Payload {
         Payload { registry: Some(decision), ..Payload::default() }
+    }
+
+    pub fn decided(decision: SubmissionDecision) -> Payload {
+        Payload { decided: Some(decision), ..Payload::default() }
     }
 }
 
@@ -462,6 +489,7 @@ mod tests {
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
                 "registry_feedback_escalated", "registry_feedback_answer", "expert_request", "outcome_ask", "funding_matches",
+                "submission_decided",
             ]
         );
         for k in OutboxKind::all() {

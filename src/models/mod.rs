@@ -24,6 +24,7 @@ pub mod scheme_link;
 pub mod removal;
 pub mod registry_feedback;
 pub mod expert;
+pub mod review_note;
 pub mod search_outbox;
 pub mod security_event;
 pub mod series;

@@ -82,6 +82,18 @@ pub fn in_states(conn: &mut DbConn, states: Option<&[String]>, limit: i64) -> Qu
     Ok(rows)
 }
 
+/// Items on the given records (a cluster focal point's queue), open ones first.
+pub fn for_records(conn: &mut DbConn, record_ids: &[i64], limit: i64) -> QueryResult<Vec<Feedback>> {
+    let mut rows: Vec<Feedback> = registry_feedback::table
+        .filter(registry_feedback::record_id.eq_any(record_ids.to_vec()))
+        .select(Feedback::as_select())
+        .order(registry_feedback::created_at.desc())
+        .limit(limit)
+        .load(conn)?;
+    rows.sort_by_key(|f| f.status != Status::Open);
+    Ok(rows)
+}
+
 /// Open items escalated to the national focal points, whatever their state.
 pub fn escalated_open(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Feedback>> {
     registry_feedback::table

@@ -1,10 +1,11 @@
 //! Role grants. A member holds no grant; every other role is a row: administrator,
-//! moderator of one community, focal point for the nation or for one state, knowledge editor.
+//! moderator of one community, focal point for the nation or for one state, knowledge editor,
+//! sector focal point (one sector) and cluster focal point (one cluster, until an end date).
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{communities, role_grants, users};
+use crate::db::schema::{communities, registry_records, role_grants, users};
 use crate::db::DbConn;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +15,12 @@ pub enum Role {
     FocalPoint,
     /// Edits and publishes every knowledge page, site-wide.
     KnowledgeEditor,
+    /// Technical input on the registry records of one sector (`sector`): comments in their
+    /// reviews, never decides.
+    SectorFocalPoint,
+    /// Chairs one cluster (`cluster_id`, `office_title`) until `ends_on`: proposes updates to
+    /// the cluster's records, enters indicator values, answers feedback.
+    ClusterFocalPoint,
 }
 
 impl Role {
@@ -23,6 +30,8 @@ impl Role {
             Role::Moderator => "moderator",
             Role::FocalPoint => "focal_point",
             Role::KnowledgeEditor => "knowledge_editor",
+            Role::SectorFocalPoint => "sector_focal_point",
+            Role::ClusterFocalPoint => "cluster_focal_point",
         }
     }
 
@@ -32,6 +41,8 @@ impl Role {
             "moderator" => Some(Role::Moderator),
             "focal_point" => Some(Role::FocalPoint),
             "knowledge_editor" => Some(Role::KnowledgeEditor),
+            "sector_focal_point" => Some(Role::SectorFocalPoint),
+            "cluster_focal_point" => Some(Role::ClusterFocalPoint),
             _ => None,
         }
     }
@@ -48,11 +59,28 @@ pub struct RoleGrant {
     pub state: String,
     pub granted_by: Option<i64>,
     pub granted_at: NaiveDateTime,
+    /// For a sector focal point: the sector's code.
+    pub sector: String,
+    /// For a cluster focal point: the cluster's registry record.
+    pub cluster_id: Option<i64>,
+    /// For a cluster focal point: the office that chairs it ("District Collector, Panipat").
+    pub office_title: String,
+    /// The last day the grant holds (YYYY-MM-DD), or empty for no end.
+    pub ends_on: String,
 }
 
 impl RoleGrant {
     pub fn role(&self) -> Option<Role> {
         Role::parse(&self.role)
+    }
+
+    /// Whether the grant's end date has passed on `today`: a lapsed grant gives no right.
+    pub fn lapsed_on(&self, today: NaiveDate) -> bool {
+        !self.ends_on.is_empty() && NaiveDate::parse_from_str(&self.ends_on, "%Y-%m-%d").map_or(true, |end| end < today)
+    }
+
+    pub fn lapsed(&self) -> bool {
+        self.lapsed_on(crate::models::now().date())
     }
 }
 
@@ -74,8 +102,10 @@ pub struct Roles {
 }
 
 impl Roles {
+    /// The grants of a role that hold today (a lapsed one gives nothing).
     fn has(&self, role: Role) -> impl Iterator<Item = &RoleGrant> {
-        self.grants.iter().filter(move |g| g.role() == Some(role))
+        let today = crate::models::now().date();
+        self.grants.iter().filter(move |g| g.role() == Some(role) && !g.lapsed_on(today))
     }
 
     pub fn is_admin(&self) -> bool {
@@ -111,6 +141,30 @@ impl Roles {
     pub fn is_focal_point(&self) -> bool {
         self.has(Role::FocalPoint).next().is_some()
     }
+
+    /// The sectors this person is sector focal point for.
+    pub fn focal_point_sectors(&self) -> Vec<&str> {
+        self.has(Role::SectorFocalPoint).map(|g| g.sector.as_str()).collect()
+    }
+
+    /// The clusters (registry record ids) this person is cluster focal point for today.
+    pub fn focal_point_clusters(&self) -> Vec<i64> {
+        self.has(Role::ClusterFocalPoint).filter_map(|g| g.cluster_id).collect()
+    }
+}
+
+/// Sets a new grant's scope (sector, cluster, office, end date), in the granting transaction.
+pub fn set_scope(conn: &mut DbConn, id: i64, sector: &str, cluster_id: Option<i64>, office_title: &str, ends_on: &str) -> QueryResult<usize> {
+    diesel::update(role_grants::table.find(id))
+        .set((role_grants::sector.eq(sector), role_grants::cluster_id.eq(cluster_id), role_grants::office_title.eq(office_title), role_grants::ends_on.eq(ends_on)))
+        .execute(conn)
+}
+
+/// The grants of one role that hold today, e.g. the sector focal points of a sector.
+pub fn holding(conn: &mut DbConn, role: Role) -> QueryResult<Vec<RoleGrant>> {
+    let today = crate::models::now().date();
+    let all: Vec<RoleGrant> = role_grants::table.filter(role_grants::role.eq(role.as_str())).select(RoleGrant::as_select()).load(conn)?;
+    Ok(all.into_iter().filter(|g| !g.lapsed_on(today)).collect())
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewRoleGrant) -> QueryResult<i64> {
@@ -134,14 +188,17 @@ pub fn for_user(conn: &mut DbConn, user_id: i64) -> QueryResult<Roles> {
     Ok(Roles { grants })
 }
 
-/// Grants of one user with the community name for moderator grants, for display.
+/// Grants of one user with, for display, the community's name of a moderator grant or the
+/// cluster's title of a cluster focal point's.
 pub fn for_user_with_names(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(RoleGrant, Option<String>)>> {
-    role_grants::table
+    let rows: Vec<(RoleGrant, Option<String>, Option<String>)> = role_grants::table
         .left_join(communities::table)
+        .left_join(registry_records::table.on(role_grants::cluster_id.eq(registry_records::id.nullable())))
         .filter(role_grants::user_id.eq(user_id))
         .order(role_grants::id.asc())
-        .select((RoleGrant::as_select(), communities::name.nullable()))
-        .load(conn)
+        .select((RoleGrant::as_select(), communities::name.nullable(), registry_records::title.nullable()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(g, community, cluster)| (g, community.or(cluster))).collect())
 }
 
 /// Grants of many users at once (for the admin list), in one query.
@@ -160,16 +217,23 @@ pub fn find_same(
     role: Role,
     community_id: Option<i64>,
     state: &str,
+    sector: &str,
+    cluster_id: Option<i64>,
 ) -> QueryResult<Option<i64>> {
     let mut q = role_grants::table
         .filter(role_grants::user_id.eq(user_id))
         .filter(role_grants::role.eq(role.as_str()))
         .filter(role_grants::state.eq(state))
+        .filter(role_grants::sector.eq(sector))
         .select(role_grants::id)
         .into_boxed();
     q = match community_id {
         Some(c) => q.filter(role_grants::community_id.eq(c)),
         None => q.filter(role_grants::community_id.is_null()),
+    };
+    q = match cluster_id {
+        Some(c) => q.filter(role_grants::cluster_id.eq(c)),
+        None => q.filter(role_grants::cluster_id.is_null()),
     };
     q.first(conn).optional()
 }

@@ -1,8 +1,8 @@
 //! Granting and revoking roles; every change is written to the audit log in the same transaction.
 
 use crate::db::{write_tx, DbConn};
-use crate::error::{AppError, Message};
-use crate::models::{self, audit, community, role, user};
+use crate::error::{AppError, FieldErrors, Message};
+use crate::models::{self, audit, community, registry, role, user, vocabulary};
 use crate::vocab;
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -13,6 +13,84 @@ pub struct GrantRequest {
     /// A state name, or "national" for the national focal point.
     #[serde(default)]
     pub state: String,
+    /// A sector focal point's sector (a code or label of the registry's sector vocabulary).
+    #[serde(default)]
+    pub sector: String,
+    /// A cluster focal point's cluster, by its registry web name.
+    #[serde(default)]
+    pub cluster: String,
+    /// The office that chairs the cluster focal point ("District Collector, Panipat").
+    #[serde(default)]
+    pub office_title: String,
+    /// The cluster focal point's last day (YYYY-MM-DD).
+    #[serde(default)]
+    pub ends_on: String,
+}
+
+/// The longest office title a grant keeps.
+const OFFICE_TITLE_CHARS: usize = 200;
+
+/// A grant's scope beyond community and state: (sector, cluster, office title, end date).
+type Scope = (String, Option<i64>, String, String);
+
+/// A sector or cluster focal point's scope checked, every mistake by field: the sector must be
+/// a term of the registry's sector vocabulary in use; the cluster a cluster record, the office
+/// title given and the end date today or later.
+fn check_scope(conn: &mut DbConn, r: role::Role, req: &GrantRequest) -> Result<Scope, AppError> {
+    let mut errors = FieldErrors::new();
+    match r {
+        role::Role::SectorFocalPoint => {
+            let wanted = req.sector.trim();
+            let terms = vocabulary::of(conn, "sector")?;
+            let term = terms.iter().filter(|t| !t.retired).find(|t| t.code == wanted || t.code.eq_ignore_ascii_case(wanted) || t.label.eq_ignore_ascii_case(wanted));
+            match term {
+                Some(t) => return Ok((t.code.clone(), None, String::new(), String::new())),
+                None if wanted.is_empty() => errors.insert("sector", "levels-sector-choose".into()),
+                None => errors.insert("sector", Message::new("levels-sector-unknown").arg("value", wanted)),
+            };
+            Err(AppError::Validation(errors))
+        }
+        role::Role::ClusterFocalPoint => {
+            let slug = req.cluster.trim();
+            let cluster = if slug.is_empty() {
+                errors.insert("cluster", "levels-cluster-choose".into());
+                None
+            } else {
+                let found = registry::find_by_slug(conn, "cluster", slug)?;
+                if found.is_none() {
+                    errors.insert("cluster", Message::new("levels-cluster-unknown").arg("value", slug));
+                }
+                found
+            };
+            let office = models::single_line(req.office_title.trim());
+            if office.is_empty() {
+                errors.insert("office_title", "levels-office-missing".into());
+            } else if office.chars().count() > OFFICE_TITLE_CHARS {
+                errors.insert("office_title", Message::new("too-long").arg("max", OFFICE_TITLE_CHARS));
+            }
+            let ends = req.ends_on.trim();
+            let end = match chrono::NaiveDate::parse_from_str(ends, "%Y-%m-%d") {
+                _ if ends.is_empty() => {
+                    errors.insert("ends_on", "levels-ends-missing".into());
+                    None
+                }
+                Ok(d) if d < models::now().date() => {
+                    errors.insert("ends_on", "levels-ends-past".into());
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.insert("ends_on", Message::new("levels-ends-invalid").arg("value", ends));
+                    None
+                }
+            };
+            match (cluster, end) {
+                (Some(c), Some(d)) if errors.is_empty() => Ok((String::new(), Some(c.id), office, d.format("%Y-%m-%d").to_string())),
+                _ => Err(AppError::Validation(errors)),
+            }
+        }
+        _ => Ok((String::new(), None, String::new(), String::new())),
+    }
 }
 
 /// The audit log's detail of a grant, stored as a message so each administrator reads it in
@@ -30,6 +108,14 @@ fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> 
         Some(role::Role::FocalPoint) if g.state.is_empty() => Message::new("audit-role-national-focal-point"),
         Some(role::Role::FocalPoint) => Message::new("audit-role-focal-point").arg("state", &g.state),
         Some(role::Role::KnowledgeEditor) => Message::new("audit-role-knowledge-editor"),
+        Some(role::Role::SectorFocalPoint) => Message::new("levels-audit-sector").arg("sector", &g.sector),
+        Some(role::Role::ClusterFocalPoint) => {
+            let cluster = match g.cluster_id {
+                Some(id) => registry::find(conn, id)?.title,
+                None => "?".into(),
+            };
+            Message::new("levels-audit-cluster").arg("cluster", cluster).arg("office", &g.office_title).arg("date", &g.ends_on)
+        }
         None => return Ok(g.role.clone()),
     };
     Ok(m.to_stored())
@@ -38,7 +124,7 @@ fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> 
 pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest) -> Result<i64, AppError> {
     let r = role::Role::parse(&req.role).ok_or_else(|| AppError::field("role", "role-choose"))?;
     let (community_id, state) = match r {
-        role::Role::Admin | role::Role::KnowledgeEditor => (None, String::new()),
+        role::Role::Admin | role::Role::KnowledgeEditor | role::Role::SectorFocalPoint | role::Role::ClusterFocalPoint => (None, String::new()),
         role::Role::Moderator => {
             let id: i64 = req
                 .community_id
@@ -61,9 +147,10 @@ pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest)
             }
         }
     };
+    let (sector, cluster_id, office_title, ends_on) = check_scope(conn, r, req)?;
     write_tx(conn, |c| {
         user::find(c, user_id)?;
-        if role::find_same(c, user_id, r, community_id, &state)?.is_some() {
+        if role::find_same(c, user_id, r, community_id, &state, &sector, cluster_id)?.is_some() {
             return Err(AppError::field("role", "role-held"));
         }
         let id = role::insert(
@@ -77,6 +164,7 @@ pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest)
                 granted_at: models::now(),
             },
         )?;
+        role::set_scope(c, id, &sector, cluster_id, &office_title, &ends_on)?;
         let granted = role::find(c, id)?;
         let detail = describe(c, &granted)?;
         audit::insert(
@@ -128,6 +216,8 @@ pub struct UserOverview {
     pub user: user::User,
     pub grants: Vec<(role::RoleGrant, Option<String>)>,
     pub communities: Vec<community::Community>,
+    /// The registry's sectors, for granting a sector focal point.
+    pub sectors: Vec<vocabulary::Term>,
     pub history: Vec<audit::AuditEntry>,
 }
 
@@ -136,6 +226,7 @@ pub fn user_overview(conn: &mut DbConn, user_id: i64) -> Result<UserOverview, Ap
         user: user::find(conn, user_id)?,
         grants: role::for_user_with_names(conn, user_id)?,
         communities: community::list(conn)?,
+        sectors: vocabulary::of(conn, "sector")?,
         history: audit::for_subject(conn, user_id)?,
     })
 }

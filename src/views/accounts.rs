@@ -172,7 +172,7 @@ pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)],
                 @for (g, community) in grants { li { (super::admin::grant_label(ctx, g, community.as_deref())) } }
             }
         }
-        @if grants.iter().any(|(g, _)| g.role == "focal_point") {
+        @if grants.iter().any(|(g, _)| g.role == "focal_point" || g.role == "sector_focal_point" || (g.role == "cluster_focal_point" && !g.lapsed())) {
             p { a href="/registry/work" { (t.registry_work) } }
         }
         @if grants.iter().any(|(g, _)| g.role == "admin") {

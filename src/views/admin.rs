@@ -3,9 +3,9 @@
 use maud::{html, Markup};
 
 use super::dates::when;
-use super::{csrf_field, error_summary, layout, select, Ctx};
+use super::{csrf_field, error_summary, input, layout, select, Ctx, Field};
 use crate::error::FieldErrors;
-use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User};
+use crate::models::{audit::AuditEntry, community::Community, role::{Role, RoleGrant}, user::User, vocabulary::Term};
 use crate::models::content_import::ContentImport;
 use crate::models::security_event;
 use crate::services::roles::GrantRequest;
@@ -18,6 +18,15 @@ pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String 
         Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point.to_string(),
         Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, crate::vocab::state_label(&g.state, ctx.lang == super::Lang::Hi)),
         Some(Role::KnowledgeEditor) => t.role_knowledge_editor.to_string(),
+        Some(Role::SectorFocalPoint) => t.fmt("levels-grant-sector", &[("sector", crate::vocab::sector_label(&g.sector, ctx.lang == super::Lang::Hi).into())]),
+        Some(Role::ClusterFocalPoint) => {
+            let args = [("cluster", community.unwrap_or("?").into()), ("office", g.office_title.as_str().into()), ("date", g.ends_on.as_str().into())];
+            let mut label = t.fmt("levels-grant-cluster", &args);
+            if g.lapsed() {
+                label = format!("{label} ({})", t.get("levels-lapsed"));
+            }
+            label
+        }
         None => g.role.clone(),
     }
 }
@@ -31,6 +40,9 @@ fn role_name<'a>(ctx: &Ctx, g: &'a RoleGrant) -> &'a str {
         Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point,
         Some(Role::FocalPoint) => t.role_focal_point,
         Some(Role::KnowledgeEditor) => t.role_knowledge_editor,
+        Some(Role::SectorFocalPoint) => t.get("levels-role-sector"),
+        Some(Role::ClusterFocalPoint) if g.lapsed() => t.get("levels-role-cluster-lapsed"),
+        Some(Role::ClusterFocalPoint) => t.get("levels-role-cluster"),
         None => &g.role,
     }
 }
@@ -67,6 +79,7 @@ pub fn user(
     u: &User,
     grants: &[(RoleGrant, Option<String>)],
     communities: &[Community],
+    sectors: &[Term],
     form: &GrantRequest,
     errors: &FieldErrors,
     history: &[AuditEntry],
@@ -77,7 +90,12 @@ pub fn user(
         ("focal_point".to_string(), t.role_focal_point.trim_end_matches(':').to_string()),
         ("knowledge_editor".to_string(), t.role_knowledge_editor.to_string()),
         ("admin".to_string(), t.role_admin.to_string()),
+        ("sector_focal_point".to_string(), t.get("levels-role-sector").to_string()),
+        ("cluster_focal_point".to_string(), t.get("levels-role-cluster").to_string()),
     ];
+    let sector_options: Vec<(String, String)> = std::iter::once((String::new(), t.get("levels-choose-sector").to_string()))
+        .chain(sectors.iter().filter(|s| !s.retired).map(|s| (s.code.clone(), s.label_in(t.lang == super::Lang::Hi).to_string())))
+        .collect();
     let community_options: Vec<(String, String)> = std::iter::once((String::new(), t.choose_state.to_string()))
         .chain(communities.iter().map(|c| (c.id.to_string(), c.name.clone())))
         .collect();
@@ -129,6 +147,10 @@ pub fn user(
             (select(ctx, "role", t.field_role, &roles, &form.role, errors))
             (select(ctx, "community_id", t.field_community, &community_options, &form.community_id, errors))
             (select(ctx, "state", t.field_focal_state, &state_options, &form.state, errors))
+            (select(ctx, "sector", t.get("levels-field-sector"), &sector_options, &form.sector, errors))
+            (input(ctx, Field::new("cluster", t.get("levels-field-cluster"), &form.cluster).hint(t.get("levels-field-cluster-hint")), errors))
+            (input(ctx, Field::new("office_title", t.get("levels-field-office"), &form.office_title).hint(t.get("levels-field-office-hint")), errors))
+            (input(ctx, Field::new("ends_on", t.get("levels-field-ends"), &form.ends_on).kind("date"), errors))
             button type="submit" { (t.grant_button) }
         }
         @if !history.is_empty() {

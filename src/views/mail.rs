@@ -351,6 +351,16 @@ fn registry_notice(lang: &str, title: &str, status_text: &str, note: &str, url: 
     NoticeBody { subject: t.fmt("mail-registry-subject", &args), lines, items: vec![], url: url.to_string(), action: action.to_string() }
 }
 
+/// A focal point's decision on a score card or an agency request, for the person who sent it.
+pub fn submission_decided(lang: &str, what: &str, title: &str, outcome: &str, note: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let what = t.fmt(&format!("levels-mail-what-{what}"), &[]);
+    let status = t.fmt(&format!("levels-mail-outcome-{outcome}"), &[]);
+    let args = [("what", what.as_str().into()), ("title", title.into()), ("status", status.as_str().into())];
+    let lines = [t.fmt("levels-mail-line", &args), note.to_string()].into_iter().filter(|l| !l.is_empty()).collect();
+    NoticeBody { subject: t.fmt("levels-mail-subject", &args), lines, items: vec![], url: url.to_string(), action: t.fmt("levels-mail-open", &[]) }
+}
+
 fn strings(lang: &str) -> &'static crate::views::Strings {
     crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings()
 }

@@ -46,7 +46,7 @@ async fn users(state: web::Data<AppState>, Admin(admin): Admin, q: web::Query<Pa
 
 async fn user_page(state: &AppState, admin: &crate::web::visit::Member, user_id: i64, form: &GrantRequest, errors: &FieldErrors, status: u16) -> Result<HttpResponse, AppError> {
     let o = state.db(move |c| roles::user_overview(c, user_id)).await?;
-    Ok(html(status, views::admin::user(&admin.ctx, &o.user, &o.grants, &o.communities, form, errors, &o.history)))
+    Ok(html(status, views::admin::user(&admin.ctx, &o.user, &o.grants, &o.communities, &o.sectors, form, errors, &o.history)))
 }
 
 async fn user(state: web::Data<AppState>, Admin(admin): Admin, path: web::Path<i64>) -> Result<HttpResponse, AppError> {

@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/registry/{kind}/{slug}/withdraw", web::post().to(withdraw))
         .route("/registry/{kind}/{slug}/review/{n}", web::get().to(review_form))
         .route("/registry/{kind}/{slug}/review/{n}", web::post().to(review))
+        .route("/registry/{kind}/{slug}/review/{n}/notes", web::post().to(add_note))
         .route("/admin/vocabularies", web::get().to(vocabularies))
         .route("/admin/vocabularies/{vocab}", web::get().to(vocabulary))
         .route("/admin/vocabularies/{vocab}", web::post().to(add_term))
@@ -305,6 +306,21 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
             let done = if decision == Decision::Approve { "published" } else { "returned" };
             Ok(see_other(&format!("{}?done={done}", paths::registry_record(kind.plural(), &slug))))
         }
+        Submitted::Invalid(errors) => {
+            let p = member.principal.clone();
+            let v = state.db(move |c| registry::review_view(c, &p, kind, &slug, n)).await?;
+            Ok(html(400, views::registry::review(&member.ctx, &v, &errors)))
+        }
+    }
+}
+
+/// A note in a review's thread (a sector focal point's technical input, or an answer to it).
+async fn add_note(state: web::Data<AppState>, member: Member, path: web::Path<(String, String, i32)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (plural, slug, n) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let (p, s, body) = (member.principal.clone(), slug.clone(), form.1.get("note"));
+    match submitted(state.write(move |c| registry::add_review_note(c, &p, kind, &s, n, &body)).await)? {
+        Submitted::Done(()) => Ok(see_other(&format!("{}#notes", paths::registry_review(kind.plural(), &slug, n)))),
         Submitted::Invalid(errors) => {
             let p = member.principal.clone();
             let v = state.db(move |c| registry::review_view(c, &p, kind, &slug, n)).await?;

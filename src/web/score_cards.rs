@@ -132,9 +132,9 @@ async fn review(state: web::Data<AppState>, member: Member, path: web::Path<(Str
     let decision: Result<Decision, AppError> = super::choice(&form.1.get("decision"), "decision", "registry-decision-choose");
     let lock: i32 = form.1.get("lock").parse().unwrap_or(-1);
     let comment = form.1.get("comment");
-    let (p, s) = (member.principal.clone(), slug.clone());
+    let (p, s, env) = (member.principal.clone(), slug.clone(), state.env.clone());
     let reviewed = match decision {
-        Ok(d) => state.write(move |c| sc::review(c, &p, &s, id, lock, d, &comment).map(|()| d)).await,
+        Ok(d) => state.write(move |c| sc::review(c, &env, &p, &s, id, lock, d, &comment).map(|()| d)).await,
         Err(e) => Err(e),
     };
     match submitted(reviewed)? {

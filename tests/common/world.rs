@@ -142,3 +142,44 @@ pub fn focal_points(password: &str) -> FocalPoints {
     app.grant_focal_point(&admin, "pb@example.org", "Punjab");
     FocalPoints { app, admin, national, haryana, punjab, member }
 }
+
+/// Haryana's focal point submits the Panipat initiative (Metal and foundry) for review, as
+/// /registry/initiatives/panipat-energy-audits.
+pub fn submit_panipat(r: &FocalPoints) {
+    let fields = [
+        ("slug", "panipat-energy-audits"),
+        ("title", "Energy audits for Panipat foundries"),
+        ("state", "Haryana"),
+        ("district", "Panipat"),
+        ("sector", "Metal and foundry"),
+        ("start_year", "2024"),
+        ("stage", "implementation"),
+        ("see_issues", "energy"),
+        ("action", "submit"),
+    ];
+    let resp = r.haryana.submit("/registry/initiatives/new", "/registry/initiatives/new", &fields);
+    assert_eq!(resp.status, 303, "{}", resp.body);
+}
+
+/// ESR score cards: the seven SEE issues and five economic parameters of a card's form.
+pub const ISSUES: [&str; 7] = ["wages-benefits", "collective-bargaining", "hours-of-work", "working-conditions", "air-pollution", "water-pollution", "noise-pollution"];
+pub const ECONOMIC: [&str; 5] = ["value-chain", "raw-materials", "turnover", "exports", "employment"];
+
+/// A card's form fields: every existence and diversity score `high`, efforts 1,1,1,1,1,0,0
+/// (a total of 5, the book's highest engagement), every economic score `econ`.
+pub fn card(day: &str, high: &str, econ: &str, action: &str) -> Vec<(String, String)> {
+    let mut f = vec![("assessed_on".to_string(), day.to_string()), ("note".to_string(), "Scored with the foundry association.".to_string()), ("action".to_string(), action.to_string())];
+    for (i, issue) in ISSUES.iter().enumerate() {
+        f.push((format!("existence-{issue}"), high.to_string()));
+        f.push((format!("diversity-{issue}"), high.to_string()));
+        f.push((format!("efforts-{issue}"), if i < 5 { "1" } else { "0" }.to_string()));
+    }
+    for p in ECONOMIC {
+        f.push((format!("economic-{p}"), econ.to_string()));
+    }
+    f
+}
+
+pub fn refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}

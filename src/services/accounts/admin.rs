@@ -35,7 +35,7 @@ pub fn add_user_from_console(
                 )?
             }
         };
-        if admin && role::find_same(c, id, role::Role::Admin, None, "")?.is_none() {
+        if admin && role::find_same(c, id, role::Role::Admin, None, "", "", None)?.is_none() {
             role::insert(
                 c,
                 &role::NewRoleGrant {

@@ -26,7 +26,8 @@ use crate::error::{AppError, Arg, FieldErrors, Message};
 use crate::models::agency_rating::{self as rating, Rating, Request, RequestStatus};
 use crate::models::{self, registry};
 use crate::services::accounts::Principal;
-use crate::services::Env;
+use crate::services::{notify, Env};
+use crate::models::mail_outbox::{OutboxKind, Payload, SubmissionDecision};
 
 use super::browse::Browse;
 use super::spec::Kind;
@@ -447,6 +448,16 @@ pub fn requests(conn: &mut DbConn, who: &Principal) -> Result<Requests, AppError
     Ok(Requests { mine: rating::requests_by(conn, who.user.id)?, to_decide })
 }
 
+/// The member who asked hears of the state focal point's decision, in their language.
+fn tell_requester(tx: &mut DbConn, env: &Env, who: &Principal, r: &Request, outcome: &str, reason: &str) -> Result<(), AppError> {
+    if r.requested_by == who.user.id {
+        return Ok(());
+    }
+    let decided = SubmissionDecision { what: "agency-request".into(), title: r.name.clone(), outcome: outcome.into(), note: reason.to_string(), path: crate::paths::agency_request(r.id) };
+    notify::notify(tx, env, r.requested_by, OutboxKind::SubmissionDecided, Some(r.id), Some(Payload::decided(decided)))?;
+    Ok(())
+}
+
 /// The state focal point's decision. Approval writes the agency through the registry's
 /// workflow: a new record, or a new version of the existing one, submitted for the national
 /// focal point's review. A decline needs a reason, which the member reads.
@@ -473,6 +484,7 @@ pub fn decide_request(conn: &mut DbConn, env: &Env, who: &Principal, id: i64, ap
                 return Err(AppError::Conflict("agency-request-decided".into()));
             }
             audit_entry(tx, who.user.id, "agency request decline", &Message::new("audit-agency-request-declined").arg("name", &r.name).to_stored())?;
+            tell_requester(tx, env, who, &r, "declined", &reason)?;
             Ok(None)
         });
     }
@@ -524,6 +536,7 @@ pub fn decide_request(conn: &mut DbConn, env: &Env, who: &Principal, id: i64, ap
             return Err(AppError::Conflict("agency-request-decided".into()));
         }
         tell_reviewers(tx, env, who, record_id)?;
+        tell_requester(tx, env, who, &r, "approved", &reason)?;
         audit_entry(tx, who.user.id, "agency request approve", &Message::new("audit-agency-request-approved").arg("name", &r.name).arg("kind", Arg::Key(Kind::Agency.singular_key())).to_stored())?;
         Ok(Some(slug))
     })

@@ -16,7 +16,7 @@ use crate::services::Env;
 use crate::tokens::address;
 
 use super::spec::Kind;
-use super::workflow::{is_reviewer, may_draft, may_draft_in};
+use super::workflow::{chaired_clusters, in_chaired_cluster, is_reviewer, may_draft, may_draft_in};
 
 pub use crate::models::registry_feedback::{Feedback as FeedbackItem, Kind as FeedbackKind, Status as FeedbackStatus};
 
@@ -107,11 +107,22 @@ pub fn may_handle_feedback(p: &Principal, f: &Feedback) -> bool {
 /// A focal point's feedback queue: items of their states (every state for the national focal
 /// points), open ones first, each with its record.
 pub fn feedback_queue(conn: &mut DbConn, who: &Principal) -> Result<Vec<(Feedback, registry::Record)>, AppError> {
-    if !may_draft(who) {
-        return Err(AppError::Forbidden);
-    }
-    let states: Option<Vec<String>> = if is_reviewer(who) { None } else { Some(who.roles.focal_point_states().into_iter().map(str::to_string).collect()) };
-    let items = fb::in_states(conn, states.as_deref(), QUEUE_MAX)?;
+    let items = if may_draft(who) {
+        let states: Option<Vec<String>> = if is_reviewer(who) { None } else { Some(who.roles.focal_point_states().into_iter().map(str::to_string).collect()) };
+        fb::in_states(conn, states.as_deref(), QUEUE_MAX)?
+    } else {
+        // A cluster focal point: items on the records of the clusters they chair.
+        let clusters = chaired_clusters(conn, who)?;
+        if clusters.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let mut ids = Vec::new();
+        for c in clusters {
+            ids.extend(registry::tagged(conn, Kind::Cluster.code(), &c.slug)?.into_iter().map(|r| r.id));
+            ids.push(c.id);
+        }
+        fb::for_records(conn, &ids, QUEUE_MAX)?
+    };
     let mut out = Vec::with_capacity(items.len());
     for f in items {
         let r = registry::find(conn, f.record_id)?;
@@ -124,10 +135,10 @@ pub fn feedback_queue(conn: &mut DbConn, who: &Principal) -> Result<Vec<(Feedbac
 pub fn feedback_item(conn: &mut DbConn, who: &Principal, id: i64) -> Result<(Feedback, registry::Record), AppError> {
     use diesel::OptionalExtension;
     let f = fb::find(conn, id).optional()?.ok_or(AppError::NotFound)?;
-    if !may_handle_feedback(who, &f) {
+    let r = registry::find(conn, f.record_id)?;
+    if !(may_handle_feedback(who, &f) || in_chaired_cluster(conn, who, &r, None)?) {
         return Err(AppError::Forbidden);
     }
-    let r = registry::find(conn, f.record_id)?;
     Ok((f, r))
 }
 

@@ -11,7 +11,7 @@ use super::links::public_thread;
 use super::spec::{Input, Kind, Spec};
 use super::values::{multi_values, parse_values, Values};
 use super::vocabularies::Vocabs;
-use super::workflow::{drafting_states, is_overdue, is_reviewer, latest_values, may_draft, may_edit_record, published_values, Seen};
+use super::workflow::{advises_on, chaired_clusters, drafting_states, in_chaired_cluster, is_overdue, is_reviewer, latest_values, may_draft, may_edit_record, may_work_on, published_values, Seen};
 
 /// One field of the review: the published value against the submitted one.
 #[derive(Debug, Clone)]
@@ -80,7 +80,10 @@ pub enum Lookup {
 pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) -> Result<Lookup, AppError> {
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
-    let may_edit = who.is_some_and(|p| may_draft(p) && may_edit_record(p, &rec, open.as_ref()));
+    let may_edit = match who {
+        Some(p) => may_work_on(conn, p, &rec, open.as_ref())?,
+        None => false,
+    };
     let may_review = who.is_some_and(is_reviewer);
     let insider = may_edit || may_review;
     if !rec.is_published() && !insider {
@@ -177,23 +180,26 @@ pub struct EditView {
 }
 
 pub fn edit_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: Option<&str>) -> Result<EditView, AppError> {
-    if !may_draft(who) {
-        return Err(AppError::Forbidden);
-    }
     let vocabs = Vocabs::load(conn)?;
     let Some(slug) = slug else {
+        if !may_draft(who) {
+            return Err(AppError::Forbidden);
+        }
         return Ok(EditView { record: None, values: Values::new(), seen: Seen::default(), comments: BTreeMap::new(), status: None, vocabs, states: drafting_states(who) });
     };
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
-    if !may_edit_record(who, &rec, open.as_ref()) {
+    let as_state = may_draft(who) && may_edit_record(who, &rec, open.as_ref());
+    if !as_state && !in_chaired_cluster(conn, who, &rec, open.as_ref())? {
         return Err(AppError::Forbidden);
     }
+    // A cluster focal point keeps the record in its state.
+    let states = if as_state { drafting_states(who) } else { Some(vec![rec.state.clone()]) };
     let (values, seen, comments, status) = match &open {
         Some(v) => (parse_values(&v.fields), Seen { version: v.number, lock: v.lock_version }, serde_json::from_str(&v.comments).unwrap_or_default(), Some((v.number, v.status.clone()))),
         None => (latest_values(conn, &rec)?, Seen::default(), BTreeMap::new(), None),
     };
-    Ok(EditView { record: Some(rec), values, seen, comments, status, vocabs, states: drafting_states(who) })
+    Ok(EditView { record: Some(rec), values, seen, comments, status, vocabs, states })
 }
 
 pub struct ReviewView {
@@ -205,13 +211,18 @@ pub struct ReviewView {
     pub vocabs: Vocabs,
     /// The viewer may approve or return this version (it is submitted and they review).
     pub may_decide: bool,
+    /// The review's thread of notes (sector focal points' technical input and answers), each
+    /// with its author's name.
+    pub notes: Vec<(crate::models::review_note::Note, Option<String>)>,
+    /// The viewer may add a note (the version waits for review).
+    pub may_note: bool,
 }
 
 pub fn review_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, number: i32) -> Result<ReviewView, AppError> {
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let version = registry::version(conn, rec.id, number)?;
     let open = registry::open_version(conn, rec.id)?;
-    if !(is_reviewer(who) || may_edit_record(who, &rec, open.as_ref())) {
+    if !may_see_review(conn, who, &rec, &version, open.as_ref())? {
         return Err(AppError::Forbidden);
     }
     let old = match rec.published_version {
@@ -224,9 +235,45 @@ pub fn review_view(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, n
         may_decide: is_reviewer(who) && version.status == registry::Status::Submitted,
         diff: diff(kind, old.as_ref(), &new),
         author: user_name(conn, version.author_id),
+        notes: crate::models::review_note::of_version(conn, version.id)?,
+        may_note: version.status == registry::Status::Submitted,
         record: rec,
         version,
         vocabs: Vocabs::load(conn)?,
+    })
+}
+
+/// Who reads a review and its notes: the reviewers, those who may work on the record (its
+/// state's and its cluster's focal points), the version's author, and the focal points of its
+/// sector.
+pub(crate) fn may_see_review(conn: &mut DbConn, who: &Principal, rec: &registry::Record, v: &registry::Version, open: Option<&registry::Version>) -> Result<bool, AppError> {
+    Ok(is_reviewer(who) || advises_on(who, rec, v) || v.author_id == Some(who.user.id) || may_work_on(conn, who, rec, open)?)
+}
+
+/// The most characters a note keeps.
+pub const NOTE_MAX_CHARS: usize = 4000;
+
+/// Adds a note to the review of a submitted version, for those who read the review.
+pub fn add_review_note(conn: &mut DbConn, who: &Principal, kind: Kind, slug: &str, number: i32, body: &str) -> Result<(), AppError> {
+    let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
+    let version = registry::version(conn, rec.id, number)?;
+    let open = registry::open_version(conn, rec.id)?;
+    if !may_see_review(conn, who, &rec, &version, open.as_ref())? {
+        return Err(AppError::Forbidden);
+    }
+    if version.status != registry::Status::Submitted {
+        return Err(AppError::Conflict("registry-not-waiting".into()));
+    }
+    let body = models::storable(body.trim()).into_owned();
+    if body.is_empty() {
+        return Err(AppError::field("note", "levels-note-missing"));
+    }
+    if body.chars().count() > NOTE_MAX_CHARS {
+        return Err(AppError::field("note", crate::error::Message::new("too-long").arg("max", NOTE_MAX_CHARS)));
+    }
+    crate::db::write_tx(conn, |tx| {
+        crate::models::review_note::insert(tx, version.id, who.user.id, &body, models::now())?;
+        Ok(())
     })
 }
 
@@ -236,11 +283,28 @@ pub struct WorkList {
     pub mine: Vec<(registry::Version, registry::Record)>,
     pub overdue: Vec<registry::Record>,
     pub is_reviewer: bool,
+    /// A state or national focal point (who drafts, imports and decides agency requests).
+    pub may_draft: bool,
+    /// For a sector focal point: versions of their sectors waiting for review.
+    pub sector_waiting: Vec<(registry::Version, registry::Record)>,
+    /// For a cluster focal point: each cluster they chair with its records.
+    pub clusters: Vec<(registry::Record, Vec<registry::Record>)>,
 }
 
 pub fn work(conn: &mut DbConn, who: &Principal) -> Result<WorkList, AppError> {
-    if !may_draft(who) {
+    let sectors = who.roles.focal_point_sectors();
+    let chaired = chaired_clusters(conn, who)?;
+    if !may_draft(who) && sectors.is_empty() && chaired.is_empty() {
         return Err(AppError::Forbidden);
+    }
+    let sector_waiting = if sectors.is_empty() { Vec::new() } else { registry::submitted(conn)?.into_iter().filter(|(v, r)| advises_on(who, r, v)).collect() };
+    let mut clusters = Vec::new();
+    for c in chaired {
+        let records = registry::tagged(conn, Kind::Cluster.code(), &c.slug)?;
+        clusters.push((c, records));
+    }
+    if !may_draft(who) {
+        return Ok(WorkList { waiting: Vec::new(), mine: Vec::new(), overdue: Vec::new(), is_reviewer: false, may_draft: false, sector_waiting, clusters });
     }
     let states = drafting_states(who);
     let waiting = if is_reviewer(who) { registry::submitted(conn)? } else { Vec::new() };
@@ -250,6 +314,6 @@ pub fn work(conn: &mut DbConn, who: &Principal) -> Result<WorkList, AppError> {
     };
     let now = models::now();
     let overdue = registry::in_states(conn, states.as_deref())?.into_iter().filter(|r| r.is_published() && is_overdue(r, now)).collect();
-    Ok(WorkList { waiting, mine, overdue, is_reviewer: is_reviewer(who) })
+    Ok(WorkList { waiting, mine, overdue, is_reviewer: is_reviewer(who), may_draft: true, sector_waiting, clusters })
 }
 

@@ -371,7 +371,7 @@ pub fn save(conn: &mut DbConn, who: &Principal, slug: &str, id: i64, lock: i32, 
 
 /// The national focal point approves a submitted card (it then counts) or returns it with a
 /// comment saying what to change.
-pub fn review(conn: &mut DbConn, who: &Principal, slug: &str, id: i64, lock: i32, decision: Decision, comment: &str) -> Result<(), AppError> {
+pub fn review(conn: &mut DbConn, env: &crate::services::Env, who: &Principal, slug: &str, id: i64, lock: i32, decision: Decision, comment: &str) -> Result<(), AppError> {
     if !is_reviewer(who) {
         return Err(AppError::Forbidden);
     }
@@ -389,6 +389,12 @@ pub fn review(conn: &mut DbConn, who: &Principal, slug: &str, id: i64, lock: i32
         let action = if decision == Decision::Approve { "score card approve" } else { "score card return" };
         let detail = Message::new("audit-esr-card").arg("cluster", &cluster.slug).arg("date", &card.assessed_on).to_stored();
         audit_entry(tx, who.user.id, action, &detail)?;
+        // The one who submitted the card hears of the decision.
+        if let Some(author) = card.author_id.filter(|a| *a != who.user.id) {
+            let outcome = if decision == Decision::Approve { "approved" } else { "returned" };
+            let decided = crate::models::mail_outbox::SubmissionDecision { what: "score-card".into(), title: cluster.title.clone(), outcome: outcome.into(), note: comment.clone(), path: crate::paths::score_card(&cluster.slug, card.id) };
+            crate::services::notify::notify(tx, env, author, crate::models::mail_outbox::OutboxKind::SubmissionDecided, Some(card.id), Some(crate::models::mail_outbox::Payload::decided(decided)))?;
+        }
         Ok(())
     })
 }

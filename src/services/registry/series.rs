@@ -16,7 +16,7 @@ use crate::services::accounts::Principal;
 use super::csv::{parse, problem, quoted, unguard, Out, QUOTE_CHARS};
 use super::import::{Importer, Report};
 use super::values::{format_number, indicators, parse_number, parse_values, Values};
-use super::workflow::{latest_values, may_draft, may_edit_record};
+use super::workflow::{latest_values, may_draft, may_edit_record, may_work_on};
 use super::Kind;
 
 /// One dated value of an indicator.
@@ -140,7 +140,8 @@ fn check(names: &[String], indicator: &str, date: &str, value: &str, source: &st
 fn editable(conn: &mut DbConn, who: &Principal, slug: &str) -> Result<(registry::Record, Option<registry::Version>), AppError> {
     let rec = registry::find_by_slug(conn, Kind::Initiative.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
-    if !(may_draft(who) && may_edit_record(who, &rec, open.as_ref())) {
+    // The record's state's focal points, or the focal point of the cluster it belongs to.
+    if !may_work_on(conn, who, &rec, open.as_ref())? {
         return Err(AppError::Forbidden);
     }
     Ok((rec, open))

@@ -47,6 +47,64 @@ pub(crate) fn may_edit_record(p: &Principal, rec: &registry::Record, open: Optio
     may_draft_in(p, &rec.state) && open.is_none_or(|v| may_draft_in(p, &v.state))
 }
 
+/// The sector of a version: its own value, else the record's.
+pub(crate) fn version_sector(rec: &registry::Record, v: &registry::Version) -> String {
+    parse_values(&v.fields).get("sector").cloned().filter(|s| !s.is_empty()).unwrap_or_else(|| rec.sector.clone())
+}
+
+/// A sector focal point of the version's sector: gives technical input in its review, never
+/// decides it.
+pub fn advises_on(p: &Principal, rec: &registry::Record, v: &registry::Version) -> bool {
+    let sector = version_sector(rec, v);
+    !sector.is_empty() && p.roles.focal_point_sectors().contains(&sector.as_str())
+}
+
+/// The cluster records this person chairs as cluster focal point today.
+pub(crate) fn chaired_clusters(conn: &mut DbConn, p: &Principal) -> Result<Vec<registry::Record>, AppError> {
+    let mut out = Vec::new();
+    for id in p.roles.focal_point_clusters() {
+        if let Some(r) = diesel::OptionalExtension::optional(registry::find(conn, id))?.filter(|r| r.kind == Kind::Cluster.code()) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the record belongs to a cluster this person chairs today: the cluster itself, or a
+/// record whose newest values and open version both name it.
+pub(crate) fn in_chaired_cluster(conn: &mut DbConn, p: &Principal, rec: &registry::Record, open: Option<&registry::Version>) -> Result<bool, AppError> {
+    let clusters = chaired_clusters(conn, p)?;
+    if clusters.is_empty() {
+        return Ok(false);
+    }
+    if rec.kind == Kind::Cluster.code() {
+        return Ok(clusters.iter().any(|c| c.id == rec.id));
+    }
+    Ok(names_cluster(&clusters, &latest_values(conn, rec)?) && open.is_none_or(|v| names_cluster(&clusters, &parse_values(&v.fields))))
+}
+
+fn names_cluster(clusters: &[registry::Record], values: &Values) -> bool {
+    values.get("cluster").is_some_and(|c| super::values::multi_values(c).iter().any(|s| clusters.iter().any(|k| k.slug == *s)))
+}
+
+/// May this person work on the record: as its state's focal point, or as focal point of the
+/// cluster it belongs to.
+pub(crate) fn may_work_on(conn: &mut DbConn, p: &Principal, rec: &registry::Record, open: Option<&registry::Version>) -> Result<bool, AppError> {
+    Ok((may_draft(p) && may_edit_record(p, rec, open)) || in_chaired_cluster(conn, p, rec, open)?)
+}
+
+/// A cluster focal point's update keeps the record where it is: in its state, and (for
+/// records of a cluster) naming a cluster they chair.
+fn check_cluster_scope(conn: &mut DbConn, who: &Principal, rec: &registry::Record, values: &Values, errors: &mut FieldErrors) -> Result<(), AppError> {
+    if values.get("state").is_some_and(|s| *s != rec.state) {
+        errors.insert("state", "registry-state-not-yours".into());
+    }
+    if rec.kind != Kind::Cluster.code() && !names_cluster(&chaired_clusters(conn, who)?, values) {
+        errors.insert("cluster", "levels-cluster-not-yours".into());
+    }
+    Ok(())
+}
+
 const RESERVED_SLUGS: &[&str] = &["new", "import", "review", "export"];
 
 pub(crate) fn valid_slug(s: &str) -> bool {
@@ -134,14 +192,19 @@ pub struct Seen {
 pub fn save(conn: &mut DbConn, env: &Env, who: &Principal, kind: Kind, slug: &str, input: &Values, seen: Seen, submit: bool) -> Result<Saved, AppError> {
     let rec = registry::find_by_slug(conn, kind.code(), slug)?.ok_or(AppError::NotFound)?;
     let open = registry::open_version(conn, rec.id)?;
-    if !may_edit_record(who, &rec, open.as_ref()) {
+    let as_state = may_draft(who) && may_edit_record(who, &rec, open.as_ref());
+    if !as_state && !in_chaired_cluster(conn, who, &rec, open.as_ref())? {
         return Err(AppError::Forbidden);
     }
     // Retired terms the record already carries may stay.
     let previous = Some(latest_values(conn, &rec)?);
     let vocabs = Vocabs::load(conn)?;
     let (values, mut errors) = clean(conn, &vocabs, kind, input, previous.as_ref())?;
-    check_state_is_theirs(who, &values, &mut errors);
+    if as_state {
+        check_state_is_theirs(who, &values, &mut errors);
+    } else {
+        check_cluster_scope(conn, who, &rec, &values, &mut errors)?;
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

@@ -64,7 +64,35 @@ pub fn review(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
                 }
             }
         }
+        (notes(ctx, v, errors))
     })
+}
+
+/// The review's thread: the sector focal points' technical input and the answers to it.
+fn notes(ctx: &Ctx, v: &ReviewView, errors: &FieldErrors) -> Markup {
+    let t = ctx.t();
+    html! {
+        section #notes aria-labelledby="notes-h" {
+            h2 #notes-h { (t.get("levels-notes-heading")) " (" (v.notes.len()) ")" }
+            p.hint { (t.get("levels-notes-hint")) }
+            @if v.notes.is_empty() { p { (t.registry_none) } }
+            ul.threads {
+                @for (n, author) in &v.notes {
+                    li {
+                        p.meta { (crate::views::author_name(t, author.as_deref().unwrap_or(""))) " · " (when(ctx, &n.created_at)) }
+                        p.note-body { (n.body) }
+                    }
+                }
+            }
+            @if v.may_note {
+                form method="post" action={ (paths::registry_review(v.kind.plural(), &v.record.slug, v.version.number)) "/notes" } {
+                    (csrf_field(ctx))
+                    (textarea(ctx, "note", t.get("levels-note-label"), "", None, 4, errors))
+                    button type="submit" { (t.get("levels-note-button")) }
+                }
+            }
+        }
+    }
 }
 
 pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
@@ -82,13 +110,29 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
     layout(ctx, t.registry_work, html! {
         (crumbs(ctx, None))
         h1 { (t.registry_work) }
-        p { a href="/registry/agency-requests" { (t.agency_requests_title) } }
-        p {
-            @for k in Kind::ALL { a href=(paths::registry_new(k.plural())) { (t.registry_new) ": " (ctx.t().get(k.singular_key())) } " · " }
-            a href="/registry/import" { (t.registry_import) }
-            " · " a href=(paths::REGISTRY_FEEDBACK) { (t.registry_feedback_queue) }
+        @if w.may_draft {
+            p { a href="/registry/agency-requests" { (t.agency_requests_title) } }
+            p {
+                @for k in Kind::ALL { a href=(paths::registry_new(k.plural())) { (t.registry_new) ": " (ctx.t().get(k.singular_key())) } " · " }
+                a href="/registry/import" { (t.registry_import) }
+                " · " a href=(paths::REGISTRY_FEEDBACK) { (t.registry_feedback_queue) }
+            }
         }
-        @if w.is_reviewer {
+        @if !w.sector_waiting.is_empty() || (!w.may_draft && w.clusters.is_empty()) {
+            h2 #sector-queue { (t.get("levels-sector-queue")) " (" (w.sector_waiting.len()) ")" }
+            @if w.sector_waiting.is_empty() { p { (t.registry_none) } }
+            ul.threads { @for (ver, r) in &w.sector_waiting { (row(ver, r, true)) } }
+        }
+        @for (c, records) in &w.clusters {
+            h2 { (t.fmt("levels-cluster-records", &[("cluster", c.title.as_str().into())])) }
+            ul.threads {
+                li { (record_link(c)) p.meta { (record_meta(ctx, c)) } }
+                @for r in records { li { (record_link(r)) p.meta { (record_meta(ctx, r)) } } }
+            }
+            @if !w.may_draft { p { a href=(paths::REGISTRY_FEEDBACK) { (t.registry_feedback_queue) } } }
+        }
+        @if !w.may_draft {
+        } @else if w.is_reviewer {
             h2 { (t.registry_waiting) " (" (w.waiting.len()) ")" }
             @if w.waiting.is_empty() { p { (t.registry_none) } }
             ul.threads { @for (ver, r) in &w.waiting { (row(ver, r, true)) } }
@@ -97,7 +141,9 @@ pub fn work(ctx: &Ctx, w: &WorkList) -> Markup {
             @if w.mine.is_empty() { p { (t.registry_none) } }
             ul.threads { @for (ver, r) in &w.mine { (row(ver, r, ver.status == registry::Status::Submitted)) } }
         }
-        h2 { (t.registry_overdue_list) " (" (w.overdue.len()) ")" }
-        ul.threads { @for r in &w.overdue { li { (record_link(r)) p.meta { (record_meta(ctx, r)) } } } }
+        @if w.may_draft {
+            h2 { (t.registry_overdue_list) " (" (w.overdue.len()) ")" }
+            ul.threads { @for r in &w.overdue { li { (record_link(r)) p.meta { (record_meta(ctx, r)) } } } }
+        }
     })
 }

@@ -21,7 +21,7 @@ pub fn cards_path(cluster: &str) -> String {
 }
 
 pub fn card_path(cluster: &str, id: i64) -> String {
-    format!("{}/{id}", cards_path(cluster))
+    paths::score_card(cluster, id)
 }
 
 /// A day stored as YYYY-MM-DD, in the reader's language.
