@@ -78,6 +78,10 @@ crate::text_enum! {
         /// A focal point's answer, to the address the visitor left (ref_id: the feedback;
         /// payload: the visitor's language).
         RegistryFeedbackAnswer,
+        /// Nominations of an award cycle have closed, to each juror (ref_id: the cycle).
+        AwardScoringOpen,
+        /// An award cycle's results are published, to a nominator (ref_id: the nomination).
+        AwardResults,
     }
 }
 
@@ -157,6 +161,7 @@ impl OutboxKind {
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
             OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated => Some(Topic::Registry),
+            OutboxKind::AwardScoringOpen | OutboxKind::AwardResults => Some(Topic::Registry),
             _ => None,
         }
     }

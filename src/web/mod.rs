@@ -15,6 +15,7 @@ pub mod upload;
 pub mod metrics;
 pub mod ratelimit;
 pub mod agency_ratings;
+pub mod awards;
 pub mod registry;
 pub mod score_cards;
 pub mod rights;
@@ -48,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     search::routes(cfg);
     // Before the registry's, whose /registry/{kind} would take /registry/short-lists.
     score_cards::routes(cfg);
+    awards::routes(cfg);
     agency_ratings::routes(cfg);
     series::routes(cfg);
     // Before the registry's own routes, whose /registry/{kind}/{slug} would take these paths.

@@ -17,12 +17,14 @@
 //! - `score_cards`: ESR score cards of clusters, their ranking and the published short lists
 //! - `series`, `ratings`: indicators over time, and the national focal point's cluster ratings
 //! - `feedback`: visitors' feedback on records, answered by the state's focal points
+//! - `awards`: the annual award cycles, their nominations, jury scores and results
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
 
 mod browse;
 pub mod agency_ratings;
+pub mod awards;
 mod feed;
 mod feedback;
 mod links;

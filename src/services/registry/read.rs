@@ -62,6 +62,8 @@ pub struct RecordView {
     pub series: Vec<super::series::Series>,
     /// (open, resolved) items of feedback on the record.
     pub feedback_counts: (i64, i64),
+    /// Awards the record holds, as nominee or as the practice a nomination rests on.
+    pub awards: Vec<super::awards::RecordAward>,
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -158,6 +160,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         history,
         vocabs: Vocabs::load(conn)?,
         feedback_counts: super::feedback::feedback_counts(conn, rec_id)?,
+        awards: super::awards::awards_of_record(conn, rec_id)?,
     })))
 }
 /// What the edit form starts from: the open version, or the published one.

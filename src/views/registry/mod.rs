@@ -9,6 +9,7 @@
 //! - `feedback`: feedback on a record, and the focal points' queue of it
 //! - `pictures`: the map of states, the charts of initiatives by stage, indicators as bars
 //! - `score_cards`: ESR score cards with their working, and the short lists of clusters
+//! - `awards`: award cycles, nominations, the jury's score sheets and the results
 //!
 //! The helpers below are shared by those files.
 
@@ -20,6 +21,7 @@ use crate::models::registry::{self, Record};
 use crate::services::registry::Kind;
 
 mod agency_ratings;
+pub mod awards;
 mod browse;
 mod feedback;
 mod forms;
