@@ -245,6 +245,18 @@ pub fn nomination_form(ctx: &Ctx, f: &NominationForm, i: &NominationInput, error
     })
 }
 
+/// A juror's declaration of a conflict of interest with the nomination at `path`.
+fn conflict_form(ctx: &Ctx, path: &str) -> Markup {
+    let t = ctx.t();
+    html! {
+        form method="post" action={ (path) "/conflict" } {
+            (csrf_field(ctx))
+            (input(ctx, Field::new("reason", &t.fmt("award-conflict-reason", &[]), ""), &FieldErrors::new()))
+            button.secondary type="submit" { (t.fmt("award-declare-conflict", &[])) }
+        }
+    }
+}
+
 /// A nomination: what it says, the juror's score sheet or why they may not score it, and the
 /// jurors' sheets once the results are out. `typed` is a sheet sent with mistakes.
 pub fn nomination(ctx: &Ctx, v: &NominationView, typed: &[(String, String)], flash: Option<&str>, errors: &FieldErrors) -> Markup {
@@ -307,20 +319,12 @@ pub fn nomination(ctx: &Ctx, v: &NominationView, typed: &[(String, String)], fla
                             }
                             div.actions { button.primary type="submit" { (t.fmt("award-save-score", &[])) } }
                         }
-                        form method="post" action={ (path) "/conflict" } {
-                            (csrf_field(ctx))
-                            (input(ctx, Field::new("reason", &t.fmt("award-conflict-reason", &[]), ""), &FieldErrors::new()))
-                            button.secondary type="submit" { (t.fmt("award-declare-conflict", &[])) }
-                        }
+                        (conflict_form(ctx, &path))
                     }
                     None => {
                         p { (t.fmt("award-scoring-closed-note", &[])) }
                         @if v.phase != Phase::Published {
-                            form method="post" action={ (path) "/conflict" } {
-                                (csrf_field(ctx))
-                                (input(ctx, Field::new("reason", &t.fmt("award-conflict-reason", &[]), ""), &FieldErrors::new()))
-                                button.secondary type="submit" { (t.fmt("award-declare-conflict", &[])) }
-                            }
+                            (conflict_form(ctx, &path))
                         }
                     }
                 }
