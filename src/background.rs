@@ -237,6 +237,11 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         let reminded = services::registry::remind_overdue(&mut conn, &env, models::now());
         // Registry feedback unanswered too long goes to the national focal points.
         let escalated = services::registry::escalate_feedback(&mut conn, &env, models::now());
+        // Award cycles whose nominations closed: their jury is told scoring is open.
+        let juries = services::registry::awards::open_scoring(&mut conn, &env, models::now());
+        if let Ok(n @ 1..) = juries {
+            tracing::info!("told {n} jurors that award scoring is open");
+        }
         if let Ok(n @ 1..) = escalated {
             tracing::info!("sent {n} notices of unanswered registry feedback to the national focal points");
         }
@@ -261,10 +266,10 @@ pub fn scheduler(pool: Pool, env: services::Env, mail: Wake, every: Duration, le
         if let Ok(n @ 1..) = noticed {
             tracing::info!("scheduler queued {n} notices");
         }
-        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) || matches!(escalated, Ok(1..)) || matches!(asked, Ok(1..)) || matches!(funding, Ok(1..)) {
+        if matches!(sent, Ok(1..)) || matches!(reminded, Ok(1..)) || matches!(noticed, Ok(1..)) || matches!(escalated, Ok(1..)) || matches!(asked, Ok(1..)) || matches!(funding, Ok(1..)) || matches!(juries, Ok(1..)) {
             mail.wake();
         }
-        Ok(sent? + reminded? + noticed? + escalated? + asked? + funding?)
+        Ok(sent? + reminded? + noticed? + escalated? + asked? + funding? + juries?)
     })
     .waiting_first()
 }

@@ -206,6 +206,21 @@ pub fn registry_feedback_item(id: i64) -> String {
     format!("/registry/feedback/{id}")
 }
 
+/// The award cycles (issue 22), one cycle, and its published results.
+pub const AWARDS: &str = "/registry/awards";
+
+pub fn award_cycle(id: i64) -> String {
+    format!("{AWARDS}/{id}")
+}
+
+pub fn award_results(id: i64) -> String {
+    format!("{AWARDS}/{id}/results")
+}
+
+pub fn award_nomination(cycle: i64, id: i64) -> String {
+    format!("{AWARDS}/{cycle}/nominations/{id}")
+}
+
 /// The Atom feed of a registry kind's newly published and updated records.
 pub fn registry_feed(plural: &str) -> String {
     format!("/registry/{plural}/feed.atom")

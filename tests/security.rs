@@ -254,6 +254,20 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/registry/funding/{list}/{id}/review", "/registry/funding/offers/999999/review", ["in", "no", "no", "no", "no"]),
     // --- levels ---
     ("post", "/registry/{kind}/{slug}/review/{n}/notes", "/registry/initiatives/{record}/review/1/notes", ["in", "no", "no", "no", "no"]),
+    // --- awards --- (no cycle exists in the fixtures: a cycle's routes are 404 to all)
+    ("get", "/registry/awards", "/registry/awards", ["ok", "ok", "ok", "ok", "ok"]),
+    ("get", "/registry/awards/new", "/registry/awards/new", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/new", "/registry/awards/new", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}", "/registry/awards/999999", ["no", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}/nominate", "/registry/awards/999999/nominate", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/{id}/nominate", "/registry/awards/999999/nominate", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/{id}/publish", "/registry/awards/999999/publish", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}/results", "/registry/awards/999999/results", ["no", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}/results.csv", "/registry/awards/999999/results.csv", ["no", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}/results.json", "/registry/awards/999999/results.json", ["no", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}/nominations/{nid}", "/registry/awards/999999/nominations/1", ["no", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/{id}/nominations/{nid}/score", "/registry/awards/999999/nominations/1/score", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/{id}/nominations/{nid}/conflict", "/registry/awards/999999/nominations/1/conflict", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

@@ -851,3 +851,86 @@ diesel::table! {
 diesel::joinable!(registry_review_notes -> registry_versions (version_id));
 diesel::allow_tables_to_appear_in_same_query!(registry_review_notes, registry_versions);
 diesel::allow_tables_to_appear_in_same_query!(registry_review_notes, users);
+
+// --- awards ---
+diesel::table! {
+    award_cycles (id) {
+        id -> BigInt,
+        year -> Integer,
+        title -> Text,
+        description -> Text,
+        categories -> Text,
+        nominations_open -> Text,
+        nominations_close -> Text,
+        jury_close -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        scoring_mailed_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    award_criteria (id) {
+        id -> BigInt,
+        cycle_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        description -> Text,
+        max_points -> Integer,
+    }
+}
+
+diesel::table! {
+    award_jurors (id) {
+        id -> BigInt,
+        cycle_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    award_nominations (id) {
+        id -> BigInt,
+        cycle_id -> BigInt,
+        category -> Text,
+        nominee_id -> BigInt,
+        practice_id -> Nullable<BigInt>,
+        statement -> Text,
+        state -> Text,
+        nominated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        rank -> Nullable<Integer>,
+        place -> Text,
+    }
+}
+
+diesel::table! {
+    award_conflicts (id) {
+        id -> BigInt,
+        nomination_id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    award_scores (id) {
+        id -> BigInt,
+        nomination_id -> BigInt,
+        juror_id -> BigInt,
+        criterion_id -> BigInt,
+        points -> Integer,
+        remark -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(award_jurors -> award_cycles (cycle_id));
+diesel::joinable!(award_jurors -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(award_jurors, users);
+diesel::allow_tables_to_appear_in_same_query!(award_jurors, award_cycles);
+diesel::allow_tables_to_appear_in_same_query!(award_scores, award_nominations);
+diesel::allow_tables_to_appear_in_same_query!(award_conflicts, award_nominations);

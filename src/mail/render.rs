@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::markdown;
 use crate::mail::Identity;
 use crate::models::mail_outbox::{OutboxKind, OutboxMail};
-use crate::models::{community, digest, inbound, membership, page, post, registry, user};
+use crate::models::{award, community, digest, inbound, membership, page, post, registry, user};
 use crate::paths;
 use crate::tokens::address::{self, Token};
 use crate::tokens::MailPurpose;
@@ -214,6 +214,8 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::OutcomeAsk
         | OutboxKind::FundingMatches
         | OutboxKind::SubmissionDecided
+        | OutboxKind::AwardScoringOpen
+        | OutboxKind::AwardResults
         | OutboxKind::MailRefused
         | OutboxKind::MailPartsDropped
         | OutboxKind::Roundup => {
@@ -473,6 +475,17 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
         OutboxKind::SubmissionDecided => {
             let Some(d) = payload.decided.as_ref() else { return Ok(None) };
             bodies::submission_decided(lang, &d.what, &d.title, &d.outcome, &d.note, &url(id, &d.path))
+        }
+        OutboxKind::AwardScoringOpen => {
+            // Published meanwhile: nothing left to score.
+            let Some(c) = ref_id.map(|r| award::find_cycle(conn, r)).transpose()?.flatten().filter(|c| c.published_at.is_none()) else { return Ok(None) };
+            bodies::award_scoring_open(lang, &c.title, &c.jury_close, &url(id, &paths::award_cycle(c.id)))
+        }
+        OutboxKind::AwardResults => {
+            let Some(n) = ref_id.map(|r| award::find_nomination(conn, r)).transpose()?.flatten() else { return Ok(None) };
+            let Some(c) = award::find_cycle(conn, n.cycle_id)? else { return Ok(None) };
+            let nominee = registry::find(conn, n.nominee_id)?;
+            bodies::award_results(lang, &c.title, &nominee.title, &n.category, &n.place, &url(id, &paths::award_results(c.id)))
         }
         OutboxKind::MailRefused | OutboxKind::MailPartsDropped => {
             let Some(inbound_id) = ref_id else { return Ok(None) };

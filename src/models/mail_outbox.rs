@@ -91,6 +91,10 @@ crate::text_enum! {
         /// by the national focal point, an agency registration request decided by a state
         /// focal point; to its submitter (payload: the decision).
         SubmissionDecided,
+        /// Nominations of an award cycle have closed, to each juror (ref_id: the cycle).
+        AwardScoringOpen,
+        /// An award cycle's results are published, to a nominator (ref_id: the nomination).
+        AwardResults,
     }
 }
 
@@ -204,6 +208,7 @@ impl OutboxKind {
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
             OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches | OutboxKind::SubmissionDecided => Some(Topic::Registry),
+            OutboxKind::AwardScoringOpen | OutboxKind::AwardResults => Some(Topic::Registry),
             _ => None,
         }
     }
@@ -489,7 +494,7 @@ mod tests {
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
                 "registry_feedback_escalated", "registry_feedback_answer", "expert_request", "outcome_ask", "funding_matches",
-                "submission_decided",
+                "submission_decided", "award_scoring_open", "award_results",
             ]
         );
         for k in OutboxKind::all() {

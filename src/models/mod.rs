@@ -4,6 +4,7 @@
 pub mod agency_rating;
 pub mod attachment;
 pub mod audit;
+pub mod award;
 pub mod community;
 pub mod content_import;
 pub mod digest;

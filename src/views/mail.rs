@@ -646,3 +646,22 @@ pub fn expert_request(lang: &str, name: &str, community: &str, title: &str, text
     let reply = t.fmt("experts-mail-reply", &[("address", reply_to.into())]);
     build(&subject, &greeting, &[&intro, title, &text, &reply], link, &t.fmt("experts-mail-open", &[]), t.footer)
 }
+
+/// An award cycle's nominations have closed: a juror is asked to score them by the deadline.
+pub fn award_scoring_open(lang: &str, title: &str, jury_close: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let args = [("title", title.into()), ("date", jury_close.into())];
+    NoticeBody { subject: t.fmt("mail-award-scoring-subject", &args), lines: vec![t.fmt("mail-award-scoring-line", &args)], items: vec![], url: url.to_string(), action: t.fmt("mail-award-open-cycle", &[]) }
+}
+
+/// An award cycle's results are published: a nominator hears where their nomination placed.
+pub fn award_results(lang: &str, title: &str, nominee: &str, category: &str, place: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let category = t.find(&format!("award-category-{category}")).unwrap_or(category);
+    let outcome = match t.find(&format!("award-place-{place}")) {
+        Some(p) if !place.is_empty() => p.to_string(),
+        _ => t.fmt("award-place-none", &[]),
+    };
+    let args = [("title", title.into()), ("nominee", nominee.into()), ("category", category.into()), ("outcome", outcome.into())];
+    NoticeBody { subject: t.fmt("mail-award-results-subject", &args), lines: vec![t.fmt("mail-award-results-line", &args)], items: vec![], url: url.to_string(), action: t.fmt("mail-award-open-results", &[]) }
+}

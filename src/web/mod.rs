@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod ratelimit;
 pub mod agency_ratings;
 pub mod funding;
+pub mod awards;
 pub mod registry;
 pub mod score_cards;
 pub mod schemes;
@@ -58,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     // Before the registry's, whose /registry/{kind} would take /registry/short-lists.
     score_cards::routes(cfg);
     funding::routes(cfg);
+    awards::routes(cfg);
     agency_ratings::routes(cfg);
     series::routes(cfg);
     schemes::routes(cfg);

@@ -19,12 +19,14 @@
 //! - `feedback`: visitors' feedback on records, answered by the state's focal points
 //! - `schemes`: the schemes of Annex I, what points to them, and their pages
 //! - `funding`: the funding clearing house: offers, proposals, their matches and weekly mail
+//! - `awards`: the annual award cycles, their nominations, jury scores and results
 //!
 //! Everything but `csv` and `import` is re-exported here, so callers name
 //! `services::registry::X` whichever file holds it.
 
 mod browse;
 pub mod agency_ratings;
+pub mod awards;
 mod feed;
 mod feedback;
 pub mod funding;

@@ -64,6 +64,8 @@ pub struct RecordView {
     pub feedback_counts: (i64, i64),
     /// What members said of a published best practice ("It worked?"); None for other kinds.
     pub outcomes: Option<crate::models::outcome::Counts>,
+    /// Awards the record holds, as nominee or as the practice a nomination rests on.
+    pub awards: Vec<super::awards::RecordAward>,
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -165,6 +167,7 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         vocabs: Vocabs::load(conn)?,
         feedback_counts: super::feedback::feedback_counts(conn, rec_id)?,
         outcomes: if kind == Kind::Practice && published_practice { Some(crate::models::outcome::counts(conn, crate::models::outcome::Subject::Practice, rec_id)?) } else { None },
+        awards: super::awards::awards_of_record(conn, rec_id)?,
     })))
 }
 /// What the edit form starts from: the open version, or the published one.

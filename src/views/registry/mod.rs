@@ -11,6 +11,7 @@
 //! - `score_cards`: ESR score cards with their working, and the short lists of clusters
 //! - `schemes`: the schemes of Annex I, their pages, and their choice on pages and queries
 //! - `funding`: the funding clearing house's lists, forms, posts with their matches, national picture
+//! - `awards`: award cycles, nominations, the jury's score sheets and the results
 //!
 //! The helpers below are shared by those files.
 
@@ -22,6 +23,7 @@ use crate::models::registry::{self, Record};
 use crate::services::registry::Kind;
 
 mod agency_ratings;
+pub mod awards;
 mod browse;
 mod feedback;
 mod forms;

@@ -151,6 +151,7 @@ pub fn record_with_feedback(ctx: &Ctx, v: &RecordView, flash: Option<&str>, erro
             @if kind == Kind::Cluster { p { a href=(paths::registry_cluster_ratings(&r.slug)) { (t.cluster_rating_history_link) } } }
             @if ab.any() { (crate::views::glossary::link(ctx)) }
             @if let Some(a) = &v.ratings { (super::agency_ratings::section(ctx, r, a)) }
+            (super::awards::record_awards(ctx, &v.awards))
             @if kind == Kind::Agency && r.is_published() { p { a href={ "/registry/agency-requests/new?agency=" (r.slug) } { (t.agency_request_update) } } }
             @if !v.related.is_empty() {
                 section aria-labelledby="related-h" {
