@@ -152,6 +152,23 @@ fn a_members_only_thread_of_another_community_is_never_shown() {
     assert_eq!(r.status, 404);
     assert_eq!(check(&w.outsider, &w.slug, &draft).status, 403);
     assert!(answered_rows(&w).is_empty());
+
+    // Alice joins the other community too: her own check shows its thread, but beside her
+    // queued query this community's moderator, who may not read that community, never sees
+    // it, nor can close her query with it.
+    join_and_approve(&w.app, "child-labour", &w.alice, "alice@example.org", &w.other_moderator);
+    let r = check(&w.alice, &w.slug, &draft);
+    assert!(r.body.contains(&format!("/c/child-labour/t/{theirs}")), "{}", r.body);
+    let queued = w.alice.post_multipart(&format!("/c/{}/posts", w.slug), &draft, &[]);
+    let queued = id_from(&queued);
+    for page in [format!("/c/{}/queue", w.slug), format!("/c/{}/queue/{queued}", w.slug)] {
+        let body = w.moderator.get(&page).body;
+        assert!(body.contains(&format!("/c/{}/t/{ours}", w.slug)), "{page}: {body}");
+        assert!(!body.contains(&format!("/t/{theirs}")) && !body.contains("child helpers"), "{page}: {body}");
+    }
+    let v = version_of(&w, queued).to_string();
+    let r = w.moderator.post(&format!("/c/{}/queue/{queued}/answered", w.slug), &[("version", &v), ("target", &format!("thread:{theirs}"))]);
+    assert_eq!(r.status, 400, "{}", r.body);
 }
 
 #[test]

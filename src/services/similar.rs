@@ -90,8 +90,10 @@ pub fn readable_communities(conn: &mut DbConn, user_id: i64) -> Result<Vec<i64>,
     Ok(ids)
 }
 
-/// The existing answers closest to a draft, as `asker` may read them.
-pub fn find(conn: &mut DbConn, index: &SearchIndex, c: &community::Community, asker: i64, title: &str, body: &str) -> Result<Vec<Similar>, AppError> {
+/// The existing answers closest to a draft, as `asker` may read them; shown to `viewer` (the
+/// asker, or a moderator beside the queued query), so a members-only thread is listed only
+/// when both may read it: the list must not open another community to its moderator.
+pub fn find(conn: &mut DbConn, index: &SearchIndex, c: &community::Community, asker: i64, viewer: i64, title: &str, body: &str) -> Result<Vec<Similar>, AppError> {
     let draft = draft_text(title, body);
     let entries = glossary::active(conn)?;
     let mut text = draft.clone();
@@ -99,7 +101,11 @@ pub fn find(conn: &mut DbConn, index: &SearchIndex, c: &community::Community, as
         text.push('\n');
         text.push_str(&term);
     }
-    let communities = readable_communities(conn, asker)?;
+    let mut communities = readable_communities(conn, asker)?;
+    if viewer != asker {
+        let theirs = readable_communities(conn, viewer)?;
+        communities.retain(|id| theirs.contains(id));
+    }
     let hits = index.similar(&Likeness { text, theme: c.theme.clone(), audience: Audience { all: false, communities }, limit: SHOWN });
     let found: Vec<(Target, crate::search::Hit)> = hits.into_iter().filter_map(|h| Some((Target::parse(&h.key)?, h))).collect();
     let targets: Vec<Target> = found.iter().map(|(t, _)| *t).collect();
@@ -164,12 +170,14 @@ pub fn answered_me(conn: &mut DbConn, access: &Access, member: i64, key: &str) -
 /// Queued queries a queue page looks up similar answers for at most (each is a search).
 const QUEUE_LOOKUPS: usize = 50;
 
-/// The similar answers beside each queued query, as its asker would have seen them.
+/// The similar answers beside each queued query, as its asker would have seen them (less any
+/// members-only thread the moderator may not read).
 pub fn for_queries(conn: &mut DbConn, index: &SearchIndex, access: &Access, queries: &[&post::Post]) -> Result<Vec<(i64, Vec<Similar>)>, AppError> {
     access.require_moderator()?;
+    let moderator = access.viewer_id.ok_or(AppError::Forbidden)?;
     let mut out = Vec::new();
     for p in queries.iter().filter(|p| p.is_query()).take(QUEUE_LOOKUPS) {
-        out.push((p.id, find(conn, index, &access.community, p.author_id, &p.title, &p.body_md)?));
+        out.push((p.id, find(conn, index, &access.community, p.author_id, moderator, &p.title, &p.body_md)?));
     }
     Ok(out)
 }
@@ -188,6 +196,10 @@ pub fn close_as_answered(conn: &mut DbConn, env: &Env, access: &Access, actor: i
         return Err(AppError::NotFound);
     }
     let target = target_of(key)?;
+    // Both must read it: the note names the target to the asker, and the moderator chose it.
+    if readable_target(conn, actor, target)?.is_none() {
+        return Err(AppError::field("target", "similar-target-unknown"));
+    }
     let Some((title, path)) = readable_target(conn, p.author_id, target)? else { return Err(AppError::field("target", "similar-target-unknown")) };
     let note = Message::new("similar-closed-note").arg("title", title).arg("url", env.url(&path)).to_stored();
     let cmd = Decide { decision: Decision::Reject, version, text: DecisionText { message: note, ..Default::default() } };

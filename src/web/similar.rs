@@ -55,7 +55,7 @@ async fn check(state: web::Data<AppState>, member: Member, visit: Visit, path: w
         };
     }
     let (index, c, title, body) = (state.search.clone(), a.community.clone(), input.title.clone(), input.body.clone());
-    let items = state.db(move |conn| similar::find(conn, &index, &c, uid, &title, &body)).await?;
+    let items = state.db(move |conn| similar::find(conn, &index, &c, uid, uid, &title, &body)).await?;
     Ok(html(200, views::similar::check(&visit.ctx, &a.community, &input, &schemes, &items, had_files)))
 }
 
