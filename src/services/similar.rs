@@ -8,7 +8,7 @@
 use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::models::similar_answer::{self, Source, Target, TargetKind};
-use crate::models::{self, audit, community, glossary, membership, page, post, registry, role};
+use crate::models::{self, audit, community, glossary, page, post, registry, role};
 use crate::search::{Audience, Likeness, SearchIndex};
 use crate::services::accounts::Principal;
 use crate::services::communities::Access;
@@ -83,11 +83,8 @@ pub fn expand(entries: &[glossary::Entry], text: &str) -> Vec<String> {
 /// The communities whose members-only threads `user_id` reads: where they are an active
 /// member or a moderator.
 pub fn readable_communities(conn: &mut DbConn, user_id: i64) -> Result<Vec<i64>, AppError> {
-    let mut ids: Vec<i64> = membership::communities_of(conn, user_id)?.into_iter().map(|c| c.id).collect();
-    ids.extend(role::for_user(conn, user_id)?.moderated());
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    let roles = role::for_user(conn, user_id)?;
+    crate::services::communities::member_or_moderator_of(conn, user_id, &roles)
 }
 
 /// The existing answers closest to a draft, as `asker` may read them; shown to `viewer` (the

@@ -131,15 +131,22 @@ pub fn thread(conn: &mut DbConn, access: &Access, root_id: i64) -> Result<Thread
     thread_data(conn, root_id)?.view_for(access)
 }
 
+/// The communities whose members-only threads `user_id` (holding `roles`) reads as a member:
+/// active memberships and moderated communities, sorted, each once.
+pub fn member_or_moderator_of(conn: &mut DbConn, user_id: i64, roles: &crate::models::role::Roles) -> Result<Vec<i64>, AppError> {
+    let mut communities = membership::active_community_ids(conn, user_id)?;
+    communities.extend(roles.moderated());
+    communities.sort_unstable();
+    communities.dedup();
+    Ok(communities)
+}
+
 /// Whose members-only threads `viewer` finds in search, by the thread page's rule
 /// (`Access::may_read`): administrators every community's, members and moderators their own
 /// communities'. Read once per search from the memberships as they are now, so a member who
 /// leaves or is removed no longer finds them at their next search.
 pub fn search_audience(conn: &mut DbConn, viewer: &Principal) -> Result<crate::search::Audience, AppError> {
-    let mut communities = membership::active_community_ids(conn, viewer.user.id)?;
-    communities.extend(viewer.roles.moderated());
-    communities.sort_unstable();
-    communities.dedup();
+    let communities = member_or_moderator_of(conn, viewer.user.id, &viewer.roles)?;
     Ok(crate::search::Audience { all: viewer.roles.is_admin(), communities })
 }
 
