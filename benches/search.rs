@@ -43,6 +43,15 @@ fn main() {
     solex::content::generate(&mut conn, std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")), n).unwrap();
     println!("generated {n} pages in {:.1} s", t.elapsed().as_secs_f64());
 
+    // "It worked" from one member on every tenth page, so the "worked" facet and filter have
+    // matches to count (the generated content has no members' reports of its own).
+    conn.batch_execute(
+        "INSERT INTO users (email, name, password_hash, created_at) VALUES ('bench@example.org', 'Bench', '', '2026-01-01 00:00:00'); \
+         INSERT INTO outcomes (subject, subject_id, user_id, verdict, note, created_at, updated_at) \
+         SELECT 'page', id, (SELECT id FROM users WHERE email = 'bench@example.org'), 'worked', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM pages WHERE id % 10 = 0;",
+    )
+    .unwrap();
+
     let index_base = dir.path().join("index");
     let t = Instant::now();
     let docs = match search::reindex(&index_base, &mut conn).unwrap() {
@@ -84,6 +93,23 @@ fn main() {
         lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
         let (m50, m99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
         println!("tantivy, full search as {who}: p50 {m50:.2} ms, p99 {m99:.2} ms ({:.2}x, {:.2}x anonymous)", m50 / t50, m99 / t99);
+    }
+    // A member narrowing by the new filters: "worked for at least one unit" (a tenth of the
+    // pages) and "my communities" (members-only threads of the three; the generated content
+    // has none, so this times the filter's clauses over every match, not loading hits).
+    let member = search::Audience { all: false, communities: vec![1, 2, 3] };
+    let narrowed = [("worked=yes", search::Filters { worked: "yes".into(), ..Default::default() }), ("mine=1", search::Filters { mine: true, ..Default::default() })];
+    for (what, filters) in narrowed {
+        let mut lat = Vec::with_capacity(queries.len());
+        let mut matched = 0usize;
+        for q in &queries {
+            let t = Instant::now();
+            matched += std::hint::black_box(index.search_for(&member, q, &filters, 20).total);
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let (m50, m99) = (percentile(&lat, 0.5), percentile(&lat, 0.99));
+        println!("tantivy, full search as a member with {what}: p50 {m50:.2} ms, p99 {m99:.2} ms ({:.2}x, {:.2}x anonymous unfiltered); {matched} matches over the {} queries", m50 / t50, m99 / t99, queries.len());
     }
     // The same with one hit shown: the difference is what loading and snippeting 19 more costs.
     let mut lat = Vec::with_capacity(queries.len());
