@@ -210,6 +210,34 @@ fn this_answers_me_is_counted_and_nothing_is_posted() {
     assert!(!w.alice.get("/kb/tuyere-cleaning").body.contains("Answered 2 questions"), "not for readers");
 }
 
+#[test]
+fn racing_clicks_count_once_and_a_moderators_close_still_records_the_query() {
+    let w = world();
+    let page = tuyere_page(&w);
+    let target = format!("page:{page}");
+    let action = format!("/c/{}/answered", w.slug);
+    // Eight clicks at once, as a double-tap on a slow line sends them.
+    std::thread::scope(|s| {
+        let clicks: Vec<_> = (0..8).map(|_| s.spawn(|| w.alice.post(&action, &[("target", &target)]).status)).collect();
+        for c in clicks {
+            assert_eq!(c.join().unwrap(), 303);
+        }
+    });
+    let alice = w.app.user_id("alice@example.org");
+    let rows = answered_rows(&w);
+    assert_eq!(rows.iter().filter(|r| r.4 == alice && r.2 == "member").count(), 1, "{rows:?}");
+
+    // Alice asks anyway and the moderator closes her query with the same page: the closing
+    // is recorded with the query beside her own mark.
+    let id = ask(&w, &w.alice, "Tuyere cleaning again", "Our tuyeres block every shift.");
+    let v = version_of(&w, id).to_string();
+    let r = w.moderator.post(&format!("/c/{}/queue/{id}/answered", w.slug), &[("version", &v), ("target", &target)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let rows = answered_rows(&w);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!((rows[1].1, rows[1].2.as_str(), rows[1].3, rows[1].4), (page, "moderator", Some(id), alice));
+}
+
 /// The value of the draft form's field `name` on the check page.
 fn field(body: &str, re: &str) -> Vec<String> {
     regex::Regex::new(re).unwrap().captures_iter(body).map(|c| c[1].replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")).collect()

@@ -51,30 +51,19 @@ pub struct NewAnswer {
     pub created_at: NaiveDateTime,
 }
 
+/// Records the answer; a member's second mark of one target (a double or racing click) is
+/// refused by the unique index and does nothing. Returns the rows written (0 or 1).
 pub fn insert(conn: &mut DbConn, a: &NewAnswer) -> QueryResult<usize> {
-    diesel::insert_into(similar_answers::table)
-        .values((
-            similar_answers::community_id.eq(a.community_id),
-            similar_answers::user_id.eq(a.user_id),
-            similar_answers::target_kind.eq(a.target.kind.as_str()),
-            similar_answers::target_id.eq(a.target.id),
-            similar_answers::source.eq(a.source.as_str()),
-            similar_answers::post_id.eq(a.post_id),
-            similar_answers::created_at.eq(a.created_at),
-        ))
-        .execute(conn)
-}
-
-/// Whether this member already said this target answered them.
-pub fn said_by(conn: &mut DbConn, user_id: i64, target: Target) -> QueryResult<bool> {
-    let n: i64 = similar_answers::table
-        .filter(similar_answers::user_id.eq(user_id))
-        .filter(similar_answers::target_kind.eq(target.kind.as_str()))
-        .filter(similar_answers::target_id.eq(target.id))
-        .filter(similar_answers::source.eq(Source::Member.as_str()))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+    let row = (
+        similar_answers::community_id.eq(a.community_id),
+        similar_answers::user_id.eq(a.user_id),
+        similar_answers::target_kind.eq(a.target.kind.as_str()),
+        similar_answers::target_id.eq(a.target.id),
+        similar_answers::source.eq(a.source.as_str()),
+        similar_answers::post_id.eq(a.post_id),
+        similar_answers::created_at.eq(a.created_at),
+    );
+    crate::on_backend!(conn, |c| diesel::insert_into(similar_answers::table).values(row).on_conflict_do_nothing().execute(c))
 }
 
 /// How many times each of `targets` answered someone (members and moderators alike).

@@ -153,13 +153,12 @@ pub fn answered_me(conn: &mut DbConn, access: &Access, member: i64, key: &str) -
     if readable_target(conn, member, target)?.is_none() {
         return Err(AppError::NotFound);
     }
+    // A second mark, even one racing this, does nothing: the unique index refuses it.
     write_tx(conn, |tx| {
-        if !similar_answer::said_by(tx, member, target)? {
-            similar_answer::insert(
-                tx,
-                &similar_answer::NewAnswer { community_id: access.community.id, user_id: member, target, source: Source::Member, post_id: None, created_at: models::now() },
-            )?;
-        }
+        similar_answer::insert(
+            tx,
+            &similar_answer::NewAnswer { community_id: access.community.id, user_id: member, target, source: Source::Member, post_id: None, created_at: models::now() },
+        )?;
         Ok(target)
     })
 }
