@@ -270,6 +270,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
             @if can_flag && v.root.status == post::Status::Approved { (flag_form(ctx, slug, &v.root)) }
         }
+        (super::registry::schemes::schemes_aside(ctx, &v.schemes))
         (super::experts::asked_list(ctx, &v.experts))
         @if let Some(p) = experts { (super::experts::ask_panel(ctx, slug, p, errors, "thread")) }
         @if a.moderator && v.root.status == post::Status::Approved {

@@ -150,12 +150,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
             }
         }
         @if p.status == page::Status::Published { (super::outcomes::section(ctx, &v.outcomes, &paths::page(&p.slug), editor)) }
-        @if !v.schemes.is_empty() {
-            aside aria-labelledby="schemes-h" {
-                h2 #schemes-h { (t.fmt("schemes-on-page", &[])) }
-                (super::registry::schemes::scheme_links(ctx, &v.schemes))
-            }
-        }
+        (super::registry::schemes::schemes_aside(ctx, &v.schemes))
         @if !v.backlinks.is_empty() {
             aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(&b.slug, &b.language, &b.title)) } } } }
         }
