@@ -93,6 +93,11 @@ pub fn save(conn: &mut DbConn, subject: Subject, subject_id: i64, user_id: i64, 
     Ok(true)
 }
 
+/// Every report one member made, oldest first (their data export).
+pub fn by_member(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Outcome>> {
+    outcomes::table.filter(outcomes::user_id.eq(user_id)).order(outcomes::id.asc()).select(Outcome::as_select()).load(conn)
+}
+
 /// The counts of one subject.
 pub fn counts(conn: &mut DbConn, subject: Subject, subject_id: i64) -> QueryResult<Counts> {
     let rows: Vec<(Verdict, i64)> = outcomes::table

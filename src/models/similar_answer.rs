@@ -66,6 +66,16 @@ pub fn insert(conn: &mut DbConn, a: &NewAnswer) -> QueryResult<usize> {
     crate::on_backend!(conn, |c| diesel::insert_into(similar_answers::table).values(row).on_conflict_do_nothing().execute(c))
 }
 
+/// Every answer recorded for one member, oldest first (their data export): (target kind,
+/// target id, source, the closed query, when).
+pub fn of_member(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(String, i64, String, Option<i64>, NaiveDateTime)>> {
+    similar_answers::table
+        .filter(similar_answers::user_id.eq(user_id))
+        .order(similar_answers::id.asc())
+        .select((similar_answers::target_kind, similar_answers::target_id, similar_answers::source, similar_answers::post_id, similar_answers::created_at))
+        .load(conn)
+}
+
 /// How many times each of `targets` answered someone (members and moderators alike).
 pub fn counts(conn: &mut DbConn, targets: &[Target]) -> QueryResult<Vec<(Target, i64)>> {
     let mut out = Vec::with_capacity(targets.len());

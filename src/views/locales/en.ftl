@@ -1876,3 +1876,7 @@ audit-award-results = results of award cycle { $number }: { $title }
 
 # --- tidya ---
 log-experts-asked = asked experts for their input
+export-expert = Your expert profile and the queries you were asked about
+export-outcomes = Your "it worked?" answers
+export-answered = What answered your questions
+export-funding = Your funding offers and proposals

@@ -1864,3 +1864,7 @@ audit-award-results = पुरस्कार चक्र { $number } के �
 
 # --- tidya ---
 log-experts-asked = विशेषज्ञों से उनकी राय माँगी
+export-expert = आपकी विशेषज्ञ प्रोफ़ाइल और वे प्रश्न जिन पर आपसे राय माँगी गई
+export-outcomes = आपके "क्या काम आया?" उत्तर
+export-answered = किन उत्तरों से आपके प्रश्नों का समाधान हुआ
+export-funding = आपके वित्त-प्रस्ताव और अनुरोध
