@@ -336,3 +336,43 @@ fn a_moderator_closes_a_query_as_answered_and_the_asker_is_mailed_the_link() {
     assert!(mail.text.contains(&format!("{}/kb/tuyere-cleaning", w.app.base)), "the mail carries the page's link: {}", mail.text);
     assert_eq!(w.moderator.post(&action, &[("version", &version_of(&w, id).to_string()), ("target", &target)]).status, 409, "closed already");
 }
+
+#[test]
+fn pages_threads_and_practices_show_how_many_members_they_answered() {
+    let w = world();
+    let page = tuyere_page(&w);
+    let thread = answered_thread(&w, &w.slug, &w.bob, &w.moderator, "Tuyere blockage in our foundry", "Our tuyeres block every week.");
+    let practice = "/registry/practices/double-blast-cupolas-samalkha";
+    let record = {
+        let mut conn = w.app.db();
+        solex::models::registry::find_by_slug(&mut conn, "practice", "double-blast-cupolas-samalkha").unwrap().unwrap().id
+    };
+    let visitor = w.app.client();
+    for path in ["/kb/tuyere-cleaning", practice] {
+        assert!(!visitor.get(path).body.contains("answered-members"), "nothing before anyone found an answer: {path}");
+    }
+    assert!(!w.alice.get(&format!("/c/{}/t/{thread}", w.slug)).body.contains("answered-members"));
+
+    let answered = |who: &Client, target: String| assert_eq!(who.post(&format!("/c/{}/answered", w.slug), &[("target", &target)]).status, 303);
+    answered(&w.alice, format!("page:{page}"));
+    answered(&w.bob, format!("page:{page}"));
+    answered(&w.alice, format!("thread:{thread}"));
+    answered(&w.alice, format!("record:{record}"));
+    // Bob's query closed with the page he had marked: still one member, two questions.
+    let id = ask(&w, &w.bob, "Cleaning the tuyeres", "Our tuyeres block and waste coke.");
+    let v = version_of(&w, id).to_string();
+    assert_eq!(w.moderator.post(&format!("/c/{}/queue/{id}/answered", w.slug), &[("version", &v), ("target", &format!("page:{page}"))]).status, 303);
+
+    let kb = visitor.get("/kb/tuyere-cleaning").body;
+    assert!(kb.contains("This answered 2 members&#39; questions") || kb.contains("This answered 2 members' questions"), "{kb}");
+    assert!(w.moderator.get("/kb/tuyere-cleaning").body.contains("Answered 3 questions before they were posted"), "editors still see the questions");
+    let t = w.alice.get(&format!("/c/{}/t/{thread}", w.slug)).body;
+    assert!(t.contains("This answered 1 member&#39;s question") || t.contains("This answered 1 member's question"), "{t}");
+    let rec = visitor.get(practice).body;
+    assert!(rec.contains("This answered 1 member&#39;s question") || rec.contains("This answered 1 member's question"), "{rec}");
+    // In Hindi for a Hindi reader.
+    let hindi = w.app.client();
+    hindi.get("/lang/hi?next=/");
+    assert!(hindi.get("/kb/tuyere-cleaning").body.contains("इससे 2 सदस्यों को अपने प्रश्नों का उत्तर मिला"));
+    assert!(hindi.get(practice).body.contains("इससे 1 सदस्य को अपने प्रश्न का उत्तर मिला"));
+}

@@ -76,16 +76,30 @@ pub fn of_member(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<(String, i6
         .load(conn)
 }
 
-/// How many times each of `targets` answered someone (members and moderators alike).
-pub fn counts(conn: &mut DbConn, targets: &[Target]) -> QueryResult<Vec<(Target, i64)>> {
-    let mut out = Vec::with_capacity(targets.len());
-    for t in targets {
-        let n: i64 = similar_answers::table
-            .filter(similar_answers::target_kind.eq(t.kind.as_str()))
-            .filter(similar_answers::target_id.eq(t.id))
-            .count()
-            .get_result(conn)?;
-        out.push((*t, n));
+/// How often a target answered: each question (a member's mark or a moderator's closing) and
+/// each member, counted once however many of their questions it answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub questions: i64,
+    pub members: i64,
+}
+
+/// The tally of each of `targets` (members and moderators alike), in one query for them all.
+pub fn counts(conn: &mut DbConn, targets: &[Target]) -> QueryResult<Vec<(Target, Tally)>> {
+    if targets.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
+    let rows: Vec<(String, i64, i64, i64)> = similar_answers::table
+        .filter(similar_answers::target_id.eq_any(ids))
+        .group_by((similar_answers::target_kind, similar_answers::target_id))
+        .select((similar_answers::target_kind, similar_answers::target_id, diesel::dsl::count_star(), diesel::dsl::count(similar_answers::user_id).aggregate_distinct()))
+        .load(conn)?;
+    Ok(targets
+        .iter()
+        .map(|t| {
+            let found = rows.iter().find(|(kind, id, _, _)| kind == t.kind.as_str() && *id == t.id);
+            (*t, found.map_or(Tally::default(), |(_, _, questions, members)| Tally { questions: *questions, members: *members }))
+        })
+        .collect())
 }

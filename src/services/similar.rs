@@ -110,7 +110,7 @@ pub fn find(conn: &mut DbConn, index: &SearchIndex, c: &community::Community, as
     Ok(found
         .into_iter()
         .map(|(target, h)| Similar {
-            answered: counts.iter().find(|(t, _)| *t == target).map_or(0, |(_, n)| *n),
+            answered: counts.iter().find(|(t, _)| *t == target).map_or(0, |(_, n)| n.questions),
             target,
             kind: h.kind,
             title: h.title,
@@ -178,9 +178,10 @@ pub fn for_queries(conn: &mut DbConn, index: &SearchIndex, access: &Access, quer
     Ok(out)
 }
 
-/// How many times each target answered someone, for the moderators on its own page.
-pub fn answered_count(conn: &mut DbConn, target: Target) -> Result<i64, AppError> {
-    Ok(similar_answer::counts(conn, &[target])?.first().map_or(0, |(_, n)| *n))
+/// How often a target answered: the questions (for those who edit it) and the members whose
+/// question it answered (for every reader of its page); one query.
+pub fn answered_count(conn: &mut DbConn, target: Target) -> Result<similar_answer::Tally, AppError> {
+    Ok(similar_answer::counts(conn, &[target])?.first().map_or_else(Default::default, |(_, n)| *n))
 }
 
 /// A moderator closes a queued query as answered by an existing page, record or thread the

@@ -267,6 +267,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
                 p.meta { (vocab::sector_label(&v.root.sector, ctx.lang == super::Lang::Hi)) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (vocab::state_label(&v.root.state, ctx.lang == super::Lang::Hi)) }
             }
             (answer_line(ctx, v))
+            (super::similar::answered_members(ctx, v.answered_members))
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
             @if can_flag && v.root.status == post::Status::Approved { (flag_form(ctx, slug, &v.root)) }
         }

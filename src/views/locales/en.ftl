@@ -1880,3 +1880,7 @@ export-expert = Your expert profile and the queries you were asked about
 export-outcomes = Your "it worked?" answers
 export-answered = What answered your questions
 export-funding = Your funding offers and proposals
+answered-members = { $count ->
+    [one] This answered { $count } member's question
+   *[other] This answered { $count } members' questions
+}
