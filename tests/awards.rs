@@ -222,7 +222,9 @@ fn a_whole_cycle_runs_from_published_criteria_to_results_linked_to_the_best_prac
     // The exports: CSV and JSON.
     let csv = anon.get(&format!("{results}.csv"));
     assert_eq!(csv.status, 200);
-    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    let cd = csv.header("content-disposition").unwrap();
+    assert!(cd.starts_with("attachment; filename=\"solex-awards-") && cd.ends_with(&format!("-{}.csv\"", cycle.rsplit('/').next().unwrap())), "{cd}");
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(lines[0], "category,rank,place,nominee_kind,nominee,nominee_title,state,practice,practice_title,average,jurors,max_total");
     assert_eq!(lines[1], "cluster,1,winner,cluster,samalkha-foundry,Samalkha foundry,Haryana,double-blast-cupolas-samalkha,Double-blast cupolas cut coke use in Samalkha,55.00,2,70");

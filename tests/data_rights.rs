@@ -124,6 +124,63 @@ fn the_export_holds_ones_own_data_and_nobody_elses() {
 }
 
 #[test]
+fn the_export_holds_ones_expert_profile_requests_outcomes_answers_and_funding_posts() {
+    let w = world();
+    let slug = w.slug.clone();
+    let alice = w.app.user_id("alice@example.org");
+    // Alice offers her expertise and is asked about Bob's query.
+    let r = w.alice.submit("/experts/profile", "/experts/profile", &[("themes", "energy-efficiency"), ("experience", "Alice audits cupolas since 2009."), ("languages", "en"), ("listed", "1")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let query = ask(&w, &w.bob, "Bob asks about blowers", "Which blower?");
+    let r = w.moderator.submit(&format!("/c/{slug}/queue/{query}"), &format!("/c/{slug}/t/{query}/experts"), &[("from", "queue"), ("expert", &alice.to_string())]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    // She says the shipped page worked, and that it answered her before she asked.
+    let page = "/kb/cutting-coke-use-in-cupola-furnaces";
+    let r = w.alice.submit(&format!("{page}/outcome"), &format!("{page}/outcome"), &[("verdict", "worked"), ("note", "Alice saved a tonne of coke.")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page_id = solex::models::page::find_by_slug(&mut w.app.db(), "cutting-coke-use-in-cupola-furnaces").unwrap().unwrap().id;
+    assert_eq!(w.alice.post(&format!("/c/{slug}/answered"), &[("target", &format!("page:{page_id}"))]).status, 303);
+    // And she offers funding.
+    let offers = "/registry/funding/offers/new";
+    let r = w.alice.submit(offers, offers, &[
+        ("title", "Alice's cupola fund"), ("funder", "Ahuja Trust"), ("scheme", "step"), ("amount_min", "1,00,000"), ("amount_max", "5,00,000"),
+        ("sectors", "Metal and foundry"), ("states", "Punjab"), ("deadline", ""), ("body", "Grants for cupola upgrades."), ("contact", "trust@example.net"),
+    ]);
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let r = w.alice.post("/account/export", &[("format", "json")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let data: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let e = &data["expert_profile"];
+    assert_eq!((e["experience"].as_str(), e["themes"][0].as_str(), e["listed"].as_bool()), (Some("Alice audits cupolas since 2009."), Some("energy-efficiency"), Some(true)), "{e}");
+    let asked = data["expert_requests"].as_array().unwrap();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!((asked[0]["query_id"].as_i64(), asked[0]["query_title"].as_str()), (Some(query), Some("Bob asks about blowers")));
+    let outcomes = data["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert_eq!((outcomes[0]["subject"].as_str(), outcomes[0]["subject_id"].as_i64(), outcomes[0]["verdict"].as_str(), outcomes[0]["note"].as_str()), (Some("page"), Some(page_id), Some("worked"), Some("Alice saved a tonne of coke.")));
+    let answered = data["answered_by"].as_array().unwrap();
+    assert_eq!(answered.len(), 1, "{answered:?}");
+    assert_eq!((answered[0]["target_kind"].as_str(), answered[0]["target_id"].as_i64(), answered[0]["source"].as_str()), (Some("page"), Some(page_id), Some("member")));
+    let funding = data["funding_posts"].as_array().unwrap();
+    assert_eq!(funding.len(), 1, "{funding:?}");
+    assert_eq!((funding[0]["kind"].as_str(), funding[0]["title"].as_str(), funding[0]["funder"].as_str(), funding[0]["states"][0].as_str()), (Some("offer"), Some("Alice's cupola fund"), Some("Ahuja Trust"), Some("Punjab")));
+
+    // The readable copy has them too.
+    let html = w.alice.post("/account/export", &[("format", "html")]).body;
+    for part in ["Alice audits cupolas since 2009.", "Bob asks about blowers", "Alice saved a tonne of coke.", "cupola fund", "Your funding offers and proposals"] {
+        assert!(html.contains(part), "{part}: {html}");
+    }
+    // Bob's copy holds none of hers.
+    let bob: serde_json::Value = serde_json::from_str(&w.bob.post("/account/export", &[("format", "json")]).body).unwrap();
+    assert!(bob["expert_profile"].is_null());
+    for list in ["expert_requests", "outcomes", "answered_by", "funding_posts"] {
+        assert!(bob[list].as_array().unwrap().is_empty(), "{list}: {bob}");
+    }
+    w.app.drain();
+}
+
+#[test]
 fn deleting_ones_account_ends_sessions_erases_the_profile_and_keeps_posts_as_former_member() {
     let w = world();
     let thread = approved_query(&w, &w.alice, "Alice asks about blast rates", "What blast rate suits a 24 inch cupola?");

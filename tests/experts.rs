@@ -180,6 +180,15 @@ fn a_moderator_asks_at_most_five_experts_once_each_and_paused_ones_are_neither_o
     }
     assert!(requests_to(&w, "e5@example.org").is_empty());
     assert!(requests_to(&w, "paused@example.org").is_empty(), "a paused expert is not mailed");
+
+    // The moderation log says who asked whom about which query: the two asks that went
+    // through, not the refused ones; the query's own history shows them too.
+    let log = w.moderator.get(&format!("/c/{}/log", w.slug)).body;
+    assert_eq!(log.matches("asked experts for their input").count(), 2, "{log}");
+    assert!(log.contains("Anil One, Bina Two, Chand Three") && log.contains("Dev Four, Ela Five") && !log.contains("Farah Six"), "{log}");
+    assert!(log.contains(&format!("/t/{id}")), "names the query: {log}");
+    let history = w.moderator.get(&page).body;
+    assert!(history.contains("asked experts for their input") && history.contains("Dev Four, Ela Five"), "{history}");
 }
 
 #[test]

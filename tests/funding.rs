@@ -159,7 +159,8 @@ fn lists_filter_and_export_published_posts_only() {
 
     let csv = anon.get(&format!("{OFFERS}.csv?open=1"));
     assert_eq!(csv.status, 200);
-    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(csv.header("content-disposition"), Some("attachment; filename=\"solex-funding-offers.csv\""));
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(lines[0], "id,title,scheme,funder,amount_min,amount_max,sectors,states,deadline,open,description,contact,published_at");
     assert_eq!(lines.len(), 2, "{}", csv.body);

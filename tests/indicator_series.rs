@@ -109,7 +109,7 @@ fn the_series_go_out_as_csv_and_json_and_come_back_in() {
     let (status, bytes, ct, cd) = p.app.client().get_bytes("/registry/indicator_values.csv");
     assert_eq!(status, 200);
     assert!(ct.unwrap_or_default().starts_with("text/csv"));
-    assert!(cd.unwrap_or_default().contains("indicator_values.csv"));
+    assert_eq!(cd.unwrap_or_default(), "attachment; filename=\"solex-indicator_values.csv\"");
     let csv = String::from_utf8(bytes).unwrap();
     assert!(csv.starts_with("initiative,indicator,date,value,source\r\n"), "{csv}");
     assert!(csv.contains("samalkha-innovative-cluster,Units with double-blast cupolas,2023-12-31,11,"), "{csv}");

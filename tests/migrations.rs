@@ -341,3 +341,45 @@ fn a_database_migrated_by_a_newer_solex_is_refused_by_every_command_that_opens_i
     drop(conn);
     common::drop_database(&pg);
 }
+
+/// The version of 2026-12-11-000300_similar_answers_once.
+const SIMILAR_ANSWERS_ONCE: &str = "20261211000300";
+
+#[test]
+fn a_members_duplicate_this_answers_me_marks_go_and_a_third_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = common::fresh_database(dir.path());
+    let mut conn = db::establish(&db::DatabaseUrl::parse(&url).unwrap()).unwrap();
+    db::run_migrations(&mut conn).unwrap();
+    revert_through(&mut conn, SIMILAR_ANSWERS_ONCE);
+    // Member 1 marked page 7 twice (a race), member 2 once; a moderator closed two of
+    // member 1's queries with page 7 (one row per query, kept).
+    conn.batch_execute(
+        "INSERT INTO users (id, email, password_hash, name, created_at) VALUES (1, 'a@example.org', 'x', 'A', '2026-01-01 00:00:00'), (2, 'b@example.org', 'x', 'B', '2026-01-01 00:00:00');
+         INSERT INTO communities (id, slug, name, description, theme, created_at) VALUES (1, 'c', 'C', '', '', '2026-01-01 00:00:00');
+         INSERT INTO similar_answers (community_id, user_id, target_kind, target_id, source, created_at) VALUES
+           (1, 1, 'page', 7, 'member', '2026-01-01 00:00:00'), (1, 1, 'page', 7, 'member', '2026-01-01 00:00:01'),
+           (1, 2, 'page', 7, 'member', '2026-01-01 00:00:00'), (1, 1, 'page', 8, 'member', '2026-01-01 00:00:00'),
+           (1, 1, 'page', 7, 'moderator', '2026-01-02 00:00:00'), (1, 1, 'page', 7, 'moderator', '2026-01-03 00:00:00');",
+    )
+    .unwrap();
+    db::run_migrations(&mut conn).unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let count = |conn: &mut db::DbConn, source: &str| -> i64 {
+        use diesel::RunQueryDsl;
+        let q = format!("SELECT COUNT(*) AS n FROM similar_answers WHERE source = '{source}'");
+        solex::on_backend!(conn, |c| diesel::sql_query(q.clone()).get_result::<N>(c)).unwrap().n
+    };
+    assert_eq!(count(&mut conn, "member"), 3, "one mark per member and target");
+    assert_eq!(count(&mut conn, "moderator"), 2, "closed queries are kept, one each");
+    let again = conn.batch_execute("INSERT INTO similar_answers (community_id, user_id, target_kind, target_id, source, created_at) VALUES (1, 2, 'page', 7, 'member', '2026-01-04 00:00:00')");
+    assert!(again.is_err(), "the database refuses a second mark");
+    revert_through(&mut conn, SIMILAR_ANSWERS_ONCE);
+    conn.batch_execute("INSERT INTO similar_answers (community_id, user_id, target_kind, target_id, source, created_at) VALUES (1, 2, 'page', 7, 'member', '2026-01-04 00:00:00')").unwrap();
+    drop(conn);
+    common::drop_database(&pg);
+}

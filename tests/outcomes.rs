@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::world::{ask, decide, world, World};
+use common::world::{ask, decide, version_of, world, World};
 use common::Client;
 use diesel::prelude::*;
 use solex::db::schema::outcomes as oc;
@@ -128,11 +128,8 @@ fn answered_query(w: &World) -> i64 {
     id
 }
 
-#[test]
-fn sixty_days_on_the_asker_is_asked_once_and_a_link_records_only_when_confirmed() {
-    let w = world();
-    let query = answered_query(&w);
-    w.app.drain();
+/// The scheduler's pass with the clock moved on: nothing at 59 days, one ask at 61, none again.
+fn asks_once_after_sixty_days(w: &World) {
     let env = w.app.env();
     let now = solex::models::now();
     let ask_due = |days: i64| {
@@ -142,6 +139,14 @@ fn sixty_days_on_the_asker_is_asked_once_and_a_link_records_only_when_confirmed(
     assert_eq!(ask_due(59), 0, "not before sixty days");
     assert_eq!(ask_due(61), 1);
     assert_eq!(ask_due(62), 0, "asked once");
+}
+
+#[test]
+fn sixty_days_on_the_asker_is_asked_once_and_a_link_records_only_when_confirmed() {
+    let w = world();
+    let query = answered_query(&w);
+    w.app.drain();
+    asks_once_after_sixty_days(&w);
     w.app.drain();
     let mails: Vec<_> = w.app.mails().into_iter().filter(|m| m.to == "alice@example.org" && m.subject.contains("Did the answer")).collect();
     assert_eq!(mails.len(), 1);
@@ -176,6 +181,43 @@ fn sixty_days_on_the_asker_is_asked_once_and_a_link_records_only_when_confirmed(
     assert_eq!(scanner.post(&forged, &[("verdict", "worked")]).status, 404);
     let other = action.replace(&format!("/ask/{query}/"), &format!("/ask/{}/", query + 1000));
     assert_eq!(scanner.get(&other).status, 404);
+    w.app.drain();
+}
+
+#[test]
+fn a_query_closed_as_answered_by_a_page_gets_the_same_ask_sixty_days_on_in_the_askers_language() {
+    let w = world();
+    // Bob reads in Hindi; his query is closed in the queue as answered by the shipped page.
+    let r = w.bob.submit("/profile", "/profile", &[("name", "Bob Bhatt"), ("organisation", ""), ("language", "hi")]);
+    assert!(r.status < 400, "{}", r.body);
+    let query = ask(&w, &w.bob, "Too much coke in our cupola", "We burn 16% coke. What can we do?");
+    let page_id = {
+        let mut conn = w.app.db();
+        solex::models::page::find_by_slug(&mut conn, "cutting-coke-use-in-cupola-furnaces").unwrap().unwrap().id
+    };
+    let v = version_of(&w, query).to_string();
+    let r = w.moderator.post(&format!("/c/{}/queue/{query}/answered", w.slug), &[("version", &v), ("target", &format!("page:{page_id}"))]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    w.app.drain();
+    let before = w.app.mail_count("bob@example.org");
+    asks_once_after_sixty_days(&w);
+    w.app.drain();
+    assert_eq!(w.app.mail_count("bob@example.org"), before + 1);
+    let mail = w.app.mail_for("bob@example.org", before + 1);
+    assert!(mail.subject.contains("का उत्तर काम आया?") && mail.text.contains("Cutting coke use in cupola furnaces"), "in Hindi, naming the page: {} {}", mail.subject, mail.text);
+    let link = mail.link("?answer=worked");
+    assert!(link.contains(&format!("/outcomes/ask/{query}/")), "{link}");
+
+    // The same confirm step: nothing on GET, his answer on POST, without signing in.
+    let scanner = w.app.client();
+    let r = scanner.get(&link);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(r#"value="worked" checked"#), "{}", r.body);
+    assert!(stored(&w).is_empty(), "GET records nothing");
+    let action = link.split('?').next().unwrap().to_string();
+    assert_eq!(scanner.post(&action, &[("verdict", "worked"), ("note", "Coke down to 12%.")]).status, 303);
+    let bob = w.app.user_id("bob@example.org");
+    assert_eq!(stored(&w), [(bob, "page".to_string(), "worked".to_string(), "Coke down to 12%.".to_string())]);
     w.app.drain();
 }
 

@@ -287,7 +287,7 @@ fn exports_round_trip_through_import() {
     let (status, bytes, ct, cd) = r.app.client().get_bytes("/registry/clusters.csv?state=Punjab");
     assert_eq!(status, 200);
     assert!(ct.unwrap().starts_with("text/csv"));
-    assert!(cd.unwrap().contains("solex-clusters.csv"));
+    assert_eq!(cd.unwrap(), "attachment; filename=\"solex-clusters.csv\"");
     let csv = String::from_utf8(bytes).unwrap();
     let rows = solex::services::registry::csv::parse(&csv).unwrap();
     assert_eq!(rows.len(), 4, "header and three Punjab clusters: {csv}");

@@ -179,3 +179,28 @@ fn pages_and_queries_point_to_schemes_and_each_scheme_page_lists_them() {
 
     assert_eq!(visitor.get("/registry/schemes/no-such-scheme").status, 404);
 }
+
+#[test]
+fn a_thread_shows_its_querys_schemes_as_links_in_the_readers_language() {
+    let w = world();
+    let r = w.alice.post_multipart(&format!("/c/{}/posts", w.slug), &[("title", "Loans for new blowers"), ("body", "Who lends for efficient blowers?"), ("schemes", "sidbi-energy-saving"), ("schemes", "cetp")], &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let loans = common::world::id_from(&r);
+    assert_eq!(decide(&w, &w.moderator, loans, &[("action", "approve")]).status, 303);
+    let plain = ask(&w, &w.alice, "Blower sizing", "Which blower for a 24 inch cupola?");
+    assert_eq!(decide(&w, &w.moderator, plain, &[("action", "approve")]).status, 303);
+    let thread = format!("/c/{}/t/{loans}", w.slug);
+
+    let en = w.alice.get(&thread).body;
+    assert!(en.contains("Schemes of Annex I"), "{en}");
+    assert!(en.contains("<a href=\"/registry/schemes/sidbi-energy-saving\">Energy saving in MSMEs (JICA line of credit)</a>"), "{en}");
+    assert!(en.contains("href=\"/registry/schemes/cetp\""), "{en}");
+    // Bob reads in Hindi: the same links, labelled in Hindi.
+    let r = w.bob.submit("/profile", "/profile", &[("name", "Bob Bhatt"), ("organisation", ""), ("language", "hi")]);
+    assert!(r.status < 400, "{}", r.body);
+    let hi = w.bob.get(&thread).body;
+    assert!(hi.contains("अनुलग्नक I की योजनाएँ") && hi.contains("<a href=\"/registry/schemes/sidbi-energy-saving\">MSME में ऊर्जा बचत (JICA ऋण-सहायता)</a>"), "{hi}");
+    // A query with no scheme shows no such list.
+    let none = w.alice.get(&format!("/c/{}/t/{plain}", w.slug)).body;
+    assert!(!none.contains("Schemes of Annex I") && !none.contains("/registry/schemes/"), "{none}");
+}

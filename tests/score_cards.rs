@@ -115,7 +115,7 @@ fn a_focal_point_scores_the_national_focal_point_approves_and_the_cluster_ranks_
     let (status, bytes, ct, cd) = p.app.client().get_bytes(&format!("{list}.csv"));
     assert_eq!(status, 200);
     assert!(ct.unwrap().starts_with("text/csv"));
-    assert!(cd.unwrap().contains("attachment"));
+    assert_eq!(cd.unwrap(), format!("attachment; filename=\"solex-short-list-{}.csv\"", list.rsplit('/').next().unwrap()));
     let csv = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("rank_in_state,rank_in_sector,cluster,title,state,sector,assessed_on,existence,intensity,engagement,economic,"), "{csv}");

@@ -210,6 +210,34 @@ fn this_answers_me_is_counted_and_nothing_is_posted() {
     assert!(!w.alice.get("/kb/tuyere-cleaning").body.contains("Answered 2 questions"), "not for readers");
 }
 
+#[test]
+fn racing_clicks_count_once_and_a_moderators_close_still_records_the_query() {
+    let w = world();
+    let page = tuyere_page(&w);
+    let target = format!("page:{page}");
+    let action = format!("/c/{}/answered", w.slug);
+    // Eight clicks at once, as a double-tap on a slow line sends them.
+    std::thread::scope(|s| {
+        let clicks: Vec<_> = (0..8).map(|_| s.spawn(|| w.alice.post(&action, &[("target", &target)]).status)).collect();
+        for c in clicks {
+            assert_eq!(c.join().unwrap(), 303);
+        }
+    });
+    let alice = w.app.user_id("alice@example.org");
+    let rows = answered_rows(&w);
+    assert_eq!(rows.iter().filter(|r| r.4 == alice && r.2 == "member").count(), 1, "{rows:?}");
+
+    // Alice asks anyway and the moderator closes her query with the same page: the closing
+    // is recorded with the query beside her own mark.
+    let id = ask(&w, &w.alice, "Tuyere cleaning again", "Our tuyeres block every shift.");
+    let v = version_of(&w, id).to_string();
+    let r = w.moderator.post(&format!("/c/{}/queue/{id}/answered", w.slug), &[("version", &v), ("target", &target)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let rows = answered_rows(&w);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!((rows[1].1, rows[1].2.as_str(), rows[1].3, rows[1].4), (page, "moderator", Some(id), alice));
+}
+
 /// The value of the draft form's field `name` on the check page.
 fn field(body: &str, re: &str) -> Vec<String> {
     regex::Regex::new(re).unwrap().captures_iter(body).map(|c| c[1].replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")).collect()
@@ -307,4 +335,44 @@ fn a_moderator_closes_a_query_as_answered_and_the_asker_is_mailed_the_link() {
     assert!(mail.text.contains("आपके प्रश्न का उत्तर एक मौजूदा पन्ने में है") && mail.text.contains(TUYERE_PAGE), "{}", mail.text);
     assert!(mail.text.contains(&format!("{}/kb/tuyere-cleaning", w.app.base)), "the mail carries the page's link: {}", mail.text);
     assert_eq!(w.moderator.post(&action, &[("version", &version_of(&w, id).to_string()), ("target", &target)]).status, 409, "closed already");
+}
+
+#[test]
+fn pages_threads_and_practices_show_how_many_members_they_answered() {
+    let w = world();
+    let page = tuyere_page(&w);
+    let thread = answered_thread(&w, &w.slug, &w.bob, &w.moderator, "Tuyere blockage in our foundry", "Our tuyeres block every week.");
+    let practice = "/registry/practices/double-blast-cupolas-samalkha";
+    let record = {
+        let mut conn = w.app.db();
+        solex::models::registry::find_by_slug(&mut conn, "practice", "double-blast-cupolas-samalkha").unwrap().unwrap().id
+    };
+    let visitor = w.app.client();
+    for path in ["/kb/tuyere-cleaning", practice] {
+        assert!(!visitor.get(path).body.contains("answered-members"), "nothing before anyone found an answer: {path}");
+    }
+    assert!(!w.alice.get(&format!("/c/{}/t/{thread}", w.slug)).body.contains("answered-members"));
+
+    let answered = |who: &Client, target: String| assert_eq!(who.post(&format!("/c/{}/answered", w.slug), &[("target", &target)]).status, 303);
+    answered(&w.alice, format!("page:{page}"));
+    answered(&w.bob, format!("page:{page}"));
+    answered(&w.alice, format!("thread:{thread}"));
+    answered(&w.alice, format!("record:{record}"));
+    // Bob's query closed with the page he had marked: still one member, two questions.
+    let id = ask(&w, &w.bob, "Cleaning the tuyeres", "Our tuyeres block and waste coke.");
+    let v = version_of(&w, id).to_string();
+    assert_eq!(w.moderator.post(&format!("/c/{}/queue/{id}/answered", w.slug), &[("version", &v), ("target", &format!("page:{page}"))]).status, 303);
+
+    let kb = visitor.get("/kb/tuyere-cleaning").body;
+    assert!(kb.contains("This answered 2 members&#39; questions") || kb.contains("This answered 2 members' questions"), "{kb}");
+    assert!(w.moderator.get("/kb/tuyere-cleaning").body.contains("Answered 3 questions before they were posted"), "editors still see the questions");
+    let t = w.alice.get(&format!("/c/{}/t/{thread}", w.slug)).body;
+    assert!(t.contains("This answered 1 member&#39;s question") || t.contains("This answered 1 member's question"), "{t}");
+    let rec = visitor.get(practice).body;
+    assert!(rec.contains("This answered 1 member&#39;s question") || rec.contains("This answered 1 member's question"), "{rec}");
+    // In Hindi for a Hindi reader.
+    let hindi = w.app.client();
+    hindi.get("/lang/hi?next=/");
+    assert!(hindi.get("/kb/tuyere-cleaning").body.contains("इससे 2 सदस्यों को अपने प्रश्नों का उत्तर मिला"));
+    assert!(hindi.get(practice).body.contains("इससे 1 सदस्य को अपने प्रश्न का उत्तर मिला"));
 }

@@ -934,3 +934,6 @@ diesel::allow_tables_to_appear_in_same_query!(award_jurors, users);
 diesel::allow_tables_to_appear_in_same_query!(award_jurors, award_cycles);
 diesel::allow_tables_to_appear_in_same_query!(award_scores, award_nominations);
 diesel::allow_tables_to_appear_in_same_query!(award_conflicts, award_nominations);
+// --- tidya ---
+diesel::allow_tables_to_appear_in_same_query!(similar_answers, posts);
+diesel::allow_tables_to_appear_in_same_query!(similar_answers, outcome_asks);

@@ -458,7 +458,8 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
         OutboxKind::OutcomeAsk => {
             // One link per answer, each with the asker's token for this query.
             let Some(q) = post_ref(conn)?.filter(|q| q.author_id == u.id) else { return Ok(None) };
-            let (Some(page_id), Some(key)) = (q.answered_page_id, u.mail_token.as_deref()) else { return Ok(None) };
+            // The page asked about: the one that answered the query, or closed it in the queue.
+            let (Some(page_id), Some(key)) = (crate::models::outcome::asked_page(conn, q.id)?, u.mail_token.as_deref()) else { return Ok(None) };
             let Some(pg) = page::find(conn, page_id).optional()?.filter(|p| p.status == page::Status::Published) else { return Ok(None) };
             let token = Token::derive(key, MailPurpose::Outcome, u.id, q.id).to_string();
             let links: Vec<(crate::models::outcome::Verdict, String)> =

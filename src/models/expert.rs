@@ -142,6 +142,16 @@ pub fn requests_on(conn: &mut DbConn, post_id: i64) -> QueryResult<Vec<(Request,
         .load(conn)
 }
 
+/// The requests made to one expert, with each query's title, oldest first (their data export).
+pub fn requests_to(conn: &mut DbConn, expert_id: i64) -> QueryResult<Vec<(Request, String)>> {
+    expert_requests::table
+        .inner_join(posts::table.on(posts::id.eq(expert_requests::post_id)))
+        .filter(expert_requests::expert_id.eq(expert_id))
+        .order(expert_requests::id.asc())
+        .select((Request::as_select(), posts::title))
+        .load(conn)
+}
+
 pub fn insert_request(conn: &mut DbConn, post_id: i64, expert_id: i64, asked_by: i64, at: NaiveDateTime) -> QueryResult<i64> {
     diesel::insert_into(expert_requests::table)
         .values((

@@ -43,6 +43,8 @@ crate::text_enum! {
         AnsweredByPage,
         MemberMailRestarted,
         RemovedOnRequest,
+        /// A moderator asked experts about a query (the reason names them).
+        ExpertsAsked,
     }
 }
 

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{outcome_asks, outcomes, pages, posts, users};
+use crate::db::schema::{outcome_asks, outcomes, pages, posts, similar_answers, users};
 use crate::db::DbConn;
 
 crate::text_enum! {
@@ -93,6 +93,11 @@ pub fn save(conn: &mut DbConn, subject: Subject, subject_id: i64, user_id: i64, 
     Ok(true)
 }
 
+/// Every report one member made, oldest first (their data export).
+pub fn by_member(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<Outcome>> {
+    outcomes::table.filter(outcomes::user_id.eq(user_id)).order(outcomes::id.asc()).select(Outcome::as_select()).load(conn)
+}
+
 /// The counts of one subject.
 pub fn counts(conn: &mut DbConn, subject: Subject, subject_id: i64) -> QueryResult<Counts> {
     let rows: Vec<(Verdict, i64)> = outcomes::table
@@ -163,6 +168,25 @@ pub fn due_asks(conn: &mut DbConn, before: NaiveDateTime, limit: i64) -> QueryRe
         .load(conn)
 }
 
+/// Queries a moderator closed as answered by an existing page at or before `before`, still
+/// closed (rejected), whose askers have not been asked yet; oldest closing first. The same
+/// (query, asker, page) as `due_asks`.
+pub fn due_closed_asks(conn: &mut DbConn, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<(i64, i64, i64)>> {
+    use crate::models::similar_answer::{Source, TargetKind};
+    similar_answers::table
+        .inner_join(posts::table.on(posts::id.nullable().eq(similar_answers::post_id)))
+        .left_join(outcome_asks::table.on(outcome_asks::query_id.nullable().eq(similar_answers::post_id)))
+        .filter(outcome_asks::query_id.is_null())
+        .filter(similar_answers::source.eq(Source::Moderator.as_str()))
+        .filter(similar_answers::target_kind.eq(TargetKind::Page.as_str()))
+        .filter(similar_answers::created_at.le(before))
+        .filter(posts::status.eq(crate::models::post::Status::Rejected))
+        .order((similar_answers::created_at.asc(), similar_answers::id.asc()))
+        .limit(limit)
+        .select((posts::id, posts::author_id, similar_answers::target_id))
+        .load(conn)
+}
+
 /// Records that the asker of `query_id` was asked; false when they already were.
 pub fn record_ask(conn: &mut DbConn, query_id: i64, page_id: i64, user_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
     let n: i64 = outcome_asks::table.filter(outcome_asks::query_id.eq(query_id)).count().get_result(conn)?;
@@ -175,10 +199,10 @@ pub fn record_ask(conn: &mut DbConn, query_id: i64, page_id: i64, user_id: i64, 
     Ok(true)
 }
 
-/// Whether the asker of `query_id` was asked (and so may answer through the mail's links).
-pub fn was_asked(conn: &mut DbConn, query_id: i64) -> QueryResult<bool> {
-    let n: i64 = outcome_asks::table.filter(outcome_asks::query_id.eq(query_id)).count().get_result(conn)?;
-    Ok(n > 0)
+/// The page the asker of `query_id` was asked about, once asked (and so may answer through
+/// the mail's links): the ask row keeps it, whether the query was answered or closed by it.
+pub fn asked_page(conn: &mut DbConn, query_id: i64) -> QueryResult<Option<i64>> {
+    outcome_asks::table.find(query_id).select(outcome_asks::page_id).first(conn).optional()
 }
 
 /// A published page's title and slug, for the mail and the confirmation page.

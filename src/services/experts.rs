@@ -24,7 +24,7 @@ use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::models::expert::{self, Filter, Profile};
 use crate::models::mail_outbox::{self, OutboxKind, Outgoing};
-use crate::models::{self, community, list, membership, post, user};
+use crate::models::{self, community, list, membership, moderation, post, user};
 use crate::services::accounts::Principal;
 use crate::services::communities::{self, Access, ThreadView};
 use crate::services::Env;
@@ -282,6 +282,10 @@ pub fn ask(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, root_id: i
                 mail_request(tx, env, id, expert_id, root.id)?;
             }
         }
+        // The log says who asked whom about which query, like any other moderator's act.
+        let names: Vec<&str> = chosen.iter().filter_map(|id| offered.iter().find(|c| c.user_id == *id)).map(|c| c.name.as_str()).collect();
+        let reason = names.join(", ");
+        moderation::log(tx, &moderation::NewLogEntry { community_id: access.community.id, post_id: Some(root.id), actor_id: Some(actor), action: moderation::Action::ExpertsAsked, reason: &reason, created_at: now })?;
         Ok(chosen.len())
     })
 }

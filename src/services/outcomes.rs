@@ -4,7 +4,7 @@
 //! the search index (a change re-indexes the page or record through the search outbox).
 //!
 //! Sixty days after a query was answered by a page (one made from its thread, or one that
-//! existed), its asker gets one mail asking whether the answer worked, with one link per
+//! existed), or was closed in the queue as answered by an existing page, its asker gets one mail asking whether the answer worked, with one link per
 //! answer. A link only opens a page with that answer chosen and a confirm button: mail
 //! scanners fetch links, so nothing is recorded on GET. The link carries a token derived from
 //! the asker's mail key for this query, so the asker need not sign in.
@@ -224,11 +224,14 @@ pub fn fold(conn: &mut DbConn, who: &Principal, slug: &str, revision: i32, ids: 
     Ok(())
 }
 
-/// Asks each asker whose query was answered by a page at least ASK_AFTER_DAYS before `now`
-/// and who was not asked yet; the ask is recorded with the mail, so each query's asker is
-/// asked once. Returns the number of mails queued.
+/// Asks each asker whose query was answered by a page at least ASK_AFTER_DAYS before `now`,
+/// or closed by a moderator as answered by an existing page as long ago, and who was not
+/// asked yet; the ask is recorded with the mail, so each query's asker is asked once.
+/// Returns the number of mails queued.
 pub fn ask_due(conn: &mut DbConn, env: &Env, now: NaiveDateTime) -> Result<usize, AppError> {
-    let due = outcome::due_asks(conn, now - Duration::days(ASK_AFTER_DAYS), ASK_BATCH)?;
+    let before = now - Duration::days(ASK_AFTER_DAYS);
+    let mut due = outcome::due_asks(conn, before, ASK_BATCH)?;
+    due.extend(outcome::due_closed_asks(conn, before, ASK_BATCH)?);
     let mut sent = 0;
     for (query_id, asker, page_id) in due {
         write_tx(conn, |tx| {
@@ -259,10 +262,10 @@ pub fn ask(conn: &mut DbConn, query_id: i64, token: &str) -> Result<Ask, AppErro
     let t = Token::parse(token).ok_or(AppError::NotFound)?;
     let u = crate::services::mail_identity::member_for(conn, &t, MailPurpose::Outcome, query_id)?.ok_or(AppError::NotFound)?;
     let q = post::find(conn, query_id).map_err(|_| AppError::NotFound)?;
-    if q.author_id != u.id || !outcome::was_asked(conn, query_id)? {
+    if q.author_id != u.id {
         return Err(AppError::NotFound);
     }
-    let page_id = q.answered_page_id.ok_or(AppError::NotFound)?;
+    let page_id = outcome::asked_page(conn, query_id)?.ok_or(AppError::NotFound)?;
     let (slug, _) = outcome::page_title(conn, page_id)?.ok_or(AppError::NotFound)?;
     let page = target(conn, Subject::Page, &slug)?;
     let mine = outcome::mine(conn, Subject::Page, page.id, u.id)?;

@@ -110,7 +110,7 @@ pub fn find(conn: &mut DbConn, index: &SearchIndex, c: &community::Community, as
     Ok(found
         .into_iter()
         .map(|(target, h)| Similar {
-            answered: counts.iter().find(|(t, _)| *t == target).map_or(0, |(_, n)| *n),
+            answered: counts.iter().find(|(t, _)| *t == target).map_or(0, |(_, n)| n.questions),
             target,
             kind: h.kind,
             title: h.title,
@@ -153,13 +153,12 @@ pub fn answered_me(conn: &mut DbConn, access: &Access, member: i64, key: &str) -
     if readable_target(conn, member, target)?.is_none() {
         return Err(AppError::NotFound);
     }
+    // A second mark, even one racing this, does nothing: the unique index refuses it.
     write_tx(conn, |tx| {
-        if !similar_answer::said_by(tx, member, target)? {
-            similar_answer::insert(
-                tx,
-                &similar_answer::NewAnswer { community_id: access.community.id, user_id: member, target, source: Source::Member, post_id: None, created_at: models::now() },
-            )?;
-        }
+        similar_answer::insert(
+            tx,
+            &similar_answer::NewAnswer { community_id: access.community.id, user_id: member, target, source: Source::Member, post_id: None, created_at: models::now() },
+        )?;
         Ok(target)
     })
 }
@@ -179,9 +178,10 @@ pub fn for_queries(conn: &mut DbConn, index: &SearchIndex, access: &Access, quer
     Ok(out)
 }
 
-/// How many times each target answered someone, for the moderators on its own page.
-pub fn answered_count(conn: &mut DbConn, target: Target) -> Result<i64, AppError> {
-    Ok(similar_answer::counts(conn, &[target])?.first().map_or(0, |(_, n)| *n))
+/// How often a target answered: the questions (for those who edit it) and the members whose
+/// question it answered (for every reader of its page); one query.
+pub fn answered_count(conn: &mut DbConn, target: Target) -> Result<similar_answer::Tally, AppError> {
+    Ok(similar_answer::counts(conn, &[target])?.first().map_or_else(Default::default, |(_, n)| *n))
 }
 
 /// A moderator closes a queued query as answered by an existing page, record or thread the

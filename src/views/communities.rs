@@ -267,9 +267,11 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
                 p.meta { (vocab::sector_label(&v.root.sector, ctx.lang == super::Lang::Hi)) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (vocab::state_label(&v.root.state, ctx.lang == super::Lang::Hi)) }
             }
             (answer_line(ctx, v))
+            (super::similar::answered_members(ctx, v.answered_members))
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
             @if can_flag && v.root.status == post::Status::Approved { (flag_form(ctx, slug, &v.root)) }
         }
+        (super::registry::schemes::schemes_aside(ctx, &v.schemes))
         (super::experts::asked_list(ctx, &v.experts))
         @if let Some(p) = experts { (super::experts::ask_panel(ctx, slug, p, errors, "thread")) }
         @if a.moderator && v.root.status == post::Status::Approved {

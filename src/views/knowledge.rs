@@ -149,13 +149,9 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
                 ul { @for (id, slug, title) in &v.threads { li { a href=(paths::thread(&slug, *id)) { (title) } } } }
             }
         }
+        (super::similar::answered_members(ctx, v.answered.members))
         @if p.status == page::Status::Published { (super::outcomes::section(ctx, &v.outcomes, &paths::page(&p.slug), editor)) }
-        @if !v.schemes.is_empty() {
-            aside aria-labelledby="schemes-h" {
-                h2 #schemes-h { (t.fmt("schemes-on-page", &[])) }
-                (super::registry::schemes::scheme_links(ctx, &v.schemes))
-            }
-        }
+        (super::registry::schemes::schemes_aside(ctx, &v.schemes))
         @if !v.backlinks.is_empty() {
             aside aria-labelledby="backlinks-h" { h2 #backlinks-h { (t.kb_backlinks) } ul { @for b in &v.backlinks { li { (page_link(&b.slug, &b.language, &b.title)) } } } }
         }
@@ -170,7 +166,7 @@ pub fn page(ctx: &Ctx, v: &PageView, editor: bool) -> Markup {
         }
         (super::glossary::note(ctx, &format!("{}\n{}\n{}", p.title, crate::markdown::to_plain_text(&p.problem_md), crate::markdown::to_plain_text(&p.solution_md))))
         @if editor { p.tools { a href=(paths::page_edit(&p.slug)) { (t.kb_edit) } " · " a href=(paths::page_revisions(&p.slug)) { (t.history) } } }
-        @if editor && v.answered > 0 { p.meta { (t.fmt("similar-answered-count", &[("count", v.answered.into())])) } }
+        @if editor && v.answered.questions > 0 { p.meta { (t.fmt("similar-answered-count", &[("count", v.answered.questions.into())])) } }
     })
 }
 

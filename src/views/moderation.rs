@@ -139,6 +139,7 @@ pub fn action_label(t: &super::Strings, a: Action) -> &'static str {
         Action::AnsweredByPage => "log-answered-by-page",
         Action::MemberMailRestarted => "log-member-mail-restarted",
         Action::RemovedOnRequest => "log-removed-on-request",
+        Action::ExpertsAsked => "log-experts-asked",
     })
 }
 

@@ -142,6 +142,21 @@ fn export_body(ctx: &Ctx, d: &MemberData) -> Markup {
         ul { @for r in &d.registry_submissions { li { (r.kind) " / " (r.record) " · " (r.title) " · " (r.version) " · " (r.status) } } }
         h2 { (t.export_removals) }
         ul { @for r in &d.removal_requests { li { "#" (r.post_id) " · " (r.status) @if !r.reason.is_empty() { ": " (r.reason) } } } }
+        h2 { (t.get("export-expert")) }
+        @if let Some(e) = &d.expert_profile {
+            dl {
+                dt { (t.field_organisation) } dd { (e.organisation) }
+                dd { (e.themes.join(", ")) " · " (e.sectors.join(", ")) " · " (e.states.join(", ")) " · " (e.languages.join(", ")) }
+                dd { (e.experience) }
+            }
+        }
+        ul { @for r in &d.expert_requests { li { "#" (r.query_id) " · " (r.query_title) " · " (when(ctx, &r.asked_at)) } } }
+        h2 { (t.get("export-outcomes")) " (" (d.outcomes.len()) ")" }
+        ul { @for o in &d.outcomes { li { (o.subject) " #" (o.subject_id) " · " (o.verdict) @if !o.note.is_empty() { ": " (o.note) } } } }
+        h2 { (t.get("export-answered")) " (" (d.answered_by.len()) ")" }
+        ul { @for a in &d.answered_by { li { (a.target_kind) " #" (a.target_id) " · " (a.source) " · " (when(ctx, &a.created_at)) } } }
+        h2 { (t.get("export-funding")) " (" (d.funding_posts.len()) ")" }
+        ul { @for f in &d.funding_posts { li { (f.kind) " · " (f.title) " · " (f.status) } } }
     }
 }
 

@@ -25,6 +25,12 @@ pub enum Offer<'a> {
 }
 
 /// The similar answers to a draft, best first.
+/// "This answered N members' questions" under a page, an answered thread or a best practice
+/// that members found their answer in; nothing when none did.
+pub fn answered_members(ctx: &Ctx, members: i64) -> Markup {
+    html! { @if members > 0 { p.meta.answered-members { (ctx.t().fmt("answered-members", &[("count", members.into())])) } } }
+}
+
 pub fn list(ctx: &Ctx, slug: &str, items: &[Similar], offer: Offer) -> Markup {
     let t = ctx.t();
     html! {

@@ -4,7 +4,6 @@
 //! registry's own routes, whose `/registry/{kind}` would otherwise take `/registry/awards`.
 //! Every right and every phase is checked by the service.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -150,10 +149,7 @@ async fn results(state: web::Data<AppState>, visit: Visit, path: web::Path<i64>,
 async fn results_csv(state: web::Data<AppState>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let v = state.db(move |c| aw::results(c, id)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-awards-{}-{id}.csv\"", v.cycle.year)))
-        .body(aw::to_csv(&v)))
+    Ok(super::csv_file(&format!("awards-{}-{id}", v.cycle.year), aw::to_csv(&v)))
 }
 
 async fn results_json(state: web::Data<AppState>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {

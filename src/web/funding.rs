@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 use crate::error::{AppError, FieldErrors};
@@ -75,10 +74,7 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
         })
         .await?;
     Ok(match (format.as_deref(), export) {
-        (Some("csv"), Some(body)) => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-funding-{plural}.csv\"")))
-            .body(body),
+        (Some("csv"), Some(body)) => super::csv_file(&format!("funding-{plural}"), body),
         (Some(_), Some(body)) => HttpResponse::Ok().content_type("application/json").body(body),
         _ => html(200, pages::list(&visit.ctx, &listing, &filter)),
     })

@@ -184,6 +184,14 @@ pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
 
 /// Runs blocking work (the database, files, the search index) on actix's blocking pool, never
 /// on an async worker.
+/// A CSV download: every export names its file `solex-{name}.csv` so a downloads folder groups them.
+pub fn csv_file(name: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-{name}.csv\"")))
+        .body(body)
+}
+
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
     web::block(f).await.map_err(|e| AppError::Internal(format!("blocking task: {e}")))
 }

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -101,10 +100,7 @@ async fn list(state: web::Data<AppState>, visit: Visit, path: web::Path<String>,
             let template = !q.template.is_empty();
             let rows = if template { Vec::new() } else { state.db(move |c| registry::csv::exported(c, kind, &filters)).await? };
             let body = registry::csv::to_csv(kind, &state.env, &rows);
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-{}.csv\"", kind.plural())))
-                .body(body))
+            Ok(super::csv_file(kind.plural(), body))
         }
         Some(_) => {
             let filters = q.filters.clone();

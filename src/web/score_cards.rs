@@ -3,7 +3,6 @@
 //! registry's own routes, whose `/registry/{kind}` would otherwise take `/registry/short-lists`.
 //! Every permission is checked by the service.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -177,10 +176,7 @@ async fn short_list(state: web::Data<AppState>, visit: Visit, path: web::Path<St
     let id: i64 = number.parse().map_err(|_| AppError::NotFound)?;
     let (list, entries) = state.db(move |c| sc::short_list(c, id)).await?;
     Ok(match format.as_deref() {
-        Some("csv") => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-short-list-{id}.csv\"")))
-            .body(sc::to_csv(&entries)),
+        Some("csv") => super::csv_file(&format!("short-list-{id}"), sc::to_csv(&entries)),
         Some(_) => HttpResponse::Ok().content_type("application/json").body(sc::to_json(&list, &entries)),
         None => html(200, views::registry::score_cards::short_list(&visit.ctx, &list, &entries)),
     })

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -45,16 +44,9 @@ struct Sort {
     sort: String,
 }
 
-fn csv_file(name: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"solex-{name}.csv\"")))
-        .body(body)
-}
-
 async fn values_csv(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let body = state.db(series::to_csv).await?;
-    Ok(csv_file("indicator_values", body))
+    Ok(super::csv_file("indicator_values", body))
 }
 
 async fn entry_form(state: web::Data<AppState>, member: Member, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {
@@ -117,7 +109,7 @@ async fn national(state: web::Data<AppState>, visit: Visit, q: web::Query<Sort>)
 async fn national_csv(state: web::Data<AppState>, q: web::Query<Sort>) -> Result<HttpResponse, AppError> {
     let sort = q.into_inner().sort;
     let n = state.db(move |c| ratings::national(c, &sort)).await?;
-    Ok(csv_file("cluster-ratings", ratings::national_csv(&n)))
+    Ok(super::csv_file("cluster-ratings", ratings::national_csv(&n)))
 }
 
 async fn history(state: web::Data<AppState>, visit: Visit, path: web::Path<String>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {

@@ -31,6 +31,82 @@ pub struct MemberData {
     pub sessions: Vec<SessionData>,
     pub registry_submissions: Vec<SubmissionData>,
     pub removal_requests: Vec<RemovalData>,
+    /// Their expert profile, if they offered one.
+    pub expert_profile: Option<ExpertProfileData>,
+    /// The queries moderators asked them about as an expert.
+    pub expert_requests: Vec<ExpertRequestData>,
+    /// Their "it worked?" answers, with their notes.
+    pub outcomes: Vec<OutcomeData>,
+    /// What answered them before they posted ("this answers me"), or closed their query.
+    pub answered_by: Vec<AnsweredData>,
+    pub funding_posts: Vec<FundingPostData>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExpertProfileData {
+    pub themes: Vec<String>,
+    pub sectors: Vec<String>,
+    pub states: Vec<String>,
+    pub organisation: String,
+    pub experience: String,
+    pub languages: Vec<String>,
+    pub listed: bool,
+    pub paused: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExpertRequestData {
+    pub query_id: i64,
+    pub query_title: String,
+    pub asked_at: NaiveDateTime,
+    pub mailed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutcomeData {
+    /// "page" or "practice".
+    pub subject: String,
+    pub subject_id: i64,
+    pub verdict: String,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AnsweredData {
+    /// "page", "record" or "thread".
+    pub target_kind: String,
+    pub target_id: i64,
+    /// "member" (their own mark) or "moderator" (their query closed as answered).
+    pub source: String,
+    pub query_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FundingPostData {
+    pub id: i64,
+    /// "offer" or "proposal".
+    pub kind: String,
+    pub title: String,
+    pub scheme: String,
+    pub funder: String,
+    pub partners: String,
+    pub amount_min: i64,
+    pub amount_max: i64,
+    pub budget: i64,
+    pub sectors: Vec<String>,
+    pub states: Vec<String>,
+    pub deadline: String,
+    pub body: String,
+    pub contact: String,
+    pub status: String,
+    pub comment: String,
+    pub created_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Serialize)]
@@ -139,6 +215,54 @@ pub fn export(conn: &mut DbConn, user_id: i64) -> Result<MemberData, AppError> {
         .into_iter()
         .map(|r| RemovalData { post_id: r.post_id, status: r.status.as_str().to_string(), reason: r.reason, created_at: r.created_at })
         .collect();
+    let owned = |l: &str| list::decode(l).map(str::to_string).collect::<Vec<_>>();
+    let expert_profile = crate::models::expert::find(conn, user_id)?.map(|e| ExpertProfileData {
+        themes: owned(&e.themes),
+        sectors: owned(&e.sectors),
+        states: owned(&e.states),
+        organisation: e.organisation,
+        experience: e.experience,
+        languages: owned(&e.languages),
+        listed: e.listed,
+        paused: e.paused,
+        created_at: e.created_at,
+        updated_at: e.updated_at,
+    });
+    let expert_requests = crate::models::expert::requests_to(conn, user_id)?
+        .into_iter()
+        .map(|(r, query_title)| ExpertRequestData { query_id: r.post_id, query_title, asked_at: r.asked_at, mailed_at: r.mailed_at })
+        .collect();
+    let outcomes = crate::models::outcome::by_member(conn, user_id)?
+        .into_iter()
+        .map(|o| OutcomeData { subject: o.subject.as_str().to_string(), subject_id: o.subject_id, verdict: o.verdict.as_str().to_string(), note: o.note, created_at: o.created_at, updated_at: o.updated_at })
+        .collect();
+    let answered_by = crate::models::similar_answer::of_member(conn, user_id)?
+        .into_iter()
+        .map(|(target_kind, target_id, source, query_id, created_at)| AnsweredData { target_kind, target_id, source, query_id, created_at })
+        .collect();
+    let funding_posts = crate::models::funding::by_author(conn, user_id)?
+        .into_iter()
+        .map(|f| FundingPostData {
+            id: f.id,
+            kind: f.kind.as_str().to_string(),
+            sectors: owned(&f.sectors),
+            states: owned(&f.states),
+            title: f.title,
+            scheme: f.scheme,
+            funder: f.funder,
+            partners: f.partners,
+            amount_min: f.amount_min,
+            amount_max: f.amount_max,
+            budget: f.budget,
+            deadline: f.deadline,
+            body: f.body,
+            contact: f.contact,
+            status: f.status.as_str().to_string(),
+            comment: f.comment,
+            created_at: f.created_at,
+            published_at: f.published_at,
+        })
+        .collect();
     Ok(MemberData {
         exported_at: models::now(),
         consent: ConsentData { data_notice_version: u.data_notice_version.clone(), data_consent_at: u.data_consent_at, named_as_contributor: u.credit_consent, contributor_choice_at: u.credit_consent_at },
@@ -149,6 +273,11 @@ pub fn export(conn: &mut DbConn, user_id: i64) -> Result<MemberData, AppError> {
         sessions,
         registry_submissions,
         removal_requests,
+        expert_profile,
+        expert_requests,
+        outcomes,
+        answered_by,
+        funding_posts,
     })
 }
 

@@ -71,6 +71,10 @@ pub struct ThreadView {
     pub answer: Option<(post::AnswerKind, Option<(String, String)>)>,
     /// Experts a moderator asked about the query, and whether each answered.
     pub experts: Vec<crate::services::experts::Asked>,
+    /// The schemes of Annex I the query points to (retired ones too).
+    pub schemes: Vec<crate::models::vocabulary::Term>,
+    /// How many members found their answer in this thread before asking.
+    pub answered_members: i64,
 }
 
 /// Everything a thread holds before any reader's rights are applied (replies in every
@@ -84,6 +88,8 @@ pub struct ThreadData {
     registry: Vec<crate::models::registry::Record>,
     answer: Option<(post::AnswerKind, Option<(String, String)>)>,
     experts: Vec<crate::services::experts::Asked>,
+    schemes: Vec<crate::models::vocabulary::Term>,
+    answered_members: i64,
 }
 
 pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppError> {
@@ -108,7 +114,15 @@ pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppErr
         None => None,
     };
     let experts = crate::services::experts::asked_on(conn, root.id)?;
-    Ok(ThreadData { root, root_author, replies, attachments, registry, answer, experts })
+    let codes = crate::models::scheme_link::of_post(conn, root.id)?;
+    let schemes = crate::services::registry::terms_of(conn, &codes)?;
+    // Only an approved query's thread (with an approved reply) is offered as an answer.
+    let answered_members = if root.status == post::Status::Approved {
+        crate::services::similar::answered_count(conn, crate::models::similar_answer::Target { kind: crate::models::similar_answer::TargetKind::Thread, id: root.id })?.members
+    } else {
+        0
+    };
+    Ok(ThreadData { root, root_author, replies, attachments, registry, answer, experts, schemes, answered_members })
 }
 
 impl ThreadData {
@@ -122,7 +136,7 @@ impl ThreadData {
         let replies: Vec<(post::Post, String)> = self.replies.iter().filter(|(p, _)| access.may_read(p, root)).cloned().collect();
         let shown = |post_id: i64| post_id == root.id || replies.iter().any(|(p, _)| p.id == post_id);
         let attachments = self.attachments.iter().filter(|a| shown(a.post_id)).cloned().collect();
-        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone(), experts: self.experts.clone() })
+        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone(), experts: self.experts.clone(), schemes: self.schemes.clone(), answered_members: self.answered_members })
     }
 }
 

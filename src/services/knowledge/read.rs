@@ -63,9 +63,9 @@ pub struct PageView {
     pub schemes: Vec<crate::models::vocabulary::Term>,
     /// The viewer may edit this page.
     pub editor: bool,
-    /// For editors: how many members it answered before they posted a query (or whose
-    /// queued query a moderator closed with it).
-    pub answered: i64,
+    /// How many questions it answered before they were posted (or queued queries a moderator
+    /// closed with it; shown to editors), and for how many members (shown to every reader).
+    pub answered: crate::models::similar_answer::Tally,
     /// Who published the page, and who changed it last (when not the same event).
     pub published_by: Option<Credited>,
     pub changed_by: Option<Credited>,
@@ -148,7 +148,7 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
         .filter(|c| published.as_ref().is_none_or(|pb| c.id > pb.id));
     let published_by = match &published { Some(e) => credited(conn, e)?, None => None };
     let changed_by = match &changed { Some(e) => credited(conn, e)?, None => None };
-    let answered = if editor { crate::services::similar::answered_count(conn, crate::models::similar_answer::Target { kind: crate::models::similar_answer::TargetKind::Page, id: p.id })? } else { 0 };
+    let answered = crate::services::similar::answered_count(conn, crate::models::similar_answer::Target { kind: crate::models::similar_answer::TargetKind::Page, id: p.id })?;
     let outcomes = crate::models::outcome::counts(conn, crate::models::outcome::Subject::Page, p.id)?;
     Ok(Lookup::Found(Box::new(PageView { page: p, backlinks, related, translation, look, threads, registry, schemes, editor, answered, published_by, changed_by, outcomes })))
 }

@@ -66,6 +66,8 @@ pub struct RecordView {
     pub outcomes: Option<crate::models::outcome::Counts>,
     /// Awards the record holds, as nominee or as the practice a nomination rests on.
     pub awards: Vec<super::awards::RecordAward>,
+    /// How many members found their answer in a published best practice before asking.
+    pub answered_members: i64,
 }
 fn user_name(conn: &mut DbConn, id: Option<i64>) -> Option<String> {
     id.and_then(|i| user::find(conn, i).ok()).map(|u| u.name)
@@ -168,6 +170,11 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, slug: &str) 
         feedback_counts: super::feedback::feedback_counts(conn, rec_id)?,
         outcomes: if kind == Kind::Practice && published_practice { Some(crate::models::outcome::counts(conn, crate::models::outcome::Subject::Practice, rec_id)?) } else { None },
         awards: super::awards::awards_of_record(conn, rec_id)?,
+        answered_members: if kind == Kind::Practice && published_practice {
+            crate::services::similar::answered_count(conn, crate::models::similar_answer::Target { kind: crate::models::similar_answer::TargetKind::Record, id: rec_id })?.members
+        } else {
+            0
+        },
     })))
 }
 /// What the edit form starts from: the open version, or the published one.

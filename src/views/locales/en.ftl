@@ -1873,3 +1873,14 @@ audit-award-cycle-open = award cycle opened
 audit-award-results-publish = award results published
 audit-award-cycle = award cycle { $number }: { $title }
 audit-award-results = results of award cycle { $number }: { $title }
+
+# --- tidya ---
+log-experts-asked = asked experts for their input
+export-expert = Your expert profile and the queries you were asked about
+export-outcomes = Your "it worked?" answers
+export-answered = What answered your questions
+export-funding = Your funding offers and proposals
+answered-members = { $count ->
+    [one] This answered { $count } member's question
+   *[other] This answered { $count } members' questions
+}

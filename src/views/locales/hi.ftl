@@ -1861,3 +1861,14 @@ audit-award-cycle-open = पुरस्कार चक्र खोला ग�
 audit-award-results-publish = पुरस्कार परिणाम प्रकाशित
 audit-award-cycle = पुरस्कार चक्र { $number }: { $title }
 audit-award-results = पुरस्कार चक्र { $number } के परिणाम: { $title }
+
+# --- tidya ---
+log-experts-asked = विशेषज्ञों से उनकी राय माँगी
+export-expert = आपकी विशेषज्ञ प्रोफ़ाइल और वे प्रश्न जिन पर आपसे राय माँगी गई
+export-outcomes = आपके "क्या काम आया?" उत्तर
+export-answered = किन उत्तरों से आपके प्रश्नों का समाधान हुआ
+export-funding = आपके वित्त-प्रस्ताव और अनुरोध
+answered-members = { $count ->
+    [one] इससे { $count } सदस्य को अपने प्रश्न का उत्तर मिला
+   *[other] इससे { $count } सदस्यों को अपने प्रश्नों का उत्तर मिला
+}

@@ -197,6 +197,7 @@ pub fn record_with_feedback(ctx: &Ctx, v: &RecordView, flash: Option<&str>, erro
                 }
             }
         }
+        (crate::views::similar::answered_members(ctx, v.answered_members))
         @if let Some(c) = &v.outcomes { (crate::views::outcomes::section(ctx, c, &paths::registry_record(kind.plural(), &r.slug), v.may_edit || v.may_review)) }
         @if r.is_published() { (super::feedback::section(ctx, v, feedback, errors)) }
         p.meta { (ctx.t().registry_cite) ": " code { (paths::registry_record(kind.plural(), &r.slug)) } }

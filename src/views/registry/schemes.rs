@@ -47,6 +47,18 @@ pub fn scheme_links(ctx: &Ctx, terms: &[Term]) -> Markup {
     }
 }
 
+/// The schemes a page or a thread's query points to, under their heading; nothing when none.
+pub fn schemes_aside(ctx: &Ctx, terms: &[Term]) -> Markup {
+    html! {
+        @if !terms.is_empty() {
+            aside aria-labelledby="schemes-h" {
+                h2 #schemes-h { (ctx.t().fmt("schemes-on-page", &[])) }
+                (scheme_links(ctx, terms))
+            }
+        }
+    }
+}
+
 fn crumbs(ctx: &Ctx) -> Markup {
     let t = ctx.t();
     html! { p.crumbs { a href="/registry" { (t.nav_registry) } " · " a href=(paths::REGISTRY_SCHEMES) { (t.fmt("schemes-title", &[])) } } }

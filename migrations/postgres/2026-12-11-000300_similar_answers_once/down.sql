@@ -1,0 +1,1 @@
+DROP INDEX similar_answers_member_once;
