@@ -1873,3 +1873,6 @@ audit-award-cycle-open = award cycle opened
 audit-award-results-publish = award results published
 audit-award-cycle = award cycle { $number }: { $title }
 audit-award-results = results of award cycle { $number }: { $title }
+
+# --- themes ---
+vocab-theme = Themes (communities, posts, pages, experts)

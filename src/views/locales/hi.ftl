@@ -1861,3 +1861,6 @@ audit-award-cycle-open = पुरस्कार चक्र खोला ग�
 audit-award-results-publish = पुरस्कार परिणाम प्रकाशित
 audit-award-cycle = पुरस्कार चक्र { $number }: { $title }
 audit-award-results = पुरस्कार चक्र { $number } के परिणाम: { $title }
+
+# --- themes ---
+vocab-theme = विषय (समुदाय, पोस्ट, पृष्ठ, विशेषज्ञ)
