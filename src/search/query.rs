@@ -457,7 +457,17 @@ mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::{doc, Index, IndexWriter};
 
-    use super::{search_in, Audience, Filters, Results};
+    use super::{nearest_theme, search_in, Audience, Filters, Results};
+
+    /// The suggestion comes from the themes the caller passes (the database's), by English
+    /// or Hindi words.
+    #[test]
+    fn the_nearest_theme_is_one_of_the_themes_given() {
+        let themes = [("zed-certification", "ZED certification", "ज़ेड प्रमाणन"), ("child-labour", "Child labour", "बाल श्रम")];
+        assert_eq!(nearest_theme("certificate for my unit", themes.into_iter()).as_deref(), Some("zed-certification"));
+        assert_eq!(nearest_theme("बाल मज़दूरी", themes.into_iter()).as_deref(), Some("child-labour"));
+        assert_eq!(nearest_theme("astrology", themes.into_iter()), None);
+    }
     use crate::search::audience::{members_of, PUBLIC};
     use crate::search::schema::{prepare, schema, Fields};
 
