@@ -43,6 +43,12 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     for dir in [&config.attachments_dir] {
         std::fs::create_dir_all(dir).map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
     }
+    {
+        // Before any content: pages and communities choose their themes and sectors from
+        // these lists.
+        let mut conn = pool.get()?;
+        services::registry::seed_vocabularies(&mut conn)?;
+    }
     if config.content_dir.is_dir() {
         let mut conn = pool.get()?;
         let report = content::import_dir(&mut conn, &config.content_dir)?;
@@ -65,7 +71,6 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
     }
     {
         let mut conn = pool.get()?;
-        services::registry::seed_vocabularies(&mut conn)?;
         let seed = config.content_dir.join("registry");
         if seed.is_dir() {
             for (file, report) in services::registry::import::import_seed_dir(&mut conn, &seed)? {
@@ -133,6 +138,7 @@ pub fn build_state(config: Config) -> Result<aw::Data<AppState>, AppError> {
         registry_lists: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(300)),
         home: Default::default(),
         registry_pictures: Default::default(),
+        terms: web::page_cache::ViewCache::with_life(std::time::Duration::from_secs(300)),
         serving,
     }))
 }

@@ -42,14 +42,6 @@ pub fn state_label(name: &str, hindi: bool) -> &str {
     }
 }
 
-/// A sector (stored by its English name) in the reader's language.
-pub fn sector_label(name: &str, hindi: bool) -> &str {
-    match registry_hindi("sector", name) {
-        h if hindi && !h.is_empty() => h,
-        _ => name,
-    }
-}
-
 pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("hi", "हिन्दी")];
 
 /// A language code's own name ("hi" is shown as हिन्दी); an unknown code as it is.
@@ -61,8 +53,9 @@ pub fn is_language(code: &str) -> bool {
     LANGUAGES.iter().any(|(c, _)| *c == code)
 }
 
-/// Themes for communities, posts and pages: the book's SEE issue categories as practitioners
-/// name them (slug, English, Hindi).
+/// The themes the `theme` vocabulary starts with (communities, posts, pages and experts carry
+/// their codes; administrators add, relabel and retire themes in the database): the book's SEE
+/// issue categories as practitioners name them (slug, English, Hindi).
 pub const THEMES: &[(&str, &str, &str)] = &[
     ("child-labour", "Child labour", "बाल श्रम"),
     ("occupational-health-safety", "Occupational health and safety", "व्यावसायिक स्वास्थ्य और सुरक्षा"),
@@ -79,28 +72,13 @@ pub const THEMES: &[(&str, &str, &str)] = &[
     ("codes-compliance", "Codes of conduct, ratings and compliance", "आचार संहिता, रेटिंग और अनुपालन"),
 ];
 
-pub fn is_theme(slug: &str) -> bool {
-    THEMES.iter().any(|(s, _, _)| *s == slug)
-}
-
-pub fn theme_label(slug: &str, hindi: bool) -> &str {
-    THEMES
-        .iter()
-        .find(|(s, _, _)| *s == slug)
-        .map(|(_, en, hi)| if hindi { *hi } else { *en })
-        .unwrap_or(slug)
-}
-
-/// Broad sectors (the book's proposed first level; products are free text).
+/// Broad sectors the `sector` vocabulary starts with (the book's proposed first level;
+/// products are free text).
 pub const SECTORS: &[&str] = &[
     "Metal and foundry", "Textiles and garments", "Handloom", "Handicrafts", "Leather",
     "Food processing", "Chemicals and dyes", "Building materials", "Engineering", "Sports goods",
     "Silk and sericulture", "Services",
 ];
-
-pub fn canonical_sector(input: &str) -> Option<&'static str> {
-    SECTORS.iter().copied().find(|s| s.eq_ignore_ascii_case(input.trim()))
-}
 
 /// The registry's editable vocabularies, each with the book's list it starts from as
 /// (code, label, group). Administrators add, relabel and retire terms in the database.
@@ -113,6 +91,7 @@ pub const REGISTRY_VOCABS: &[(&str, &str)] = &[
     ("scheme", "vocab-scheme"),
     ("nvg", "vocab-nvg"),
     ("stage", "vocab-stage"),
+    ("theme", "vocab-theme"),
 ];
 
 /// SEE issues: the book's four categories (Section I) with the sub-issues it names.
@@ -262,6 +241,7 @@ pub fn registry_seed(vocab: &str) -> Vec<(String, String, String)> {
         "scheme" => own(SCHEMES),
         "nvg" => own(NVG_PRINCIPLES),
         "stage" => own(STAGES),
+        "theme" => THEMES.iter().map(|(c, l, _)| (c.to_string(), l.to_string(), String::new())).collect(),
         _ => Vec::new(),
     }
 }
@@ -401,6 +381,9 @@ pub fn registry_hindi(vocab: &str, code: &str) -> &'static str {
     if vocab == "state" {
         return STATES.iter().position(|s| *s == code).map(|i| STATES_HI[i]).unwrap_or("");
     }
+    if vocab == "theme" {
+        return THEMES.iter().find(|(c, _, _)| *c == code).map(|(_, _, hi)| *hi).unwrap_or("");
+    }
     REGISTRY_HINDI.iter().find(|(v, c, _)| *v == vocab && *c == code).map(|(_, _, h)| *h).unwrap_or("")
 }
 
@@ -504,12 +487,6 @@ mod tests {
             if !devanagari(state_label(s, true)) { missing.push(format!("state {s}")); }
             assert_eq!(state_label(s, false), *s);
         }
-        for s in SECTORS {
-            if !devanagari(sector_label(s, true)) { missing.push(format!("sector {s}")); }
-        }
-        for (slug, _, _) in THEMES {
-            if !devanagari(theme_label(slug, true)) { missing.push(format!("theme {slug}")); }
-        }
         if !devanagari(language_name("hi")) { missing.push("language hi".into()); }
         for (vocab, _) in REGISTRY_VOCABS {
             let seed = registry_seed(vocab);
@@ -608,7 +585,7 @@ mod theme_registry_tags {
             assert!(!registry_tags_of_themes(&[theme]).is_empty(), "{theme} matches nothing in the registry");
         }
         for (theme, vocab, code) in THEME_REGISTRY_TAGS {
-            assert!(is_theme(theme), "{theme}");
+            assert!(THEMES.iter().any(|(s, _, _)| s == theme), "{theme}");
             assert!(REGISTRY_VOCABS.iter().any(|(v, _)| v == vocab), "{vocab}");
             assert!(code.is_empty() || registry_seed(vocab).iter().any(|(c, _, _)| c == code), "{vocab}/{code}");
         }

@@ -343,6 +343,9 @@ pub fn import_dir(conn: &mut DbConn, dir: &Path) -> Result<Report, AppError> {
 
 /// `import_dir` with a choice of who wins when a file and its page both changed.
 pub fn import_dir_as(conn: &mut DbConn, dir: &Path, mode: Mode) -> Result<Report, AppError> {
+    // Pages choose their themes and sectors from the vocabularies: a new database gets the
+    // book's lists first (a filled one is left as its administrators made it).
+    crate::services::registry::seed_vocabularies(conn)?;
     let mut report = Report::default();
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())

@@ -11,7 +11,7 @@ use crate::models::list;
 #[diesel(table_name = expert_profiles)]
 pub struct Profile {
     pub user_id: i64,
-    /// Community themes (vocab::THEMES slugs), a list (models::list).
+    /// Community themes (codes of the `theme` vocabulary), a list (models::list).
     pub themes: String,
     /// Sectors, a list.
     pub sectors: String,

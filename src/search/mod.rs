@@ -32,7 +32,7 @@ use cursor::Cursor;
 
 pub use audience::Audience;
 pub use lock::{Holder, IndexLock, Role};
-pub use query::{Filters, Hit, Likeness, Results};
+pub use query::{nearest_theme, Filters, Hit, Likeness, Results};
 pub use rebuild::{rebuild_into, reindex, Reindexed};
 pub use schema::{Fields, SCHEMA_VERSION};
 

@@ -140,8 +140,9 @@ pub(super) fn search_in(index: &Index, searcher: &Searcher, f: &Fields, audience
     let mut words: Vec<String> = Vec::new();
     query.query_terms(&mut |t, _| words.extend((t.field() == f.body).then(|| t.value().as_str().map(str::to_string)).flatten()));
     let hits = hits_of(searcher, f, top, snippets.as_ref(), &words);
-    let suggestion = if total == 0 { nearest_theme(q) } else { None };
-    Results { total, hits, facets, suggestion, mine }
+    // The suggestion needs the theme list, which lives in the database: the caller adds it
+    // (`nearest_theme`).
+    Results { total, hits, facets, suggestion: None, mine }
 }
 
 /// The stored documents of the ranked matches, each with a snippet around its first match.
@@ -437,14 +438,14 @@ impl SearchIndex {
             .collect()
     }
 }
-/// For an empty result: the theme whose name shares the most words with the query.
-fn nearest_theme(q: &str) -> Option<String> {
+/// For an empty result: the theme whose name shares the most words with the query, among
+/// `themes` as (code, English label, Hindi label).
+pub fn nearest_theme<'a>(q: &str, themes: impl Iterator<Item = (&'a str, &'a str, &'a str)>) -> Option<String> {
     let words: Vec<String> = q.to_lowercase().split_whitespace().map(|w| w.chars().take(5).collect()).collect();
-    crate::vocab::THEMES
-        .iter()
+    themes
         .map(|(slug, en, hi)| {
             let label = format!("{} {}", en.to_lowercase(), hi);
-            (words.iter().filter(|w| w.chars().count() >= 3 && label.contains(String::as_str(w))).count(), *slug)
+            (words.iter().filter(|w| w.chars().count() >= 3 && label.contains(String::as_str(w))).count(), slug)
         })
         .filter(|(n, _)| *n > 0)
         .max_by_key(|(n, _)| *n)
@@ -456,7 +457,17 @@ mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::{doc, Index, IndexWriter};
 
-    use super::{search_in, Audience, Filters, Results};
+    use super::{nearest_theme, search_in, Audience, Filters, Results};
+
+    /// The suggestion comes from the themes the caller passes (the database's), by English
+    /// or Hindi words.
+    #[test]
+    fn the_nearest_theme_is_one_of_the_themes_given() {
+        let themes = [("zed-certification", "ZED certification", "ज़ेड प्रमाणन"), ("child-labour", "Child labour", "बाल श्रम")];
+        assert_eq!(nearest_theme("certificate for my unit", themes.into_iter()).as_deref(), Some("zed-certification"));
+        assert_eq!(nearest_theme("बाल मज़दूरी", themes.into_iter()).as_deref(), Some("child-labour"));
+        assert_eq!(nearest_theme("astrology", themes.into_iter()), None);
+    }
     use crate::search::audience::{members_of, PUBLIC};
     use crate::search::schema::{prepare, schema, Fields};
 

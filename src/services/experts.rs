@@ -86,13 +86,17 @@ fn from_list(input: &[String], known: impl Fn(&str) -> Option<String>, field: &'
 }
 
 /// The form checked: every mistake by field, or the profile to store.
-fn check(user_id: i64, form: &ProfileForm, created_at: chrono::NaiveDateTime) -> Result<Profile, AppError> {
+/// Themes and sectors are terms of the database's lists: active ones, or retired ones the
+/// profile already has (`kept`).
+fn check(user_id: i64, form: &ProfileForm, created_at: chrono::NaiveDateTime, vocabs: &crate::services::registry::Vocabs, kept: Option<&Profile>) -> Result<Profile, AppError> {
     let mut errors = FieldErrors::new();
-    let themes = from_list(&form.themes, |t| vocab::is_theme(t).then(|| t.to_string()), "themes", "experts-themes-choose", &mut errors);
+    let kept_themes: Vec<&str> = kept.map(|p| list::decode(&p.themes).collect()).unwrap_or_default();
+    let kept_sectors: Vec<&str> = kept.map(|p| list::decode(&p.sectors).collect()).unwrap_or_default();
+    let themes = from_list(&form.themes, |t| vocabs.chosen("theme", t, &kept_themes).filter(|c| c == t), "themes", "experts-themes-choose", &mut errors);
     if themes.is_empty() {
         errors.insert("themes", "experts-themes-choose".into());
     }
-    let sectors = from_list(&form.sectors, |s| vocab::canonical_sector(s).map(str::to_string), "sectors", "experts-sectors-invalid", &mut errors);
+    let sectors = from_list(&form.sectors, |s| vocabs.chosen("sector", s, &kept_sectors), "sectors", "experts-sectors-invalid", &mut errors);
     let states = from_list(&form.states, |s| vocab::canonical_state(s).map(str::to_string), "states", "experts-states-invalid", &mut errors);
     let languages = from_list(&form.languages, |l| vocab::EXPERT_LANGUAGES.iter().any(|(c, _)| *c == l).then(|| l.to_string()), "languages", "experts-languages-choose", &mut errors);
     if languages.is_empty() {
@@ -135,8 +139,10 @@ pub fn my_profile(conn: &mut DbConn, who: &Principal) -> Result<Option<Profile>,
 pub fn save_profile(conn: &mut DbConn, who: &Principal, form: &ProfileForm) -> Result<(), AppError> {
     let uid = who.user.id;
     write_tx(conn, |tx| {
-        let created_at = expert::find(tx, uid)?.map_or_else(models::now, |p| p.created_at);
-        let p = check(uid, form, created_at)?;
+        let kept = expert::find(tx, uid)?;
+        let created_at = kept.as_ref().map_or_else(models::now, |p| p.created_at);
+        let vocabs = crate::services::registry::Vocabs::load(tx)?;
+        let p = check(uid, form, created_at, &vocabs, kept.as_ref())?;
         expert::save(tx, &p)?;
         Ok(())
     })

@@ -4,7 +4,6 @@
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{community, membership, page, registry};
-use crate::vocab;
 
 /// How many newest solutions the home page lists.
 const NEWEST: i64 = 5;
@@ -19,7 +18,7 @@ pub struct Home {
     /// Published registry records.
     pub records: i64,
     /// Themes with at least one published page: (slug, pages).
-    pub themes: Vec<(&'static str, i64)>,
+    pub themes: Vec<(String, i64)>,
     pub newest: Vec<Newest>,
 }
 
@@ -32,13 +31,7 @@ pub struct Newest {
 }
 
 pub fn read(conn: &mut DbConn) -> Result<Home, AppError> {
-    let mut themes = Vec::new();
-    for (slug, _, _) in vocab::THEMES {
-        let n = page::count_with_theme(conn, slug)?;
-        if n > 0 {
-            themes.push((*slug, n));
-        }
-    }
+    let themes = crate::services::knowledge::theme_counts(conn)?.into_iter().filter(|(_, n)| *n > 0).collect();
     let newest = page::published(conn, NEWEST)?
         .into_iter()
         .map(|p| Newest { problem: crate::markdown::one_line(&crate::markdown::to_plain_text(&p.problem_md), LINE_CHARS), slug: p.slug, title: p.title, language: p.language })

@@ -39,11 +39,12 @@ pub fn slugify(s: &str, max: usize) -> String {
     out.trim_end_matches('-').chars().take(max).collect::<String>().trim_end_matches('-').to_string()
 }
 
-/// Themes from the vocabulary, each once; anything else is a field error.
+/// Themes as chosen, each once, in the shape of a term code; whether each is a theme is
+/// checked against the database (`registry::checked_topics`) where the write has a connection.
 pub fn clean_themes(input: &[String], errors: &mut crate::error::FieldErrors) -> Vec<String> {
     let mut themes: Vec<String> = Vec::new();
     for t in input {
-        if !crate::vocab::is_theme(t) {
+        if t.is_empty() || t.len() > 80 {
             errors.insert("themes", "themes-choose".into());
         } else if !themes.contains(t) {
             themes.push(t.clone());
@@ -63,15 +64,15 @@ pub fn clean_state(input: &str, errors: &mut crate::error::FieldErrors) -> Strin
     })
 }
 
-/// An optional sector from the list.
+/// An optional sector as chosen; it is checked against the database's list, and stored under
+/// its code, by `registry::checked_topics` where the write has a connection.
 pub fn clean_sector(input: &str, errors: &mut crate::error::FieldErrors) -> String {
-    if input.trim().is_empty() {
+    let sector = input.trim();
+    if sector.chars().count() > 200 {
+        errors.insert("sector", "sector-choose".into());
         return String::new();
     }
-    crate::vocab::canonical_sector(input).map(str::to_string).unwrap_or_else(|| {
-        errors.insert("sector", "sector-choose".into());
-        String::new()
-    })
+    sector.to_string()
 }
 
 /// The deepest page any list goes to. Page numbers are brought into 1..=MAX_PAGE wherever

@@ -235,6 +235,7 @@ pub fn submit_prepared(conn: &mut DbConn, env: &Env, access: &Access, author: i6
     let Prepared { mut clean, files, .. } = prepared;
     // The schemes are checked before any file is stored: a wrong one leaves nothing behind.
     clean.schemes = crate::services::registry::checked_schemes(conn, &clean.schemes, &[])?;
+    check_topics(conn, &mut clean, None)?;
     let mut stored = Vec::new();
     for f in &files {
         match attachments::store(&env.attachments_dir, f) {
@@ -261,7 +262,19 @@ pub fn submit_prepared_in(tx: &mut DbConn, env: &Env, access: &Access, author: i
     let root = root_of(tx, access, prepared.reply_to)?;
     let mut clean = prepared.clean;
     clean.schemes = crate::services::registry::checked_schemes(tx, &clean.schemes, &[])?;
+    check_topics(tx, &mut clean, None)?;
     write_post(tx, env, access, author, root.as_ref(), &clean, &[], &[])
+}
+
+/// The post's themes and sector checked against the database's lists and stored under their
+/// codes; `kept` is the post as it stands, whose retired terms stay valid on it.
+fn check_topics(conn: &mut DbConn, clean: &mut Clean, kept: Option<&post::Post>) -> Result<(), AppError> {
+    let themes: Vec<String> = models::list::decode(&clean.themes).map(str::to_string).collect();
+    let kept_themes: Vec<String> = kept.map(|p| models::list::decode(&p.themes).map(str::to_string).collect()).unwrap_or_default();
+    let (codes, sector) = crate::services::registry::checked_topics(conn, &themes, &clean.sector, &kept_themes, kept.map_or("", |p| p.sector.as_str()))?;
+    clean.themes = models::list::encode(&codes);
+    clean.sector = sector;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -329,10 +342,11 @@ pub fn resubmit(conn: &mut DbConn, env: &Env, access: &Access, author: i64, post
         return Err(AppError::Conflict("post-not-waiting".into()));
     }
     let mut errors = FieldErrors::new();
-    let clean = clean(input, p.is_query(), &mut errors);
+    let mut clean = clean(input, p.is_query(), &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    check_topics(conn, &mut clean, Some(&p))?;
     let rules = HoldRules::parse(&access.community.hold_rules).map_err(|m| AppError::Internal(format!("{m:?}")))?;
     let held = rules.first_match(&format!("{}\n{}", clean.title, clean.body)).map(|r| held_by(&r)).unwrap_or_default();
     write_tx(conn, |tx| {

@@ -18,7 +18,7 @@ pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String 
         Some(Role::FocalPoint) if g.state.is_empty() => t.role_national_focal_point.to_string(),
         Some(Role::FocalPoint) => format!("{} {}", t.role_focal_point, crate::vocab::state_label(&g.state, ctx.lang == super::Lang::Hi)),
         Some(Role::KnowledgeEditor) => t.role_knowledge_editor.to_string(),
-        Some(Role::SectorFocalPoint) => t.fmt("levels-grant-sector", &[("sector", crate::vocab::sector_label(&g.sector, ctx.lang == super::Lang::Hi).into())]),
+        Some(Role::SectorFocalPoint) => t.fmt("levels-grant-sector", &[("sector", ctx.sector(&g.sector).into())]),
         Some(Role::ClusterFocalPoint) => {
             let args = [("cluster", community.unwrap_or("?").into()), ("office", g.office_title.as_str().into()), ("date", g.ends_on.as_str().into())];
             let mut label = t.fmt("levels-grant-cluster", &args);

@@ -26,7 +26,7 @@ pub fn status_label(t: &Strings, status: post::Status) -> &'static str {
 }
 
 pub fn theme_names(ctx: &Ctx, themes: &[&str]) -> String {
-    themes.iter().map(|s| vocab::theme_label(s, ctx.lang == super::Lang::Hi)).collect::<Vec<_>>().join(", ")
+    themes.iter().map(|s| ctx.theme(s)).collect::<Vec<_>>().join(", ")
 }
 
 pub fn list(ctx: &Ctx, rows: &[Listing], signed_in: bool) -> Markup {
@@ -111,13 +111,13 @@ pub fn community(ctx: &Ctx, a: &Access, page: &CommunityPage, page_no: i64, noti
 
 fn theme_checkboxes(ctx: &Ctx, chosen: &[String], errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let hindi = ctx.lang == super::Lang::Hi;
+    let offered = ctx.theme_options(&chosen.iter().map(String::as_str).collect::<Vec<_>>());
     html! {
         fieldset.field.has-error[errors.contains_key("themes")] #themes {
             legend { (t.field_themes) " (" (t.optional) ")" }
             @if let Some(e) = errors.get("themes") { p.error { (ctx.t().msg(e)) } }
-            @for (slug, en, hi) in vocab::THEMES {
-                label.check { input type="checkbox" name="themes" value=(slug) checked[chosen.iter().any(|c| c == slug)]; " " (if hindi { *hi } else { *en }) }
+            @for (slug, label) in &offered {
+                label.check { input type="checkbox" name="themes" value=(slug) checked[chosen.iter().any(|c| c == slug)]; " " (label) }
             }
         }
     }
@@ -148,7 +148,7 @@ pub fn query_fields(ctx: &Ctx, input_: &PostInput, errors: &FieldErrors) -> Mark
         (theme_checkboxes(ctx, &input_.themes, errors))
         (select(ctx, "state", t.field_state, &state_options(t), &input_.state, errors))
         (input(ctx, Field::new("district", t.field_district, &input_.district), errors))
-        (select(ctx, "sector", t.field_sector, &sector_options(t), &input_.sector, errors))
+        (select(ctx, "sector", t.field_sector, &sector_options(ctx, &input_.sector), &input_.sector, errors))
     }
 }
 
@@ -264,7 +264,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             h1 { (v.root.title) }
             @if !v.root.themes.is_empty() { p.meta { (theme_names(ctx, &v.root.theme_list())) } }
             @if !v.root.state.is_empty() || !v.root.sector.is_empty() {
-                p.meta { (vocab::sector_label(&v.root.sector, ctx.lang == super::Lang::Hi)) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (vocab::state_label(&v.root.state, ctx.lang == super::Lang::Hi)) }
+                p.meta { (ctx.sector(&v.root.sector)) @if !v.root.sector.is_empty() && !v.root.state.is_empty() { " · " } (v.root.district) @if !v.root.district.is_empty() { ", " } (vocab::state_label(&v.root.state, ctx.lang == super::Lang::Hi)) }
             }
             (answer_line(ctx, v))
             (super::similar::answered_members(ctx, v.answered_members))

@@ -34,11 +34,11 @@ fn filter_select(ctx: &Ctx, name: &str, label: &str, options: &[(String, String)
     }
 }
 
-fn theme_options(ctx: &Ctx) -> Vec<(String, String)> {
-    vocab::THEMES.iter().map(|(s, en, hi)| (s.to_string(), if hindi(ctx) { hi.to_string() } else { en.to_string() })).collect()
+fn theme_options(ctx: &Ctx, selected: &[String]) -> Vec<(String, String)> {
+    ctx.theme_options(&selected.iter().map(String::as_str).collect::<Vec<_>>())
 }
-fn sector_choices(ctx: &Ctx) -> Vec<(String, String)> {
-    vocab::SECTORS.iter().map(|s| (s.to_string(), vocab::sector_label(s, hindi(ctx)).to_string())).collect()
+fn sector_choices(ctx: &Ctx, selected: &[String]) -> Vec<(String, String)> {
+    ctx.sector_options(&selected.iter().map(String::as_str).collect::<Vec<_>>())
 }
 fn state_choices(ctx: &Ctx) -> Vec<(String, String)> {
     vocab::STATES.iter().map(|s| (s.to_string(), vocab::state_label(s, hindi(ctx)).to_string())).collect()
@@ -58,7 +58,7 @@ fn card(ctx: &Ctx, p: &Profile, name: &str) -> Markup {
             @if p.paused { p.note { (t.experts_paused) } }
             dl {
                 dt { (t.experts_themes) } dd { (theme_names(ctx, &p.theme_list())) }
-                @if !p.sectors.is_empty() { dt { (t.experts_sectors) } dd { (p.sector_list().iter().map(|s| vocab::sector_label(s, h)).collect::<Vec<_>>().join(", ")) } }
+                @if !p.sectors.is_empty() { dt { (t.experts_sectors) } dd { (p.sector_list().iter().map(|s| ctx.sector(s)).collect::<Vec<_>>().join(", ")) } }
                 @if !p.states.is_empty() { dt { (t.experts_states) } dd { (p.state_list().iter().map(|s| vocab::state_label(s, h)).collect::<Vec<_>>().join(", ")) } }
                 dt { (t.experts_languages) } dd { (languages_of(&p.language_list())) }
             }
@@ -74,8 +74,8 @@ pub fn directory(ctx: &Ctx, f: &Filter, rows: &[(Profile, String)]) -> Markup {
         p { (t.experts_intro) }
         p { a href=(paths::EXPERT_PROFILE) { (t.experts_become) } }
         form.filters method="get" action=(paths::EXPERTS) {
-            (filter_select(ctx, "theme", t.experts_themes, &theme_options(ctx), &f.theme))
-            (filter_select(ctx, "sector", t.experts_sectors, &sector_choices(ctx), &f.sector))
+            (filter_select(ctx, "theme", t.experts_themes, &theme_options(ctx, std::slice::from_ref(&f.theme)), &f.theme))
+            (filter_select(ctx, "sector", t.experts_sectors, &sector_choices(ctx, std::slice::from_ref(&f.sector)), &f.sector))
             (filter_select(ctx, "state", t.experts_states, &state_choices(ctx), &f.state))
             (filter_select(ctx, "language", t.experts_languages, &language_choices(), &f.language))
             button type="submit" { (t.experts_filter_button) }
@@ -123,8 +123,8 @@ pub fn profile(ctx: &Ctx, form: &ProfileForm, exists: bool, errors: &FieldErrors
         (error_summary(ctx, errors))
         form method="post" action=(paths::EXPERT_PROFILE) novalidate {
             (csrf_field(ctx))
-            (checkboxes(ctx, "themes", t.experts_themes, &theme_options(ctx), &form.themes, errors))
-            (multi_select(ctx, "sectors", t.experts_sectors, &sector_choices(ctx), &form.sectors, errors))
+            (checkboxes(ctx, "themes", t.experts_themes, &theme_options(ctx, &form.themes), &form.themes, errors))
+            (multi_select(ctx, "sectors", t.experts_sectors, &sector_choices(ctx, &form.sectors), &form.sectors, errors))
             (multi_select(ctx, "states", t.experts_states, &state_choices(ctx), &form.states, errors))
             (input(ctx, Field::new("organisation", t.experts_organisation, &form.organisation), errors))
             (textarea(ctx, "experience", t.experts_experience, &form.experience, Some(t.experts_experience_hint), 6, errors))

@@ -10,7 +10,6 @@ use crate::services::home::Home;
 /// communities the signed-in person may ask in (web name, name).
 pub fn home(ctx: &Ctx, h: &Home, ask_in: Option<&[(String, String)]>) -> Markup {
     let t = ctx.t();
-    let hindi = ctx.lang == super::Lang::Hi;
     let examples = [(t.home_example_1, t.home_example_1_q), (t.home_example_2, t.home_example_2_q), (t.home_example_3, t.home_example_3_q), (t.home_example_4, t.home_example_4_q)];
     layout(ctx, t.home_title, html! {
         h1 { (t.home_title) }
@@ -59,7 +58,7 @@ pub fn home(ctx: &Ctx, h: &Home, ask_in: Option<&[(String, String)]>) -> Markup 
             section aria-labelledby="home-themes" {
                 h2 #home-themes { (t.home_themes) }
                 ul.theme-counts {
-                    @for (slug, n) in &h.themes { li { a href=(paths::theme(slug)) { (crate::vocab::theme_label(slug, hindi)) } " " span.meta { "(" (t.fmt("home-pages-count", &[("count", Arg::Number(*n))])) ")" } } }
+                    @for (slug, n) in &h.themes { li { a href=(paths::theme(slug)) { (ctx.theme(slug)) } " " span.meta { "(" (t.fmt("home-pages-count", &[("count", Arg::Number(*n))])) ")" } } }
                 }
             }
         }

@@ -47,13 +47,13 @@ fn status_label(ctx: &Ctx, s: page::Status) -> &'static str {
 /// Where a page is from, in the reader's language: sector, district, state.
 fn place(ctx: &Ctx, p: &Page) -> Markup {
     html! {
-        @if !p.sector.is_empty() { (vocab::sector_label(&p.sector, hindi(ctx))) " · " }
+        @if !p.sector.is_empty() { (ctx.sector(&p.sector)) " · " }
         @if !p.district.is_empty() { (p.district) ", " }
         @if !p.state.is_empty() { (vocab::state_label(&p.state, hindi(ctx))) " · " }
     }
 }
 
-pub fn home(ctx: &Ctx, counts: &[(&str, usize)], recent: &[Page]) -> Markup {
+pub fn home(ctx: &Ctx, counts: &[(String, usize)], recent: &[Page]) -> Markup {
     let t = ctx.t();
     layout(ctx, t.kb_title, html! {
         h1 { (t.kb_title) }
@@ -85,7 +85,7 @@ pub fn hub(ctx: &Ctx, theme: &str, pages: &[Page], near: &[(String, usize)]) -> 
         @if pages.is_empty() { p { (t.no_threads) } }
         ul.threads {
             @for p in pages {
-                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (vocab::language_name(&p.language)) @if !p.sector.is_empty() { " · " (vocab::sector_label(&p.sector, hindi(ctx))) } @if !p.state.is_empty() { " · " (vocab::state_label(&p.state, hindi(ctx))) } } }
+                li { (page_link(&p.slug, &p.language, &p.title)) p.meta { (vocab::language_name(&p.language)) @if !p.sector.is_empty() { " · " (ctx.sector(&p.sector)) } @if !p.state.is_empty() { " · " (vocab::state_label(&p.state, hindi(ctx))) } } }
             }
         }
         @if !near.is_empty() {
@@ -184,7 +184,7 @@ pub fn gone(ctx: &Ctx, title: &str, note: &str) -> Markup {
 
 pub fn page_fields(ctx: &Ctx, f: &PageForm, schemes: &[Term], errors: &FieldErrors, with_slug: bool) -> Markup {
     let t = ctx.t();
-    let hindi = ctx.lang == super::Lang::Hi;
+    let offered = ctx.theme_options(&f.themes.iter().map(String::as_str).collect::<Vec<_>>());
     html! {
         (input(ctx, Field::new("title", t.kb_subject, &f.title).required(), errors))
         @if with_slug { (input(ctx, Field::new("slug", t.field_slug, &f.slug).hint(t.field_slug_hint), errors)) }
@@ -193,11 +193,11 @@ pub fn page_fields(ctx: &Ctx, f: &PageForm, schemes: &[Term], errors: &FieldErro
         fieldset.field.has-error[errors.contains_key("themes")] #themes {
             legend { (t.field_themes) }
             @if let Some(e) = errors.get("themes") { p.error { (ctx.t().msg(e)) } }
-            @for (slug, en, hi) in vocab::THEMES {
-                label.check { input type="checkbox" name="themes" value=(slug) checked[f.themes.iter().any(|c| c == slug)]; " " (if hindi { *hi } else { *en }) }
+            @for (slug, label) in &offered {
+                label.check { input type="checkbox" name="themes" value=(slug) checked[f.themes.iter().any(|c| c == slug)]; " " (label) }
             }
         }
-        (select(ctx, "sector", t.field_sector, &sector_options(t), &f.sector, errors))
+        (select(ctx, "sector", t.field_sector, &sector_options(ctx, &f.sector), &f.sector, errors))
         (select(ctx, "state", t.field_state, &state_options(t), &f.state, errors))
         (input(ctx, Field::new("district", t.field_district, &f.district), errors))
         (select(ctx, "language", t.field_language, &super::language_options(), &f.language, errors))
@@ -354,7 +354,7 @@ fn layout_label<'a>(ctx: &Ctx, layout: &'a str) -> &'a str {
 
 pub fn looks(ctx: &Ctx, rows: &[(String, String, String)], errors: &FieldErrors) -> Markup {
     let t = ctx.t();
-    let theme_opts: Vec<(String, String)> = vocab::THEMES.iter().map(|(s, en, hi)| (s.to_string(), if hindi(ctx) { hi } else { en }.to_string())).collect();
+    let theme_opts = ctx.theme_options(&[]);
     let layout_opts: Vec<(String, String)> = LAYOUTS.iter().map(|l| (l.to_string(), layout_label(ctx, l).to_string())).collect();
     layout(ctx, t.kb_looks, html! {
         h1 { (t.kb_looks) }

@@ -42,6 +42,9 @@ pub struct Ctx {
     pub base_url: std::sync::Arc<str>,
     /// This request's id (as in the log and the x-request-id header), for error pages.
     pub request_id: Option<std::sync::Arc<str>>,
+    /// The vocabularies as the database holds them (themes, sectors, the registry's), for
+    /// labels and form options; empty when the database did not answer.
+    pub terms: std::sync::Arc<crate::services::registry::Vocabs>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +57,26 @@ pub struct Viewer {
 impl Ctx {
     pub fn t(&self) -> &'static Strings {
         self.lang.strings()
+    }
+
+    /// A theme's name in the reader's language (a retired theme keeps its name).
+    pub fn theme<'a>(&'a self, code: &'a str) -> &'a str {
+        self.terms.name("theme", code, self.lang == Lang::Hi)
+    }
+
+    /// A sector's name in the reader's language.
+    pub fn sector<'a>(&'a self, code: &'a str) -> &'a str {
+        self.terms.name("sector", code, self.lang == Lang::Hi)
+    }
+
+    /// The themes a form offers: the active ones, and a retired one only where chosen.
+    pub fn theme_options(&self, selected: &[&str]) -> Vec<(String, String)> {
+        self.terms.options("theme", selected, self.lang == Lang::Hi)
+    }
+
+    /// The sectors a form offers, as `theme_options`.
+    pub fn sector_options(&self, selected: &[&str]) -> Vec<(String, String)> {
+        self.terms.options("sector", selected, self.lang == Lang::Hi)
     }
 }
 
@@ -256,12 +279,10 @@ pub fn state_options(t: &Strings) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The sectors to choose from, named in the reader's language.
-pub fn sector_options(t: &Strings) -> Vec<(String, String)> {
-    let h = t.lang == Lang::Hi;
-    std::iter::once((String::new(), "—".to_string()))
-        .chain(crate::vocab::SECTORS.iter().map(|s| (s.to_string(), crate::vocab::sector_label(s, h).to_string())))
-        .collect()
+/// The sectors to choose from, named in the reader's language: the active ones, and a
+/// retired one only where it is `chosen`.
+pub fn sector_options(ctx: &Ctx, chosen: &str) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "—".to_string())).chain(ctx.sector_options(&[chosen])).collect()
 }
 
 pub fn language_options() -> Vec<(String, String)> {

@@ -16,7 +16,6 @@ use crate::services::communities::{Access, Listing, MemberDecision, MembersView,
 use crate::services::moderate::{Bulk, Decision, DecisionText, FlagOutcome, Filter, Queue, Review};
 use crate::services::similar::Similar;
 use super::similar::Offer;
-use crate::vocab;
 
 fn crumbs(a: &Access) -> Markup {
     html! { p.crumbs { a href=(paths::community(&a.community.slug)) { (a.community.name) } } }
@@ -330,10 +329,9 @@ pub fn members(ctx: &Ctx, a: &Access, m: &MembersView, email: &str, errors: &Fie
     })
 }
 
-fn theme_options(ctx: &Ctx) -> Vec<(String, String)> {
-    std::iter::once((String::new(), ctx.t().choose_state.to_string()))
-        .chain(vocab::THEMES.iter().map(|(s, en, hi)| (s.to_string(), if ctx.lang == super::Lang::Hi { hi.to_string() } else { en.to_string() })))
-        .collect()
+/// The themes a community may take: the active ones, and its own even when retired.
+fn theme_options(ctx: &Ctx, chosen: &str) -> Vec<(String, String)> {
+    std::iter::once((String::new(), ctx.t().choose_state.to_string())).chain(ctx.theme_options(&[chosen])).collect()
 }
 
 
@@ -365,7 +363,7 @@ pub fn settings(ctx: &Ctx, a: &Access, s: &SettingsChange, errors: &FieldErrors,
             (csrf_field(ctx))
             (input(ctx, Field::new("name", t.col_name, &f.name).required(), errors))
             (textarea(ctx, "description", t.field_description, &f.description, None, 5, errors))
-            (select(ctx, "theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
+            (select(ctx, "theme", t.field_theme, &theme_options(ctx, &f.theme), &f.theme, errors))
             (select(ctx, "join_policy", t.field_join_policy, &policy_options(t), f.join_policy.as_str(), errors))
             div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads]; " " (t.field_public_threads) } }
             (select(ctx, "premoderation", t.field_premoderation, &premoderation_options(t), s.premoderation.as_str(), errors))
@@ -393,7 +391,7 @@ pub fn admin_communities(ctx: &Ctx, rows: &[Listing], new: &NewCommunity, errors
             (input(ctx, Field::new("name", t.col_name, &f.name).required(), errors))
             (input(ctx, Field::new("slug", t.field_slug, &new.slug).hint(t.field_slug_hint), errors))
             (textarea(ctx, "description", t.field_description, &f.description, None, 5, errors))
-            (select(ctx, "theme", t.field_theme, &theme_options(ctx), &f.theme, errors))
+            (select(ctx, "theme", t.field_theme, &theme_options(ctx, &f.theme), &f.theme, errors))
             (select(ctx, "join_policy", t.field_join_policy, &policy_options(t), f.join_policy.as_str(), errors))
             div.field { label.check { input type="checkbox" name="public_threads" value="on" checked[f.public_threads]; " " (t.field_public_threads) } }
             (textarea(ctx, "moderators", t.field_moderators, &new.moderators.join("\n"), None, 5, errors))

@@ -9,7 +9,7 @@ use crate::search::{Filters, Hit, Results};
 pub(super) fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
     let t = ctx.t();
     match facet {
-        "theme" => crate::vocab::theme_label(value, ctx.lang == super::Lang::Hi).to_string(),
+        "theme" => ctx.theme(value).to_string(),
         "kind" => match value {
             "page" => t.search_kind_page.to_string(),
             "thread" => t.search_kind_thread.to_string(),
@@ -17,7 +17,7 @@ pub(super) fn facet_label(ctx: &Ctx, facet: &str, value: &str) -> String {
         },
         "language" => crate::vocab::language_name(value).to_string(),
         "state" => crate::vocab::state_label(value, ctx.lang == super::Lang::Hi).to_string(),
-        "sector" => crate::vocab::sector_label(value, ctx.lang == super::Lang::Hi).to_string(),
+        "sector" => ctx.sector(value).to_string(),
         "mine" => t.mysearch_mine.to_string(),
         "worked" => t.fmt("outcome-search-worked-yes", &[]),
         _ => value.to_string(),
@@ -86,7 +86,7 @@ pub fn page(ctx: &Ctx, q: &str, filters: &Filters, r: &Results) -> Markup {
                 }
             }
             @if let Some(s) = &r.suggestion {
-                p.note { (t.search_try_theme) " " a href=(paths::theme(&s)) { (crate::vocab::theme_label(s, ctx.lang == super::Lang::Hi)) } }
+                p.note { (t.search_try_theme) " " a href=(paths::theme(&s)) { (ctx.theme(s)) } }
             }
             ol.results {
                 @for h in &r.hits {

@@ -118,6 +118,12 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
     let prepared = blocking(move || posting::prepare(reply_to, &inp, form.files)).await?;
     let prepared = match prepared {
         Ok(p) => p,
+        // Themes and sectors are checked against the database's lists when written; a form
+        // refused before then shows their mistakes with the others.
+        Err(AppError::Validation(mut errors)) => {
+            member.ctx.terms.clean_topics(&input.themes, &input.sector, &[], "", &mut errors);
+            return Ok((input, Err(AppError::Validation(errors))));
+        }
         Err(e) => return Ok((input, Err(e))),
     };
     let (acc, env) = (a.clone(), state.env.clone());

@@ -330,7 +330,8 @@ async fn theme_feed(state: web::Data<AppState>, path: web::Path<String>) -> Resu
     let theme = path.into_inner();
     let t2 = theme.clone();
     let (pages, _) = state.db(move |c| knowledge::hub(c, &t2)).await?;
-    let title = format!("solex: {}", crate::vocab::theme_label(&theme, false));
+    let terms = state.vocabularies().await?;
+    let title = format!("solex: {}", terms.name("theme", &theme, false));
     Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(views::feeds::atom(&state.config.base_url, &title, &paths::theme_feed(&theme), &pages)))
 }
 
@@ -338,7 +339,9 @@ async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (pages, records, communities) = state
         .db(|c| Ok((page::published(c, 50_000)?, crate::services::registry::published_paths(c)?, crate::services::site::community_slugs(c)?)))
         .await?;
-    let themes: Vec<&str> = crate::vocab::THEMES.iter().map(|(slug, _, _)| *slug).collect();
+    let terms = state.vocabularies().await?;
+    // Hubs of retired themes stay reachable, and listed, as their pages keep them.
+    let themes: Vec<&str> = terms.of("theme").map(|t| t.code.as_str()).collect();
     let out = views::feeds::sitemap(&state.config.base_url, &pages, &themes, &records, &communities);
     Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(out))
 }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::search::{Audience, Filters};
+use crate::services::registry::Vocabs;
 use crate::views;
 use crate::web::visit::Visit;
 use crate::web::{blocking, html, AppState};
@@ -83,11 +84,17 @@ fn api_limit(q: &SearchQuery) -> Result<usize, AppError> {
     }
 }
 
-fn run(state: &AppState, audience: &Audience, q: &str, filters: &Filters, limit: usize) -> Result<crate::search::Results, AppError> {
+/// The results, with a theme suggested from the database's active themes when none matched.
+fn run(state: &AppState, terms: &Vocabs, audience: &Audience, q: &str, filters: &Filters, limit: usize) -> Result<crate::search::Results, AppError> {
     if q.chars().count() > API_MAX_QUERY {
         return Err(AppError::BadRequest("query-too-long".into()));
     }
-    Ok(state.search.search_for(audience, q, filters, limit.clamp(1, API_MAX_LIMIT)))
+    let mut results = state.search.search_for(audience, q, filters, limit.clamp(1, API_MAX_LIMIT));
+    if results.total == 0 {
+        let themes = terms.of("theme").filter(|t| !t.retired).map(|t| (t.code.as_str(), t.label.as_str(), t.label_in(true)));
+        results.suggestion = crate::search::nearest_theme(q, themes);
+    }
+    Ok(results)
 }
 
 /// Whose members-only threads this visitor finds: from their memberships and roles as they
@@ -118,7 +125,8 @@ async fn page(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuer
     let text = q.q.clone();
     let limit = q.limit.as_deref().and_then(|l| l.parse().ok()).unwrap_or(DEFAULT_LIMIT);
     let (f, signed_in) = (filters.clone(), visit.principal.is_some());
-    let results = blocking(move || run(&st, &audience, &q.q, &f, limit)).await??;
+    let terms = visit.ctx.terms.clone();
+    let results = blocking(move || run(&st, &terms, &audience, &q.q, &f, limit)).await??;
     let mut res = html(200, views::search::page(&visit.ctx, &text, &filters, &results));
     if signed_in {
         // A member's results may hold their communities' threads: no shared cache keeps them.
@@ -132,7 +140,8 @@ async fn api(state: web::Data<AppState>, visit: Visit, q: web::Query<SearchQuery
     let limit = api_limit(&q)?;
     search_allowed(&state, &visit)?;
     let st = state.clone();
-    let results = blocking(move || run(&st, &Audience::public(), &q.q, &q.filters(), limit)).await??;
+    let terms = visit.ctx.terms.clone();
+    let results = blocking(move || run(&st, &terms, &Audience::public(), &q.q, &q.filters(), limit)).await??;
     Ok(HttpResponse::Ok().json(results))
 }
 

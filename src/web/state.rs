@@ -55,6 +55,11 @@ pub struct AppState {
     pub home: ViewCache<crate::services::home::Home>,
     /// The registry front page's counts and the charts of initiatives by stage.
     pub registry_pictures: RegistryPictures,
+    /// Every vocabulary's terms (themes, sectors, the registry's), read once per change: each
+    /// request's view context carries them for labels and form options. A term edited by an
+    /// administrator is a write, which moves the stamp here and, through the change stamp, in
+    /// every other process.
+    pub terms: ViewCache<crate::services::registry::Vocabs>,
     /// `config.base_url`, shared with every request's view context without copying.
     pub base_url: std::sync::Arc<str>,
     /// Held while the portal serves, so maintenance commands see it (db/serving.rs).
@@ -139,6 +144,12 @@ impl AppState {
                 Err(e)
             }
         }
+    }
+
+    /// The vocabularies as of the last change (see `terms`).
+    pub async fn vocabularies(&self) -> Result<std::sync::Arc<crate::services::registry::Vocabs>, AppError> {
+        let stamp = self.pages.stamp(self.search.generation());
+        self.kept(&self.terms, String::new(), stamp, crate::services::registry::Vocabs::load).await
     }
 
     /// As `with_access`, for work that writes (see `write`).

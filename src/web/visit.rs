@@ -94,7 +94,7 @@ pub async fn context(
             // The database did not answer: the error page, or JSON under /api, for a visitor
             // not known yet, never the framework's empty answer.
             Err(e) => {
-                let ctx = Ctx { lang: accept_language(req.request()), csrf, path: req.path().to_string(), base_url: state.base_url.clone(), viewer: None, request_id: request_id_of(req.request()) };
+                let ctx = Ctx { lang: accept_language(req.request()), csrf, path: req.path().to_string(), base_url: state.base_url.clone(), viewer: None, request_id: request_id_of(req.request()), terms: Default::default() };
                 let json = wants_json(&req);
                 let (http_req, _) = req.into_parts();
                 return Ok(ServiceResponse::new(http_req, render_error(&ctx, &e, json)));
@@ -118,8 +118,15 @@ pub async fn context(
     } else {
         req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
     };
+    // Labels and options for the views; a page still renders (terms as codes) when the
+    // database does not answer.
+    let terms = state.vocabularies().await.unwrap_or_else(|e| {
+        tracing::warn!("vocabularies not read: {e}");
+        Default::default()
+    });
     let visit = Visit {
         ctx: Ctx {
+            terms,
             lang,
             csrf: csrf.clone(),
             path,
@@ -247,7 +254,7 @@ fn static_miss(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
         .cookie(&cookie_name(&state, LANG_COOKIE))
         .and_then(|c| Lang::from_code(c.value()))
         .unwrap_or_else(|| accept_language(&http_req));
-    let ctx = Ctx { lang, csrf: String::new(), path: http_req.path().to_string(), viewer: None, base_url: state.base_url.clone(), request_id: request_id_of(&http_req) };
+    let ctx = Ctx { lang, csrf: String::new(), path: http_req.path().to_string(), viewer: None, base_url: state.base_url.clone(), request_id: request_id_of(&http_req), terms: Default::default() };
     let response = render_error(&ctx, &AppError::NotFound, false);
     ServiceResponse::new(http_req, response)
 }

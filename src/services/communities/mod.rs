@@ -7,7 +7,6 @@ use crate::db::{write_tx, DbConn};
 use crate::error::{AppError, FieldErrors, Message};
 use crate::models::{self, attachment, audit, community, membership, moderation, post, role, user};
 use crate::services::accounts::Principal;
-use crate::vocab;
 
 // Split by concern; each part shares this module's imports and helpers (`use super::*`).
 mod settings;

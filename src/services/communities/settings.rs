@@ -20,17 +20,21 @@ impl Default for Profile {
 
 impl Profile {
     /// The name, theme and description rules, the same for a new community and a changed one.
-    fn check(&self, errors: &mut FieldErrors) {
+    /// The theme is an active term of the database's list, or the one the community already
+    /// has (`kept`: a retired theme stays on its community).
+    fn check(&self, conn: &mut DbConn, kept: &str, errors: &mut FieldErrors) -> Result<(), AppError> {
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 120 {
             errors.insert("name", "community-name-invalid".into());
         }
-        if !vocab::is_theme(&self.theme) {
+        let vocabs = crate::services::registry::Vocabs::load(conn)?;
+        if vocabs.chosen("theme", &self.theme, &[kept]).as_deref() != Some(self.theme.as_str()) {
             errors.insert("theme", "theme-choose".into());
         }
         if self.description.chars().count() > 2000 {
             errors.insert("description", Message::new("too-long").arg("max", 2000));
         }
+        Ok(())
     }
 }
 
@@ -50,7 +54,7 @@ pub fn create(conn: &mut DbConn, actor: &Principal, new: &NewCommunity) -> Resul
     }
     let mut errors = FieldErrors::new();
     let profile = &new.profile;
-    profile.check(&mut errors);
+    profile.check(conn, "", &mut errors)?;
     let name = profile.name.trim();
     let slug = if new.slug.trim().is_empty() { crate::services::slugify(name, 60) } else { crate::services::slugify(&new.slug, 60) };
     if slug.is_empty() {
@@ -151,7 +155,7 @@ impl SettingsChange {
 pub fn update_settings(conn: &mut DbConn, access: &Access, actor: i64, change: &SettingsChange) -> Result<(), AppError> {
     access.require_steward()?;
     let mut errors = FieldErrors::new();
-    change.profile.check(&mut errors);
+    change.profile.check(conn, &access.community.theme, &mut errors)?;
     if !(0..=100).contains(&change.trusted_after) {
         errors.insert("trusted_after", "trusted-after-invalid".into());
     }

@@ -44,7 +44,8 @@ pub struct Saved {
 /// Creates a draft (status `draft`, revision 1). `status` may be `published` for imports.
 pub fn create(conn: &mut DbConn, by: Option<i64>, form: &PageForm, status: page::Status, published_at: Option<chrono::NaiveDateTime>) -> Result<Saved, AppError> {
     let mut errors = FieldErrors::new();
-    let content = clean(form, &mut errors);
+    let mut content = clean(form, &mut errors);
+    check_topics(conn, &mut content, None, &mut errors)?;
     let slug = if form.slug.trim().is_empty() { crate::services::slugify(&content.title, 80) } else { form.slug.trim().to_string() };
     if !valid_slug(&slug) {
         errors.insert("slug", "slug-invalid".into());
@@ -126,7 +127,9 @@ pub fn save_then(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageFo
 
 fn save_as_then(conn: &mut DbConn, by: Option<i64>, page_id: i64, form: &PageForm, action: page::Action, also: impl FnOnce(&mut DbConn) -> Result<(), AppError>) -> Result<Vec<String>, AppError> {
     let mut errors = FieldErrors::new();
-    let content = clean(form, &mut errors);
+    let mut content = clean(form, &mut errors);
+    let kept = page::find(conn, page_id)?;
+    check_topics(conn, &mut content, Some(&kept), &mut errors)?;
     // A retired scheme the page already points to may stay; none may be newly chosen.
     let schemes = match &form.schemes {
         Some(chosen) => {

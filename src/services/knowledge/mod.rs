@@ -10,7 +10,6 @@ use crate::markdown;
 use crate::models::{self, community, list, page, post, role, scheme_link, search_outbox, user};
 use crate::services::accounts::Principal;
 use crate::services::Env;
-use crate::vocab;
 
 // Split by concern; each part shares this module's imports and helpers (`use super::*`).
 mod form;

@@ -154,7 +154,8 @@ pub fn lookup(conn: &mut DbConn, viewer: Option<&Principal>, slug: &str) -> Resu
 }
 
 pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(String, usize)>), AppError> {
-    if !vocab::is_theme(theme) {
+    // A retired theme's hub stays: its pages keep their theme.
+    if crate::models::vocabulary::find(conn, "theme", theme)?.is_none() {
         return Err(AppError::NotFound);
     }
     let pages = page::published_with_theme(conn, theme, HUB_PAGES)?;
@@ -178,12 +179,21 @@ pub fn hub(conn: &mut DbConn, theme: &str) -> Result<(Vec<page::Page>, Vec<(Stri
 pub const HUB_PAGES: i64 = 300;
 
 /// Theme hubs with their page counts, and the newest pages.
-pub fn home(conn: &mut DbConn) -> Result<(Vec<(&'static str, usize)>, Vec<page::Page>), AppError> {
-    let mut counts = Vec::with_capacity(vocab::THEMES.len());
-    for (slug, _, _) in vocab::THEMES {
-        counts.push((*slug, page::count_with_theme(conn, slug)? as usize));
+pub fn home(conn: &mut DbConn) -> Result<(Vec<(String, usize)>, Vec<page::Page>), AppError> {
+    Ok((theme_counts(conn)?.into_iter().map(|(t, n)| (t, n as usize)).collect(), page::published(conn, 20)?))
+}
+
+/// Each theme of the database's list with its published pages: the active ones, and a retired
+/// one while pages still carry it (its hub stays reachable).
+pub fn theme_counts(conn: &mut DbConn) -> Result<Vec<(String, i64)>, AppError> {
+    let mut counts = Vec::new();
+    for t in crate::models::vocabulary::of(conn, "theme")? {
+        let n = page::count_with_theme(conn, &t.code)?;
+        if !t.retired || n > 0 {
+            counts.push((t.code, n));
+        }
     }
-    Ok((counts, page::published(conn, 20)?))
+    Ok(counts)
 }
 
 /// Everything the consolidated-reply builder shows: the approved posts of the chosen threads
@@ -275,7 +285,7 @@ pub fn set_look(conn: &mut DbConn, who: &Principal, theme: &str, layout: &str, a
     if !who.roles.is_admin() {
         return Err(AppError::Forbidden);
     }
-    if !vocab::is_theme(theme) {
+    if crate::models::vocabulary::find(conn, "theme", theme)?.is_none() {
         return Err(AppError::field("theme", "theme-choose"));
     }
     if !LAYOUTS.contains(&layout) {

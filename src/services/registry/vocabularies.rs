@@ -26,6 +26,32 @@ impl Vocabs {
         self.of(vocab).find(|t| t.code == code).map(|t| t.label_in(hindi).to_string()).unwrap_or_else(|| code.to_string())
     }
 
+    /// A term's label in the reader's language, borrowed from the snapshot; a code the list
+    /// does not know shows as stored.
+    pub fn name<'a>(&'a self, vocab: &str, code: &'a str, hindi: bool) -> &'a str {
+        self.terms.iter().find(|t| t.vocab == vocab && t.code == code).map_or(code, |t| t.label_in(hindi))
+    }
+
+    /// What a form offers for `vocab` as (code, label): the active terms, and a retired one
+    /// only where the record already carries it.
+    pub fn options(&self, vocab: &str, selected: &[&str], hindi: bool) -> Vec<(String, String)> {
+        self.of(vocab)
+            .filter(|t| !t.retired || selected.contains(&t.code.as_str()))
+            .map(|t| (t.code.clone(), t.label_in(hindi).to_string()))
+            .collect()
+    }
+
+    /// The codes of the active terms of `vocab`, in display order.
+    pub fn active<'a>(&'a self, vocab: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.of(vocab).filter(|t| !t.retired).map(|t| t.code.as_str())
+    }
+
+    /// The code for a choice made on a form: an active term, or a retired one the record
+    /// already carries (it stays valid there, so an old page can be saved again).
+    pub fn chosen(&self, vocab: &str, input: &str, kept: &[&str]) -> Option<String> {
+        self.resolve(vocab, input).filter(|t| !t.retired || kept.contains(&t.code.as_str())).map(|t| t.code.clone())
+    }
+
     /// The code for what someone typed: a code, a label, or (for states) an old spelling.
     pub(super) fn resolve(&self, vocab: &str, input: &str) -> Option<&vocabulary::Term> {
         let input = input.trim();
@@ -34,6 +60,47 @@ impl Vocabs {
         terms()
             .find(|t| t.code == canonical)
             .or_else(|| terms().find(|t| t.code.eq_ignore_ascii_case(canonical) || t.label.eq_ignore_ascii_case(canonical)))
+    }
+}
+
+/// Themes and a sector chosen on a form, checked against the database's lists: a new choice
+/// must be an active term, one the record already carries (`kept`) stays valid though retired.
+/// The sector comes back as its code (a label or another case is accepted); empty stays empty.
+pub fn checked_topics(conn: &mut DbConn, themes: &[String], sector: &str, kept_themes: &[String], kept_sector: &str) -> Result<(Vec<String>, String), AppError> {
+    let mut errors = FieldErrors::new();
+    let topics = clean_topics(conn, themes, sector, kept_themes, kept_sector, &mut errors)?;
+    if errors.is_empty() { Ok(topics) } else { Err(AppError::Validation(errors)) }
+}
+
+/// `checked_topics` adding its mistakes to a form's others (the error is the database's).
+pub fn clean_topics(conn: &mut DbConn, themes: &[String], sector: &str, kept_themes: &[String], kept_sector: &str, errors: &mut FieldErrors) -> Result<(Vec<String>, String), AppError> {
+    Ok(Vocabs::load(conn)?.clean_topics(themes, sector, kept_themes, kept_sector, errors))
+}
+
+impl Vocabs {
+    /// `clean_topics` against this snapshot, for a form refused before it reached the
+    /// database, so its theme and sector mistakes show with the others at once.
+    pub fn clean_topics(&self, themes: &[String], sector: &str, kept_themes: &[String], kept_sector: &str, errors: &mut FieldErrors) -> (Vec<String>, String) {
+        let kept: Vec<&str> = kept_themes.iter().map(String::as_str).collect();
+        let mut codes: Vec<String> = Vec::new();
+        for t in themes {
+            match self.chosen("theme", t, &kept) {
+                Some(code) if !codes.contains(&code) => codes.push(code),
+                Some(_) => {}
+                None => {
+                    errors.insert("themes", "themes-choose".into());
+                }
+            }
+        }
+        let sector = if sector.trim().is_empty() {
+            String::new()
+        } else {
+            self.chosen("sector", sector, &[kept_sector]).unwrap_or_else(|| {
+                errors.insert("sector", "sector-choose".into());
+                String::new()
+            })
+        };
+        (codes, sector)
     }
 }
 

@@ -1884,3 +1884,5 @@ answered-members = { $count ->
     [one] This answered { $count } member's question
    *[other] This answered { $count } members' questions
 }
+# --- themes ---
+vocab-theme = Themes (communities, posts, pages, experts)
