@@ -71,6 +71,8 @@ pub struct ThreadView {
     pub answer: Option<(post::AnswerKind, Option<(String, String)>)>,
     /// Experts a moderator asked about the query, and whether each answered.
     pub experts: Vec<crate::services::experts::Asked>,
+    /// The posts written for a unit owner, by post id, each with what this reader may see.
+    pub behalf: Vec<(i64, crate::services::facilitation::ForOwner)>,
 }
 
 /// Everything a thread holds before any reader's rights are applied (replies in every
@@ -84,6 +86,7 @@ pub struct ThreadData {
     registry: Vec<crate::models::registry::Record>,
     answer: Option<(post::AnswerKind, Option<(String, String)>)>,
     experts: Vec<crate::services::experts::Asked>,
+    behalf: Vec<(i64, crate::services::facilitation::ForOwner)>,
 }
 
 pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppError> {
@@ -108,7 +111,9 @@ pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppErr
         None => None,
     };
     let experts = crate::services::experts::asked_on(conn, root.id)?;
-    Ok(ThreadData { root, root_author, replies, attachments, registry, answer, experts })
+    let all: Vec<&post::Post> = std::iter::once(&root).chain(replies.iter().map(|(p, _)| p)).collect();
+    let behalf = crate::services::facilitation::for_posts(conn, &all)?;
+    Ok(ThreadData { root, root_author, replies, attachments, registry, answer, experts, behalf })
 }
 
 impl ThreadData {
@@ -122,7 +127,9 @@ impl ThreadData {
         let replies: Vec<(post::Post, String)> = self.replies.iter().filter(|(p, _)| access.may_read(p, root)).cloned().collect();
         let shown = |post_id: i64| post_id == root.id || replies.iter().any(|(p, _)| p.id == post_id);
         let attachments = self.attachments.iter().filter(|a| shown(a.post_id)).cloned().collect();
-        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone(), experts: self.experts.clone() })
+        // The owner's contact only for their facilitator, the moderators and administrators.
+        let behalf = self.behalf.iter().filter(|(id, _)| shown(*id)).map(|(id, f)| (*id, f.for_reader(access))).collect();
+        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone(), experts: self.experts.clone(), behalf })
     }
 }
 
