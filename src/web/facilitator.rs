@@ -14,7 +14,7 @@ use crate::web::visit::{CsrfForm, Empty, Member, Visit};
 use crate::web::{html, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(paths::FACILITATOR, web::get().to(page))
+    cfg.route("/facilitator", web::get().to(page))
         .route("/facilitator/owners/{id}/claim-code", web::post().to(claim_code))
         .route("/claim/{code}", web::get().to(claim_page))
         .route("/claim/{code}", web::post().to(claim));
