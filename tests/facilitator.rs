@@ -189,6 +189,23 @@ fn the_owner_is_shown_to_all_but_the_contact_only_to_those_who_may_and_the_owner
     let wrong = w.app.client().get(&format!("/claim/{}", "0".repeat(32)));
     assert_eq!(wrong.status, 400);
     assert!(wrong.body.contains("This claim link is not known"), "{}", wrong.body);
+    // An expired link says so; a new one replaces it (the old one is no longer known).
+    {
+        use diesel::prelude::*;
+        use solex::db::schema::represented_owners;
+        let mut conn = w.app.db();
+        let past = solex::models::now() - chrono::Duration::days(1);
+        diesel::update(represented_owners::table.find(owner_id)).set(represented_owners::claim_expires_at.eq(Some(past))).execute(&mut *conn).unwrap();
+    }
+    let expired = w.app.client().get(&format!("/claim/{code}"));
+    assert_eq!(expired.status, 400);
+    assert!(expired.body.contains("This claim link has expired"), "{}", expired.body);
+    let r = w.bob.submit("/facilitator", &format!("/facilitator/owners/{owner_id}/claim-code"), &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let old = code;
+    let code: String = r.body.split("/claim/").nth(1).unwrap().chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    assert_ne!(code, old);
+    assert!(w.app.client().get(&format!("/claim/{old}")).body.contains("This claim link is not known"));
     // Anonymous: asked to sign in or create an account first; nothing changes.
     let page = w.app.client().get(&format!("/claim/{code}"));
     assert_eq!(page.status, 200, "{}", page.body);
@@ -260,6 +277,15 @@ fn a_facilitator_posts_again_for_the_same_owner_and_deletion_erases_the_contact(
         assert_eq!(p.on_behalf_of, Some(owner_id));
         assert_eq!(solex::models::represented_owner::of_facilitator(&mut conn, bob_id).unwrap().len(), 1);
     }
+
+    // The answer reaches the facilitator, saying whom to pass it on to.
+    assert_eq!(decide(&w, &w.moderator, second, &[("action", "approve")]).status, 303);
+    let r = w.moderator.post(&format!("/c/{}/t/{second}/close", w.slug), &[("how", "in_thread")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let answered = mails_to(&w, "bob@example.org", "solex: answered");
+    assert_eq!(answered.len(), 1);
+    assert!(answered[0].text.contains("You posted this question for Ramesh Kumar (Howrah)"), "{}", answered[0].text);
+    assert!(w.bob.get("/dashboard").body.contains("href=\"/facilitator\""));
 
     // Bob deletes his account: the owner's contact is erased, their name stays on the posts.
     let r = w.bob.submit("/account/delete", "/account/delete", &[("password", PW), ("confirm", "yes")]);

@@ -395,12 +395,17 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
                 None => None,
             };
             let asker = q.author_id == u.id;
-            match (how, pg) {
+            let mut body = match (how, pg) {
                 (post::AnswerKind::InThread, _) => bodies::answer(lang, &q.title, &bodies::Answered::InThread, asker, &url(id, &paths::thread(&c.slug, q.id))),
                 (post::AnswerKind::Page, Some(pg)) => bodies::answer(lang, &q.title, &bodies::Answered::Page(&pg.title), asker, &url(id, &paths::page(&pg.slug))),
                 (post::AnswerKind::ExistingPage, Some(pg)) => bodies::answer(lang, &q.title, &bodies::Answered::ExistingPage(&pg.title), asker, &url(id, &paths::page(&pg.slug))),
                 (_, None) => return Ok(None),
+            };
+            // The facilitator who asked for an owner passes the answer on.
+            if let Some((o, _)) = owner_of(conn, q.on_behalf_of)?.filter(|(o, _)| asker && o.facilitator_id == u.id && !o.is_claimed()) {
+                body.lines.insert(0, bodies::pass_on(lang, &o.name, &o.place).0);
             }
+            body
         }
         OutboxKind::ModeratorItem => {
             let (Some(cid), Some(item)) = (ref_id, payload.queue_item.as_ref()) else { return Ok(None) };
