@@ -19,6 +19,18 @@ pub const GLOSSARY: &str = "/glossary";
 pub const KB_FEED: &str = "/kb/feed.atom";
 /// Where a member's own posts are listed.
 pub const MY_POSTS: &str = "/my/posts";
+/// A facilitator's page: the people they post for and their claim codes.
+pub const FACILITATOR: &str = "/facilitator";
+
+/// The page where a unit owner claims the posts a facilitator made for them.
+pub fn claim(code: &str) -> String {
+    format!("/claim/{code}")
+}
+
+/// Where a facilitator makes a claim code for one of their owners.
+pub fn claim_code(owner_id: i64) -> String {
+    format!("{FACILITATOR}/owners/{owner_id}/claim-code")
+}
 /// The delivery settings on the profile page.
 pub const PROFILE_DELIVERY: &str = "/profile#delivery";
 /// The member's notice settings on their profile.

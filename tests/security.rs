@@ -268,6 +268,12 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/awards/{id}/nominations/{nid}", "/registry/awards/999999/nominations/1", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/awards/{id}/nominations/{nid}/score", "/registry/awards/999999/nominations/1/score", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/awards/{id}/nominations/{nid}/conflict", "/registry/awards/999999/nominations/1/conflict", ["in", "no", "no", "no", "no"]),
+    // --- facilitator --- (no one in the fixtures holds the role: an administrator is not a
+    // facilitator until granted; a claim link is checked before anything else)
+    ("get", "/facilitator", "/facilitator", ["in", "no", "no", "no", "no"]),
+    ("post", "/facilitator/owners/{id}/claim-code", "/facilitator/owners/999999/claim-code", ["in", "no", "no", "no", "no"]),
+    ("get", "/claim/{code}", "/claim/nope", ["bad", "bad", "bad", "bad", "bad"]),
+    ("post", "/claim/{code}", "/claim/nope", ["in", "bad", "bad", "bad", "bad"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

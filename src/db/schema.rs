@@ -114,6 +114,7 @@ diesel::table! {
         answer_kind -> Text,
         answered_page_id -> Nullable<BigInt>,
         answered_by -> Nullable<BigInt>,
+        on_behalf_of -> Nullable<BigInt>,
     }
 }
 
@@ -937,3 +938,26 @@ diesel::allow_tables_to_appear_in_same_query!(award_conflicts, award_nominations
 // --- tidya ---
 diesel::allow_tables_to_appear_in_same_query!(similar_answers, posts);
 diesel::allow_tables_to_appear_in_same_query!(similar_answers, outcome_asks);
+
+// --- facilitator ---
+diesel::table! {
+    represented_owners (id) {
+        id -> BigInt,
+        facilitator_id -> BigInt,
+        name -> Text,
+        place -> Text,
+        state -> Text,
+        phone -> Text,
+        postal_address -> Text,
+        consent_statement -> Text,
+        consented_at -> Timestamp,
+        claim_token_hash -> Nullable<Text>,
+        claim_expires_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<BigInt>,
+        claimed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(represented_owners, users);
+diesel::allow_tables_to_appear_in_same_query!(represented_owners, posts);

@@ -154,10 +154,20 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
             let Some((u, key)) = member_wanting(conn, p.community_id, user_id, membership::Delivery::Each)? else { return Ok(None) };
             let c = community::find(conn, p.community_id)?;
             let root = if p.is_query() { p.clone() } else { post::find(conn, p.root_id())? };
-            let author = user::find(conn, p.author_id)?.name;
+            let mut author = user::find(conn, p.author_id)?.name;
+            // "X for Y (place)": the owner's name and place only, never their contact.
+            if let Some((o, f)) = owner_of(conn, p.on_behalf_of)? {
+                author = bodies::behalf_author(&u.language, &f, &o.name, &o.place, o.is_claimed());
+            }
             let thread_url = url(id, &paths::post(&c.slug, root.id, p.id));
             let subject = if p.is_query() { format!("[{}] {}", c.name, p.title) } else { format!("Re: [{}] {}", c.name, root.title) };
-            let (text, html) = bodies::post_core(&u.language, &author, &markdown::to_plain_text(&p.body_md), &p.body_html, &thread_url);
+            let (mut text, mut html) = bodies::post_core(&u.language, &author, &markdown::to_plain_text(&p.body_md), &p.body_html, &thread_url);
+            // A reply to a question the reader posted for an owner: they pass it on.
+            if let Some((o, _)) = owner_of(conn, root.on_behalf_of)?.filter(|(o, _)| !p.is_query() && root.author_id == u.id && o.facilitator_id == u.id) {
+                let (t, h) = bodies::pass_on(&u.language, &o.name, &o.place);
+                text = format!("{t}\n\n{text}");
+                html = format!("{h}{html}");
+            }
             let mut urls = (String::new(), String::new());
             let body = bodies::list_mail(subject, &text, &html, &footer(id, &c, &u, &key, &thread_url, &mut urls));
             let mut b = list_headers(base.to(mailbox(&u.email)?), id, &c, &u, &key);
@@ -334,6 +344,14 @@ fn first_words(text: &str, max: usize) -> String {
     format!("{}…", cut.rsplit_once(' ').map(|(head, _)| head).unwrap_or(&cut))
 }
 
+/// The unit owner a post was written for, with the facilitator's name.
+fn owner_of(conn: &mut DbConn, owner: Option<i64>) -> Result<Option<(crate::models::represented_owner::Owner, String)>, AppError> {
+    match owner {
+        Some(o) => Ok(crate::models::represented_owner::with_facilitator(conn, &[o])?.pop()),
+        None => Ok(None),
+    }
+}
+
 /// A query's title, or a reply's thread's title.
 fn title_of(conn: &mut DbConn, p: &post::Post) -> Result<String, AppError> {
     Ok(if p.is_query() { p.title.clone() } else { format!("Re: {}", post::find(conn, p.root_id())?.title) })
@@ -377,12 +395,17 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
                 None => None,
             };
             let asker = q.author_id == u.id;
-            match (how, pg) {
+            let mut body = match (how, pg) {
                 (post::AnswerKind::InThread, _) => bodies::answer(lang, &q.title, &bodies::Answered::InThread, asker, &url(id, &paths::thread(&c.slug, q.id))),
                 (post::AnswerKind::Page, Some(pg)) => bodies::answer(lang, &q.title, &bodies::Answered::Page(&pg.title), asker, &url(id, &paths::page(&pg.slug))),
                 (post::AnswerKind::ExistingPage, Some(pg)) => bodies::answer(lang, &q.title, &bodies::Answered::ExistingPage(&pg.title), asker, &url(id, &paths::page(&pg.slug))),
                 (_, None) => return Ok(None),
+            };
+            // The facilitator who asked for an owner passes the answer on.
+            if let Some((o, _)) = owner_of(conn, q.on_behalf_of)?.filter(|(o, _)| asker && o.facilitator_id == u.id && !o.is_claimed()) {
+                body.lines.insert(0, bodies::pass_on(lang, &o.name, &o.place).0);
             }
+            body
         }
         OutboxKind::ModeratorItem => {
             let (Some(cid), Some(item)) = (ref_id, payload.queue_item.as_ref()) else { return Ok(None) };

@@ -20,6 +20,7 @@ pub mod notification;
 pub mod page;
 pub mod post;
 pub mod registry;
+pub mod represented_owner;
 pub mod score_card;
 pub mod scheme_link;
 pub mod removal;

@@ -54,6 +54,8 @@ pub struct Post {
     pub answer_kind: String,
     pub answered_page_id: Option<i64>,
     pub answered_by: Option<i64>,
+    /// The unit owner a facilitator posted this for (represented_owners), if any.
+    pub on_behalf_of: Option<i64>,
 }
 
 impl Post {

@@ -1,6 +1,7 @@
 //! Role grants. A member holds no grant; every other role is a row: administrator,
 //! moderator of one community, focal point for the nation or for one state, knowledge editor,
-//! sector focal point (one sector) and cluster focal point (one cluster, until an end date).
+//! sector focal point (one sector), cluster focal point (one cluster, until an end date) and
+//! facilitator (posts for unit owners who are not online).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -21,6 +22,9 @@ pub enum Role {
     /// Chairs one cluster (`cluster_id`, `office_title`) until `ends_on`: proposes updates to
     /// the cluster's records, enters indicator values, answers feedback.
     ClusterFocalPoint,
+    /// Posts in their communities for unit owners who are not online, with their consent
+    /// (`office_title` optional: "Secretary, Howrah Foundry Association").
+    Facilitator,
 }
 
 impl Role {
@@ -32,6 +36,7 @@ impl Role {
             Role::KnowledgeEditor => "knowledge_editor",
             Role::SectorFocalPoint => "sector_focal_point",
             Role::ClusterFocalPoint => "cluster_focal_point",
+            Role::Facilitator => "facilitator",
         }
     }
 
@@ -43,6 +48,7 @@ impl Role {
             "knowledge_editor" => Some(Role::KnowledgeEditor),
             "sector_focal_point" => Some(Role::SectorFocalPoint),
             "cluster_focal_point" => Some(Role::ClusterFocalPoint),
+            "facilitator" => Some(Role::Facilitator),
             _ => None,
         }
     }
@@ -145,6 +151,11 @@ impl Roles {
     /// The sectors this person is sector focal point for.
     pub fn focal_point_sectors(&self) -> Vec<&str> {
         self.has(Role::SectorFocalPoint).map(|g| g.sector.as_str()).collect()
+    }
+
+    /// May post for unit owners who are not online.
+    pub fn is_facilitator(&self) -> bool {
+        self.has(Role::Facilitator).next().is_some()
     }
 
     /// The clusters (registry record ids) this person is cluster focal point for today.

@@ -7,6 +7,7 @@ pub mod communities;
 pub mod deliver;
 pub mod digests;
 pub mod experts;
+pub mod facilitation;
 pub mod home;
 mod env;
 pub mod ingest;

@@ -48,6 +48,8 @@ pub struct QueueItem {
     pub claimed_by_name: Option<String>,
     pub attachments: Vec<attachment::Attachment>,
     pub flags: Vec<moderation::Flag>,
+    /// The unit owner a facilitator posted this for, with the contact (moderators see it).
+    pub behalf: Option<crate::services::facilitation::ForOwner>,
 }
 
 pub struct Queue {
@@ -88,6 +90,7 @@ pub fn queue(conn: &mut DbConn, access: &Access, filter: Filter, kind: Option<bo
     };
     let ids: Vec<i64> = rows.iter().map(|(p, _, _)| p.id).collect();
     let files = attachment::for_posts(conn, &ids)?;
+    let mut behalf = crate::services::facilitation::for_posts(conn, &rows.iter().map(|(p, _, _)| p).collect::<Vec<_>>())?;
     let now = models::now();
     let mut items = Vec::with_capacity(rows.len());
     for (p, author, flags) in rows {
@@ -96,7 +99,8 @@ pub fn queue(conn: &mut DbConn, access: &Access, filter: Filter, kind: Option<bo
             _ => None,
         };
         let attachments = files.iter().filter(|a| a.post_id == p.id).cloned().collect();
-        items.push(QueueItem { post: p, author, claimed_by_name, attachments, flags });
+        let behalf = behalf.iter().position(|(id, _)| *id == p.id).map(|i| behalf.swap_remove(i).1);
+        items.push(QueueItem { post: p, author, claimed_by_name, attachments, flags, behalf });
     }
     let flagged = {
         let mut ids: Vec<i64> = moderation::open_flags(conn, cid)?.into_iter().map(|(_, p)| p.id).collect();
@@ -125,6 +129,8 @@ pub struct Review {
     /// The schemes the query points to (codes), and every scheme term to choose from.
     pub schemes: Vec<String>,
     pub scheme_terms: Vec<crate::models::vocabulary::Term>,
+    /// The unit owner a facilitator posted this for, with the contact (moderators see it).
+    pub behalf: Option<crate::services::facilitation::ForOwner>,
 }
 
 pub fn post_in(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<post::Post, AppError> {
@@ -145,7 +151,9 @@ pub fn review(conn: &mut DbConn, access: &Access, post_id: i64) -> Result<Review
         _ => None,
     };
     let experts = if p.is_query() { crate::services::experts::panel(conn, access, p.id)? } else { None };
+    let behalf = crate::services::facilitation::for_posts(conn, &[&p])?.pop().map(|(_, f)| f);
     Ok(Review {
+        behalf,
         experts,
         attachments: attachment::for_posts(conn, &[p.id])?,
         flags: moderation::open_flags_for_post(conn, p.id)?,

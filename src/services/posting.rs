@@ -90,6 +90,8 @@ pub struct PostInput {
     pub sector: String,
     /// The schemes of Annex I a new query points to (codes), checked when it is written.
     pub schemes: Vec<String>,
+    /// "I am posting this for someone else" (facilitators only), as typed.
+    pub behalf: crate::services::facilitation::BehalfInput,
 }
 
 struct Clean {
@@ -102,6 +104,8 @@ struct Clean {
     sector: String,
     /// As chosen; checked against the vocabulary when written (a reply points to none).
     schemes: Vec<String>,
+    /// The unit owner a facilitator posts for, checked; recorded with the post.
+    behalf: Option<crate::services::facilitation::Behalf>,
 }
 
 fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
@@ -124,6 +128,7 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
     let state = super::clean_state(&input.state, errors);
     let sector = super::clean_sector(&input.sector, errors);
     let district = input.district.trim().chars().take(100).collect();
+    let behalf = crate::services::facilitation::check(&input.behalf, errors);
     // Rendered only once every size is known to be right; nesting too deep is refused while
     // parsing, before the sanitiser would spend time on it.
     let html = if errors.is_empty() {
@@ -135,7 +140,7 @@ fn clean(input: &PostInput, is_query: bool, errors: &mut FieldErrors) -> Clean {
         String::new()
     };
     let schemes = if is_query { input.schemes.clone() } else { Vec::new() };
-    Clean { title: if is_query { title } else { String::new() }, body, html, themes: crate::models::list::encode(&themes), state, district, sector, schemes }
+    Clean { title: if is_query { title } else { String::new() }, body, html, themes: crate::models::list::encode(&themes), state, district, sector, schemes, behalf }
 }
 
 fn check_files(uploads: Vec<Received>, errors: &mut FieldErrors) -> Vec<CheckedFile> {
@@ -304,6 +309,11 @@ fn write_post(tx: &mut DbConn, env: &Env, access: &Access, author: i64, root: Op
             response_due_at: (approved && root.is_none()).then(|| now + chrono::Duration::days(i64::from(c.response_days))),
         },
     )?;
+    // Recorded before any mail or index row is written, so both name the owner.
+    if let Some(behalf) = &clean.behalf {
+        let owner_id = crate::services::facilitation::record(tx, author, behalf)?;
+        crate::models::represented_owner::mark_post(tx, id, owner_id)?;
+    }
     if root.is_none() && !clean.schemes.is_empty() {
         crate::models::scheme_link::set_for_post(tx, id, &clean.schemes)?;
     }

@@ -89,6 +89,15 @@ fn check_scope(conn: &mut DbConn, r: role::Role, req: &GrantRequest) -> Result<S
                 _ => Err(AppError::Validation(errors)),
             }
         }
+        // A facilitator's office is optional ("Secretary, Howrah Foundry Association").
+        role::Role::Facilitator => {
+            let office = models::single_line(req.office_title.trim());
+            if office.chars().count() > OFFICE_TITLE_CHARS {
+                errors.insert("office_title", Message::new("too-long").arg("max", OFFICE_TITLE_CHARS));
+                return Err(AppError::Validation(errors));
+            }
+            Ok((String::new(), None, office, String::new()))
+        }
         _ => Ok((String::new(), None, String::new(), String::new())),
     }
 }
@@ -116,6 +125,8 @@ fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> 
             };
             Message::new("levels-audit-cluster").arg("cluster", cluster).arg("office", &g.office_title).arg("date", &g.ends_on)
         }
+        Some(role::Role::Facilitator) if g.office_title.is_empty() => Message::new("facilitator-audit"),
+        Some(role::Role::Facilitator) => Message::new("facilitator-audit-office").arg("office", &g.office_title),
         None => return Ok(g.role.clone()),
     };
     Ok(m.to_stored())
@@ -124,7 +135,7 @@ fn describe(conn: &mut DbConn, g: &role::RoleGrant) -> Result<String, AppError> 
 pub fn grant(conn: &mut DbConn, actor_id: i64, user_id: i64, req: &GrantRequest) -> Result<i64, AppError> {
     let r = role::Role::parse(&req.role).ok_or_else(|| AppError::field("role", "role-choose"))?;
     let (community_id, state) = match r {
-        role::Role::Admin | role::Role::KnowledgeEditor | role::Role::SectorFocalPoint | role::Role::ClusterFocalPoint => (None, String::new()),
+        role::Role::Admin | role::Role::KnowledgeEditor | role::Role::SectorFocalPoint | role::Role::ClusterFocalPoint | role::Role::Facilitator => (None, String::new()),
         role::Role::Moderator => {
             let id: i64 = req
                 .community_id

@@ -178,6 +178,9 @@ pub fn dashboard(ctx: &Ctx, user: &User, grants: &[(RoleGrant, Option<String>)],
         @if grants.iter().any(|(g, _)| g.role == "admin") {
             p { a href="/admin/users" { (t.nav_admin) } }
         }
+        @if grants.iter().any(|(g, _)| g.role == "facilitator") {
+            p { a href="/facilitator" { (t.get("facilitator-page-title")) } }
+        }
     })
 }
 

@@ -27,6 +27,8 @@ pub fn grant_label(ctx: &Ctx, g: &RoleGrant, community: Option<&str>) -> String 
             }
             label
         }
+        Some(Role::Facilitator) if g.office_title.is_empty() => t.get("facilitator-role").to_string(),
+        Some(Role::Facilitator) => t.fmt("facilitator-grant-office", &[("office", g.office_title.as_str().into())]),
         None => g.role.clone(),
     }
 }
@@ -43,6 +45,7 @@ fn role_name<'a>(ctx: &Ctx, g: &'a RoleGrant) -> &'a str {
         Some(Role::SectorFocalPoint) => t.get("levels-role-sector"),
         Some(Role::ClusterFocalPoint) if g.lapsed() => t.get("levels-role-cluster-lapsed"),
         Some(Role::ClusterFocalPoint) => t.get("levels-role-cluster"),
+        Some(Role::Facilitator) => t.get("facilitator-role"),
         None => &g.role,
     }
 }
@@ -92,6 +95,7 @@ pub fn user(
         ("admin".to_string(), t.role_admin.to_string()),
         ("sector_focal_point".to_string(), t.get("levels-role-sector").to_string()),
         ("cluster_focal_point".to_string(), t.get("levels-role-cluster").to_string()),
+        ("facilitator".to_string(), t.get("facilitator-role").to_string()),
     ];
     let sector_options: Vec<(String, String)> = std::iter::once((String::new(), t.get("levels-choose-sector").to_string()))
         .chain(sectors.iter().filter(|s| !s.retired).map(|s| (s.code.clone(), s.label_in(t.lang == super::Lang::Hi).to_string())))
@@ -149,7 +153,7 @@ pub fn user(
             (select(ctx, "state", t.field_focal_state, &state_options, &form.state, errors))
             (select(ctx, "sector", t.get("levels-field-sector"), &sector_options, &form.sector, errors))
             (input(ctx, Field::new("cluster", t.get("levels-field-cluster"), &form.cluster).hint(t.get("levels-field-cluster-hint")), errors))
-            (input(ctx, Field::new("office_title", t.get("levels-field-office"), &form.office_title).hint(t.get("levels-field-office-hint")), errors))
+            (input(ctx, Field::new("office_title", t.get("levels-field-office"), &form.office_title).hint(t.get("facilitator-field-office-hint")), errors))
             (input(ctx, Field::new("ends_on", t.get("levels-field-ends"), &form.ends_on).kind("date"), errors))
             button type="submit" { (t.grant_button) }
         }

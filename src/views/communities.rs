@@ -152,7 +152,7 @@ pub fn query_fields(ctx: &Ctx, input_: &PostInput, errors: &FieldErrors) -> Mark
     }
 }
 
-pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, schemes: &[crate::models::vocabulary::Term], errors: &FieldErrors) -> Markup {
+pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, schemes: &[crate::models::vocabulary::Term], offer: Option<&[crate::models::represented_owner::Owner]>, errors: &FieldErrors) -> Markup {
     let t = ctx.t();
     layout(ctx, t.new_query, html! {
         p.crumbs { a href=(paths::community(&c.slug)) { (c.name) } }
@@ -163,6 +163,7 @@ pub fn new_query(ctx: &Ctx, c: &Community, input_: &PostInput, schemes: &[crate:
             (csrf_field(ctx))
             (query_fields(ctx, input_, errors))
             (super::registry::schemes::scheme_choices(ctx, schemes, &input_.schemes, errors))
+            (super::facilitator::behalf_fields(ctx, &input_.behalf, offer, errors))
             (files_field(ctx, errors))
             button type="submit" { (t.fmt("similar-check-button", &[])) }
         }
@@ -252,11 +253,12 @@ fn close_form(ctx: &Ctx, slug: &str, root_id: i64) -> Markup {
 }
 
 /// `experts`: the panel where a moderator asks experts about the query (moderators only).
-pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: &FieldErrors, notice_text: Option<&str>, experts: Option<&crate::services::experts::Panel>) -> Markup {
+pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: &FieldErrors, notice_text: Option<&str>, experts: Option<&crate::services::experts::Panel>, offer: Option<&[crate::models::represented_owner::Owner]>) -> Markup {
     let t = ctx.t();
     let slug = &a.community.slug;
     let files_of = |id: i64| v.attachments.iter().filter(|f| f.post_id == id).collect::<Vec<_>>();
     let can_flag = a.is_member() && a.viewer_id.is_some();
+    let behalf_of = |id: i64| v.behalf.iter().find(|(p, _)| *p == id).map(|(_, f)| super::facilitator::for_line(ctx, f));
     layout(ctx, &v.root.title, html! {
         p.crumbs { a href=(paths::community(&slug)) { (a.community.name) } }
         @if let Some(n) = notice_text { (notice(n)) }
@@ -268,6 +270,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             }
             (answer_line(ctx, v))
             (super::similar::answered_members(ctx, v.answered_members))
+            @if let Some(line) = behalf_of(v.root.id) { (line) }
             (post_body(ctx, &v.root, &v.root_author, &files_of(v.root.id)))
             @if can_flag && v.root.status == post::Status::Approved { (flag_form(ctx, slug, &v.root)) }
         }
@@ -287,6 +290,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
             h2 #replies-h { (v.replies.iter().filter(|(p, _)| p.status == post::Status::Approved).count()) " " (t.replies) }
             @for (p, author) in &v.replies {
                 article.post.reply #{ "post-" (p.id) } {
+                    @if let Some(line) = behalf_of(p.id) { (line) }
                     (post_body(ctx, p, author, &files_of(p.id)))
                     @if can_flag && p.status == post::Status::Approved { (flag_form(ctx, slug, p)) }
                 }
@@ -305,6 +309,7 @@ pub fn thread(ctx: &Ctx, a: &Access, v: &ThreadView, reply: &PostInput, errors: 
                 form method="post" action={ (paths::thread(&slug, v.root.id)) "/reply" } enctype="multipart/form-data" novalidate {
                     (csrf_field(ctx))
                     (textarea(ctx, "body", t.field_body, &reply.body, Some(t.field_body_hint), 8, errors))
+                    (super::facilitator::behalf_fields(ctx, &reply.behalf, offer, errors))
                     (files_field(ctx, errors))
                     button type="submit" { (t.reply_button) }
                 }

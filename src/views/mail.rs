@@ -212,6 +212,26 @@ pub fn list_mail(subject: String, text_core: &str, html_core: &str, footer: &Lis
     MailBody { subject, text, html }
 }
 
+/// The author line of a post written for a unit owner: "X for Y (place)", or after the owner
+/// claimed it "Y (posted for them by X)".
+pub fn behalf_author(lang: &str, facilitator: &str, owner: &str, place: &str, claimed: bool) -> String {
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let (facilitator, owner) = (super::author_name(t, facilitator), super::author_name(t, owner));
+    if claimed {
+        t.fmt("facilitator-posted-for-claimed", &[("owner", owner.into()), ("facilitator", facilitator.into())])
+    } else {
+        t.fmt("facilitator-posted-for", &[("facilitator", facilitator.into()), ("owner", owner.into()), ("place", place.into())])
+    }
+}
+
+/// The line that tells a facilitator a reply is for the owner they posted for, to pass on.
+pub fn pass_on(lang: &str, owner: &str, place: &str) -> (String, String) {
+    let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
+    let line = t.fmt("facilitator-mail-pass-on", &[("owner", super::author_name(t, owner).into()), ("place", place.into())]);
+    let html = html! { p style="background:#fff3cd;padding:.5em" { strong { (line) } } }.into_string();
+    (line, html)
+}
+
 /// One post as mail: who wrote it, the text, the link to the thread.
 pub fn post_core(lang: &str, author: &str, body_plain: &str, body_html: &str, thread_url: &str) -> (String, String) {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod communities;
 pub mod dates;
 pub mod experts;
+pub mod facilitator;
 pub mod diff;
 pub mod feeds;
 pub mod glossary;

@@ -57,6 +57,7 @@ pub fn queue(ctx: &Ctx, a: &Access, q: &Queue, similar: &[(i64, Vec<Similar>)], 
                                 label.check { input type="checkbox" name="ids" value=(item.post.id); " " (t.select_item) }
                             }
                             h2 { a href={ (base) "/" (item.post.id) } { (if item.post.title.is_empty() { t.reply_heading } else { item.post.title.as_str() }) } }
+                            @if let Some(f) = &item.behalf { (super::facilitator::for_line(ctx, f)) }
                             p.meta { (super::author_name(t, &item.author)) " · " (when(ctx, &item.post.created_at)) " · " (status_label(t, item.post.status))
                                 @if let Some(who) = &item.claimed_by_name { " · " (t.claimed_by) " " (who) } }
                             @if !item.post.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&item.post.held_reason)) } }
@@ -165,6 +166,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, similar: &[Similar], chosen: Op
     layout(ctx, t.review_title, html! {
         p.crumbs { a href=(paths::community_page(&a.community.slug, "queue")) { (t.queue_title) } }
         h1 { (if p.title.is_empty() { format!("{}: {}", t.reply_heading, r.thread_title) } else { p.title.clone() }) }
+        @if let Some(f) = &r.behalf { (super::facilitator::for_line(ctx, f)) }
         p.meta { (super::author_name(t, &r.author)) " · " (when(ctx, &p.created_at)) " · " strong.status { (status_label(t, p.status)) }
             @if !p.themes.is_empty() { " · " (theme_names(ctx, &p.theme_list())) } }
         @if !p.held_reason.is_empty() { p.note { (t.held_because) ": " (t.stored(&p.held_reason)) } }

@@ -65,7 +65,7 @@ pub fn list(ctx: &Ctx, slug: &str, items: &[Similar], offer: Offer) -> Markup {
 
 /// The check step: the answers closest to the draft, each of which can end the question
 /// there, then the draft itself, kept whole, to post anyway or check again.
-pub fn check(ctx: &Ctx, c: &Community, draft: &PostInput, schemes: &[crate::models::vocabulary::Term], items: &[Similar], had_files: bool) -> Markup {
+pub fn check(ctx: &Ctx, c: &Community, draft: &PostInput, schemes: &[crate::models::vocabulary::Term], offer: Option<&[crate::models::represented_owner::Owner]>, items: &[Similar], had_files: bool) -> Markup {
     let t = ctx.t();
     let title = t.fmt("similar-check-title", &[]);
     layout(ctx, &title, html! {
@@ -82,6 +82,7 @@ pub fn check(ctx: &Ctx, c: &Community, draft: &PostInput, schemes: &[crate::mode
                 (csrf_field(ctx))
                 (query_fields(ctx, draft, &FieldErrors::new()))
                 (super::registry::schemes::scheme_choices(ctx, schemes, &draft.schemes, &FieldErrors::new()))
+                (super::facilitator::behalf_fields(ctx, &draft.behalf, offer, &FieldErrors::new()))
                 @if had_files { p.hint { (t.files_reattach) } }
                 (files_field(ctx, &FieldErrors::new()))
                 button type="submit" { (t.fmt("similar-post-anyway", &[])) } " "

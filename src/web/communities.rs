@@ -88,7 +88,8 @@ async fn new_query_form(state: web::Data<AppState>, _m: Member, visit: Visit, pa
     }
     if let Some(ask) = crate::web::accounts::credit_question_first(&visit) { return Ok(ask); }
     let schemes = state.db(crate::services::registry::scheme_terms).await?;
-    Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &schemes, &FieldErrors::new())))
+    let offer = behalf_offer(&state, &visit).await?;
+    Ok(html(200, views::communities::new_query(&visit.ctx, &a.community, &PostInput::default(), &schemes, offer.as_deref(), &FieldErrors::new())))
 }
 
 pub(crate) fn input_from(form: &FormData) -> PostInput {
@@ -100,13 +101,38 @@ pub(crate) fn input_from(form: &FormData) -> PostInput {
         district: form.get("district"),
         sector: form.get("sector"),
         schemes: form.all("schemes"),
+        behalf: crate::services::facilitation::BehalfInput {
+            for_other: !form.get("behalf").is_empty(),
+            owner: form.get("owner"),
+            name: form.get("owner_name"),
+            place: form.get("owner_place"),
+            state: form.get("owner_state"),
+            phone: form.get("owner_phone"),
+            address: form.get("owner_address"),
+            consent: !form.get("owner_consent").is_empty(),
+        },
+    }
+}
+
+/// Only facilitators post for someone else: anyone else sending those fields is refused before
+/// anything is checked (the write checks the role again).
+pub(crate) fn refuse_behalf(visit: &Visit, input: &PostInput) -> Result<(), AppError> {
+    let facilitator = visit.principal.as_ref().is_some_and(|p| p.roles.is_facilitator());
+    if input.behalf.requested() && !facilitator { Err(AppError::Forbidden) } else { Ok(()) }
+}
+
+/// The owners a facilitator may pick on a post form (None for anyone else).
+pub(crate) async fn behalf_offer(state: &AppState, visit: &Visit) -> Result<Option<Vec<crate::models::represented_owner::Owner>>, AppError> {
+    match visit.principal.clone() {
+        Some(p) if p.roles.is_facilitator() => state.db(move |c| crate::services::facilitation::offer(c, Some(&p))).await,
+        _ => Ok(None),
     }
 }
 
 /// The common steps of a new query and a reply, in the order that keeps heavy work last: the
 /// member's standing and the posting limit, then reading the form (files go to disk), then
 /// checking and rendering it without a database connection, then one write.
-async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to: Option<i64>, form: MultipartForm) -> Result<(PostInput, Result<posting::Submitted, AppError>), AppError> {
+async fn post_from_form(state: &AppState, member: &Member, visit: &Visit, a: &Access, reply_to: Option<i64>, form: MultipartForm) -> Result<(PostInput, Result<posting::Submitted, AppError>), AppError> {
     if !a.is_member() {
         return Err(AppError::Forbidden);
     }
@@ -114,6 +140,7 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
     state.db(move |c| posting::allowed(c, uid)).await?;
     let form = form.read().await?;
     let input = input_from(&form);
+    refuse_behalf(visit, &input)?;
     let inp = input.clone();
     let prepared = blocking(move || posting::prepare(reply_to, &inp, form.files)).await?;
     let prepared = match prepared {
@@ -140,12 +167,13 @@ async fn post_from_form(state: &AppState, member: &Member, a: &Access, reply_to:
 async fn new_query(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, form: MultipartForm) -> Result<HttpResponse, AppError> {
     let slug = path.into_inner();
     let a = state.access(slug.clone(), &visit).await?;
-    let (input, result) = post_from_form(&state, &member, &a, None, form).await?;
+    let (input, result) = post_from_form(&state, &member, &visit, &a, None, form).await?;
     match submitted(result)? {
         Submitted::Done(s) => Ok(see_other(&format!("{}?done={}", paths::thread(&slug, s.thread_id), posted_key(&s)))),
         Submitted::Invalid(errors) => {
             let schemes = state.db(crate::services::registry::scheme_terms).await?;
-            Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &schemes, &errors)))
+            let offer = behalf_offer(&state, &visit).await?;
+            Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &schemes, offer.as_deref(), &errors)))
         }
     }
 }
@@ -157,7 +185,8 @@ fn posted_key(s: &posting::Submitted) -> &'static str {
 
 pub(crate) async fn thread_page(state: &AppState, visit: &Visit, slug: String, id: i64, reply: &PostInput, errors: &FieldErrors, done: &str, status: u16) -> Result<HttpResponse, AppError> {
     let (a, (view, panel)) = state.with_access(slug, visit, move |c, a| Ok((communities::thread(c, a, id)?, experts::panel(c, a, id)?))).await?;
-    Ok(html(status, views::communities::thread(&visit.ctx, &a, &view, reply, errors, done_text(visit.ctx.t(), done), panel.as_ref())))
+    let offer = behalf_offer(state, visit).await?;
+    Ok(html(status, views::communities::thread(&visit.ctx, &a, &view, reply, errors, done_text(visit.ctx.t(), done), panel.as_ref(), offer.as_deref())))
 }
 
 /// A thread's data is read once per change (the page cache's stamp, taken before the read)
@@ -170,13 +199,14 @@ async fn thread(state: web::Data<AppState>, visit: Visit, path: web::Path<(Strin
     let view = data.view_for(&a)?;
     // Moderators see the experts they may ask, read afresh.
     let panel = if a.moderator { let access = (*a).clone(); state.db(move |c| experts::panel(c, &access, id)).await? } else { None };
-    Ok(html(200, views::communities::thread(&visit.ctx, &a, &view, &PostInput::default(), &FieldErrors::new(), done_text(visit.ctx.t(), &q.done), panel.as_ref())))
+    let offer = behalf_offer(&state, &visit).await?;
+    Ok(html(200, views::communities::thread(&visit.ctx, &a, &view, &PostInput::default(), &FieldErrors::new(), done_text(visit.ctx.t(), &q.done), panel.as_ref(), offer.as_deref())))
 }
 
 async fn reply(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<(String, i64)>, form: MultipartForm) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     let a = state.access(slug.clone(), &visit).await?;
-    let (input, result) = post_from_form(&state, &member, &a, Some(id), form).await?;
+    let (input, result) = post_from_form(&state, &member, &visit, &a, Some(id), form).await?;
     match submitted(result)? {
         Submitted::Done(s) => Ok(see_other(&crate::web::accounts::after_post(&visit, &format!("{}?done={}#post-{}", paths::thread(&slug, id), posted_key(&s), s.post_id)))),
         Submitted::Invalid(errors) => thread_page(&state, &visit, slug, id, &input, &errors, "", 400).await,
@@ -220,6 +250,7 @@ fn input_of(p: &crate::models::post::Post) -> PostInput {
         district: p.district.clone(),
         sector: p.sector.clone(),
         schemes: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -259,7 +290,7 @@ async fn edit(state: web::Data<AppState>, member: Member, visit: Visit, path: we
     // Checkbox lists repeat the field name, so they come from the raw pairs.
     let themes = form.1.all("themes");
     let f = form.0;
-    let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector, schemes: Vec::new() };
+    let input = PostInput { title: f.title, body: f.body, themes, state: f.state, district: f.district, sector: f.sector, schemes: Vec::new(), ..Default::default() };
     let (inp, uid, version) = (input.clone(), member.principal.user.id, f.version);
     let env = state.env.clone();
     match submitted(state.write_with_access(slug.clone(), &visit, move |c, a| posting::resubmit(c, &env, a, uid, id, version, &inp)).await)? {

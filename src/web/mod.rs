@@ -14,6 +14,7 @@ pub mod page_cache;
 pub mod password_workers;
 pub mod upload;
 pub mod experts;
+pub mod facilitator;
 pub mod metrics;
 pub mod ratelimit;
 pub mod agency_ratings;
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     moderation::routes(cfg);
     similar::routes(cfg);
     experts::routes(cfg);
+    facilitator::routes(cfg);
     mail::routes(cfg);
     knowledge::routes(cfg);
     search::routes(cfg);

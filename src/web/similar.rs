@@ -44,19 +44,21 @@ async fn check(state: web::Data<AppState>, member: Member, visit: Visit, path: w
     let form = form.read().await?;
     let had_files = !form.files.is_empty();
     let input = crate::web::communities::input_from(&form);
+    crate::web::communities::refuse_behalf(&visit, &input)?;
+    let offer = crate::web::communities::behalf_offer(&state, &visit).await?;
     let inp = input.clone();
     // Files are not kept at this step: the draft form asks for them again.
     drop(form);
     let schemes = state.db(crate::services::registry::scheme_terms).await?;
     if let Err(e) = blocking(move || posting::prepare(None, &inp, vec![])).await? {
         return match e {
-            AppError::Validation(errors) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &schemes, &errors))),
+            AppError::Validation(errors) => Ok(html(400, views::communities::new_query(&visit.ctx, &a.community, &input, &schemes, offer.as_deref(), &errors))),
             e => Err(e),
         };
     }
     let (index, c, title, body) = (state.search.clone(), a.community.clone(), input.title.clone(), input.body.clone());
     let items = state.db(move |conn| similar::find(conn, &index, &c, uid, uid, &title, &body)).await?;
-    Ok(html(200, views::similar::check(&visit.ctx, &a.community, &input, &schemes, &items, had_files)))
+    Ok(html(200, views::similar::check(&visit.ctx, &a.community, &input, &schemes, offer.as_deref(), &items, had_files)))
 }
 
 #[derive(Deserialize)]

@@ -40,6 +40,8 @@ pub struct MemberData {
     /// What answered them before they posted ("this answers me"), or closed their query.
     pub answered_by: Vec<AnsweredData>,
     pub funding_posts: Vec<FundingPostData>,
+    /// For a facilitator: the unit owners they posted for, with what was recorded of each.
+    pub represented_owners: Vec<crate::services::facilitation::OwnerData>,
 }
 
 #[derive(Debug, Serialize)]
@@ -278,6 +280,7 @@ pub fn export(conn: &mut DbConn, user_id: i64) -> Result<MemberData, AppError> {
         outcomes,
         answered_by,
         funding_posts,
+        represented_owners: crate::services::facilitation::export(conn, user_id)?,
     })
 }
 
@@ -331,6 +334,7 @@ pub fn delete_account(conn: &mut DbConn, user_id: i64, by: DeletedBy, remove_pos
         // An expert profile goes with the account: no longer listed nor offered.
         crate::models::expert::delete(c, user_id)?;
         removal::erase_traces(c, user_id, &u.email)?;
+        crate::services::facilitation::erase_for(c, user_id)?;
         user::erase(c, user_id, &erased_address(user_id), &tokens::mail_token(), now)?;
         let (actor, detail) = match by {
             DeletedBy::Member => (Some(user_id), Message::new("audit-account-deleted-by-member")),

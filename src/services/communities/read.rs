@@ -75,6 +75,8 @@ pub struct ThreadView {
     pub schemes: Vec<crate::models::vocabulary::Term>,
     /// How many members found their answer in this thread before asking.
     pub answered_members: i64,
+    /// The posts written for a unit owner, by post id, each with what this reader may see.
+    pub behalf: Vec<(i64, crate::services::facilitation::ForOwner)>,
 }
 
 /// Everything a thread holds before any reader's rights are applied (replies in every
@@ -90,6 +92,7 @@ pub struct ThreadData {
     experts: Vec<crate::services::experts::Asked>,
     schemes: Vec<crate::models::vocabulary::Term>,
     answered_members: i64,
+    behalf: Vec<(i64, crate::services::facilitation::ForOwner)>,
 }
 
 pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppError> {
@@ -122,7 +125,9 @@ pub fn thread_data(conn: &mut DbConn, root_id: i64) -> Result<ThreadData, AppErr
     } else {
         0
     };
-    Ok(ThreadData { root, root_author, replies, attachments, registry, answer, experts, schemes, answered_members })
+    let all: Vec<&post::Post> = std::iter::once(&root).chain(replies.iter().map(|(p, _)| p)).collect();
+    let behalf = crate::services::facilitation::for_posts(conn, &all)?;
+    Ok(ThreadData { root, root_author, replies, attachments, registry, answer, experts, schemes, answered_members, behalf })
 }
 
 impl ThreadData {
@@ -136,7 +141,9 @@ impl ThreadData {
         let replies: Vec<(post::Post, String)> = self.replies.iter().filter(|(p, _)| access.may_read(p, root)).cloned().collect();
         let shown = |post_id: i64| post_id == root.id || replies.iter().any(|(p, _)| p.id == post_id);
         let attachments = self.attachments.iter().filter(|a| shown(a.post_id)).cloned().collect();
-        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone(), experts: self.experts.clone(), schemes: self.schemes.clone(), answered_members: self.answered_members })
+        // The owner's contact only for their facilitator, the moderators and administrators.
+        let behalf = self.behalf.iter().filter(|(id, _)| shown(*id)).map(|(id, f)| (*id, f.for_reader(access))).collect();
+        Ok(ThreadView { root: root.clone(), root_author: self.root_author.clone(), replies, attachments, registry: self.registry.clone(), answer: self.answer.clone(), experts: self.experts.clone(), schemes: self.schemes.clone(), answered_members: self.answered_members, behalf })
     }
 }
 

@@ -1886,3 +1886,58 @@ answered-members = { $count ->
 }
 # --- themes ---
 vocab-theme = Themes (communities, posts, pages, experts)
+# --- facilitator ---
+facilitator-role = Facilitator
+facilitator-grant-office = Facilitator · { $office }
+facilitator-audit = facilitator
+facilitator-audit-office = facilitator ({ $office })
+facilitator-field-office-hint = For a cluster focal point, the office that chairs it, e.g. District Collector, Panipat; for a facilitator (optional), e.g. Secretary, Howrah Foundry Association.
+facilitator-behalf-legend = Posting for someone else
+facilitator-behalf-hint = For a unit owner who is not online: their question goes out under their name, replies come to you to pass on.
+facilitator-behalf-check = I am posting this for someone else
+facilitator-owner-choose = Someone I posted for before
+facilitator-owner-new = Someone new (fill in below)
+facilitator-field-name = The owner's name
+facilitator-field-place = Place (village, town or district)
+facilitator-field-state = The owner's state
+facilitator-field-phone = Phone
+facilitator-field-address = Postal address
+facilitator-contact-hint = Give a phone number or a postal address, or both. Only you, the community's moderators and the administrators see them.
+facilitator-consent-heading = Consent statement
+facilitator-consent-check = I confirm that the owner agreed to this statement.
+facilitator-consent-missing = Tick the consent statement: the owner must have agreed to it.
+facilitator-name-missing = Give the owner's name.
+facilitator-place-missing = Give the owner's place.
+facilitator-phone-invalid = Give a phone number of 7 to 15 digits.
+facilitator-contact-missing = Give a phone number or a postal address.
+facilitator-owner-unknown = Choose one of the people you posted for.
+facilitator-owner-claimed = This person has claimed their posts and posts for themselves now.
+facilitator-posted-for = Posted by { $facilitator } for { $owner } ({ $place })
+facilitator-posted-for-claimed = { $owner } (posted for them by { $facilitator })
+facilitator-contact = Contact (shown only to the facilitator, moderators and administrators):
+facilitator-page-title = People I post for
+facilitator-page-intro = The unit owners you posted for, their posts, and claim codes: give an owner their claim link on paper or by SMS, and once they have an account the posts become theirs.
+facilitator-none = You have not posted for anyone yet.
+facilitator-consented = Consent confirmed
+facilitator-claimed = Claimed: the posts are theirs now.
+facilitator-claim-button = Make a claim link
+facilitator-claim-again = Make a new claim link
+facilitator-claim-issued = The claim link for { $owner }. It is shown only now: write it down or send it by SMS.
+facilitator-claim-expires = The claim link works until { $date }.
+facilitator-claim-title = Claim your posts
+facilitator-claim-intro = { $facilitator } posted { $count ->
+        [one] one post
+       *[other] { $count } posts
+    } for { $owner } ({ $place }). If you are that person you can take them over: they will show under your name and replies will come to you.
+facilitator-claim-sign-in = Sign in to claim them. No account yet? Create one, confirm your address from the mail, then open this link again.
+facilitator-claim-register = Create an account
+facilitator-claim-confirm = Yes, these are my posts: claim them
+facilitator-claim-done-title = The posts are yours now
+facilitator-claim-done = The posts now show under your name, and replies come to you.
+facilitator-claim-invalid = This claim link is not known. Check it, or ask your facilitator for a new one.
+facilitator-claim-used = This claim link has been used already.
+facilitator-claim-expired = This claim link has expired. Ask your facilitator for a new one.
+facilitator-claim-self = You posted these for someone else: the owner claims them with their own account.
+facilitator-claim-finished = This person has claimed their posts already.
+facilitator-home = Home page
+facilitator-mail-pass-on = You posted this question for { $owner } ({ $place }): please pass this reply on to them.

@@ -1,0 +1,2 @@
+ALTER TABLE posts DROP COLUMN on_behalf_of;
+DROP TABLE represented_owners;
