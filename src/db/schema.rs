@@ -824,6 +824,7 @@ diesel::table! {
         reviewed_at -> Nullable<Timestamp>,
         comment -> Text,
         lock_version -> Integer,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -903,6 +904,7 @@ diesel::table! {
         created_at -> Timestamp,
         rank -> Nullable<Integer>,
         place -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
     }
 }
 
