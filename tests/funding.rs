@@ -177,10 +177,16 @@ fn lists_filter_and_export_published_posts_only() {
     assert_eq!(anon.get("/registry/funding/grants.csv").status, 404);
 }
 
-/// The funding mails to `to` so far.
+/// The weekly mails of new matches to `to` so far.
 fn funding_mails(app: &TestApp, to: &str) -> Vec<common::Mail> {
     app.drain();
-    app.mails().into_iter().filter(|m| m.to == to && m.subject.contains("solex funding") || m.to == to && m.subject.contains("वित्त-पोषण")).collect()
+    app.mails().into_iter().filter(|m| m.to == to && (m.subject.contains("new matches") || m.subject.contains("नए मिलान"))).collect()
+}
+
+/// The mails to `to` so far that a funding post waits for their review.
+fn review_mails(app: &TestApp, to: &str) -> Vec<common::Mail> {
+    app.drain();
+    app.mails().into_iter().filter(|m| m.to == to && (m.subject.contains("waits for your review") || m.subject.contains("आपकी समीक्षा की प्रतीक्षा"))).collect()
 }
 
 #[test]
@@ -409,4 +415,57 @@ fn closed_posts_stop_matching_and_leave_the_lists_unless_asked_for() {
     let csv = p.app.client().get(&format!("{OFFERS}.csv?closed=1"));
     assert!(csv.body.lines().nth(1).unwrap().contains(",false,"), "{}", csv.body);
     assert_eq!(p.app.client().get(&format!("{OFFERS}.csv")).body.lines().count(), 1);
+}
+
+#[test]
+fn the_focal_points_of_its_states_are_mailed_once_when_a_post_waits_for_them() {
+    let p = people();
+    {
+        let mut conn = p.app.db();
+        use solex::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("hr@example.org"))).set(users::language.eq("hi")).execute(&mut *conn).unwrap();
+    }
+    // A member's offer for Punjab and Haryana: both states' focal points, each in their
+    // language, with a link to the review queue; not the national one.
+    let offer = path_of(&foundry_offer(&p.member));
+    let to_punjab = review_mails(&p.app, "pb@example.org");
+    assert_eq!(to_punjab.len(), 1);
+    assert!(to_punjab[0].subject.contains("\"Cleaner cupolas\" waits for your review"), "{}", to_punjab[0].subject);
+    assert!(to_punjab[0].text.contains("Punjab, Haryana") && to_punjab[0].text.contains("/registry/funding"), "{}", to_punjab[0].text);
+    let to_haryana = review_mails(&p.app, "hr@example.org");
+    assert_eq!(to_haryana.len(), 1);
+    assert!(to_haryana[0].subject.contains("आपकी समीक्षा की प्रतीक्षा") && to_haryana[0].text.contains("पंजाब"), "{} {}", to_haryana[0].subject, to_haryana[0].text);
+    assert!(review_mails(&p.app, "nfp@example.org").is_empty());
+    // Editing it while it waits is no new submission.
+    let mut again: Vec<(&str, &str)> = vec![("title", "Cleaner cupolas")];
+    again.extend(CUPOLA_FIELDS);
+    assert_eq!(edit(&p.member, &offer, &again).status, 303);
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 1, "sent once");
+    // Published, then edited by its author: it waits again, and they are told again.
+    assert_eq!(decide(&p.punjab, &offer, "approve", "").status, 303);
+    assert_eq!(edit(&p.member, &offer, &again).status, 303);
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 2);
+
+    // An offer for every state, and one for a state without a focal point: the national one.
+    path_of(&post_form(&p.member, OFFERS, &[
+        ("title", "Everywhere fund"), ("funder", "National Fund"), ("scheme", "step"), ("amount_min", "0"), ("amount_max", "100"),
+        ("sectors", "Handloom"), ("body", "For all."), ("contact", "nf@example.net"),
+    ]));
+    path_of(&post_form(&p.member, OFFERS, &[
+        ("title", "Surat looms"), ("funder", "Gujarat Fund"), ("scheme", "step"), ("amount_min", "0"), ("amount_max", "100"),
+        ("sectors", "Handloom"), ("states", "Gujarat"), ("body", "Looms."), ("contact", "g@example.net"),
+    ]));
+    let to_national = review_mails(&p.app, "nfp@example.org");
+    assert_eq!(to_national.len(), 2);
+    assert!(to_national.iter().any(|m| m.text.contains("Every state")) && to_national.iter().any(|m| m.text.contains("Gujarat")));
+    // A member's proposal waits for its cluster's state only.
+    path_of(&proposal(&p.member, "samalkha-foundry", "Samalkha waiting", "Metal and foundry", "1000", ""));
+    assert_eq!(review_mails(&p.app, "hr@example.org").len(), 3);
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 2);
+    // A focal point's own post is published at once: nobody is asked to review it.
+    path_of(&proposal(&p.punjab, "batala-foundry", "Batala own", "Metal and foundry", "1000", ""));
+    path_of(&foundry_offer(&p.haryana));
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 2);
+    assert_eq!(review_mails(&p.app, "nfp@example.org").len(), 2);
+    assert_eq!(review_mails(&p.app, "hr@example.org").len(), 3);
 }

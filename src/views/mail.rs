@@ -626,6 +626,16 @@ pub fn funding_matches(lang: &str, items: Vec<(String, String)>, url: &str) -> N
     }
 }
 
+/// A funding offer or proposal waits for review, for the focal points who decide on it.
+pub fn funding_submitted(lang: &str, offer: bool, title: &str, states: &[&str], url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let hindi = lang == "hi";
+    let what = t.fmt(if offer { "funding-offer" } else { "funding-proposal" }, &[]);
+    let states = if states.is_empty() { t.fmt("funding-all-states", &[]) } else { states.iter().map(|s| crate::vocab::state_label(s, hindi)).collect::<Vec<_>>().join(", ") };
+    let args = [("what", what.as_str().into()), ("title", title.into()), ("states", states.as_str().into())];
+    NoticeBody { subject: t.fmt("funding-mail-waiting-subject", &args), lines: vec![t.fmt("funding-mail-waiting-line", &args)], items: vec![], url: url.to_string(), action: t.fmt("funding-mail-waiting-open", &[]) }
+}
+
 /// A focal point's answer to feedback, for the visitor who left their address.
 pub fn registry_feedback_answer(lang: &str, title: &str, asked: &str, answer: &str, url: &str) -> MailBody {
     let t = strings(lang);

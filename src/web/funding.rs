@@ -115,8 +115,8 @@ async fn create(state: web::Data<AppState>, member: Member, path: web::Path<Stri
     let kind = kind_of(&path.into_inner())?;
     state.limit_shared(&format!("funding-post:{}", member.principal.user.id), POSTS_PER_HOUR, HOUR).await?;
     let input = form_of(&form.1);
-    let (p, i) = (member.principal.clone(), input.clone());
-    match submitted(state.write(move |c| fu::create(c, &p, kind, &i)).await)? {
+    let (p, i, env) = (member.principal.clone(), input.clone(), state.env.clone());
+    match submitted(state.write(move |c| fu::create(c, &env, &p, kind, &i)).await)? {
         Submitted::Done((id, published)) => {
             let done = if published { "published" } else { "submitted" };
             Ok(see_other(&format!("{}?done={done}", crate::paths::funding_post(fu::plural(kind), id))))
@@ -141,8 +141,8 @@ async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(Strin
     let kind = kind_of(&plural)?;
     let lock: i32 = form.1.get("lock").parse().unwrap_or(-1);
     let input = form_of(&form.1);
-    let (p, i) = (member.principal.clone(), input.clone());
-    match submitted(state.write(move |c| fu::edit(c, &p, kind, id, lock, &i)).await)? {
+    let (p, i, env) = (member.principal.clone(), input.clone(), state.env.clone());
+    match submitted(state.write(move |c| fu::edit(c, &env, &p, kind, id, lock, &i)).await)? {
         Submitted::Done(published) => {
             let done = if published { "saved" } else { "submitted" };
             Ok(see_other(&format!("{}?done={done}", crate::paths::funding_post(&plural, id))))

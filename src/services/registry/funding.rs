@@ -25,7 +25,7 @@ use crate::error::{AppError, FieldErrors, Message};
 use crate::models::funding::{self as fp, FundingPost, Kind, NewFundingPost, Status};
 use crate::models::mail_outbox::{FundingMatch, OutboxKind, Payload};
 use crate::models::registry::{self, Record};
-use crate::models::{self, list, user};
+use crate::models::{self, list, role, user};
 use crate::paths;
 use crate::services::accounts::Principal;
 use crate::services::{notify, Env};
@@ -331,8 +331,23 @@ fn row_of<'a>(c: &'a Checked, kind: Kind, sectors: &'a str, states: &'a str, sta
     }
 }
 
+/// A post now waits for review: the focal points of its states hear of it, or the national
+/// focal point when none of its states has one (or it names none); each once per submission,
+/// which the lock the submission left names.
+fn tell_reviewers(tx: &mut DbConn, env: &Env, who: &Principal, post_id: i64, lock: i32, states: &[String]) -> Result<(), AppError> {
+    let grants = role::focal_points(tx)?;
+    let mut to: BTreeSet<i64> = grants.iter().filter(|g| !g.state.is_empty() && states.contains(&g.state)).map(|g| g.user_id).collect();
+    if to.is_empty() {
+        to = grants.iter().filter(|g| g.state.is_empty()).map(|g| g.user_id).collect();
+    }
+    for uid in to.into_iter().filter(|u| *u != who.user.id) {
+        notify::notify_once(tx, env, uid, OutboxKind::FundingSubmitted, Some(post_id), None, &format!("funding.submitted.{post_id}.l{lock}.u{uid}"))?;
+    }
+    Ok(())
+}
+
 /// Saves a new post. Returns its id and whether it was published at once.
-pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, form: &PostForm) -> Result<(i64, bool), AppError> {
+pub fn create(conn: &mut DbConn, env: &Env, who: &Principal, kind: Kind, form: &PostForm) -> Result<(i64, bool), AppError> {
     let vocabs = Vocabs::load(conn)?;
     let now = models::now();
     let c = check(conn, &vocabs, kind, form, now.date())?;
@@ -341,6 +356,9 @@ pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, form: &PostForm) -
     write_tx(conn, |tx| {
         let status = if at_once { Status::Published } else { Status::Submitted };
         let id = fp::insert(tx, &row_of(&c, kind, &sectors, &states, status, Some(who.user.id), now, at_once.then_some(now)))?;
+        if !at_once {
+            tell_reviewers(tx, env, who, id, 0, &c.states)?;
+        }
         let action = format!("funding {} post", kind.as_str());
         audit_entry(tx, who.user.id, &action, &Message::new("audit-funding-post").arg("title", &c.title).to_stored())?;
         Ok((id, at_once))
@@ -394,7 +412,7 @@ pub fn edit_form(conn: &mut DbConn, who: &Principal, kind: Kind, id: i64) -> Res
 /// Saves an edit, checked as a new post is. A post that was published stays published only
 /// when its editor could have published it at once; otherwise it (and any returned one) goes
 /// back to review like a new one. Returns whether it is published.
-pub fn edit(conn: &mut DbConn, who: &Principal, kind: Kind, id: i64, lock: i32, form: &PostForm) -> Result<bool, AppError> {
+pub fn edit(conn: &mut DbConn, env: &Env, who: &Principal, kind: Kind, id: i64, lock: i32, form: &PostForm) -> Result<bool, AppError> {
     let post = editable(conn, who, kind, id)?;
     let vocabs = Vocabs::load(conn)?;
     let now = models::now();
@@ -407,6 +425,11 @@ pub fn edit(conn: &mut DbConn, who: &Principal, kind: Kind, id: i64, lock: i32, 
     write_tx(conn, |tx| {
         if !fp::update(tx, id, lock, &row_of(&c, kind, &sectors, &states, status, post.author_id, post.created_at, published_at))? {
             return Err(AppError::Conflict("funding-refused-changed".into()));
+        }
+        // Back in review: its reviewers hear of it as of a new post (a waiting post edited is
+        // no new submission, and they were told of it already).
+        if !published && post.status != Status::Submitted {
+            tell_reviewers(tx, env, who, id, lock + 1, &c.states)?;
         }
         audit_entry(tx, who.user.id, "funding edit", &Message::new("audit-funding-post").arg("title", &c.title).to_stored())?;
         Ok(published)

@@ -1888,3 +1888,6 @@ funding-refused-closed = This post is closed; it can no longer be changed.
 funding-refused-changed = Someone changed this post meanwhile; open it again and redo your edit.
 audit-funding-edit = funding post edited
 audit-funding-close = funding post closed
+funding-mail-waiting-subject = solex funding: "{ $title }" waits for your review
+funding-mail-waiting-line = { $what } "{ $title }" ({ $states }) waits for a focal point's review. Publish it, or return it with a comment, from the clearing house's review queue.
+funding-mail-waiting-open = Open the review queue

@@ -1876,3 +1876,6 @@ funding-refused-closed = यह प्रविष्टि बंद है; �
 funding-refused-changed = इस बीच किसी ने यह प्रविष्टि बदल दी; इसे फिर खोलें और अपना संपादन दोबारा करें।
 audit-funding-edit = वित्त-पोषण प्रविष्टि संपादित
 audit-funding-close = वित्त-पोषण प्रविष्टि बंद
+funding-mail-waiting-subject = solex वित्त-पोषण: "{ $title }" आपकी समीक्षा की प्रतीक्षा में
+funding-mail-waiting-line = { $what } "{ $title }" ({ $states }) फ़ोकल पॉइंट की समीक्षा की प्रतीक्षा में है। क्लियरिंग हाउस की समीक्षा कतार से इसे प्रकाशित करें, या टिप्पणी के साथ लौटाएँ।
+funding-mail-waiting-open = समीक्षा कतार खोलें
