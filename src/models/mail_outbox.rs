@@ -98,6 +98,9 @@ crate::text_enum! {
         /// A funding offer or proposal waits for review, to the focal points of its states (the
         /// national focal point when none); once per submission (ref_id: the post).
         FundingSubmitted,
+        /// A registry version of their sector waits for review, to a sector focal point, who
+        /// gives technical input; once per version (ref_id: the record).
+        RegistrySectorSubmitted,
     }
 }
 
@@ -211,6 +214,7 @@ impl OutboxKind {
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
             OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches | OutboxKind::FundingSubmitted | OutboxKind::SubmissionDecided => Some(Topic::Registry),
+            OutboxKind::RegistrySectorSubmitted => Some(Topic::Registry),
             OutboxKind::AwardScoringOpen | OutboxKind::AwardResults => Some(Topic::Registry),
             _ => None,
         }
@@ -498,6 +502,7 @@ mod tests {
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
                 "registry_feedback_escalated", "registry_feedback_answer", "expert_request", "outcome_ask", "funding_matches",
                 "submission_decided", "award_scoring_open", "award_results", "funding_submitted",
+                "registry_sector_submitted",
             ]
         );
         for k in OutboxKind::all() {

@@ -343,6 +343,14 @@ pub fn registry_submitted(lang: &str, title: &str, state: &str, url: &str) -> No
     registry_notice(lang, title, &status, "", url, &t.fmt("registry-review-open", &[]))
 }
 
+/// A version of their sector waits for review, for a sector focal point, who gives technical
+/// input from their work list.
+pub fn registry_sector_submitted(lang: &str, title: &str, state: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let status = t.fmt("registry-submitted-status", &[("state", state.into())]);
+    registry_notice(lang, title, &status, &t.fmt("registry-sector-mail-line", &[]), url, &t.fmt("registry-sector-mail-open", &[]))
+}
+
 /// A registry record's news for a focal point: submitted, published, returned, or due for checking.
 fn registry_notice(lang: &str, title: &str, status_text: &str, note: &str, url: &str, action: &str) -> NoticeBody {
     let t = strings(lang);

@@ -1891,3 +1891,5 @@ audit-funding-close = funding post closed
 funding-mail-waiting-subject = solex funding: "{ $title }" waits for your review
 funding-mail-waiting-line = { $what } "{ $title }" ({ $states }) waits for a focal point's review. Publish it, or return it with a comment, from the clearing house's review queue.
 funding-mail-waiting-open = Open the review queue
+registry-sector-mail-line = It is in your sector: as its sector focal point, read the review and add your technical input from your work list.
+registry-sector-mail-open = Open your work list

@@ -1879,3 +1879,5 @@ audit-funding-close = वित्त-पोषण प्रविष्टि �
 funding-mail-waiting-subject = solex वित्त-पोषण: "{ $title }" आपकी समीक्षा की प्रतीक्षा में
 funding-mail-waiting-line = { $what } "{ $title }" ({ $states }) फ़ोकल पॉइंट की समीक्षा की प्रतीक्षा में है। क्लियरिंग हाउस की समीक्षा कतार से इसे प्रकाशित करें, या टिप्पणी के साथ लौटाएँ।
 funding-mail-waiting-open = समीक्षा कतार खोलें
+registry-sector-mail-line = यह आपके क्षेत्र का है: क्षेत्र फ़ोकल पॉइंट के रूप में समीक्षा पढ़ें और अपनी कार्य-सूची से तकनीकी सुझाव जोड़ें।
+registry-sector-mail-open = अपनी कार्य-सूची खोलें
