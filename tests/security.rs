@@ -271,6 +271,9 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/awards/{id}/nominations/{nid}", "/registry/awards/999999/nominations/1", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/awards/{id}/nominations/{nid}/score", "/registry/awards/999999/nominations/1/score", ["in", "no", "no", "no", "no"]),
     ("post", "/registry/awards/{id}/nominations/{nid}/conflict", "/registry/awards/999999/nominations/1/conflict", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/{id}/nominations/{nid}/withdraw", "/registry/awards/999999/nominations/1/withdraw", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}/edit", "/registry/awards/999999/edit", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/{id}/edit", "/registry/awards/999999/edit", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),
