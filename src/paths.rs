@@ -256,6 +256,8 @@ pub fn expert_thread(root_id: i64, token: &str) -> String {
 
 /// The funding clearing house: its front page, the national picture, and the lists of offers
 /// and proposals (`offers`, `proposals`; `.csv` and `.json` for the downloads).
+/// A focal point's work list: drafts, versions waiting, a sector's reviews.
+pub const REGISTRY_WORK: &str = "/registry/work";
 pub const FUNDING: &str = "/registry/funding";
 pub const FUNDING_NATIONAL: &str = "/registry/funding/national";
 

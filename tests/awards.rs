@@ -337,3 +337,126 @@ fn nominations_are_checked_for_rights_categories_and_phase() {
 fn nominate_raw(who: &Client, cycle: &str) -> Resp {
     who.post(&format!("{cycle}/nominate"), &[("category", "cluster"), ("nominee", "cluster:samalkha-foundry"), ("statement", "Late")])
 }
+
+#[test]
+fn a_nominator_withdraws_until_nominations_close_and_the_withdrawn_leave_the_jury_and_results() {
+    let a = awards();
+    let cycle = open_cycle(&a, 0);
+    let id = cycle_id(&cycle);
+    let samalkha = nomination_path(&nominate(&a.r.haryana, &cycle, "cluster", "cluster:samalkha-foundry", "", "Cupolas that halved coke use."));
+    let jalandhar = nomination_path(&nominate(&a.r.punjab, &cycle, "cluster", "cluster:jalandhar-sports-goods", "", "Child labour ended in stitching."));
+    // Only the nominator withdraws, with the form's token.
+    assert!(a.r.haryana.get(&samalkha).body.contains(&format!("{samalkha}/withdraw")));
+    assert!(!a.r.national.get(&samalkha).body.contains(&format!("{samalkha}/withdraw")));
+    assert_eq!(a.r.national.post(&format!("{samalkha}/withdraw"), &[]).status, 403);
+    assert_eq!(a.r.punjab.post(&format!("{samalkha}/withdraw"), &[]).status, 403, "not Punjab's nomination");
+    assert_eq!(a.jaya.post(&format!("{samalkha}/withdraw"), &[]).status, 403);
+    let r = a.r.haryana.post_raw(&format!("{samalkha}/withdraw"), &[]);
+    assert!(r.status == 403 || r.status == 400, "no token: {}", r.status);
+    let r = a.r.haryana.post(&format!("{samalkha}/withdraw"), &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(a.r.haryana.get(&r.location.unwrap()).body.contains("Your nomination is withdrawn."));
+    assert_eq!(a.r.haryana.get(&samalkha).status, 404);
+    assert_eq!(a.r.haryana.post(&format!("{samalkha}/withdraw"), &[]).status, 404, "once");
+    let page = a.r.app.client().get(&cycle);
+    assert!(page.body.contains("Cluster: 1 nomination"), "{}", page.body);
+    // Withdrawn is final: the nominee is not nominated again in this category.
+    let r = nominate(&a.r.haryana, &cycle, "cluster", "cluster:samalkha-foundry", "", "Second thoughts.");
+    assert!(r.status == 400 && r.body.contains("already nominated"), "{}", r.body);
+
+    // Nominations closed: no more withdrawing; the jury sees only what stands.
+    close_nominations(&a, id, 1, 10);
+    assert_eq!(a.r.punjab.post(&format!("{jalandhar}/withdraw"), &[]).status, 409);
+    let list = a.jaya.get(&cycle);
+    assert!(list.body.contains(&jalandhar) && !list.body.contains(&format!("{samalkha}\"")), "{}", list.body);
+    assert_eq!(score(&a.jaya, &samalkha, "30", "20").status, 404);
+    assert_eq!(score(&a.jaya, &jalandhar, "20", "20").status, 303);
+    assert_eq!(a.r.national.post(&format!("{cycle}/publish"), &[]).status, 303);
+    let csv = a.r.app.client().get(&format!("{cycle}/results.csv"));
+    assert_eq!(csv.body.lines().count(), 2, "{}", csv.body);
+    assert!(!csv.body.contains("Cupolas that halved"), "{}", csv.body);
+    assert_eq!(award_mails(&a, "hr@example.org").iter().filter(|m| m.subject.contains("results")).count(), 0, "no results mail for a withdrawn nomination");
+    assert_eq!(award_mails(&a, "pb@example.org").iter().filter(|m| m.subject.contains("results")).count(), 1);
+}
+
+#[test]
+fn the_national_focal_point_edits_a_cycle_until_scoring_opens() {
+    let a = awards();
+    let cycle = open_cycle(&a, 0);
+    let id = cycle_id(&cycle);
+    let edit = format!("{cycle}/edit");
+    assert!(a.r.national.get(&cycle).body.contains(&edit));
+    assert!(!a.r.haryana.get(&cycle).body.contains(&edit));
+    let form = a.r.national.get(&edit);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("value=\"Cluster awards 2026\"") && form.body.contains("Economic benefit | 40 | Turnover"), "{}", form.body);
+    assert_eq!(a.r.haryana.get(&edit).status, 403);
+    assert_eq!(a.jaya.get(&edit).status, 403);
+    let (o, c, j) = (day(-3), day(12), day(30));
+    let fields = |title: &'static str, close: &str, criteria: &'static str| -> Vec<(String, String)> {
+        [("year", "2026"), ("title", title), ("description", "Revised."), ("nominations_open", o.as_str()), ("nominations_close", close), ("jury_close", j.as_str()), ("criteria", criteria)]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let send = |who: &Client, f: &[(String, String)]| -> Resp {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        who.post(&edit, &f)
+    };
+    // Mistakes come back with field messages, in Hindi too; a close already past is refused.
+    let r = send(&a.r.national, &fields("", &c, "Economic benefit | 400 | x"));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Line 1: write name | maximum points") && r.body.contains("Give the cycle a title") && r.body.contains("Revised."), "{}", r.body);
+    let r = send(&a.r.national, &fields("Cluster awards 2026", &day(-1), CRITERIA));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Nominations cannot be made to close on a day already past."), "{}", r.body);
+    a.r.national.get("/lang/hi?next=/");
+    let r = send(&a.r.national, &fields("Cluster awards 2026", &day(-1), CRITERIA));
+    assert!(r.status == 400 && r.body.contains("बीता हुआ दिन"), "{}", r.body);
+    a.r.national.get("/lang/en?next=/");
+    assert_eq!(send(&a.r.haryana, &fields("Hijacked", &c, CRITERIA)).status, 403);
+    let r = a.r.national.post_raw(&edit, &[("title", "x")]);
+    assert!(r.status == 403 || r.status == 400, "no token: {}", r.status);
+
+    // Saved: new title, days and maxima; the categories and the jury stay.
+    let r = send(&a.r.national, &fields("Cluster awards 2026 (revised)", &c, "Economic benefit | 50 | Turnover\nSocial and environmental impact | 30 | Workers"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.location.unwrap().ends_with("?done=edited"));
+    let page = a.r.app.client().get(&cycle);
+    for text in ["Cluster awards 2026 (revised)", "<td class=\"num\">50</td>", "<td class=\"num\">80</td>", "Jaya Juror", "Business association", &c] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+
+    // Scoring open: no more edits, whatever the form says.
+    close_nominations(&a, id, 1, 10);
+    assert!(!a.r.national.get(&cycle).body.contains(&edit));
+    assert_eq!(a.r.national.get(&edit).status, 409);
+    assert_eq!(send(&a.r.national, &fields("Too late", &day(5), CRITERIA)).status, 409);
+    assert!(!a.r.app.client().get(&cycle).body.contains("Too late"));
+}
+
+#[test]
+fn the_jury_is_told_once_even_when_two_schedulers_run_at_once() {
+    let a = awards();
+    let cycle = open_cycle(&a, 0);
+    close_nominations(&a, cycle_id(&cycle), 1, 10);
+    let env = a.r.app.env();
+    let runs: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let env = env.clone();
+                let app = &a.r.app;
+                s.spawn(move || {
+                    let mut conn = app.db();
+                    solex::services::registry::awards::open_scoring(&mut conn, &env, solex::models::now()).unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(runs.iter().sum::<usize>(), 3, "{runs:?}");
+    assert_eq!(open_scoring(&a), 0);
+    for juror in ["jaya@example.org", "kiran@example.org", "hr@example.org"] {
+        assert_eq!(award_mails(&a, juror).len(), 1, "{juror}");
+    }
+}

@@ -262,3 +262,59 @@ fn decisions_on_score_cards_and_agency_requests_are_mailed_to_their_submitters()
     assert_eq!(told.len(), 1);
     assert!(told[0].subject.contains("स्वीकृत") && !told[0].subject.contains("अस्वीकृत"), "{}", told[0].subject);
 }
+
+#[test]
+fn sector_focal_points_are_mailed_once_per_version_of_their_sector_waiting_for_review() {
+    let p = focal_points(PW);
+    p.app.member("metal@example.org", PW, "Mohan Metals");
+    p.app.member("dhatu@example.org", PW, "Dhatu Devi");
+    p.app.member("textile@example.org", PW, "Tara Textiles");
+    for (email, sector) in [("metal@example.org", "Metal and foundry"), ("dhatu@example.org", "Metal and foundry"), ("textile@example.org", "Textiles and garments")] {
+        assert_eq!(grant(&p, email, &[("role", "sector_focal_point"), ("sector", sector)]).status, 303);
+    }
+    {
+        let mut conn = p.app.db();
+        use solex::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("dhatu@example.org"))).set(users::language.eq("hi")).execute(&mut *conn).unwrap();
+    }
+    let waiting = |to: &str| -> Vec<common::Mail> {
+        p.app.drain();
+        p.app.mails().into_iter().filter(|m| m.to == to && m.subject.contains("Energy audits for Panipat foundries")).collect()
+    };
+    submit_panipat(&p);
+    // Each of the sector's focal points, in their language, with a link to their work list.
+    let to_metal = waiting("metal@example.org");
+    assert_eq!(to_metal.len(), 1);
+    assert!(to_metal[0].subject.contains("submitted for review (Haryana)") && to_metal[0].text.contains("/registry/work") && to_metal[0].text.contains("technical input"), "{} {}", to_metal[0].subject, to_metal[0].text);
+    let to_dhatu = waiting("dhatu@example.org");
+    assert_eq!(to_dhatu.len(), 1);
+    assert!(to_dhatu[0].text.contains("कार्य-सूची") && to_dhatu[0].text.contains("/registry/work"), "{}", to_dhatu[0].text);
+    assert!(waiting("textile@example.org").is_empty(), "another sector's focal point is not told");
+
+    // The same version saved and sent again: no second mail.
+    let edit = format!("{RECORD}/edit");
+    let form = p.haryana.get(&edit);
+    let (version, lock) = (hidden_value(&form.body, "version").unwrap(), hidden_value(&form.body, "lock").unwrap());
+    let fields = [
+        ("version", version.as_str()), ("lock", lock.as_str()), ("slug", "panipat-energy-audits"), ("title", "Energy audits for Panipat foundries"),
+        ("state", "Haryana"), ("district", "Panipat"), ("sector", "Metal and foundry"), ("start_year", "2024"), ("stage", "implementation"),
+        ("see_issues", "energy"), ("action", "submit"),
+    ];
+    let r = p.haryana.submit(&edit, &edit, &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(waiting("metal@example.org").len(), 1, "once per version");
+
+    // Published; a new version (2) of the record is a new submission.
+    let review = format!("{RECORD}/review/1");
+    let lock = hidden_value(&p.national.get(&review).body, "lock").unwrap();
+    assert_eq!(p.national.post(&review, &[("lock", &lock), ("decision", "approve")]).status, 303);
+    let form = p.haryana.get(&edit);
+    let (version, lock) = (hidden_value(&form.body, "version").unwrap(), hidden_value(&form.body, "lock").unwrap());
+    let mut next = fields;
+    next[0] = ("version", version.as_str());
+    next[1] = ("lock", lock.as_str());
+    assert_eq!(p.haryana.submit(&edit, &edit, &next).status, 303);
+    let to_metal = waiting("metal@example.org");
+    assert_eq!(to_metal.len(), 2, "the second version");
+    assert!(waiting("textile@example.org").is_empty());
+}

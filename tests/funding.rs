@@ -178,10 +178,16 @@ fn lists_filter_and_export_published_posts_only() {
     assert_eq!(anon.get("/registry/funding/grants.csv").status, 404);
 }
 
-/// The funding mails to `to` so far.
+/// The weekly mails of new matches to `to` so far.
 fn funding_mails(app: &TestApp, to: &str) -> Vec<common::Mail> {
     app.drain();
-    app.mails().into_iter().filter(|m| m.to == to && m.subject.contains("solex funding") || m.to == to && m.subject.contains("वित्त-पोषण")).collect()
+    app.mails().into_iter().filter(|m| m.to == to && (m.subject.contains("new matches") || m.subject.contains("नए मिलान"))).collect()
+}
+
+/// The mails to `to` so far that a funding post waits for their review.
+fn review_mails(app: &TestApp, to: &str) -> Vec<common::Mail> {
+    app.drain();
+    app.mails().into_iter().filter(|m| m.to == to && (m.subject.contains("waits for your review") || m.subject.contains("आपकी समीक्षा की प्रतीक्षा"))).collect()
 }
 
 #[test]
@@ -296,4 +302,171 @@ fn who_may_do_what() {
     let other = path_of(&proposal(&p.member, "samalkha-foundry", "Samalkha two", "Metal and foundry", "1000", ""));
     assert_eq!(decide(&p.admin, &other, "approve", "").status, 403);
     assert_eq!(p.admin.get("/registry/funding/national").status, 403);
+}
+
+/// Opens a post's edit form and sends it with these fields and the lock the form carries.
+fn edit(c: &Client, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let page = c.get(&format!("{path}/edit"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let lock = hidden_value(&page.body, "lock").expect("the edit form carries its lock");
+    let mut all = vec![("lock", lock.as_str())];
+    all.extend_from_slice(fields);
+    c.submit(&format!("{path}/edit"), &format!("{path}/edit"), &all)
+}
+
+const CUPOLA_FIELDS: [(&str, &str); 10] = [
+    ("funder", "Punjab Foundry Trust"), ("scheme", "step"), ("amount_min", "1,00,000"), ("amount_max", "5,00,000"),
+    ("sectors", "Metal and foundry"), ("states", "Punjab"), ("states", "Haryana"), ("deadline", ""), ("body", "Grants for cupola upgrades."), ("contact", "trust@example.net"),
+];
+
+#[test]
+fn authors_and_their_focal_points_edit_posts_and_a_member_s_edit_goes_back_to_review() {
+    let p = people();
+    let offer = path_of(&foundry_offer(&p.member));
+    assert_eq!(decide(&p.punjab, &offer, "approve", "").status, 303);
+    let outsider = p.app.member("other@example.org", PW, "Olga Other");
+    // The form shows what is stored; only the author and the post's focal points open it.
+    let form = p.member.get(&format!("{offer}/edit"));
+    assert!(form.body.contains("value=\"Cleaner cupolas\"") && form.body.contains("value=\"500000\""), "{}", form.body);
+    assert_eq!(outsider.get(&format!("{offer}/edit")).status, 403);
+    assert!(p.app.client().get(&format!("{offer}/edit")).location.unwrap_or_default().starts_with("/login"));
+    assert!(!outsider.get(&offer).body.contains(&format!("{offer}/edit")), "no edit link for others");
+    assert!(p.member.get(&offer).body.contains(&format!("{offer}/edit")));
+    // A wrong edit comes back with field messages (in Hindi too), and nothing changes.
+    let mut bad: Vec<(&str, &str)> = vec![("title", "")];
+    bad.extend(CUPOLA_FIELDS.iter().copied().filter(|(k, _)| *k != "amount_max"));
+    bad.push(("amount_max", "10"));
+    let r = edit(&p.member, &offer, &bad);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Fill this in.") && r.body.contains("The largest amount must not be below the smallest.") && r.body.contains("value=\"10\""), "{}", r.body);
+    p.member.get("/lang/hi?next=/");
+    let r = edit(&p.member, &offer, &bad);
+    assert!(r.status == 400 && r.body.contains("इसे भरें।"), "{}", r.body);
+    p.member.get("/lang/en?next=/");
+    // Without the form's token nothing changes.
+    let r = p.member.post_raw(&format!("{offer}/edit"), &[("title", "x")]);
+    assert!(r.status == 403 || r.status == 400, "{}", r.status);
+    assert!(p.app.client().get(OFFERS).body.contains("Cleaner cupolas"));
+
+    // The member's edit of the published offer goes back to review: off the public list, in
+    // Punjab's queue again.
+    let mut good: Vec<(&str, &str)> = vec![("title", "Cleaner cupolas, second call")];
+    good.extend(CUPOLA_FIELDS);
+    let r = edit(&p.member, &offer, &good);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.location.unwrap().ends_with("?done=submitted"));
+    assert_eq!(p.app.client().get(&offer).status, 404);
+    assert!(p.member.get(&offer).body.contains("waiting for review"));
+    assert!(p.punjab.get("/registry/funding").body.contains("Cleaner cupolas, second call"));
+    assert_eq!(decide(&p.punjab, &offer, "approve", "").status, 303);
+    // A focal point of its state edits it and it stays published; an edit read before that
+    // one is refused, not lost over it.
+    let stale = p.member.get(&format!("{offer}/edit"));
+    let stale_lock = hidden_value(&stale.body, "lock").unwrap();
+    let mut fp: Vec<(&str, &str)> = vec![("title", "Cleaner cupolas (Punjab)")];
+    fp.extend(CUPOLA_FIELDS);
+    let r = edit(&p.haryana, &offer, &fp);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.location.unwrap().ends_with("?done=saved"));
+    assert!(p.app.client().get(&offer).body.contains("Cleaner cupolas (Punjab)"));
+    let mut late: Vec<(&str, &str)> = vec![("lock", stale_lock.as_str()), ("title", "Lost")];
+    late.extend(CUPOLA_FIELDS);
+    assert_eq!(p.member.post(&format!("{offer}/edit"), &late).status, 409);
+    // The national focal point may; Gujarat's offer is no business of Haryana's.
+    let gujarat = path_of(&post_form(&p.member, OFFERS, &[
+        ("title", "Surat looms"), ("funder", "Gujarat Fund"), ("scheme", "step"), ("amount_min", "0"), ("amount_max", "100"),
+        ("sectors", "Handloom"), ("states", "Gujarat"), ("body", "Looms."), ("contact", "g@example.net"),
+    ]));
+    assert_eq!(p.haryana.get(&format!("{gujarat}/edit")).status, 404, "a waiting post of another state is not shown");
+    assert_eq!(p.national.get(&format!("{gujarat}/edit")).status, 200);
+}
+
+#[test]
+fn closed_posts_stop_matching_and_leave_the_lists_unless_asked_for() {
+    let p = people();
+    let offer = path_of(&foundry_offer(&p.national));
+    let prop = path_of(&proposal(&p.member, "batala-foundry", "Batala cupola upgrade", "Metal and foundry", "3,00,000", "STEP"));
+    assert_eq!(decide(&p.punjab, &prop, "approve", "").status, 303);
+    assert!(p.app.client().get(&offer).body.contains("Matches (1)"));
+    let outsider = p.app.member("other@example.org", PW, "Olga Other");
+    assert_eq!(outsider.post(&format!("{prop}/close"), &[]).status, 403);
+    assert_eq!(p.haryana.post(&format!("{prop}/close"), &[]).status, 403, "Punjab's proposal is not Haryana's");
+    assert_eq!(p.app.client().post(&format!("{prop}/close"), &[]).location.unwrap_or_default().split('?').next(), Some("/login"));
+    let r = p.member.post_raw(&format!("{prop}/close"), &[]);
+    assert!(r.status == 403 || r.status == 400, "no token, no close: {}", r.status);
+    assert!(p.app.client().get(PROPOSALS).body.contains("Batala cupola upgrade"));
+
+    // Its author closes it.
+    let page = p.member.get(&prop);
+    let token = hidden_value(&page.body[page.body.find(&format!("{prop}/close")).unwrap()..], "csrf").unwrap();
+    let r = p.member.post_raw(&format!("{prop}/close"), &[("csrf", &token)]);
+    assert_eq!(r.status, 303);
+    let shown = p.app.client().get(&prop);
+    assert!(shown.status == 200 && shown.body.contains("closed") && !shown.body.contains(&format!("{prop}/close")), "{}", shown.body);
+    assert!(p.app.client().get(&offer).body.contains("No matches yet."), "a closed proposal matches nothing");
+    assert!(!p.app.client().get(PROPOSALS).body.contains("Batala cupola upgrade"));
+    assert_eq!(p.app.client().get(&format!("{PROPOSALS}.json")).body.matches("Batala cupola upgrade").count(), 0);
+    let with_closed = p.app.client().get(&format!("{PROPOSALS}?closed=1"));
+    assert!(with_closed.body.contains("Batala cupola upgrade") && with_closed.body.contains("closed"), "{}", with_closed.body);
+    // Closed is final: no edit, no second close.
+    assert_eq!(p.member.get(&format!("{prop}/edit")).status, 409);
+    assert_eq!(p.member.post(&format!("{prop}/close"), &[]).status, 409);
+    // Punjab's focal point closes the national offer for Punjab: it is no longer open.
+    assert_eq!(p.punjab.post(&format!("{offer}/close"), &[]).status, 303);
+    let csv = p.app.client().get(&format!("{OFFERS}.csv?closed=1"));
+    assert!(csv.body.lines().nth(1).unwrap().contains(",false,"), "{}", csv.body);
+    assert_eq!(p.app.client().get(&format!("{OFFERS}.csv")).body.lines().count(), 1);
+}
+
+#[test]
+fn the_focal_points_of_its_states_are_mailed_once_when_a_post_waits_for_them() {
+    let p = people();
+    {
+        let mut conn = p.app.db();
+        use solex::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("hr@example.org"))).set(users::language.eq("hi")).execute(&mut *conn).unwrap();
+    }
+    // A member's offer for Punjab and Haryana: both states' focal points, each in their
+    // language, with a link to the review queue; not the national one.
+    let offer = path_of(&foundry_offer(&p.member));
+    let to_punjab = review_mails(&p.app, "pb@example.org");
+    assert_eq!(to_punjab.len(), 1);
+    assert!(to_punjab[0].subject.contains("\"Cleaner cupolas\" waits for your review"), "{}", to_punjab[0].subject);
+    assert!(to_punjab[0].text.contains("Punjab, Haryana") && to_punjab[0].text.contains("/registry/funding"), "{}", to_punjab[0].text);
+    let to_haryana = review_mails(&p.app, "hr@example.org");
+    assert_eq!(to_haryana.len(), 1);
+    assert!(to_haryana[0].subject.contains("आपकी समीक्षा की प्रतीक्षा") && to_haryana[0].text.contains("पंजाब"), "{} {}", to_haryana[0].subject, to_haryana[0].text);
+    assert!(review_mails(&p.app, "nfp@example.org").is_empty());
+    // Editing it while it waits is no new submission.
+    let mut again: Vec<(&str, &str)> = vec![("title", "Cleaner cupolas")];
+    again.extend(CUPOLA_FIELDS);
+    assert_eq!(edit(&p.member, &offer, &again).status, 303);
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 1, "sent once");
+    // Published, then edited by its author: it waits again, and they are told again.
+    assert_eq!(decide(&p.punjab, &offer, "approve", "").status, 303);
+    assert_eq!(edit(&p.member, &offer, &again).status, 303);
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 2);
+
+    // An offer for every state, and one for a state without a focal point: the national one.
+    path_of(&post_form(&p.member, OFFERS, &[
+        ("title", "Everywhere fund"), ("funder", "National Fund"), ("scheme", "step"), ("amount_min", "0"), ("amount_max", "100"),
+        ("sectors", "Handloom"), ("body", "For all."), ("contact", "nf@example.net"),
+    ]));
+    path_of(&post_form(&p.member, OFFERS, &[
+        ("title", "Surat looms"), ("funder", "Gujarat Fund"), ("scheme", "step"), ("amount_min", "0"), ("amount_max", "100"),
+        ("sectors", "Handloom"), ("states", "Gujarat"), ("body", "Looms."), ("contact", "g@example.net"),
+    ]));
+    let to_national = review_mails(&p.app, "nfp@example.org");
+    assert_eq!(to_national.len(), 2);
+    assert!(to_national.iter().any(|m| m.text.contains("Every state")) && to_national.iter().any(|m| m.text.contains("Gujarat")));
+    // A member's proposal waits for its cluster's state only.
+    path_of(&proposal(&p.member, "samalkha-foundry", "Samalkha waiting", "Metal and foundry", "1000", ""));
+    assert_eq!(review_mails(&p.app, "hr@example.org").len(), 3);
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 2);
+    // A focal point's own post is published at once: nobody is asked to review it.
+    path_of(&proposal(&p.punjab, "batala-foundry", "Batala own", "Metal and foundry", "1000", ""));
+    path_of(&foundry_offer(&p.haryana));
+    assert_eq!(review_mails(&p.app, "pb@example.org").len(), 2);
+    assert_eq!(review_mails(&p.app, "nfp@example.org").len(), 2);
+    assert_eq!(review_mails(&p.app, "hr@example.org").len(), 3);
 }

@@ -252,6 +252,9 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("get", "/registry/funding/{list}/{id}", "/registry/funding/offers/999999", ["no", "no", "no", "no", "no"]),
     ("post", "/registry/funding/{list}/new", "/registry/funding/offers/new", ["in", "bad", "bad", "bad", "bad"]),
     ("post", "/registry/funding/{list}/{id}/review", "/registry/funding/offers/999999/review", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/funding/{list}/{id}/edit", "/registry/funding/offers/999999/edit", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/funding/{list}/{id}/edit", "/registry/funding/proposals/999999/edit", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/funding/{list}/{id}/close", "/registry/funding/offers/999999/close", ["in", "no", "no", "no", "no"]),
     // --- levels ---
     ("post", "/registry/{kind}/{slug}/review/{n}/notes", "/registry/initiatives/{record}/review/1/notes", ["in", "no", "no", "no", "no"]),
     // --- awards --- (no cycle exists in the fixtures: a cycle's routes are 404 to all)
@@ -274,6 +277,9 @@ const TABLE: &[(&str, &str, &str, [&str; 5])] = &[
     ("post", "/facilitator/owners/{id}/claim-code", "/facilitator/owners/999999/claim-code", ["in", "no", "no", "no", "no"]),
     ("get", "/claim/{code}", "/claim/nope", ["bad", "bad", "bad", "bad", "bad"]),
     ("post", "/claim/{code}", "/claim/nope", ["in", "bad", "bad", "bad", "bad"]),
+    ("post", "/registry/awards/{id}/nominations/{nid}/withdraw", "/registry/awards/999999/nominations/1/withdraw", ["in", "no", "no", "no", "no"]),
+    ("get", "/registry/awards/{id}/edit", "/registry/awards/999999/edit", ["in", "no", "no", "no", "no"]),
+    ("post", "/registry/awards/{id}/edit", "/registry/awards/999999/edit", ["in", "no", "no", "no", "no"]),
     // Last: signing out ends the sessions the rows above used.
     ("post", "/logout-everywhere", "/logout-everywhere", ["in", "ok", "ok", "ok", "ok"]),
     ("post", "/logout", "/logout", ["ok", "ok", "ok", "ok", "ok"]),

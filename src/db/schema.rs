@@ -825,6 +825,7 @@ diesel::table! {
         reviewed_at -> Nullable<Timestamp>,
         comment -> Text,
         lock_version -> Integer,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -904,6 +905,7 @@ diesel::table! {
         created_at -> Timestamp,
         rank -> Nullable<Integer>,
         place -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
     }
 }
 

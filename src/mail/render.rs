@@ -223,6 +223,8 @@ pub fn message(conn: &mut DbConn, id: &Identity, row: &OutboxMail, cache: &mut C
         | OutboxKind::RegistryFeedbackEscalated
         | OutboxKind::OutcomeAsk
         | OutboxKind::FundingMatches
+        | OutboxKind::FundingSubmitted
+        | OutboxKind::RegistrySectorSubmitted
         | OutboxKind::SubmissionDecided
         | OutboxKind::AwardScoringOpen
         | OutboxKind::AwardResults
@@ -495,6 +497,19 @@ fn notice_body(conn: &mut DbConn, id: &Identity, kind: OutboxKind, ref_id: Optio
             }
             let items: Vec<(String, String)> = payload.funding.iter().map(|m| (bodies::funding_match_label(lang, &m.offer_title, &m.proposal_title, m.score), url(id, &m.path))).collect();
             bodies::funding_matches(lang, items, &url(id, paths::FUNDING))
+        }
+        OutboxKind::RegistrySectorSubmitted => {
+            // Decided or taken back meanwhile: nothing waits for their input.
+            let Some(rec) = ref_id.map(|r| registry::find(conn, r).optional()).transpose()?.flatten() else { return Ok(None) };
+            let Some(v) = registry::open_version(conn, rec.id)?.filter(|v| v.status == registry::Status::Submitted) else { return Ok(None) };
+            bodies::registry_sector_submitted(lang, &rec.title, &v.state, &url(id, paths::REGISTRY_WORK))
+        }
+        OutboxKind::FundingSubmitted => {
+            // Decided, edited into another state's hands or closed meanwhile: nothing waits.
+            use crate::models::funding;
+            let Some(p) = ref_id.map(|r| funding::find(conn, r)).transpose()?.flatten().filter(|p| p.status == funding::Status::Submitted && p.closed_at.is_none()) else { return Ok(None) };
+            let states: Vec<&str> = crate::models::list::decode(&p.states).collect();
+            bodies::funding_submitted(lang, p.kind == funding::Kind::Offer, &p.title, &states, &url(id, paths::FUNDING))
         }
         OutboxKind::SubmissionDecided => {
             let Some(d) = payload.decided.as_ref() else { return Ok(None) };

@@ -53,6 +53,8 @@ pub struct Nomination {
     pub rank: Option<i32>,
     /// "winner", "runner-up" or "" (set when the results are published).
     pub place: String,
+    /// When its nominator withdrew it: it then leaves the jury's list and the results.
+    pub withdrawn_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq)]
@@ -103,6 +105,25 @@ pub fn insert_cycle(conn: &mut DbConn, c: &NewCycle, by: i64, now: NaiveDateTime
         ))
         .returning(award_cycles::id)
         .get_result(conn)
+}
+
+/// A cycle's texts and days as edited before scoring opens (its categories and jury stay).
+pub fn update_cycle(conn: &mut DbConn, id: i64, c: &NewCycle) -> QueryResult<usize> {
+    diesel::update(award_cycles::table.find(id).filter(award_cycles::published_at.is_null()).filter(award_cycles::scoring_mailed_at.is_null()))
+        .set((
+            award_cycles::year.eq(c.year),
+            award_cycles::title.eq(c.title),
+            award_cycles::description.eq(c.description),
+            award_cycles::nominations_open.eq(c.nominations_open),
+            award_cycles::nominations_close.eq(c.nominations_close),
+            award_cycles::jury_close.eq(c.jury_close),
+        ))
+        .execute(conn)
+}
+
+/// Removes a cycle's criteria, to write them again before anyone has scored.
+pub fn delete_criteria(conn: &mut DbConn, cycle_id: i64) -> QueryResult<usize> {
+    diesel::delete(award_criteria::table.filter(award_criteria::cycle_id.eq(cycle_id))).execute(conn)
 }
 
 pub fn insert_criterion(conn: &mut DbConn, cycle_id: i64, position: i32, name: &str, description: &str, max_points: i32) -> QueryResult<usize> {
@@ -198,6 +219,7 @@ pub fn nomination_exists(conn: &mut DbConn, cycle_id: i64, category: &str, nomin
         .filter(award_nominations::cycle_id.eq(cycle_id))
         .filter(award_nominations::category.eq(category))
         .filter(award_nominations::nominee_id.eq(nominee_id))
+        // A withdrawn nomination still holds its place: the table keeps one per nominee.
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -207,17 +229,25 @@ pub fn find_nomination(conn: &mut DbConn, id: i64) -> QueryResult<Option<Nominat
     award_nominations::table.find(id).select(Nomination::as_select()).first(conn).optional()
 }
 
+/// A cycle's nominations, less those withdrawn.
 pub fn nominations(conn: &mut DbConn, cycle_id: i64) -> QueryResult<Vec<Nomination>> {
-    award_nominations::table.filter(award_nominations::cycle_id.eq(cycle_id)).order(award_nominations::id.asc()).select(Nomination::as_select()).load(conn)
+    award_nominations::table.filter(award_nominations::cycle_id.eq(cycle_id)).filter(award_nominations::withdrawn_at.is_null()).order(award_nominations::id.asc()).select(Nomination::as_select()).load(conn)
 }
 
 /// Nominations naming a record, as the nominee or the practice they rest on.
 pub fn nominations_of_record(conn: &mut DbConn, record_id: i64) -> QueryResult<Vec<Nomination>> {
     award_nominations::table
         .filter(award_nominations::nominee_id.eq(record_id).or(award_nominations::practice_id.eq(record_id)))
+        .filter(award_nominations::withdrawn_at.is_null())
         .order(award_nominations::id.asc())
         .select(Nomination::as_select())
         .load(conn)
+}
+
+/// Withdraws a nomination, once; false when it was already.
+pub fn withdraw_nomination(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(award_nominations::table.find(id).filter(award_nominations::withdrawn_at.is_null())).set(award_nominations::withdrawn_at.eq(Some(now))).execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Every score given in a cycle.

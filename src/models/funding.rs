@@ -58,6 +58,8 @@ pub struct FundingPost {
     pub reviewed_at: Option<NaiveDateTime>,
     pub comment: String,
     pub lock_version: i32,
+    /// When its author or a focal point closed it: it then matches nothing.
+    pub closed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -93,7 +95,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<FundingPost>> {
 
 /// The reviewer's decision, if the post still waits and nobody decided since `lock` was read.
 pub fn review(conn: &mut DbConn, id: i64, lock: i32, to: Status, by: i64, comment: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(funding_posts::table.find(id).filter(funding_posts::lock_version.eq(lock)).filter(funding_posts::status.eq(Status::Submitted)))
+    let n = diesel::update(funding_posts::table.find(id).filter(funding_posts::lock_version.eq(lock)).filter(funding_posts::status.eq(Status::Submitted)).filter(funding_posts::closed_at.is_null()))
         .set((
             funding_posts::status.eq(to),
             funding_posts::reviewed_by.eq(Some(by)),
@@ -102,6 +104,40 @@ pub fn review(conn: &mut DbConn, id: i64, lock: i32, to: Status, by: i64, commen
             funding_posts::comment.eq(comment),
             funding_posts::lock_version.eq(lock + 1),
         ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// A post as edited, if nobody changed it since `lock` was read and it is not closed. The
+/// kind, author and creation stay; the status is what the edit leads to.
+pub fn update(conn: &mut DbConn, id: i64, lock: i32, p: &NewFundingPost) -> QueryResult<bool> {
+    let n = diesel::update(funding_posts::table.find(id).filter(funding_posts::lock_version.eq(lock)).filter(funding_posts::closed_at.is_null()))
+        .set((
+            funding_posts::title.eq(p.title),
+            funding_posts::scheme.eq(p.scheme),
+            funding_posts::funder.eq(p.funder),
+            funding_posts::partners.eq(p.partners),
+            funding_posts::cluster_id.eq(p.cluster_id),
+            funding_posts::amount_min.eq(p.amount_min),
+            funding_posts::amount_max.eq(p.amount_max),
+            funding_posts::budget.eq(p.budget),
+            funding_posts::sectors.eq(p.sectors),
+            funding_posts::states.eq(p.states),
+            funding_posts::deadline.eq(p.deadline),
+            funding_posts::body.eq(p.body),
+            funding_posts::contact.eq(p.contact),
+            funding_posts::status.eq(p.status),
+            funding_posts::published_at.eq(p.published_at),
+            funding_posts::lock_version.eq(lock + 1),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Closes a post, once; false when it was already closed.
+pub fn close(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(funding_posts::table.find(id).filter(funding_posts::closed_at.is_null()))
+        .set((funding_posts::closed_at.eq(Some(now)), funding_posts::lock_version.eq(funding_posts::lock_version + 1)))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -116,14 +152,14 @@ pub fn of_kind(conn: &mut DbConn, kind: Kind, status: Status) -> QueryResult<Vec
         .load(conn)
 }
 
-/// Every published post, offers and proposals.
+/// Every published post still open (not closed), offers and proposals.
 pub fn published(conn: &mut DbConn) -> QueryResult<Vec<FundingPost>> {
-    funding_posts::table.filter(funding_posts::status.eq(Status::Published)).order(funding_posts::id.asc()).select(FundingPost::as_select()).load(conn)
+    funding_posts::table.filter(funding_posts::status.eq(Status::Published)).filter(funding_posts::closed_at.is_null()).order(funding_posts::id.asc()).select(FundingPost::as_select()).load(conn)
 }
 
-/// Every post waiting for review, oldest first.
+/// Every post waiting for review (and not closed), oldest first.
 pub fn waiting(conn: &mut DbConn) -> QueryResult<Vec<FundingPost>> {
-    funding_posts::table.filter(funding_posts::status.eq(Status::Submitted)).order(funding_posts::id.asc()).select(FundingPost::as_select()).load(conn)
+    funding_posts::table.filter(funding_posts::status.eq(Status::Submitted)).filter(funding_posts::closed_at.is_null()).order(funding_posts::id.asc()).select(FundingPost::as_select()).load(conn)
 }
 
 /// One person's posts, newest first.

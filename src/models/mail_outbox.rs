@@ -95,6 +95,12 @@ crate::text_enum! {
         AwardScoringOpen,
         /// An award cycle's results are published, to a nominator (ref_id: the nomination).
         AwardResults,
+        /// A funding offer or proposal waits for review, to the focal points of its states (the
+        /// national focal point when none); once per submission (ref_id: the post).
+        FundingSubmitted,
+        /// A registry version of their sector waits for review, to a sector focal point, who
+        /// gives technical input; once per version (ref_id: the record).
+        RegistrySectorSubmitted,
     }
 }
 
@@ -207,7 +213,8 @@ impl OutboxKind {
             OutboxKind::AnswerPersonal | OutboxKind::OutcomeAsk => Some(Topic::Answers),
             OutboxKind::ModeratorItem | OutboxKind::ModeratorQueue => Some(Topic::ModeratorQueue),
             OutboxKind::ModeratorUrgent => Some(Topic::ModeratorUrgent),
-            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches | OutboxKind::SubmissionDecided => Some(Topic::Registry),
+            OutboxKind::RegistrySubmitted | OutboxKind::RegistryDecision | OutboxKind::RegistryReminder | OutboxKind::RegistryFeedback | OutboxKind::RegistryFeedbackEscalated | OutboxKind::FundingMatches | OutboxKind::FundingSubmitted | OutboxKind::SubmissionDecided => Some(Topic::Registry),
+            OutboxKind::RegistrySectorSubmitted => Some(Topic::Registry),
             OutboxKind::AwardScoringOpen | OutboxKind::AwardResults => Some(Topic::Registry),
             _ => None,
         }
@@ -494,7 +501,8 @@ mod tests {
                 "answer_personal", "answer_list", "moderator_item", "moderator_queue", "moderator_urgent",
                 "registry_submitted", "roundup", "mail_refused", "mail_parts_dropped", "registry_feedback",
                 "registry_feedback_escalated", "registry_feedback_answer", "expert_request", "outcome_ask", "funding_matches",
-                "submission_decided", "award_scoring_open", "award_results",
+                "submission_decided", "award_scoring_open", "award_results", "funding_submitted",
+                "registry_sector_submitted",
             ]
         );
         for k in OutboxKind::all() {

@@ -363,6 +363,14 @@ pub fn registry_submitted(lang: &str, title: &str, state: &str, url: &str) -> No
     registry_notice(lang, title, &status, "", url, &t.fmt("registry-review-open", &[]))
 }
 
+/// A version of their sector waits for review, for a sector focal point, who gives technical
+/// input from their work list.
+pub fn registry_sector_submitted(lang: &str, title: &str, state: &str, url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let status = t.fmt("registry-submitted-status", &[("state", state.into())]);
+    registry_notice(lang, title, &status, &t.fmt("registry-sector-mail-line", &[]), url, &t.fmt("registry-sector-mail-open", &[]))
+}
+
 /// A registry record's news for a focal point: submitted, published, returned, or due for checking.
 fn registry_notice(lang: &str, title: &str, status_text: &str, note: &str, url: &str, action: &str) -> NoticeBody {
     let t = strings(lang);
@@ -644,6 +652,16 @@ pub fn funding_matches(lang: &str, items: Vec<(String, String)>, url: &str) -> N
         url: url.to_string(),
         action: t.fmt("funding-mail-open", &[]),
     }
+}
+
+/// A funding offer or proposal waits for review, for the focal points who decide on it.
+pub fn funding_submitted(lang: &str, offer: bool, title: &str, states: &[&str], url: &str) -> NoticeBody {
+    let t = strings(lang);
+    let hindi = lang == "hi";
+    let what = t.fmt(if offer { "funding-offer" } else { "funding-proposal" }, &[]);
+    let states = if states.is_empty() { t.fmt("funding-all-states", &[]) } else { states.iter().map(|s| crate::vocab::state_label(s, hindi)).collect::<Vec<_>>().join(", ") };
+    let args = [("what", what.as_str().into()), ("title", title.into()), ("states", states.as_str().into())];
+    NoticeBody { subject: t.fmt("funding-mail-waiting-subject", &args), lines: vec![t.fmt("funding-mail-waiting-line", &args)], items: vec![], url: url.to_string(), action: t.fmt("funding-mail-waiting-open", &[]) }
 }
 
 /// A focal point's answer to feedback, for the visitor who left their address.

@@ -27,7 +27,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/registry/awards/{id}/results.json", web::get().to(results_json))
         .route("/registry/awards/{id}/nominations/{nid}", web::get().to(nomination))
         .route("/registry/awards/{id}/nominations/{nid}/score", web::post().to(score))
-        .route("/registry/awards/{id}/nominations/{nid}/conflict", web::post().to(conflict));
+        .route("/registry/awards/{id}/nominations/{nid}/conflict", web::post().to(conflict))
+        .route("/registry/awards/{id}/nominations/{nid}/withdraw", web::post().to(withdraw))
+        .route("/registry/awards/{id}/edit", web::get().to(edit_form))
+        .route("/registry/awards/{id}/edit", web::post().to(edit));
 }
 
 #[derive(Deserialize, Default)]
@@ -38,7 +41,7 @@ struct Done {
 
 fn flash(ctx: &crate::views::Ctx, done: &str) -> Option<String> {
     match done {
-        "opened" | "nominated" | "scored" | "conflict" | "published" => Some(ctx.t().fmt(&format!("award-done-{done}"), &[])),
+        "opened" | "nominated" | "scored" | "conflict" | "published" | "edited" | "withdrawn" => Some(ctx.t().fmt(&format!("award-done-{done}"), &[])),
         _ => None,
     }
 }
@@ -50,7 +53,7 @@ async fn cycles(state: web::Data<AppState>, visit: Visit) -> Result<HttpResponse
 
 async fn new_form(member: Member) -> Result<HttpResponse, AppError> {
     aw::new_cycle_form(&member.principal)?;
-    Ok(html(200, pages::cycle_form(&member.ctx, &CycleInput::default(), &FieldErrors::new())))
+    Ok(html(200, pages::cycle_form(&member.ctx, &CycleInput::default(), &FieldErrors::new(), None)))
 }
 
 fn cycle_input(raw: &RawForm) -> CycleInput {
@@ -73,8 +76,32 @@ async fn create(state: web::Data<AppState>, member: Member, form: CsrfForm<Empty
     let (p, i) = (member.principal.clone(), input.clone());
     match submitted(state.write(move |c| aw::open_cycle(c, &p, &i)).await)? {
         Submitted::Done(id) => Ok(see_other(&format!("{}?done=opened", paths::award_cycle(id)))),
-        Submitted::Invalid(errors) => Ok(html(400, pages::cycle_form(&member.ctx, &input, &errors))),
+        Submitted::Invalid(errors) => Ok(html(400, pages::cycle_form(&member.ctx, &input, &errors, None))),
     }
+}
+
+async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let p = member.principal.clone();
+    let input = state.db(move |c| aw::edit_cycle_form(c, &p, id)).await?;
+    Ok(html(200, pages::cycle_form(&member.ctx, &input, &FieldErrors::new(), Some(id))))
+}
+
+async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<i64>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let input = cycle_input(&form.1);
+    let (p, i) = (member.principal.clone(), input.clone());
+    match submitted(state.write(move |c| aw::edit_cycle(c, &p, id, &i)).await)? {
+        Submitted::Done(()) => Ok(see_other(&format!("{}?done=edited", paths::award_cycle(id)))),
+        Submitted::Invalid(errors) => Ok(html(400, pages::cycle_form(&member.ctx, &input, &errors, Some(id)))),
+    }
+}
+
+async fn withdraw(state: web::Data<AppState>, member: Member, path: web::Path<(i64, i64)>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (id, nid) = path.into_inner();
+    let p = member.principal.clone();
+    state.write(move |c| aw::withdraw(c, &p, id, nid)).await?;
+    Ok(see_other(&format!("{}?done=withdrawn", paths::award_cycle(id))))
 }
 
 async fn cycle(state: web::Data<AppState>, visit: Visit, path: web::Path<i64>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {

@@ -23,7 +23,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/registry/funding/{list}/new", web::get().to(new_form))
         .route("/registry/funding/{list}/new", web::post().to(create))
         .route("/registry/funding/{list}/{id}", web::get().to(show))
-        .route("/registry/funding/{list}/{id}/review", web::post().to(review));
+        .route("/registry/funding/{list}/{id}/review", web::post().to(review))
+        .route("/registry/funding/{list}/{id}/edit", web::get().to(edit_form))
+        .route("/registry/funding/{list}/{id}/edit", web::post().to(edit))
+        .route("/registry/funding/{list}/{id}/close", web::post().to(close));
 }
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -101,24 +104,58 @@ fn form_of(raw: &RawForm) -> PostForm {
 async fn new_form(state: web::Data<AppState>, member: Member, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&path.into_inner())?;
     let choices = state.db(fu::choices).await?;
-    Ok(html(200, pages::form(&member.ctx, kind, &choices, &PostForm::default(), &FieldErrors::new())))
+    Ok(html(200, pages::form(&member.ctx, kind, &choices, &PostForm::default(), &FieldErrors::new(), None)))
 }
 
 async fn create(state: web::Data<AppState>, member: Member, path: web::Path<String>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let kind = kind_of(&path.into_inner())?;
     state.limit_shared(&format!("funding-post:{}", member.principal.user.id), POSTS_PER_HOUR, HOUR).await?;
     let input = form_of(&form.1);
-    let (p, i) = (member.principal.clone(), input.clone());
-    match submitted(state.write(move |c| fu::create(c, &p, kind, &i)).await)? {
+    let (p, i, env) = (member.principal.clone(), input.clone(), state.env.clone());
+    match submitted(state.write(move |c| fu::create(c, &env, &p, kind, &i)).await)? {
         Submitted::Done((id, published)) => {
             let done = if published { "published" } else { "submitted" };
             Ok(see_other(&format!("{}?done={done}", crate::paths::funding_post(fu::plural(kind), id))))
         }
         Submitted::Invalid(errors) => {
             let choices = state.db(fu::choices).await?;
-            Ok(html(400, pages::form(&member.ctx, kind, &choices, &input, &errors)))
+            Ok(html(400, pages::form(&member.ctx, kind, &choices, &input, &errors, None)))
         }
     }
+}
+
+async fn edit_form(state: web::Data<AppState>, member: Member, path: web::Path<(String, i64)>) -> Result<HttpResponse, AppError> {
+    let (plural, id) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let p = member.principal.clone();
+    let (form, lock, choices) = state.db(move |c| fu::edit_form(c, &p, kind, id)).await?;
+    Ok(html(200, pages::form(&member.ctx, kind, &choices, &form, &FieldErrors::new(), Some((id, lock)))))
+}
+
+async fn edit(state: web::Data<AppState>, member: Member, path: web::Path<(String, i64)>, form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (plural, id) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let lock: i32 = form.1.get("lock").parse().unwrap_or(-1);
+    let input = form_of(&form.1);
+    let (p, i, env) = (member.principal.clone(), input.clone(), state.env.clone());
+    match submitted(state.write(move |c| fu::edit(c, &env, &p, kind, id, lock, &i)).await)? {
+        Submitted::Done(published) => {
+            let done = if published { "saved" } else { "submitted" };
+            Ok(see_other(&format!("{}?done={done}", crate::paths::funding_post(&plural, id))))
+        }
+        Submitted::Invalid(errors) => {
+            let choices = state.db(fu::choices).await?;
+            Ok(html(400, pages::form(&member.ctx, kind, &choices, &input, &errors, Some((id, lock)))))
+        }
+    }
+}
+
+async fn close(state: web::Data<AppState>, member: Member, path: web::Path<(String, i64)>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    let (plural, id) = path.into_inner();
+    let kind = kind_of(&plural)?;
+    let p = member.principal.clone();
+    state.write(move |c| fu::close(c, &p, kind, id)).await?;
+    Ok(see_other(&format!("{}?done=closed", crate::paths::funding_post(&plural, id))))
 }
 
 async fn show(state: web::Data<AppState>, visit: Visit, path: web::Path<(String, i64)>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {

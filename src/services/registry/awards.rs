@@ -247,7 +247,8 @@ struct CheckedCycle {
     jurors: Vec<i64>,
 }
 
-fn check_cycle(conn: &mut DbConn, input: &CycleInput) -> Result<CheckedCycle, AppError> {
+/// Checks a cycle's form; `jury` is the jury kept by an edit, which then reads none typed.
+fn check_cycle(conn: &mut DbConn, input: &CycleInput, jury: Option<Vec<i64>>) -> Result<CheckedCycle, AppError> {
     let mut errors = FieldErrors::new();
     let year = input.year.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y));
     if year.is_none() {
@@ -279,7 +280,8 @@ fn check_cycle(conn: &mut DbConn, input: &CycleInput) -> Result<CheckedCycle, Ap
         }
     }
     let criteria = parse_criteria(&input.criteria).map_err(|m| errors.insert("criteria", m)).unwrap_or_default();
-    let mut jurors = Vec::new();
+    // An edit keeps the jury and types none.
+    let mut jurors = jury.unwrap_or_default();
     for address in input.jurors.split(|c: char| c == '\n' || c == ',').map(str::trim).filter(|a| !a.is_empty()) {
         match user::find_by_email(conn, &address.to_lowercase())? {
             Some(u) if u.disabled_at.is_none() => {
@@ -305,23 +307,97 @@ fn check_cycle(conn: &mut DbConn, input: &CycleInput) -> Result<CheckedCycle, Ap
     Ok(CheckedCycle { year: year.expect("checked"), title, description, categories: cats.join(","), days: [a, b, c], criteria, jurors })
 }
 
+/// Writes a cycle's criteria in the order typed.
+fn write_criteria(tx: &mut DbConn, id: i64, criteria: &[CriterionText]) -> diesel::QueryResult<()> {
+    for (i, (name, description, max)) in criteria.iter().enumerate() {
+        aw::insert_criterion(tx, id, i32::try_from(i).unwrap_or(0) + 1, name, description, *max)?;
+    }
+    Ok(())
+}
+
 /// The national focal point opens a cycle with its criteria and jury. Returns its number.
 pub fn open_cycle(conn: &mut DbConn, who: &Principal, input: &CycleInput) -> Result<i64, AppError> {
     if !is_reviewer(who) {
         return Err(AppError::Forbidden);
     }
-    let c = check_cycle(conn, input)?;
+    let c = check_cycle(conn, input, None)?;
     write_tx(conn, |tx| {
         let new = NewCycle { year: c.year, title: &c.title, description: &c.description, categories: &c.categories, nominations_open: &c.days[0], nominations_close: &c.days[1], jury_close: &c.days[2] };
         let id = aw::insert_cycle(tx, &new, who.user.id, models::now())?;
-        for (i, (name, description, max)) in c.criteria.iter().enumerate() {
-            aw::insert_criterion(tx, id, i32::try_from(i).unwrap_or(0) + 1, name, description, *max)?;
-        }
+        write_criteria(tx, id, &c.criteria)?;
         for j in &c.jurors {
             aw::insert_juror(tx, id, *j)?;
         }
         audit_entry(tx, who.user.id, "award cycle open", &Message::new("audit-award-cycle").arg("number", id).arg("title", c.title.as_str()).to_stored())?;
         Ok(id)
+    })
+}
+
+/// May the cycle still be edited on `today`: before scoring opens (announced, or taking
+/// nominations)?
+pub fn editable(c: &Cycle, today: &str) -> bool {
+    matches!(phase(c, today), Phase::Announced | Phase::Nominating)
+}
+
+/// The national focal point's edit form of a cycle, filled with what is stored; refused once
+/// scoring has opened.
+pub fn edit_cycle_form(conn: &mut DbConn, who: &Principal, id: i64) -> Result<CycleInput, AppError> {
+    let cycle = cycle_or_404(conn, id)?;
+    if !is_reviewer(who) {
+        return Err(AppError::Forbidden);
+    }
+    if !editable(&cycle, &today()) {
+        return Err(AppError::Conflict("award-refused-edit-scoring".into()));
+    }
+    let criteria = aw::criteria(conn, id)?.iter().map(|c| format!("{} | {} | {}", c.name, c.max_points, c.description)).collect::<Vec<_>>().join("\n");
+    Ok(CycleInput {
+        year: cycle.year.to_string(),
+        title: cycle.title.clone(),
+        description: cycle.description.clone(),
+        categories: categories_of(&cycle).iter().map(|c| c.code.to_string()).collect(),
+        nominations_open: cycle.nominations_open.clone(),
+        nominations_close: cycle.nominations_close.clone(),
+        jury_close: cycle.jury_close.clone(),
+        criteria,
+        jurors: String::new(),
+    })
+}
+
+/// The national focal point edits a cycle's texts, days and criteria (names, maxima,
+/// descriptions) until scoring opens, checked as when it was opened; its categories and jury
+/// stay. Nominations may not be closed into the past by an edit.
+pub fn edit_cycle(conn: &mut DbConn, who: &Principal, id: i64, input: &CycleInput) -> Result<(), AppError> {
+    let cycle = cycle_or_404(conn, id)?;
+    if !is_reviewer(who) {
+        return Err(AppError::Forbidden);
+    }
+    let day = today();
+    if !editable(&cycle, &day) {
+        return Err(AppError::Conflict("award-refused-edit-scoring".into()));
+    }
+    // What the edit does not change is checked as stored.
+    let mut input = input.clone();
+    input.categories = categories_of(&cycle).iter().map(|c| c.code.to_string()).collect();
+    input.jurors = String::new();
+    let jury = aw::jurors(conn, id)?.into_iter().map(|(uid, _)| uid).collect();
+    let c = match check_cycle(conn, &input, Some(jury)) {
+        Ok(c) if c.days[1] < day => return Err(AppError::field("nominations_close", "award-close-past")),
+        other => other?,
+    };
+    write_tx(conn, |tx| {
+        // Checked again inside the transaction: the day may have turned meanwhile.
+        if !editable(&cycle_or_404(tx, id)?, &today()) {
+            return Err(AppError::Conflict("award-refused-edit-scoring".into()));
+        }
+        let new = NewCycle { year: c.year, title: &c.title, description: &c.description, categories: &c.categories, nominations_open: &c.days[0], nominations_close: &c.days[1], jury_close: &c.days[2] };
+        if aw::update_cycle(tx, id, &new)? != 1 {
+            return Err(AppError::Conflict("award-refused-edit-scoring".into()));
+        }
+        // Nobody has scored before scoring opens, so the criteria are written afresh.
+        aw::delete_criteria(tx, id)?;
+        write_criteria(tx, id, &c.criteria)?;
+        audit_entry(tx, who.user.id, "award cycle edit", &Message::new("audit-award-cycle").arg("number", id).arg("title", c.title.as_str()).to_stored())?;
+        Ok(())
     })
 }
 
@@ -369,6 +445,8 @@ pub struct CycleView {
     pub is_reviewer: bool,
     pub is_juror: bool,
     pub may_nominate: bool,
+    /// The national focal point, before scoring opens.
+    pub may_edit: bool,
     /// Nominations the juror has scored.
     pub scored: Vec<i64>,
 }
@@ -443,6 +521,7 @@ pub fn cycle_view(conn: &mut DbConn, who: Option<&Principal>, id: i64) -> Result
         max_total: criteria.iter().map(|c| i64::from(c.max_points)).sum(),
         categories: categories_of(&cycle),
         may_nominate: phase == Phase::Nominating && who.is_some_and(may_draft),
+        may_edit: reviewer && matches!(phase, Phase::Announced | Phase::Nominating),
         is_reviewer: reviewer,
         is_juror: juror,
         cycle,
@@ -564,6 +643,24 @@ pub fn nominate(conn: &mut DbConn, who: &Principal, id: i64, input: &NominationI
     })
 }
 
+/// The nominator withdraws their nomination while nominations are open: it leaves the
+/// jury's list and the results (the nominee is not nominated again in that category).
+pub fn withdraw(conn: &mut DbConn, who: &Principal, cycle_id: i64, nid: i64) -> Result<(), AppError> {
+    let (cycle, n) = nomination_in(conn, cycle_id, nid)?;
+    if n.nominated_by != Some(who.user.id) {
+        return Err(AppError::Forbidden);
+    }
+    require_phase(&cycle, Phase::Nominating)?;
+    write_tx(conn, |tx| {
+        require_phase(&cycle_or_404(tx, cycle_id)?, Phase::Nominating)?;
+        if !aw::withdraw_nomination(tx, nid, models::now())? {
+            return Err(AppError::NotFound);
+        }
+        audit_entry(tx, who.user.id, "award nomination withdraw", &Message::new("audit-award-cycle").arg("number", cycle_id).arg("title", cycle.title.as_str()).to_stored())?;
+        Ok(())
+    })
+}
+
 // ----- the jury -----
 
 /// A nomination's page: the nomination, the criteria, the scores given (their own to a
@@ -581,12 +678,15 @@ pub struct NominationView {
     /// Why this juror may not score it: "own" or "conflict".
     pub barred: Option<&'static str>,
     pub may_score: bool,
+    /// Its nominator, while nominations are open.
+    pub may_withdraw: bool,
 }
 
+/// A nomination of the cycle, not withdrawn.
 fn nomination_in(conn: &mut DbConn, cycle_id: i64, nid: i64) -> Result<(Cycle, Nomination), AppError> {
     let cycle = cycle_or_404(conn, cycle_id)?;
     match aw::find_nomination(conn, nid)? {
-        Some(n) if n.cycle_id == cycle.id => Ok((cycle, n)),
+        Some(n) if n.cycle_id == cycle.id && n.withdrawn_at.is_none() => Ok((cycle, n)),
         _ => Err(AppError::NotFound),
     }
 }
@@ -622,6 +722,7 @@ pub fn nomination_view(conn: &mut DbConn, who: Option<&Principal>, cycle_id: i64
     };
     Ok(NominationView {
         may_score: juror && bar.is_none() && phase == Phase::Scoring,
+        may_withdraw: phase == Phase::Nominating && who.is_some_and(|p| n.nominated_by == Some(p.user.id)),
         row: row_of(conn, n)?,
         cycle,
         phase,

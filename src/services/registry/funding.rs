@@ -25,7 +25,7 @@ use crate::error::{AppError, FieldErrors, Message};
 use crate::models::funding::{self as fp, FundingPost, Kind, NewFundingPost, Status};
 use crate::models::mail_outbox::{FundingMatch, OutboxKind, Payload};
 use crate::models::registry::{self, Record};
-use crate::models::{self, list, user};
+use crate::models::{self, list, role, user};
 use crate::paths;
 use crate::services::accounts::Principal;
 use crate::services::{notify, Env};
@@ -108,7 +108,7 @@ fn proposal_terms(p: &FundingPost) -> ProposalTerms<'_> {
 
 /// Is this offer open on `today` (published, and its deadline, if any, not passed)?
 pub fn is_open(o: &FundingPost, today: NaiveDate) -> bool {
-    o.kind == Kind::Offer && o.status == Status::Published && (o.deadline.is_empty() || o.deadline.as_str() >= today.format("%Y-%m-%d").to_string().as_str())
+    o.kind == Kind::Offer && o.status == Status::Published && o.closed_at.is_none() && (o.deadline.is_empty() || o.deadline.as_str() >= today.format("%Y-%m-%d").to_string().as_str())
 }
 
 /// One match: the offer, the proposal and their score.
@@ -119,10 +119,10 @@ pub struct Match {
     pub score: Score,
 }
 
-/// Every match among published posts on `today`, best first.
+/// Every match among published posts on `today`, best first; closed posts match nothing.
 pub fn all_matches(posts: &[FundingPost], today: NaiveDate) -> Vec<Match> {
     let offers: Vec<&FundingPost> = posts.iter().filter(|o| is_open(o, today)).collect();
-    let proposals: Vec<&FundingPost> = posts.iter().filter(|p| p.kind == Kind::Proposal && p.status == Status::Published).collect();
+    let proposals: Vec<&FundingPost> = posts.iter().filter(|p| p.kind == Kind::Proposal && p.status == Status::Published && p.closed_at.is_none()).collect();
     let mut out = Vec::new();
     for o in &offers {
         for p in &proposals {
@@ -307,37 +307,145 @@ pub fn choices(conn: &mut DbConn) -> Result<Choices, AppError> {
     Ok(Choices { vocabs: Vocabs::load(conn)?, clusters })
 }
 
+/// The row a checked form becomes, in a status.
+fn row_of<'a>(c: &'a Checked, kind: Kind, sectors: &'a str, states: &'a str, status: Status, author_id: Option<i64>, created_at: NaiveDateTime, published_at: Option<NaiveDateTime>) -> NewFundingPost<'a> {
+    NewFundingPost {
+        kind,
+        title: &c.title,
+        scheme: &c.scheme,
+        funder: &c.funder,
+        partners: &c.partners,
+        cluster_id: c.cluster.as_ref().map(|r| r.id),
+        amount_min: c.amount_min,
+        amount_max: c.amount_max,
+        budget: c.budget,
+        sectors,
+        states,
+        deadline: &c.deadline,
+        body: &c.body,
+        contact: &c.contact,
+        status,
+        author_id,
+        created_at,
+        published_at,
+    }
+}
+
+/// A post now waits for review: the focal points of its states hear of it, or the national
+/// focal point when none of its states has one (or it names none); each once per submission,
+/// which the lock the submission left names.
+fn tell_reviewers(tx: &mut DbConn, env: &Env, who: &Principal, post_id: i64, lock: i32, states: &[String]) -> Result<(), AppError> {
+    let grants = role::focal_points(tx)?;
+    let mut to: BTreeSet<i64> = grants.iter().filter(|g| !g.state.is_empty() && states.contains(&g.state)).map(|g| g.user_id).collect();
+    if to.is_empty() {
+        to = grants.iter().filter(|g| g.state.is_empty()).map(|g| g.user_id).collect();
+    }
+    for uid in to.into_iter().filter(|u| *u != who.user.id) {
+        notify::notify_once(tx, env, uid, OutboxKind::FundingSubmitted, Some(post_id), None, &format!("funding.submitted.{post_id}.l{lock}.u{uid}"))?;
+    }
+    Ok(())
+}
+
 /// Saves a new post. Returns its id and whether it was published at once.
-pub fn create(conn: &mut DbConn, who: &Principal, kind: Kind, form: &PostForm) -> Result<(i64, bool), AppError> {
+pub fn create(conn: &mut DbConn, env: &Env, who: &Principal, kind: Kind, form: &PostForm) -> Result<(i64, bool), AppError> {
     let vocabs = Vocabs::load(conn)?;
     let now = models::now();
     let c = check(conn, &vocabs, kind, form, now.date())?;
     let at_once = published_at_once(who, kind, &c.states);
     let (sectors, states) = (list::encode(&c.sectors), list::encode(&c.states));
     write_tx(conn, |tx| {
-        let id = fp::insert(tx, &NewFundingPost {
-            kind,
-            title: &c.title,
-            scheme: &c.scheme,
-            funder: &c.funder,
-            partners: &c.partners,
-            cluster_id: c.cluster.as_ref().map(|r| r.id),
-            amount_min: c.amount_min,
-            amount_max: c.amount_max,
-            budget: c.budget,
-            sectors: &sectors,
-            states: &states,
-            deadline: &c.deadline,
-            body: &c.body,
-            contact: &c.contact,
-            status: if at_once { Status::Published } else { Status::Submitted },
-            author_id: Some(who.user.id),
-            created_at: now,
-            published_at: at_once.then_some(now),
-        })?;
+        let status = if at_once { Status::Published } else { Status::Submitted };
+        let id = fp::insert(tx, &row_of(&c, kind, &sectors, &states, status, Some(who.user.id), now, at_once.then_some(now)))?;
+        if !at_once {
+            tell_reviewers(tx, env, who, id, 0, &c.states)?;
+        }
         let action = format!("funding {} post", kind.as_str());
         audit_entry(tx, who.user.id, &action, &Message::new("audit-funding-post").arg("title", &c.title).to_stored())?;
         Ok((id, at_once))
+    })
+}
+
+/// May this person edit or close this post? Its author, and whoever may review it (the
+/// focal points of its states, the national focal point).
+pub fn may_edit(who: &Principal, post: &FundingPost) -> bool {
+    post.author_id == Some(who.user.id) || may_review(who, post)
+}
+
+/// A post this person may edit or close, still open; refused otherwise.
+fn editable(conn: &mut DbConn, who: &Principal, kind: Kind, id: i64) -> Result<FundingPost, AppError> {
+    let post = fp::find(conn, id)?.filter(|p| p.kind == kind && visible(Some(who), p)).ok_or(AppError::NotFound)?;
+    if !may_edit(who, &post) {
+        return Err(AppError::Forbidden);
+    }
+    if post.closed_at.is_some() {
+        return Err(AppError::Conflict("funding-refused-closed".into()));
+    }
+    Ok(post)
+}
+
+/// The form of a stored post, as its editor sees it first; with the lock it was read at.
+pub fn edit_form(conn: &mut DbConn, who: &Principal, kind: Kind, id: i64) -> Result<(PostForm, i32, Choices), AppError> {
+    let p = editable(conn, who, kind, id)?;
+    let cluster = match p.cluster_id {
+        Some(c) => registry::find(conn, c)?.slug,
+        None => String::new(),
+    };
+    let amount = |n: i64, shown: bool| if shown { n.to_string() } else { String::new() };
+    let form = PostForm {
+        title: p.title.clone(),
+        scheme: p.scheme.clone(),
+        funder: p.funder.clone(),
+        partners: p.partners.clone(),
+        cluster,
+        amount_min: amount(p.amount_min, kind == Kind::Offer),
+        amount_max: amount(p.amount_max, kind == Kind::Offer),
+        budget: amount(p.budget, kind == Kind::Proposal),
+        sectors: list::decode(&p.sectors).map(str::to_string).collect(),
+        states: if kind == Kind::Offer { list::decode(&p.states).map(str::to_string).collect() } else { Vec::new() },
+        deadline: p.deadline.clone(),
+        body: p.body.clone(),
+        contact: p.contact.clone(),
+    };
+    Ok((form, p.lock_version, choices(conn)?))
+}
+
+/// Saves an edit, checked as a new post is. A post that was published stays published only
+/// when its editor could have published it at once; otherwise it (and any returned one) goes
+/// back to review like a new one. Returns whether it is published.
+pub fn edit(conn: &mut DbConn, env: &Env, who: &Principal, kind: Kind, id: i64, lock: i32, form: &PostForm) -> Result<bool, AppError> {
+    let post = editable(conn, who, kind, id)?;
+    let vocabs = Vocabs::load(conn)?;
+    let now = models::now();
+    let c = check(conn, &vocabs, kind, form, now.date())?;
+    let at_once = published_at_once(who, kind, &c.states);
+    // A focal point editing someone else's waiting post leaves the decision to the review form.
+    let published = at_once && (post.status == Status::Published || post.author_id == Some(who.user.id));
+    let (status, published_at) = if published { (Status::Published, post.published_at.or(Some(now))) } else { (Status::Submitted, None) };
+    let (sectors, states) = (list::encode(&c.sectors), list::encode(&c.states));
+    write_tx(conn, |tx| {
+        if !fp::update(tx, id, lock, &row_of(&c, kind, &sectors, &states, status, post.author_id, post.created_at, published_at))? {
+            return Err(AppError::Conflict("funding-refused-changed".into()));
+        }
+        // Back in review: its reviewers hear of it as of a new post (a waiting post edited is
+        // no new submission, and they were told of it already).
+        if !published && post.status != Status::Submitted {
+            tell_reviewers(tx, env, who, id, lock + 1, &c.states)?;
+        }
+        audit_entry(tx, who.user.id, "funding edit", &Message::new("audit-funding-post").arg("title", &c.title).to_stored())?;
+        Ok(published)
+    })
+}
+
+/// Closes a post: it stays readable, marked closed, but matches nothing and leaves the open
+/// lists and the review queue.
+pub fn close(conn: &mut DbConn, who: &Principal, kind: Kind, id: i64) -> Result<(), AppError> {
+    let post = editable(conn, who, kind, id)?;
+    write_tx(conn, |tx| {
+        if !fp::close(tx, id, models::now())? {
+            return Err(AppError::Conflict("funding-refused-closed".into()));
+        }
+        audit_entry(tx, who.user.id, "funding close", &Message::new("audit-funding-post").arg("title", &post.title).to_stored())?;
+        Ok(())
     })
 }
 
@@ -350,6 +458,8 @@ pub struct PostView {
     pub matches: Vec<(FundingPost, Score)>,
     pub open: bool,
     pub may_review: bool,
+    /// May this person edit or close it (and is it still open to that)?
+    pub may_edit: bool,
     pub is_author: bool,
     pub vocabs: Vocabs,
 }
@@ -379,8 +489,9 @@ pub fn view(conn: &mut DbConn, who: Option<&Principal>, kind: Kind, id: i64) -> 
     };
     let author = post.author_id.and_then(|a| user::find(conn, a).ok()).map(|u| u.name);
     Ok(PostView {
-        open: kind == Kind::Proposal || is_open(&post, today),
-        may_review: post.status == Status::Submitted && who.is_some_and(|p| may_review(p, &post)),
+        open: post.closed_at.is_none() && (kind == Kind::Proposal || is_open(&post, today)),
+        may_review: post.status == Status::Submitted && post.closed_at.is_none() && who.is_some_and(|p| may_review(p, &post)),
+        may_edit: post.closed_at.is_none() && who.is_some_and(|p| may_edit(p, &post)),
         is_author: who.is_some_and(|p| post.author_id == Some(p.user.id)),
         post,
         cluster,
@@ -423,11 +534,14 @@ pub struct Filter {
     /// "1": open offers only (published, deadline not passed).
     #[serde(default)]
     pub open: String,
+    /// "1": closed posts listed too (they are left out by default).
+    #[serde(default)]
+    pub closed: String,
 }
 
 impl Filter {
     pub fn query(&self) -> String {
-        let pairs = [("state", &self.state), ("sector", &self.sector), ("scheme", &self.scheme), ("open", &self.open)];
+        let pairs = [("state", &self.state), ("sector", &self.sector), ("scheme", &self.scheme), ("open", &self.open), ("closed", &self.closed)];
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
             q.append_pair(k, v);
@@ -441,6 +555,7 @@ impl Filter {
             && (self.sector.is_empty() || list::holds(&p.sectors, &self.sector))
             && (self.scheme.is_empty() || same_scheme(&p.scheme, &self.scheme))
             && (self.open.is_empty() || p.kind == Kind::Proposal || is_open(p, today))
+            && (p.closed_at.is_none() || !self.closed.is_empty())
     }
 }
 
@@ -567,7 +682,7 @@ pub struct Picture {
 
 pub fn picture_of(posts: &[FundingPost], today: NaiveDate) -> (BTreeMap<String, Totals>, BTreeMap<String, Totals>, Totals) {
     let (mut by_state, mut by_sector, mut nation) = (BTreeMap::<String, Totals>::new(), BTreeMap::<String, Totals>::new(), Totals::default());
-    for p in posts.iter().filter(|p| p.status == Status::Published) {
+    for p in posts.iter().filter(|p| p.status == Status::Published && p.closed_at.is_none()) {
         let mut states: Vec<&str> = list::decode(&p.states).collect();
         if states.is_empty() {
             states.push("");
@@ -748,7 +863,7 @@ mod tests {
             id, kind, title: format!("#{id}"), scheme: scheme.into(), funder: String::new(), partners: String::new(), cluster_id: None,
             amount_min: amounts.0, amount_max: amounts.1, budget: amounts.2, sectors: list::encode(sectors), states: list::encode(states),
             deadline: deadline.into(), body: String::new(), contact: String::new(), status: Status::Published, author_id: Some(id), created_at: at,
-            published_at: Some(at), reviewed_by: None, reviewed_at: None, comment: String::new(), lock_version: 0,
+            published_at: Some(at), reviewed_by: None, reviewed_at: None, comment: String::new(), lock_version: 0, closed_at: None,
         }
     }
 

@@ -360,6 +360,18 @@ pub(super) fn tell_reviewers(tx: &mut DbConn, env: &Env, who: &Principal, record
     for g in role::focal_points(tx)?.into_iter().filter(|g| g.state.is_empty() && g.user_id != who.user.id) {
         notify::notify(tx, env, g.user_id, OutboxKind::RegistrySubmitted, Some(record_id), None)?;
     }
+    // The sector focal points of the version's sector, who give technical input, hear of it
+    // once per version (a returned version sent again is the same version).
+    let rec = registry::find(tx, record_id)?;
+    let Some(v) = registry::open_version(tx, record_id)? else { return Ok(()) };
+    let sector = version_sector(&rec, &v);
+    if sector.is_empty() {
+        return Ok(());
+    }
+    for g in role::holding(tx, role::Role::SectorFocalPoint)?.into_iter().filter(|g| g.sector == sector && g.user_id != who.user.id) {
+        let key = format!("registry.sector.{record_id}.v{}.u{}", v.number, g.user_id);
+        notify::notify_once(tx, env, g.user_id, OutboxKind::RegistrySectorSubmitted, Some(record_id), None, &key)?;
+    }
     Ok(())
 }
 

@@ -58,9 +58,15 @@ pub fn cycles(ctx: &Ctx, list: &[(Cycle, Phase)], may_open: bool) -> Markup {
     })
 }
 
-pub fn cycle_form(ctx: &Ctx, i: &CycleInput, errors: &FieldErrors) -> Markup {
+/// The form to open a cycle, or (with its number) to edit one before scoring opens, when
+/// its categories and jury stay as they are.
+pub fn cycle_form(ctx: &Ctx, i: &CycleInput, errors: &FieldErrors, edit: Option<i64>) -> Markup {
     let t = ctx.t();
-    let title = t.fmt("award-open-cycle", &[]);
+    let title = t.fmt(if edit.is_some() { "award-edit-cycle" } else { "award-open-cycle" }, &[]);
+    let action = match edit {
+        Some(id) => format!("{}/edit", paths::award_cycle(id)),
+        None => format!("{}/new", paths::AWARDS),
+    };
     let (year, name, descr) = (t.fmt("award-year", &[]), t.fmt("award-title", &[]), t.fmt("award-description", &[]));
     let (open, close, jury) = (t.fmt("award-nominations-open", &[]), t.fmt("award-nominations-close", &[]), t.fmt("award-jury-close", &[]));
     let (criteria, criteria_hint, jurors, jurors_hint) = (t.fmt("award-criteria", &[]), t.fmt("award-criteria-hint", &[]), t.fmt("award-jurors", &[]), t.fmt("award-jurors-hint", &[]));
@@ -69,11 +75,13 @@ pub fn cycle_form(ctx: &Ctx, i: &CycleInput, errors: &FieldErrors) -> Markup {
         (awards_crumbs(ctx, None))
         h1 { (title) }
         (error_summary(ctx, errors))
-        form method="post" action={ (paths::AWARDS) "/new" } novalidate {
+        @if edit.is_some() { p.hint { (t.fmt("award-edit-hint", &[])) } }
+        form method="post" action=(action) novalidate {
             (csrf_field(ctx))
             (input(ctx, Field::new("year", &year, &i.year).required(), errors))
             (input(ctx, Field::new("title", &name, &i.title).required(), errors))
             (textarea(ctx, "description", &descr, &i.description, None, 3, errors))
+            @if edit.is_none() {
             fieldset.field.checks.has-error[cat_error.is_some()] id="categories" {
                 legend { (t.fmt("award-categories", &[])) }
                 @if let Some(e) = &cat_error { p.error { (e) } }
@@ -81,11 +89,12 @@ pub fn cycle_form(ctx: &Ctx, i: &CycleInput, errors: &FieldErrors) -> Markup {
                     label.check { input type="checkbox" name="categories" value=(c.code) checked[i.categories.iter().any(|x| x == c.code)]; " " (t.get(c.label)) }
                 }
             }
+            }
             (input(ctx, Field::new("nominations_open", &open, &i.nominations_open).kind("date").required(), errors))
             (input(ctx, Field::new("nominations_close", &close, &i.nominations_close).kind("date").required(), errors))
             (input(ctx, Field::new("jury_close", &jury, &i.jury_close).kind("date").required(), errors))
             (textarea(ctx, "criteria", &criteria, &i.criteria, Some(&criteria_hint), 5, errors))
-            (textarea(ctx, "jurors", &jurors, &i.jurors, Some(&jurors_hint), 4, errors))
+            @if edit.is_none() { (textarea(ctx, "jurors", &jurors, &i.jurors, Some(&jurors_hint), 4, errors)) }
             div.actions { button.primary type="submit" { (title) } }
         }
     })
@@ -192,6 +201,7 @@ pub fn cycle(ctx: &Ctx, v: &CycleView, flash: Option<&str>) -> Markup {
                 }
             }
             @if v.may_nominate { p { a.button href={ (paths::award_cycle(c.id)) "/nominate" } { (t.fmt("award-nominate", &[])) } } }
+            @if v.may_edit { p { a.button href={ (paths::award_cycle(c.id)) "/edit" } { (t.fmt("award-edit-cycle", &[])) } } }
             @if v.phase != Phase::Published && !v.nominations.is_empty() { p.hint { (t.fmt("award-nominations-private", &[])) } }
             @if v.phase != Phase::Published || v.results.is_none() { (nominations_list(ctx, c, &v.nominations, &v.scored, v.is_juror)) }
         }
@@ -280,6 +290,13 @@ pub fn nomination(ctx: &Ctx, v: &NominationView, typed: &[(String, String)], fla
         section aria-labelledby="statement-h" {
             h2 #statement-h { (t.fmt("award-statement", &[])) }
             @for para in n.statement.split("\n\n") { p { (para) } }
+        }
+        @if v.may_withdraw {
+            form.inline method="post" action={ (path) "/withdraw" } {
+                (csrf_field(ctx))
+                button type="submit" { (t.fmt("award-withdraw", &[])) }
+                " " span.hint { (t.fmt("award-withdraw-hint", &[])) }
+            }
         }
         @if v.is_juror {
             section aria-labelledby="score-h" {

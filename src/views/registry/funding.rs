@@ -75,7 +75,8 @@ fn summary(ctx: &Ctx, vocabs: &Vocabs, p: &FundingPost, today: chrono::NaiveDate
             " · " (labels(ctx, vocabs, "sector", &p.sectors))
             @if !p.scheme.is_empty() { " · " (vocabs.label("scheme", &p.scheme, hindi(ctx))) }
             @if p.kind == Kind::Offer && !p.deadline.is_empty() { " · " (t.get("funding-field-deadline")) ": " (p.deadline) }
-            @if p.status != Status::Published { " · " (status_label(ctx, p.status)) }
+            @if p.closed_at.is_some() { " · " (t.get("funding-closed")) }
+            @else if p.status != Status::Published { " · " (status_label(ctx, p.status)) }
             @else if p.kind == Kind::Offer && !is_open(p, today) { " · " (t.get("funding-closed")) }
         }
     }
@@ -136,6 +137,7 @@ pub fn list(ctx: &Ctx, l: &Listing, f: &Filter) -> Markup {
                 @if l.kind == Kind::Offer {
                     div.field { label.check { input type="checkbox" name="open" value="1" checked[!f.open.is_empty()]; " " (t.get("funding-open-only")) } }
                 }
+                div.field { label.check { input type="checkbox" name="closed" value="1" checked[!f.closed.is_empty()]; " " (t.get("funding-show-closed")) } }
                 button type="submit" { (t.get("funding-filter")) }
                 " " a href=(base) { (t.registry_clear) }
             }
@@ -167,9 +169,19 @@ fn checks(ctx: &Ctx, vocabs: &Vocabs, vocab: &str, name: &'static str, legend: &
     }
 }
 
-pub fn form(ctx: &Ctx, kind: Kind, c: &Choices, f: &PostForm, errors: &FieldErrors) -> Markup {
+/// The posting form, new or (with the post's id and the lock it was read at) an edit.
+pub fn form(ctx: &Ctx, kind: Kind, c: &Choices, f: &PostForm, errors: &FieldErrors, edit: Option<(i64, i32)>) -> Markup {
     let t = ctx.t();
-    let title = t.get(if kind == Kind::Offer { "funding-new-offer" } else { "funding-new-proposal" });
+    let title = t.get(match (edit, kind) {
+        (Some(_), Kind::Offer) => "funding-edit-offer",
+        (Some(_), Kind::Proposal) => "funding-edit-proposal",
+        (None, Kind::Offer) => "funding-new-offer",
+        (None, Kind::Proposal) => "funding-new-proposal",
+    });
+    let action = match edit {
+        Some((id, _)) => format!("{}/edit", paths::funding_post(plural(kind), id)),
+        None => format!("{}/new", paths::funding_list(plural(kind))),
+    };
     let clusters: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
         .chain(c.clusters.iter().map(|(slug, name, state)| (slug.clone(), format!("{name} ({})", crate::vocab::state_label(state, hindi(ctx))))))
         .collect();
@@ -178,8 +190,10 @@ pub fn form(ctx: &Ctx, kind: Kind, c: &Choices, f: &PostForm, errors: &FieldErro
         h1 { (title) }
         p.hint { (t.get("funding-rules")) }
         (error_summary(ctx, errors))
-        form method="post" action={ (paths::funding_list(plural(kind))) "/new" } novalidate {
+        @if edit.is_some() { p.hint { (t.get("funding-edit-hint")) } }
+        form method="post" action=(action) novalidate {
             (csrf_field(ctx))
+            @if let Some((_, lock)) = edit { input type="hidden" name="lock" value=(lock); }
             (input(ctx, Field::new("title", t.get("funding-field-title"), &f.title).required(), errors))
             @if kind == Kind::Offer {
                 (input(ctx, Field::new("funder", t.get("funding-field-funder"), &f.funder).required(), errors))
@@ -238,6 +252,8 @@ pub fn post(ctx: &Ctx, v: &PostView, done: &str, errors: &FieldErrors) -> Markup
         "published" => Some(t.get("funding-done-published")),
         "submitted" => Some(t.get("funding-done-submitted")),
         "returned" => Some(t.get("funding-done-returned")),
+        "saved" => Some(t.get("funding-done-saved")),
+        "closed" => Some(t.get("funding-done-closed")),
         _ => None,
     };
     let today = crate::models::now().date();
@@ -249,7 +265,8 @@ pub fn post(ctx: &Ctx, v: &PostView, done: &str, errors: &FieldErrors) -> Markup
         p.meta {
             (t.get(if p.kind == Kind::Offer { "funding-offer" } else { "funding-proposal" }))
             " · " (status_label(ctx, p.status))
-            @if p.kind == Kind::Offer && p.status == Status::Published { " · " (t.get(if v.open { "funding-open" } else { "funding-closed" })) }
+            @if p.closed_at.is_some() { " · " (t.get("funding-closed")) }
+            @else if p.kind == Kind::Offer && p.status == Status::Published { " · " (t.get(if v.open { "funding-open" } else { "funding-closed" })) }
             @if let Some(a) = &v.author { " · " (a) }
         }
         @if !p.comment.is_empty() && (v.is_author || v.may_review || p.status == Status::Returned) { div.note { p { strong { (t.registry_comment) ": " } (p.comment) } } }
@@ -294,6 +311,16 @@ pub fn post(ctx: &Ctx, v: &PostView, done: &str, errors: &FieldErrors) -> Markup
             }
         }
         @if v.may_review { (super::review_form(ctx, &path, p.lock_version, t.get("funding-publish"), errors)) }
+        @if v.may_edit {
+            section.actions aria-label=(t.get("funding-manage")) {
+                a.button href={ (path) "/edit" } { (t.get("funding-edit")) }
+                form.inline method="post" action={ (path) "/close" } {
+                    (csrf_field(ctx))
+                    button type="submit" { (t.get("funding-close")) }
+                }
+                p.hint { (t.get("funding-close-hint")) }
+            }
+        }
     })
 }
 
