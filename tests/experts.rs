@@ -120,10 +120,10 @@ fn the_directory_shows_only_listed_experts_and_never_a_mail_address() {
 fn a_moderator_asks_at_most_five_experts_once_each_and_paused_ones_are_neither_offered_nor_mailed() {
     let w = world();
     let names = ["Anil One", "Bina Two", "Chand Three", "Dev Four", "Ela Five", "Farah Six"];
-    let mut ids = Vec::new();
+    let (mut ids, mut clients) = (Vec::new(), Vec::new());
     for (n, name) in names.iter().enumerate() {
         let email = format!("e{n}@example.org");
-        expert(&w, &email, name, &[]);
+        clients.push(expert(&w, &email, name, &[]));
         ids.push(w.app.user_id(&email));
     }
     expert(&w, "paused@example.org", "Pavan Paused", &[("paused", "1")]);
@@ -189,6 +189,13 @@ fn a_moderator_asks_at_most_five_experts_once_each_and_paused_ones_are_neither_o
     assert!(log.contains(&format!("/t/{id}")), "names the query: {log}");
     let history = w.moderator.get(&page).body;
     assert!(history.contains("asked experts for their input") && history.contains("Dev Four, Ela Five"), "{history}");
+
+    // An expert who deletes their account leaves the log as "former member".
+    let r = clients[1].submit("/account/delete", "/account/delete", &[("password", PW), ("confirm", "yes")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let log = w.moderator.get(&format!("/c/{}/log", w.slug)).body;
+    assert!(!log.contains("Bina Two"), "{log}");
+    assert!(log.contains("Anil One, (former member), Chand Three") && log.contains("Dev Four, Ela Five"), "{log}");
 }
 
 #[test]

@@ -160,6 +160,9 @@ fn the_owner_is_shown_to_all_but_the_contact_only_to_those_who_may_and_the_owner
     assert!(data["represented_owners"][0]["consent_statement"].as_str().unwrap().contains("pass them on"));
     let r = w.alice.post("/account/export", &[("format", "json")]);
     assert!(!r.body.contains("Ramesh"));
+    // The readable copy has them too.
+    let r = w.bob.post("/account/export", &[("format", "html")]);
+    assert!(r.body.contains("People I post for (1)") && r.body.contains("Ramesh Kumar") && r.body.contains(PHONE), "{}", r.body);
 
     // Claiming: bob makes a claim link on his page.
     let page = w.bob.get("/facilitator");
@@ -229,6 +232,17 @@ fn the_owner_is_shown_to_all_but_the_contact_only_to_those_who_may_and_the_owner
         assert_eq!(o.claimed_by, Some(ramesh_id));
         assert!(o.phone.is_empty() && o.postal_address.is_empty(), "the contact goes with the claim");
     }
+    // The claim is no way around the community's door: Ramesh has asked to join, and the
+    // moderators decide (the request is in their members page and the community's log).
+    {
+        let mut conn = w.app.db();
+        let c = solex::models::community::find_by_slug(&mut conn, "foundry-energy").unwrap();
+        let m = solex::models::membership::find(&mut conn, c.id, ramesh_id).unwrap().expect("a request to join");
+        assert_eq!(m.status, solex::models::membership::Status::Requested);
+    }
+    assert!(w.moderator.get("/c/foundry-energy/members").body.contains("Ramesh Kumar"));
+    let r = w.moderator.submit("/c/foundry-energy/members", &format!("/c/foundry-energy/members/{ramesh_id}"), &[("decision", "approve")]);
+    assert_eq!(r.status, 303, "{}", r.body);
     let page = w.alice.get(&path).body;
     assert!(page.contains("Ramesh Kumar (posted for them by Bob Bhatt)"), "{page}");
     assert!(ramesh.get("/my/posts").body.contains("Cupola lining cracks"));

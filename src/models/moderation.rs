@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{flags, moderation_log, posts, users};
+use crate::db::schema::{expert_requests, flags, moderation_log, posts, users};
 use crate::db::DbConn;
 use crate::models::post::Post;
 
@@ -93,6 +93,25 @@ pub fn log_for_community(
             (posts::title, posts::status, posts::thread_id, posts::author_id).nullable(),
         ))
         .load(conn)
+}
+
+/// A deleted account's name leaves the "experts asked" entries of the queries they were asked
+/// about (each entry keeps one name a line: models::list); it reads "former member" there.
+pub fn erase_expert_name(conn: &mut DbConn, expert_id: i64, name: &str) -> QueryResult<usize> {
+    let asked_about: Vec<i64> = expert_requests::table.filter(expert_requests::expert_id.eq(expert_id)).select(expert_requests::post_id).load(conn)?;
+    let entries: Vec<(i64, String)> = moderation_log::table
+        .filter(moderation_log::action.eq(Action::ExpertsAsked))
+        .filter(moderation_log::post_id.eq_any(asked_about))
+        .select((moderation_log::id, moderation_log::reason))
+        .load(conn)?;
+    let mut changed = 0;
+    for (id, reason) in entries {
+        if crate::models::list::decode(&reason).any(|n| n == name) {
+            let names = crate::models::list::decode(&reason).map(|n| if n == name { crate::models::user::FORMER_MEMBER } else { n }).collect::<Vec<_>>();
+            changed += diesel::update(moderation_log::table.find(id)).set(moderation_log::reason.eq(crate::models::list::encode(names))).execute(conn)?;
+        }
+    }
+    Ok(changed)
 }
 
 pub fn log_for_post(conn: &mut DbConn, post_id: i64) -> QueryResult<Vec<(LogEntry, Option<String>)>> {

@@ -56,11 +56,14 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Owner> {
     represented_owners::table.find(id).select(Owner::as_select()).first(conn)
 }
 
-/// The consent confirmed again for a new post for an owner posted for before.
-pub fn reconfirm(conn: &mut DbConn, id: i64, statement: &str, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(represented_owners::table.find(id))
+/// The consent confirmed again for a new post for an owner posted for before. Only an owner
+/// not yet claimed: false when a claim got there first (a post written for them now would stay
+/// under the facilitator's name, since a claim moves posts once).
+pub fn reconfirm(conn: &mut DbConn, id: i64, statement: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(represented_owners::table.find(id).filter(represented_owners::claimed_by.is_null()))
         .set((represented_owners::consent_statement.eq(statement), represented_owners::consented_at.eq(at)))
         .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// The people one facilitator posted for, newest first.
@@ -125,12 +128,21 @@ pub fn mark_post(conn: &mut DbConn, post_id: i64, owner_id: i64) -> QueryResult<
 }
 
 /// Moves the authorship of the posts made for an owner to the owner's account; the facilitator
-/// stays recorded through `on_behalf_of`. Returns the communities the posts are in.
-pub fn move_authorship(conn: &mut DbConn, owner_id: i64, from: i64, to: i64) -> QueryResult<Vec<i64>> {
+/// stays recorded through `on_behalf_of`. Returns how many posts moved.
+pub fn move_authorship(conn: &mut DbConn, owner_id: i64, from: i64, to: i64) -> QueryResult<usize> {
     diesel::update(posts::table.filter(posts::on_behalf_of.eq(owner_id)).filter(posts::author_id.eq(from)))
         .set(posts::author_id.eq(to))
-        .execute(conn)?;
-    posts::table.filter(posts::on_behalf_of.eq(owner_id)).select(posts::community_id).distinct().load(conn)
+        .execute(conn)
+}
+
+/// The communities where a post made for this owner was published.
+pub fn published_communities(conn: &mut DbConn, owner_id: i64) -> QueryResult<Vec<i64>> {
+    posts::table
+        .filter(posts::on_behalf_of.eq(owner_id))
+        .filter(posts::status.eq(crate::models::post::Status::Approved))
+        .select(posts::community_id)
+        .distinct()
+        .load(conn)
 }
 
 /// A deleted facilitator's owners keep their name on the posts; their contact and any claim

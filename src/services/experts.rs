@@ -290,7 +290,8 @@ pub fn ask(conn: &mut DbConn, env: &Env, access: &Access, actor: i64, root_id: i
         }
         // The log says who asked whom about which query, like any other moderator's act.
         let names: Vec<&str> = chosen.iter().filter_map(|id| offered.iter().find(|c| c.user_id == *id)).map(|c| c.name.as_str()).collect();
-        let reason = names.join(", ");
+        // One name a line, so that deleting an expert's account can erase their name here.
+        let reason = crate::models::list::encode(names);
         moderation::log(tx, &moderation::NewLogEntry { community_id: access.community.id, post_id: Some(root.id), actor_id: Some(actor), action: moderation::Action::ExpertsAsked, reason: &reason, created_at: now })?;
         Ok(chosen.len())
     })

@@ -120,10 +120,9 @@ pub fn record(tx: &mut DbConn, author: i64, behalf: &Behalf) -> Result<i64, AppE
             if o.facilitator_id != author {
                 return Err(AppError::field("owner", "facilitator-owner-unknown"));
             }
-            if o.is_claimed() {
+            if o.is_claimed() || !owner::reconfirm(tx, o.id, CONSENT_STATEMENT, now)? {
                 return Err(AppError::field("owner", "facilitator-owner-claimed"));
             }
-            owner::reconfirm(tx, o.id, CONSENT_STATEMENT, now)?;
             Ok(o.id)
         }
         Behalf::New { name, place, state, phone, address } => Ok(owner::insert(
@@ -268,10 +267,12 @@ pub fn claim_view(conn: &mut DbConn, code: &str) -> Result<ClaimView, AppError> 
     Ok(ClaimView { owner_name: o.name, place: o.place, facilitator, posts })
 }
 
-/// The owner, signed in, claims the posts made for them: authorship moves to their account,
-/// they become a member of each community the posts are in (so replies reach them), and the
-/// code is used up. The facilitator cannot claim their own owner.
-pub fn claim(conn: &mut DbConn, who: &Principal, code: &str) -> Result<usize, AppError> {
+/// The owner, signed in, claims the posts made for them: authorship moves to their account
+/// and the code is used up. Where a post of theirs was published, they ask to join its
+/// community as anyone would (the moderators decide; an invitation waiting for them is taken
+/// up): a claim link is no way around a community's own door. The facilitator cannot claim
+/// their own owner. Returns how many communities they asked to join or joined.
+pub fn claim(conn: &mut DbConn, env: &crate::services::Env, who: &Principal, code: &str) -> Result<usize, AppError> {
     write_tx(conn, |tx| {
         let o = claimable(tx, code)?;
         if o.facilitator_id == who.user.id {
@@ -281,17 +282,21 @@ pub fn claim(conn: &mut DbConn, who: &Principal, code: &str) -> Result<usize, Ap
         if !owner::mark_claimed(tx, o.id, who.user.id, now)? {
             return Err(AppError::BadRequest("facilitator-claim-used".into()));
         }
-        let communities = owner::move_authorship(tx, o.id, o.facilitator_id, who.user.id)?;
-        for cid in &communities {
-            match membership::find(tx, *cid, who.user.id)? {
-                // A request or invitation is granted by the claim; a declined one stays declined.
-                Some(m) if m.status == membership::Status::Requested || m.status == membership::Status::Invited => {
-                    membership::set_status(tx, m.id, membership::Status::Active, Some(o.facilitator_id), now)?;
-                }
-                Some(_) => {}
-                None => {
-                    membership::insert(tx, &membership::NewMembership { community_id: *cid, user_id: who.user.id, status: membership::Status::Active, created_at: now, decided_by: Some(o.facilitator_id), decided_at: Some(now) })?;
-                }
+        owner::move_authorship(tx, o.id, o.facilitator_id, who.user.id)?;
+        let mut asked = 0;
+        for cid in owner::published_communities(tx, o.id)? {
+            let community = models::community::find(tx, cid)?;
+            let status = membership::find(tx, cid, who.user.id)?.map(|m| m.status);
+            let may_ask = match status {
+                // Already in, already asking, or declined or left: their own or a moderator's
+                // decision stands.
+                Some(membership::Status::Active | membership::Status::Requested | membership::Status::Declined) => false,
+                Some(membership::Status::Invited) => true,
+                None => community.join_policy != models::community::JoinPolicy::Invite,
+            };
+            if may_ask {
+                crate::services::communities::join_in(tx, env, &community, who.user.id)?;
+                asked += 1;
             }
         }
         // The threads now show the owner as author: the index is brought up to date.
@@ -300,7 +305,7 @@ pub fn claim(conn: &mut DbConn, who: &Principal, code: &str) -> Result<usize, Ap
                 crate::models::search_outbox::push(tx, crate::models::search_outbox::Kind::Thread, p.id)?;
             }
         }
-        Ok(communities.len())
+        Ok(asked)
     })
 }
 

@@ -274,11 +274,7 @@ pub fn submit_prepared_in(tx: &mut DbConn, env: &Env, access: &Access, author: i
 /// The post's themes and sector checked against the database's lists and stored under their
 /// codes; `kept` is the post as it stands, whose retired terms stay valid on it.
 fn check_topics(conn: &mut DbConn, clean: &mut Clean, kept: Option<&post::Post>) -> Result<(), AppError> {
-    let themes: Vec<String> = models::list::decode(&clean.themes).map(str::to_string).collect();
-    let kept_themes: Vec<String> = kept.map(|p| models::list::decode(&p.themes).map(str::to_string).collect()).unwrap_or_default();
-    let (codes, sector) = crate::services::registry::checked_topics(conn, &themes, &clean.sector, &kept_themes, kept.map_or("", |p| p.sector.as_str()))?;
-    clean.themes = models::list::encode(&codes);
-    clean.sector = sector;
+    (clean.themes, clean.sector) = crate::services::registry::checked_topics(conn, &clean.themes, &clean.sector, kept.map(|p| (p.themes.as_str(), p.sector.as_str())))?;
     Ok(())
 }
 

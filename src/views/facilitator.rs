@@ -42,18 +42,22 @@ pub fn behalf_fields(ctx: &Ctx, b: &BehalfInput, offer: Option<&[Owner]>, errors
     }
 }
 
+/// The one wording of a post's author line for a unit owner, on pages and in mail: "Posted by
+/// X for Y (place)", or after the owner claimed it "Y (posted for them by X)".
+pub fn posted_for(t: &'static super::Strings, facilitator: &str, owner: &str, place: &str, claimed: bool) -> String {
+    let (facilitator, owner) = (super::author_name(t, facilitator), super::author_name(t, owner));
+    if claimed {
+        t.fmt("facilitator-posted-for-claimed", &[("owner", owner.into()), ("facilitator", facilitator.into())])
+    } else {
+        t.fmt("facilitator-posted-for", &[("facilitator", facilitator.into()), ("owner", owner.into()), ("place", place.into())])
+    }
+}
+
 /// "Posted by X for Y (place)", or after a claim "posted for Y by X"; the contact when this
 /// reader may see it.
 pub fn for_line(ctx: &Ctx, f: &ForOwner) -> Markup {
     let t = ctx.t();
-    let owner = super::author_name(t, &f.name);
-    let facilitator = super::author_name(t, &f.facilitator);
-    let place = place_of(ctx, f);
-    let line = if f.claimed {
-        t.fmt("facilitator-posted-for-claimed", &[("owner", owner.into()), ("facilitator", facilitator.into())])
-    } else {
-        t.fmt("facilitator-posted-for", &[("facilitator", facilitator.into()), ("owner", owner.into()), ("place", place.into())])
-    };
+    let line = posted_for(t, &f.facilitator, &f.name, &place_of(ctx, f), f.claimed);
     html! {
         p.meta.behalf { (line) }
         @if let Some((phone, address)) = &f.contact {

@@ -216,12 +216,7 @@ pub fn list_mail(subject: String, text_core: &str, html_core: &str, footer: &Lis
 /// claimed it "Y (posted for them by X)".
 pub fn behalf_author(lang: &str, facilitator: &str, owner: &str, place: &str, claimed: bool) -> String {
     let t = crate::views::Lang::from_code(lang).unwrap_or(crate::views::Lang::En).strings();
-    let (facilitator, owner) = (super::author_name(t, facilitator), super::author_name(t, owner));
-    if claimed {
-        t.fmt("facilitator-posted-for-claimed", &[("owner", owner.into()), ("facilitator", facilitator.into())])
-    } else {
-        t.fmt("facilitator-posted-for", &[("facilitator", facilitator.into()), ("owner", owner.into()), ("place", place.into())])
-    }
+    super::facilitator::posted_for(t, facilitator, owner, place, claimed)
 }
 
 /// The line that tells a facilitator a reply is for the owner they posted for, to pass on.

@@ -143,6 +143,15 @@ pub fn action_label(t: &super::Strings, a: Action) -> &'static str {
     })
 }
 
+/// A log entry's reason as read: the experts asked are a stored list of names; any other
+/// reason is a moderator's text or a stored message.
+fn log_reason(ctx: &Ctx, e: &LogEntry) -> String {
+    if e.action == Action::ExpertsAsked {
+        return crate::models::list::decode(&e.reason).collect::<Vec<_>>().join(", ");
+    }
+    ctx.t().stored(&e.reason).to_string()
+}
+
 /// A canned reason as the moderator reads it: a standard one in their language.
 fn standard_reason<'a>(t: &super::Strings, reason: &'a str) -> &'a str {
     crate::services::moderate::STANDARD_REASONS.iter().find(|(text, _)| *text == reason).map(|(_, key)| t.get(*key)).unwrap_or(reason)
@@ -230,7 +239,7 @@ pub fn review(ctx: &Ctx, a: &Access, r: &Review, similar: &[Similar], chosen: Op
         }
         @if let Some(panel) = &r.experts { (super::experts::ask_panel(ctx, &a.community.slug, panel, errors, "queue")) }
         h2 { (t.history) }
-        ol.log { @for (e, who) in &r.history { li { (when(ctx, &e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (action_label(t, e.action)) @if !e.reason.is_empty() { ": " (ctx.t().stored(&e.reason)) } } } }
+        ol.log { @for (e, who) in &r.history { li { (when(ctx, &e.created_at)) " · " (who.as_deref().unwrap_or("solex")) " · " (action_label(t, e.action)) @if !e.reason.is_empty() { ": " (log_reason(ctx, e)) } } } }
     })
 }
 
@@ -255,7 +264,7 @@ pub fn log(ctx: &Ctx, a: &Access, rows: &[(LogEntry, Option<String>, Option<(Str
                                         a href=(paths::post(&a.community.slug, thread.unwrap_or(pid), pid)) { (if title.is_empty() { t.reply_heading } else { title.as_str() }) }
                                     } @else { "#" (pid) }
                                 }
-                                @if !e.reason.is_empty() && (a.moderator || e.action != Action::Submitted) { " " (ctx.t().stored(&e.reason)) }
+                                @if !e.reason.is_empty() && (a.moderator || e.action != Action::Submitted) { " " (log_reason(ctx, e)) }
                             }
                         }
                     }

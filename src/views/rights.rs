@@ -157,6 +157,17 @@ fn export_body(ctx: &Ctx, d: &MemberData) -> Markup {
         ul { @for a in &d.answered_by { li { (a.target_kind) " #" (a.target_id) " · " (a.source) " · " (when(ctx, &a.created_at)) } } }
         h2 { (t.get("export-funding")) " (" (d.funding_posts.len()) ")" }
         ul { @for f in &d.funding_posts { li { (f.kind) " · " (f.title) " · " (f.status) } } }
+        @if !d.represented_owners.is_empty() {
+            h2 { (t.get("facilitator-page-title")) " (" (d.represented_owners.len()) ")" }
+            @for o in &d.represented_owners {
+                article.export-post {
+                    h3 { (o.name) }
+                    p.meta { (o.place) @if !o.state.is_empty() { ", " (o.state) } @if !o.phone.is_empty() { " · " (o.phone) } @if !o.postal_address.is_empty() { " · " (o.postal_address) } }
+                    p { (t.get("facilitator-consented")) " " (when(ctx, &o.consented_at)) @if o.claimed { " · " (t.get("facilitator-claimed")) } }
+                    p.meta { (o.posts.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")) }
+                }
+            }
+        }
     }
 }
 

@@ -63,8 +63,8 @@ async fn claim_page(state: web::Data<AppState>, visit: Visit, path: web::Path<St
 
 async fn claim(state: web::Data<AppState>, member: Member, visit: Visit, path: web::Path<String>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     state.limit_shared(&format!("claim:{}", visit.client_ip), CLAIM_TRIES_PER_HOUR, HOUR).await?;
-    let (code, who) = (path.into_inner(), member.principal.clone());
-    match state.write(move |c| facilitation::claim(c, &who, &code)).await {
+    let (code, who, env) = (path.into_inner(), member.principal.clone(), state.env.clone());
+    match state.write(move |c| facilitation::claim(c, &env, &who, &code)).await {
         Ok(_) => {
             let t = visit.ctx.t();
             Ok(html(200, views::accounts::message(&visit.ctx, t.get("facilitator-claim-done-title"), t.get("facilitator-claim-done"), Some((paths::MY_POSTS, t.my_posts_title)))))

@@ -184,8 +184,6 @@ pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
-/// Runs blocking work (the database, files, the search index) on actix's blocking pool, never
-/// on an async worker.
 /// A CSV download: every export names its file `solex-{name}.csv` so a downloads folder groups them.
 pub fn csv_file(name: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()
@@ -194,6 +192,8 @@ pub fn csv_file(name: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
+/// Runs blocking work (the database, files, the search index) on actix's blocking pool, never
+/// on an async worker.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
     web::block(f).await.map_err(|e| AppError::Internal(format!("blocking task: {e}")))
 }

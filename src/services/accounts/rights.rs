@@ -331,8 +331,10 @@ pub fn delete_account(conn: &mut DbConn, user_id: i64, by: DeletedBy, remove_pos
             removal::request_for_published(c, user_id, now)?;
         }
         session::delete_for_user(c, user_id)?;
-        // An expert profile goes with the account: no longer listed nor offered.
+        // An expert profile goes with the account: no longer listed nor offered, and their
+        // name leaves the moderation log's "experts asked" entries.
         crate::models::expert::delete(c, user_id)?;
+        crate::models::moderation::erase_expert_name(c, user_id, &u.name)?;
         removal::erase_traces(c, user_id, &u.email)?;
         crate::services::facilitation::erase_for(c, user_id)?;
         user::erase(c, user_id, &erased_address(user_id), &tokens::mail_token(), now)?;

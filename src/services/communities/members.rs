@@ -4,8 +4,14 @@ use super::*;
 
 /// Asks to join (or accepts an invitation). Returns the new membership status.
 pub fn join(conn: &mut DbConn, env: &crate::services::Env, access: &Access, user_id: i64) -> Result<membership::Status, AppError> {
-    let cid = access.community.id;
-    write_tx(conn, |c| {
+    write_tx(conn, |c| join_in(c, env, &access.community, user_id))
+}
+
+/// `join` inside a write already open: also used when an owner claims the posts a facilitator
+/// made for them, so the claim follows the community's policy like any request to join.
+pub(crate) fn join_in(c: &mut DbConn, env: &crate::services::Env, community: &community::Community, user_id: i64) -> Result<membership::Status, AppError> {
+    let cid = community.id;
+    {
         let now = models::now();
         let existing = membership::find(c, cid, user_id)?;
         let status = match existing {
@@ -15,7 +21,7 @@ pub fn join(conn: &mut DbConn, env: &crate::services::Env, access: &Access, user
                 log(c, cid, None, Some(user_id), moderation::Action::InvitationAccepted, "")?;
                 membership::Status::Active
             }
-            _ if access.community.join_policy == community::JoinPolicy::Invite => {
+            _ if community.join_policy == community::JoinPolicy::Invite => {
                 return Err(AppError::BadRequest("community-invite-only".into()))
             }
             Some(m) => {
@@ -34,7 +40,7 @@ pub fn join(conn: &mut DbConn, env: &crate::services::Env, access: &Access, user
             crate::services::notify::queue_item(c, env, cid, Some(user_id), crate::models::mail_outbox::QueueWhat::Join, &name)?;
         }
         Ok(status)
-    })
+    }
 }
 
 pub fn leave(conn: &mut DbConn, access: &Access, user_id: i64) -> Result<(), AppError> {

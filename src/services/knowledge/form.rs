@@ -105,12 +105,7 @@ fn lines_clean(text: &str, max_lines: usize) -> String {
 /// The content's themes and sector checked against the database's lists and stored under
 /// their codes; `kept` is the page as it stands, whose retired terms stay valid on it.
 pub(super) fn check_topics(conn: &mut crate::db::DbConn, content: &mut page::Content, kept: Option<&page::Page>, errors: &mut FieldErrors) -> Result<(), crate::error::AppError> {
-    let themes: Vec<String> = list::decode(&content.themes).map(str::to_string).collect();
-    let kept_themes: Vec<String> = kept.map(|p| list::decode(&p.themes).map(str::to_string).collect()).unwrap_or_default();
-    let kept_sector = kept.map_or("", |p| p.sector.as_str());
-    let (codes, sector) = crate::services::registry::clean_topics(conn, &themes, &content.sector, &kept_themes, kept_sector, errors)?;
-    content.themes = list::encode(&codes);
-    content.sector = sector;
+    (content.themes, content.sector) = crate::services::registry::clean_topics(conn, &content.themes, &content.sector, kept.map(|p| (p.themes.as_str(), p.sector.as_str())), errors)?;
     Ok(())
 }
 

@@ -63,18 +63,24 @@ impl Vocabs {
     }
 }
 
-/// Themes and a sector chosen on a form, checked against the database's lists: a new choice
-/// must be an active term, one the record already carries (`kept`) stays valid though retired.
-/// The sector comes back as its code (a label or another case is accepted); empty stays empty.
-pub fn checked_topics(conn: &mut DbConn, themes: &[String], sector: &str, kept_themes: &[String], kept_sector: &str) -> Result<(Vec<String>, String), AppError> {
+/// Themes (a stored list, models::list) and a sector chosen on a form, checked against the
+/// database's lists: a new choice must be an active term, one the record already carries
+/// (`kept`: its stored themes and sector) stays valid though retired. Returns the themes as a
+/// stored list of codes and the sector as its code (a label or another case is accepted);
+/// empty stays empty.
+pub fn checked_topics(conn: &mut DbConn, themes: &str, sector: &str, kept: Option<(&str, &str)>) -> Result<(String, String), AppError> {
     let mut errors = FieldErrors::new();
-    let topics = clean_topics(conn, themes, sector, kept_themes, kept_sector, &mut errors)?;
+    let topics = clean_topics(conn, themes, sector, kept, &mut errors)?;
     if errors.is_empty() { Ok(topics) } else { Err(AppError::Validation(errors)) }
 }
 
 /// `checked_topics` adding its mistakes to a form's others (the error is the database's).
-pub fn clean_topics(conn: &mut DbConn, themes: &[String], sector: &str, kept_themes: &[String], kept_sector: &str, errors: &mut FieldErrors) -> Result<(Vec<String>, String), AppError> {
-    Ok(Vocabs::load(conn)?.clean_topics(themes, sector, kept_themes, kept_sector, errors))
+pub fn clean_topics(conn: &mut DbConn, themes: &str, sector: &str, kept: Option<(&str, &str)>, errors: &mut FieldErrors) -> Result<(String, String), AppError> {
+    let themes: Vec<String> = crate::models::list::decode(themes).map(str::to_string).collect();
+    let (kept_themes, kept_sector) = kept.unwrap_or(("", ""));
+    let kept_themes: Vec<String> = crate::models::list::decode(kept_themes).map(str::to_string).collect();
+    let (codes, sector) = Vocabs::load(conn)?.clean_topics(&themes, sector, &kept_themes, kept_sector, errors);
+    Ok((crate::models::list::encode(&codes), sector))
 }
 
 impl Vocabs {
