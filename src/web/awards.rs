@@ -5,14 +5,13 @@
 //! Every right and every phase is checked by the service.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
 use crate::paths;
 use crate::services::registry::awards::{self as aw, CycleInput, NominationInput, POINT_FIELDS, REMARK_FIELDS};
 use crate::views::registry::awards as pages;
 use crate::web::visit::{CsrfForm, Empty, Member, RawForm, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{html, see_other, submitted, AppState, Done, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry/awards", web::get().to(cycles))
@@ -31,12 +30,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/registry/awards/{id}/nominations/{nid}/withdraw", web::post().to(withdraw))
         .route("/registry/awards/{id}/edit", web::get().to(edit_form))
         .route("/registry/awards/{id}/edit", web::post().to(edit));
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
 }
 
 fn flash(ctx: &crate::views::Ctx, done: &str) -> Option<String> {

@@ -13,7 +13,7 @@ use crate::paths;
 use crate::services::experts::{self, ProfileForm};
 use crate::views;
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{html, see_other, submitted, AppState, Done, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/experts", web::get().to(directory))
@@ -48,12 +48,6 @@ async fn directory(state: web::Data<AppState>, visit: Visit, q: web::Query<Direc
     let filter = f.clone();
     let rows = state.db(move |c| experts::directory(c, &filter)).await?;
     Ok(html(200, views::experts::directory(&visit.ctx, &f, &rows)))
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
 }
 
 async fn profile(state: web::Data<AppState>, member: Member, q: web::Query<Done>) -> Result<HttpResponse, AppError> {

@@ -14,7 +14,7 @@ use crate::services::registry::funding::{self as fu, Filter, PostForm};
 use crate::services::registry::Decision;
 use crate::views::registry::funding as pages;
 use crate::web::visit::{CsrfForm, Empty, Member, RawForm, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{html, see_other, submitted, AppState, Done, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry/funding", web::get().to(hub))
@@ -32,12 +32,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 const HOUR: Duration = Duration::from_secs(3600);
 /// Offers and proposals one member may post in an hour.
 const POSTS_PER_HOUR: usize = 10;
-
-#[derive(serde::Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
-}
 
 fn kind_of(plural: &str) -> Result<Kind, AppError> {
     fu::kind_of(plural).ok_or(AppError::NotFound)

@@ -184,6 +184,14 @@ pub fn html(status: u16, markup: maud::Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// The query of a page reached after a form was sent (`?done=saved`): which confirmation
+/// to show, the key each page reads its own way.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    pub done: String,
+}
+
 /// A CSV download: every export names its file `solex-{name}.csv` so a downloads folder groups them.
 pub fn csv_file(name: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()

@@ -14,7 +14,7 @@ use crate::paths;
 use crate::views;
 use crate::web::upload::MultipartForm;
 use crate::web::visit::{Admin, CsrfForm, Empty, Member, RawForm, Visit};
-use crate::web::{blocking, html, see_other, submitted, AppState, Submitted};
+use crate::web::{blocking, html, see_other, submitted, AppState, Done, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry", web::get().to(overview))
@@ -40,12 +40,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 fn kind_of(plural: &str) -> Result<Kind, AppError> {
     Kind::from_plural(plural).ok_or(AppError::NotFound)
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
 }
 
 #[derive(Deserialize, Default)]

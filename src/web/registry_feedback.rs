@@ -11,7 +11,7 @@ use crate::paths;
 use crate::services::registry::{self, FeedbackAction, FeedbackForm, Kind};
 use crate::views;
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{html, see_other, submitted, AppState, Done, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry/feedback", web::get().to(queue))
@@ -64,12 +64,6 @@ async fn queue(state: web::Data<AppState>, member: Member) -> Result<HttpRespons
     let p = member.principal.clone();
     let items = state.db(move |c| registry::feedback_queue(c, &p)).await?;
     Ok(html(200, views::registry::feedback_queue(&member.ctx, &items)))
-}
-
-#[derive(serde::Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
 }
 
 async fn item(state: web::Data<AppState>, member: Member, path: web::Path<i64>, q: web::Query<Done>) -> Result<HttpResponse, AppError> {

@@ -4,7 +4,6 @@
 //! Every permission is checked by the service.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
 use crate::services::registry::score_cards::{self as sc, CardInput};
@@ -12,7 +11,7 @@ use crate::services::registry::Decision;
 use crate::views;
 use crate::views::registry::score_cards::{self as pages, SHORT_LISTS};
 use crate::web::visit::{CsrfForm, Empty, Member, RawForm, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{html, see_other, submitted, AppState, Done, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry/short-lists", web::get().to(short_lists))
@@ -25,12 +24,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/registry/clusters/{slug}/score-cards/{id}/edit", web::get().to(edit_form))
         .route("/registry/clusters/{slug}/score-cards/{id}/edit", web::post().to(edit))
         .route("/registry/clusters/{slug}/score-cards/{id}/review", web::post().to(review));
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
 }
 
 /// The card's fields as the form sent them.

@@ -18,7 +18,7 @@ use crate::services::registry::may_draft;
 use crate::views;
 use crate::web::upload::MultipartForm;
 use crate::web::visit::{CsrfForm, Empty, Member, Visit};
-use crate::web::{html, see_other, submitted, AppState, Submitted};
+use crate::web::{html, see_other, submitted, AppState, Done, Submitted};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/registry/indicator_values.csv", web::get().to(values_csv))
@@ -30,12 +30,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/registry/ratings.csv", web::get().to(national_csv))
         .route("/registry/clusters/{slug}/ratings", web::get().to(history))
         .route("/registry/clusters/{slug}/ratings", web::post().to(rate));
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
 }
 
 #[derive(Deserialize, Default)]
